@@ -1,0 +1,36 @@
+import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
+import { getApiKey } from '../../shared/data/api-keys-repo';
+import { parseApiKey } from '../../shared/domain/api-key';
+import { bearerToken, constantTimeEqualHex, sha256Hex } from '../../shared/http/caller';
+import { logger } from '../../shared/observability';
+
+export interface TenantAuthorizerContext {
+  tenantId: string;
+  keyId: string;
+  /** Space-separated, since authorizer context values must be scalars. */
+  scopes: string;
+}
+
+type Result = APIGatewaySimpleAuthorizerWithContextResult<TenantAuthorizerContext | Record<string, never>>;
+
+const deny: Result = { isAuthorized: false, context: {} };
+
+/**
+ * HTTP API Lambda authorizer (payload 2.0, simple responses). It only establishes who the
+ * caller is; each route's required scope is checked by the handler, because a cached answer
+ * is reused for every route the same key calls.
+ */
+export async function handler(event: APIGatewayRequestAuthorizerEventV2): Promise<Result> {
+  const token = bearerToken(event.headers?.authorization);
+  const parsed = token ? parseApiKey(token) : undefined;
+  if (!token || !parsed) return deny;
+  const stored = await getApiKey(parsed.tenantId, parsed.keyId);
+  if (!stored || !constantTimeEqualHex(sha256Hex(token), stored.secretHash)) {
+    logger.info('API key refused', { tenantId: parsed.tenantId, keyId: parsed.keyId });
+    return deny;
+  }
+  return {
+    isAuthorized: true,
+    context: { tenantId: stored.tenantId, keyId: stored.keyId, scopes: stored.scopes.join(' ') },
+  };
+}

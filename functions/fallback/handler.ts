@@ -1,0 +1,3 @@
+import { createFallbackHandler } from '../../shared/http/handler';
+
+export const handler = createFallbackHandler();

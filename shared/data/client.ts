@@ -1,0 +1,23 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tracer } from '../observability';
+
+let documentClient: DynamoDBDocumentClient | undefined;
+
+/** One client per execution environment, created on first use so importing costs nothing. */
+export function db(): DynamoDBDocumentClient {
+  if (!documentClient) {
+    const endpoint = process.env.DYNAMODB_ENDPOINT;
+    const client = tracer.captureAWSv3Client(new DynamoDBClient(endpoint ? { endpoint } : {}));
+    documentClient = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    });
+  }
+  return documentClient;
+}
+
+export function tableName(): string {
+  const name = process.env.TABLE_NAME;
+  if (!name) throw new Error('TABLE_NAME is not set');
+  return name;
+}

@@ -1,0 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import { newId } from '../ids';
+import { sha256Hex } from '../http/caller';
+
+/**
+ * An API key reads `sb.<tenantId>.<keyId>.<secret>`. The ids let the authorizer fetch the one
+ * stored record by its tenant-prefixed key (no global index of keys); the 256-bit secret is
+ * stored only as its SHA-256, which is enough for a random secret of that length.
+ */
+export interface IssuedKey {
+  keyId: string;
+  secret: string;
+  secretHash: string;
+  prefix: string;
+}
+
+export function issueApiKey(tenantId: string): IssuedKey {
+  const keyId = newId('key');
+  const secretPart = randomBytes(32).toString('base64url');
+  const secret = `sb.${tenantId}.${keyId}.${secretPart}`;
+  return { keyId, secret, secretHash: sha256Hex(secret), prefix: secret.slice(0, 3 + tenantId.length + 1 + keyId.length + 5) };
+}
+
+export function parseApiKey(token: string): { tenantId: string; keyId: string } | undefined {
+  const match = /^sb\.(ten_[0-9A-Z]{26})\.(key_[0-9A-Z]{26})\.[A-Za-z0-9_-]{43}$/.exec(token);
+  return match ? { tenantId: match[1]!, keyId: match[2]! } : undefined;
+}

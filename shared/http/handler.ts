@@ -1,0 +1,194 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { logger, metrics, MetricUnit } from '../observability';
+import { Scope } from '../schemas/api-key';
+import { type Caller, bearerToken, hasScope, isOperatorKey } from './caller';
+import { withIdempotency } from './idempotency';
+import {
+  HttpError,
+  fieldErrors,
+  forbidden,
+  methodNotAllowed,
+  notFound,
+  payloadTooLarge,
+  problemBody,
+  unauthorized,
+  unsupportedMediaType,
+  badRequest,
+  validationFailed,
+} from './problem';
+import { type ApiFunctionName, type RouteDeclaration, findRoute, matchPath, routeKey, routesOf } from './routes';
+
+export const maxBodyBytes = 64 * 1024;
+
+export interface ApiRequest<Body = unknown, Query = unknown, Params = unknown> {
+  route: RouteDeclaration;
+  caller: Caller;
+  body: Body;
+  query: Query;
+  params: Params;
+  headers: Record<string, string | undefined>;
+  requestId: string;
+}
+
+/** An operation on a tenant route: the caller is known to be a tenant key. */
+export type TenantRequest<Body = unknown, Query = unknown, Params = unknown> = ApiRequest<Body, Query, Params> & {
+  tenantId: string;
+};
+
+export interface ApiResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+// Operations are typed against their own zod-inferred shapes; the table is checked against the declarations.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Operation = (request: any) => Promise<ApiResult>;
+
+type Event = APIGatewayProxyEventV2 & {
+  requestContext: APIGatewayProxyEventV2['requestContext'] & {
+    authorizer?: { lambda?: Record<string, unknown> };
+  };
+};
+
+/**
+ * The Lambda handler for one API function: finds the declared route from the API Gateway
+ * route key, enforces access, parses and validates input against the declaration's schemas,
+ * applies Idempotency-Key, runs the operation and answers JSON or problem+json.
+ */
+export function createApiHandler(fn: ApiFunctionName, operations: Record<string, Operation>) {
+  const declared = routesOf(fn);
+  const missing = declared.filter((route) => !operations[route.operationId]).map((route) => route.operationId);
+  if (missing.length > 0) throw new Error(`${fn}: no operation for ${missing.join(', ')}`);
+
+  const core = async (event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
+    const route = findRoute(event.routeKey);
+    if (!route || route.function !== fn) throw notFound();
+    const caller = authorize(route, event);
+    if (caller.kind === 'tenant') logger.appendKeys({ tenantId: caller.tenantId, keyId: caller.keyId });
+    const request: ApiRequest = {
+      route,
+      caller,
+      params: validate(route.request?.params, event.pathParameters ?? {}, 'path'),
+      query: validate(route.request?.query, queryOf(event), 'query'),
+      body: route.request?.body ? validate(route.request.body, parseBody(event), '$') : undefined,
+      headers: event.headers ?? {},
+      requestId: event.requestContext.requestId,
+    };
+    const tenantRequest = caller.kind === 'tenant' ? { ...request, tenantId: caller.tenantId } : request;
+    const operation = operations[route.operationId]!;
+    const result = route.idempotent
+      ? await withIdempotency(tenantRequest, () => operation(tenantRequest))
+      : await operation(tenantRequest);
+    return respond(result);
+  };
+
+  return middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use(problemResponses())
+    .handler(core);
+}
+
+/** The `$default` route: anything not declared answers 404, or 405 with Allow for a known path. */
+export function createFallbackHandler() {
+  return middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(problemResponses())
+    .handler(async (event) => {
+      const match = matchPath(event.requestContext.http.method, event.rawPath);
+      if (match && 'allowed' in match) throw methodNotAllowed(match.allowed);
+      throw notFound(`No route ${event.requestContext.http.method} ${event.rawPath}`);
+    });
+}
+
+function authorize(route: RouteDeclaration, event: Event): Caller {
+  const access = route.access;
+  if (access.kind === 'public') return { kind: 'anonymous' };
+  if (access.kind === 'operator') {
+    if (!isOperatorKey(bearerToken(event.headers?.authorization))) throw unauthorized('The operator key is required');
+    return { kind: 'operator' };
+  }
+  const context = event.requestContext.authorizer?.lambda;
+  const tenantId = context?.tenantId;
+  const keyId = context?.keyId;
+  if (typeof tenantId !== 'string' || typeof keyId !== 'string') throw unauthorized();
+  const scopes = Scope.array().safeParse(String(context?.scopes ?? '').split(' ').filter(Boolean));
+  if (!scopes.success) throw unauthorized();
+  if (!hasScope(scopes.data, access.scope)) {
+    throw forbidden(`This key lacks the ${access.scope} scope that ${routeKey(route)} requires`);
+  }
+  return { kind: 'tenant', tenantId, keyId, scopes: scopes.data };
+}
+
+function validate(schema: z.ZodType | undefined, input: unknown, root: string): unknown {
+  if (!schema) return input;
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw validationFailed(fieldErrors(parsed.error, root));
+  return parsed.data;
+}
+
+function queryOf(event: Event): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if (value === undefined) continue;
+    // API Gateway joins repeated parameters with commas; a filter takes one value.
+    if (value.includes(',') && (event.rawQueryString ?? '').split('&').filter((p) => p.startsWith(`${name}=`)).length > 1) {
+      throw badRequest(`Query parameter ${name} may be given once`);
+    }
+    query[name] = value;
+  }
+  return query;
+}
+
+function parseBody(event: Event): unknown {
+  const raw = event.body;
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text, 'utf8') > maxBodyBytes) throw payloadTooLarge(maxBodyBytes);
+  const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!/^application\/([a-z0-9.+-]+\+)?json$/.test(contentType)) throw unsupportedMediaType();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest('The body is not valid JSON');
+  }
+}
+
+function respond(result: ApiResult): APIGatewayProxyStructuredResultV2 {
+  metrics.addMetric(`Status${Math.floor(result.status / 100)}xx`, MetricUnit.Count, 1);
+  return {
+    statusCode: result.status,
+    headers: {
+      ...(result.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      'cache-control': 'no-store',
+      ...result.headers,
+    },
+    body: result.body !== undefined ? JSON.stringify(result.body) : '',
+  };
+}
+
+function problemResponses(): middy.MiddlewareObj<Event, APIGatewayProxyStructuredResultV2> {
+  return {
+    onError: async (request) => {
+      const error = request.error;
+      let httpError: HttpError;
+      if (error instanceof HttpError) {
+        httpError = error;
+      } else {
+        logger.error('Unhandled error', error as Error);
+        httpError = new HttpError(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged');
+      }
+      if (httpError.status >= 500) metrics.addMetric('Status5xx', MetricUnit.Count, 1);
+      request.response = {
+        statusCode: httpError.status,
+        headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...httpError.headers },
+        body: JSON.stringify(problemBody(httpError, request.event?.rawPath)),
+      };
+    },
+  };
+}
