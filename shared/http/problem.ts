@@ -14,6 +14,8 @@ export class HttpError extends Error {
     readonly detail?: string,
     readonly errors?: FieldError[],
     readonly headers: Record<string, string> = {},
+    /** RFC 9457 extension members, e.g. the id of the existing resource in a conflict. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail ?? title);
   }
@@ -33,7 +35,8 @@ export const methodNotAllowed = (allowed: string[]) =>
   new HttpError(405, 'method-not-allowed', 'Method not allowed', `Allowed: ${allowed.join(', ')}`, undefined, {
     allow: allowed.join(', '),
   });
-export const conflict = (detail: string, slug = 'conflict') => new HttpError(409, slug, 'Conflict', detail);
+export const conflict = (detail: string, slug = 'conflict', extensions: Record<string, unknown> = {}) =>
+  new HttpError(409, slug, 'Conflict', detail, undefined, {}, extensions);
 export const gone = (detail: string) => new HttpError(410, 'gone', 'Gone', detail);
 export const preconditionFailed = (detail: string) =>
   new HttpError(412, 'precondition-failed', 'Precondition failed', detail);
@@ -65,5 +68,6 @@ export function problemBody(error: HttpError, instance?: string) {
     ...(error.detail ? { detail: error.detail } : {}),
     ...(instance ? { instance } : {}),
     ...(error.errors ? { errors: error.errors } : {}),
+    ...error.extensions,
   };
 }

@@ -3,6 +3,7 @@ import { CountryCode, IanaTimezone, Iso8601, Locale } from './common';
 import { ApiKeyWithSecret } from './api-key';
 
 export const Plan = z.enum(['trial', 'starter', 'business', 'enterprise']);
+export type Plan = z.infer<typeof Plan>;
 
 export const CreateTenantBody = z.strictObject({
   name: z.string().trim().min(1).max(200),

@@ -1,0 +1,134 @@
+import {
+  StaleCustomer,
+  UniqueValueTaken,
+  customerListPartition,
+  eraseCustomer,
+  findCustomerIdBy,
+  getCustomer,
+  insertCustomer,
+  listCustomers,
+  replaceCustomer,
+} from '../../shared/data/customers-repo';
+import type { UniqueKind } from '../../shared/data/keys';
+import { getSettings } from '../../shared/data/tenants-repo';
+import { normalizeEmail, toE164 } from '../../shared/domain/contact-points';
+import { InvalidCustomer, erasedCustomer, newCustomer, patchCustomer } from '../../shared/domain/customer';
+import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
+import { etagOf, requireIfMatch } from '../../shared/http/etag';
+import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { conflict, gone, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
+import type { CreateCustomerBody, Customer, UpdateCustomerBody } from '../../shared/schemas/customer';
+import { looksLikeId, newId } from '../../shared/ids';
+
+type ById = { customerId: string };
+type ListQuery = { limit: number; cursor?: string; phone?: string; email?: string; externalId?: string };
+
+const fieldOfKind: Record<UniqueKind, string> = { PHONE: 'phone', EMAIL: 'email', EXTID: 'externalId' };
+
+export const handler = createApiHandler('customers', {
+  async createCustomer(request: TenantRequest<CreateCustomerBody>) {
+    const defaultCountry = await defaultCountryFor(request.tenantId, request.body.phone);
+    const customer = domainRule(() =>
+      newCustomer(request.body, { customerId: newId('cus'), defaultCountry, now: new Date().toISOString() }),
+    );
+    await uniquely(() => insertCustomer(request.tenantId, customer));
+    return {
+      status: 201,
+      headers: { location: `/v1/customers/${customer.customerId}`, etag: etagOf(customer.version) },
+      body: customer,
+    };
+  },
+
+  async getCustomer(request: TenantRequest<unknown, unknown, ById>) {
+    const customer = await activeCustomer(request.tenantId, request.params.customerId);
+    return { status: 200, headers: { etag: etagOf(customer.version) }, body: customer };
+  },
+
+  async updateCustomer(request: TenantRequest<UpdateCustomerBody, unknown, ById>) {
+    const current = await activeCustomer(request.tenantId, request.params.customerId);
+    requireIfMatch(request.headers['if-match'], current.version);
+    const defaultCountry = await defaultCountryFor(request.tenantId, request.body.phone ?? undefined);
+    const next = domainRule(() => patchCustomer(current, request.body, { defaultCountry, now: new Date().toISOString() }));
+    await uniquely(() => replaceCustomer(request.tenantId, current, next));
+    return { status: 200, headers: { etag: etagOf(next.version) }, body: next };
+  },
+
+  async eraseCustomer(request: TenantRequest<unknown, unknown, ById>) {
+    const stored = await storedCustomer(request.tenantId, request.params.customerId);
+    if (stored.state === 'erased') return { status: 204 };
+    await uniquely(() =>
+      eraseCustomer(request.tenantId, stored.customer, erasedCustomer(stored.customer, new Date().toISOString())),
+    );
+    return { status: 204 };
+  },
+
+  async listCustomers(request: TenantRequest<unknown, ListQuery>) {
+    const { tenantId, query } = request;
+    const lookup = await lookupKey(tenantId, query);
+    if (lookup) {
+      const customerId = await findCustomerIdBy(tenantId, lookup.kind, lookup.value);
+      const stored = customerId ? await getCustomer(tenantId, customerId) : undefined;
+      return { status: 200, body: { items: stored?.state === 'active' ? [stored.customer] : [] } };
+    }
+    const startKey = decodeCursor(query.cursor, tenantId, customerListPartition(tenantId));
+    const page = await listCustomers(tenantId, query.limit, startKey);
+    return { status: 200, body: { items: page.items, nextCursor: encodeCursor(page.lastKey) } };
+  },
+});
+
+async function storedCustomer(tenantId: string, customerId: string) {
+  const stored = looksLikeId('cus', customerId) ? await getCustomer(tenantId, customerId) : undefined;
+  if (!stored) throw notFound('No such customer');
+  return stored;
+}
+
+async function activeCustomer(tenantId: string, customerId: string): Promise<Customer> {
+  const stored = await storedCustomer(tenantId, customerId);
+  if (stored.state === 'erased') throw gone(`This customer was erased at ${stored.erasedAt}`);
+  return stored.customer;
+}
+
+/** Phone numbers are read against the tenant's default country, which only a phone needs. */
+async function defaultCountryFor(tenantId: string, phone: string | undefined): Promise<string> {
+  if (phone === undefined) return 'ZZ';
+  const settings = await getSettings(tenantId);
+  return settings?.defaultCountry ?? 'ZZ';
+}
+
+async function lookupKey(tenantId: string, query: ListQuery): Promise<{ kind: UniqueKind; value: string } | undefined> {
+  if (query.phone !== undefined) {
+    const e164 = toE164(query.phone, await defaultCountryFor(tenantId, query.phone));
+    if (!e164) throw validationFailed([{ path: 'query.phone', message: 'Not a valid phone number' }]);
+    return { kind: 'PHONE', value: e164 };
+  }
+  if (query.email !== undefined) return { kind: 'EMAIL', value: normalizeEmail(query.email) };
+  if (query.externalId !== undefined) return { kind: 'EXTID', value: query.externalId };
+  return undefined;
+}
+
+function domainRule<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof InvalidCustomer) throw validationFailed(error.errors);
+    throw error;
+  }
+}
+
+async function uniquely(write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (error instanceof UniqueValueTaken) {
+      throw conflict(
+        `Another customer (${error.existingCustomerId}) already has this ${fieldOfKind[error.kind]}`,
+        'duplicate-customer',
+        { existingCustomerId: error.existingCustomerId, field: fieldOfKind[error.kind] },
+      );
+    }
+    if (error instanceof StaleCustomer) {
+      throw preconditionFailed('The customer changed while this request ran; read it again');
+    }
+    throw error;
+  }
+}

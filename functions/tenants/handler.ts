@@ -1,0 +1,45 @@
+import { getTenantWithSettings, insertTenant } from '../../shared/data/tenants-repo';
+import { issueApiKey } from '../../shared/domain/api-key';
+import { defaultSettings } from '../../shared/domain/settings';
+import { createApiHandler, type ApiRequest, type TenantRequest } from '../../shared/http/handler';
+import { notFound } from '../../shared/http/problem';
+import { publicApiKey } from '../../shared/data/api-keys-repo';
+import type { Settings } from '../../shared/schemas/settings';
+import type { CreateTenantBody, Tenant } from '../../shared/schemas/tenant';
+import type { TenantProfile } from '../../shared/data/tenants-repo';
+import { newId } from '../../shared/ids';
+import { logger } from '../../shared/observability';
+
+const tenantView = (profile: TenantProfile, settings: Settings): Tenant => ({
+  tenantId: profile.tenantId,
+  name: profile.name,
+  timezone: settings.timezone,
+  locale: settings.locale,
+  defaultCountry: settings.defaultCountry,
+  plan: profile.plan,
+  createdAt: profile.createdAt,
+});
+
+export const handler = createApiHandler('tenants', {
+  async createTenant(request: ApiRequest<CreateTenantBody>) {
+    const now = new Date().toISOString();
+    const tenantId = newId('ten');
+    const profile: TenantProfile = { tenantId, name: request.body.name, plan: request.body.plan, createdAt: now };
+    const settings = defaultSettings(request.body, now);
+    const issued = issueApiKey(tenantId);
+    const adminKey = { tenantId, keyId: issued.keyId, name: 'Initial admin key', scopes: ['admin' as const], prefix: issued.prefix, secretHash: issued.secretHash, createdAt: now };
+    await insertTenant(profile, settings, adminKey);
+    logger.info('Tenant created', { tenantId });
+    return {
+      status: 201,
+      headers: { location: '/v1/tenant' },
+      body: { tenant: tenantView(profile, settings), apiKey: { ...publicApiKey(adminKey), secret: issued.secret } },
+    };
+  },
+
+  async getOwnTenant(request: TenantRequest) {
+    const found = await getTenantWithSettings(request.tenantId);
+    if (!found) throw notFound('The tenant no longer exists');
+    return { status: 200, body: tenantView(found.profile, found.settings) };
+  },
+});

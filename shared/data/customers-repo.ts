@@ -1,0 +1,175 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Customer } from '../schemas/customer';
+import { type UniqueValues, uniqueValuesOf } from '../domain/customer';
+import { db, tableName } from './client';
+import { type UniqueKind, keys } from './keys';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Another customer of the tenant already holds this phone, e-mail or external id. */
+export class UniqueValueTaken extends Error {
+  constructor(
+    readonly kind: UniqueKind,
+    readonly existingCustomerId: string,
+  ) {
+    super(`${kind} already belongs to ${existingCustomerId}`);
+  }
+}
+
+/** The customer changed since it was read (its version moved on, or it was erased). */
+export class StaleCustomer extends Error {}
+
+export type StoredCustomer = { state: 'active'; customer: Customer } | { state: 'erased'; erasedAt: string; version: number };
+
+export async function insertCustomer(tenantId: string, customer: Customer): Promise<void> {
+  const items: TransactItem[] = [
+    {
+      Put: {
+        TableName: tableName(),
+        Item: customerItem(tenantId, customer),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    ...uniqueClaims(tenantId, customer.customerId, uniqueValuesOf(customer)),
+  ];
+  await transact(items);
+}
+
+export async function getCustomer(tenantId: string, customerId: string): Promise<StoredCustomer | undefined> {
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.customer(tenantId, customerId), ConsistentRead: true }),
+  );
+  return Item ? fromItem(Item) : undefined;
+}
+
+/** Writes the new state if the stored version is still `expectedVersion`, moving uniqueness markers with it. */
+export async function replaceCustomer(tenantId: string, before: Customer, after: Customer): Promise<void> {
+  const previous = uniqueValuesOf(before);
+  const next = uniqueValuesOf(after);
+  const changed = (Object.keys({ ...previous, ...next }) as UniqueKind[]).filter((kind) => previous[kind] !== next[kind]);
+  const items: TransactItem[] = [
+    {
+      Put: {
+        TableName: tableName(),
+        Item: customerItem(tenantId, after),
+        ConditionExpression: 'attribute_exists(pk) AND version = :expected AND attribute_not_exists(erasedAt)',
+        ExpressionAttributeValues: { ':expected': before.version },
+      },
+    },
+    ...releases(tenantId, before.customerId, pick(previous, changed)),
+    ...uniqueClaims(tenantId, after.customerId, pick(next, changed)),
+  ];
+  await transact(items);
+}
+
+/** Replaces the customer by a tombstone and frees its phone, e-mail and external id. */
+export async function eraseCustomer(
+  tenantId: string,
+  current: Customer,
+  tombstone: { customerId: string; erasedAt: string; version: number; createdAt: string },
+): Promise<void> {
+  await transact([
+    {
+      Put: {
+        TableName: tableName(),
+        Item: { ...keys.customer(tenantId, current.customerId), type: 'Customer', tenantId, ...tombstone },
+        ConditionExpression: 'version = :expected AND attribute_not_exists(erasedAt)',
+        ExpressionAttributeValues: { ':expected': current.version },
+      },
+    },
+    ...releases(tenantId, current.customerId, uniqueValuesOf(current)),
+  ]);
+}
+
+export async function findCustomerIdBy(tenantId: string, kind: UniqueKind, value: string): Promise<string | undefined> {
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.uniqueValue(tenantId, kind, value) }),
+  );
+  return Item?.customerId as string | undefined;
+}
+
+export async function listCustomers(
+  tenantId: string,
+  limit: number,
+  startKey?: Record<string, unknown>,
+): Promise<{ items: Customer[]; lastKey?: Record<string, unknown> }> {
+  const { Items, LastEvaluatedKey } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': customerListPartition(tenantId).gsi1pk },
+      Limit: limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  const items = (Items ?? []).map(fromItem).flatMap((stored) => (stored.state === 'active' ? [stored.customer] : []));
+  return { items, lastKey: LastEvaluatedKey };
+}
+
+export const customerListPartition = (tenantId: string) => ({ gsi1pk: keys.customerListing(tenantId, '').gsi1pk });
+
+function customerItem(tenantId: string, customer: Customer) {
+  return {
+    ...keys.customer(tenantId, customer.customerId),
+    ...keys.customerListing(tenantId, customer.customerId),
+    type: 'Customer',
+    tenantId,
+    ...customer,
+  };
+}
+
+function fromItem(item: Record<string, unknown>): StoredCustomer {
+  if (item.erasedAt) return { state: 'erased', erasedAt: item.erasedAt as string, version: item.version as number };
+  const { pk: _pk, sk: _sk, gsi1pk: _gpk, gsi1sk: _gsk, type: _type, tenantId: _tenant, ...customer } = item;
+  return { state: 'active', customer: customer as Customer };
+}
+
+function uniqueClaims(tenantId: string, customerId: string, values: UniqueValues): TransactItem[] {
+  return definedEntries(values).map(([kind, value]) => ({
+    Put: {
+      TableName: tableName(),
+      Item: { ...keys.uniqueValue(tenantId, kind, value), type: 'UniqueValue', customerId },
+      ConditionExpression: 'attribute_not_exists(pk)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  }));
+}
+
+function releases(tenantId: string, customerId: string, values: UniqueValues): TransactItem[] {
+  return definedEntries(values).map(([kind, value]) => ({
+    Delete: {
+      TableName: tableName(),
+      Key: keys.uniqueValue(tenantId, kind, value),
+      ConditionExpression: 'customerId = :owner',
+      ExpressionAttributeValues: { ':owner': customerId },
+    },
+  }));
+}
+
+async function transact(items: TransactItem[]): Promise<void> {
+  try {
+    await db().send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const reasons = error.CancellationReasons ?? [];
+    reasons.forEach((reason, index) => {
+      if (reason.Code !== 'ConditionalCheckFailed') return;
+      const put = items[index]?.Put;
+      if (put?.Item?.type === 'UniqueValue' && reason.Item) {
+        const holder = unmarshall(reason.Item);
+        throw new UniqueValueTaken(String(put.Item.pk).split('#')[2] as UniqueKind, holder.customerId as string);
+      }
+    });
+    if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) throw new StaleCustomer();
+    throw error;
+  }
+}
+
+const definedEntries = (values: UniqueValues) =>
+  (Object.entries(values) as [UniqueKind, string | undefined][]).filter((entry): entry is [UniqueKind, string] => !!entry[1]);
+
+const pick = (values: UniqueValues, kinds: UniqueKind[]): UniqueValues =>
+  Object.fromEntries(kinds.map((kind) => [kind, values[kind]]));
