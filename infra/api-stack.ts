@@ -1,0 +1,271 @@
+import path from 'node:path';
+import { Annotations, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Construct, IConstruct } from 'constructs';
+import {
+  type ApiFunctionName,
+  type FunctionDeclaration,
+  type RouteDeclaration,
+  apiFunctions,
+  edgeFunctions,
+  routeKey,
+  routes,
+} from '../shared/http/routes';
+import { nodejsFunctionBundling } from './bundling';
+import { type StageProfile, repositoryRoot } from './config';
+
+export type FunctionName = ApiFunctionName | keyof typeof edgeFunctions;
+
+/** Every Lambda function of the API: the route handlers and the edge functions. */
+export const declaredFunctions: Record<FunctionName, FunctionDeclaration> = { ...apiFunctions, ...edgeFunctions };
+
+/** API Gateway caches an authorizer answer per Authorization header for this long: a revoked key keeps passing until it expires. */
+export const authorizerCacheTtl = Duration.seconds(60);
+
+/** Stage-wide default route throttling: protects the table and the account's Lambda concurrency from one noisy client. */
+export const defaultRouteThrottle = { burstLimit: 200, rateLimit: 100 };
+
+const apiTimeout = Duration.seconds(10);
+const authorizerTimeout = Duration.seconds(5);
+
+/**
+ * Access log fields: enough to trace a request (requestId joins the function logs), see what was
+ * called and how it went. The caller's IP, user agent, raw path and query string are left out:
+ * paths and queries can carry customers' phone numbers or e-mail addresses, and IPs are personal data.
+ * The tenant id comes from the verified key, not from the request.
+ */
+const accessLogFormat = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTimeEpoch',
+    httpMethod: '$context.httpMethod',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    protocol: '$context.protocol',
+    responseLength: '$context.responseLength',
+    latency: '$context.responseLatency',
+    integrationLatency: '$context.integrationLatency',
+    integrationStatus: '$context.integrationStatus',
+    error: '$context.error.message',
+    authorizerError: '$context.authorizer.error',
+    tenantId: '$context.authorizer.tenantId',
+  }),
+);
+
+export interface ApiStackProps extends StackProps {
+  profile: StageProfile;
+  table: ITable;
+  /** SHA-256 hex of the operator key, given to functions whose declaration says `operatorKey`. */
+  operatorKeyHash?: string;
+}
+
+/** The HTTP API: one function per declared function, one route per declared route. */
+export class ApiStack extends Stack {
+  readonly api: HttpApi;
+  readonly defaultStage: HttpStage;
+  readonly functions: Record<FunctionName, NodejsFunction>;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { profile } = props;
+
+    const tableIndexes = tableIndexesResource(props.table);
+    this.functions = mapRecord(declaredFunctions, (name, declaration) =>
+      this.createFunction(name, declaration, props, tableIndexes),
+    );
+
+    this.api = new HttpApi(this, 'HttpApi', {
+      apiName: `switchboard-${profile.stage}`,
+      description: `Switchboard contact-center API (${profile.stage})`,
+      createDefaultStage: false,
+      defaultIntegration: new HttpLambdaIntegration('FallbackIntegration', this.functions.fallback),
+    });
+    this.defaultStage = this.createDefaultStage(profile);
+    this.addDeclaredRoutes();
+    acknowledgeUnauthorizedRoute(
+      this.api.node.findChild('DefaultRoute'),
+      'The $default route only answers 404/405 problem documents for undeclared routes; it reads no data.',
+    );
+    this.addAlarms();
+
+    new CfnOutput(this, 'ApiUrl', { value: this.defaultStage.url, description: 'Base URL of the Switchboard API' });
+  }
+
+  private createFunction(
+    name: FunctionName,
+    declaration: FunctionDeclaration,
+    props: ApiStackProps,
+    tableIndexes: string,
+  ): NodejsFunction {
+    const { profile, table, operatorKeyHash } = props;
+    const id = pascalCase(name);
+    const logGroup = new LogGroup(this, `${id}LogGroup`, {
+      retention: profile.logRetention,
+      removalPolicy: profile.removalPolicy,
+    });
+    // An own role instead of the default one with AWSLambdaBasicExecutionRole: that managed
+    // policy lets the function write to any log group; this one may write only to its own.
+    const role = new Role(this, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Switchboard ${profile.stage} ${name} function`,
+    });
+    logGroup.grantWrite(role);
+
+    const fn = new NodejsFunction(this, `${id}Function`, {
+      entry: path.join(repositoryRoot, 'functions', name, 'handler.ts'),
+      handler: 'handler',
+      projectRoot: repositoryRoot,
+      depsLockFilePath: path.join(repositoryRoot, 'package-lock.json'),
+      description: `${declaration.description} (${profile.stage})`,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 256,
+      timeout: name === 'authorizer' ? authorizerTimeout : apiTimeout,
+      tracing: Tracing.ACTIVE,
+      role,
+      logGroup,
+      environment: {
+        STAGE: profile.stage,
+        POWERTOOLS_SERVICE_NAME: `switchboard-${name}`,
+        POWERTOOLS_METRICS_NAMESPACE: 'Switchboard',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...(declaration.tableAccess !== 'none' ? { TABLE_NAME: table.tableName } : {}),
+        ...(declaration.operatorKey && operatorKeyHash ? { OPERATOR_KEY_SHA256: operatorKeyHash } : {}),
+      },
+      bundling: nodejsFunctionBundling,
+    });
+
+    if (declaration.tableAccess === 'readwrite') table.grantReadWriteData(fn);
+    if (declaration.tableAccess === 'read') table.grantReadData(fn);
+
+    if (declaration.operatorKey && !operatorKeyHash) {
+      Annotations.of(fn).addWarningV2(
+        'switchboard:operator-key-hash-missing',
+        'No -c operatorKeyHash=<sha256 hex> given: OPERATOR_KEY_SHA256 is unset and the operator routes refuse every caller. See docs/operations.md.',
+      );
+    }
+
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Switchboard targets the nodejs22.x runtime on purpose (bundles are built for node22 and measured on it); moving to a newer runtime is a deliberate change.',
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions.',
+    });
+    if (declaration.tableAccess !== 'none') {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${tableIndexes}]`,
+        reason: `The ${declaration.tableAccess} table grant covers the table's own secondary indexes (table ARN + /index/*); no other table.`,
+      });
+    }
+    return fn;
+  }
+
+  private createDefaultStage(profile: StageProfile): HttpStage {
+    const accessLogGroup = new LogGroup(this, 'AccessLogGroup', {
+      retention: profile.logRetention,
+      removalPolicy: profile.removalPolicy,
+    });
+    return this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: defaultRouteThrottle,
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogGroup), format: accessLogFormat },
+    });
+  }
+
+  private addDeclaredRoutes(): void {
+    const tenantAuthorizer = new HttpLambdaAuthorizer('TenantKeyAuthorizer', this.functions.authorizer, {
+      authorizerName: 'tenant-api-key',
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: authorizerCacheTtl,
+    });
+    // One integration per function, shared by its routes (an integration becomes a resource only once a route uses it).
+    const integrations = mapRecord(
+      apiFunctions,
+      (name) => new HttpLambdaIntegration(`${pascalCase(name)}Integration`, this.functions[name]),
+    );
+
+    for (const route of routes) {
+      const isTenantRoute = route.access.kind === 'tenant';
+      const [httpRoute] = this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrations[route.function],
+        authorizer: isTenantRoute ? tenantAuthorizer : undefined,
+      });
+      if (!httpRoute) throw new Error(`No HTTP API route was created for ${routeKey(route)}`);
+      if (!isTenantRoute) acknowledgeUnauthorizedRoute(httpRoute, unauthorizedRouteReason(route));
+    }
+  }
+
+  private addAlarms(): void {
+    const period = Duration.minutes(5);
+    for (const [name, fn] of Object.entries(this.functions)) {
+      new Alarm(this, `${pascalCase(name)}ErrorsAlarm`, {
+        alarmDescription: `The ${name} function failed (crash or timeout; handled errors answer problem+json and do not count)`,
+        metric: fn.metricErrors({ period }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    }
+    new Alarm(this, 'ServerErrorsAlarm', {
+      alarmDescription: 'The API answered 5 or more 5xx responses in 5 minutes',
+      metric: this.api.metricServerError({ period, statistic: 'Sum' }),
+      threshold: 5,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+}
+
+function unauthorizedRouteReason(route: RouteDeclaration): string {
+  if (route.access.kind === 'operator') {
+    return `${routeKey(route)} is an operator route: the handler checks the operator key (OPERATOR_KEY_SHA256) itself, since the tenant authorizer cannot verify it.`;
+  }
+  return `${routeKey(route)} is declared public: it serves no tenant data.`;
+}
+
+function acknowledgeUnauthorizedRoute(route: IConstruct, reason: string): void {
+  Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+}
+
+/**
+ * The `<table ARN>/index/*` resource of a table grant as cdk-nag names it: through the import of
+ * the data stack's export. `exportValue` gives that export the very name the automatic
+ * cross-stack reference uses, so the acknowledgement follows renames instead of hard-coding a hash.
+ */
+function tableIndexesResource(table: ITable): string {
+  const dataStack = Stack.of(table);
+  const imported: unknown = dataStack.resolve(dataStack.exportValue(table.tableArn));
+  if (typeof imported !== 'object' || imported === null || !('Fn::ImportValue' in imported)) {
+    throw new Error('The table must come from another stack (the data stack)');
+  }
+  return `${String(imported['Fn::ImportValue'])}/index/*`;
+}
+
+function mapRecord<K extends string, V, R>(record: Record<K, V>, map: (key: K, value: V) => R): Record<K, R> {
+  return Object.fromEntries(Object.entries<V>(record).map(([key, value]) => [key, map(key as K, value)])) as Record<K, R>;
+}
+
+const pascalCase = (name: string) =>
+  name
+    .split(/[^a-zA-Z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');

@@ -1,0 +1,67 @@
+import { fileURLToPath } from 'node:url';
+import { type Environment, RemovalPolicy } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/** The repository root: function entries and the lock file are resolved from here. */
+export const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export const productionStage = 'prod';
+export const defaultStage = 'dev';
+
+/** Everything that differs between deployments of the same code. */
+export interface DeploymentSettings {
+  /** Lowercase name that becomes part of stack names (`Switchboard-<stage>-Api`). */
+  stage: string;
+  /** SHA-256 hex of the operator key; without it the operator routes refuse every caller. */
+  operatorKeyHash?: string;
+  /** Undefined: environment-agnostic stacks, deployable to whatever account and region the CLI targets. */
+  env?: Environment;
+}
+
+/** What a stage implies: prod keeps its data and logs, other stages are disposable. */
+export interface StageProfile {
+  stage: string;
+  isProduction: boolean;
+  removalPolicy: RemovalPolicy;
+  logRetention: RetentionDays;
+}
+
+export function stageProfile(stage: string): StageProfile {
+  const isProduction = stage === productionStage;
+  return {
+    stage,
+    isProduction,
+    removalPolicy: isProduction ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    logRetention: isProduction ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
+  };
+}
+
+const stagePattern = /^[a-z][a-z0-9-]{0,19}$/;
+const sha256HexPattern = /^[0-9a-f]{64}$/;
+
+/**
+ * Reads `-c stage=...` and `-c operatorKeyHash=...` from the CDK context, and the target
+ * account and region from the variables the CDK CLI sets when it has credentials.
+ */
+export function readDeploymentSettings(scope: Construct, processEnv: NodeJS.ProcessEnv = process.env): DeploymentSettings {
+  const stage = contextString(scope, 'stage') ?? defaultStage;
+  if (!stagePattern.test(stage)) {
+    throw new Error(`Context "stage" must match ${stagePattern} (it becomes part of resource names); got "${stage}"`);
+  }
+  const operatorKeyHash = contextString(scope, 'operatorKeyHash')?.toLowerCase();
+  if (operatorKeyHash !== undefined && !sha256HexPattern.test(operatorKeyHash)) {
+    throw new Error('Context "operatorKeyHash" must be the SHA-256 of the operator key as 64 hex digits, not the key itself');
+  }
+  // The CLI sets a default region even without credentials; only a known account pins the stacks.
+  const account = processEnv.CDK_DEFAULT_ACCOUNT;
+  const env = account ? { account, region: processEnv.CDK_DEFAULT_REGION } : undefined;
+  return { stage, operatorKeyHash, env };
+}
+
+function contextString(scope: Construct, key: string): string | undefined {
+  const value: unknown = scope.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`Context "${key}" must be a string`);
+  return value.trim();
+}

@@ -1,0 +1,41 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { readDeploymentSettings } from '../../infra/config';
+import { buildApp, exampleOperatorKeyHash, synthTimeout } from './synth';
+
+const settingsFor = (context: Record<string, string>, processEnv: NodeJS.ProcessEnv = {}) =>
+  readDeploymentSettings(new App({ context }), processEnv);
+
+describe('deployment settings', () => {
+  it('defaults to the dev stage, environment-agnostic', () => {
+    expect(settingsFor({})).toEqual({ stage: 'dev', operatorKeyHash: undefined, env: undefined });
+  });
+
+  it('pins account and region only when the CLI knows the account', () => {
+    expect(settingsFor({}, { CDK_DEFAULT_REGION: 'eu-west-1' }).env).toBeUndefined();
+    expect(settingsFor({}, { CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'eu-west-1' }).env).toEqual({
+      account: '123456789012',
+      region: 'eu-west-1',
+    });
+  });
+
+  it('refuses a stage name that cannot be part of resource names', () => {
+    for (const stage of ['Prod', 'my stage', '1dev', 'a'.repeat(21)]) {
+      expect(() => settingsFor({ stage }), stage).toThrow(/stage/);
+    }
+  });
+
+  it('takes the operator key hash as 64 hex digits, and refuses the key itself', () => {
+    expect(settingsFor({ operatorKeyHash: exampleOperatorKeyHash.toUpperCase() }).operatorKeyHash).toBe(exampleOperatorKeyHash);
+    expect(() => settingsFor({ operatorKeyHash: 'my-operator-key' })).toThrow(/SHA-256/);
+  });
+
+  it(
+    'names the stacks Switchboard-<stage>-Data and Switchboard-<stage>-Api',
+    () => {
+      const { data, api } = buildApp({ stage: 'staging' }, { bundle: false });
+      expect([data.stackName, api.stackName]).toEqual(['Switchboard-staging-Data', 'Switchboard-staging-Api']);
+    },
+    synthTimeout,
+  );
+});
