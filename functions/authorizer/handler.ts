@@ -13,7 +13,13 @@ export interface TenantAuthorizerContext {
 
 type Result = APIGatewaySimpleAuthorizerWithContextResult<TenantAuthorizerContext | Record<string, never>>;
 
-const deny: Result = { isAuthorized: false, context: {} };
+/**
+ * An unknown, malformed or revoked key is passed on with no identity rather than denied: an
+ * HTTP API answers a denial with a bare 403 {"message":"Forbidden"} that cannot be reshaped,
+ * while the handler answers it with the contract's 401 problem+json. No identity means no
+ * tenant, so nothing can be read or written with it.
+ */
+const anonymous: Result = { isAuthorized: true, context: {} };
 
 /**
  * HTTP API Lambda authorizer (payload 2.0, simple responses). It only establishes who the
@@ -23,11 +29,11 @@ const deny: Result = { isAuthorized: false, context: {} };
 export async function handler(event: APIGatewayRequestAuthorizerEventV2): Promise<Result> {
   const token = bearerToken(event.headers?.authorization);
   const parsed = token ? parseApiKey(token) : undefined;
-  if (!token || !parsed) return deny;
+  if (!token || !parsed) return anonymous;
   const stored = await getApiKey(parsed.tenantId, parsed.keyId);
   if (!stored || !constantTimeEqualHex(sha256Hex(token), stored.secretHash)) {
     logger.info('API key refused', { tenantId: parsed.tenantId, keyId: parsed.keyId });
-    return deny;
+    return anonymous;
   }
   return {
     isAuthorized: true,

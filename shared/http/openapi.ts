@@ -30,7 +30,7 @@ export function buildOpenApiDocument(serverUrl = '/') {
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = operation(route, toSchema);
   }
-  components.Problem = stripSchema(z.toJSONSchema(Problem, { target: 'draft-2020-12' }) as JsonSchema);
+  toSchema(Problem, 'output');
 
   return {
     openapi: '3.1.0',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { Page, PaginationQuery, Problem } from '../schemas/common';
 import { CreateTenantBody, CreateTenantResponse, Tenant } from '../schemas/tenant';
 import { ApiKey, ApiKeyWithSecret, CreateApiKeyBody, KeyIdParams, type Scope } from '../schemas/api-key';

@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDbLocal, ensureTable, localClientConfig, startDynamoDbLocal } from './dynamodb';
+import { type Twin, startTwin } from './twin';
+
+/**
+ * `npm start`: DynamoDB Local, the table, and the HTTP twin of the API on one machine.
+ *
+ *   npm start                      in memory, on http://localhost:3000
+ *   npm start -- --data ./.data    keep the data in ./.data between runs
+ *
+ * PORT picks the port, HOST the interface (127.0.0.1), SWITCHBOARD_OPERATOR_KEY the operator key
+ * (a random one is made and printed otherwise).
+ */
+
+const tableName = 'switchboard-local';
+
+function usageError(message: string): never {
+  console.error(`${message}\nUsage: npm start [-- --data DIR]   (env: PORT, HOST, SWITCHBOARD_OPERATOR_KEY)`);
+  process.exit(2);
+}
+
+function readOptions() {
+  let values: { data?: string };
+  try {
+    ({ values } = parseArgs({ options: { data: { type: 'string' } }, strict: true, allowPositionals: false }));
+  } catch (error) {
+    usageError((error as Error).message);
+  }
+  const port = Number(process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) usageError(`PORT must be a port number, not "${process.env.PORT}"`);
+  const generatedKey = !process.env.SWITCHBOARD_OPERATOR_KEY;
+  const operatorKey = process.env.SWITCHBOARD_OPERATOR_KEY || `op_${randomBytes(32).toString('base64url')}`;
+  return { dataDir: values.data, port, host: process.env.HOST || '127.0.0.1', operatorKey, generatedKey };
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  let dynamo: DynamoDbLocal | undefined;
+  let twin: Twin | undefined;
+  let stopping = false;
+
+  const shutDown = async (exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    await twin?.close().catch((error: unknown) => console.error('Could not close the HTTP server:', error));
+    await dynamo?.stop();
+    if (exitCode === 0) console.log('Stopped.');
+    process.exit(exitCode);
+  };
+  // Stopping takes a few seconds at most (the server closes within 2 s, Java within 5 s or is
+  // killed), so a repeated signal is ignored: tsx relays the terminal's Ctrl-C a second time.
+  const onSignal = () => {
+    if (stopping) return;
+    console.log('\nStopping…');
+    void shutDown(0);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const storage = options.dataDir ? `data in ${options.dataDir}` : 'in memory; use --data DIR to keep data';
+  try {
+    console.log(`Starting DynamoDB Local (${options.dataDir ? `data in ${options.dataDir}` : 'in memory'})…`);
+    dynamo = await startDynamoDbLocal({ dataDir: options.dataDir });
+    if (stopping) return;
+    console.log(`DynamoDB Local is up at ${dynamo.endpoint}`);
+    // Java dying under the twin leaves nothing to serve; a Ctrl-C reaches Java too, and that is no surprise.
+    void dynamo.exited.then(({ code, signal }) => {
+      if (stopping || signal === 'SIGINT' || code === 130) return;
+      console.error(`DynamoDB Local stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping the twin.`);
+      void shutDown(1);
+    });
+
+    const client = new DynamoDBClient({ ...localClientConfig, endpoint: dynamo.endpoint });
+    try {
+      await ensureTable(client, tableName);
+    } finally {
+      client.destroy();
+    }
+
+    twin = await startTwin({
+      port: options.port,
+      host: options.host,
+      dynamoEndpoint: dynamo.endpoint,
+      tableName,
+      operatorKey: options.operatorKey,
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      console.error(`Port ${options.port} is in use; set PORT=<another port> to use another (e.g. PORT=3001 npm start).`);
+    } else {
+      console.error(error instanceof Error ? error.message : error);
+    }
+    await shutDown(1);
+    return;
+  }
+  if (stopping) return;
+
+  const url = twin.url.replace('://127.0.0.1:', '://localhost:');
+  console.log(
+    [
+      '',
+      `Switchboard API   ${url}`,
+      `DynamoDB Local    ${dynamo.endpoint}  (table ${tableName}, ${storage})`,
+      `Operator key      ${options.operatorKey}${options.generatedKey ? '  (generated; set SWITCHBOARD_OPERATOR_KEY to keep one)' : ''}`,
+      '',
+      'Create a tenant (the answer holds its admin API key, shown once):',
+      `  curl -s -X POST ${url}/v1/tenants -H "Authorization: Bearer ${options.operatorKey}" -H 'content-type: application/json' -d '{"name":"Acme Support","timezone":"Asia/Taipei","locale":"zh-TW","defaultCountry":"TW","plan":"trial"}'`,
+      '',
+      `GET ${url}/openapi.json describes every route. Ctrl-C stops everything.`,
+      '',
+      'Switchboard local twin ready',
+    ].join('\n'),
+  );
+}
+
+await main();

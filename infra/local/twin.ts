@@ -1,0 +1,432 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type {
+  APIGatewayEventRequestContextV2,
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  APIGatewayRequestAuthorizerEventV2,
+  Context,
+} from 'aws-lambda';
+import { HttpError, payloadTooLarge, problemBody } from '../../shared/http/problem';
+import { type ApiFunctionName, type edgeFunctions, matchPath, routeKey } from '../../shared/http/routes';
+
+/**
+ * The local twin of the API Gateway HTTP API: it turns each HTTP request into the payload 2.0
+ * event API Gateway would send, runs the same Lambda authorizer on tenant routes, invokes the
+ * same handler modules in this process, and writes back their answer the way API Gateway does.
+ *
+ * Differences from AWS, on purpose: no authorizer caching (AWS caches each answer for 60 s per
+ * Authorization header), no integration timeout (30 s in AWS), every function shares this one
+ * process (module state is shared and requests run concurrently), and a failing function is
+ * answered with 502 problem+json instead of AWS's 500 {"message":"Internal Server Error"}.
+ */
+
+export type TwinFunctionName = ApiFunctionName | keyof typeof edgeFunctions;
+
+export interface LambdaModule {
+  handler: (event: never, context: Context) => Promise<unknown>;
+}
+
+export interface TwinOptions {
+  port: number;
+  dynamoEndpoint: string;
+  tableName: string;
+  operatorKey: string;
+  host?: string;
+  /** Where a function's module comes from; by default `functions/<name>/handler.ts`. Tests replace it. */
+  loadFunction?: (name: TwinFunctionName) => Promise<LambdaModule>;
+}
+
+export interface Twin {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** API Gateway's own limit on a request body; the API's 64 KiB limit is the handlers' to enforce. */
+export const gatewayMaxBodyBytes = 10 * 1024 * 1024;
+
+const accountId = '000000000000';
+const apiId = 'localtwin';
+const stage = '$default';
+const functionTimeoutMs = 29_000;
+/**
+ * Headers named by the authorizer's identity source: `$request.header.Authorization`, the CDK
+ * default. With none at all, API Gateway calls the authorizer for every request.
+ */
+const identitySourceHeaders: readonly string[] = ['authorization'];
+
+/**
+ * Sets what the deployed functions find in their environment. Call before any handler module is
+ * imported: Powertools reads its settings when the module loads.
+ */
+export function configureFunctionEnvironment(options: { dynamoEndpoint: string; tableName: string; operatorKey: string }) {
+  const env = process.env;
+  env.TABLE_NAME = options.tableName;
+  env.DYNAMODB_ENDPOINT = options.dynamoEndpoint;
+  env.AWS_REGION ??= 'local';
+  env.AWS_ACCESS_KEY_ID ??= 'local';
+  env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  env.OPERATOR_KEY_SHA256 = createHash('sha256').update(options.operatorKey).digest('hex');
+  env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  env.POWERTOOLS_TRACE_ENABLED = 'false';
+  env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+}
+
+const moduleCache = new Map<TwinFunctionName, Promise<LambdaModule>>();
+
+/** Imports `functions/<name>/handler.ts` once, as a Lambda execution environment would on a cold start. */
+export function loadFunctionModule(name: TwinFunctionName): Promise<LambdaModule> {
+  let loading = moduleCache.get(name);
+  if (!loading) {
+    const url = new URL(`../../functions/${name}/handler.ts`, import.meta.url).href;
+    loading = (import(url) as Promise<LambdaModule>).then((module) => {
+      if (typeof module.handler !== 'function') throw new Error(`functions/${name}/handler.ts exports no handler`);
+      return module;
+    });
+    // A module that failed to load is tried again on the next request, once it has been fixed.
+    loading.catch(() => moduleCache.delete(name));
+    moduleCache.set(name, loading);
+  }
+  return loading;
+}
+
+export async function startTwin(options: TwinOptions): Promise<Twin> {
+  configureFunctionEnvironment(options);
+  const host = options.host ?? '127.0.0.1';
+  const loadFunction = options.loadFunction ?? loadFunctionModule;
+
+  const server = createServer((request, response) => {
+    serve(request, response, loadFunction).catch((error: unknown) => {
+      console.error('[twin] could not answer a request:', error);
+      if (!response.headersSent) writeProblem(response, gatewayError(), request.url);
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    server,
+    close: () => closeServer(server),
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!server.listening) return resolve();
+    // In-flight requests may finish; a kept-alive idle connection must not hold the close up.
+    const force = setTimeout(() => server.closeAllConnections(), 2_000);
+    force.unref();
+    server.close((error) => {
+      clearTimeout(force);
+      if (error) reject(error);
+      else resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+async function serve(
+  request: IncomingMessage,
+  response: ServerResponse,
+  loadFunction: (name: TwinFunctionName) => Promise<LambdaModule>,
+): Promise<void> {
+  const receivedAt = new Date();
+  const requestId = newRequestId();
+  response.setHeader('apigw-requestid', requestId);
+
+  const body = await readBody(request, gatewayMaxBodyBytes);
+  if (body === 'aborted') return; // the client went away; there is no one to answer
+  if (body === 'too-large') {
+    response.setHeader('connection', 'close');
+    writeProblem(response, payloadTooLarge(gatewayMaxBodyBytes), request.url);
+    // Stop reading what remains of the body; the connection is closed once the answer is out.
+    response.on('finish', () => request.destroy());
+    return;
+  }
+
+  const method = request.method ?? 'GET';
+  const target = request.url ?? '/';
+  const queryStart = target.indexOf('?');
+  const rawPath = queryStart === -1 ? target : target.slice(0, queryStart);
+  const rawQueryString = queryStart === -1 ? '' : target.slice(queryStart + 1);
+
+  const match = matchPath(method, rawPath);
+  const matched = match && 'route' in match ? match : undefined;
+  const route = matched?.route;
+  const event = buildEvent({
+    request,
+    method,
+    rawPath,
+    rawQueryString,
+    body,
+    requestId,
+    receivedAt,
+    routeKey: route ? routeKey(route) : '$default',
+    pathParameters: matched?.params,
+  });
+  const functionName: TwinFunctionName = route ? route.function : 'fallback';
+
+  if (route?.access.kind === 'tenant') {
+    let denied: Denial | undefined;
+    try {
+      denied = await authorize(event, loadFunction);
+    } catch (error) {
+      console.error(`[twin] switchboard-authorizer failed on ${method} ${rawPath} (request ${requestId}):`, error);
+      return writeProblem(response, gatewayError(), rawPath);
+    }
+    if (denied) return writeGatewayMessage(response, denied.status, denied.message);
+  }
+
+  let result: unknown;
+  try {
+    const { handler } = await loadFunction(functionName);
+    result = await handler(event as never, lambdaContext(functionName));
+  } catch (error) {
+    console.error(`[twin] switchboard-${functionName} failed on ${method} ${rawPath} (request ${requestId}):`, error);
+    return writeProblem(response, gatewayError(), rawPath);
+  }
+  writeLambdaResult(response, result, rawPath, functionName);
+}
+
+type Denial = { status: 401 | 403; message: 'Unauthorized' | 'Forbidden' };
+
+/**
+ * What API Gateway does for a route with the Lambda authorizer: a missing identity source (the
+ * Authorization header) is 401 without calling the authorizer; `isAuthorized: false` is 403;
+ * otherwise the authorizer's context reaches the handler as requestContext.authorizer.lambda.
+ */
+async function authorize(
+  event: TwinEvent,
+  loadFunction: (name: TwinFunctionName) => Promise<LambdaModule>,
+): Promise<Denial | undefined> {
+  const identitySource = identitySourceHeaders.map((header) => event.headers[header] ?? '');
+  if (identitySource.some((value) => value === '')) return { status: 401, message: 'Unauthorized' };
+  const { body: _body, isBase64Encoded: _encoded, ...rest } = event;
+  const authorizerEvent: APIGatewayRequestAuthorizerEventV2 = {
+    ...structuredClone(rest),
+    type: 'REQUEST',
+    routeArn: `arn:aws:execute-api:${process.env.AWS_REGION}:${accountId}:${apiId}/${stage}/${event.requestContext.http.method}${event.rawPath}`,
+    identitySource,
+    cookies: event.cookies ?? [],
+  };
+  const { handler } = await loadFunction('authorizer');
+  const answer = (await handler(authorizerEvent as never, lambdaContext('authorizer'))) as
+    | { isAuthorized?: unknown; context?: Record<string, unknown> }
+    | undefined;
+  if (typeof answer?.isAuthorized !== 'boolean') {
+    throw new Error('The authorizer answered without a boolean isAuthorized (simple responses are expected)');
+  }
+  if (!answer.isAuthorized) return { status: 403, message: 'Forbidden' };
+  event.requestContext.authorizer = { lambda: answer.context ?? {} };
+  return undefined;
+}
+
+type TwinEvent = APIGatewayProxyEventV2 & {
+  requestContext: APIGatewayEventRequestContextV2 & { authorizer?: { lambda: Record<string, unknown> } };
+};
+
+interface EventInput {
+  request: IncomingMessage;
+  method: string;
+  rawPath: string;
+  rawQueryString: string;
+  body: Buffer;
+  requestId: string;
+  receivedAt: Date;
+  routeKey: string;
+  pathParameters: Record<string, string> | undefined;
+}
+
+function buildEvent(input: EventInput): TwinEvent {
+  const { request, method, rawPath, rawQueryString, body, requestId, receivedAt } = input;
+  const sourceIp = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  const { headers, cookies } = collectHeaders(request.rawHeaders);
+  // What API Gateway adds in front of the function.
+  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${sourceIp}` : sourceIp;
+  headers['x-forwarded-proto'] ??= 'http';
+  headers['x-forwarded-port'] ??= String(request.socket.localPort ?? '');
+  headers['x-amzn-trace-id'] ??= `Root=1-${Math.floor(receivedAt.getTime() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+  const domainName = headers.host ?? 'localhost';
+  const contentType = headers['content-type'];
+  const textBody = isTextContentType(contentType);
+
+  return {
+    version: '2.0',
+    routeKey: input.routeKey,
+    rawPath,
+    rawQueryString,
+    ...(cookies.length > 0 ? { cookies } : {}),
+    headers,
+    ...(rawQueryString ? { queryStringParameters: parseQueryString(rawQueryString) } : {}),
+    ...(input.pathParameters && Object.keys(input.pathParameters).length > 0 ? { pathParameters: input.pathParameters } : {}),
+    requestContext: {
+      accountId,
+      apiId,
+      domainName,
+      domainPrefix: domainName.split(/[.:]/)[0] ?? domainName,
+      http: {
+        method,
+        path: rawPath,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp,
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId,
+      routeKey: input.routeKey,
+      stage,
+      time: formatRequestTime(receivedAt),
+      timeEpoch: receivedAt.getTime(),
+    },
+    ...(body.length > 0 ? { body: textBody ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: body.length > 0 && !textBody,
+  };
+}
+
+/**
+ * Payload 2.0 headers: names lowercased, a repeated header joined with commas. Cookie headers
+ * become the `cookies` list and are not passed as a header.
+ */
+function collectHeaders(rawHeaders: string[]): { headers: Record<string, string>; cookies: string[] } {
+  const headers: Record<string, string> = {};
+  const cookies: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    const value = rawHeaders[i + 1]!;
+    if (name === 'cookie') {
+      cookies.push(...value.split(';').map((cookie) => cookie.trim()).filter(Boolean));
+      continue;
+    }
+    headers[name] = name in headers ? `${headers[name]},${value}` : value;
+  }
+  return { headers, cookies };
+}
+
+/** Values are URL-decoded (`+` as a space); a repeated parameter is joined with commas, as API Gateway does. */
+function parseQueryString(rawQueryString: string): Record<string, string> {
+  const parameters: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(rawQueryString)) {
+    parameters[name] = name in parameters ? `${parameters[name]},${value}` : value;
+  }
+  return parameters;
+}
+
+function isTextContentType(contentType: string | undefined): boolean {
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return (
+    mediaType.startsWith('text/') ||
+    /^application\/(json|xml|javascript|x-www-form-urlencoded|yaml|graphql)$/.test(mediaType) ||
+    /^application\/[a-z0-9.-]+\+(json|xml)$/.test(mediaType)
+  );
+}
+
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** API Gateway's requestContext.time, e.g. `12/Mar/2020:19:03:58 +0000`. */
+function formatRequestTime(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${pad(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:` +
+    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`
+  );
+}
+
+/** Shaped like API Gateway's request ids (`JKJaXmPLvHcESHA=`): 16 characters of base64. */
+const newRequestId = () => randomBytes(11).toString('base64').slice(0, 15) + '=';
+
+function lambdaContext(name: TwinFunctionName): Context {
+  const functionName = `switchboard-${name}`;
+  const deadline = Date.now() + functionTimeoutMs;
+  const region = process.env.AWS_REGION ?? 'local';
+  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
+  const unsupported = () => {
+    throw new Error('Callback-style completion (done/fail/succeed) is not supported; return a promise');
+  };
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: `${day}/[$LATEST]${randomBytes(16).toString('hex')}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: unsupported,
+    fail: unsupported,
+    succeed: unsupported,
+  };
+}
+
+/** Reads the whole body, or answers 'too-large' as soon as it is known to exceed the limit. */
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'aborted'> {
+  if (Number(request.headers['content-length'] ?? 0) > limit) return 'too-large';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of request as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) return 'too-large';
+      chunks.push(chunk);
+    }
+  } catch {
+    return 'aborted';
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * How API Gateway turns a payload 2.0 answer into HTTP: a structured result as given; anything
+ * else (a string, an object without statusCode) as a 200 JSON body.
+ */
+function writeLambdaResult(response: ServerResponse, result: unknown, rawPath: string, name: TwinFunctionName): void {
+  if (!isStructuredResult(result)) {
+    const body = typeof result === 'string' ? result : JSON.stringify(result ?? null);
+    return send(response, 200, { 'content-type': 'application/json' }, body);
+  }
+  try {
+    const statusCode = result.statusCode ?? 200;
+    for (const [header, value] of Object.entries(result.headers ?? {})) response.setHeader(header, String(value));
+    if (result.cookies?.length) response.setHeader('set-cookie', result.cookies);
+    const body = result.body ?? '';
+    send(response, statusCode, {}, result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+  } catch (error) {
+    // Such as an invalid status code or header value, which API Gateway also refuses.
+    console.error(`[twin] switchboard-${name} answered something API Gateway cannot send:`, error);
+    for (const header of response.getHeaderNames()) if (header !== 'apigw-requestid') response.removeHeader(header);
+    writeProblem(response, gatewayError(), rawPath);
+  }
+}
+
+function isStructuredResult(result: unknown): result is APIGatewayProxyStructuredResultV2 {
+  return typeof result === 'object' && result !== null && 'statusCode' in result;
+}
+
+const gatewayError = () =>
+  new HttpError(502, 'bad-gateway', 'Bad gateway', 'The function failed to answer; the local twin logged the error');
+
+function writeProblem(response: ServerResponse, error: HttpError, instance: string | undefined): void {
+  send(response, error.status, { 'content-type': 'application/problem+json', ...error.headers }, JSON.stringify(problemBody(error, instance)));
+}
+
+/** API Gateway's own JSON answers, such as `{"message":"Unauthorized"}`. */
+function writeGatewayMessage(response: ServerResponse, status: number, message: string): void {
+  send(response, status, { 'content-type': 'application/json' }, JSON.stringify({ message }));
+}
+
+/** API Gateway answers with Content-Length, never chunked. */
+function send(response: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  response.writeHead(status, { ...headers, 'content-length': String(bytes.length) });
+  response.end(bytes);
+}

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
+
+let twin: TestTwin;
+beforeAll(async () => {
+  twin = await startTestTwin();
+});
+afterAll(() => twin.close());
+
+describe('settings', () => {
+  it('start from the sign-up and sensible defaults', async () => {
+    const { apiKey } = await createTenant(twin, { name: 'Formosa Care' });
+    const settings = await api(twin.url, 'GET', '/v1/settings', { key: apiKey });
+    expect(settings.status).toBe(200);
+    expect(settings.body).toMatchObject({
+      timezone: 'Asia/Taipei',
+      locale: 'zh-TW',
+      defaultCountry: 'TW',
+      branding: { displayName: 'Formosa Care' },
+      businessHours: { mon: [{ open: '09:00', close: '18:00' }], sun: [] },
+      surveys: {},
+      slaPolicy: {},
+      webhooks: {},
+      version: 1,
+    });
+    expect(settings.headers.get('etag')).toBe('"1"');
+  });
+
+  it('merge a patch, move the version, and show in the tenant', async () => {
+    const { apiKey } = await createTenant(twin);
+    const patched = await api(twin.url, 'PATCH', '/v1/settings', {
+      key: apiKey,
+      body: { timezone: 'Europe/London', locale: 'en', branding: { colour: '#AA3300' }, businessHours: { sat: [{ open: '10:00', close: '14:00' }] } },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({
+      timezone: 'Europe/London',
+      branding: { colour: '#AA3300', displayName: 'Acme Support' },
+      businessHours: { sat: [{ open: '10:00', close: '14:00' }], mon: [{ open: '09:00', close: '18:00' }] },
+      version: 2,
+    });
+    const tenant = await api(twin.url, 'GET', '/v1/tenant', { key: apiKey });
+    expect(tenant.body).toMatchObject({ timezone: 'Europe/London', locale: 'en' });
+  });
+
+  it('refuse unknown fields and invalid values, and change nothing', async () => {
+    const { apiKey } = await createTenant(twin);
+    const refused = await api(twin.url, 'PATCH', '/v1/settings', {
+      key: apiKey,
+      body: { timezone: 'Nowhere/City', branding: { colour: 'blue' }, businessHours: { mon: [{ open: '18:00', close: '09:00' }] }, favouriteColour: 'x' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      '$',
+      '$.branding.colour',
+      '$.businessHours.mon[0].close',
+      '$.timezone',
+    ]);
+    const unchanged = await api(twin.url, 'GET', '/v1/settings', { key: apiKey });
+    expect(unchanged.body.version).toBe(1);
+    expect(unchanged.body.timezone).toBe('Asia/Taipei');
+  });
+
+  it('honour If-Match when given', async () => {
+    const { apiKey } = await createTenant(twin);
+    const stale = await api(twin.url, 'PATCH', '/v1/settings', { key: apiKey, body: { locale: 'en' }, headers: { 'if-match': '"7"' } });
+    expect(stale.status).toBe(412);
+    const fresh = await api(twin.url, 'PATCH', '/v1/settings', { key: apiKey, body: { locale: 'en' }, headers: { 'if-match': '"1"' } });
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers.get('etag')).toBe('"2"');
+  });
+});

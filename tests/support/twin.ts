@@ -1,0 +1,91 @@
+import { inject } from 'vitest';
+import { type TwinOptions, startTwin } from '../../infra/local/twin';
+
+/** The operator key every test twin accepts. */
+export const testOperatorKey = 'op_test-operator-key-not-a-secret';
+
+export interface TestTwin {
+  url: string;
+  operatorKey: string;
+  close(): Promise<void>;
+}
+
+/** The DynamoDB Local and table that tests/global-setup.ts started for this run. */
+export const testDatabase = () => ({ endpoint: inject('dynamoEndpoint'), tableName: inject('tableName') });
+
+/** An in-process local twin on a free port, against the run's DynamoDB Local. */
+export async function startTestTwin(options: Pick<TwinOptions, 'loadFunction'> = {}): Promise<TestTwin> {
+  const { endpoint, tableName } = testDatabase();
+  const twin = await startTwin({ port: 0, dynamoEndpoint: endpoint, tableName, operatorKey: testOperatorKey, ...options });
+  return { url: twin.url, operatorKey: testOperatorKey, close: twin.close };
+}
+
+// Tests read answers by the contract they check, not by a declared type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface ApiResponse<Body = any> {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON when the answer says it is JSON, otherwise the text ('' when there is none). */
+  body: Body;
+}
+
+export interface ApiRequestOptions {
+  /** Sent as `Authorization: Bearer <key>`; none when undefined. */
+  key?: string;
+  /** A string is sent as it is; anything else as JSON with content-type application/json. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function api<Body = any>(
+  url: string,
+  method: string,
+  path: string,
+  { key, body, headers = {} }: ApiRequestOptions = {},
+): Promise<ApiResponse<Body>> {
+  const requestHeaders: Record<string, string> = {};
+  if (key !== undefined) requestHeaders.authorization = `Bearer ${key}`;
+  let payload: string | undefined;
+  if (typeof body === 'string') {
+    payload = body;
+  } else if (body !== undefined) {
+    payload = JSON.stringify(body);
+    requestHeaders['content-type'] = 'application/json';
+  }
+  const response = await fetch(`${url}${path}`, { method, headers: { ...requestHeaders, ...headers }, body: payload });
+  const text = await response.text();
+  const isJson = /^application\/([a-z0-9.+-]+\+)?json\b/i.test(response.headers.get('content-type') ?? '');
+  return { status: response.status, headers: response.headers, body: (isJson && text ? JSON.parse(text) : text) as Body };
+}
+
+export const acmeSupport = {
+  name: 'Acme Support',
+  timezone: 'Asia/Taipei',
+  locale: 'zh-TW',
+  defaultCountry: 'TW',
+  plan: 'trial',
+} as const;
+
+export interface CreatedTenant {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  tenant: any;
+  /** The admin API key's secret, ready for `Authorization: Bearer`. */
+  apiKey: string;
+  adminKeyId: string;
+}
+
+/** Signs up a tenant with the operator key; fails the test with the answer if that does not give 201. */
+export async function createTenant(
+  twin: Pick<TestTwin, 'url' | 'operatorKey'>,
+  overrides: Record<string, unknown> = {},
+): Promise<CreatedTenant> {
+  const created = await api(twin.url, 'POST', '/v1/tenants', {
+    key: twin.operatorKey,
+    body: { ...acmeSupport, ...overrides },
+  });
+  if (created.status !== 201) {
+    throw new Error(`POST /v1/tenants answered ${created.status}: ${JSON.stringify(created.body)}`);
+  }
+  return { tenant: created.body.tenant, apiKey: created.body.apiKey.secret, adminKeyId: created.body.apiKey.keyId };
+}
