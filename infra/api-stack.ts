@@ -19,6 +19,7 @@ import {
   edgeFunctions,
   routeKey,
   routes,
+  tenantAuthorizer,
 } from '../shared/http/routes';
 import { nodejsFunctionBundling } from './bundling';
 import { type StageProfile, repositoryRoot } from './config';
@@ -29,7 +30,7 @@ export type FunctionName = ApiFunctionName | keyof typeof edgeFunctions;
 export const declaredFunctions: Record<FunctionName, FunctionDeclaration> = { ...apiFunctions, ...edgeFunctions };
 
 /** API Gateway caches an authorizer answer per Authorization header for this long: a revoked key keeps passing until it expires. */
-export const authorizerCacheTtl = Duration.seconds(60);
+export const authorizerCacheTtl = Duration.seconds(tenantAuthorizer.cacheSeconds);
 
 /** Stage-wide default route throttling: protects the table and the account's Lambda concurrency from one noisy client. */
 export const defaultRouteThrottle = { burstLimit: 200, rateLimit: 100 };
@@ -186,10 +187,10 @@ export class ApiStack extends Stack {
   }
 
   private addDeclaredRoutes(): void {
-    const tenantAuthorizer = new HttpLambdaAuthorizer('TenantKeyAuthorizer', this.functions.authorizer, {
+    const tenantKeyAuthorizer = new HttpLambdaAuthorizer('TenantKeyAuthorizer', this.functions.authorizer, {
       authorizerName: 'tenant-api-key',
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      identitySource: ['$request.header.Authorization'],
+      identitySource: [`$request.header.${tenantAuthorizer.identitySourceHeader}`],
       resultsCacheTtl: authorizerCacheTtl,
     });
     // One integration per function, shared by its routes (an integration becomes a resource only once a route uses it).
@@ -204,7 +205,7 @@ export class ApiStack extends Stack {
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: integrations[route.function],
-        authorizer: isTenantRoute ? tenantAuthorizer : undefined,
+        authorizer: isTenantRoute ? tenantKeyAuthorizer : undefined,
       });
       if (!httpRoute) throw new Error(`No HTTP API route was created for ${routeKey(route)}`);
       if (!isTenantRoute) acknowledgeUnauthorizedRoute(httpRoute, unauthorizedRouteReason(route));

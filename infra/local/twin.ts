@@ -9,15 +9,17 @@ import type {
   Context,
 } from 'aws-lambda';
 import { HttpError, payloadTooLarge, problemBody } from '../../shared/http/problem';
-import { type ApiFunctionName, type edgeFunctions, matchPath, routeKey } from '../../shared/http/routes';
+import { type ApiFunctionName, type edgeFunctions, matchPath, routeKey, tenantAuthorizer } from '../../shared/http/routes';
 
 /**
  * The local twin of the API Gateway HTTP API: it turns each HTTP request into the payload 2.0
  * event API Gateway would send, runs the same Lambda authorizer on tenant routes, invokes the
  * same handler modules in this process, and writes back their answer the way API Gateway does.
  *
- * Differences from AWS, on purpose: no authorizer caching (AWS caches each answer for 60 s per
- * Authorization header), no integration timeout (30 s in AWS), every function shares this one
+ * The authorizer's answers are cached per Authorization header for `tenantAuthorizer.cacheSeconds`
+ * as in AWS (tests that need a revocation to bite at once start the twin with 0).
+ *
+ * Differences from AWS, on purpose: no integration timeout (30 s in AWS), every function shares this one
  * process (module state is shared and requests run concurrently), and a failing function is
  * answered with 502 problem+json instead of AWS's 500 {"message":"Internal Server Error"}.
  */
@@ -36,6 +38,14 @@ export interface TwinOptions {
   host?: string;
   /** Where a function's module comes from; by default `functions/<name>/handler.ts`. Tests replace it. */
   loadFunction?: (name: TwinFunctionName) => Promise<LambdaModule>;
+  /** How long an authorizer answer is reused for the same Authorization header; AWS's setting by default. */
+  authorizerCacheSeconds?: number;
+}
+
+/** What the twin's gateway needs for every request. */
+interface Gateway {
+  loadFunction: (name: TwinFunctionName) => Promise<LambdaModule>;
+  authorizerCache: AuthorizerCache;
 }
 
 export interface Twin {
@@ -51,11 +61,29 @@ const accountId = '000000000000';
 const apiId = 'localtwin';
 const stage = '$default';
 const functionTimeoutMs = 29_000;
-/**
- * Headers named by the authorizer's identity source: `$request.header.Authorization`, the CDK
- * default. With none at all, API Gateway calls the authorizer for every request.
- */
-const identitySourceHeaders: readonly string[] = ['authorization'];
+/** Headers named by the authorizer's identity source, as the CDK stack declares it. */
+const identitySourceHeaders: readonly string[] = [tenantAuthorizer.identitySourceHeader.toLowerCase()];
+
+type AuthorizerAnswer = { isAuthorized: boolean; context?: Record<string, unknown> };
+
+/** API Gateway's authorizer cache: answers keyed by the identity source values, for a fixed time. */
+class AuthorizerCache {
+  private readonly answers = new Map<string, { answer: AuthorizerAnswer; expiresAt: number }>();
+
+  constructor(private readonly ttlMs: number) {}
+
+  get(identity: string): AuthorizerAnswer | undefined {
+    const cached = this.answers.get(identity);
+    if (!cached) return undefined;
+    if (cached.expiresAt > Date.now()) return cached.answer;
+    this.answers.delete(identity);
+    return undefined;
+  }
+
+  set(identity: string, answer: AuthorizerAnswer): void {
+    if (this.ttlMs > 0) this.answers.set(identity, { answer, expiresAt: Date.now() + this.ttlMs });
+  }
+}
 
 /**
  * Sets what the deployed functions find in their environment. Call before any handler module is
@@ -95,10 +123,13 @@ export function loadFunctionModule(name: TwinFunctionName): Promise<LambdaModule
 export async function startTwin(options: TwinOptions): Promise<Twin> {
   configureFunctionEnvironment(options);
   const host = options.host ?? '127.0.0.1';
-  const loadFunction = options.loadFunction ?? loadFunctionModule;
+  const gateway: Gateway = {
+    loadFunction: options.loadFunction ?? loadFunctionModule,
+    authorizerCache: new AuthorizerCache((options.authorizerCacheSeconds ?? tenantAuthorizer.cacheSeconds) * 1000),
+  };
 
   const server = createServer((request, response) => {
-    serve(request, response, loadFunction).catch((error: unknown) => {
+    serve(request, response, gateway).catch((error: unknown) => {
       console.error('[twin] could not answer a request:', error);
       if (!response.headersSent) writeProblem(response, gatewayError(), request.url);
       else response.destroy();
@@ -136,11 +167,8 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-async function serve(
-  request: IncomingMessage,
-  response: ServerResponse,
-  loadFunction: (name: TwinFunctionName) => Promise<LambdaModule>,
-): Promise<void> {
+async function serve(request: IncomingMessage, response: ServerResponse, gateway: Gateway): Promise<void> {
+  const { loadFunction } = gateway;
   const receivedAt = new Date();
   const requestId = newRequestId();
   response.setHeader('apigw-requestid', requestId);
@@ -180,7 +208,7 @@ async function serve(
   if (route?.access.kind === 'tenant') {
     let denied: Denial | undefined;
     try {
-      denied = await authorize(event, loadFunction);
+      denied = await authorize(event, gateway);
     } catch (error) {
       console.error(`[twin] switchboard-authorizer failed on ${method} ${rawPath} (request ${requestId}):`, error);
       return writeProblem(response, gatewayError(), rawPath);
@@ -206,12 +234,18 @@ type Denial = { status: 401 | 403; message: 'Unauthorized' | 'Forbidden' };
  * Authorization header) is 401 without calling the authorizer; `isAuthorized: false` is 403;
  * otherwise the authorizer's context reaches the handler as requestContext.authorizer.lambda.
  */
-async function authorize(
-  event: TwinEvent,
-  loadFunction: (name: TwinFunctionName) => Promise<LambdaModule>,
-): Promise<Denial | undefined> {
+async function authorize(event: TwinEvent, gateway: Gateway): Promise<Denial | undefined> {
   const identitySource = identitySourceHeaders.map((header) => event.headers[header] ?? '');
   if (identitySource.some((value) => value === '')) return { status: 401, message: 'Unauthorized' };
+  const identity = JSON.stringify(identitySource);
+  const answer = gateway.authorizerCache.get(identity) ?? (await invokeAuthorizer(event, identitySource, gateway));
+  gateway.authorizerCache.set(identity, answer);
+  if (!answer.isAuthorized) return { status: 403, message: 'Forbidden' };
+  event.requestContext.authorizer = { lambda: answer.context ?? {} };
+  return undefined;
+}
+
+async function invokeAuthorizer(event: TwinEvent, identitySource: string[], gateway: Gateway): Promise<AuthorizerAnswer> {
   const { body: _body, isBase64Encoded: _encoded, ...rest } = event;
   const authorizerEvent: APIGatewayRequestAuthorizerEventV2 = {
     ...structuredClone(rest),
@@ -220,16 +254,14 @@ async function authorize(
     identitySource,
     cookies: event.cookies ?? [],
   };
-  const { handler } = await loadFunction('authorizer');
+  const { handler } = await gateway.loadFunction('authorizer');
   const answer = (await handler(authorizerEvent as never, lambdaContext('authorizer'))) as
     | { isAuthorized?: unknown; context?: Record<string, unknown> }
     | undefined;
   if (typeof answer?.isAuthorized !== 'boolean') {
     throw new Error('The authorizer answered without a boolean isAuthorized (simple responses are expected)');
   }
-  if (!answer.isAuthorized) return { status: 403, message: 'Forbidden' };
-  event.requestContext.authorizer = { lambda: answer.context ?? {} };
-  return undefined;
+  return { isAuthorized: answer.isAuthorized, context: answer.context };
 }
 
 type TwinEvent = APIGatewayProxyEventV2 & {

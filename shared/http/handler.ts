@@ -90,7 +90,7 @@ export function createApiHandler(fn: ApiFunctionName, operations: Record<string,
   return middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
-    .use(problemResponses())
+    .use(httpAnswers())
     .handler(core);
 }
 
@@ -98,7 +98,8 @@ export function createApiHandler(fn: ApiFunctionName, operations: Record<string,
 export function createFallbackHandler() {
   return middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(problemResponses())
+    .use(logMetrics(metrics))
+    .use(httpAnswers())
     .handler(async (event) => {
       const match = matchPath(event.requestContext.http.method, event.rawPath);
       if (match && 'allowed' in match) throw methodNotAllowed(match.allowed);
@@ -160,7 +161,6 @@ function parseBody(event: Event): unknown {
 }
 
 function respond(result: ApiResult): APIGatewayProxyStructuredResultV2 {
-  metrics.addMetric(`Status${Math.floor(result.status / 100)}xx`, MetricUnit.Count, 1);
   return {
     statusCode: result.status,
     headers: {
@@ -172,8 +172,32 @@ function respond(result: ApiResult): APIGatewayProxyStructuredResultV2 {
   };
 }
 
-function problemResponses(): middy.MiddlewareObj<Event, APIGatewayProxyStructuredResultV2> {
+/**
+ * Every answer is counted by status class (Status2xx, Status4xx, …; EMF through logMetrics) and
+ * logged once with its route and status, the API Gateway request id as correlation id, and
+ * nothing of the request's content. Errors become problem+json: an HttpError as it says, anything
+ * else as a logged 500.
+ */
+function httpAnswers(): middy.MiddlewareObj<Event, APIGatewayProxyStructuredResultV2> {
+  // Keyed by event: the local twin runs many invocations of one module at once.
+  const startedAt = new WeakMap<Event, number>();
+  const finish = (event: Event, status: number, problem?: string) => {
+    metrics.addMetric(`Status${Math.floor(status / 100)}xx`, MetricUnit.Count, 1);
+    logger.info('Request handled', {
+      routeKey: event.routeKey,
+      status,
+      ...(problem && { problem }),
+      durationMs: Math.round(performance.now() - (startedAt.get(event) ?? performance.now())),
+    });
+  };
   return {
+    before: async (request) => {
+      startedAt.set(request.event, performance.now());
+      logger.setCorrelationId(request.event.requestContext?.requestId);
+    },
+    after: async (request) => {
+      finish(request.event, request.response?.statusCode ?? 200);
+    },
     onError: async (request) => {
       const error = request.error;
       let httpError: HttpError;
@@ -183,12 +207,12 @@ function problemResponses(): middy.MiddlewareObj<Event, APIGatewayProxyStructure
         logger.error('Unhandled error', error as Error);
         httpError = new HttpError(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged');
       }
-      if (httpError.status >= 500) metrics.addMetric('Status5xx', MetricUnit.Count, 1);
       request.response = {
         statusCode: httpError.status,
         headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...httpError.headers },
         body: JSON.stringify(problemBody(httpError, request.event?.rawPath)),
       };
+      finish(request.event, httpError.status, httpError.slug);
     },
   };
 }

@@ -72,6 +72,13 @@ export interface RouteDeclaration {
   responses: Record<number, RouteResponse>;
 }
 
+/**
+ * The tenant-key Lambda authorizer as API Gateway runs it and the local twin copies it: its
+ * identity source, and how long an answer is cached per identity. A revoked key can keep
+ * passing for up to `cacheSeconds`.
+ */
+export const tenantAuthorizer = { identitySourceHeader: 'Authorization', cacheSeconds: 60 } as const;
+
 const admin = { kind: 'tenant', scope: 'admin' } as const;
 const agent = { kind: 'tenant', scope: 'agent' } as const;
 const readonly = { kind: 'tenant', scope: 'readonly' } as const;

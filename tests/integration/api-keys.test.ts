@@ -78,4 +78,19 @@ describe('API keys', () => {
     } while (cursor);
     expect(new Set(seen).size).toBe(5);
   });
+
+  it('may pass the gateway cache for a while after revocation, as in AWS, and are refused once it expires', async () => {
+    const cached = await startTestTwin({ authorizerCacheSeconds: 1 });
+    try {
+      const { apiKey: admin } = await createTenant(cached);
+      const agent = await newKey(admin, ['agent']);
+      expect((await api(cached.url, 'GET', '/v1/tenant', { key: agent.secret })).status).toBe(200);
+      expect((await api(cached.url, 'DELETE', `/v1/api-keys/${agent.keyId}`, { key: admin })).status).toBe(204);
+      expect((await api(cached.url, 'GET', '/v1/tenant', { key: agent.secret })).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await api(cached.url, 'GET', '/v1/tenant', { key: agent.secret })).status).toBe(401);
+    } finally {
+      await cached.close();
+    }
+  });
 });

@@ -14,9 +14,19 @@ export interface TestTwin {
 export const testDatabase = () => ({ endpoint: inject('dynamoEndpoint'), tableName: inject('tableName') });
 
 /** An in-process local twin on a free port, against the run's DynamoDB Local. */
-export async function startTestTwin(options: Pick<TwinOptions, 'loadFunction'> = {}): Promise<TestTwin> {
+export async function startTestTwin(
+  options: Pick<TwinOptions, 'loadFunction' | 'authorizerCacheSeconds'> = {},
+): Promise<TestTwin> {
   const { endpoint, tableName } = testDatabase();
-  const twin = await startTwin({ port: 0, dynamoEndpoint: endpoint, tableName, operatorKey: testOperatorKey, ...options });
+  // No authorizer cache unless a test asks for it, so that a revoked key is refused at once.
+  const twin = await startTwin({
+    port: 0,
+    dynamoEndpoint: endpoint,
+    tableName,
+    operatorKey: testOperatorKey,
+    authorizerCacheSeconds: 0,
+    ...options,
+  });
   return { url: twin.url, operatorKey: testOperatorKey, close: twin.close };
 }
 
