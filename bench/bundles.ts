@@ -102,7 +102,7 @@ export function formatBundles(results: BundleResult[]): string {
   const pct = (ours: number, floor: number) => `${(((ours - floor) / floor) * 100).toFixed(0)} %`;
   const rows = results.map(
     (r) =>
-      `| ${r.name} | ${r.sdkClients.join(', ') || '–'} | ${kib(r.bytes)} | ${kib(r.floorBytes)} | ${r.floorBytes > 100 ? pct(r.bytes, r.floorBytes) : '–'} | ${ms(r.loadMs)} | ${ms(r.floorLoadMs)} | ${r.floorBytes > 100 ? pct(r.loadMs, r.floorLoadMs) : '–'} |`,
+      `| ${r.name} | ${r.sdkClients.join(', ') || '–'} | ${kib(r.bytes)} | ${kib(r.floorBytes)} | ${r.sdkClients.length > 0 ? pct(r.bytes, r.floorBytes) : '–'} | ${ms(r.loadMs)} | ${ms(r.floorLoadMs)} | ${r.sdkClients.length > 0 ? pct(r.loadMs, r.floorLoadMs) : '–'} |`,
   );
   return [
     '| function | AWS SDK clients used | bundle | SDK-only bundle | added | load | SDK-only load | added |',

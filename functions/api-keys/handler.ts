@@ -2,6 +2,7 @@ import { deleteApiKey, getApiKey, listApiKeys, publicApiKey, putApiKey } from '.
 import { keys } from '../../shared/data/keys';
 import { issueApiKey } from '../../shared/domain/api-key';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
+import { withIdempotency } from '../../shared/http/idempotency';
 import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
 import { conflict, notFound } from '../../shared/http/problem';
 import type { Scope } from '../../shared/schemas/api-key';
@@ -47,7 +48,7 @@ export const handler = createApiHandler('api-keys', {
     logger.info('API key revoked', { revokedKeyId: keyId });
     return { status: 204 };
   },
-});
+}, { idempotency: withIdempotency });
 
 async function hasAnotherAdminKey(tenantId: string, keyId: string): Promise<boolean> {
   let startKey: Record<string, unknown> | undefined;

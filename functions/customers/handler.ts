@@ -15,6 +15,7 @@ import { normalizeEmail, toE164 } from '../../shared/domain/contact-points';
 import { InvalidCustomer, erasedCustomer, newCustomer, patchCustomer } from '../../shared/domain/customer';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { etagOf, requireIfMatch } from '../../shared/http/etag';
+import { withIdempotency } from '../../shared/http/idempotency';
 import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
 import { conflict, gone, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
 import type { CreateCustomerBody, Customer, UpdateCustomerBody } from '../../shared/schemas/customer';
@@ -74,7 +75,7 @@ export const handler = createApiHandler('customers', {
     const page = await listCustomers(tenantId, query.limit, startKey);
     return { status: 200, body: { items: page.items, nextCursor: encodeCursor(page.lastKey) } };
   },
-});
+}, { idempotency: withIdempotency });
 
 async function storedCustomer(tenantId: string, customerId: string) {
   const stored = looksLikeId('cus', customerId) ? await getCustomer(tenantId, customerId) : undefined;

@@ -1,6 +1,7 @@
 import { getTenantWithSettings, insertTenant } from '../../shared/data/tenants-repo';
 import { issueApiKey } from '../../shared/domain/api-key';
 import { defaultSettings } from '../../shared/domain/settings';
+import { withIdempotency } from '../../shared/http/idempotency';
 import { createApiHandler, type ApiRequest, type TenantRequest } from '../../shared/http/handler';
 import { notFound } from '../../shared/http/problem';
 import { publicApiKey } from '../../shared/data/api-keys-repo';
@@ -42,4 +43,4 @@ export const handler = createApiHandler('tenants', {
     if (!found) throw notFound('The tenant no longer exists');
     return { status: 200, body: tenantView(found.profile, found.settings) };
   },
-});
+}, { idempotency: withIdempotency });

@@ -6,7 +6,6 @@ import type { z } from 'zod';
 import { logger, metrics, MetricUnit } from '../observability';
 import { Scope } from '../schemas/api-key';
 import { type Caller, bearerToken, hasScope, isOperatorKey } from './caller';
-import { withIdempotency } from './idempotency';
 import {
   HttpError,
   fieldErrors,
@@ -55,15 +54,29 @@ type Event = APIGatewayProxyEventV2 & {
   };
 };
 
+/** Runs an operation under the Idempotency-Key contract (see ./idempotency). */
+export type IdempotencyGuard = (request: ApiRequest, run: () => Promise<ApiResult>) => Promise<ApiResult>;
+
 /**
  * The Lambda handler for one API function: finds the declared route from the API Gateway
  * route key, enforces access, parses and validates input against the declaration's schemas,
  * applies Idempotency-Key, runs the operation and answers JSON or problem+json.
+ *
+ * The idempotency guard is passed in by functions that have idempotent routes, so that the
+ * others do not bundle or load the data layer it needs.
  */
-export function createApiHandler(fn: ApiFunctionName, operations: Record<string, Operation>) {
+export function createApiHandler(
+  fn: ApiFunctionName,
+  operations: Record<string, Operation>,
+  options: { idempotency?: IdempotencyGuard } = {},
+) {
   const declared = routesOf(fn);
   const missing = declared.filter((route) => !operations[route.operationId]).map((route) => route.operationId);
   if (missing.length > 0) throw new Error(`${fn}: no operation for ${missing.join(', ')}`);
+  const idempotency = options.idempotency;
+  if (!idempotency && declared.some((route) => route.idempotent)) {
+    throw new Error(`${fn}: has idempotent routes but no idempotency guard`);
+  }
 
   const core = async (event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
     const route = findRoute(event.routeKey);
@@ -81,9 +94,10 @@ export function createApiHandler(fn: ApiFunctionName, operations: Record<string,
     };
     const tenantRequest = caller.kind === 'tenant' ? { ...request, tenantId: caller.tenantId } : request;
     const operation = operations[route.operationId]!;
-    const result = route.idempotent
-      ? await withIdempotency(tenantRequest, () => operation(tenantRequest))
-      : await operation(tenantRequest);
+    const result =
+      route.idempotent && idempotency
+        ? await idempotency(tenantRequest, () => operation(tenantRequest))
+        : await operation(tenantRequest);
     return respond(result);
   };
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Problem } from '../schemas/common';
 import { type RouteDeclaration, routes } from './routes';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Iso8601 } from './common';
 
 export const Scope = z.enum(['admin', 'agent', 'readonly']);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const Iso8601 = z.iso.datetime({ offset: true }).describe('RFC 3339 date-time');
 

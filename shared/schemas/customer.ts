@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Iso8601, Locale, PaginationQuery } from './common';
 
 export const ConsentChannel = z.enum(['sms', 'email', 'marketing']);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CountryCode, IanaTimezone, Iso8601, Locale } from './common';
 import { ApiKeyWithSecret } from './api-key';
 
