@@ -1,0 +1,44 @@
+import type { z } from 'zod';
+import type { Scope } from '../schemas/api-key';
+import type { ApiFunctionName } from './routes';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export type RouteAccess =
+  | { kind: 'public' }
+  /** Checked by the handler against the operator credential; no tenant authorizer. */
+  | { kind: 'operator' }
+  /** Tenant API key through the Lambda authorizer, with at least this scope. */
+  | { kind: 'tenant'; scope: Scope };
+
+export interface RouteResponse {
+  description: string;
+  schema?: z.ZodType;
+}
+
+export interface RouteDeclaration {
+  operationId: string;
+  method: HttpMethod;
+  path: string;
+  function: ApiFunctionName;
+  access: RouteAccess;
+  summary: string;
+  tag: string;
+  /** POST routes that honour the Idempotency-Key header. */
+  idempotent?: boolean;
+  /** Updates that require If-Match with the current ETag. */
+  requiresIfMatch?: boolean;
+  request?: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
+  responses: Record<number, RouteResponse>;
+}
+
+
+export interface FunctionDeclaration {
+  tableAccess: 'readwrite' | 'read' | 'none';
+  operatorKey: boolean;
+  description: string;
+}
+
+export const adminAccess = { kind: 'tenant', scope: 'admin' } as const satisfies RouteAccess;
+export const agentAccess = { kind: 'tenant', scope: 'agent' } as const satisfies RouteAccess;
+export const readonlyAccess = { kind: 'tenant', scope: 'readonly' } as const satisfies RouteAccess;
