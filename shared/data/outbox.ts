@@ -1,0 +1,38 @@
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DomainEvent } from '../events/catalog';
+import { tableName } from './client';
+import { tenantPrefix } from './keys';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Outbox records live a week: long after the stream has relayed them, short enough to stay small. */
+const outboxRetentionSeconds = 7 * 24 * 60 * 60;
+
+/** The item type the table's stream filter passes to the event relay. */
+export const outboxItemType = 'OutboxEvent';
+
+export const outboxKey = (tenantId: string, eventId: string) => ({
+  pk: `${tenantPrefix(tenantId)}#OUTBOX#${eventId}`,
+  sk: 'EVENT',
+});
+
+/**
+ * The event as a write in the same transaction as the state change it records: both happen or
+ * neither. The table's stream carries the new record to the relay, which publishes it to
+ * EventBridge and retries until it is out, so an EventBridge outage delays events but loses none.
+ */
+export function outboxPut(event: DomainEvent): TransactItem {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: {
+        ...outboxKey(event.detail.tenantId, event.detail.eventId),
+        type: outboxItemType,
+        detailType: event.detailType,
+        detail: event.detail,
+        expiresAt: Math.floor(Date.now() / 1000) + outboxRetentionSeconds,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
