@@ -1,14 +1,11 @@
-import path from 'node:path';
-import { Annotations, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct, IConstruct } from 'constructs';
 import {
@@ -21,8 +18,9 @@ import {
   routes,
   tenantAuthorizer,
 } from '../shared/http/routes';
-import { nodejsFunctionBundling } from './bundling';
-import { type StageProfile, repositoryRoot } from './config';
+import type { StageProfile } from './config';
+import type { EventBackbone } from './event-backbone';
+import { createSwitchboardFunction, pascalCase } from './lambda-function';
 
 export type FunctionName = ApiFunctionName | keyof typeof edgeFunctions;
 
@@ -67,6 +65,8 @@ export interface ApiStackProps extends StackProps {
   table: ITable;
   /** SHA-256 hex of the operator key, given to functions whose declaration says `operatorKey`. */
   operatorKeyHash?: string;
+  /** The event backbone (events stack): functions whose declaration says `schedules` may set timers through it. */
+  events: Pick<EventBackbone, 'allowTimers'>;
 }
 
 /** The HTTP API: one function per declared function, one route per declared route. */
@@ -83,6 +83,9 @@ export class ApiStack extends Stack {
     this.functions = mapRecord(declaredFunctions, (name, declaration) =>
       this.createFunction(name, declaration, props, tableIndexes),
     );
+    for (const [name, declaration] of Object.entries<FunctionDeclaration>(declaredFunctions)) {
+      if (declaration.schedules) props.events.allowTimers(this.functions[name as FunctionName]);
+    }
 
     this.api = new HttpApi(this, 'HttpApi', {
       apiName: `switchboard-${profile.stage}`,
@@ -107,70 +110,15 @@ export class ApiStack extends Stack {
     props: ApiStackProps,
     tableIndexes: string,
   ): NodejsFunction {
-    const { profile, table, operatorKeyHash } = props;
-    const id = pascalCase(name);
-    const logGroup = new LogGroup(this, `${id}LogGroup`, {
-      retention: profile.logRetention,
-      removalPolicy: profile.removalPolicy,
-    });
-    // An own role instead of the default one with AWSLambdaBasicExecutionRole: that managed
-    // policy lets the function write to any log group; this one may write only to its own.
-    const role = new Role(this, `${id}Role`, {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `Switchboard ${profile.stage} ${name} function`,
-    });
-    logGroup.grantWrite(role);
-
-    const fn = new NodejsFunction(this, `${id}Function`, {
-      entry: path.join(repositoryRoot, 'functions', name, 'handler.ts'),
-      handler: 'handler',
-      projectRoot: repositoryRoot,
-      depsLockFilePath: path.join(repositoryRoot, 'package-lock.json'),
-      description: `${declaration.description} (${profile.stage})`,
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
-      memorySize: 256,
+    return createSwitchboardFunction(this, {
+      name,
+      declaration,
+      profile: props.profile,
+      table: props.table,
+      tableIndexes,
+      operatorKeyHash: props.operatorKeyHash,
       timeout: name === 'authorizer' ? authorizerTimeout : apiTimeout,
-      tracing: Tracing.ACTIVE,
-      role,
-      logGroup,
-      environment: {
-        STAGE: profile.stage,
-        POWERTOOLS_SERVICE_NAME: `switchboard-${name}`,
-        POWERTOOLS_METRICS_NAMESPACE: 'Switchboard',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
-        ...(declaration.tableAccess !== 'none' ? { TABLE_NAME: table.tableName } : {}),
-        ...(declaration.operatorKey && operatorKeyHash ? { OPERATOR_KEY_SHA256: operatorKeyHash } : {}),
-      },
-      bundling: nodejsFunctionBundling,
     });
-
-    if (declaration.tableAccess === 'readwrite') table.grantReadWriteData(fn);
-    if (declaration.tableAccess === 'read') table.grantReadData(fn);
-
-    if (declaration.operatorKey && !operatorKeyHash) {
-      Annotations.of(fn).addWarningV2(
-        'switchboard:operator-key-hash-missing',
-        'No -c operatorKeyHash=<sha256 hex> given: OPERATOR_KEY_SHA256 is unset and the operator routes refuse every caller. See docs/operations.md.',
-      );
-    }
-
-    Validations.of(fn).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason: 'Switchboard targets the nodejs22.x runtime on purpose (bundles are built for node22 and measured on it); moving to a newer runtime is a deliberate change.',
-    });
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions.',
-    });
-    if (declaration.tableAccess !== 'none') {
-      Validations.of(role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${tableIndexes}]`,
-        reason: `The ${declaration.tableAccess} table grant covers the table's own secondary indexes (table ARN + /index/*); no other table.`,
-      });
-    }
-    return fn;
   }
 
   private createDefaultStage(profile: StageProfile): HttpStage {
@@ -251,7 +199,7 @@ function acknowledgeUnauthorizedRoute(route: IConstruct, reason: string): void {
  * the data stack's export. `exportValue` gives that export the very name the automatic
  * cross-stack reference uses, so the acknowledgement follows renames instead of hard-coding a hash.
  */
-function tableIndexesResource(table: ITable): string {
+export function tableIndexesResource(table: ITable): string {
   const dataStack = Stack.of(table);
   const imported: unknown = dataStack.resolve(dataStack.exportValue(table.tableArn));
   if (typeof imported !== 'object' || imported === null || !('Fn::ImportValue' in imported)) {
@@ -263,10 +211,3 @@ function tableIndexesResource(table: ITable): string {
 function mapRecord<K extends string, V, R>(record: Record<K, V>, map: (key: K, value: V) => R): Record<K, R> {
   return Object.fromEntries(Object.entries<V>(record).map(([key, value]) => [key, map(key as K, value)])) as Record<K, R>;
 }
-
-const pascalCase = (name: string) =>
-  name
-    .split(/[^a-zA-Z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part[0]!.toUpperCase() + part.slice(1))
-    .join('');

@@ -3,9 +3,11 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiStack } from './api-stack';
 import { type DeploymentSettings, stageProfile } from './config';
 import { DataStack } from './data-stack';
+import { EventsStack } from './events-stack';
 
 export interface SwitchboardStacks {
   data: DataStack;
+  events: EventsStack;
   api: ApiStack;
 }
 
@@ -25,6 +27,14 @@ export function addSwitchboard(app: App, settings: DeploymentSettings): Switchbo
     tags,
     profile,
   });
+  const events = new EventsStack(app, `${prefix}-Events`, {
+    env: settings.env,
+    description: `Switchboard ${settings.stage}: event bus, rules, consumers, outbox relay and timers`,
+    tags,
+    profile,
+    table: data.table,
+    operatorKeyHash: settings.operatorKeyHash,
+  });
   const api = new ApiStack(app, `${prefix}-Api`, {
     env: settings.env,
     description: `Switchboard ${settings.stage}: HTTP API, authorizer and functions`,
@@ -32,8 +42,9 @@ export function addSwitchboard(app: App, settings: DeploymentSettings): Switchbo
     profile,
     table: data.table,
     operatorKeyHash: settings.operatorKeyHash,
+    events: events.events,
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { data, api };
+  return { data, events, api };
 }

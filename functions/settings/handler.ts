@@ -1,9 +1,9 @@
-import { getSettings, replaceSettings } from '../../shared/data/tenants-repo';
-import { applySettingsPatch } from '../../shared/domain/settings';
+import { ConnectInstanceTaken, getSettings, replaceSettings } from '../../shared/data/tenants-repo';
+import { applySettingsPatch, connectInstanceChanges } from '../../shared/domain/settings';
 import { checkOptionalIfMatch, etagOf } from '../../shared/http/etag';
 import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
-import { conflict, notFound } from '../../shared/http/problem';
-import type { SettingsPatch } from '../../shared/schemas/settings';
+import { HttpError, conflict, notFound } from '../../shared/http/problem';
+import type { Settings, SettingsPatch } from '../../shared/schemas/settings';
 
 async function currentSettings(tenantId: string) {
   const settings = await getSettings(tenantId);
@@ -21,9 +21,25 @@ export const handler = createApiHandler('settings', {
     const current = await currentSettings(request.tenantId);
     checkOptionalIfMatch(request.headers['if-match'], current.version);
     const next = applySettingsPatch(current, request.body, new Date().toISOString());
-    if (!(await replaceSettings(request.tenantId, next, current.version))) {
+    if (!(await writeSettings(request.tenantId, current, next))) {
       throw conflict('The settings were changed by another request at the same time; read them and try again');
     }
     return { status: 200, headers: { etag: etagOf(next.version) }, body: next };
   },
 });
+
+async function writeSettings(tenantId: string, current: Settings, next: Settings): Promise<boolean> {
+  try {
+    return await replaceSettings(tenantId, next, current.version, connectInstanceChanges(current, next));
+  } catch (error) {
+    if (!(error instanceof ConnectInstanceTaken)) throw error;
+    // Which tenant holds it is that tenant's business; the instance is named, the tenant is not.
+    throw new HttpError(
+      409,
+      'connect-instance-taken',
+      'Conflict',
+      `The Amazon Connect instance ${error.instanceArn} is already connected to another Switchboard tenant; nothing was changed`,
+      [{ path: `$.connect.instanceArns[${next.connect.instanceArns.indexOf(error.instanceArn)}]`, message: 'Connected to another tenant' }],
+    );
+  }
+}

@@ -248,6 +248,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           AttributeDefinitions: attributeDefinitions(),
           KeySchema: keySchema(tableDefinition.partitionKey, tableDefinition.sortKey),
           GlobalSecondaryIndexes: tableDefinition.globalSecondaryIndexes.map(globalSecondaryIndex),
+          StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.stream },
         }),
       );
     } catch (error) {
@@ -264,6 +265,20 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           TableName: tableName,
           AttributeDefinitions: attributeDefinitions(),
           GlobalSecondaryIndexUpdates: [{ Create: globalSecondaryIndex(index) }],
+        }),
+      );
+      await waitUntilActive(client, tableName);
+    }
+    if (table.StreamSpecification?.StreamViewType !== tableDefinition.stream) {
+      // A table from an older definition (persisted data folder): the stream cannot change view type in place.
+      if (table.StreamSpecification?.StreamEnabled) {
+        await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: false } }));
+        await waitUntilActive(client, tableName);
+      }
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.stream },
         }),
       );
       await waitUntilActive(client, tableName);

@@ -11,7 +11,8 @@ import { type Twin, startTwin } from './twin';
  *   npm start -- --data ./.data    keep the data in ./.data between runs
  *
  * PORT picks the port, HOST the interface (127.0.0.1), SWITCHBOARD_OPERATOR_KEY the operator key
- * (a random one is made and printed otherwise).
+ * (a random one is made and printed otherwise), SWITCHBOARD_DELIVER_EVENTS_TWICE=true delivers
+ * every event twice (consumers must not mind).
  */
 
 const tableName = 'switchboard-local';
@@ -85,6 +86,11 @@ async function main(): Promise<void> {
       dynamoEndpoint: dynamo.endpoint,
       tableName,
       operatorKey: options.operatorKey,
+      // A kept data folder may hold outbox records written while the twin was down: relay them too.
+      events: {
+        streamStartingPosition: options.dataDir ? 'TRIM_HORIZON' : 'LATEST',
+        deliverEventsTwice: process.env.SWITCHBOARD_DELIVER_EVENTS_TWICE === 'true',
+      },
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -103,6 +109,7 @@ async function main(): Promise<void> {
       '',
       `Switchboard API   ${url}`,
       `DynamoDB Local    ${dynamo.endpoint}  (table ${tableName}, ${storage})`,
+      `Event bus         ${url}/local/events  (dead letters: /local/events/dead-letters; timers: /local/schedules; POST /local/clock {"advanceSeconds":N})`,
       `Operator key      ${options.operatorKey}${options.generatedKey ? '  (generated; set SWITCHBOARD_OPERATOR_KEY to keep one)' : ''}`,
       '',
       'Create a tenant (the answer holds its admin API key, shown once):',

@@ -10,6 +10,12 @@ import type {
 } from 'aws-lambda';
 import { HttpError, payloadTooLarge, problemBody } from '../../shared/http/problem';
 import { type ApiFunctionName, type edgeFunctions, matchPath, routeKey, tenantAuthorizer } from '../../shared/http/routes';
+import type { eventRelay } from '../../shared/events/outbox-stream';
+import type { EventFunctionName } from '../../shared/events/subscriptions';
+import { type AwsEmulator, type AwsEmulatorOptions, startAwsEmulator } from './aws-emulator';
+import type { TwinClock } from './clock';
+import type { LocalEventBus } from './event-bus';
+import type { LocalScheduler } from './scheduler';
 
 /**
  * The local twin of the API Gateway HTTP API: it turns each HTTP request into the payload 2.0
@@ -24,7 +30,7 @@ import { type ApiFunctionName, type edgeFunctions, matchPath, routeKey, tenantAu
  * answered with 502 problem+json instead of AWS's 500 {"message":"Internal Server Error"}.
  */
 
-export type TwinFunctionName = ApiFunctionName | keyof typeof edgeFunctions;
+export type TwinFunctionName = ApiFunctionName | keyof typeof edgeFunctions | EventFunctionName | typeof eventRelay.name;
 
 export interface LambdaModule {
   handler: (event: never, context: Context) => Promise<unknown>;
@@ -40,17 +46,29 @@ export interface TwinOptions {
   loadFunction?: (name: TwinFunctionName) => Promise<LambdaModule>;
   /** How long an authorizer answer is reused for the same Authorization header; AWS's setting by default. */
   authorizerCacheSeconds?: number;
+  /** The event backbone's options: where the stream poller starts, duplicate deliveries (see aws-emulator.ts). */
+  events?: Pick<AwsEmulatorOptions, 'streamStartingPosition' | 'deliverEventsTwice' | 'busRetryBaseDelayMs' | 'withoutStream'>;
 }
 
 /** What the twin's gateway needs for every request. */
 interface Gateway {
   loadFunction: (name: TwinFunctionName) => Promise<LambdaModule>;
   authorizerCache: AuthorizerCache;
+  /** The `/local/...` endpoints about events, schedules and the clock. */
+  serveControl: AwsEmulator['serveControl'];
 }
 
 export interface Twin {
   url: string;
   server: Server;
+  /** The EventBridge bus: recent events, deliveries, dead letters, `settled()`, `failPutEvents(n)`. */
+  bus: LocalEventBus;
+  /** The timers' clock: `advance(ms)`, `set(date)`; it follows real time otherwise. */
+  clock: TwinClock;
+  /** EventBridge Scheduler's one-time schedules. */
+  scheduler: LocalScheduler;
+  /** The emulated AWS endpoints and the stream poller. */
+  aws: AwsEmulator;
   close(): Promise<void>;
 }
 
@@ -100,6 +118,8 @@ export function configureFunctionEnvironment(options: { dynamoEndpoint: string; 
   env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   env.POWERTOOLS_TRACE_ENABLED = 'false';
   env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  // Receivers on this machine listen on plain HTTP; a deployed stage accepts https:// only.
+  env.WEBHOOKS_ALLOW_LOOPBACK_HTTP = 'true';
 }
 
 const moduleCache = new Map<TwinFunctionName, Promise<LambdaModule>>();
@@ -123,9 +143,18 @@ export function loadFunctionModule(name: TwinFunctionName): Promise<LambdaModule
 export async function startTwin(options: TwinOptions): Promise<Twin> {
   configureFunctionEnvironment(options);
   const host = options.host ?? '127.0.0.1';
+  const loadFunction = options.loadFunction ?? loadFunctionModule;
+  const aws = await startAwsEmulator({
+    ...options.events,
+    dynamoEndpoint: options.dynamoEndpoint,
+    tableName: options.tableName,
+    invoke: async (name, event) => (await loadFunction(name as TwinFunctionName)).handler(event as never, lambdaContext(name as TwinFunctionName)),
+  });
+  Object.assign(process.env, aws.environment);
   const gateway: Gateway = {
-    loadFunction: options.loadFunction ?? loadFunctionModule,
+    loadFunction,
     authorizerCache: new AuthorizerCache((options.authorizerCacheSeconds ?? tenantAuthorizer.cacheSeconds) * 1000),
+    serveControl: aws.serveControl,
   };
 
   const server = createServer((request, response) => {
@@ -141,6 +170,9 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    await aws.close();
+    throw error;
   });
 
   const { port } = server.address() as AddressInfo;
@@ -148,7 +180,14 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   return {
     url: `http://${urlHost}:${port}`,
     server,
-    close: () => closeServer(server),
+    bus: aws.bus,
+    clock: aws.clock,
+    scheduler: aws.scheduler,
+    aws,
+    close: async () => {
+      await closeServer(server);
+      await aws.close();
+    },
   };
 }
 
@@ -188,6 +227,7 @@ async function serve(request: IncomingMessage, response: ServerResponse, gateway
   const queryStart = target.indexOf('?');
   const rawPath = queryStart === -1 ? target : target.slice(0, queryStart);
   const rawQueryString = queryStart === -1 ? '' : target.slice(queryStart + 1);
+  if (rawPath.startsWith('/local/') && gateway.serveControl(method, rawPath, body, response)) return;
 
   const match = matchPath(method, rawPath);
   const matched = match && 'route' in match ? match : undefined;

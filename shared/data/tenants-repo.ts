@@ -1,10 +1,10 @@
 import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Settings } from '../schemas/settings';
 import type { Plan } from '../schemas/tenant';
 import { type StoredApiKey, apiKeyItem } from './api-keys-repo';
 import { db, tableName } from './client';
-import { keys } from './keys';
+import { keys, tenantPrefix } from './keys';
 
 export interface TenantProfile {
   tenantId: string;
@@ -60,8 +60,41 @@ export async function getSettings(tenantId: string): Promise<Settings | undefine
   return Item ? (stripKeys(Item) as unknown as Settings) : undefined;
 }
 
-/** Writes the settings if their stored version is still `expectedVersion`; false when it moved on. */
-export async function replaceSettings(tenantId: string, settings: Settings, expectedVersion: number): Promise<boolean> {
+/**
+ * The routing item of an Amazon Connect instance: which tenant its contact events belong to. The
+ * Connect consumer knows only the instance ARN, so the item sits in the system pseudo-tenant
+ * `_connect` (no tenant id starts with `_`), as idempotency records of operator calls sit in `_operator`.
+ */
+export const connectRouteKey = (instanceArn: string) => ({ pk: `${tenantPrefix('_connect')}#INSTANCE#${instanceArn}`, sk: 'ROUTE' });
+
+/** Another tenant has connected this Amazon Connect instance. */
+export class ConnectInstanceTaken extends Error {
+  constructor(readonly instanceArn: string) {
+    super('The Amazon Connect instance belongs to another tenant');
+  }
+}
+
+/** The tenant that connected this Amazon Connect instance (canonical, lowercase ARN), if any. */
+export async function findTenantIdByConnectInstance(instanceArn: string): Promise<string | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: connectRouteKey(instanceArn), ConsistentRead: true }));
+  return Item?.tenantId as string | undefined;
+}
+
+/**
+ * Writes the settings if their stored version is still `expectedVersion`; false when it moved on.
+ * When the Amazon Connect instances change, the settings and the instances' routing items are one
+ * transaction: each new instance is claimed unless another tenant holds it (ConnectInstanceTaken,
+ * and nothing is written), each removed one released only if it is still this tenant's.
+ */
+export async function replaceSettings(
+  tenantId: string,
+  settings: Settings,
+  expectedVersion: number,
+  connect: { claimed: string[]; released: string[] } = { claimed: [], released: [] },
+): Promise<boolean> {
+  if (connect.claimed.length > 0 || connect.released.length > 0) {
+    return replaceSettingsWithConnectRoutes(tenantId, settings, expectedVersion, connect);
+  }
   try {
     await db().send(
       new PutCommand({
@@ -74,6 +107,65 @@ export async function replaceSettings(tenantId: string, settings: Settings, expe
     return true;
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+async function replaceSettingsWithConnectRoutes(
+  tenantId: string,
+  settings: Settings,
+  expectedVersion: number,
+  connect: { claimed: string[]; released: string[] },
+): Promise<boolean> {
+  const mine = { ':tenantId': tenantId };
+  const routeChanges = [
+    ...connect.claimed.map((instanceArn) => ({
+      instanceArn,
+      item: {
+        Put: {
+          TableName: tableName(),
+          Item: { ...connectRouteKey(instanceArn), type: 'ConnectRoute', instanceArn, tenantId },
+          ConditionExpression: 'attribute_not_exists(pk) OR tenantId = :tenantId',
+          ExpressionAttributeValues: mine,
+        },
+      },
+    })),
+    ...connect.released.map((instanceArn) => ({
+      instanceArn,
+      item: {
+        Delete: {
+          TableName: tableName(),
+          Key: connectRouteKey(instanceArn),
+          // A missing item is already released; another tenant's is never touched.
+          ConditionExpression: 'attribute_not_exists(pk) OR tenantId = :tenantId',
+          ExpressionAttributeValues: mine,
+        },
+      },
+    })),
+  ];
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: settingsItem(tenantId, settings),
+              ConditionExpression: 'version = :expected',
+              ExpressionAttributeValues: { ':expected': expectedVersion },
+            },
+          },
+          ...routeChanges.map((change) => change.item),
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const reasons = error.CancellationReasons ?? [];
+    if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
+    const taken = routeChanges.find((_, index) => reasons[index + 1]?.Code === 'ConditionalCheckFailed');
+    if (taken) throw new ConnectInstanceTaken(taken.instanceArn);
     throw error;
   }
 }

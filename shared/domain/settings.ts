@@ -1,5 +1,6 @@
 import type { Settings, SettingsPatch } from '../schemas/settings';
 import type { CreateTenantBody } from '../schemas/tenant';
+import { defaultSlaPolicy, mergeSlaPolicy, resolveSlaPolicy } from './sla';
 
 const weekdayHours = [{ open: '09:00', close: '18:00' }];
 
@@ -11,8 +12,10 @@ export function defaultSettings(tenant: CreateTenantBody, now: string): Settings
     businessHours: { mon: weekdayHours, tue: weekdayHours, wed: weekdayHours, thu: weekdayHours, fri: weekdayHours, sat: [], sun: [] },
     branding: { displayName: tenant.name, colour: '#1F6FEB' },
     surveys: {},
-    slaPolicy: {},
+    slaPolicy: defaultSlaPolicy,
     webhooks: {},
+    reasonCodes: [],
+    connect: { instanceArns: [] },
     version: 1,
     updatedAt: now,
   };
@@ -28,9 +31,22 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch, now:
     businessHours: { ...current.businessHours, ...patch.businessHours },
     branding: { ...current.branding, ...patch.branding },
     surveys: { ...current.surveys, ...patch.surveys },
-    slaPolicy: { ...current.slaPolicy, ...patch.slaPolicy },
+    slaPolicy: mergeSlaPolicy(resolveSlaPolicy(current.slaPolicy), patch.slaPolicy),
     webhooks: { ...current.webhooks, ...patch.webhooks },
+    // Tenants created before the taxonomy existed have none stored.
+    reasonCodes: patch.reasonCodes ?? current.reasonCodes ?? [],
+    connect: patch.connect ?? current.connect ?? { instanceArns: [] },
     version: current.version + 1,
     updatedAt: now,
   };
+}
+
+/**
+ * The Amazon Connect instances a settings change connects and disconnects: each needs its routing
+ * item claimed or released in the same transaction as the settings (tenants-repo replaceSettings).
+ */
+export function connectInstanceChanges(before: Settings, after: Settings): { claimed: string[]; released: string[] } {
+  const old = new Set(before.connect?.instanceArns ?? []);
+  const next = new Set(after.connect?.instanceArns ?? []);
+  return { claimed: [...next].filter((arn) => !old.has(arn)), released: [...old].filter((arn) => !next.has(arn)) };
 }

@@ -7,15 +7,33 @@ import type { FunctionDeclaration } from '../http/route-types';
  *
  * Each event function lives at `functions/<name>/handler.ts`.
  */
-export const eventFunctions = {} as const satisfies Record<string, FunctionDeclaration>;
+export const eventFunctions = {
+  'webhook-dispatch': { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: "Delivers events to the tenant's webhooks" },
+  'webhook-deliver': { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Retries one webhook delivery (timer target)' },
+  'sla-timer': { tableAccess: 'readwrite', operatorKey: false, description: 'Marks a case breached when its SLA timer fires, and escalates it (timer target)' },
+  'connect-ingest': { tableAccess: 'readwrite', operatorKey: false, description: "Logs tenants' Amazon Connect contact events as contacts" },
+} as const satisfies Record<string, FunctionDeclaration>;
 export type EventFunctionName = keyof typeof eventFunctions;
 
-/** The subset of EventBridge's event pattern language the twin's bus implements. */
-export type PatternValue = string | { prefix: string } | { 'anything-but': string[] } | { exists: boolean };
-export interface EventPattern {
-  source: string[];
-  'detail-type'?: string[];
-  detail?: Record<string, PatternValue[] | Record<string, PatternValue[]>>;
+/** The subset of EventBridge's event pattern language the twin's bus implements (shared/events/pattern.ts). */
+export type PatternValue =
+  | string
+  | number
+  | boolean
+  | null
+  | { prefix: string }
+  | { suffix: string }
+  | { 'equals-ignore-case': string }
+  | { 'anything-but': string | number | readonly (string | number)[] }
+  | { exists: boolean };
+/** A pattern over any JSON shape: each field lists the values it may have, or nests a pattern. */
+export interface PatternNode {
+  readonly [field: string]: readonly PatternValue[] | PatternNode | undefined;
+}
+export interface EventPattern extends PatternNode {
+  source: readonly string[];
+  'detail-type'?: readonly string[];
+  detail?: PatternNode;
 }
 
 export interface Subscription {
@@ -30,4 +48,17 @@ export interface Subscription {
 
 export const defaultRetry = { maximumRetryAttempts: 8, maximumEventAgeSeconds: 60 * 60 };
 
-export const subscriptions: readonly Subscription[] = [];
+export const subscriptions: readonly Subscription[] = [
+  {
+    name: 'webhooks',
+    description: "Every Switchboard event, to the tenant's webhooks that subscribe to its type",
+    pattern: { source: ['switchboard'] },
+    consumer: 'webhook-dispatch',
+  },
+  {
+    name: 'amazon-connect',
+    description: "Tenants' Amazon Connect contact events, forwarded from their accounts' default bus, to be logged as contacts",
+    pattern: { source: ['aws.connect'], 'detail-type': ['Amazon Connect Contact Event'] },
+    consumer: 'connect-ingest',
+  },
+];

@@ -37,6 +37,11 @@ export interface FunctionDeclaration {
   tableAccess: 'readwrite' | 'read' | 'none';
   operatorKey: boolean;
   description: string;
+  /**
+   * Sets or cancels one-time timers (shared/scheduling/scheduler.ts): the stack gives it the schedule
+   * group, the role EventBridge Scheduler assumes and the right to manage the group's schedules.
+   */
+  schedules?: boolean;
 }
 
 export const adminAccess = { kind: 'tenant', scope: 'admin' } as const satisfies RouteAccess;

@@ -1,5 +1,8 @@
 import type { FunctionDeclaration, HttpMethod, RouteDeclaration } from './route-types';
 import { foundationRoutes } from './routes/foundation';
+import { contactRoutes } from './routes/contacts';
+import { webhookRoutes } from './routes/webhooks';
+import { caseRoutes } from './routes/cases';
 
 export type * from './route-types';
 
@@ -16,6 +19,9 @@ export const apiFunctions = {
   'api-keys': { tableAccess: 'readwrite', operatorKey: false, description: 'API key management' },
   settings: { tableAccess: 'readwrite', operatorKey: false, description: 'Tenant settings' },
   customers: { tableAccess: 'readwrite', operatorKey: false, description: 'Customers' },
+  contacts: { tableAccess: 'readwrite', operatorKey: false, description: 'Contacts and referrals' },
+  webhooks: { tableAccess: 'readwrite', operatorKey: false, description: 'Webhook endpoints and their deliveries' },
+  cases: { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Cases, their timelines and SLA timers' },
   openapi: { tableAccess: 'none', operatorKey: false, description: 'The OpenAPI document' },
 } as const satisfies Record<string, FunctionDeclaration>;
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -34,7 +40,7 @@ export const edgeFunctions = {
 export const tenantAuthorizer = { identitySourceHeader: 'Authorization', cacheSeconds: 60 } as const;
 
 /** Every route of the API; each area declares its own in `./routes/`. */
-export const routes: readonly RouteDeclaration[] = [...foundationRoutes];
+export const routes: readonly RouteDeclaration[] = [...foundationRoutes, ...contactRoutes, ...webhookRoutes, ...caseRoutes];
 
 export const routeKey = (route: Pick<RouteDeclaration, 'method' | 'path'>) => `${route.method} ${route.path}`;
 

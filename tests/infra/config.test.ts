@@ -31,10 +31,14 @@ describe('deployment settings', () => {
   });
 
   it(
-    'names the stacks Switchboard-<stage>-Data and Switchboard-<stage>-Api',
+    'names the stacks Switchboard-<stage>-Data, -Events and -Api',
     () => {
-      const { data, api } = buildApp({ stage: 'staging' }, { bundle: false });
-      expect([data.stackName, api.stackName]).toEqual(['Switchboard-staging-Data', 'Switchboard-staging-Api']);
+      const { data, events, api } = buildApp({ stage: 'staging' }, { bundle: false });
+      expect([data.stackName, events.stackName, api.stackName]).toEqual([
+        'Switchboard-staging-Data',
+        'Switchboard-staging-Events',
+        'Switchboard-staging-Api',
+      ]);
     },
     synthTimeout,
   );

@@ -29,7 +29,12 @@ export function buildApp(context: Record<string, string>, { bundle = true }: Bui
 
 export function synthesize(context: Record<string, string>, options?: BuildOptions) {
   const built = buildApp(context, options);
-  return { ...built, dataTemplate: Template.fromStack(built.data), apiTemplate: Template.fromStack(built.api) };
+  return {
+    ...built,
+    dataTemplate: Template.fromStack(built.data),
+    eventsTemplate: Template.fromStack(built.events),
+    apiTemplate: Template.fromStack(built.api),
+  };
 }
 
 export interface CfnResource {

@@ -1,10 +1,10 @@
 import { inject } from 'vitest';
-import { type TwinOptions, startTwin } from '../../infra/local/twin';
+import { type Twin, type TwinOptions, startTwin } from '../../infra/local/twin';
 
 /** The operator key every test twin accepts. */
 export const testOperatorKey = 'op_test-operator-key-not-a-secret';
 
-export interface TestTwin {
+export interface TestTwin extends Pick<Twin, 'bus' | 'clock' | 'scheduler' | 'aws'> {
   url: string;
   operatorKey: string;
   close(): Promise<void>;
@@ -15,7 +15,7 @@ export const testDatabase = () => ({ endpoint: inject('dynamoEndpoint'), tableNa
 
 /** An in-process local twin on a free port, against the run's DynamoDB Local. */
 export async function startTestTwin(
-  options: Pick<TwinOptions, 'loadFunction' | 'authorizerCacheSeconds'> = {},
+  options: Pick<TwinOptions, 'loadFunction' | 'authorizerCacheSeconds' | 'events'> = {},
 ): Promise<TestTwin> {
   const { endpoint, tableName } = testDatabase();
   // No authorizer cache unless a test asks for it, so that a revoked key is refused at once.
@@ -27,7 +27,15 @@ export async function startTestTwin(
     authorizerCacheSeconds: 0,
     ...options,
   });
-  return { url: twin.url, operatorKey: testOperatorKey, close: twin.close };
+  return {
+    url: twin.url,
+    operatorKey: testOperatorKey,
+    bus: twin.bus,
+    clock: twin.clock,
+    scheduler: twin.scheduler,
+    aws: twin.aws,
+    close: twin.close,
+  };
 }
 
 // Tests read answers by the contract they check, not by a declared type.

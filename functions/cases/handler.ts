@@ -1,0 +1,181 @@
+import {
+  CustomerNotFound,
+  StaleCase,
+  caseListPartition,
+  getCase,
+  getTimeline,
+  insertCase,
+  listCases,
+  saveCaseChange,
+  type StoredCase,
+} from '../../shared/data/cases-repo';
+import { getSettings } from '../../shared/data/tenants-repo';
+import {
+  CaseConflict,
+  type CaseChange,
+  type CaseContext,
+  InvalidCase,
+  applyCaseEvent,
+  openCase,
+  patchCase,
+  timerChanges,
+} from '../../shared/domain/case';
+import { resolveSlaPolicy } from '../../shared/domain/sla';
+import { armSlaTimers } from './sla-timers';
+import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
+import { checkOptionalIfMatch, etagOf, requireIfMatch } from '../../shared/http/etag';
+import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { withIdempotency } from '../../shared/http/idempotency';
+import { HttpError, conflict, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
+import type { Caller } from '../../shared/http/caller';
+import { looksLikeId, newId } from '../../shared/ids';
+import { type CaseEventBody, type CreateCaseBody, type ListCasesQuery, type UpdateCaseBody, timelineCap } from '../../shared/schemas/case';
+
+type ById = { caseId: string };
+
+/** How often an event is re-applied when another write got in first (without If-Match). */
+const maxAttempts = 3;
+
+export const handler = createApiHandler(
+  'cases',
+  {
+    async createCase(request: TenantRequest<CreateCaseBody>) {
+      const { tenantId, body } = request;
+      if (!looksLikeId('cus', body.customerId)) throw unknownCustomer();
+      const context = await caseContext(tenantId, request.caller);
+      const change = domainRule(() => openCase(body, { ...context, caseId: newId('cas') }));
+      const timers = timerChanges(undefined, change.next);
+      try {
+        await insertCase(tenantId, change, true);
+      } catch (error) {
+        if (error instanceof CustomerNotFound) throw unknownCustomer();
+        throw error;
+      }
+      await armSlaTimers(tenantId, change.next, timers);
+      const created = change.next;
+      return {
+        status: 201,
+        headers: { location: `/v1/cases/${created.caseId}`, etag: etagOf(created.version) },
+        body: created,
+      };
+    },
+
+    async getCase(request: TenantRequest<unknown, unknown, ById>) {
+      const { tenantId, params } = request;
+      const stored = await storedCase(tenantId, params.caseId);
+      const timeline = await getTimeline(tenantId, params.caseId, timelineCap);
+      return {
+        status: 200,
+        headers: { etag: etagOf(stored.case.version) },
+        body: { ...stored.case, timeline: timeline.entries, timelineTruncated: timeline.truncated },
+      };
+    },
+
+    async updateCase(request: TenantRequest<UpdateCaseBody, unknown, ById>) {
+      const { tenantId, params } = request;
+      const stored = await storedCase(tenantId, params.caseId);
+      requireIfMatch(request.headers['if-match'], stored.case.version);
+      const context = await caseContext(tenantId, request.caller);
+      const change = domainRule(() => patchCase(stored.case, request.body, context));
+      await commit(tenantId, stored, change);
+      return { status: 200, headers: { etag: etagOf(change.next.version) }, body: change.next };
+    },
+
+    async addCaseEvent(request: TenantRequest<CaseEventBody, unknown, ById>) {
+      const { tenantId, params } = request;
+      const ifMatch = request.headers['if-match'];
+      const context = await caseContext(tenantId, request.caller);
+      for (let attempt = 1; ; attempt++) {
+        const stored = await storedCase(tenantId, params.caseId);
+        checkOptionalIfMatch(ifMatch, stored.case.version);
+        const change = domainRule(() => applyCaseEvent(stored.case, request.body, context));
+        try {
+          await commit(tenantId, stored, change);
+        } catch (error) {
+          if (error instanceof HttpError && error.status === 412 && ifMatch === undefined && attempt < maxAttempts) continue;
+          throw error;
+        }
+        return {
+          status: 201,
+          headers: { etag: etagOf(change.next.version) },
+          body: { entry: change.entries[0], case: change.next },
+        };
+      }
+    },
+
+    async listCases(request: TenantRequest<unknown, ListCasesQuery>) {
+      const { tenantId, query } = request;
+      const { limit, cursor, ...filter } = query;
+      if (filter.customerId !== undefined && !looksLikeId('cus', filter.customerId)) return { status: 200, body: { items: [] } };
+      const startKey = decodeCursor(cursor, tenantId, caseListPartition(tenantId, filter));
+      const page = await listCases(tenantId, filter, limit, startKey);
+      return { status: 200, body: { items: page.items, nextCursor: encodeCursor(page.lastKey) } };
+    },
+  },
+  { idempotency: withIdempotency },
+);
+
+/**
+ * Writes the change, then tells the scheduler. The write itself marks the case `timersPending`
+ * whenever timers must change (or an earlier call to the scheduler failed); the mark is cleared
+ * only once the scheduler has the timers, and any later write of a still-marked case resyncs all
+ * of its timers. So a scheduler failure after the commit never loses a deadline for good.
+ */
+async function commit(tenantId: string, stored: StoredCase, change: CaseChange): Promise<void> {
+  if (change.next === stored.case) return;
+  const timers = timerChanges(stored.case, change.next, stored.timersPending);
+  const pending = timers.set.length + timers.cancel.length > 0;
+  try {
+    await saveCaseChange(tenantId, stored.case.version, change, pending);
+  } catch (error) {
+    if (error instanceof StaleCase) throw preconditionFailed('The case changed while this request ran; read it again');
+    throw error;
+  }
+  if (pending) await armSlaTimers(tenantId, change.next, timers);
+}
+
+async function storedCase(tenantId: string, caseId: string): Promise<StoredCase> {
+  const stored = looksLikeId('cas', caseId) ? await getCase(tenantId, caseId) : undefined;
+  if (!stored) throw notFound('No such case');
+  return stored;
+}
+
+async function caseContext(tenantId: string, caller: Caller): Promise<CaseContext> {
+  const settings = await getSettings(tenantId);
+  if (!settings) throw notFound('The tenant has no settings');
+  return {
+    tenantId,
+    now: new Date().toISOString(),
+    actor: caller.kind === 'tenant' ? caller.keyId : 'system',
+    policy: resolveSlaPolicy(settings.slaPolicy),
+    calendar: { timezone: settings.timezone, businessHours: settings.businessHours },
+    newEntryId: monotonicIds('cev'),
+  };
+}
+
+/** Ids that sort in the order they were made, even within one millisecond: timeline entries of one change keep their order. */
+function monotonicIds(prefix: string): () => string {
+  let last = '';
+  let ahead = 0;
+  return () => {
+    let id = newId(prefix);
+    while (id <= last) id = newId(prefix, Date.now() + ++ahead);
+    last = id;
+    return id;
+  };
+}
+
+const unknownCustomer = () =>
+  new HttpError(422, 'unknown-customer', 'Unknown customer', 'No such customer in this tenant', [
+    { path: '$.customerId', message: 'No such customer' },
+  ]);
+
+function domainRule<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof InvalidCase) throw validationFailed(error.errors);
+    if (error instanceof CaseConflict) throw conflict(error.message, error.slug, error.extensions);
+    throw error;
+  }
+}

@@ -1,0 +1,325 @@
+import {
+  type ContactListing,
+  ExternalContactIdTaken,
+  type StoredContact,
+  StaleContact,
+  UnknownCustomer,
+  contactKeys,
+  getContact,
+  getReferral,
+  insertContact,
+  insertReferral,
+  listContacts,
+  replaceContact,
+  replaceReferral,
+  resolveContactParty,
+} from '../../shared/data/contacts-repo';
+import { tenantPrefix } from '../../shared/data/keys';
+import { getSettings } from '../../shared/data/tenants-repo';
+import { toE164 } from '../../shared/domain/contact-points';
+import {
+  ContactNotOpen,
+  InvalidContact,
+  ReferralNotOpen,
+  closeContact,
+  contactSummary,
+  listingWindow,
+  newContact,
+  newReferral,
+  patchContact,
+  settleReferral,
+} from '../../shared/domain/contact';
+import { contactClosed, contactOpened, referralConverted } from '../../shared/events/contact-events';
+import { newEvent } from '../../shared/events/events';
+import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
+import { etagOf, requireIfMatch } from '../../shared/http/etag';
+import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { withIdempotency } from '../../shared/http/idempotency';
+import { HttpError, badRequest, conflict, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
+import type {
+  CloseContactBody,
+  CreateContactBody,
+  CreateReferralBody,
+  ListContactsQuery,
+  UpdateContactBody,
+  UpdateReferralBody,
+} from '../../shared/schemas/contact';
+import type { Settings } from '../../shared/schemas/settings';
+import { looksLikeId, newId } from '../../shared/ids';
+
+type ById = { contactId: string };
+type ByReferralId = { contactId: string; referralId: string };
+
+/** A close that loses a race with a patch reads the contact again and tries once more, a few times at most. */
+const closeAttempts = 3;
+
+export const handler = createApiHandler(
+  'contacts',
+  {
+    async createContact(request: TenantRequest<CreateContactBody>) {
+      const { tenantId, body } = request;
+      const settings = await tenantSettings(tenantId);
+      const { customerId, phone, ...input } = body;
+      const party = await resolveParty(tenantId, { customerId, phone }, settings);
+      const now = new Date().toISOString();
+      const contact = domainRule(() =>
+        newContact(input, party ?? {}, { contactId: newId('con'), now, reasonCodes: settings.reasonCodes ?? [] }),
+      );
+      await write(() => insertContact(tenantId, contact, [newEvent(contactOpened, tenantId, contactSummary(contact), now)]));
+      return {
+        status: 201,
+        headers: { location: `/v1/contacts/${contact.contactId}`, etag: etagOf(contact.version) },
+        body: { ...contact, referrals: [] },
+      };
+    },
+
+    async getContact(request: TenantRequest<unknown, unknown, ById>) {
+      const stored = await storedContact(request.tenantId, request.params.contactId);
+      return { status: 200, headers: { etag: etagOf(stored.contact.version) }, body: withReferrals(stored) };
+    },
+
+    async updateContact(request: TenantRequest<UpdateContactBody, unknown, ById>) {
+      const { tenantId, body } = request;
+      const stored = await storedContact(tenantId, request.params.contactId);
+      if (stored.contact.status !== 'open') throw closedConflict();
+      requireIfMatch(request.headers['if-match'], stored.contact.version);
+      const settings = await tenantSettings(tenantId);
+      const { customerId, phone, ...patch } = body;
+      // A new customerId or phone replaces whoever the contact was with; null only removes that field.
+      const newParty =
+        customerId || phone ? await resolveParty(tenantId, { customerId: customerId ?? undefined, phone: phone ?? undefined }, settings) : undefined;
+      const removals = { ...(customerId === null && { customerId: null }), ...(phone === null && { phone: null }) };
+      const next = domainRule(() =>
+        patchContact(stored.contact, { ...patch, ...removals }, newParty, {
+          now: new Date().toISOString(),
+          reasonCodes: settings.reasonCodes ?? [],
+        }),
+      );
+      try {
+        await replaceContact(tenantId, stored, next, []);
+      } catch (error) {
+        if (!(error instanceof StaleContact)) throw error;
+        const now = await storedContact(tenantId, request.params.contactId);
+        if (now.contact.status !== 'open') throw closedConflict();
+        throw preconditionFailed('The contact changed while this request ran; read it again');
+      }
+      return { status: 200, headers: { etag: etagOf(next.version) }, body: withReferrals({ ...stored, contact: next }) };
+    },
+
+    async closeContact(request: TenantRequest<CloseContactBody, unknown, ById>) {
+      const { tenantId } = request;
+      const settings = await tenantSettings(tenantId);
+      for (let attempt = 1; ; attempt++) {
+        const stored = await storedContact(tenantId, request.params.contactId);
+        // Closing is idempotent: a closed contact is answered as it is, and nothing is written or emitted.
+        if (stored.contact.status === 'closed') return closedAnswer(stored);
+        const now = new Date().toISOString();
+        const closed = domainRule(() =>
+          closeContact(stored.contact, request.body, { now, reasonCodes: settings.reasonCodes ?? [], requireOutcome: true }),
+        );
+        const event = newEvent(contactClosed, tenantId, { ...contactSummary(closed), status: 'closed', closedAt: now }, now);
+        try {
+          await replaceContact(tenantId, stored, closed, [event]);
+          return closedAnswer({ ...stored, contact: closed });
+        } catch (error) {
+          // Someone closed or changed it first; the transaction wrote neither state nor event.
+          if (!(error instanceof StaleContact) || attempt >= closeAttempts) throw error;
+        }
+      }
+    },
+
+    async listContacts(request: TenantRequest<unknown, ListContactsQuery>) {
+      const { tenantId, query } = request;
+      const window = domainRule(() => listingWindow(query, new Date().toISOString()));
+      const listing = listingFor(tenantId, query, window);
+      const position = positionFrom(query.cursor, tenantId, listing);
+      const page = await listContacts(listing, query.limit, position);
+      return { status: 200, body: { items: page.items, nextCursor: encodeCursor(page.next) } };
+    },
+
+    async createReferral(request: TenantRequest<CreateReferralBody, unknown, ById>) {
+      const { tenantId } = request;
+      const stored = await storedContact(tenantId, request.params.contactId);
+      const referral = domainRule(() =>
+        newReferral(stored.contact, stored.referrals.length, request.body, {
+          referralId: newId('ref'),
+          now: new Date().toISOString(),
+        }),
+      );
+      await write(() => insertReferral(tenantId, referral));
+      return {
+        status: 201,
+        headers: { location: `/v1/contacts/${referral.contactId}/referrals/${referral.referralId}`, etag: etagOf(referral.version) },
+        body: referral,
+      };
+    },
+
+    async updateReferral(request: TenantRequest<UpdateReferralBody, unknown, ByReferralId>) {
+      const { tenantId, params, body } = request;
+      const stored = await storedContact(tenantId, params.contactId);
+      const current = looksLikeId('ref', params.referralId)
+        ? await getReferral(tenantId, params.contactId, params.referralId)
+        : undefined;
+      if (!current) throw notFound('No such referral');
+      const now = new Date().toISOString();
+      const settled = domainRule(() => settleReferral(current, body, now));
+      const events =
+        settled.status === 'converted' && settled.value
+          ? [
+              newEvent(
+                referralConverted,
+                tenantId,
+                {
+                  contactId: settled.contactId,
+                  referralId: settled.referralId,
+                  customerId: stored.contact.customerId,
+                  product: settled.product,
+                  value: settled.value,
+                  referredBy: settled.referredBy,
+                  assignedTo: settled.assignedTo,
+                  convertedAt: now,
+                },
+                now,
+              ),
+            ]
+          : [];
+      try {
+        await replaceReferral(tenantId, current, settled, events);
+      } catch (error) {
+        if (!(error instanceof StaleContact)) throw error;
+        const latest = await getReferral(tenantId, params.contactId, params.referralId);
+        throw referralConflict(latest?.status ?? 'open');
+      }
+      return { status: 200, headers: { etag: etagOf(settled.version) }, body: settled };
+    },
+  },
+  { idempotency: withIdempotency },
+);
+
+async function storedContact(tenantId: string, contactId: string): Promise<StoredContact> {
+  const stored = looksLikeId('con', contactId) ? await getContact(tenantId, contactId) : undefined;
+  if (!stored) throw notFound('No such contact');
+  return stored;
+}
+
+async function tenantSettings(tenantId: string): Promise<Settings> {
+  const settings = await getSettings(tenantId);
+  if (!settings) throw notFound('The tenant has no settings');
+  return settings;
+}
+
+/** The customer a contact is with: a known customerId, or a phone matched (or kept) in E.164. */
+async function resolveParty(tenantId: string, given: { customerId?: string; phone?: string }, settings: Settings) {
+  if (given.customerId === undefined && given.phone === undefined) return undefined;
+  let phone: string | undefined;
+  if (given.phone !== undefined) {
+    phone = toE164(given.phone, settings.defaultCountry);
+    if (!phone) {
+      throw validationFailed([{ path: '$.phone', message: `Not a valid phone number (read with default country ${settings.defaultCountry})` }]);
+    }
+  }
+  if (given.customerId !== undefined && !looksLikeId('cus', given.customerId)) throw unknownCustomer();
+  try {
+    return await resolveContactParty(tenantId, { customerId: given.customerId, phone });
+  } catch (error) {
+    if (error instanceof UnknownCustomer) throw unknownCustomer();
+    throw error;
+  }
+}
+
+/** The same answer as the cases area gives for a customerId that names nobody. */
+const unknownCustomer = () =>
+  new HttpError(422, 'unknown-customer', 'Unknown customer', 'No such customer in this tenant', [
+    { path: '$.customerId', message: 'No such customer (or it was erased)' },
+  ]);
+
+const closedConflict = () => conflict('The contact is closed; a closed contact is not changed', 'contact-closed');
+
+const referralConflict = (status: string) =>
+  conflict(`The referral is already ${status}; only an open referral is converted or lost`, 'referral-settled');
+
+function withReferrals(stored: StoredContact) {
+  return { ...stored.contact, referrals: stored.referrals };
+}
+
+function closedAnswer(stored: StoredContact) {
+  return { status: 200, headers: { etag: etagOf(stored.contact.version) }, body: withReferrals(stored) };
+}
+
+function listingFor(
+  tenantId: string,
+  query: ListContactsQuery,
+  window: { from?: string; to?: string; days?: string[] },
+): ContactListing {
+  const base = { from: window.from, to: window.to };
+  if (query.customerId !== undefined) {
+    return {
+      ...base,
+      index: 'gsi2',
+      partitions: [contactKeys.customerPartition(tenantId, query.customerId)],
+      filters: { agentId: query.agentId, queue: query.queue, channel: query.channel },
+    };
+  }
+  if (query.agentId !== undefined) {
+    return {
+      ...base,
+      index: 'gsi3',
+      partitions: [contactKeys.agentPartition(tenantId, query.agentId)],
+      filters: { queue: query.queue, channel: query.channel },
+    };
+  }
+  return {
+    ...base,
+    index: 'gsi1',
+    partitions: (window.days ?? []).map((day) => contactKeys.dayPartition(tenantId, day)),
+    filters: { queue: query.queue, channel: query.channel },
+  };
+}
+
+/**
+ * A contact cursor is either the start of one of the listing's partitions (`{ <index pk> }`) or
+ * the index key of the last item read. Beyond decodeCursor's tenant checks, it must name a
+ * partition of this very listing (same filters, same window) and, for a key, a contact item.
+ */
+function positionFrom(cursor: string | undefined, tenantId: string, listing: ContactListing) {
+  const key = decodeCursor(cursor, tenantId, {});
+  if (!key) return undefined;
+  const pkName = `${listing.index}pk`;
+  const skName = `${listing.index}sk`;
+  const names = Object.keys(key).sort().join(',');
+  const startOfPartition = names === pkName;
+  const afterItem = names === ['pk', 'sk', pkName, skName].sort().join(',');
+  const valid =
+    (startOfPartition || afterItem) &&
+    listing.partitions.includes(key[pkName] as string) &&
+    (startOfPartition || (String(key.pk).startsWith(`${tenantPrefix(tenantId)}#CON#`) && key.sk === 'CONTACT'));
+  if (!valid) throw badRequest('The cursor is not valid for this list; start again without it');
+  return key as Record<string, string>;
+}
+
+function domainRule<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof InvalidContact) throw validationFailed(error.errors);
+    if (error instanceof ContactNotOpen) throw closedConflict();
+    if (error instanceof ReferralNotOpen) throw referralConflict(error.status);
+    throw error;
+  }
+}
+
+async function write(run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof ExternalContactIdTaken) {
+      throw conflict(`Another contact (${error.existingContactId}) already has this externalContactId`, 'duplicate-contact', {
+        existingContactId: error.existingContactId,
+        field: 'externalContactId',
+      });
+    }
+    // A referral's contact was closed between the read and the write.
+    if (error instanceof StaleContact) throw closedConflict();
+    throw error;
+  }
+}

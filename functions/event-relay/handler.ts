@@ -1,0 +1,70 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DomainEvent } from '../../shared/events/catalog';
+import { PublishError, publishEvents } from '../../shared/events/publisher';
+import { MetricUnit, logger, metrics } from '../../shared/observability';
+
+/**
+ * The outbox relay: the table's stream brings new outbox records (filtered by the event source
+ * mapping to inserted outbox items, see shared/events/outbox-stream.ts) and each is published to
+ * the bus. Records that could not be published are answered as batchItemFailures, so Lambda
+ * retries from the first of them (the ones after it go again too: consumers dedupe on eventId).
+ */
+export async function relay(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  const unreadable: DynamoDBRecord[] = [];
+  const publishable: { record: DynamoDBRecord; event: DomainEvent }[] = [];
+  for (const record of event.Records) {
+    const domainEvent = outboxEventOf(record);
+    if (domainEvent) publishable.push({ record, event: domainEvent });
+    else unreadable.push(record);
+  }
+  if (unreadable.length > 0) {
+    // Reported as failures so that, once retries are spent, the batch's position reaches the DLQ and its alarm.
+    logger.error('Outbox records without a readable event', { sequenceNumbers: unreadable.map(sequenceNumberOf) });
+  }
+
+  let failedIds = new Set<string>();
+  try {
+    await publishEvents(publishable.map((p) => p.event));
+  } catch (error) {
+    if (error instanceof PublishError) {
+      failedIds = new Set(error.failedEventIds);
+      logger.warn('Events not published; the stream will retry them', { eventIds: error.failedEventIds, reasons: error.reasons });
+    } else {
+      logger.error('Publishing failed', { error });
+      failedIds = new Set(publishable.map((p) => p.event.detail.eventId));
+    }
+  }
+
+  const notPublished = publishable.filter((p) => failedIds.has(p.event.detail.eventId)).map((p) => p.record);
+  const failedRecords = [...unreadable, ...notPublished];
+  metrics.addMetric('EventsRelayed', MetricUnit.Count, publishable.length - notPublished.length);
+  if (failedRecords.length > 0) metrics.addMetric('EventsNotRelayed', MetricUnit.Count, failedRecords.length);
+  return { batchItemFailures: failedRecords.map((record) => ({ itemIdentifier: sequenceNumberOf(record) })) };
+}
+
+const sequenceNumberOf = (record: DynamoDBRecord) => record.dynamodb?.SequenceNumber ?? '';
+
+function outboxEventOf(record: DynamoDBRecord): DomainEvent | undefined {
+  const image = record.dynamodb?.NewImage;
+  if (!image) return undefined;
+  let item: Record<string, unknown>;
+  try {
+    item = unmarshall(image as Record<string, AttributeValue>);
+  } catch {
+    return undefined;
+  }
+  const { detailType, detail } = item as { detailType?: unknown; detail?: Partial<DomainEvent['detail']> };
+  if (typeof detailType !== 'string' || typeof detail !== 'object' || detail === null) return undefined;
+  if (typeof detail.eventId !== 'string' || typeof detail.occurredAt !== 'string') return undefined;
+  return { detailType, detail: detail as DomainEvent['detail'] };
+}
+
+export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
+  .handler(relay);

@@ -1,0 +1,31 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context } from 'aws-lambda';
+import * as z from 'zod';
+import { logger } from '../../shared/observability';
+import { attemptDelivery } from '../../shared/webhooks/delivery';
+
+/** What a retry timer carries (see shared/webhooks/delivery.ts). */
+const RetryTimerPayload = z.object({
+  tenantId: z.string().min(1),
+  webhookId: z.string().min(1),
+  deliveryId: z.string().min(1),
+  attempt: z.number().int().min(2),
+});
+
+/**
+ * One retry of a webhook delivery, invoked by its one-time timer. A delivery that already made
+ * this attempt, succeeded, or whose webhook is gone is left as it is; an attempt held by another
+ * invocation throws so that the invocation is retried after the hold runs out.
+ */
+export const handler = middy<unknown, void, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event) => {
+    const payload = RetryTimerPayload.safeParse(event);
+    if (!payload.success) {
+      logger.error('Dropped a retry timer payload of the wrong shape', { issues: payload.error.issues.map((issue) => issue.path.join('.')) });
+      return;
+    }
+    logger.appendKeys({ tenantId: payload.data.tenantId });
+    await attemptDelivery(payload.data);
+  });

@@ -1,0 +1,122 @@
+import {
+  StaleWebhook,
+  countWebhooks,
+  deleteWebhook,
+  getWebhook,
+  insertWebhook,
+  listDeliveries,
+  listWebhooks,
+  replaceWebhook,
+  webhookKeys,
+} from '../../shared/data/webhooks-repo';
+import {
+  InvalidWebhook,
+  maxWebhooksPerTenant,
+  newWebhook,
+  newWebhookSecret,
+  patchWebhook,
+  publicDelivery,
+  publicWebhook,
+  type StoredWebhook,
+} from '../../shared/domain/webhook';
+import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
+import { etagOf, requireIfMatch } from '../../shared/http/etag';
+import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { withIdempotency } from '../../shared/http/idempotency';
+import { conflict, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
+import { looksLikeId, newId } from '../../shared/ids';
+import { logger } from '../../shared/observability';
+import type { CreateWebhookBody, UpdateWebhookBody } from '../../shared/schemas/webhook';
+
+type ById = { webhookId: string };
+type PageQuery = { limit: number; cursor?: string };
+
+/** The local twin's receivers listen on 127.0.0.1 over plain HTTP; nowhere else is that allowed. */
+const allowLoopbackHttp = () => process.env.WEBHOOKS_ALLOW_LOOPBACK_HTTP === 'true';
+
+export const handler = createApiHandler('webhooks', {
+  async createWebhook(request: TenantRequest<CreateWebhookBody>) {
+    const { tenantId } = request;
+    const secret = newWebhookSecret();
+    const webhook = domainRule(() =>
+      newWebhook(request.body, { webhookId: newId('whk'), secret, now: new Date().toISOString(), allowLoopbackHttp: allowLoopbackHttp() }),
+    );
+    if ((await countWebhooks(tenantId)) >= maxWebhooksPerTenant) {
+      throw conflict(`A tenant can have at most ${maxWebhooksPerTenant} webhooks; delete one first`, 'too-many-webhooks');
+    }
+    await insertWebhook(tenantId, webhook);
+    logger.info('Webhook created', { webhookId: webhook.webhookId, eventTypes: webhook.eventTypes });
+    return {
+      status: 201,
+      headers: { location: `/v1/webhooks/${webhook.webhookId}`, etag: etagOf(webhook.version) },
+      body: { ...publicWebhook(webhook), secret },
+    };
+  },
+
+  async listWebhooks(request: TenantRequest<unknown, PageQuery>) {
+    const { tenantId, query } = request;
+    const startKey = decodeCursor(query.cursor, tenantId, webhookKeys.webhookList(tenantId));
+    const page = await listWebhooks(tenantId, query.limit, startKey);
+    return { status: 200, body: { items: page.items.map(publicWebhook), nextCursor: encodeCursor(page.lastKey) } };
+  },
+
+  async getWebhook(request: TenantRequest<unknown, unknown, ById>) {
+    const webhook = await existingWebhook(request.tenantId, request.params.webhookId);
+    return { status: 200, headers: { etag: etagOf(webhook.version) }, body: publicWebhook(webhook) };
+  },
+
+  async updateWebhook(request: TenantRequest<UpdateWebhookBody, unknown, ById>) {
+    const { tenantId } = request;
+    const current = await existingWebhook(tenantId, request.params.webhookId);
+    requireIfMatch(request.headers['if-match'], current.version);
+    const newSecret = newWebhookSecret();
+    const next = domainRule(() =>
+      patchWebhook(current, request.body, { now: new Date().toISOString(), newSecret, allowLoopbackHttp: allowLoopbackHttp() }),
+    );
+    try {
+      await replaceWebhook(tenantId, current, next);
+    } catch (error) {
+      if (error instanceof StaleWebhook) throw preconditionFailed('The webhook changed while this request ran; read it again');
+      throw error;
+    }
+    const rotated = request.body.rotateSecret === true;
+    logger.info('Webhook updated', { webhookId: next.webhookId, enabled: next.enabled, secretRotated: rotated });
+    return {
+      status: 200,
+      headers: { etag: etagOf(next.version) },
+      body: rotated ? { ...publicWebhook(next), secret: newSecret } : publicWebhook(next),
+    };
+  },
+
+  async deleteWebhook(request: TenantRequest<unknown, unknown, ById>) {
+    const { webhookId } = request.params;
+    if (!looksLikeId('whk', webhookId) || !(await deleteWebhook(request.tenantId, webhookId))) throw noSuchWebhook();
+    logger.info('Webhook deleted', { webhookId });
+    return { status: 204 };
+  },
+
+  async listWebhookDeliveries(request: TenantRequest<unknown, PageQuery, ById>) {
+    const { tenantId, query } = request;
+    const webhook = await existingWebhook(tenantId, request.params.webhookId);
+    const startKey = decodeCursor(query.cursor, tenantId, webhookKeys.deliveryList(tenantId, webhook.webhookId));
+    const page = await listDeliveries(tenantId, webhook.webhookId, query.limit, startKey);
+    return { status: 200, body: { items: page.items.map(publicDelivery), nextCursor: encodeCursor(page.lastKey) } };
+  },
+}, { idempotency: withIdempotency });
+
+const noSuchWebhook = () => notFound('No such webhook');
+
+async function existingWebhook(tenantId: string, webhookId: string): Promise<StoredWebhook> {
+  const webhook = looksLikeId('whk', webhookId) ? await getWebhook(tenantId, webhookId) : undefined;
+  if (!webhook) throw noSuchWebhook();
+  return webhook;
+}
+
+function domainRule<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof InvalidWebhook) throw validationFailed(error.errors);
+    throw error;
+  }
+}

@@ -1,0 +1,242 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { TwinClock } from './clock';
+import { type InvokeFunction, LocalEventBus, type PutEventsEntry } from './event-bus';
+import { LocalScheduler, SchedulerApiError, type ScheduleInput, type StoredSchedule } from './scheduler';
+import { StreamPoller } from './stream-poller';
+
+/**
+ * The AWS side of the twin's event backbone, in this process:
+ * - an HTTP server on its own port that speaks EventBridge's PutEvents (AWS JSON 1.1) and
+ *   EventBridge Scheduler's REST API (CreateSchedule, UpdateSchedule, DeleteSchedule,
+ *   GetSchedule), so the functions' own SDK adapters run unchanged against it;
+ * - the bus that delivers to the declared subscriptions, the scheduler on a clock tests drive,
+ *   and the poller that feeds the table's stream to the event relay.
+ */
+
+export const localStage = 'local';
+export const localBusName = `switchboard-${localStage}`;
+export const localScheduleGroup = `switchboard-${localStage}`;
+export const localFunctionArnPrefix = `arn:aws:lambda:local:000000000000:function:switchboard-${localStage}-`;
+export const localSchedulerRoleArn = 'arn:aws:iam::000000000000:role/switchboard-local-scheduler';
+
+export interface AwsEmulatorOptions {
+  dynamoEndpoint: string;
+  tableName: string;
+  invoke: InvokeFunction;
+  host?: string;
+  /** Where the stream poller starts; LATEST unless the twin keeps data between runs. */
+  streamStartingPosition?: 'LATEST' | 'TRIM_HORIZON';
+  /** Deliver every bus event twice, to prove consumers idempotent. */
+  deliverEventsTwice?: boolean;
+  /**
+   * Don't poll the table's stream: for tests of the emulator alone, and for tests whose stand-in
+   * functions must not be handed the outbox events other test files write to the shared table.
+   */
+  withoutStream?: boolean;
+  /** Backoff of the bus's retries; short by default so tests see them. */
+  busRetryBaseDelayMs?: number;
+}
+
+export interface AwsEmulator {
+  /** EVENTBRIDGE_ENDPOINT and SCHEDULER_ENDPOINT. */
+  endpoint: string;
+  bus: LocalEventBus;
+  scheduler: LocalScheduler;
+  clock: TwinClock;
+  stream: StreamPoller | undefined;
+  /** What the functions find in their environment to use this emulator. */
+  environment: Record<string, string>;
+  /** Answers the twin's `/local/...` requests about events and the clock; false when the path is not one of them. */
+  serveControl(method: string, path: string, body: Buffer, response: ServerResponse): boolean;
+  close(): Promise<void>;
+}
+
+export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<AwsEmulator> {
+  const clock = new TwinClock();
+  const bus = new LocalEventBus({
+    name: localBusName,
+    invoke: options.invoke,
+    deliverTwice: options.deliverEventsTwice,
+    retryBaseDelayMs: options.busRetryBaseDelayMs,
+  });
+  const scheduler = new LocalScheduler({ clock, invoke: options.invoke, functionArnPrefix: localFunctionArnPrefix });
+  const server = createServer((request, response) => {
+    serveAws(request, response, bus, scheduler).catch((error: unknown) => {
+      console.error('[twin] the AWS emulator could not answer:', error);
+      if (!response.headersSent) sendJson(response, 500, { __type: 'InternalException', message: 'The local emulator failed' });
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port, address } = server.address() as AddressInfo;
+  const endpoint = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+
+  let stream: StreamPoller | undefined;
+  if (!options.withoutStream) {
+    stream = new StreamPoller({
+      dynamoEndpoint: options.dynamoEndpoint,
+      tableName: options.tableName,
+      invoke: options.invoke,
+      startingPosition: options.streamStartingPosition,
+    });
+    try {
+      await stream.start();
+    } catch (error) {
+      await closeServer(server);
+      bus.close();
+      scheduler.close();
+      throw error;
+    }
+  }
+
+  return {
+    endpoint,
+    bus,
+    scheduler,
+    clock,
+    stream,
+    environment: {
+      EVENTBRIDGE_ENDPOINT: endpoint,
+      SCHEDULER_ENDPOINT: endpoint,
+      EVENT_BUS_NAME: localBusName,
+      SCHEDULE_GROUP_NAME: localScheduleGroup,
+      SCHEDULER_ROLE_ARN: localSchedulerRoleArn,
+      FUNCTION_ARN_PREFIX: localFunctionArnPrefix,
+    },
+    serveControl: (method, path, body, response) => serveControl(method, path, body, response, { bus, scheduler, clock, stream }),
+    async close() {
+      await stream?.close();
+      bus.close();
+      scheduler.close();
+      await closeServer(server);
+    },
+  };
+}
+
+async function serveAws(request: IncomingMessage, response: ServerResponse, bus: LocalEventBus, scheduler: LocalScheduler): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
+  const text = Buffer.concat(chunks).toString('utf8');
+  const url = new URL(request.url ?? '/', 'http://emulator');
+  const method = request.method ?? 'GET';
+  const target = request.headers['x-amz-target'];
+
+  if (method === 'POST' && url.pathname === '/' && typeof target === 'string') {
+    if (target !== 'AWSEvents.PutEvents') {
+      return sendJson(response, 400, { __type: 'UnknownOperationException', message: `The local twin does not emulate ${target}` }, 'application/x-amz-json-1.1');
+    }
+    return putEvents(text, response, bus);
+  }
+
+  const scheduleMatch = /^\/schedules\/([^/]+)$/.exec(url.pathname);
+  if (!scheduleMatch) return sendJson(response, 404, { message: `The local twin does not emulate ${method} ${url.pathname}` });
+  const name = decodeURIComponent(scheduleMatch[1]!);
+  try {
+    if (method === 'GET') {
+      return sendJson(response, 200, describeSchedule(scheduler.get(url.searchParams.get('groupName') ?? 'default', name)));
+    }
+    if (method === 'DELETE') {
+      scheduler.delete(url.searchParams.get('groupName') ?? 'default', name);
+      return sendJson(response, 200, {});
+    }
+    const input = JSON.parse(text || '{}') as ScheduleInput & { GroupName?: string; ClientToken?: string };
+    const { GroupName, ClientToken: _token, ...schedule } = input;
+    if (method === 'POST') return sendJson(response, 200, scheduler.create(GroupName ?? 'default', name, schedule));
+    if (method === 'PUT') return sendJson(response, 200, scheduler.update(GroupName ?? 'default', name, schedule));
+    return sendJson(response, 405, { message: `${method} is not allowed on ${url.pathname}` });
+  } catch (error) {
+    if (!(error instanceof SchedulerApiError)) throw error;
+    // restJson1 errors: the SDK takes the error's name from x-amzn-errortype and raises that class.
+    response.setHeader('x-amzn-errortype', error.type);
+    return sendJson(response, error.status, { Message: error.message });
+  }
+}
+
+function putEvents(text: string, response: ServerResponse, bus: LocalEventBus): void {
+  const contentType = 'application/x-amz-json-1.1';
+  let entries: PutEventsEntry[];
+  try {
+    entries = (JSON.parse(text) as { Entries?: PutEventsEntry[] }).Entries ?? [];
+  } catch {
+    return sendJson(response, 400, { __type: 'SerializationException', message: 'The request body is not JSON' }, contentType);
+  }
+  if (entries.length < 1 || entries.length > 10) {
+    return sendJson(response, 400, { __type: 'ValidationException', message: 'Entries must hold 1 to 10 entries' }, contentType);
+  }
+  const failure = bus.takeFailure();
+  if (failure === 'outage') {
+    return sendJson(response, 500, { __type: 'InternalException', message: 'Simulated EventBridge outage' }, contentType);
+  }
+  const results =
+    failure === 'entries'
+      ? entries.map(() => ({ ErrorCode: 'InternalFailure', ErrorMessage: 'Simulated partial failure' }))
+      : bus.putEvents(entries);
+  const failed = results.filter((result) => 'ErrorCode' in result).length;
+  sendJson(response, 200, { FailedEntryCount: failed, Entries: results }, contentType);
+}
+
+/** GetSchedule's answer; timestamps in epoch seconds, as restJson1 sends them. */
+function describeSchedule(schedule: StoredSchedule) {
+  const { at: _at, CreationDate, LastModificationDate, ...fields } = schedule;
+  return { ...fields, CreationDate: CreationDate.getTime() / 1000, LastModificationDate: LastModificationDate.getTime() / 1000 };
+}
+
+interface ControlTargets {
+  bus: LocalEventBus;
+  scheduler: LocalScheduler;
+  clock: TwinClock;
+  stream: StreamPoller | undefined;
+}
+
+function serveControl(method: string, path: string, body: Buffer, response: ServerResponse, targets: ControlTargets): boolean {
+  const { bus, scheduler, clock } = targets;
+  if (method === 'GET' && path === '/local/events') {
+    sendJson(response, 200, { items: bus.recent });
+  } else if (method === 'GET' && path === '/local/events/dead-letters') {
+    sendJson(response, 200, { items: bus.deadLetters, stream: targets.stream?.failures ?? [] });
+  } else if (method === 'GET' && path === '/local/schedules') {
+    sendJson(response, 200, { items: scheduler.list().map(describeSchedule), firings: scheduler.firings });
+  } else if (path === '/local/clock' && method === 'GET') {
+    sendJson(response, 200, { now: clock.now().toISOString() });
+  } else if (path === '/local/clock' && method === 'POST') {
+    let input: { advanceSeconds?: unknown; now?: unknown };
+    try {
+      input = JSON.parse(body.toString('utf8') || '{}') as typeof input;
+    } catch {
+      input = {};
+    }
+    try {
+      if (typeof input.advanceSeconds === 'number') clock.advance(input.advanceSeconds * 1000);
+      else if (typeof input.now === 'string') clock.set(new Date(input.now));
+      else throw new RangeError('Send { "advanceSeconds": <number> } or { "now": "<ISO 8601 time>" }');
+      sendJson(response, 200, { now: clock.now().toISOString() });
+    } catch (error) {
+      response.setHeader('content-type', 'application/problem+json');
+      sendJson(response, 400, { type: 'about:blank', title: 'Bad clock request', status: 400, detail: (error as Error).message }, 'application/problem+json');
+    }
+  } else {
+    return false;
+  }
+  return true;
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,299 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { CaseChange } from '../domain/case';
+import type { Case, CaseStatus, CaseType, TimelineEntry } from '../schemas/case';
+import { db, tableName } from './client';
+import { keys, tenantPrefix } from './keys';
+import { outboxPut } from './outbox';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type Key = Record<string, unknown>;
+
+/** The customer named by a new case does not exist in the tenant (or was erased). */
+export class CustomerNotFound extends Error {}
+
+/** The case changed since it was read. */
+export class StaleCase extends Error {}
+
+/**
+ * A case lives in its own partition, with its timeline entries beside it; a link item in the
+ * customer's partition lists the customer's cases. The case's own `type` (complaint, …) is
+ * stored as `caseType`, and a timeline entry's as `entryType`, since `type` names the item kind.
+ */
+export const caseKeys = {
+  case: (tenantId: string, caseId: string) => ({ pk: `${tenantPrefix(tenantId)}#CASE#${caseId}`, sk: 'CASE' }),
+  entry: (tenantId: string, caseId: string, entryId: string) => ({ pk: `${tenantPrefix(tenantId)}#CASE#${caseId}`, sk: `TL#${entryId}` }),
+  customerLink: (tenantId: string, customerId: string, caseId: string) => ({
+    pk: keys.customer(tenantId, customerId).pk,
+    sk: `CASE#${caseId}`,
+  }),
+  all: (tenantId: string) => ({ gsi1pk: `${tenantPrefix(tenantId)}#CASES` }),
+  byStatus: (tenantId: string, status: CaseStatus) => ({ gsi2pk: `${tenantPrefix(tenantId)}#CASES#STATUS#${status}` }),
+  byAssignee: (tenantId: string, assignee: string) => ({ gsi3pk: `${tenantPrefix(tenantId)}#CASES#ASSIGNEE#${assignee}` }),
+};
+
+export interface StoredCase {
+  case: Case;
+  /** Timers the last write wanted may not have reached the scheduler: resync on the next write. */
+  timersPending: boolean;
+}
+
+export async function insertCase(tenantId: string, change: CaseChange, timersPending: boolean): Promise<void> {
+  const c = change.next;
+  const customer = keys.customer(tenantId, c.customerId);
+  const items: TransactItem[] = [
+    {
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: customer,
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(erasedAt)',
+      },
+    },
+    { Put: { TableName: tableName(), Item: caseItem(tenantId, c, timersPending), ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Put: {
+        TableName: tableName(),
+        Item: { ...caseKeys.customerLink(tenantId, c.customerId, c.caseId), type: 'CustomerCase', caseId: c.caseId },
+      },
+    },
+    ...changeItems(tenantId, c.caseId, change),
+  ];
+  try {
+    await db().send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+      throw new CustomerNotFound();
+    }
+    throw error;
+  }
+}
+
+/** Writes the change if the stored case is still at `expectedVersion`: state, timeline and events together. */
+export async function saveCaseChange(
+  tenantId: string,
+  expectedVersion: number,
+  change: CaseChange,
+  timersPending: boolean,
+): Promise<void> {
+  const items: TransactItem[] = [
+    {
+      Put: {
+        TableName: tableName(),
+        Item: caseItem(tenantId, change.next, timersPending),
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': expectedVersion },
+      },
+    },
+    ...changeItems(tenantId, change.next.caseId, change),
+  ];
+  try {
+    await db().send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+      throw new StaleCase();
+    }
+    throw error;
+  }
+}
+
+/** Clears the pending-timers mark once the scheduler has them, unless the case moved on meanwhile (its writer resyncs). */
+export async function markTimersArmed(tenantId: string, caseId: string, version: number): Promise<void> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: caseKeys.case(tenantId, caseId),
+        UpdateExpression: 'REMOVE timersPending',
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeValues: { ':version': version },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}
+
+export async function getCase(tenantId: string, caseId: string): Promise<StoredCase | undefined> {
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: caseKeys.case(tenantId, caseId), ConsistentRead: true }),
+  );
+  return Item ? { case: caseOf(Item), timersPending: Item.timersPending === true } : undefined;
+}
+
+/** The most recent `cap` entries, oldest first, and whether older ones exist. */
+export async function getTimeline(tenantId: string, caseId: string, cap: number): Promise<{ entries: TimelineEntry[]; truncated: boolean }> {
+  const { Items = [] } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :entries)',
+      ExpressionAttributeValues: { ':pk': caseKeys.case(tenantId, caseId).pk, ':entries': 'TL#' },
+      ScanIndexForward: false,
+      Limit: cap + 1,
+      ConsistentRead: true,
+    }),
+  );
+  return { entries: Items.slice(0, cap).map(entryOf).reverse(), truncated: Items.length > cap };
+}
+
+export interface CaseFilter {
+  status?: CaseStatus;
+  type?: CaseType;
+  assignee?: string;
+  customerId?: string;
+  breached?: boolean;
+}
+
+/**
+ * The partition a list query reads, most selective first: the customer's case links, the
+ * assignee's cases (gsi3), the cases in one status (gsi2), or all the tenant's cases (gsi1).
+ * The other filters are applied to what that partition holds.
+ */
+export function caseListPartition(tenantId: string, filter: CaseFilter): Key {
+  if (filter.customerId) return { pk: keys.customer(tenantId, filter.customerId).pk };
+  if (filter.assignee) return caseKeys.byAssignee(tenantId, filter.assignee);
+  if (filter.status) return caseKeys.byStatus(tenantId, filter.status);
+  return caseKeys.all(tenantId);
+}
+
+export async function listCases(
+  tenantId: string,
+  filter: CaseFilter,
+  limit: number,
+  startKey?: Key,
+): Promise<{ items: Case[]; lastKey?: Key }> {
+  const partition = caseListPartition(tenantId, filter);
+  if (filter.customerId) return listCustomerCases(tenantId, filter, partition, limit, startKey);
+
+  const [[pkName, pkValue]] = Object.entries(partition) as [[string, string]];
+  const indexName = pkName.replace(/pk$/, '');
+  const conditions: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':pk': pkValue };
+  const filterOn = (attribute: string, value: unknown) => {
+    if (value === undefined) return;
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+    conditions.push(`#${attribute} = :${attribute}`);
+  };
+  if (indexName !== 'gsi2') filterOn('status', filter.status);
+  if (indexName !== 'gsi3') filterOn('assignee', filter.assignee);
+  filterOn('caseType', filter.type);
+  filterOn('breached', filter.breached);
+  const { Items = [], LastEvaluatedKey } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: indexName,
+      KeyConditionExpression: `${pkName} = :pk`,
+      ...(conditions.length > 0 && { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }),
+      ExpressionAttributeValues: values,
+      Limit: limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  return { items: Items.map(caseOf), lastKey: LastEvaluatedKey };
+}
+
+async function listCustomerCases(tenantId: string, filter: CaseFilter, partition: Key, limit: number, startKey?: Key) {
+  const { Items: links = [], LastEvaluatedKey } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :cases)',
+      ExpressionAttributeValues: { ':pk': partition.pk, ':cases': 'CASE#' },
+      Limit: limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  if (links.length === 0) return { items: [], lastKey: LastEvaluatedKey };
+  const table = tableName();
+  const found: Record<string, unknown>[] = [];
+  let wanted: Key[] | undefined = links.map((link) => caseKeys.case(tenantId, link.caseId as string));
+  for (let attempt = 0; wanted && wanted.length > 0; attempt++) {
+    if (attempt === 5) throw new Error('BatchGetItem left keys unprocessed five times');
+    const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await db().send(
+      new BatchGetCommand({ RequestItems: { [table]: { Keys: wanted } } }),
+    );
+    found.push(...(Responses?.[table] ?? []));
+    wanted = UnprocessedKeys?.[table]?.Keys;
+  }
+  const byId = new Map(found.map((item) => [item.caseId as string, caseOf(item)]));
+  const items = links
+    .map((link) => byId.get(link.caseId as string))
+    .filter((c): c is Case => c !== undefined)
+    .filter(
+      (c) =>
+        (filter.status === undefined || c.status === filter.status) &&
+        (filter.type === undefined || c.type === filter.type) &&
+        (filter.assignee === undefined || c.assignee === filter.assignee) &&
+        (filter.breached === undefined || c.breached === filter.breached),
+    );
+  return { items, lastKey: LastEvaluatedKey };
+}
+
+function changeItems(tenantId: string, caseId: string, change: CaseChange): TransactItem[] {
+  return [
+    ...change.entries.map(
+      (entry): TransactItem => ({
+        Put: {
+          TableName: tableName(),
+          Item: entryItem(tenantId, caseId, entry),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      }),
+    ),
+    ...change.events.map(outboxPut),
+  ];
+}
+
+function caseItem(tenantId: string, c: Case, timersPending: boolean) {
+  const { type: caseType, ...fields } = c;
+  return {
+    ...caseKeys.case(tenantId, c.caseId),
+    ...caseKeys.all(tenantId),
+    gsi1sk: c.caseId,
+    ...caseKeys.byStatus(tenantId, c.status),
+    gsi2sk: c.caseId,
+    ...(c.assignee !== undefined && { ...caseKeys.byAssignee(tenantId, c.assignee), gsi3sk: c.caseId }),
+    type: 'Case',
+    tenantId,
+    caseType,
+    ...fields,
+    ...(timersPending && { timersPending: true }),
+  };
+}
+
+function caseOf(item: Record<string, unknown>): Case {
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _g1p,
+    gsi1sk: _g1s,
+    gsi2pk: _g2p,
+    gsi2sk: _g2s,
+    gsi3pk: _g3p,
+    gsi3sk: _g3s,
+    type: _itemType,
+    tenantId: _tenant,
+    timersPending: _pending,
+    caseType,
+    ...fields
+  } = item;
+  return { ...fields, type: caseType } as Case;
+}
+
+function entryItem(tenantId: string, caseId: string, entry: TimelineEntry) {
+  const { type: entryType, ...fields } = entry;
+  return { ...caseKeys.entry(tenantId, caseId, entry.entryId), type: 'CaseTimelineEntry', entryType, ...fields };
+}
+
+function entryOf(item: Record<string, unknown>): TimelineEntry {
+  const { pk: _pk, sk: _sk, type: _itemType, entryType, ...fields } = item;
+  return { ...fields, type: entryType } as TimelineEntry;
+}

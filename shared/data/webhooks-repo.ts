@@ -1,0 +1,260 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { StoredDelivery, StoredWebhook } from '../domain/webhook';
+import { db, tableName } from './client';
+import { tenantPrefix } from './keys';
+
+/** Delivery records, and the marker that makes one per (webhook, event), are kept 30 days. */
+const deliveryRetentionSeconds = 30 * 24 * 60 * 60;
+
+/**
+ * A tenant's webhooks share one small partition (at most a few dozen items), read whole by the
+ * dispatcher for every event. Each webhook's deliveries have a partition of their own, newest last
+ * by their time-ordered id.
+ */
+export const webhookKeys = {
+  webhook: (tenantId: string, webhookId: string) => ({ pk: `${tenantPrefix(tenantId)}#WEBHOOKS`, sk: `WH#${webhookId}` }),
+  webhookList: (tenantId: string) => ({ pk: `${tenantPrefix(tenantId)}#WEBHOOKS` }),
+  webhookPrefix: 'WH#',
+  delivery: (tenantId: string, webhookId: string, deliveryId: string) => ({
+    pk: `${tenantPrefix(tenantId)}#WH#${webhookId}#DELIVERIES`,
+    sk: deliveryId,
+  }),
+  deliveryList: (tenantId: string, webhookId: string) => ({ pk: `${tenantPrefix(tenantId)}#WH#${webhookId}#DELIVERIES` }),
+  deliveryOfEvent: (tenantId: string, webhookId: string, eventId: string) => ({
+    pk: `${tenantPrefix(tenantId)}#WH#${webhookId}#EVT#${eventId}`,
+    sk: 'DELIVERY',
+  }),
+};
+
+/** The webhook changed since it was read. */
+export class StaleWebhook extends Error {}
+
+type Page<T> = { items: T[]; lastKey?: Record<string, unknown> };
+
+export async function insertWebhook(tenantId: string, webhook: StoredWebhook): Promise<void> {
+  await db().send(
+    new PutCommand({ TableName: tableName(), Item: webhookItem(tenantId, webhook), ConditionExpression: 'attribute_not_exists(pk)' }),
+  );
+}
+
+export async function getWebhook(tenantId: string, webhookId: string): Promise<StoredWebhook | undefined> {
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: webhookKeys.webhook(tenantId, webhookId), ConsistentRead: true }),
+  );
+  return Item ? fromWebhookItem(Item) : undefined;
+}
+
+export async function listWebhooks(tenantId: string, limit: number, startKey?: Record<string, unknown>): Promise<Page<StoredWebhook>> {
+  const { Items, LastEvaluatedKey } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': webhookKeys.webhookList(tenantId).pk, ':prefix': webhookKeys.webhookPrefix },
+      Limit: limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  return { items: (Items ?? []).map(fromWebhookItem), lastKey: LastEvaluatedKey };
+}
+
+/** Every webhook of the tenant; there are at most maxWebhooksPerTenant. */
+export async function allWebhooks(tenantId: string): Promise<StoredWebhook[]> {
+  const all: StoredWebhook[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await listWebhooks(tenantId, 100, startKey);
+    all.push(...page.items);
+    startKey = page.lastKey;
+  } while (startKey);
+  return all;
+}
+
+export async function countWebhooks(tenantId: string): Promise<number> {
+  const { Count } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': webhookKeys.webhookList(tenantId).pk, ':prefix': webhookKeys.webhookPrefix },
+      Select: 'COUNT',
+    }),
+  );
+  return Count ?? 0;
+}
+
+/** Writes the new state if the stored version is still the one read; StaleWebhook otherwise. */
+export async function replaceWebhook(tenantId: string, before: StoredWebhook, after: StoredWebhook): Promise<void> {
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: webhookItem(tenantId, after),
+        ConditionExpression: 'attribute_exists(pk) AND version = :expected',
+        ExpressionAttributeValues: { ':expected': before.version },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) throw new StaleWebhook();
+    throw error;
+  }
+}
+
+/** Deletes the webhook; false when there was none. */
+export async function deleteWebhook(tenantId: string, webhookId: string): Promise<boolean> {
+  try {
+    await db().send(
+      new DeleteCommand({
+        TableName: tableName(),
+        Key: webhookKeys.webhook(tenantId, webhookId),
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/**
+ * Records the delivery of an event to a webhook, once: the delivery and a marker keyed by
+ * (webhook, event) are written together, each only if absent. A redelivered event finds the
+ * marker and gets the id of the delivery that already exists.
+ */
+export async function createDelivery(
+  tenantId: string,
+  delivery: StoredDelivery,
+): Promise<{ created: true } | { created: false; existingDeliveryId: string }> {
+  const expiresAt = Math.floor(Date.parse(delivery.createdAt) / 1000) + deliveryRetentionSeconds;
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: {
+                ...webhookKeys.deliveryOfEvent(tenantId, delivery.webhookId, delivery.eventId),
+                type: 'WebhookEventDelivery',
+                deliveryId: delivery.deliveryId,
+                expiresAt,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: deliveryItemWithTtl(tenantId, delivery),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+    return { created: true };
+  } catch (error) {
+    const existing = error instanceof TransactionCanceledException ? error.CancellationReasons?.[0] : undefined;
+    if (existing?.Code === 'ConditionalCheckFailed' && existing.Item?.deliveryId?.S) {
+      return { created: false, existingDeliveryId: existing.Item.deliveryId.S };
+    }
+    throw error;
+  }
+}
+
+export async function getDelivery(tenantId: string, webhookId: string, deliveryId: string): Promise<StoredDelivery | undefined> {
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: webhookKeys.delivery(tenantId, webhookId, deliveryId), ConsistentRead: true }),
+  );
+  return Item ? fromDeliveryItem(Item) : undefined;
+}
+
+/** Newest first. */
+export async function listDeliveries(
+  tenantId: string,
+  webhookId: string,
+  limit: number,
+  startKey?: Record<string, unknown>,
+): Promise<Page<StoredDelivery>> {
+  const { Items, LastEvaluatedKey } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': webhookKeys.deliveryList(tenantId, webhookId).pk },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  return { items: (Items ?? []).map(fromDeliveryItem), lastKey: LastEvaluatedKey };
+}
+
+/**
+ * Takes the delivery for one attempt: only a pending delivery still at the version read, and not
+ * held by another attempt whose lease is running. Returns the claimed state, or undefined.
+ */
+export async function claimDelivery(
+  tenantId: string,
+  delivery: StoredDelivery,
+  leaseUntil: Date,
+  now: Date,
+): Promise<StoredDelivery | undefined> {
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: deliveryItemWithTtl(tenantId, { ...delivery, attemptLeaseUntil: leaseUntil.toISOString(), version: delivery.version + 1 }),
+        ConditionExpression:
+          'version = :expected AND #status = :pending AND (attribute_not_exists(attemptLeaseUntil) OR attemptLeaseUntil < :now)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':expected': delivery.version, ':pending': 'pending', ':now': now.toISOString() },
+      }),
+    );
+    return { ...delivery, attemptLeaseUntil: leaseUntil.toISOString(), version: delivery.version + 1 };
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
+}
+
+/** Saves the delivery's next state if nobody moved it since `expectedVersion`; false when somebody did. */
+export async function saveDelivery(tenantId: string, next: StoredDelivery, expectedVersion: number): Promise<boolean> {
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: deliveryItemWithTtl(tenantId, next),
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': expectedVersion },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+function webhookItem(tenantId: string, webhook: StoredWebhook) {
+  return { ...webhookKeys.webhook(tenantId, webhook.webhookId), type: 'Webhook', tenantId, ...webhook };
+}
+
+function fromWebhookItem(item: Record<string, unknown>): StoredWebhook {
+  const { pk: _pk, sk: _sk, type: _type, tenantId: _tenant, ...webhook } = item;
+  return webhook as unknown as StoredWebhook;
+}
+
+function deliveryItem(tenantId: string, delivery: StoredDelivery) {
+  return { ...webhookKeys.delivery(tenantId, delivery.webhookId, delivery.deliveryId), type: 'WebhookDelivery', tenantId, ...delivery };
+}
+
+const deliveryItemWithTtl = (tenantId: string, delivery: StoredDelivery) => ({
+  ...deliveryItem(tenantId, delivery),
+  expiresAt: Math.floor(Date.parse(delivery.createdAt) / 1000) + deliveryRetentionSeconds,
+});
+
+function fromDeliveryItem(item: Record<string, unknown>): StoredDelivery {
+  const { pk: _pk, sk: _sk, type: _type, tenantId: _tenant, expiresAt: _expires, ...delivery } = item;
+  return delivery as unknown as StoredDelivery;
+}

@@ -1,0 +1,351 @@
+import type { DomainEvent } from '../events/catalog';
+import { newEvent } from '../events/events';
+import { CaseOpened, CaseResolved, CaseSlaBreached, CaseStatusChanged } from '../events/case-events';
+import type { FieldError } from '../http/problem';
+import type {
+  Case,
+  CaseEventBody,
+  CaseStatus,
+  CreateCaseBody,
+  SlaClock,
+  SlaKind,
+  SlaPolicy,
+  TimelineEntry,
+  UpdateCaseBody,
+} from '../schemas/case';
+import { type BusinessCalendar, raisedSeverity, slaDeadline } from './sla';
+
+/**
+ * The case lifecycle. A status change to `open` from resolved or closed is a reopen; nothing
+ * else returns to `open`. A closed case takes no event but a reopen, and no PATCH.
+ */
+export const allowedTransitions: Readonly<Record<CaseStatus, readonly CaseStatus[]>> = {
+  open: ['in_progress'],
+  in_progress: ['awaiting_customer', 'resolved'],
+  awaiting_customer: ['in_progress', 'resolved'],
+  resolved: ['closed', 'open'],
+  closed: ['open'],
+};
+
+const slaKinds: readonly SlaKind[] = ['firstResponse', 'resolution'];
+const finished = (status: CaseStatus) => status === 'resolved' || status === 'closed';
+
+export interface CaseContext {
+  tenantId: string;
+  now: string;
+  /** Who made the change: the API key id, or "system". */
+  actor: string;
+  policy: SlaPolicy;
+  calendar: BusinessCalendar;
+  /** A fresh timeline entry id (time-ordered). */
+  newEntryId: () => string;
+}
+
+/** A change to a case: the new state, what the timeline records and what the bus hears. */
+export interface CaseChange {
+  next: Case;
+  entries: TimelineEntry[];
+  events: DomainEvent[];
+}
+
+export class InvalidCase extends Error {
+  constructor(readonly errors: FieldError[]) {
+    super('Invalid case');
+  }
+}
+
+/** The change is not possible in the case's current state (409). */
+export class CaseConflict extends Error {
+  constructor(
+    readonly slug: string,
+    message: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function openCase(input: CreateCaseBody, context: CaseContext & { caseId: string }): CaseChange {
+  const { now } = context;
+  const start = new Date(now);
+  const clock = (kind: SlaKind): SlaClock => ({
+    startedAt: now,
+    dueAt: slaDeadline(context.policy, context.calendar, input.type, input.severity, kind, start).toISOString(),
+  });
+  const next: Case = withoutUndefined({
+    caseId: context.caseId,
+    type: input.type,
+    severity: input.severity,
+    category: input.category,
+    subject: input.subject,
+    description: input.description,
+    customerId: input.customerId,
+    contactIds: dedupe(input.contactIds ?? []),
+    assignee: input.assignee,
+    status: 'open' as const,
+    sla: { firstResponse: clock('firstResponse'), resolution: clock('resolution') },
+    breached: false,
+    escalations: [],
+    openedAt: now,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  });
+  const entry = entryOf(context, { type: 'opened', to: 'open', severity: next.severity, assignee: next.assignee });
+  const event = newEvent(
+    CaseOpened,
+    context.tenantId,
+    {
+      caseId: next.caseId,
+      customerId: next.customerId,
+      type: next.type,
+      severity: next.severity,
+      category: next.category,
+      assignee: next.assignee,
+      contactIds: next.contactIds,
+      firstResponseDueAt: next.sla.firstResponse.dueAt,
+      resolutionDueAt: next.sla.resolution.dueAt,
+    },
+    now,
+  );
+  return { next, entries: [entry], events: [event] };
+}
+
+/**
+ * PATCH: a change of type or severity moves every deadline still running, counted from when
+ * its clock started (met and breached deadlines are history and stay).
+ */
+export function patchCase(current: Case, patch: UpdateCaseBody, context: CaseContext): CaseChange {
+  refuseIfClosed(current);
+  const next: Case = structuredClone(current);
+  const fields: string[] = [];
+  for (const field of ['type', 'severity', 'category', 'subject'] as const) {
+    if (patch[field] !== undefined && patch[field] !== current[field]) {
+      (next as Record<string, unknown>)[field] = patch[field];
+      fields.push(field);
+    }
+  }
+  if (patch.assignee !== undefined && (patch.assignee ?? undefined) !== current.assignee) {
+    if (patch.assignee === null) delete next.assignee;
+    else next.assignee = patch.assignee;
+    fields.push('assignee');
+  }
+  if (patch.serviceRecovery !== undefined) {
+    if (next.type !== 'complaint') {
+      throw new InvalidCase([{ path: '$.serviceRecovery', message: 'Only complaints have a service recovery record' }]);
+    }
+    next.serviceRecovery = { ...current.serviceRecovery, ...patch.serviceRecovery };
+    fields.push('serviceRecovery');
+  }
+  if (next.type !== 'complaint' && next.serviceRecovery) {
+    throw new InvalidCase([{ path: '$.type', message: 'A case with a service recovery record stays a complaint' }]);
+  }
+  if (fields.length === 0) return { next: current, entries: [], events: [] };
+  if (fields.includes('type') || fields.includes('severity')) {
+    for (const kind of slaKinds) {
+      const clock = next.sla[kind];
+      if (isRunning(next, kind)) {
+        clock.dueAt = slaDeadline(context.policy, context.calendar, next.type, next.severity, kind, new Date(clock.startedAt)).toISOString();
+      }
+    }
+  }
+  const entry = entryOf(context, {
+    type: 'updated',
+    fields,
+    ...(fields.includes('severity') && { severity: next.severity }),
+    ...(fields.includes('assignee') && { assignee: next.assignee ?? null }),
+  });
+  return { next: touched(next, context), entries: [entry], events: [] };
+}
+
+/**
+ * An event posted to the case's timeline. The first response is met by a note sent to the
+ * customer (visibility `customer`) or by the case leaving `open`; resolution by `resolved`.
+ * A customer reply to a case awaiting the customer puts it back in progress.
+ */
+export function applyCaseEvent(current: Case, input: CaseEventBody, context: CaseContext): CaseChange {
+  const isReopen = input.type === 'status_change' && input.to === 'open';
+  if (!isReopen) refuseIfClosed(current);
+  const next: Case = structuredClone(current);
+  const entries: TimelineEntry[] = [];
+  const events: DomainEvent[] = [];
+  switch (input.type) {
+    case 'note':
+      entries.push(entryOf(context, { type: 'note', text: input.text, visibility: input.visibility }));
+      if (input.visibility === 'customer') meet(next, 'firstResponse', context.now);
+      break;
+    case 'assign':
+      if (input.assignee === null) delete next.assignee;
+      else next.assignee = input.assignee;
+      entries.push(entryOf(context, { type: 'assign', assignee: input.assignee }));
+      break;
+    case 'status_change':
+      entries.push(...moveTo(next, input.to, context, events, input.reason));
+      break;
+    case 'customer_reply':
+      entries.push(
+        entryOf(context, { type: 'customer_reply', text: input.text, channel: input.channel, contactId: input.contactId }),
+      );
+      if (input.contactId) next.contactIds = dedupe([...next.contactIds, input.contactId]);
+      if (current.status === 'awaiting_customer') entries.push(...moveTo(next, 'in_progress', context, events));
+      break;
+    case 'link_contact':
+      next.contactIds = dedupe([...next.contactIds, input.contactId]);
+      entries.push(entryOf(context, { type: 'link_contact', contactId: input.contactId }));
+      break;
+  }
+  return { next: touched(next, context), entries, events };
+}
+
+function moveTo(next: Case, to: CaseStatus, context: CaseContext, events: DomainEvent[], reason?: string): TimelineEntry[] {
+  const from = next.status;
+  if (!allowedTransitions[from].includes(to)) {
+    throw new CaseConflict('illegal-transition', `A case cannot go from ${from} to ${to}`, {
+      from,
+      to,
+      allowed: allowedTransitions[from],
+    });
+  }
+  const { now } = context;
+  next.status = to;
+  if (from === 'open') meet(next, 'firstResponse', now);
+  if (to === 'resolved') {
+    next.resolvedAt = now;
+    meet(next, 'resolution', now);
+  }
+  if (to === 'closed') next.closedAt = now;
+  if (to === 'open') {
+    // A reopen restarts the resolution clock from now; the first response stays as it was.
+    next.reopenedAt = now;
+    delete next.resolvedAt;
+    delete next.closedAt;
+    next.sla.resolution = {
+      startedAt: now,
+      dueAt: slaDeadline(context.policy, context.calendar, next.type, next.severity, 'resolution', new Date(now)).toISOString(),
+    };
+  }
+  events.push(newEvent(CaseStatusChanged, context.tenantId, { caseId: next.caseId, customerId: next.customerId, from, to }, now));
+  if (to === 'resolved') {
+    events.push(
+      newEvent(
+        CaseResolved,
+        context.tenantId,
+        {
+          caseId: next.caseId,
+          customerId: next.customerId,
+          type: next.type,
+          severity: next.severity,
+          openedAt: next.openedAt,
+          resolvedAt: now,
+          firstResponseBreached: next.sla.firstResponse.breachedAt !== undefined,
+          resolutionBreached: next.sla.resolution.breachedAt !== undefined,
+        },
+        now,
+      ),
+    );
+  }
+  return [entryOf(context, { type: 'status_change', from, to, reason })];
+}
+
+/**
+ * The deadline `kind` passed at `dueAt`, as a timer says. Nothing happens (undefined) unless
+ * the case still runs that clock with exactly that deadline: a moved deadline's old timer, a
+ * met or already breached one, a finished case all leave it alone. The breach is dated at the
+ * deadline, not at when the timer ran.
+ */
+export function breachCase(current: Case, kind: SlaKind, dueAt: string, context: CaseContext): CaseChange | undefined {
+  if (!isRunning(current, kind) || !sameInstant(current.sla[kind].dueAt, dueAt)) return undefined;
+  const next: Case = structuredClone(current);
+  next.sla[kind].breachedAt = current.sla[kind].dueAt;
+  next.breached = true;
+  const rule = context.policy.escalation[kind];
+  const fromSeverity = next.severity;
+  if (rule.raiseSeverity) next.severity = raisedSeverity(next.severity);
+  if (rule.assignTo) next.assignee = rule.assignTo;
+  const escalated = next.severity !== fromSeverity || next.assignee !== current.assignee;
+  next.escalations = [
+    ...next.escalations,
+    withoutUndefined({ kind, at: next.sla[kind].dueAt, fromSeverity, toSeverity: next.severity, assignee: rule.assignTo }),
+  ];
+  const entry = entryOf(context, { type: 'sla_breached', kind, dueAt: next.sla[kind].dueAt, severity: next.severity, assignee: next.assignee });
+  const event = newEvent(
+    CaseSlaBreached,
+    context.tenantId,
+    {
+      caseId: next.caseId,
+      customerId: next.customerId,
+      type: next.type,
+      kind,
+      dueAt: next.sla[kind].dueAt,
+      severity: next.severity,
+      escalated,
+    },
+    context.now,
+  );
+  return { next: touched(next, context), entries: [entry], events: [event] };
+}
+
+/** Whether the `kind` clock is still counting down: not met, not breached, case not finished. */
+export function isRunning(c: Case, kind: SlaKind): boolean {
+  const clock = c.sla[kind];
+  return !clock.metAt && !clock.breachedAt && !finished(c.status);
+}
+
+/** The SLA timers a case should have armed: kind → dueAt. */
+export function wantedTimers(c: Case | undefined): Partial<Record<SlaKind, string>> {
+  const wanted: Partial<Record<SlaKind, string>> = {};
+  if (!c) return wanted;
+  for (const kind of slaKinds) if (isRunning(c, kind)) wanted[kind] = c.sla[kind].dueAt;
+  return wanted;
+}
+
+export interface TimerChanges {
+  set: { kind: SlaKind; dueAt: string }[];
+  cancel: SlaKind[];
+}
+
+/**
+ * What the scheduler must be told after a change: timers to (re)set and to cancel. With
+ * `everything`, all wanted timers are set and all others cancelled (a resync after an earlier
+ * failure); setting and cancelling are both idempotent.
+ */
+export function timerChanges(before: Case | undefined, after: Case, everything = false): TimerChanges {
+  const was = wantedTimers(before);
+  const now = wantedTimers(after);
+  const changes: TimerChanges = { set: [], cancel: [] };
+  for (const kind of slaKinds) {
+    const dueAt = now[kind];
+    if (dueAt !== undefined && (everything || was[kind] !== dueAt)) changes.set.push({ kind, dueAt });
+    if (dueAt === undefined && (everything || was[kind] !== undefined)) changes.cancel.push(kind);
+  }
+  return changes;
+}
+
+/** The scheduler name of a case's timer for one deadline kind (≤ 64 characters of [0-9a-zA-Z-_.]). */
+export const slaTimerName = (caseId: string, kind: SlaKind) => `${caseId}.${kind}`;
+
+function meet(c: Case, kind: SlaKind, now: string): void {
+  if (!c.sla[kind].metAt) c.sla[kind].metAt = now;
+}
+
+function refuseIfClosed(c: Case): void {
+  if (c.status === 'closed') {
+    throw new CaseConflict('case-closed', 'The case is closed; reopen it (status_change to open) to change it');
+  }
+}
+
+function touched(next: Case, context: CaseContext): Case {
+  return withoutUndefined({ ...next, version: next.version + 1, updatedAt: context.now });
+}
+
+function entryOf(context: CaseContext, fields: Omit<TimelineEntry, 'entryId' | 'at' | 'actor'>): TimelineEntry {
+  return withoutUndefined({ entryId: context.newEntryId(), at: context.now, actor: context.actor, ...fields });
+}
+
+const sameInstant = (a: string, b: string) => Date.parse(a) === Date.parse(b);
+
+const dedupe = (values: string[]) => [...new Set(values)];
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,35 @@
+import * as caseEvents from './case-events';
+import type { EventDefinition } from './catalog';
+import * as contactEvents from './contact-events';
+
+/**
+ * Every catalogued event, collected from the area catalogs: whatever they export that is an
+ * EventDefinition. Consumers validate against these, and docs/events.md is checked against them.
+ */
+type Exported<Module> = Extract<Module[keyof Module], EventDefinition>;
+export type CatalogDefinition = Exported<typeof contactEvents> | Exported<typeof caseEvents>;
+export type DetailType = CatalogDefinition['detailType'];
+
+const isEventDefinition = (value: unknown): value is EventDefinition =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as EventDefinition).detailType === 'string' &&
+  typeof (value as EventDefinition).schemaVersion === 'number' &&
+  typeof (value as EventDefinition).detail?.safeParse === 'function';
+
+export const allEvents: readonly CatalogDefinition[] = [
+  ...Object.values(contactEvents),
+  ...Object.values(caseEvents),
+].filter(isEventDefinition) as CatalogDefinition[];
+
+const versionKey = (detailType: string, schemaVersion: number) => `${detailType}@${schemaVersion}`;
+const byVersion = new Map<string, CatalogDefinition>();
+for (const definition of allEvents) {
+  const key = versionKey(definition.detailType, definition.schemaVersion);
+  if (byVersion.has(key)) throw new Error(`Two catalogued events are ${key}`);
+  byVersion.set(key, definition);
+}
+
+/** The definition of this version of a detail-type; versions live side by side while consumers move over. */
+export const findEventDefinition = (detailType: string, schemaVersion: number): CatalogDefinition | undefined =>
+  byVersion.get(versionKey(detailType, schemaVersion));

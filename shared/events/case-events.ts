@@ -1,0 +1,63 @@
+import * as z from 'zod';
+import { Iso8601 } from '../schemas/common';
+import { CaseStatus, CaseType, Severity, SlaKind } from '../schemas/case';
+import { defineEvent } from './catalog';
+
+// Event data carries ids, states and times only: never a subject, description or note.
+
+export const CaseOpened = defineEvent(
+  'Case Opened',
+  1,
+  'A case was opened for a customer, with its SLA deadlines',
+  z.object({
+    caseId: z.string(),
+    customerId: z.string(),
+    type: CaseType,
+    severity: Severity,
+    category: z.string(),
+    assignee: z.string().optional(),
+    contactIds: z.array(z.string()),
+    firstResponseDueAt: Iso8601,
+    resolutionDueAt: Iso8601,
+  }),
+);
+
+export const CaseStatusChanged = defineEvent(
+  'Case Status Changed',
+  1,
+  'A case moved in its lifecycle; `to: open` from resolved or closed is a reopen',
+  z.object({ caseId: z.string(), customerId: z.string(), from: CaseStatus, to: CaseStatus }),
+);
+
+export const CaseSlaBreached = defineEvent(
+  'Case SLA Breached',
+  1,
+  'A case missed an SLA deadline (first response or resolution) and was escalated per policy',
+  z.object({
+    caseId: z.string(),
+    customerId: z.string(),
+    type: CaseType,
+    kind: SlaKind,
+    dueAt: Iso8601,
+    severity: Severity.describe('The severity after escalation'),
+    escalated: z.boolean().describe('Whether the escalation rule changed the severity or the assignee'),
+  }),
+);
+
+export const CaseResolved = defineEvent(
+  'Case Resolved',
+  1,
+  'A case was resolved; says whether its SLA deadlines were met',
+  z.object({
+    caseId: z.string(),
+    customerId: z.string(),
+    type: CaseType,
+    severity: Severity,
+    openedAt: Iso8601,
+    resolvedAt: Iso8601,
+    firstResponseBreached: z.boolean(),
+    resolutionBreached: z.boolean(),
+  }),
+);
+
+export const caseEvents = [CaseOpened, CaseStatusChanged, CaseSlaBreached, CaseResolved] as const;

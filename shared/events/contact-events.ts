@@ -1,0 +1,64 @@
+import * as z from 'zod';
+import { Iso8601 } from '../schemas/common';
+import { Channel, ContactStatus, Direction, Money, Outcome, Purpose } from '../schemas/contact';
+import { defineEvent } from './catalog';
+
+/**
+ * What a consumer (surveys, analytics, webhooks) needs to know about a contact. Never the notes
+ * and never the phone number: events leave the tenant's data store for the bus and webhooks.
+ */
+export const ContactSummary = z.object({
+  contactId: z.string(),
+  status: ContactStatus,
+  customerId: z.string().optional(),
+  externalContactId: z.string().optional(),
+  channel: Channel,
+  direction: Direction,
+  purpose: Purpose,
+  queue: z.string().optional(),
+  agentId: z.string().optional(),
+  reasonCode: z.string().optional(),
+  startedAt: Iso8601,
+  queuedAt: Iso8601.optional(),
+  answeredAt: Iso8601.optional(),
+  endedAt: Iso8601.optional(),
+  afterContactWorkEndedAt: Iso8601.optional(),
+  waitSeconds: z.number().int().optional(),
+  handleSeconds: z.number().int().optional(),
+  outcome: Outcome.optional(),
+  firstContactResolution: z.boolean().optional(),
+  closedAt: Iso8601.optional(),
+});
+export type ContactSummary = z.infer<typeof ContactSummary>;
+
+export const contactOpened = defineEvent(
+  'Contact Opened',
+  1,
+  'A contact was logged (through the API or from Amazon Connect) and is open',
+  ContactSummary,
+);
+
+export const contactClosed = defineEvent(
+  'Contact Closed',
+  1,
+  'A contact was closed with its final times, derived wait and handle seconds, and outcome; emitted once per contact',
+  ContactSummary.extend({ status: z.literal('closed'), closedAt: Iso8601 }),
+);
+
+export const referralConverted = defineEvent(
+  'Referral Converted',
+  1,
+  'A referral an agent made on a contact was converted by sales, with its value',
+  z.object({
+    contactId: z.string(),
+    referralId: z.string(),
+    customerId: z.string().optional(),
+    product: z.string(),
+    value: Money,
+    referredBy: z.string().optional(),
+    assignedTo: z.string().optional(),
+    convertedAt: Iso8601,
+  }),
+);
+
+export const contactEvents = [contactOpened, contactClosed, referralConverted] as const;

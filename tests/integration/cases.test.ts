@@ -1,0 +1,462 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { localClientConfig } from '../../infra/local/dynamodb';
+import { caseKeys } from '../../shared/data/cases-repo';
+import { atExpression } from '../../shared/scheduling/scheduler';
+import { api, createTenant, startTestTwin, testDatabase, type TestTwin } from '../support/twin';
+
+// What the stack (and the twin) give a function that sets timers.
+process.env.SCHEDULE_GROUP_NAME = 'switchboard-test-timers';
+process.env.SCHEDULER_ROLE_ARN = 'arn:aws:iam::000000000000:role/switchboard-test-scheduler';
+process.env.FUNCTION_ARN_PREFIX = 'arn:aws:lambda:local:000000000000:function:switchboard-test-';
+
+const scheduler = mockClient(SchedulerClient);
+/** The last block runs against the twin's own scheduler instead of the mock. */
+let mockingScheduler = true;
+
+let twin: TestTwin;
+let key: string;
+let tenantId: string;
+let customerId: string;
+
+beforeAll(async () => {
+  twin = await startTestTwin();
+  const tenant = await createTenant(twin);
+  key = tenant.apiKey;
+  tenantId = tenant.tenant.tenantId;
+  customerId = (await api(twin.url, 'POST', '/v1/customers', { key, body: { displayName: 'Case customer' } })).body.customerId;
+});
+afterAll(async () => {
+  await twin.close();
+});
+beforeEach(() => {
+  if (!mockingScheduler) return;
+  scheduler.reset();
+  scheduler.onAnyCommand().resolves({});
+});
+
+const hour = 60 * 60 * 1000;
+const openCase = (body: Record<string, unknown> = {}, apiKey = key) =>
+  api(twin.url, 'POST', '/v1/cases', {
+    key: apiKey,
+    body: { type: 'complaint', severity: 'medium', category: 'billing', subject: 'Charged twice', customerId, ...body },
+  });
+const post = (caseId: string, body: unknown, headers: Record<string, string> = {}) =>
+  api(twin.url, 'POST', `/v1/cases/${caseId}/events`, { key, body, headers });
+const read = (caseId: string) => api(twin.url, 'GET', `/v1/cases/${caseId}`, { key });
+const patch = async (caseId: string, body: unknown) => {
+  const current = await read(caseId);
+  return api(twin.url, 'PATCH', `/v1/cases/${caseId}`, { key, body, headers: { 'if-match': current.headers.get('etag')! } });
+};
+
+/** The timers the scheduler was asked for since the last reset, by name. */
+const timersSet = () =>
+  scheduler.commandCalls(CreateScheduleCommand).map((call) => {
+    const input = call.args[0].input;
+    return { name: input.Name, at: input.ScheduleExpression, target: input.Target?.Arn, payload: JSON.parse(input.Target?.Input ?? '{}') };
+  });
+const timersCancelled = () => scheduler.commandCalls(DeleteScheduleCommand).map((call) => call.args[0].input.Name);
+
+async function storedCaseItem(caseId: string) {
+  const { endpoint, tableName } = testDatabase();
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig, endpoint }));
+  try {
+    return (await client.send(new GetCommand({ TableName: tableName, Key: caseKeys.case(tenantId, caseId) }))).Item;
+  } finally {
+    client.destroy();
+  }
+}
+
+async function fireTimer(payload: Record<string, unknown>) {
+  const { handler } = await import('../../functions/sla-timer/handler');
+  return handler(payload, { functionName: 'sla-timer', awsRequestId: 'test' } as Context);
+}
+
+describe('opening a case', () => {
+  it("sets its deadlines from the tenant's policy and a timer for each", async () => {
+    const opened = await openCase();
+    expect(opened.status).toBe(201);
+    const c = opened.body;
+    expect(opened.headers.get('location')).toBe(`/v1/cases/${c.caseId}`);
+    expect(opened.headers.get('etag')).toBe('"1"');
+    expect(c).toMatchObject({ status: 'open', type: 'complaint', severity: 'medium', customerId, breached: false, version: 1 });
+    // Complaints: 15 calendar days; Asia/Taipei has no DST, so exactly 15 × 24 h.
+    expect(Date.parse(c.sla.resolution.dueAt) - Date.parse(c.openedAt)).toBe(15 * 24 * hour);
+    expect(Date.parse(c.sla.firstResponse.dueAt)).toBeGreaterThan(Date.parse(c.openedAt));
+
+    expect(timersSet()).toEqual(
+      (['firstResponse', 'resolution'] as const).map((kind) => ({
+        name: `${c.caseId}.${kind}`,
+        at: atExpression(new Date(c.sla[kind].dueAt)),
+        target: `${process.env.FUNCTION_ARN_PREFIX}sla-timer`,
+        payload: { tenantId, caseId: c.caseId, kind, dueAt: c.sla[kind].dueAt },
+      })),
+    );
+    expect((await storedCaseItem(c.caseId))?.timersPending).toBeUndefined();
+  });
+
+  it('refuses a customer that does not exist, belongs to another tenant, or was erased, and writes nothing', async () => {
+    const other = await createTenant(twin, { name: 'Other' });
+    const theirs = (await api(twin.url, 'POST', '/v1/customers', { key: other.apiKey, body: { displayName: 'Theirs' } })).body.customerId;
+    const erased = (await api(twin.url, 'POST', '/v1/customers', { key, body: { displayName: 'Gone' } })).body.customerId;
+    await api(twin.url, 'DELETE', `/v1/customers/${erased}`, { key });
+    for (const id of ['cus_01JZZZZZZZZZZZZZZZZZZZZZZZ', theirs, erased, 'not-an-id']) {
+      const refused = await openCase({ customerId: id });
+      expect(refused.status, id).toBe(422);
+      expect(refused.body.errors).toEqual([{ path: '$.customerId', message: 'No such customer' }]);
+      const listed = await api(twin.url, 'GET', `/v1/cases?customerId=${id}`, { key });
+      expect(listed.body.items).toEqual([]);
+    }
+    expect(timersSet()).toEqual([]);
+  });
+
+  it('validates its input with JSON paths', async () => {
+    const bad = await openCase({ type: 'praise', severity: 'urgent', subject: '', extra: 1 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['$', '$.severity', '$.subject', '$.type']);
+  });
+
+  it('answers a retry with the same Idempotency-Key with the first case', async () => {
+    const headers = { 'idempotency-key': `open-${Math.random()}` };
+    const body = { type: 'inquiry', severity: 'low', category: 'hours', subject: 'Open on Sunday?', customerId };
+    const first = await api(twin.url, 'POST', '/v1/cases', { key, body, headers });
+    const again = await api(twin.url, 'POST', '/v1/cases', { key, body, headers });
+    expect(again.status).toBe(201);
+    expect(again.body.caseId).toBe(first.body.caseId);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+  });
+});
+
+describe('the timeline and lifecycle', () => {
+  it('runs open → in_progress → awaiting_customer → in_progress → resolved → closed → reopen, with every step on the timeline', async () => {
+    const c = (await openCase()).body;
+    scheduler.reset();
+    scheduler.onAnyCommand().resolves({});
+
+    const internal = await post(c.caseId, { type: 'note', text: 'Checking the ledger' });
+    expect(internal.status).toBe(201);
+    expect(internal.body.case.sla.firstResponse.metAt).toBeUndefined();
+    expect(timersCancelled()).toEqual([]);
+
+    const answered = await post(c.caseId, { type: 'note', text: 'We are looking into it', visibility: 'customer' });
+    expect(answered.body.case.sla.firstResponse.metAt).toBe(answered.body.entry.at);
+    expect(timersCancelled()).toEqual([`${c.caseId}.firstResponse`]);
+
+    for (const to of ['in_progress', 'awaiting_customer']) {
+      const moved = await post(c.caseId, { type: 'status_change', to });
+      expect(moved.status, to).toBe(201);
+      expect(moved.body.entry).toMatchObject({ type: 'status_change', to });
+    }
+    const reply = await post(c.caseId, { type: 'customer_reply', channel: 'email', text: 'Here is the receipt' });
+    expect(reply.body.case.status).toBe('in_progress');
+
+    const resolved = await post(c.caseId, { type: 'status_change', to: 'resolved' });
+    expect(resolved.body.case).toMatchObject({ status: 'resolved', sla: { resolution: { metAt: resolved.body.entry.at } } });
+    expect(timersCancelled()).toContain(`${c.caseId}.resolution`);
+
+    expect((await post(c.caseId, { type: 'status_change', to: 'closed' })).body.case.status).toBe('closed');
+    const onClosed = await post(c.caseId, { type: 'note', text: 'late' });
+    expect(onClosed.status).toBe(409);
+    expect(onClosed.body.type).toMatch(/case-closed$/);
+    expect((await patch(c.caseId, { subject: 'late' })).status).toBe(409);
+
+    scheduler.reset();
+    scheduler.onAnyCommand().resolves({});
+    const reopened = await post(c.caseId, { type: 'status_change', to: 'open', reason: 'Charged again' });
+    expect(reopened.status).toBe(201);
+    const resolution = reopened.body.case.sla.resolution;
+    expect(resolution.startedAt).toBe(reopened.body.entry.at);
+    expect(Date.parse(resolution.dueAt) - Date.parse(resolution.startedAt)).toBe(15 * 24 * hour);
+    expect(timersSet().map((t) => [t.name, t.at])).toEqual([[`${c.caseId}.resolution`, atExpression(new Date(resolution.dueAt))]]);
+
+    const full = await read(c.caseId);
+    expect(full.status).toBe(200);
+    expect(full.headers.get('etag')).toBe(`"${full.body.version}"`);
+    expect(full.body.timelineTruncated).toBe(false);
+    expect(full.body.timeline.map((e: { type: string; to?: string }) => e.to ?? e.type)).toEqual([
+      'open',
+      'note',
+      'note',
+      'in_progress',
+      'awaiting_customer',
+      'customer_reply',
+      'in_progress',
+      'resolved',
+      'closed',
+      'open',
+    ]);
+    expect(full.body.timeline[2]).toMatchObject({ text: 'We are looking into it', visibility: 'customer' });
+  });
+
+  it('answers an illegal transition with 409 naming the allowed ones, and changes nothing', async () => {
+    const c = (await openCase()).body;
+    const illegal = await post(c.caseId, { type: 'status_change', to: 'resolved' });
+    expect(illegal.status).toBe(409);
+    expect(illegal.body).toMatchObject({ from: 'open', to: 'resolved', allowed: ['in_progress'] });
+    expect((await read(c.caseId)).body).toMatchObject({ status: 'open', version: 1 });
+  });
+
+  it('assigns, links contacts, and honours If-Match on events', async () => {
+    const c = (await openCase()).body;
+    const assigned = await post(c.caseId, { type: 'assign', assignee: 'agent:mei' });
+    expect(assigned.body.case.assignee).toBe('agent:mei');
+    const linked = await post(c.caseId, { type: 'link_contact', contactId: 'con_01JZZZZZZZZZZZZZZZZZZZZZZ1' });
+    expect(linked.body.case.contactIds).toEqual(['con_01JZZZZZZZZZZZZZZZZZZZZZZ1']);
+    const stale = await post(c.caseId, { type: 'note', text: 'x' }, { 'if-match': '"1"' });
+    expect(stale.status).toBe(412);
+    const unassigned = await post(c.caseId, { type: 'assign', assignee: null }, { 'if-match': `"${linked.body.case.version}"` });
+    expect(unassigned.status).toBe(201);
+    expect(unassigned.body.case).not.toHaveProperty('assignee');
+    expect((await post(c.caseId, { type: 'shout' })).status).toBe(400);
+  });
+
+  it('answers 404 for a case that does not exist', async () => {
+    for (const id of ['cas_01JZZZZZZZZZZZZZZZZZZZZZZZ', 'nonsense']) {
+      expect((await read(id)).status).toBe(404);
+      expect((await post(id, { type: 'note', text: 'x' })).status).toBe(404);
+    }
+  });
+});
+
+describe('changing a case', () => {
+  it('requires If-Match, and moves the timers when the severity changes', async () => {
+    const c = (await openCase({ severity: 'low' })).body;
+    const without = await api(twin.url, 'PATCH', `/v1/cases/${c.caseId}`, { key, body: { severity: 'critical' } });
+    expect(without.status).toBe(428);
+    const stale = await api(twin.url, 'PATCH', `/v1/cases/${c.caseId}`, { key, body: { severity: 'critical' }, headers: { 'if-match': '"9"' } });
+    expect(stale.status).toBe(412);
+
+    scheduler.reset();
+    scheduler.onAnyCommand().resolves({});
+    const raised = await patch(c.caseId, { severity: 'critical' });
+    expect(raised.status).toBe(200);
+    expect(raised.headers.get('etag')).toBe('"2"');
+    // Critical complaints: first response within 1 hour of opening.
+    const firstResponse = raised.body.sla.firstResponse;
+    expect(Date.parse(firstResponse.dueAt) - Date.parse(c.openedAt)).toBe(hour);
+    expect(timersSet()).toEqual([
+      expect.objectContaining({ name: `${c.caseId}.firstResponse`, at: atExpression(new Date(firstResponse.dueAt)) }),
+    ]);
+    // The resolution target is the same for every complaint severity, so its timer stays.
+    expect(raised.body.sla.resolution).toEqual(c.sla.resolution);
+  });
+
+  it('keeps a service recovery record on complaints, with valid compensation', async () => {
+    const c = (await openCase()).body;
+    const recovered = await patch(c.caseId, {
+      serviceRecovery: { apologyGiven: true, remedy: 'Refund of the double charge', compensation: { type: 'refund', amount: 1250, currency: 'TWD' } },
+    });
+    expect(recovered.status).toBe(200);
+    const followed = await patch(c.caseId, {
+      serviceRecovery: { followUp: { customerSatisfied: true, checkedAt: '2026-03-20T10:00:00+08:00' } },
+    });
+    expect(followed.body.serviceRecovery).toEqual({
+      apologyGiven: true,
+      remedy: 'Refund of the double charge',
+      compensation: { type: 'refund', amount: 1250, currency: 'TWD' },
+      followUp: { customerSatisfied: true, checkedAt: '2026-03-20T10:00:00+08:00' },
+    });
+
+    const bad = await patch(c.caseId, { serviceRecovery: { compensation: { type: 'refund', amount: -1, currency: 'XXY' } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      '$.serviceRecovery.compensation.amount',
+      '$.serviceRecovery.compensation.currency',
+    ]);
+    const fractionalYen = await patch(c.caseId, { serviceRecovery: { compensation: { type: 'credit', amount: 10.5, currency: 'JPY' } } });
+    expect(fractionalYen.status).toBe(400);
+
+    const request = (await openCase({ type: 'request' })).body;
+    const notComplaint = await patch(request.caseId, { serviceRecovery: { apologyGiven: true } });
+    expect(notComplaint.status).toBe(400);
+    expect(notComplaint.body.errors).toEqual([{ path: '$.serviceRecovery', message: 'Only complaints have a service recovery record' }]);
+  });
+});
+
+describe('listing cases', () => {
+  it('filters by status, type, assignee, customer and breach, and pages with a cursor', async () => {
+    const customer = (await api(twin.url, 'POST', '/v1/customers', { key, body: { displayName: 'Lister' } })).body.customerId;
+    const assignee = `agent:list-${Date.now()}`;
+    const a = (await openCase({ customerId: customer, assignee, type: 'request' })).body;
+    const b = (await openCase({ customerId: customer, assignee })).body;
+    const c = (await openCase({ customerId: customer })).body;
+    await post(b.caseId, { type: 'status_change', to: 'in_progress' });
+    await fireTimer({ tenantId, caseId: c.caseId, kind: 'firstResponse', dueAt: c.sla.firstResponse.dueAt });
+
+    const ids = async (query: string) => {
+      const page = await api(twin.url, 'GET', `/v1/cases?${query}`, { key });
+      expect(page.status, query).toBe(200);
+      return page.body.items.map((item: { caseId: string }) => item.caseId);
+    };
+    expect(await ids(`customerId=${customer}`)).toEqual([a.caseId, b.caseId, c.caseId]);
+    expect(await ids(`customerId=${customer}&status=open`)).toEqual([a.caseId, c.caseId]);
+    expect(await ids(`assignee=${assignee}`)).toEqual([a.caseId, b.caseId]);
+    expect(await ids(`assignee=${assignee}&type=complaint`)).toEqual([b.caseId]);
+    expect(await ids(`customerId=${customer}&breached=true`)).toEqual([c.caseId]);
+    expect(await ids('status=in_progress&limit=100')).toContain(b.caseId);
+    expect(await ids('status=in_progress&limit=100')).not.toContain(a.caseId);
+    expect(await ids('breached=true&limit=100')).toContain(c.caseId);
+
+    const first = await api(twin.url, 'GET', `/v1/cases?customerId=${customer}&limit=2`, { key });
+    expect(first.body.items).toHaveLength(2);
+    const second = await api(twin.url, 'GET', `/v1/cases?customerId=${customer}&limit=2&cursor=${first.body.nextCursor}`, { key });
+    expect(second.body.items.map((i: { caseId: string }) => i.caseId)).toEqual([c.caseId]);
+    const wrongList = await api(twin.url, 'GET', `/v1/cases?status=open&cursor=${first.body.nextCursor}`, { key });
+    expect(wrongList.status).toBe(400);
+    expect((await api(twin.url, 'GET', '/v1/cases?status=pending', { key })).status).toBe(400);
+  });
+});
+
+describe('SLA timers', () => {
+  it('marks the case breached when its timer fires, escalates per policy, and records it once', async () => {
+    const settings = await api(twin.url, 'PATCH', '/v1/settings', {
+      key,
+      body: { slaPolicy: { escalation: { firstResponse: { raiseSeverity: true, assignTo: 'queue:supervisors' } } } },
+    });
+    expect(settings.status).toBe(200);
+    expect(settings.body.slaPolicy.escalation.firstResponse).toEqual({ raiseSeverity: true, assignTo: 'queue:supervisors' });
+    expect(settings.body.slaPolicy.targets.complaint.medium.resolution).toEqual({ amount: 15, unit: 'days' });
+
+    const c = (await openCase({ severity: 'medium' })).body;
+    const payload = timersSet().find((t) => t.name === `${c.caseId}.firstResponse`)!.payload;
+    expect(await fireTimer(payload)).toBe('breached');
+    expect(await fireTimer(payload)).toBe('ignored');
+
+    const after = (await read(c.caseId)).body;
+    expect(after).toMatchObject({
+      breached: true,
+      severity: 'high',
+      assignee: 'queue:supervisors',
+      sla: { firstResponse: { dueAt: c.sla.firstResponse.dueAt, breachedAt: c.sla.firstResponse.dueAt } },
+      escalations: [{ kind: 'firstResponse', fromSeverity: 'medium', toSeverity: 'high' }],
+    });
+    expect(after.sla.resolution).toEqual(c.sla.resolution);
+    expect(after.timeline.filter((e: { type: string }) => e.type === 'sla_breached')).toEqual([
+      expect.objectContaining({ kind: 'firstResponse', dueAt: c.sla.firstResponse.dueAt, actor: 'system', severity: 'high' }),
+    ]);
+    await api(twin.url, 'PATCH', '/v1/settings', { key, body: { slaPolicy: { escalation: { firstResponse: { assignTo: null } } } } });
+  });
+
+  it('refuses an SLA policy patch that is not a policy, naming the field', async () => {
+    const bad = await api(twin.url, 'PATCH', '/v1/settings', {
+      key,
+      body: { slaPolicy: { targets: { complaint: { low: { resolution: { amount: 2, unit: 'weeks' } } } } } },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(['$.slaPolicy.targets.complaint.low.resolution.unit']);
+    const tooLong = await api(twin.url, 'PATCH', '/v1/settings', {
+      key,
+      body: { slaPolicy: { targets: { inquiry: { high: { firstResponse: { amount: 400, unit: 'days' } } } } } },
+    });
+    expect(tooLong.status).toBe(400);
+  });
+
+  it('does nothing for a timer whose deadline moved, was met, or whose case was resolved', async () => {
+    const moved = (await openCase({ severity: 'low' })).body;
+    const raised = (await patch(moved.caseId, { severity: 'high' })).body;
+    expect(raised.sla.firstResponse.dueAt).not.toBe(moved.sla.firstResponse.dueAt);
+    expect(await fireTimer({ tenantId, caseId: moved.caseId, kind: 'firstResponse', dueAt: moved.sla.firstResponse.dueAt })).toBe('ignored');
+    expect((await read(moved.caseId)).body).toMatchObject({ breached: false, severity: 'high', version: 2 });
+
+    const met = (await openCase()).body;
+    await post(met.caseId, { type: 'status_change', to: 'in_progress' });
+    expect(await fireTimer({ tenantId, caseId: met.caseId, kind: 'firstResponse', dueAt: met.sla.firstResponse.dueAt })).toBe('ignored');
+    await post(met.caseId, { type: 'status_change', to: 'resolved' });
+    expect(await fireTimer({ tenantId, caseId: met.caseId, kind: 'resolution', dueAt: met.sla.resolution.dueAt })).toBe('ignored');
+    expect((await read(met.caseId)).body.breached).toBe(false);
+
+    expect(await fireTimer({ tenantId: 'ten_other', caseId: met.caseId, kind: 'resolution', dueAt: met.sla.resolution.dueAt })).toBe('ignored');
+    expect(await fireTimer({ tenantId, caseId: met.caseId, kind: 'never' })).toBe('invalid');
+  });
+
+  it('keeps the case when the scheduler fails after the commit, and resyncs its timers on the next write', async () => {
+    scheduler.on(CreateScheduleCommand).rejects(new Error('Scheduler unavailable'));
+    const opened = await openCase();
+    expect(opened.status).toBe(201);
+    const c = opened.body;
+    expect((await storedCaseItem(c.caseId))?.timersPending).toBe(true);
+
+    scheduler.reset();
+    scheduler.onAnyCommand().resolves({});
+    await post(c.caseId, { type: 'note', text: 'internal only' });
+    expect(timersSet().map((t) => t.name)).toEqual([`${c.caseId}.firstResponse`, `${c.caseId}.resolution`]);
+    expect((await storedCaseItem(c.caseId))?.timersPending).toBeUndefined();
+  });
+});
+
+describe("on the twin's driven clock", () => {
+  beforeAll(() => {
+    mockingScheduler = false;
+    scheduler.restore();
+  });
+
+  async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, what: string): Promise<T> {
+    for (let waited = 0; waited < 10_000; waited += 50) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`Timed out waiting for ${what}`);
+  }
+
+  it('breaches a case when the clock passes its deadline, and publishes Case SLA Breached once', async () => {
+    const c = (await openCase({ severity: 'medium' })).body;
+    const group = process.env.SCHEDULE_GROUP_NAME!;
+    const firstResponse = twin.scheduler.get(group, `${c.caseId}.firstResponse`);
+    expect(firstResponse.ScheduleExpression).toBe(atExpression(new Date(c.sla.firstResponse.dueAt)));
+    expect(twin.scheduler.get(group, `${c.caseId}.resolution`).ScheduleExpression).toBe(
+      atExpression(new Date(c.sla.resolution.dueAt)),
+    );
+
+    // A minute before the deadline nothing happens; just past it, the timer fires.
+    twin.clock.set(new Date(Date.parse(c.sla.firstResponse.dueAt) - 60_000));
+    await twin.scheduler.settled();
+    expect((await read(c.caseId)).body.breached).toBe(false);
+    try {
+      twin.clock.set(new Date(Date.parse(c.sla.firstResponse.dueAt) + 1_000));
+      const breached = await eventually(async () => {
+        await twin.scheduler.settled();
+        const current = (await read(c.caseId)).body;
+        return current.breached ? current : undefined;
+      }, 'the breach');
+      expect(breached).toMatchObject({ severity: 'high', sla: { firstResponse: { breachedAt: c.sla.firstResponse.dueAt } } });
+
+      const published = () =>
+        twin.bus.recent.filter(
+          (record) =>
+            record.event['detail-type'] === 'Case SLA Breached' &&
+            (record.event.detail as { data: { caseId: string } }).data.caseId === c.caseId,
+        );
+      const [event] = await eventually(() => (published().length > 0 ? published() : undefined), 'Case SLA Breached on the bus');
+      expect(event!.event.detail).toMatchObject({
+        tenantId,
+        data: { caseId: c.caseId, kind: 'firstResponse', dueAt: c.sla.firstResponse.dueAt, severity: 'high', escalated: true },
+      });
+      // The same timer delivered again (Scheduler is at-least-once) changes and emits nothing.
+      expect(await fireTimer({ tenantId, caseId: c.caseId, kind: 'firstResponse', dueAt: c.sla.firstResponse.dueAt })).toBe('ignored');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await twin.bus.settled();
+      expect(published()).toHaveLength(1);
+      expect((await read(c.caseId)).body.version).toBe(breached.version);
+    } finally {
+      twin.clock.set(new Date());
+    }
+  });
+
+  it('cancels the resolution timer when the case is resolved', async () => {
+    const c = (await openCase()).body;
+    const group = process.env.SCHEDULE_GROUP_NAME!;
+    await post(c.caseId, { type: 'status_change', to: 'in_progress' });
+    expect(() => twin.scheduler.get(group, `${c.caseId}.firstResponse`)).toThrow();
+    await post(c.caseId, { type: 'status_change', to: 'resolved' });
+    expect(() => twin.scheduler.get(group, `${c.caseId}.resolution`)).toThrow();
+  });
+});

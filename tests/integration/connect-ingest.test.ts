@@ -1,0 +1,291 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { localClientConfig } from '../../infra/local/dynamodb';
+import { api, createTenant, startTestTwin, testDatabase, type TestTwin } from '../support/twin';
+
+type ConnectEvent = EventBridgeEvent<string, Record<string, unknown>>;
+
+let twin: TestTwin;
+let handler: (event: ConnectEvent, context: Context) => Promise<void>;
+let acme: { key: string; tenantId: string };
+let globex: { key: string; tenantId: string };
+/** Acme's Connect instance for the whole file (each run gets its own: routing items outlive a tenant's test). */
+const acmeInstance = newInstanceArn();
+
+/** Every transaction DynamoDB committed for the handlers in this process (as in contacts.test.ts). */
+const committedTransactions: string[] = [];
+
+const context = {
+  functionName: 'switchboard-local-connect-ingest',
+  awsRequestId: 'test',
+  invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:switchboard-local-connect-ingest',
+  getRemainingTimeInMillis: () => 30_000,
+} as unknown as Context;
+
+beforeAll(async () => {
+  twin = await startTestTwin();
+  // Imported after the twin set the functions' environment, like the handlers themselves.
+  const { db } = await import('../../shared/data/client');
+  db().middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const input = args.input as { TransactItems?: unknown };
+      if (input.TransactItems) committedTransactions.push(JSON.stringify(input.TransactItems));
+      return result;
+    },
+    { step: 'initialize', name: 'committedTransactionSpy' },
+  );
+  ({ handler } = (await import('../../functions/connect-ingest/handler')) as unknown as { handler: typeof handler });
+  const first = await createTenant(twin, { name: 'Acme Support' });
+  const second = await createTenant(twin, { name: 'Globex Care' });
+  acme = { key: first.apiKey, tenantId: first.tenant.tenantId };
+  globex = { key: second.apiKey, tenantId: second.tenant.tenantId };
+  const connected = await setInstances(acme.key, [acmeInstance]);
+  expect(connected.status).toBe(200);
+});
+afterAll(() => twin.close());
+
+function newInstanceArn() {
+  return `arn:aws:connect:us-west-2:123456789012:instance/${randomUUID()}`;
+}
+
+const setInstances = (key: string, instanceArns: string[]) => api(twin.url, 'PATCH', '/v1/settings', { key, body: { connect: { instanceArns } } });
+
+const fixtureDir = new URL('../fixtures/connect/', import.meta.url);
+const callFixtures = ['call-1-initiated', 'call-2-queued', 'call-3-connected-to-agent', 'call-4-disconnected', 'call-5-completed'];
+const fixtureInstance = 'arn:aws:connect:us-west-2:123456789012:instance/12345678-1234-1234-1234-123456789012';
+
+/**
+ * A fixture as one tenant's Connect would send it: the instance and the contact id replaced
+ * everywhere they appear (detail, resources), so that each test has its own contact.
+ */
+function fixtureFor(name: string, instanceArn: string, contactId: string): ConnectEvent {
+  const text = readFileSync(new URL(`${name}.json`, fixtureDir), 'utf8');
+  const original = JSON.parse(text) as ConnectEvent;
+  const originalContactId = String(original.detail.contactId ?? original.detail.ContactId);
+  return JSON.parse(text.replaceAll(fixtureInstance, instanceArn).replaceAll(originalContactId, contactId)) as ConnectEvent;
+}
+
+const callEvents = (instanceArn: string, contactId: string) => callFixtures.map((name) => fixtureFor(name, instanceArn, contactId));
+
+async function storedItem(itemKey: { pk: string; sk: string }) {
+  const { endpoint, tableName } = testDatabase();
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig, endpoint }));
+  try {
+    return (await client.send(new GetCommand({ TableName: tableName, Key: itemKey, ConsistentRead: true }))).Item;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The Switchboard contact logged for a Connect contact, read through the API as the tenant sees it. */
+async function contactFor(tenant: { key: string; tenantId: string }, connectContactId: string) {
+  const marker = await storedItem({ pk: `T#${tenant.tenantId}#CONEXT#${connectContactId}`, sk: 'UNIQUE' });
+  if (!marker) return undefined;
+  const read = await api(twin.url, 'GET', `/v1/contacts/${marker.contactId as string}`, { key: tenant.key });
+  expect(read.status).toBe(200);
+  return read.body;
+}
+
+/** Committed outbox records of one detail-type about this Connect contact. */
+function committedEvents(detailType: string, connectContactId: string) {
+  return committedTransactions
+    .flatMap((items) => JSON.parse(items) as { Put?: { Item?: Record<string, unknown> } }[])
+    .map((item) => item.Put?.Item)
+    .filter((item) => item?.type === 'OutboxEvent' && item.detailType === detailType)
+    .filter((item) => JSON.stringify(item!.detail).includes(`"externalContactId":"${connectContactId}"`));
+}
+
+/** What a user reads on the contact: everything but its id and bookkeeping. */
+function figures(contact: Record<string, unknown>) {
+  const { contactId: _id, version: _v, createdAt: _c, updatedAt: _u, closedAt: _closed, startedAt: _s, referrals: _r, ...rest } = contact;
+  return rest;
+}
+
+async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('Timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('connecting an Amazon Connect instance in settings', () => {
+  it('shows the instance in the settings, lowercased, and refuses what is not an instance ARN', async () => {
+    const settings = await api(twin.url, 'GET', '/v1/settings', { key: acme.key });
+    expect(settings.body.connect).toEqual({ instanceArns: [acmeInstance] });
+    const mixedCase = newInstanceArn().replace(/instance\/(.+)$/, (_, id: string) => `instance/${id.toUpperCase()}`);
+    const { apiKey: key } = await createTenant(twin);
+    const accepted = await setInstances(key, [mixedCase]);
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.connect.instanceArns).toEqual([mixedCase.toLowerCase()]);
+
+    const refused = await setInstances(key, ['arn:aws:connect:us-west-2:123456789012:instance/not-an-id', acmeInstance, acmeInstance]);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((error: { path: string }) => error.path).sort()).toEqual(['$.connect.instanceArns', '$.connect.instanceArns[0]']);
+  });
+
+  it("refuses another tenant's instance with 409 without naming that tenant, and hands it over once released", async () => {
+    const instance = newInstanceArn();
+    expect((await setInstances(acme.key, [acmeInstance, instance])).status).toBe(200);
+
+    const taken = await setInstances(globex.key, [instance]);
+    expect(taken.status).toBe(409);
+    expect(taken.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(taken.body.detail).toContain(instance);
+    expect(JSON.stringify(taken.body)).not.toContain(acme.tenantId);
+    expect(taken.body.errors).toEqual([{ path: '$.connect.instanceArns[0]', message: 'Connected to another tenant' }]);
+    const globexSettings = await api(twin.url, 'GET', '/v1/settings', { key: globex.key });
+    expect(globexSettings.body.connect).toEqual({ instanceArns: [] });
+    expect(globexSettings.body.version).toBe(1);
+
+    // Claiming again what one already holds is no conflict (a settings write that keeps it).
+    expect((await api(twin.url, 'PATCH', '/v1/settings', { key: acme.key, body: { locale: 'en' } })).status).toBe(200);
+
+    const released = await setInstances(acme.key, [acmeInstance]);
+    expect(released.status).toBe(200);
+    expect(released.body.connect.instanceArns).toEqual([acmeInstance]);
+    const claimed = await setInstances(globex.key, [instance]);
+    expect(claimed.status).toBe(200);
+    expect(await storedItem({ pk: `T#_connect#INSTANCE#${instance}`, sk: 'ROUTE' })).toMatchObject({ tenantId: globex.tenantId });
+    expect(await storedItem({ pk: `T#_connect#INSTANCE#${acmeInstance}`, sk: 'ROUTE' })).toMatchObject({ tenantId: acme.tenantId });
+
+    // Releasing removes the route: the instance's events stop reaching Globex.
+    expect((await setInstances(globex.key, [])).status).toBe(200);
+    expect(await storedItem({ pk: `T#_connect#INSTANCE#${instance}`, sk: 'ROUTE' })).toBeUndefined();
+  });
+});
+
+describe('Amazon Connect contact events', () => {
+  it('log an answered call from INITIATED to COMPLETED as a closed contact with its queue, agent, times and figures', async () => {
+    const connectContactId = randomUUID();
+    for (const event of callEvents(acmeInstance, connectContactId)) await handler(event, context);
+
+    const contact = await contactFor(acme, connectContactId);
+    expect(contact).toMatchObject({
+      status: 'closed',
+      channel: 'voice',
+      direction: 'inbound',
+      purpose: 'service',
+      externalContactId: connectContactId,
+      queue: 'aaaaaaaa-1111-4111-8111-aaaaaaaaaaaa',
+      agentId: 'bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb',
+      queuedAt: '2024-03-05T01:00:20.000Z',
+      answeredAt: '2024-03-05T01:01:05.000Z',
+      endedAt: '2024-03-05T01:06:35.000Z',
+      afterContactWorkEndedAt: '2024-03-05T01:07:35.000Z',
+      waitSeconds: 45,
+      handleSeconds: 390,
+      startedAt: '2024-03-05T01:00:20.000Z',
+    });
+    expect(contact.outcome).toBeUndefined();
+    expect(committedEvents('Contact Opened', connectContactId)).toHaveLength(1);
+    expect(committedEvents('Contact Closed', connectContactId)).toHaveLength(1);
+    expect(committedEvents('Contact Closed', connectContactId)[0]!.detail).toMatchObject({
+      tenantId: acme.tenantId,
+      data: { contactId: contact.contactId, status: 'closed', waitSeconds: 45, handleSeconds: 390 },
+    });
+
+    // It is one of the tenant's contacts like any other: in the agent's list.
+    const list = await api(twin.url, 'GET', '/v1/contacts?agentId=bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb', { key: acme.key });
+    expect(list.body.items.map((item: { contactId: string }) => item.contactId)).toContain(contact.contactId);
+  });
+
+  it('give the same contact and one Contact Closed when the events come shuffled and duplicated', async () => {
+    const inOrderId = randomUUID();
+    for (const event of callEvents(acmeInstance, inOrderId)) await handler(event, context);
+    const expected = figures((await contactFor(acme, inOrderId))!);
+
+    const connectContactId = randomUUID();
+    const events = callEvents(acmeInstance, connectContactId);
+    // Two first deliveries racing to create it, COMPLETED before INITIATED, DISCONNECTED after
+    // COMPLETED, and duplicates delivered at the same time.
+    const [initiated, queued, connected, disconnected, completed] = events as [ConnectEvent, ConnectEvent, ConnectEvent, ConnectEvent, ConnectEvent];
+    const deliveries = [[connected, connected], [connected, queued], [completed], [initiated, disconnected], [completed, completed], [queued]];
+    for (const batch of deliveries) await Promise.all(batch.map((event) => handler(structuredClone(event), context)));
+
+    const contact = await contactFor(acme, connectContactId);
+    expect(figures(contact)).toEqual({ ...expected, externalContactId: connectContactId });
+    expect(committedEvents('Contact Opened', connectContactId)).toHaveLength(1);
+    expect(committedEvents('Contact Closed', connectContactId)).toHaveLength(1);
+  });
+
+  it('close a caller who hung up in the queue as abandoned', async () => {
+    const connectContactId = randomUUID();
+    const names = ['abandoned-1-initiated', 'abandoned-2-queued', 'abandoned-3-disconnected', 'abandoned-4-completed'];
+    for (const name of names) await handler(fixtureFor(name, acmeInstance, connectContactId), context);
+    expect(await contactFor(acme, connectContactId)).toMatchObject({ status: 'closed', outcome: 'abandoned', waitSeconds: 120 });
+  });
+
+  it('from an instance no tenant connected are dropped without error and write nothing', async () => {
+    const before = committedTransactions.length;
+    const connectContactId = randomUUID();
+    for (const event of callEvents(newInstanceArn(), connectContactId)) await expect(handler(event, context)).resolves.toBeUndefined();
+    expect(committedTransactions.length).toBe(before);
+    expect(await contactFor(acme, connectContactId)).toBeUndefined();
+  });
+
+  it('that are not ingested, or contradict themselves, are dropped without error and write nothing', async () => {
+    const before = committedTransactions.length;
+    const ignored = fixtureFor('aws-doc-contact-data-updated', acmeInstance, randomUUID());
+    await expect(handler(ignored, context)).resolves.toBeUndefined();
+    const contradictoryId = randomUUID();
+    // AWS's own DISCONNECTED sample has the agent connect ten minutes after the call ended.
+    const contradictory = fixtureFor('aws-doc-disconnected-outbound', acmeInstance, contradictoryId);
+    contradictory.detail.instanceArn = acmeInstance;
+    await expect(handler(contradictory, context)).resolves.toBeUndefined();
+    expect(committedTransactions.length).toBe(before);
+    expect(await contactFor(acme, contradictoryId)).toBeUndefined();
+  });
+
+  it("reach the tenant's contacts through the twin's EventBridge bus, and the close is published as Contact Closed", async () => {
+    const connectContactId = randomUUID();
+    const eventBridge = new EventBridgeClient({
+      endpoint: process.env.EVENTBRIDGE_ENDPOINT,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      for (const event of callEvents(acmeInstance, connectContactId)) {
+        const answer = await eventBridge.send(
+          new PutEventsCommand({
+            Entries: [
+              {
+                EventBusName: process.env.EVENT_BUS_NAME,
+                Source: event.source,
+                DetailType: event['detail-type'],
+                Resources: event.resources,
+                Time: new Date(event.time),
+                Detail: JSON.stringify(event.detail),
+              },
+            ],
+          }),
+        );
+        expect(answer.FailedEntryCount).toBe(0);
+        // Each event is delivered before the next is put, as Connect's events of one call arrive seconds apart.
+        await twin.bus.settled();
+      }
+    } finally {
+      eventBridge.destroy();
+    }
+    const deliveries = twin.bus.deliveries.filter((delivery) => delivery.subscription === 'amazon-connect' && JSON.stringify(delivery.event.detail).includes(connectContactId));
+    expect(deliveries).toHaveLength(5);
+    expect(deliveries.every((delivery) => delivery.status === 'delivered')).toBe(true);
+
+    const contact = await contactFor(acme, connectContactId);
+    expect(contact).toMatchObject({ status: 'closed', waitSeconds: 45, handleSeconds: 390 });
+    const published = await eventually(async () =>
+      twin.bus.recent.find(
+        (record) => record.event['detail-type'] === 'Contact Closed' && (record.event.detail as { data?: { contactId?: string } }).data?.contactId === contact.contactId,
+      ),
+    );
+    expect(published.event.source).toBe('switchboard');
+  });
+});

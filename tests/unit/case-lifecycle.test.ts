@@ -1,0 +1,248 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CaseConflict,
+  type CaseContext,
+  InvalidCase,
+  allowedTransitions,
+  applyCaseEvent,
+  breachCase,
+  openCase,
+  patchCase,
+  slaTimerName,
+  timerChanges,
+} from '../../shared/domain/case';
+import { defaultSlaPolicy, mergeSlaPolicy } from '../../shared/domain/sla';
+import type { Case, CaseStatus } from '../../shared/schemas/case';
+
+const nineToSix = [{ open: '09:00', close: '18:00' }];
+let entryCounter = 0;
+const context = (now: string, overrides: Partial<CaseContext> = {}): CaseContext => ({
+  tenantId: 'ten_TEST',
+  now,
+  actor: 'key_TEST',
+  policy: defaultSlaPolicy,
+  calendar: {
+    timezone: 'Asia/Taipei',
+    businessHours: { mon: nineToSix, tue: nineToSix, wed: nineToSix, thu: nineToSix, fri: nineToSix, sat: [], sun: [] },
+  },
+  newEntryId: () => `cev_${String(++entryCounter).padStart(4, '0')}`,
+  ...overrides,
+});
+
+// Monday 2026-03-02 10:00 in Taipei.
+const openedAt = '2026-03-02T02:00:00.000Z';
+const later = '2026-03-02T03:00:00.000Z';
+
+function complaint(severity: Case['severity'] = 'medium'): Case {
+  return openCase(
+    { type: 'complaint', severity, category: 'billing', subject: 'Charged twice', description: 'secret words', customerId: 'cus_X' },
+    { ...context(openedAt), caseId: 'cas_TEST' },
+  ).next;
+}
+
+function inStatus(status: CaseStatus): Case {
+  const paths: Record<CaseStatus, CaseStatus[]> = {
+    open: [],
+    in_progress: ['in_progress'],
+    awaiting_customer: ['in_progress', 'awaiting_customer'],
+    resolved: ['in_progress', 'resolved'],
+    closed: ['in_progress', 'resolved', 'closed'],
+  };
+  return paths[status].reduce((c, to) => applyCaseEvent(c, { type: 'status_change', to }, context(later)).next, complaint());
+}
+
+const statuses: CaseStatus[] = ['open', 'in_progress', 'awaiting_customer', 'resolved', 'closed'];
+
+describe('opening a case', () => {
+  it('sets both deadlines from the policy and wants a timer for each', () => {
+    const opened = openCase(
+      { type: 'complaint', severity: 'medium', category: 'billing', subject: 'Charged twice', customerId: 'cus_X' },
+      { ...context(openedAt), caseId: 'cas_TEST' },
+    );
+    // medium complaint: first response 1 business day (Tue 18:00), resolution 15 days.
+    expect(opened.next.sla).toEqual({
+      firstResponse: { startedAt: openedAt, dueAt: '2026-03-03T10:00:00.000Z' },
+      resolution: { startedAt: openedAt, dueAt: '2026-03-17T02:00:00.000Z' },
+    });
+    expect(opened.next).toMatchObject({ status: 'open', breached: false, version: 1 });
+    expect(opened.events.map((e) => e.detailType)).toEqual(['Case Opened']);
+    expect(opened.events[0]!.detail).toMatchObject({
+      tenantId: 'ten_TEST',
+      data: { caseId: 'cas_TEST', firstResponseDueAt: '2026-03-03T10:00:00.000Z', resolutionDueAt: '2026-03-17T02:00:00.000Z' },
+    });
+    expect(timerChanges(undefined, opened.next)).toEqual({
+      set: [
+        { kind: 'firstResponse', dueAt: '2026-03-03T10:00:00.000Z' },
+        { kind: 'resolution', dueAt: '2026-03-17T02:00:00.000Z' },
+      ],
+      cancel: [],
+    });
+  });
+
+  it('keeps free text out of events', () => {
+    const opened = openCase(
+      { type: 'complaint', severity: 'low', category: 'billing', subject: 'Subject words', description: 'Description words', customerId: 'cus_X' },
+      { ...context(openedAt), caseId: 'cas_TEST' },
+    );
+    const noted = applyCaseEvent(opened.next, { type: 'note', text: 'Note words', visibility: 'customer' }, context(later));
+    const events = JSON.stringify([...opened.events, ...noted.events]);
+    for (const words of ['Subject words', 'Description words', 'Note words']) expect(events).not.toContain(words);
+  });
+
+  it('names timers within the scheduler limit', () => {
+    const name = slaTimerName('cas_01JZZZZZZZZZZZZZZZZZZZZZZZ', 'firstResponse');
+    expect(name.length).toBeLessThanOrEqual(64);
+    expect(name).toMatch(/^[0-9a-zA-Z\-_.]+$/);
+  });
+});
+
+describe('the lifecycle', () => {
+  const pairs = statuses.flatMap((from) => statuses.map((to) => [from, to] as const));
+  it.each(pairs)('%s → %s is allowed exactly when the table says so', (from, to) => {
+    const attempt = () => applyCaseEvent(inStatus(from), { type: 'status_change', to }, context(later));
+    const legal = allowedTransitions[from].includes(to);
+    if (legal) expect(attempt().next.status).toBe(to);
+    else expect(attempt).toThrow(CaseConflict);
+  });
+
+  it('allows reopening only from resolved or closed', () => {
+    expect(statuses.filter((from) => allowedTransitions[from].includes('open'))).toEqual(['resolved', 'closed']);
+  });
+
+  it('refuses every event but a reopen on a closed case, and any PATCH', () => {
+    const closed = inStatus('closed');
+    const refused = [
+      { type: 'note', text: 'x', visibility: 'internal' },
+      { type: 'assign', assignee: 'agent:mei' },
+      { type: 'customer_reply', text: 'hello' },
+      { type: 'link_contact', contactId: 'con_1' },
+      { type: 'status_change', to: 'in_progress' },
+    ] as const;
+    for (const event of refused) {
+      expect(() => applyCaseEvent(closed, event, context(later)), event.type).toThrow(
+        expect.objectContaining({ slug: 'case-closed' }),
+      );
+    }
+    expect(() => patchCase(closed, { subject: 'new' }, context(later))).toThrow(expect.objectContaining({ slug: 'case-closed' }));
+    expect(applyCaseEvent(closed, { type: 'status_change', to: 'open' }, context(later)).next.status).toBe('open');
+  });
+
+  it('moves a case awaiting the customer back in progress when the customer replies', () => {
+    const replied = applyCaseEvent(inStatus('awaiting_customer'), { type: 'customer_reply', channel: 'email' }, context(later));
+    expect(replied.next.status).toBe('in_progress');
+    expect(replied.entries.map((e) => e.type)).toEqual(['customer_reply', 'status_change']);
+    expect(replied.events.map((e) => [e.detailType, (e.detail.data as { from: string; to: string }).to])).toEqual([
+      ['Case Status Changed', 'in_progress'],
+    ]);
+  });
+});
+
+describe('SLA clocks', () => {
+  it('meets the first response with a note to the customer, not an internal note or an assignment', () => {
+    const internal = applyCaseEvent(complaint(), { type: 'note', text: 'x', visibility: 'internal' }, context(later)).next;
+    const assigned = applyCaseEvent(internal, { type: 'assign', assignee: 'agent:mei' }, context(later)).next;
+    expect(assigned.sla.firstResponse.metAt).toBeUndefined();
+    expect(timerChanges(internal, assigned)).toEqual({ set: [], cancel: [] });
+    const answered = applyCaseEvent(assigned, { type: 'note', text: 'We are on it', visibility: 'customer' }, context(later)).next;
+    expect(answered.sla.firstResponse.metAt).toBe(later);
+    expect(timerChanges(assigned, answered)).toEqual({ set: [], cancel: ['firstResponse'] });
+  });
+
+  it('meets the first response when the case leaves open', () => {
+    const started = applyCaseEvent(complaint(), { type: 'status_change', to: 'in_progress' }, context(later));
+    expect(started.next.sla.firstResponse.metAt).toBe(later);
+  });
+
+  it('meets the resolution on resolve, cancels its timer, and says whether the deadlines held', () => {
+    const inProgress = inStatus('in_progress');
+    const resolved = applyCaseEvent(inProgress, { type: 'status_change', to: 'resolved' }, context(later));
+    expect(resolved.next).toMatchObject({ status: 'resolved', resolvedAt: later, sla: { resolution: { metAt: later } } });
+    expect(resolved.events.map((e) => e.detailType)).toEqual(['Case Status Changed', 'Case Resolved']);
+    expect(resolved.events[1]!.detail.data).toMatchObject({ firstResponseBreached: false, resolutionBreached: false });
+    expect(timerChanges(inProgress, resolved.next)).toEqual({ set: [], cancel: ['resolution'] });
+  });
+
+  it('restarts the resolution clock on reopen and wants its timer again', () => {
+    const resolved = inStatus('resolved');
+    const reopenedAt = '2026-03-10T02:00:00.000Z';
+    const reopened = applyCaseEvent(resolved, { type: 'status_change', to: 'open' }, context(reopenedAt)).next;
+    expect(reopened.sla.resolution).toEqual({ startedAt: reopenedAt, dueAt: '2026-03-25T02:00:00.000Z' });
+    expect(reopened.sla.firstResponse.metAt).toBe(later);
+    expect(reopened).not.toHaveProperty('resolvedAt');
+    expect(timerChanges(resolved, reopened)).toEqual({ set: [{ kind: 'resolution', dueAt: '2026-03-25T02:00:00.000Z' }], cancel: [] });
+  });
+
+  it('moves running deadlines when severity or type changes, counted from when each clock started', () => {
+    const policy = mergeSlaPolicy(defaultSlaPolicy, {
+      targets: { complaint: { high: { resolution: { amount: 3, unit: 'days' } } } },
+    });
+    const opened = complaint('medium');
+    const raised = patchCase(opened, { severity: 'high' }, context(later, { policy })).next;
+    // high complaint: first response 4 business hours from Mon 10:00 = 14:00; resolution 3 days.
+    expect(raised.sla.firstResponse.dueAt).toBe('2026-03-02T06:00:00.000Z');
+    expect(raised.sla.resolution.dueAt).toBe('2026-03-05T02:00:00.000Z');
+    expect(timerChanges(opened, raised).set.map((t) => t.kind)).toEqual(['firstResponse', 'resolution']);
+
+    const answered = applyCaseEvent(opened, { type: 'note', text: 'x', visibility: 'customer' }, context(later)).next;
+    const retyped = patchCase(answered, { type: 'request' }, context(later)).next;
+    expect(retyped.sla.firstResponse).toEqual(answered.sla.firstResponse);
+    // medium request: 5 business days from Monday → Monday 18:00.
+    expect(retyped.sla.resolution.dueAt).toBe('2026-03-09T10:00:00.000Z');
+  });
+
+  it('keeps the service recovery record to complaints', () => {
+    const request = { ...complaint(), type: 'request' as const };
+    expect(() => patchCase(request, { serviceRecovery: { apologyGiven: true } }, context(later))).toThrow(InvalidCase);
+    const recovered = patchCase(complaint(), { serviceRecovery: { apologyGiven: true, remedy: 'Refunded' } }, context(later)).next;
+    const followedUp = patchCase(
+      recovered,
+      { serviceRecovery: { followUp: { customerSatisfied: true, checkedAt: later } } },
+      context(later),
+    ).next;
+    expect(followedUp.serviceRecovery).toEqual({ apologyGiven: true, remedy: 'Refunded', followUp: { customerSatisfied: true, checkedAt: later } });
+    expect(() => patchCase(followedUp, { type: 'inquiry' }, context(later))).toThrow(InvalidCase);
+  });
+});
+
+describe('a breach', () => {
+  const fired = '2026-03-03T10:00:30.000Z';
+
+  it('is recorded at the deadline, raises severity, reassigns per policy, and emits once', () => {
+    const policy = mergeSlaPolicy(defaultSlaPolicy, { escalation: { firstResponse: { assignTo: 'queue:supervisors' } } });
+    const opened = complaint('medium');
+    const breach = breachCase(opened, 'firstResponse', opened.sla.firstResponse.dueAt, context(fired, { policy, actor: 'system' }))!;
+    expect(breach.next).toMatchObject({
+      severity: 'high',
+      assignee: 'queue:supervisors',
+      breached: true,
+      sla: { firstResponse: { breachedAt: opened.sla.firstResponse.dueAt }, resolution: opened.sla.resolution },
+      escalations: [{ kind: 'firstResponse', fromSeverity: 'medium', toSeverity: 'high', assignee: 'queue:supervisors' }],
+    });
+    expect(breach.events.map((e) => [e.detailType, e.detail.data])).toEqual([
+      [
+        'Case SLA Breached',
+        {
+          caseId: 'cas_TEST',
+          customerId: 'cus_X',
+          type: 'complaint',
+          kind: 'firstResponse',
+          dueAt: opened.sla.firstResponse.dueAt,
+          severity: 'high',
+          escalated: true,
+        },
+      ],
+    ]);
+    expect(breachCase(breach.next, 'firstResponse', opened.sla.firstResponse.dueAt, context(fired))).toBeUndefined();
+  });
+
+  it('does nothing for a stale deadline, a met one, or a finished case', () => {
+    const opened = complaint('medium');
+    const moved = patchCase(opened, { severity: 'low' }, context(later)).next;
+    expect(breachCase(moved, 'firstResponse', opened.sla.firstResponse.dueAt, context(fired))).toBeUndefined();
+    expect(breachCase(moved, 'firstResponse', moved.sla.firstResponse.dueAt, context(fired))).toBeDefined();
+    const answered = applyCaseEvent(opened, { type: 'note', text: 'x', visibility: 'customer' }, context(later)).next;
+    expect(breachCase(answered, 'firstResponse', opened.sla.firstResponse.dueAt, context(fired))).toBeUndefined();
+    const resolved = inStatus('resolved');
+    expect(breachCase(resolved, 'resolution', resolved.sla.resolution.dueAt, context(fired))).toBeUndefined();
+  });
+});
