@@ -23,6 +23,7 @@ import {
 import type { FunctionDeclaration } from '../shared/http/route-types';
 import type { StageProfile } from './config';
 import { createSwitchboardFunction, deployedFunctionName, pascalCase } from './lambda-function';
+import { InboundSms, allowSmsSending } from './messaging';
 
 export interface EventBackboneProps {
   profile: StageProfile;
@@ -59,6 +60,8 @@ export class EventBackbone extends Construct {
   readonly schedulerRole: Role;
   /** `arn:aws:lambda:<region>:<account>:function:switchboard-<stage>-`: a declared name appended is a function's ARN. */
   readonly functionArnPrefix: string;
+  /** Two-way SMS: the topic tenants' numbers publish to, with sms-inbound subscribed (infra/messaging.ts). */
+  readonly inboundSms: InboundSms;
 
   constructor(scope: Construct, id: string, private readonly props: EventBackboneProps) {
     super(scope, id);
@@ -104,7 +107,19 @@ export class EventBackbone extends Construct {
     for (const [name, declaration] of Object.entries<FunctionDeclaration>(eventFunctions)) {
       if (declaration.schedules) this.allowTimers(this.functions[name as EventFunctionName]);
     }
+    for (const [name, declaration] of Object.entries<FunctionDeclaration>(eventFunctions)) {
+      if (declaration.sendsSms) allowSmsSending(this.functions[name as EventFunctionName]);
+    }
     for (const subscription of subscriptions) this.subscribe(subscription);
+    this.inboundSms = new InboundSms(this, 'InboundSms', {
+      stage: profile.stage,
+      receiver: this.functions['sms-inbound'],
+      deadLetterQueue: this.createDeadLetterQueue(
+        'InboundSmsDeadLetterQueue',
+        'Inbound SMS that SNS could not hand to sms-inbound, or that failed after its retries',
+      ),
+      removalPolicy: profile.removalPolicy,
+    });
 
     this.relayDeadLetterQueue = this.createDeadLetterQueue(
       'RelayDeadLetterQueue',
@@ -221,7 +236,7 @@ export class EventBackbone extends Construct {
     });
     Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter queue (of an EventBridge rule target or the stream relay); its messages are redriven by hand.',
+      reason: 'This queue is itself a dead-letter queue (of an EventBridge rule target, the stream relay or the inbound SMS subscription); its messages are redriven by hand.',
     });
     this.alarmOn(
       `${id}Alarm`,

@@ -18,10 +18,8 @@ import {
   applyCaseEvent,
   openCase,
   patchCase,
-  timerChanges,
 } from '../../shared/domain/case';
 import { resolveSlaPolicy } from '../../shared/domain/sla';
-import { armSlaTimers } from './sla-timers';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { checkOptionalIfMatch, etagOf, requireIfMatch } from '../../shared/http/etag';
 import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
@@ -44,14 +42,12 @@ export const handler = createApiHandler(
       if (!looksLikeId('cus', body.customerId)) throw unknownCustomer();
       const context = await caseContext(tenantId, request.caller);
       const change = domainRule(() => openCase(body, { ...context, caseId: newId('cas') }));
-      const timers = timerChanges(undefined, change.next);
       try {
-        await insertCase(tenantId, change, true);
+        await insertCase(tenantId, change);
       } catch (error) {
         if (error instanceof CustomerNotFound) throw unknownCustomer();
         throw error;
       }
-      await armSlaTimers(tenantId, change.next, timers);
       const created = change.next;
       return {
         status: 201,
@@ -116,22 +112,17 @@ export const handler = createApiHandler(
 );
 
 /**
- * Writes the change, then tells the scheduler. The write itself marks the case `timersPending`
- * whenever timers must change (or an earlier call to the scheduler failed); the mark is cleared
- * only once the scheduler has the timers, and any later write of a still-marked case resyncs all
- * of its timers. So a scheduler failure after the commit never loses a deadline for good.
+ * Writes the change with its events. SLA timers are not this function's business: a change that
+ * moves a deadline carries `Case SLA Deadlines Changed`, and the sla-timers consumer sets them.
  */
 async function commit(tenantId: string, stored: StoredCase, change: CaseChange): Promise<void> {
   if (change.next === stored.case) return;
-  const timers = timerChanges(stored.case, change.next, stored.timersPending);
-  const pending = timers.set.length + timers.cancel.length > 0;
   try {
-    await saveCaseChange(tenantId, stored.case.version, change, pending);
+    await saveCaseChange(tenantId, stored.case.version, change);
   } catch (error) {
     if (error instanceof StaleCase) throw preconditionFailed('The case changed while this request ran; read it again');
     throw error;
   }
-  if (pending) await armSlaTimers(tenantId, change.next, timers);
 }
 
 async function storedCase(tenantId: string, caseId: string): Promise<StoredCase> {

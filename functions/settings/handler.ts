@@ -1,9 +1,12 @@
-import { ConnectInstanceTaken, getSettings, replaceSettings } from '../../shared/data/tenants-repo';
-import { applySettingsPatch, connectInstanceChanges } from '../../shared/domain/settings';
+import { ConnectInstanceTaken, SmsNumberTaken, getSettings, replaceSettings } from '../../shared/data/tenants-repo';
+import { applySettingsPatch, connectInstanceChanges, smsNumberChanges } from '../../shared/domain/settings';
 import { checkOptionalIfMatch, etagOf } from '../../shared/http/etag';
 import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
 import { HttpError, conflict, notFound } from '../../shared/http/problem';
 import type { Settings, SettingsPatch } from '../../shared/schemas/settings';
+import { getSurveyTemplate } from '../../shared/data/survey-templates-repo';
+import { looksLikeId } from '../../shared/ids';
+import { surveyRulesIssues } from '../../shared/surveys/rules';
 
 async function currentSettings(tenantId: string) {
   const settings = await getSettings(tenantId);
@@ -21,6 +24,7 @@ export const handler = createApiHandler('settings', {
     const current = await currentSettings(request.tenantId);
     checkOptionalIfMatch(request.headers['if-match'], current.version);
     const next = applySettingsPatch(current, request.body, new Date().toISOString());
+    await checkSurveyRules(request.tenantId, request.body, next);
     if (!(await writeSettings(request.tenantId, current, next))) {
       throw conflict('The settings were changed by another request at the same time; read them and try again');
     }
@@ -28,10 +32,30 @@ export const handler = createApiHandler('settings', {
   },
 });
 
+/** Survey rules must name an active template of the tenant; checked when a change touches which template or whether surveys run. */
+async function checkSurveyRules(tenantId: string, patch: SettingsPatch, next: Settings): Promise<void> {
+  if (patch.surveys?.templateId === undefined && patch.surveys?.enabled === undefined) return;
+  const templateId = next.surveys.templateId;
+  const template = templateId && looksLikeId('svt', templateId) ? await getSurveyTemplate(tenantId, templateId) : undefined;
+  const errors = surveyRulesIssues(next.surveys, template);
+  if (errors.length > 0) {
+    throw new HttpError(422, 'invalid-survey-rules', 'Unprocessable request', 'The survey rules cannot use that template; nothing was changed', errors);
+  }
+}
+
 async function writeSettings(tenantId: string, current: Settings, next: Settings): Promise<boolean> {
   try {
-    return await replaceSettings(tenantId, next, current.version, connectInstanceChanges(current, next));
+    return await replaceSettings(tenantId, next, current.version, connectInstanceChanges(current, next), smsNumberChanges(current, next));
   } catch (error) {
+    if (error instanceof SmsNumberTaken) {
+      throw new HttpError(
+        409,
+        'sms-number-taken',
+        'Conflict',
+        `The SMS number ${error.phoneNumber} is already connected to another Switchboard tenant; nothing was changed`,
+        [{ path: '$.sms.originationIdentity', message: 'Connected to another tenant' }],
+      );
+    }
     if (!(error instanceof ConnectInstanceTaken)) throw error;
     // Which tenant holds it is that tenant's business; the instance is named, the tenant is not.
     throw new HttpError(

@@ -55,7 +55,7 @@ export async function handleSlaTimer(event: unknown): Promise<SlaTimerOutcome> {
       return 'ignored';
     }
     try {
-      await saveCaseChange(tenantId, stored.case.version, change, stored.timersPending);
+      await saveCaseChange(tenantId, stored.case.version, change);
       logger.info('Case SLA breached', { severity: change.next.severity });
       return 'breached';
     } catch (error) {

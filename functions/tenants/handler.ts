@@ -10,6 +10,8 @@ import type { CreateTenantBody, Tenant } from '../../shared/schemas/tenant';
 import type { TenantProfile } from '../../shared/data/tenants-repo';
 import { newId } from '../../shared/ids';
 import { logger } from '../../shared/observability';
+import { defaultTemplateContent } from '../../shared/surveys/default-template';
+import { newSurveyTemplate } from '../../shared/surveys/versions';
 
 const tenantView = (profile: TenantProfile, settings: Settings): Tenant => ({
   tenantId: profile.tenantId,
@@ -26,10 +28,11 @@ export const handler = createApiHandler('tenants', {
     const now = new Date().toISOString();
     const tenantId = newId('ten');
     const profile: TenantProfile = { tenantId, name: request.body.name, plan: request.body.plan, createdAt: now };
-    const settings = defaultSettings(request.body, now);
+    const surveyTemplate = newSurveyTemplate(defaultTemplateContent(request.body.locale), { templateId: newId('svt'), now, isDefault: true });
+    const settings = defaultSettings(request.body, now, surveyTemplate.templateId);
     const issued = issueApiKey(tenantId);
     const adminKey = { tenantId, keyId: issued.keyId, name: 'Initial admin key', scopes: ['admin' as const], prefix: issued.prefix, secretHash: issued.secretHash, createdAt: now };
-    await insertTenant(profile, settings, adminKey);
+    await insertTenant(profile, settings, adminKey, surveyTemplate);
     logger.info('Tenant created', { tenantId });
     return {
       status: 201,

@@ -1,15 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TwinClock } from './clock';
 import { type InvokeFunction, LocalEventBus, type PutEventsEntry } from './event-bus';
 import { LocalScheduler, SchedulerApiError, type ScheduleInput, type StoredSchedule } from './scheduler';
+import { LocalSms, SmsApiError, type InboundSmsPayload, inboundPayloadProblems } from './sms';
 import { StreamPoller } from './stream-poller';
 
 /**
  * The AWS side of the twin's event backbone, in this process:
- * - an HTTP server on its own port that speaks EventBridge's PutEvents (AWS JSON 1.1) and
+ * - an HTTP server on its own port that speaks EventBridge's PutEvents (AWS JSON 1.1),
  *   EventBridge Scheduler's REST API (CreateSchedule, UpdateSchedule, DeleteSchedule,
- *   GetSchedule), so the functions' own SDK adapters run unchanged against it;
+ *   GetSchedule) and End User Messaging SMS's SendTextMessage and PutOptedOutNumber (AWS JSON
+ *   1.0, infra/local/sms.ts), so the functions' own SDK adapters run unchanged against it;
  * - the bus that delivers to the declared subscriptions, the scheduler on a clock tests drive,
  *   and the poller that feeds the table's stream to the event relay.
  */
@@ -39,16 +42,18 @@ export interface AwsEmulatorOptions {
 }
 
 export interface AwsEmulator {
-  /** EVENTBRIDGE_ENDPOINT and SCHEDULER_ENDPOINT. */
+  /** EVENTBRIDGE_ENDPOINT, SCHEDULER_ENDPOINT and SMS_ENDPOINT. */
   endpoint: string;
   bus: LocalEventBus;
+  /** SMS: the outbox, opt-out lists, inbound messages to sms-inbound. */
+  sms: LocalSms;
   scheduler: LocalScheduler;
   clock: TwinClock;
   stream: StreamPoller | undefined;
   /** What the functions find in their environment to use this emulator. */
   environment: Record<string, string>;
-  /** Answers the twin's `/local/...` requests about events and the clock; false when the path is not one of them. */
-  serveControl(method: string, path: string, body: Buffer, response: ServerResponse): boolean;
+  /** Answers the twin's `/local/...` requests about events, SMS and the clock; false when the path is not one of them. */
+  serveControl(method: string, path: string, body: Buffer, response: ServerResponse, query?: URLSearchParams): boolean;
   close(): Promise<void>;
 }
 
@@ -61,8 +66,9 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
     retryBaseDelayMs: options.busRetryBaseDelayMs,
   });
   const scheduler = new LocalScheduler({ clock, invoke: options.invoke, functionArnPrefix: localFunctionArnPrefix });
+  const sms = new LocalSms({ invoke: options.invoke });
   const server = createServer((request, response) => {
-    serveAws(request, response, bus, scheduler).catch((error: unknown) => {
+    serveAws(request, response, bus, scheduler, sms).catch((error: unknown) => {
       console.error('[twin] the AWS emulator could not answer:', error);
       if (!response.headersSent) sendJson(response, 500, { __type: 'InternalException', message: 'The local emulator failed' });
       else response.destroy();
@@ -92,6 +98,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
       await closeServer(server);
       bus.close();
       scheduler.close();
+      sms.close();
       throw error;
     }
   }
@@ -99,28 +106,38 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
   return {
     endpoint,
     bus,
+    sms,
     scheduler,
     clock,
     stream,
     environment: {
       EVENTBRIDGE_ENDPOINT: endpoint,
       SCHEDULER_ENDPOINT: endpoint,
+      SMS_ENDPOINT: endpoint,
       EVENT_BUS_NAME: localBusName,
       SCHEDULE_GROUP_NAME: localScheduleGroup,
       SCHEDULER_ROLE_ARN: localSchedulerRoleArn,
       FUNCTION_ARN_PREFIX: localFunctionArnPrefix,
     },
-    serveControl: (method, path, body, response) => serveControl(method, path, body, response, { bus, scheduler, clock, stream }),
+    serveControl: (method, path, body, response, query) =>
+      serveSmsControl(method, path, body, response, sms, query) || serveControl(method, path, body, response, { bus, scheduler, clock, stream }),
     async close() {
       await stream?.close();
       bus.close();
       scheduler.close();
+      sms.close();
       await closeServer(server);
     },
   };
 }
 
-async function serveAws(request: IncomingMessage, response: ServerResponse, bus: LocalEventBus, scheduler: LocalScheduler): Promise<void> {
+async function serveAws(
+  request: IncomingMessage,
+  response: ServerResponse,
+  bus: LocalEventBus,
+  scheduler: LocalScheduler,
+  sms: LocalSms,
+): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
   const text = Buffer.concat(chunks).toString('utf8');
@@ -129,6 +146,7 @@ async function serveAws(request: IncomingMessage, response: ServerResponse, bus:
   const target = request.headers['x-amz-target'];
 
   if (method === 'POST' && url.pathname === '/' && typeof target === 'string') {
+    if (target.startsWith('PinpointSMSVoiceV2.')) return serveSmsApi(target, text, response, sms);
     if (target !== 'AWSEvents.PutEvents') {
       return sendJson(response, 400, { __type: 'UnknownOperationException', message: `The local twin does not emulate ${target}` }, 'application/x-amz-json-1.1');
     }
@@ -180,6 +198,54 @@ function putEvents(text: string, response: ServerResponse, bus: LocalEventBus): 
       : bus.putEvents(entries);
   const failed = results.filter((result) => 'ErrorCode' in result).length;
   sendJson(response, 200, { FailedEntryCount: failed, Entries: results }, contentType);
+}
+
+/** End User Messaging SMS (AWS JSON 1.0): the SDK takes an error's class from `__type`. */
+function serveSmsApi(target: string, text: string, response: ServerResponse, sms: LocalSms): void {
+  const contentType = 'application/x-amz-json-1.0';
+  let input: Record<string, unknown>;
+  try {
+    input = JSON.parse(text || '{}') as Record<string, unknown>;
+  } catch {
+    return sendJson(response, 400, { __type: 'ValidationException', message: 'The request body is not JSON' }, contentType);
+  }
+  try {
+    if (target === 'PinpointSMSVoiceV2.SendTextMessage') return sendJson(response, 200, sms.sendTextMessage(input), contentType);
+    if (target === 'PinpointSMSVoiceV2.PutOptedOutNumber') return sendJson(response, 200, sms.putOptedOutNumber(input), contentType);
+    return sendJson(response, 400, { __type: 'UnknownOperationException', message: `The local twin does not emulate ${target}` }, contentType);
+  } catch (error) {
+    if (!(error instanceof SmsApiError)) throw error;
+    return sendJson(response, 400, { __type: error.type, message: error.message, ...error.fields }, contentType);
+  }
+}
+
+/** `GET /local/sms/outbox[?to=&limit=]` and `POST /local/sms/inbound`. */
+function serveSmsControl(method: string, path: string, body: Buffer, response: ServerResponse, sms: LocalSms, query?: URLSearchParams): boolean {
+  if (method === 'GET' && path === '/local/sms/outbox') {
+    const limit = Math.min(Math.max(Number(query?.get('limit') ?? 50) || 50, 1), 500);
+    sendJson(response, 200, { items: sms.sentTo(query?.get('to') ?? undefined, limit) });
+    return true;
+  }
+  if (method === 'POST' && path === '/local/sms/inbound') {
+    let input: unknown;
+    try {
+      input = JSON.parse(body.toString('utf8'));
+    } catch {
+      input = undefined;
+    }
+    const problems = inboundPayloadProblems(input);
+    if (problems.length > 0) {
+      const problem = { type: 'about:blank', title: 'Not an inbound SMS as AWS publishes it', status: 400, detail: 'See docs/sms.md', errors: problems };
+      sendJson(response, 400, problem, 'application/problem+json');
+      return true;
+    }
+    const payload = input as InboundSmsPayload;
+    // AWS always gives one; a hand-written test message may leave it out.
+    payload.inboundMessageId ??= randomUUID();
+    sendJson(response, 202, { inboundMessageId: payload.inboundMessageId, ...sms.inject(payload) });
+    return true;
+  }
+  return false;
 }
 
 /** GetSchedule's answer; timestamps in epoch seconds, as restJson1 sends them. */

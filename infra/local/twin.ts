@@ -16,6 +16,7 @@ import { type AwsEmulator, type AwsEmulatorOptions, startAwsEmulator } from './a
 import type { TwinClock } from './clock';
 import type { LocalEventBus } from './event-bus';
 import type { LocalScheduler } from './scheduler';
+import type { LocalSms } from './sms';
 
 /**
  * The local twin of the API Gateway HTTP API: it turns each HTTP request into the payload 2.0
@@ -67,6 +68,8 @@ export interface Twin {
   clock: TwinClock;
   /** EventBridge Scheduler's one-time schedules. */
   scheduler: LocalScheduler;
+  /** End User Messaging SMS: `outbox` (newest first), `inject(payload)`, `settled()`, opt-out lists. */
+  sms: LocalSms;
   /** The emulated AWS endpoints and the stream poller. */
   aws: AwsEmulator;
   close(): Promise<void>;
@@ -183,6 +186,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     bus: aws.bus,
     clock: aws.clock,
     scheduler: aws.scheduler,
+    sms: aws.sms,
     aws,
     close: async () => {
       await closeServer(server);
@@ -227,7 +231,7 @@ async function serve(request: IncomingMessage, response: ServerResponse, gateway
   const queryStart = target.indexOf('?');
   const rawPath = queryStart === -1 ? target : target.slice(0, queryStart);
   const rawQueryString = queryStart === -1 ? '' : target.slice(queryStart + 1);
-  if (rawPath.startsWith('/local/') && gateway.serveControl(method, rawPath, body, response)) return;
+  if (rawPath.startsWith('/local/') && gateway.serveControl(method, rawPath, body, response, new URLSearchParams(rawQueryString))) return;
 
   const match = matchPath(method, rawPath);
   const matched = match && 'route' in match ? match : undefined;

@@ -1,11 +1,10 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
-  UpdateCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { CaseChange } from '../domain/case';
@@ -42,11 +41,9 @@ export const caseKeys = {
 
 export interface StoredCase {
   case: Case;
-  /** Timers the last write wanted may not have reached the scheduler: resync on the next write. */
-  timersPending: boolean;
 }
 
-export async function insertCase(tenantId: string, change: CaseChange, timersPending: boolean): Promise<void> {
+export async function insertCase(tenantId: string, change: CaseChange): Promise<void> {
   const c = change.next;
   const customer = keys.customer(tenantId, c.customerId);
   const items: TransactItem[] = [
@@ -57,7 +54,7 @@ export async function insertCase(tenantId: string, change: CaseChange, timersPen
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(erasedAt)',
       },
     },
-    { Put: { TableName: tableName(), Item: caseItem(tenantId, c, timersPending), ConditionExpression: 'attribute_not_exists(pk)' } },
+    { Put: { TableName: tableName(), Item: caseItem(tenantId, c), ConditionExpression: 'attribute_not_exists(pk)' } },
     {
       Put: {
         TableName: tableName(),
@@ -77,17 +74,12 @@ export async function insertCase(tenantId: string, change: CaseChange, timersPen
 }
 
 /** Writes the change if the stored case is still at `expectedVersion`: state, timeline and events together. */
-export async function saveCaseChange(
-  tenantId: string,
-  expectedVersion: number,
-  change: CaseChange,
-  timersPending: boolean,
-): Promise<void> {
+export async function saveCaseChange(tenantId: string, expectedVersion: number, change: CaseChange): Promise<void> {
   const items: TransactItem[] = [
     {
       Put: {
         TableName: tableName(),
-        Item: caseItem(tenantId, change.next, timersPending),
+        Item: caseItem(tenantId, change.next),
         ConditionExpression: 'version = :expected',
         ExpressionAttributeValues: { ':expected': expectedVersion },
       },
@@ -104,28 +96,11 @@ export async function saveCaseChange(
   }
 }
 
-/** Clears the pending-timers mark once the scheduler has them, unless the case moved on meanwhile (its writer resyncs). */
-export async function markTimersArmed(tenantId: string, caseId: string, version: number): Promise<void> {
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: caseKeys.case(tenantId, caseId),
-        UpdateExpression: 'REMOVE timersPending',
-        ConditionExpression: 'version = :version',
-        ExpressionAttributeValues: { ':version': version },
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
-}
-
 export async function getCase(tenantId: string, caseId: string): Promise<StoredCase | undefined> {
   const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: caseKeys.case(tenantId, caseId), ConsistentRead: true }),
   );
-  return Item ? { case: caseOf(Item), timersPending: Item.timersPending === true } : undefined;
+  return Item ? { case: caseOf(Item) } : undefined;
 }
 
 /** The most recent `cap` entries, oldest first, and whether older ones exist. */
@@ -252,7 +227,7 @@ function changeItems(tenantId: string, caseId: string, change: CaseChange): Tran
   ];
 }
 
-function caseItem(tenantId: string, c: Case, timersPending: boolean) {
+function caseItem(tenantId: string, c: Case) {
   const { type: caseType, ...fields } = c;
   return {
     ...caseKeys.case(tenantId, c.caseId),
@@ -265,7 +240,6 @@ function caseItem(tenantId: string, c: Case, timersPending: boolean) {
     tenantId,
     caseType,
     ...fields,
-    ...(timersPending && { timersPending: true }),
   };
 }
 
@@ -281,7 +255,6 @@ function caseOf(item: Record<string, unknown>): Case {
     gsi3sk: _g3s,
     type: _itemType,
     tenantId: _tenant,
-    timersPending: _pending,
     caseType,
     ...fields
   } = item;

@@ -83,6 +83,27 @@ export async function eraseCustomer(
   ]);
 }
 
+/**
+ * The write of a change that moves no phone, e-mail or external id (such as consent), for a caller
+ * that commits it in its own transaction with other writes (an outbox event, a processed marker).
+ * The transaction fails if the customer's version moved on or it was erased.
+ */
+export function customerChangeWrite(tenantId: string, before: Customer, after: Customer): TransactItem {
+  const previous = uniqueValuesOf(before);
+  const next = uniqueValuesOf(after);
+  if ((Object.keys({ ...previous, ...next }) as UniqueKind[]).some((kind) => previous[kind] !== next[kind])) {
+    throw new Error('customerChangeWrite cannot move a phone, e-mail or external id; use replaceCustomer');
+  }
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: customerItem(tenantId, after),
+      ConditionExpression: 'attribute_exists(pk) AND version = :expected AND attribute_not_exists(erasedAt)',
+      ExpressionAttributeValues: { ':expected': before.version },
+    },
+  };
+}
+
 export async function findCustomerIdBy(tenantId: string, kind: UniqueKind, value: string): Promise<string | undefined> {
   const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.uniqueValue(tenantId, kind, value) }),

@@ -3,6 +3,8 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import type { Settings } from '../schemas/settings';
 import type { Plan } from '../schemas/tenant';
 import { type StoredApiKey, apiKeyItem } from './api-keys-repo';
+import { newSurveyTemplateItems } from './survey-templates-repo';
+import type { SurveyTemplate } from '../schemas/survey-template';
 import { db, tableName } from './client';
 import { keys, tenantPrefix } from './keys';
 
@@ -13,8 +15,13 @@ export interface TenantProfile {
   createdAt: string;
 }
 
-/** The tenant, its settings and its first admin key appear together or not at all. */
-export async function insertTenant(profile: TenantProfile, settings: Settings, adminKey: StoredApiKey): Promise<void> {
+/** The tenant, its settings, its first admin key and its default survey template appear together or not at all. */
+export async function insertTenant(
+  profile: TenantProfile,
+  settings: Settings,
+  adminKey: StoredApiKey,
+  surveyTemplate: SurveyTemplate,
+): Promise<void> {
   await db().send(
     new TransactWriteCommand({
       TransactItems: [
@@ -33,6 +40,7 @@ export async function insertTenant(profile: TenantProfile, settings: Settings, a
           },
         },
         { Put: { TableName: tableName(), Item: apiKeyItem(adminKey), ConditionExpression: 'attribute_not_exists(pk)' } },
+        ...newSurveyTemplateItems(profile.tenantId, surveyTemplate),
       ],
     }),
   );
@@ -74,6 +82,26 @@ export class ConnectInstanceTaken extends Error {
   }
 }
 
+/**
+ * The routing item of an SMS number (E.164): which tenant the replies sent to it belong to. AWS
+ * delivers every tenant's two-way SMS to the same topic, naming only the number, so the item sits
+ * in the system pseudo-tenant `_sms`, like Amazon Connect instances in `_connect`.
+ */
+export const smsNumberRouteKey = (e164: string) => ({ pk: `${tenantPrefix('_sms')}#NUMBER#${e164}`, sk: 'ROUTE' });
+
+/** Another tenant sends from (and receives replies on) this SMS number. */
+export class SmsNumberTaken extends Error {
+  constructor(readonly phoneNumber: string) {
+    super('The SMS number belongs to another tenant');
+  }
+}
+
+/** The tenant whose settings name this number (E.164) as their SMS origination identity, if any. */
+export async function findTenantIdBySmsNumber(e164: string): Promise<string | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: smsNumberRouteKey(e164), ConsistentRead: true }));
+  return Item?.tenantId as string | undefined;
+}
+
 /** The tenant that connected this Amazon Connect instance (canonical, lowercase ARN), if any. */
 export async function findTenantIdByConnectInstance(instanceArn: string): Promise<string | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: connectRouteKey(instanceArn), ConsistentRead: true }));
@@ -82,18 +110,29 @@ export async function findTenantIdByConnectInstance(instanceArn: string): Promis
 
 /**
  * Writes the settings if their stored version is still `expectedVersion`; false when it moved on.
- * When the Amazon Connect instances change, the settings and the instances' routing items are one
- * transaction: each new instance is claimed unless another tenant holds it (ConnectInstanceTaken,
- * and nothing is written), each removed one released only if it is still this tenant's.
+ * When the Amazon Connect instances or the SMS number change, the settings and their routing items
+ * are one transaction: each new one is claimed unless another tenant holds it (ConnectInstanceTaken,
+ * SmsNumberTaken, and nothing is written), each removed one released only if it is still this tenant's.
  */
 export async function replaceSettings(
   tenantId: string,
   settings: Settings,
   expectedVersion: number,
   connect: { claimed: string[]; released: string[] } = { claimed: [], released: [] },
+  smsNumbers: { claimed: string[]; released: string[] } = { claimed: [], released: [] },
 ): Promise<boolean> {
-  if (connect.claimed.length > 0 || connect.released.length > 0) {
-    return replaceSettingsWithConnectRoutes(tenantId, settings, expectedVersion, connect);
+  const routes: RouteChanges = {
+    claimed: [
+      ...connect.claimed.map((id) => ({ kind: 'connect' as const, id })),
+      ...smsNumbers.claimed.map((id) => ({ kind: 'sms' as const, id })),
+    ],
+    released: [
+      ...connect.released.map((id) => ({ kind: 'connect' as const, id })),
+      ...smsNumbers.released.map((id) => ({ kind: 'sms' as const, id })),
+    ],
+  };
+  if (routes.claimed.length > 0 || routes.released.length > 0) {
+    return replaceSettingsWithRoutes(tenantId, settings, expectedVersion, routes);
   }
   try {
     await db().send(
@@ -111,31 +150,41 @@ export async function replaceSettings(
   }
 }
 
-async function replaceSettingsWithConnectRoutes(
+/** Routing items of external identifiers (Amazon Connect instances, SMS numbers) that name a tenant. */
+type RouteChange = { kind: 'connect' | 'sms'; id: string };
+type RouteChanges = { claimed: RouteChange[]; released: RouteChange[] };
+
+const routeKey = (route: RouteChange) => (route.kind === 'connect' ? connectRouteKey(route.id) : smsNumberRouteKey(route.id));
+const routeItem = (route: RouteChange, tenantId: string) =>
+  route.kind === 'connect'
+    ? { ...connectRouteKey(route.id), type: 'ConnectRoute', instanceArn: route.id, tenantId }
+    : { ...smsNumberRouteKey(route.id), type: 'SmsNumberRoute', phoneNumber: route.id, tenantId };
+
+async function replaceSettingsWithRoutes(
   tenantId: string,
   settings: Settings,
   expectedVersion: number,
-  connect: { claimed: string[]; released: string[] },
+  routes: RouteChanges,
 ): Promise<boolean> {
   const mine = { ':tenantId': tenantId };
   const routeChanges = [
-    ...connect.claimed.map((instanceArn) => ({
-      instanceArn,
+    ...routes.claimed.map((route) => ({
+      route,
       item: {
         Put: {
           TableName: tableName(),
-          Item: { ...connectRouteKey(instanceArn), type: 'ConnectRoute', instanceArn, tenantId },
+          Item: routeItem(route, tenantId),
           ConditionExpression: 'attribute_not_exists(pk) OR tenantId = :tenantId',
           ExpressionAttributeValues: mine,
         },
       },
     })),
-    ...connect.released.map((instanceArn) => ({
-      instanceArn,
+    ...routes.released.map((route) => ({
+      route,
       item: {
         Delete: {
           TableName: tableName(),
-          Key: connectRouteKey(instanceArn),
+          Key: routeKey(route),
           // A missing item is already released; another tenant's is never touched.
           ConditionExpression: 'attribute_not_exists(pk) OR tenantId = :tenantId',
           ExpressionAttributeValues: mine,
@@ -165,7 +214,8 @@ async function replaceSettingsWithConnectRoutes(
     const reasons = error.CancellationReasons ?? [];
     if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
     const taken = routeChanges.find((_, index) => reasons[index + 1]?.Code === 'ConditionalCheckFailed');
-    if (taken) throw new ConnectInstanceTaken(taken.instanceArn);
+    if (taken?.route.kind === 'connect') throw new ConnectInstanceTaken(taken.route.id);
+    if (taken?.route.kind === 'sms') throw new SmsNumberTaken(taken.route.id);
     throw error;
   }
 }

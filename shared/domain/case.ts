@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../events/catalog';
 import { newEvent } from '../events/events';
-import { CaseOpened, CaseResolved, CaseSlaBreached, CaseStatusChanged } from '../events/case-events';
+import { CaseOpened, CaseResolved, CaseSlaBreached, CaseSlaDeadlinesChanged, CaseStatusChanged, type SlaDeadlineState } from '../events/case-events';
 import type { FieldError } from '../http/problem';
 import type {
   Case,
@@ -27,7 +27,7 @@ export const allowedTransitions: Readonly<Record<CaseStatus, readonly CaseStatus
   closed: ['open'],
 };
 
-const slaKinds: readonly SlaKind[] = ['firstResponse', 'resolution'];
+export const slaKinds: readonly SlaKind[] = ['firstResponse', 'resolution'];
 const finished = (status: CaseStatus) => status === 'resolved' || status === 'closed';
 
 export interface CaseContext {
@@ -41,7 +41,11 @@ export interface CaseContext {
   newEntryId: () => string;
 }
 
-/** A change to a case: the new state, what the timeline records and what the bus hears. */
+/**
+ * A change to a case: the new state, what the timeline records and what the bus hears. Whenever
+ * the running deadlines change, the events include `Case SLA Deadlines Changed`, from which the
+ * sla-timers consumer sets the scheduler's timers: written with the change, so never lost.
+ */
 export interface CaseChange {
   next: Case;
   entries: TimelineEntry[];
@@ -108,7 +112,7 @@ export function openCase(input: CreateCaseBody, context: CaseContext & { caseId:
     },
     now,
   );
-  return { next, entries: [entry], events: [event] };
+  return { next, entries: [entry], events: [event, deadlinesChanged(next, context)] };
 }
 
 /**
@@ -155,7 +159,7 @@ export function patchCase(current: Case, patch: UpdateCaseBody, context: CaseCon
     ...(fields.includes('severity') && { severity: next.severity }),
     ...(fields.includes('assignee') && { assignee: next.assignee ?? null }),
   });
-  return { next: touched(next, context), entries: [entry], events: [] };
+  return withDeadlines(current, { next: touched(next, context), entries: [entry], events: [] }, context);
 }
 
 /**
@@ -194,7 +198,7 @@ export function applyCaseEvent(current: Case, input: CaseEventBody, context: Cas
       entries.push(entryOf(context, { type: 'link_contact', contactId: input.contactId }));
       break;
   }
-  return { next: touched(next, context), entries, events };
+  return withDeadlines(current, { next: touched(next, context), entries, events }, context);
 }
 
 function moveTo(next: Case, to: CaseStatus, context: CaseContext, events: DomainEvent[], reason?: string): TimelineEntry[] {
@@ -282,7 +286,7 @@ export function breachCase(current: Case, kind: SlaKind, dueAt: string, context:
     },
     context.now,
   );
-  return { next: touched(next, context), entries: [entry], events: [event] };
+  return withDeadlines(current, { next: touched(next, context), entries: [entry], events: [event] }, context);
 }
 
 /** Whether the `kind` clock is still counting down: not met, not breached, case not finished. */
@@ -299,30 +303,48 @@ export function wantedTimers(c: Case | undefined): Partial<Record<SlaKind, strin
   return wanted;
 }
 
-export interface TimerChanges {
-  set: { kind: SlaKind; dueAt: string }[];
-  cancel: SlaKind[];
-}
-
-/**
- * What the scheduler must be told after a change: timers to (re)set and to cancel. With
- * `everything`, all wanted timers are set and all others cancelled (a resync after an earlier
- * failure); setting and cancelling are both idempotent.
- */
-export function timerChanges(before: Case | undefined, after: Case, everything = false): TimerChanges {
-  const was = wantedTimers(before);
-  const now = wantedTimers(after);
-  const changes: TimerChanges = { set: [], cancel: [] };
-  for (const kind of slaKinds) {
-    const dueAt = now[kind];
-    if (dueAt !== undefined && (everything || was[kind] !== dueAt)) changes.set.push({ kind, dueAt });
-    if (dueAt === undefined && (everything || was[kind] !== undefined)) changes.cancel.push(kind);
-  }
-  return changes;
-}
-
 /** The scheduler name of a case's timer for one deadline kind (≤ 64 characters of [0-9a-zA-Z-_.]). */
 export const slaTimerName = (caseId: string, kind: SlaKind) => `${caseId}.${kind}`;
+
+/** The event an SLA timer delivers to the sla-timer function when it fires. */
+export interface SlaTimerPayload {
+  tenantId: string;
+  caseId: string;
+  kind: SlaKind;
+  dueAt: string;
+}
+
+/** Where each deadline stands, as `Case SLA Deadlines Changed` reports it. */
+export function deadlineState(c: Case, kind: SlaKind): SlaDeadlineState {
+  const clock = c.sla[kind];
+  if (clock.breachedAt) return 'breached';
+  if (clock.metAt) return 'met';
+  return finished(c.status) ? 'stopped' : 'running';
+}
+
+function deadlinesChanged(c: Case, context: CaseContext): DomainEvent {
+  const deadline = (kind: SlaKind) => ({ dueAt: c.sla[kind].dueAt, state: deadlineState(c, kind) });
+  return newEvent(
+    CaseSlaDeadlinesChanged,
+    context.tenantId,
+    {
+      caseId: c.caseId,
+      customerId: c.customerId,
+      caseVersion: c.version,
+      firstResponse: deadline('firstResponse'),
+      resolution: deadline('resolution'),
+    },
+    context.now,
+  );
+}
+
+/** Adds `Case SLA Deadlines Changed` when the change starts, moves or stops a deadline, that is when the timers must change. */
+function withDeadlines(before: Case, change: CaseChange, context: CaseContext): CaseChange {
+  const was = wantedTimers(before);
+  const now = wantedTimers(change.next);
+  if (slaKinds.every((kind) => was[kind] === now[kind])) return change;
+  return { ...change, events: [...change.events, deadlinesChanged(change.next, context)] };
+}
 
 function meet(c: Case, kind: SlaKind, now: string): void {
   if (!c.sla[kind].metAt) c.sla[kind].metAt = now;

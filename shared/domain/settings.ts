@@ -1,21 +1,24 @@
-import type { Settings, SettingsPatch } from '../schemas/settings';
+import type { Settings, SettingsPatch, SmsSettings } from '../schemas/settings';
 import type { CreateTenantBody } from '../schemas/tenant';
 import { defaultSlaPolicy, mergeSlaPolicy, resolveSlaPolicy } from './sla';
+import { defaultSurveyRules, mergeSurveyRules, resolveSurveyRules } from '../surveys/rules';
 
 const weekdayHours = [{ open: '09:00', close: '18:00' }];
 
-export function defaultSettings(tenant: CreateTenantBody, now: string): Settings {
+/** `surveyTemplateId`: the default survey template created with the tenant, which the survey rules use. */
+export function defaultSettings(tenant: CreateTenantBody, now: string, surveyTemplateId: string | null = null): Settings {
   return {
     timezone: tenant.timezone,
     locale: tenant.locale,
     defaultCountry: tenant.defaultCountry,
     businessHours: { mon: weekdayHours, tue: weekdayHours, wed: weekdayHours, thu: weekdayHours, fri: weekdayHours, sat: [], sun: [] },
     branding: { displayName: tenant.name, colour: '#1F6FEB' },
-    surveys: {},
+    surveys: defaultSurveyRules(surveyTemplateId),
     slaPolicy: defaultSlaPolicy,
     webhooks: {},
     reasonCodes: [],
     connect: { instanceArns: [] },
+    sms: defaultSmsSettings(tenant.name),
     version: 1,
     updatedAt: now,
   };
@@ -30,12 +33,13 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch, now:
     ...(patch.defaultCountry !== undefined && { defaultCountry: patch.defaultCountry }),
     businessHours: { ...current.businessHours, ...patch.businessHours },
     branding: { ...current.branding, ...patch.branding },
-    surveys: { ...current.surveys, ...patch.surveys },
+    surveys: mergeSurveyRules(resolveSurveyRules(current.surveys), patch.surveys),
     slaPolicy: mergeSlaPolicy(resolveSlaPolicy(current.slaPolicy), patch.slaPolicy),
     webhooks: { ...current.webhooks, ...patch.webhooks },
     // Tenants created before the taxonomy existed have none stored.
     reasonCodes: patch.reasonCodes ?? current.reasonCodes ?? [],
     connect: patch.connect ?? current.connect ?? { instanceArns: [] },
+    sms: mergeSmsSettings(resolveSmsSettings(current), patch.sms),
     version: current.version + 1,
     updatedAt: now,
   };
@@ -49,4 +53,54 @@ export function connectInstanceChanges(before: Settings, after: Settings): { cla
   const old = new Set(before.connect?.instanceArns ?? []);
   const next = new Set(after.connect?.instanceArns ?? []);
   return { claimed: [...next].filter((arn) => !old.has(arn)), released: [...old].filter((arn) => !next.has(arn)) };
+}
+
+/** What a tenant's customers read when they text HELP or STOP, until the tenant words it itself. */
+export function defaultSmsSettings(displayName: string): SmsSettings {
+  return {
+    helpText: {
+      en: `${displayName}: answer our survey questions with a number or yes/no. Reply STOP to get no more SMS from us.`,
+      'zh-TW': `${displayName}:請以數字或「是/否」回覆問卷題目。回覆「退訂」即不再收到我們的簡訊。`,
+    },
+    optOutConfirmation: {
+      en: `${displayName}: you are unsubscribed and will get no more SMS from us.`,
+      'zh-TW': `${displayName}:您已退訂,將不再收到我們的簡訊。`,
+    },
+  };
+}
+
+/** The SMS section, with defaults for tenants created before it existed. */
+export const resolveSmsSettings = (settings: Pick<Settings, 'sms' | 'branding'>): SmsSettings =>
+  settings.sms ?? defaultSmsSettings(settings.branding.displayName);
+
+function mergeSmsSettings(current: SmsSettings, patch: SettingsPatch['sms']): SmsSettings {
+  if (!patch) return current;
+  const next: SmsSettings = {
+    ...current,
+    helpText: { ...current.helpText, ...patch.helpText },
+    optOutConfirmation: { ...current.optOutConfirmation, ...patch.optOutConfirmation },
+  };
+  for (const field of ['originationIdentity', 'configurationSetName', 'optOutListName'] as const) {
+    const value = patch[field];
+    if (value === null) delete next[field];
+    else if (value !== undefined) next[field] = value;
+  }
+  return next;
+}
+
+/** The phone number (E.164) whose replies reach this tenant, if its origination identity is one. */
+export const smsReplyNumber = (settings: Pick<Settings, 'sms'>): string | undefined => {
+  const identity = settings.sms?.originationIdentity;
+  return identity?.startsWith('+') ? identity : undefined;
+};
+
+/**
+ * The SMS numbers a settings change connects and disconnects: like Amazon Connect instances, each
+ * needs its routing item claimed or released in the same transaction as the settings.
+ */
+export function smsNumberChanges(before: Settings, after: Settings): { claimed: string[]; released: string[] } {
+  const old = smsReplyNumber(before);
+  const next = smsReplyNumber(after);
+  if (old === next) return { claimed: [], released: [] };
+  return { claimed: next ? [next] : [], released: old ? [old] : [] };
 }

@@ -1,13 +1,14 @@
 import * as caseEvents from './case-events';
 import type { EventDefinition } from './catalog';
 import * as contactEvents from './contact-events';
+import * as customerEvents from './customer-events';
 
 /**
  * Every catalogued event, collected from the area catalogs: whatever they export that is an
  * EventDefinition. Consumers validate against these, and docs/events.md is checked against them.
  */
 type Exported<Module> = Extract<Module[keyof Module], EventDefinition>;
-export type CatalogDefinition = Exported<typeof contactEvents> | Exported<typeof caseEvents>;
+export type CatalogDefinition = Exported<typeof contactEvents> | Exported<typeof caseEvents> | Exported<typeof customerEvents>;
 export type DetailType = CatalogDefinition['detailType'];
 
 const isEventDefinition = (value: unknown): value is EventDefinition =>
@@ -20,6 +21,7 @@ const isEventDefinition = (value: unknown): value is EventDefinition =>
 export const allEvents: readonly CatalogDefinition[] = [
   ...Object.values(contactEvents),
   ...Object.values(caseEvents),
+  ...Object.values(customerEvents),
 ].filter(isEventDefinition) as CatalogDefinition[];
 
 const versionKey = (detailType: string, schemaVersion: number) => `${detailType}@${schemaVersion}`;

@@ -5,6 +5,13 @@ import { defineEvent } from './catalog';
 
 // Event data carries ids, states and times only: never a subject, description or note.
 
+/**
+ * Where an SLA deadline stands: `running` still counts down (its timer is set), `met` and
+ * `breached` are final, `stopped` means the case finished without either being recorded.
+ */
+export const SlaDeadlineState = z.enum(['running', 'met', 'breached', 'stopped']);
+export type SlaDeadlineState = z.infer<typeof SlaDeadlineState>;
+
 export const CaseOpened = defineEvent(
   'Case Opened',
   1,
@@ -60,4 +67,22 @@ export const CaseResolved = defineEvent(
   }),
 );
 
-export const caseEvents = [CaseOpened, CaseStatusChanged, CaseSlaBreached, CaseResolved] as const;
+const SlaDeadline = z.object({
+  dueAt: Iso8601,
+  state: SlaDeadlineState,
+});
+
+export const CaseSlaDeadlinesChanged = defineEvent(
+  'Case SLA Deadlines Changed',
+  1,
+  "A case's running SLA deadlines changed (opened, moved, met, breached, resolved, reopened); says what each deadline is now",
+  z.object({
+    caseId: z.string(),
+    customerId: z.string(),
+    caseVersion: z.number().int().positive().describe('The version of the case this describes; a consumer must not let an older one undo a newer'),
+    firstResponse: SlaDeadline,
+    resolution: SlaDeadline,
+  }),
+);
+
+export const caseEvents = [CaseOpened, CaseStatusChanged, CaseSlaBreached, CaseResolved, CaseSlaDeadlinesChanged] as const;

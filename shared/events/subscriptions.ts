@@ -11,7 +11,10 @@ export const eventFunctions = {
   'webhook-dispatch': { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: "Delivers events to the tenant's webhooks" },
   'webhook-deliver': { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Retries one webhook delivery (timer target)' },
   'sla-timer': { tableAccess: 'readwrite', operatorKey: false, description: 'Marks a case breached when its SLA timer fires, and escalates it (timer target)' },
+  'sla-timers': { tableAccess: 'read', operatorKey: false, schedules: true, description: "Sets and cancels a case's SLA timers to match its running deadlines" },
   'connect-ingest': { tableAccess: 'readwrite', operatorKey: false, description: "Logs tenants' Amazon Connect contact events as contacts" },
+  // Triggered by the inbound-SMS SNS topic (infra/messaging.ts), not by a rule.
+  'sms-inbound': { tableAccess: 'readwrite', operatorKey: false, sendsSms: true, description: "Customers' SMS to tenants' numbers: STOP, HELP and survey replies" },
 } as const satisfies Record<string, FunctionDeclaration>;
 export type EventFunctionName = keyof typeof eventFunctions;
 
@@ -60,5 +63,11 @@ export const subscriptions: readonly Subscription[] = [
     description: "Tenants' Amazon Connect contact events, forwarded from their accounts' default bus, to be logged as contacts",
     pattern: { source: ['aws.connect'], 'detail-type': ['Amazon Connect Contact Event'] },
     consumer: 'connect-ingest',
+  },
+  {
+    name: 'case-sla-timers',
+    description: "Cases' deadline changes, to set and cancel their SLA timers in EventBridge Scheduler",
+    pattern: { source: ['switchboard'], 'detail-type': ['Case SLA Deadlines Changed'] },
+    consumer: 'sla-timers',
   },
 ];

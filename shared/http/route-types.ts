@@ -42,6 +42,11 @@ export interface FunctionDeclaration {
    * group, the role EventBridge Scheduler assumes and the right to manage the group's schedules.
    */
   schedules?: boolean;
+  /**
+   * Sends SMS (shared/messaging/sms-sender.ts): the stack grants SendTextMessage and PutOptedOutNumber
+   * on the account's SMS resources (infra/messaging.ts, allowSmsSending).
+   */
+  sendsSms?: boolean;
 }
 
 export const adminAccess = { kind: 'tenant', scope: 'admin' } as const satisfies RouteAccess;

@@ -3,6 +3,7 @@ import { foundationRoutes } from './routes/foundation';
 import { contactRoutes } from './routes/contacts';
 import { webhookRoutes } from './routes/webhooks';
 import { caseRoutes } from './routes/cases';
+import { surveyTemplateRoutes } from './routes/survey-templates';
 
 export type * from './route-types';
 
@@ -21,7 +22,8 @@ export const apiFunctions = {
   customers: { tableAccess: 'readwrite', operatorKey: false, description: 'Customers' },
   contacts: { tableAccess: 'readwrite', operatorKey: false, description: 'Contacts and referrals' },
   webhooks: { tableAccess: 'readwrite', operatorKey: false, description: 'Webhook endpoints and their deliveries' },
-  cases: { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Cases, their timelines and SLA timers' },
+  cases: { tableAccess: 'readwrite', operatorKey: false, description: 'Cases and their timelines' },
+  'survey-templates': { tableAccess: 'readwrite', operatorKey: false, description: 'Survey templates and their versions' },
   openapi: { tableAccess: 'none', operatorKey: false, description: 'The OpenAPI document' },
 } as const satisfies Record<string, FunctionDeclaration>;
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -40,7 +42,7 @@ export const edgeFunctions = {
 export const tenantAuthorizer = { identitySourceHeader: 'Authorization', cacheSeconds: 60 } as const;
 
 /** Every route of the API; each area declares its own in `./routes/`. */
-export const routes: readonly RouteDeclaration[] = [...foundationRoutes, ...contactRoutes, ...webhookRoutes, ...caseRoutes];
+export const routes: readonly RouteDeclaration[] = [...foundationRoutes, ...contactRoutes, ...webhookRoutes, ...caseRoutes, ...surveyTemplateRoutes];
 
 export const routeKey = (route: Pick<RouteDeclaration, 'method' | 'path'>) => `${route.method} ${route.path}`;
 

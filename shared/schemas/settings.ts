@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { CountryCode, IanaTimezone, Locale } from './common';
 import { SlaPolicy, SlaPolicyPatch } from './case';
+import { SurveyRules, SurveyRulesPatch } from './survey-template';
 
 const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Must be HH:MM, 24-hour');
 
@@ -78,6 +79,71 @@ export const ConnectSettings = z
   .meta({ id: 'ConnectSettings', description: 'Amazon Connect ingestion (docs/operations.md, "Amazon Connect")' });
 export type ConnectSettings = z.infer<typeof ConnectSettings>;
 
+/** A number in E.164: `+` and up to 15 digits. */
+export const E164 = z.string().trim().regex(/^\+[1-9]\d{6,14}$/, 'Must be a phone number in E.164, such as +886287654321');
+
+const smsArnPrefix = 'arn:aws(-[a-z]+)*:sms-voice:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:';
+/**
+ * What SendTextMessage accepts as OriginationIdentity for a two-way-capable sender: the phone
+ * number (E.164), its ID or ARN, or a pool's ID or ARN. Only an E.164 number routes replies to the
+ * tenant: AWS names the number a reply was sent to, never its ID or pool (docs/sms.md).
+ */
+export const SmsOriginationIdentity = z
+  .string()
+  .trim()
+  .regex(
+    new RegExp(
+      `^(\\+[1-9]\\d{6,14}|phone-[0-9a-f]{32}|pool-[0-9a-f]{32}|${smsArnPrefix}(phone-number/phone|pool/pool)-[0-9a-f]{32})$`,
+    ),
+    'Must be a phone number in E.164 (+886287654321), a phone number ID (phone-…) or pool ID (pool-…), or the ARN of either',
+  );
+
+export const SmsConfigurationSetName = z
+  .string()
+  .trim()
+  .regex(
+    new RegExp(`^([A-Za-z0-9_-]{1,64}|${smsArnPrefix}configuration-set/[A-Za-z0-9_-]{1,64})$`),
+    'Must be a configuration set name (letters, digits, _ and -, up to 64) or its ARN',
+  );
+
+export const SmsOptOutListName = z
+  .string()
+  .trim()
+  .regex(
+    new RegExp(`^([A-Za-z0-9_-]{1,64}|${smsArnPrefix}opt-out-list/[A-Za-z0-9_-]{1,64})$`),
+    'Must be an opt-out list name (letters, digits, _ and -, up to 64) or its ARN',
+  );
+
+const SmsText = z.string().trim().min(1).max(320);
+/** One text per language the customers read. */
+export const SmsTexts = z.strictObject({ en: SmsText, 'zh-TW': SmsText });
+
+export const SmsSettings = z
+  .strictObject({
+    originationIdentity: SmsOriginationIdentity.optional().describe(
+      "The tenant's sender in AWS End User Messaging SMS; an E.164 number also routes customers' replies to this tenant (a number belongs to one tenant)",
+    ),
+    configurationSetName: SmsConfigurationSetName.optional().describe('Configuration set for delivery events and the opt-out list'),
+    optOutListName: SmsOptOutListName.optional().describe(
+      "The opt-out list of the origination identity (AWS's is `Default` unless the tenant made another); STOP puts the number on it",
+    ),
+    helpText: SmsTexts.describe('Answer to HELP, per customer language'),
+    optOutConfirmation: SmsTexts.describe('Answer to STOP, per customer language'),
+  })
+  .meta({ id: 'SmsSettings', description: 'SMS sending and keywords (docs/sms.md; connecting a number: docs/operations.md, "SMS")' });
+export type SmsSettings = z.infer<typeof SmsSettings>;
+
+export const SmsSettingsPatch = z
+  .strictObject({
+    originationIdentity: SmsOriginationIdentity.nullable(),
+    configurationSetName: SmsConfigurationSetName.nullable(),
+    optOutListName: SmsOptOutListName.nullable(),
+    helpText: SmsTexts.partial(),
+    optOutConfirmation: SmsTexts.partial(),
+  })
+  .partial()
+  .describe('Merged into the section; null removes originationIdentity, configurationSetName or optOutListName');
+
 // Sections the later capabilities fill; kept as open objects until they define them.
 const ReservedSection = z.strictObject({}).describe('Reserved for a later capability');
 
@@ -88,11 +154,12 @@ export const Settings = z
     defaultCountry: z.string(),
     businessHours: BusinessHours,
     branding: Branding,
-    surveys: z.object({}),
+    surveys: SurveyRules,
     slaPolicy: SlaPolicy,
     webhooks: z.object({}),
     reasonCodes: z.array(ReasonCode),
     connect: ConnectSettings,
+    sms: SmsSettings.optional().describe('Absent only for tenants created before SMS existed; defaults apply'),
     version: z.number().int(),
     updatedAt: z.string(),
   })
@@ -106,11 +173,12 @@ export const SettingsPatch = z
     defaultCountry: CountryCode.optional(),
     businessHours: BusinessHours.partial().optional(),
     branding: Branding.partial().optional(),
-    surveys: ReservedSection.optional(),
+    surveys: SurveyRulesPatch.optional(),
     slaPolicy: SlaPolicyPatch.optional(),
     webhooks: ReservedSection.optional(),
     reasonCodes: ReasonCodes.optional(),
     connect: ConnectSettings.optional().describe('Replaces the whole section (the instance list is replaced, not merged)'),
+    sms: SmsSettingsPatch.optional(),
   })
   .meta({ id: 'SettingsPatch' });
 export type SettingsPatch = z.infer<typeof SettingsPatch>;

@@ -1,53 +1,63 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   CreateScheduleCommand,
-  DeleteScheduleCommand,
+  type CreateScheduleCommandInput,
   SchedulerClient,
+  UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Context } from 'aws-lambda';
-import { localClientConfig } from '../../infra/local/dynamodb';
-import { caseKeys } from '../../shared/data/cases-repo';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import type { SlaKind } from '../../shared/schemas/case';
 import { atExpression } from '../../shared/scheduling/scheduler';
-import { api, createTenant, startTestTwin, testDatabase, type TestTwin } from '../support/twin';
-
-// What the stack (and the twin) give a function that sets timers.
-process.env.SCHEDULE_GROUP_NAME = 'switchboard-test-timers';
-process.env.SCHEDULER_ROLE_ARN = 'arn:aws:iam::000000000000:role/switchboard-test-scheduler';
-process.env.FUNCTION_ARN_PREFIX = 'arn:aws:lambda:local:000000000000:function:switchboard-test-';
-
-const scheduler = mockClient(SchedulerClient);
-/** The last block runs against the twin's own scheduler instead of the mock. */
-let mockingScheduler = true;
+import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
 
 let twin: TestTwin;
 let key: string;
 let tenantId: string;
 let customerId: string;
 
+/**
+ * Scheduler calls that set a timer of one of these tenants fail while the count lasts (Infinity:
+ * until removed): EventBridge Scheduler down, as far as those timers are concerned. Other tenants'
+ * timers (other test files share the table, and this twin's consumers see their events) go through.
+ */
+const schedulerFailures = new Map<string, number>();
+const realSchedulerSend = SchedulerClient.prototype.send;
+
 beforeAll(async () => {
-  twin = await startTestTwin();
+  twin = await startTestTwin({ events: { busRetryBaseDelayMs: 5 } });
   const tenant = await createTenant(twin);
   key = tenant.apiKey;
   tenantId = tenant.tenant.tenantId;
   customerId = (await api(twin.url, 'POST', '/v1/customers', { key, body: { displayName: 'Case customer' } })).body.customerId;
+  vi.spyOn(SchedulerClient.prototype, 'send').mockImplementation(function (this: SchedulerClient, ...args: unknown[]) {
+    const [command] = args;
+    if (command instanceof CreateScheduleCommand || command instanceof UpdateScheduleCommand) {
+      const input = command.input as CreateScheduleCommandInput;
+      for (const [failing, remaining] of schedulerFailures) {
+        if (remaining > 0 && input.Target?.Input?.includes(failing)) {
+          schedulerFailures.set(failing, remaining - 1);
+          return Promise.reject(Object.assign(new Error('Scheduler unavailable'), { name: 'InternalServerException' }));
+        }
+      }
+    }
+    return (realSchedulerSend as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+  });
 });
 afterAll(async () => {
+  vi.restoreAllMocks();
   await twin.close();
 });
-beforeEach(() => {
-  if (!mockingScheduler) return;
-  scheduler.reset();
-  scheduler.onAnyCommand().resolves({});
+afterEach(() => {
+  schedulerFailures.clear();
+  twin.bus.setDeliverTwice(false);
 });
 
 const hour = 60 * 60 * 1000;
-const openCase = (body: Record<string, unknown> = {}, apiKey = key) =>
+const context = { functionName: 'test', awsRequestId: 'test' } as Context;
+const openCase = (body: Record<string, unknown> = {}, apiKey = key, customer = customerId) =>
   api(twin.url, 'POST', '/v1/cases', {
     key: apiKey,
-    body: { type: 'complaint', severity: 'medium', category: 'billing', subject: 'Charged twice', customerId, ...body },
+    body: { type: 'complaint', severity: 'medium', category: 'billing', subject: 'Charged twice', customerId: customer, ...body },
   });
 const post = (caseId: string, body: unknown, headers: Record<string, string> = {}) =>
   api(twin.url, 'POST', `/v1/cases/${caseId}/events`, { key, body, headers });
@@ -57,23 +67,70 @@ const patch = async (caseId: string, body: unknown) => {
   return api(twin.url, 'PATCH', `/v1/cases/${caseId}`, { key, body, headers: { 'if-match': current.headers.get('etag')! } });
 };
 
-/** The timers the scheduler was asked for since the last reset, by name. */
-const timersSet = () =>
-  scheduler.commandCalls(CreateScheduleCommand).map((call) => {
-    const input = call.args[0].input;
-    return { name: input.Name, at: input.ScheduleExpression, target: input.Target?.Arn, payload: JSON.parse(input.Target?.Input ?? '{}') };
-  });
-const timersCancelled = () => scheduler.commandCalls(DeleteScheduleCommand).map((call) => call.args[0].input.Name);
-
-async function storedCaseItem(caseId: string) {
-  const { endpoint, tableName } = testDatabase();
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig, endpoint }));
-  try {
-    return (await client.send(new GetCommand({ TableName: tableName, Key: caseKeys.case(tenantId, caseId) }))).Item;
-  } finally {
-    client.destroy();
+async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
+  for (let waited = 0; ; waited += 50) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (waited >= timeoutMs) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+interface Timer {
+  at: string;
+  target: string;
+  payload: Record<string, unknown>;
+}
+
+/** The case's timer in the twin's EventBridge Scheduler, if there is one. */
+function timerOf(caseId: string, kind: SlaKind): Timer | undefined {
+  try {
+    const schedule = twin.scheduler.get(process.env.SCHEDULE_GROUP_NAME!, `${caseId}.${kind}`);
+    return { at: schedule.ScheduleExpression!, target: schedule.Target!.Arn, payload: JSON.parse(schedule.Target!.Input ?? '{}') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The due times the scheduler holds for the case: kind → dueAt of the timer's payload, for each timer that exists. */
+function scheduledDeadlines(caseId: string): Partial<Record<SlaKind, string>> {
+  const found: Partial<Record<SlaKind, string>> = {};
+  for (const kind of ['firstResponse', 'resolution'] as const) {
+    const timer = timerOf(caseId, kind);
+    if (!timer) continue;
+    expect(timer.at, `${kind} timer fires at its payload's dueAt`).toBe(atExpression(new Date(timer.payload.dueAt as string)));
+    found[kind] = timer.payload.dueAt as string;
+  }
+  return found;
+}
+
+/**
+ * Waits until the scheduler holds exactly these timers for the case, then lets every delivery in
+ * flight finish and checks again: a late event must not change them.
+ */
+async function expectTimers(caseId: string, wanted: Partial<Record<SlaKind, string>>): Promise<void> {
+  const normal = (timers: Partial<Record<SlaKind, string>>) => JSON.stringify(Object.entries(timers).sort());
+  const matches = () => normal(scheduledDeadlines(caseId)) === normal(wanted);
+  for (let waited = 0; !matches() && waited < 15_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(scheduledDeadlines(caseId), `timers of ${caseId}`).toEqual(wanted);
+  await twin.bus.settled();
+  expect(scheduledDeadlines(caseId), `timers of ${caseId} once deliveries settled`).toEqual(wanted);
+}
+
+type DeadlinesEvent = EventBridgeEvent<
+  'Case SLA Deadlines Changed',
+  { tenantId: string; data: { caseId: string; caseVersion: number; firstResponse: { dueAt: string; state: string }; resolution: { dueAt: string; state: string } } }
+>;
+
+/** The case's `Case SLA Deadlines Changed` events seen on the bus, oldest first. */
+const deadlineEvents = (caseId: string): DeadlinesEvent[] =>
+  twin.bus.recent
+    .map((record) => record.event as DeadlinesEvent)
+    .filter((event) => event['detail-type'] === 'Case SLA Deadlines Changed' && event.detail.data.caseId === caseId)
+    .reverse();
+
+const deadlineEventOf = (caseId: string, caseVersion: number) =>
+  eventually(() => deadlineEvents(caseId).find((event) => event.detail.data.caseVersion === caseVersion), `the deadlines event of version ${caseVersion}`);
 
 async function fireTimer(payload: Record<string, unknown>) {
   const { handler } = await import('../../functions/sla-timer/handler');
@@ -92,15 +149,25 @@ describe('opening a case', () => {
     expect(Date.parse(c.sla.resolution.dueAt) - Date.parse(c.openedAt)).toBe(15 * 24 * hour);
     expect(Date.parse(c.sla.firstResponse.dueAt)).toBeGreaterThan(Date.parse(c.openedAt));
 
-    expect(timersSet()).toEqual(
-      (['firstResponse', 'resolution'] as const).map((kind) => ({
-        name: `${c.caseId}.${kind}`,
+    await expectTimers(c.caseId, { firstResponse: c.sla.firstResponse.dueAt, resolution: c.sla.resolution.dueAt });
+    for (const kind of ['firstResponse', 'resolution'] as const) {
+      expect(timerOf(c.caseId, kind)).toEqual({
         at: atExpression(new Date(c.sla[kind].dueAt)),
         target: `${process.env.FUNCTION_ARN_PREFIX}sla-timer`,
         payload: { tenantId, caseId: c.caseId, kind, dueAt: c.sla[kind].dueAt },
-      })),
-    );
-    expect((await storedCaseItem(c.caseId))?.timersPending).toBeUndefined();
+      });
+    }
+    // What the sla-timers consumer heard, and what a tenant's webhook for the type would get.
+    expect((await deadlineEventOf(c.caseId, 1)).detail).toMatchObject({
+      tenantId,
+      data: {
+        caseId: c.caseId,
+        customerId,
+        caseVersion: 1,
+        firstResponse: { dueAt: c.sla.firstResponse.dueAt, state: 'running' },
+        resolution: { dueAt: c.sla.resolution.dueAt, state: 'running' },
+      },
+    });
   });
 
   it('refuses a customer that does not exist, belongs to another tenant, or was erased, and writes nothing', async () => {
@@ -115,7 +182,6 @@ describe('opening a case', () => {
       const listed = await api(twin.url, 'GET', `/v1/cases?customerId=${id}`, { key });
       expect(listed.body.items).toEqual([]);
     }
-    expect(timersSet()).toEqual([]);
   });
 
   it('validates its input with JSON paths', async () => {
@@ -138,17 +204,17 @@ describe('opening a case', () => {
 describe('the timeline and lifecycle', () => {
   it('runs open → in_progress → awaiting_customer → in_progress → resolved → closed → reopen, with every step on the timeline', async () => {
     const c = (await openCase()).body;
-    scheduler.reset();
-    scheduler.onAnyCommand().resolves({});
+    const both = { firstResponse: c.sla.firstResponse.dueAt, resolution: c.sla.resolution.dueAt };
+    await expectTimers(c.caseId, both);
 
     const internal = await post(c.caseId, { type: 'note', text: 'Checking the ledger' });
     expect(internal.status).toBe(201);
     expect(internal.body.case.sla.firstResponse.metAt).toBeUndefined();
-    expect(timersCancelled()).toEqual([]);
+    await expectTimers(c.caseId, both);
 
     const answered = await post(c.caseId, { type: 'note', text: 'We are looking into it', visibility: 'customer' });
     expect(answered.body.case.sla.firstResponse.metAt).toBe(answered.body.entry.at);
-    expect(timersCancelled()).toEqual([`${c.caseId}.firstResponse`]);
+    await expectTimers(c.caseId, { resolution: c.sla.resolution.dueAt });
 
     for (const to of ['in_progress', 'awaiting_customer']) {
       const moved = await post(c.caseId, { type: 'status_change', to });
@@ -160,7 +226,7 @@ describe('the timeline and lifecycle', () => {
 
     const resolved = await post(c.caseId, { type: 'status_change', to: 'resolved' });
     expect(resolved.body.case).toMatchObject({ status: 'resolved', sla: { resolution: { metAt: resolved.body.entry.at } } });
-    expect(timersCancelled()).toContain(`${c.caseId}.resolution`);
+    await expectTimers(c.caseId, {});
 
     expect((await post(c.caseId, { type: 'status_change', to: 'closed' })).body.case.status).toBe('closed');
     const onClosed = await post(c.caseId, { type: 'note', text: 'late' });
@@ -168,14 +234,12 @@ describe('the timeline and lifecycle', () => {
     expect(onClosed.body.type).toMatch(/case-closed$/);
     expect((await patch(c.caseId, { subject: 'late' })).status).toBe(409);
 
-    scheduler.reset();
-    scheduler.onAnyCommand().resolves({});
     const reopened = await post(c.caseId, { type: 'status_change', to: 'open', reason: 'Charged again' });
     expect(reopened.status).toBe(201);
     const resolution = reopened.body.case.sla.resolution;
     expect(resolution.startedAt).toBe(reopened.body.entry.at);
     expect(Date.parse(resolution.dueAt) - Date.parse(resolution.startedAt)).toBe(15 * 24 * hour);
-    expect(timersSet().map((t) => [t.name, t.at])).toEqual([[`${c.caseId}.resolution`, atExpression(new Date(resolution.dueAt))]]);
+    await expectTimers(c.caseId, { resolution: resolution.dueAt });
 
     const full = await read(c.caseId);
     expect(full.status).toBe(200);
@@ -234,19 +298,23 @@ describe('changing a case', () => {
     const stale = await api(twin.url, 'PATCH', `/v1/cases/${c.caseId}`, { key, body: { severity: 'critical' }, headers: { 'if-match': '"9"' } });
     expect(stale.status).toBe(412);
 
-    scheduler.reset();
-    scheduler.onAnyCommand().resolves({});
+    await expectTimers(c.caseId, { firstResponse: c.sla.firstResponse.dueAt, resolution: c.sla.resolution.dueAt });
     const raised = await patch(c.caseId, { severity: 'critical' });
     expect(raised.status).toBe(200);
     expect(raised.headers.get('etag')).toBe('"2"');
     // Critical complaints: first response within 1 hour of opening.
     const firstResponse = raised.body.sla.firstResponse;
     expect(Date.parse(firstResponse.dueAt) - Date.parse(c.openedAt)).toBe(hour);
-    expect(timersSet()).toEqual([
-      expect.objectContaining({ name: `${c.caseId}.firstResponse`, at: atExpression(new Date(firstResponse.dueAt)) }),
-    ]);
     // The resolution target is the same for every complaint severity, so its timer stays.
     expect(raised.body.sla.resolution).toEqual(c.sla.resolution);
+    await expectTimers(c.caseId, { firstResponse: firstResponse.dueAt, resolution: c.sla.resolution.dueAt });
+    expect((await deadlineEventOf(c.caseId, 2)).detail.data.firstResponse).toEqual({ dueAt: firstResponse.dueAt, state: 'running' });
+
+    // A change that moves no deadline sets nothing.
+    const recategorised = await patch(c.caseId, { category: 'refunds' });
+    expect(recategorised.status).toBe(200);
+    await twin.bus.settled();
+    expect(deadlineEvents(c.caseId).map((event) => event.detail.data.caseVersion)).toEqual([1, 2]);
   });
 
   it('keeps a service recovery record on complaints, with valid compensation', async () => {
@@ -326,7 +394,7 @@ describe('SLA timers', () => {
     expect(settings.body.slaPolicy.targets.complaint.medium.resolution).toEqual({ amount: 15, unit: 'days' });
 
     const c = (await openCase({ severity: 'medium' })).body;
-    const payload = timersSet().find((t) => t.name === `${c.caseId}.firstResponse`)!.payload;
+    const payload = (await eventually(() => timerOf(c.caseId, 'firstResponse'), 'the first-response timer')).payload;
     expect(await fireTimer(payload)).toBe('breached');
     expect(await fireTimer(payload)).toBe('ignored');
 
@@ -376,58 +444,134 @@ describe('SLA timers', () => {
     expect(await fireTimer({ tenantId: 'ten_other', caseId: met.caseId, kind: 'resolution', dueAt: met.sla.resolution.dueAt })).toBe('ignored');
     expect(await fireTimer({ tenantId, caseId: met.caseId, kind: 'never' })).toBe('invalid');
   });
+});
 
-  it('keeps the case when the scheduler fails after the commit, and resyncs its timers on the next write', async () => {
-    scheduler.on(CreateScheduleCommand).rejects(new Error('Scheduler unavailable'));
-    const opened = await openCase();
+describe('SLA timers, set by the sla-timers consumer from the events', () => {
+  /** A tenant of its own, so that failing its timers leaves the other tests' alone. */
+  async function otherTenant(name: string) {
+    const tenant = await createTenant(twin, { name });
+    const customer = (await api(twin.url, 'POST', '/v1/customers', { key: tenant.apiKey, body: { displayName: name } })).body.customerId;
+    return { key: tenant.apiKey, tenantId: tenant.tenant.tenantId as string, customerId: customer as string };
+  }
+
+  const slaTimersDeliveries = (caseId: string) =>
+    twin.bus.deliveries.filter(
+      (delivery) =>
+        delivery.consumer === 'sla-timers' &&
+        (delivery.event.detail as DeadlinesEvent['detail']).data.caseId === caseId,
+    );
+
+  it('sets the timers once EventBridge Scheduler is back, after failing for a while', async () => {
+    const flaky = await otherTenant('Flaky scheduler');
+    // The first six calls fail (a delivery makes two), so the first deliveries fail and EventBridge retries them.
+    schedulerFailures.set(flaky.tenantId, 6);
+    const opened = await openCase({}, flaky.key, flaky.customerId);
     expect(opened.status).toBe(201);
     const c = opened.body;
-    expect((await storedCaseItem(c.caseId))?.timersPending).toBe(true);
 
-    scheduler.reset();
-    scheduler.onAnyCommand().resolves({});
-    await post(c.caseId, { type: 'note', text: 'internal only' });
-    expect(timersSet().map((t) => t.name)).toEqual([`${c.caseId}.firstResponse`, `${c.caseId}.resolution`]);
-    expect((await storedCaseItem(c.caseId))?.timersPending).toBeUndefined();
+    await expectTimers(c.caseId, { firstResponse: c.sla.firstResponse.dueAt, resolution: c.sla.resolution.dueAt });
+    expect(schedulerFailures.get(flaky.tenantId)).toBe(0);
+    const [delivery] = slaTimersDeliveries(c.caseId);
+    expect(delivery!.status).toBe('delivered');
+    expect(delivery!.attempts).toBeGreaterThan(1);
+    expect(twin.bus.deadLetters.filter((letter) => (letter.event.detail as DeadlinesEvent['detail']).data?.caseId === c.caseId)).toEqual([]);
+  });
+
+  it('dead-letters the event when the Scheduler stays down past the retries, and the redriven event sets the timers', async () => {
+    const down = await otherTenant('Scheduler down');
+    schedulerFailures.set(down.tenantId, Infinity);
+    const c = (await openCase({}, down.key, down.customerId)).body;
+
+    const letter = await eventually(
+      () =>
+        twin.bus.deadLetters.find(
+          (dead) => dead.consumer === 'sla-timers' && (dead.event.detail as DeadlinesEvent['detail']).data.caseId === c.caseId,
+        ),
+      'the dead letter',
+    );
+    // In AWS the rule's DLQ alarm fires here; the case itself is committed and says what is missing.
+    expect(letter).toMatchObject({ subscription: 'case-sla-timers', attempts: 9 });
+    expect(letter.error).toContain('Scheduler unavailable');
+    expect(scheduledDeadlines(c.caseId)).toEqual({});
+    expect((await api(twin.url, 'GET', `/v1/cases/${c.caseId}`, { key: down.key })).body.status).toBe('open');
+
+    // The Scheduler is back; the operator redrives the DLQ by invoking the consumer with each message (docs/events.md).
+    schedulerFailures.delete(down.tenantId);
+    const { handler } = await import('../../functions/sla-timers/handler');
+    await handler(letter.event, context);
+    expect(scheduledDeadlines(c.caseId)).toEqual({ firstResponse: c.sla.firstResponse.dueAt, resolution: c.sla.resolution.dueAt });
+    // Redriving twice is harmless.
+    await handler(letter.event, context);
+    expect(scheduledDeadlines(c.caseId)).toEqual({ firstResponse: c.sla.firstResponse.dueAt, resolution: c.sla.resolution.dueAt });
+  }, 30_000);
+
+  it('leaves the right timers when every event is delivered twice', async () => {
+    twin.bus.setDeliverTwice(true);
+    const c = (await openCase({ severity: 'low' })).body;
+    await expectTimers(c.caseId, { firstResponse: c.sla.firstResponse.dueAt, resolution: c.sla.resolution.dueAt });
+    const raised = (await patch(c.caseId, { severity: 'high' })).body;
+    await expectTimers(c.caseId, { firstResponse: raised.sla.firstResponse.dueAt, resolution: raised.sla.resolution.dueAt });
+    await post(c.caseId, { type: 'note', text: 'On it', visibility: 'customer' });
+    await expectTimers(c.caseId, { resolution: raised.sla.resolution.dueAt });
+    expect(slaTimersDeliveries(c.caseId).map((delivery) => delivery.status)).toEqual(Array(6).fill('delivered'));
+  });
+
+  it('does not let an old event, delivered late, bring back a moved or stopped timer', async () => {
+    const c = (await openCase({ severity: 'low' })).body;
+    const whenOpened = await deadlineEventOf(c.caseId, 1);
+    const raised = (await patch(c.caseId, { severity: 'critical' })).body;
+    const whenRaised = await deadlineEventOf(c.caseId, 2);
+    expect(raised.sla.firstResponse.dueAt).not.toBe(c.sla.firstResponse.dueAt);
+    await expectTimers(c.caseId, { firstResponse: raised.sla.firstResponse.dueAt, resolution: raised.sla.resolution.dueAt });
+
+    // The opening's event again, after the severity change: the timer stays where the change put it.
+    const redeliver = async (event: DeadlinesEvent) => {
+      twin.bus.putEvents([{ EventBusName: twin.bus.name, Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) }]);
+      await twin.bus.settled();
+    };
+    await redeliver(whenOpened);
+    await expectTimers(c.caseId, { firstResponse: raised.sla.firstResponse.dueAt, resolution: raised.sla.resolution.dueAt });
+
+    await post(c.caseId, { type: 'status_change', to: 'in_progress' });
+    await post(c.caseId, { type: 'status_change', to: 'resolved' });
+    await expectTimers(c.caseId, {});
+    for (const late of [whenOpened, whenRaised]) {
+      await redeliver(late);
+      await expectTimers(c.caseId, {});
+    }
   });
 });
 
 describe("on the twin's driven clock", () => {
-  beforeAll(() => {
-    mockingScheduler = false;
-    scheduler.restore();
-  });
-
-  async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, what: string): Promise<T> {
-    for (let waited = 0; waited < 10_000; waited += 50) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`Timed out waiting for ${what}`);
-  }
-
   it('breaches a case when the clock passes its deadline, and publishes Case SLA Breached once', async () => {
-    const c = (await openCase({ severity: 'medium' })).body;
-    const group = process.env.SCHEDULE_GROUP_NAME!;
-    const firstResponse = twin.scheduler.get(group, `${c.caseId}.firstResponse`);
-    expect(firstResponse.ScheduleExpression).toBe(atExpression(new Date(c.sla.firstResponse.dueAt)));
-    expect(twin.scheduler.get(group, `${c.caseId}.resolution`).ScheduleExpression).toBe(
-      atExpression(new Date(c.sla.resolution.dueAt)),
-    );
+    // A short first-response target, so that moving the clock to it fires no other test's timers.
+    const clocked = await createTenant(twin, { name: 'Clocked' });
+    const clockedKey = clocked.apiKey;
+    const policy = await api(twin.url, 'PATCH', '/v1/settings', {
+      key: clockedKey,
+      body: { slaPolicy: { targets: { complaint: { medium: { firstResponse: { amount: 10, unit: 'minutes' } } } } } },
+    });
+    expect(policy.status).toBe(200);
+    const customer = (await api(twin.url, 'POST', '/v1/customers', { key: clockedKey, body: { displayName: 'Clocked' } })).body.customerId;
+    const c = (await openCase({ severity: 'medium' }, clockedKey, customer)).body;
+    const readClocked = async () => (await api(twin.url, 'GET', `/v1/cases/${c.caseId}`, { key: clockedKey })).body;
+    expect(Date.parse(c.sla.firstResponse.dueAt) - Date.parse(c.openedAt)).toBe(10 * 60_000);
+    await expectTimers(c.caseId, { firstResponse: c.sla.firstResponse.dueAt, resolution: c.sla.resolution.dueAt });
 
     // A minute before the deadline nothing happens; just past it, the timer fires.
     twin.clock.set(new Date(Date.parse(c.sla.firstResponse.dueAt) - 60_000));
     await twin.scheduler.settled();
-    expect((await read(c.caseId)).body.breached).toBe(false);
+    expect((await readClocked()).breached).toBe(false);
     try {
       twin.clock.set(new Date(Date.parse(c.sla.firstResponse.dueAt) + 1_000));
       const breached = await eventually(async () => {
         await twin.scheduler.settled();
-        const current = (await read(c.caseId)).body;
+        const current = await readClocked();
         return current.breached ? current : undefined;
       }, 'the breach');
       expect(breached).toMatchObject({ severity: 'high', sla: { firstResponse: { breachedAt: c.sla.firstResponse.dueAt } } });
+      // The fired timer is gone; the resolution's stays.
+      await expectTimers(c.caseId, { resolution: c.sla.resolution.dueAt });
 
       const published = () =>
         twin.bus.recent.filter(
@@ -437,26 +581,23 @@ describe("on the twin's driven clock", () => {
         );
       const [event] = await eventually(() => (published().length > 0 ? published() : undefined), 'Case SLA Breached on the bus');
       expect(event!.event.detail).toMatchObject({
-        tenantId,
+        tenantId: clocked.tenant.tenantId,
         data: { caseId: c.caseId, kind: 'firstResponse', dueAt: c.sla.firstResponse.dueAt, severity: 'high', escalated: true },
       });
+      expect((await deadlineEventOf(c.caseId, breached.version)).detail.data.firstResponse).toEqual({
+        dueAt: c.sla.firstResponse.dueAt,
+        state: 'breached',
+      });
       // The same timer delivered again (Scheduler is at-least-once) changes and emits nothing.
-      expect(await fireTimer({ tenantId, caseId: c.caseId, kind: 'firstResponse', dueAt: c.sla.firstResponse.dueAt })).toBe('ignored');
+      expect(
+        await fireTimer({ tenantId: clocked.tenant.tenantId, caseId: c.caseId, kind: 'firstResponse', dueAt: c.sla.firstResponse.dueAt }),
+      ).toBe('ignored');
       await new Promise((resolve) => setTimeout(resolve, 500));
       await twin.bus.settled();
       expect(published()).toHaveLength(1);
-      expect((await read(c.caseId)).body.version).toBe(breached.version);
+      expect((await readClocked()).version).toBe(breached.version);
     } finally {
       twin.clock.set(new Date());
     }
-  });
-
-  it('cancels the resolution timer when the case is resolved', async () => {
-    const c = (await openCase()).body;
-    const group = process.env.SCHEDULE_GROUP_NAME!;
-    await post(c.caseId, { type: 'status_change', to: 'in_progress' });
-    expect(() => twin.scheduler.get(group, `${c.caseId}.firstResponse`)).toThrow();
-    await post(c.caseId, { type: 'status_change', to: 'resolved' });
-    expect(() => twin.scheduler.get(group, `${c.caseId}.resolution`)).toThrow();
   });
 });

@@ -4,7 +4,7 @@ import { type Twin, type TwinOptions, startTwin } from '../../infra/local/twin';
 /** The operator key every test twin accepts. */
 export const testOperatorKey = 'op_test-operator-key-not-a-secret';
 
-export interface TestTwin extends Pick<Twin, 'bus' | 'clock' | 'scheduler' | 'aws'> {
+export interface TestTwin extends Pick<Twin, 'bus' | 'clock' | 'scheduler' | 'sms' | 'aws'> {
   url: string;
   operatorKey: string;
   close(): Promise<void>;
@@ -33,6 +33,7 @@ export async function startTestTwin(
     bus: twin.bus,
     clock: twin.clock,
     scheduler: twin.scheduler,
+    sms: twin.sms,
     aws: twin.aws,
     close: twin.close,
   };

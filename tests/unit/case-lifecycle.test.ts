@@ -8,8 +8,8 @@ import {
   breachCase,
   openCase,
   patchCase,
+  type CaseChange,
   slaTimerName,
-  timerChanges,
 } from '../../shared/domain/case';
 import { defaultSlaPolicy, mergeSlaPolicy } from '../../shared/domain/sla';
 import type { Case, CaseStatus } from '../../shared/schemas/case';
@@ -51,6 +51,15 @@ function inStatus(status: CaseStatus): Case {
   return paths[status].reduce((c, to) => applyCaseEvent(c, { type: 'status_change', to }, context(later)).next, complaint());
 }
 
+/** The data of the change's `Case SLA Deadlines Changed`, if it has one: what the sla-timers consumer acts on. */
+function deadlinesEvent(change: CaseChange) {
+  const events = change.events.filter((e) => e.detailType === 'Case SLA Deadlines Changed');
+  expect(events.length).toBeLessThanOrEqual(1);
+  return events[0]?.detail.data as
+    | { caseId: string; caseVersion: number; firstResponse: { dueAt: string; state: string }; resolution: { dueAt: string; state: string } }
+    | undefined;
+}
+
 const statuses: CaseStatus[] = ['open', 'in_progress', 'awaiting_customer', 'resolved', 'closed'];
 
 describe('opening a case', () => {
@@ -65,17 +74,18 @@ describe('opening a case', () => {
       resolution: { startedAt: openedAt, dueAt: '2026-03-17T02:00:00.000Z' },
     });
     expect(opened.next).toMatchObject({ status: 'open', breached: false, version: 1 });
-    expect(opened.events.map((e) => e.detailType)).toEqual(['Case Opened']);
+    expect(opened.events.map((e) => e.detailType)).toEqual(['Case Opened', 'Case SLA Deadlines Changed']);
     expect(opened.events[0]!.detail).toMatchObject({
       tenantId: 'ten_TEST',
       data: { caseId: 'cas_TEST', firstResponseDueAt: '2026-03-03T10:00:00.000Z', resolutionDueAt: '2026-03-17T02:00:00.000Z' },
     });
-    expect(timerChanges(undefined, opened.next)).toEqual({
-      set: [
-        { kind: 'firstResponse', dueAt: '2026-03-03T10:00:00.000Z' },
-        { kind: 'resolution', dueAt: '2026-03-17T02:00:00.000Z' },
-      ],
-      cancel: [],
+    expect(opened.events[1]!.detail.tenantId).toBe('ten_TEST');
+    expect(deadlinesEvent(opened)).toEqual({
+      caseId: 'cas_TEST',
+      customerId: 'cus_X',
+      caseVersion: 1,
+      firstResponse: { dueAt: '2026-03-03T10:00:00.000Z', state: 'running' },
+      resolution: { dueAt: '2026-03-17T02:00:00.000Z', state: 'running' },
     });
   });
 
@@ -139,37 +149,52 @@ describe('the lifecycle', () => {
 
 describe('SLA clocks', () => {
   it('meets the first response with a note to the customer, not an internal note or an assignment', () => {
-    const internal = applyCaseEvent(complaint(), { type: 'note', text: 'x', visibility: 'internal' }, context(later)).next;
-    const assigned = applyCaseEvent(internal, { type: 'assign', assignee: 'agent:mei' }, context(later)).next;
-    expect(assigned.sla.firstResponse.metAt).toBeUndefined();
-    expect(timerChanges(internal, assigned)).toEqual({ set: [], cancel: [] });
-    const answered = applyCaseEvent(assigned, { type: 'note', text: 'We are on it', visibility: 'customer' }, context(later)).next;
-    expect(answered.sla.firstResponse.metAt).toBe(later);
-    expect(timerChanges(assigned, answered)).toEqual({ set: [], cancel: ['firstResponse'] });
+    const noted = applyCaseEvent(complaint(), { type: 'note', text: 'x', visibility: 'internal' }, context(later));
+    expect(deadlinesEvent(noted)).toBeUndefined();
+    const assigned = applyCaseEvent(noted.next, { type: 'assign', assignee: 'agent:mei' }, context(later));
+    expect(assigned.next.sla.firstResponse.metAt).toBeUndefined();
+    expect(deadlinesEvent(assigned)).toBeUndefined();
+    const answered = applyCaseEvent(assigned.next, { type: 'note', text: 'We are on it', visibility: 'customer' }, context(later));
+    expect(answered.next.sla.firstResponse.metAt).toBe(later);
+    expect(deadlinesEvent(answered)).toMatchObject({
+      caseVersion: 4,
+      firstResponse: { state: 'met' },
+      resolution: { dueAt: answered.next.sla.resolution.dueAt, state: 'running' },
+    });
+    // Already met: a second note to the customer changes no deadline.
+    expect(deadlinesEvent(applyCaseEvent(answered.next, { type: 'note', text: 'More', visibility: 'customer' }, context(later)))).toBeUndefined();
   });
 
   it('meets the first response when the case leaves open', () => {
     const started = applyCaseEvent(complaint(), { type: 'status_change', to: 'in_progress' }, context(later));
     expect(started.next.sla.firstResponse.metAt).toBe(later);
+    expect(deadlinesEvent(started)).toMatchObject({ caseVersion: 2, firstResponse: { state: 'met' }, resolution: { state: 'running' } });
   });
 
   it('meets the resolution on resolve, cancels its timer, and says whether the deadlines held', () => {
     const inProgress = inStatus('in_progress');
     const resolved = applyCaseEvent(inProgress, { type: 'status_change', to: 'resolved' }, context(later));
     expect(resolved.next).toMatchObject({ status: 'resolved', resolvedAt: later, sla: { resolution: { metAt: later } } });
-    expect(resolved.events.map((e) => e.detailType)).toEqual(['Case Status Changed', 'Case Resolved']);
+    expect(resolved.events.map((e) => e.detailType)).toEqual(['Case Status Changed', 'Case Resolved', 'Case SLA Deadlines Changed']);
     expect(resolved.events[1]!.detail.data).toMatchObject({ firstResponseBreached: false, resolutionBreached: false });
-    expect(timerChanges(inProgress, resolved.next)).toEqual({ set: [], cancel: ['resolution'] });
+    expect(deadlinesEvent(resolved)).toMatchObject({ firstResponse: { state: 'met' }, resolution: { state: 'met' } });
+    // Closing a resolved case stops nothing that still ran.
+    expect(deadlinesEvent(applyCaseEvent(resolved.next, { type: 'status_change', to: 'closed' }, context(later)))).toBeUndefined();
   });
 
   it('restarts the resolution clock on reopen and wants its timer again', () => {
     const resolved = inStatus('resolved');
     const reopenedAt = '2026-03-10T02:00:00.000Z';
-    const reopened = applyCaseEvent(resolved, { type: 'status_change', to: 'open' }, context(reopenedAt)).next;
+    const change = applyCaseEvent(resolved, { type: 'status_change', to: 'open' }, context(reopenedAt));
+    const reopened = change.next;
     expect(reopened.sla.resolution).toEqual({ startedAt: reopenedAt, dueAt: '2026-03-25T02:00:00.000Z' });
     expect(reopened.sla.firstResponse.metAt).toBe(later);
     expect(reopened).not.toHaveProperty('resolvedAt');
-    expect(timerChanges(resolved, reopened)).toEqual({ set: [{ kind: 'resolution', dueAt: '2026-03-25T02:00:00.000Z' }], cancel: [] });
+    expect(deadlinesEvent(change)).toMatchObject({
+      caseVersion: reopened.version,
+      firstResponse: { state: 'met' },
+      resolution: { dueAt: '2026-03-25T02:00:00.000Z', state: 'running' },
+    });
   });
 
   it('moves running deadlines when severity or type changes, counted from when each clock started', () => {
@@ -177,11 +202,18 @@ describe('SLA clocks', () => {
       targets: { complaint: { high: { resolution: { amount: 3, unit: 'days' } } } },
     });
     const opened = complaint('medium');
-    const raised = patchCase(opened, { severity: 'high' }, context(later, { policy })).next;
+    const change = patchCase(opened, { severity: 'high' }, context(later, { policy }));
+    const raised = change.next;
     // high complaint: first response 4 business hours from Mon 10:00 = 14:00; resolution 3 days.
     expect(raised.sla.firstResponse.dueAt).toBe('2026-03-02T06:00:00.000Z');
     expect(raised.sla.resolution.dueAt).toBe('2026-03-05T02:00:00.000Z');
-    expect(timerChanges(opened, raised).set.map((t) => t.kind)).toEqual(['firstResponse', 'resolution']);
+    expect(deadlinesEvent(change)).toMatchObject({
+      caseVersion: 2,
+      firstResponse: { dueAt: '2026-03-02T06:00:00.000Z', state: 'running' },
+      resolution: { dueAt: '2026-03-05T02:00:00.000Z', state: 'running' },
+    });
+    // A PATCH that moves no deadline says nothing about them.
+    expect(deadlinesEvent(patchCase(raised, { category: 'refunds', subject: 'Still charged twice' }, context(later, { policy })))).toBeUndefined();
 
     const answered = applyCaseEvent(opened, { type: 'note', text: 'x', visibility: 'customer' }, context(later)).next;
     const retyped = patchCase(answered, { type: 'request' }, context(later)).next;
@@ -218,7 +250,12 @@ describe('a breach', () => {
       sla: { firstResponse: { breachedAt: opened.sla.firstResponse.dueAt }, resolution: opened.sla.resolution },
       escalations: [{ kind: 'firstResponse', fromSeverity: 'medium', toSeverity: 'high', assignee: 'queue:supervisors' }],
     });
-    expect(breach.events.map((e) => [e.detailType, e.detail.data])).toEqual([
+    expect(deadlinesEvent(breach)).toMatchObject({
+      caseVersion: 2,
+      firstResponse: { dueAt: opened.sla.firstResponse.dueAt, state: 'breached' },
+      resolution: { dueAt: opened.sla.resolution.dueAt, state: 'running' },
+    });
+    expect(breach.events.filter((e) => e.detailType !== 'Case SLA Deadlines Changed').map((e) => [e.detailType, e.detail.data])).toEqual([
       [
         'Case SLA Breached',
         {

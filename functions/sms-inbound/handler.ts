@@ -1,0 +1,145 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { Context, SNSEvent, SNSEventRecord } from 'aws-lambda';
+import { customerChangeWrite, findCustomerIdBy, getCustomer } from '../../shared/data/customers-repo';
+import { outboxPut } from '../../shared/data/outbox';
+import { applyOnce } from '../../shared/data/processed-events';
+import { answerOnce } from '../../shared/data/sms-messages-repo';
+import { findTenantIdBySmsNumber, getTenantWithSettings } from '../../shared/data/tenants-repo';
+import { resolveSmsSettings } from '../../shared/domain/settings';
+import { customerOptedOut } from '../../shared/events/customer-events';
+import { newEvent } from '../../shared/events/events';
+import { addToOptOutList, defaultOptOutListName, sendSms } from '../../shared/messaging/sms-sender';
+import { MetricUnit, logger, metrics } from '../../shared/observability';
+import type { Customer } from '../../shared/schemas/customer';
+import type { Settings, SmsSettings } from '../../shared/schemas/settings';
+import { type InboundSms, parseInboundSms } from '../../shared/sms/inbound-message';
+import { detectKeyword } from '../../shared/sms/keywords';
+import { customerLanguage, withSmsOptOut } from '../../shared/sms/opt-out';
+import { handleSurveyReply } from '../../shared/sms/survey-replies';
+
+/**
+ * Two-way SMS from customers (the SNS topic AWS End User Messaging SMS publishes to). The number
+ * written to names the tenant (its routing item, set through PATCH /v1/settings), the sender's
+ * number the customer. STOP opts the customer out (consent and Customer Opted Out in one
+ * transaction), confirms, and puts the number on AWS's opt-out list; HELP answers the tenant's
+ * help text; anything else goes to the survey conversation (docs/sms.md).
+ *
+ * Each message is applied once, keyed by its inboundMessageId, however often SNS delivers it. Only
+ * a failure of DynamoDB or of AWS's SMS API throws (Lambda retries, then the dead-letter queue).
+ * A message that can never be applied (unreadable, to a number no tenant has) is logged and dropped.
+ */
+const consumerName = 'sms-inbound';
+const maxOptOutAttempts = 3;
+
+async function receive(event: SNSEvent): Promise<void> {
+  for (const record of event.Records) await receiveOne(record);
+}
+
+async function receiveOne(record: SNSEventRecord): Promise<void> {
+  logger.appendKeys({ snsMessageId: record.Sns.MessageId });
+  const parsed = parseInboundSms(record.Sns.Message);
+  if (!parsed.ok) {
+    logger.warn('Inbound SMS not readable; dropped', { issues: parsed.issues });
+    metrics.addMetric('InboundSmsUnreadable', MetricUnit.Count, 1);
+    return;
+  }
+  const sms = parsed.sms;
+  logger.appendKeys({ inboundMessageId: sms.inboundMessageId });
+
+  const tenantId = await findTenantIdBySmsNumber(sms.destinationNumber);
+  const tenant = tenantId ? await getTenantWithSettings(tenantId) : undefined;
+  if (!tenantId || !tenant) {
+    logger.warn('Inbound SMS to a number no tenant has connected; dropped');
+    metrics.addMetric('InboundSmsToUnknownNumber', MetricUnit.Count, 1);
+    return;
+  }
+  logger.appendKeys({ tenantId });
+
+  const customerId = await findCustomerIdBy(tenantId, 'PHONE', sms.originationNumber);
+  const stored = customerId ? await getCustomer(tenantId, customerId) : undefined;
+  const customer = stored?.state === 'active' ? stored.customer : undefined;
+  if (customer) logger.appendKeys({ customerId: customer.customerId });
+
+  const keyword = detectKeyword(sms.messageBody);
+  metrics.addMetric(keyword === 'stop' ? 'InboundSmsStop' : keyword === 'help' ? 'InboundSmsHelp' : 'InboundSmsReplies', MetricUnit.Count, 1);
+  if (keyword === 'stop') return optOut(tenantId, tenant.settings, sms, customer);
+  if (keyword === 'help') {
+    const smsSettings = resolveSmsSettings(tenant.settings);
+    return answer(tenantId, smsSettings, sms, smsSettings.helpText[customerLanguage(customer, tenant.settings.locale)], 'help');
+  }
+  const outcome = await handleSurveyReply({
+    tenantId,
+    customerId: customer?.customerId,
+    from: sms.originationNumber,
+    to: sms.destinationNumber,
+    body: sms.messageBody,
+    inboundMessageId: sms.inboundMessageId,
+    previousPublishedMessageId: sms.previousPublishedMessageId,
+    receivedAt: new Date().toISOString(),
+  });
+  logger.info('Inbound SMS reply handed to the survey conversation', { outcome, knownCustomer: !!customer });
+}
+
+async function optOut(tenantId: string, settings: Settings, sms: InboundSms, customer: Customer | undefined): Promise<void> {
+  const smsSettings = resolveSmsSettings(settings);
+  if (customer) await denySmsConsent(tenantId, sms.inboundMessageId, customer);
+  else logger.info('STOP from a number that is no customer of the tenant; confirming and listing the number only');
+
+  await answer(tenantId, smsSettings, sms, smsSettings.optOutConfirmation[customerLanguage(customer, settings.locale)], 'stop');
+  // After the confirmation, which the list would block: from now on AWS refuses every send to the number.
+  await addToOptOutList(sms.originationNumber, smsSettings.optOutListName ?? defaultOptOutListName);
+}
+
+/** Consent denied and Customer Opted Out in one transaction, once per inbound message; re-read when the customer changed meanwhile. */
+async function denySmsConsent(tenantId: string, inboundMessageId: string, customer: Customer): Promise<void> {
+  let current: Customer | undefined = customer;
+  for (let attempt = 1; current; attempt++) {
+    const at = new Date().toISOString();
+    const next = withSmsOptOut(current, 'sms-keyword', at);
+    if (!next) {
+      logger.info('STOP from a customer whose SMS consent is already denied');
+      return;
+    }
+    const event = newEvent(customerOptedOut, tenantId, { customerId: current.customerId, channel: 'sms', source: 'sms-keyword', at }, at);
+    try {
+      const result = await applyOnce(consumerName, tenantId, inboundMessageId, [customerChangeWrite(tenantId, current, next), outboxPut(event)]);
+      logger.info('Customer opted out of SMS', { result });
+      return;
+    } catch (error) {
+      const customerMoved = error instanceof TransactionCanceledException && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed';
+      if (!customerMoved || attempt >= maxOptOutAttempts) throw error;
+      const reread = await getCustomer(tenantId, current.customerId);
+      current = reread?.state === 'active' ? reread.customer : undefined;
+    }
+  }
+  logger.info('The customer was erased meanwhile; nothing to opt out');
+}
+
+async function answer(tenantId: string, smsSettings: SmsSettings, sms: InboundSms, body: string, purpose: 'stop' | 'help'): Promise<void> {
+  const outcome = await answerOnce(tenantId, sms.inboundMessageId, async () => {
+    const result = await sendSms({
+      tenantId,
+      to: sms.originationNumber,
+      // From the number the customer wrote to, whatever identity the tenant's surveys go out from.
+      originationIdentity: sms.destinationNumber,
+      body,
+      configurationSetName: smsSettings.configurationSetName,
+      context: { inboundMessageId: sms.inboundMessageId, purpose: `keyword-${purpose}` },
+    });
+    if (result.status === 'opted-out') {
+      // AWS manages opt-outs on this number and already listed it (and sent its own keyword answer).
+      logger.info('Keyword answer not sent: AWS reports the number opted out', { purpose });
+    } else {
+      metrics.addMetric('SmsSegmentsSent', MetricUnit.Count, result.segments);
+    }
+  });
+  logger.info('Keyword answered', { purpose, outcome });
+}
+
+export const handler = middy<SNSEvent, void, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
+  .handler(receive);

@@ -1,0 +1,119 @@
+import {
+  StaleSurveyTemplate,
+  SurveyTemplateInUse,
+  archiveSurveyTemplate,
+  getSurveyTemplate,
+  getSurveyTemplateVersion,
+  insertSurveyTemplate,
+  listSurveyTemplates,
+  saveSurveyTemplateVersion,
+  surveyTemplateKeys,
+} from '../../shared/data/survey-templates-repo';
+import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
+import { checkOptionalIfMatch, etagOf, requireIfMatch } from '../../shared/http/etag';
+import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { withIdempotency } from '../../shared/http/idempotency';
+import { conflict, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
+import { looksLikeId, newId } from '../../shared/ids';
+import type {
+  CreateSurveyTemplateBody,
+  GetSurveyTemplateQuery,
+  ListSurveyTemplatesQuery,
+  SurveyTemplate,
+  UpdateSurveyTemplateBody,
+} from '../../shared/schemas/survey-template';
+import { jsonPath } from '../../shared/surveys/template';
+import { ArchivedTemplate, InvalidTemplate, newSurveyTemplate, nextTemplateVersion } from '../../shared/surveys/versions';
+
+type ById = { templateId: string };
+
+export const handler = createApiHandler(
+  'survey-templates',
+  {
+    async createSurveyTemplate(request: TenantRequest<CreateSurveyTemplateBody>) {
+      const template = domainRule(() =>
+        newSurveyTemplate(request.body, { templateId: newId('svt'), now: new Date().toISOString() }),
+      );
+      await insertSurveyTemplate(request.tenantId, template);
+      return {
+        status: 201,
+        headers: { location: `/v1/survey-templates/${template.templateId}`, etag: etagOf(template.version) },
+        body: template,
+      };
+    },
+
+    async getSurveyTemplate(request: TenantRequest<unknown, GetSurveyTemplateQuery, ById>) {
+      const { tenantId, params, query } = request;
+      const current = await currentTemplate(tenantId, params.templateId);
+      const shown =
+        query.version === undefined || query.version === current.currentVersion
+          ? current
+          : await getSurveyTemplateVersion(tenantId, params.templateId, query.version);
+      if (!shown) throw notFound(`The template has no version ${query.version}; its current version is ${current.currentVersion}`);
+      return { status: 200, headers: { etag: etagOf(shown.version) }, body: shown };
+    },
+
+    async updateSurveyTemplate(request: TenantRequest<UpdateSurveyTemplateBody, unknown, ById>) {
+      const { tenantId, params } = request;
+      const current = await currentTemplate(tenantId, params.templateId);
+      requireIfMatch(request.headers['if-match'], current.currentVersion);
+      const next = domainRule(() => nextTemplateVersion(current, request.body, new Date().toISOString()));
+      if (!next) return { status: 200, headers: { etag: etagOf(current.version) }, body: current };
+      try {
+        await saveSurveyTemplateVersion(tenantId, next, current.currentVersion);
+      } catch (error) {
+        if (error instanceof StaleSurveyTemplate) throw preconditionFailed('The template changed while this request ran; read it again');
+        throw error;
+      }
+      return { status: 200, headers: { etag: etagOf(next.version) }, body: next };
+    },
+
+    async archiveSurveyTemplate(request: TenantRequest<unknown, unknown, ById>) {
+      const { tenantId, params } = request;
+      const current = await currentTemplate(tenantId, params.templateId);
+      checkOptionalIfMatch(request.headers['if-match'], current.currentVersion);
+      if (current.status === 'archived') return { status: 204 };
+      try {
+        await archiveSurveyTemplate(tenantId, current.templateId, current.currentVersion, new Date().toISOString());
+      } catch (error) {
+        if (error instanceof SurveyTemplateInUse) {
+          throw conflict(
+            'The survey rules (settings.surveys.templateId) use this template; choose another template there first',
+            'survey-template-in-use',
+          );
+        }
+        if (error instanceof StaleSurveyTemplate) {
+          const now = await getSurveyTemplate(tenantId, current.templateId);
+          if (now?.status === 'archived') return { status: 204 };
+          throw preconditionFailed('The template changed while this request ran; read it again');
+        }
+        throw error;
+      }
+      return { status: 204 };
+    },
+
+    async listSurveyTemplates(request: TenantRequest<unknown, ListSurveyTemplatesQuery>) {
+      const { tenantId, query } = request;
+      const startKey = decodeCursor(query.cursor, tenantId, surveyTemplateKeys.all(tenantId));
+      const page = await listSurveyTemplates(tenantId, query.status, query.limit, startKey);
+      return { status: 200, body: { items: page.items, nextCursor: encodeCursor(page.lastKey) } };
+    },
+  },
+  { idempotency: withIdempotency },
+);
+
+async function currentTemplate(tenantId: string, templateId: string): Promise<SurveyTemplate> {
+  const template = looksLikeId('svt', templateId) ? await getSurveyTemplate(tenantId, templateId) : undefined;
+  if (!template) throw notFound('No such survey template');
+  return template;
+}
+
+function domainRule<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof InvalidTemplate) throw validationFailed(error.issues.map((issue) => ({ path: jsonPath(issue.path), message: issue.message })));
+    if (error instanceof ArchivedTemplate) throw conflict('The template is archived; create a new template instead', 'survey-template-archived');
+    throw error;
+  }
+}

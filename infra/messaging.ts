@@ -1,0 +1,116 @@
+import { ArnFormat, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+const smsService = 'sms-voice.amazonaws.com';
+
+export interface InboundSmsProps {
+  stage: string;
+  /** functions/sms-inbound: subscribed to the topic. */
+  receiver: NodejsFunction;
+  /** Messages SNS could not hand to the function, and invocations that failed after Lambda's retries. */
+  deadLetterQueue: Queue;
+  removalPolicy: RemovalPolicy;
+}
+
+/**
+ * Two-way SMS: the SNS topic tenants' numbers in AWS End User Messaging SMS publish customers'
+ * messages to (docs/operations.md, "SMS"), and the sms-inbound function subscribed to it.
+ *
+ * The topic is encrypted with a customer managed key, not SNS's AWS managed key (alias/aws/sns):
+ * AWS End User Messaging SMS must be allowed to use the key to publish, and an AWS managed key's
+ * policy cannot be changed.
+ */
+export class InboundSms extends Construct {
+  readonly topic: Topic;
+  readonly key: Key;
+
+  constructor(scope: Construct, id: string, props: InboundSmsProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const fromThisAccountsSms = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'sms-voice', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME }) },
+    };
+
+    this.key = new Key(this, 'TopicKey', {
+      description: `Switchboard ${props.stage}: encrypts the inbound SMS topic`,
+      enableKeyRotation: true,
+      removalPolicy: props.removalPolicy,
+    });
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(smsService)],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: fromThisAccountsSms,
+      }),
+    );
+
+    this.topic = new Topic(this, 'Topic', {
+      topicName: `switchboard-${props.stage}-inbound-sms`,
+      displayName: `Switchboard ${props.stage}: customers' SMS to tenants' numbers`,
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    // Only End User Messaging SMS of this account (the numbers' two-way destination) may publish.
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(smsService)],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: fromThisAccountsSms,
+      }),
+    );
+
+    this.topic.addSubscription(new LambdaSubscription(props.receiver, { deadLetterQueue: props.deadLetterQueue }));
+    props.receiver.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(props.deadLetterQueue),
+    });
+  }
+}
+
+/**
+ * Lets a function send SMS and put numbers on opt-out lists (shared/messaging/sms-sender.ts).
+ * SendTextMessage authorizes every resource the request names: the origination identity (phone
+ * number, pool or sender ID), the configuration set and the opt-out list. Tenants connect their
+ * own numbers at run time through their settings, so the grant names each resource type of this
+ * account and region, not single resources; it grants nothing else of the service.
+ */
+export function allowSmsSending(fn: NodejsFunction): void {
+  const stack = Stack.of(fn);
+  const smsResource = (resource: string, name: string) =>
+    stack.formatArn({ service: 'sms-voice', resource, resourceName: name, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  const sendResources = [
+    smsResource('phone-number', '*'),
+    smsResource('pool', '*'),
+    smsResource('sender-id', '*'),
+    smsResource('configuration-set', '*'),
+    smsResource('opt-out-list', '*'),
+  ];
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: sendResources }));
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sms-voice:PutOptedOutNumber'], resources: [smsResource('opt-out-list', '*')] }));
+  for (const resource of sendResources) {
+    Validations.of(fn.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagArn(resource, stack)}]`,
+      reason:
+        "Tenants connect their own SMS numbers, pools, configuration sets and opt-out lists through their settings at run time; the grant is limited to SendTextMessage (and PutOptedOutNumber on opt-out lists) on this account's and region's resources of each type.",
+    });
+  }
+}
+
+/** How cdk-nag prints an ARN built by formatArn: `arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:…`. */
+function nagArn(arn: string, stack: Stack): string {
+  const resolved = stack.resolve(arn) as unknown;
+  if (typeof resolved === 'string') return resolved;
+  const [separator, parts] = (resolved as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  return parts.map((part) => (typeof part === 'string' ? part : `<${String((part as { Ref: string }).Ref)}>`)).join(separator);
+}

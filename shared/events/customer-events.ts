@@ -1,0 +1,19 @@
+import * as z from 'zod';
+import { Iso8601 } from '../schemas/common';
+import { defineEvent } from './catalog';
+
+/**
+ * A customer withdrew consent to a channel. Consumers (survey dispatch, a tenant's CRM through
+ * webhooks) stop using it at once. Never the phone number or address: the customer id names them.
+ */
+export const customerOptedOut = defineEvent(
+  'Customer Opted Out',
+  1,
+  "A customer withdrew consent to a channel (an SMS keyword such as STOP, or AWS reporting the number opted out); the customer's consent is already denied",
+  z.object({
+    customerId: z.string(),
+    channel: z.literal('sms'),
+    source: z.string().describe('How it was withdrawn: sms-keyword, or sms-opt-out-list when AWS reported it'),
+    at: Iso8601,
+  }),
+);

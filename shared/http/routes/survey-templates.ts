@@ -1,0 +1,77 @@
+import { Page } from '../../schemas/common';
+import {
+  CreateSurveyTemplateBody,
+  GetSurveyTemplateQuery,
+  ListSurveyTemplatesQuery,
+  SurveyTemplate,
+  SurveyTemplateIdParams,
+  UpdateSurveyTemplateBody,
+} from '../../schemas/survey-template';
+import { type RouteDeclaration, adminAccess, readonlyAccess } from '../route-types';
+
+/** Survey templates: versioned question sets in en and zh-TW. */
+export const surveyTemplateRoutes: readonly RouteDeclaration[] = [
+  {
+    operationId: 'createSurveyTemplate',
+    method: 'POST',
+    path: '/v1/survey-templates',
+    function: 'survey-templates',
+    access: adminAccess,
+    tag: 'Surveys',
+    summary: 'Create a survey template (version 1)',
+    idempotent: true,
+    request: { body: CreateSurveyTemplateBody },
+    responses: { 201: { description: 'Created', schema: SurveyTemplate } },
+  },
+  {
+    operationId: 'listSurveyTemplates',
+    method: 'GET',
+    path: '/v1/survey-templates',
+    function: 'survey-templates',
+    access: readonlyAccess,
+    tag: 'Surveys',
+    summary: 'List survey templates at their current versions, oldest first; a status-filtered page may hold fewer than limit items',
+    request: { query: ListSurveyTemplatesQuery },
+    responses: { 200: { description: 'A page of templates', schema: Page(SurveyTemplate) } },
+  },
+  {
+    operationId: 'getSurveyTemplate',
+    method: 'GET',
+    path: '/v1/survey-templates/{templateId}',
+    function: 'survey-templates',
+    access: readonlyAccess,
+    tag: 'Surveys',
+    summary: 'Read a template at its current version, or at ?version=; the ETag header carries the version shown',
+    request: { params: SurveyTemplateIdParams, query: GetSurveyTemplateQuery },
+    responses: { 200: { description: 'The template', schema: SurveyTemplate } },
+  },
+  {
+    operationId: 'updateSurveyTemplate',
+    method: 'PATCH',
+    path: '/v1/survey-templates/{templateId}',
+    function: 'survey-templates',
+    access: adminAccess,
+    tag: 'Surveys',
+    summary: 'Change a template: makes a new version (earlier versions stay as they were); requires If-Match',
+    requiresIfMatch: true,
+    request: { params: SurveyTemplateIdParams, body: UpdateSurveyTemplateBody },
+    responses: {
+      200: { description: 'The template at its new version', schema: SurveyTemplate },
+      409: { description: 'The template is archived' },
+    },
+  },
+  {
+    operationId: 'archiveSurveyTemplate',
+    method: 'DELETE',
+    path: '/v1/survey-templates/{templateId}',
+    function: 'survey-templates',
+    access: adminAccess,
+    tag: 'Surveys',
+    summary: 'Archive a template: no new survey uses it, its versions stay readable; If-Match optional',
+    request: { params: SurveyTemplateIdParams },
+    responses: {
+      204: { description: 'Archived (or already archived)' },
+      409: { description: "The tenant's survey rules use the template; point settings.surveys.templateId elsewhere first" },
+    },
+  },
+];
