@@ -1,7 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { ApiKey, Scope } from '../schemas/api-key';
-import { db, tableName } from './client';
+import { conditionally, db, tableName } from './client';
 import { keys } from './keys';
 
 export interface StoredApiKey extends ApiKey {
@@ -41,19 +40,15 @@ export async function listApiKeys(
 
 /** Deletes the key; false when there was none. */
 export async function deleteApiKey(tenantId: string, keyId: string): Promise<boolean> {
-  try {
-    await db().send(
+  return conditionally(() =>
+    db().send(
       new DeleteCommand({
         TableName: tableName(),
         Key: keys.apiKey(tenantId, keyId),
         ConditionExpression: 'attribute_exists(pk)',
       }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 function toStored(item: Record<string, unknown>): StoredApiKey {

@@ -1,6 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from './client';
+import { conditionally, db, tableName } from './client';
 import { tenantPrefix } from './keys';
 import { applyOnce, processedKey } from './processed-events';
 
@@ -28,8 +27,8 @@ export const unmatchedReplyKeys = (tenantId: string, inboundMessageId: string, r
 
 /** Records a reply no conversation claimed; a redelivered reply is recorded once. */
 export async function putUnmatchedReply(reply: UnmatchedSmsReply): Promise<'recorded' | 'duplicate'> {
-  try {
-    await db().send(
+  const written = await conditionally(() =>
+    db().send(
       new PutCommand({
         TableName: tableName(),
         Item: {
@@ -40,12 +39,9 @@ export async function putUnmatchedReply(reply: UnmatchedSmsReply): Promise<'reco
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-    return 'recorded';
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return 'duplicate';
-    throw error;
-  }
+    ),
+  );
+  return written ? 'recorded' : 'duplicate';
 }
 
 export async function getUnmatchedReply(tenantId: string, inboundMessageId: string): Promise<UnmatchedSmsReply | undefined> {

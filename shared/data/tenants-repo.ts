@@ -1,11 +1,11 @@
 import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Settings } from '../schemas/settings';
 import type { Plan } from '../schemas/tenant';
 import { type StoredApiKey, apiKeyItem } from './api-keys-repo';
 import { newSurveyTemplateItems } from './survey-templates-repo';
 import type { SurveyTemplate } from '../schemas/survey-template';
-import { db, tableName } from './client';
+import { conditionally, db, tableName } from './client';
 import { keys, tenantPrefix } from './keys';
 
 export interface TenantProfile {
@@ -134,20 +134,16 @@ export async function replaceSettings(
   if (routes.claimed.length > 0 || routes.released.length > 0) {
     return replaceSettingsWithRoutes(tenantId, settings, expectedVersion, routes);
   }
-  try {
-    await db().send(
+  return conditionally(() =>
+    db().send(
       new PutCommand({
         TableName: tableName(),
         Item: settingsItem(tenantId, settings),
         ConditionExpression: 'version = :expected',
         ExpressionAttributeValues: { ':expected': expectedVersion },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Routing items of external identifiers (Amazon Connect instances, SMS numbers) that name a tenant. */

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoredDelivery, StoredWebhook } from '../domain/webhook';
-import { db, tableName } from './client';
+import { conditionally, db, tableName } from './client';
 import { tenantPrefix } from './keys';
 
 /** Delivery records, and the marker that makes one per (webhook, event), are kept 30 days. */
@@ -101,19 +101,15 @@ export async function replaceWebhook(tenantId: string, before: StoredWebhook, af
 
 /** Deletes the webhook; false when there was none. */
 export async function deleteWebhook(tenantId: string, webhookId: string): Promise<boolean> {
-  try {
-    await db().send(
+  return conditionally(() =>
+    db().send(
       new DeleteCommand({
         TableName: tableName(),
         Key: webhookKeys.webhook(tenantId, webhookId),
         ConditionExpression: 'attribute_exists(pk)',
       }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /**
@@ -200,8 +196,8 @@ export async function claimDelivery(
   leaseUntil: Date,
   now: Date,
 ): Promise<StoredDelivery | undefined> {
-  try {
-    await db().send(
+  const written = await conditionally(() =>
+    db().send(
       new PutCommand({
         TableName: tableName(),
         Item: deliveryItemWithTtl(tenantId, { ...delivery, attemptLeaseUntil: leaseUntil.toISOString(), version: delivery.version + 1 }),
@@ -210,30 +206,23 @@ export async function claimDelivery(
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':expected': delivery.version, ':pending': 'pending', ':now': now.toISOString() },
       }),
-    );
-    return { ...delivery, attemptLeaseUntil: leaseUntil.toISOString(), version: delivery.version + 1 };
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
-    throw error;
-  }
+    ),
+  );
+  return written ? { ...delivery, attemptLeaseUntil: leaseUntil.toISOString(), version: delivery.version + 1 } : undefined;
 }
 
 /** Saves the delivery's next state if nobody moved it since `expectedVersion`; false when somebody did. */
 export async function saveDelivery(tenantId: string, next: StoredDelivery, expectedVersion: number): Promise<boolean> {
-  try {
-    await db().send(
+  return conditionally(() =>
+    db().send(
       new PutCommand({
         TableName: tableName(),
         Item: deliveryItemWithTtl(tenantId, next),
         ConditionExpression: 'version = :expected',
         ExpressionAttributeValues: { ':expected': expectedVersion },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 function webhookItem(tenantId: string, webhook: StoredWebhook) {
