@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
+import type * as TwinSupport from '../support/twin';
+import type { TestTwin } from '../support/twin';
 
 /**
  * What the functions write to their logs, captured as CloudWatch would receive it: one JSON
@@ -8,16 +9,20 @@ import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin
  */
 
 let twin: TestTwin;
+let support: typeof TwinSupport;
 const lines: string[] = [];
 
 beforeAll(async () => {
+  // As a function deployed with POWERTOOLS_LOG_LEVEL=INFO (the stack's setting) logs. Powertools
+  // reads it when its module loads, so the twin (and everything it loads) is imported after this.
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+  support = await import('../support/twin');
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     lines.push(...text.split('\n').filter((line) => line.startsWith('{')));
     return true;
   });
-  twin = await startTestTwin();
+  twin = await support.startTestTwin();
 });
 afterAll(async () => {
   vi.restoreAllMocks();
@@ -26,6 +31,7 @@ afterAll(async () => {
 
 describe('function logs', () => {
   it('carry tenant and request ids and no personal data', async () => {
+    const { api, createTenant } = support;
     const { apiKey, tenant } = await createTenant(twin, { name: 'Logging Ltd' });
     const personal = { givenName: 'Xiuying', familyName: 'Zhangwei', phone: '0987 654 321', email: 'xiuying.zhang@example.org', externalId: 'crm-secret-77' };
     const created = await api(twin.url, 'POST', '/v1/customers', { key: apiKey, body: personal });
