@@ -4,17 +4,15 @@ import { ensureTable, localClientConfig, startDynamoDbLocal } from '../infra/loc
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** DynamoDB Local, started once for the whole run. */
+    /** DynamoDB Local, started once for the whole run; each test file makes its own table. */
     dynamoEndpoint: string;
-    tableName: string;
   }
 }
 
-const tableName = 'switchboard-test';
-
 /**
- * One DynamoDB Local for the whole run, on a free port, with the table created from the shared
- * definition. TEST_DYNAMODB_ENDPOINT points the run at one already running instead (say, in Docker).
+ * One DynamoDB Local for the whole run, on a free port, checked by creating a table from the
+ * shared definition (each test file then creates its own: tests/support/twin.ts).
+ * TEST_DYNAMODB_ENDPOINT points the run at one already running instead (say, in Docker).
  */
 export default async function setup(project: TestProject) {
   const existing = process.env.TEST_DYNAMODB_ENDPOINT;
@@ -23,7 +21,7 @@ export default async function setup(project: TestProject) {
 
   const client = new DynamoDBClient({ ...localClientConfig, endpoint });
   try {
-    await ensureTable(client, tableName);
+    await ensureTable(client, 'switchboard-test-setup');
   } catch (error) {
     await dynamo?.stop();
     throw error;
@@ -32,7 +30,6 @@ export default async function setup(project: TestProject) {
   }
 
   project.provide('dynamoEndpoint', endpoint);
-  project.provide('tableName', tableName);
 
   return async () => {
     await dynamo?.stop();

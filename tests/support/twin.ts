@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
+import { ensureTable, localClientConfig } from '../../infra/local/dynamodb';
 import { type Twin, type TwinOptions, startTwin } from '../../infra/local/twin';
 
 /** The operator key every test twin accepts. */
@@ -10,14 +13,37 @@ export interface TestTwin extends Pick<Twin, 'bus' | 'clock' | 'scheduler' | 'sm
   close(): Promise<void>;
 }
 
-/** The DynamoDB Local and table that tests/global-setup.ts started for this run. */
-export const testDatabase = () => ({ endpoint: inject('dynamoEndpoint'), tableName: inject('tableName') });
+/**
+ * Each test file (this module is loaded once per file) has a table of its own on the run's
+ * DynamoDB Local. A twin relays its table's stream to its consumers, so with one shared table
+ * every file's consumers would act on every other file's events, and a clock moved in one file
+ * would fire another file's timers.
+ */
+const fileTableName = `switchboard-test-${randomBytes(6).toString('hex')}`;
+let fileTableReady: Promise<void> | undefined;
+
+/** The run's DynamoDB Local (started by tests/global-setup.ts) and this file's table. */
+export const testDatabase = () => ({ endpoint: inject('dynamoEndpoint'), tableName: fileTableName });
+
+/** Creates this file's table from the shared definition, once. */
+export function ensureTestTable(): Promise<void> {
+  fileTableReady ??= (async () => {
+    const client = new DynamoDBClient({ ...localClientConfig, endpoint: inject('dynamoEndpoint') });
+    try {
+      await ensureTable(client, fileTableName);
+    } finally {
+      client.destroy();
+    }
+  })();
+  return fileTableReady;
+}
 
 /** An in-process local twin on a free port, against the run's DynamoDB Local. */
 export async function startTestTwin(
   options: Pick<TwinOptions, 'loadFunction' | 'authorizerCacheSeconds' | 'events'> = {},
 ): Promise<TestTwin> {
   const { endpoint, tableName } = testDatabase();
+  await ensureTestTable();
   // No authorizer cache unless a test asks for it, so that a revoked key is refused at once.
   const twin = await startTwin({
     port: 0,
