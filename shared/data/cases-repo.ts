@@ -8,8 +8,10 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { CaseChange } from '../domain/case';
+import { type ErasedCase, erasureChanges, scrubCase, scrubTimelineEntry } from '../domain/erasure';
 import type { Case, CaseStatus, CaseType, TimelineEntry } from '../schemas/case';
 import { db, tableName } from './client';
+import { updateInPlace } from './in-place-update';
 import { keys, tenantPrefix } from './keys';
 import { outboxPut } from './outbox';
 
@@ -210,6 +212,67 @@ async function listCustomerCases(tenantId: string, filter: CaseFilter, partition
         (filter.breached === undefined || c.breached === filter.breached),
     );
   return { items, lastKey: LastEvaluatedKey };
+}
+
+/** One page of the ids of a customer's cases (C9's case links), for erasure. */
+export async function customerCaseIdsPage(tenantId: string, customerId: string, startKey?: Key): Promise<{ caseIds: string[]; lastKey?: Key }> {
+  const { Items = [], LastEvaluatedKey } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :cases)',
+      ExpressionAttributeValues: { ':pk': keys.customer(tenantId, customerId).pk, ':cases': 'CASE#' },
+      ConsistentRead: true,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  return { caseIds: Items.map((link) => link.caseId as string), lastKey: LastEvaluatedKey };
+}
+
+/**
+ * Scrubs the personal data of an erased customer's case in place (the rules in domain/erasure.ts):
+ * the case on the condition that it is still at the version read (moving it to the next; a case
+ * changed meanwhile is read and scrubbed again), then every timeline entry, page by page (entries
+ * are never rewritten otherwise, so they need no version). A case of another customer is left
+ * alone. Answers how many items were written: none when everything was already scrubbed.
+ */
+export async function scrubErasedCustomerCase(
+  tenantId: string,
+  caseId: string,
+  customerId: string,
+  erasedAt: string,
+  { maxAttempts = 5 }: { maxAttempts?: number } = {},
+): Promise<number> {
+  let written = 0;
+  for (let attempt = 1; ; attempt++) {
+    const stored = await getCase(tenantId, caseId);
+    if (stored?.case.customerId !== customerId) return written;
+    const changes = erasureChanges<ErasedCase>(stored.case, scrubCase(stored.case, erasedAt));
+    if (!changes) break;
+    if (await updateInPlace(caseKeys.case(tenantId, caseId), changes, { expectedVersion: stored.case.version })) {
+      written++;
+      break;
+    }
+    if (attempt === maxAttempts) throw new StaleCase(`Case kept changing during ${maxAttempts} attempts to scrub it`);
+  }
+  let startKey: Key | undefined;
+  do {
+    const page = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :entries)',
+        ExpressionAttributeValues: { ':pk': caseKeys.case(tenantId, caseId).pk, ':entries': 'TL#' },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const entry = entryOf(item);
+      const changes = erasureChanges(entry, scrubTimelineEntry(entry));
+      if (changes && (await updateInPlace(caseKeys.entry(tenantId, caseId, entry.entryId), changes))) written++;
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return written;
 }
 
 function changeItems(tenantId: string, caseId: string, change: CaseChange): TransactItem[] {

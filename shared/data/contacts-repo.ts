@@ -1,10 +1,12 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { erasureChanges, scrubContact, scrubReferral } from '../domain/erasure';
 import type { DomainEvent } from '../events/catalog';
 import type { Contact, Referral } from '../schemas/contact';
 import { db, tableName } from './client';
 import { findCustomerIdBy, getCustomer } from './customers-repo';
+import { updateInPlace } from './in-place-update';
 import { tenantPrefix } from './keys';
 import { outboxPut } from './outbox';
 
@@ -240,6 +242,68 @@ export async function resolveContactParty(
     return customerId ? { customerId } : { phone: given.phone };
   }
   return {};
+}
+
+/** One page of the ids of a customer's contacts (K7's partition, any order), for erasure. */
+export async function customerContactIdsPage(
+  tenantId: string,
+  customerId: string,
+  startKey?: Key,
+): Promise<{ contactIds: string[]; lastKey?: Key }> {
+  const { Items = [], LastEvaluatedKey } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': contactKeys.customerPartition(tenantId, customerId) },
+      ProjectionExpression: 'contactId',
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  return { contactIds: Items.map((item) => item.contactId as string), lastKey: LastEvaluatedKey as Key | undefined };
+}
+
+/**
+ * Scrubs the personal data of an erased customer's contact and its referrals in place (the rules
+ * in domain/erasure.ts): each record is read consistently and updated on the condition that it is
+ * still at the version read, moving it to the next; a record changed meanwhile is read and
+ * scrubbed again. A contact that no longer belongs to the customer is left alone. Answers how
+ * many items were written: none when everything was already scrubbed.
+ */
+export async function scrubErasedCustomerContact(
+  tenantId: string,
+  contactId: string,
+  customerId: string,
+  erasedAt: string,
+  { maxAttempts = 5 }: { maxAttempts?: number } = {},
+): Promise<number> {
+  let written = 0;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const stored = await getContact(tenantId, contactId);
+    if (stored?.contact.customerId !== customerId) return written;
+    let stale = false;
+    const contactChanges = erasureChanges(stored.contact, scrubContact(stored.contact, erasedAt));
+    if (contactChanges) {
+      const made = await updateInPlace(contactKeys.contact(tenantId, contactId), contactChanges, {
+        expectedVersion: stored.contact.version,
+        condition: 'customerId = :customerId',
+        conditionValues: { ':customerId': customerId },
+      });
+      if (made) written++;
+      else stale = true;
+    }
+    for (const referral of stored.referrals) {
+      const referralChanges = erasureChanges(referral, scrubReferral(referral));
+      if (!referralChanges) continue;
+      const made = await updateInPlace(contactKeys.referral(tenantId, contactId, referral.referralId), referralChanges, {
+        expectedVersion: referral.version,
+      });
+      if (made) written++;
+      else stale = true;
+    }
+    if (!stale) return written;
+  }
+  throw new StaleContact(`Contact kept changing during ${maxAttempts} attempts to scrub it`);
 }
 
 /** The listing a query reads: one index, and its partitions in the order they are read. */

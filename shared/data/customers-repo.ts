@@ -3,8 +3,11 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteComma
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Customer } from '../schemas/customer';
 import { type UniqueValues, uniqueValuesOf } from '../domain/customer';
+import { customerErased } from '../events/customer-events';
+import { newEvent } from '../events/events';
 import { db, tableName } from './client';
 import { type UniqueKind, keys } from './keys';
+import { outboxPut } from './outbox';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -64,7 +67,12 @@ export async function replaceCustomer(tenantId: string, before: Customer, after:
   await transact(items);
 }
 
-/** Replaces the customer by a tombstone and frees its phone, e-mail and external id. */
+/**
+ * Replaces the customer by a tombstone and frees its phone, e-mail and external id, with a
+ * `Customer Erased` event in the same transaction: the customer-erasure consumer then scrubs the
+ * personal data their contacts and cases hold. A customer already erased fails the condition, so
+ * neither the tombstone nor the event is written twice.
+ */
 export async function eraseCustomer(
   tenantId: string,
   current: Customer,
@@ -80,6 +88,7 @@ export async function eraseCustomer(
       },
     },
     ...releases(tenantId, current.customerId, uniqueValuesOf(current)),
+    outboxPut(newEvent(customerErased, tenantId, { customerId: current.customerId, erasedAt: tombstone.erasedAt }, tombstone.erasedAt)),
   ]);
 }
 

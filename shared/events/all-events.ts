@@ -2,13 +2,18 @@ import * as caseEvents from './case-events';
 import type { EventDefinition } from './catalog';
 import * as contactEvents from './contact-events';
 import * as customerEvents from './customer-events';
+import * as surveyEvents from './survey-events';
 
 /**
  * Every catalogued event, collected from the area catalogs: whatever they export that is an
  * EventDefinition. Consumers validate against these, and docs/events.md is checked against them.
  */
 type Exported<Module> = Extract<Module[keyof Module], EventDefinition>;
-export type CatalogDefinition = Exported<typeof contactEvents> | Exported<typeof caseEvents> | Exported<typeof customerEvents>;
+export type CatalogDefinition =
+  | Exported<typeof contactEvents>
+  | Exported<typeof caseEvents>
+  | Exported<typeof customerEvents>
+  | Exported<typeof surveyEvents>;
 export type DetailType = CatalogDefinition['detailType'];
 
 const isEventDefinition = (value: unknown): value is EventDefinition =>
@@ -22,6 +27,7 @@ export const allEvents: readonly CatalogDefinition[] = [
   ...Object.values(contactEvents),
   ...Object.values(caseEvents),
   ...Object.values(customerEvents),
+  ...Object.values(surveyEvents),
 ].filter(isEventDefinition) as CatalogDefinition[];
 
 const versionKey = (detailType: string, schemaVersion: number) => `${detailType}@${schemaVersion}`;

@@ -17,3 +17,18 @@ export const customerOptedOut = defineEvent(
     at: Iso8601,
   }),
 );
+
+/**
+ * A customer was erased on request. The customer-erasure consumer scrubs the personal data their
+ * contacts and cases still hold; a tenant's CRM can erase them too, through webhooks. Ids and the
+ * time only: there is nothing else left to say about an erased customer.
+ */
+export const customerErased = defineEvent(
+  'Customer Erased',
+  1,
+  "A customer was erased on request; their profile is already a tombstone, and their contacts' and cases' personal data is being scrubbed",
+  z.object({
+    customerId: z.string(),
+    erasedAt: Iso8601,
+  }),
+);

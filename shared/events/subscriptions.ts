@@ -12,9 +12,12 @@ export const eventFunctions = {
   'webhook-deliver': { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Retries one webhook delivery (timer target)' },
   'sla-timer': { tableAccess: 'readwrite', operatorKey: false, description: 'Marks a case breached when its SLA timer fires, and escalates it (timer target)' },
   'sla-timers': { tableAccess: 'read', operatorKey: false, schedules: true, description: "Sets and cancels a case's SLA timers to match its running deadlines" },
+  'customer-erasure': { tableAccess: 'readwrite', operatorKey: false, description: "Scrubs an erased customer's personal data from their contacts and cases" },
   'connect-ingest': { tableAccess: 'readwrite', operatorKey: false, description: "Logs tenants' Amazon Connect contact events as contacts" },
   // Triggered by the inbound-SMS SNS topic (infra/messaging.ts), not by a rule.
   'sms-inbound': { tableAccess: 'readwrite', operatorKey: false, sendsSms: true, description: "Customers' SMS to tenants' numbers: STOP, HELP and survey replies" },
+  'survey-dispatch': { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Decides once per closed contact whether and when to survey it, and sets the send timer' },
+  'survey-send': { tableAccess: 'readwrite', operatorKey: false, sendsSms: true, schedules: true, description: 'Sends a due survey (first SMS or web link) and expires unanswered ones (timer target)' },
 } as const satisfies Record<string, FunctionDeclaration>;
 export type EventFunctionName = keyof typeof eventFunctions;
 
@@ -69,5 +72,17 @@ export const subscriptions: readonly Subscription[] = [
     description: "Cases' deadline changes, to set and cancel their SLA timers in EventBridge Scheduler",
     pattern: { source: ['switchboard'], 'detail-type': ['Case SLA Deadlines Changed'] },
     consumer: 'sla-timers',
+  },
+  {
+    name: 'customer-erasure',
+    description: "Erased customers, to scrub the personal data their contacts and cases still hold",
+    pattern: { source: ['switchboard'], 'detail-type': ['Customer Erased'] },
+    consumer: 'customer-erasure',
+  },
+  {
+    name: 'survey-dispatch',
+    description: 'Closed contacts, to decide once each whether and when to survey the customer',
+    pattern: { source: ['switchboard'], 'detail-type': ['Contact Closed'] },
+    consumer: 'survey-dispatch',
   },
 ];

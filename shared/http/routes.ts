@@ -4,6 +4,7 @@ import { contactRoutes } from './routes/contacts';
 import { webhookRoutes } from './routes/webhooks';
 import { caseRoutes } from './routes/cases';
 import { surveyTemplateRoutes } from './routes/survey-templates';
+import { surveyRoutes } from './routes/surveys';
 
 export type * from './route-types';
 
@@ -24,6 +25,8 @@ export const apiFunctions = {
   webhooks: { tableAccess: 'readwrite', operatorKey: false, description: 'Webhook endpoints and their deliveries' },
   cases: { tableAccess: 'readwrite', operatorKey: false, description: 'Cases and their timelines' },
   'survey-templates': { tableAccess: 'readwrite', operatorKey: false, description: 'Survey templates and their versions' },
+  // Sets the timer that sends an ad hoc survey: survey-send, not the API, talks to SMS.
+  surveys: { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Surveys: ad hoc sending and reading' },
   openapi: { tableAccess: 'none', operatorKey: false, description: 'The OpenAPI document' },
 } as const satisfies Record<string, FunctionDeclaration>;
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -42,7 +45,7 @@ export const edgeFunctions = {
 export const tenantAuthorizer = { identitySourceHeader: 'Authorization', cacheSeconds: 60 } as const;
 
 /** Every route of the API; each area declares its own in `./routes/`. */
-export const routes: readonly RouteDeclaration[] = [...foundationRoutes, ...contactRoutes, ...webhookRoutes, ...caseRoutes, ...surveyTemplateRoutes];
+export const routes: readonly RouteDeclaration[] = [...foundationRoutes, ...contactRoutes, ...webhookRoutes, ...caseRoutes, ...surveyTemplateRoutes, ...surveyRoutes];
 
 export const routeKey = (route: Pick<RouteDeclaration, 'method' | 'path'>) => `${route.method} ${route.path}`;
 

@@ -195,6 +195,7 @@ export const Case = z
     resolvedAt: Iso8601.optional(),
     closedAt: Iso8601.optional(),
     reopenedAt: Iso8601.optional(),
+    personalDataErasedAt: Iso8601.optional().describe("When the customer's erasure removed this record's personal data"),
     version: z.number().int(),
     createdAt: Iso8601,
     updatedAt: Iso8601,

@@ -204,6 +204,7 @@ export const Contact = z
     firstContactResolution: z.boolean().optional(),
     notes: z.string().optional(),
     closedAt: Iso8601.optional(),
+    personalDataErasedAt: Iso8601.optional().describe("When the customer's erasure removed this record's personal data"),
     version: z.number().int(),
     createdAt: Iso8601,
     updatedAt: Iso8601,

@@ -7,6 +7,7 @@ import { contactsArea } from '../support/cross-tenant/contacts';
 import { webhooksArea } from '../support/cross-tenant/webhooks';
 import { casesArea } from '../support/cross-tenant/cases';
 import { surveyTemplatesArea } from '../support/cross-tenant/survey-templates';
+import { surveysArea } from '../support/cross-tenant/surveys';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
 
 /**
@@ -15,7 +16,7 @@ import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin
  * carries anything of tenant A; A's data is unchanged afterwards. Every declared tenant route
  * must have a probe in one of the areas: a new route fails this test until it is given one.
  */
-const areas: CrossTenantArea[] = [foundationArea as unknown as CrossTenantArea, contactsArea as unknown as CrossTenantArea, webhooksArea as unknown as CrossTenantArea, casesArea as unknown as CrossTenantArea, surveyTemplatesArea as unknown as CrossTenantArea];
+const areas: CrossTenantArea[] = [foundationArea as unknown as CrossTenantArea, contactsArea as unknown as CrossTenantArea, webhooksArea as unknown as CrossTenantArea, casesArea as unknown as CrossTenantArea, surveyTemplatesArea as unknown as CrossTenantArea, surveysArea as unknown as CrossTenantArea];
 
 let twin: TestTwin;
 let aKey: string;

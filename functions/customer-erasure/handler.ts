@@ -1,0 +1,77 @@
+import type { Context } from 'aws-lambda';
+import { customerCaseIdsPage, scrubErasedCustomerCase } from '../../shared/data/cases-repo';
+import { customerContactIdsPage, scrubErasedCustomerContact } from '../../shared/data/contacts-repo';
+import { getCustomer } from '../../shared/data/customers-repo';
+import { UnconsumableEvent, createEventConsumer } from '../../shared/events/consumer';
+import { logger } from '../../shared/observability';
+
+/**
+ * Time left at which a run stops taking more records: one record (a contact with its referrals,
+ * or a case with its timeline) takes a few requests, far below this.
+ */
+const stopMarginMs = 8_000;
+
+/** The run stopped before the end; the throw makes EventBridge deliver the event again, and that run continues. */
+export class ErasureUnfinished extends Error {
+  constructor(readonly scrubbed: number) {
+    super(`Stopped before the Lambda timeout after ${scrubbed} writes; the retry continues`);
+    this.name = 'ErasureUnfinished';
+  }
+}
+
+type Budget = Pick<Context, 'getRemainingTimeInMillis'>;
+
+/**
+ * Scrubs the personal data an erased customer's contacts (their notes, phone and referral notes)
+ * and cases (subject, description, remedy, timeline text) still hold, in place.
+ *
+ * Every write is conditional and scrubbing a scrubbed record writes nothing, so a redelivered
+ * event changes nothing more and no processed marker is needed. The run walks all the customer's
+ * contacts and cases; when the Lambda's time runs low it throws, and EventBridge's retry (8
+ * attempts within an hour) walks them again, reading past what is already scrubbed and going on
+ * from there. A customer with so many records that even the retries cannot finish (well beyond
+ * tens of thousands) ends in the dead-letter queue, whose alarm fires; redriving continues.
+ */
+export async function eraseCustomerData(tenantId: string, customerId: string, erasedAt: string, budget: Budget): Promise<number> {
+  const stored = await getCustomer(tenantId, customerId);
+  if (!stored) {
+    logger.warn('Erasure event for a customer that does not exist; nothing to scrub');
+    return 0;
+  }
+  // The event is only ever written with the tombstone; an active customer means it was not ours to act on.
+  if (stored.state !== 'erased') throw new UnconsumableEvent('The customer of a Customer Erased event is not erased');
+
+  let written = 0;
+  const checkTime = () => {
+    if (budget.getRemainingTimeInMillis() < stopMarginMs) throw new ErasureUnfinished(written);
+  };
+
+  let contactsKey: Record<string, string> | undefined;
+  do {
+    const page = await customerContactIdsPage(tenantId, customerId, contactsKey);
+    for (const contactId of page.contactIds) {
+      checkTime();
+      written += await scrubErasedCustomerContact(tenantId, contactId, customerId, erasedAt);
+    }
+    contactsKey = page.lastKey;
+  } while (contactsKey);
+
+  let casesKey: Record<string, unknown> | undefined;
+  do {
+    const page = await customerCaseIdsPage(tenantId, customerId, casesKey);
+    for (const caseId of page.caseIds) {
+      checkTime();
+      written += await scrubErasedCustomerCase(tenantId, caseId, customerId, erasedAt);
+    }
+    casesKey = page.lastKey;
+  } while (casesKey);
+
+  return written;
+}
+
+export const handler = createEventConsumer<'Customer Erased'>('customer-erasure', async ({ detail }, context) => {
+  const { customerId, erasedAt } = detail.data;
+  logger.appendKeys({ customerId });
+  const written = await eraseCustomerData(detail.tenantId, customerId, erasedAt, context);
+  logger.info('Scrubbed the erased customer contacts and cases', { itemsWritten: written });
+});

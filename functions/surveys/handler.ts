@@ -1,0 +1,135 @@
+import { getContact } from '../../shared/data/contacts-repo';
+import { getCustomer } from '../../shared/data/customers-repo';
+import { SurveyAlreadyDecided, StaleSurveyInputs, getContactSurveyId, getSurvey, listSurveys, recordDecision, surveyListPartition } from '../../shared/data/surveys-repo';
+import { getSurveyTemplate } from '../../shared/data/survey-templates-repo';
+import { getTenantWithSettings } from '../../shared/data/tenants-repo';
+import { newEvent } from '../../shared/events/events';
+import { surveySent } from '../../shared/events/survey-events';
+import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
+import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { withIdempotency } from '../../shared/http/idempotency';
+import { HttpError, conflict, notFound } from '../../shared/http/problem';
+import { looksLikeId, newId } from '../../shared/ids';
+import type { CreateSurveyBody, ListSurveysQuery, Survey } from '../../shared/schemas/survey';
+import { customerLanguage } from '../../shared/sms/opt-out';
+import { resolveSurveyRules } from '../../shared/surveys/rules';
+import { markSent, newSurveyToken, pendingSurvey, surveyLinkPath, surveyRef, surveyTokenHash } from '../../shared/surveys/survey';
+import { setSurveyTimer } from '../../shared/surveys/timers';
+
+const unprocessable = (slug: string, title: string, path: string, message: string) =>
+  new HttpError(422, slug, title, message, [{ path, message }]);
+
+export const handler = createApiHandler(
+  'surveys',
+  {
+    /**
+     * An agent asks for a survey of a closed contact. Sampling, the daily cap and suppression are
+     * the rules' way of choosing contacts and do not apply; consent does. The contact keeps one
+     * survey: a decision not to send (sampled out, say) gives way to this one, a survey does not.
+     */
+    async createSurvey(request: TenantRequest<CreateSurveyBody>) {
+      const { tenantId, body } = request;
+      const tenant = await getTenantWithSettings(tenantId);
+      if (!tenant) throw notFound('No such tenant');
+      const rules = resolveSurveyRules(tenant.settings.surveys);
+      const deliveryChannel = body.deliveryChannel ?? rules.deliveryChannel;
+
+      const stored = looksLikeId('con', body.contactId) ? await getContact(tenantId, body.contactId) : undefined;
+      if (!stored) throw unprocessable('unknown-contact', 'Unknown contact', '$.contactId', 'No such contact');
+      const contact = stored.contact;
+      if (contact.status !== 'closed' || !contact.closedAt) throw conflict('Only a closed contact can be surveyed; close it first', 'contact-not-closed');
+      const storedCustomer = contact.customerId ? await getCustomer(tenantId, contact.customerId) : undefined;
+      const customer = storedCustomer?.state === 'active' ? storedCustomer.customer : undefined;
+      if (!customer) throw unprocessable('no-contact-point', 'Nobody to survey', '$.contactId', 'The contact has no customer (or it was erased)');
+      if (deliveryChannel === 'sms') {
+        if (!customer.phone) throw unprocessable('no-contact-point', 'Nobody to survey', '$.contactId', "The contact's customer has no phone number");
+        const consent = customer.consent.sms.status;
+        if (consent === 'denied' || (consent === 'unknown' && rules.requireExplicitConsent)) {
+          throw unprocessable('no-consent', 'No SMS consent', '$.contactId', "The contact's customer has not consented to SMS");
+        }
+      }
+
+      const templateId = body.templateId ?? rules.templateId;
+      const template = templateId && looksLikeId('svt', templateId) ? await getSurveyTemplate(tenantId, templateId) : undefined;
+      if (!template) throw unprocessable('unknown-template', 'No survey template', '$.templateId', templateId ? 'No such survey template' : 'Name a template, or set settings.surveys.templateId');
+      if (template.status !== 'active') throw unprocessable('unknown-template', 'No survey template', '$.templateId', 'The survey template is archived');
+
+      const earlier = await getContactSurveyId(tenantId, contact.contactId);
+      const earlierSurvey = earlier ? await getSurvey(tenantId, earlier) : undefined;
+      if (earlierSurvey && earlierSurvey.status !== 'not_sent') throw alreadySurveyed(earlierSurvey.surveyId);
+
+      const now = new Date().toISOString();
+      const pending = pendingSurvey(
+        { surveyId: newId('svy'), contact, origin: 'ad-hoc', deliveryChannel, now },
+        template,
+        customerLanguage(customer, tenant.settings.locale),
+        now,
+      );
+      const replacesNotSent = earlierSurvey?.surveyId;
+      let created: Survey = pending;
+      let linkPath: string | undefined;
+      try {
+        if (deliveryChannel === 'link') {
+          const token = newSurveyToken();
+          linkPath = surveyLinkPath(token);
+          created = markSent(pending, now, rules.linkExpiryHours);
+          const sentData = {
+            ...surveyRef(created),
+            deliveryChannel,
+            templateId: template.templateId,
+            templateVersion: template.version,
+            sentAt: now,
+            expiresAt: created.expiresAt!,
+            linkPath,
+          };
+          await recordDecision(tenantId, {
+            survey: created,
+            events: [newEvent(surveySent, tenantId, sentData, now)],
+            surveyed: { customerId: customer.customerId, at: now, read: 'any' },
+            token: { hash: surveyTokenHash(token), expiresAt: created.expiresAt! },
+            replacesNotSent,
+          });
+          await setSurveyTimer(tenantId, created.surveyId, 'expire', created.expiresAt!);
+        } else {
+          await recordDecision(tenantId, { survey: pending, events: [], replacesNotSent });
+          await setSurveyTimer(tenantId, pending.surveyId, 'send', now);
+        }
+      } catch (error) {
+        if (error instanceof SurveyAlreadyDecided) throw alreadySurveyed(error.surveyId);
+        if (error instanceof StaleSurveyInputs) throw conflict('The contact was surveyed while this request ran', 'survey-exists');
+        throw error;
+      }
+      return {
+        status: 201,
+        headers: { location: `/v1/surveys/${created.surveyId}` },
+        body: { ...created, ...(linkPath !== undefined && { linkPath }) },
+      };
+    },
+
+    async getSurvey(request: TenantRequest<unknown, unknown, { surveyId: string }>) {
+      const { tenantId, params } = request;
+      const survey = looksLikeId('svy', params.surveyId) ? await getSurvey(tenantId, params.surveyId) : undefined;
+      if (!survey) throw notFound('No such survey');
+      return { status: 200, body: survey };
+    },
+
+    async listSurveys(request: TenantRequest<unknown, ListSurveysQuery>) {
+      const { tenantId, query } = request;
+      const { key } = surveyListPartition(tenantId, query);
+      const startKey = decodeCursor(query.cursor, tenantId, key);
+      // Stored times are UTC (toISOString); a bound given with an offset compares as the same instant.
+      const utc = (time: string | undefined) => (time === undefined ? undefined : new Date(time).toISOString());
+      const page = await listSurveys(
+        tenantId,
+        { from: utc(query.from), to: utc(query.to), agentId: query.agentId, queue: query.queue, status: query.status },
+        query.limit,
+        startKey,
+      );
+      return { status: 200, body: { items: page.items, nextCursor: encodeCursor(page.lastKey) } };
+    },
+  },
+  { idempotency: withIdempotency },
+);
+
+const alreadySurveyed = (surveyId: string) =>
+  conflict('The contact already has a survey; a contact is surveyed once', 'survey-exists', { surveyId });

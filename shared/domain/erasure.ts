@@ -1,0 +1,61 @@
+import type { Case, TimelineEntry } from '../schemas/case';
+import type { Contact, Referral } from '../schemas/contact';
+
+/**
+ * What an erased customer's contacts and cases keep. Erasure removes what says who the customer
+ * is or what they said (free text, phone numbers) and keeps the operational figures: ids, times,
+ * channel, queue, agent, outcome, reason code, statuses, deadlines, amounts. Reports stay right;
+ * nobody can be recognised from them.
+ *
+ * Each rule is idempotent: scrubbing a scrubbed record gives it back unchanged, so a redelivered
+ * event or a retry after a timeout writes nothing more.
+ */
+
+/** Replaces free text that must stay present (a required field, or one whose presence tells a story). */
+export const erasedText = '[erased]';
+
+export type ErasedContact = Contact & { personalDataErasedAt?: string };
+export type ErasedCase = Case & { personalDataErasedAt?: string };
+
+/** A contact without its notes and phone, marked with when its customer was erased. */
+export function scrubContact(contact: ErasedContact, erasedAt: string): ErasedContact {
+  const { notes: _notes, phone: _phone, ...kept } = contact;
+  return { ...kept, personalDataErasedAt: contact.personalDataErasedAt ?? erasedAt };
+}
+
+/** A referral without its note; a lost referral's reason is free text, so it is replaced. */
+export function scrubReferral(referral: Referral): Referral {
+  const { note: _note, ...kept } = referral;
+  return { ...kept, ...(referral.lostReason !== undefined && { lostReason: erasedText }) };
+}
+
+/** A case whose subject, description and service-recovery remedy are replaced by the marker. */
+export function scrubCase(c: ErasedCase, erasedAt: string): ErasedCase {
+  const next: ErasedCase = { ...c, subject: erasedText, personalDataErasedAt: c.personalDataErasedAt ?? erasedAt };
+  if (c.description !== undefined) next.description = erasedText;
+  if (c.serviceRecovery?.remedy !== undefined) next.serviceRecovery = { ...c.serviceRecovery, remedy: erasedText };
+  return next;
+}
+
+/** A timeline entry whose note or reply text, and status-change reason, are replaced by the marker. */
+export function scrubTimelineEntry(entry: TimelineEntry): TimelineEntry {
+  return {
+    ...entry,
+    ...(entry.text !== undefined && { text: erasedText }),
+    ...(entry.reason !== undefined && { reason: erasedText }),
+  };
+}
+
+/** The top-level fields to set and to remove to turn `before` into `after`; undefined when they are equal. */
+export function erasureChanges<T extends object>(
+  before: T,
+  after: T,
+): { set: Record<string, unknown>; remove: string[] } | undefined {
+  const was = before as Record<string, unknown>;
+  const now = after as Record<string, unknown>;
+  const set = Object.fromEntries(
+    Object.entries(now).filter(([field, value]) => value !== undefined && JSON.stringify(value) !== JSON.stringify(was[field])),
+  );
+  const remove = Object.keys(was).filter((field) => was[field] !== undefined && now[field] === undefined);
+  return Object.keys(set).length > 0 || remove.length > 0 ? { set, remove } : undefined;
+}

@@ -1,0 +1,46 @@
+import { Page } from '../../schemas/common';
+import { CreateSurveyBody, CreatedSurvey, ListSurveysQuery, Survey, SurveyIdParams } from '../../schemas/survey';
+import { type RouteDeclaration, agentAccess, readonlyAccess } from '../route-types';
+
+/** Surveys: one per closed contact (decided by the rules, or sent ad hoc), with its answers. */
+export const surveyRoutes: readonly RouteDeclaration[] = [
+  {
+    operationId: 'createSurvey',
+    method: 'POST',
+    path: '/v1/surveys',
+    function: 'surveys',
+    access: agentAccess,
+    tag: 'Surveys',
+    summary:
+      'Survey a closed contact now, whatever the sampling and the daily cap (consent still applies); by SMS it goes out at once, as a link the answer carries linkPath',
+    idempotent: true,
+    request: { body: CreateSurveyBody },
+    responses: {
+      201: { description: 'The survey: pending (SMS, about to go out) or sent (link)', schema: CreatedSurvey },
+      409: { description: 'The contact is not closed, or already has a survey' },
+      422: { description: 'No such contact, no customer or phone to reach, no SMS consent, or no usable template' },
+    },
+  },
+  {
+    operationId: 'listSurveys',
+    method: 'GET',
+    path: '/v1/surveys',
+    function: 'surveys',
+    access: readonlyAccess,
+    tag: 'Surveys',
+    summary: 'List surveys by decision time, oldest first, including the decisions not to send; a status-filtered page may hold fewer than limit items',
+    request: { query: ListSurveysQuery },
+    responses: { 200: { description: 'A page of surveys', schema: Page(Survey) } },
+  },
+  {
+    operationId: 'getSurvey',
+    method: 'GET',
+    path: '/v1/surveys/{surveyId}',
+    function: 'surveys',
+    access: readonlyAccess,
+    tag: 'Surveys',
+    summary: 'Read a survey: its state, the template version it is asked with, its answers',
+    request: { params: SurveyIdParams },
+    responses: { 200: { description: 'The survey', schema: Survey } },
+  },
+];

@@ -1,0 +1,85 @@
+import * as z from 'zod';
+import { Iso8601, Locale, PaginationQuery } from './common';
+
+export const SurveyStatus = z.enum(['pending', 'sent', 'in_progress', 'completed', 'expired', 'not_sent']);
+export type SurveyStatus = z.infer<typeof SurveyStatus>;
+
+export const SurveyDeliveryChannel = z.enum(['sms', 'link']);
+export type SurveyDeliveryChannel = z.infer<typeof SurveyDeliveryChannel>;
+
+/** Why a survey was not sent: the rules' reasons (shared/surveys/rules.ts), then what the send itself found. */
+export const NotSentReason = z.enum([
+  'disabled',
+  'channel',
+  'queue',
+  'purpose',
+  'no-contact-point',
+  'no-consent',
+  'suppressed',
+  'sampled-out',
+  'capped',
+  'opted-out',
+  'sms-not-configured',
+]);
+export type NotSentReason = z.infer<typeof NotSentReason>;
+
+export const SurveyAnswerValue = z.union([z.number(), z.boolean(), z.string(), z.null()]).describe('null: skipped');
+
+export const Survey = z
+  .object({
+    surveyId: z.string(),
+    contactId: z.string(),
+    customerId: z.string().optional(),
+    agentId: z.string().optional(),
+    queue: z.string().optional(),
+    channel: z.string().describe("The closed contact's channel"),
+    origin: z.enum(['rules', 'ad-hoc']).describe('rules: decided by dispatch on Contact Closed; ad-hoc: POST /v1/surveys'),
+    status: SurveyStatus,
+    notSentReason: NotSentReason.optional(),
+    deliveryChannel: SurveyDeliveryChannel,
+    templateId: z.string().optional().describe('The template and the version the survey is asked with; absent when it was never going to be sent'),
+    templateVersion: z.number().int().optional(),
+    language: Locale.optional(),
+    scheduledAt: Iso8601.optional().describe('When it is (or was) due to go out'),
+    sentAt: Iso8601.optional(),
+    expiresAt: Iso8601.optional().describe('sentAt plus the rules’ linkExpiryHours: unanswered by then, it expires'),
+    expiredAt: Iso8601.optional(),
+    completedAt: Iso8601.optional(),
+    answers: z.record(z.string(), SurveyAnswerValue).describe('By questionId'),
+    sms: z
+      .array(z.object({ messageId: z.string(), segments: z.number().int(), encoding: z.string(), sentAt: Iso8601 }))
+      .optional()
+      .describe('Each SMS sent for the survey, with its segments for metering'),
+    version: z.number().int(),
+    createdAt: Iso8601,
+    updatedAt: Iso8601,
+  })
+  .meta({ id: 'Survey' });
+export type Survey = z.infer<typeof Survey>;
+
+export const CreateSurveyBody = z
+  .strictObject({
+    contactId: z.string().max(64).describe('A closed contact with a customer'),
+    deliveryChannel: SurveyDeliveryChannel.optional().describe("Defaults to the survey rules' deliveryChannel"),
+    templateId: z.string().max(64).optional().describe("Defaults to the survey rules' templateId"),
+  })
+  .meta({ id: 'CreateSurvey' });
+export type CreateSurveyBody = z.infer<typeof CreateSurveyBody>;
+
+export const CreatedSurvey = Survey.extend({
+  linkPath: z
+    .string()
+    .optional()
+    .describe('deliveryChannel link only, and only in this answer: the one-time web page, /s/<token>, on the API’s host'),
+}).meta({ id: 'CreatedSurvey' });
+
+export const SurveyIdParams = z.object({ surveyId: z.string().max(64) });
+
+export const ListSurveysQuery = PaginationQuery.extend({
+  from: Iso8601.optional().describe('Surveys decided at or after'),
+  to: Iso8601.optional().describe('Surveys decided before'),
+  agentId: z.string().trim().min(1).max(128).optional(),
+  queue: z.string().trim().min(1).max(128).optional(),
+  status: SurveyStatus.optional(),
+});
+export type ListSurveysQuery = z.infer<typeof ListSurveysQuery>;
