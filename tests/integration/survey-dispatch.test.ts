@@ -336,9 +336,12 @@ describe('GET /v1/surveys', () => {
   it('reads one survey, and lists by agent, queue, status and time, a page at a time', async () => {
     const t = await surveyTenant({ samplingPercent: 0 });
     const c = await customer(t);
+    // One decision at a time: dispatch runs asynchronously, and the time filters below need the
+    // second survey to be recorded strictly after the first.
     const a = await closedContact(t, c.customerId, { agentId: 'agent-a', queue: 'sales-line' });
-    const b = await closedContact(t, c.customerId, { agentId: 'agent-b', queue: 'billing' });
     const first = await decisionFor(t, a.contactId);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const b = await closedContact(t, c.customerId, { agentId: 'agent-b', queue: 'billing' });
     const second = await decisionFor(t, b.contactId);
 
     const one = await api(twin.url, 'GET', `/v1/surveys/${first.surveyId}`, { key: t.key });
