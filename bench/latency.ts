@@ -1,9 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { Agent, request as httpRequest } from 'node:http';
-import path from 'node:path';
 import { repositoryRoot } from '../infra/config';
 import { findFreePort, localClientConfig } from '../infra/local/dynamodb';
 import { configureFunctionEnvironment } from '../infra/local/twin';
@@ -130,7 +129,7 @@ function customerReadEvent(tenantId: string, customerId: string) {
  */
 async function startTwinProcess() {
   const port = await findFreePort();
-  const child = spawn(path.join(repositoryRoot, 'node_modules/.bin/tsx'), ['infra/local/start.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
     cwd: repositoryRoot,
     env: { ...process.env, PORT: String(port), SWITCHBOARD_OPERATOR_KEY: operatorKey, POWERTOOLS_LOG_LEVEL: 'WARN' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -148,16 +147,11 @@ async function startTwinProcess() {
     });
     child.once('exit', (code) => reject(new Error(`The twin exited with ${code}:\n${output}`)));
   });
-  const serverPid = () => {
-    // tsx runs the twin in a child process of its own; measure that one.
-    const children = execFileSync('pgrep', ['-P', String(child.pid)]).toString().trim().split('\n');
-    return Number(children[0] ?? child.pid);
-  };
   return {
     url: `http://127.0.0.1:${port}`,
     dynamoEndpoint,
     rssMiB: async () => {
-      const status = await readFile(`/proc/${serverPid()}/status`, 'utf8');
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
     },
     stop: () =>

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     process.exit(exitCode);
   };
   // Stopping takes a few seconds at most (the server closes within 2 s, Java within 5 s or is
-  // killed), so a repeated signal is ignored: tsx relays the terminal's Ctrl-C a second time.
+  // killed), so a repeated signal (a second Ctrl-C) is ignored.
   const onSignal = () => {
     if (stopping) return;
     console.log('\nStopping…');

@@ -136,7 +136,7 @@ describe('npm start', { timeout: 120_000 }, () => {
     await expect(fetch(url)).rejects.toThrow();
     // npm runs the script under `sh -c`, and sh dies of the Ctrl-C at once; npm then re-raises it
     // on itself. `exec` in the script lets npm wait for the twin's own exit code instead.
-    expect(exit, 'npm start should exit 0 on Ctrl-C; package.json wants "start": "exec tsx infra/local/start.ts"').toEqual({
+    expect(exit, 'npm start should exit 0 on Ctrl-C; package.json wants "start": "exec node --import tsx infra/local/start.ts"').toEqual({
       code: 0,
       signal: null,
     });
@@ -144,7 +144,7 @@ describe('npm start', { timeout: 120_000 }, () => {
 
   it('stops Java itself when only the twin is told to stop (SIGTERM, as a process manager does)', async () => {
     const port = await findFreePort();
-    const twin = start('node_modules/.bin/tsx', ['infra/local/start.ts'], { PORT: String(port) });
+    const twin = start(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], { PORT: String(port) });
     await waitForOutput(twin, 'Switchboard local twin ready');
     expect(twin.output()).toMatch(/Operator key\s+op_[A-Za-z0-9_-]{43}\s+\(generated/);
     const javaPids = javaPidsOnPort(dynamoPortIn(twin.output()));
