@@ -187,6 +187,9 @@ function unauthorizedRouteReason(route: RouteDeclaration): string {
   if (route.access.kind === 'operator') {
     return `${routeKey(route)} is an operator route: the handler checks the operator key (OPERATOR_KEY_SHA256) itself, since the tenant authorizer cannot verify it.`;
   }
+  if (route.page) {
+    return `${routeKey(route)} is a public page for a customer holding a single-use survey link: the handler admits only the holder of an unexpired token (256 random bits, looked up by its SHA-256), and shows no more than that survey.`;
+  }
   return `${routeKey(route)} is declared public: it serves no tenant data.`;
 }
 

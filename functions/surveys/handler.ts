@@ -1,16 +1,19 @@
 import { getContact } from '../../shared/data/contacts-repo';
 import { getCustomer } from '../../shared/data/customers-repo';
 import { SurveyAlreadyDecided, StaleSurveyInputs, getContactSurveyId, getSurvey, listSurveys, recordDecision, surveyListPartition } from '../../shared/data/surveys-repo';
-import { getSurveyTemplate } from '../../shared/data/survey-templates-repo';
+import { getSurveyTemplate, getSurveyTemplateVersion } from '../../shared/data/survey-templates-repo';
 import { getTenantWithSettings } from '../../shared/data/tenants-repo';
 import { newEvent } from '../../shared/events/events';
 import { surveySent } from '../../shared/events/survey-events';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
 import { withIdempotency } from '../../shared/http/idempotency';
-import { HttpError, conflict, notFound } from '../../shared/http/problem';
+import { HttpError, badRequest, conflict, notFound } from '../../shared/http/problem';
 import { looksLikeId, newId } from '../../shared/ids';
-import type { CreateSurveyBody, ListSurveysQuery, Survey } from '../../shared/schemas/survey';
+import type { CreateSurveyBody, ListSurveysQuery, Survey, SurveyResultsQuery } from '../../shared/schemas/survey';
+import type { SurveyTemplate } from '../../shared/schemas/survey-template';
+import { surveyScores } from '../../shared/surveys/conversation';
+import { type ScoredSurvey, resultsRange, summarizeSurveys } from '../../shared/surveys/results';
 import { customerLanguage } from '../../shared/sms/opt-out';
 import { resolveSurveyRules } from '../../shared/surveys/rules';
 import { markSent, newSurveyToken, pendingSurvey, surveyLinkPath, surveyRef, surveyTokenHash } from '../../shared/surveys/survey';
@@ -126,6 +129,43 @@ export const handler = createApiHandler(
         startKey,
       );
       return { status: 200, body: { items: page.items, nextCursor: encodeCursor(page.lastKey) } };
+    },
+
+    /**
+     * Reads every survey decided in the range (the tenant's survey list, page after page) and each
+     * template version they were asked with once: the cost grows with the surveys in the range,
+     * which is why the range is capped. Figures kept as surveys are written come with issue 5.
+     */
+    async getSurveyResultsSummary(request: TenantRequest<unknown, SurveyResultsQuery>) {
+      const { tenantId, query } = request;
+      const tenant = await getTenantWithSettings(tenantId);
+      if (!tenant) throw notFound('No such tenant');
+      const range = resultsRange(query, new Date(), tenant.settings.timezone);
+      if (!range.ok) throw badRequest(range.message, [{ path: range.path, message: range.message }]);
+
+      const surveys: Survey[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await listSurveys(tenantId, { from: range.from, to: range.to }, 500, startKey);
+        surveys.push(...page.items);
+        startKey = page.lastKey;
+      } while (startKey);
+
+      const templates = new Map<string, Promise<SurveyTemplate | undefined>>();
+      const templateOf = (survey: Survey) => {
+        if (survey.templateId === undefined || survey.templateVersion === undefined) return Promise.resolve(undefined);
+        const key = `${survey.templateId}#${survey.templateVersion}`;
+        if (!templates.has(key)) templates.set(key, getSurveyTemplateVersion(tenantId, survey.templateId, survey.templateVersion));
+        return templates.get(key)!;
+      };
+      const scored: ScoredSurvey[] = await Promise.all(
+        surveys.map(async (survey) => {
+          const template = await templateOf(survey);
+          return { survey, scores: template ? surveyScores(template, survey.answers) : {} };
+        }),
+      );
+      const summary = summarizeSurveys(scored, query.groupBy);
+      return { status: 200, body: { from: range.from, to: range.to, ...(query.groupBy && { groupBy: query.groupBy }), ...summary } };
     },
   },
   { idempotency: withIdempotency },

@@ -45,7 +45,8 @@ export interface StoredCase {
   case: Case;
 }
 
-export async function insertCase(tenantId: string, change: CaseChange): Promise<void> {
+/** `alsoWrite`: writes of the caller committed with the case (e.g. a once-only marker); they go last. */
+export async function insertCase(tenantId: string, change: CaseChange, alsoWrite: TransactItem[] = []): Promise<void> {
   const c = change.next;
   const customer = keys.customer(tenantId, c.customerId);
   const items: TransactItem[] = [
@@ -64,6 +65,7 @@ export async function insertCase(tenantId: string, change: CaseChange): Promise<
       },
     },
     ...changeItems(tenantId, c.caseId, change),
+    ...alsoWrite,
   ];
   try {
     await db().send(new TransactWriteCommand({ TransactItems: items }));

@@ -15,7 +15,8 @@ type Key = Record<string, unknown>;
  * - the contact's decision item, put with attribute_not_exists: one survey decision per contact;
  * - the customer's surveyed marker (lastSurveyedAt), beside the customer's profile, for suppression;
  * - a counter per tenant-local day of surveys scheduled by the rules, for the daily cap;
- * - a lookup by sent SMS message id (replies name it as previousPublishedMessageId);
+ * - a lookup by sent SMS message id (replies name it as previousPublishedMessageId), with the question it asked;
+ * - the customer's latest SMS survey, beside the customer's profile (replies without a message id);
  * - a lookup by the link token's SHA-256, in the `_survey` pseudo-tenant: the web page is public
  *   and knows only the token (like the `_connect` and `_sms` routing items).
  */
@@ -25,6 +26,8 @@ export const surveyKeys = {
   surveyedMarker: (tenantId: string, customerId: string) => ({ pk: keys.customer(tenantId, customerId).pk, sk: 'SURVEYED' }),
   dailyCount: (tenantId: string, day: string) => ({ pk: `${tenantPrefix(tenantId)}#SVYCOUNT#${day}`, sk: 'COUNT' }),
   smsMessage: (tenantId: string, messageId: string) => ({ pk: `${tenantPrefix(tenantId)}#SMSOUT#${messageId}`, sk: 'SURVEY' }),
+  /** The customer's most recent SMS survey: replies that name no message are matched by the customer's number. */
+  openSmsSurvey: (tenantId: string, customerId: string) => ({ pk: keys.customer(tenantId, customerId).pk, sk: 'SMS_SURVEY' }),
   token: (tokenHash: string) => ({ pk: `${tenantPrefix('_survey')}#TOKEN#${tokenHash}`, sk: 'TOKEN' }),
   all: (tenantId: string) => ({ gsi1pk: `${tenantPrefix(tenantId)}#SURVEYS` }),
   byAgent: (tenantId: string, agentId: string) => ({ gsi2pk: `${tenantPrefix(tenantId)}#SURVEYS#AGENT#${agentId}` }),
@@ -174,6 +177,8 @@ export interface SurveyChange {
   surveyedAt?: string;
   /** The SMS sent: replies name it as previousPublishedMessageId. */
   smsMessageId?: string;
+  /** The question that SMS asked (absent: the first question, for the first SMS). */
+  smsQuestionId?: string;
   /** The link token's hash and when the link stops working. */
   token?: { hash: string; expiresAt: string };
   /** Writes of others to commit with it (a customer's consent change). */
@@ -198,10 +203,24 @@ export async function saveSurveyChange(tenantId: string, change: SurveyChange): 
     items.push({
       Put: {
         TableName: tableName(),
-        Item: { ...surveyKeys.smsMessage(tenantId, change.smsMessageId), type: 'SurveySmsMessage', surveyId: after.surveyId, expiresAt: epochSeconds(after.expiresAt ?? after.updatedAt) + counterRetentionSeconds },
+        Item: {
+          ...surveyKeys.smsMessage(tenantId, change.smsMessageId),
+          type: 'SurveySmsMessage',
+          surveyId: after.surveyId,
+          ...(change.smsQuestionId !== undefined && { questionId: change.smsQuestionId }),
+          expiresAt: epochSeconds(after.expiresAt ?? after.updatedAt) + counterRetentionSeconds,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     });
+    if (after.customerId) {
+      items.push({
+        Put: {
+          TableName: tableName(),
+          Item: { ...surveyKeys.openSmsSurvey(tenantId, after.customerId), type: 'CustomerSmsSurvey', surveyId: after.surveyId, expiresAt: epochSeconds(after.expiresAt ?? after.updatedAt) + counterRetentionSeconds },
+        },
+      });
+    }
   }
   if (change.token) items.push(tokenPut(tenantId, after.surveyId, change.token));
   items.push(...(change.extra ?? []), ...change.events.map(outboxPut));
@@ -219,6 +238,34 @@ export async function saveSurveyChange(tenantId: string, change: SurveyChange): 
 export async function findSurveyIdBySmsMessage(tenantId: string, messageId: string): Promise<string | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: surveyKeys.smsMessage(tenantId, messageId) }));
   return Item?.surveyId as string | undefined;
+}
+
+/** The survey a sent SMS belongs to, and the question it asked (absent for a survey's first SMS). */
+export async function findSurveyBySmsMessage(tenantId: string, messageId: string): Promise<{ surveyId: string; questionId?: string } | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: surveyKeys.smsMessage(tenantId, messageId), ConsistentRead: true }));
+  return Item ? { surveyId: Item.surveyId as string, ...(Item.questionId !== undefined && { questionId: Item.questionId as string }) } : undefined;
+}
+
+/** The customer's most recent SMS survey (open or not: the caller checks its status). */
+export async function findLatestSmsSurveyId(tenantId: string, customerId: string): Promise<string | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: surveyKeys.openSmsSurvey(tenantId, customerId), ConsistentRead: true }));
+  return Item?.surveyId as string | undefined;
+}
+
+/** The survey changed since it was read (another reply, the web page, the expiry): read it again. */
+export class StaleSurvey extends Error {}
+
+/**
+ * Saves answers (SMS or web) to the survey if it is still at `before.version`, with their events
+ * (Survey Answered, Survey Completed) in the same transaction. Throws StaleSurvey on a lost race.
+ */
+export async function saveSurveyAnswers(tenantId: string, before: Survey, after: Survey, events: DomainEvent[]): Promise<void> {
+  try {
+    await saveSurveyChange(tenantId, { before, after, events });
+  } catch (error) {
+    if (error instanceof StaleSurveyInputs) throw new StaleSurvey();
+    throw error;
+  }
 }
 
 /** The survey a link token opens, by the token's hash. */

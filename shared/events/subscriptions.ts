@@ -18,6 +18,7 @@ export const eventFunctions = {
   'sms-inbound': { tableAccess: 'readwrite', operatorKey: false, sendsSms: true, description: "Customers' SMS to tenants' numbers: STOP, HELP and survey replies" },
   'survey-dispatch': { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Decides once per closed contact whether and when to survey it, and sets the send timer' },
   'survey-send': { tableAccess: 'readwrite', operatorKey: false, sendsSms: true, schedules: true, description: 'Sends a due survey (first SMS or web link) and expires unanswered ones (timer target)' },
+  'survey-recovery': { tableAccess: 'readwrite', operatorKey: false, description: 'Opens a service-recovery complaint case, once per survey, on a CSAT or NPS at or below the threshold' },
 } as const satisfies Record<string, FunctionDeclaration>;
 export type EventFunctionName = keyof typeof eventFunctions;
 
@@ -84,5 +85,11 @@ export const subscriptions: readonly Subscription[] = [
     description: 'Closed contacts, to decide once each whether and when to survey the customer',
     pattern: { source: ['switchboard'], 'detail-type': ['Contact Closed'] },
     consumer: 'survey-dispatch',
+  },
+  {
+    name: 'survey-recovery',
+    description: 'Survey answers, to open a service-recovery case on a low CSAT or NPS',
+    pattern: { source: ['switchboard'], 'detail-type': ['Survey Answered'] },
+    consumer: 'survey-recovery',
   },
 ];

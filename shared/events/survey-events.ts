@@ -52,7 +52,22 @@ export const surveyCompleted = defineEvent(
   'Survey Completed',
   1,
   'A survey has every question answered or skipped',
-  z.object({ ...surveyRef, templateId: z.string(), templateVersion: z.number().int(), completedAt: Iso8601 }),
+  z.object({
+    ...surveyRef,
+    templateId: z.string(),
+    templateVersion: z.number().int(),
+    completedAt: Iso8601,
+    scores: z
+      .object({
+        csat: z.number().nullable().optional(),
+        nps: z.number().nullable().optional(),
+        ces: z.number().nullable().optional(),
+        resolved: z.boolean().nullable().optional(),
+        dimensions: z.record(z.string(), z.number().nullable()).optional(),
+      })
+      .optional()
+      .describe('The figures the template asks for (null: skipped); never free text'),
+  }),
 );
 
 export const surveyExpired = defineEvent(

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -119,6 +120,102 @@ export function createFallbackHandler() {
       if (match && 'allowed' in match) throw methodNotAllowed(match.allowed);
       throw notFound(`No route ${event.requestContext.http.method} ${event.rawPath}`);
     });
+}
+
+/** What a page operation answers: a status and a whole HTML document. */
+export interface PageResult {
+  status: number;
+  html: string;
+}
+
+export interface PageRequest<Params = unknown> {
+  route: RouteDeclaration;
+  params: Params;
+  /** The HTML form's fields (application/x-www-form-urlencoded), undefined without a body. */
+  form: Record<string, string> | undefined;
+  /** For the page's one inline style element: `<style nonce="…">`; the CSP allows no other style or script. */
+  styleNonce: string;
+  requestId: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type PageOperation = (request: any) => Promise<PageResult>;
+
+/**
+ * The Lambda handler for a function whose routes are pages for people (`page: true`): the same
+ * middy stack, logging and metrics as the JSON API, but every answer — errors included — is an
+ * HTML page, with headers that keep it inert: no script may run, nothing is cached or referred.
+ * `errorPage` renders what a person sees for a request refused before the operation (an invalid
+ * form body, 413, 415) or for an unexpected failure (500, logged).
+ */
+export function createPageHandler(
+  fn: ApiFunctionName,
+  operations: Record<string, PageOperation>,
+  options: { errorPage: (status: number, styleNonce: string) => string },
+) {
+  const declared = routesOf(fn);
+  const notPages = declared.filter((route) => !route.page).map((route) => route.operationId);
+  if (notPages.length > 0) throw new Error(`${fn}: ${notPages.join(', ')} not declared as pages`);
+  const missing = declared.filter((route) => !operations[route.operationId]).map((route) => route.operationId);
+  if (missing.length > 0) throw new Error(`${fn}: no operation for ${missing.join(', ')}`);
+
+  const core = async (event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
+    const styleNonce = randomBytes(16).toString('base64');
+    let result: PageResult;
+    try {
+      const route = findRoute(event.routeKey);
+      if (!route || route.function !== fn) throw notFound();
+      const request: PageRequest = {
+        route,
+        params: validate(route.request?.params, event.pathParameters ?? {}, 'path'),
+        form: route.request?.body ? parseForm(event) : undefined,
+        styleNonce,
+        requestId: event.requestContext.requestId,
+      };
+      result = await operations[route.operationId]!(request);
+    } catch (error) {
+      if (!(error instanceof HttpError)) logger.error('Unhandled error', error as Error);
+      const status = error instanceof HttpError ? error.status : 500;
+      result = { status, html: options.errorPage(status, styleNonce) };
+    }
+    return {
+      statusCode: result.status,
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': `default-src 'none'; style-src 'nonce-${styleNonce}'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'x-frame-options': 'DENY',
+        'cache-control': 'no-store',
+      },
+      body: result.html,
+    };
+  };
+
+  return middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use(httpAnswers())
+    .handler(core);
+}
+
+/**
+ * An HTML form's body: application/x-www-form-urlencoded, which API Gateway hands over base64
+ * encoded (it is not a text type to it); a field sent twice is refused.
+ */
+function parseForm(event: Event): Record<string, string> {
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text, 'utf8') > maxBodyBytes) throw payloadTooLarge(maxBodyBytes);
+  const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (text !== '' && contentType !== 'application/x-www-form-urlencoded') throw unsupportedMediaType();
+  const fields = new Map<string, string>();
+  for (const [name, value] of new URLSearchParams(text)) {
+    if (fields.has(name)) throw badRequest('A form field is given twice');
+    fields.set(name, value);
+  }
+  // fromEntries defines own properties: a field named __proto__ stays a field.
+  return Object.fromEntries(fields);
 }
 
 function authorize(route: RouteDeclaration, event: Event): Caller {

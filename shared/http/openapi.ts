@@ -79,6 +79,7 @@ function operation(route: RouteDeclaration, toSchema: (schema: z.ZodType, io: 'i
       description: 'Retries with the same key return the first answer; a different body with the same key answers 422',
     });
   }
+  if (route.page) return pageOperation(route, parameters, toSchema);
   const responses: Record<string, unknown> = {};
   for (const [status, response] of Object.entries(route.responses)) {
     responses[status] = response.schema
@@ -105,6 +106,22 @@ function operation(route: RouteDeclaration, toSchema: (schema: z.ZodType, io: 'i
       requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.request.body, 'input') } } },
     }),
     responses,
+  };
+}
+
+/** A page for people: every answer is an HTML document, a body is an HTML form. */
+function pageOperation(route: RouteDeclaration, parameters: unknown[], toSchema: (schema: z.ZodType, io: 'input' | 'output') => JsonSchema) {
+  const html = { 'text/html': { schema: { type: 'string' } } };
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    tags: [route.tag],
+    security: [],
+    ...(parameters.length > 0 && { parameters }),
+    ...(route.request?.body && {
+      requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: toSchema(route.request.body, 'input') } } },
+    }),
+    responses: Object.fromEntries(Object.entries(route.responses).map(([status, response]) => [status, { description: response.description, content: html }])),
   };
 }
 

@@ -28,6 +28,11 @@ export interface RouteDeclaration {
   idempotent?: boolean;
   /** Updates that require If-Match with the current ETag. */
   requiresIfMatch?: boolean;
+  /**
+   * A page for people rather than the JSON API (served by createPageHandler): it answers text/html,
+   * errors included, and takes its body as an HTML form (application/x-www-form-urlencoded).
+   */
+  page?: true;
   request?: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
   responses: Record<number, RouteResponse>;
 }

@@ -5,6 +5,7 @@ import { webhookRoutes } from './routes/webhooks';
 import { caseRoutes } from './routes/cases';
 import { surveyTemplateRoutes } from './routes/survey-templates';
 import { surveyRoutes } from './routes/surveys';
+import { surveyWebRoutes } from './routes/survey-web';
 
 export type * from './route-types';
 
@@ -27,6 +28,7 @@ export const apiFunctions = {
   'survey-templates': { tableAccess: 'readwrite', operatorKey: false, description: 'Survey templates and their versions' },
   // Sets the timer that sends an ad hoc survey: survey-send, not the API, talks to SMS.
   surveys: { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Surveys: ad hoc sending and reading' },
+  'survey-web': { tableAccess: 'readwrite', operatorKey: false, description: 'The survey web page behind the one-time link (public HTML)' },
   openapi: { tableAccess: 'none', operatorKey: false, description: 'The OpenAPI document' },
 } as const satisfies Record<string, FunctionDeclaration>;
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -45,7 +47,7 @@ export const edgeFunctions = {
 export const tenantAuthorizer = { identitySourceHeader: 'Authorization', cacheSeconds: 60 } as const;
 
 /** Every route of the API; each area declares its own in `./routes/`. */
-export const routes: readonly RouteDeclaration[] = [...foundationRoutes, ...contactRoutes, ...webhookRoutes, ...caseRoutes, ...surveyTemplateRoutes, ...surveyRoutes];
+export const routes: readonly RouteDeclaration[] = [...foundationRoutes, ...contactRoutes, ...webhookRoutes, ...caseRoutes, ...surveyTemplateRoutes, ...surveyRoutes, ...surveyWebRoutes];
 
 export const routeKey = (route: Pick<RouteDeclaration, 'method' | 'path'>) => `${route.method} ${route.path}`;
 

@@ -45,6 +45,7 @@ export const Survey = z
     expiresAt: Iso8601.optional().describe('sentAt plus the rules’ linkExpiryHours: unanswered by then, it expires'),
     expiredAt: Iso8601.optional(),
     completedAt: Iso8601.optional(),
+    smsRepromptedQuestionId: z.string().optional().describe('SMS only: the question asked again after an unreadable reply; a second one skips it'),
     answers: z.record(z.string(), SurveyAnswerValue).describe('By questionId'),
     sms: z
       .array(z.object({ messageId: z.string(), segments: z.number().int(), encoding: z.string(), sentAt: Iso8601 }))
@@ -83,3 +84,40 @@ export const ListSurveysQuery = PaginationQuery.extend({
   status: SurveyStatus.optional(),
 });
 export type ListSurveysQuery = z.infer<typeof ListSurveysQuery>;
+
+export const SurveyResultsQuery = z.strictObject({
+  from: Iso8601.optional().describe('Surveys decided at or after; default: the start of the tenant-local day 29 days before to'),
+  to: Iso8601.optional().describe('Surveys decided before; default: now. At most 92 days after from'),
+  groupBy: z.enum(['agent', 'queue', 'channel', 'template']).optional().describe("Also each group's figures: by the survey's agentId, queue, the contact's channel, or templateId"),
+});
+export type SurveyResultsQuery = z.infer<typeof SurveyResultsQuery>;
+
+const percentOrNull = z.number().nullable().describe('Percent, one decimal; null when there is nothing to count');
+const averageOrNull = z.number().nullable().describe('Two decimals; null when there are no answers');
+const SurveyFigures = z.object({
+  sent: z.number().int().describe('Surveys that went out: sent, in_progress, completed or expired'),
+  responses: z.number().int().describe('Sent surveys with at least one answer that was not skipped'),
+  completed: z.number().int(),
+  responseRate: percentOrNull.describe('responses / sent, percent'),
+  csat: z.object({ answers: z.number().int(), satisfied: z.number().int().describe('Answers 4–5'), score: percentOrNull }),
+  nps: z.object({
+    answers: z.number().int(),
+    promoters: z.number().int().describe('Answers 9–10'),
+    passives: z.number().int().describe('Answers 7–8'),
+    detractors: z.number().int().describe('Answers 0–6'),
+    score: z.number().nullable().describe('% promoters − % detractors, −100 to 100, one decimal'),
+  }),
+  ces: z.object({ answers: z.number().int(), average: averageOrNull, agreeing: z.number().int().describe('Answers 5–7'), agreeingShare: percentOrNull }),
+  dimensions: z.record(z.enum(['reliability', 'responsiveness', 'assurance', 'empathy', 'tangibles']), z.object({ answers: z.number().int(), average: averageOrNull })),
+  resolved: z.object({ answers: z.number().int(), yes: z.number().int(), yesShare: percentOrNull }),
+});
+
+export const SurveyResultsSummary = z
+  .object({
+    from: Iso8601,
+    to: Iso8601,
+    groupBy: z.enum(['agent', 'queue', 'channel', 'template']).optional(),
+    overall: SurveyFigures,
+    groups: z.array(SurveyFigures.extend({ key: z.string().nullable().describe('The agentId, queue, channel or templateId; null: surveys without one') })).optional(),
+  })
+  .meta({ id: 'SurveyResultsSummary' });

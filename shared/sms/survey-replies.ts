@@ -1,11 +1,31 @@
+import { GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from '../data/client';
+import { applyOnce, processedKey } from '../data/processed-events';
 import { putUnmatchedReply } from '../data/sms-messages-repo';
+import { getSurveyTemplateVersion } from '../data/survey-templates-repo';
+import { StaleSurveyInputs, findLatestSmsSurveyId, findSurveyBySmsMessage, getSurvey, saveSurveyChange } from '../data/surveys-repo';
+import { getTenantWithSettings } from '../data/tenants-repo';
+import type { DomainEvent } from '../events/catalog';
+import { newEvent } from '../events/events';
+import { surveyAnswered, surveyCompleted } from '../events/survey-events';
+import { sendSms } from '../messaging/sms-sender';
+import { MetricUnit, logger, metrics } from '../observability';
+import type { Survey } from '../schemas/survey';
+import type { SurveyTemplate } from '../schemas/survey-template';
+import { answeredData, newlyAnswered, replyStep, surveyScores } from '../surveys/conversation';
+import { surveyRef } from '../surveys/survey';
+import { nextQuestion } from '../surveys/template';
+import { parseReply } from './reply-parser';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
- * The port through which an SMS reply that is neither STOP nor HELP reaches the survey
- * conversation. For now no survey is sent by SMS, so every reply is recorded as unmatched (kept
- * 30 days); the survey conversation replaces `handleSurveyReply` with one that finds the open
- * survey by `previousPublishedMessageId`, else by the pair of numbers, and records unmatched only
- * what it cannot place.
+ * The survey conversation's side of an SMS reply that is neither STOP nor HELP: finds the open
+ * survey by `previousPublishedMessageId` (the message replied to), else by the customer's latest
+ * SMS survey, takes one conversation step (shared/surveys/conversation.ts), texts back the next
+ * question or the thank-you, and records the answer with its events and a marker for the inbound
+ * message in one transaction. A redelivered reply finds the marker and changes nothing; what
+ * cannot be placed is recorded as unmatched (kept 30 days).
  */
 export interface InboundSmsReply {
   tenantId: string;
@@ -21,13 +41,137 @@ export interface InboundSmsReply {
   receivedAt: string;
 }
 
-export type SurveyReplyOutcome = 'answered' | 'unmatched';
+export type SurveyReplyOutcome = 'answered' | 'reasked' | 'ignored' | 'duplicate' | 'unmatched';
 export type SurveyReplyHandler = (reply: InboundSmsReply) => Promise<SurveyReplyOutcome>;
 
-/** Placeholder until the survey conversation exists: records the reply as unmatched. */
+/** Records the reply as unmatched. */
 export const recordUnmatchedReply: SurveyReplyHandler = async (reply) => {
   await putUnmatchedReply(reply);
   return 'unmatched';
 };
 
-export const handleSurveyReply: SurveyReplyHandler = recordUnmatchedReply;
+const consumerName = 'sms-survey-reply';
+/** Another reply or the web page saved the survey meanwhile: read it again, this often. */
+const maxAttempts = 4;
+const markerRetentionSeconds = 30 * 24 * 60 * 60;
+
+export const handleSurveyReply: SurveyReplyHandler = async (reply) => {
+  for (let attempt = 1; ; attempt++) {
+    if (await isHandled(reply)) return 'duplicate';
+    const found = await findSurvey(reply);
+    if (!found) return recordUnmatchedReply(reply);
+    const { survey, repliedToQuestionId } = found;
+    logger.appendKeys({ surveyId: survey.surveyId });
+    try {
+      return await step(reply, survey, repliedToQuestionId);
+    } catch (error) {
+      if (!(error instanceof StaleSurveyInputs) || attempt >= maxAttempts) throw error;
+      logger.info('Survey changed while the reply was handled; reading it again', { attempt });
+    }
+  }
+};
+
+const isHandled = async (reply: InboundSmsReply) =>
+  !!(await db().send(new GetCommand({ TableName: tableName(), Key: processedKey(consumerName, reply.tenantId, reply.inboundMessageId), ConsistentRead: true }))).Item;
+
+/** The same marker applyOnce writes, here beside the survey's change. */
+const handledMarker = (reply: InboundSmsReply): TransactItem => ({
+  Put: {
+    TableName: tableName(),
+    Item: { ...processedKey(consumerName, reply.tenantId, reply.inboundMessageId), type: 'ProcessedEvent', expiresAt: Math.floor(Date.parse(reply.receivedAt) / 1000) + markerRetentionSeconds },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  },
+});
+
+/** The survey the reply belongs to; by the number pair only while that survey is open. */
+async function findSurvey(reply: InboundSmsReply): Promise<{ survey: Survey; repliedToQuestionId?: string; firstMessage?: boolean } | undefined> {
+  if (reply.previousPublishedMessageId) {
+    const message = await findSurveyBySmsMessage(reply.tenantId, reply.previousPublishedMessageId);
+    const survey = message && (await getSurvey(reply.tenantId, message.surveyId));
+    if (survey && message) {
+      const template = await templateOf(reply.tenantId, survey);
+      // The survey's first SMS names no question: it asked the template's first.
+      const repliedToQuestionId = message.questionId ?? (template && nextQuestion(template, {})?.questionId);
+      return { survey, ...(repliedToQuestionId !== undefined && { repliedToQuestionId }) };
+    }
+  }
+  if (!reply.customerId) return undefined;
+  const surveyId = await findLatestSmsSurveyId(reply.tenantId, reply.customerId);
+  const survey = surveyId ? await getSurvey(reply.tenantId, surveyId) : undefined;
+  return survey && (survey.status === 'sent' || survey.status === 'in_progress') ? { survey } : undefined;
+}
+
+const templateOf = (tenantId: string, survey: Survey) =>
+  survey.templateId && survey.templateVersion !== undefined ? getSurveyTemplateVersion(tenantId, survey.templateId, survey.templateVersion) : Promise.resolve(undefined);
+
+async function step(reply: InboundSmsReply, survey: Survey, repliedToQuestionId: string | undefined): Promise<SurveyReplyOutcome> {
+  const tenant = await getTenantWithSettings(reply.tenantId);
+  const template = await templateOf(reply.tenantId, survey);
+  if (!tenant || !template) throw new Error('The survey’s tenant or template version is missing');
+  const at = new Date().toISOString();
+  const conversation = replyStep({
+    survey,
+    template,
+    reply: parseReply(reply.body),
+    body: reply.body,
+    ...(repliedToQuestionId !== undefined && { repliedToQuestionId }),
+    language: survey.language ?? tenant.settings.locale,
+    company: tenant.settings.branding.displayName,
+    at,
+  });
+  if (conversation.kind === 'ignored') {
+    // Late or repeated: the question it answers is behind us. The marker makes a redelivery cheap.
+    await applyOnce(consumerName, reply.tenantId, reply.inboundMessageId, []);
+    metrics.addMetric('SurveySmsRepliesIgnored', MetricUnit.Count, 1);
+    logger.info('Survey reply ignored', { reason: conversation.reason });
+    return 'ignored';
+  }
+
+  const sent = await sendSms({
+    tenantId: reply.tenantId,
+    to: reply.from,
+    // From the number the customer wrote to.
+    originationIdentity: reply.to,
+    body: conversation.text,
+    context: { surveyId: survey.surveyId, purpose: 'survey' },
+  });
+  const after: Survey =
+    sent.status === 'sent'
+      ? { ...conversation.after, sms: [...(conversation.after.sms ?? []), { messageId: sent.messageId, segments: sent.segments, encoding: sent.encoding, sentAt: at }] }
+      : conversation.after;
+  if (sent.status === 'sent') metrics.addMetric('SmsSegmentsSent', MetricUnit.Count, sent.segments);
+  else logger.info('Survey SMS not sent: AWS reports the number opted out');
+
+  try {
+    await saveSurveyChange(reply.tenantId, {
+      before: survey,
+      after,
+      events: answerEvents(reply.tenantId, survey, after, template, at),
+      ...(sent.status === 'sent' && { smsMessageId: sent.messageId, ...(conversation.askedQuestionId !== undefined && { smsQuestionId: conversation.askedQuestionId }) }),
+      extra: [handledMarker(reply)],
+    });
+  } catch (error) {
+    if (error instanceof StaleSurveyInputs && (await isHandled(reply))) return 'duplicate';
+    throw error;
+  }
+  logger.info('Survey reply recorded', { step: conversation.kind, status: after.status });
+  return conversation.kind;
+}
+
+/** Survey Answered for each new entry (free text without its text), and Survey Completed when it completes. */
+export function answerEvents(tenantId: string, before: Survey, after: Survey, template: Pick<SurveyTemplate, 'questions'>, at: string): DomainEvent[] {
+  const events: DomainEvent[] = newlyAnswered(template, before.answers, after.answers).map(({ question, value }) =>
+    newEvent(surveyAnswered, tenantId, { ...surveyRef(after), ...answeredData(question, value) }, at),
+  );
+  if (after.status === 'completed' && before.status !== 'completed') {
+    events.push(
+      newEvent(
+        surveyCompleted,
+        tenantId,
+        { ...surveyRef(after), templateId: after.templateId!, templateVersion: after.templateVersion!, completedAt: after.completedAt ?? at, scores: surveyScores(template, after.answers) },
+        at,
+      ),
+    );
+  }
+  return events;
+}

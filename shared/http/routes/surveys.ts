@@ -1,5 +1,5 @@
 import { Page } from '../../schemas/common';
-import { CreateSurveyBody, CreatedSurvey, ListSurveysQuery, Survey, SurveyIdParams } from '../../schemas/survey';
+import { CreateSurveyBody, CreatedSurvey, ListSurveysQuery, Survey, SurveyIdParams, SurveyResultsQuery, SurveyResultsSummary } from '../../schemas/survey';
 import { type RouteDeclaration, agentAccess, readonlyAccess } from '../route-types';
 
 /** Surveys: one per closed contact (decided by the rules, or sent ad hoc), with its answers. */
@@ -42,5 +42,20 @@ export const surveyRoutes: readonly RouteDeclaration[] = [
     summary: 'Read a survey: its state, the template version it is asked with, its answers',
     request: { params: SurveyIdParams },
     responses: { 200: { description: 'The survey', schema: Survey } },
+  },
+  {
+    operationId: 'getSurveyResultsSummary',
+    method: 'GET',
+    path: '/v1/survey-results/summary',
+    function: 'surveys',
+    access: readonlyAccess,
+    tag: 'Surveys',
+    summary:
+      'Response rate, CSAT, NPS, CES, service-quality averages and resolved share of the surveys decided in a range (default the last 30 days, at most 92), overall and by agent, queue, channel or template; reads every survey in the range',
+    request: { query: SurveyResultsQuery },
+    responses: {
+      200: { description: 'The figures', schema: SurveyResultsSummary },
+      400: { description: 'from not before to, or a range over 92 days' },
+    },
   },
 ];

@@ -37,6 +37,7 @@ export const surveysArea: CrossTenantArea<Seeded> = {
     createSurvey: (a) => ({ path: '/v1/surveys', body: { contactId: a.contactId, deliveryChannel: 'link' } }),
     listSurveys: () => ({ path: '/v1/surveys' }),
     getSurvey: (a) => ({ path: `/v1/surveys/${a.surveyId}` }),
+    getSurveyResultsSummary: () => ({ path: '/v1/survey-results/summary?groupBy=agent' }),
   },
 
   async verifyUnchanged(twin, aKey, a) {

@@ -1,0 +1,372 @@
+import type { Question } from '../schemas/survey-template';
+import { fillPlaceholders } from './survey';
+import { scaleOf } from './template';
+
+/**
+ * The survey's web page as HTML, pure: the form, the thank-you page and the pages for a link that
+ * cannot be used. Server-side, without JavaScript, one column for a phone. Every text put into
+ * the page goes through `escapeHtml`.
+ */
+
+export type PageLanguage = 'en' | 'zh-TW';
+
+export const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character]!);
+
+// ---------------------------------------------------------------- colours
+
+const channels = (hex: string) => [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16));
+const toHex = (rgb: number[]) => `#${rgb.map((value) => Math.round(value).toString(16).padStart(2, '0')).join('')}`;
+
+/** WCAG 2 relative luminance of a #rrggbb colour. */
+export function relativeLuminance(hex: string): number {
+  const [r, g, b] = channels(hex).map((value) => {
+    const c = value / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+}
+
+/** WCAG 2 contrast ratio, 1 to 21. */
+export function contrastRatio(a: string, b: string): number {
+  const [light, dark] = [relativeLuminance(a), relativeLuminance(b)].sort((x, y) => y - x);
+  return (light! + 0.05) / (dark! + 0.05);
+}
+
+/** Mixes `hex` step by step toward `toward` until it reaches `ratio` against `against`. */
+function shiftUntil(hex: string, toward: string, against: string, ratio: number): string {
+  const from = channels(hex);
+  const to = channels(toward);
+  for (let share = 0; share <= 1; share += 0.05) {
+    const mixed = toHex(from.map((value, index) => value + (to[index]! - value) * share));
+    if (contrastRatio(mixed, against) >= ratio) return mixed;
+  }
+  return toward;
+}
+
+export interface BrandPalette {
+  /** The header, the chosen answers and the button: the tenant's colour (shifted if text on it could not reach 4.5:1). */
+  brand: string;
+  /** Black or white, whichever reads better on `brand`. */
+  onBrand: string;
+  /** The tenant's colour darkened until it reaches 4.5:1 on white: focus rings and the chosen answer's border. */
+  accent: string;
+}
+
+/** Colours from the tenant's branding colour that keep text at a contrast of at least 4.5:1 (WCAG AA). */
+export function brandPalette(colour: string): BrandPalette {
+  const base = /^#[0-9a-fA-F]{6}$/.test(colour) ? colour.toLowerCase() : '#1f4e79';
+  const onBrand = contrastRatio(base, '#ffffff') >= contrastRatio(base, '#000000') ? '#ffffff' : '#000000';
+  const brand = contrastRatio(base, onBrand) >= 4.5 ? base : shiftUntil(base, onBrand === '#ffffff' ? '#000000' : '#ffffff', onBrand, 4.5);
+  return { brand, onBrand, accent: shiftUntil(base, '#000000', '#ffffff', 4.5) };
+}
+
+// ---------------------------------------------------------------- words
+
+const words = {
+  en: {
+    title: 'Your feedback',
+    intro: (company: string) => `${company} would like to know how your recent contact went. It takes about a minute.`,
+    smsDone: (count: number) => `You already answered ${count === 1 ? 'one question' : `${count} questions`} by SMS. Here are the rest.`,
+    required: '(required)',
+    optional: '(optional)',
+    yes: 'Yes',
+    no: 'No',
+    yourAnswer: (max: number, required: boolean) => `Your answer (${required ? 'required' : 'optional'}, up to ${max} characters)`,
+    submit: 'Send my answers',
+    errorSummary: 'Some answers need a look. They are marked below.',
+    ifAnswered: (range: string, number: number) => `Answer this only if you chose ${range} in question ${number}.`,
+    needsAnswer: 'Please answer this question.',
+    onScale: (min: number, max: number) => `Please choose a number from ${min} to ${max}.`,
+    yesOrNo: 'Please choose Yes or No.',
+    tooLong: (max: number) => `Please keep it to ${max} characters.`,
+    thanksTitle: 'Thank you',
+    usedTitle: 'This survey has already been answered',
+    usedText: 'Your answers were recorded. The link works only once, so there is nothing more to do.',
+    expiredTitle: 'This survey link has expired',
+    expiredText: 'The link was valid for a limited time and can no longer be used. Thank you all the same.',
+    unknownTitle: 'We could not find this survey',
+    unknownText: 'Please check that the whole link was copied from the message.',
+    errorTitle: 'Something went wrong',
+    errorText: 'Please try again in a moment.',
+  },
+  'zh-TW': {
+    title: '意見調查',
+    intro: (company: string) => `${company}想了解您最近一次聯繫的感受，大約只需一分鐘。`,
+    smsDone: (count: number) => `您已透過簡訊回答 ${count} 題，以下是其餘的問題。`,
+    required: '（必填）',
+    optional: '（選填）',
+    yes: '是',
+    no: '否',
+    yourAnswer: (max: number, required: boolean) => `您的回答（${required ? '必填' : '選填'}，最多 ${max} 字）`,
+    submit: '送出回答',
+    errorSummary: '有些回答需要修正，請看下方標示的題目。',
+    ifAnswered: (range: string, number: number) => `若第 ${number} 題選擇 ${range}，才需回答此題。`,
+    needsAnswer: '請回答這一題。',
+    onScale: (min: number, max: number) => `請選擇 ${min} 到 ${max} 之間的數字。`,
+    yesOrNo: '請選擇「是」或「否」。',
+    tooLong: (max: number) => `請在 ${max} 字以內。`,
+    thanksTitle: '感謝您',
+    usedTitle: '這份問卷已經填寫完成',
+    usedText: '您的回答已經收到。此連結只能使用一次，無須再做任何事。',
+    expiredTitle: '這個問卷連結已經過期',
+    expiredText: '此連結的有效期限已過，無法再使用。仍然感謝您。',
+    unknownTitle: '找不到這份問卷',
+    unknownText: '請確認您從訊息中複製了完整的連結。',
+    errorTitle: '發生了一點問題',
+    errorText: '請稍後再試一次。',
+  },
+} as const;
+
+/** Why an answer was refused, for the message shown next to the question. */
+export type AnswerProblem = 'missing' | 'invalid' | 'too-long';
+
+/** The message next to a refused answer, in the page's language. */
+export function answerProblemText(question: Question, problem: AnswerProblem, language: PageLanguage): string {
+  const w = words[language];
+  if (problem === 'missing') return w.needsAnswer;
+  if (problem === 'too-long' && question.type === 'freeText') return w.tooLong(question.maxLength);
+  const scale = scaleOf(question);
+  if (scale) return w.onScale(scale.min, scale.max);
+  return question.type === 'resolved' ? w.yesOrNo : w.needsAnswer;
+}
+
+// ---------------------------------------------------------------- pages
+
+export interface PageBranding {
+  company: string;
+  colour: string;
+}
+
+interface Shell {
+  language: PageLanguage;
+  title: string;
+  branding?: PageBranding;
+  styleNonce: string;
+  body: string;
+}
+
+function page({ language, title, branding, styleNonce, body }: Shell): string {
+  const palette = brandPalette(branding?.colour ?? '#1f4e79');
+  return `<!doctype html>
+<html lang="${language}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<title>${escapeHtml(branding ? `${title} · ${branding.company}` : title)}</title>
+<style nonce="${escapeHtml(styleNonce)}">${stylesheet(palette)}</style>
+</head>
+<body>
+${branding ? `<header class="brand"><p>${escapeHtml(branding.company)}</p></header>` : ''}
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+function stylesheet({ brand, onBrand, accent }: BrandPalette): string {
+  return `
+*{box-sizing:border-box}
+body{margin:0;background:#f4f4f5;color:#1a1a1a;font:1.0625rem/1.5 system-ui,-apple-system,"Segoe UI","Noto Sans TC","Noto Sans CJK TC","PingFang TC","Microsoft JhengHei",sans-serif}
+.brand{background:${brand};color:${onBrand};padding:1rem 1.25rem}
+.brand p{margin:0;max-width:36rem;margin:0 auto;font-weight:700;font-size:1.125rem}
+main{max-width:36rem;margin:0 auto;padding:1rem 1rem 3rem}
+h1{font-size:1.5rem;line-height:1.3;margin:.75rem 0}
+.lead{margin:0 0 1.25rem}
+fieldset{border:0;margin:0 0 1rem;padding:1rem;background:#fff;border-radius:.75rem;box-shadow:0 1px 3px rgba(0,0,0,.12);min-width:0}
+legend{float:left;width:100%;padding:0;margin:0 0 .75rem;font-weight:600}
+legend+*{clear:both}
+.tag{font-weight:400;color:#4d4d4d;font-size:.9375rem;white-space:nowrap}
+.note{margin:0 0 .75rem;color:#4d4d4d;font-size:.9375rem}
+.scale{display:grid;grid-template-columns:repeat(auto-fill,minmax(2.9rem,1fr));gap:.5rem}
+.scale.two{grid-template-columns:1fr 1fr}
+.opt{position:relative;display:block;-webkit-tap-highlight-color:transparent}
+.opt input{position:absolute;inset:0;width:100%;height:100%;margin:0;opacity:0;cursor:pointer}
+.opt span{display:flex;align-items:center;justify-content:center;min-height:3rem;padding:0 .25rem;border:2px solid #767676;border-radius:.5rem;background:#fff;font-weight:600}
+.opt input:checked+span{background:${brand};color:${onBrand};border-color:${accent};box-shadow:inset 0 0 0 2px ${onBrand}}
+.opt input:focus-visible+span{outline:3px solid ${accent};outline-offset:3px}
+.opt input[aria-invalid=true]+span{border-color:#b3261e}
+.ends{display:flex;justify-content:space-between;gap:1rem;margin:.5rem 0 0;color:#4d4d4d;font-size:.9375rem}
+.ends span:last-child{text-align:right}
+label.text{display:block;margin:0 0 .5rem;color:#4d4d4d;font-size:.9375rem}
+textarea{display:block;width:100%;min-height:7rem;padding:.75rem;border:2px solid #767676;border-radius:.5rem;font:inherit;color:inherit;background:#fff}
+textarea:focus-visible{outline:3px solid ${accent};outline-offset:2px}
+textarea[aria-invalid=true]{border-color:#b3261e}
+.error{margin:.5rem 0 0;color:#b3261e;font-weight:600}
+.summary{margin:0 0 1rem;padding:1rem;border:2px solid #b3261e;border-radius:.75rem;background:#fff;color:#b3261e;font-weight:600}
+button{display:block;width:100%;min-height:3.25rem;margin-top:1.5rem;border:2px solid ${accent};border-radius:.75rem;background:${brand};color:${onBrand};font:inherit;font-weight:700;cursor:pointer}
+button:focus-visible{outline:3px solid ${accent};outline-offset:3px}
+.message{padding:1.25rem;background:#fff;border-radius:.75rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+.message h1{margin-top:0}
+.message p{margin:0}
+.message+.message{margin-top:1rem}
+`;
+}
+
+export interface SurveyFormPage {
+  language: PageLanguage;
+  branding: PageBranding;
+  /** The questions still to answer, in template order (answered ones, by SMS say, are left out). */
+  questions: readonly Question[];
+  /** Answers already recorded (by SMS): a condition on one of them is known. */
+  answeredBefore: Readonly<Record<string, unknown>>;
+  /** What the customer submitted, shown again with the errors. */
+  values?: Readonly<Record<string, string>>;
+  errors?: Readonly<Record<string, string>>;
+  styleNonce: string;
+}
+
+/** The form: every question still to answer on one page (see conditionNote for follow-ups). */
+export function renderSurveyForm(form: SurveyFormPage): string {
+  const { language, branding, questions, answeredBefore, values = {}, errors = {} } = form;
+  const w = words[language];
+  const numbers = new Map(questions.map((question, index) => [question.questionId, index + 1]));
+  const answeredCount = Object.keys(answeredBefore).length;
+  const errorCount = Object.keys(errors).length;
+  const body = [
+    `<h1>${escapeHtml(w.title)}</h1>`,
+    `<p class="lead">${escapeHtml(w.intro(branding.company))}</p>`,
+    answeredCount > 0 ? `<p class="lead">${escapeHtml(w.smsDone(answeredCount))}</p>` : '',
+    errorCount > 0 ? `<p class="summary" role="alert">${escapeHtml(w.errorSummary)}</p>` : '',
+    '<form method="post">',
+    ...questions.map((question) =>
+      renderQuestion(question, {
+        language,
+        company: branding.company,
+        number: numbers.get(question.questionId)!,
+        note: conditionNote(question, questions, language),
+        value: values[question.questionId],
+        error: errors[question.questionId],
+      }),
+    ),
+    `<button type="submit">${escapeHtml(w.submit)}</button>`,
+    '</form>',
+  ].filter(Boolean);
+  return page({ language, title: w.title, branding, styleNonce: form.styleNonce, body: body.join('\n') });
+}
+
+/**
+ * Without JavaScript a follow-up cannot appear when its condition starts to hold, so the page
+ * shows it with a note saying when to answer it; on submission an answer to a follow-up whose
+ * condition does not hold is ignored, and a required one whose condition holds must be answered.
+ */
+function conditionNote(question: Question, onPage: readonly Question[], language: PageLanguage): string | undefined {
+  const showIf = question.showIf;
+  if (!showIf) return undefined;
+  const index = onPage.findIndex((candidate) => candidate.questionId === showIf.questionId);
+  // Not on the page: answered before (by SMS), and the page shows a follow-up only when it applies.
+  if (index === -1) return undefined;
+  const w = words[language];
+  if ('equals' in showIf) {
+    const answer = showIf.equals ? w.yes : w.no;
+    return w.ifAnswered(language === 'en' ? `"${answer}"` : `「${answer}」`, index + 1);
+  }
+  const scale = scaleOf(onPage[index]!)!;
+  const range = showIf.operator === 'eq' ? `${showIf.value}` : showIf.operator === 'lte' ? `${scale.min}–${showIf.value}` : `${showIf.value}–${scale.max}`;
+  return w.ifAnswered(range, index + 1);
+}
+
+interface QuestionView {
+  language: PageLanguage;
+  company: string;
+  number: number;
+  note?: string;
+  value?: string;
+  error?: string;
+}
+
+function renderQuestion(question: Question, view: QuestionView): string {
+  const w = words[view.language];
+  const id = `q-${question.questionId}`;
+  const name = escapeHtml(question.questionId);
+  const text = fillPlaceholders(question.text[view.language], view.company);
+  const describedBy = [view.note && `${id}-note`, `${id}-ends`, view.error && `${id}-error`].filter(Boolean);
+  const invalid = view.error ? ' aria-invalid="true"' : '';
+  const requiredAttribute = question.required && !question.showIf ? ' required' : '';
+  const parts: string[] = [];
+  parts.push(
+    `<legend id="${id}-legend">${view.number}. ${escapeHtml(text)} <span class="tag">${escapeHtml(question.required ? w.required : w.optional)}</span></legend>`,
+  );
+  if (view.note) parts.push(`<p class="note" id="${id}-note">${escapeHtml(view.note)}</p>`);
+
+  const scale = scaleOf(question);
+  let hasEnds = false;
+  if (scale || question.type === 'resolved') {
+    const options = scale
+      ? Array.from({ length: scale.max - scale.min + 1 }, (_, index) => ({ value: String(scale.min + index), label: String(scale.min + index) }))
+      : [
+          { value: 'yes', label: w.yes },
+          { value: 'no', label: w.no },
+        ];
+    const describe = describedBy.filter((entry) => entry !== `${id}-ends` || (scale && 'scaleLabels' in question && question.scaleLabels));
+    parts.push(
+      `<div class="scale${scale ? '' : ' two'}">` +
+        options
+          .map(
+            (option) =>
+              `<label class="opt"><input type="radio" name="${name}" value="${escapeHtml(option.value)}"${view.value === option.value ? ' checked' : ''}${requiredAttribute}${invalid}` +
+              `${describe.length > 0 ? ` aria-describedby="${describe.join(' ')}"` : ''}><span>${escapeHtml(option.label)}</span></label>`,
+          )
+          .join('') +
+        '</div>',
+    );
+    if (scale && 'scaleLabels' in question && question.scaleLabels) {
+      hasEnds = true;
+      const labels = question.scaleLabels;
+      parts.push(
+        `<p class="ends" id="${id}-ends"><span>${scale.min} = ${escapeHtml(fillPlaceholders(labels.min[view.language], view.company))}</span>` +
+          `<span>${scale.max} = ${escapeHtml(fillPlaceholders(labels.max[view.language], view.company))}</span></p>`,
+      );
+    }
+  } else {
+    const maxLength = question.type === 'freeText' ? question.maxLength : 500;
+    const describe = describedBy.filter((entry) => entry !== `${id}-ends`);
+    parts.push(
+      `<label class="text" for="${id}">${escapeHtml(w.yourAnswer(maxLength, question.required))}</label>` +
+        `<textarea id="${id}" name="${name}" rows="4" maxlength="${maxLength}"${requiredAttribute}${invalid}` +
+        `${describe.length > 0 ? ` aria-describedby="${describe.join(' ')}"` : ''}>${escapeHtml(view.value ?? '')}</textarea>`,
+    );
+  }
+  if (view.error) parts.push(`<p class="error" id="${id}-error">${escapeHtml(view.error)}</p>`);
+  const groupDescribedBy = describedBy.filter((entry) => entry !== `${id}-ends` || hasEnds);
+  return `<fieldset id="${id}-group"${groupDescribedBy.length > 0 ? ` aria-describedby="${groupDescribedBy.join(' ')}"` : ''}>\n${parts.join('\n')}\n</fieldset>`;
+}
+
+export interface MessagePageInput {
+  language: PageLanguage;
+  branding: PageBranding;
+  styleNonce: string;
+}
+
+/** After the last answer: the template's thank-you text. */
+export function renderThankYou(input: MessagePageInput & { thankYou: string }): string {
+  const w = words[input.language];
+  const body = `<section class="message" role="status"><h1>${escapeHtml(w.thanksTitle)}</h1><p>${escapeHtml(fillPlaceholders(input.thankYou, input.branding.company))}</p></section>`;
+  return page({ ...input, title: w.thanksTitle, body });
+}
+
+export type LinkProblem = 'used' | 'expired';
+
+/** A link of a known survey that cannot be used any more, in the customer's language and the tenant's colours. */
+export function renderLinkProblem(input: MessagePageInput & { problem: LinkProblem }): string {
+  const w = words[input.language];
+  const [title, text] = input.problem === 'used' ? [w.usedTitle, w.usedText] : [w.expiredTitle, w.expiredText];
+  return page({ ...input, title, body: `<section class="message"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></section>` });
+}
+
+/**
+ * A page for a link we know nothing about (unknown, mistyped) or a failure: neither the customer's
+ * language nor the tenant is known, so it says it in both, each part marked with its language.
+ */
+export function renderNeutralPage(kind: 'unknown' | 'error', styleNonce: string): string {
+  const part = (language: PageLanguage) => {
+    const w = words[language];
+    const [title, text] = kind === 'unknown' ? [w.unknownTitle, w.unknownText] : [w.errorTitle, w.errorText];
+    return `<section class="message" lang="${language}"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></section>`;
+  };
+  const title = kind === 'unknown' ? `${words['zh-TW'].unknownTitle} · ${words.en.unknownTitle}` : `${words['zh-TW'].errorTitle} · ${words.en.errorTitle}`;
+  return page({ language: 'zh-TW', title, styleNonce, body: `${part('zh-TW')}\n${part('en')}` });
+}
