@@ -15,6 +15,8 @@ export interface DeploymentSettings {
   stage: string;
   /** SHA-256 hex of the operator key; without it the operator routes refuse every caller. */
   operatorKeyHash?: string;
+  /** The https:// base URL the API is served from (no trailing slash): survey SMS link to `<it>/s/<token>`; without it they carry no link. */
+  publicBaseUrl?: string;
   /** Undefined: environment-agnostic stacks, deployable to whatever account and region the CLI targets. */
   env?: Environment;
 }
@@ -41,7 +43,7 @@ const stagePattern = /^[a-z][a-z0-9-]{0,19}$/;
 const sha256HexPattern = /^[0-9a-f]{64}$/;
 
 /**
- * Reads `-c stage=...` and `-c operatorKeyHash=...` from the CDK context, and the target
+ * Reads `-c stage=...`, `-c operatorKeyHash=...` and `-c publicBaseUrl=...` from the CDK context, and the target
  * account and region from the variables the CDK CLI sets when it has credentials.
  */
 export function readDeploymentSettings(scope: Construct, processEnv: NodeJS.ProcessEnv = process.env): DeploymentSettings {
@@ -53,10 +55,20 @@ export function readDeploymentSettings(scope: Construct, processEnv: NodeJS.Proc
   if (operatorKeyHash !== undefined && !sha256HexPattern.test(operatorKeyHash)) {
     throw new Error('Context "operatorKeyHash" must be the SHA-256 of the operator key as 64 hex digits, not the key itself');
   }
+  const publicBaseUrl = readPublicBaseUrl(contextString(scope, 'publicBaseUrl'));
   // The CLI sets a default region even without credentials; only a known account pins the stacks.
   const account = processEnv.CDK_DEFAULT_ACCOUNT;
   const env = account ? { account, region: processEnv.CDK_DEFAULT_REGION } : undefined;
-  return { stage, operatorKeyHash, env };
+  return { stage, operatorKeyHash, publicBaseUrl, env };
+}
+
+function readPublicBaseUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url?.protocol !== 'https:' || url.search || url.hash || url.username || url.password) {
+    throw new Error(`Context "publicBaseUrl" must be an https:// URL without query or fragment (the API's public address); got "${value}"`);
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
 function contextString(scope: Construct, key: string): string | undefined {

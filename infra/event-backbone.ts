@@ -31,6 +31,8 @@ export interface EventBackboneProps {
   table: ITable;
   tableIndexes: string;
   operatorKeyHash?: string;
+  /** The API's public base URL, for the web link in survey SMS (PUBLIC_BASE_URL); absent: no link. */
+  publicBaseUrl?: string;
 }
 
 const consumerTimeout = Duration.seconds(30);
@@ -160,8 +162,9 @@ export class EventBackbone extends Construct {
   }
 
   private createFunction(name: string, declaration: FunctionDeclaration, timeout: Duration): NodejsFunction {
-    const { profile, table, tableIndexes, operatorKeyHash } = this.props;
+    const { profile, table, tableIndexes, operatorKeyHash, publicBaseUrl } = this.props;
     const fn = createSwitchboardFunction(this, { name, declaration, profile, table, tableIndexes, operatorKeyHash, timeout });
+    if (publicBaseUrl && declaration.sendsSms) fn.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
     this.alarmOn(`${pascalCase(name)}ErrorsAlarm`, `The ${name} function failed (each failure is retried; see its dead-letter queue)`, fn.metricErrors({ period: Duration.minutes(5) }), 0);
     return fn;
   }

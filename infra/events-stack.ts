@@ -10,6 +10,7 @@ export interface EventsStackProps extends StackProps {
   /** The data stack's table, with its stream. */
   table: ITable;
   operatorKeyHash?: string;
+  publicBaseUrl?: string;
 }
 
 /**
@@ -26,6 +27,7 @@ export class EventsStack extends Stack {
       table: props.table,
       tableIndexes: tableIndexesResource(props.table),
       operatorKeyHash: props.operatorKeyHash,
+      publicBaseUrl: props.publicBaseUrl,
     });
   }
 }

@@ -34,6 +34,7 @@ export function addSwitchboard(app: App, settings: DeploymentSettings): Switchbo
     profile,
     table: data.table,
     operatorKeyHash: settings.operatorKeyHash,
+    publicBaseUrl: settings.publicBaseUrl,
   });
   const api = new ApiStack(app, `${prefix}-Api`, {
     env: settings.env,

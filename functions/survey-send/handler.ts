@@ -23,6 +23,7 @@ import {
   markSent,
   newSurveyToken,
   surveyLinkPath,
+  surveyLinkUrl,
   surveyRef,
   surveyTokenHash,
 } from '../../shared/surveys/survey';
@@ -33,8 +34,8 @@ export type SurveySendOutcome = 'sent' | 'not-sent' | 'expired' | 'ignored' | 'i
 /**
  * A survey's timer fired. `send`: a pending survey goes out — by SMS (consent and phone checked
  * again, as they may have changed since the decision), or as a one-time web link in `Survey Sent`
- * for the tenant to deliver — and its expiry timer is set. `expire`: a survey still unanswered
- * expires. Both act only on the state the timer expects, so a second firing changes nothing.
+ * for the tenant to deliver — and its expiry timer is set. `expire`: a survey sent and not completed
+ * (unanswered or part-answered) expires, its answers kept. Both act only on the state the timer expects, so a second firing changes nothing.
  *
  * Between the SMS and the write that records it a crash (or two overlapping firings) can send the
  * first SMS twice; never zero times, as with the keyword answers.
@@ -89,10 +90,14 @@ async function send(tenantId: string, survey: Survey): Promise<SurveySendOutcome
   if (!smsSettings.originationIdentity) return notSent(tenantId, survey, 'sms-not-configured', now);
 
   const language = survey.language ?? tenant.settings.locale;
+  // An SMS survey gets a link token too, so it can be continued on the web page; the SMS offers
+  // the link only where the deployment knows its public address.
+  const token = newSurveyToken();
+  const publicBaseUrl = process.env.PUBLIC_BASE_URL;
   const result = await sendSms({
     tenantId,
     to: customer.phone,
-    body: firstSmsText(template, language, tenant.settings.branding.displayName),
+    body: firstSmsText(template, language, tenant.settings.branding.displayName, publicBaseUrl ? surveyLinkUrl(publicBaseUrl, token) : undefined),
     originationIdentity: smsSettings.originationIdentity,
     configurationSetName: smsSettings.configurationSetName,
     context: { surveyId: survey.surveyId, purpose: 'survey' },
@@ -112,6 +117,7 @@ async function send(tenantId: string, survey: Survey): Promise<SurveySendOutcome
       after: sent,
       surveyedAt: now,
       smsMessageId: result.messageId,
+      token: { hash: surveyTokenHash(token), expiresAt: sent.expiresAt! },
       events: [newEvent(surveySent, tenantId, sentData(sent), now)],
     });
   } catch (error) {

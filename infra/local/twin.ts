@@ -180,8 +180,11 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
 
   const { port } = server.address() as AddressInfo;
   const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${port}`;
+  // The functions run in this process: the survey SMS links to the web page on this twin.
+  process.env.PUBLIC_BASE_URL = url;
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     server,
     bus: aws.bus,
     clock: aws.clock,

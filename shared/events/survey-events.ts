@@ -73,7 +73,7 @@ export const surveyCompleted = defineEvent(
 export const surveyExpired = defineEvent(
   'Survey Expired',
   1,
-  'A sent survey got no answer before its link expired',
+  'A sent survey was not completed (unanswered or part-answered) before its link expired; answers kept',
   z.object({ ...surveyRef, expiredAt: Iso8601 }),
 );
 

@@ -42,7 +42,7 @@ export const Survey = z
     language: Locale.optional(),
     scheduledAt: Iso8601.optional().describe('When it is (or was) due to go out'),
     sentAt: Iso8601.optional(),
-    expiresAt: Iso8601.optional().describe('sentAt plus the rules’ linkExpiryHours: unanswered by then, it expires'),
+    expiresAt: Iso8601.optional().describe('sentAt plus the rules’ linkExpiryHours: not completed by then, it expires (answers kept)'),
     expiredAt: Iso8601.optional(),
     completedAt: Iso8601.optional(),
     smsRepromptedQuestionId: z.string().optional().describe('SMS only: the question asked again after an unreadable reply; a second one skips it'),

@@ -77,9 +77,12 @@ export function markNotSent(survey: Survey, reason: NotSentReason, at: string): 
   return { ...survey, status: 'not_sent', notSentReason: reason, version: survey.version + 1, updatedAt: at };
 }
 
-/** The expiry timer fired: a survey nobody started answering expires; undefined when there is nothing to do. */
+/**
+ * The expiry timer fired: a survey sent and not completed (unanswered, or part-answered) expires,
+ * keeping the answers it has; undefined when there is nothing to do.
+ */
 export function expireSurvey(survey: Survey, at: string): Survey | undefined {
-  if (survey.status !== 'sent') return undefined;
+  if (survey.status !== 'sent' && survey.status !== 'in_progress') return undefined;
   return { ...survey, status: 'expired', expiredAt: at, version: survey.version + 1, updatedAt: at };
 }
 
@@ -117,20 +120,29 @@ export const surveyTokenHash = (token: string) => createHash('sha256').update(to
 
 export const surveyLinkPath = (token: string) => `/s/${token}`;
 
+/** The link as the customer opens it, on the deployment's public base URL (`PUBLIC_BASE_URL`). */
+export const surveyLinkUrl = (publicBaseUrl: string, token: string) => `${publicBaseUrl.replace(/\/+$/, '')}${surveyLinkPath(token)}`;
+
+const webLinkLine = { en: 'Or answer on the web: ', 'zh-TW': '也可以在網頁上回答：' } as const;
+
 // ---------------------------------------------------------------- the first SMS
 
 /** `{company}` filled in with the tenant's display name. */
 export const fillPlaceholders = (text: string, company: string) => text.replaceAll('{company}', company);
 
-/** The first SMS: the template's introduction, then its first question, in the customer's language. */
+/**
+ * The first SMS: the template's introduction, then its first question, in the customer's language;
+ * with `webLink`, a last line offering to continue on the web.
+ */
 export function firstSmsText(
   template: Pick<SurveyTemplate, 'smsIntro' | 'questions'>,
   language: 'en' | 'zh-TW',
   company: string,
+  webLink?: string,
 ): string {
   const first = nextQuestion(template, {});
-  const parts = [template.smsIntro[language], ...(first ? [questionSmsText(first, language)] : [])];
-  return parts.map((text) => fillPlaceholders(text, company)).join('\n');
+  const parts = [template.smsIntro[language], ...(first ? [questionSmsText(first, language)] : [])].map((text) => fillPlaceholders(text, company));
+  return [...parts, ...(webLink ? [`${webLinkLine[language]}${webLink}`] : [])].join('\n');
 }
 
 /** A question as an SMS: its text, and for a labelled rating the scale's ends, e.g. "(1 = Very dissatisfied, 5 = Very satisfied)". */

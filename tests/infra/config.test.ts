@@ -8,7 +8,15 @@ const settingsFor = (context: Record<string, string>, processEnv: NodeJS.Process
 
 describe('deployment settings', () => {
   it('defaults to the dev stage, environment-agnostic', () => {
-    expect(settingsFor({})).toEqual({ stage: 'dev', operatorKeyHash: undefined, env: undefined });
+    expect(settingsFor({})).toEqual({ stage: 'dev', operatorKeyHash: undefined, publicBaseUrl: undefined, env: undefined });
+  });
+
+  it('takes the public base URL for survey links as https://, without a trailing slash', () => {
+    expect(settingsFor({ publicBaseUrl: 'https://api.example.com/' }).publicBaseUrl).toBe('https://api.example.com');
+    expect(settingsFor({ publicBaseUrl: 'https://example.com/switchboard' }).publicBaseUrl).toBe('https://example.com/switchboard');
+    for (const publicBaseUrl of ['http://api.example.com', 'api.example.com', 'https://api.example.com/?a=1']) {
+      expect(() => settingsFor({ publicBaseUrl }), publicBaseUrl).toThrow(/publicBaseUrl/);
+    }
   });
 
   it('pins account and region only when the CLI knows the account', () => {

@@ -223,3 +223,15 @@ describe('timers (EventBridge Scheduler)', () => {
     }
   });
 });
+
+describe('survey links in SMS', () => {
+  it('survey-send gets PUBLIC_BASE_URL only when the deployment names its public address', () => {
+    expect(environmentOf('survey-send')).not.toHaveProperty('PUBLIC_BASE_URL');
+    const withUrl = synthesize({ stage, operatorKeyHash: exampleOperatorKeyHash, publicBaseUrl: 'https://api.example.com/' }, { bundle: false });
+    const variables = Object.values(resourcesOf(withUrl.eventsTemplate, 'AWS::Lambda::Function'))
+      .map((fn) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables)
+      .filter((vars) => vars.PUBLIC_BASE_URL !== undefined);
+    expect(variables.map((vars) => vars.POWERTOOLS_SERVICE_NAME)).toContain('switchboard-survey-send');
+    expect(variables.every((vars) => vars.PUBLIC_BASE_URL === 'https://api.example.com')).toBe(true);
+  }, synthTimeout);
+});

@@ -121,7 +121,8 @@ describe('a closed contact', () => {
     const [sms] = await eventually(() => (smsTo(c.phone).length > 0 ? smsTo(c.phone) : undefined), 'the first survey SMS');
     expect(sms!.body).toBe(
       'Hello from Survey Co. Thank you for contacting us. Could you answer a few short questions? Reply STOP to opt out.\n' +
-        'Overall, how satisfied are you with the service you received? (1 = Very dissatisfied, 5 = Very satisfied)',
+        'Overall, how satisfied are you with the service you received? (1 = Very dissatisfied, 5 = Very satisfied)\n' +
+        `Or answer on the web: ${twin.url}/s/${/\/s\/([A-Za-z0-9_-]{43})$/.exec(sms!.body)?.[1]}`,
     );
     expect(sms).toMatchObject({ originationIdentity: t.number, messageType: 'TRANSACTIONAL', context: { tenantId: t.tenantId, surveyId: pending.surveyId } });
 

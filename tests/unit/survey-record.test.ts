@@ -13,6 +13,7 @@ import {
   notSentSurvey,
   pendingSurvey,
   recordAnswer,
+  surveyLinkUrl,
   surveyRef,
   surveyTokenHash,
 } from '../../shared/surveys/survey';
@@ -63,11 +64,17 @@ describe('a survey record', () => {
     expect(markNotSent(pending(), 'no-consent', '2026-05-04T06:10:00.000Z')).toMatchObject({ status: 'not_sent', notSentReason: 'no-consent', version: 2 });
   });
 
-  it('expires only when nobody started answering', () => {
+  it('expires when sent or part-answered, keeping the answers; never when pending or completed', () => {
     const sent = markSent(pending(), '2026-05-04T06:10:00.000Z', 72);
     expect(expireSurvey(sent, '2026-05-07T06:10:00.000Z')).toMatchObject({ status: 'expired', expiredAt: '2026-05-07T06:10:00.000Z' });
-    const started = recordAnswer(sent, template, 'csat', 5, '2026-05-04T06:12:00.000Z');
-    expect(expireSurvey(started, '2026-05-07T06:10:00.000Z')).toBeUndefined();
+    const started = recordAnswer(sent, template, 'csat', 2, '2026-05-04T06:12:00.000Z');
+    expect(started.status).toBe('in_progress');
+    expect(expireSurvey(started, '2026-05-07T06:10:00.000Z')).toMatchObject({ status: 'expired', answers: { csat: 2 }, version: started.version + 1 });
+    let completed = recordAnswer(sent, template, 'csat', 5, '2026-05-04T06:12:00.000Z');
+    completed = recordAnswer(completed, template, 'resolved', true, '2026-05-04T06:13:00.000Z');
+    completed = recordAnswer(completed, template, 'nps', 9, '2026-05-04T06:14:00.000Z');
+    expect(completed.status).toBe('completed');
+    expect(expireSurvey(completed, '2026-05-07T06:10:00.000Z')).toBeUndefined();
     expect(expireSurvey(pending(), '2026-05-07T06:10:00.000Z')).toBeUndefined();
   });
 
@@ -108,6 +115,13 @@ describe('the first SMS', () => {
     expect(zh).toContain('您好，這裡是艾克美。');
     expect(zh).toContain('整體而言，您對這次的服務滿意嗎？（1 = 非常不滿意, 5 = 非常滿意）');
     expect(zh).not.toContain('{company}');
+  });
+
+  it('offers the web page on a last line when given the link', () => {
+    const link = 'https://surveys.example.com/s/abc';
+    expect(firstSmsText(template, 'en', 'Acme', link)).toBe(`${firstSmsText(template, 'en', 'Acme')}\nOr answer on the web: ${link}`);
+    expect(firstSmsText(template, 'zh-TW', 'Acme', link).split('\n').at(-1)).toBe(`也可以在網頁上回答：${link}`);
+    expect(surveyLinkUrl('https://surveys.example.com/', 'abc')).toBe(link);
   });
 });
 
