@@ -60,6 +60,8 @@ export async function recoverFromAnswer(
       description: `Service recovery after survey ${answer.surveyId}${answer.agentId ? ` (agent ${answer.agentId})` : ''}: call the customer back.`,
       customerId: answer.customerId,
       contactIds: [answer.contactId],
+      surveyId: answer.surveyId,
+      agentId: answer.agentId,
     },
     {
       tenantId,

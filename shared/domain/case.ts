@@ -86,6 +86,8 @@ export function openCase(input: CreateCaseBody, context: CaseContext & { caseId:
     customerId: input.customerId,
     contactIds: dedupe(input.contactIds ?? []),
     assignee: input.assignee,
+    surveyId: input.surveyId,
+    agentId: input.agentId,
     status: 'open' as const,
     sla: { firstResponse: clock('firstResponse'), resolution: clock('resolution') },
     breached: false,

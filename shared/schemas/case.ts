@@ -116,6 +116,8 @@ export const CreateCaseBody = z
     customerId: z.string().max(64).describe('An existing customer of the tenant'),
     contactIds: z.array(ContactId).max(50).optional(),
     assignee: Assignee.optional(),
+    surveyId: z.string().regex(/^svy_[0-9A-Z]{26}$/, 'Must be a survey id').optional().describe('The survey this case follows up'),
+    agentId: z.string().trim().min(1).max(128).optional().describe('The agent of the contact the case is about'),
   })
   .meta({ id: 'CreateCase' });
 export type CreateCaseBody = z.infer<typeof CreateCaseBody>;
@@ -186,6 +188,8 @@ export const Case = z
     customerId: z.string(),
     contactIds: z.array(z.string()),
     assignee: z.string().optional(),
+    surveyId: z.string().optional().describe('The survey this case follows up (service recovery)'),
+    agentId: z.string().optional().describe('The agent of the contact the case is about'),
     status: CaseStatus,
     sla: z.object({ firstResponse: SlaClock, resolution: SlaClock }),
     breached: z.boolean().describe('Whether any SLA deadline of this case was ever missed'),

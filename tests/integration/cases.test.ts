@@ -190,6 +190,17 @@ describe('opening a case', () => {
     expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['$', '$.severity', '$.subject', '$.type']);
   });
 
+  it('keeps the survey and agent a case follows up, and refuses what is not a survey id', async () => {
+    const surveyId = 'svy_01JABCDEFGHJKMNPQRSTVWXYZ0';
+    const linked = await openCase({ surveyId, agentId: 'agent-9' });
+    expect(linked.status).toBe(201);
+    expect(linked.body).toMatchObject({ surveyId, agentId: 'agent-9' });
+    expect((await read(linked.body.caseId)).body).toMatchObject({ surveyId, agentId: 'agent-9' });
+    const bad = await openCase({ surveyId: 'not-a-survey' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(['$.surveyId']);
+  });
+
   it('answers a retry with the same Idempotency-Key with the first case', async () => {
     const headers = { 'idempotency-key': `open-${Math.random()}` };
     const body = { type: 'inquiry', severity: 'low', category: 'hours', subject: 'Open on Sunday?', customerId };

@@ -187,6 +187,8 @@ describe('the SMS survey conversation', () => {
       severity: 'high',
       subject: `Low CSAT (1/5) after contact ${c.contactId}`,
       contactIds: [c.contactId],
+      surveyId: c.surveyId,
+      agentId: 'agent-7',
       status: 'open',
     });
     expect(cases[0].description).toContain(c.surveyId);
