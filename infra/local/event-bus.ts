@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { matchesPattern } from '../../shared/events/pattern';
 import { type Subscription, defaultRetry, subscriptions as declaredSubscriptions } from '../../shared/events/subscriptions';
+import { BackgroundWork } from './background-work';
 
 /** Invokes a declared function of the twin (`functions/<name>/handler.ts`) with an event. */
 export type InvokeFunction = (name: string, event: unknown) => Promise<unknown>;
@@ -76,9 +77,7 @@ export class LocalEventBus {
   private readonly retryMaxDelayMs: number;
   private readonly keep: number;
   private deliverTwice: boolean;
-  private pending = 0;
-  private idleWaiters: (() => void)[] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly work = new BackgroundWork();
   private failures: { remaining: number; mode: 'entries' | 'outage' } = { remaining: 0, mode: 'entries' };
   private closed = false;
 
@@ -133,8 +132,7 @@ export class LocalEventBus {
 
   /** Resolves once no delivery is pending or being retried. */
   settled(): Promise<void> {
-    if (this.pending === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.work.settled();
   }
 
   get deliveries(): (Delivery & { event: BusEvent })[] {
@@ -143,10 +141,7 @@ export class LocalEventBus {
 
   close(): void {
     this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    this.pending = 0;
-    this.notifyIdle();
+    this.work.cancelAll();
   }
 
   private entryProblem(entry: PutEventsEntry): PutEventsResultEntry | undefined {
@@ -176,9 +171,8 @@ export class LocalEventBus {
       for (let copy = 0; copy < copies; copy++) {
         const delivery: Delivery = { subscription: subscription.name, consumer: subscription.consumer, status: 'pending', attempts: 0 };
         record.deliveries.push(delivery);
-        this.pending++;
         // Never inside the PutEvents request: EventBridge answers the publisher before any target runs.
-        this.later(0, () => this.attempt(event, subscription, delivery, Date.now()));
+        this.work.start(() => this.attempt(event, subscription, delivery, Date.now()));
       }
     }
   }
@@ -191,7 +185,7 @@ export class LocalEventBus {
       await this.options.invoke(subscription.consumer, structuredClone(event));
       delivery.status = 'delivered';
       delivery.deliveredAt = new Date().toISOString();
-      this.done();
+      this.work.finish();
     } catch (error) {
       if (this.closed) return;
       delivery.lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -209,32 +203,12 @@ export class LocalEventBus {
         });
         this.deadLetters.length = Math.min(this.deadLetters.length, this.keep);
         console.error(`[twin] ${subscription.name}: ${event['detail-type']} ${event.id} dead-lettered after ${delivery.attempts} attempts: ${delivery.lastError}`);
-        this.done();
+        this.work.finish();
         return;
       }
       const delay = Math.min(this.retryMaxDelayMs, this.retryBaseDelayMs * 2 ** retries);
-      this.later(delay / 2 + Math.random() * (delay / 2), () => this.attempt(event, subscription, delivery, firstTriedAt));
+      this.work.later(delay / 2 + Math.random() * (delay / 2), () => this.attempt(event, subscription, delivery, firstTriedAt));
     }
-  }
-
-  private later(ms: number, run: () => Promise<void>): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      void run();
-    }, ms);
-    this.timers.add(timer);
-  }
-
-  private done(): void {
-    this.pending--;
-    this.notifyIdle();
-  }
-
-  private notifyIdle(): void {
-    if (this.pending > 0) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const resolve of waiters) resolve();
   }
 }
 

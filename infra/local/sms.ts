@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SNSEvent } from 'aws-lambda';
 import { type SmsEncoding, countSegments } from '../../shared/sms/segments';
 import type { InvokeFunction } from './event-bus';
+import { BackgroundWork } from './background-work';
 
 /**
  * The twin's AWS End User Messaging SMS, as far as Switchboard uses it:
@@ -70,9 +71,7 @@ export class LocalSms {
   private readonly optOutLists = new Map<string, Set<string>>();
   private readonly keep: number;
   private readonly retryBaseDelayMs: number;
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private pending = 0;
-  private idleWaiters: (() => void)[] = [];
+  private readonly work = new BackgroundWork();
   private closed = false;
 
   constructor(private readonly options: { invoke: InvokeFunction; keep?: number; retryBaseDelayMs?: number }) {
@@ -145,16 +144,14 @@ export class LocalSms {
     const delivery: InboundDelivery = { snsMessageId, inboundMessageId: payload.inboundMessageId, status: 'pending', attempts: 0 };
     this.deliveries.unshift(delivery);
     this.deliveries.length = Math.min(this.deliveries.length, this.keep);
-    this.pending++;
     const event = snsEvent(snsMessageId, payload);
-    this.later(0, () => this.attempt(event, delivery));
+    this.work.start(() => this.attempt(event, delivery));
     return { snsMessageId };
   }
 
   /** Resolves once no inbound message is waiting for, or being retried by, sms-inbound. */
   settled(): Promise<void> {
-    if (this.pending === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.work.settled();
   }
 
   sentTo(to?: string, limit = 50): SentSms[] {
@@ -163,10 +160,7 @@ export class LocalSms {
 
   close(): void {
     this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    this.pending = 0;
-    this.notifyIdle();
+    this.work.cancelAll();
   }
 
   private listHolding(number: string): string | undefined {
@@ -180,38 +174,18 @@ export class LocalSms {
     try {
       await this.options.invoke('sms-inbound', structuredClone(event));
       delivery.status = 'delivered';
-      this.done();
+      this.work.finish();
     } catch (error) {
       if (this.closed) return;
       delivery.lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       if (delivery.attempts >= inboundAttempts) {
         delivery.status = 'dead-lettered';
         console.error(`[twin] sms-inbound: inbound SMS ${delivery.inboundMessageId} dead-lettered after ${delivery.attempts} attempts: ${delivery.lastError}`);
-        this.done();
+        this.work.finish();
         return;
       }
-      this.later(this.retryBaseDelayMs * 2 ** (delivery.attempts - 1), () => this.attempt(event, delivery));
+      this.work.later(this.retryBaseDelayMs * 2 ** (delivery.attempts - 1), () => this.attempt(event, delivery));
     }
-  }
-
-  private later(ms: number, run: () => Promise<void>): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      void run();
-    }, ms);
-    this.timers.add(timer);
-  }
-
-  private done(): void {
-    this.pending--;
-    this.notifyIdle();
-  }
-
-  private notifyIdle(): void {
-    if (this.pending > 0) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const resolve of waiters) resolve();
   }
 }
 
