@@ -9,6 +9,7 @@ import type { Context, EventBridgeEvent } from 'aws-lambda';
 import type { SlaKind } from '../../shared/schemas/case';
 import { atExpression } from '../../shared/scheduling/scheduler';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
+import { eventually } from '../support/waiting';
 
 let twin: TestTwin;
 let key: string;
@@ -67,14 +68,6 @@ const patch = async (caseId: string, body: unknown) => {
   return api(twin.url, 'PATCH', `/v1/cases/${caseId}`, { key, body, headers: { 'if-match': current.headers.get('etag')! } });
 };
 
-async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  for (let waited = 0; ; waited += 50) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (waited >= timeoutMs) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 interface Timer {
   at: string;

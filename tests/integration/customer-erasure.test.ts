@@ -7,6 +7,7 @@ import { contactKeys } from '../../shared/data/contacts-repo';
 import { keys } from '../../shared/data/keys';
 import { erasedText } from '../../shared/domain/erasure';
 import { api, createTenant, startTestTwin, testDatabase, type TestTwin } from '../support/twin';
+import { eventually } from '../support/waiting';
 
 let twin: TestTwin;
 let key: string;
@@ -37,14 +38,6 @@ const partition = async (pk: string) =>
   (await client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true })))
     .Items ?? [];
 
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  for (let waited = 0; ; waited += 50) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (waited >= timeoutMs) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const newCustomer = async (displayName: string, phone?: string) => {
   const created = await api(twin.url, 'POST', '/v1/customers', { key, body: { displayName, ...(phone && { phone }) } });

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handleSurveyTimer } from '../../functions/survey-send/handler';
 import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
+import { advanceClock, busEventDetails, eventually, uniqueDigits } from '../support/waiting';
 
 /**
  * Survey dispatch on the local twin: Contact Closed → the decision → the timer → the first SMS.
@@ -11,9 +12,8 @@ import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin
 
 let twin: TestTwin;
 const minute = 60_000;
-const unique = () => String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
-const tenantNumber = () => `+8862${unique()}`;
-const mobile = () => `+8869${unique()}`;
+const tenantNumber = () => `+8862${uniqueDigits()}`;
+const mobile = () => `+8869${uniqueDigits()}`;
 
 interface SurveyTenant {
   key: string;
@@ -68,15 +68,6 @@ async function closedContact(t: SurveyTenant, customerId: string, extra: Record<
   return { contactId, closedAt: closed.body.closedAt as string };
 }
 
-async function eventually<T>(read: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function surveysOf(t: SurveyTenant, query = ''): Promise<any[]> {
@@ -92,17 +83,8 @@ const decisionFor = (t: SurveyTenant, contactId: string) =>
 const smsTo = (phone: string) => twin.sms.sentTo(phone);
 
 /** Moves the timers' clock in a small step and lets what fell due run. */
-async function advance(ms: number) {
-  twin.clock.advance(ms);
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  await twin.scheduler.settled();
-}
 
-const busEvents = (t: SurveyTenant, detailType: string) =>
-  twin.bus.recent
-    .filter((record) => record.event['detail-type'] === detailType && (record.event.detail as { tenantId: string }).tenantId === t.tenantId)
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    .map((record) => record.event.detail as any);
+const busEvents = (t: SurveyTenant, detailType: string) => busEventDetails(twin, t.tenantId, detailType);
 
 describe('a closed contact', () => {
   it('is surveyed by SMS once the delay has passed: the first question in the customer’s language, recorded on the survey', async () => {
@@ -114,10 +96,10 @@ describe('a closed contact', () => {
     expect(pending).toMatchObject({ status: 'pending', origin: 'rules', deliveryChannel: 'sms', customerId: c.customerId, agentId: 'agent-7', queue: 'billing', templateVersion: 1, language: 'en' });
     expect(Date.parse(pending.scheduledAt) - Date.parse(closedAt)).toBe(5 * minute);
 
-    await advance(4 * minute);
+    await advanceClock(twin, 4 * minute);
     expect(smsTo(c.phone)).toHaveLength(0);
 
-    await advance(2 * minute);
+    await advanceClock(twin, 2 * minute);
     const [sms] = await eventually(() => (smsTo(c.phone).length > 0 ? smsTo(c.phone) : undefined), 'the first survey SMS');
     expect(sms!.body).toBe(
       'Hello from Survey Co. Thank you for contacting us. Could you answer a few short questions? Reply STOP to opt out.\n' +
@@ -154,9 +136,9 @@ describe('a closed contact', () => {
     twin.bus.putEvents([{ EventBusName: twin.bus.name, Source: 'switchboard', DetailType: 'Contact Closed', Detail: JSON.stringify(original.event.detail) }]);
     await twin.bus.settled();
 
-    await advance(6 * minute);
+    await advanceClock(twin, 6 * minute);
     await eventually(() => (smsTo(c.phone).length > 0 ? true : undefined), 'the survey SMS');
-    await advance(1_000);
+    await advanceClock(twin, 1_000);
     await twin.bus.settled();
     expect((await surveysOf(t)).filter((s) => s.contactId === contactId).map((s) => s.surveyId)).toEqual([survey.surveyId]);
     expect(smsTo(c.phone)).toHaveLength(1);
@@ -176,7 +158,7 @@ describe('each rule, with the reason recorded and Survey Not Sent emitted', () =
     const event = await notSentEvent(t, contactId);
     expect(event.data).toMatchObject({ surveyId: survey.surveyId, reason: 'no-consent' });
     expect(JSON.stringify(event)).not.toContain(c.phone);
-    await advance(6 * minute);
+    await advanceClock(twin, 6 * minute);
     expect(smsTo(c.phone)).toHaveLength(0);
   });
 
@@ -187,7 +169,7 @@ describe('each rule, with the reason recorded and Survey Not Sent emitted', () =
     expect(await decisionFor(t, first.contactId)).toMatchObject({ status: 'pending' });
     const second = await closedContact(t, c.customerId);
     expect(await decisionFor(t, second.contactId)).toMatchObject({ status: 'not_sent', notSentReason: 'suppressed' });
-    await advance(6 * minute);
+    await advanceClock(twin, 6 * minute);
     await eventually(() => (smsTo(c.phone).length > 0 ? true : undefined), 'the first survey SMS');
     expect(smsTo(c.phone)).toHaveLength(1);
   });
@@ -208,7 +190,7 @@ describe('each rule, with the reason recorded and Survey Not Sent emitted', () =
     expect(await decisionFor(t, a.contactId)).toMatchObject({ status: 'pending' });
     const b = await closedContact(t, second.customerId);
     expect(await decisionFor(t, b.contactId)).toMatchObject({ status: 'not_sent', notSentReason: 'capped' });
-    await advance(6 * minute);
+    await advanceClock(twin, 6 * minute);
     await eventually(() => (smsTo(first.phone).length > 0 ? true : undefined), 'the first survey SMS');
     expect(smsTo(second.phone)).toHaveLength(0);
   });
@@ -228,9 +210,9 @@ describe('each rule, with the reason recorded and Survey Not Sent emitted', () =
     expect(waits).toBeLessThanOrEqual(3 * minute);
     expect(new Date(survey.scheduledAt).getUTCSeconds()).toBe(0);
 
-    await advance(1 * minute);
+    await advanceClock(twin, 1 * minute);
     expect(smsTo(c.phone)).toHaveLength(0);
-    await advance(3 * minute);
+    await advanceClock(twin, 3 * minute);
     await eventually(() => (smsTo(c.phone).length > 0 ? true : undefined), 'the survey SMS after the quiet hours');
   });
 
@@ -246,7 +228,7 @@ describe('each rule, with the reason recorded and Survey Not Sent emitted', () =
       headers: { 'if-match': read.headers.get('etag')! },
     });
     expect(withdrawn.status).toBe(200);
-    await advance(6 * minute);
+    await advanceClock(twin, 6 * minute);
     const after = await eventually(async () => {
       const got = await api(twin.url, 'GET', `/v1/surveys/${survey.surveyId}`, { key: t.key });
       return got.body.status === 'pending' ? undefined : got.body;
@@ -263,7 +245,7 @@ describe('POST /v1/surveys (ad hoc)', () => {
     const { contactId } = await closedContact(t, c.customerId);
     expect(await decisionFor(t, contactId)).toMatchObject({ notSentReason: 'sampled-out' });
 
-    const headers = { 'idempotency-key': `adhoc-${unique()}` };
+    const headers = { 'idempotency-key': `adhoc-${uniqueDigits()}` };
     const created = await api(twin.url, 'POST', '/v1/surveys', { key: t.key, body: { contactId, deliveryChannel: 'sms' }, headers });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body).toMatchObject({ status: 'pending', origin: 'ad-hoc', contactId, deliveryChannel: 'sms' });
@@ -272,7 +254,7 @@ describe('POST /v1/surveys (ad hoc)', () => {
     expect(replay.status).toBe(201);
     expect(replay.body.surveyId).toBe(created.body.surveyId);
 
-    await advance(1_000);
+    await advanceClock(twin, 1_000);
     await eventually(() => (smsTo(c.phone).length > 0 ? true : undefined), 'the ad hoc survey SMS');
     expect(smsTo(c.phone)).toHaveLength(1);
 

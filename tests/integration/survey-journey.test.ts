@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
+import { eventually, settle, uniqueDigits } from '../support/waiting';
 
 /**
  * The whole survey journey on the local twin, through its HTTP surfaces only: contacts closed →
@@ -10,7 +11,6 @@ import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin
 
 let twin: TestTwin;
 const minute = 60_000;
-const unique = () => String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
 
 interface OutboxSms {
   messageId: string;
@@ -25,23 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => twin.close());
 
-async function eventually<T>(read: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
-async function settle() {
-  await twin.sms.settled();
-  for (let i = 0; i < 10; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await twin.bus.settled();
-  }
-}
 
 /** The SMS sent to a number, newest first, as the outbox answers over HTTP. */
 const outbox = async (to: string) => (await api(twin.url, 'GET', `/local/sms/outbox?to=${encodeURIComponent(to)}`)).body.items as OutboxSms[];
@@ -51,7 +35,7 @@ describe('the survey journey', () => {
     const created = await createTenant(twin, { name: 'Journey Co', locale: 'en' });
     const key = created.apiKey;
     const tenantId = created.tenant.tenantId;
-    const number = `+8862${unique()}`;
+    const number = `+8862${uniqueDigits()}`;
     const patched = await api(twin.url, 'PATCH', '/v1/settings', {
       key,
       body: { sms: { originationIdentity: number }, surveys: { enabled: true, delayMinutes: 5, quietHours: null } },
@@ -59,7 +43,7 @@ describe('the survey journey', () => {
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
 
     async function closedContact(agentId: string, consent: 'granted' | 'unknown' = 'granted') {
-      const phone = `+8869${unique()}`;
+      const phone = `+8869${uniqueDigits()}`;
       const customer = await api(twin.url, 'POST', '/v1/customers', {
         key,
         body: { displayName: 'Journey customer', phone, language: 'en', ...(consent === 'granted' && { consent: { sms: { status: 'granted', source: 'web-form' } } }) },
@@ -116,7 +100,7 @@ describe('the survey journey', () => {
           },
         });
         expect(answer.status).toBe(202);
-        await settle();
+        await settle(twin);
       }
     }
     await replies(happy.phone, '5', 'yes', '10');
@@ -137,7 +121,7 @@ describe('the survey journey', () => {
       const found = await casesOf(unhappy.customerId);
       return found.length > 0 ? found : undefined;
     }, 'the recovery case');
-    await settle();
+    await settle(twin);
     expect(others).toEqual([]);
     expect(await casesOf(unhappy.customerId)).toHaveLength(1);
     expect(recovery).toMatchObject({ type: 'complaint', category: 'service recovery', subject: `Low CSAT (2/5) after contact ${unhappy.contactId}`, contactIds: [unhappy.contactId] });

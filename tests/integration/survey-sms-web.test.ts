@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleSurveyTimer } from '../../functions/survey-send/handler';
 import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
+import { busEventDetails, eventually, settle, uniqueDigits } from '../support/waiting';
 
 /**
  * An SMS survey carries a web link too: started by SMS, continued on the page (plain HTTP, no
@@ -9,7 +10,6 @@ import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin
 
 let twin: TestTwin;
 const minute = 60_000;
-const unique = () => String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
 
 interface SurveyTenant {
   key: string;
@@ -25,7 +25,7 @@ afterAll(() => twin.close());
 
 async function surveyTenant(): Promise<SurveyTenant> {
   const created = await createTenant(twin, { name: 'Survey Co', locale: 'en' });
-  const number = `+8862${unique()}`;
+  const number = `+8862${uniqueDigits()}`;
   const patched = await api(twin.url, 'PATCH', '/v1/settings', {
     key: created.apiKey,
     body: { sms: { originationIdentity: number }, surveys: { enabled: true, delayMinutes: 5, quietHours: null } },
@@ -34,27 +34,11 @@ async function surveyTenant(): Promise<SurveyTenant> {
   return { key: created.apiKey, tenantId: created.tenant.tenantId, number };
 }
 
-async function eventually<T>(read: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
-async function settle() {
-  await twin.sms.settled();
-  for (let i = 0; i < 10; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await twin.bus.settled();
-  }
-}
 
 /** A customer with SMS consent whose contact has closed and whose first survey SMS has gone out. */
 async function surveyedCustomer(t: SurveyTenant) {
-  const phone = `+8869${unique()}`;
+  const phone = `+8869${uniqueDigits()}`;
   const created = await api(twin.url, 'POST', '/v1/customers', {
     key: t.key,
     body: { displayName: 'Ms Lin', phone, language: 'en', consent: { sms: { status: 'granted', source: 'web-form' } } },
@@ -92,7 +76,7 @@ async function reply(t: SurveyTenant, phone: string, body: string) {
     },
   });
   expect(answer.status).toBe(202);
-  await settle();
+  await settle(twin);
 }
 
 const post = (path: string, fields: Record<string, string>) =>
@@ -101,11 +85,7 @@ const post = (path: string, fields: Record<string, string>) =>
 const readSurvey = async (t: SurveyTenant, surveyId: string) => (await api(twin.url, 'GET', `/v1/surveys/${surveyId}`, { key: t.key })).body;
 
 const busEvents = (t: SurveyTenant, detailType: string, surveyId: string) =>
-  twin.bus.recent
-    .filter((record) => record.event['detail-type'] === detailType)
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    .map((record) => record.event.detail as any)
-    .filter((detail) => detail.tenantId === t.tenantId && detail.data.surveyId === surveyId);
+  busEventDetails(twin, t.tenantId, detailType).filter((detail) => detail.data.surveyId === surveyId);
 
 describe('a survey started by SMS', () => {
   it('is continued on the web page from the link in the first SMS: the remaining questions only, one response, events once', async () => {
@@ -131,7 +111,7 @@ describe('a survey started by SMS', () => {
     const done = await post(c.path, { resolved: 'yes', nps: '9' });
     expect(done.status).toBe(200);
     expect(done.body).toContain('Thank you for your answers.');
-    await settle();
+    await settle(twin);
 
     expect(await readSurvey(t, c.surveyId)).toMatchObject({ status: 'completed', answers: { csat: 5, resolved: true, nps: 9 }, completedAt: expect.any(String) });
     const ofContact = (await api(twin.url, 'GET', '/v1/surveys?limit=100', { key: t.key })).body.items.filter(
@@ -162,7 +142,7 @@ describe('a survey started by SMS', () => {
 
     await expect(handleSurveyTimer({ tenantId: t.tenantId, surveyId: c.surveyId, action: 'expire' })).resolves.toBe('expired');
     await expect(handleSurveyTimer({ tenantId: t.tenantId, surveyId: c.surveyId, action: 'expire' })).resolves.toBe('ignored');
-    await settle();
+    await settle(twin);
 
     expect(await readSurvey(t, c.surveyId)).toMatchObject({ status: 'expired', expiredAt: expect.any(String), answers: { csat: 4 } });
     const expired = busEvents(t, 'Survey Expired', c.surveyId);

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
+import { busEventDetails, eventually, settle, uniqueDigits } from '../support/waiting';
 
 /**
  * The SMS survey conversation on the local twin: contact closed → first question in the outbox →
@@ -9,7 +10,6 @@ import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin
 
 let twin: TestTwin;
 const minute = 60_000;
-const unique = () => String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
 
 interface SurveyTenant {
   key: string;
@@ -28,7 +28,7 @@ afterEach(() => twin.bus.setDeliverTwice(false));
 
 async function surveyTenant(): Promise<SurveyTenant> {
   const created = await createTenant(twin, { name: 'Survey Co', locale: 'en' });
-  const number = `+8862${unique()}`;
+  const number = `+8862${uniqueDigits()}`;
   const patched = await api(twin.url, 'PATCH', '/v1/settings', {
     key: created.apiKey,
     body: { sms: { originationIdentity: number }, surveys: { enabled: true, delayMinutes: 5, quietHours: null } },
@@ -37,27 +37,11 @@ async function surveyTenant(): Promise<SurveyTenant> {
   return { key: created.apiKey, tenantId: created.tenant.tenantId, number };
 }
 
-async function eventually<T>(read: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
-async function settle() {
-  await twin.sms.settled();
-  for (let i = 0; i < 10; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await twin.bus.settled();
-  }
-}
 
 /** A customer with SMS consent whose contact has closed and whose first survey SMS has gone out. */
 async function surveyedCustomer(t: SurveyTenant, language: 'en' | 'zh-TW' = 'en') {
-  const phone = `+8869${unique()}`;
+  const phone = `+8869${uniqueDigits()}`;
   const created = await api(twin.url, 'POST', '/v1/customers', {
     key: t.key,
     body: { displayName: 'Ms Lin', phone, language, consent: { sms: { status: 'granted', source: 'web-form' } } },
@@ -96,7 +80,7 @@ async function reply(t: SurveyTenant, phone: string, body: string, options: { to
     },
   });
   expect(answer.status).toBe(202);
-  await settle();
+  await settle(twin);
   return inboundMessageId;
 }
 
@@ -107,11 +91,7 @@ const latest = (phone: string) => twin.sms.sentTo(phone)[0]!;
 const getSurvey = async (t: SurveyTenant, surveyId: string) => (await api(twin.url, 'GET', `/v1/surveys/${surveyId}`, { key: t.key })).body;
 
 const busEvents = (t: SurveyTenant, detailType: string, surveyId: string) =>
-  twin.bus.recent
-    .filter((record) => record.event['detail-type'] === detailType)
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    .map((record) => record.event.detail as any)
-    .filter((detail) => detail.tenantId === t.tenantId && detail.data.surveyId === surveyId);
+  busEventDetails(twin, t.tenantId, detailType).filter((detail) => detail.data.surveyId === surveyId);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const casesOf = async (t: SurveyTenant, customerId: string): Promise<any[]> =>
@@ -179,7 +159,7 @@ describe('the SMS survey conversation', () => {
       const found = await casesOf(t, c.customerId);
       return found.length > 0 ? found : undefined;
     }, 'the recovery case');
-    await settle();
+    await settle(twin);
     expect(await casesOf(t, c.customerId)).toHaveLength(1);
     expect(cases[0]).toMatchObject({
       type: 'complaint',

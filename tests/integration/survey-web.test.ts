@@ -5,6 +5,7 @@ import { getSurveyTemplateVersion } from '../../shared/data/survey-templates-rep
 import { recordAnswer } from '../../shared/surveys/survey';
 import { brandPalette, contrastRatio } from '../../shared/surveys/web-page';
 import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
+import { busEventDetails, uniqueDigits } from '../support/waiting';
 
 /**
  * The survey web page over HTTP on the local twin, without a browser: what the POST accepts and
@@ -13,7 +14,6 @@ import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin
  */
 
 let twin: TestTwin;
-const unique = () => String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
 
 beforeAll(async () => {
   twin = await startTestTwin();
@@ -31,7 +31,7 @@ async function linkSurvey(language: 'en' | 'zh-TW' = 'en', displayName = 'Lin & 
   const created = await createTenant(twin, { name: 'Web Survey Co', locale: 'zh-TW' });
   const key = created.apiKey;
   expect((await api(twin.url, 'PATCH', '/v1/settings', { key, body: { branding: { displayName, colour } } })).status).toBe(200);
-  const customer = await api(twin.url, 'POST', '/v1/customers', { key, body: { displayName: 'Ms Lin', phone: `+8869${unique()}`, language } });
+  const customer = await api(twin.url, 'POST', '/v1/customers', { key, body: { displayName: 'Ms Lin', phone: `+8869${uniqueDigits()}`, language } });
   expect(customer.status, JSON.stringify(customer.body)).toBe(201);
   const contact = await api(twin.url, 'POST', '/v1/contacts', {
     key,
@@ -49,11 +49,7 @@ const post = (path: string, fields: Record<string, string> | string, contentType
 
 const readSurvey = async (s: LinkSurvey) => (await api(twin.url, 'GET', `/v1/surveys/${s.surveyId}`, { key: s.key })).body;
 
-const eventsOf = (s: LinkSurvey, detailType: string) =>
-  twin.bus.recent
-    .filter((record) => record.event['detail-type'] === detailType && (record.event.detail as { tenantId: string }).tenantId === s.tenantId)
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    .map((record) => (record.event.detail as any).data);
+const eventsOf = (s: LinkSurvey, detailType: string) => busEventDetails(twin, s.tenantId, detailType).map((detail) => detail.data);
 
 async function settled() {
   await new Promise((resolve) => setTimeout(resolve, 300));
