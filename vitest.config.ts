@@ -12,7 +12,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // What the local twin sets for its functions, for test files that load a handler before
     // starting a twin (Powertools reads these when a module loads). A test may still override.
-    env: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_TRACE_ENABLED: 'false' },
+    env: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
     reporters: jsonReport ? ['default', 'json'] : ['default'],
     ...(jsonReport ? { outputFile: { json: 'reports/vitest.json' } } : {}),
   },

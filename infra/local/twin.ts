@@ -119,7 +119,6 @@ export function configureFunctionEnvironment(options: { dynamoEndpoint: string; 
   env.AWS_SECRET_ACCESS_KEY ??= 'local';
   env.OPERATOR_KEY_SHA256 = createHash('sha256').update(options.operatorKey).digest('hex');
   env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  env.POWERTOOLS_TRACE_ENABLED = 'false';
   env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   // Receivers on this machine listen on plain HTTP; a deployed stage accepts https:// only.
   env.WEBHOOKS_ALLOW_LOOPBACK_HTTP = 'true';

@@ -1,6 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { logger, tracer } from '../observability';
+import { logger } from '../observability';
 import { type DomainEvent, eventSource } from './catalog';
 
 /** PutEvents takes at most 10 entries and 256 KiB per request. */
@@ -31,7 +31,7 @@ export class PublishError extends Error {
 let client: EventBridgeClient | undefined;
 function eventBridge(): EventBridgeClient {
   const endpoint = process.env.EVENTBRIDGE_ENDPOINT;
-  client ??= tracer.captureAWSv3Client(new EventBridgeClient(endpoint ? { endpoint } : {}));
+  client ??= new EventBridgeClient(endpoint ? { endpoint } : {});
   return client;
 }
 

@@ -3,8 +3,8 @@ import {
   PinpointSMSVoiceV2Client,
   PutOptedOutNumberCommand,
   SendTextMessageCommand,
+  ValidationException,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { tracer } from '../observability';
 import { type SmsEncoding, countSegments } from '../sms/segments';
 
 /**
@@ -32,7 +32,7 @@ export type SmsSendResult =
 let client: PinpointSMSVoiceV2Client | undefined;
 function smsClient(): PinpointSMSVoiceV2Client {
   const endpoint = process.env.SMS_ENDPOINT;
-  client ??= tracer.captureAWSv3Client(new PinpointSMSVoiceV2Client(endpoint ? { endpoint } : {}));
+  client ??= new PinpointSMSVoiceV2Client(endpoint ? { endpoint } : {});
   return client;
 }
 
@@ -56,6 +56,18 @@ export async function sendSms(message: SmsToSend): Promise<SmsSendResult> {
     if (error instanceof ConflictException && error.Reason === 'DESTINATION_PHONE_NUMBER_OPTED_OUT') return { status: 'opted-out' };
     throw error;
   }
+}
+
+/**
+ * Why AWS refused a message for good, as an AWS error code and reason (never the number), or
+ * undefined when a retry may succeed (throttling, a quota that may be raised, AWS failing).
+ * Refused for good: the request is invalid (such as a destination that is no phone number) or
+ * the destination is blocked (country blocked, protect configuration).
+ */
+export function permanentSmsRefusal(error: unknown): string | undefined {
+  if (error instanceof ValidationException) return `ValidationException${error.Reason ? ` ${error.Reason}` : ''}`;
+  if (error instanceof ConflictException && error.Reason?.startsWith('DESTINATION_')) return `ConflictException ${error.Reason}`;
+  return undefined;
 }
 
 /** AWS's opt-out list of an origination identity unless the tenant names another. */

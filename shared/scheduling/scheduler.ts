@@ -6,7 +6,6 @@ import {
   SchedulerClient,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
-import { tracer } from '../observability';
 
 /**
  * One-time timers, behind a small port: EventBridge Scheduler in AWS (and against the local
@@ -25,7 +24,7 @@ export interface OneTimeTimer {
 let client: SchedulerClient | undefined;
 function scheduler(): SchedulerClient {
   const endpoint = process.env.SCHEDULER_ENDPOINT;
-  client ??= tracer.captureAWSv3Client(new SchedulerClient(endpoint ? { endpoint } : {}));
+  client ??= new SchedulerClient(endpoint ? { endpoint } : {});
   return client;
 }
 
