@@ -5,6 +5,8 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { repositoryRoot } from '../infra/config';
 import { lambdaBundling } from '../infra/bundling';
+import { eventRelay } from '../shared/events/outbox-stream';
+import { eventFunctions } from '../shared/events/subscriptions';
 import { apiFunctions, edgeFunctions } from '../shared/http/routes';
 import { kib, ms } from './stats';
 
@@ -22,8 +24,8 @@ const clientExports: Record<string, string[]> = {
   '@aws-sdk/client-dynamodb': ['DynamoDBClient'],
   '@aws-sdk/lib-dynamodb': ['DynamoDBDocumentClient', 'GetCommand', 'PutCommand', 'QueryCommand', 'TransactWriteCommand'],
   '@aws-sdk/client-eventbridge': ['EventBridgeClient', 'PutEventsCommand'],
-  '@aws-sdk/client-scheduler': ['SchedulerClient'],
-  '@aws-sdk/client-pinpoint-sms-voice-v2': ['PinpointSMSVoiceV2Client', 'SendTextMessageCommand'],
+  '@aws-sdk/client-scheduler': ['SchedulerClient', 'CreateScheduleCommand', 'UpdateScheduleCommand', 'DeleteScheduleCommand'],
+  '@aws-sdk/client-pinpoint-sms-voice-v2': ['PinpointSMSVoiceV2Client', 'SendTextMessageCommand', 'PutOptedOutNumberCommand'],
 };
 
 /**
@@ -35,7 +37,7 @@ export async function measureBundles(loadRuns = 7): Promise<BundleResult[]> {
   const outDir = mkdtempSync(path.join(tmpdir(), 'switchboard-bench-'));
   try {
     const results: BundleResult[] = [];
-    for (const name of [...Object.keys(apiFunctions), ...Object.keys(edgeFunctions)]) {
+    for (const name of [...Object.keys(apiFunctions), ...Object.keys(edgeFunctions), ...Object.keys(eventFunctions), eventRelay.name]) {
       const outfile = path.join(outDir, name, 'index.mjs');
       const built = await build({
         ...lambdaBundling,
@@ -90,7 +92,7 @@ function medianLoadMs(file: string, runs: number): number {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      env: { ...process.env, AWS_REGION: 'us-east-1', TABLE_NAME: 'bench', POWERTOOLS_TRACE_ENABLED: 'false' },
+      env: { ...process.env, AWS_REGION: 'us-east-1', TABLE_NAME: 'bench' },
     });
     times.push(Number(output.toString()));
   }

@@ -10,7 +10,7 @@ import { keys } from '../shared/data/keys';
 import { ms, percentile, timeEach } from './stats';
 
 /** The table `npm start` creates. */
-const twinTableName = 'switchboard-local';
+export const twinTableName = 'switchboard-local';
 const operatorKey = 'op_bench';
 
 export interface LatencyResult {
@@ -127,7 +127,7 @@ function customerReadEvent(tenantId: string, customerId: string) {
  * The twin as `npm start` runs it, in its own process, so that this process's HTTP client does
  * not share the server's event loop (in AWS they are different machines).
  */
-async function startTwinProcess() {
+export async function startTwinProcess() {
   const port = await findFreePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
     cwd: repositoryRoot,
