@@ -1,5 +1,8 @@
+import { formatAnalyticsLatency, measureAnalyticsLatency } from './analytics';
 import { formatBundles, measureBundles } from './bundles';
+import { costModel, formatCostModel } from './cost';
 import { formatLatency, measureCustomerReadLatency } from './latency';
+import { formatLifecycle, measureContactLifecycle } from './lifecycle';
 
 /**
  * `npm run bench`: everything is measured in this one run and reported as ratios, because these
@@ -8,6 +11,16 @@ import { formatLatency, measureCustomerReadLatency } from './latency';
 const latency = await measureCustomerReadLatency();
 console.log('\n## Customer read latency\n');
 console.log(formatLatency(latency));
+
+const analytics = await measureAnalyticsLatency();
+console.log('\n## Analytics and overview latency: 1k vs 100k stored contacts\n');
+console.log(formatAnalyticsLatency(analytics));
+
+const lifecycle = await measureContactLifecycle();
+console.log('\n## One contact lifecycle: invocations, capacity units, events\n');
+console.log(formatLifecycle(lifecycle));
+console.log('\n## Cost model\n');
+console.log(formatCostModel(costModel(lifecycle)));
 
 const bundles = await measureBundles();
 console.log('\n## Bundles and module load time\n');

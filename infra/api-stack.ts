@@ -1,10 +1,11 @@
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnRoute, type CfnStage, HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct, IConstruct } from 'constructs';
@@ -21,6 +22,7 @@ import {
 import type { StageProfile } from './config';
 import type { EventBackbone } from './event-backbone';
 import { createSwitchboardFunction, pascalCase } from './lambda-function';
+import { TenantDataRole } from './tenant-data-role';
 
 export type FunctionName = ApiFunctionName | keyof typeof edgeFunctions;
 
@@ -32,6 +34,14 @@ export const authorizerCacheTtl = Duration.seconds(tenantAuthorizer.cacheSeconds
 
 /** Stage-wide default route throttling: protects the table and the account's Lambda concurrency from one noisy client. */
 export const defaultRouteThrottle = { burstLimit: 200, rateLimit: 100 };
+
+/**
+ * Tighter throttling for the routes anyone can call without a tenant key: the survey page (whose
+ * token guessing is also limited per client in the handler) and the operator's tenant sign-up.
+ * Per-tenant limits are enforced in the HTTP core (shared/http/rate-limit.ts): HTTP APIs have no
+ * usage plans, and WAF cannot be attached to them (docs/security.md).
+ */
+export const publicRouteThrottle = { burstLimit: 40, rateLimit: 20 };
 
 const apiTimeout = Duration.seconds(10);
 const authorizerTimeout = Duration.seconds(5);
@@ -74,6 +84,8 @@ export class ApiStack extends Stack {
   readonly api: HttpApi;
   readonly defaultStage: HttpStage;
   readonly functions: Record<FunctionName, NodejsFunction>;
+  /** Tenant-confined table access by dynamodb:LeadingKeys (docs/security.md); not yet assumed by any function. */
+  readonly tenantDataRole: TenantDataRole;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -86,6 +98,10 @@ export class ApiStack extends Stack {
     for (const [name, declaration] of Object.entries<FunctionDeclaration>(declaredFunctions)) {
       if (declaration.schedules) props.events.allowTimers(this.functions[name as FunctionName]);
     }
+    const tenantRouteFunctions = new Set(routes.filter((route) => route.access.kind === 'tenant').map((route) => route.function));
+    for (const name of tenantRouteFunctions) {
+      if (declaredFunctions[name].tableAccess === 'read') allowTenantRequestCounting(this.functions[name], props.table);
+    }
 
     this.api = new HttpApi(this, 'HttpApi', {
       apiName: `switchboard-${profile.stage}`,
@@ -95,11 +111,17 @@ export class ApiStack extends Stack {
     });
     this.defaultStage = this.createDefaultStage(profile);
     this.addDeclaredRoutes();
+    this.throttlePublicRoutes();
     acknowledgeUnauthorizedRoute(
       this.api.node.findChild('DefaultRoute'),
       'The $default route only answers 404/405 problem documents for undeclared routes; it reads no data.',
     );
     this.addAlarms();
+    this.tenantDataRole = new TenantDataRole(this, 'TenantDataRole', {
+      table: props.table,
+      tableIndexes,
+      assumedBy: [...tenantRouteFunctions].map((name) => this.functions[name].role!),
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.defaultStage.url, description: 'Base URL of the Switchboard API' });
   }
@@ -132,6 +154,19 @@ export class ApiStack extends Stack {
       throttle: defaultRouteThrottle,
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogGroup), format: accessLogFormat },
     });
+  }
+
+  /** Route settings name routes by key, so the stage waits for those routes to exist. */
+  private throttlePublicRoutes(): void {
+    const publicKeys = new Set(routes.filter((route) => route.access.kind !== 'tenant' && route.function !== 'openapi').map(routeKey));
+    const stage = this.defaultStage.node.defaultChild as CfnStage;
+    stage.routeSettings = Object.fromEntries(
+      // RouteSettings is untyped JSON: CloudFormation's own property names.
+      [...publicKeys].map((key) => [key, { ThrottlingBurstLimit: publicRouteThrottle.burstLimit, ThrottlingRateLimit: publicRouteThrottle.rateLimit }]),
+    );
+    for (const route of this.api.node.findAll()) {
+      if (route instanceof CfnRoute && publicKeys.has(route.routeKey)) stage.addResourceDependency(route);
+    }
   }
 
   private addDeclaredRoutes(): void {
@@ -213,4 +248,19 @@ export function tableIndexesResource(table: ITable): string {
 
 function mapRecord<K extends string, V, R>(record: Record<K, V>, map: (key: K, value: V) => R): Record<K, R> {
   return Object.fromEntries(Object.entries<V>(record).map(([key, value]) => [key, map(key as K, value)])) as Record<K, R>;
+}
+
+/**
+ * Every tenant request counts against the tenant's per-minute limit (shared/http/rate-limit.ts),
+ * an UpdateItem on a `T#<tenantId>#RATE#…` counter. A function that only reads the table may
+ * write those counters and nothing else: the condition confines the grant to their keys.
+ */
+function allowTenantRequestCounting(fn: NodejsFunction, table: ITable): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:UpdateItem'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#*#RATE#*'] } },
+    }),
+  );
 }

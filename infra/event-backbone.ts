@@ -5,6 +5,7 @@ import { EventBus, type EventPattern as CdkEventPattern, Rule } from 'aws-cdk-li
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
@@ -37,6 +38,9 @@ export interface EventBackboneProps {
 
 const consumerTimeout = Duration.seconds(30);
 const relayTimeout = Duration.minutes(1);
+/** Lambda's retries of an asynchronous invocation that failed, before it goes to the failed-invocations queue. */
+const asyncRetryAttempts = 2;
+const asyncMaxEventAge = Duration.hours(6);
 /** Dead letters are kept as long as SQS allows: time to find the bug and redrive. */
 const deadLetterRetention = Duration.days(14);
 
@@ -50,6 +54,12 @@ export class EventBackbone extends Construct {
   readonly bus: EventBus;
   readonly relay: NodejsFunction;
   readonly relayDeadLetterQueue: Queue;
+  /**
+   * Invocations an event function failed after Lambda's own retries. Rules, schedules and SNS
+   * invoke the functions asynchronously: a rule's dead-letter queue only catches events it could
+   * not hand to Lambda, so a consumer that throws would otherwise lose the event once Lambda gives up.
+   */
+  readonly failedInvocationsQueue: Queue;
   readonly functions: Record<EventFunctionName, NodejsFunction>;
   /** By subscription name. */
   readonly rules: Record<string, Rule> = {};
@@ -99,6 +109,19 @@ export class EventBackbone extends Construct {
         this.createFunction(name, declaration, consumerTimeout),
       ]),
     ) as Record<EventFunctionName, NodejsFunction>;
+    this.failedInvocationsQueue = this.createDeadLetterQueue(
+      'FailedInvocationsQueue',
+      'Events, timers and inbound SMS an event function failed on after Lambda retried them (each record names the function and holds the event): fix, then `npm run redrive`',
+    );
+    for (const [name, fn] of Object.entries<NodejsFunction>(this.functions)) {
+      // sms-inbound's failures go to the inbound SMS dead-letter queue with its SNS deliveries (infra/messaging.ts).
+      if (name === 'sms-inbound') continue;
+      fn.configureAsyncInvoke({
+        retryAttempts: asyncRetryAttempts,
+        maxEventAge: asyncMaxEventAge,
+        onFailure: new SqsDestination(this.failedInvocationsQueue),
+      });
+    }
     const targets = Object.values<NodejsFunction>(this.functions);
     if (targets.length > 0) {
       // The function ARNs themselves, not `:*`: schedules invoke the unqualified function.
@@ -239,7 +262,7 @@ export class EventBackbone extends Construct {
     });
     Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter queue (of an EventBridge rule target, the stream relay or the inbound SMS subscription); its messages are redriven by hand.',
+      reason: 'This queue is itself a dead-letter queue (of an EventBridge rule target, the stream relay, the inbound SMS subscription or failed asynchronous invocations); its messages are redriven by hand.',
     });
     this.alarmOn(
       `${id}Alarm`,

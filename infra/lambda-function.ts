@@ -23,6 +23,14 @@ export interface SwitchboardFunctionProps {
   operatorKeyHash?: string;
 }
 
+/**
+ * What the code does to the table, and nothing more: no Scan (no request is served by one), no
+ * DescribeTable or stream reads (the relay's event source mapping grants those itself).
+ * TransactWriteItems is authorized per item by these same actions. On the table and its indexes.
+ */
+export const tableReadActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'] as const;
+export const tableWriteActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'] as const;
+
 /** The deployed name of a declared function; EventBridge Scheduler targets are built from it (FUNCTION_ARN_PREFIX). */
 export const deployedFunctionName = (stage: string, name: string) => `switchboard-${stage}-${name}`;
 
@@ -72,8 +80,8 @@ export function createSwitchboardFunction(scope: Construct, props: SwitchboardFu
     bundling: nodejsFunctionBundling,
   });
 
-  if (declaration.tableAccess === 'readwrite') table.grantReadWriteData(fn);
-  if (declaration.tableAccess === 'read') table.grantReadData(fn);
+  if (declaration.tableAccess === 'readwrite') table.grant(fn, ...tableReadActions, ...tableWriteActions);
+  if (declaration.tableAccess === 'read') table.grant(fn, ...tableReadActions);
 
   if (declaration.operatorKey && !operatorKeyHash) {
     Annotations.of(fn).addWarningV2(

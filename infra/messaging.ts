@@ -30,9 +30,12 @@ export interface InboundSmsProps {
 export class InboundSms extends Construct {
   readonly topic: Topic;
   readonly key: Key;
+  /** SNS deliveries sms-inbound could not take, and invocations it failed after Lambda's retries. */
+  readonly deadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: InboundSmsProps) {
     super(scope, id);
+    this.deadLetterQueue = props.deadLetterQueue;
     const stack = Stack.of(this);
     const fromThisAccountsSms = {
       StringEquals: { 'aws:SourceAccount': stack.account },

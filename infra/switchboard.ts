@@ -1,5 +1,8 @@
-import { type App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { type App, type Stack, Validations } from 'aws-cdk-lib';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { IConstruct } from 'constructs';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { ApiStack } from './api-stack';
 import { type DeploymentSettings, stageProfile } from './config';
 import { DataStack } from './data-stack';
@@ -12,7 +15,7 @@ export interface SwitchboardStacks {
 }
 
 /**
- * Adds one stage of Switchboard to the app, with cdk-nag's AWS Solutions checks: `cdk synth`
+ * Adds one stage of Switchboard to the app, with cdk-nag's AWS Solutions and Serverless checks: `cdk synth`
  * fails on an unacknowledged error and reports every unacknowledged warning.
  */
 export function addSwitchboard(app: App, settings: DeploymentSettings): SwitchboardStacks {
@@ -46,6 +49,48 @@ export function addSwitchboard(app: App, settings: DeploymentSettings): Switchbo
     events: events.events,
   });
 
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  acknowledgeServerlessFindings({ data, events, api });
   return { data, events, api };
+}
+
+const constructsOf = <T extends IConstruct>(stack: Stack, type: abstract new (...args: never[]) => T) =>
+  stack.node.findAll().filter((construct): construct is T => construct instanceof type);
+
+/**
+ * The Serverless pack's findings that are by design, each with its reason, per resource (never
+ * app-wide, so a new function or queue is checked afresh). See docs/security.md, "cdk-nag".
+ */
+function acknowledgeServerlessFindings({ events, api }: SwitchboardStacks): void {
+  const backbone = events.events;
+  for (const fn of [...constructsOf(api, LambdaFunction), ...constructsOf(events, LambdaFunction)]) {
+    Validations.of(fn).acknowledge({
+      id: 'Serverless-LambdaLatestVersion',
+      reason: 'Switchboard targets nodejs22.x on purpose (bundles are built for node22 and measured on it); moving to a newer runtime is a deliberate change.',
+    });
+  }
+  for (const fn of constructsOf(api, LambdaFunction)) {
+    Validations.of(fn).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Invoked synchronously by API Gateway (route or authorizer): a failure is answered to the caller as a 5xx and counted by the errors alarm; there is no queued event to dead-letter.',
+    });
+  }
+  Validations.of(backbone.relay).acknowledge({
+    id: 'Serverless-LambdaDLQ',
+    reason: 'Invoked by the DynamoDB stream event source mapping, whose on-failure destination (RelayDeadLetterQueue) keeps every batch that failed all retries.',
+  });
+  for (const fn of Object.values(backbone.functions)) {
+    Validations.of(fn).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked asynchronously (EventBridge rule, Scheduler timer or the inbound-SMS topic): an on-failure destination keeps what failed after Lambda retried it (infra/event-backbone.ts); the rule looks only for the older DeadLetterConfig.',
+    });
+  }
+  const deadLetterQueues = constructsOf(events, Queue).filter((queue) => /(DeadLetterQueue|FailedInvocationsQueue)$/.test(queue.node.id));
+  for (const queue of deadLetterQueues) {
+    Validations.of(queue).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: 'A dead-letter queue itself (of a rule target, the stream relay or the inbound SMS subscription): it is the end of the line; its messages are redriven by hand (docs/operations.md).',
+    });
+  }
 }

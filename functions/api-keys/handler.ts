@@ -8,8 +8,9 @@ import { conflict, notFound } from '../../shared/http/problem';
 import type { Scope } from '../../shared/schemas/api-key';
 import { logger } from '../../shared/observability';
 import { looksLikeId } from '../../shared/ids';
+import { foundationRoutes } from '../../shared/http/routes/foundation';
 
-export const handler = createApiHandler('api-keys', {
+export const handler = createApiHandler('api-keys', foundationRoutes, {
   async createApiKey(request: TenantRequest<{ name: string; scopes: Scope[] }>) {
     const issued = issueApiKey(request.tenantId);
     const key = {

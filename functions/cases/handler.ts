@@ -28,6 +28,7 @@ import { HttpError, conflict, notFound, preconditionFailed, validationFailed } f
 import type { Caller } from '../../shared/http/caller';
 import { looksLikeId, newId } from '../../shared/ids';
 import { type CaseEventBody, type CreateCaseBody, type ListCasesQuery, type UpdateCaseBody, timelineCap } from '../../shared/schemas/case';
+import { caseRoutes } from '../../shared/http/routes/cases';
 
 type ById = { caseId: string };
 
@@ -35,7 +36,7 @@ type ById = { caseId: string };
 const maxAttempts = 3;
 
 export const handler = createApiHandler(
-  'cases',
+  'cases', caseRoutes,
   {
     async createCase(request: TenantRequest<CreateCaseBody>) {
       const { tenantId, body } = request;

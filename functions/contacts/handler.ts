@@ -29,7 +29,7 @@ import {
   patchContact,
   settleReferral,
 } from '../../shared/domain/contact';
-import { contactClosed, contactOpened, referralConverted } from '../../shared/events/contact-events';
+import { contactClosed, contactOpened, referralConverted, referralLost, referralMade } from '../../shared/events/contact-events';
 import { newEvent } from '../../shared/events/events';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { etagOf, requireIfMatch } from '../../shared/http/etag';
@@ -46,6 +46,7 @@ import type {
 } from '../../shared/schemas/contact';
 import type { Settings } from '../../shared/schemas/settings';
 import { looksLikeId, newId } from '../../shared/ids';
+import { contactRoutes } from '../../shared/http/routes/contacts';
 
 type ById = { contactId: string };
 type ByReferralId = { contactId: string; referralId: string };
@@ -54,7 +55,7 @@ type ByReferralId = { contactId: string; referralId: string };
 const closeAttempts = 3;
 
 export const handler = createApiHandler(
-  'contacts',
+  'contacts', contactRoutes,
   {
     async createContact(request: TenantRequest<CreateContactBody>) {
       const { tenantId, body } = request;
@@ -140,13 +141,28 @@ export const handler = createApiHandler(
     async createReferral(request: TenantRequest<CreateReferralBody, unknown, ById>) {
       const { tenantId } = request;
       const stored = await storedContact(tenantId, request.params.contactId);
+      const now = new Date().toISOString();
       const referral = domainRule(() =>
         newReferral(stored.contact, stored.referrals.length, request.body, {
           referralId: newId('ref'),
-          now: new Date().toISOString(),
+          now,
         }),
       );
-      await write(() => insertReferral(tenantId, referral));
+      const made = newEvent(
+        referralMade,
+        tenantId,
+        {
+          contactId: referral.contactId,
+          referralId: referral.referralId,
+          customerId: stored.contact.customerId,
+          product: referral.product,
+          referredBy: referral.referredBy,
+          assignedTo: referral.assignedTo,
+          madeAt: referral.createdAt,
+        },
+        now,
+      );
+      await write(() => insertReferral(tenantId, referral, [made]));
       return {
         status: 201,
         headers: { location: `/v1/contacts/${referral.contactId}/referrals/${referral.referralId}`, etag: etagOf(referral.version) },
@@ -182,7 +198,24 @@ export const handler = createApiHandler(
                 now,
               ),
             ]
-          : [];
+          : settled.status === 'lost'
+            ? [
+                newEvent(
+                  referralLost,
+                  tenantId,
+                  {
+                    contactId: settled.contactId,
+                    referralId: settled.referralId,
+                    customerId: stored.contact.customerId,
+                    product: settled.product,
+                    referredBy: settled.referredBy,
+                    assignedTo: settled.assignedTo,
+                    lostAt: now,
+                  },
+                  now,
+                ),
+              ]
+            : [];
       try {
         await replaceReferral(tenantId, current, settled, events);
       } catch (error) {

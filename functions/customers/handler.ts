@@ -7,7 +7,9 @@ import {
   getCustomer,
   insertCustomer,
   listCustomers,
+  listCustomersInSegment,
   replaceCustomer,
+  segmentPartition,
 } from '../../shared/data/customers-repo';
 import type { UniqueKind } from '../../shared/data/keys';
 import { getSettings } from '../../shared/data/tenants-repo';
@@ -20,13 +22,14 @@ import { createApiHandler, type TenantRequest } from '../../shared/http/handler'
 import { conflict, gone, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
 import type { CreateCustomerBody, Customer, UpdateCustomerBody } from '../../shared/schemas/customer';
 import { looksLikeId, newId } from '../../shared/ids';
+import { foundationRoutes } from '../../shared/http/routes/foundation';
 
 type ById = { customerId: string };
-type ListQuery = { limit: number; cursor?: string; phone?: string; email?: string; externalId?: string };
+type ListQuery = { limit: number; cursor?: string; phone?: string; email?: string; externalId?: string; segment?: string };
 
 const fieldOfKind: Record<UniqueKind, string> = { PHONE: 'phone', EMAIL: 'email', EXTID: 'externalId' };
 
-export const handler = createApiHandler('customers', {
+export const handler = createApiHandler('customers', foundationRoutes, {
   async createCustomer(request: TenantRequest<CreateCustomerBody>) {
     const defaultCountry = await defaultCountryFor(request.tenantId, request.body.phone);
     const customer = domainRule(() =>
@@ -70,6 +73,11 @@ export const handler = createApiHandler('customers', {
       const customerId = await findCustomerIdBy(tenantId, lookup.kind, lookup.value);
       const stored = customerId ? await getCustomer(tenantId, customerId) : undefined;
       return { status: 200, body: { items: stored?.state === 'active' ? [stored.customer] : [] } };
+    }
+    if (query.segment !== undefined) {
+      const segmentKey = decodeCursor(query.cursor, tenantId, segmentPartition(tenantId, query.segment));
+      const segmentPage = await listCustomersInSegment(tenantId, query.segment, query.limit, segmentKey);
+      return { status: 200, body: { items: segmentPage.items, nextCursor: encodeCursor(segmentPage.lastKey) } };
     }
     const startKey = decodeCursor(query.cursor, tenantId, customerListPartition(tenantId));
     const page = await listCustomers(tenantId, query.limit, startKey);

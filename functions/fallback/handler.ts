@@ -1,3 +1,4 @@
 import { createFallbackHandler } from '../../shared/http/handler';
+import { routes } from '../../shared/http/routes';
 
-export const handler = createFallbackHandler();
+export const handler = createFallbackHandler(routes);

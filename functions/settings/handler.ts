@@ -7,6 +7,7 @@ import type { Settings, SettingsPatch } from '../../shared/schemas/settings';
 import { getSurveyTemplate } from '../../shared/data/survey-templates-repo';
 import { looksLikeId } from '../../shared/ids';
 import { surveyRulesIssues } from '../../shared/surveys/rules';
+import { foundationRoutes } from '../../shared/http/routes/foundation';
 
 async function currentSettings(tenantId: string) {
   const settings = await getSettings(tenantId);
@@ -14,7 +15,7 @@ async function currentSettings(tenantId: string) {
   return settings;
 }
 
-export const handler = createApiHandler('settings', {
+export const handler = createApiHandler('settings', foundationRoutes, {
   async getSettings(request: TenantRequest) {
     const settings = await currentSettings(request.tenantId);
     return { status: 200, headers: { etag: etagOf(settings.version) }, body: settings };

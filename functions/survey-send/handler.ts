@@ -10,7 +10,7 @@ import { resolveSmsSettings } from '../../shared/domain/settings';
 import { customerOptedOut } from '../../shared/events/customer-events';
 import { newEvent } from '../../shared/events/events';
 import { surveyExpired, surveyNotSent, surveySent } from '../../shared/events/survey-events';
-import { sendSms } from '../../shared/messaging/sms-sender';
+import { permanentSmsRefusal, sendSms } from '../../shared/messaging/sms-sender';
 import { MetricUnit, logger, metrics } from '../../shared/observability';
 import type { NotSentReason, Survey } from '../../shared/schemas/survey';
 import { withSmsOptOut } from '../../shared/sms/opt-out';
@@ -58,6 +58,11 @@ export async function handleSurveyTimer(event: unknown): Promise<SurveySendOutco
 
 async function send(tenantId: string, survey: Survey): Promise<SurveySendOutcome> {
   if (survey.status !== 'pending') {
+    // This firing may be the retry of one that recorded the send and then failed to set the
+    // expiry timer: setting it again is harmless, and otherwise the survey would never expire.
+    if ((survey.status === 'sent' || survey.status === 'in_progress') && survey.expiresAt) {
+      await setSurveyTimer(tenantId, survey.surveyId, 'expire', survey.expiresAt);
+    }
     logger.info('Survey is no longer pending; nothing to send', { status: survey.status });
     return 'ignored';
   }
@@ -94,14 +99,24 @@ async function send(tenantId: string, survey: Survey): Promise<SurveySendOutcome
   // the link only where the deployment knows its public address.
   const token = newSurveyToken();
   const publicBaseUrl = process.env.PUBLIC_BASE_URL;
-  const result = await sendSms({
-    tenantId,
-    to: customer.phone,
-    body: firstSmsText(template, language, tenant.settings.branding.displayName, publicBaseUrl ? surveyLinkUrl(publicBaseUrl, token) : undefined),
-    originationIdentity: smsSettings.originationIdentity,
-    configurationSetName: smsSettings.configurationSetName,
-    context: { surveyId: survey.surveyId, purpose: 'survey' },
-  });
+  let result: Awaited<ReturnType<typeof sendSms>>;
+  try {
+    result = await sendSms({
+      tenantId,
+      to: customer.phone,
+      body: firstSmsText(template, language, tenant.settings.branding.displayName, publicBaseUrl ? surveyLinkUrl(publicBaseUrl, token) : undefined),
+      originationIdentity: smsSettings.originationIdentity,
+      configurationSetName: smsSettings.configurationSetName,
+      context: { surveyId: survey.surveyId, purpose: 'survey' },
+    });
+  } catch (error) {
+    // Retrying a refusal like this cannot help: the survey is recorded as not sent instead of
+    // failing every retry of the timer into its dead-letter queue. Anything else is retried.
+    const refusal = permanentSmsRefusal(error);
+    if (!refusal) throw error;
+    logger.warn('AWS refused the survey SMS for good', { refusal });
+    return notSent(tenantId, survey, 'sms-refused', now);
+  }
   if (result.status === 'opted-out') {
     // AWS holds the number on its opt-out list: the customer's consent follows, with Customer Opted Out.
     const optedOut = withSmsOptOut(customer, 'sms-opt-out-list', now);

@@ -24,11 +24,12 @@ import type {
 } from '../../shared/schemas/survey-template';
 import { jsonPath } from '../../shared/surveys/template';
 import { ArchivedTemplate, InvalidTemplate, newSurveyTemplate, nextTemplateVersion } from '../../shared/surveys/versions';
+import { surveyTemplateRoutes } from '../../shared/http/routes/survey-templates';
 
 type ById = { templateId: string };
 
 export const handler = createApiHandler(
-  'survey-templates',
+  'survey-templates', surveyTemplateRoutes,
   {
     async createSurveyTemplate(request: TenantRequest<CreateSurveyTemplateBody>) {
       const template = domainRule(() =>

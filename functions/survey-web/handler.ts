@@ -4,7 +4,9 @@ import { getTenantWithSettings } from '../../shared/data/tenants-repo';
 import type { DomainEvent } from '../../shared/events/catalog';
 import { newEvent } from '../../shared/events/events';
 import { surveyAnswered, surveyCompleted } from '../../shared/events/survey-events';
+import { dynamoWindowCounter } from '../../shared/data/rate-limit-repo';
 import { type PageRequest, type PageResult, createPageHandler } from '../../shared/http/handler';
+import { surveyClientOf, surveyLinkGuard } from '../../shared/http/rate-limit';
 import { MetricUnit, logger, metrics } from '../../shared/observability';
 import type { Survey } from '../../shared/schemas/survey';
 import type { Question, SurveyTemplate } from '../../shared/schemas/survey-template';
@@ -20,6 +22,7 @@ import {
   renderSurveyForm,
   renderThankYou,
 } from '../../shared/surveys/web-page';
+import { surveyWebRoutes } from '../../shared/http/routes/survey-web';
 
 /** newSurveyToken: 32 random bytes in base64url. Anything else is not a link we made: no lookup. */
 const tokenFormat = /^[A-Za-z0-9_-]{43}$/;
@@ -80,6 +83,23 @@ function problemOf(question: Question, value: string | undefined): AnswerProblem
   return question.type === 'freeText' && [...value.trim()].length > question.maxLength ? 'too-long' : 'invalid';
 }
 
+const guessGuard = surveyLinkGuard(dynamoWindowCounter);
+
+/**
+ * The link behind the request's token, unless its client has tried too many links that named no
+ * open survey lately: then a 429 page, before any lookup, so a guess that would hit stays unanswered.
+ */
+async function guardedLink(request: PageRequest<TokenParams>): Promise<Link | PageResult> {
+  const client = surveyClientOf(request.sourceIp);
+  const retryAfter = await guessGuard.blockedFor(client);
+  if (retryAfter !== undefined) {
+    return { status: 429, html: renderNeutralPage('busy', request.styleNonce), headers: { 'retry-after': String(retryAfter) } };
+  }
+  const link = await openLink(request.params.token);
+  if (link.state === 'unknown' || link.state === 'expired') await guessGuard.recordMiss(client);
+  return link;
+}
+
 function linkPage(link: Exclude<Link, OpenLink>, styleNonce: string): PageResult {
   if (link.state === 'unknown') return { status: 404, html: renderNeutralPage('unknown', styleNonce) };
   return { status: 410, html: renderLinkProblem({ language: link.language, branding: link.branding, styleNonce, problem: link.state }) };
@@ -99,10 +119,11 @@ function formPage(link: OpenLink, styleNonce: string, status = 200, values?: Rec
 }
 
 export const handler = createPageHandler(
-  'survey-web',
+  'survey-web', surveyWebRoutes,
   {
     async showSurveyPage(request: PageRequest<TokenParams>): Promise<PageResult> {
-      const link = await openLink(request.params.token);
+      const link = await guardedLink(request);
+      if ('html' in link) return link;
       return link.state === 'open' ? formPage(link, request.styleNonce) : linkPage(link, request.styleNonce);
     },
 
@@ -114,7 +135,8 @@ export const handler = createPageHandler(
      * submission (or an SMS reply) racing this one finds the link used.
      */
     async submitSurveyPage(request: PageRequest<TokenParams>): Promise<PageResult> {
-      const link = await openLink(request.params.token);
+      const link = await guardedLink(request);
+      if ('html' in link) return link;
       if (link.state !== 'open') return linkPage(link, request.styleNonce);
       const form = request.form ?? {};
       const { survey, template, language, tenantId } = link;

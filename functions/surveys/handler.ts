@@ -18,12 +18,13 @@ import { customerLanguage } from '../../shared/sms/opt-out';
 import { resolveSurveyRules } from '../../shared/surveys/rules';
 import { markSent, newSurveyToken, pendingSurvey, surveyLinkPath, surveyRef, surveyTokenHash } from '../../shared/surveys/survey';
 import { setSurveyTimer } from '../../shared/surveys/timers';
+import { surveyRoutes } from '../../shared/http/routes/surveys';
 
 const unprocessable = (slug: string, title: string, path: string, message: string) =>
   new HttpError(422, slug, title, message, [{ path, message }]);
 
 export const handler = createApiHandler(
-  'surveys',
+  'surveys', surveyRoutes,
   {
     /**
      * An agent asks for a survey of a closed contact. Sampling, the daily cap and suppression are

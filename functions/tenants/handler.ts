@@ -12,6 +12,7 @@ import { newId } from '../../shared/ids';
 import { logger } from '../../shared/observability';
 import { defaultTemplateContent } from '../../shared/surveys/default-template';
 import { newSurveyTemplate } from '../../shared/surveys/versions';
+import { foundationRoutes } from '../../shared/http/routes/foundation';
 
 const tenantView = (profile: TenantProfile, settings: Settings): Tenant => ({
   tenantId: profile.tenantId,
@@ -23,7 +24,7 @@ const tenantView = (profile: TenantProfile, settings: Settings): Tenant => ({
   createdAt: profile.createdAt,
 });
 
-export const handler = createApiHandler('tenants', {
+export const handler = createApiHandler('tenants', foundationRoutes, {
   async createTenant(request: ApiRequest<CreateTenantBody>) {
     const now = new Date().toISOString();
     const tenantId = newId('ten');

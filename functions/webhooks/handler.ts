@@ -27,6 +27,7 @@ import { conflict, notFound, preconditionFailed, validationFailed } from '../../
 import { looksLikeId, newId } from '../../shared/ids';
 import { logger } from '../../shared/observability';
 import type { CreateWebhookBody, UpdateWebhookBody } from '../../shared/schemas/webhook';
+import { webhookRoutes } from '../../shared/http/routes/webhooks';
 
 type ById = { webhookId: string };
 type PageQuery = { limit: number; cursor?: string };
@@ -34,7 +35,7 @@ type PageQuery = { limit: number; cursor?: string };
 /** The local twin's receivers listen on 127.0.0.1 over plain HTTP; nowhere else is that allowed. */
 const allowLoopbackHttp = () => process.env.WEBHOOKS_ALLOW_LOOPBACK_HTTP === 'true';
 
-export const handler = createApiHandler('webhooks', {
+export const handler = createApiHandler('webhooks', webhookRoutes, {
   async createWebhook(request: TenantRequest<CreateWebhookBody>) {
     const { tenantId } = request;
     const secret = newWebhookSecret();

@@ -267,6 +267,21 @@ function serveControl(method: string, path: string, body: Buffer, response: Serv
     sendJson(response, 200, { items: bus.recent });
   } else if (method === 'GET' && path === '/local/events/dead-letters') {
     sendJson(response, 200, { items: bus.deadLetters, stream: targets.stream?.failures ?? [] });
+  } else if (method === 'POST' && path === '/local/events/dead-letters/redrive') {
+    // Optional body: { "consumer": "<function>", "eventIds": ["<detail.eventId>", …] } narrows the redrive.
+    let input: { consumer?: unknown; eventIds?: unknown };
+    try {
+      input = JSON.parse(body.toString('utf8') || '{}') as typeof input;
+    } catch {
+      input = {};
+    }
+    const eventIds = Array.isArray(input.eventIds) ? new Set(input.eventIds.map(String)) : undefined;
+    const redriven = bus.redriveDeadLetters(
+      (letter) =>
+        (typeof input.consumer !== 'string' || letter.consumer === input.consumer) &&
+        (!eventIds || eventIds.has(String((letter.event.detail as { eventId?: unknown } | null)?.eventId))),
+    );
+    sendJson(response, 200, { redriven });
   } else if (method === 'GET' && path === '/local/schedules') {
     sendJson(response, 200, { items: scheduler.list().map(describeSchedule), firings: scheduler.firings });
   } else if (path === '/local/clock' && method === 'GET') {

@@ -130,6 +130,30 @@ export class LocalEventBus {
     });
   }
 
+  /**
+   * Redrives dead letters (those `select` picks, all by default): each leaves the list and its
+   * event is delivered again to the subscription that failed it only, with that subscription's
+   * retries, as invoking the target with the DLQ message does in AWS. Answers how many.
+   */
+  redriveDeadLetters(select: (letter: DeadLetter) => boolean = () => true): number {
+    const chosen = this.deadLetters.filter(select);
+    for (const letter of chosen) {
+      this.deadLetters.splice(this.deadLetters.indexOf(letter), 1);
+      const subscription = this.subscriptions.find((s) => s.name === letter.subscription);
+      if (!subscription) continue;
+      let record = this.recent.find((r) => r.event.id === letter.event.id);
+      if (!record) {
+        record = { event: letter.event, receivedAt: new Date().toISOString(), deliveries: [] };
+        this.recent.unshift(record);
+        this.recent.length = Math.min(this.recent.length, this.keep);
+      }
+      const delivery: Delivery = { subscription: subscription.name, consumer: subscription.consumer, status: 'pending', attempts: 0 };
+      record.deliveries.push(delivery);
+      this.work.start(() => this.attempt(letter.event, subscription, delivery, Date.now()));
+    }
+    return chosen.length;
+  }
+
   /** Resolves once no delivery is pending or being retried. */
   settled(): Promise<void> {
     return this.work.settled();

@@ -40,7 +40,10 @@ export const contactCounters = [
   'abandoned',
   /** Queued and never answered: the abandonment-rate numerator (over `queued`). */
   'abandonedInQueue',
-  /** Σ seconds answered contacts waited (queuedAt → answeredAt): ASA = waitSecondsAnswered / answered. */
+  /**
+   * Σ seconds queued contacts waited until answered (queuedAt → answeredAt). `answered` also counts
+   * contacts answered without a queue (outbound), so ASA = waitSecondsAnswered / (queued − abandonedInQueue).
+   */
   'waitSecondsAnswered',
   /** Σ seconds in queue of every queued contact, answered or not: observed patience for Erlang A. */
   'queueSeconds',

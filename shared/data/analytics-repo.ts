@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { analyticsShards, type CounterRow, type Counters, type Dimension, slotStartOf } from '../analytics/counters';
 import { db, tableName } from './client';
 import { tenantPrefix } from './keys';
@@ -15,6 +15,8 @@ export const analyticsKeys = {
     pk: `${tenantPrefix(tenantId)}#AGG#${dimension}#${day}#${shard}`,
     sk: `${slot}#${value}`,
   }),
+  /** The tenant's live figures that are not sums over slots: the open-case backlog. */
+  liveCases: (tenantId: string) => ({ pk: `${tenantPrefix(tenantId)}#AGG#LIVE`, sk: 'CASES' }),
 };
 
 /** Which shard an event's writes go to: stable per event, so a redelivery hits the same items. */
@@ -62,6 +64,25 @@ export function counterUpdates(tenantId: string, eventId: string, at: Date | str
       } satisfies TransactItem;
     })
     .filter((item) => item !== undefined);
+}
+
+/** The transaction item that moves the open-case backlog by `delta`; for applyOnce with the event's counters. */
+export function openCasesUpdate(tenantId: string, delta: number): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: analyticsKeys.liveCases(tenantId),
+      UpdateExpression: 'SET #type = :type ADD openCases :delta',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: { ':type': 'AnalyticsLive', ':delta': delta },
+    },
+  };
+}
+
+/** How many of the tenant's cases are open, in progress or awaiting the customer right now (0 before the first case). */
+export async function readOpenCaseCount(tenantId: string): Promise<number> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: analyticsKeys.liveCases(tenantId), ConsistentRead: true }));
+  return typeof Item?.openCases === 'number' ? Item.openCases : 0;
 }
 
 const itemFields = new Set(['pk', 'sk', 'type', 'slotStart', 'dimension', 'value']);

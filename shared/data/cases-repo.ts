@@ -308,7 +308,8 @@ function caseItem(tenantId: string, c: Case) {
   };
 }
 
-function caseOf(item: Record<string, unknown>): Case {
+/** A case as the API shows it, from its stored item. */
+export function caseOf(item: Record<string, unknown>): Case {
   const {
     pk: _pk,
     sk: _sk,

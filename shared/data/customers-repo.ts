@@ -141,10 +141,37 @@ export async function listCustomers(
 
 export const customerListPartition = (tenantId: string) => ({ gsi1pk: keys.customerListing(tenantId, '').gsi1pk });
 
+/** The sparse gsi2 list of a customer-value segment (docs/customer-value.md); the key follows `value.segment`. */
+export const segmentPartition = (tenantId: string, segment: string) => ({
+  gsi2pk: `${keys.customerListing(tenantId, '').gsi1pk}#SEGMENT#${segment}`,
+});
+
+/** The customers of one customer-value segment, by id. */
+export async function listCustomersInSegment(
+  tenantId: string,
+  segment: string,
+  limit: number,
+  startKey?: Record<string, unknown>,
+): Promise<{ items: Customer[]; lastKey?: Record<string, unknown> }> {
+  const { Items, LastEvaluatedKey } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': segmentPartition(tenantId, segment).gsi2pk },
+      Limit: limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  const items = (Items ?? []).map(fromItem).flatMap((stored) => (stored.state === 'active' ? [stored.customer] : []));
+  return { items, lastKey: LastEvaluatedKey };
+}
+
 function customerItem(tenantId: string, customer: Customer) {
   return {
     ...keys.customer(tenantId, customer.customerId),
     ...keys.customerListing(tenantId, customer.customerId),
+    ...(customer.value?.segment && { ...segmentPartition(tenantId, customer.value.segment), gsi2sk: customer.customerId }),
     type: 'Customer',
     tenantId,
     ...customer,
@@ -153,7 +180,7 @@ function customerItem(tenantId: string, customer: Customer) {
 
 function fromItem(item: Record<string, unknown>): StoredCustomer {
   if (item.erasedAt) return { state: 'erased', erasedAt: item.erasedAt as string, version: item.version as number };
-  const { pk: _pk, sk: _sk, gsi1pk: _gpk, gsi1sk: _gsk, type: _type, tenantId: _tenant, ...customer } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _gpk, gsi1sk: _gsk, gsi2pk: _g2pk, gsi2sk: _g2sk, type: _type, tenantId: _tenant, ...customer } = item;
   return { state: 'active', customer: customer as Customer };
 }
 

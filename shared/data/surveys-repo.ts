@@ -347,7 +347,8 @@ function surveyItem(tenantId: string, survey: Survey) {
   };
 }
 
-function surveyOf(item: Record<string, unknown>): Survey {
+/** A survey as the API shows it, from its stored item. */
+export function surveyOf(item: Record<string, unknown>): Survey {
   const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, type: _type, ...survey } = item;
   return survey as Survey;
 }

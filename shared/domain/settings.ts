@@ -1,6 +1,8 @@
 import type { Settings, SettingsPatch, SmsSettings } from '../schemas/settings';
+import type { AnalyticsSettings } from '../schemas/analytics';
 import type { CreateTenantBody } from '../schemas/tenant';
 import { defaultSlaPolicy, mergeSlaPolicy, resolveSlaPolicy } from './sla';
+import { defaultCustomerValueSettings, mergeCustomerValueSettings, resolveCustomerValueSettings } from './customer-value';
 import { defaultSurveyRules, mergeSurveyRules, resolveSurveyRules } from '../surveys/rules';
 
 const weekdayHours = [{ open: '09:00', close: '18:00' }];
@@ -19,6 +21,8 @@ export function defaultSettings(tenant: CreateTenantBody, now: string, surveyTem
     reasonCodes: [],
     connect: { instanceArns: [] },
     sms: defaultSmsSettings(tenant.name),
+    analytics: defaultAnalyticsSettings,
+    customerValue: defaultCustomerValueSettings(tenant.defaultCountry),
     version: 1,
     updatedAt: now,
   };
@@ -40,6 +44,8 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch, now:
     reasonCodes: patch.reasonCodes ?? current.reasonCodes ?? [],
     connect: patch.connect ?? current.connect ?? { instanceArns: [] },
     sms: mergeSmsSettings(resolveSmsSettings(current), patch.sms),
+    analytics: mergeAnalyticsSettings(resolveAnalyticsSettings(current), patch.analytics),
+    customerValue: mergeCustomerValueSettings(resolveCustomerValueSettings(current), patch.customerValue),
     version: current.version + 1,
     updatedAt: now,
   };
@@ -103,4 +109,22 @@ export function smsNumberChanges(before: Settings, after: Settings): { claimed: 
   const next = smsReplyNumber(after);
   if (old === next) return { claimed: [], released: [] };
   return { claimed: next ? [next] : [], released: old ? [old] : [] };
+}
+
+/** 80 % of queued contacts answered within 20 s, the trade's usual goal. */
+export const defaultAnalyticsSettings: AnalyticsSettings = {
+  serviceLevel: { targetPercent: 80, thresholdSeconds: 20 },
+  staffing: { maxOccupancyPercent: 85, shrinkagePercent: 30, forecastWeeks: 8 },
+};
+
+/** The analytics section, with defaults for tenants created before it existed. */
+export const resolveAnalyticsSettings = (settings: Pick<Settings, 'analytics'>): AnalyticsSettings =>
+  settings.analytics ?? defaultAnalyticsSettings;
+
+function mergeAnalyticsSettings(current: AnalyticsSettings, patch: SettingsPatch['analytics']): AnalyticsSettings {
+  if (!patch) return current;
+  return {
+    serviceLevel: { ...current.serviceLevel, ...patch.serviceLevel },
+    staffing: { ...current.staffing, ...patch.staffing },
+  };
 }

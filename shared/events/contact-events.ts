@@ -61,4 +61,34 @@ export const referralConverted = defineEvent(
   }),
 );
 
-export const contactEvents = [contactOpened, contactClosed, referralConverted] as const;
+export const referralMade = defineEvent(
+  'Referral Made',
+  1,
+  'An agent handed the customer of an open contact to sales for a product; written with the referral',
+  z.object({
+    contactId: z.string(),
+    referralId: z.string(),
+    customerId: z.string().optional(),
+    product: z.string(),
+    referredBy: z.string().optional(),
+    assignedTo: z.string().optional(),
+    madeAt: Iso8601,
+  }),
+);
+
+export const referralLost = defineEvent(
+  'Referral Lost',
+  1,
+  'A referral was settled as lost; the reason stays on the referral (free text never leaves the store)',
+  z.object({
+    contactId: z.string(),
+    referralId: z.string(),
+    customerId: z.string().optional(),
+    product: z.string(),
+    referredBy: z.string().optional(),
+    assignedTo: z.string().optional(),
+    lostAt: Iso8601,
+  }),
+);
+
+export const contactEvents = [contactOpened, contactClosed, referralConverted, referralMade, referralLost] as const;

@@ -1,3 +1,5 @@
+import { countedDetailTypes } from '../analytics/aggregation';
+import { projectedDetailTypes } from '../domain/customer-overview';
 import type { FunctionDeclaration } from '../http/route-types';
 
 /**
@@ -19,6 +21,9 @@ export const eventFunctions = {
   'survey-dispatch': { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Decides once per closed contact whether and when to survey it, and sets the send timer' },
   'survey-send': { tableAccess: 'readwrite', operatorKey: false, sendsSms: true, schedules: true, description: 'Sends a due survey (first SMS or web link) and expires unanswered ones (timer target)' },
   'survey-recovery': { tableAccess: 'readwrite', operatorKey: false, description: 'Opens a service-recovery complaint case, once per survey, on a CSAT or NPS at or below the threshold' },
+  'customer-value-refresh': { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: "Recomputes a tenant's RFM scores, segments and lifetime values, and re-arms its next daily run (timer target)" },
+  'analytics-aggregate': { tableAccess: 'readwrite', operatorKey: false, description: "Adds contact, survey, case and referral events to the tenant's analytics counters, once per event" },
+  'customer-overview-projection': { tableAccess: 'readwrite', operatorKey: false, description: "Keeps each customer's overview projection (recent contacts, open cases, referrals, latest survey) from events" },
 } as const satisfies Record<string, FunctionDeclaration>;
 export type EventFunctionName = keyof typeof eventFunctions;
 
@@ -91,5 +96,23 @@ export const subscriptions: readonly Subscription[] = [
     description: 'Survey answers, to open a service-recovery case on a low CSAT or NPS',
     pattern: { source: ['switchboard'], 'detail-type': ['Survey Answered'] },
     consumer: 'survey-recovery',
+  },
+  {
+    name: 'analytics',
+    description: "Every counted contact, survey, case and referral event, to the tenant's analytics counters",
+    pattern: {
+      source: ['switchboard'],
+      'detail-type': countedDetailTypes,
+    },
+    consumer: 'analytics-aggregate',
+  },
+  {
+    name: 'customer-overview',
+    description: "Contact, case, referral, survey and erasure events, to keep each customer's overview projection",
+    pattern: {
+      source: ['switchboard'],
+      'detail-type': projectedDetailTypes,
+    },
+    consumer: 'customer-overview-projection',
   },
 ];

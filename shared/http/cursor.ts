@@ -35,3 +35,13 @@ export function decodeCursor(cursor: string | undefined, tenantId: string, queri
   }
   return key as Key;
 }
+
+/**
+ * DynamoDB's refusal of a cursor that passed decodeCursor but does not fit the query's key
+ * condition (an edited sort key, say): the client's fault, answered as an invalid cursor.
+ */
+export function isRefusedCursor(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ValidationException' && /starting key|exclusive ?start ?key/i.test(error.message);
+}
+
+export const invalidCursor = () => badRequest('The cursor is not valid for this list; start again without it');

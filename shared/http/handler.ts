@@ -6,7 +6,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { z } from 'zod';
 import { logger, metrics, MetricUnit } from '../observability';
 import { Scope } from '../schemas/api-key';
+import { isAwsUnavailable, temporarilyUnavailable } from './aws-errors';
 import { type Caller, bearerToken, hasScope, isOperatorKey } from './caller';
+import { invalidCursor, isRefusedCursor } from './cursor';
 import {
   HttpError,
   fieldErrors,
@@ -20,7 +22,9 @@ import {
   badRequest,
   validationFailed,
 } from './problem';
-import { type ApiFunctionName, type RouteDeclaration, findRoute, matchPath, routeKey, routesOf } from './routes';
+import type { ApiFunctionName } from './functions';
+import { matchRoute, routeKey } from './route-matching';
+import type { RouteDeclaration } from './route-types';
 
 export const maxBodyBytes = 64 * 1024;
 
@@ -42,6 +46,8 @@ export type TenantRequest<Body = unknown, Query = unknown, Params = unknown> = A
 export interface ApiResult {
   status: number;
   body?: unknown;
+  /** A body that is not JSON (such as text/csv), sent as it is; the operation sets its content-type header. */
+  text?: string;
   headers?: Record<string, string>;
 }
 
@@ -68,10 +74,12 @@ export type IdempotencyGuard = (request: ApiRequest, run: () => Promise<ApiResul
  */
 export function createApiHandler(
   fn: ApiFunctionName,
+  areaRoutes: readonly RouteDeclaration[],
   operations: Record<string, Operation>,
   options: { idempotency?: IdempotencyGuard } = {},
 ) {
-  const declared = routesOf(fn);
+  const declared = areaRoutes.filter((route) => route.function === fn);
+  const findRoute = routeFinder(declared);
   const missing = declared.filter((route) => !operations[route.operationId]).map((route) => route.operationId);
   if (missing.length > 0) throw new Error(`${fn}: no operation for ${missing.join(', ')}`);
   const idempotency = options.idempotency;
@@ -81,9 +89,12 @@ export function createApiHandler(
 
   const core = async (event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
     const route = findRoute(event.routeKey);
-    if (!route || route.function !== fn) throw notFound();
+    if (!route) throw notFound();
     const caller = authorize(route, event);
-    if (caller.kind === 'tenant') logger.appendKeys({ tenantId: caller.tenantId, keyId: caller.keyId });
+    if (caller.kind === 'tenant') {
+      logger.appendKeys({ tenantId: caller.tenantId, keyId: caller.keyId });
+      await limitTenant(caller.tenantId);
+    }
     const request: ApiRequest = {
       route,
       caller,
@@ -102,6 +113,11 @@ export function createApiHandler(
     return respond(result);
   };
 
+  return servingRoutes(withHttpMiddleware(core), declared);
+}
+
+/** The middy stack every HTTP function runs in: Lambda context in the logs, metrics, problem+json answers. */
+function withHttpMiddleware(core: (event: Event) => Promise<APIGatewayProxyStructuredResultV2>) {
   return middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
@@ -109,23 +125,31 @@ export function createApiHandler(
     .handler(core);
 }
 
+/** The handler, labelled with the route keys it serves (checked against the declarations by a test). */
+function servingRoutes<Handler extends object>(handler: Handler, declared: readonly RouteDeclaration[]): Handler & { servedRouteKeys: string[] } {
+  return Object.assign(handler, { servedRouteKeys: declared.map(routeKey) });
+}
+
+function routeFinder(declared: readonly RouteDeclaration[]) {
+  const byKey = new Map(declared.map((route) => [routeKey(route), route]));
+  return (key: string) => byKey.get(key);
+}
+
 /** The `$default` route: anything not declared answers 404, or 405 with Allow for a known path. */
-export function createFallbackHandler() {
-  return middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .use(httpAnswers())
-    .handler(async (event) => {
-      const match = matchPath(event.requestContext.http.method, event.rawPath);
-      if (match && 'allowed' in match) throw methodNotAllowed(match.allowed);
-      throw notFound(`No route ${event.requestContext.http.method} ${event.rawPath}`);
-    });
+export function createFallbackHandler(allRoutes: readonly RouteDeclaration[]) {
+  return withHttpMiddleware(async (event) => {
+    const match = matchRoute(allRoutes, event.requestContext.http.method, event.rawPath);
+    if (match && 'allowed' in match) throw methodNotAllowed(match.allowed);
+    throw notFound(`No route ${event.requestContext.http.method} ${event.rawPath}`);
+  });
 }
 
 /** What a page operation answers: a status and a whole HTML document. */
 export interface PageResult {
   status: number;
   html: string;
+  /** Extra headers, e.g. Retry-After on a 429. */
+  headers?: Record<string, string>;
 }
 
 export interface PageRequest<Params = unknown> {
@@ -136,6 +160,8 @@ export interface PageRequest<Params = unknown> {
   /** For the page's one inline style element: `<style nonce="…">`; the CSP allows no other style or script. */
   styleNonce: string;
   requestId: string;
+  /** The caller's address as API Gateway saw it, for per-client limits (never logged). */
+  sourceIp: string;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -150,10 +176,12 @@ export type PageOperation = (request: any) => Promise<PageResult>;
  */
 export function createPageHandler(
   fn: ApiFunctionName,
+  areaRoutes: readonly RouteDeclaration[],
   operations: Record<string, PageOperation>,
   options: { errorPage: (status: number, styleNonce: string) => string },
 ) {
-  const declared = routesOf(fn);
+  const declared = areaRoutes.filter((route) => route.function === fn);
+  const findRoute = routeFinder(declared);
   const notPages = declared.filter((route) => !route.page).map((route) => route.operationId);
   if (notPages.length > 0) throw new Error(`${fn}: ${notPages.join(', ')} not declared as pages`);
   const missing = declared.filter((route) => !operations[route.operationId]).map((route) => route.operationId);
@@ -164,13 +192,14 @@ export function createPageHandler(
     let result: PageResult;
     try {
       const route = findRoute(event.routeKey);
-      if (!route || route.function !== fn) throw notFound();
+      if (!route) throw notFound();
       const request: PageRequest = {
         route,
         params: validate(route.request?.params, event.pathParameters ?? {}, 'path'),
         form: route.request?.body ? parseForm(event) : undefined,
         styleNonce,
         requestId: event.requestContext.requestId,
+        sourceIp: event.requestContext.http?.sourceIp ?? '',
       };
       result = await operations[route.operationId]!(request);
     } catch (error) {
@@ -187,16 +216,13 @@ export function createPageHandler(
         'referrer-policy': 'no-referrer',
         'x-frame-options': 'DENY',
         'cache-control': 'no-store',
+        ...result.headers,
       },
       body: result.html,
     };
   };
 
-  return middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .use(httpAnswers())
-    .handler(core);
+  return servingRoutes(withHttpMiddleware(core), declared);
 }
 
 /**
@@ -216,6 +242,18 @@ function parseForm(event: Event): Record<string, string> {
   }
   // fromEntries defines own properties: a field named __proto__ stays a field.
   return Object.fromEntries(fields);
+}
+
+/**
+ * The per-tenant request limit (shared/http/rate-limit.ts). Its DynamoDB adapter is imported on
+ * first use, so functions that serve no tenant route never load it.
+ */
+async function limitTenant(tenantId: string): Promise<void> {
+  const [{ limitTenantRequests }, { dynamoWindowCounter, cachedTenantPlan }] = await Promise.all([
+    import('./rate-limit'),
+    import('../data/rate-limit-repo'),
+  ]);
+  await limitTenantRequests(tenantId, { counter: dynamoWindowCounter, planOf: cachedTenantPlan });
 }
 
 function authorize(route: RouteDeclaration, event: Event): Caller {
@@ -279,7 +317,7 @@ function respond(result: ApiResult): APIGatewayProxyStructuredResultV2 {
       'cache-control': 'no-store',
       ...result.headers,
     },
-    body: result.body !== undefined ? JSON.stringify(result.body) : '',
+    body: result.text ?? (result.body !== undefined ? JSON.stringify(result.body) : ''),
   };
 }
 
@@ -314,6 +352,11 @@ function httpAnswers(): middy.MiddlewareObj<Event, APIGatewayProxyStructuredResu
       let httpError: HttpError;
       if (error instanceof HttpError) {
         httpError = error;
+      } else if (isRefusedCursor(error)) {
+        httpError = invalidCursor();
+      } else if (isAwsUnavailable(error)) {
+        logger.warn('AWS busy or unavailable after the SDK retries', { errorName: (error as Error).name });
+        httpError = temporarilyUnavailable();
       } else {
         logger.error('Unhandled error', error as Error);
         httpError = new HttpError(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged');

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Scope } from '../schemas/api-key';
-import type { ApiFunctionName } from './routes';
+import type { ApiFunctionName } from './functions';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { Iso8601, Locale, PaginationQuery } from './common';
+import { CustomerValue, Segment } from './customer-value';
 
 export const ConsentChannel = z.enum(['sms', 'email', 'marketing']);
 export const ConsentStatus = z.enum(['granted', 'denied', 'unknown']);
@@ -67,6 +68,7 @@ export const Customer = z
     tags: z.array(z.string()),
     externalId: z.string().optional(),
     consent: Consent,
+    value: CustomerValue.optional().describe('Purchases and their scores (docs/customer-value.md); absent before the first transaction'),
     version: z.number().int(),
     createdAt: Iso8601,
     updatedAt: Iso8601,
@@ -80,6 +82,7 @@ export const ListCustomersQuery = PaginationQuery.extend({
   phone: z.string().trim().min(3).max(32).optional(),
   email: z.string().trim().max(254).optional(),
   externalId: z.string().trim().max(128).optional(),
-}).refine((q) => [q.phone, q.email, q.externalId].filter((v) => v !== undefined).length <= 1, {
-  message: 'Look up by one of phone, email or externalId at a time',
+  segment: Segment.optional().describe("Only the customers of this segment (as of the last customer-value run)"),
+}).refine((q) => [q.phone, q.email, q.externalId, q.segment].filter((v) => v !== undefined).length <= 1, {
+  message: 'Look up by one of phone, email or externalId, or list a segment, one at a time',
 });

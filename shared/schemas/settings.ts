@@ -2,6 +2,8 @@ import * as z from 'zod';
 import { CountryCode, IanaTimezone, Locale } from './common';
 import { SlaPolicy, SlaPolicyPatch } from './case';
 import { SurveyRules, SurveyRulesPatch } from './survey-template';
+import { AnalyticsSettings, AnalyticsSettingsPatch } from './analytics';
+import { CustomerValueSettings, CustomerValueSettingsPatch } from './customer-value';
 
 const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Must be HH:MM, 24-hour');
 
@@ -160,6 +162,8 @@ export const Settings = z
     reasonCodes: z.array(ReasonCode),
     connect: ConnectSettings,
     sms: SmsSettings.optional().describe('Absent only for tenants created before SMS existed; defaults apply'),
+    analytics: AnalyticsSettings.optional().describe('Absent only for tenants created before analytics existed; defaults apply'),
+    customerValue: CustomerValueSettings.optional().describe('Absent only for tenants created before customer value existed; defaults apply'),
     version: z.number().int(),
     updatedAt: z.string(),
   })
@@ -179,6 +183,8 @@ export const SettingsPatch = z
     reasonCodes: ReasonCodes.optional(),
     connect: ConnectSettings.optional().describe('Replaces the whole section (the instance list is replaced, not merged)'),
     sms: SmsSettingsPatch.optional(),
+    analytics: AnalyticsSettingsPatch.optional(),
+    customerValue: CustomerValueSettingsPatch.optional(),
   })
   .meta({ id: 'SettingsPatch' });
 export type SettingsPatch = z.infer<typeof SettingsPatch>;

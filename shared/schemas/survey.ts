@@ -20,6 +20,7 @@ export const NotSentReason = z.enum([
   'capped',
   'opted-out',
   'sms-not-configured',
+  'sms-refused',
 ]);
 export type NotSentReason = z.infer<typeof NotSentReason>;
 
@@ -82,6 +83,9 @@ export const ListSurveysQuery = PaginationQuery.extend({
   agentId: z.string().trim().min(1).max(128).optional(),
   queue: z.string().trim().min(1).max(128).optional(),
   status: SurveyStatus.optional(),
+}).refine((query) => query.from === undefined || query.to === undefined || Date.parse(query.from) <= Date.parse(query.to), {
+  message: 'to must not be before from',
+  path: ['to'],
 });
 export type ListSurveysQuery = z.infer<typeof ListSurveysQuery>;
 

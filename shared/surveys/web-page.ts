@@ -89,6 +89,8 @@ const words = {
     unknownText: 'Please check that the whole link was copied from the message.',
     errorTitle: 'Something went wrong',
     errorText: 'Please try again in a moment.',
+    busyTitle: 'Please wait a moment',
+    busyText: 'We received many survey links from your network that we could not find. Please check the link and try again later.',
   },
   'zh-TW': {
     title: '意見調查',
@@ -115,6 +117,8 @@ const words = {
     unknownText: '請確認您從訊息中複製了完整的連結。',
     errorTitle: '發生了一點問題',
     errorText: '請稍後再試一次。',
+    busyTitle: '請稍候再試',
+    busyText: '我們從您的網路收到多個無法辨識的問卷連結，請確認連結後稍後再試。',
   },
 } as const;
 
@@ -361,12 +365,16 @@ export function renderLinkProblem(input: MessagePageInput & { problem: LinkProbl
  * A page for a link we know nothing about (unknown, mistyped) or a failure: neither the customer's
  * language nor the tenant is known, so it says it in both, each part marked with its language.
  */
-export function renderNeutralPage(kind: 'unknown' | 'error', styleNonce: string): string {
-  const part = (language: PageLanguage) => {
+export function renderNeutralPage(kind: 'unknown' | 'error' | 'busy', styleNonce: string): string {
+  const texts = (language: PageLanguage) => {
     const w = words[language];
-    const [title, text] = kind === 'unknown' ? [w.unknownTitle, w.unknownText] : [w.errorTitle, w.errorText];
-    return `<section class="message" lang="${language}"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></section>`;
+    if (kind === 'unknown') return [w.unknownTitle, w.unknownText];
+    return kind === 'busy' ? [w.busyTitle, w.busyText] : [w.errorTitle, w.errorText];
   };
-  const title = kind === 'unknown' ? `${words['zh-TW'].unknownTitle} · ${words.en.unknownTitle}` : `${words['zh-TW'].errorTitle} · ${words.en.errorTitle}`;
+  const part = (language: PageLanguage) => {
+    const [title, text] = texts(language);
+    return `<section class="message" lang="${language}"><h1>${escapeHtml(title!)}</h1><p>${escapeHtml(text!)}</p></section>`;
+  };
+  const title = `${texts('zh-TW')[0]} · ${texts('en')[0]}`;
   return page({ language: 'zh-TW', title, styleNonce, body: `${part('zh-TW')}\n${part('en')}` });
 }

@@ -96,8 +96,8 @@ describe('dead-letter queues', () => {
   const queues = () => resourcesOf(events, 'AWS::SQS::Queue');
 
   it('are encrypted, refuse plain HTTP and keep messages 14 days', () => {
-    // One per rule, the relay's, and the inbound SMS subscription's (infra/messaging.ts).
-    expect(Object.keys(queues())).toHaveLength(subscriptions.length + 2);
+    // One per rule, the relay's, the inbound SMS subscription's (infra/messaging.ts), and failed asynchronous invocations.
+    expect(Object.keys(queues())).toHaveLength(subscriptions.length + 3);
     for (const queue of Object.values(queues())) {
       expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 60 * 60 });
     }
@@ -121,6 +121,24 @@ describe('dead-letter queues', () => {
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } }],
         Threshold: 0,
         ComparisonOperator: 'GreaterThanThreshold',
+      });
+    }
+  });
+});
+
+describe('failed asynchronous invocations', () => {
+  it('of every event function go to the failed-invocations queue after Lambda retried them, not lost', () => {
+    const failedInvocations = logicalId(backbone().failedInvocationsQueue);
+    const configs = Object.values(resourcesOf(events, 'AWS::Lambda::EventInvokeConfig'));
+    expect(configs).toHaveLength(Object.keys(eventFunctions).length);
+    for (const name of Object.keys(eventFunctions)) {
+      const fn = logicalId(backbone().functions[name as keyof typeof eventFunctions]);
+      const queue = name === 'sms-inbound' ? logicalId(backbone().inboundSms.deadLetterQueue) : failedInvocations;
+      const config = configs.find((candidate) => refersTo(candidate.Properties?.FunctionName, fn));
+      expect(config?.Properties, name).toMatchObject({
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 6 * 60 * 60,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } } },
       });
     }
   });

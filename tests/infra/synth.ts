@@ -5,8 +5,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { readDeploymentSettings, repositoryRoot } from '../../infra/config';
 import { type SwitchboardStacks, addSwitchboard } from '../../infra/switchboard';
 
-/** Bundling every function with esbuild takes a few seconds per app. */
-export const synthTimeout = 120_000;
+/** Bundling every function (some forty) with esbuild takes a minute on two busy cores. */
+export const synthTimeout = 300_000;
 
 /** A SHA-256 hex, as `-c operatorKeyHash=...` would pass it. */
 export const exampleOperatorKeyHash = 'a'.repeat(64);

@@ -1,0 +1,51 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type CountedDetailType, aggregationOf } from '../../shared/analytics/aggregation';
+import { counterUpdates, openCasesUpdate } from '../../shared/data/analytics-repo';
+import { applyOnce } from '../../shared/data/processed-events';
+import { createEventConsumer } from '../../shared/events/consumer';
+import { MetricUnit, logger, metrics } from '../../shared/observability';
+
+const consumerName = 'analytics-aggregate';
+
+/**
+ * Busy slots put many events on the same few counter items at once, and DynamoDB cancels a
+ * transaction that meets another one on the same item (TransactionConflict). Retrying here with
+ * jitter is far cheaper than failing the invocation into EventBridge's retry.
+ */
+export const conflictAttempts = 6;
+const conflictBackoffMs = (attempt: number) => (10 * 2 ** attempt) / 2 + Math.random() * ((10 * 2 ** attempt) / 2);
+
+const isTransactionConflict = (error: unknown) =>
+  error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict');
+
+/**
+ * Adds each counted event to its tenant's analytics counters and open-case backlog, in one
+ * transaction with the event's processed marker: exactly once, however often it is delivered.
+ */
+export const handler = createEventConsumer<CountedDetailType>(consumerName, async (event) => {
+  const { tenantId, eventId } = event.detail;
+  const aggregation = aggregationOf(event);
+  const writes = aggregation
+    ? [
+        ...counterUpdates(tenantId, eventId, aggregation.at, aggregation.increments),
+        ...(aggregation.openCasesDelta !== 0 ? [openCasesUpdate(tenantId, aggregation.openCasesDelta)] : []),
+      ]
+    : [];
+  if (writes.length === 0) {
+    logger.debug('Event counts nothing');
+    return;
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const outcome = await applyOnce(consumerName, tenantId, eventId, writes);
+      if (outcome === 'applied') metrics.addMetric('AnalyticsEventsCounted', MetricUnit.Count, 1);
+      logger.info('Event counted', { outcome, items: writes.length, attempt });
+      return;
+    } catch (error) {
+      if (!isTransactionConflict(error) || attempt >= conflictAttempts) throw error;
+      metrics.addMetric('AnalyticsTransactionConflicts', MetricUnit.Count, 1);
+      await sleep(conflictBackoffMs(attempt));
+    }
+  }
+});

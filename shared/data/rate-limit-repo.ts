@@ -1,0 +1,59 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { FixedWindow, WindowCounter } from '../http/rate-limit';
+import type { Plan } from '../schemas/tenant';
+import { db, tableName } from './client';
+import { keys, tenantPrefix } from './keys';
+
+/** A counter outlives its window by this much, then TTL removes it. */
+const keptAfterWindowSeconds = 3600;
+
+/**
+ * One item per client and window: `T#<scope>#RATE#<client>#<window start>`. A new partition each
+ * window spreads the writes; the item is only ever updated with ADD, so concurrent requests count
+ * exactly.
+ */
+export const rateCounterKey = (scope: string, client: string, window: FixedWindow) => ({
+  pk: `${tenantPrefix(scope)}#RATE#${client}#${window.startsAt}`,
+  sk: 'RATE',
+});
+
+export const dynamoWindowCounter: WindowCounter = {
+  async increment(scope, client, window) {
+    const { Attributes } = await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: rateCounterKey(scope, client, window),
+        UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':one': 1, ':expiresAt': window.startsAt + window.seconds + keptAfterWindowSeconds },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.count ?? 1);
+  },
+
+  async read(scope, client, window) {
+    const { Item } = await db().send(
+      new GetCommand({ TableName: tableName(), Key: rateCounterKey(scope, client, window), ProjectionExpression: '#count', ExpressionAttributeNames: { '#count': 'count' } }),
+    );
+    return Number(Item?.count ?? 0);
+  },
+};
+
+const planCacheMs = 5 * 60_000;
+const plans = new Map<string, { plan: Plan; readAt: number }>();
+
+/**
+ * The tenant's plan, read once per execution environment every five minutes: a plan change
+ * reaches the limit within that time, and a busy tenant costs one read per container, not per request.
+ */
+export async function cachedTenantPlan(tenantId: string, now = Date.now()): Promise<Plan> {
+  const cached = plans.get(tenantId);
+  if (cached && now - cached.readAt < planCacheMs) return cached.plan;
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId), ProjectionExpression: '#plan', ExpressionAttributeNames: { '#plan': 'plan' } }),
+  );
+  const plan = (Item?.plan as Plan | undefined) ?? 'trial';
+  plans.set(tenantId, { plan, readAt: now });
+  return plan;
+}

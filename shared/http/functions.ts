@@ -1,0 +1,44 @@
+import type { FunctionDeclaration } from './route-types';
+
+/**
+ * The API's Lambda functions, declared once; their routes are declared per area in `./routes/`
+ * and gathered in `./routes.ts`. Kept apart from the routes so that a function's bundle carries
+ * only its own area's route schemas.
+ *
+ * Each value is one Lambda function, at `functions/<name>/handler.ts`; it serves every route
+ * that names it. `tableAccess` is what its role is granted on the table.
+ */
+export const apiFunctions = {
+  tenants: { tableAccess: 'readwrite', operatorKey: true, description: 'Tenant sign-up and profile' },
+  'api-keys': { tableAccess: 'readwrite', operatorKey: false, description: 'API key management' },
+  settings: { tableAccess: 'readwrite', operatorKey: false, description: 'Tenant settings' },
+  customers: { tableAccess: 'readwrite', operatorKey: false, description: 'Customers' },
+  contacts: { tableAccess: 'readwrite', operatorKey: false, description: 'Contacts and referrals' },
+  webhooks: { tableAccess: 'readwrite', operatorKey: false, description: 'Webhook endpoints and their deliveries' },
+  cases: { tableAccess: 'readwrite', operatorKey: false, description: 'Cases and their timelines' },
+  'survey-templates': { tableAccess: 'readwrite', operatorKey: false, description: 'Survey templates and their versions' },
+  // Sets the timer that sends an ad hoc survey: survey-send, not the API, talks to SMS.
+  surveys: { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Surveys: ad hoc sending and reading' },
+  'survey-web': { tableAccess: 'readwrite', operatorKey: false, description: 'The survey web page behind the one-time link (public HTML)' },
+  analytics: { tableAccess: 'read', operatorKey: false, description: 'Operational metrics: summary, timeseries, heatmap' },
+  'customer-overview': { tableAccess: 'read', operatorKey: false, description: 'The customer 360 overview' },
+  exports: { tableAccess: 'read', operatorKey: false, description: 'CSV exports of contacts and survey responses' },
+  staffing: { tableAccess: 'read', operatorKey: false, description: 'Staffing by Erlang C and Erlang A per interval of a day' },
+  // Arms the tenant's daily customer-value run and the refresh route's immediate one.
+  'customer-value': { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Customer transactions and value segments' },
+  openapi: { tableAccess: 'none', operatorKey: false, description: 'The OpenAPI document' },
+} as const satisfies Record<string, FunctionDeclaration>;
+export type ApiFunctionName = keyof typeof apiFunctions;
+
+/** Functions outside the route table: the Lambda authorizer and the `$default` route (404/405). */
+export const edgeFunctions = {
+  authorizer: { tableAccess: 'read', operatorKey: false, description: 'Verifies tenant API keys' },
+  fallback: { tableAccess: 'none', operatorKey: false, description: 'Answers undeclared routes with 404 or 405' },
+} as const satisfies Record<string, FunctionDeclaration>;
+
+/**
+ * The tenant-key Lambda authorizer as API Gateway runs it and the local twin copies it: its
+ * identity source, and how long an answer is cached per identity. A revoked key can keep
+ * passing for up to `cacheSeconds`.
+ */
+export const tenantAuthorizer = { identitySourceHeader: 'Authorization', cacheSeconds: 60 } as const;

@@ -1,0 +1,19 @@
+import { CustomerIdParams } from '../../schemas/customer';
+import { CustomerOverview } from '../../schemas/customer-overview';
+import { type RouteDeclaration, readonlyAccess } from '../route-types';
+
+/** The customer 360 view an agent opens. */
+export const customerOverviewRoutes: readonly RouteDeclaration[] = [
+  {
+    operationId: 'getCustomerOverview',
+    method: 'GET',
+    path: '/v1/customers/{customerId}/overview',
+    function: 'customer-overview',
+    access: readonlyAccess,
+    tag: 'Customers',
+    summary:
+      'Who the customer is, what they are worth, what happened recently and what is still open, in one answer; an erased customer answers 410',
+    request: { params: CustomerIdParams },
+    responses: { 200: { description: 'The overview', schema: CustomerOverview } },
+  },
+];
