@@ -12,6 +12,7 @@ import type { Survey } from '../../shared/schemas/survey';
 import type { Question, SurveyTemplate } from '../../shared/schemas/survey-template';
 import { recordAnswer, surveyRef, surveyTokenHash } from '../../shared/surveys/survey';
 import { type AnswerValue, isAsked, validateAnswer } from '../../shared/surveys/template';
+import { surveyScores } from '../../shared/surveys/conversation';
 import {
   type AnswerProblem,
   type PageBranding,
@@ -172,7 +173,14 @@ export const handler = createPageHandler(
         );
       }
       if (after.status === 'completed') {
-        events.push(newEvent(surveyCompleted, tenantId, { ...surveyRef(after), templateId: after.templateId!, templateVersion: after.templateVersion!, completedAt: now }, now));
+        events.push(
+          newEvent(
+            surveyCompleted,
+            tenantId,
+            { ...surveyRef(after), templateId: after.templateId!, templateVersion: after.templateVersion!, completedAt: now, scores: surveyScores(template, after.answers) },
+            now,
+          ),
+        );
       }
       try {
         await saveSurveyAnswers(tenantId, survey, after, events);

@@ -166,7 +166,10 @@ describe('POST /s/{token}', () => {
     const answered = eventsOf(s, 'Survey Answered').map((data) => [data.questionId, data.value]);
     expect(answered).toHaveLength(3);
     expect(answered).toEqual(expect.arrayContaining([['csat', 5], ['resolved', true], ['nps', 9]]));
-    expect(eventsOf(s, 'Survey Completed')).toHaveLength(1);
+    const completed = eventsOf(s, 'Survey Completed');
+    expect(completed).toHaveLength(1);
+    // The figures analytics counts, as an SMS completion carries them.
+    expect(completed[0].scores).toEqual({ csat: 5, resolved: true, nps: 9 });
 
     for (const again of [await api(twin.url, 'GET', s.path), await post(s.path, { csat: '1', resolved: 'no', nps: '0' })]) {
       expect(again.status).toBe(410);
