@@ -18,18 +18,18 @@ export const rateCounterKey = (scope: string, client: string, window: FixedWindo
 });
 
 export const dynamoWindowCounter: WindowCounter = {
-  async increment(scope, client, window) {
+  async increment(scope, client, window, by = 1) {
     const { Attributes } = await db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: rateCounterKey(scope, client, window),
-        UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
+        UpdateExpression: 'ADD #count :by SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
         ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: { ':one': 1, ':expiresAt': window.startsAt + window.seconds + keptAfterWindowSeconds },
+        ExpressionAttributeValues: { ':by': by, ':expiresAt': window.startsAt + window.seconds + keptAfterWindowSeconds },
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    return Number(Attributes?.count ?? 1);
+    return Number(Attributes?.count ?? by);
   },
 
   async read(scope, client, window) {

@@ -91,10 +91,20 @@ export function createApiHandler(
     const route = findRoute(event.routeKey);
     if (!route) throw notFound();
     const caller = authorize(route, event);
+    let counting: Promise<void> | undefined;
     if (caller.kind === 'tenant') {
       logger.appendKeys({ tenantId: caller.tenantId, keyId: caller.keyId });
-      await limitTenant(caller.tenantId);
+      counting = (await startCountingTenantRequest(caller.tenantId)).counting;
     }
+    try {
+      return await serve(route, caller, event);
+    } finally {
+      // Lambda freezes the environment once the answer is returned: the count must be written first.
+      await counting;
+    }
+  };
+
+  const serve = async (route: RouteDeclaration, caller: Caller, event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
     const request: ApiRequest = {
       route,
       caller,
@@ -245,15 +255,17 @@ function parseForm(event: Event): Record<string, string> {
 }
 
 /**
- * The per-tenant request limit (shared/http/rate-limit.ts). Its DynamoDB adapter is imported on
- * first use, so functions that serve no tenant route never load it.
+ * The per-tenant request limit (shared/http/rate-limit.ts): refuses a tenant this environment
+ * knows to be over its limit, else starts counting the request beside it. Its DynamoDB adapter
+ * is imported on first use, so functions that serve no tenant route never load it.
  */
-async function limitTenant(tenantId: string): Promise<void> {
-  const [{ limitTenantRequests }, { dynamoWindowCounter, cachedTenantPlan }] = await Promise.all([
+async function startCountingTenantRequest(tenantId: string): Promise<{ counting: Promise<void> }> {
+  const [{ refuseIfOverLimit, countTenantRequest }, { dynamoWindowCounter, cachedTenantPlan }] = await Promise.all([
     import('./rate-limit'),
     import('../data/rate-limit-repo'),
   ]);
-  await limitTenantRequests(tenantId, { counter: dynamoWindowCounter, planOf: cachedTenantPlan });
+  refuseIfOverLimit(tenantId);
+  return { counting: countTenantRequest(tenantId, { counter: dynamoWindowCounter, planOf: cachedTenantPlan }) };
 }
 
 function authorize(route: RouteDeclaration, event: Event): Caller {

@@ -14,8 +14,8 @@ export interface FixedWindow {
 
 /** The port the limits count through; shared/data/rate-limit-repo.ts is the DynamoDB adapter. */
 export interface WindowCounter {
-  /** Adds one to the client's count in the window and answers the new count. */
-  increment(scope: string, client: string, window: FixedWindow): Promise<number>;
+  /** Adds `by` (default one) to the client's count in the window and answers the new count. */
+  increment(scope: string, client: string, window: FixedWindow, by?: number): Promise<number>;
   /** The client's count in the window (0 when it has none). */
   read(scope: string, client: string, window: FixedWindow): Promise<number>;
 }
@@ -54,28 +54,64 @@ export interface TenantRateLimitDeps {
   now?: () => number;
 }
 
+/** What this execution environment last learned of each tenant over its limit: its count, its plan, until when. */
+const overLimitUntil = new Map<string, { untilMs: number; count: number; plan: Plan }>();
+
 /**
- * Counts one request of the tenant and refuses it with 429 (Retry-After: the rest of the minute)
- * once the tenant is over its plan's limit. It fails open: a counter that cannot be reached is
- * logged and the request goes on, since refusing every tenant's traffic would be the worse outage.
+ * Refuses the request with 429 (Retry-After: the rest of the minute) when this execution
+ * environment already knows the tenant is over its plan's limit in this window. The count itself
+ * is kept by countTenantRequest, which runs beside the request rather than before it, so the
+ * limit costs no round trip on the request path: a tenant over its limit gets at most one more
+ * request through per execution environment before it is refused (docs/security.md).
  */
-export async function limitTenantRequests(tenantId: string, deps: TenantRateLimitDeps): Promise<void> {
-  const now = (deps.now ?? Date.now)();
-  const window = windowAt(now, 60);
-  let count: number;
-  let limit: number;
-  try {
-    [count, limit] = await Promise.all([
-      deps.counter.increment(tenantId, 'API', window),
-      deps.planOf(tenantId).then(tenantLimit),
-    ]);
-  } catch (error) {
-    logger.warn('Tenant rate limit not applied: its counter failed', error as Error);
+export function refuseIfOverLimit(tenantId: string, nowMs: number = Date.now()): void {
+  const known = overLimitUntil.get(tenantId);
+  if (!known) return;
+  if (known.untilMs <= nowMs) {
+    overLimitUntil.delete(tenantId);
     return;
   }
-  if (count > limit) {
-    metrics.addMetric('TenantRequestsThrottled', MetricUnit.Count, 1);
-    throw tooManyRequests(secondsLeft(window, now), `This tenant may make ${limit} requests a minute; try again after the Retry-After seconds`);
+  // The limit is taken now, not when counted, so that an operator raising it acts at once.
+  const limit = tenantLimit(known.plan);
+  if (known.count <= limit) return;
+  metrics.addMetric('TenantRequestsThrottled', MetricUnit.Count, 1);
+  throw tooManyRequests(Math.max(1, Math.ceil((known.untilMs - nowMs) / 1000)), `This tenant may make ${limit} requests a minute; try again after the Retry-After seconds`);
+}
+
+/**
+ * Requests an execution environment counts in memory before it adds them to the tenant's counter
+ * in one write: a hundredth of the limit, at most 10, so that a tenant pays the counter's write
+ * (and its latency) on one request in ten, and low limits are still counted one by one.
+ */
+export const countBatch = (limit: number) => Math.max(1, Math.min(10, Math.floor(limit / 100)));
+
+/** Requests counted here but not yet added to the tenant's counter, per tenant, in their window. */
+const unwritten = new Map<string, { windowStartsAt: number; count: number }>();
+
+/**
+ * Counts one request of the tenant in the current minute, in batches (countBatch), and
+ * remembers, for the next request in this execution environment, whether the tenant is now over
+ * its plan's limit. So the limit can be passed by at most one batch per execution environment
+ * before it is enforced: a throttle against floods, not a billing meter. Never throws: a counter
+ * that cannot be reached is logged and the limit fails open, since refusing every tenant's
+ * traffic would be the worse outage.
+ */
+export async function countTenantRequest(tenantId: string, deps: TenantRateLimitDeps): Promise<void> {
+  const now = (deps.now ?? Date.now)();
+  const window = windowAt(now, 60);
+  try {
+    const plan = await deps.planOf(tenantId);
+    const pending = unwritten.get(tenantId);
+    const count = (pending?.windowStartsAt === window.startsAt ? pending.count : 0) + 1;
+    if (count < countBatch(tenantLimit(plan))) {
+      unwritten.set(tenantId, { windowStartsAt: window.startsAt, count });
+      return;
+    }
+    unwritten.delete(tenantId);
+    const total = await deps.counter.increment(tenantId, 'API', window, count);
+    if (total > tenantLimit(plan)) overLimitUntil.set(tenantId, { untilMs: (window.startsAt + window.seconds) * 1000, count: total, plan });
+  } catch (error) {
+    logger.warn('Tenant rate limit not applied: its counter failed', error as Error);
   }
 }
 

@@ -3,7 +3,9 @@ import { HttpError } from '../../shared/http/problem';
 import {
   type FixedWindow,
   type WindowCounter,
-  limitTenantRequests,
+  countBatch,
+  countTenantRequest,
+  refuseIfOverLimit,
   secondsLeft,
   surveyClientOf,
   surveyLinkGuard,
@@ -20,8 +22,8 @@ function memoryCounter(): WindowCounter & { counts: Map<string, number> } {
   const name = (scope: string, client: string, window: FixedWindow) => `${scope}|${client}|${window.startsAt}`;
   return {
     counts,
-    async increment(scope, client, window) {
-      const next = (counts.get(name(scope, client, window)) ?? 0) + 1;
+    async increment(scope, client, window, by = 1) {
+      const next = (counts.get(name(scope, client, window)) ?? 0) + by;
       counts.set(name(scope, client, window), next);
       return next;
     },
@@ -53,15 +55,39 @@ describe('fixed windows', () => {
 describe('per-tenant limit', () => {
   const now = () => Date.parse('2026-11-22T10:07:30Z');
 
-  it("refuses the request after the plan's limit with 429 and Retry-After", async () => {
+  it("refuses a tenant once its counted requests pass the plan's limit, with 429 and Retry-After, until the minute ends", async () => {
     const counter = memoryCounter();
     const deps = { counter, planOf: async () => 'trial' as const, now };
-    for (let i = 0; i < tenantRequestsPerMinute.trial; i++) await limitTenantRequests('ten_A', deps);
-    const refused = await limitTenantRequests('ten_A', deps).catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(HttpError);
-    expect((refused as HttpError).status).toBe(429);
-    expect((refused as HttpError).headers['retry-after']).toBe('30');
-    await expect(limitTenantRequests('ten_B', deps)).resolves.toBeUndefined();
+    const limit = tenantRequestsPerMinute.trial;
+    const refusedAt = async () => {
+      for (let request = 1; request <= 2 * limit; request++) {
+        try {
+          refuseIfOverLimit('ten_A', now());
+        } catch (error) {
+          return { request, error };
+        }
+        await countTenantRequest('ten_A', deps);
+      }
+      return undefined;
+    };
+    const refused = await refusedAt();
+    // Counted in batches beside each request: never before the limit, at most one batch after it.
+    expect(refused!.request).toBeGreaterThan(limit + 1);
+    expect(refused!.request).toBeLessThanOrEqual(limit + countBatch(limit) + 1);
+    expect(refused!.error).toBeInstanceOf(HttpError);
+    expect((refused!.error as HttpError).status).toBe(429);
+    expect((refused!.error as HttpError).headers['retry-after']).toBe('30');
+    // One write per batch, not per request.
+    expect(counter.counts.get(`ten_A|API|${windowAt(now(), 60).startsAt}`)).toBeGreaterThan(limit);
+    expect(() => refuseIfOverLimit('ten_B', now())).not.toThrow();
+    // The next minute is a new window.
+    expect(() => refuseIfOverLimit('ten_A', Date.parse('2026-11-22T10:08:00Z'))).not.toThrow();
+  });
+
+  it('counts low limits request by request, and at most ten requests per write', () => {
+    expect(countBatch(15)).toBe(1);
+    expect(countBatch(600)).toBe(6);
+    expect(countBatch(30_000)).toBe(10);
   });
 
   it('takes the override over every plan, and ignores a nonsense one', () => {
@@ -72,7 +98,8 @@ describe('per-tenant limit', () => {
   });
 
   it('fails open when the counter cannot be reached', async () => {
-    await expect(limitTenantRequests('ten_A', { counter: broken, planOf: async () => 'trial', now })).resolves.toBeUndefined();
+    await expect(countTenantRequest('ten_C', { counter: broken, planOf: async () => 'trial', now })).resolves.toBeUndefined();
+    expect(() => refuseIfOverLimit('ten_C', now())).not.toThrow();
   });
 });
 
