@@ -158,9 +158,10 @@ function contactsBetween(tenantId: string, customerId: string, from: number, to:
       i < ofCustomer ? { customerId } : {},
       context,
     );
+    const outcome = abandoned ? 'abandoned' : random() < 0.1 ? 'transferred' : 'resolved';
     const closed = closeContact(
       open,
-      { outcome: abandoned ? 'abandoned' : random() < 0.1 ? 'transferred' : 'resolved', firstContactResolution: !abandoned && random() < 0.7, endedAt: at(abandoned ? waitSeconds : waitSeconds + talkSeconds) },
+      { outcome, firstContactResolution: outcome === 'resolved' && random() < 0.8, endedAt: at(abandoned ? waitSeconds : waitSeconds + talkSeconds) },
       { ...context, now: at(waitSeconds + talkSeconds + 30), requireOutcome: true },
     );
     items.push(contactItem(tenantId, closed, {}));

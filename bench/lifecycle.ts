@@ -196,3 +196,24 @@ export function formatLifecycle(phases: PhaseUsage[]): string {
     `| **whole lifecycle** | ${total((e) => sum(e.readUnits)).toFixed(1)} | ${total((e) => sum(e.writeUnits)).toFixed(1)} | ${total((e) => sum(e.invocations))} | ${total((e) => sum(e.durationMs)).toFixed(0)} | ${total((e) => e.apiRequests)} | ${total((e) => e.busEvents)} | ${total((e) => e.schedulerCalls)} | ${total((e) => e.smsSent)} (${total((e) => e.smsSegments)}) | |`,
   ].join('\n');
 }
+
+/**
+ * Runs the measurement in a Node process of its own: the twin's functions keep one DynamoDB
+ * client per process, which must not be one another benchmark of the run created.
+ */
+export async function measureContactLifecycleInChildProcess(): Promise<PhaseUsage[]> {
+  const { execFile } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const output = await new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+    );
+  });
+  const line = output.split('\n').find((candidate) => candidate.startsWith('LIFECYCLE '));
+  if (!line) throw new Error(`The lifecycle measurement printed no result:\n${output}`);
+  return JSON.parse(line.slice('LIFECYCLE '.length)) as PhaseUsage[];
+}
+
+if (process.argv[1] && (await import('node:url')).pathToFileURL(process.argv[1]).href === import.meta.url) {
+  console.log(`LIFECYCLE ${JSON.stringify(await measureContactLifecycle())}`);
+}
