@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleSurveyTimer } from '../../functions/survey-send/handler';
-import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
-import { busEventDetails, eventually, settle, uniqueDigits } from '../support/waiting';
+import { type TestTwin, api, startTestTwin } from '../support/twin';
+import { eventually, settle } from '../support/waiting';
+import { type SurveyTenant, readSurvey, replyBySms, surveyEvents, surveyTenant, surveyedCustomer } from '../support/surveys';
 
 /**
  * An SMS survey carries a web link too: started by SMS, continued on the page (plain HTTP, no
@@ -9,13 +10,6 @@ import { busEventDetails, eventually, settle, uniqueDigits } from '../support/wa
  */
 
 let twin: TestTwin;
-const minute = 60_000;
-
-interface SurveyTenant {
-  key: string;
-  tenantId: string;
-  number: string;
-}
 
 beforeAll(async () => {
   twin = await startTestTwin();
@@ -23,81 +17,31 @@ beforeAll(async () => {
 });
 afterAll(() => twin.close());
 
-async function surveyTenant(): Promise<SurveyTenant> {
-  const created = await createTenant(twin, { name: 'Survey Co', locale: 'en' });
-  const number = `+8862${uniqueDigits()}`;
-  const patched = await api(twin.url, 'PATCH', '/v1/settings', {
-    key: created.apiKey,
-    body: { sms: { originationIdentity: number }, surveys: { enabled: true, delayMinutes: 5, quietHours: null } },
-  });
-  expect(patched.status, JSON.stringify(patched.body)).toBe(200);
-  return { key: created.apiKey, tenantId: created.tenant.tenantId, number };
-}
-
-
-
-/** A customer with SMS consent whose contact has closed and whose first survey SMS has gone out. */
-async function surveyedCustomer(t: SurveyTenant) {
-  const phone = `+8869${uniqueDigits()}`;
-  const created = await api(twin.url, 'POST', '/v1/customers', {
-    key: t.key,
-    body: { displayName: 'Ms Lin', phone, language: 'en', consent: { sms: { status: 'granted', source: 'web-form' } } },
-  });
-  expect(created.status).toBe(201);
-  const opened = await api(twin.url, 'POST', '/v1/contacts', {
-    key: t.key,
-    body: { channel: 'voice', direction: 'inbound', purpose: 'service', customerId: created.body.customerId, agentId: 'agent-7', queue: 'billing' },
-  });
-  expect(opened.status).toBe(201);
-  const contactId = opened.body.contactId as string;
-  expect((await api(twin.url, 'POST', `/v1/contacts/${contactId}/close`, { key: t.key, body: { outcome: 'resolved' } })).status).toBe(200);
-  const surveyId = await eventually(async () => {
-    const page = await api(twin.url, 'GET', '/v1/surveys?limit=100', { key: t.key });
-    return (page.body.items as { contactId: string; surveyId: string }[]).find((survey) => survey.contactId === contactId)?.surveyId;
-  }, 'the survey decision');
-  twin.clock.advance(6 * minute);
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  await twin.scheduler.settled();
-  const first = await eventually(() => twin.sms.sentTo(phone)[0], 'the first survey SMS');
+/** A surveyed customer, with the path of the web link its first SMS ends with. */
+async function surveyedCustomerWithLink(t: SurveyTenant) {
+  const c = await surveyedCustomer(twin, t);
   // The intro SMS ends with the link to the survey page on this twin.
-  const link = /\nOr answer on the web: (\S+)$/.exec(first.body)?.[1];
-  expect(link, first.body).toMatch(new RegExp(`^${twin.url.replace(/[.]/g, '\\.')}/s/[A-Za-z0-9_-]{43}$`));
-  return { phone, contactId, surveyId, first, path: new URL(link!).pathname };
-}
-
-async function reply(t: SurveyTenant, phone: string, body: string) {
-  const answer = await api(twin.url, 'POST', '/local/sms/inbound', {
-    body: {
-      originationNumber: phone,
-      destinationNumber: t.number,
-      messageKeyword: 'KEYWORD_NONE',
-      messageBody: body,
-      inboundMessageId: `in-${Math.random()}`,
-    },
-  });
-  expect(answer.status).toBe(202);
-  await settle(twin);
+  const link = /\nOr answer on the web: (\S+)$/.exec(c.first.body)?.[1];
+  expect(link, c.first.body).toMatch(new RegExp(`^${twin.url.replace(/[.]/g, '\\.')}/s/[A-Za-z0-9_-]{43}$`));
+  return { ...c, path: new URL(link!).pathname };
 }
 
 const post = (path: string, fields: Record<string, string>) =>
   api(twin.url, 'POST', path, { body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 
-const readSurvey = async (t: SurveyTenant, surveyId: string) => (await api(twin.url, 'GET', `/v1/surveys/${surveyId}`, { key: t.key })).body;
-
-const busEvents = (t: SurveyTenant, detailType: string, surveyId: string) =>
-  busEventDetails(twin, t.tenantId, detailType).filter((detail) => detail.data.surveyId === surveyId);
+const busEvents = (t: SurveyTenant, detailType: string, surveyId: string) => surveyEvents(twin, t, detailType, surveyId);
 
 describe('a survey started by SMS', () => {
   it('is continued on the web page from the link in the first SMS: the remaining questions only, one response, events once', async () => {
-    const t = await surveyTenant();
-    const c = await surveyedCustomer(t);
+    const t = await surveyTenant(twin);
+    const c = await surveyedCustomerWithLink(t);
     // The SMS survey's link carries no secret onto the bus: Survey Sent names no link.
     const [sent] = await eventually(() => (busEvents(t, 'Survey Sent', c.surveyId).length ? busEvents(t, 'Survey Sent', c.surveyId) : undefined), 'Survey Sent');
     expect(sent.data).not.toHaveProperty('linkPath');
 
-    await reply(t, c.phone, '5');
+    await replyBySms(twin, t, c.phone, '5');
     expect(twin.sms.sentTo(c.phone)[0]!.body).toBe('Was your issue resolved?');
-    expect(await readSurvey(t, c.surveyId)).toMatchObject({ status: 'in_progress', answers: { csat: 5 } });
+    expect(await readSurvey(twin, t, c.surveyId)).toMatchObject({ status: 'in_progress', answers: { csat: 5 } });
 
     const page = await api(twin.url, 'GET', c.path);
     expect(page.status).toBe(200);
@@ -113,7 +57,7 @@ describe('a survey started by SMS', () => {
     expect(done.body).toContain('Thank you for your answers.');
     await settle(twin);
 
-    expect(await readSurvey(t, c.surveyId)).toMatchObject({ status: 'completed', answers: { csat: 5, resolved: true, nps: 9 }, completedAt: expect.any(String) });
+    expect(await readSurvey(twin, t, c.surveyId)).toMatchObject({ status: 'completed', answers: { csat: 5, resolved: true, nps: 9 }, completedAt: expect.any(String) });
     const ofContact = (await api(twin.url, 'GET', '/v1/surveys?limit=100', { key: t.key })).body.items.filter(
       (survey: { contactId: string }) => survey.contactId === c.contactId,
     );
@@ -129,22 +73,22 @@ describe('a survey started by SMS', () => {
     expect(again.status).toBe(410);
     expect(again.body).toContain('This survey has already been answered');
     const smsBefore = twin.sms.sentTo(c.phone).length;
-    await reply(t, c.phone, 'no');
+    await replyBySms(twin, t, c.phone, 'no');
     expect(twin.sms.sentTo(c.phone)).toHaveLength(smsBefore);
-    expect((await readSurvey(t, c.surveyId)).answers).toEqual({ csat: 5, resolved: true, nps: 9 });
+    expect((await readSurvey(twin, t, c.surveyId)).answers).toEqual({ csat: 5, resolved: true, nps: 9 });
   });
 
   it('expires part-answered at linkExpiryHours: answers kept, Survey Expired once, the link shows the expired page', async () => {
-    const t = await surveyTenant();
-    const c = await surveyedCustomer(t);
-    await reply(t, c.phone, '4');
-    expect(await readSurvey(t, c.surveyId)).toMatchObject({ status: 'in_progress', answers: { csat: 4 } });
+    const t = await surveyTenant(twin);
+    const c = await surveyedCustomerWithLink(t);
+    await replyBySms(twin, t, c.phone, '4');
+    expect(await readSurvey(twin, t, c.surveyId)).toMatchObject({ status: 'in_progress', answers: { csat: 4 } });
 
     await expect(handleSurveyTimer({ tenantId: t.tenantId, surveyId: c.surveyId, action: 'expire' })).resolves.toBe('expired');
     await expect(handleSurveyTimer({ tenantId: t.tenantId, surveyId: c.surveyId, action: 'expire' })).resolves.toBe('ignored');
     await settle(twin);
 
-    expect(await readSurvey(t, c.surveyId)).toMatchObject({ status: 'expired', expiredAt: expect.any(String), answers: { csat: 4 } });
+    expect(await readSurvey(twin, t, c.surveyId)).toMatchObject({ status: 'expired', expiredAt: expect.any(String), answers: { csat: 4 } });
     const expired = busEvents(t, 'Survey Expired', c.surveyId);
     expect(expired).toHaveLength(1);
     expect(expired[0].data).toMatchObject({ contactId: c.contactId });
@@ -154,8 +98,8 @@ describe('a survey started by SMS', () => {
     expect(page.body).toContain('This survey link has expired');
     // A reply after expiry is not recorded and asks nothing more.
     const smsBefore = twin.sms.sentTo(c.phone).length;
-    await reply(t, c.phone, 'yes');
+    await replyBySms(twin, t, c.phone, 'yes');
     expect(twin.sms.sentTo(c.phone)).toHaveLength(smsBefore);
-    expect((await readSurvey(t, c.surveyId)).answers).toEqual({ csat: 4 });
+    expect((await readSurvey(twin, t, c.surveyId)).answers).toEqual({ csat: 4 });
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
-import { busEventDetails, eventually, settle, uniqueDigits } from '../support/waiting';
+import { type TestTwin, api, startTestTwin } from '../support/twin';
+import { eventually, settle } from '../support/waiting';
+import { type SurveyTenant, readSurvey, replyBySms, surveyEvents, surveyTenant, surveyedCustomer } from '../support/surveys';
 
 /**
  * The SMS survey conversation on the local twin: contact closed → first question in the outbox →
@@ -9,13 +10,6 @@ import { busEventDetails, eventually, settle, uniqueDigits } from '../support/wa
  */
 
 let twin: TestTwin;
-const minute = 60_000;
-
-interface SurveyTenant {
-  key: string;
-  tenantId: string;
-  number: string;
-}
 
 beforeAll(async () => {
   twin = await startTestTwin();
@@ -26,72 +20,13 @@ beforeEach(() => {
 });
 afterEach(() => twin.bus.setDeliverTwice(false));
 
-async function surveyTenant(): Promise<SurveyTenant> {
-  const created = await createTenant(twin, { name: 'Survey Co', locale: 'en' });
-  const number = `+8862${uniqueDigits()}`;
-  const patched = await api(twin.url, 'PATCH', '/v1/settings', {
-    key: created.apiKey,
-    body: { sms: { originationIdentity: number }, surveys: { enabled: true, delayMinutes: 5, quietHours: null } },
-  });
-  expect(patched.status, JSON.stringify(patched.body)).toBe(200);
-  return { key: created.apiKey, tenantId: created.tenant.tenantId, number };
-}
-
-
-
-/** A customer with SMS consent whose contact has closed and whose first survey SMS has gone out. */
-async function surveyedCustomer(t: SurveyTenant, language: 'en' | 'zh-TW' = 'en') {
-  const phone = `+8869${uniqueDigits()}`;
-  const created = await api(twin.url, 'POST', '/v1/customers', {
-    key: t.key,
-    body: { displayName: 'Ms Lin', phone, language, consent: { sms: { status: 'granted', source: 'web-form' } } },
-  });
-  expect(created.status).toBe(201);
-  const customerId = created.body.customerId as string;
-  const opened = await api(twin.url, 'POST', '/v1/contacts', {
-    key: t.key,
-    body: { channel: 'voice', direction: 'inbound', purpose: 'service', customerId, agentId: 'agent-7', queue: 'billing' },
-  });
-  expect(opened.status).toBe(201);
-  const contactId = opened.body.contactId as string;
-  expect((await api(twin.url, 'POST', `/v1/contacts/${contactId}/close`, { key: t.key, body: { outcome: 'resolved' } })).status).toBe(200);
-  const surveyId = await eventually(async () => {
-    const page = await api(twin.url, 'GET', '/v1/surveys?limit=100', { key: t.key });
-    return (page.body.items as { contactId: string; surveyId: string }[]).find((survey) => survey.contactId === contactId)?.surveyId;
-  }, 'the survey decision');
-  twin.clock.advance(6 * minute);
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  await twin.scheduler.settled();
-  const first = await eventually(() => twin.sms.sentTo(phone)[0], 'the first survey SMS');
-  return { phone, customerId, contactId, surveyId, first };
-}
-
-/** Injects a reply as AWS delivers it; `to` names the message replied to (previousPublishedMessageId). */
-async function reply(t: SurveyTenant, phone: string, body: string, options: { to?: string; inboundMessageId?: string } = {}) {
-  const inboundMessageId = options.inboundMessageId ?? `in-${Math.random()}`;
-  const answer = await api(twin.url, 'POST', '/local/sms/inbound', {
-    body: {
-      originationNumber: phone,
-      destinationNumber: t.number,
-      messageKeyword: 'KEYWORD_NONE',
-      messageBody: body,
-      inboundMessageId,
-      ...(options.to !== undefined && { previousPublishedMessageId: options.to }),
-    },
-  });
-  expect(answer.status).toBe(202);
-  await settle(twin);
-  return inboundMessageId;
-}
-
 /** The SMS sent to the customer, oldest first. */
 const texts = (phone: string) => twin.sms.sentTo(phone).map((sms) => sms.body).reverse();
 const latest = (phone: string) => twin.sms.sentTo(phone)[0]!;
 
-const getSurvey = async (t: SurveyTenant, surveyId: string) => (await api(twin.url, 'GET', `/v1/surveys/${surveyId}`, { key: t.key })).body;
+const getSurvey = (t: SurveyTenant, surveyId: string) => readSurvey(twin, t, surveyId);
 
-const busEvents = (t: SurveyTenant, detailType: string, surveyId: string) =>
-  busEventDetails(twin, t.tenantId, detailType).filter((detail) => detail.data.surveyId === surveyId);
+const busEvents = (t: SurveyTenant, detailType: string, surveyId: string) => surveyEvents(twin, t, detailType, surveyId);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const casesOf = async (t: SurveyTenant, customerId: string): Promise<any[]> =>
@@ -99,14 +34,14 @@ const casesOf = async (t: SurveyTenant, customerId: string): Promise<any[]> =>
 
 describe('the SMS survey conversation', () => {
   it('asks one question a message in English, reads ４ and yes, thanks the customer and completes the survey', async () => {
-    const t = await surveyTenant();
-    const c = await surveyedCustomer(t);
+    const t = await surveyTenant(twin);
+    const c = await surveyedCustomer(twin, t);
 
-    await reply(t, c.phone, '４', { to: c.first.messageId });
+    await replyBySms(twin, t, c.phone, '４', { to: c.first.messageId });
     expect(latest(c.phone).body).toBe('Was your issue resolved?');
-    await reply(t, c.phone, 'yes', { to: latest(c.phone).messageId });
+    await replyBySms(twin, t, c.phone, 'yes', { to: latest(c.phone).messageId });
     expect(latest(c.phone).body).toBe('How likely are you to recommend Survey Co to a friend or family member? (0 = Not at all likely, 10 = Extremely likely)');
-    await reply(t, c.phone, '9', { to: latest(c.phone).messageId });
+    await replyBySms(twin, t, c.phone, '9', { to: latest(c.phone).messageId });
     expect(latest(c.phone).body).toBe('Thank you for your answers. Your feedback helps Survey Co serve you better.');
 
     const survey = await getSurvey(t, c.surveyId);
@@ -122,37 +57,37 @@ describe('the SMS survey conversation', () => {
     expect(await casesOf(t, c.customerId)).toEqual([]);
 
     // Another reply to the finished survey changes nothing and sends nothing.
-    await reply(t, c.phone, '1');
+    await replyBySms(twin, t, c.phone, '1');
     expect(texts(c.phone)).toHaveLength(4);
     expect((await getSurvey(t, c.surveyId)).answers).toEqual({ csat: 4, resolved: true, nps: 9 });
   });
 
   it('speaks Chinese to a Chinese-reading customer, reads 四, 是 and " 4 分", and matches replies by the pair of numbers', async () => {
-    const t = await surveyTenant();
-    const c = await surveyedCustomer(t, 'zh-TW');
+    const t = await surveyTenant(twin);
+    const c = await surveyedCustomer(twin, t, 'zh-TW');
     expect(c.first.body).toContain('整體而言，您對這次的服務滿意嗎？');
 
-    await reply(t, c.phone, '四');
+    await replyBySms(twin, t, c.phone, '四');
     expect(latest(c.phone).body).toBe('您這次反映的問題是否已經解決？');
-    await reply(t, c.phone, '是');
+    await replyBySms(twin, t, c.phone, '是');
     expect(latest(c.phone).body).toBe('您有多大的可能會向親友推薦Survey Co？（0 = 完全不可能, 10 = 非常可能）');
-    await reply(t, c.phone, ' 8 分');
+    await replyBySms(twin, t, c.phone, ' 8 分');
     expect(latest(c.phone).body).toBe('感謝您撥冗回覆！您的寶貴意見將幫助Survey Co提供更好的服務。');
     expect(await getSurvey(t, c.surveyId)).toMatchObject({ status: 'completed', answers: { csat: 4, resolved: true, nps: 8 } });
   });
 
   it('opens one service-recovery case on a CSAT of 1, however often Survey Answered arrives, and keeps free text out of events', async () => {
-    const t = await surveyTenant();
-    const c = await surveyedCustomer(t);
+    const t = await surveyTenant(twin);
+    const c = await surveyedCustomer(twin, t);
     twin.bus.setDeliverTwice(true);
 
-    await reply(t, c.phone, '1', { to: c.first.messageId });
+    await replyBySms(twin, t, c.phone, '1', { to: c.first.messageId });
     expect(latest(c.phone).body).toBe('We are sorry we fell short. What could we have done better?');
-    await reply(t, c.phone, 'The agent hung up on me', { to: latest(c.phone).messageId });
+    await replyBySms(twin, t, c.phone, 'The agent hung up on me', { to: latest(c.phone).messageId });
     expect(latest(c.phone).body).toBe('Was your issue resolved?');
-    await reply(t, c.phone, 'no', { to: latest(c.phone).messageId });
+    await replyBySms(twin, t, c.phone, 'no', { to: latest(c.phone).messageId });
     // NPS 2 is low too: still one case for the survey.
-    await reply(t, c.phone, '2', { to: latest(c.phone).messageId });
+    await replyBySms(twin, t, c.phone, '2', { to: latest(c.phone).messageId });
 
     expect(await getSurvey(t, c.surveyId)).toMatchObject({ status: 'completed', answers: { csat: 1, improve: 'The agent hung up on me', resolved: false, nps: 2 } });
     const cases = await eventually(async () => {
@@ -183,29 +118,29 @@ describe('the SMS survey conversation', () => {
   });
 
   it('asks again once with the valid range after an unreadable reply, then skips the question', async () => {
-    const t = await surveyTenant();
-    const c = await surveyedCustomer(t);
+    const t = await surveyTenant(twin);
+    const c = await surveyedCustomer(twin, t);
 
-    await reply(t, c.phone, 'great', { to: c.first.messageId });
+    await replyBySms(twin, t, c.phone, 'great', { to: c.first.messageId });
     expect(latest(c.phone).body).toBe(
       'Sorry, we could not read that. Please reply with a number from 1 to 5.\nOverall, how satisfied are you with the service you received? (1 = Very dissatisfied, 5 = Very satisfied)',
     );
-    await reply(t, c.phone, 'very good indeed', { to: latest(c.phone).messageId });
+    await replyBySms(twin, t, c.phone, 'very good indeed', { to: latest(c.phone).messageId });
     expect(latest(c.phone).body).toBe('Was your issue resolved?');
     expect(await getSurvey(t, c.surveyId)).toMatchObject({ status: 'in_progress', answers: { csat: null } });
     expect(busEvents(t, 'Survey Answered', c.surveyId).map((event) => event.data)).toMatchObject([{ questionId: 'csat', value: null }]);
   });
 
   it('changes nothing for a redelivered reply, and ignores a late reply to a question already answered', async () => {
-    const t = await surveyTenant();
-    const c = await surveyedCustomer(t);
+    const t = await surveyTenant(twin);
+    const c = await surveyedCustomer(twin, t);
 
-    const inboundMessageId = await reply(t, c.phone, '5', { to: c.first.messageId });
-    await reply(t, c.phone, '5', { to: c.first.messageId, inboundMessageId });
+    const inboundMessageId = await replyBySms(twin, t, c.phone, '5', { to: c.first.messageId });
+    await replyBySms(twin, t, c.phone, '5', { to: c.first.messageId, inboundMessageId });
     expect(texts(c.phone)).toEqual([c.first.body, 'Was your issue resolved?']);
 
     // A second answer to the first question, arriving after it was answered: ignored.
-    await reply(t, c.phone, '2', { to: c.first.messageId });
+    await replyBySms(twin, t, c.phone, '2', { to: c.first.messageId });
     expect(texts(c.phone)).toHaveLength(2);
     const survey = await getSurvey(t, c.surveyId);
     expect(survey).toMatchObject({ status: 'in_progress', answers: { csat: 5 } });

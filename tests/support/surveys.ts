@@ -1,0 +1,72 @@
+import { expect } from 'vitest';
+import { type TestTwin, api, createTenant } from './twin';
+import { busEventDetails, eventually, settle, uniqueDigits } from './waiting';
+
+/** A tenant that surveys by SMS from its own number: surveys on, 5 minutes after a contact closes, no quiet hours. */
+export interface SurveyTenant {
+  key: string;
+  tenantId: string;
+  number: string;
+}
+
+export async function surveyTenant(twin: TestTwin): Promise<SurveyTenant> {
+  const created = await createTenant(twin, { name: 'Survey Co', locale: 'en' });
+  const number = `+8862${uniqueDigits()}`;
+  const patched = await api(twin.url, 'PATCH', '/v1/settings', {
+    key: created.apiKey,
+    body: { sms: { originationIdentity: number }, surveys: { enabled: true, delayMinutes: 5, quietHours: null } },
+  });
+  expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+  return { key: created.apiKey, tenantId: created.tenant.tenantId, number };
+}
+
+/** A customer with SMS consent whose contact has closed and whose first survey SMS has gone out (the clock moved past the delay). */
+export async function surveyedCustomer(twin: TestTwin, t: SurveyTenant, language: 'en' | 'zh-TW' = 'en') {
+  const phone = `+8869${uniqueDigits()}`;
+  const created = await api(twin.url, 'POST', '/v1/customers', {
+    key: t.key,
+    body: { displayName: 'Ms Lin', phone, language, consent: { sms: { status: 'granted', source: 'web-form' } } },
+  });
+  expect(created.status).toBe(201);
+  const customerId = created.body.customerId as string;
+  const opened = await api(twin.url, 'POST', '/v1/contacts', {
+    key: t.key,
+    body: { channel: 'voice', direction: 'inbound', purpose: 'service', customerId, agentId: 'agent-7', queue: 'billing' },
+  });
+  expect(opened.status).toBe(201);
+  const contactId = opened.body.contactId as string;
+  expect((await api(twin.url, 'POST', `/v1/contacts/${contactId}/close`, { key: t.key, body: { outcome: 'resolved' } })).status).toBe(200);
+  const surveyId = await eventually(async () => {
+    const page = await api(twin.url, 'GET', '/v1/surveys?limit=100', { key: t.key });
+    return (page.body.items as { contactId: string; surveyId: string }[]).find((survey) => survey.contactId === contactId)?.surveyId;
+  }, 'the survey decision');
+  twin.clock.advance(6 * 60_000);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await twin.scheduler.settled();
+  const first = await eventually(() => twin.sms.sentTo(phone)[0], 'the first survey SMS');
+  return { phone, customerId, contactId, surveyId, first };
+}
+
+/** Injects a reply as AWS delivers it and waits for it to be handled; `to` names the message replied to (previousPublishedMessageId). */
+export async function replyBySms(twin: TestTwin, t: SurveyTenant, phone: string, body: string, options: { to?: string; inboundMessageId?: string } = {}) {
+  const inboundMessageId = options.inboundMessageId ?? `in-${Math.random()}`;
+  const answer = await api(twin.url, 'POST', '/local/sms/inbound', {
+    body: {
+      originationNumber: phone,
+      destinationNumber: t.number,
+      messageKeyword: 'KEYWORD_NONE',
+      messageBody: body,
+      inboundMessageId,
+      ...(options.to !== undefined && { previousPublishedMessageId: options.to }),
+    },
+  });
+  expect(answer.status).toBe(202);
+  await settle(twin);
+  return inboundMessageId;
+}
+
+export const readSurvey = async (twin: TestTwin, t: SurveyTenant, surveyId: string) => (await api(twin.url, 'GET', `/v1/surveys/${surveyId}`, { key: t.key })).body;
+
+/** The details of one survey's events of a type on the twin's bus, newest first. */
+export const surveyEvents = (twin: TestTwin, t: SurveyTenant, detailType: string, surveyId: string) =>
+  busEventDetails(twin, t.tenantId, detailType).filter((detail) => detail.data.surveyId === surveyId);
