@@ -4,6 +4,7 @@ import { listSurveys, surveyKeys } from '../../shared/data/surveys-repo';
 import { getSettings } from '../../shared/data/tenants-repo';
 import { tenantPrefix } from '../../shared/data/keys';
 import { InvalidContact, listingWindow } from '../../shared/domain/contact';
+import { resolvePeriod } from '../../shared/analytics/intervals';
 import { type CsvValue, CsvSheet } from '../../shared/exports/csv';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { createApiHandler, type ApiResult, type TenantRequest } from '../../shared/http/handler';
@@ -83,7 +84,8 @@ const wentOut = new Set<Survey['status']>(['sent', 'in_progress', 'completed', '
 export const handler = createApiHandler('exports', exportRoutes, {
   async exportContacts(request: TenantRequest<unknown, ContactsExportQuery>) {
     const { tenantId, query } = request;
-    const window = rangeOf(query);
+    const timezone = await timezoneOf(tenantId);
+    const window = rangeOf(instantsOf(query, timezone));
     const listing: ContactListing = {
       index: 'gsi1',
       partitions: (window.days ?? []).map((day) => contactKeys.dayPartition(tenantId, day)),
@@ -91,7 +93,6 @@ export const handler = createApiHandler('exports', exportRoutes, {
       to: window.to,
       filters: {},
     };
-    const timezone = (await getSettings(tenantId))?.timezone ?? 'UTC';
     const withNotes = query.include === 'notes';
     const sheet = new CsvSheet([...contactColumns, ...(withNotes ? ['notes'] : [])], { maxRows: query.limit, maxEnvelopeBytes });
     const deadline = performance.now() + readingBudgetMs;
@@ -120,9 +121,8 @@ export const handler = createApiHandler('exports', exportRoutes, {
 
   async exportSurveyResponses(request: TenantRequest<unknown, SurveyResponsesExportQuery>) {
     const { tenantId, query } = request;
-    const from = new Date(query.from).toISOString();
-    const to = new Date(query.to).toISOString();
-    rangeOf(query);
+    const { from, to } = instantsOf(query, await timezoneOf(tenantId));
+    rangeOf({ from, to });
     const sheet = new CsvSheet(surveyColumns, { maxRows: query.limit, maxEnvelopeBytes });
     const templates = new Map<string, Promise<SurveyTemplate | undefined>>();
     const templateOf = (survey: Survey) => {
@@ -178,6 +178,15 @@ function csvAnswer(
     headers.link = `<${request.route.path}?${params}>; rel="next"`;
   }
   return { status: 200, headers, text: sheet.text };
+}
+
+const timezoneOf = async (tenantId: string) => (await getSettings(tenantId))?.timezone ?? 'UTC';
+
+/** The range as instants: a date is a whole day in the tenant's time zone, `to` included. */
+function instantsOf(query: { from: string; to: string }, timezone: string): { from: string; to: string } {
+  const { start, end } = resolvePeriod(query.from, query.to, timezone);
+  if (!(start < end)) throw validationFailed([{ path: 'query.to', message: 'to must be after from' }]);
+  return { from: new Date(start).toISOString(), to: new Date(end).toISOString() };
 }
 
 /** The range's UTC days, newest first (at most 31); 400 with the field's path otherwise. */

@@ -50,7 +50,7 @@ const isCalendarDate = (value: string) => {
 const Instant = z.iso.datetime({ offset: true });
 
 /** A tenant-local calendar date or an instant; see docs/metrics.md, "Periods". */
-const PeriodBound = z
+export const PeriodBound = z
   .string()
   .refine((value) => (localDate.test(value) ? isCalendarDate(value) : Instant.safeParse(value).success), {
     message: 'Must be a date (YYYY-MM-DD, a day in the tenant time zone) or an RFC 3339 date-time with offset',

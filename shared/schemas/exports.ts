@@ -1,13 +1,15 @@
 import * as z from 'zod';
-import { Iso8601 } from './common';
+import { PeriodBound } from './analytics';
 
 /** Rows one CSV answer holds at most; the answer also stops before 5 MB (see docs/exports.md). */
 export const maxExportRows = 10_000;
 export const maxExportRangeDays = 31;
 
 const exportRange = {
-  from: Iso8601.describe('Inclusive start of the range'),
-  to: Iso8601.describe(`Exclusive end of the range; at most ${maxExportRangeDays} days after from`),
+  from: PeriodBound.describe('Start of the range: a date YYYY-MM-DD (a whole day in the tenant time zone) or an RFC 3339 instant'),
+  to: PeriodBound.describe(
+    `End of the range, at most ${maxExportRangeDays} days after from: a date (that whole day included) or an instant (excluded)`,
+  ),
   limit: z.coerce
     .number()
     .int()
@@ -18,7 +20,10 @@ const exportRange = {
   cursor: z.string().max(2048).optional().describe('From the Link rel="next" header of the previous answer'),
 };
 
-const rangeInOrder = (query: { from: string; to: string }) => Date.parse(query.from) < Date.parse(query.to);
+const isDate = (bound: string) => /^\d{4}-\d{2}-\d{2}$/.test(bound);
+/** Dates are whole days, `to` included; the handler checks again once they are instants in the tenant's zone. */
+const rangeInOrder = (query: { from: string; to: string }) =>
+  isDate(query.from) && isDate(query.to) ? query.from <= query.to : Date.parse(query.from) < Date.parse(query.to);
 const rangeIssue = { message: 'to must be after from', path: ['to'] };
 
 export const ContactsExportQuery = z

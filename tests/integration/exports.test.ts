@@ -162,6 +162,20 @@ describe('GET /v1/exports/contacts', () => {
     expect(seen.sort()).toEqual([...contactIds].sort());
   });
 
+  it("takes dates as whole days in the tenant's time zone, to included: the same rows as the instants", async () => {
+    // The tenant is in Asia/Taipei: 2026-10-01 to 2026-10-07 is [2026-10-01T00:00+08:00, 2026-10-08T00:00+08:00).
+    const byInstants = await download(`/v1/exports/contacts?${range}`);
+    const byDates = await download('/v1/exports/contacts?from=2026-10-01&to=2026-10-07');
+    expect(byDates.status).toBe(200);
+    expect(byDates.rows.map((row) => row.contactId).sort()).toEqual(byInstants.rows.map((row) => row.contactId).sort());
+    expect(byDates.rows.length).toBeGreaterThan(0);
+    const oneDay = await download('/v1/exports/contacts?from=2026-10-02&to=2026-10-02');
+    expect(oneDay.rows.map((row) => row.contactId)).toEqual([contactIds[0]]);
+    const reversedDates = await api(twin.url, 'GET', '/v1/exports/contacts?from=2026-10-02&to=2026-10-01', { key: readonlyKey });
+    expect(reversedDates.status).toBe(400);
+    expect(reversedDates.body.errors).toEqual([{ path: 'query.to', message: 'to must be after from' }]);
+  });
+
   it('refuses a range over 31 days, a reversed range and a missing end with problem+json naming the field', async () => {
     const tooLong = await api(twin.url, 'GET', '/v1/exports/contacts?from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z', { key: readonlyKey });
     expect(tooLong.status).toBe(400);
