@@ -1,6 +1,8 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type TestTwin, api, createTenant, startTestTwin } from './twin';
+import type { SurveyTenant } from './surveys';
+import { type TestTwin, api, startTestTwin } from './twin';
+import { uniqueDigits, eventually as waitFor } from './waiting';
 
 /**
  * Fault injection for the fault suite (tests/faults): an HTTP proxy in front of DynamoDB Local
@@ -188,39 +190,15 @@ export async function startFaultyTwin(options: Parameters<typeof startTestTwin>[
 }
 
 /** Waits until `read` gives something other than undefined. */
-export async function eventually<T>(read: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** Fault retries take longer than a plain delivery: 20 s by default. */
+export const eventually = <T>(read: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> =>
+  waitFor(read, what, timeoutMs);
 
-const unique = () => String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
-
-export interface SurveyTenant {
-  key: string;
-  tenantId: string;
-  /** The tenant's SMS number (its origination identity). */
-  number: string;
-}
-
-/** A tenant that surveys every closed contact by SMS `delayMinutes` after it closes, any time of day. */
-export async function surveyTenant(twin: Pick<TestTwin, 'url' | 'operatorKey'>, rules: Record<string, unknown> = {}): Promise<SurveyTenant> {
-  const created = await createTenant(twin, { name: 'Fault Co', locale: 'en' });
-  const number = `+8862${unique()}`;
-  const patched = await api(twin.url, 'PATCH', '/v1/settings', {
-    key: created.apiKey,
-    body: { sms: { originationIdentity: number }, surveys: { enabled: true, delayMinutes: 5, quietHours: null, ...rules } },
-  });
-  if (patched.status !== 200) throw new Error(`PATCH /v1/settings answered ${patched.status}: ${JSON.stringify(patched.body)}`);
-  return { key: created.apiKey, tenantId: created.tenant.tenantId, number };
-}
+export { advanceClock } from './waiting';
+export { type SurveyTenant, surveyTenant } from './surveys';
 
 /** A customer with a mobile number who granted SMS consent. */
-export async function smsCustomer(twin: Pick<TestTwin, 'url'>, tenant: SurveyTenant, phone = `+8869${unique()}`) {
+export async function smsCustomer(twin: Pick<TestTwin, 'url'>, tenant: SurveyTenant, phone = `+8869${uniqueDigits()}`) {
   const created = await api(twin.url, 'POST', '/v1/customers', {
     key: tenant.key,
     body: { displayName: 'Ms Lin', phone, language: 'en', consent: { sms: { status: 'granted', source: 'web-form' } } },
@@ -248,11 +226,4 @@ export async function surveysOf(twin: Pick<TestTwin, 'url'>, tenant: Pick<Survey
   const page = await api(twin.url, 'GET', '/v1/surveys?limit=100', { key: tenant.key });
   if (page.status !== 200) throw new Error(`GET /v1/surveys answered ${page.status}`);
   return page.body.items;
-}
-
-/** Moves the timers' clock and lets what fell due run. */
-export async function advanceClock(twin: Pick<TestTwin, 'clock' | 'scheduler'>, ms: number): Promise<void> {
-  twin.clock.advance(ms);
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  await twin.scheduler.settled();
 }

@@ -9,12 +9,13 @@ export interface SurveyTenant {
   number: string;
 }
 
-export async function surveyTenant(twin: TestTwin): Promise<SurveyTenant> {
+/** `rules` are merged into the survey rules (settings.surveys). */
+export async function surveyTenant(twin: Pick<TestTwin, 'url' | 'operatorKey'>, rules: Record<string, unknown> = {}): Promise<SurveyTenant> {
   const created = await createTenant(twin, { name: 'Survey Co', locale: 'en' });
   const number = `+8862${uniqueDigits()}`;
   const patched = await api(twin.url, 'PATCH', '/v1/settings', {
     key: created.apiKey,
-    body: { sms: { originationIdentity: number }, surveys: { enabled: true, delayMinutes: 5, quietHours: null } },
+    body: { sms: { originationIdentity: number }, surveys: { enabled: true, delayMinutes: 5, quietHours: null, ...rules } },
   });
   expect(patched.status, JSON.stringify(patched.body)).toBe(200);
   return { key: created.apiKey, tenantId: created.tenant.tenantId, number };
