@@ -120,23 +120,10 @@ export async function findCustomerIdBy(tenantId: string, kind: UniqueKind, value
   return Item?.customerId as string | undefined;
 }
 
-export async function listCustomers(
-  tenantId: string,
-  limit: number,
-  startKey?: Record<string, unknown>,
-): Promise<{ items: Customer[]; lastKey?: Record<string, unknown> }> {
-  const { Items, LastEvaluatedKey } = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': customerListPartition(tenantId).gsi1pk },
-      Limit: limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  const items = (Items ?? []).map(fromItem).flatMap((stored) => (stored.state === 'active' ? [stored.customer] : []));
-  return { items, lastKey: LastEvaluatedKey };
+type CustomerPage = { items: Customer[]; lastKey?: Record<string, unknown> };
+
+export function listCustomers(tenantId: string, limit: number, startKey?: Record<string, unknown>): Promise<CustomerPage> {
+  return activeCustomersPage('gsi1', customerListPartition(tenantId).gsi1pk, limit, startKey);
 }
 
 export const customerListPartition = (tenantId: string) => ({ gsi1pk: keys.customerListing(tenantId, '').gsi1pk });
@@ -147,18 +134,18 @@ export const segmentPartition = (tenantId: string, segment: string) => ({
 });
 
 /** The customers of one customer-value segment, by id. */
-export async function listCustomersInSegment(
-  tenantId: string,
-  segment: string,
-  limit: number,
-  startKey?: Record<string, unknown>,
-): Promise<{ items: Customer[]; lastKey?: Record<string, unknown> }> {
+export function listCustomersInSegment(tenantId: string, segment: string, limit: number, startKey?: Record<string, unknown>): Promise<CustomerPage> {
+  return activeCustomersPage('gsi2', segmentPartition(tenantId, segment).gsi2pk, limit, startKey);
+}
+
+/** One page of a sparse customer list index; erased customers (tombstones) are left out. */
+async function activeCustomersPage(index: 'gsi1' | 'gsi2', partition: string, limit: number, startKey?: Record<string, unknown>): Promise<CustomerPage> {
   const { Items, LastEvaluatedKey } = await db().send(
     new QueryCommand({
       TableName: tableName(),
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': segmentPartition(tenantId, segment).gsi2pk },
+      IndexName: index,
+      KeyConditionExpression: `${index}pk = :pk`,
+      ExpressionAttributeValues: { ':pk': partition },
       Limit: limit,
       ExclusiveStartKey: startKey,
     }),

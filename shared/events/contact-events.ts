@@ -45,50 +45,35 @@ export const contactClosed = defineEvent(
   ContactSummary.extend({ status: z.literal('closed'), closedAt: Iso8601 }),
 );
 
+/** What every referral event names: never the note or a lost reason (free text). */
+const referralRef = {
+  contactId: z.string(),
+  referralId: z.string(),
+  customerId: z.string().optional(),
+  product: z.string(),
+  referredBy: z.string().optional(),
+  assignedTo: z.string().optional(),
+};
+
 export const referralConverted = defineEvent(
   'Referral Converted',
   1,
   'A referral an agent made on a contact was converted by sales, with its value',
-  z.object({
-    contactId: z.string(),
-    referralId: z.string(),
-    customerId: z.string().optional(),
-    product: z.string(),
-    value: Money,
-    referredBy: z.string().optional(),
-    assignedTo: z.string().optional(),
-    convertedAt: Iso8601,
-  }),
+  z.object({ ...referralRef, value: Money, convertedAt: Iso8601 }),
 );
 
 export const referralMade = defineEvent(
   'Referral Made',
   1,
   'An agent handed the customer of an open contact to sales for a product; written with the referral',
-  z.object({
-    contactId: z.string(),
-    referralId: z.string(),
-    customerId: z.string().optional(),
-    product: z.string(),
-    referredBy: z.string().optional(),
-    assignedTo: z.string().optional(),
-    madeAt: Iso8601,
-  }),
+  z.object({ ...referralRef, madeAt: Iso8601 }),
 );
 
 export const referralLost = defineEvent(
   'Referral Lost',
   1,
   'A referral was settled as lost; the reason stays on the referral (free text never leaves the store)',
-  z.object({
-    contactId: z.string(),
-    referralId: z.string(),
-    customerId: z.string().optional(),
-    product: z.string(),
-    referredBy: z.string().optional(),
-    assignedTo: z.string().optional(),
-    lostAt: Iso8601,
-  }),
+  z.object({ ...referralRef, lostAt: Iso8601 }),
 );
 
 export const contactEvents = [contactOpened, contactClosed, referralConverted, referralMade, referralLost] as const;
