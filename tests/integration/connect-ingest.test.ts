@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
@@ -17,8 +18,13 @@ let globex: { key: string; tenantId: string };
 /** Acme's Connect instance for the whole file (each run gets its own: routing items outlive a tenant's test). */
 const acmeInstance = newInstanceArn();
 
-/** Every transaction DynamoDB committed for the handlers in this process (as in contacts.test.ts). */
+/**
+ * Every transaction DynamoDB committed for the connect-ingest handler called by these tests. The
+ * twin's consumers share the process and its client, so their writes (analytics, the overview
+ * projection, reacting to earlier tests' events) are told apart by the async context.
+ */
 const committedTransactions: string[] = [];
+const ingesting = new AsyncLocalStorage<true>();
 
 const context = {
   functionName: 'switchboard-local-connect-ingest',
@@ -35,12 +41,13 @@ beforeAll(async () => {
     (next) => async (args) => {
       const result = await next(args);
       const input = args.input as { TransactItems?: unknown };
-      if (input.TransactItems) committedTransactions.push(JSON.stringify(input.TransactItems));
+      if (input.TransactItems && ingesting.getStore()) committedTransactions.push(JSON.stringify(input.TransactItems));
       return result;
     },
     { step: 'initialize', name: 'committedTransactionSpy' },
   );
-  ({ handler } = (await import('../../functions/connect-ingest/handler')) as unknown as { handler: typeof handler });
+  const ingest = ((await import('../../functions/connect-ingest/handler')) as unknown as { handler: typeof handler }).handler;
+  handler = (event, lambdaContext) => ingesting.run(true, () => ingest(event, lambdaContext));
   const first = await createTenant(twin, { name: 'Acme Support' });
   const second = await createTenant(twin, { name: 'Globex Care' });
   acme = { key: first.apiKey, tenantId: first.tenant.tenantId };
