@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type CountedDetailType, aggregationOf } from '../../shared/analytics/aggregation';
+import { aggregationOf, countedEvents } from '../../shared/analytics/aggregation';
 import { counterUpdates, openCasesUpdate } from '../../shared/data/analytics-repo';
 import { applyOnce } from '../../shared/data/processed-events';
 import { createEventConsumer } from '../../shared/events/consumer';
@@ -23,7 +23,7 @@ const isTransactionConflict = (error: unknown) =>
  * Adds each counted event to its tenant's analytics counters and open-case backlog, in one
  * transaction with the event's processed marker: exactly once, however often it is delivered.
  */
-export const handler = createEventConsumer<CountedDetailType>(consumerName, async (event) => {
+export const handler = createEventConsumer(consumerName, countedEvents, async (event) => {
   const { tenantId, eventId } = event.detail;
   const aggregation = aggregationOf(event);
   const writes = aggregation

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../../shared/zod';
 import type { CounterRow, Dimension } from '../../shared/analytics/counters';
 import {
   type IntervalUnit,
@@ -17,6 +17,7 @@ import { readCounterRows, readOpenCaseCount } from '../../shared/data/analytics-
 import { getSettings } from '../../shared/data/tenants-repo';
 import { resolveAnalyticsSettings } from '../../shared/domain/settings';
 import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { notFound, validationFailed } from '../../shared/http/problem';
 import type { AnalyticsSummaryQuery, HeatmapQuery, TimeseriesQuery } from '../../shared/schemas/analytics';
 import { analyticsRoutes } from '../../shared/http/routes/analytics';
@@ -116,7 +117,7 @@ export const handler = createApiHandler('analytics', analyticsRoutes, {
       },
     };
   },
-});
+}, { requestLimit: tenantRequestLimit });
 
 async function tenantAnalytics(tenantId: string): Promise<{ timezone: string; goal: ServiceLevelGoal }> {
   const settings = await getSettings(tenantId);

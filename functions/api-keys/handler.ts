@@ -4,13 +4,14 @@ import { issueApiKey } from '../../shared/domain/api-key';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { conflict, notFound } from '../../shared/http/problem';
 import type { Scope } from '../../shared/schemas/api-key';
 import { logger } from '../../shared/observability';
 import { looksLikeId } from '../../shared/ids';
-import { foundationRoutes } from '../../shared/http/routes/foundation';
+import { apiKeyRoutes } from '../../shared/http/routes/api-keys';
 
-export const handler = createApiHandler('api-keys', foundationRoutes, {
+export const handler = createApiHandler('api-keys', apiKeyRoutes, {
   async createApiKey(request: TenantRequest<{ name: string; scopes: Scope[] }>) {
     const issued = issueApiKey(request.tenantId);
     const key = {
@@ -49,7 +50,7 @@ export const handler = createApiHandler('api-keys', foundationRoutes, {
     logger.info('API key revoked', { revokedKeyId: keyId });
     return { status: 204 };
   },
-}, { idempotency: withIdempotency });
+}, { idempotency: withIdempotency, requestLimit: tenantRequestLimit });
 
 async function hasAnotherAdminKey(tenantId: string, keyId: string): Promise<boolean> {
   let startKey: Record<string, unknown> | undefined;

@@ -23,6 +23,7 @@ import { resolveSlaPolicy } from '../../shared/domain/sla';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { checkOptionalIfMatch, etagOf, requireIfMatch } from '../../shared/http/etag';
 import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { HttpError, conflict, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
 import type { Caller } from '../../shared/http/caller';
@@ -109,7 +110,7 @@ export const handler = createApiHandler(
       return { status: 200, body: { items: page.items, nextCursor: encodeCursor(page.lastKey) } };
     },
   },
-  { idempotency: withIdempotency },
+  { idempotency: withIdempotency, requestLimit: tenantRequestLimit },
 );
 
 /**

@@ -34,6 +34,7 @@ import { newEvent } from '../../shared/events/events';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { etagOf, requireIfMatch } from '../../shared/http/etag';
 import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { HttpError, badRequest, conflict, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
 import type {
@@ -226,7 +227,7 @@ export const handler = createApiHandler(
       return { status: 200, headers: { etag: etagOf(settled.version) }, body: settled };
     },
   },
-  { idempotency: withIdempotency },
+  { idempotency: withIdempotency, requestLimit: tenantRequestLimit },
 );
 
 async function storedContact(tenantId: string, contactId: string): Promise<StoredContact> {

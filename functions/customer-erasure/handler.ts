@@ -3,6 +3,7 @@ import { customerCaseIdsPage, scrubErasedCustomerCase } from '../../shared/data/
 import { customerContactIdsPage, scrubErasedCustomerContact } from '../../shared/data/contacts-repo';
 import { getCustomer } from '../../shared/data/customers-repo';
 import { UnconsumableEvent, createEventConsumer } from '../../shared/events/consumer';
+import { customerErased } from '../../shared/events/customer-events';
 import { logger } from '../../shared/observability';
 
 /**
@@ -69,7 +70,7 @@ export async function eraseCustomerData(tenantId: string, customerId: string, er
   return written;
 }
 
-export const handler = createEventConsumer<'Customer Erased'>('customer-erasure', async ({ detail }, context) => {
+export const handler = createEventConsumer('customer-erasure', [customerErased], async ({ detail }, context) => {
   const { customerId, erasedAt } = detail.data;
   logger.appendKeys({ customerId });
   const written = await eraseCustomerData(detail.tenantId, customerId, erasedAt, context);

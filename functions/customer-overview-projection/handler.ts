@@ -11,7 +11,8 @@ import {
 import { getCase } from '../../shared/data/cases-repo';
 import { getSurveyTemplateVersion } from '../../shared/data/survey-templates-repo';
 import { getSurvey } from '../../shared/data/surveys-repo';
-import { contactItemsToTrim, convertedReferralsToTrim, type projectedDetailTypes } from '../../shared/domain/customer-overview';
+import { contactItemsToTrim, convertedReferralsToTrim } from '../../shared/domain/customer-overview';
+import { type ProjectedDetailType, projectedEvents } from '../../shared/domain/customer-overview-events';
 import { type CatalogEvent, createEventConsumer } from '../../shared/events/consumer';
 import { logger } from '../../shared/observability';
 import type { SurveyScores } from '../../shared/schemas/customer-overview';
@@ -19,14 +20,12 @@ import { surveyScores } from '../../shared/surveys/conversation';
 
 const consumerName = 'customer-overview-projection';
 
-type ProjectedDetailType = (typeof projectedDetailTypes)[number];
-
 /**
  * Keeps each customer's overview projection (docs/data-model.md, "Customer overview") so that
  * GET /v1/customers/{customerId}/overview is one Query. Safe under repeated and reordered delivery:
  * each write carries its own guard (shared/data/customer-overview-repo.ts says which).
  */
-export const handler = createEventConsumer<ProjectedDetailType>(consumerName, async (event) => {
+export const handler = createEventConsumer(consumerName, projectedEvents, async (event) => {
   const { tenantId } = event.detail;
   const outcome = await project(tenantId, event);
   logger.info('Overview projection', { outcome });

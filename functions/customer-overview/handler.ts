@@ -1,6 +1,7 @@
 import { readCustomerOverview } from '../../shared/data/customer-overview-repo';
 import { overviewSections } from '../../shared/domain/customer-overview';
 import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { HttpError, notFound } from '../../shared/http/problem';
 import { customerOverviewRoutes } from '../../shared/http/routes/customer-overview';
 import type { CustomerOverview } from '../../shared/schemas/customer-overview';
@@ -23,4 +24,4 @@ export const handler = createApiHandler('customer-overview', customerOverviewRou
     };
     return { status: 200, body: overview };
   },
-});
+}, { requestLimit: tenantRequestLimit });

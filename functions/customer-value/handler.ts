@@ -23,6 +23,7 @@ import {
 } from '../../shared/domain/customer-value';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { HttpError, conflict, gone, notFound, unprocessable, validationFailed } from '../../shared/http/problem';
 import { looksLikeId, newId } from '../../shared/ids';
@@ -117,7 +118,7 @@ export const handler = createApiHandler(
       return { status: 202, headers: { location: '/v1/analytics/segments' }, body: { runAt: now.toISOString(), summary: '/v1/analytics/segments' } };
     },
   },
-  { idempotency: withIdempotency },
+  { idempotency: withIdempotency, requestLimit: tenantRequestLimit },
 );
 
 async function activeCustomer(tenantId: string, customerId: string): Promise<Customer> {

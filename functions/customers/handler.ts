@@ -19,17 +19,18 @@ import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { etagOf, requireIfMatch } from '../../shared/http/etag';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { conflict, gone, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
 import type { CreateCustomerBody, Customer, UpdateCustomerBody } from '../../shared/schemas/customer';
 import { looksLikeId, newId } from '../../shared/ids';
-import { foundationRoutes } from '../../shared/http/routes/foundation';
+import { customerRoutes } from '../../shared/http/routes/customers';
 
 type ById = { customerId: string };
 type ListQuery = { limit: number; cursor?: string; phone?: string; email?: string; externalId?: string; segment?: string };
 
 const fieldOfKind: Record<UniqueKind, string> = { PHONE: 'phone', EMAIL: 'email', EXTID: 'externalId' };
 
-export const handler = createApiHandler('customers', foundationRoutes, {
+export const handler = createApiHandler('customers', customerRoutes, {
   async createCustomer(request: TenantRequest<CreateCustomerBody>) {
     const defaultCountry = await defaultCountryFor(request.tenantId, request.body.phone);
     const customer = domainRule(() =>
@@ -83,7 +84,7 @@ export const handler = createApiHandler('customers', foundationRoutes, {
     const page = await listCustomers(tenantId, query.limit, startKey);
     return { status: 200, body: { items: page.items, nextCursor: encodeCursor(page.lastKey) } };
   },
-}, { idempotency: withIdempotency });
+}, { idempotency: withIdempotency, requestLimit: tenantRequestLimit });
 
 async function storedCustomer(tenantId: string, customerId: string) {
   const stored = looksLikeId('cus', customerId) ? await getCustomer(tenantId, customerId) : undefined;

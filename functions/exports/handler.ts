@@ -8,6 +8,7 @@ import { resolvePeriod } from '../../shared/analytics/intervals';
 import { type CsvValue, CsvSheet } from '../../shared/exports/csv';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { createApiHandler, type ApiResult, type TenantRequest } from '../../shared/http/handler';
+import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { badRequest, validationFailed } from '../../shared/http/problem';
 import type { Contact } from '../../shared/schemas/contact';
 import type { ContactsExportQuery, SurveyResponsesExportQuery } from '../../shared/schemas/exports';
@@ -155,7 +156,7 @@ export const handler = createApiHandler('exports', exportRoutes, {
     }
     return csvAnswer(request, 'survey-responses', sheet, next);
   },
-});
+}, { requestLimit: tenantRequestLimit });
 
 function csvAnswer(
   request: TenantRequest<unknown, { from: string; to: string; limit: number; include?: string }>,

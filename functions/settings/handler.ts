@@ -2,12 +2,13 @@ import { ConnectInstanceTaken, SmsNumberTaken, getSettings, replaceSettings } fr
 import { applySettingsPatch, connectInstanceChanges, smsNumberChanges } from '../../shared/domain/settings';
 import { checkOptionalIfMatch, etagOf } from '../../shared/http/etag';
 import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { HttpError, conflict, notFound } from '../../shared/http/problem';
 import type { Settings, SettingsPatch } from '../../shared/schemas/settings';
 import { getSurveyTemplate } from '../../shared/data/survey-templates-repo';
 import { looksLikeId } from '../../shared/ids';
 import { surveyRulesIssues } from '../../shared/surveys/rules';
-import { foundationRoutes } from '../../shared/http/routes/foundation';
+import { settingsRoutes } from '../../shared/http/routes/settings';
 
 async function currentSettings(tenantId: string) {
   const settings = await getSettings(tenantId);
@@ -15,7 +16,7 @@ async function currentSettings(tenantId: string) {
   return settings;
 }
 
-export const handler = createApiHandler('settings', foundationRoutes, {
+export const handler = createApiHandler('settings', settingsRoutes, {
   async getSettings(request: TenantRequest) {
     const settings = await currentSettings(request.tenantId);
     return { status: 200, headers: { etag: etagOf(settings.version) }, body: settings };
@@ -31,7 +32,7 @@ export const handler = createApiHandler('settings', foundationRoutes, {
     }
     return { status: 200, headers: { etag: etagOf(next.version) }, body: next };
   },
-});
+}, { requestLimit: tenantRequestLimit });
 
 /** Survey rules must name an active template of the tenant; checked when a change touches which template or whether surveys run. */
 async function checkSurveyRules(tenantId: string, patch: SettingsPatch, next: Settings): Promise<void> {

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { StaleCase, getCase, saveCaseChange } from '../../shared/data/cases-repo';
 import { getSettings } from '../../shared/data/tenants-repo';
 import { breachCase } from '../../shared/domain/case';
@@ -11,7 +11,7 @@ import { logger } from '../../shared/observability';
 import { SlaKind } from '../../shared/schemas/case';
 import { Iso8601 } from '../../shared/schemas/common';
 
-const TimerPayload = z.object({ tenantId: z.string().min(1), caseId: z.string().min(1), kind: SlaKind, dueAt: Iso8601 });
+const TimerPayload = z.object({ tenantId: z.string().check(z.minLength(1)), caseId: z.string().check(z.minLength(1)), kind: SlaKind, dueAt: Iso8601 });
 
 export type SlaTimerOutcome = 'breached' | 'ignored' | 'invalid';
 

@@ -1,5 +1,6 @@
 import { getCase } from '../../shared/data/cases-repo';
 import { type SlaTimerPayload, slaKinds, slaTimerName, wantedTimers } from '../../shared/domain/case';
+import { CaseSlaDeadlinesChanged } from '../../shared/events/case-events';
 import { createEventConsumer } from '../../shared/events/consumer';
 import { logger } from '../../shared/observability';
 import type { Case } from '../../shared/schemas/case';
@@ -65,7 +66,7 @@ async function applyTimers(tenantId: string, c: Case): Promise<void> {
   );
 }
 
-export const handler = createEventConsumer<'Case SLA Deadlines Changed'>('sla-timers', async ({ detail }) => {
+export const handler = createEventConsumer('sla-timers', [CaseSlaDeadlinesChanged], async ({ detail }) => {
   const { caseId, caseVersion } = detail.data;
   logger.appendKeys({ caseId });
   await syncSlaTimers(detail.tenantId, caseId, caseVersion);

@@ -4,6 +4,7 @@ import { readCounterRows } from '../../shared/data/analytics-repo';
 import { getSettings } from '../../shared/data/tenants-repo';
 import { resolveAnalyticsSettings } from '../../shared/domain/settings';
 import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { notFound, validationFailed } from '../../shared/http/problem';
 import type { StaffingForecastBody, StaffingQuery } from '../../shared/schemas/staffing';
 import { staffingRoutes } from '../../shared/http/routes/staffing';
@@ -21,7 +22,7 @@ export const handler = createApiHandler('staffing', staffingRoutes, {
   async planStaffing(request: TenantRequest<StaffingForecastBody>) {
     return { status: 200, body: await plan(request.tenantId, request.body, request.body.forecast) };
   },
-});
+}, { requestLimit: tenantRequestLimit });
 
 async function plan(tenantId: string, asked: Overrides, forecast?: StaffingForecastBody['forecast']) {
   const settings = await getSettings(tenantId);

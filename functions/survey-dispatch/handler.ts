@@ -3,7 +3,7 @@ import { type DecisionWrite, StaleSurveyInputs, SurveyAlreadyDecided, getContact
 import { getSurveyTemplate } from '../../shared/data/survey-templates-repo';
 import { getTenantWithSettings } from '../../shared/data/tenants-repo';
 import { createEventConsumer } from '../../shared/events/consumer';
-import type { ContactSummary } from '../../shared/events/contact-events';
+import { type ContactSummary, contactClosed } from '../../shared/events/contact-events';
 import { newEvent } from '../../shared/events/events';
 import { surveyNotSent } from '../../shared/events/survey-events';
 import { newId } from '../../shared/ids';
@@ -100,7 +100,7 @@ async function alreadyDecided(tenantId: string, surveyId: string): Promise<Dispa
   return 'already-decided';
 }
 
-export const handler = createEventConsumer<'Contact Closed'>('survey-dispatch', async ({ detail }) => {
+export const handler = createEventConsumer('survey-dispatch', [contactClosed], async ({ detail }) => {
   logger.appendKeys({ contactId: detail.data.contactId });
   const outcome = await dispatchSurvey(detail.tenantId, detail.data);
   logger.info('Contact Closed handled', { outcome });

@@ -6,6 +6,7 @@ import { getSettings } from '../../shared/data/tenants-repo';
 import { openCase } from '../../shared/domain/case';
 import { resolveSlaPolicy } from '../../shared/domain/sla';
 import { createEventConsumer } from '../../shared/events/consumer';
+import { surveyAnswered } from '../../shared/events/survey-events';
 import { newId } from '../../shared/ids';
 import { MetricUnit, logger, metrics } from '../../shared/observability';
 import type { Severity } from '../../shared/schemas/case';
@@ -95,7 +96,7 @@ export async function recoverFromAnswer(
   return 'opened';
 }
 
-export const handler = createEventConsumer<'Survey Answered'>(consumerName, async ({ detail }) => {
+export const handler = createEventConsumer(consumerName, [surveyAnswered], async ({ detail }) => {
   logger.appendKeys({ surveyId: detail.data.surveyId });
   const outcome = await recoverFromAnswer(detail.tenantId, detail.data);
   logger.info('Survey Answered handled', { outcome });

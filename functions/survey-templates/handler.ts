@@ -12,6 +12,7 @@ import {
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { checkOptionalIfMatch, etagOf, requireIfMatch } from '../../shared/http/etag';
 import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { conflict, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
 import { looksLikeId, newId } from '../../shared/ids';
@@ -100,7 +101,7 @@ export const handler = createApiHandler(
       return { status: 200, body: { items: page.items, nextCursor: encodeCursor(page.lastKey) } };
     },
   },
-  { idempotency: withIdempotency },
+  { idempotency: withIdempotency, requestLimit: tenantRequestLimit },
 );
 
 async function currentTemplate(tenantId: string, templateId: string): Promise<SurveyTemplate> {

@@ -7,6 +7,7 @@ import { newEvent } from '../../shared/events/events';
 import { surveySent } from '../../shared/events/survey-events';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { HttpError, badRequest, conflict, notFound } from '../../shared/http/problem';
 import { looksLikeId, newId } from '../../shared/ids';
@@ -169,7 +170,7 @@ export const handler = createApiHandler(
       return { status: 200, body: { from: range.from, to: range.to, ...(query.groupBy && { groupBy: query.groupBy }), ...summary } };
     },
   },
-  { idempotency: withIdempotency },
+  { idempotency: withIdempotency, requestLimit: tenantRequestLimit },
 );
 
 const alreadySurveyed = (surveyId: string) =>

@@ -3,6 +3,7 @@ import { issueApiKey } from '../../shared/domain/api-key';
 import { defaultSettings } from '../../shared/domain/settings';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { createApiHandler, type ApiRequest, type TenantRequest } from '../../shared/http/handler';
+import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { notFound } from '../../shared/http/problem';
 import { publicApiKey } from '../../shared/data/api-keys-repo';
 import type { Settings } from '../../shared/schemas/settings';
@@ -12,7 +13,7 @@ import { newId } from '../../shared/ids';
 import { logger } from '../../shared/observability';
 import { defaultTemplateContent } from '../../shared/surveys/default-template';
 import { newSurveyTemplate } from '../../shared/surveys/versions';
-import { foundationRoutes } from '../../shared/http/routes/foundation';
+import { tenantRoutes } from '../../shared/http/routes/tenants';
 
 const tenantView = (profile: TenantProfile, settings: Settings): Tenant => ({
   tenantId: profile.tenantId,
@@ -24,7 +25,7 @@ const tenantView = (profile: TenantProfile, settings: Settings): Tenant => ({
   createdAt: profile.createdAt,
 });
 
-export const handler = createApiHandler('tenants', foundationRoutes, {
+export const handler = createApiHandler('tenants', tenantRoutes, {
   async createTenant(request: ApiRequest<CreateTenantBody>) {
     const now = new Date().toISOString();
     const tenantId = newId('ten');
@@ -47,4 +48,4 @@ export const handler = createApiHandler('tenants', foundationRoutes, {
     if (!found) throw notFound('The tenant no longer exists');
     return { status: 200, body: tenantView(found.profile, found.settings) };
   },
-}, { idempotency: withIdempotency });
+}, { idempotency: withIdempotency, requestLimit: tenantRequestLimit });

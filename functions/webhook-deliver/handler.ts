@@ -1,16 +1,16 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { logger } from '../../shared/observability';
 import { attemptDelivery } from '../../shared/webhooks/delivery';
 
 /** What a retry timer carries (see shared/webhooks/delivery.ts). */
 const RetryTimerPayload = z.object({
-  tenantId: z.string().min(1),
-  webhookId: z.string().min(1),
-  deliveryId: z.string().min(1),
-  attempt: z.number().int().min(2),
+  tenantId: z.string().check(z.minLength(1)),
+  webhookId: z.string().check(z.minLength(1)),
+  deliveryId: z.string().check(z.minLength(1)),
+  attempt: z.int().check(z.gte(2)),
 });
 
 /**

@@ -1,5 +1,6 @@
 import { allWebhooks, createDelivery } from '../../shared/data/webhooks-repo';
 import { type StoredWebhook, type WebhookEvent, newDelivery, subscribesTo } from '../../shared/domain/webhook';
+import { allEvents } from '../../shared/events/all-events';
 import { createEventConsumer } from '../../shared/events/consumer';
 import { newId } from '../../shared/ids';
 import { attemptDelivery } from '../../shared/webhooks/delivery';
@@ -10,7 +11,7 @@ import { attemptDelivery } from '../../shared/webhooks/delivery';
  * A failure on any webhook fails the invocation, so the bus retries it; the webhooks already done
  * find their delivery made and are left alone.
  */
-export const handler = createEventConsumer('webhook-dispatch', async ({ detailType, detail }) => {
+export const handler = createEventConsumer('webhook-dispatch', allEvents, async ({ detailType, detail }) => {
   const event: WebhookEvent = { ...detail, detailType };
   const subscribed = (await allWebhooks(detail.tenantId)).filter((webhook) => subscribesTo(webhook, detailType));
   const results = await Promise.allSettled(subscribed.map((webhook) => deliverTo(webhook, event)));

@@ -22,6 +22,7 @@ import {
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { etagOf, requireIfMatch } from '../../shared/http/etag';
 import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { conflict, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
 import { looksLikeId, newId } from '../../shared/ids';
@@ -103,7 +104,7 @@ export const handler = createApiHandler('webhooks', webhookRoutes, {
     const page = await listDeliveries(tenantId, webhook.webhookId, query.limit, startKey);
     return { status: 200, body: { items: page.items.map(publicDelivery), nextCursor: encodeCursor(page.lastKey) } };
   },
-}, { idempotency: withIdempotency });
+}, { idempotency: withIdempotency, requestLimit: tenantRequestLimit });
 
 const noSuchWebhook = () => notFound('No such webhook');
 

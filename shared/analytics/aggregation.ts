@@ -1,5 +1,8 @@
 import type { CounterIncrement } from '../data/analytics-repo';
-import type { CatalogEvent } from '../events/consumer';
+import { CaseOpened, CaseResolved, CaseSlaBreached, CaseStatusChanged } from '../events/case-events';
+import { contactClosed, referralConverted, referralLost, referralMade } from '../events/contact-events';
+import type { CatalogEvent, ConsumedEvent } from '../events/consumer';
+import { surveyCompleted, surveySent } from '../events/survey-events';
 import type { CaseStatus } from '../schemas/case';
 import { type Counters, type Dimension, allValue, answeredWithin, referralValueCounter, serviceLevelThresholds } from './counters';
 
@@ -16,24 +19,26 @@ export interface Aggregation {
   openCasesDelta: number;
 }
 
-/** Every detail-type that counts; the `analytics` subscription's pattern lists exactly these. */
-export const countedDetailTypes = [
-  'Contact Closed',
-  'Survey Sent',
-  'Survey Completed',
-  'Case Opened',
-  'Case Status Changed',
-  'Case SLA Breached',
-  'Case Resolved',
-  'Referral Made',
-  'Referral Converted',
-  'Referral Lost',
+/** Every event that counts: what the consumer accepts, and the `analytics` subscription's pattern lists exactly their detail-types. */
+export const countedEvents = [
+  contactClosed,
+  surveySent,
+  surveyCompleted,
+  CaseOpened,
+  CaseStatusChanged,
+  CaseSlaBreached,
+  CaseResolved,
+  referralMade,
+  referralConverted,
+  referralLost,
 ] as const;
-export type CountedDetailType = (typeof countedDetailTypes)[number];
+type CountedDefinition = (typeof countedEvents)[number];
+export type CountedDetailType = CountedDefinition['detailType'];
+export const countedDetailTypes: readonly CountedDetailType[] = [...new Set(countedEvents.map((definition) => definition.detailType))];
 
 /** A counted event as the consumer receives it, without the bus's delivery id; one member per detail-type. */
-type CountedEvent = CatalogEvent<CountedDetailType> extends infer Event
-  ? Event extends CatalogEvent
+type CountedEvent = ConsumedEvent<CountedDefinition> extends infer Event
+  ? Event extends ConsumedEvent<CountedDefinition>
     ? Pick<Event, 'detailType' | 'detail'>
     : never
   : never;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { Channel, Direction } from '../schemas/contact';
 
 /**
@@ -66,38 +66,32 @@ export function connectInstanceArnOf(arn: unknown): string | undefined {
  * CONTACT_DATA_UPDATED sample); anything before 2000 is read as absent, as is anything unreadable.
  */
 const earliestRealTime = Date.parse('2000-01-01T00:00:00Z');
-const Timestamp = z.unknown().optional().transform((value) => {
+const Timestamp = z.pipe(z.optional(z.unknown()), z.transform((value) => {
   if (typeof value !== 'string') return undefined;
   const time = Date.parse(value);
   return Number.isNaN(time) || time < earliestRealTime ? undefined : new Date(time).toISOString();
-});
+}));
 
-const OptionalText = z.unknown().optional().transform((value) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined));
+const OptionalText = z.pipe(z.optional(z.unknown()), z.transform((value) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined)));
 
 // Keys below are lowercase: the detail's keys are lowercased before it is parsed.
 const ContactDetail = z.looseObject({
-  eventtype: z.string().min(1),
-  contactid: z.string().trim().min(1).max(256),
+  eventtype: z.string().check(z.minLength(1)),
+  contactid: z.string().check(z.trim(), z.minLength(1), z.maxLength(256)),
   channel: OptionalText,
   instancearn: OptionalText,
   initiationmethod: OptionalText,
   initiationtimestamp: Timestamp,
   disconnecttimestamp: Timestamp,
-  queueinfo: z
-    .looseObject({ queuearn: OptionalText, queuename: OptionalText, name: OptionalText, enqueuetimestamp: Timestamp })
-    .optional()
-    .catch(undefined),
-  agentinfo: z
-    .looseObject({ agentarn: OptionalText, connectedtoagenttimestamp: Timestamp, aftercontactworkendtimestamp: Timestamp })
-    .optional()
-    .catch(undefined),
-  segmentattributes: z.record(z.string(), z.unknown()).optional().catch(undefined),
+  queueinfo: z.catch(z.optional(z.looseObject({ queuearn: OptionalText, queuename: OptionalText, name: OptionalText, enqueuetimestamp: Timestamp })), undefined),
+  agentinfo: z.catch(z.optional(z.looseObject({ agentarn: OptionalText, connectedtoagenttimestamp: Timestamp, aftercontactworkendtimestamp: Timestamp })), undefined),
+  segmentattributes: z.catch(z.optional(z.record(z.string(), z.unknown())), undefined),
 });
 
 const Envelope = z.looseObject({
   source: z.literal(connectEventSource),
   'detail-type': z.literal(connectContactDetailType),
-  resources: z.array(z.unknown()).optional().catch(undefined),
+  resources: z.catch(z.optional(z.array(z.unknown())), undefined),
   detail: z.record(z.string(), z.unknown()),
 });
 
@@ -221,7 +215,7 @@ export function lowercaseKeys(value: unknown): unknown {
 }
 
 /** Paths and codes only: an event's values may include a customer's phone number. */
-function unreadable(error: z.ZodError, root?: string): ParsedConnectEvent {
+function unreadable(error: z.core.$ZodError, root?: string): ParsedConnectEvent {
   return {
     kind: 'unreadable',
     issues: error.issues.map((issue) => ({ path: [root, ...issue.path.map(String)].filter(Boolean).join('.'), code: issue.code })),

@@ -1,17 +1,19 @@
 import type { Case, CaseStatus } from '../schemas/case';
-import {
-  type LatestSurveyScores,
-  type OpenCaseSummary,
-  type OverviewContact,
-  type OverviewReferral,
-  overviewLimits,
-} from '../schemas/customer-overview';
+import type { LatestSurveyScores, OpenCaseSummary, OverviewContact, OverviewReferral } from '../schemas/customer-overview';
 
 /**
  * The customer overview's projection, decided here and stored by shared/data/customer-overview-repo.ts:
  * what each item holds, what a late or repeated event may replace, which items are trimmed, and how
  * the stored items become the answer. Pure.
  */
+
+/** How much of the customer's history the overview projection keeps (docs/data-model.md, "Customer overview"). */
+export const overviewLimits = {
+  recentContacts: 10,
+  convertedReferrals: 20,
+  /** A finished case or a lost referral stays this long (TTL), so that a late event cannot bring it back. */
+  settledRetentionDays: 30,
+} as const;
 
 /** Sort-key prefixes of the projection items in the customer's partition; all sort between `CASE#` and `PROFILE`. */
 export const projectionPrefix = {
@@ -147,18 +149,3 @@ export function overviewSections(stored: StoredProjection, nowEpochSeconds: numb
     },
   };
 }
-
-/** Every detail-type the projection consumer keeps the overview from; the `customer-overview` subscription's pattern lists exactly these. */
-export const projectedDetailTypes = [
-  'Contact Opened',
-  'Contact Closed',
-  'Case Opened',
-  'Case Status Changed',
-  'Case SLA Deadlines Changed',
-  'Case SLA Breached',
-  'Referral Made',
-  'Referral Converted',
-  'Referral Lost',
-  'Survey Completed',
-  'Customer Erased',
-] as const;

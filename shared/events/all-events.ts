@@ -6,7 +6,8 @@ import * as surveyEvents from './survey-events';
 
 /**
  * Every catalogued event, collected from the area catalogs: whatever they export that is an
- * EventDefinition. Consumers validate against these, and docs/events.md is checked against them.
+ * EventDefinition. docs/events.md is checked against them. Importing this bundles every event
+ * schema: a consumer imports only the definitions it accepts, unless it takes them all (webhooks).
  */
 type Exported<Module> = Extract<Module[keyof Module], EventDefinition>;
 export type CatalogDefinition =
@@ -31,13 +32,10 @@ export const allEvents: readonly CatalogDefinition[] = [
 ].filter(isEventDefinition) as CatalogDefinition[];
 
 const versionKey = (detailType: string, schemaVersion: number) => `${detailType}@${schemaVersion}`;
-const byVersion = new Map<string, CatalogDefinition>();
+const catalogued = new Set<string>();
 for (const definition of allEvents) {
   const key = versionKey(definition.detailType, definition.schemaVersion);
-  if (byVersion.has(key)) throw new Error(`Two catalogued events are ${key}`);
-  byVersion.set(key, definition);
+  if (catalogued.has(key)) throw new Error(`Two catalogued events are ${key}`);
+  catalogued.add(key);
 }
 
-/** The definition of this version of a detail-type; versions live side by side while consumers move over. */
-export const findEventDefinition = (detailType: string, schemaVersion: number): CatalogDefinition | undefined =>
-  byVersion.get(versionKey(detailType, schemaVersion));

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { Iso8601 } from '../schemas/common';
 import { CaseStatus, CaseType, Severity, SlaKind } from '../schemas/case';
 import { defineEvent } from './catalog';
@@ -22,7 +22,7 @@ export const CaseOpened = defineEvent(
     type: CaseType,
     severity: Severity,
     category: z.string(),
-    assignee: z.string().optional(),
+    assignee: z.optional(z.string()),
     contactIds: z.array(z.string()),
     firstResponseDueAt: Iso8601,
     resolutionDueAt: Iso8601,
@@ -46,8 +46,8 @@ export const CaseSlaBreached = defineEvent(
     type: CaseType,
     kind: SlaKind,
     dueAt: Iso8601,
-    severity: Severity.describe('The severity after escalation'),
-    escalated: z.boolean().describe('Whether the escalation rule changed the severity or the assignee'),
+    severity: z.described(Severity, 'The severity after escalation'),
+    escalated: z.described(z.boolean(), 'Whether the escalation rule changed the severity or the assignee'),
   }),
 );
 
@@ -79,7 +79,7 @@ export const CaseSlaDeadlinesChanged = defineEvent(
   z.object({
     caseId: z.string(),
     customerId: z.string(),
-    caseVersion: z.number().int().positive().describe('The version of the case this describes; a consumer must not let an older one undo a newer'),
+    caseVersion: z.described(z.int().check(z.positive()), 'The version of the case this describes; a consumer must not let an older one undo a newer'),
     firstResponse: SlaDeadline,
     resolution: SlaDeadline,
   }),

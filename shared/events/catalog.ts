@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { Iso8601 } from '../schemas/common';
 
 /** Every Switchboard event on the bus has this source. */
@@ -9,21 +9,21 @@ export const eventSource = 'switchboard';
  * the version of its data's schema) and its data. Consumers dedupe on `eventId`.
  */
 export const eventEnvelope = {
-  eventId: z.string().min(1),
-  tenantId: z.string().min(1),
+  eventId: z.string().check(z.minLength(1)),
+  tenantId: z.string().check(z.minLength(1)),
   occurredAt: Iso8601,
-  schemaVersion: z.number().int().positive(),
+  schemaVersion: z.int().check(z.positive()),
 };
 
-export interface EventDefinition<DetailType extends string = string, Data extends z.ZodType = z.ZodType> {
+export interface EventDefinition<DetailType extends string = string, Data extends z.ZodMiniType = z.ZodMiniType> {
   detailType: DetailType;
   schemaVersion: number;
   description: string;
   data: Data;
-  detail: z.ZodType<{ eventId: string; tenantId: string; occurredAt: string; schemaVersion: number; data: z.infer<Data> }>;
+  detail: z.ZodMiniType<{ eventId: string; tenantId: string; occurredAt: string; schemaVersion: number; data: z.infer<Data> }>;
 }
 
-export function defineEvent<DetailType extends string, Data extends z.ZodType>(
+export function defineEvent<DetailType extends string, Data extends z.ZodMiniType>(
   detailType: DetailType,
   schemaVersion: number,
   description: string,

@@ -2,20 +2,23 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from '../zod';
 import { MetricUnit, logger, metrics } from '../observability';
-import { type CatalogDefinition, type DetailType, findEventDefinition } from './all-events';
+import type { CatalogDefinition, DetailType } from './all-events';
 import { eventSource } from './catalog';
 
-/** A catalogued event as a consumer receives it: validated, typed by its detail-type. */
-export type CatalogEvent<T extends DetailType = DetailType> = T extends DetailType
+/** An event of one of `Definition`'s catalogued versions as a consumer receives it: validated, typed by its detail-type. */
+export type ConsumedEvent<Definition extends CatalogDefinition> = Definition extends CatalogDefinition
   ? {
-      detailType: T;
-      detail: z.infer<Extract<CatalogDefinition, { detailType: T }>['detail']>;
+      detailType: Definition['detailType'];
+      detail: z.infer<Definition['detail']>;
       /** EventBridge's id of this delivery's event; the same event published twice has two. Dedupe on detail.eventId. */
       busEventId: string;
     }
   : never;
+
+/** A catalogued event of detail-type `T`, in any of its catalogued versions. */
+export type CatalogEvent<T extends DetailType = DetailType> = ConsumedEvent<Extract<CatalogDefinition, { detailType: T }>>;
 
 /** The event cannot be consumed as it is: EventBridge retries it and then dead-letters it, where an alarm fires. */
 export class UnconsumableEvent extends Error {
@@ -25,26 +28,37 @@ export class UnconsumableEvent extends Error {
   }
 }
 
+const versionKey = (detailType: string, schemaVersion: number) => `${detailType}@${schemaVersion}`;
+
 /**
  * The Lambda handler of an event consumer (`functions/<name>/handler.ts` of an `eventFunctions`
- * entry): checks the event's source, finds its detail-type in the catalog and validates the
- * detail against that version's schema before `handle` sees it. Whatever fails throws, so that
- * EventBridge retries the delivery and finally sends it to the rule's dead-letter queue.
+ * entry): checks the event's source, finds its detail-type and schema version among the
+ * catalogued definitions this consumer `accepts` and validates the detail against that version's
+ * schema before `handle` sees it. Whatever fails, an event it does not accept included, throws, so
+ * that EventBridge retries the delivery and finally sends it to the rule's dead-letter queue.
+ *
+ * Only the schemas of `accepts` are bundled and built at cold start, not the whole catalog's.
+ * The rule delivering to this consumer should match exactly their detail-types
+ * (tests/unit/event-consumer.test.ts checks it against shared/events/subscriptions.ts).
  *
  * Deliveries are at least once: `handle` must be idempotent (write through applyOnce, keyed on
  * `detail.eventId`).
  */
-export function createEventConsumer<T extends DetailType = DetailType>(
+export function createEventConsumer<const Accepted extends readonly CatalogDefinition[]>(
   name: string,
-  handle: (event: CatalogEvent<T>, context: Context) => Promise<void>,
+  accepts: Accepted,
+  handle: (event: ConsumedEvent<Accepted[number]>, context: Context) => Promise<void>,
 ) {
+  const acceptedByVersion = new Map<string, CatalogDefinition>();
+  for (const definition of accepts) acceptedByVersion.set(versionKey(definition.detailType, definition.schemaVersion), definition);
+
   const consume = async (event: EventBridgeEvent<string, unknown>, context: Context): Promise<void> => {
     const detailType = event['detail-type'];
     logger.appendKeys({ consumer: name, detailType, busEventId: event.id });
     if (event.source !== eventSource) throw new UnconsumableEvent(`Unexpected source ${event.source}`);
     const schemaVersion = (event.detail as { schemaVersion?: unknown } | null)?.schemaVersion;
-    const definition = typeof schemaVersion === 'number' ? findEventDefinition(detailType, schemaVersion) : undefined;
-    if (!definition) throw new UnconsumableEvent(`No catalogued event is "${detailType}" version ${String(schemaVersion)}`);
+    const definition = typeof schemaVersion === 'number' ? acceptedByVersion.get(versionKey(detailType, schemaVersion)) : undefined;
+    if (!definition) throw new UnconsumableEvent(`${name} accepts no event "${detailType}" version ${String(schemaVersion)}`);
     const parsed = definition.detail.safeParse(event.detail);
     if (!parsed.success) {
       // Paths and codes only: the values may be personal data.
@@ -54,12 +68,13 @@ export function createEventConsumer<T extends DetailType = DetailType>(
       throw new UnconsumableEvent(`The detail of "${detailType}" does not match its schema: ${issues.map((i) => `${i.path || '$'} ${i.code}`).join(', ')}`);
     }
     logger.appendKeys({ tenantId: parsed.data.tenantId, eventId: parsed.data.eventId });
-    await handle({ detailType, detail: parsed.data, busEventId: event.id } as CatalogEvent<T>, context);
+    await handle({ detailType, detail: parsed.data, busEventId: event.id } as ConsumedEvent<Accepted[number]>, context);
     metrics.addMetric('EventsConsumed', MetricUnit.Count, 1);
   };
 
-  return middy<EventBridgeEvent<string, unknown>, void, Error, Context>()
+  const lambdaHandler = middy<EventBridgeEvent<string, unknown>, void, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(consume);
+  return Object.assign(lambdaHandler, { accepts });
 }

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { Iso8601 } from '../schemas/common';
 import { Channel, ContactStatus, Direction, Money, Outcome, Purpose } from '../schemas/contact';
 import { defineEvent } from './catalog';
@@ -10,24 +10,24 @@ import { defineEvent } from './catalog';
 export const ContactSummary = z.object({
   contactId: z.string(),
   status: ContactStatus,
-  customerId: z.string().optional(),
-  externalContactId: z.string().optional(),
+  customerId: z.optional(z.string()),
+  externalContactId: z.optional(z.string()),
   channel: Channel,
   direction: Direction,
   purpose: Purpose,
-  queue: z.string().optional(),
-  agentId: z.string().optional(),
-  reasonCode: z.string().optional(),
+  queue: z.optional(z.string()),
+  agentId: z.optional(z.string()),
+  reasonCode: z.optional(z.string()),
   startedAt: Iso8601,
-  queuedAt: Iso8601.optional(),
-  answeredAt: Iso8601.optional(),
-  endedAt: Iso8601.optional(),
-  afterContactWorkEndedAt: Iso8601.optional(),
-  waitSeconds: z.number().int().optional(),
-  handleSeconds: z.number().int().optional(),
-  outcome: Outcome.optional(),
-  firstContactResolution: z.boolean().optional(),
-  closedAt: Iso8601.optional(),
+  queuedAt: z.optional(Iso8601),
+  answeredAt: z.optional(Iso8601),
+  endedAt: z.optional(Iso8601),
+  afterContactWorkEndedAt: z.optional(Iso8601),
+  waitSeconds: z.optional(z.int()),
+  handleSeconds: z.optional(z.int()),
+  outcome: z.optional(Outcome),
+  firstContactResolution: z.optional(z.boolean()),
+  closedAt: z.optional(Iso8601),
 });
 export type ContactSummary = z.infer<typeof ContactSummary>;
 
@@ -42,17 +42,17 @@ export const contactClosed = defineEvent(
   'Contact Closed',
   1,
   'A contact was closed with its final times, derived wait and handle seconds, and outcome; emitted once per contact',
-  ContactSummary.extend({ status: z.literal('closed'), closedAt: Iso8601 }),
+  z.extend(ContactSummary, { status: z.literal('closed'), closedAt: Iso8601 }),
 );
 
 /** What every referral event names: never the note or a lost reason (free text). */
 const referralRef = {
   contactId: z.string(),
   referralId: z.string(),
-  customerId: z.string().optional(),
+  customerId: z.optional(z.string()),
   product: z.string(),
-  referredBy: z.string().optional(),
-  assignedTo: z.string().optional(),
+  referredBy: z.optional(z.string()),
+  assignedTo: z.optional(z.string()),
 };
 
 export const referralConverted = defineEvent(

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { Iso8601 } from '../schemas/common';
 import { defineEvent } from './catalog';
 
@@ -13,7 +13,7 @@ export const customerOptedOut = defineEvent(
   z.object({
     customerId: z.string(),
     channel: z.literal('sms'),
-    source: z.string().describe('How it was withdrawn: sms-keyword, or sms-opt-out-list when AWS reported it'),
+    source: z.described(z.string(), 'How it was withdrawn: sms-keyword, or sms-opt-out-list when AWS reported it'),
     at: Iso8601,
   }),
 );

@@ -1,5 +1,5 @@
 import { countedDetailTypes } from '../analytics/aggregation';
-import { projectedDetailTypes } from '../domain/customer-overview';
+import { projectedDetailTypes } from '../domain/customer-overview-events';
 import type { FunctionDeclaration } from '../http/route-types';
 
 /**

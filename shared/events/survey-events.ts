@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { Iso8601 } from '../schemas/common';
 import { NotSentReason, SurveyDeliveryChannel } from '../schemas/survey';
 import { defineEvent } from './catalog';
@@ -8,10 +8,10 @@ import { defineEvent } from './catalog';
 const surveyRef = {
   surveyId: z.string(),
   contactId: z.string(),
-  customerId: z.string().optional(),
-  agentId: z.string().optional(),
-  queue: z.string().optional(),
-  channel: z.string().describe("The closed contact's channel"),
+  customerId: z.optional(z.string()),
+  agentId: z.optional(z.string()),
+  queue: z.optional(z.string()),
+  channel: z.described(z.string(), "The closed contact's channel"),
 };
 
 export const surveySent = defineEvent(
@@ -22,10 +22,10 @@ export const surveySent = defineEvent(
     ...surveyRef,
     deliveryChannel: SurveyDeliveryChannel,
     templateId: z.string(),
-    templateVersion: z.number().int(),
+    templateVersion: z.int(),
     sentAt: Iso8601,
     expiresAt: Iso8601,
-    linkPath: z.string().optional().describe('deliveryChannel link only: /s/<token> on the API’s host'),
+    linkPath: z.described(z.optional(z.string()), 'deliveryChannel link only: /s/<token> on the API’s host'),
   }),
 );
 
@@ -44,7 +44,7 @@ export const surveyAnswered = defineEvent(
     ...surveyRef,
     questionId: z.string(),
     questionType: z.string(),
-    value: z.union([z.number(), z.boolean(), z.null()]).optional().describe('Absent for free text; null when skipped'),
+    value: z.described(z.optional(z.union([z.number(), z.boolean(), z.null()])), 'Absent for free text; null when skipped'),
   }),
 );
 
@@ -55,18 +55,15 @@ export const surveyCompleted = defineEvent(
   z.object({
     ...surveyRef,
     templateId: z.string(),
-    templateVersion: z.number().int(),
+    templateVersion: z.int(),
     completedAt: Iso8601,
-    scores: z
-      .object({
-        csat: z.number().nullable().optional(),
-        nps: z.number().nullable().optional(),
-        ces: z.number().nullable().optional(),
-        resolved: z.boolean().nullable().optional(),
-        dimensions: z.record(z.string(), z.number().nullable()).optional(),
-      })
-      .optional()
-      .describe('The figures the template asks for (null: skipped); never free text'),
+    scores: z.described(z.optional(z.object({
+        csat: z.optional(z.nullable(z.number())),
+        nps: z.optional(z.nullable(z.number())),
+        ces: z.optional(z.nullable(z.number())),
+        resolved: z.optional(z.nullable(z.boolean())),
+        dimensions: z.optional(z.record(z.string(), z.nullable(z.number()))),
+      })), 'The figures the template asks for (null: skipped); never free text'),
   }),
 );
 

@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from '../zod';
 import { logger, metrics, MetricUnit } from '../observability';
 import { Scope } from '../schemas/api-key';
 import { isAwsUnavailable, temporarilyUnavailable } from './aws-errors';
@@ -64,19 +64,28 @@ type Event = APIGatewayProxyEventV2 & {
 /** Runs an operation under the Idempotency-Key contract (see ./idempotency). */
 export type IdempotencyGuard = (request: ApiRequest, run: () => Promise<ApiResult>) => Promise<ApiResult>;
 
+/** The per-tenant request limit (see ./tenant-request-limit and ./rate-limit). */
+export interface TenantRequestLimit {
+  /** Throws 429 when this execution environment knows the tenant to be over its limit. */
+  refuseIfOver(tenantId: string): void;
+  /** Counts one request of the tenant; never throws. */
+  count(tenantId: string): Promise<void>;
+}
+
 /**
  * The Lambda handler for one API function: finds the declared route from the API Gateway
  * route key, enforces access, parses and validates input against the declaration's schemas,
  * applies Idempotency-Key, runs the operation and answers JSON or problem+json.
  *
- * The idempotency guard is passed in by functions that have idempotent routes, so that the
- * others do not bundle or load the data layer it needs.
+ * The idempotency guard is passed in by functions that have idempotent routes, and the
+ * per-tenant request limit by functions that serve tenant routes, so that the others do not
+ * bundle or load the data layer they need.
  */
 export function createApiHandler(
   fn: ApiFunctionName,
   areaRoutes: readonly RouteDeclaration[],
   operations: Record<string, Operation>,
-  options: { idempotency?: IdempotencyGuard } = {},
+  options: { idempotency?: IdempotencyGuard; requestLimit?: TenantRequestLimit } = {},
 ) {
   const declared = areaRoutes.filter((route) => route.function === fn);
   const findRoute = routeFinder(declared);
@@ -86,6 +95,10 @@ export function createApiHandler(
   if (!idempotency && declared.some((route) => route.idempotent)) {
     throw new Error(`${fn}: has idempotent routes but no idempotency guard`);
   }
+  const requestLimit = options.requestLimit;
+  if (!requestLimit && declared.some((route) => route.access.kind === 'tenant')) {
+    throw new Error(`${fn}: has tenant routes but no per-tenant request limit`);
+  }
 
   const core = async (event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
     const route = findRoute(event.routeKey);
@@ -94,7 +107,9 @@ export function createApiHandler(
     let counting: Promise<void> | undefined;
     if (caller.kind === 'tenant') {
       logger.appendKeys({ tenantId: caller.tenantId, keyId: caller.keyId });
-      counting = (await startCountingTenantRequest(caller.tenantId)).counting;
+      // Checked above: a function with tenant routes has a request limit.
+      requestLimit!.refuseIfOver(caller.tenantId);
+      counting = requestLimit!.count(caller.tenantId);
     }
     try {
       return await serve(route, caller, event);
@@ -254,20 +269,6 @@ function parseForm(event: Event): Record<string, string> {
   return Object.fromEntries(fields);
 }
 
-/**
- * The per-tenant request limit (shared/http/rate-limit.ts): refuses a tenant this environment
- * knows to be over its limit, else starts counting the request beside it. Its DynamoDB adapter
- * is imported on first use, so functions that serve no tenant route never load it.
- */
-async function startCountingTenantRequest(tenantId: string): Promise<{ counting: Promise<void> }> {
-  const [{ refuseIfOverLimit, countTenantRequest }, { dynamoWindowCounter, cachedTenantPlan }] = await Promise.all([
-    import('./rate-limit'),
-    import('../data/rate-limit-repo'),
-  ]);
-  refuseIfOverLimit(tenantId);
-  return { counting: countTenantRequest(tenantId, { counter: dynamoWindowCounter, planOf: cachedTenantPlan }) };
-}
-
 function authorize(route: RouteDeclaration, event: Event): Caller {
   const access = route.access;
   if (access.kind === 'public') return { kind: 'anonymous' };
@@ -279,7 +280,7 @@ function authorize(route: RouteDeclaration, event: Event): Caller {
   const tenantId = context?.tenantId;
   const keyId = context?.keyId;
   if (typeof tenantId !== 'string' || typeof keyId !== 'string') throw unauthorized();
-  const scopes = Scope.array().safeParse(String(context?.scopes ?? '').split(' ').filter(Boolean));
+  const scopes = z.array(Scope).safeParse(String(context?.scopes ?? '').split(' ').filter(Boolean));
   if (!scopes.success) throw unauthorized();
   if (!hasScope(scopes.data, access.scope)) {
     throw forbidden(`This key lacks the ${access.scope} scope that ${routeKey(route)} requires`);
@@ -287,7 +288,7 @@ function authorize(route: RouteDeclaration, event: Event): Caller {
   return { kind: 'tenant', tenantId, keyId, scopes: scopes.data };
 }
 
-function validate(schema: z.ZodType | undefined, input: unknown, root: string): unknown {
+function validate(schema: z.ZodMiniType | undefined, input: unknown, root: string): unknown {
   if (!schema) return input;
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw validationFailed(fieldErrors(parsed.error, root));

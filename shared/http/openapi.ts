@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { Problem } from '../schemas/common';
 import { type RouteDeclaration, routes } from './routes';
 
@@ -15,7 +15,7 @@ const problemResponse = (description: string) => ({
  */
 export function buildOpenApiDocument(serverUrl = '/') {
   const components: Record<string, JsonSchema> = {};
-  const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+  const toSchema = (schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema => {
     const json = z.toJSONSchema(schema, {
       target: 'draft-2020-12',
       io,
@@ -53,7 +53,7 @@ export function buildOpenApiDocument(serverUrl = '/') {
   };
 }
 
-function operation(route: RouteDeclaration, toSchema: (schema: z.ZodType, io: 'input' | 'output') => JsonSchema) {
+function operation(route: RouteDeclaration, toSchema: (schema: z.ZodMiniType, io: 'input' | 'output') => JsonSchema) {
   const parameters: unknown[] = [];
   for (const [location, schema] of [
     ['path', route.request?.params],
@@ -110,7 +110,7 @@ function operation(route: RouteDeclaration, toSchema: (schema: z.ZodType, io: 'i
 }
 
 /** A page for people: every answer is an HTML document, a body is an HTML form. */
-function pageOperation(route: RouteDeclaration, parameters: unknown[], toSchema: (schema: z.ZodType, io: 'input' | 'output') => JsonSchema) {
+function pageOperation(route: RouteDeclaration, parameters: unknown[], toSchema: (schema: z.ZodMiniType, io: 'input' | 'output') => JsonSchema) {
   const html = { 'text/html': { schema: { type: 'string' } } };
   return {
     operationId: route.operationId,

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from '../zod';
 
 export interface FieldError {
   path: string;
@@ -50,7 +50,7 @@ export const preconditionRequired = (detail: string) =>
   new HttpError(428, 'precondition-required', 'Precondition required', detail);
 
 /** zod issues as field errors with a JSON path rooted at `root` (`$` for the body). */
-export function fieldErrors(error: z.ZodError, root: string): FieldError[] {
+export function fieldErrors(error: z.core.$ZodError, root: string): FieldError[] {
   return error.issues.map((issue) => ({
     path: issue.path.reduce<string>(
       (path, part) => (typeof part === 'number' ? `${path}[${part}]` : `${path}.${String(part)}`),

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from '../zod';
 import type { Scope } from '../schemas/api-key';
 import type { ApiFunctionName } from './functions';
 
@@ -13,7 +13,7 @@ export type RouteAccess =
 
 export interface RouteResponse {
   description: string;
-  schema?: z.ZodType;
+  schema?: z.ZodMiniType;
 }
 
 export interface RouteDeclaration {
@@ -33,7 +33,7 @@ export interface RouteDeclaration {
    * errors included, and takes its body as an HTML form (application/x-www-form-urlencoded).
    */
   page?: true;
-  request?: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
+  request?: { params?: z.ZodMiniType; query?: z.ZodMiniType; body?: z.ZodMiniType };
   responses: Record<number, RouteResponse>;
 }
 

@@ -1,7 +1,11 @@
 import type { ApiFunctionName } from './functions';
 import { matchRoute, routeKey } from './route-matching';
 import type { RouteDeclaration } from './route-types';
-import { foundationRoutes } from './routes/foundation';
+import { tenantRoutes } from './routes/tenants';
+import { apiKeyRoutes } from './routes/api-keys';
+import { settingsRoutes } from './routes/settings';
+import { customerRoutes } from './routes/customers';
+import { openApiRoutes } from './routes/openapi';
 import { contactRoutes } from './routes/contacts';
 import { webhookRoutes } from './routes/webhooks';
 import { caseRoutes } from './routes/cases';
@@ -25,7 +29,7 @@ export { apiFunctions, type ApiFunctionName, edgeFunctions, tenantAuthorizer } f
  * generated from it. A function's handler is given only its own area's array (see
  * shared/http/handler.ts), so that its bundle does not carry every area's schemas.
  */
-export const routes: readonly RouteDeclaration[] = [...foundationRoutes, ...contactRoutes, ...webhookRoutes, ...caseRoutes, ...surveyTemplateRoutes, ...surveyRoutes, ...surveyWebRoutes, ...customerValueRoutes, ...analyticsRoutes, ...customerOverviewRoutes, ...exportRoutes, ...staffingRoutes];
+export const routes: readonly RouteDeclaration[] = [...tenantRoutes, ...apiKeyRoutes, ...settingsRoutes, ...customerRoutes, ...openApiRoutes, ...contactRoutes, ...webhookRoutes, ...caseRoutes, ...surveyTemplateRoutes, ...surveyRoutes, ...surveyWebRoutes, ...customerValueRoutes, ...analyticsRoutes, ...customerOverviewRoutes, ...exportRoutes, ...staffingRoutes];
 
 export const routesOf = (fn: ApiFunctionName) => routes.filter((route) => route.function === fn);
 

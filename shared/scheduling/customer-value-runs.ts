@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { dailyRunTimerName, manualRunTimerName, nextDailyRun } from '../domain/customer-value';
 import { setTimer } from './scheduler';
 
@@ -8,7 +8,7 @@ import { setTimer } from './scheduler';
  * still leaves tomorrow's armed (and Scheduler retries the failed one).
  */
 export const CustomerValueRunPayload = z.object({
-  tenantId: z.string().min(1),
+  tenantId: z.string().check(z.minLength(1)),
   /** The instant the run computes as of: the scheduled 03:00, or when a manual refresh was asked. */
   runAt: z.iso.datetime({ offset: true }),
   trigger: z.enum(['daily', 'manual']),

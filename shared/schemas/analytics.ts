@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { serviceLevelThresholds } from '../analytics/counters';
 import { metricNames } from '../analytics/metrics';
 
@@ -6,38 +6,27 @@ import { metricNames } from '../analytics/metrics';
 
 const thresholdList = serviceLevelThresholds.join(', ');
 
-export const ServiceLevelThresholdSeconds = z
-  .number()
-  .int()
-  .refine((seconds) => (serviceLevelThresholds as readonly number[]).includes(seconds), {
+export const ServiceLevelThresholdSeconds = z.described(z.number().check(z.int(), z.refine((seconds) => (serviceLevelThresholds as readonly number[]).includes(seconds), {
     message: `Must be one of the counted thresholds: ${thresholdList} seconds`,
-  })
-  .describe(`Answer-time threshold in seconds; one of ${thresholdList}`);
+  })), `Answer-time threshold in seconds; one of ${thresholdList}`);
 
-const Percent = z.number().min(0).max(100);
+const Percent = z.number().check(z.gte(0), z.lte(100));
 
-export const ServiceLevelGoal = z
-  .strictObject({
-    targetPercent: Percent.describe('Share of queued contacts to answer within the threshold'),
+export const ServiceLevelGoal = z.described(z.strictObject({
+    targetPercent: z.described(Percent, 'Share of queued contacts to answer within the threshold'),
     thresholdSeconds: ServiceLevelThresholdSeconds,
-  })
-  .describe('The service-level goal, such as 80 % answered within 20 s');
+  }), 'The service-level goal, such as 80 % answered within 20 s');
 
 export const StaffingSettings = z.strictObject({
-  maxOccupancyPercent: z.number().gt(0).max(100).describe('Highest share of logged-in time agents may spend handling contacts'),
-  shrinkagePercent: z.number().min(0).lt(100).describe('Share of paid time agents are not available (breaks, training, absence)'),
-  forecastWeeks: z.number().int().min(1).max(52).describe('How many past weeks of the same weekday and hour the forecast averages'),
+  maxOccupancyPercent: z.described(z.number().check(z.gt(0), z.lte(100)), 'Highest share of logged-in time agents may spend handling contacts'),
+  shrinkagePercent: z.described(z.number().check(z.gte(0), z.lt(100)), 'Share of paid time agents are not available (breaks, training, absence)'),
+  forecastWeeks: z.described(z.int().check(z.gte(1), z.lte(52)), 'How many past weeks of the same weekday and hour the forecast averages'),
 });
 
-export const AnalyticsSettings = z
-  .strictObject({ serviceLevel: ServiceLevelGoal, staffing: StaffingSettings })
-  .meta({ id: 'AnalyticsSettings', description: 'Service-level goal and staffing assumptions (docs/metrics.md)' });
+export const AnalyticsSettings = z.withMeta(z.strictObject({ serviceLevel: ServiceLevelGoal, staffing: StaffingSettings }), { id: 'AnalyticsSettings', description: 'Service-level goal and staffing assumptions (docs/metrics.md)' });
 export type AnalyticsSettings = z.infer<typeof AnalyticsSettings>;
 
-export const AnalyticsSettingsPatch = z
-  .strictObject({ serviceLevel: ServiceLevelGoal.partial(), staffing: StaffingSettings.partial() })
-  .partial()
-  .describe('Merged into the section field by field');
+export const AnalyticsSettingsPatch = z.described(z.partial(z.strictObject({ serviceLevel: z.partial(ServiceLevelGoal), staffing: z.partial(StaffingSettings) })), 'Merged into the section field by field');
 export type AnalyticsSettingsPatch = z.infer<typeof AnalyticsSettingsPatch>;
 
 // ---------------------------------------------------------------- metrics API
@@ -50,141 +39,120 @@ const isCalendarDate = (value: string) => {
 const Instant = z.iso.datetime({ offset: true });
 
 /** A tenant-local calendar date or an instant; see docs/metrics.md, "Periods". */
-export const PeriodBound = z
-  .string()
-  .refine((value) => (localDate.test(value) ? isCalendarDate(value) : Instant.safeParse(value).success), {
+export const PeriodBound = z.string().check(z.refine((value) => (localDate.test(value) ? isCalendarDate(value) : Instant.safeParse(value).success), {
     message: 'Must be a date (YYYY-MM-DD, a day in the tenant time zone) or an RFC 3339 date-time with offset',
-  });
+  }));
 
 const periodDescription =
   'A date YYYY-MM-DD is a whole day in the tenant time zone (`to` inclusive); a date-time is an instant (`to` exclusive)';
 
-export const GroupBy = z.enum(['queue', 'agent', 'channel', 'reason']).describe('Break the figures down by this dimension');
+export const GroupBy = z.described(z.enum(['queue', 'agent', 'channel', 'reason']), 'Break the figures down by this dimension');
 
 export const AnalyticsSummaryQuery = z.strictObject({
-  from: PeriodBound.describe(`Start of the period. ${periodDescription}`),
-  to: PeriodBound.describe(`End of the period, at most 366 days after from. ${periodDescription}`),
-  groupBy: GroupBy.optional(),
+  from: z.described(PeriodBound, `Start of the period. ${periodDescription}`),
+  to: z.described(PeriodBound, `End of the period, at most 366 days after from. ${periodDescription}`),
+  groupBy: z.optional(GroupBy),
 });
 
 export const TimeseriesQuery = z.strictObject({
-  metric: z.enum(metricNames).describe('The metric to chart (docs/metrics.md)'),
-  interval: z.enum(['hour', 'day', 'week']).describe('Tenant-local hours, days (23 or 25 h at clock changes) or weeks from Monday'),
-  from: PeriodBound.describe(`Start of the period. ${periodDescription}`),
-  to: PeriodBound.describe(`End of the period. ${periodDescription}`),
-  groupBy: GroupBy.optional(),
+  metric: z.described(z.enum(metricNames), 'The metric to chart (docs/metrics.md)'),
+  interval: z.described(z.enum(['hour', 'day', 'week']), 'Tenant-local hours, days (23 or 25 h at clock changes) or weeks from Monday'),
+  from: z.described(PeriodBound, `Start of the period. ${periodDescription}`),
+  to: z.described(PeriodBound, `End of the period. ${periodDescription}`),
+  groupBy: z.optional(GroupBy),
 });
 
 export const HeatmapQuery = z.strictObject({
-  from: PeriodBound.optional().describe(`Start of the period; default: 28 days before today (tenant time). ${periodDescription}`),
-  to: PeriodBound.optional().describe(`End of the period; default: yesterday, inclusive. ${periodDescription}`),
+  from: z.described(z.optional(PeriodBound), `Start of the period; default: 28 days before today (tenant time). ${periodDescription}`),
+  to: z.described(z.optional(PeriodBound), `End of the period; default: yesterday, inclusive. ${periodDescription}`),
 });
 
-const Rate = z.number().nullable().describe('Percent, 0–100, two decimals; null when the denominator is 0');
-const Seconds = z.number().nullable().describe('Seconds, two decimals; null when nothing was answered');
+const Rate = z.described(z.nullable(z.number()), 'Percent, 0–100, two decimals; null when the denominator is 0');
+const Seconds = z.described(z.nullable(z.number()), 'Seconds, two decimals; null when nothing was answered');
 
 export const Period = z.object({
-  from: z.string().describe('Start instant, in the tenant time zone offset'),
-  to: z.string().describe('End instant (exclusive), in the tenant time zone offset'),
+  from: z.described(z.string(), 'Start instant, in the tenant time zone offset'),
+  to: z.described(z.string(), 'End instant (exclusive), in the tenant time zone offset'),
   timezone: z.string(),
 });
 
-export const MetricSummary = z
-  .object({
+export const MetricSummary = z.withMeta(z.object({
     contacts: z.object({
-      offered: z.number().int(),
-      handled: z.number().int(),
-      abandoned: z.number().int(),
+      offered: z.int(),
+      handled: z.int(),
+      abandoned: z.int(),
       abandonmentRate: Rate,
       averageSpeedOfAnswerSeconds: Seconds,
-      averageHandleTimeSeconds: Seconds.describe('Talk (hold included) plus after-contact work, per handled contact'),
-      averageTalkSeconds: Seconds.describe('Answer to end, hold included'),
+      averageHandleTimeSeconds: z.described(Seconds, 'Talk (hold included) plus after-contact work, per handled contact'),
+      averageTalkSeconds: z.described(Seconds, 'Answer to end, hold included'),
       averageAfterContactWorkSeconds: Seconds,
       serviceLevel: z.object({
         percent: Rate,
-        thresholdSeconds: z.number().int(),
+        thresholdSeconds: z.int(),
         targetPercent: z.number(),
-        met: z.boolean().nullable(),
+        met: z.nullable(z.boolean()),
       }),
       firstContactResolutionRate: Rate,
       transferRate: Rate,
     }),
-    surveys: z
-      .object({
-      sent: z.number().int(),
-      completed: z.number().int(),
+    surveys: z.described(z.nullable(z.object({
+      sent: z.int(),
+      completed: z.int(),
       responseRate: Rate,
-      csat: Rate.describe('Share of CSAT answers of 4 or 5'),
-      csatResponses: z.number().int(),
-      nps: z.number().nullable().describe('% promoters − % detractors, −100 to 100'),
-      npsResponses: z.number().int(),
-      ces: z.number().nullable().describe('Average CES answer, 1–7'),
-      cesResponses: z.number().int(),
-    })
-      .nullable()
-      .describe("Null when grouped by reason: surveys carry their contact's queue, agent and channel only"),
-    cases: z
-      .object({
-        opened: z.number().int(),
-        resolved: z.number().int().nullable().describe('Null per agent: a case resolves without naming one'),
-        backlog: z.number().int().nullable().describe('Cases open now, whatever the period (tenant-wide only; null per agent)'),
-        slaCompliance: Rate.describe('Resolved within every SLA deadline over resolved; null per agent'),
-        slaBreaches: z.number().int().nullable().describe('Deadlines missed, counted at the deadline; null per agent'),
-      })
-      .nullable()
-      .describe('Null when grouped by queue, channel or reason: case events carry none of them'),
-    referrals: z
-      .object({
-        made: z.number().int(),
-        converted: z.number().int(),
-        lost: z.number().int(),
+      csat: z.described(Rate, 'Share of CSAT answers of 4 or 5'),
+      csatResponses: z.int(),
+      nps: z.described(z.nullable(z.number()), '% promoters − % detractors, −100 to 100'),
+      npsResponses: z.int(),
+      ces: z.described(z.nullable(z.number()), 'Average CES answer, 1–7'),
+      cesResponses: z.int(),
+    })), "Null when grouped by reason: surveys carry their contact's queue, agent and channel only"),
+    cases: z.described(z.nullable(z.object({
+        opened: z.int(),
+        resolved: z.described(z.nullable(z.int()), 'Null per agent: a case resolves without naming one'),
+        backlog: z.described(z.nullable(z.int()), 'Cases open now, whatever the period (tenant-wide only; null per agent)'),
+        slaCompliance: z.described(Rate, 'Resolved within every SLA deadline over resolved; null per agent'),
+        slaBreaches: z.described(z.nullable(z.int()), 'Deadlines missed, counted at the deadline; null per agent'),
+      })), 'Null when grouped by queue, channel or reason: case events carry none of them'),
+    referrals: z.described(z.nullable(z.object({
+        made: z.int(),
+        converted: z.int(),
+        lost: z.int(),
         conversionRate: Rate,
-        valueByCurrency: z.record(z.string(), z.number()).describe('Converted value per ISO 4217 currency'),
-      })
-      .nullable()
-      .describe('Null when grouped by queue, channel or reason: referral events carry none of them'),
-  })
-  .meta({ id: 'MetricSummary' });
+        valueByCurrency: z.described(z.record(z.string(), z.number()), 'Converted value per ISO 4217 currency'),
+      })), 'Null when grouped by queue, channel or reason: referral events carry none of them'),
+  }), { id: 'MetricSummary' });
 
-export const AnalyticsSummary = z
-  .object({
+export const AnalyticsSummary = z.withMeta(z.object({
     period: Period,
-    groupBy: GroupBy.optional(),
-    metrics: MetricSummary.describe('The whole period, every contact (grouped or not)'),
-    groups: z.array(z.object({ value: z.string(), metrics: MetricSummary })).optional().describe('Per group value, when grouped'),
-  })
-  .meta({ id: 'AnalyticsSummary' });
+    groupBy: z.optional(GroupBy),
+    metrics: z.described(MetricSummary, 'The whole period, every contact (grouped or not)'),
+    groups: z.described(z.optional(z.array(z.object({ value: z.string(), metrics: MetricSummary }))), 'Per group value, when grouped'),
+  }), { id: 'AnalyticsSummary' });
 
 const Point = z.object({
-  start: z.string().describe('Interval start, with the tenant offset in force then'),
+  start: z.described(z.string(), 'Interval start, with the tenant offset in force then'),
   end: z.string(),
-  value: z.number().nullable(),
+  value: z.nullable(z.number()),
 });
 
-export const Timeseries = z
-  .object({
+export const Timeseries = z.withMeta(z.object({
     period: Period,
     metric: z.enum(metricNames),
     interval: z.enum(['hour', 'day', 'week']),
-    groupBy: GroupBy.optional(),
-    points: z.array(Point).describe('Every interval of the period, in order, whole tenant'),
-    series: z.array(z.object({ value: z.string(), points: z.array(Point) })).optional().describe('Per group value, when grouped'),
-  })
-  .meta({ id: 'Timeseries' });
+    groupBy: z.optional(GroupBy),
+    points: z.described(z.array(Point), 'Every interval of the period, in order, whole tenant'),
+    series: z.described(z.optional(z.array(z.object({ value: z.string(), points: z.array(Point) }))), 'Per group value, when grouped'),
+  }), { id: 'Timeseries' });
 
-export const Heatmap = z
-  .object({
+export const Heatmap = z.withMeta(z.object({
     period: Period,
-    cells: z
-      .array(
+    cells: z.described(z.array(
         z.object({
           weekday: z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']),
-          hour: z.number().int().min(0).max(23),
-          offered: z.number().int(),
-          occurrences: z.number().int().describe('How many times this local weekday and hour occurred in the period'),
-          averageOffered: z.number().nullable().describe('offered / occurrences, two decimals'),
+          hour: z.int().check(z.gte(0), z.lte(23)),
+          offered: z.int(),
+          occurrences: z.described(z.int(), 'How many times this local weekday and hour occurred in the period'),
+          averageOffered: z.described(z.nullable(z.number()), 'offered / occurrences, two decimals'),
         }),
-      )
-      .describe('7 × 24 cells, Monday 00:00 first'),
-  })
-  .meta({ id: 'Heatmap' });
+      ), '7 × 24 cells, Monday 00:00 first'),
+  }), { id: 'Heatmap' });

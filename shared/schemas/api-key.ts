@@ -1,27 +1,25 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { Iso8601 } from './common';
 
 export const Scope = z.enum(['admin', 'agent', 'readonly']);
 export type Scope = z.infer<typeof Scope>;
 
 export const CreateApiKeyBody = z.strictObject({
-  name: z.string().trim().min(1).max(100),
-  scopes: z.array(Scope).min(1).max(3),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+  scopes: z.array(Scope).check(z.minLength(1), z.maxLength(3)),
 });
 
-export const ApiKey = z
-  .object({
+export const ApiKey = z.withMeta(z.object({
     keyId: z.string(),
     name: z.string(),
     scopes: z.array(Scope),
-    prefix: z.string().describe('The first characters of the key, to tell keys apart'),
+    prefix: z.described(z.string(), 'The first characters of the key, to tell keys apart'),
     createdAt: Iso8601,
-  })
-  .meta({ id: 'ApiKey' });
+  }), { id: 'ApiKey' });
 export type ApiKey = z.infer<typeof ApiKey>;
 
-export const ApiKeyWithSecret = ApiKey.extend({
-  secret: z.string().describe('The whole key. Shown only once: store it now.'),
-}).meta({ id: 'ApiKeyWithSecret' });
+export const ApiKeyWithSecret = z.withMeta(z.extend(ApiKey, {
+  secret: z.described(z.string(), 'The whole key. Shown only once: store it now.'),
+}), { id: 'ApiKeyWithSecret' });
 
-export const KeyIdParams = z.object({ keyId: z.string().max(64) });
+export const KeyIdParams = z.object({ keyId: z.string().check(z.maxLength(64)) });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { Iso8601, PaginationQuery } from './common';
 
 export const CaseType = z.enum(['complaint', 'request', 'inquiry']);
@@ -11,12 +11,9 @@ export const SlaKind = z.enum(['firstResponse', 'resolution']);
 export type SlaKind = z.infer<typeof SlaKind>;
 
 /** Used in index keys, so no `#`; an agent or a queue, as the tenant names them. */
-export const Assignee = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'Letters, digits and . _ : @ - only, at most 128')
-  .describe('An agent or queue identifier, e.g. agent:mei or queue:complaints');
+export const Assignee = z.described(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'Letters, digits and . _ : @ - only, at most 128')), 'An agent or queue identifier, e.g. agent:mei or queue:complaints');
 
-const ContactId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a contact id');
+const ContactId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a contact id'));
 
 // ---------------------------------------------------------------- SLA policy (tenant settings)
 
@@ -26,47 +23,37 @@ export type SlaUnit = z.infer<typeof SlaUnit>;
 /** The longest target of each unit: a year of calendar time, a working year of business time. */
 const maxAmount: Record<SlaUnit, number> = { minutes: 525_600, hours: 8_760, days: 365, businessHours: 2_000, businessDays: 250 };
 
-export const SlaDuration = z
-  .strictObject({ amount: z.number().int().min(1), unit: SlaUnit })
-  .refine((d) => d.amount <= maxAmount[d.unit], { message: 'Too long for its unit', path: ['amount'] })
-  .describe(
-    'minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; ' +
-      'businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts',
-  );
+export const SlaDuration = z.described(z.strictObject({ amount: z.int().check(z.gte(1)), unit: SlaUnit }).check(z.refine((d) => d.amount <= maxAmount[d.unit], { message: 'Too long for its unit', path: ['amount'] })), 'minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; ' +
+      'businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts');
 export type SlaDuration = z.infer<typeof SlaDuration>;
 
 const SlaTarget = z.strictObject({ firstResponse: SlaDuration, resolution: SlaDuration });
 const SeverityTargets = z.strictObject({ low: SlaTarget, medium: SlaTarget, high: SlaTarget, critical: SlaTarget });
 
 export const EscalationRule = z.strictObject({
-  raiseSeverity: z.boolean().describe('Raise the severity one step (low → medium → high → critical)'),
-  assignTo: Assignee.optional().describe('Reassign the case to this agent or queue'),
+  raiseSeverity: z.described(z.boolean(), 'Raise the severity one step (low → medium → high → critical)'),
+  assignTo: z.described(z.optional(Assignee), 'Reassign the case to this agent or queue'),
 });
 
-export const SlaPolicy = z
-  .strictObject({
+export const SlaPolicy = z.withMeta(z.strictObject({
     targets: z.strictObject({ complaint: SeverityTargets, request: SeverityTargets, inquiry: SeverityTargets }),
     escalation: z.strictObject({ firstResponse: EscalationRule, resolution: EscalationRule }),
-  })
-  .meta({ id: 'SlaPolicy', description: 'Deadlines per case type and severity, and what happens when one is missed' });
+  }), { id: 'SlaPolicy', description: 'Deadlines per case type and severity, and what happens when one is missed' });
 export type SlaPolicy = z.infer<typeof SlaPolicy>;
 
-const SlaTargetPatch = SlaTarget.partial();
-const SeverityTargetsPatch = z.strictObject({
+const SlaTargetPatch = z.partial(SlaTarget);
+const SeverityTargetsPatch = z.partial(z.strictObject({
   low: SlaTargetPatch,
   medium: SlaTargetPatch,
   high: SlaTargetPatch,
   critical: SlaTargetPatch,
-}).partial();
-const EscalationRulePatch = z.strictObject({ raiseSeverity: z.boolean(), assignTo: Assignee.nullable() }).partial();
+}));
+const EscalationRulePatch = z.partial(z.strictObject({ raiseSeverity: z.boolean(), assignTo: z.nullable(Assignee) }));
 
-export const SlaPolicyPatch = z
-  .strictObject({
-    targets: z.strictObject({ complaint: SeverityTargetsPatch, request: SeverityTargetsPatch, inquiry: SeverityTargetsPatch }).partial(),
-    escalation: z.strictObject({ firstResponse: EscalationRulePatch, resolution: EscalationRulePatch }).partial(),
-  })
-  .partial()
-  .describe('Deep merge into the policy: only the targets named change; assignTo null removes it');
+export const SlaPolicyPatch = z.described(z.partial(z.strictObject({
+    targets: z.partial(z.strictObject({ complaint: SeverityTargetsPatch, request: SeverityTargetsPatch, inquiry: SeverityTargetsPatch })),
+    escalation: z.partial(z.strictObject({ firstResponse: EscalationRulePatch, resolution: EscalationRulePatch })),
+  })), 'Deep merge into the policy: only the targets named change; assignTo null removes it');
 export type SlaPolicyPatch = z.infer<typeof SlaPolicyPatch>;
 
 // ---------------------------------------------------------------- service recovery
@@ -75,97 +62,80 @@ const knownCurrencies = new Set(Intl.supportedValuesOf('currency'));
 const minorDigits = (currency: string) =>
   new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 
-export const Compensation = z
-  .strictObject({
+export const Compensation = z.strictObject({
     type: z.enum(['refund', 'credit', 'voucher', 'replacement', 'goodwill', 'other']),
-    amount: z.number().min(0).max(1_000_000_000),
-    currency: z
-      .string()
-      .refine((c) => /^[A-Z]{3}$/.test(c) && knownCurrencies.has(c), { message: 'Must be an ISO 4217 currency code such as TWD' }),
-  })
-  .refine((c) => !knownCurrencies.has(c.currency) || Number.isInteger(c.amount * 10 ** minorDigits(c.currency)), {
+    amount: z.number().check(z.gte(0), z.lte(1_000_000_000)),
+    currency: z.string().check(z.refine((c) => /^[A-Z]{3}$/.test(c) && knownCurrencies.has(c), { message: 'Must be an ISO 4217 currency code such as TWD' })),
+  }).check(z.refine((c) => !knownCurrencies.has(c.currency) || Number.isInteger(c.amount * 10 ** minorDigits(c.currency)), {
     message: 'More decimals than the currency has',
     path: ['amount'],
-  });
+  }));
 
 export const FollowUp = z.strictObject({
   customerSatisfied: z.boolean(),
   checkedAt: Iso8601,
 });
 
-export const ServiceRecovery = z
-  .strictObject({
+export const ServiceRecovery = z.withMeta(z.partial(z.strictObject({
     apologyGiven: z.boolean(),
-    remedy: z.string().trim().min(1).max(2000),
+    remedy: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)),
     compensation: Compensation,
     followUp: FollowUp,
-  })
-  .partial()
-  .meta({ id: 'ServiceRecovery', description: 'Complaints only: apology, remedy, compensation and the follow-up check' });
+  })), { id: 'ServiceRecovery', description: 'Complaints only: apology, remedy, compensation and the follow-up check' });
 export type ServiceRecovery = z.infer<typeof ServiceRecovery>;
 
 // ---------------------------------------------------------------- cases
 
-export const CreateCaseBody = z
-  .strictObject({
+export const CreateCaseBody = z.withMeta(z.strictObject({
     type: CaseType,
-    severity: Severity.default('medium'),
-    category: z.string().trim().min(1).max(100),
-    subject: z.string().trim().min(1).max(200),
-    description: z.string().trim().min(1).max(10_000).optional(),
-    customerId: z.string().max(64).describe('An existing customer of the tenant'),
-    contactIds: z.array(ContactId).max(50).optional(),
-    assignee: Assignee.optional(),
-    surveyId: z.string().regex(/^svy_[0-9A-Z]{26}$/, 'Must be a survey id').optional().describe('The survey this case follows up'),
-    agentId: z.string().trim().min(1).max(128).optional().describe('The agent of the contact the case is about'),
-  })
-  .meta({ id: 'CreateCase' });
+    severity: z._default(Severity, 'medium'),
+    category: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+    subject: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    description: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000))),
+    customerId: z.described(z.string().check(z.maxLength(64)), 'An existing customer of the tenant'),
+    contactIds: z.optional(z.array(ContactId).check(z.maxLength(50))),
+    assignee: z.optional(Assignee),
+    surveyId: z.described(z.optional(z.string().check(z.regex(/^svy_[0-9A-Z]{26}$/, 'Must be a survey id'))), 'The survey this case follows up'),
+    agentId: z.described(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(128))), 'The agent of the contact the case is about'),
+  }), { id: 'CreateCase' });
 export type CreateCaseBody = z.infer<typeof CreateCaseBody>;
 
-export const UpdateCaseBody = z
-  .strictObject({
+export const UpdateCaseBody = z.withMeta(z.partial(z.strictObject({
     type: CaseType,
     severity: Severity,
-    category: z.string().trim().min(1).max(100),
-    subject: z.string().trim().min(1).max(200),
-    assignee: Assignee.nullable(),
+    category: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+    subject: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    assignee: z.nullable(Assignee),
     serviceRecovery: ServiceRecovery,
-  })
-  .partial()
-  .meta({
+  })), {
     id: 'UpdateCase',
     description: 'Fields to change; assignee null unassigns; serviceRecovery fields are merged into the record',
   });
 export type UpdateCaseBody = z.infer<typeof UpdateCaseBody>;
 
-export const CaseEventBody = z
-  .discriminatedUnion('type', [
+export const CaseEventBody = z.withMeta(z.discriminatedUnion('type', [
     z.strictObject({
       type: z.literal('note'),
-      text: z.string().trim().min(1).max(10_000),
-      visibility: z
-        .enum(['internal', 'customer'])
-        .default('internal')
-        .describe('customer: the note was sent to the customer, and counts as the first response'),
+      text: z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000)),
+      visibility: z.described(z._default(z.enum(['internal', 'customer']), 'internal'), 'customer: the note was sent to the customer, and counts as the first response'),
     }),
-    z.strictObject({ type: z.literal('assign'), assignee: Assignee.nullable() }),
-    z.strictObject({ type: z.literal('status_change'), to: CaseStatus, reason: z.string().trim().min(1).max(500).optional() }),
+    z.strictObject({ type: z.literal('assign'), assignee: z.nullable(Assignee) }),
+    z.strictObject({ type: z.literal('status_change'), to: CaseStatus, reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))) }),
     z.strictObject({
       type: z.literal('customer_reply'),
-      text: z.string().trim().min(1).max(10_000).optional(),
-      channel: z.enum(['voice', 'chat', 'email', 'sms', 'web', 'walk_in']).optional(),
-      contactId: ContactId.optional(),
+      text: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000))),
+      channel: z.optional(z.enum(['voice', 'chat', 'email', 'sms', 'web', 'walk_in'])),
+      contactId: z.optional(ContactId),
     }),
     z.strictObject({ type: z.literal('link_contact'), contactId: ContactId }),
-  ])
-  .meta({ id: 'CaseEventInput' });
+  ]), { id: 'CaseEventInput' });
 export type CaseEventBody = z.infer<typeof CaseEventBody>;
 
 export const SlaClock = z.object({
   startedAt: Iso8601,
   dueAt: Iso8601,
-  metAt: Iso8601.optional(),
-  breachedAt: Iso8601.optional().describe('Set once when the deadline passed unmet; equals dueAt'),
+  metAt: z.optional(Iso8601),
+  breachedAt: z.described(z.optional(Iso8601), 'Set once when the deadline passed unmet; equals dueAt'),
 });
 export type SlaClock = z.infer<typeof SlaClock>;
 
@@ -174,37 +144,35 @@ export const Escalation = z.object({
   at: Iso8601,
   fromSeverity: Severity,
   toSeverity: Severity,
-  assignee: z.string().optional(),
+  assignee: z.optional(z.string()),
 });
 
-export const Case = z
-  .object({
+export const Case = z.withMeta(z.object({
     caseId: z.string(),
     type: CaseType,
     severity: Severity,
     category: z.string(),
     subject: z.string(),
-    description: z.string().optional(),
+    description: z.optional(z.string()),
     customerId: z.string(),
     contactIds: z.array(z.string()),
-    assignee: z.string().optional(),
-    surveyId: z.string().optional().describe('The survey this case follows up (service recovery)'),
-    agentId: z.string().optional().describe('The agent of the contact the case is about'),
+    assignee: z.optional(z.string()),
+    surveyId: z.described(z.optional(z.string()), 'The survey this case follows up (service recovery)'),
+    agentId: z.described(z.optional(z.string()), 'The agent of the contact the case is about'),
     status: CaseStatus,
     sla: z.object({ firstResponse: SlaClock, resolution: SlaClock }),
-    breached: z.boolean().describe('Whether any SLA deadline of this case was ever missed'),
+    breached: z.described(z.boolean(), 'Whether any SLA deadline of this case was ever missed'),
     escalations: z.array(Escalation),
-    serviceRecovery: ServiceRecovery.optional(),
+    serviceRecovery: z.optional(ServiceRecovery),
     openedAt: Iso8601,
-    resolvedAt: Iso8601.optional(),
-    closedAt: Iso8601.optional(),
-    reopenedAt: Iso8601.optional(),
-    personalDataErasedAt: Iso8601.optional().describe("When the customer's erasure removed this record's personal data"),
-    version: z.number().int(),
+    resolvedAt: z.optional(Iso8601),
+    closedAt: z.optional(Iso8601),
+    reopenedAt: z.optional(Iso8601),
+    personalDataErasedAt: z.described(z.optional(Iso8601), "When the customer's erasure removed this record's personal data"),
+    version: z.int(),
     createdAt: Iso8601,
     updatedAt: Iso8601,
-  })
-  .meta({ id: 'Case' });
+  }), { id: 'Case' });
 export type Case = z.infer<typeof Case>;
 
 export const TimelineEntryType = z.enum([
@@ -218,48 +186,43 @@ export const TimelineEntryType = z.enum([
   'sla_breached',
 ]);
 
-export const TimelineEntry = z
-  .object({
+export const TimelineEntry = z.withMeta(z.object({
     entryId: z.string(),
     type: TimelineEntryType,
     at: Iso8601,
-    actor: z.string().describe('The API key id that made the change, or "system"'),
-    text: z.string().optional(),
-    visibility: z.enum(['internal', 'customer']).optional(),
-    assignee: z.string().nullable().optional(),
-    from: CaseStatus.optional(),
-    to: CaseStatus.optional(),
-    reason: z.string().optional(),
-    channel: z.string().optional(),
-    contactId: z.string().optional(),
-    kind: SlaKind.optional(),
-    dueAt: Iso8601.optional(),
-    fields: z.array(z.string()).optional().describe('updated: the fields that changed'),
-    severity: Severity.optional(),
-  })
-  .meta({ id: 'CaseTimelineEntry' });
+    actor: z.described(z.string(), 'The API key id that made the change, or "system"'),
+    text: z.optional(z.string()),
+    visibility: z.optional(z.enum(['internal', 'customer'])),
+    assignee: z.optional(z.nullable(z.string())),
+    from: z.optional(CaseStatus),
+    to: z.optional(CaseStatus),
+    reason: z.optional(z.string()),
+    channel: z.optional(z.string()),
+    contactId: z.optional(z.string()),
+    kind: z.optional(SlaKind),
+    dueAt: z.optional(Iso8601),
+    fields: z.described(z.optional(z.array(z.string())), 'updated: the fields that changed'),
+    severity: z.optional(Severity),
+  }), { id: 'CaseTimelineEntry' });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
 /** GET /v1/cases/{caseId} shows at most this many of the most recent timeline entries. */
 export const timelineCap = 100;
 
-export const CaseWithTimeline = Case.extend({
-  timeline: z.array(TimelineEntry).describe(`The most recent ${timelineCap} entries, oldest first`),
-  timelineTruncated: z.boolean().describe('Older entries exist beyond those shown'),
-}).meta({ id: 'CaseWithTimeline' });
+export const CaseWithTimeline = z.withMeta(z.extend(Case, {
+  timeline: z.described(z.array(TimelineEntry), `The most recent ${timelineCap} entries, oldest first`),
+  timelineTruncated: z.described(z.boolean(), 'Older entries exist beyond those shown'),
+}), { id: 'CaseWithTimeline' });
 
-export const CaseEventResult = z.object({ entry: TimelineEntry, case: Case }).meta({ id: 'CaseEventResult' });
+export const CaseEventResult = z.withMeta(z.object({ entry: TimelineEntry, case: Case }), { id: 'CaseEventResult' });
 
-export const CaseIdParams = z.object({ caseId: z.string().max(64) });
+export const CaseIdParams = z.object({ caseId: z.string().check(z.maxLength(64)) });
 
-export const ListCasesQuery = PaginationQuery.extend({
-  status: CaseStatus.optional(),
-  type: CaseType.optional(),
-  assignee: Assignee.optional(),
-  customerId: z.string().max(64).optional(),
-  breached: z
-    .enum(['true', 'false'])
-    .transform((value) => value === 'true')
-    .optional(),
+export const ListCasesQuery = z.extend(PaginationQuery, {
+  status: z.optional(CaseStatus),
+  type: z.optional(CaseType),
+  assignee: z.optional(Assignee),
+  customerId: z.optional(z.string().check(z.maxLength(64))),
+  breached: z.optional(z.pipe(z.enum(['true', 'false']), z.transform((value) => value === 'true'))),
 });
 export type ListCasesQuery = z.infer<typeof ListCasesQuery>;

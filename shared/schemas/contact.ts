@@ -1,45 +1,31 @@
-import * as z from 'zod';
-import { Iso8601, PaginationQuery } from './common';
-import { ReasonCodeValue } from './settings';
+import * as z from '../zod';
+import { Iso8601, PaginationQuery, ReasonCodeValue } from './common';
 
 export const Channel = z.enum(['voice', 'chat', 'email', 'sms', 'web', 'walk_in']);
 export const Direction = z.enum(['inbound', 'outbound']);
 export const Purpose = z.enum(['service', 'sales', 'care', 'survey', 'collection']);
-export const Outcome = z
-  .enum(['resolved', 'unresolved', 'transferred', 'abandoned'])
-  .describe('abandoned means the contact was never answered');
+export const Outcome = z.described(z.enum(['resolved', 'unresolved', 'transferred', 'abandoned']), 'abandoned means the contact was never answered');
 export const ContactStatus = z.enum(['open', 'closed']);
 export const ReferralStatus = z.enum(['open', 'converted', 'lost']);
 
 /** Queue names and agent ids become part of index keys, so `#` (the key separator) is refused. */
-const KeyedLabel = z
-  .string()
-  .trim()
-  .min(1)
-  .max(128)
-  .regex(/^[^#\p{Cc}]+$/u, 'Must not contain # or control characters');
+const KeyedLabel = z.string().check(z.trim(), z.minLength(1), z.maxLength(128), z.regex(/^[^#\p{Cc}]+$/u, 'Must not contain # or control characters'));
 
-const Notes = z.string().max(4000).describe('Free text; never logged and never put in events');
+const Notes = z.described(z.string().check(z.maxLength(4000)), 'Free text; never logged and never put in events');
 
-export const Currency = z.string().regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 currency code such as TWD');
+export const Currency = z.string().check(z.regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 currency code such as TWD'));
 
-export const Money = z
-  .strictObject({
-    amount: z
-      .number()
-      .min(0, 'Must not be negative')
-      .max(1e12)
-      .refine((amount) => Math.round(amount * 1000) / 1000 === amount, 'At most 3 decimal places'),
+export const Money = z.withMeta(z.strictObject({
+    amount: z.number().check(z.gte(0, 'Must not be negative'), z.lte(1e12), z.refine((amount) => Math.round(amount * 1000) / 1000 === amount, 'At most 3 decimal places')),
     currency: Currency,
-  })
-  .meta({ id: 'Money' });
+  }), { id: 'Money' });
 export type Money = z.infer<typeof Money>;
 
 const contactTimes = {
-  queuedAt: Iso8601.describe('When the contact entered a queue; an answered inbound contact needs it'),
-  answeredAt: Iso8601.describe('When an agent answered'),
-  endedAt: Iso8601.describe('When the conversation ended'),
-  afterContactWorkEndedAt: Iso8601.describe('When the agent finished after-contact work; needs endedAt'),
+  queuedAt: z.described(Iso8601, 'When the contact entered a queue; an answered inbound contact needs it'),
+  answeredAt: z.described(Iso8601, 'When an agent answered'),
+  endedAt: z.described(Iso8601, 'When the conversation ended'),
+  afterContactWorkEndedAt: z.described(Iso8601, 'When the agent finished after-contact work; needs endedAt'),
 };
 
 const contactFields = {
@@ -48,14 +34,9 @@ const contactFields = {
   purpose: Purpose,
   queue: KeyedLabel,
   agentId: KeyedLabel,
-  reasonCode: ReasonCodeValue.describe("A code from the tenant's settings.reasonCodes"),
-  customerId: z.string().max(64).describe('A known customer of the tenant'),
-  phone: z
-    .string()
-    .trim()
-    .min(3)
-    .max(32)
-    .describe("Matched to a customer in E.164 with the tenant's default country; kept on the contact when no customer has it"),
+  reasonCode: z.described(ReasonCodeValue, "A code from the tenant's settings.reasonCodes"),
+  customerId: z.described(z.string().check(z.maxLength(64)), 'A known customer of the tenant'),
+  phone: z.described(z.string().check(z.trim(), z.minLength(3), z.maxLength(32)), "Matched to a customer in E.164 with the tenant's default country; kept on the contact when no customer has it"),
   ...contactTimes,
   outcome: Outcome,
   firstContactResolution: z.boolean(),
@@ -66,18 +47,11 @@ const onlyOneParty = (body: { customerId?: unknown; phone?: unknown }) =>
   !(body.customerId !== undefined && body.customerId !== null && body.phone !== undefined && body.phone !== null);
 const onlyOnePartyIssue = { message: 'Give customerId or phone, not both', path: ['phone'] };
 
-export const CreateContactBody = z
-  .strictObject({
+export const CreateContactBody = z.withMeta(z.partial(z.strictObject({
     ...contactFields,
-    purpose: Purpose.default('service'),
-    externalContactId: z
-      .string()
-      .trim()
-      .min(1)
-      .max(256)
-      .describe("The contact's id in the system it came from (e.g. Amazon Connect); unique within the tenant"),
-  })
-  .partial({
+    purpose: z._default(Purpose, 'service'),
+    externalContactId: z.described(z.string().check(z.trim(), z.minLength(1), z.maxLength(256)), "The contact's id in the system it came from (e.g. Amazon Connect); unique within the tenant"),
+  }), {
     queue: true,
     agentId: true,
     reasonCode: true,
@@ -91,142 +65,116 @@ export const CreateContactBody = z
     firstContactResolution: true,
     notes: true,
     externalContactId: true,
-  })
-  .refine(onlyOneParty, onlyOnePartyIssue)
-  .meta({
+  }).check(z.refine(onlyOneParty, onlyOnePartyIssue)), {
     id: 'CreateContact',
     description: 'waitSeconds and handleSeconds are derived from the times and are refused as input',
   });
 export type CreateContactBody = z.infer<typeof CreateContactBody>;
 
-export const UpdateContactBody = z
-  .strictObject({
+export const UpdateContactBody = z.withMeta(z.partial(z.strictObject({
     channel: Channel,
     direction: Direction,
     purpose: Purpose,
-    queue: contactFields.queue.nullable(),
-    agentId: contactFields.agentId.nullable(),
-    reasonCode: contactFields.reasonCode.nullable(),
-    customerId: contactFields.customerId.nullable(),
-    phone: contactFields.phone.nullable(),
-    queuedAt: contactTimes.queuedAt.nullable(),
-    answeredAt: contactTimes.answeredAt.nullable(),
-    endedAt: contactTimes.endedAt.nullable(),
-    afterContactWorkEndedAt: contactTimes.afterContactWorkEndedAt.nullable(),
-    outcome: Outcome.nullable(),
-    firstContactResolution: z.boolean().nullable(),
-    notes: Notes.nullable(),
-  })
-  .partial()
-  .refine(onlyOneParty, onlyOnePartyIssue)
-  .meta({ id: 'UpdateContact', description: 'Fields to change on an open contact; null removes an optional field' });
+    queue: z.nullable(contactFields.queue),
+    agentId: z.nullable(contactFields.agentId),
+    reasonCode: z.nullable(contactFields.reasonCode),
+    customerId: z.nullable(contactFields.customerId),
+    phone: z.nullable(contactFields.phone),
+    queuedAt: z.nullable(contactTimes.queuedAt),
+    answeredAt: z.nullable(contactTimes.answeredAt),
+    endedAt: z.nullable(contactTimes.endedAt),
+    afterContactWorkEndedAt: z.nullable(contactTimes.afterContactWorkEndedAt),
+    outcome: z.nullable(Outcome),
+    firstContactResolution: z.nullable(z.boolean()),
+    notes: z.nullable(Notes),
+  })).check(z.refine(onlyOneParty, onlyOnePartyIssue)), { id: 'UpdateContact', description: 'Fields to change on an open contact; null removes an optional field' });
 export type UpdateContactBody = z.infer<typeof UpdateContactBody>;
 
-export const CloseContactBody = z
-  .strictObject({
+export const CloseContactBody = z.withMeta(z.optional(z.partial(z.strictObject({
     outcome: Outcome,
     firstContactResolution: z.boolean(),
     reasonCode: contactFields.reasonCode,
-    endedAt: contactTimes.endedAt.describe('Defaults to the time of closing when the contact has none'),
+    endedAt: z.described(contactTimes.endedAt, 'Defaults to the time of closing when the contact has none'),
     afterContactWorkEndedAt: contactTimes.afterContactWorkEndedAt,
     notes: Notes,
-  })
-  .partial()
-  .optional()
-  .meta({ id: 'CloseContact', description: 'Last values to set while closing; outcome is required unless already set' });
+  }))), { id: 'CloseContact', description: 'Last values to set while closing; outcome is required unless already set' });
 export type CloseContactBody = z.infer<typeof CloseContactBody>;
 
-export const CreateReferralBody = z
-  .strictObject({
-    product: z.string().trim().min(1).max(100),
-    note: z.string().max(1000).optional().describe('Free text; never logged'),
-    assignedTo: KeyedLabel.optional().describe('The sales agent the customer is handed to'),
-  })
-  .meta({ id: 'CreateReferral' });
+export const CreateReferralBody = z.withMeta(z.strictObject({
+    product: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+    note: z.described(z.optional(z.string().check(z.maxLength(1000))), 'Free text; never logged'),
+    assignedTo: z.described(z.optional(KeyedLabel), 'The sales agent the customer is handed to'),
+  }), { id: 'CreateReferral' });
 export type CreateReferralBody = z.infer<typeof CreateReferralBody>;
 
-export const UpdateReferralBody = z
-  .discriminatedUnion('status', [
+export const UpdateReferralBody = z.withMeta(z.discriminatedUnion('status', [
     z.strictObject({ status: z.literal('converted'), value: Money }),
-    z.strictObject({ status: z.literal('lost'), reason: z.string().trim().min(1).max(500) }),
-  ])
-  .meta({ id: 'UpdateReferral', description: 'Settles an open referral: converted with its value, or lost with a reason' });
+    z.strictObject({ status: z.literal('lost'), reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)) }),
+  ]), { id: 'UpdateReferral', description: 'Settles an open referral: converted with its value, or lost with a reason' });
 export type UpdateReferralBody = z.infer<typeof UpdateReferralBody>;
 
-export const Referral = z
-  .object({
+export const Referral = z.withMeta(z.object({
     referralId: z.string(),
     contactId: z.string(),
     product: z.string(),
-    note: z.string().optional(),
-    assignedTo: z.string().optional(),
-    referredBy: z.string().optional().describe("The contact's agent when the referral was made"),
+    note: z.optional(z.string()),
+    assignedTo: z.optional(z.string()),
+    referredBy: z.described(z.optional(z.string()), "The contact's agent when the referral was made"),
     status: ReferralStatus,
-    value: Money.optional(),
-    lostReason: z.string().optional(),
-    settledAt: Iso8601.optional().describe('When it was converted or lost'),
-    version: z.number().int(),
+    value: z.optional(Money),
+    lostReason: z.optional(z.string()),
+    settledAt: z.described(z.optional(Iso8601), 'When it was converted or lost'),
+    version: z.int(),
     createdAt: Iso8601,
     updatedAt: Iso8601,
-  })
-  .meta({ id: 'Referral' });
+  }), { id: 'Referral' });
 export type Referral = z.infer<typeof Referral>;
 
-export const Contact = z
-  .object({
+export const Contact = z.withMeta(z.object({
     contactId: z.string(),
     status: ContactStatus,
     channel: Channel,
     direction: Direction,
     purpose: Purpose,
-    queue: z.string().optional(),
-    agentId: z.string().optional(),
-    reasonCode: z.string().optional(),
-    customerId: z.string().optional(),
-    phone: z.string().optional().describe('E.164; present only when no customer had this number'),
-    externalContactId: z.string().optional(),
-    queuedAt: Iso8601.optional(),
-    answeredAt: Iso8601.optional(),
-    endedAt: Iso8601.optional(),
-    afterContactWorkEndedAt: Iso8601.optional(),
-    startedAt: Iso8601.describe('The earliest of queuedAt, answeredAt, endedAt and createdAt; lists are ordered by it'),
-    waitSeconds: z
-      .number()
-      .int()
-      .optional()
-      .describe('queuedAt to answeredAt; for a contact never answered, queuedAt to endedAt (time to abandon)'),
-    handleSeconds: z
-      .number()
-      .int()
-      .optional()
-      .describe('answeredAt to afterContactWorkEndedAt, or to endedAt when there was no after-contact work'),
-    outcome: Outcome.optional(),
-    firstContactResolution: z.boolean().optional(),
-    notes: z.string().optional(),
-    closedAt: Iso8601.optional(),
-    personalDataErasedAt: Iso8601.optional().describe("When the customer's erasure removed this record's personal data"),
-    version: z.number().int(),
+    queue: z.optional(z.string()),
+    agentId: z.optional(z.string()),
+    reasonCode: z.optional(z.string()),
+    customerId: z.optional(z.string()),
+    phone: z.described(z.optional(z.string()), 'E.164; present only when no customer had this number'),
+    externalContactId: z.optional(z.string()),
+    queuedAt: z.optional(Iso8601),
+    answeredAt: z.optional(Iso8601),
+    endedAt: z.optional(Iso8601),
+    afterContactWorkEndedAt: z.optional(Iso8601),
+    startedAt: z.described(Iso8601, 'The earliest of queuedAt, answeredAt, endedAt and createdAt; lists are ordered by it'),
+    waitSeconds: z.described(z.optional(z.number().check(z.int())), 'queuedAt to answeredAt; for a contact never answered, queuedAt to endedAt (time to abandon)'),
+    handleSeconds: z.described(z.optional(z.number().check(z.int())), 'answeredAt to afterContactWorkEndedAt, or to endedAt when there was no after-contact work'),
+    outcome: z.optional(Outcome),
+    firstContactResolution: z.optional(z.boolean()),
+    notes: z.optional(z.string()),
+    closedAt: z.optional(Iso8601),
+    personalDataErasedAt: z.described(z.optional(Iso8601), "When the customer's erasure removed this record's personal data"),
+    version: z.int(),
     createdAt: Iso8601,
     updatedAt: Iso8601,
-  })
-  .meta({ id: 'Contact' });
+  }), { id: 'Contact' });
 export type Contact = z.infer<typeof Contact>;
 
-export const ContactWithReferrals = Contact.extend({ referrals: z.array(Referral) }).meta({ id: 'ContactWithReferrals' });
+export const ContactWithReferrals = z.withMeta(z.extend(Contact, { referrals: z.array(Referral) }), { id: 'ContactWithReferrals' });
 export type ContactWithReferrals = z.infer<typeof ContactWithReferrals>;
 
-export const ContactIdParams = z.object({ contactId: z.string().max(64) });
-export const ReferralIdParams = z.object({ contactId: z.string().max(64), referralId: z.string().max(64) });
+export const ContactIdParams = z.object({ contactId: z.string().check(z.maxLength(64)) });
+export const ReferralIdParams = z.object({ contactId: z.string().check(z.maxLength(64)), referralId: z.string().check(z.maxLength(64)) });
 
-export const ListContactsQuery = PaginationQuery.extend({
-  from: Iso8601.optional().describe('Contacts started at or after this time'),
-  to: Iso8601.optional().describe('Contacts started before this time; defaults to now'),
-  queue: KeyedLabel.optional(),
-  agentId: KeyedLabel.optional(),
-  channel: Channel.optional(),
-  customerId: z.string().max(64).optional(),
-}).refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
+export const ListContactsQuery = z.extend(PaginationQuery, {
+  from: z.described(z.optional(Iso8601), 'Contacts started at or after this time'),
+  to: z.described(z.optional(Iso8601), 'Contacts started before this time; defaults to now'),
+  queue: z.optional(KeyedLabel),
+  agentId: z.optional(KeyedLabel),
+  channel: z.optional(Channel),
+  customerId: z.optional(z.string().check(z.maxLength(64))),
+}).check(z.refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
   message: 'from must be before to',
   path: ['to'],
-});
+}));
 export type ListContactsQuery = z.infer<typeof ListContactsQuery>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { CountryCode, IanaTimezone, Iso8601, Locale } from './common';
 import { ApiKeyWithSecret } from './api-key';
 
@@ -6,16 +6,15 @@ export const Plan = z.enum(['trial', 'starter', 'business', 'enterprise']);
 export type Plan = z.infer<typeof Plan>;
 
 export const CreateTenantBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
   timezone: IanaTimezone,
   locale: Locale,
   defaultCountry: CountryCode,
-  plan: Plan.default('trial'),
+  plan: z._default(Plan, 'trial'),
 });
 export type CreateTenantBody = z.infer<typeof CreateTenantBody>;
 
-export const Tenant = z
-  .object({
+export const Tenant = z.withMeta(z.object({
     tenantId: z.string(),
     name: z.string(),
     timezone: z.string(),
@@ -23,8 +22,7 @@ export const Tenant = z
     defaultCountry: z.string(),
     plan: Plan,
     createdAt: Iso8601,
-  })
-  .meta({ id: 'Tenant' });
+  }), { id: 'Tenant' });
 export type Tenant = z.infer<typeof Tenant>;
 
 export const CreateTenantResponse = z.object({ tenant: Tenant, apiKey: ApiKeyWithSecret });

@@ -1,5 +1,5 @@
-import * as z from 'zod';
-import { E164 } from '../schemas/settings';
+import * as z from '../zod';
+import { E164 } from '../schemas/common';
 
 /**
  * The JSON that AWS End User Messaging SMS publishes to the two-way SNS topic for each SMS a
@@ -12,11 +12,11 @@ export const InboundSms = z.object({
   /** The tenant's number the customer wrote to. */
   destinationNumber: E164,
   /** The keyword registered on the number that the message matched, if any. */
-  messageKeyword: z.string().optional(),
-  messageBody: z.string().default(''),
-  inboundMessageId: z.string().min(1).max(200),
+  messageKeyword: z.optional(z.string()),
+  messageBody: z._default(z.string(), ''),
+  inboundMessageId: z.string().check(z.minLength(1), z.maxLength(200)),
   /** The MessageId of the message the customer answers (what SendTextMessage returned), when AWS knows it. */
-  previousPublishedMessageId: z.string().optional(),
+  previousPublishedMessageId: z.optional(z.string()),
 });
 export type InboundSms = z.infer<typeof InboundSms>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { setTimer } from '../scheduling/scheduler';
 
 /**
@@ -7,8 +7,8 @@ import { setTimer } from '../scheduling/scheduler';
  * unique across tenants, so the names need no tenant.
  */
 export const SurveyTimerPayload = z.object({
-  tenantId: z.string().min(1),
-  surveyId: z.string().min(1),
+  tenantId: z.string().check(z.minLength(1)),
+  surveyId: z.string().check(z.minLength(1)),
   action: z.enum(['send', 'expire']),
 });
 export type SurveyTimerPayload = z.infer<typeof SurveyTimerPayload>;

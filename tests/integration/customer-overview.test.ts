@@ -10,7 +10,7 @@ import { type ContactSummary, contactClosed, contactOpened, referralConverted, r
 import { customerErased } from '../../shared/events/customer-events';
 import { newEvent } from '../../shared/events/events';
 import { surveyCompleted } from '../../shared/events/survey-events';
-import type * as z from 'zod';
+import type * as z from '../../shared/zod';
 import { api, createTenant, startTestTwin, testDatabase, type TestTwin } from '../support/twin';
 
 /**
@@ -156,7 +156,7 @@ async function setCustomerValue(customerId: string, value: { segment: string } &
 }
 
 /** Delivers one catalogued event straight to the projection consumer, as EventBridge would. */
-async function deliverToProjection<Data extends z.ZodType>(
+async function deliverToProjection<Data extends z.ZodMiniType>(
   definition: EventDefinition<string, Data>,
   data: z.input<Data>,
   occurredAt?: string,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { type RouteDeclaration, routeKey, routes } from '../../shared/http/routes';
 import type { CrossTenantArea } from '../support/cross-tenant/area';
 import { hostileStrings } from '../support/fuzz/hostile';

@@ -13,7 +13,7 @@ import { contactClosed, referralConverted, referralLost, referralMade } from '..
 import { newEvent } from '../../shared/events/events';
 import { subscriptions } from '../../shared/events/subscriptions';
 import { surveyCompleted, surveySent } from '../../shared/events/survey-events';
-import type * as z from 'zod';
+import type * as z from '../../shared/zod';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -23,7 +23,7 @@ vi.hoisted(() => {
 
 const tenantId = 'ten_01JAGGREGATIONTEST0000000';
 
-function aggregate<Data extends z.ZodType>(definition: EventDefinition<string, Data>, data: z.input<Data>, occurredAt?: string): Aggregation | undefined {
+function aggregate<Data extends z.ZodMiniType>(definition: EventDefinition<string, Data>, data: z.input<Data>, occurredAt?: string): Aggregation | undefined {
   const event = newEvent(definition, tenantId, data, occurredAt);
   return aggregationOf(event as Parameters<typeof aggregationOf>[0]);
 }

@@ -1,8 +1,8 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import type { RouteDeclaration } from '../route-types';
 
 /** The link token: 256 random bits in base64url (shared/surveys/survey.ts newSurveyToken). */
-export const SurveyTokenParams = z.object({ token: z.string().max(128) });
+export const SurveyTokenParams = z.object({ token: z.string().check(z.maxLength(128)) });
 
 /**
  * The survey's web page, behind the one-time link `/s/<token>`: public (the token is the
@@ -34,7 +34,7 @@ export const surveyWebRoutes: readonly RouteDeclaration[] = [
     page: true,
     tag: 'Survey web page',
     summary: 'Records the answers (one field per questionId) and shows the thank-you page; invalid answers show the form again with the errors',
-    request: { params: SurveyTokenParams, body: z.record(z.string(), z.string()).describe('questionId → the answer, as the form sends it') },
+    request: { params: SurveyTokenParams, body: z.described(z.record(z.string(), z.string()), 'questionId → the answer, as the form sends it') },
     responses: {
       200: { description: 'Thank you: the survey is completed' },
       400: { description: 'The form again, each invalid answer with its error' },

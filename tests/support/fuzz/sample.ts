@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import * as z from 'zod';
+import * as z from '../../../shared/zod';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 interface JsonSchema {
@@ -138,7 +138,7 @@ const candidates = (name: string): Json[] => [
  * minimal JSON-schema instance, then up to a few rounds of replacing each field zod refuses with
  * the first candidate it accepts there.
  */
-export function validSample(schema: z.ZodType, overrides: Record<string, Json> = {}): Json | undefined {
+export function validSample(schema: z.ZodMiniType, overrides: Record<string, Json> = {}): Json | undefined {
   const idsOnly = Object.fromEntries(Object.entries(overrides).filter(([key]) => /Id$/.test(key)));
   for (const attempt of [overrides, idsOnly, {}]) {
     const sample = sampleWith(schema, attempt);
@@ -147,7 +147,7 @@ export function validSample(schema: z.ZodType, overrides: Record<string, Json> =
   return undefined;
 }
 
-function sampleWith(schema: z.ZodType, overrides: Record<string, Json>): Json | undefined {
+function sampleWith(schema: z.ZodMiniType, overrides: Record<string, Json>): Json | undefined {
   let json: JsonSchema;
   try {
     json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
@@ -182,7 +182,7 @@ function sampleWith(schema: z.ZodType, overrides: Record<string, Json>): Json | 
 }
 
 /** An object refined as a whole (at least one of these fields…): the first optional field that satisfies it. */
-function withOneMoreField(schema: z.ZodType, json: JsonSchema, sample: { [key: string]: Json }): { [key: string]: Json } {
+function withOneMoreField(schema: z.ZodMiniType, json: JsonSchema, sample: { [key: string]: Json }): { [key: string]: Json } {
   const root = json.$ref ? (json.$defs?.[json.$ref.replace('#/$defs/', '')] ?? {}) : json;
   for (const [key, property] of Object.entries(root.properties ?? {})) {
     if (key in sample) continue;

@@ -1,0 +1,70 @@
+import { Page } from '../../schemas/common';
+import {
+  CreateCustomerBody,
+  Customer,
+  CustomerIdParams,
+  ListCustomersQuery,
+  UpdateCustomerBody,
+} from '../../schemas/customer';
+import { type RouteDeclaration, agentAccess, readonlyAccess } from '../route-types';
+
+/** Customers: the people a tenant serves, unique by phone, email and externalId. */
+export const customerRoutes: readonly RouteDeclaration[] = [
+  {
+    operationId: 'createCustomer',
+    method: 'POST',
+    path: '/v1/customers',
+    function: 'customers',
+    access: agentAccess,
+    tag: 'Customers',
+    summary: 'Create a customer; phone, email and externalId are unique within the tenant',
+    idempotent: true,
+    request: { body: CreateCustomerBody },
+    responses: { 201: { description: 'Created', schema: Customer } },
+  },
+  {
+    operationId: 'listCustomers',
+    method: 'GET',
+    path: '/v1/customers',
+    function: 'customers',
+    access: readonlyAccess,
+    tag: 'Customers',
+    summary: 'List customers, or look one up by phone, email or externalId',
+    request: { query: ListCustomersQuery },
+    responses: { 200: { description: 'A page of customers', schema: Page(Customer) } },
+  },
+  {
+    operationId: 'getCustomer',
+    method: 'GET',
+    path: '/v1/customers/{customerId}',
+    function: 'customers',
+    access: readonlyAccess,
+    tag: 'Customers',
+    summary: 'Read a customer; the ETag header carries its version',
+    request: { params: CustomerIdParams },
+    responses: { 200: { description: 'The customer', schema: Customer } },
+  },
+  {
+    operationId: 'updateCustomer',
+    method: 'PATCH',
+    path: '/v1/customers/{customerId}',
+    function: 'customers',
+    access: agentAccess,
+    tag: 'Customers',
+    summary: 'Change a customer; requires If-Match with the ETag last read',
+    requiresIfMatch: true,
+    request: { params: CustomerIdParams, body: UpdateCustomerBody },
+    responses: { 200: { description: 'The updated customer', schema: Customer } },
+  },
+  {
+    operationId: 'eraseCustomer',
+    method: 'DELETE',
+    path: '/v1/customers/{customerId}',
+    function: 'customers',
+    access: agentAccess,
+    tag: 'Customers',
+    summary: 'Erase a customer: personal data is removed, a tombstone keeps the id',
+    request: { params: CustomerIdParams },
+    responses: { 204: { description: 'Erased' } },
+  },
+];

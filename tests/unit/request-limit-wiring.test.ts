@@ -1,0 +1,129 @@
+import path from 'node:path';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { build } from 'esbuild';
+import { describe, expect, it, vi } from 'vitest';
+import { lambdaBundling } from '../../infra/bundling';
+import { type ApiResult, type TenantRequestLimit, createApiHandler } from '../../shared/http/handler';
+import { tooManyRequests } from '../../shared/http/rate-limit';
+import { customerRoutes } from '../../shared/http/routes/customers';
+import { openApiRoutes } from '../../shared/http/routes/openapi';
+
+/**
+ * The per-tenant request limit is passed into createApiHandler (shared/http/tenant-request-limit.ts),
+ * never imported by it: no function can forget it, and functions without tenant routes bundle no
+ * DynamoDB client for it.
+ */
+
+const ok = async (): Promise<ApiResult> => ({ status: 200, body: { served: true } });
+const customerOperations = { createCustomer: ok, listCustomers: ok, getCustomer: ok, updateCustomer: ok, eraseCustomer: ok };
+const passThrough = (_request: unknown, run: () => Promise<ApiResult>) => run();
+
+const lambdaContext = { functionName: 'customers', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:1:function:customers' } as Context;
+
+function tenantEvent(tenantId: string) {
+  return {
+    routeKey: 'GET /v1/customers',
+    rawPath: '/v1/customers',
+    headers: {},
+    requestContext: {
+      requestId: 'req-1',
+      http: { method: 'GET', path: '/v1/customers', sourceIp: '127.0.0.1' },
+      authorizer: { lambda: { tenantId, keyId: 'key_1', scopes: 'readonly' } },
+    },
+  };
+}
+
+const invoke = (handler: (event: never, context: Context) => Promise<APIGatewayProxyStructuredResultV2>, event: unknown) =>
+  handler(event as never, lambdaContext);
+
+describe('the per-tenant request limit in createApiHandler', () => {
+  it('must be given to a function that serves tenant routes', () => {
+    expect(() => createApiHandler('customers', customerRoutes, customerOperations, { idempotency: passThrough })).toThrow(
+      /customers: has tenant routes but no per-tenant request limit/,
+    );
+  });
+
+  it('is not needed by a function that serves only public routes', () => {
+    expect(() => createApiHandler('openapi', openApiRoutes, { getOpenApi: ok })).not.toThrow();
+  });
+
+  it('refuses a tenant it knows to be over its limit before the operation runs', async () => {
+    const operation = vi.fn(ok);
+    const limit: TenantRequestLimit = {
+      refuseIfOver: vi.fn(() => {
+        throw tooManyRequests(42, 'over');
+      }),
+      count: vi.fn(async () => {}),
+    };
+    const handler = createApiHandler('customers', customerRoutes, { ...customerOperations, listCustomers: operation }, { idempotency: passThrough, requestLimit: limit });
+
+    const answer = await invoke(handler, tenantEvent('ten_over'));
+
+    expect(answer.statusCode).toBe(429);
+    expect(answer.headers?.['retry-after']).toBe('42');
+    expect(limit.refuseIfOver).toHaveBeenCalledWith('ten_over');
+    expect(operation).not.toHaveBeenCalled();
+  });
+
+  it('counts the request of the tenant named by the credential, and answers only once it is counted', async () => {
+    let finishCounting!: () => void;
+    const limit: TenantRequestLimit = {
+      refuseIfOver: vi.fn(),
+      count: vi.fn(() => new Promise<void>((resolve) => (finishCounting = resolve))),
+    };
+    const handler = createApiHandler('customers', customerRoutes, customerOperations, { idempotency: passThrough, requestLimit: limit });
+
+    let answered = false;
+    const answer = invoke(handler, tenantEvent('ten_counted')).then((result) => {
+      answered = true;
+      return result;
+    });
+    await vi.waitFor(() => expect(limit.count).toHaveBeenCalledWith('ten_counted'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(answered).toBe(false);
+
+    finishCounting();
+    expect((await answer).statusCode).toBe(200);
+  });
+
+  it('is not consulted for a public route', async () => {
+    const limit: TenantRequestLimit = { refuseIfOver: vi.fn(), count: vi.fn(async () => {}) };
+    const handler = createApiHandler('openapi', openApiRoutes, { getOpenApi: ok }, { requestLimit: limit });
+
+    const answer = await invoke(handler, { routeKey: 'GET /openapi.json', rawPath: '/openapi.json', headers: {}, requestContext: { requestId: 'req-2', http: { method: 'GET', path: '/openapi.json' } } });
+
+    expect(answer.statusCode).toBe(200);
+    expect(limit.refuseIfOver).not.toHaveBeenCalled();
+    expect(limit.count).not.toHaveBeenCalled();
+  });
+});
+
+/** The bundled bytes of each @aws-sdk/client-dynamodb source file in a function's Lambda bundle. */
+async function dynamoDbClientFilesIn(functionName: string): Promise<string[]> {
+  const built = await build({
+    ...lambdaBundling,
+    entryPoints: [path.join('functions', functionName, 'handler.ts')],
+    outdir: '/tmp/request-limit-wiring',
+    write: false,
+    bundle: true,
+    platform: 'node',
+    metafile: true,
+    logLevel: 'error',
+  });
+  const bundle = Object.values(built.metafile.outputs).find((output) => output.entryPoint)!;
+  return Object.entries(bundle.inputs)
+    .filter(([file, input]) => /@aws-sdk\/(client|lib)-dynamodb\//.test(file) && input.bytesInOutput > 0)
+    .map(([file]) => file.replace(/^.*@aws-sdk\//, ''));
+}
+
+describe('Lambda bundles', () => {
+  it.each(['openapi', 'fallback'])('%s, which serves no tenant route, bundles no DynamoDB client', async (functionName) => {
+    expect(await dynamoDbClientFilesIn(functionName)).toEqual([]);
+  }, 60_000);
+
+  it.each(['customers', 'cases'])("%s bundles only the DynamoDB client and commands it uses, not the aggregated client's paginators and waiters", async (functionName) => {
+    const files = await dynamoDbClientFilesIn(functionName);
+    expect(files).toContain('client-dynamodb/dist-es/DynamoDBClient.js');
+    expect(files.filter((file) => /^client-dynamodb\/.*(\/DynamoDB\.js$|\/pagination\/|\/waiters\/)/.test(file))).toEqual([]);
+  }, 60_000);
+});
