@@ -73,7 +73,6 @@ export function createSwitchboardFunction(scope: Construct, props: SwitchboardFu
       POWERTOOLS_SERVICE_NAME: `switchboard-${name}`,
       POWERTOOLS_METRICS_NAMESPACE: 'Switchboard',
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
       ...(declaration.tableAccess !== 'none' ? { TABLE_NAME: table.tableName } : {}),
       ...(declaration.operatorKey && operatorKeyHash ? { OPERATOR_KEY_SHA256: operatorKeyHash } : {}),
     },

@@ -94,8 +94,9 @@ describe('API stack, dev', () => {
         POWERTOOLS_SERVICE_NAME: `switchboard-${name}`,
         POWERTOOLS_METRICS_NAMESPACE: 'Switchboard',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
       });
+      // Source maps stay off at run time: loading them costs every cold start (infra/bundling.ts).
+      expect(environment.NODE_OPTIONS ?? '', name).not.toContain('--enable-source-maps');
       expect('TABLE_NAME' in environment, `${name} TABLE_NAME`).toBe(declaration.tableAccess !== 'none');
       expect(environment.OPERATOR_KEY_SHA256, name).toBe(declaration.operatorKey ? exampleOperatorKeyHash : undefined);
     }
@@ -110,7 +111,7 @@ describe('API stack, dev', () => {
       // A child process, as the Lambda runtime would load it: outside vitest's module loader.
       const exported = execFileSync(
         process.execPath,
-        ['--enable-source-maps', '--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); process.stdout.write(typeof m.handler);`],
+        ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); process.stdout.write(typeof m.handler);`],
         { encoding: 'utf8', env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1' } },
       );
       expect(exported, name).toBe('function');
