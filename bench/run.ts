@@ -1,32 +1,52 @@
 import { formatAnalyticsLatency, measureAnalyticsLatency } from './analytics';
-import { formatBundles, measureBundles } from './bundles';
+import { formatBundles, formatSourceMapCost, measureBundles, measureSourceMapCost } from './bundles';
 import { costModel, formatCostModel } from './cost';
 import { formatLatency, measureCustomerReadLatency } from './latency';
 import { formatLifecycle, measureContactLifecycleInChildProcess } from './lifecycle';
 
 /**
  * `npm run bench`: everything is measured in this one run and reported as ratios, because these
- * machines are noisy. Never part of `npm test`.
+ * machines are noisy. Never part of `npm test`. `npm run bench -- bundles` (or latency,
+ * analytics, lifecycle) runs only those parts.
  */
+const sections = ['latency', 'analytics', 'lifecycle', 'bundles'] as const;
+const asked = process.argv.slice(2);
+const unknown = asked.filter((name) => !(sections as readonly string[]).includes(name));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown part ${unknown.join(', ')}; the parts are ${sections.join(', ')}\n`);
+  process.exit(2);
+}
+const runs = (section: (typeof sections)[number]) => asked.length === 0 || asked.includes(section);
 
 // The per-tenant request limit still counts every request (its write is part of what is
 // measured) but must not refuse the thousands a benchmark makes in a minute.
 process.env.TENANT_REQUESTS_PER_MINUTE ??= '100000000';
-const latency = await measureCustomerReadLatency();
-console.log('\n## Customer read latency\n');
-console.log(formatLatency(latency));
 
-const analytics = await measureAnalyticsLatency();
-console.log('\n## Analytics and overview latency: 1k vs 100k stored contacts\n');
-console.log(formatAnalyticsLatency(analytics));
+if (runs('latency')) {
+  const latency = await measureCustomerReadLatency();
+  console.log('\n## Customer read latency\n');
+  console.log(formatLatency(latency));
+}
 
-const lifecycle = await measureContactLifecycleInChildProcess();
-console.log('\n## One contact lifecycle: invocations, capacity units, events\n');
-console.log(formatLifecycle(lifecycle));
-console.log('\n## Cost model\n');
-console.log(formatCostModel(costModel(lifecycle)));
+if (runs('analytics')) {
+  const analytics = await measureAnalyticsLatency();
+  console.log('\n## Analytics and overview latency: 1k vs 100k stored contacts\n');
+  console.log(formatAnalyticsLatency(analytics));
+}
 
-const bundles = await measureBundles();
-console.log('\n## Bundles and module load time\n');
-console.log(formatBundles(bundles));
+if (runs('lifecycle')) {
+  const lifecycle = await measureContactLifecycleInChildProcess();
+  console.log('\n## One contact lifecycle: invocations, capacity units, events\n');
+  console.log(formatLifecycle(lifecycle));
+  console.log('\n## Cost model\n');
+  console.log(formatCostModel(costModel(lifecycle)));
+}
+
+if (runs('bundles')) {
+  const bundles = await measureBundles();
+  console.log('\n## Bundles and module load time\n');
+  console.log(formatBundles(bundles));
+  console.log('\n### What loading the source map at run time would add\n');
+  console.log(formatSourceMapCost(await measureSourceMapCost(['customers', 'cases', 'analytics-aggregate'])));
+}
 console.log(`\nMeasured ${new Date().toISOString()} with Node ${process.version} on ${process.arch}.`);
