@@ -269,6 +269,9 @@ function parseForm(event: Event): Record<string, string> {
   return Object.fromEntries(fields);
 }
 
+/** The authorizer's space-separated scopes, as a list. */
+const Scopes = z.array(Scope);
+
 function authorize(route: RouteDeclaration, event: Event): Caller {
   const access = route.access;
   if (access.kind === 'public') return { kind: 'anonymous' };
@@ -280,7 +283,7 @@ function authorize(route: RouteDeclaration, event: Event): Caller {
   const tenantId = context?.tenantId;
   const keyId = context?.keyId;
   if (typeof tenantId !== 'string' || typeof keyId !== 'string') throw unauthorized();
-  const scopes = z.array(Scope).safeParse(String(context?.scopes ?? '').split(' ').filter(Boolean));
+  const scopes = Scopes.safeParse(String(context?.scopes ?? '').split(' ').filter(Boolean));
   if (!scopes.success) throw unauthorized();
   if (!hasScope(scopes.data, access.scope)) {
     throw forbidden(`This key lacks the ${access.scope} scope that ${routeKey(route)} requires`);

@@ -1,8 +1,8 @@
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { build } from 'esbuild';
 import { describe, expect, it, vi } from 'vitest';
-import { lambdaBundling } from '../../infra/bundling';
+import { bundleFunction } from '../../infra/bundling';
 import { type ApiResult, type TenantRequestLimit, createApiHandler } from '../../shared/http/handler';
 import { tooManyRequests } from '../../shared/http/rate-limit';
 import { customerRoutes } from '../../shared/http/routes/customers';
@@ -100,17 +100,8 @@ describe('the per-tenant request limit in createApiHandler', () => {
 
 /** The bundled bytes of each @aws-sdk/client-dynamodb source file in a function's Lambda bundle. */
 async function dynamoDbClientFilesIn(functionName: string): Promise<string[]> {
-  const built = await build({
-    ...lambdaBundling,
-    entryPoints: [path.join('functions', functionName, 'handler.ts')],
-    outdir: '/tmp/request-limit-wiring',
-    write: false,
-    bundle: true,
-    platform: 'node',
-    metafile: true,
-    logLevel: 'error',
-  });
-  const bundle = Object.values(built.metafile.outputs).find((output) => output.entryPoint)!;
+  const built = await bundleFunction(functionName, path.join(tmpdir(), 'request-limit-wiring', functionName, 'index.mjs'), { write: false, metafile: true });
+  const bundle = Object.values(built.metafile!.outputs).find((output) => output.entryPoint)!;
   return Object.entries(bundle.inputs)
     .filter(([file, input]) => /@aws-sdk\/(client|lib)-dynamodb\//.test(file) && input.bytesInOutput > 0)
     .map(([file]) => file.replace(/^.*@aws-sdk\//, ''));
