@@ -66,13 +66,19 @@ export function connectInstanceArnOf(arn: unknown): string | undefined {
  * CONTACT_DATA_UPDATED sample); anything before 2000 is read as absent, as is anything unreadable.
  */
 const earliestRealTime = Date.parse('2000-01-01T00:00:00Z');
-const Timestamp = z.pipe(z.optional(z.unknown()), z.transform((value) => {
-  if (typeof value !== 'string') return undefined;
-  const time = Date.parse(value);
-  return Number.isNaN(time) || time < earliestRealTime ? undefined : new Date(time).toISOString();
-}));
+const Timestamp = z.pipe(
+  z.optional(z.unknown()),
+  z.transform((value) => {
+    if (typeof value !== 'string') return undefined;
+    const time = Date.parse(value);
+    return Number.isNaN(time) || time < earliestRealTime ? undefined : new Date(time).toISOString();
+  }),
+);
 
-const OptionalText = z.pipe(z.optional(z.unknown()), z.transform((value) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined)));
+const OptionalText = z.pipe(
+  z.optional(z.unknown()),
+  z.transform((value) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined)),
+);
 
 // Keys below are lowercase: the detail's keys are lowercased before it is parsed.
 const ContactDetail = z.looseObject({
@@ -83,8 +89,14 @@ const ContactDetail = z.looseObject({
   initiationmethod: OptionalText,
   initiationtimestamp: Timestamp,
   disconnecttimestamp: Timestamp,
-  queueinfo: z.catch(z.optional(z.looseObject({ queuearn: OptionalText, queuename: OptionalText, name: OptionalText, enqueuetimestamp: Timestamp })), undefined),
-  agentinfo: z.catch(z.optional(z.looseObject({ agentarn: OptionalText, connectedtoagenttimestamp: Timestamp, aftercontactworkendtimestamp: Timestamp })), undefined),
+  queueinfo: z.catch(
+    z.optional(z.looseObject({ queuearn: OptionalText, queuename: OptionalText, name: OptionalText, enqueuetimestamp: Timestamp })),
+    undefined,
+  ),
+  agentinfo: z.catch(
+    z.optional(z.looseObject({ agentarn: OptionalText, connectedtoagenttimestamp: Timestamp, aftercontactworkendtimestamp: Timestamp })),
+    undefined,
+  ),
   segmentattributes: z.catch(z.optional(z.record(z.string(), z.unknown())), undefined),
 });
 
@@ -149,7 +161,10 @@ type Choice<T> = { ok: true; value: T } | { ok: false; reason: string };
  * TASK is a work item (a follow-up, a form to process), not a conversation with a customer:
  * logging it as a contact would distort contacts offered, handle time and speed of answer.
  */
-function channelOf(channel: string | undefined, segmentAttributes: Record<string, unknown> | undefined): Choice<ConnectContactEvent['channel']> {
+function channelOf(
+  channel: string | undefined,
+  segmentAttributes: Record<string, unknown> | undefined,
+): Choice<ConnectContactEvent['channel']> {
   switch (channel?.toUpperCase()) {
     case 'VOICE':
       return { ok: true, value: 'voice' };

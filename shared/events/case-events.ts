@@ -79,7 +79,10 @@ export const CaseSlaDeadlinesChanged = defineEvent(
   z.object({
     caseId: z.string(),
     customerId: z.string(),
-    caseVersion: z.described(z.int().check(z.positive()), 'The version of the case this describes; a consumer must not let an older one undo a newer'),
+    caseVersion: z.described(
+      z.int().check(z.positive()),
+      'The version of the case this describes; a consumer must not let an older one undo a newer',
+    ),
     firstResponse: SlaDeadline,
     resolution: SlaDeadline,
   }),

@@ -57,13 +57,18 @@ export const surveyCompleted = defineEvent(
     templateId: z.string(),
     templateVersion: z.int(),
     completedAt: Iso8601,
-    scores: z.described(z.optional(z.object({
-        csat: z.optional(z.nullable(z.number())),
-        nps: z.optional(z.nullable(z.number())),
-        ces: z.optional(z.nullable(z.number())),
-        resolved: z.optional(z.nullable(z.boolean())),
-        dimensions: z.optional(z.record(z.string(), z.nullable(z.number()))),
-      })), 'The figures the template asks for (null: skipped); never free text'),
+    scores: z.described(
+      z.optional(
+        z.object({
+          csat: z.optional(z.nullable(z.number())),
+          nps: z.optional(z.nullable(z.number())),
+          ces: z.optional(z.nullable(z.number())),
+          resolved: z.optional(z.nullable(z.boolean())),
+          dimensions: z.optional(z.record(z.string(), z.nullable(z.number()))),
+        }),
+      ),
+      'The figures the template asks for (null: skipped); never free text',
+    ),
   }),
 );
 

@@ -6,27 +6,48 @@ import { metricNames } from '../analytics/metrics';
 
 const thresholdList = serviceLevelThresholds.join(', ');
 
-export const ServiceLevelThresholdSeconds = z.described(z.number().check(z.int(), z.refine((seconds) => (serviceLevelThresholds as readonly number[]).includes(seconds), {
-    message: `Must be one of the counted thresholds: ${thresholdList} seconds`,
-  })), `Answer-time threshold in seconds; one of ${thresholdList}`);
+export const ServiceLevelThresholdSeconds = z.described(
+  z.number().check(
+    z.int(),
+    z.refine((seconds) => (serviceLevelThresholds as readonly number[]).includes(seconds), {
+      message: `Must be one of the counted thresholds: ${thresholdList} seconds`,
+    }),
+  ),
+  `Answer-time threshold in seconds; one of ${thresholdList}`,
+);
 
 const Percent = z.number().check(z.gte(0), z.lte(100));
 
-export const ServiceLevelGoal = z.described(z.strictObject({
+export const ServiceLevelGoal = z.described(
+  z.strictObject({
     targetPercent: z.described(Percent, 'Share of queued contacts to answer within the threshold'),
     thresholdSeconds: ServiceLevelThresholdSeconds,
-  }), 'The service-level goal, such as 80 % answered within 20 s');
+  }),
+  'The service-level goal, such as 80 % answered within 20 s',
+);
 
 export const StaffingSettings = z.strictObject({
-  maxOccupancyPercent: z.described(z.number().check(z.gt(0), z.lte(100)), 'Highest share of logged-in time agents may spend handling contacts'),
-  shrinkagePercent: z.described(z.number().check(z.gte(0), z.lt(100)), 'Share of paid time agents are not available (breaks, training, absence)'),
+  maxOccupancyPercent: z.described(
+    z.number().check(z.gt(0), z.lte(100)),
+    'Highest share of logged-in time agents may spend handling contacts',
+  ),
+  shrinkagePercent: z.described(
+    z.number().check(z.gte(0), z.lt(100)),
+    'Share of paid time agents are not available (breaks, training, absence)',
+  ),
   forecastWeeks: z.described(z.int().check(z.gte(1), z.lte(52)), 'How many past weeks of the same weekday and hour the forecast averages'),
 });
 
-export const AnalyticsSettings = z.withMeta(z.strictObject({ serviceLevel: ServiceLevelGoal, staffing: StaffingSettings }), { id: 'AnalyticsSettings', description: 'Service-level goal and staffing assumptions (docs/metrics.md)' });
+export const AnalyticsSettings = z.withMeta(z.strictObject({ serviceLevel: ServiceLevelGoal, staffing: StaffingSettings }), {
+  id: 'AnalyticsSettings',
+  description: 'Service-level goal and staffing assumptions (docs/metrics.md)',
+});
 export type AnalyticsSettings = z.infer<typeof AnalyticsSettings>;
 
-export const AnalyticsSettingsPatch = z.described(z.partial(z.strictObject({ serviceLevel: z.partial(ServiceLevelGoal), staffing: z.partial(StaffingSettings) })), 'Merged into the section field by field');
+export const AnalyticsSettingsPatch = z.described(
+  z.partial(z.strictObject({ serviceLevel: z.partial(ServiceLevelGoal), staffing: z.partial(StaffingSettings) })),
+  'Merged into the section field by field',
+);
 export type AnalyticsSettingsPatch = z.infer<typeof AnalyticsSettingsPatch>;
 
 // ---------------------------------------------------------------- metrics API
@@ -39,9 +60,11 @@ const isCalendarDate = (value: string) => {
 const Instant = z.iso.datetime({ offset: true });
 
 /** A tenant-local calendar date or an instant; see docs/metrics.md, "Periods". */
-export const PeriodBound = z.string().check(z.refine((value) => (localDate.test(value) ? isCalendarDate(value) : Instant.safeParse(value).success), {
+export const PeriodBound = z.string().check(
+  z.refine((value) => (localDate.test(value) ? isCalendarDate(value) : Instant.safeParse(value).success), {
     message: 'Must be a date (YYYY-MM-DD, a day in the tenant time zone) or an RFC 3339 date-time with offset',
-  }));
+  }),
+);
 
 const periodDescription =
   'A date YYYY-MM-DD is a whole day in the tenant time zone (`to` inclusive); a date-time is an instant (`to` exclusive)';
@@ -76,7 +99,8 @@ export const Period = z.object({
   timezone: z.string(),
 });
 
-export const MetricSummary = z.withMeta(z.object({
+export const MetricSummary = z.withMeta(
+  z.object({
     contacts: z.object({
       offered: z.int(),
       handled: z.int(),
@@ -95,39 +119,59 @@ export const MetricSummary = z.withMeta(z.object({
       firstContactResolutionRate: Rate,
       transferRate: Rate,
     }),
-    surveys: z.described(z.nullable(z.object({
-      sent: z.int(),
-      completed: z.int(),
-      responseRate: Rate,
-      csat: z.described(Rate, 'Share of CSAT answers of 4 or 5'),
-      csatResponses: z.int(),
-      nps: z.described(z.nullable(z.number()), '% promoters − % detractors, −100 to 100'),
-      npsResponses: z.int(),
-      ces: z.described(z.nullable(z.number()), 'Average CES answer, 1–7'),
-      cesResponses: z.int(),
-    })), "Null when grouped by reason: surveys carry their contact's queue, agent and channel only"),
-    cases: z.described(z.nullable(z.object({
-        opened: z.int(),
-        resolved: z.described(z.nullable(z.int()), 'Null per agent: a case resolves without naming one'),
-        backlog: z.described(z.nullable(z.int()), 'Cases open now, whatever the period (tenant-wide only; null per agent)'),
-        slaCompliance: z.described(Rate, 'Resolved within every SLA deadline over resolved; null per agent'),
-        slaBreaches: z.described(z.nullable(z.int()), 'Deadlines missed, counted at the deadline; null per agent'),
-      })), 'Null when grouped by queue, channel or reason: case events carry none of them'),
-    referrals: z.described(z.nullable(z.object({
-        made: z.int(),
-        converted: z.int(),
-        lost: z.int(),
-        conversionRate: Rate,
-        valueByCurrency: z.described(z.record(z.string(), z.number()), 'Converted value per ISO 4217 currency'),
-      })), 'Null when grouped by queue, channel or reason: referral events carry none of them'),
-  }), { id: 'MetricSummary' });
+    surveys: z.described(
+      z.nullable(
+        z.object({
+          sent: z.int(),
+          completed: z.int(),
+          responseRate: Rate,
+          csat: z.described(Rate, 'Share of CSAT answers of 4 or 5'),
+          csatResponses: z.int(),
+          nps: z.described(z.nullable(z.number()), '% promoters − % detractors, −100 to 100'),
+          npsResponses: z.int(),
+          ces: z.described(z.nullable(z.number()), 'Average CES answer, 1–7'),
+          cesResponses: z.int(),
+        }),
+      ),
+      "Null when grouped by reason: surveys carry their contact's queue, agent and channel only",
+    ),
+    cases: z.described(
+      z.nullable(
+        z.object({
+          opened: z.int(),
+          resolved: z.described(z.nullable(z.int()), 'Null per agent: a case resolves without naming one'),
+          backlog: z.described(z.nullable(z.int()), 'Cases open now, whatever the period (tenant-wide only; null per agent)'),
+          slaCompliance: z.described(Rate, 'Resolved within every SLA deadline over resolved; null per agent'),
+          slaBreaches: z.described(z.nullable(z.int()), 'Deadlines missed, counted at the deadline; null per agent'),
+        }),
+      ),
+      'Null when grouped by queue, channel or reason: case events carry none of them',
+    ),
+    referrals: z.described(
+      z.nullable(
+        z.object({
+          made: z.int(),
+          converted: z.int(),
+          lost: z.int(),
+          conversionRate: Rate,
+          valueByCurrency: z.described(z.record(z.string(), z.number()), 'Converted value per ISO 4217 currency'),
+        }),
+      ),
+      'Null when grouped by queue, channel or reason: referral events carry none of them',
+    ),
+  }),
+  { id: 'MetricSummary' },
+);
 
-export const AnalyticsSummary = z.withMeta(z.object({
+export const AnalyticsSummary = z.withMeta(
+  z.object({
     period: Period,
     groupBy: z.optional(GroupBy),
     metrics: z.described(MetricSummary, 'The whole period, every contact (grouped or not)'),
     groups: z.described(z.optional(z.array(z.object({ value: z.string(), metrics: MetricSummary }))), 'Per group value, when grouped'),
-  }), { id: 'AnalyticsSummary' });
+  }),
+  { id: 'AnalyticsSummary' },
+);
 
 const Point = z.object({
   start: z.described(z.string(), 'Interval start, with the tenant offset in force then'),
@@ -135,18 +179,23 @@ const Point = z.object({
   value: z.nullable(z.number()),
 });
 
-export const Timeseries = z.withMeta(z.object({
+export const Timeseries = z.withMeta(
+  z.object({
     period: Period,
     metric: z.enum(metricNames),
     interval: z.enum(['hour', 'day', 'week']),
     groupBy: z.optional(GroupBy),
     points: z.described(z.array(Point), 'Every interval of the period, in order, whole tenant'),
     series: z.described(z.optional(z.array(z.object({ value: z.string(), points: z.array(Point) }))), 'Per group value, when grouped'),
-  }), { id: 'Timeseries' });
+  }),
+  { id: 'Timeseries' },
+);
 
-export const Heatmap = z.withMeta(z.object({
+export const Heatmap = z.withMeta(
+  z.object({
     period: Period,
-    cells: z.described(z.array(
+    cells: z.described(
+      z.array(
         z.object({
           weekday: z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']),
           hour: z.int().check(z.gte(0), z.lte(23)),
@@ -154,5 +203,9 @@ export const Heatmap = z.withMeta(z.object({
           occurrences: z.described(z.int(), 'How many times this local weekday and hour occurred in the period'),
           averageOffered: z.described(z.nullable(z.number()), 'offered / occurrences, two decimals'),
         }),
-      ), '7 × 24 cells, Monday 00:00 first'),
-  }), { id: 'Heatmap' });
+      ),
+      '7 × 24 cells, Monday 00:00 first',
+    ),
+  }),
+  { id: 'Heatmap' },
+);

@@ -9,17 +9,23 @@ export const CreateApiKeyBody = z.strictObject({
   scopes: z.array(Scope).check(z.minLength(1), z.maxLength(3)),
 });
 
-export const ApiKey = z.withMeta(z.object({
+export const ApiKey = z.withMeta(
+  z.object({
     keyId: z.string(),
     name: z.string(),
     scopes: z.array(Scope),
     prefix: z.described(z.string(), 'The first characters of the key, to tell keys apart'),
     createdAt: Iso8601,
-  }), { id: 'ApiKey' });
+  }),
+  { id: 'ApiKey' },
+);
 export type ApiKey = z.infer<typeof ApiKey>;
 
-export const ApiKeyWithSecret = z.withMeta(z.extend(ApiKey, {
-  secret: z.described(z.string(), 'The whole key. Shown only once: store it now.'),
-}), { id: 'ApiKeyWithSecret' });
+export const ApiKeyWithSecret = z.withMeta(
+  z.extend(ApiKey, {
+    secret: z.described(z.string(), 'The whole key. Shown only once: store it now.'),
+  }),
+  { id: 'ApiKeyWithSecret' },
+);
 
 export const KeyIdParams = z.object({ keyId: z.string().check(z.maxLength(64)) });

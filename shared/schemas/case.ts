@@ -11,7 +11,10 @@ export const SlaKind = z.enum(['firstResponse', 'resolution']);
 export type SlaKind = z.infer<typeof SlaKind>;
 
 /** Used in index keys, so no `#`; an agent or a queue, as the tenant names them. */
-export const Assignee = z.described(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'Letters, digits and . _ : @ - only, at most 128')), 'An agent or queue identifier, e.g. agent:mei or queue:complaints');
+export const Assignee = z.described(
+  z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'Letters, digits and . _ : @ - only, at most 128')),
+  'An agent or queue identifier, e.g. agent:mei or queue:complaints',
+);
 
 const ContactId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a contact id'));
 
@@ -23,8 +26,13 @@ export type SlaUnit = z.infer<typeof SlaUnit>;
 /** The longest target of each unit: a year of calendar time, a working year of business time. */
 const maxAmount: Record<SlaUnit, number> = { minutes: 525_600, hours: 8_760, days: 365, businessHours: 2_000, businessDays: 250 };
 
-export const SlaDuration = z.described(z.strictObject({ amount: z.int().check(z.gte(1)), unit: SlaUnit }).check(z.refine((d) => d.amount <= maxAmount[d.unit], { message: 'Too long for its unit', path: ['amount'] })), 'minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; ' +
-      'businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts');
+export const SlaDuration = z.described(
+  z
+    .strictObject({ amount: z.int().check(z.gte(1)), unit: SlaUnit })
+    .check(z.refine((d) => d.amount <= maxAmount[d.unit], { message: 'Too long for its unit', path: ['amount'] })),
+  'minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; ' +
+    'businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts',
+);
 export type SlaDuration = z.infer<typeof SlaDuration>;
 
 const SlaTarget = z.strictObject({ firstResponse: SlaDuration, resolution: SlaDuration });
@@ -35,25 +43,35 @@ export const EscalationRule = z.strictObject({
   assignTo: z.described(z.optional(Assignee), 'Reassign the case to this agent or queue'),
 });
 
-export const SlaPolicy = z.withMeta(z.strictObject({
+export const SlaPolicy = z.withMeta(
+  z.strictObject({
     targets: z.strictObject({ complaint: SeverityTargets, request: SeverityTargets, inquiry: SeverityTargets }),
     escalation: z.strictObject({ firstResponse: EscalationRule, resolution: EscalationRule }),
-  }), { id: 'SlaPolicy', description: 'Deadlines per case type and severity, and what happens when one is missed' });
+  }),
+  { id: 'SlaPolicy', description: 'Deadlines per case type and severity, and what happens when one is missed' },
+);
 export type SlaPolicy = z.infer<typeof SlaPolicy>;
 
 const SlaTargetPatch = z.partial(SlaTarget);
-const SeverityTargetsPatch = z.partial(z.strictObject({
-  low: SlaTargetPatch,
-  medium: SlaTargetPatch,
-  high: SlaTargetPatch,
-  critical: SlaTargetPatch,
-}));
+const SeverityTargetsPatch = z.partial(
+  z.strictObject({
+    low: SlaTargetPatch,
+    medium: SlaTargetPatch,
+    high: SlaTargetPatch,
+    critical: SlaTargetPatch,
+  }),
+);
 const EscalationRulePatch = z.partial(z.strictObject({ raiseSeverity: z.boolean(), assignTo: z.nullable(Assignee) }));
 
-export const SlaPolicyPatch = z.described(z.partial(z.strictObject({
-    targets: z.partial(z.strictObject({ complaint: SeverityTargetsPatch, request: SeverityTargetsPatch, inquiry: SeverityTargetsPatch })),
-    escalation: z.partial(z.strictObject({ firstResponse: EscalationRulePatch, resolution: EscalationRulePatch })),
-  })), 'Deep merge into the policy: only the targets named change; assignTo null removes it');
+export const SlaPolicyPatch = z.described(
+  z.partial(
+    z.strictObject({
+      targets: z.partial(z.strictObject({ complaint: SeverityTargetsPatch, request: SeverityTargetsPatch, inquiry: SeverityTargetsPatch })),
+      escalation: z.partial(z.strictObject({ firstResponse: EscalationRulePatch, resolution: EscalationRulePatch })),
+    }),
+  ),
+  'Deep merge into the policy: only the targets named change; assignTo null removes it',
+);
 export type SlaPolicyPatch = z.infer<typeof SlaPolicyPatch>;
 
 // ---------------------------------------------------------------- service recovery
@@ -62,31 +80,43 @@ const knownCurrencies = new Set(Intl.supportedValuesOf('currency'));
 const minorDigits = (currency: string) =>
   new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 
-export const Compensation = z.strictObject({
+export const Compensation = z
+  .strictObject({
     type: z.enum(['refund', 'credit', 'voucher', 'replacement', 'goodwill', 'other']),
     amount: z.number().check(z.gte(0), z.lte(1_000_000_000)),
-    currency: z.string().check(z.refine((c) => /^[A-Z]{3}$/.test(c) && knownCurrencies.has(c), { message: 'Must be an ISO 4217 currency code such as TWD' })),
-  }).check(z.refine((c) => !knownCurrencies.has(c.currency) || Number.isInteger(c.amount * 10 ** minorDigits(c.currency)), {
-    message: 'More decimals than the currency has',
-    path: ['amount'],
-  }));
+    currency: z
+      .string()
+      .check(z.refine((c) => /^[A-Z]{3}$/.test(c) && knownCurrencies.has(c), { message: 'Must be an ISO 4217 currency code such as TWD' })),
+  })
+  .check(
+    z.refine((c) => !knownCurrencies.has(c.currency) || Number.isInteger(c.amount * 10 ** minorDigits(c.currency)), {
+      message: 'More decimals than the currency has',
+      path: ['amount'],
+    }),
+  );
 
 export const FollowUp = z.strictObject({
   customerSatisfied: z.boolean(),
   checkedAt: Iso8601,
 });
 
-export const ServiceRecovery = z.withMeta(z.partial(z.strictObject({
-    apologyGiven: z.boolean(),
-    remedy: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)),
-    compensation: Compensation,
-    followUp: FollowUp,
-  })), { id: 'ServiceRecovery', description: 'Complaints only: apology, remedy, compensation and the follow-up check' });
+export const ServiceRecovery = z.withMeta(
+  z.partial(
+    z.strictObject({
+      apologyGiven: z.boolean(),
+      remedy: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)),
+      compensation: Compensation,
+      followUp: FollowUp,
+    }),
+  ),
+  { id: 'ServiceRecovery', description: 'Complaints only: apology, remedy, compensation and the follow-up check' },
+);
 export type ServiceRecovery = z.infer<typeof ServiceRecovery>;
 
 // ---------------------------------------------------------------- cases
 
-export const CreateCaseBody = z.withMeta(z.strictObject({
+export const CreateCaseBody = z.withMeta(
+  z.strictObject({
     type: CaseType,
     severity: z._default(Severity, 'medium'),
     category: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
@@ -95,32 +125,53 @@ export const CreateCaseBody = z.withMeta(z.strictObject({
     customerId: z.described(z.string().check(z.maxLength(64)), 'An existing customer of the tenant'),
     contactIds: z.optional(z.array(ContactId).check(z.maxLength(50))),
     assignee: z.optional(Assignee),
-    surveyId: z.described(z.optional(z.string().check(z.regex(/^svy_[0-9A-Z]{26}$/, 'Must be a survey id'))), 'The survey this case follows up'),
-    agentId: z.described(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(128))), 'The agent of the contact the case is about'),
-  }), { id: 'CreateCase' });
+    surveyId: z.described(
+      z.optional(z.string().check(z.regex(/^svy_[0-9A-Z]{26}$/, 'Must be a survey id'))),
+      'The survey this case follows up',
+    ),
+    agentId: z.described(
+      z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(128))),
+      'The agent of the contact the case is about',
+    ),
+  }),
+  { id: 'CreateCase' },
+);
 export type CreateCaseBody = z.infer<typeof CreateCaseBody>;
 
-export const UpdateCaseBody = z.withMeta(z.partial(z.strictObject({
-    type: CaseType,
-    severity: Severity,
-    category: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
-    subject: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
-    assignee: z.nullable(Assignee),
-    serviceRecovery: ServiceRecovery,
-  })), {
+export const UpdateCaseBody = z.withMeta(
+  z.partial(
+    z.strictObject({
+      type: CaseType,
+      severity: Severity,
+      category: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+      subject: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+      assignee: z.nullable(Assignee),
+      serviceRecovery: ServiceRecovery,
+    }),
+  ),
+  {
     id: 'UpdateCase',
     description: 'Fields to change; assignee null unassigns; serviceRecovery fields are merged into the record',
-  });
+  },
+);
 export type UpdateCaseBody = z.infer<typeof UpdateCaseBody>;
 
-export const CaseEventBody = z.withMeta(z.discriminatedUnion('type', [
+export const CaseEventBody = z.withMeta(
+  z.discriminatedUnion('type', [
     z.strictObject({
       type: z.literal('note'),
       text: z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000)),
-      visibility: z.described(z._default(z.enum(['internal', 'customer']), 'internal'), 'customer: the note was sent to the customer, and counts as the first response'),
+      visibility: z.described(
+        z._default(z.enum(['internal', 'customer']), 'internal'),
+        'customer: the note was sent to the customer, and counts as the first response',
+      ),
     }),
     z.strictObject({ type: z.literal('assign'), assignee: z.nullable(Assignee) }),
-    z.strictObject({ type: z.literal('status_change'), to: CaseStatus, reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))) }),
+    z.strictObject({
+      type: z.literal('status_change'),
+      to: CaseStatus,
+      reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))),
+    }),
     z.strictObject({
       type: z.literal('customer_reply'),
       text: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000))),
@@ -128,7 +179,9 @@ export const CaseEventBody = z.withMeta(z.discriminatedUnion('type', [
       contactId: z.optional(ContactId),
     }),
     z.strictObject({ type: z.literal('link_contact'), contactId: ContactId }),
-  ]), { id: 'CaseEventInput' });
+  ]),
+  { id: 'CaseEventInput' },
+);
 export type CaseEventBody = z.infer<typeof CaseEventBody>;
 
 export const SlaClock = z.object({
@@ -147,7 +200,8 @@ export const Escalation = z.object({
   assignee: z.optional(z.string()),
 });
 
-export const Case = z.withMeta(z.object({
+export const Case = z.withMeta(
+  z.object({
     caseId: z.string(),
     type: CaseType,
     severity: Severity,
@@ -172,7 +226,9 @@ export const Case = z.withMeta(z.object({
     version: z.int(),
     createdAt: Iso8601,
     updatedAt: Iso8601,
-  }), { id: 'Case' });
+  }),
+  { id: 'Case' },
+);
 export type Case = z.infer<typeof Case>;
 
 export const TimelineEntryType = z.enum([
@@ -186,7 +242,8 @@ export const TimelineEntryType = z.enum([
   'sla_breached',
 ]);
 
-export const TimelineEntry = z.withMeta(z.object({
+export const TimelineEntry = z.withMeta(
+  z.object({
     entryId: z.string(),
     type: TimelineEntryType,
     at: Iso8601,
@@ -203,16 +260,21 @@ export const TimelineEntry = z.withMeta(z.object({
     dueAt: z.optional(Iso8601),
     fields: z.described(z.optional(z.array(z.string())), 'updated: the fields that changed'),
     severity: z.optional(Severity),
-  }), { id: 'CaseTimelineEntry' });
+  }),
+  { id: 'CaseTimelineEntry' },
+);
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
 /** GET /v1/cases/{caseId} shows at most this many of the most recent timeline entries. */
 export const timelineCap = 100;
 
-export const CaseWithTimeline = z.withMeta(z.extend(Case, {
-  timeline: z.described(z.array(TimelineEntry), `The most recent ${timelineCap} entries, oldest first`),
-  timelineTruncated: z.described(z.boolean(), 'Older entries exist beyond those shown'),
-}), { id: 'CaseWithTimeline' });
+export const CaseWithTimeline = z.withMeta(
+  z.extend(Case, {
+    timeline: z.described(z.array(TimelineEntry), `The most recent ${timelineCap} entries, oldest first`),
+    timelineTruncated: z.described(z.boolean(), 'Older entries exist beyond those shown'),
+  }),
+  { id: 'CaseWithTimeline' },
+);
 
 export const CaseEventResult = z.withMeta(z.object({ entry: TimelineEntry, case: Case }), { id: 'CaseEventResult' });
 
@@ -223,6 +285,11 @@ export const ListCasesQuery = z.extend(PaginationQuery, {
   type: z.optional(CaseType),
   assignee: z.optional(Assignee),
   customerId: z.optional(z.string().check(z.maxLength(64))),
-  breached: z.optional(z.pipe(z.enum(['true', 'false']), z.transform((value) => value === 'true'))),
+  breached: z.optional(
+    z.pipe(
+      z.enum(['true', 'false']),
+      z.transform((value) => value === 'true'),
+    ),
+  ),
 });
 export type ListCasesQuery = z.infer<typeof ListCasesQuery>;

@@ -2,16 +2,24 @@ import * as z from '../zod';
 
 export const Iso8601 = z.described(z.iso.datetime({ offset: true }), 'RFC 3339 date-time');
 
-export const IanaTimezone = z.described(z.string().check(z.refine(isKnownTimezone, { message: 'Must be an IANA time zone such as Asia/Taipei' })), 'IANA time zone');
+export const IanaTimezone = z.described(
+  z.string().check(z.refine(isKnownTimezone, { message: 'Must be an IANA time zone such as Asia/Taipei' })),
+  'IANA time zone',
+);
 
 /** A reason code as contacts carry it; the tenant lists its codes in settings.reasonCodes. */
-export const ReasonCodeValue = z.string().check(z.trim(), z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'Letters, digits, _ . - (up to 64), starting with a letter or digit'));
+export const ReasonCodeValue = z
+  .string()
+  .check(z.trim(), z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'Letters, digits, _ . - (up to 64), starting with a letter or digit'));
 
 export const E164 = z.string().check(z.trim(), z.regex(/^\+[1-9]\d{6,14}$/, 'Must be a phone number in E.164, such as +886287654321'));
 
 export const Locale = z.enum(['zh-TW', 'en']);
 
-export const CountryCode = z.described(z.string().check(z.regex(/^[A-Z]{2}$/, 'Must be an ISO 3166-1 alpha-2 country code such as TW')), 'ISO 3166-1 alpha-2 country code');
+export const CountryCode = z.described(
+  z.string().check(z.regex(/^[A-Z]{2}$/, 'Must be an ISO 3166-1 alpha-2 country code such as TW')),
+  'ISO 3166-1 alpha-2 country code',
+);
 
 export const PaginationQuery = z.strictObject({
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
@@ -24,14 +32,19 @@ export const Page = <T extends z.ZodMiniType>(item: T) =>
     nextCursor: z.described(z.optional(z.string()), 'Pass as `cursor` to read the next page; absent on the last page'),
   });
 
-export const Problem = z.withMeta(z.object({
+export const Problem = z.withMeta(
+  z.object({
     type: z.string(),
     title: z.string(),
     status: z.int(),
     detail: z.optional(z.string()),
     instance: z.optional(z.string()),
-    errors: z.optional(z.array(z.object({ path: z.described(z.string(), 'JSON path of the invalid field, e.g. $.phone'), message: z.string() }))),
-  }), { id: 'Problem', description: 'RFC 9457 problem details' });
+    errors: z.optional(
+      z.array(z.object({ path: z.described(z.string(), 'JSON path of the invalid field, e.g. $.phone'), message: z.string() })),
+    ),
+  }),
+  { id: 'Problem', description: 'RFC 9457 problem details' },
+);
 
 function isKnownTimezone(value: string): boolean {
   try {

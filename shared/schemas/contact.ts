@@ -4,21 +4,33 @@ import { Iso8601, PaginationQuery, ReasonCodeValue } from './common';
 export const Channel = z.enum(['voice', 'chat', 'email', 'sms', 'web', 'walk_in']);
 export const Direction = z.enum(['inbound', 'outbound']);
 export const Purpose = z.enum(['service', 'sales', 'care', 'survey', 'collection']);
-export const Outcome = z.described(z.enum(['resolved', 'unresolved', 'transferred', 'abandoned']), 'abandoned means the contact was never answered');
+export const Outcome = z.described(
+  z.enum(['resolved', 'unresolved', 'transferred', 'abandoned']),
+  'abandoned means the contact was never answered',
+);
 export const ContactStatus = z.enum(['open', 'closed']);
 export const ReferralStatus = z.enum(['open', 'converted', 'lost']);
 
 /** Queue names and agent ids become part of index keys, so `#` (the key separator) is refused. */
-const KeyedLabel = z.string().check(z.trim(), z.minLength(1), z.maxLength(128), z.regex(/^[^#\p{Cc}]+$/u, 'Must not contain # or control characters'));
+const KeyedLabel = z
+  .string()
+  .check(z.trim(), z.minLength(1), z.maxLength(128), z.regex(/^[^#\p{Cc}]+$/u, 'Must not contain # or control characters'));
 
 const Notes = z.described(z.string().check(z.maxLength(4000)), 'Free text; never logged and never put in events');
 
 export const Currency = z.string().check(z.regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 currency code such as TWD'));
 
-export const Money = z.withMeta(z.strictObject({
-    amount: z.number().check(z.gte(0, 'Must not be negative'), z.lte(1e12), z.refine((amount) => Math.round(amount * 1000) / 1000 === amount, 'At most 3 decimal places')),
+export const Money = z.withMeta(
+  z.strictObject({
+    amount: z.number().check(
+      z.gte(0, 'Must not be negative'),
+      z.lte(1e12),
+      z.refine((amount) => Math.round(amount * 1000) / 1000 === amount, 'At most 3 decimal places'),
+    ),
     currency: Currency,
-  }), { id: 'Money' });
+  }),
+  { id: 'Money' },
+);
 export type Money = z.infer<typeof Money>;
 
 const contactTimes = {
@@ -36,7 +48,10 @@ const contactFields = {
   agentId: KeyedLabel,
   reasonCode: z.described(ReasonCodeValue, "A code from the tenant's settings.reasonCodes"),
   customerId: z.described(z.string().check(z.maxLength(64)), 'A known customer of the tenant'),
-  phone: z.described(z.string().check(z.trim(), z.minLength(3), z.maxLength(32)), "Matched to a customer in E.164 with the tenant's default country; kept on the contact when no customer has it"),
+  phone: z.described(
+    z.string().check(z.trim(), z.minLength(3), z.maxLength(32)),
+    "Matched to a customer in E.164 with the tenant's default country; kept on the contact when no customer has it",
+  ),
   ...contactTimes,
   outcome: Outcome,
   firstContactResolution: z.boolean(),
@@ -47,73 +62,105 @@ const onlyOneParty = (body: { customerId?: unknown; phone?: unknown }) =>
   !(body.customerId !== undefined && body.customerId !== null && body.phone !== undefined && body.phone !== null);
 const onlyOnePartyIssue = { message: 'Give customerId or phone, not both', path: ['phone'] };
 
-export const CreateContactBody = z.withMeta(z.partial(z.strictObject({
-    ...contactFields,
-    purpose: z._default(Purpose, 'service'),
-    externalContactId: z.described(z.string().check(z.trim(), z.minLength(1), z.maxLength(256)), "The contact's id in the system it came from (e.g. Amazon Connect); unique within the tenant"),
-  }), {
-    queue: true,
-    agentId: true,
-    reasonCode: true,
-    customerId: true,
-    phone: true,
-    queuedAt: true,
-    answeredAt: true,
-    endedAt: true,
-    afterContactWorkEndedAt: true,
-    outcome: true,
-    firstContactResolution: true,
-    notes: true,
-    externalContactId: true,
-  }).check(z.refine(onlyOneParty, onlyOnePartyIssue)), {
+export const CreateContactBody = z.withMeta(
+  z
+    .partial(
+      z.strictObject({
+        ...contactFields,
+        purpose: z._default(Purpose, 'service'),
+        externalContactId: z.described(
+          z.string().check(z.trim(), z.minLength(1), z.maxLength(256)),
+          "The contact's id in the system it came from (e.g. Amazon Connect); unique within the tenant",
+        ),
+      }),
+      {
+        queue: true,
+        agentId: true,
+        reasonCode: true,
+        customerId: true,
+        phone: true,
+        queuedAt: true,
+        answeredAt: true,
+        endedAt: true,
+        afterContactWorkEndedAt: true,
+        outcome: true,
+        firstContactResolution: true,
+        notes: true,
+        externalContactId: true,
+      },
+    )
+    .check(z.refine(onlyOneParty, onlyOnePartyIssue)),
+  {
     id: 'CreateContact',
     description: 'waitSeconds and handleSeconds are derived from the times and are refused as input',
-  });
+  },
+);
 export type CreateContactBody = z.infer<typeof CreateContactBody>;
 
-export const UpdateContactBody = z.withMeta(z.partial(z.strictObject({
-    channel: Channel,
-    direction: Direction,
-    purpose: Purpose,
-    queue: z.nullable(contactFields.queue),
-    agentId: z.nullable(contactFields.agentId),
-    reasonCode: z.nullable(contactFields.reasonCode),
-    customerId: z.nullable(contactFields.customerId),
-    phone: z.nullable(contactFields.phone),
-    queuedAt: z.nullable(contactTimes.queuedAt),
-    answeredAt: z.nullable(contactTimes.answeredAt),
-    endedAt: z.nullable(contactTimes.endedAt),
-    afterContactWorkEndedAt: z.nullable(contactTimes.afterContactWorkEndedAt),
-    outcome: z.nullable(Outcome),
-    firstContactResolution: z.nullable(z.boolean()),
-    notes: z.nullable(Notes),
-  })).check(z.refine(onlyOneParty, onlyOnePartyIssue)), { id: 'UpdateContact', description: 'Fields to change on an open contact; null removes an optional field' });
+export const UpdateContactBody = z.withMeta(
+  z
+    .partial(
+      z.strictObject({
+        channel: Channel,
+        direction: Direction,
+        purpose: Purpose,
+        queue: z.nullable(contactFields.queue),
+        agentId: z.nullable(contactFields.agentId),
+        reasonCode: z.nullable(contactFields.reasonCode),
+        customerId: z.nullable(contactFields.customerId),
+        phone: z.nullable(contactFields.phone),
+        queuedAt: z.nullable(contactTimes.queuedAt),
+        answeredAt: z.nullable(contactTimes.answeredAt),
+        endedAt: z.nullable(contactTimes.endedAt),
+        afterContactWorkEndedAt: z.nullable(contactTimes.afterContactWorkEndedAt),
+        outcome: z.nullable(Outcome),
+        firstContactResolution: z.nullable(z.boolean()),
+        notes: z.nullable(Notes),
+      }),
+    )
+    .check(z.refine(onlyOneParty, onlyOnePartyIssue)),
+  { id: 'UpdateContact', description: 'Fields to change on an open contact; null removes an optional field' },
+);
 export type UpdateContactBody = z.infer<typeof UpdateContactBody>;
 
-export const CloseContactBody = z.withMeta(z.optional(z.partial(z.strictObject({
-    outcome: Outcome,
-    firstContactResolution: z.boolean(),
-    reasonCode: contactFields.reasonCode,
-    endedAt: z.described(contactTimes.endedAt, 'Defaults to the time of closing when the contact has none'),
-    afterContactWorkEndedAt: contactTimes.afterContactWorkEndedAt,
-    notes: Notes,
-  }))), { id: 'CloseContact', description: 'Last values to set while closing; outcome is required unless already set' });
+export const CloseContactBody = z.withMeta(
+  z.optional(
+    z.partial(
+      z.strictObject({
+        outcome: Outcome,
+        firstContactResolution: z.boolean(),
+        reasonCode: contactFields.reasonCode,
+        endedAt: z.described(contactTimes.endedAt, 'Defaults to the time of closing when the contact has none'),
+        afterContactWorkEndedAt: contactTimes.afterContactWorkEndedAt,
+        notes: Notes,
+      }),
+    ),
+  ),
+  { id: 'CloseContact', description: 'Last values to set while closing; outcome is required unless already set' },
+);
 export type CloseContactBody = z.infer<typeof CloseContactBody>;
 
-export const CreateReferralBody = z.withMeta(z.strictObject({
+export const CreateReferralBody = z.withMeta(
+  z.strictObject({
     product: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
     note: z.described(z.optional(z.string().check(z.maxLength(1000))), 'Free text; never logged'),
     assignedTo: z.described(z.optional(KeyedLabel), 'The sales agent the customer is handed to'),
-  }), { id: 'CreateReferral' });
+  }),
+  { id: 'CreateReferral' },
+);
 export type CreateReferralBody = z.infer<typeof CreateReferralBody>;
 
-export const UpdateReferralBody = z.withMeta(z.discriminatedUnion('status', [
+export const UpdateReferralBody = z.withMeta(
+  z.discriminatedUnion('status', [
     z.strictObject({ status: z.literal('converted'), value: Money }),
     z.strictObject({ status: z.literal('lost'), reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)) }),
-  ]), { id: 'UpdateReferral', description: 'Settles an open referral: converted with its value, or lost with a reason' });
+  ]),
+  { id: 'UpdateReferral', description: 'Settles an open referral: converted with its value, or lost with a reason' },
+);
 export type UpdateReferralBody = z.infer<typeof UpdateReferralBody>;
 
-export const Referral = z.withMeta(z.object({
+export const Referral = z.withMeta(
+  z.object({
     referralId: z.string(),
     contactId: z.string(),
     product: z.string(),
@@ -127,10 +174,13 @@ export const Referral = z.withMeta(z.object({
     version: z.int(),
     createdAt: Iso8601,
     updatedAt: Iso8601,
-  }), { id: 'Referral' });
+  }),
+  { id: 'Referral' },
+);
 export type Referral = z.infer<typeof Referral>;
 
-export const Contact = z.withMeta(z.object({
+export const Contact = z.withMeta(
+  z.object({
     contactId: z.string(),
     status: ContactStatus,
     channel: Channel,
@@ -147,8 +197,14 @@ export const Contact = z.withMeta(z.object({
     endedAt: z.optional(Iso8601),
     afterContactWorkEndedAt: z.optional(Iso8601),
     startedAt: z.described(Iso8601, 'The earliest of queuedAt, answeredAt, endedAt and createdAt; lists are ordered by it'),
-    waitSeconds: z.described(z.optional(z.number().check(z.int())), 'queuedAt to answeredAt; for a contact never answered, queuedAt to endedAt (time to abandon)'),
-    handleSeconds: z.described(z.optional(z.number().check(z.int())), 'answeredAt to afterContactWorkEndedAt, or to endedAt when there was no after-contact work'),
+    waitSeconds: z.described(
+      z.optional(z.number().check(z.int())),
+      'queuedAt to answeredAt; for a contact never answered, queuedAt to endedAt (time to abandon)',
+    ),
+    handleSeconds: z.described(
+      z.optional(z.number().check(z.int())),
+      'answeredAt to afterContactWorkEndedAt, or to endedAt when there was no after-contact work',
+    ),
     outcome: z.optional(Outcome),
     firstContactResolution: z.optional(z.boolean()),
     notes: z.optional(z.string()),
@@ -157,7 +213,9 @@ export const Contact = z.withMeta(z.object({
     version: z.int(),
     createdAt: Iso8601,
     updatedAt: Iso8601,
-  }), { id: 'Contact' });
+  }),
+  { id: 'Contact' },
+);
 export type Contact = z.infer<typeof Contact>;
 
 export const ContactWithReferrals = z.withMeta(z.extend(Contact, { referrals: z.array(Referral) }), { id: 'ContactWithReferrals' });
@@ -166,15 +224,19 @@ export type ContactWithReferrals = z.infer<typeof ContactWithReferrals>;
 export const ContactIdParams = z.object({ contactId: z.string().check(z.maxLength(64)) });
 export const ReferralIdParams = z.object({ contactId: z.string().check(z.maxLength(64)), referralId: z.string().check(z.maxLength(64)) });
 
-export const ListContactsQuery = z.extend(PaginationQuery, {
-  from: z.described(z.optional(Iso8601), 'Contacts started at or after this time'),
-  to: z.described(z.optional(Iso8601), 'Contacts started before this time; defaults to now'),
-  queue: z.optional(KeyedLabel),
-  agentId: z.optional(KeyedLabel),
-  channel: z.optional(Channel),
-  customerId: z.optional(z.string().check(z.maxLength(64))),
-}).check(z.refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
-  message: 'from must be before to',
-  path: ['to'],
-}));
+export const ListContactsQuery = z
+  .extend(PaginationQuery, {
+    from: z.described(z.optional(Iso8601), 'Contacts started at or after this time'),
+    to: z.described(z.optional(Iso8601), 'Contacts started before this time; defaults to now'),
+    queue: z.optional(KeyedLabel),
+    agentId: z.optional(KeyedLabel),
+    channel: z.optional(Channel),
+    customerId: z.optional(z.string().check(z.maxLength(64))),
+  })
+  .check(
+    z.refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
+      message: 'from must be before to',
+      path: ['to'],
+    }),
+  );
 export type ListContactsQuery = z.infer<typeof ListContactsQuery>;

@@ -6,7 +6,6 @@ import { Money, ReferralStatus } from './contact';
 import { Customer } from './customer';
 import { overviewLimits } from '../domain/customer-overview';
 
-
 const eventuallyConsistent =
   'Read from a projection the customer-overview-projection consumer keeps from events: a change made a moment ago may not show yet.';
 
@@ -19,7 +18,8 @@ const DeadlineState = z.object({
   breachedAt: z.optional(Iso8601),
 });
 
-export const OpenCaseSummary = z.withMeta(z.object({
+export const OpenCaseSummary = z.withMeta(
+  z.object({
     caseId: z.string(),
     type: CaseType,
     severity: Severity,
@@ -29,7 +29,9 @@ export const OpenCaseSummary = z.withMeta(z.object({
     openedAt: Iso8601,
     breached: z.boolean(),
     sla: z.object({ firstResponse: DeadlineState, resolution: DeadlineState }),
-  }), { id: 'OpenCaseSummary' });
+  }),
+  { id: 'OpenCaseSummary' },
+);
 export type OpenCaseSummary = z.infer<typeof OpenCaseSummary>;
 
 const nullableScore = z.optional(z.nullable(z.number()));
@@ -43,17 +45,21 @@ export const SurveyScores = z.object({
 });
 export type SurveyScores = z.infer<typeof SurveyScores>;
 
-export const LatestSurveyScores = z.withMeta(z.object({
+export const LatestSurveyScores = z.withMeta(
+  z.object({
     surveyId: z.string(),
     contactId: z.string(),
     completedAt: Iso8601,
     templateId: z.optional(z.string()),
     templateVersion: z.optional(z.int()),
     scores: SurveyScores,
-  }), { id: 'LatestSurveyScores' });
+  }),
+  { id: 'LatestSurveyScores' },
+);
 export type LatestSurveyScores = z.infer<typeof LatestSurveyScores>;
 
-export const OverviewReferral = z.withMeta(z.object({
+export const OverviewReferral = z.withMeta(
+  z.object({
     referralId: z.string(),
     contactId: z.string(),
     product: z.string(),
@@ -63,15 +69,35 @@ export const OverviewReferral = z.withMeta(z.object({
     value: z.optional(Money),
     madeAt: z.optional(Iso8601),
     settledAt: z.described(z.optional(Iso8601), 'When it was converted'),
-  }), { id: 'OverviewReferral' });
+  }),
+  { id: 'OverviewReferral' },
+);
 export type OverviewReferral = z.infer<typeof OverviewReferral>;
 
-export const CustomerOverview = z.withMeta(z.object({
-    customer: z.described(Customer, 'The profile with its consent and, once computed, its value (segment, scores, tier, lifetime value), as GET /v1/customers/{customerId} shows it; always current'),
-    recentContacts: z.described(z.array(OverviewContact), `The latest ${overviewLimits.recentContacts} contacts by start time, newest first; no notes and no phone number`),
-    openCases: z.described(z.array(OpenCaseSummary), 'Cases neither resolved nor closed, newest first, with their SLA deadlines; no subject or description (open the case for those)'),
-    olderCasesNotRead: z.described(z.boolean(), 'true in the rare case the projection outgrew one DynamoDB request (about 1 MB): the oldest open cases are left out'),
+export const CustomerOverview = z.withMeta(
+  z.object({
+    customer: z.described(
+      Customer,
+      'The profile with its consent and, once computed, its value (segment, scores, tier, lifetime value), as GET /v1/customers/{customerId} shows it; always current',
+    ),
+    recentContacts: z.described(
+      z.array(OverviewContact),
+      `The latest ${overviewLimits.recentContacts} contacts by start time, newest first; no notes and no phone number`,
+    ),
+    openCases: z.described(
+      z.array(OpenCaseSummary),
+      'Cases neither resolved nor closed, newest first, with their SLA deadlines; no subject or description (open the case for those)',
+    ),
+    olderCasesNotRead: z.described(
+      z.boolean(),
+      'true in the rare case the projection outgrew one DynamoDB request (about 1 MB): the oldest open cases are left out',
+    ),
     latestSurvey: z.described(z.nullable(LatestSurveyScores), "The customer's latest completed survey with its scores; null when none"),
-    referrals: z.described(z.object({ open: z.array(OverviewReferral), converted: z.array(OverviewReferral) }), `The customer's open referrals and latest ${overviewLimits.convertedReferrals} converted ones (lost ones left out), newest first`),
-  }), { id: 'CustomerOverview', description: `Customer 360 in one DynamoDB request. ${eventuallyConsistent}` });
+    referrals: z.described(
+      z.object({ open: z.array(OverviewReferral), converted: z.array(OverviewReferral) }),
+      `The customer's open referrals and latest ${overviewLimits.convertedReferrals} converted ones (lost ones left out), newest first`,
+    ),
+  }),
+  { id: 'CustomerOverview', description: `Customer 360 in one DynamoDB request. ${eventuallyConsistent}` },
+);
 export type CustomerOverview = z.infer<typeof CustomerOverview>;

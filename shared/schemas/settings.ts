@@ -7,11 +7,14 @@ import { CustomerValueSettings, CustomerValueSettingsPatch } from './customer-va
 
 const TimeOfDay = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Must be HH:MM, 24-hour'));
 
-const OpeningHours = z.strictObject({ open: TimeOfDay, close: TimeOfDay }).check(z.refine((hours) => hours.open < hours.close, { message: 'open must be before close', path: ['close'] }));
+const OpeningHours = z
+  .strictObject({ open: TimeOfDay, close: TimeOfDay })
+  .check(z.refine((hours) => hours.open < hours.close, { message: 'open must be before close', path: ['close'] }));
 
 export const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 
-export const BusinessHours = z.described(z.strictObject({
+export const BusinessHours = z.described(
+  z.strictObject({
     mon: z.array(OpeningHours).check(z.maxLength(4)),
     tue: z.array(OpeningHours).check(z.maxLength(4)),
     wed: z.array(OpeningHours).check(z.maxLength(4)),
@@ -19,7 +22,9 @@ export const BusinessHours = z.described(z.strictObject({
     fri: z.array(OpeningHours).check(z.maxLength(4)),
     sat: z.array(OpeningHours).check(z.maxLength(4)),
     sun: z.array(OpeningHours).check(z.maxLength(4)),
-  }), 'Opening intervals per weekday in the tenant time zone; an empty list means closed');
+  }),
+  'Opening intervals per weekday in the tenant time zone; an empty list means closed',
+);
 
 export const Branding = z.strictObject({
   displayName: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
@@ -31,24 +36,58 @@ export const Branding = z.strictObject({
  * entry; an inactive one stays on the contacts that already carry it, for their history.
  */
 
-export const ReasonCode = z.withMeta(z.strictObject({
+export const ReasonCode = z.withMeta(
+  z.strictObject({
     code: ReasonCodeValue,
-    label: z.partial(z.strictObject({ en: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)), 'zh-TW': z.string().check(z.trim(), z.minLength(1), z.maxLength(100)) })).check(z.refine((label) => label.en || label['zh-TW'], { message: 'Give a label in en or zh-TW' })),
+    label: z
+      .partial(
+        z.strictObject({
+          en: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+          'zh-TW': z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+        }),
+      )
+      .check(z.refine((label) => label.en || label['zh-TW'], { message: 'Give a label in en or zh-TW' })),
     active: z._default(z.boolean(), true),
-  }), { id: 'ReasonCode' });
+  }),
+  { id: 'ReasonCode' },
+);
 export type ReasonCode = z.infer<typeof ReasonCode>;
 
 /** The whole taxonomy is replaced by a patch (a JSON merge patch replaces arrays). */
-export const ReasonCodes = z.described(z.array(ReasonCode).check(z.maxLength(500), z.refine((codes) => new Set(codes.map((entry) => entry.code)).size === codes.length, {
-    message: 'Each code may appear once',
-  })), 'Contact reason codes; empty means no contact may carry a reasonCode until an admin defines them');
+export const ReasonCodes = z.described(
+  z.array(ReasonCode).check(
+    z.maxLength(500),
+    z.refine((codes) => new Set(codes.map((entry) => entry.code)).size === codes.length, {
+      message: 'Each code may appear once',
+    }),
+  ),
+  'Contact reason codes; empty means no contact may carry a reasonCode until an admin defines them',
+);
 
 /** An Amazon Connect instance's ARN, lowercased: the form Connect's events name it in. */
-export const ConnectInstanceArn = z.string().check(z.trim(), z.toLowerCase(), z.regex(/^arn:aws(-[a-z]+)*:connect:[a-z]{2}(-[a-z]+)+-\d:\d{12}:instance\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'Must be an Amazon Connect instance ARN: arn:aws:connect:<region>:<account>:instance/<instance id>'));
+export const ConnectInstanceArn = z
+  .string()
+  .check(
+    z.trim(),
+    z.toLowerCase(),
+    z.regex(
+      /^arn:aws(-[a-z]+)*:connect:[a-z]{2}(-[a-z]+)+-\d:\d{12}:instance\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      'Must be an Amazon Connect instance ARN: arn:aws:connect:<region>:<account>:instance/<instance id>',
+    ),
+  );
 
-export const ConnectSettings = z.withMeta(z.strictObject({
-    instanceArns: z.described(z.array(ConnectInstanceArn).check(z.maxLength(10), z.refine((arns) => new Set(arns).size === arns.length, { message: 'Each instance may appear once' })), "The Amazon Connect instances whose contact events are logged as this tenant's contacts; an instance belongs to one tenant"),
-  }), { id: 'ConnectSettings', description: 'Amazon Connect ingestion (docs/operations.md, "Amazon Connect")' });
+export const ConnectSettings = z.withMeta(
+  z.strictObject({
+    instanceArns: z.described(
+      z.array(ConnectInstanceArn).check(
+        z.maxLength(10),
+        z.refine((arns) => new Set(arns).size === arns.length, { message: 'Each instance may appear once' }),
+      ),
+      "The Amazon Connect instances whose contact events are logged as this tenant's contacts; an instance belongs to one tenant",
+    ),
+  }),
+  { id: 'ConnectSettings', description: 'Amazon Connect ingestion (docs/operations.md, "Amazon Connect")' },
+);
 export type ConnectSettings = z.infer<typeof ConnectSettings>;
 
 /** A number in E.164: `+` and up to 15 digits. */
@@ -59,39 +98,76 @@ const smsArnPrefix = 'arn:aws(-[a-z]+)*:sms-voice:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}
  * number (E.164), its ID or ARN, or a pool's ID or ARN. Only an E.164 number routes replies to the
  * tenant: AWS names the number a reply was sent to, never its ID or pool (docs/sms.md).
  */
-export const SmsOriginationIdentity = z.string().check(z.trim(), z.regex(new RegExp(
-      `^(\\+[1-9]\\d{6,14}|phone-[0-9a-f]{32}|pool-[0-9a-f]{32}|${smsArnPrefix}(phone-number/phone|pool/pool)-[0-9a-f]{32})$`,
-    ), 'Must be a phone number in E.164 (+886287654321), a phone number ID (phone-…) or pool ID (pool-…), or the ARN of either'));
+export const SmsOriginationIdentity = z
+  .string()
+  .check(
+    z.trim(),
+    z.regex(
+      new RegExp(`^(\\+[1-9]\\d{6,14}|phone-[0-9a-f]{32}|pool-[0-9a-f]{32}|${smsArnPrefix}(phone-number/phone|pool/pool)-[0-9a-f]{32})$`),
+      'Must be a phone number in E.164 (+886287654321), a phone number ID (phone-…) or pool ID (pool-…), or the ARN of either',
+    ),
+  );
 
-export const SmsConfigurationSetName = z.string().check(z.trim(), z.regex(new RegExp(`^([A-Za-z0-9_-]{1,64}|${smsArnPrefix}configuration-set/[A-Za-z0-9_-]{1,64})$`), 'Must be a configuration set name (letters, digits, _ and -, up to 64) or its ARN'));
+export const SmsConfigurationSetName = z
+  .string()
+  .check(
+    z.trim(),
+    z.regex(
+      new RegExp(`^([A-Za-z0-9_-]{1,64}|${smsArnPrefix}configuration-set/[A-Za-z0-9_-]{1,64})$`),
+      'Must be a configuration set name (letters, digits, _ and -, up to 64) or its ARN',
+    ),
+  );
 
-export const SmsOptOutListName = z.string().check(z.trim(), z.regex(new RegExp(`^([A-Za-z0-9_-]{1,64}|${smsArnPrefix}opt-out-list/[A-Za-z0-9_-]{1,64})$`), 'Must be an opt-out list name (letters, digits, _ and -, up to 64) or its ARN'));
+export const SmsOptOutListName = z
+  .string()
+  .check(
+    z.trim(),
+    z.regex(
+      new RegExp(`^([A-Za-z0-9_-]{1,64}|${smsArnPrefix}opt-out-list/[A-Za-z0-9_-]{1,64})$`),
+      'Must be an opt-out list name (letters, digits, _ and -, up to 64) or its ARN',
+    ),
+  );
 
 const SmsText = z.string().check(z.trim(), z.minLength(1), z.maxLength(320));
 /** One text per language the customers read. */
 export const SmsTexts = z.strictObject({ en: SmsText, 'zh-TW': SmsText });
 
-export const SmsSettings = z.withMeta(z.strictObject({
-    originationIdentity: z.described(z.optional(SmsOriginationIdentity), "The tenant's sender in AWS End User Messaging SMS; an E.164 number also routes customers' replies to this tenant (a number belongs to one tenant)"),
+export const SmsSettings = z.withMeta(
+  z.strictObject({
+    originationIdentity: z.described(
+      z.optional(SmsOriginationIdentity),
+      "The tenant's sender in AWS End User Messaging SMS; an E.164 number also routes customers' replies to this tenant (a number belongs to one tenant)",
+    ),
     configurationSetName: z.described(z.optional(SmsConfigurationSetName), 'Configuration set for delivery events and the opt-out list'),
-    optOutListName: z.described(z.optional(SmsOptOutListName), "The opt-out list of the origination identity (AWS's is `Default` unless the tenant made another); STOP puts the number on it"),
+    optOutListName: z.described(
+      z.optional(SmsOptOutListName),
+      "The opt-out list of the origination identity (AWS's is `Default` unless the tenant made another); STOP puts the number on it",
+    ),
     helpText: z.described(SmsTexts, 'Answer to HELP, per customer language'),
     optOutConfirmation: z.described(SmsTexts, 'Answer to STOP, per customer language'),
-  }), { id: 'SmsSettings', description: 'SMS sending and keywords (docs/sms.md; connecting a number: docs/operations.md, "SMS")' });
+  }),
+  { id: 'SmsSettings', description: 'SMS sending and keywords (docs/sms.md; connecting a number: docs/operations.md, "SMS")' },
+);
 export type SmsSettings = z.infer<typeof SmsSettings>;
 
-export const SmsSettingsPatch = z.described(z.partial(z.strictObject({
-    originationIdentity: z.nullable(SmsOriginationIdentity),
-    configurationSetName: z.nullable(SmsConfigurationSetName),
-    optOutListName: z.nullable(SmsOptOutListName),
-    helpText: z.partial(SmsTexts),
-    optOutConfirmation: z.partial(SmsTexts),
-  })), 'Merged into the section; null removes originationIdentity, configurationSetName or optOutListName');
+export const SmsSettingsPatch = z.described(
+  z.partial(
+    z.strictObject({
+      originationIdentity: z.nullable(SmsOriginationIdentity),
+      configurationSetName: z.nullable(SmsConfigurationSetName),
+      optOutListName: z.nullable(SmsOptOutListName),
+      helpText: z.partial(SmsTexts),
+      optOutConfirmation: z.partial(SmsTexts),
+    }),
+  ),
+  'Merged into the section; null removes originationIdentity, configurationSetName or optOutListName',
+);
 
 // Sections the later capabilities fill; kept as open objects until they define them.
 const ReservedSection = z.described(z.strictObject({}), 'Reserved for a later capability');
 
-export const Settings = z.withMeta(z.object({
+export const Settings = z.withMeta(
+  z.object({
     timezone: z.string(),
     locale: Locale,
     defaultCountry: z.string(),
@@ -104,13 +180,19 @@ export const Settings = z.withMeta(z.object({
     connect: ConnectSettings,
     sms: z.described(z.optional(SmsSettings), 'Absent only for tenants created before SMS existed; defaults apply'),
     analytics: z.described(z.optional(AnalyticsSettings), 'Absent only for tenants created before analytics existed; defaults apply'),
-    customerValue: z.described(z.optional(CustomerValueSettings), 'Absent only for tenants created before customer value existed; defaults apply'),
+    customerValue: z.described(
+      z.optional(CustomerValueSettings),
+      'Absent only for tenants created before customer value existed; defaults apply',
+    ),
     version: z.int(),
     updatedAt: z.string(),
-  }), { id: 'Settings' });
+  }),
+  { id: 'Settings' },
+);
 export type Settings = z.infer<typeof Settings>;
 
-export const SettingsPatch = z.withMeta(z.strictObject({
+export const SettingsPatch = z.withMeta(
+  z.strictObject({
     timezone: z.optional(IanaTimezone),
     locale: z.optional(Locale),
     defaultCountry: z.optional(CountryCode),
@@ -124,5 +206,7 @@ export const SettingsPatch = z.withMeta(z.strictObject({
     sms: z.optional(SmsSettingsPatch),
     analytics: z.optional(AnalyticsSettingsPatch),
     customerValue: z.optional(CustomerValueSettingsPatch),
-  }), { id: 'SettingsPatch' });
+  }),
+  { id: 'SettingsPatch' },
+);
 export type SettingsPatch = z.infer<typeof SettingsPatch>;

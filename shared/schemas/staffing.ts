@@ -1,27 +1,58 @@
 import * as z from '../zod';
 
-const LocalDate = z.described(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date, YYYY-MM-DD'), z.refine((value) => {
-      const midnight = Date.parse(`${value}T00:00:00Z`);
-      return !Number.isNaN(midnight) && new Date(midnight).toISOString().startsWith(value) && value >= '2000-01-01' && value <= '2999-12-31';
-    }, { message: 'Must be a calendar date between 2000-01-01 and 2999-12-31' })), 'The day to staff, in the tenant time zone');
+const LocalDate = z.described(
+  z.string().check(
+    z.regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date, YYYY-MM-DD'),
+    z.refine(
+      (value) => {
+        const midnight = Date.parse(`${value}T00:00:00Z`);
+        return (
+          !Number.isNaN(midnight) && new Date(midnight).toISOString().startsWith(value) && value >= '2000-01-01' && value <= '2999-12-31'
+        );
+      },
+      { message: 'Must be a calendar date between 2000-01-01 and 2999-12-31' },
+    ),
+  ),
+  'The day to staff, in the tenant time zone',
+);
 
 const TimeOfDay = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Must be HH:MM, 24-hour'));
 
 const limits = {
-  targetPercent: (n: z.ZodMiniNumber) => z.described(n.check(z.gt(0), z.lt(100)), 'Service-level goal: percent answered within the threshold; default from settings'),
-  thresholdSeconds: (n: z.ZodMiniNumber) => z.described(n.check(z.int(), z.gte(1), z.lte(3600)), 'Service-level threshold, seconds; default from settings'),
-  maxOccupancyPercent: (n: z.ZodMiniNumber) => z.described(n.check(z.gt(0), z.lte(100)), 'Highest share of time agents may spend on contacts; default from settings'),
-  shrinkagePercent: (n: z.ZodMiniNumber) => z.described(n.check(z.gte(0), z.lte(90)), 'Share of scheduled time agents are unavailable; default from settings'),
-  weeks: (n: z.ZodMiniNumber) => z.described(n.check(z.int(), z.gte(1), z.lte(52)), 'Past weeks the forecast averages (and patience and handle time are read from); default from settings'),
+  targetPercent: (n: z.ZodMiniNumber) =>
+    z.described(n.check(z.gt(0), z.lt(100)), 'Service-level goal: percent answered within the threshold; default from settings'),
+  thresholdSeconds: (n: z.ZodMiniNumber) =>
+    z.described(n.check(z.int(), z.gte(1), z.lte(3600)), 'Service-level threshold, seconds; default from settings'),
+  maxOccupancyPercent: (n: z.ZodMiniNumber) =>
+    z.described(n.check(z.gt(0), z.lte(100)), 'Highest share of time agents may spend on contacts; default from settings'),
+  shrinkagePercent: (n: z.ZodMiniNumber) =>
+    z.described(n.check(z.gte(0), z.lte(90)), 'Share of scheduled time agents are unavailable; default from settings'),
+  weeks: (n: z.ZodMiniNumber) =>
+    z.described(
+      n.check(z.int(), z.gte(1), z.lte(52)),
+      'Past weeks the forecast averages (and patience and handle time are read from); default from settings',
+    ),
   patienceSeconds: (n: z.ZodMiniNumber) =>
-    z.described(n.check(z.gte(1), z.lte(86_400)), 'Mean patience of waiting callers for Erlang A, seconds; default: observed in the weeks read'),
+    z.described(
+      n.check(z.gte(1), z.lte(86_400)),
+      'Mean patience of waiting callers for Erlang A, seconds; default: observed in the weeks read',
+    ),
 };
 
-const Model = z.described(z._default(z.enum(['erlang-c', 'erlang-a']), 'erlang-c'), 'Which model agentsRequired follows; both are always answered where they can be');
+const Model = z.described(
+  z._default(z.enum(['erlang-c', 'erlang-a']), 'erlang-c'),
+  'Which model agentsRequired follows; both are always answered where they can be',
+);
 
 export const StaffingQuery = z.strictObject({
   date: LocalDate,
-  interval: z.described(z.pipe(z._default(z.enum(['30', '60']), '30'), z.transform((value) => Number(value) as 30 | 60)), 'Interval length in minutes'),
+  interval: z.described(
+    z.pipe(
+      z._default(z.enum(['30', '60']), '30'),
+      z.transform((value) => Number(value) as 30 | 60),
+    ),
+    'Interval length in minutes',
+  ),
   targetPercent: z.optional(limits.targetPercent(z.coerce.number())),
   thresholdSeconds: z.optional(limits.thresholdSeconds(z.coerce.number())),
   maxOccupancyPercent: z.optional(limits.maxOccupancyPercent(z.coerce.number())),
@@ -35,10 +66,14 @@ export type StaffingQuery = z.infer<typeof StaffingQuery>;
 export const ForecastRow = z.strictObject({
   start: z.described(TimeOfDay, 'Local start of the interval, HH:MM; on the day the clocks go back it stands for both occurrences'),
   contacts: z.described(z.number().check(z.gte(0), z.lte(1_000_000)), 'Contacts expected in the interval'),
-  averageHandleSeconds: z.described(z.optional(z.number().check(z.gt(0), z.lte(86_400))), "Expected handle time; default: the interval's history, else the overall history, else 300 s"),
+  averageHandleSeconds: z.described(
+    z.optional(z.number().check(z.gt(0), z.lte(86_400))),
+    "Expected handle time; default: the interval's history, else the overall history, else 300 s",
+  ),
 });
 
-export const StaffingForecastBody = z.withMeta(z.strictObject({
+export const StaffingForecastBody = z.withMeta(
+  z.strictObject({
     date: LocalDate,
     interval: z.described(z._default(z.union([z.literal(30), z.literal(60)]), 30), 'Interval length in minutes'),
     forecast: z.described(z.array(ForecastRow).check(z.minLength(1), z.maxLength(50)), 'Intervals not listed are planned with no contacts'),
@@ -49,7 +84,9 @@ export const StaffingForecastBody = z.withMeta(z.strictObject({
     weeks: z.optional(limits.weeks(z.number())),
     model: Model,
     patienceSeconds: z.optional(limits.patienceSeconds(z.number())),
-  }), { id: 'StaffingForecastBody' });
+  }),
+  { id: 'StaffingForecastBody' },
+);
 export type StaffingForecastBody = z.infer<typeof StaffingForecastBody>;
 
 const NullablePercent = z.described(z.nullable(z.number()), 'Percent, two decimals; null for an interval without contacts');
@@ -78,10 +115,14 @@ const StaffingInterval = z.object({
   averageSpeedOfAnswerSeconds: z.nullable(z.number()),
   occupancyPercent: NullablePercent,
   erlangC: ModelFigures,
-  erlangA: z.described(z.nullable(z.extend(ModelFigures, { abandonmentPercent: NullablePercent })), 'Erlang A (callers abandon at the patience shown); null when no patience is known'),
+  erlangA: z.described(
+    z.nullable(z.extend(ModelFigures, { abandonmentPercent: NullablePercent })),
+    'Erlang A (callers abandon at the patience shown); null when no patience is known',
+  ),
 });
 
-export const StaffingPlan = z.withMeta(z.object({
+export const StaffingPlan = z.withMeta(
+  z.object({
     date: z.string(),
     timezone: z.string(),
     interval: z.union([z.literal(30), z.literal(60)]),
@@ -105,4 +146,6 @@ export const StaffingPlan = z.withMeta(z.object({
     intervals: z.described(z.array(StaffingInterval), 'Every local interval of the day, in order: 46 or 50 half-hours at clock changes'),
     totals: z.object({ forecastContacts: z.number(), agentHours: z.number(), scheduledAgentHours: z.number() }),
     notes: z.described(z.array(z.string()), "Assumptions behind the figures, Erlang C's disregard of abandonment first"),
-  }), { id: 'StaffingPlan' });
+  }),
+  { id: 'StaffingPlan' },
+);

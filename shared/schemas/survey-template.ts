@@ -15,7 +15,10 @@ const localText = (max: number) =>
 export const LocalText = z.withMeta(localText(300), { id: 'SurveyText', description: 'The same text in en and zh-TW; both are required' });
 export type LocalText = z.infer<typeof LocalText>;
 
-const ScaleLabels = z.described(z.strictObject({ min: localText(60), max: localText(60) }), 'What the ends of the scale mean, e.g. 1 = very dissatisfied, 5 = very satisfied');
+const ScaleLabels = z.described(
+  z.strictObject({ min: localText(60), max: localText(60) }),
+  'What the ends of the scale mean, e.g. 1 = very dissatisfied, 5 = very satisfied',
+);
 
 // ---------------------------------------------------------------- questions
 
@@ -26,7 +29,10 @@ export type QuestionType = z.infer<typeof QuestionType>;
 export const ServiceDimension = z.enum(['reliability', 'responsiveness', 'assurance', 'empathy', 'tangibles']);
 export type ServiceDimension = z.infer<typeof ServiceDimension>;
 
-export const QuestionId = z.described(z.string().check(z.regex(/^[a-z][a-z0-9_]{0,31}$/, 'Lowercase letters, digits and _ (up to 32), starting with a letter')), 'Stable across versions: answers and results are keyed by it');
+export const QuestionId = z.described(
+  z.string().check(z.regex(/^[a-z][a-z0-9_]{0,31}$/, 'Lowercase letters, digits and _ (up to 32), starting with a letter')),
+  'Stable across versions: answers and results are keyed by it',
+);
 
 const ScaleCondition = z.strictObject({
   questionId: QuestionId,
@@ -36,11 +42,11 @@ const ScaleCondition = z.strictObject({
 const YesNoCondition = z.strictObject({ questionId: QuestionId, equals: z.boolean() });
 
 export const ShowIf = z.withMeta(z.union([ScaleCondition, YesNoCondition]), {
-    id: 'SurveyShowIf',
-    description:
-      'Ask this question only when an earlier answer matches: a rating compared with lte/gte/eq, or a resolved answer equal to true/false. ' +
-      'A referenced question that was skipped or not asked never matches.',
-  });
+  id: 'SurveyShowIf',
+  description:
+    'Ask this question only when an earlier answer matches: a rating compared with lte/gte/eq, or a resolved answer equal to true/false. ' +
+    'A referenced question that was skipped or not asked never matches.',
+});
 export type ShowIf = z.infer<typeof ShowIf>;
 
 const common = {
@@ -50,14 +56,29 @@ const common = {
   showIf: z.optional(ShowIf),
 };
 
-export const Question = z.withMeta(z.discriminatedUnion('type', [
+export const Question = z.withMeta(
+  z.discriminatedUnion('type', [
     z.described(z.strictObject({ type: z.literal('csat'), ...common, scaleLabels: z.optional(ScaleLabels) }), 'Satisfaction, 1–5'),
-    z.described(z.strictObject({ type: z.literal('nps'), ...common, scaleLabels: z.optional(ScaleLabels) }), 'Likelihood to recommend, 0–10'),
-    z.described(z.strictObject({ type: z.literal('ces'), ...common, scaleLabels: z.optional(ScaleLabels) }), 'Customer effort (agreement that it was easy), 1–7'),
-    z.described(z.strictObject({ type: z.literal('dimension'), ...common, dimension: ServiceDimension, scaleLabels: z.optional(ScaleLabels) }), 'One service-quality dimension, 1–5'),
+    z.described(
+      z.strictObject({ type: z.literal('nps'), ...common, scaleLabels: z.optional(ScaleLabels) }),
+      'Likelihood to recommend, 0–10',
+    ),
+    z.described(
+      z.strictObject({ type: z.literal('ces'), ...common, scaleLabels: z.optional(ScaleLabels) }),
+      'Customer effort (agreement that it was easy), 1–7',
+    ),
+    z.described(
+      z.strictObject({ type: z.literal('dimension'), ...common, dimension: ServiceDimension, scaleLabels: z.optional(ScaleLabels) }),
+      'One service-quality dimension, 1–5',
+    ),
     z.described(z.strictObject({ type: z.literal('resolved'), ...common }), 'Yes or no'),
-    z.described(z.strictObject({ type: z.literal('freeText'), ...common, maxLength: z._default(z.int().check(z.gte(1), z.lte(1000)), 500) }), 'Free text of at most maxLength characters'),
-  ]), { id: 'SurveyQuestion' });
+    z.described(
+      z.strictObject({ type: z.literal('freeText'), ...common, maxLength: z._default(z.int().check(z.gte(1), z.lte(1000)), 500) }),
+      'Free text of at most maxLength characters',
+    ),
+  ]),
+  { id: 'SurveyQuestion' },
+);
 export type Question = z.infer<typeof Question>;
 export type QuestionInput = z.input<typeof Question>;
 
@@ -80,23 +101,32 @@ export const SurveyTemplateStatus = z.enum(['active', 'archived']);
 export const SurveyTemplateContent = z.strictObject(templateFields);
 export type SurveyTemplateContent = z.infer<typeof SurveyTemplateContent>;
 
-export const CreateSurveyTemplateBody = z.withMeta(SurveyTemplateContent.check(z.superRefine((content, context) => {
-  for (const issue of validateTemplate(content)) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-})), {
-  id: 'CreateSurveyTemplate',
-  description:
-    '1–12 questions with unique questionIds; at most one csat, nps, ces and resolved question and one question per dimension; ' +
-    'showIf may only name an earlier rating (operator) or resolved (equals) question',
-});
+export const CreateSurveyTemplateBody = z.withMeta(
+  SurveyTemplateContent.check(
+    z.superRefine((content, context) => {
+      for (const issue of validateTemplate(content)) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }),
+  ),
+  {
+    id: 'CreateSurveyTemplate',
+    description:
+      '1–12 questions with unique questionIds; at most one csat, nps, ces and resolved question and one question per dimension; ' +
+      'showIf may only name an earlier rating (operator) or resolved (equals) question',
+  },
+);
 export type CreateSurveyTemplateBody = z.infer<typeof CreateSurveyTemplateBody>;
 
-export const UpdateSurveyTemplateBody = z.withMeta(z.partial(z.strictObject({ ...templateFields, description: z.nullable(templateFields.description.def.innerType) })), {
+export const UpdateSurveyTemplateBody = z.withMeta(
+  z.partial(z.strictObject({ ...templateFields, description: z.nullable(templateFields.description.def.innerType) })),
+  {
     id: 'UpdateSurveyTemplate',
     description: 'Fields to change (questions are replaced as a whole; description null removes it); makes a new version',
-  });
+  },
+);
 export type UpdateSurveyTemplateBody = z.infer<typeof UpdateSurveyTemplateBody>;
 
-export const SurveyTemplate = z.withMeta(z.object({
+export const SurveyTemplate = z.withMeta(
+  z.object({
     templateId: z.string(),
     version: z.described(z.int(), 'The version shown; a sent survey names templateId and version'),
     currentVersion: z.described(z.int(), 'The version new surveys use'),
@@ -107,13 +137,18 @@ export const SurveyTemplate = z.withMeta(z.object({
     createdAt: Iso8601,
     versionCreatedAt: z.described(Iso8601, 'When the version shown was made'),
     archivedAt: z.optional(Iso8601),
-  }), { id: 'SurveyTemplate' });
+  }),
+  { id: 'SurveyTemplate' },
+);
 export type SurveyTemplate = z.infer<typeof SurveyTemplate>;
 
 export const SurveyTemplateIdParams = z.object({ templateId: z.string().check(z.maxLength(64)) });
 
 export const GetSurveyTemplateQuery = z.strictObject({
-  version: z.described(z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(1_000_000))), 'An older version; the current one when absent'),
+  version: z.described(
+    z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(1_000_000))),
+    'An older version; the current one when absent',
+  ),
 });
 export type GetSurveyTemplateQuery = z.infer<typeof GetSurveyTemplateQuery>;
 
@@ -131,38 +166,83 @@ export const surveyTriggerPurposes = ['service', 'sales', 'care', 'survey', 'col
 
 const TimeOfDay = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Must be HH:MM, 24-hour'));
 
-export const QuietHours = z.described(z.strictObject({ start: TimeOfDay, end: TimeOfDay }).check(z.refine((hours) => hours.start !== hours.end, { message: 'start and end must differ; send null for no quiet hours', path: ['end'] })), 'No survey is sent from start until end, tenant local time; start after end spans midnight');
+export const QuietHours = z.described(
+  z
+    .strictObject({ start: TimeOfDay, end: TimeOfDay })
+    .check(
+      z.refine((hours) => hours.start !== hours.end, { message: 'start and end must differ; send null for no quiet hours', path: ['end'] }),
+    ),
+  'No survey is sent from start until end, tenant local time; start after end spans midnight',
+);
 
 const uniqueList = <T extends z.ZodMiniType>(item: T, max: number) =>
-  z.array(item).check(z.maxLength(max), z.refine((values) => new Set(values).size === values.length, { message: 'Each value may appear once' }));
+  z.array(item).check(
+    z.maxLength(max),
+    z.refine((values) => new Set(values).size === values.length, { message: 'Each value may appear once' }),
+  );
 
-const QueueName = z.string().check(z.trim(), z.minLength(1), z.maxLength(128), z.regex(/^[^#\p{Cc}]+$/u, 'Must not contain # or control characters'));
+const QueueName = z
+  .string()
+  .check(z.trim(), z.minLength(1), z.maxLength(128), z.regex(/^[^#\p{Cc}]+$/u, 'Must not contain # or control characters'));
 
 const ruleFields = {
   enabled: z.described(z.boolean(), 'Off until an admin turns it on'),
   templateId: z.described(z.nullable(z.string().check(z.maxLength(64))), 'An active survey template of the tenant'),
-  channels: z.described(uniqueList(z.enum(surveyTriggerChannels), surveyTriggerChannels.length), 'Contacts on these channels trigger a survey'),
+  channels: z.described(
+    uniqueList(z.enum(surveyTriggerChannels), surveyTriggerChannels.length),
+    'Contacts on these channels trigger a survey',
+  ),
   queues: z.described(uniqueList(QueueName, 100), 'Contacts in these queues trigger a survey; empty means any queue (or none)'),
-  purposes: z.described(uniqueList(z.enum(surveyTriggerPurposes), surveyTriggerPurposes.length), 'Contacts with these purposes trigger a survey'),
+  purposes: z.described(
+    uniqueList(z.enum(surveyTriggerPurposes), surveyTriggerPurposes.length),
+    'Contacts with these purposes trigger a survey',
+  ),
   delayMinutes: z.described(z.int().check(z.gte(0), z.lte(10_080)), 'Minutes after the contact closed; 0 sends at once'),
-  samplingPercent: z.described(z.number().check(z.gte(0), z.lte(100), z.refine((value) => Math.round(value * 100) === value * 100, 'At most two decimal places')), 'Share of eligible contacts surveyed, chosen by a hash of the contact id'),
+  samplingPercent: z.described(
+    z.number().check(
+      z.gte(0),
+      z.lte(100),
+      z.refine((value) => Math.round(value * 100) === value * 100, 'At most two decimal places'),
+    ),
+    'Share of eligible contacts surveyed, chosen by a hash of the contact id',
+  ),
   quietHours: z.described(z.nullable(QuietHours), 'null sends at any hour'),
-  suppressionDays: z.described(z.int().check(z.gte(0), z.lte(365)), 'No survey to a customer surveyed (SMS or web) within this many days; 0 turns it off'),
+  suppressionDays: z.described(
+    z.int().check(z.gte(0), z.lte(365)),
+    'No survey to a customer surveyed (SMS or web) within this many days; 0 turns it off',
+  ),
   dailyCap: z.described(z.nullable(z.int().check(z.gte(1), z.lte(1_000_000))), 'Most surveys sent per tenant-local day; null for no cap'),
   linkExpiryHours: z.described(z.int().check(z.gte(1), z.lte(720)), 'How long a survey link (and an SMS survey) stays open'),
-  deliveryChannel: z.described(z.enum(['sms', 'link']), 'sms: sent by SMS (the SMS can carry the web link); link: a web link handed to the tenant to deliver itself'),
-  requireExplicitConsent: z.described(z.boolean(), "sms delivery: true surveys only customers whose SMS consent is granted; false also those whose consent is unknown. Denied is never surveyed"),
-  lowScoreThresholds: z.described(z.strictObject({
+  deliveryChannel: z.described(
+    z.enum(['sms', 'link']),
+    'sms: sent by SMS (the SMS can carry the web link); link: a web link handed to the tenant to deliver itself',
+  ),
+  requireExplicitConsent: z.described(
+    z.boolean(),
+    'sms delivery: true surveys only customers whose SMS consent is granted; false also those whose consent is unknown. Denied is never surveyed',
+  ),
+  lowScoreThresholds: z.described(
+    z.strictObject({
       csat: z.nullable(z.int().check(z.gte(1), z.lte(5))),
       nps: z.nullable(z.int().check(z.gte(0), z.lte(10))),
-    }), 'A CSAT or NPS answer at or below its threshold opens a service recovery case; null never does'),
+    }),
+    'A CSAT or NPS answer at or below its threshold opens a service recovery case; null never does',
+  ),
 };
 
-export const SurveyRules = z.withMeta(z.object(ruleFields), { id: 'SurveyRules', description: 'When a closed contact is followed by a survey' });
+export const SurveyRules = z.withMeta(z.object(ruleFields), {
+  id: 'SurveyRules',
+  description: 'When a closed contact is followed by a survey',
+});
 export type SurveyRules = z.infer<typeof SurveyRules>;
 
-export const SurveyRulesPatch = z.withMeta(z.partial(z.strictObject({
-    ...ruleFields,
-    lowScoreThresholds: z.partial(ruleFields.lowScoreThresholds),
-  })), { id: 'SurveyRulesPatch', description: 'Merged into the rules; lists are replaced; lowScoreThresholds is merged' });
+export const SurveyRulesPatch = z.withMeta(
+  z.partial(
+    z.strictObject({
+      ...ruleFields,
+      lowScoreThresholds: z.partial(ruleFields.lowScoreThresholds),
+    }),
+  ),
+  { id: 'SurveyRulesPatch', description: 'Merged into the rules; lists are replaced; lowScoreThresholds is merged' },
+);
 export type SurveyRulesPatch = z.infer<typeof SurveyRulesPatch>;

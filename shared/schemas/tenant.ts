@@ -14,7 +14,8 @@ export const CreateTenantBody = z.strictObject({
 });
 export type CreateTenantBody = z.infer<typeof CreateTenantBody>;
 
-export const Tenant = z.withMeta(z.object({
+export const Tenant = z.withMeta(
+  z.object({
     tenantId: z.string(),
     name: z.string(),
     timezone: z.string(),
@@ -22,7 +23,9 @@ export const Tenant = z.withMeta(z.object({
     defaultCountry: z.string(),
     plan: Plan,
     createdAt: Iso8601,
-  }), { id: 'Tenant' });
+  }),
+  { id: 'Tenant' },
+);
 export type Tenant = z.infer<typeof Tenant>;
 
 export const CreateTenantResponse = z.object({ tenant: Tenant, apiKey: ApiKeyWithSecret });

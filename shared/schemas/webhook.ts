@@ -9,32 +9,53 @@ export const catalogDetailTypes = [...new Set(allEvents.map((definition) => defi
 
 const EventType = z.described(z.enum([allEventTypes, ...catalogDetailTypes]), 'A detail-type from the event catalog, or * for every event');
 
-const EventTypes = z.described(z.array(EventType).check(z.minLength(1), z.maxLength(50), z.refine((types) => !types.includes(allEventTypes) || types.length === 1, {
-    message: '* already means every event type; give it alone',
-  })), 'The event types delivered to this endpoint');
+const EventTypes = z.described(
+  z.array(EventType).check(
+    z.minLength(1),
+    z.maxLength(50),
+    z.refine((types) => !types.includes(allEventTypes) || types.length === 1, {
+      message: '* already means every event type; give it alone',
+    }),
+  ),
+  'The event types delivered to this endpoint',
+);
 
-const EndpointUrl = z.described(z.url({ protocol: /^https?$/, error: 'Must be an absolute https:// URL' }).check(z.maxLength(2048)), 'The HTTPS endpoint that receives the events');
+const EndpointUrl = z.described(
+  z.url({ protocol: /^https?$/, error: 'Must be an absolute https:// URL' }).check(z.maxLength(2048)),
+  'The HTTPS endpoint that receives the events',
+);
 
 const Description = z.string().check(z.trim(), z.minLength(1), z.maxLength(500));
 
-export const CreateWebhookBody = z.withMeta(z.strictObject({
+export const CreateWebhookBody = z.withMeta(
+  z.strictObject({
     url: EndpointUrl,
     eventTypes: EventTypes,
     description: z.optional(Description),
     enabled: z._default(z.boolean(), true),
-  }), { id: 'CreateWebhook' });
+  }),
+  { id: 'CreateWebhook' },
+);
 export type CreateWebhookBody = z.infer<typeof CreateWebhookBody>;
 
-export const UpdateWebhookBody = z.withMeta(z.partial(z.strictObject({
-    url: EndpointUrl,
-    eventTypes: EventTypes,
-    description: z.nullable(Description),
-    enabled: z.boolean(),
-    rotateSecret: z.described(z.literal(true), 'Issue a new signing secret, shown once in this answer'),
-  })).check(z.refine((patch) => Object.keys(patch).length > 0, { message: 'Nothing to change' })), { id: 'UpdateWebhook', description: 'Fields to change; null removes the description' });
+export const UpdateWebhookBody = z.withMeta(
+  z
+    .partial(
+      z.strictObject({
+        url: EndpointUrl,
+        eventTypes: EventTypes,
+        description: z.nullable(Description),
+        enabled: z.boolean(),
+        rotateSecret: z.described(z.literal(true), 'Issue a new signing secret, shown once in this answer'),
+      }),
+    )
+    .check(z.refine((patch) => Object.keys(patch).length > 0, { message: 'Nothing to change' })),
+  { id: 'UpdateWebhook', description: 'Fields to change; null removes the description' },
+);
 export type UpdateWebhookBody = z.infer<typeof UpdateWebhookBody>;
 
-export const Webhook = z.withMeta(z.object({
+export const Webhook = z.withMeta(
+  z.object({
     webhookId: z.string(),
     url: z.string(),
     eventTypes: z.array(z.string()),
@@ -44,23 +65,32 @@ export const Webhook = z.withMeta(z.object({
     version: z.int(),
     createdAt: Iso8601,
     updatedAt: Iso8601,
-  }), { id: 'Webhook' });
+  }),
+  { id: 'Webhook' },
+);
 export type Webhook = z.infer<typeof Webhook>;
 
-export const WebhookWithSecret = z.withMeta(z.extend(Webhook, {
-  secret: z.described(z.string(), 'The signing secret (whsec_…). Shown only in this answer: store it now.'),
-}), { id: 'WebhookWithSecret' });
+export const WebhookWithSecret = z.withMeta(
+  z.extend(Webhook, {
+    secret: z.described(z.string(), 'The signing secret (whsec_…). Shown only in this answer: store it now.'),
+  }),
+  { id: 'WebhookWithSecret' },
+);
 
-export const UpdatedWebhook = z.withMeta(z.extend(Webhook, {
-  secret: z.described(z.optional(z.string()), 'The new signing secret, present only when rotateSecret was asked; shown once'),
-}), { id: 'UpdatedWebhook' });
+export const UpdatedWebhook = z.withMeta(
+  z.extend(Webhook, {
+    secret: z.described(z.optional(z.string()), 'The new signing secret, present only when rotateSecret was asked; shown once'),
+  }),
+  { id: 'UpdatedWebhook' },
+);
 
 export const WebhookIdParams = z.object({ webhookId: z.string().check(z.maxLength(64)) });
 
 export const DeliveryStatus = z.enum(['pending', 'succeeded', 'failed']);
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 
-export const WebhookDelivery = z.withMeta(z.object({
+export const WebhookDelivery = z.withMeta(
+  z.object({
     deliveryId: z.string(),
     webhookId: z.string(),
     eventId: z.string(),
@@ -73,7 +103,9 @@ export const WebhookDelivery = z.withMeta(z.object({
     nextAttemptAt: z.described(z.optional(Iso8601), 'When the next retry is due, while pending'),
     createdAt: Iso8601,
     updatedAt: Iso8601,
-  }), { id: 'WebhookDelivery' });
+  }),
+  { id: 'WebhookDelivery' },
+);
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
 
 export const ListDeliveriesQuery = PaginationQuery;

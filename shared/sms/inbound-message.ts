@@ -28,6 +28,7 @@ export function parseInboundSms(message: string): { ok: true; sms: InboundSms } 
     return { ok: false, issues: ['not JSON'] };
   }
   const parsed = InboundSms.safeParse(json);
-  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`) };
+  if (!parsed.success)
+    return { ok: false, issues: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`) };
   return { ok: true, sms: parsed.data };
 }

@@ -17,7 +17,8 @@ export const surveyWebRoutes: readonly RouteDeclaration[] = [
     access: { kind: 'public' },
     page: true,
     tag: 'Survey web page',
-    summary: "The survey's questions as an HTML form, in the customer's language and the tenant's colours; a used or expired link shows a page saying so",
+    summary:
+      "The survey's questions as an HTML form, in the customer's language and the tenant's colours; a used or expired link shows a page saying so",
     request: { params: SurveyTokenParams },
     responses: {
       200: { description: 'The form: the questions not yet answered (by SMS, say)' },
@@ -33,8 +34,12 @@ export const surveyWebRoutes: readonly RouteDeclaration[] = [
     access: { kind: 'public' },
     page: true,
     tag: 'Survey web page',
-    summary: 'Records the answers (one field per questionId) and shows the thank-you page; invalid answers show the form again with the errors',
-    request: { params: SurveyTokenParams, body: z.described(z.record(z.string(), z.string()), 'questionId → the answer, as the form sends it') },
+    summary:
+      'Records the answers (one field per questionId) and shows the thank-you page; invalid answers show the form again with the errors',
+    request: {
+      params: SurveyTokenParams,
+      body: z.described(z.record(z.string(), z.string()), 'questionId → the answer, as the form sends it'),
+    },
     responses: {
       200: { description: 'Thank you: the survey is completed' },
       400: { description: 'The form again, each invalid answer with its error' },
