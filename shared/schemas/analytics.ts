@@ -1,6 +1,7 @@
 import * as z from '../zod';
 import { serviceLevelThresholds } from '../analytics/counters';
 import { metricNames } from '../analytics/metrics';
+import { PeriodBound } from './common';
 
 // ---------------------------------------------------------------- settings section
 
@@ -51,20 +52,6 @@ export const AnalyticsSettingsPatch = z.described(
 export type AnalyticsSettingsPatch = z.infer<typeof AnalyticsSettingsPatch>;
 
 // ---------------------------------------------------------------- metrics API
-
-const localDate = /^\d{4}-\d{2}-\d{2}$/;
-const isCalendarDate = (value: string) => {
-  const midnight = Date.parse(`${value}T00:00:00Z`);
-  return !Number.isNaN(midnight) && new Date(midnight).toISOString().startsWith(value);
-};
-const Instant = z.iso.datetime({ offset: true });
-
-/** A tenant-local calendar date or an instant; see docs/metrics.md, "Periods". */
-export const PeriodBound = z.string().check(
-  z.refine((value) => (localDate.test(value) ? isCalendarDate(value) : Instant.safeParse(value).success), {
-    message: 'Must be a date (YYYY-MM-DD, a day in the tenant time zone) or an RFC 3339 date-time with offset',
-  }),
-);
 
 const periodDescription =
   'A date YYYY-MM-DD is a whole day in the tenant time zone (`to` inclusive); a date-time is an instant (`to` exclusive)';

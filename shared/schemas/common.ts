@@ -54,3 +54,17 @@ function isKnownTimezone(value: string): boolean {
     return false;
   }
 }
+
+const localDate = /^\d{4}-\d{2}-\d{2}$/;
+const isCalendarDate = (value: string) => {
+  const midnight = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(midnight) && new Date(midnight).toISOString().startsWith(value);
+};
+const Instant = z.iso.datetime({ offset: true });
+
+/** A tenant-local calendar date or an instant; see docs/metrics.md, "Periods". */
+export const PeriodBound = z.string().check(
+  z.refine((value) => (localDate.test(value) ? isCalendarDate(value) : Instant.safeParse(value).success), {
+    message: 'Must be a date (YYYY-MM-DD, a day in the tenant time zone) or an RFC 3339 date-time with offset',
+  }),
+);

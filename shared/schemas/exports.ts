@@ -1,5 +1,5 @@
 import * as z from '../zod';
-import { PeriodBound } from './analytics';
+import { PeriodBound } from './common';
 
 /** Rows one CSV answer holds at most; the answer also stops before 5 MB (see docs/exports.md). */
 export const maxExportRows = 10_000;
