@@ -1,6 +1,6 @@
 import * as z from '../zod';
 import { Iso8601 } from '../schemas/common';
-import { CaseStatus, CaseType, Severity, SlaKind } from '../schemas/case';
+import { CaseStatus, CaseType, Severity, SlaKind } from '../schemas/vocabulary';
 import { defineEvent } from './catalog';
 
 // Event data carries ids, states and times only: never a subject, description or note.

@@ -1,6 +1,6 @@
 import * as z from '../zod';
 import { Iso8601 } from '../schemas/common';
-import { Channel, ContactStatus, Direction, Money, Outcome, Purpose } from '../schemas/contact';
+import { Channel, ContactStatus, Direction, Money, Outcome, Purpose } from '../schemas/vocabulary';
 import { defineEvent } from './catalog';
 
 /**

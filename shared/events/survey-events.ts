@@ -1,6 +1,6 @@
 import * as z from '../zod';
 import { Iso8601 } from '../schemas/common';
-import { NotSentReason, SurveyDeliveryChannel } from '../schemas/survey';
+import { NotSentReason, SurveyDeliveryChannel } from '../schemas/vocabulary';
 import { defineEvent } from './catalog';
 
 // Ids, states, scores and times only: never a free-text answer and never a phone number.

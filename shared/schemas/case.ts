@@ -1,14 +1,8 @@
 import * as z from '../zod';
 import { Iso8601, PaginationQuery } from './common';
+import { CaseStatus, CaseType, Severity, SlaKind } from './vocabulary';
 
-export const CaseType = z.enum(['complaint', 'request', 'inquiry']);
-export type CaseType = z.infer<typeof CaseType>;
-export const Severity = z.enum(['low', 'medium', 'high', 'critical']);
-export type Severity = z.infer<typeof Severity>;
-export const CaseStatus = z.enum(['open', 'in_progress', 'awaiting_customer', 'resolved', 'closed']);
-export type CaseStatus = z.infer<typeof CaseStatus>;
-export const SlaKind = z.enum(['firstResponse', 'resolution']);
-export type SlaKind = z.infer<typeof SlaKind>;
+export { CaseStatus, CaseType, Severity, SlaKind } from './vocabulary';
 
 /** Used in index keys, so no `#`; an agent or a queue, as the tenant names them. */
 export const Assignee = z.described(

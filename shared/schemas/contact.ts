@@ -1,15 +1,8 @@
 import * as z from '../zod';
 import { Iso8601, PaginationQuery, ReasonCodeValue } from './common';
+import { Channel, ContactStatus, Direction, Money, Outcome, Purpose, ReferralStatus } from './vocabulary';
 
-export const Channel = z.enum(['voice', 'chat', 'email', 'sms', 'web', 'walk_in']);
-export const Direction = z.enum(['inbound', 'outbound']);
-export const Purpose = z.enum(['service', 'sales', 'care', 'survey', 'collection']);
-export const Outcome = z.described(
-  z.enum(['resolved', 'unresolved', 'transferred', 'abandoned']),
-  'abandoned means the contact was never answered',
-);
-export const ContactStatus = z.enum(['open', 'closed']);
-export const ReferralStatus = z.enum(['open', 'converted', 'lost']);
+export { Channel, ContactStatus, Currency, Direction, Money, Outcome, Purpose, ReferralStatus } from './vocabulary';
 
 /** Queue names and agent ids become part of index keys, so `#` (the key separator) is refused. */
 const KeyedLabel = z
@@ -17,21 +10,6 @@ const KeyedLabel = z
   .check(z.trim(), z.minLength(1), z.maxLength(128), z.regex(/^[^#\p{Cc}]+$/u, 'Must not contain # or control characters'));
 
 const Notes = z.described(z.string().check(z.maxLength(4000)), 'Free text; never logged and never put in events');
-
-export const Currency = z.string().check(z.regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 currency code such as TWD'));
-
-export const Money = z.withMeta(
-  z.strictObject({
-    amount: z.number().check(
-      z.gte(0, 'Must not be negative'),
-      z.lte(1e12),
-      z.refine((amount) => Math.round(amount * 1000) / 1000 === amount, 'At most 3 decimal places'),
-    ),
-    currency: Currency,
-  }),
-  { id: 'Money' },
-);
-export type Money = z.infer<typeof Money>;
 
 const contactTimes = {
   queuedAt: z.described(Iso8601, 'When the contact entered a queue; an answered inbound contact needs it'),

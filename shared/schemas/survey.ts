@@ -1,28 +1,8 @@
 import * as z from '../zod';
 import { Iso8601, Locale, PaginationQuery } from './common';
+import { NotSentReason, SurveyDeliveryChannel, SurveyStatus } from './vocabulary';
 
-export const SurveyStatus = z.enum(['pending', 'sent', 'in_progress', 'completed', 'expired', 'not_sent']);
-export type SurveyStatus = z.infer<typeof SurveyStatus>;
-
-export const SurveyDeliveryChannel = z.enum(['sms', 'link']);
-export type SurveyDeliveryChannel = z.infer<typeof SurveyDeliveryChannel>;
-
-/** Why a survey was not sent: the rules' reasons (shared/surveys/rules.ts), then what the send itself found. */
-export const NotSentReason = z.enum([
-  'disabled',
-  'channel',
-  'queue',
-  'purpose',
-  'no-contact-point',
-  'no-consent',
-  'suppressed',
-  'sampled-out',
-  'capped',
-  'opted-out',
-  'sms-not-configured',
-  'sms-refused',
-]);
-export type NotSentReason = z.infer<typeof NotSentReason>;
+export { NotSentReason, SurveyDeliveryChannel, SurveyStatus } from './vocabulary';
 
 export const SurveyAnswerValue = z.described(z.union([z.number(), z.boolean(), z.string(), z.null()]), 'null: skipped');
 
