@@ -33,7 +33,7 @@ const clientExports: Record<string, string[]> = {
  * bundle of only the AWS SDK clients it uses: size on disk and module load time (median of
  * fresh Node processes importing it).
  */
-export async function measureBundles(loadRuns = 11): Promise<BundleResult[]> {
+export async function measureBundles(loadRuns = 21): Promise<BundleResult[]> {
   const outDir = mkdtempSync(path.join(tmpdir(), 'switchboard-bench-'));
   try {
     const results: BundleResult[] = [];
@@ -104,7 +104,7 @@ export interface SourceMapCost {
  * What `--enable-source-maps` (which the functions ran with until the stack dropped it) adds to
  * a function's module load: the same bundle, with its map beside it, imported with and without.
  */
-export async function measureSourceMapCost(names: string[], runs = 11): Promise<SourceMapCost[]> {
+export async function measureSourceMapCost(names: string[], runs = 21): Promise<SourceMapCost[]> {
   const outDir = mkdtempSync(path.join(tmpdir(), 'switchboard-bench-'));
   try {
     const results: SourceMapCost[] = [];
