@@ -4,6 +4,8 @@
  * changes and zones with half-hour or 45-minute offsets. Pure: no I/O, no clock.
  */
 
+import { zonedWallClock } from '../domain/wall-clock';
+
 export type IntervalUnit = 'hour' | 'day' | 'week';
 
 /** A half-open span of time [start, end), as epoch milliseconds. */
@@ -19,25 +21,6 @@ const minuteMs = 60_000;
 const hourMs = 60 * minuteMs;
 const dayMs = 24 * hourMs;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      weekday: 'short',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
 export interface LocalTime {
   year: number;
   month: number;
@@ -51,13 +34,7 @@ export interface LocalTime {
 
 /** The wall-clock reading in `timeZone` at an instant (seconds dropped: every zone in use offsets by whole minutes). */
 export function localTimeAt(instant: number, timeZone: string): LocalTime {
-  const parts: Record<string, string> = {};
-  for (const part of formatterFor(timeZone).formatToParts(instant)) parts[part.type] = part.value;
-  const year = Number(parts.year);
-  const month = Number(parts.month);
-  const day = Number(parts.day);
-  const hour = Number(parts.hour);
-  const minute = Number(parts.minute);
+  const { year, month, day, hour, minute, weekday } = zonedWallClock(instant, timeZone);
   const wholeMinute = Math.floor(instant / minuteMs) * minuteMs;
   return {
     year,
@@ -65,7 +42,7 @@ export function localTimeAt(instant: number, timeZone: string): LocalTime {
     day,
     hour,
     minute,
-    weekday: parts.weekday!.toLowerCase().slice(0, 3) as Weekday,
+    weekday,
     offsetMinutes: Math.round((Date.UTC(year, month - 1, day, hour, minute) - wholeMinute) / minuteMs),
   };
 }

@@ -1,4 +1,5 @@
 import type { CaseType, Severity, SlaDuration, SlaKind, SlaPolicy, SlaPolicyPatch } from '../schemas/case';
+import { zonedWallClock } from './wall-clock';
 
 type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 type OpeningHours = { open: string; close: string };
@@ -158,33 +159,11 @@ interface WallClock extends LocalDate {
 }
 
 const weekdays: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timezone: string): Intl.DateTimeFormat {
-  let format = formatters.get(timezone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timezone, format);
-  }
-  return format;
-}
 
 /** The wall clock in `timezone` at an instant. */
 export function wallClock(instant: number, timezone: string): WallClock {
-  const parts: Record<string, number> = {};
-  for (const part of formatter(timezone).formatToParts(new Date(instant))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
+  const { year, month, day, hour, minute, second } = zonedWallClock(instant, timezone);
+  return { year, month, day, hour, minute, second };
 }
 
 /** Milliseconds the zone is ahead of UTC at an instant. */
