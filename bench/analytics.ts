@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Agent, request as httpRequest } from 'node:http';
-import { aggregationOf } from '../shared/analytics/aggregation';
+import { aggregationOf } from '../shared/domain/analytics/aggregation';
 import { localClientConfig } from '../infra/local/dynamodb';
 import { analyticsKeys, shardOf } from '../shared/data/analytics-repo';
 import { contactItem } from '../shared/data/contacts-repo';
@@ -12,7 +12,7 @@ import { closeContact, contactSummary, newContact } from '../shared/domain/conta
 import { contactClosed } from '../shared/events/contact-events';
 import { newEvent } from '../shared/events/events';
 import { newId } from '../shared/ids';
-import { slotStartOf } from '../shared/analytics/counters';
+import { slotStartOf } from '../shared/domain/analytics/counters';
 import { percentile, timeEach } from './stats';
 import { startTwinProcess, twinTableName } from './latency';
 

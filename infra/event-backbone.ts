@@ -153,7 +153,7 @@ export class EventBackbone extends Construct {
     this.relay = this.createRelay();
   }
 
-  /** Lets a function set and cancel timers in this stage's schedule group (shared/scheduling/scheduler.ts). */
+  /** Lets a function set and cancel timers in this stage's schedule group (shared/ports/scheduler.ts). */
   allowTimers(fn: NodejsFunction): void {
     fn.addEnvironment('SCHEDULE_GROUP_NAME', this.scheduleGroupName);
     fn.addEnvironment('SCHEDULER_ROLE_ARN', this.schedulerRole.roleArn);

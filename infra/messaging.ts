@@ -82,7 +82,7 @@ export class InboundSms extends Construct {
 }
 
 /**
- * Lets a function send SMS and put numbers on opt-out lists (shared/messaging/sms-sender.ts).
+ * Lets a function send SMS and put numbers on opt-out lists (shared/ports/sms-sender.ts).
  * SendTextMessage authorizes every resource the request names: the origination identity (phone
  * number, pool or sender ID), the configuration set and the opt-out list. Tenants connect their
  * own numbers at run time through their settings, so the grant names each resource type of this

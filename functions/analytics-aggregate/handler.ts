@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { aggregationOf, countedEvents } from '../../shared/analytics/aggregation';
+import { aggregationOf, countedEvents } from '../../shared/domain/analytics/aggregation';
 import { counterUpdates, openCasesUpdate } from '../../shared/data/analytics-repo';
 import { applyOnce } from '../../shared/data/processed-events';
 import { createEventConsumer } from '../../shared/events/consumer';

@@ -1,5 +1,5 @@
 import type * as z from '../../shared/zod';
-import type { CounterRow, Dimension } from '../../shared/analytics/counters';
+import type { CounterRow, Dimension } from '../../shared/domain/analytics/counters';
 import {
   type IntervalUnit,
   type Span,
@@ -11,8 +11,8 @@ import {
   toLocalIso,
   weekdayHourOf,
   weekdays,
-} from '../../shared/analytics/intervals';
-import { type ServiceLevelGoal, countedFor, metricValue, ratio, sumCounters, summarize } from '../../shared/analytics/metrics';
+} from '../../shared/domain/analytics/intervals';
+import { type ServiceLevelGoal, countedFor, metricValue, ratio, sumCounters, summarize } from '../../shared/domain/analytics/metrics';
 import { readCounterRows, readOpenCaseCount } from '../../shared/data/analytics-repo';
 import { getSettings } from '../../shared/data/tenants-repo';
 import { resolveAnalyticsSettings } from '../../shared/domain/settings';

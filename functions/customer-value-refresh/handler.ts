@@ -13,7 +13,7 @@ import {
   yearWindows,
 } from '../../shared/domain/customer-value';
 import { logger, metrics, MetricUnit } from '../../shared/observability';
-import { CustomerValueRunPayload, armDailyRun } from '../../shared/scheduling/customer-value-runs';
+import { CustomerValueRunPayload, armDailyRun } from '../../shared/services/customer-value-runs';
 
 export type RefreshOutcome =
   | { kind: 'invalid' }

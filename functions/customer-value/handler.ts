@@ -28,7 +28,7 @@ import { withIdempotency } from '../../shared/http/idempotency';
 import { HttpError, conflict, gone, notFound, unprocessable, validationFailed } from '../../shared/http/problem';
 import { looksLikeId, newId } from '../../shared/ids';
 import { logger } from '../../shared/observability';
-import { armDailyRun, armManualRun } from '../../shared/scheduling/customer-value-runs';
+import { armDailyRun, armManualRun } from '../../shared/services/customer-value-runs';
 import type { Customer } from '../../shared/schemas/customer';
 import type { CreateTransactionBody, Transaction } from '../../shared/schemas/customer-value';
 import { customerValueRoutes } from '../../shared/http/routes/customer-value';

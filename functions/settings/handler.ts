@@ -7,7 +7,7 @@ import { HttpError, conflict, notFound } from '../../shared/http/problem';
 import type { Settings, SettingsPatch } from '../../shared/schemas/settings';
 import { getSurveyTemplate } from '../../shared/data/survey-templates-repo';
 import { looksLikeId } from '../../shared/ids';
-import { surveyRulesIssues } from '../../shared/surveys/rules';
+import { surveyRulesIssues } from '../../shared/domain/surveys/rules';
 import { settingsRoutes } from '../../shared/http/routes/settings';
 
 async function currentSettings(tenantId: string) {

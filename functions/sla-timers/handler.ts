@@ -4,7 +4,7 @@ import { CaseSlaDeadlinesChanged } from '../../shared/events/case-events';
 import { createEventConsumer } from '../../shared/events/consumer';
 import { logger } from '../../shared/observability';
 import type { Case } from '../../shared/schemas/case';
-import { cancelTimer, setTimer } from '../../shared/scheduling/scheduler';
+import { cancelTimer, setTimer } from '../../shared/ports/scheduler';
 
 /** A deadline already past is given to the scheduler this far ahead, since a schedule must lie in the future. */
 const pastDeadlineDelayMs = 60_000;

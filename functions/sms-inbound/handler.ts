@@ -11,14 +11,14 @@ import { findTenantIdBySmsNumber, getTenantWithSettings } from '../../shared/dat
 import { resolveSmsSettings } from '../../shared/domain/settings';
 import { customerOptedOut } from '../../shared/events/customer-events';
 import { newEvent } from '../../shared/events/events';
-import { addToOptOutList, defaultOptOutListName, sendSms } from '../../shared/messaging/sms-sender';
+import { addToOptOutList, defaultOptOutListName, sendSms } from '../../shared/ports/sms-sender';
 import { MetricUnit, logger, metrics } from '../../shared/observability';
 import type { Customer } from '../../shared/schemas/customer';
 import type { Settings, SmsSettings } from '../../shared/schemas/settings';
-import { type InboundSms, parseInboundSms } from '../../shared/sms/inbound-message';
-import { detectKeyword } from '../../shared/sms/keywords';
-import { customerLanguage, withSmsOptOut } from '../../shared/sms/opt-out';
-import { handleSurveyReply } from '../../shared/sms/survey-replies';
+import { type InboundSms, parseInboundSms } from '../../shared/schemas/sms-inbound';
+import { detectKeyword } from '../../shared/domain/sms/keywords';
+import { customerLanguage, withSmsOptOut } from '../../shared/domain/sms/opt-out';
+import { handleSurveyReply } from '../../shared/services/survey-replies';
 
 /**
  * Two-way SMS from customers (the SNS topic AWS End User Messaging SMS publishes to). The number

@@ -1,5 +1,5 @@
-import { type HistoryDay, InvalidForecast, type StaffingInput, historyDates, planStaffing } from '../../shared/analytics/staffing';
-import { addDays, startOfLocalDay } from '../../shared/analytics/intervals';
+import { type HistoryDay, InvalidForecast, type StaffingInput, historyDates, planStaffing } from '../../shared/domain/analytics/staffing';
+import { addDays, startOfLocalDay } from '../../shared/domain/analytics/intervals';
 import { readCounterRows } from '../../shared/data/analytics-repo';
 import { getSettings } from '../../shared/data/tenants-repo';
 import { resolveAnalyticsSettings } from '../../shared/domain/settings';

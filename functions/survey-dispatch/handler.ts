@@ -8,11 +8,11 @@ import { newEvent } from '../../shared/events/events';
 import { surveyNotSent } from '../../shared/events/survey-events';
 import { newId } from '../../shared/ids';
 import { MetricUnit, logger, metrics } from '../../shared/observability';
-import { customerLanguage } from '../../shared/sms/opt-out';
-import { decideSurvey, localDay, resolveSurveyRules, samplingDraw, surveySendTime } from '../../shared/surveys/rules';
-import { notSentSurvey, pendingSurvey, surveyRef } from '../../shared/surveys/survey';
-import { setSurveyTimer } from '../../shared/surveys/timers';
-import { countSurveyNotSent } from '../../shared/surveys/metrics';
+import { customerLanguage } from '../../shared/domain/sms/opt-out';
+import { decideSurvey, localDay, resolveSurveyRules, samplingDraw, surveySendTime } from '../../shared/domain/surveys/rules';
+import { notSentSurvey, pendingSurvey, surveyRef } from '../../shared/domain/surveys/survey';
+import { setSurveyTimer } from '../../shared/services/survey-timers';
+import { countSurveyNotSent } from '../../shared/services/survey-metrics';
 
 type ClosedContact = ContactSummary & { closedAt: string };
 

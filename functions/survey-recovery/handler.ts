@@ -10,7 +10,7 @@ import { surveyAnswered } from '../../shared/events/survey-events';
 import { newId } from '../../shared/ids';
 import { MetricUnit, logger, metrics } from '../../shared/observability';
 import type { Severity } from '../../shared/schemas/case';
-import { resolveSurveyRules } from '../../shared/surveys/rules';
+import { resolveSurveyRules } from '../../shared/domain/surveys/rules';
 
 /**
  * The closed loop: a CSAT or NPS answer at or below the tenant's threshold opens a complaint case

@@ -10,12 +10,12 @@ import { resolveSmsSettings } from '../../shared/domain/settings';
 import { customerOptedOut } from '../../shared/events/customer-events';
 import { newEvent } from '../../shared/events/events';
 import { surveyExpired, surveyNotSent, surveySent } from '../../shared/events/survey-events';
-import { permanentSmsRefusal, sendSms } from '../../shared/messaging/sms-sender';
+import { permanentSmsRefusal, sendSms } from '../../shared/ports/sms-sender';
 import { MetricUnit, logger, metrics } from '../../shared/observability';
 import type { NotSentReason, Survey } from '../../shared/schemas/survey';
-import { withSmsOptOut } from '../../shared/sms/opt-out';
-import { countSurveyNotSent } from '../../shared/surveys/metrics';
-import { resolveSurveyRules } from '../../shared/surveys/rules';
+import { withSmsOptOut } from '../../shared/domain/sms/opt-out';
+import { countSurveyNotSent } from '../../shared/services/survey-metrics';
+import { resolveSurveyRules } from '../../shared/domain/surveys/rules';
 import {
   expireSurvey,
   firstSmsText,
@@ -26,8 +26,8 @@ import {
   surveyLinkUrl,
   surveyRef,
   surveyTokenHash,
-} from '../../shared/surveys/survey';
-import { SurveyTimerPayload, setSurveyTimer } from '../../shared/surveys/timers';
+} from '../../shared/domain/surveys/survey';
+import { SurveyTimerPayload, setSurveyTimer } from '../../shared/services/survey-timers';
 
 export type SurveySendOutcome = 'sent' | 'not-sent' | 'expired' | 'ignored' | 'invalid';
 

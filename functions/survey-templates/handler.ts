@@ -23,8 +23,8 @@ import type {
   SurveyTemplate,
   UpdateSurveyTemplateBody,
 } from '../../shared/schemas/survey-template';
-import { jsonPath } from '../../shared/surveys/template';
-import { ArchivedTemplate, InvalidTemplate, newSurveyTemplate, nextTemplateVersion } from '../../shared/surveys/versions';
+import { jsonPath } from '../../shared/domain/surveys/template';
+import { ArchivedTemplate, InvalidTemplate, newSurveyTemplate, nextTemplateVersion } from '../../shared/domain/surveys/versions';
 import { surveyTemplateRoutes } from '../../shared/http/routes/survey-templates';
 
 type ById = { templateId: string };

@@ -10,9 +10,9 @@ import { surveyClientOf, surveyLinkGuard } from '../../shared/http/rate-limit';
 import { MetricUnit, logger, metrics } from '../../shared/observability';
 import type { Survey } from '../../shared/schemas/survey';
 import type { Question, SurveyTemplate } from '../../shared/schemas/survey-template';
-import { recordAnswer, surveyRef, surveyTokenHash } from '../../shared/surveys/survey';
-import { type AnswerValue, isAsked, validateAnswer } from '../../shared/surveys/template';
-import { surveyScores } from '../../shared/surveys/conversation';
+import { recordAnswer, surveyRef, surveyTokenHash } from '../../shared/domain/surveys/survey';
+import { type AnswerValue, isAsked, validateAnswer } from '../../shared/domain/surveys/template';
+import { surveyScores } from '../../shared/domain/surveys/conversation';
 import {
   type AnswerProblem,
   type PageBranding,
@@ -22,7 +22,7 @@ import {
   renderNeutralPage,
   renderSurveyForm,
   renderThankYou,
-} from '../../shared/surveys/web-page';
+} from '../../shared/http/survey-page';
 import { surveyWebRoutes } from '../../shared/http/routes/survey-web';
 
 /** newSurveyToken: 32 random bytes in base64url. Anything else is not a link we made: no lookup. */

@@ -13,12 +13,12 @@ import { HttpError, badRequest, conflict, notFound } from '../../shared/http/pro
 import { looksLikeId, newId } from '../../shared/ids';
 import type { CreateSurveyBody, ListSurveysQuery, Survey, SurveyResultsQuery } from '../../shared/schemas/survey';
 import type { SurveyTemplate } from '../../shared/schemas/survey-template';
-import { surveyScores } from '../../shared/surveys/conversation';
-import { type ScoredSurvey, resultsRange, summarizeSurveys } from '../../shared/surveys/results';
-import { customerLanguage } from '../../shared/sms/opt-out';
-import { resolveSurveyRules } from '../../shared/surveys/rules';
-import { markSent, newSurveyToken, pendingSurvey, surveyLinkPath, surveyRef, surveyTokenHash } from '../../shared/surveys/survey';
-import { setSurveyTimer } from '../../shared/surveys/timers';
+import { surveyScores } from '../../shared/domain/surveys/conversation';
+import { type ScoredSurvey, resultsRange, summarizeSurveys } from '../../shared/domain/surveys/results';
+import { customerLanguage } from '../../shared/domain/sms/opt-out';
+import { resolveSurveyRules } from '../../shared/domain/surveys/rules';
+import { markSent, newSurveyToken, pendingSurvey, surveyLinkPath, surveyRef, surveyTokenHash } from '../../shared/domain/surveys/survey';
+import { setSurveyTimer } from '../../shared/services/survey-timers';
 import { surveyRoutes } from '../../shared/http/routes/surveys';
 
 const unprocessable = (slug: string, title: string, path: string, message: string) =>

@@ -11,8 +11,8 @@ import type { CreateTenantBody, Tenant } from '../../shared/schemas/tenant';
 import type { TenantProfile } from '../../shared/data/tenants-repo';
 import { newId } from '../../shared/ids';
 import { logger } from '../../shared/observability';
-import { defaultTemplateContent } from '../../shared/surveys/default-template';
-import { newSurveyTemplate } from '../../shared/surveys/versions';
+import { defaultTemplateContent } from '../../shared/domain/surveys/default-template';
+import { newSurveyTemplate } from '../../shared/domain/surveys/versions';
 import { tenantRoutes } from '../../shared/http/routes/tenants';
 
 const tenantView = (profile: TenantProfile, settings: Settings): Tenant => ({

@@ -3,9 +3,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import * as z from '../../shared/zod';
 import { logger } from '../../shared/observability';
-import { attemptDelivery } from '../../shared/webhooks/delivery';
+import { attemptDelivery } from '../../shared/services/webhook-delivery';
 
-/** What a retry timer carries (see shared/webhooks/delivery.ts). */
+/** What a retry timer carries (see shared/services/webhook-delivery.ts). */
 const RetryTimerPayload = z.object({
   tenantId: z.string().check(z.minLength(1)),
   webhookId: z.string().check(z.minLength(1)),

@@ -3,7 +3,7 @@ import { type StoredWebhook, type WebhookEvent, newDelivery, subscribesTo } from
 import { allEvents } from '../../shared/events/all-events';
 import { createEventConsumer } from '../../shared/events/consumer';
 import { newId } from '../../shared/ids';
-import { attemptDelivery } from '../../shared/webhooks/delivery';
+import { attemptDelivery } from '../../shared/services/webhook-delivery';
 
 /**
  * Every Switchboard event, to each of the tenant's enabled webhooks subscribed to its type: one

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { SNSEvent } from 'aws-lambda';
-import { type SmsEncoding, countSegments } from '../../shared/sms/segments';
+import { type SmsEncoding, countSegments } from '../../shared/domain/sms/segments';
 import type { InvokeFunction } from './event-bus';
 import { BackgroundWork } from './background-work';
 
 /**
  * The twin's AWS End User Messaging SMS, as far as Switchboard uses it:
  * - SendTextMessage and PutOptedOutNumber (AWS JSON 1.0, `X-Amz-Target: PinpointSMSVoiceV2.<op>`),
- *   so that shared/messaging/sms-sender.ts runs unchanged against it: what would have been sent
+ *   so that shared/ports/sms-sender.ts runs unchanged against it: what would have been sent
  *   lands in an outbox, and a number on an opt-out list is refused the way AWS refuses it
  *   (ConflictException, Reason DESTINATION_PHONE_NUMBER_OPTED_OUT);
  * - two-way SMS: a customer's message, in the JSON AWS publishes, wrapped in the SNS event the

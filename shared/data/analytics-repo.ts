@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { analyticsShards, type CounterRow, type Counters, type Dimension, slotStartOf } from '../analytics/counters';
+import { analyticsShards, type CounterRow, type Counters, type Dimension, slotStartOf } from '../domain/analytics/counters';
 import { db, tableName } from './client';
 import { tenantPrefix } from './keys';
 

@@ -3,7 +3,7 @@ import type { AnalyticsSettings } from '../schemas/analytics';
 import type { CreateTenantBody } from '../schemas/tenant';
 import { defaultSlaPolicy, mergeSlaPolicy, resolveSlaPolicy } from './sla';
 import { defaultCustomerValueSettings, mergeCustomerValueSettings, resolveCustomerValueSettings } from './customer-value';
-import { defaultSurveyRules, mergeSurveyRules, resolveSurveyRules } from '../surveys/rules';
+import { defaultSurveyRules, mergeSurveyRules, resolveSurveyRules } from './surveys/rules';
 
 const weekdayHours = [{ open: '09:00', close: '18:00' }];
 

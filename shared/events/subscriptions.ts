@@ -1,4 +1,4 @@
-import { countedDetailTypes } from '../analytics/aggregation';
+import { countedDetailTypes } from '../domain/analytics/aggregation';
 import { projectedDetailTypes } from '../domain/customer-overview-events';
 import type { FunctionDeclaration } from '../http/route-types';
 

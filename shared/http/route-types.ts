@@ -43,12 +43,12 @@ export interface FunctionDeclaration {
   operatorKey: boolean;
   description: string;
   /**
-   * Sets or cancels one-time timers (shared/scheduling/scheduler.ts): the stack gives it the schedule
+   * Sets or cancels one-time timers (shared/ports/scheduler.ts): the stack gives it the schedule
    * group, the role EventBridge Scheduler assumes and the right to manage the group's schedules.
    */
   schedules?: boolean;
   /**
-   * Sends SMS (shared/messaging/sms-sender.ts): the stack grants SendTextMessage and PutOptedOutNumber
+   * Sends SMS (shared/ports/sms-sender.ts): the stack grants SendTextMessage and PutOptedOutNumber
    * on the account's SMS resources (infra/messaging.ts, allowSmsSending).
    */
   sendsSms?: boolean;

@@ -1,6 +1,6 @@
 import * as z from '../zod';
-import { serviceLevelThresholds } from '../analytics/counters';
-import { metricNames } from '../analytics/metrics';
+import { serviceLevelThresholds } from '../domain/analytics/counters';
+import { metricNames } from '../domain/analytics/metrics';
 import { PeriodBound } from './common';
 
 // ---------------------------------------------------------------- settings section

@@ -1,5 +1,5 @@
 import * as z from '../zod';
-import { validateTemplate } from '../surveys/template';
+import { validateTemplate } from '../domain/surveys/template';
 import { Iso8601, Locale, PaginationQuery } from './common';
 
 // ---------------------------------------------------------------- texts

@@ -53,7 +53,7 @@ export type SurveyStatus = z.infer<typeof SurveyStatus>;
 export const SurveyDeliveryChannel = z.enum(['sms', 'link']);
 export type SurveyDeliveryChannel = z.infer<typeof SurveyDeliveryChannel>;
 
-/** Why a survey was not sent: the rules' reasons (shared/surveys/rules.ts), then what the send itself found. */
+/** Why a survey was not sent: the rules' reasons (shared/domain/surveys/rules.ts), then what the send itself found. */
 export const NotSentReason = z.enum([
   'disabled',
   'channel',

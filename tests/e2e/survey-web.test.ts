@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleSurveyTimer } from '../../functions/survey-send/handler';
-import { contrastRatio } from '../../shared/surveys/web-page';
+import { contrastRatio } from '../../shared/http/survey-page';
 import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
 
 /**

@@ -2,7 +2,7 @@ import { ProvisionedThroughputExceededException, TransactionCanceledException } 
 import { ConflictException, ServiceQuotaExceededException, ThrottlingException, ValidationException } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { describe, expect, it } from 'vitest';
 import { isAwsUnavailable } from '../../shared/http/aws-errors';
-import { permanentSmsRefusal } from '../../shared/messaging/sms-sender';
+import { permanentSmsRefusal } from '../../shared/ports/sms-sender';
 
 /** Which AWS errors the API answers with 503, and which SMS errors end a survey instead of being retried. */
 

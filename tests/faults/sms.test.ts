@@ -18,7 +18,7 @@ import { api } from '../support/twin';
 /**
  * SendTextMessage failing when a survey's first SMS is due: End User Messaging SMS errors,
  * answered by a proxy in front of the twin's SMS emulation in AWS's wire format (AWS JSON 1.0),
- * so shared/messaging/sms-sender.ts meets the real exception classes and SDK retries. survey-send
+ * so shared/ports/sms-sender.ts meets the real exception classes and SDK retries. survey-send
  * is an EventBridge Scheduler target: a timer firing that throws is retried (the twin: 5 retries,
  * 200 ms apart), then goes to the schedule's dead-letter queue.
  */

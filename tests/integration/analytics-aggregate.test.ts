@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Counters, CounterRow, Dimension } from '../../shared/analytics/counters';
+import type { Counters, CounterRow, Dimension } from '../../shared/domain/analytics/counters';
 import type * as AnalyticsRepo from '../../shared/data/analytics-repo';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
 

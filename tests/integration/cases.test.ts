@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-scheduler';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import type { SlaKind } from '../../shared/schemas/case';
-import { atExpression } from '../../shared/scheduling/scheduler';
+import { atExpression } from '../../shared/ports/scheduler';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
 import { eventually } from '../support/waiting';
 

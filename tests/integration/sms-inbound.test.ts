@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { getUnmatchedReply } from '../../shared/data/sms-messages-repo';
-import { sendSms } from '../../shared/messaging/sms-sender';
+import { sendSms } from '../../shared/ports/sms-sender';
 import { type CreatedTenant, type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
 
 let twin: TestTwin;

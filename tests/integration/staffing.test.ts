@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Counters } from '../../shared/analytics/counters';
+import type { Counters } from '../../shared/domain/analytics/counters';
 import { counterUpdates } from '../../shared/data/analytics-repo';
 import { applyOnce } from '../../shared/data/processed-events';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';

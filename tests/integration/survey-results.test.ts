@@ -4,7 +4,7 @@ import { getSurveyTemplateVersion } from '../../shared/data/survey-templates-rep
 import { newId } from '../../shared/ids';
 import type { Survey } from '../../shared/schemas/survey';
 import type { SurveyTemplate } from '../../shared/schemas/survey-template';
-import { markSent, notSentSurvey, pendingSurvey, recordAnswer } from '../../shared/surveys/survey';
+import { markSent, notSentSurvey, pendingSurvey, recordAnswer } from '../../shared/domain/surveys/survey';
 import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
 
 /**

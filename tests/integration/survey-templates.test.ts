@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultTemplateContent } from '../../shared/surveys/default-template';
+import { defaultTemplateContent } from '../../shared/domain/surveys/default-template';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
 
 let twin: TestTwin;

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleSurveyTimer } from '../../functions/survey-send/handler';
 import { getSurvey, saveSurveyAnswers } from '../../shared/data/surveys-repo';
 import { getSurveyTemplateVersion } from '../../shared/data/survey-templates-repo';
-import { recordAnswer } from '../../shared/surveys/survey';
-import { brandPalette, contrastRatio } from '../../shared/surveys/web-page';
+import { recordAnswer } from '../../shared/domain/surveys/survey';
+import { brandPalette, contrastRatio } from '../../shared/http/survey-page';
 import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
 import { busEventDetails, uniqueDigits } from '../support/waiting';
 

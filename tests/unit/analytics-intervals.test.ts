@@ -7,7 +7,7 @@ import {
   startOfLocalDay,
   toLocalIso,
   weekdayHourOf,
-} from '../../shared/analytics/intervals';
+} from '../../shared/domain/analytics/intervals';
 
 const hours = (ms: number) => ms / 3_600_000;
 const day = (date: string, timeZone: string) => resolvePeriod(date, date, timeZone);

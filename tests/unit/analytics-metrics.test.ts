@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Counters } from '../../shared/analytics/counters';
-import { metricValue, summarize, sumCounters, type ServiceLevelGoal } from '../../shared/analytics/metrics';
+import type { Counters } from '../../shared/domain/analytics/counters';
+import { metricValue, summarize, sumCounters, type ServiceLevelGoal } from '../../shared/domain/analytics/metrics';
 
 const goal: ServiceLevelGoal = { targetPercent: 80, thresholdSeconds: 20 };
 

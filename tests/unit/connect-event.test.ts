@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type ConnectContactEvent, connectInstanceArnOf, lowercaseKeys, parseConnectEvent } from '../../shared/connect/contact-event';
+import { type ConnectContactEvent, connectInstanceArnOf, lowercaseKeys, parseConnectEvent } from '../../shared/domain/connect/contact-event';
 import { ConnectInstanceArn } from '../../shared/schemas/settings';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type ConnectContactEvent, parseConnectEvent } from '../../shared/connect/contact-event';
-import { applyConnectEvent } from '../../shared/connect/contact-mapping';
+import { type ConnectContactEvent, parseConnectEvent } from '../../shared/domain/connect/contact-event';
+import { applyConnectEvent } from '../../shared/domain/connect/contact-mapping';
 import { InvalidContact } from '../../shared/domain/contact';
 import type { Contact } from '../../shared/schemas/contact';
 

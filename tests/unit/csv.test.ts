@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvSheet, csvField, csvHeader, csvRecord } from '../../shared/exports/csv';
+import { CsvSheet, csvField, csvHeader, csvRecord } from '../../shared/http/csv';
 import { parseCsv } from '../support/csv-parser';
 
 describe('the CSV writer', () => {

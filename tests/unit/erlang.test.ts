@@ -8,7 +8,7 @@ import {
   erlangCPrediction,
   scheduledAgents,
   trafficErlangs,
-} from '../../shared/analytics/erlang';
+} from '../../shared/domain/analytics/erlang';
 
 /** Erlang B by its defining sum, (A^N/N!) / Σ_{k≤N} A^k/k!: a different method from the recursion. */
 function erlangBBySum(agents: number, traffic: number): number {

@@ -7,11 +7,11 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AwsEmulator, localFunctionArnPrefix, localScheduleGroup, startAwsEmulator } from '../../infra/local/aws-emulator';
-import { cancelTimer, functionArn, setTimer } from '../../shared/scheduling/scheduler';
+import { cancelTimer, functionArn, setTimer } from '../../shared/ports/scheduler';
 
 /**
  * The twin's EventBridge Scheduler, driven through the same adapter the functions use
- * (shared/scheduling/scheduler.ts) and through the AWS SDK itself.
+ * (shared/ports/scheduler.ts) and through the AWS SDK itself.
  */
 
 const invocations: { name: string; event: unknown }[] = [];

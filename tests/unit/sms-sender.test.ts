@@ -1,7 +1,7 @@
 import { ConflictException, PinpointSMSVoiceV2Client, SendTextMessageCommand, ThrottlingException } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { sendSms } from '../../shared/messaging/sms-sender';
+import { sendSms } from '../../shared/ports/sms-sender';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { detectKeyword } from '../../shared/sms/keywords';
-import { parseReply } from '../../shared/sms/reply-parser';
-import { countSegments } from '../../shared/sms/segments';
+import { detectKeyword } from '../../shared/domain/sms/keywords';
+import { parseReply } from '../../shared/domain/sms/reply-parser';
+import { countSegments } from '../../shared/domain/sms/segments';
 
 describe('countSegments', () => {
   it.each([

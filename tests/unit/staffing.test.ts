@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CounterRow, Counters } from '../../shared/analytics/counters';
-import { erlangCPrediction } from '../../shared/analytics/erlang';
-import { type HistoryDay, InvalidForecast, type StaffingInput, historyDates, localIntervals, planStaffing } from '../../shared/analytics/staffing';
+import type { CounterRow, Counters } from '../../shared/domain/analytics/counters';
+import { erlangCPrediction } from '../../shared/domain/analytics/erlang';
+import { type HistoryDay, InvalidForecast, type StaffingInput, historyDates, localIntervals, planStaffing } from '../../shared/domain/analytics/staffing';
 
 const newYork = 'America/New_York';
 const row = (slotStart: string, counters: Counters): CounterRow => ({ slotStart, dimension: 'all', value: '*', counters });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { lowScoreOf, recoverySeverity, recoverySubject } from '../../functions/survey-recovery/handler';
 import type { Survey } from '../../shared/schemas/survey';
-import { parseReply } from '../../shared/sms/reply-parser';
-import { answeredData, replyStep, surveyScores } from '../../shared/surveys/conversation';
-import { defaultTemplateContent } from '../../shared/surveys/default-template';
+import { parseReply } from '../../shared/domain/sms/reply-parser';
+import { answeredData, replyStep, surveyScores } from '../../shared/domain/surveys/conversation';
+import { defaultTemplateContent } from '../../shared/domain/surveys/default-template';
 
 const template = defaultTemplateContent('en');
 const at = '2026-03-02T02:00:00.000Z';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { surveyNotSent, surveySent } from '../../shared/events/survey-events';
 import { newEvent } from '../../shared/events/events';
 import type { SurveyTemplate } from '../../shared/schemas/survey-template';
-import { defaultTemplateContent } from '../../shared/surveys/default-template';
+import { defaultTemplateContent } from '../../shared/domain/surveys/default-template';
 import {
   SurveyStateConflict,
   expireSurvey,
@@ -16,8 +16,8 @@ import {
   surveyLinkUrl,
   surveyRef,
   surveyTokenHash,
-} from '../../shared/surveys/survey';
-import { timerTime, surveyTimerName } from '../../shared/surveys/timers';
+} from '../../shared/domain/surveys/survey';
+import { timerTime, surveyTimerName } from '../../shared/services/survey-timers';
 
 const template = { ...defaultTemplateContent('zh-TW'), templateId: 'svt_1', version: 3 } as unknown as SurveyTemplate;
 const origin = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Survey } from '../../shared/schemas/survey';
-import type { SurveyScores } from '../../shared/surveys/conversation';
-import { type ScoredSurvey, resultsRange, summarizeSurveys, surveyFigures } from '../../shared/surveys/results';
+import type { SurveyScores } from '../../shared/domain/surveys/conversation';
+import { type ScoredSurvey, resultsRange, summarizeSurveys, surveyFigures } from '../../shared/domain/surveys/results';
 
 /** A survey that went out and was answered with these scores (answers stand for them). */
 function answered(scores: SurveyScores, extra: Partial<ScoredSurvey['survey']> = {}): ScoredSurvey {

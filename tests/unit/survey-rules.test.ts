@@ -13,7 +13,7 @@ import {
   samplingDraw,
   surveyRulesIssues,
   surveySendTime,
-} from '../../shared/surveys/rules';
+} from '../../shared/domain/surveys/rules';
 
 const on = (overrides: Partial<SurveyRules> = {}): SurveyRules => ({ ...defaultSurveyRules('svt_DEFAULT'), enabled: true, ...overrides });
 

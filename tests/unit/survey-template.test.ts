@@ -6,9 +6,9 @@ import {
   type ServiceDimension,
   type SurveyTemplateContent,
 } from '../../shared/schemas/survey-template';
-import { defaultTemplateContent } from '../../shared/surveys/default-template';
-import { type Answers, isAsked, jsonPath, nextQuestion, validateAnswer, validateTemplate } from '../../shared/surveys/template';
-import { ArchivedTemplate, InvalidTemplate, newSurveyTemplate, nextTemplateVersion } from '../../shared/surveys/versions';
+import { defaultTemplateContent } from '../../shared/domain/surveys/default-template';
+import { type Answers, isAsked, jsonPath, nextQuestion, validateAnswer, validateTemplate } from '../../shared/domain/surveys/template';
+import { ArchivedTemplate, InvalidTemplate, newSurveyTemplate, nextTemplateVersion } from '../../shared/domain/surveys/versions';
 
 const text = (en: string) => ({ en, 'zh-TW': `${en}（中文）` });
 /** A question of any type in its short form; the test data need not repeat texts and defaults. */

@@ -1,7 +1,7 @@
 import * as z from '../../zod';
 import type { RouteDeclaration } from '../route-types';
 
-/** The link token: 256 random bits in base64url (shared/surveys/survey.ts newSurveyToken). */
+/** The link token: 256 random bits in base64url (shared/domain/surveys/survey.ts newSurveyToken). */
 export const SurveyTokenParams = z.object({ token: z.string().check(z.maxLength(128)) });
 
 /**

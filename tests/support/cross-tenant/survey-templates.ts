@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { defaultTemplateContent } from '../../../shared/surveys/default-template';
+import { defaultTemplateContent } from '../../../shared/domain/surveys/default-template';
 import { api } from '../twin';
 import type { CrossTenantArea } from './area';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { instantOf, wallClock } from '../domain/sla';
-import type { SurveyRules, SurveyRulesPatch } from '../schemas/survey-template';
+import { instantOf, wallClock } from '../sla';
+import type { SurveyRules, SurveyRulesPatch } from '../../schemas/survey-template';
 
 /**
  * The rules a tenant starts with. Surveys stay off until an admin turns them on: sending SMS

@@ -1,4 +1,4 @@
-import type { Customer } from '../schemas/customer';
+import type { Customer } from '../../schemas/customer';
 
 /** How a customer's SMS consent was withdrawn, as recorded on the consent and in Customer Opted Out. */
 export type SmsOptOutSource = 'sms-keyword' | 'sms-opt-out-list';

@@ -1,5 +1,5 @@
-import { type ContactContext, closeContact, newContact, patchContact } from '../domain/contact';
-import type { Contact } from '../schemas/contact';
+import { type ContactContext, closeContact, newContact, patchContact } from '../contact';
+import type { Contact } from '../../schemas/contact';
 import type { ConnectContactEvent } from './contact-event';
 
 /**

@@ -1,4 +1,4 @@
-import type { LocalText, Question, QuestionType, ShowIf, SurveyTemplateContent } from '../schemas/survey-template';
+import type { LocalText, Question, QuestionType, ShowIf, SurveyTemplateContent } from '../../schemas/survey-template';
 
 /** One problem found in a template: where (as a path into the template) and what. */
 export interface TemplateIssue {

@@ -1,6 +1,6 @@
 import * as z from '../zod';
 import { dailyRunTimerName, manualRunTimerName, nextDailyRun } from '../domain/customer-value';
-import { setTimer } from './scheduler';
+import { setTimer } from '../ports/scheduler';
 
 /**
  * The timers of the customer-value job (functions/customer-value-refresh), one-time schedules

@@ -1,5 +1,5 @@
-import type { Survey } from '../schemas/survey';
-import type { Question, ServiceDimension, SurveyTemplate } from '../schemas/survey-template';
+import type { Survey } from '../../schemas/survey';
+import type { Question, ServiceDimension, SurveyTemplate } from '../../schemas/survey-template';
 import type { ParsedReply } from '../sms/reply-parser';
 import { fillPlaceholders, questionSmsText, recordAnswer } from './survey';
 import { type AnswerValue, type Answers, nextQuestion, scaleOf } from './template';

@@ -1,5 +1,5 @@
-import * as z from '../zod';
-import type { Channel, Direction } from '../schemas/contact';
+import * as z from '../../zod';
+import type { Channel, Direction } from '../../schemas/contact';
 
 /**
  * Amazon Connect's contact events, as EventBridge delivers them (source `aws.connect`,

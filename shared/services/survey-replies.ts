@@ -8,21 +8,21 @@ import { getTenantWithSettings } from '../data/tenants-repo';
 import type { DomainEvent } from '../events/catalog';
 import { newEvent } from '../events/events';
 import { surveyAnswered, surveyCompleted } from '../events/survey-events';
-import { sendSms } from '../messaging/sms-sender';
+import { sendSms } from '../ports/sms-sender';
 import { MetricUnit, logger, metrics } from '../observability';
 import type { Survey } from '../schemas/survey';
 import type { SurveyTemplate } from '../schemas/survey-template';
-import { answeredData, newlyAnswered, replyStep, surveyScores } from '../surveys/conversation';
-import { surveyRef } from '../surveys/survey';
-import { nextQuestion } from '../surveys/template';
-import { parseReply } from './reply-parser';
+import { answeredData, newlyAnswered, replyStep, surveyScores } from '../domain/surveys/conversation';
+import { surveyRef } from '../domain/surveys/survey';
+import { nextQuestion } from '../domain/surveys/template';
+import { parseReply } from '../domain/sms/reply-parser';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
  * The survey conversation's side of an SMS reply that is neither STOP nor HELP: finds the open
  * survey by `previousPublishedMessageId` (the message replied to), else by the customer's latest
- * SMS survey, takes one conversation step (shared/surveys/conversation.ts), texts back the next
+ * SMS survey, takes one conversation step (shared/domain/surveys/conversation.ts), texts back the next
  * question or the thank-you, and records the answer with its events and a marker for the inbound
  * message in one transaction. A redelivered reply finds the marker and changes nothing; what
  * cannot be placed is recorded as unmatched (kept 30 days).

@@ -10,7 +10,7 @@ import {
   stoppedDelivery,
 } from '../domain/webhook';
 import { logger } from '../observability';
-import { setTimer } from '../scheduling/scheduler';
+import { setTimer } from '../ports/scheduler';
 
 /** Sends one signed request to an endpoint; never throws for what the endpoint or the network does. */
 export type WebhookSender = (request: { url: string; headers: Record<string, string>; body: string; timeoutMs: number }) => Promise<AttemptOutcome>;

@@ -1,9 +1,9 @@
-import type { CounterIncrement } from '../data/analytics-repo';
-import { CaseOpened, CaseResolved, CaseSlaBreached, CaseStatusChanged } from '../events/case-events';
-import { contactClosed, referralConverted, referralLost, referralMade } from '../events/contact-events';
-import type { CatalogEvent, ConsumedEvent } from '../events/consumer';
-import { surveyCompleted, surveySent } from '../events/survey-events';
-import type { CaseStatus } from '../schemas/case';
+import type { CounterIncrement } from '../../data/analytics-repo';
+import { CaseOpened, CaseResolved, CaseSlaBreached, CaseStatusChanged } from '../../events/case-events';
+import { contactClosed, referralConverted, referralLost, referralMade } from '../../events/contact-events';
+import type { CatalogEvent, ConsumedEvent } from '../../events/consumer';
+import { surveyCompleted, surveySent } from '../../events/survey-events';
+import type { CaseStatus } from '../../schemas/case';
 import { type Counters, type Dimension, allValue, answeredWithin, referralValueCounter, serviceLevelThresholds } from './counters';
 
 /**

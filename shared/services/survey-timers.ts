@@ -1,8 +1,8 @@
 import * as z from '../zod';
-import { setTimer } from '../scheduling/scheduler';
+import { setTimer } from '../ports/scheduler';
 
 /**
- * The timers a survey sets (EventBridge Scheduler, shared/scheduling/scheduler.ts), both aimed at
+ * The timers a survey sets (EventBridge Scheduler, shared/ports/scheduler.ts), both aimed at
  * survey-send: `send` when the survey is due, `expire` when its link expires. Survey ids are
  * unique across tenants, so the names need no tenant.
  */

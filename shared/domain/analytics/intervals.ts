@@ -4,7 +4,7 @@
  * changes and zones with half-hour or 45-minute offsets. Pure: no I/O, no clock.
  */
 
-import { zonedWallClock } from '../domain/wall-clock';
+import { zonedWallClock } from '../wall-clock';
 
 export type IntervalUnit = 'hour' | 'day' | 'week';
 

@@ -1,5 +1,5 @@
 import * as z from '../zod';
-import { E164 } from '../schemas/common';
+import { E164 } from './common';
 
 /**
  * The JSON that AWS End User Messaging SMS publishes to the two-way SNS topic for each SMS a

@@ -1,4 +1,4 @@
-import type { SurveyTemplateContent } from '../schemas/survey-template';
+import type { SurveyTemplateContent } from '../../schemas/survey-template';
 
 /**
  * The template every tenant starts with: satisfaction first (the one answer most customers

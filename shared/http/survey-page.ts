@@ -1,6 +1,6 @@
 import type { Question } from '../schemas/survey-template';
-import { fillPlaceholders } from './survey';
-import { scaleOf } from './template';
+import { fillPlaceholders } from '../domain/surveys/survey';
+import { scaleOf } from '../domain/surveys/template';
 
 /**
  * The survey's web page as HTML, pure: the form, the thank-you page and the pages for a link that

@@ -1,6 +1,6 @@
-import { instantOf, wallClock } from '../domain/sla';
-import type { Survey } from '../schemas/survey';
-import type { ServiceDimension } from '../schemas/survey-template';
+import { instantOf, wallClock } from '../sla';
+import type { Survey } from '../../schemas/survey';
+import type { ServiceDimension } from '../../schemas/survey-template';
 import type { SurveyScores } from './conversation';
 
 /**

@@ -1,4 +1,4 @@
-import type { SurveyTemplate, SurveyTemplateContent, UpdateSurveyTemplateBody } from '../schemas/survey-template';
+import type { SurveyTemplate, SurveyTemplateContent, UpdateSurveyTemplateBody } from '../../schemas/survey-template';
 import { type TemplateIssue, validateTemplate } from './template';
 
 /** The template content breaks a rule across questions; each issue has its path. */

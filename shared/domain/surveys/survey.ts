@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { ContactSummary } from '../events/contact-events';
-import type { NotSentReason, Survey, SurveyDeliveryChannel } from '../schemas/survey';
-import type { SurveyTemplate } from '../schemas/survey-template';
-import type { Question } from '../schemas/survey-template';
+import type { ContactSummary } from '../../events/contact-events';
+import type { NotSentReason, Survey, SurveyDeliveryChannel } from '../../schemas/survey';
+import type { SurveyTemplate } from '../../schemas/survey-template';
+import type { Question } from '../../schemas/survey-template';
 import { type AnswerValue, nextQuestion, scaleOf } from './template';
 
 /**

@@ -5,7 +5,7 @@ import {
   SendTextMessageCommand,
   ValidationException,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { type SmsEncoding, countSegments } from '../sms/segments';
+import { type SmsEncoding, countSegments } from '../domain/sms/segments';
 
 /**
  * Sends one SMS through AWS End User Messaging SMS (pinpoint-sms-voice-v2 SendTextMessage), or
