@@ -259,7 +259,8 @@ export async function customerContactIdsPage(
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk',
       ExpressionAttributeValues: { ':pk': contactKeys.customerPartition(tenantId, customerId) },
-      ProjectionExpression: 'contactId',
+      // pk and sk only to name the item should it be refused (StoredItemInvalid).
+      ProjectionExpression: 'pk, sk, contactId',
       ExclusiveStartKey: startKey,
     }),
   );
@@ -433,7 +434,7 @@ function referralItem(tenantId: string, referral: Referral) {
   return { ...contactKeys.referral(tenantId, referral.contactId, referral.referralId), type: 'Referral', tenantId, ...referral };
 }
 
-/** The contact id of an external-id marker, or of a listing read with `ProjectionExpression: 'contactId'`. */
+/** The contact id of an external-id marker, or of a listing read with `ProjectionExpression` of its contactId. */
 const ContactIdOfItem = z.object({ contactId: z.string() });
 const EmittedEventsOfItem = z.object({ emittedEvents: z.optional(z.record(z.string(), z.string())) });
 

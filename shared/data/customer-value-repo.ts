@@ -135,7 +135,8 @@ export async function transactionsSince(
         TableName: tableName(),
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: { ':pk': keys.customer(tenantId, customerId).pk, ':from': `TXN#${from.toISOString()}`, ':to': 'TXN#~' },
-        ProjectionExpression: '#at, amount, margin, kind',
+        // pk and sk only to name the item should it be refused (StoredItemInvalid).
+        ProjectionExpression: 'pk, sk, #at, amount, margin, kind',
         ExpressionAttributeNames: { '#at': 'at' },
         ExclusiveStartKey: startKey,
       }),
@@ -157,7 +158,7 @@ export async function customersWithValue(tenantId: string): Promise<{ customerId
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
         FilterExpression: 'attribute_exists(#value)',
-        ProjectionExpression: 'customerId, version, #value',
+        ProjectionExpression: 'pk, sk, customerId, version, #value',
         ExpressionAttributeNames: { '#value': 'value' },
         ExpressionAttributeValues: { ':pk': customerListPartition(tenantId).gsi1pk },
         ExclusiveStartKey: startKey,
