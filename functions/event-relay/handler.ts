@@ -4,6 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { eventOfOutboxItem } from '../../shared/data/outbox';
 import type { DomainEvent } from '../../shared/events/catalog';
 import { PublishError, publishEvents } from '../../shared/events/publisher';
 import { MetricUnit, logger, metrics } from '../../shared/observability';
@@ -58,10 +59,7 @@ function outboxEventOf(record: DynamoDBRecord): DomainEvent | undefined {
   } catch {
     return undefined;
   }
-  const { detailType, detail } = item as { detailType?: unknown; detail?: Partial<DomainEvent['detail']> };
-  if (typeof detailType !== 'string' || typeof detail !== 'object' || detail === null) return undefined;
-  if (typeof detail.eventId !== 'string' || typeof detail.occurredAt !== 'string') return undefined;
-  return { detailType, detail: detail as DomainEvent['detail'] };
+  return eventOfOutboxItem(item);
 }
 
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { analyticsShards, type CounterRow, type Counters, type Dimension, slotStartOf } from '../domain/analytics/counters';
+import * as z from '../zod';
 import { db, tableName } from './client';
 import { tenantPrefix } from './keys';
+import { parseItem, parseOptionalItem } from './stored-item';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -82,8 +84,12 @@ export function openCasesUpdate(tenantId: string, delta: number): TransactItem {
 /** How many of the tenant's cases are open, in progress or awaiting the customer right now (0 before the first case). */
 export async function readOpenCaseCount(tenantId: string): Promise<number> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: analyticsKeys.liveCases(tenantId), ConsistentRead: true }));
-  return typeof Item?.openCases === 'number' ? Item.openCases : 0;
+  return parseOptionalItem(LiveCasesItem, Item)?.openCases ?? 0;
 }
+
+const LiveCasesItem = z.object({ openCases: z.number() });
+/** A counter row's fixed attributes; every other number attribute is a counter (written with ADD). */
+const CounterRowItem = z.object({ slotStart: z.string(), value: z.string() });
 
 const itemFields = new Set(['pk', 'sk', 'type', 'slotStart', 'dimension', 'value']);
 
@@ -109,11 +115,12 @@ export async function readCounterRows(tenantId: string, dimension: Dimension, fr
   for (let i = 0; i < tasks.length; i += concurrency) {
     const pages = await Promise.all(tasks.slice(i, i + concurrency).map((task) => queryPartition(tenantId, dimension, task)));
     for (const item of pages.flat()) {
-      const key = `${item.slotStart as string}#${item.value as string}`;
-      const row = merged.get(key) ?? { slotStart: item.slotStart as string, dimension, value: item.value as string, counters: {} };
+      const { slotStart, value } = parseItem(CounterRowItem, item);
+      const key = `${slotStart}#${value}`;
+      const row = merged.get(key) ?? { slotStart, dimension, value, counters: {} };
+      const counters: Partial<Record<string, number>> = row.counters;
       for (const [name, amount] of Object.entries(item)) {
         if (itemFields.has(name) || typeof amount !== 'number') continue;
-        const counters = row.counters as Record<string, number>;
         counters[name] = (counters[name] ?? 0) + amount;
       }
       merged.set(key, row);

@@ -1,7 +1,9 @@
 import { GetCommand, PutCommand, QueryCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import type { ApiKey, Scope } from '../schemas/api-key';
+import { ApiKey } from '../schemas/api-key';
+import * as z from '../zod';
 import { conditionally, db, tableName } from './client';
 import { keys } from './keys';
+import { parseItem } from './stored-item';
 
 export interface StoredApiKey extends ApiKey {
   tenantId: string;
@@ -51,16 +53,10 @@ export async function deleteApiKey(tenantId: string, keyId: string): Promise<boo
   );
 }
 
+const StoredApiKeyItem = z.extend(ApiKey, { tenantId: z.string(), secretHash: z.string() });
+
 function toStored(item: Record<string, unknown>): StoredApiKey {
-  return {
-    tenantId: item.tenantId as string,
-    keyId: item.keyId as string,
-    name: item.name as string,
-    scopes: item.scopes as Scope[],
-    prefix: item.prefix as string,
-    secretHash: item.secretHash as string,
-    createdAt: item.createdAt as string,
-  };
+  return parseItem(StoredApiKeyItem, item);
 }
 
 export const publicApiKey = ({ keyId, name, scopes, prefix, createdAt }: StoredApiKey): ApiKey => ({

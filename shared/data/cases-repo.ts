@@ -9,11 +9,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { CaseChange } from '../domain/case';
 import { type ErasedCase, erasureChanges, scrubCase, scrubTimelineEntry } from '../domain/erasure';
-import type { Case, CaseStatus, CaseType, TimelineEntry } from '../schemas/case';
+import { Case, type CaseStatus, type CaseType, TimelineEntry } from '../schemas/case';
+import * as z from '../zod';
 import { db, tableName } from './client';
 import { updateInPlace } from './in-place-update';
 import { keys, tenantPrefix } from './keys';
 import { outboxPut } from './outbox';
+import { parseItem } from './stored-item';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Key = Record<string, unknown>;
@@ -193,7 +195,8 @@ async function listCustomerCases(tenantId: string, filter: CaseFilter, partition
   if (links.length === 0) return { items: [], lastKey: LastEvaluatedKey };
   const table = tableName();
   const found: Record<string, unknown>[] = [];
-  let wanted: Key[] | undefined = links.map((link) => caseKeys.case(tenantId, link.caseId as string));
+  const linkedIds = links.map((link) => parseItem(CaseLinkItem, link).caseId);
+  let wanted: Key[] | undefined = linkedIds.map((caseId) => caseKeys.case(tenantId, caseId));
   for (let attempt = 0; wanted && wanted.length > 0; attempt++) {
     if (attempt === 5) throw new Error('BatchGetItem left keys unprocessed five times');
     const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await db().send(
@@ -202,9 +205,9 @@ async function listCustomerCases(tenantId: string, filter: CaseFilter, partition
     found.push(...(Responses?.[table] ?? []));
     wanted = UnprocessedKeys?.[table]?.Keys;
   }
-  const byId = new Map(found.map((item) => [item.caseId as string, caseOf(item)]));
-  const items = links
-    .map((link) => byId.get(link.caseId as string))
+  const byId = new Map(found.map((item) => caseOf(item)).map((c) => [c.caseId, c]));
+  const items = linkedIds
+    .map((caseId) => byId.get(caseId))
     .filter((c): c is Case => c !== undefined)
     .filter(
       (c) =>
@@ -227,7 +230,7 @@ export async function customerCaseIdsPage(tenantId: string, customerId: string, 
       ExclusiveStartKey: startKey,
     }),
   );
-  return { caseIds: Items.map((link) => link.caseId as string), lastKey: LastEvaluatedKey };
+  return { caseIds: Items.map((link) => parseItem(CaseLinkItem, link).caseId), lastKey: LastEvaluatedKey };
 }
 
 /**
@@ -308,23 +311,12 @@ function caseItem(tenantId: string, c: Case) {
   };
 }
 
-/** A case as the API shows it, from its stored item. */
+/** A case link in the customer's partition (C9). */
+const CaseLinkItem = z.object({ caseId: z.string() });
+
+/** A case as the API shows it, from its stored item (its `type` is stored as `caseType`). */
 export function caseOf(item: Record<string, unknown>): Case {
-  const {
-    pk: _pk,
-    sk: _sk,
-    gsi1pk: _g1p,
-    gsi1sk: _g1s,
-    gsi2pk: _g2p,
-    gsi2sk: _g2s,
-    gsi3pk: _g3p,
-    gsi3sk: _g3s,
-    type: _itemType,
-    tenantId: _tenant,
-    caseType,
-    ...fields
-  } = item;
-  return { ...fields, type: caseType } as Case;
+  return parseItem(Case, { ...item, type: item.caseType });
 }
 
 function entryItem(tenantId: string, caseId: string, entry: TimelineEntry) {
@@ -333,6 +325,5 @@ function entryItem(tenantId: string, caseId: string, entry: TimelineEntry) {
 }
 
 function entryOf(item: Record<string, unknown>): TimelineEntry {
-  const { pk: _pk, sk: _sk, type: _itemType, entryType, ...fields } = item;
-  return { ...fields, type: entryType } as TimelineEntry;
+  return parseItem(TimelineEntry, { ...item, type: item.entryType });
 }

@@ -3,12 +3,14 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteComma
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { erasureChanges, scrubContact, scrubReferral } from '../domain/erasure';
 import type { DomainEvent } from '../events/catalog';
-import type { Contact, Referral } from '../schemas/contact';
+import { Contact, Referral } from '../schemas/contact';
+import * as z from '../zod';
 import { db, tableName } from './client';
 import { findCustomerIdBy, getCustomer } from './customers-repo';
 import { updateInPlace } from './in-place-update';
 import { tenantPrefix } from './keys';
 import { outboxPut } from './outbox';
+import { parseItem, parseOptionalItem } from './stored-item';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Key = Record<string, string>;
@@ -80,7 +82,7 @@ export async function getContact(tenantId: string, contactId: string): Promise<S
   return {
     contact: contactFromItem(contactItem),
     referrals: items.filter((item) => String(item.sk).startsWith('REFERRAL#')).map(referralFromItem),
-    emittedEvents: (contactItem.emittedEvents as Record<string, string> | undefined) ?? {},
+    emittedEvents: parseItem(EmittedEventsOfItem, contactItem).emittedEvents ?? {},
   };
 }
 
@@ -88,7 +90,7 @@ export async function findContactIdByExternalId(tenantId: string, externalContac
   const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: contactKeys.externalId(tenantId, externalContactId), ConsistentRead: true }),
   );
-  return Item?.contactId as string | undefined;
+  return parseOptionalItem(ContactIdOfItem, Item)?.contactId;
 }
 
 /**
@@ -257,11 +259,12 @@ export async function customerContactIdsPage(
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk',
       ExpressionAttributeValues: { ':pk': contactKeys.customerPartition(tenantId, customerId) },
-      ProjectionExpression: 'contactId',
+      // pk and sk only to name the item should it be refused (StoredItemInvalid).
+      ProjectionExpression: 'pk, sk, contactId',
       ExclusiveStartKey: startKey,
     }),
   );
-  return { contactIds: Items.map((item) => item.contactId as string), lastKey: LastEvaluatedKey as Key | undefined };
+  return { contactIds: Items.map((item) => parseItem(ContactIdOfItem, item).contactId), lastKey: LastEvaluatedKey as Key | undefined };
 }
 
 /**
@@ -431,15 +434,17 @@ function referralItem(tenantId: string, referral: Referral) {
   return { ...contactKeys.referral(tenantId, referral.contactId, referral.referralId), type: 'Referral', tenantId, ...referral };
 }
 
-const storageAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'type', 'tenantId', 'emittedEvents'];
+/** The contact id of an external-id marker, or of a listing read with `ProjectionExpression` of its contactId. */
+const ContactIdOfItem = z.object({ contactId: z.string() });
+const EmittedEventsOfItem = z.object({ emittedEvents: z.optional(z.record(z.string(), z.string())) });
 
 function contactFromItem(item: Record<string, unknown>): Contact {
-  return Object.fromEntries(Object.entries(item).filter(([name]) => !storageAttributes.includes(name))) as Contact;
+  return parseItem(Contact, item);
 }
 
 /** A referral as the API shows it, from its stored item. */
 export function referralFromItem(item: Record<string, unknown>): Referral {
-  return Object.fromEntries(Object.entries(item).filter(([name]) => !storageAttributes.includes(name))) as Referral;
+  return parseItem(Referral, item);
 }
 
 async function transact(items: TransactItem[]): Promise<void> {
@@ -451,7 +456,7 @@ async function transact(items: TransactItem[]): Promise<void> {
     reasons.forEach((reason, index) => {
       const put = items[index]?.Put;
       if (reason.Code === 'ConditionalCheckFailed' && put?.Item?.type === 'ContactExternalId' && reason.Item) {
-        throw new ExternalContactIdTaken(unmarshall(reason.Item).contactId as string);
+        throw new ExternalContactIdTaken(parseItem(ContactIdOfItem, unmarshall(reason.Item)).contactId);
       }
     });
     if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) throw new StaleContact();

@@ -9,12 +9,14 @@ import {
   projectionSortKey,
   settledExpiry,
 } from '../domain/customer-overview';
-import type { Case } from '../schemas/case';
+import { type Case, CaseStatus } from '../schemas/case';
 import type { Money } from '../schemas/contact';
-import type { Customer } from '../schemas/customer';
-import type { LatestSurveyScores, OverviewContact } from '../schemas/customer-overview';
+import { Customer } from '../schemas/customer';
+import { LatestSurveyScores, OpenCaseSummary, OverviewContact, OverviewReferral } from '../schemas/customer-overview';
+import * as z from '../zod';
 import { db, tableName } from './client';
 import { keys } from './keys';
+import { parseItem } from './stored-item';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -43,15 +45,18 @@ export async function readCustomerOverview(tenantId: string, customerId: string)
   );
   const profile = Items.find((item) => item.sk === 'PROFILE');
   if (!profile) return undefined;
-  if (profile.erasedAt) return { state: 'erased', erasedAt: profile.erasedAt as string };
-  return { state: 'active', customer: customerOf(profile), projection: projectionOf(Items), truncated: LastEvaluatedKey !== undefined };
+  if (profile.erasedAt) return { state: 'erased', ...parseItem(ErasedProfileItem, profile) };
+  // The profile as GET /v1/customers/{customerId} shows it: the schema drops the item's keys and kind.
+  return { state: 'active', customer: parseItem(Customer, profile), projection: projectionOf(Items), truncated: LastEvaluatedKey !== undefined };
 }
 
-/** The profile as GET /v1/customers/{customerId} shows it: every attribute but the item's keys and kind. */
-function customerOf(profile: Item): Customer {
-  const storage = /^(pk|sk|gsi\d+(pk|sk)|type|tenantId)$/;
-  return Object.fromEntries(Object.entries(profile).filter(([name]) => !storage.test(name))) as Customer;
-}
+/** The stored projection items (`OV#…`), read whole: the schemas drop their keys and kind. */
+const ErasedProfileItem = z.object({ erasedAt: z.string() });
+const OverviewContactItem = z.object({ sk: z.string(), contact: OverviewContact });
+const OverviewCaseItem = z.object({ summary: OpenCaseSummary, status: CaseStatus, expiresAt: z.optional(z.number()) });
+const OverviewReferralItem = z.extend(OverviewReferral, { sk: z.string(), expiresAt: z.optional(z.number()) });
+const OverviewSurveyItem = z.object({ summary: LatestSurveyScores });
+const ProjectionItemKey = z.object({ sk: z.string() });
 
 const startsWith = (prefix: string) => (item: Item) => String(item.sk).startsWith(prefix);
 
@@ -59,22 +64,15 @@ function projectionOf(items: Item[]): StoredProjection {
   const survey = items.find((item) => item.sk === projectionPrefix.survey);
   return {
     contacts: items.filter(startsWith(projectionPrefix.contact)).map(contactItemOf),
-    cases: items.filter(startsWith(projectionPrefix.case)).map((item) => ({
-      summary: item.summary as StoredProjection['cases'][number]['summary'],
-      status: item.status as Case['status'],
-      ...(item.expiresAt !== undefined && { expiresAt: item.expiresAt as number }),
-    })),
+    cases: items.filter(startsWith(projectionPrefix.case)).map((item) => parseItem(OverviewCaseItem, item)),
     referrals: items.filter(startsWith(projectionPrefix.referral)).map(referralItemOf),
-    ...(survey && { survey: survey.summary as LatestSurveyScores }),
+    ...(survey && { survey: parseItem(OverviewSurveyItem, survey).summary }),
   };
 }
 
-const contactItemOf = (item: Item): StoredContactItem => ({ sk: item.sk as string, contact: item.contact as OverviewContact });
+const contactItemOf = (item: Item): StoredContactItem => parseItem(OverviewContactItem, item);
 
-function referralItemOf(item: Item): StoredReferralItem {
-  const fields = ['referralId', 'contactId', 'product', 'status', 'referredBy', 'assignedTo', 'value', 'madeAt', 'settledAt', 'expiresAt'];
-  return { sk: item.sk as string, ...Object.fromEntries(fields.filter((name) => item[name] !== undefined).map((name) => [name, item[name]])) } as StoredReferralItem;
-}
+const referralItemOf = (item: Item): StoredReferralItem => parseItem(OverviewReferralItem, item);
 
 // ---------------------------------------------------------------- the projection's writes
 
@@ -245,7 +243,7 @@ export async function deleteProjectionItems(tenantId: string, customerId: string
 
 /** Customer Erased: the whole projection goes. */
 export async function deleteProjection(tenantId: string, customerId: string): Promise<number> {
-  const sortKeys = (await projectionItems(tenantId, customerId, projectionPrefix.all)).map((item) => item.sk as string);
+  const sortKeys = (await projectionItems(tenantId, customerId, projectionPrefix.all)).map((item) => parseItem(ProjectionItemKey, item).sk);
   await deleteProjectionItems(tenantId, customerId, sortKeys);
   return sortKeys.length;
 }

@@ -8,10 +8,12 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { CustomerValue, SegmentsSummary, Transaction } from '../schemas/customer-value';
+import { CustomerValue, SegmentsSummary, Transaction } from '../schemas/customer-value';
+import * as z from '../zod';
 import { conditionally, db, tableName } from './client';
 import { customerListPartition, segmentPartition } from './customers-repo';
 import { keys, tenantPrefix } from './keys';
+import { parseItem, parseOptionalItem } from './stored-item';
 
 export const customerValueKeys = {
   transaction: (tenantId: string, customerId: string, at: string, transactionId: string) => ({
@@ -83,7 +85,7 @@ export async function recordTransaction(
     if (!(error instanceof TransactionCanceledException)) throw error;
     const [marker, , customer] = error.CancellationReasons ?? [];
     if (marker?.Code === 'ConditionalCheckFailed' && marker.Item) {
-      return { kind: 'duplicate', stored: unmarshall(marker.Item).transaction as Transaction };
+      return { kind: 'duplicate', stored: parseItem(TransactionIdItem, unmarshall(marker.Item)).transaction };
     }
     if (customer?.Code === 'ConditionalCheckFailed') return { kind: 'customer-changed' };
     throw error;
@@ -94,7 +96,7 @@ export async function getTransactionById(tenantId: string, customerId: string, t
   const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: customerValueKeys.transactionId(tenantId, customerId, transactionId), ConsistentRead: true }),
   );
-  return Item?.transaction as Transaction | undefined;
+  return parseOptionalItem(TransactionIdItem, Item)?.transaction;
 }
 
 export const transactionListPartition = (tenantId: string, customerId: string) => ({ pk: keys.customer(tenantId, customerId).pk });
@@ -133,12 +135,13 @@ export async function transactionsSince(
         TableName: tableName(),
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: { ':pk': keys.customer(tenantId, customerId).pk, ':from': `TXN#${from.toISOString()}`, ':to': 'TXN#~' },
-        ProjectionExpression: '#at, amount, margin, kind',
+        // pk and sk only to name the item should it be refused (StoredItemInvalid).
+        ProjectionExpression: 'pk, sk, #at, amount, margin, kind',
         ExpressionAttributeNames: { '#at': 'at' },
         ExclusiveStartKey: startKey,
       }),
     );
-    for (const item of page.Items ?? []) found.push(item as Pick<Transaction, 'at' | 'amount' | 'margin' | 'kind'>);
+    for (const item of page.Items ?? []) found.push(parseItem(TransactionFiguresItem, item));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return found;
@@ -155,14 +158,14 @@ export async function customersWithValue(tenantId: string): Promise<{ customerId
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
         FilterExpression: 'attribute_exists(#value)',
-        ProjectionExpression: 'customerId, version, #value',
+        ProjectionExpression: 'pk, sk, customerId, version, #value',
         ExpressionAttributeNames: { '#value': 'value' },
         ExpressionAttributeValues: { ':pk': customerListPartition(tenantId).gsi1pk },
         ExclusiveStartKey: startKey,
       }),
     );
     for (const item of page.Items ?? []) {
-      found.push({ customerId: item.customerId as string, version: item.version as number, value: item.value as CustomerValue });
+      found.push(parseItem(CustomerWithValueItem, item));
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);
@@ -203,7 +206,7 @@ export async function putSummary(tenantId: string, summary: SegmentsSummary): Pr
 
 export async function getSummary(tenantId: string): Promise<SegmentsSummary | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: customerValueKeys.summary(tenantId) }));
-  return Item?.summary as SegmentsSummary | undefined;
+  return parseOptionalItem(SummaryItem, Item)?.summary;
 }
 
 /** Takes the tenant's refresh slot unless one was taken within `intervalMs`; false when it was. */
@@ -222,7 +225,7 @@ export function claimRefresh(tenantId: string, now: Date, intervalMs: number): P
 
 export async function lastRefreshRequest(tenantId: string): Promise<string | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: customerValueKeys.refreshClaim(tenantId), ConsistentRead: true }));
-  return Item?.requestedAt as string | undefined;
+  return parseOptionalItem(RefreshClaimItem, Item)?.requestedAt;
 }
 
 export async function releaseRefresh(tenantId: string, requestedAt: Date): Promise<void> {
@@ -253,7 +256,15 @@ export async function markDailyRunArmed(tenantId: string, firstRunAt: Date): Pro
   );
 }
 
+/** The transaction-id marker, holding a copy of the transaction. */
+const TransactionIdItem = z.object({ transaction: Transaction });
+/** A transaction read with the job's projection (at, amount, margin, kind). */
+const TransactionFiguresItem = z.pick(Transaction, { at: true, amount: true, margin: true, kind: true });
+/** A customer profile read with the job's projection (customerId, version, value). */
+const CustomerWithValueItem = z.object({ customerId: z.string(), version: z.int(), value: CustomerValue });
+const SummaryItem = z.object({ summary: SegmentsSummary });
+const RefreshClaimItem = z.object({ requestedAt: z.string() });
+
 function transactionOf(item: Record<string, unknown>): Transaction {
-  const { pk: _pk, sk: _sk, type: _type, ...transaction } = item;
-  return transaction as Transaction;
+  return parseItem(Transaction, item);
 }

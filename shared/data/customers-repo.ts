@@ -1,13 +1,15 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Customer } from '../schemas/customer';
+import * as z from '../zod';
+import { Customer } from '../schemas/customer';
 import { type UniqueValues, uniqueValuesOf } from '../domain/customer';
 import { customerErased } from '../events/customer-events';
 import { newEvent } from '../events/events';
 import { db, tableName } from './client';
 import { type UniqueKind, keys } from './keys';
 import { outboxPut } from './outbox';
+import { parseItem, parseOptionalItem } from './stored-item';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -117,7 +119,7 @@ export async function findCustomerIdBy(tenantId: string, kind: UniqueKind, value
   const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.uniqueValue(tenantId, kind, value) }),
   );
-  return Item?.customerId as string | undefined;
+  return parseOptionalItem(UniqueValueItem, Item)?.customerId;
 }
 
 type CustomerPage = { items: Customer[]; lastKey?: Record<string, unknown> };
@@ -165,10 +167,12 @@ function customerItem(tenantId: string, customer: Customer) {
   };
 }
 
+const UniqueValueItem = z.object({ customerId: z.string() });
+const TombstoneItem = z.object({ erasedAt: z.string(), version: z.int() });
+
 function fromItem(item: Record<string, unknown>): StoredCustomer {
-  if (item.erasedAt) return { state: 'erased', erasedAt: item.erasedAt as string, version: item.version as number };
-  const { pk: _pk, sk: _sk, gsi1pk: _gpk, gsi1sk: _gsk, gsi2pk: _g2pk, gsi2sk: _g2sk, type: _type, tenantId: _tenant, ...customer } = item;
-  return { state: 'active', customer: customer as Customer };
+  if (item.erasedAt) return { state: 'erased', ...parseItem(TombstoneItem, item) };
+  return { state: 'active', customer: parseItem(Customer, item) };
 }
 
 function uniqueClaims(tenantId: string, customerId: string, values: UniqueValues): TransactItem[] {
@@ -203,8 +207,8 @@ async function transact(items: TransactItem[]): Promise<void> {
       if (reason.Code !== 'ConditionalCheckFailed') return;
       const put = items[index]?.Put;
       if (put?.Item?.type === 'UniqueValue' && reason.Item) {
-        const holder = unmarshall(reason.Item);
-        throw new UniqueValueTaken(String(put.Item.pk).split('#')[2] as UniqueKind, holder.customerId as string);
+        const holder = parseItem(UniqueValueItem, unmarshall(reason.Item));
+        throw new UniqueValueTaken(String(put.Item.pk).split('#')[2] as UniqueKind, holder.customerId);
       }
     });
     if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) throw new StaleCustomer();

@@ -1,18 +1,23 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from '../zod';
 import { db, tableName } from './client';
 import { keys } from './keys';
+import { parseItem } from './stored-item';
 
-export interface StoredResponse {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
+const StoredResponse = z.object({
+  status: z.number(),
+  body: z.optional(z.unknown()),
+  headers: z.optional(z.record(z.string(), z.string())),
+});
+export type StoredResponse = z.infer<typeof StoredResponse>;
 
-export type IdempotencyRecord =
-  | { state: 'in_progress'; requestHash: string; lockedUntil: number }
-  | { state: 'completed'; requestHash: string; response: StoredResponse };
+const IdempotencyRecord = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('in_progress'), requestHash: z.string(), lockedUntil: z.number() }),
+  z.object({ state: z.literal('completed'), requestHash: z.string(), response: StoredResponse }),
+]);
+export type IdempotencyRecord = z.infer<typeof IdempotencyRecord>;
 
 const retentionSeconds = 24 * 60 * 60;
 const lockSeconds = 30;
@@ -47,10 +52,7 @@ export async function claimIdempotencyKey(
     return undefined;
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException && error.Item) {
-      const item = unmarshall(error.Item);
-      return item.state === 'completed'
-        ? { state: 'completed', requestHash: item.requestHash, response: item.response }
-        : { state: 'in_progress', requestHash: item.requestHash, lockedUntil: item.lockedUntil };
+      return parseItem(IdempotencyRecord, unmarshall(error.Item));
     }
     throw error;
   }

@@ -1,5 +1,6 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DomainEvent } from '../events/catalog';
+import * as z from '../zod';
 import { tableName } from './client';
 import { tenantPrefix } from './keys';
 
@@ -35,4 +36,22 @@ export function outboxPut(event: DomainEvent): TransactItem {
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
+}
+
+/**
+ * An outbox record as the stream's new image carries it. The envelope is checked, the data is not
+ * (each consumer validates it against the catalog) and the detail keeps every attribute it has.
+ */
+const OutboxRecord = z.object({
+  detailType: z.string(),
+  detail: z.looseObject({ eventId: z.string(), tenantId: z.string(), occurredAt: z.string(), schemaVersion: z.number(), data: z.unknown() }),
+});
+
+/**
+ * The event an outbox record holds, or undefined when the record is not a readable one: the relay
+ * reports it as a failed record (retried, then dead-lettered) rather than dropping it.
+ */
+export function eventOfOutboxItem(item: Record<string, unknown>): DomainEvent | undefined {
+  const parsed = OutboxRecord.safeParse(item);
+  return parsed.success ? parsed.data : undefined;
 }

@@ -1,8 +1,10 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { FixedWindow, WindowCounter } from '../http/rate-limit';
-import type { Plan } from '../schemas/tenant';
+import { Plan } from '../schemas/tenant';
+import * as z from '../zod';
 import { db, tableName } from './client';
 import { keys, tenantPrefix } from './keys';
+import { parseOptionalItem } from './stored-item';
 
 /** A counter outlives its window by this much, then TTL removes it. */
 const keptAfterWindowSeconds = 3600;
@@ -36,9 +38,14 @@ export const dynamoWindowCounter: WindowCounter = {
     const { Item } = await db().send(
       new GetCommand({ TableName: tableName(), Key: rateCounterKey(scope, client, window), ProjectionExpression: '#count', ExpressionAttributeNames: { '#count': 'count' } }),
     );
-    return Number(Item?.count ?? 0);
+    // The key is left out of the error: the client may be a caller's IP address.
+    return parseOptionalItem(RateCounterItem, Item)?.count ?? 0;
   },
 };
+
+/** The counter and the tenant's plan, each read with a ProjectionExpression of that one attribute. */
+const RateCounterItem = z.object({ count: z.number() });
+const TenantPlanItem = z.object({ plan: Plan });
 
 const planCacheMs = 5 * 60_000;
 const plans = new Map<string, { plan: Plan; readAt: number }>();
@@ -53,7 +60,7 @@ export async function cachedTenantPlan(tenantId: string, now = Date.now()): Prom
   const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId), ProjectionExpression: '#plan', ExpressionAttributeNames: { '#plan': 'plan' } }),
   );
-  const plan = (Item?.plan as Plan | undefined) ?? 'trial';
+  const plan = parseOptionalItem(TenantPlanItem, Item, keys.tenant(tenantId))?.plan ?? 'trial';
   plans.set(tenantId, { plan, readAt: now });
   return plan;
 }

@@ -1,22 +1,25 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from '../zod';
 import { conditionally, db, tableName } from './client';
 import { tenantPrefix } from './keys';
 import { applyOnce, processedKey } from './processed-events';
+import { parseOptionalItem } from './stored-item';
 
 /** Unmatched replies are kept long enough for a late survey match or a look by support, then expire. */
 const unmatchedRetentionSeconds = 30 * 24 * 60 * 60;
 
-export interface UnmatchedSmsReply {
-  tenantId: string;
-  inboundMessageId: string;
-  customerId?: string;
+const UnmatchedSmsReply = z.object({
+  tenantId: z.string(),
+  inboundMessageId: z.string(),
+  customerId: z.optional(z.string()),
   /** The customer's number and the tenant's (E.164): personal data, kept in the table only, never logged. */
-  from: string;
-  to: string;
-  body: string;
-  previousPublishedMessageId?: string;
-  receivedAt: string;
-}
+  from: z.string(),
+  to: z.string(),
+  body: z.string(),
+  previousPublishedMessageId: z.optional(z.string()),
+  receivedAt: z.string(),
+});
+export type UnmatchedSmsReply = z.infer<typeof UnmatchedSmsReply>;
 
 export const unmatchedReplyKeys = (tenantId: string, inboundMessageId: string, receivedAt: string) => ({
   pk: `${tenantPrefix(tenantId)}#SMSIN#${inboundMessageId}`,
@@ -48,9 +51,7 @@ export async function getUnmatchedReply(tenantId: string, inboundMessageId: stri
   const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: { pk: `${tenantPrefix(tenantId)}#SMSIN#${inboundMessageId}`, sk: 'UNMATCHED' }, ConsistentRead: true }),
   );
-  if (!Item) return undefined;
-  const { pk: _pk, sk: _sk, gsi1pk: _gpk, gsi1sk: _gsk, type: _type, expiresAt: _exp, ...reply } = Item;
-  return reply as UnmatchedSmsReply;
+  return parseOptionalItem(UnmatchedSmsReply, Item);
 }
 
 const answeredConsumer = 'sms-inbound-answer';

@@ -1,8 +1,10 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { SurveyTemplate } from '../schemas/survey-template';
+import { SurveyTemplate } from '../schemas/survey-template';
+import * as z from '../zod';
 import { db, tableName } from './client';
 import { keys, tenantPrefix } from './keys';
+import { parseItem } from './stored-item';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Key = Record<string, unknown>;
@@ -61,7 +63,7 @@ export async function getSurveyTemplateVersion(tenantId: string, templateId: str
   if (!headItem || !found) return undefined;
   const current = templateOf(headItem);
   return {
-    ...(templateOf(found) as SurveyTemplate),
+    ...parseItem(VersionItem, found),
     currentVersion: current.currentVersion,
     status: current.status,
     isDefault: current.isDefault,
@@ -173,7 +175,9 @@ function versionItem(tenantId: string, template: SurveyTemplate) {
   return { ...surveyTemplateKeys.version(tenantId, template.templateId, template.version), type: 'SurveyTemplateVersion', ...content };
 }
 
+/** A version item holds the version's content only (versionItem above). */
+const VersionItem = z.omit(SurveyTemplate, { status: true, currentVersion: true, archivedAt: true, isDefault: true });
+
 function templateOf(item: Record<string, unknown>): SurveyTemplate {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1p, gsi1sk: _g1s, type: _type, ...fields } = item;
-  return fields as SurveyTemplate;
+  return parseItem(SurveyTemplate, item);
 }

@@ -1,10 +1,12 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DomainEvent } from '../events/catalog';
-import type { Survey } from '../schemas/survey';
+import { Survey } from '../schemas/survey';
+import * as z from '../zod';
 import { db, tableName } from './client';
 import { keys, tenantPrefix } from './keys';
 import { outboxPut } from './outbox';
+import { parseItem, parseOptionalItem } from './stored-item';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Key = Record<string, unknown>;
@@ -59,7 +61,7 @@ export async function getContactSurveyId(tenantId: string, contactId: string): P
   const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: surveyKeys.contactDecision(tenantId, contactId), ConsistentRead: true }),
   );
-  return Item?.surveyId as string | undefined;
+  return parseOptionalItem(SurveyIdItem, Item)?.surveyId;
 }
 
 /** What the rules compare with: the customer's last survey time and the day's scheduled count (0 when none). */
@@ -70,7 +72,10 @@ export async function readQuotas(tenantId: string, customerId: string | undefine
   const items = Responses?.[table] ?? [];
   const count = items.find((item) => item.sk === 'COUNT');
   const marker = items.find((item) => item.sk === 'SURVEYED');
-  return { lastSurveyedAt: marker?.lastSurveyedAt as string | undefined, scheduledOnDay: (count?.scheduled as number | undefined) ?? 0 };
+  return {
+    lastSurveyedAt: parseOptionalItem(SurveyedMarkerItem, marker)?.lastSurveyedAt,
+    scheduledOnDay: parseOptionalItem(DailyCountItem, count)?.scheduled ?? 0,
+  };
 }
 
 export interface DecisionWrite {
@@ -237,19 +242,19 @@ export async function saveSurveyChange(tenantId: string, change: SurveyChange): 
 /** The survey a sent SMS belongs to. */
 export async function findSurveyIdBySmsMessage(tenantId: string, messageId: string): Promise<string | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: surveyKeys.smsMessage(tenantId, messageId) }));
-  return Item?.surveyId as string | undefined;
+  return parseOptionalItem(SurveyIdItem, Item)?.surveyId;
 }
 
 /** The survey a sent SMS belongs to, and the question it asked (absent for a survey's first SMS). */
 export async function findSurveyBySmsMessage(tenantId: string, messageId: string): Promise<{ surveyId: string; questionId?: string } | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: surveyKeys.smsMessage(tenantId, messageId), ConsistentRead: true }));
-  return Item ? { surveyId: Item.surveyId as string, ...(Item.questionId !== undefined && { questionId: Item.questionId as string }) } : undefined;
+  return parseOptionalItem(SmsMessageItem, Item);
 }
 
 /** The customer's most recent SMS survey (open or not: the caller checks its status). */
 export async function findLatestSmsSurveyId(tenantId: string, customerId: string): Promise<string | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: surveyKeys.openSmsSurvey(tenantId, customerId), ConsistentRead: true }));
-  return Item?.surveyId as string | undefined;
+  return parseOptionalItem(SurveyIdItem, Item)?.surveyId;
 }
 
 /** The survey changed since it was read (another reply, the web page, the expiry): read it again. */
@@ -271,7 +276,7 @@ export async function saveSurveyAnswers(tenantId: string, before: Survey, after:
 /** The survey a link token opens, by the token's hash. */
 export async function findSurveyByTokenHash(tokenHash: string): Promise<{ tenantId: string; surveyId: string; linkExpiresAt: string } | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: surveyKeys.token(tokenHash), ConsistentRead: true }));
-  return Item ? { tenantId: Item.tenantId as string, surveyId: Item.surveyId as string, linkExpiresAt: Item.linkExpiresAt as string } : undefined;
+  return parseOptionalItem(TokenItem, Item);
 }
 
 export interface SurveyListFilter {
@@ -347,8 +352,14 @@ function surveyItem(tenantId: string, survey: Survey) {
   };
 }
 
+/** The items beside a survey (see surveyKeys), as they are read. */
+const SurveyIdItem = z.object({ surveyId: z.string() });
+const SurveyedMarkerItem = z.object({ lastSurveyedAt: z.string() });
+const DailyCountItem = z.object({ scheduled: z.number() });
+const SmsMessageItem = z.object({ surveyId: z.string(), questionId: z.optional(z.string()) });
+const TokenItem = z.object({ tenantId: z.string(), surveyId: z.string(), linkExpiresAt: z.string() });
+
 /** A survey as the API shows it, from its stored item. */
 export function surveyOf(item: Record<string, unknown>): Survey {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, type: _type, ...survey } = item;
-  return survey as Survey;
+  return parseItem(Survey, item);
 }

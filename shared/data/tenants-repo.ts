@@ -1,19 +1,20 @@
 import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import type { Settings } from '../schemas/settings';
-import type { Plan } from '../schemas/tenant';
+import { Settings } from '../schemas/settings';
+import { Plan } from '../schemas/tenant';
+import * as z from '../zod';
 import { type StoredApiKey, apiKeyItem } from './api-keys-repo';
 import { newSurveyTemplateItems } from './survey-templates-repo';
 import type { SurveyTemplate } from '../schemas/survey-template';
 import { conditionally, db, tableName } from './client';
 import { keys, tenantPrefix } from './keys';
+import { parseItem, parseOptionalItem } from './stored-item';
 
-export interface TenantProfile {
-  tenantId: string;
-  name: string;
-  plan: Plan;
-  createdAt: string;
-}
+const TenantProfile = z.object({ tenantId: z.string(), name: z.string(), plan: Plan, createdAt: z.string() });
+export type TenantProfile = z.infer<typeof TenantProfile>;
+
+/** A routing item (Amazon Connect instance, SMS number): the tenant it belongs to. */
+const RouteItem = z.object({ tenantId: z.string() });
 
 /** The tenant, its settings, its first admin key and its default survey template appear together or not at all. */
 export async function insertTenant(
@@ -58,14 +59,14 @@ export async function getTenantWithSettings(
   const profile = items.find((item) => item.sk === 'TENANT');
   const settings = items.find((item) => item.sk === 'SETTINGS');
   if (!profile || !settings) return undefined;
-  return { profile: stripKeys(profile) as unknown as TenantProfile, settings: stripKeys(settings) as unknown as Settings };
+  return { profile: parseItem(TenantProfile, profile), settings: parseItem(Settings, settings) };
 }
 
 export async function getSettings(tenantId: string): Promise<Settings | undefined> {
   const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.settings(tenantId), ConsistentRead: true }),
   );
-  return Item ? (stripKeys(Item) as unknown as Settings) : undefined;
+  return parseOptionalItem(Settings, Item);
 }
 
 /**
@@ -99,13 +100,13 @@ export class SmsNumberTaken extends Error {
 /** The tenant whose settings name this number (E.164) as their SMS origination identity, if any. */
 export async function findTenantIdBySmsNumber(e164: string): Promise<string | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: smsNumberRouteKey(e164), ConsistentRead: true }));
-  return Item?.tenantId as string | undefined;
+  return parseOptionalItem(RouteItem, Item)?.tenantId;
 }
 
 /** The tenant that connected this Amazon Connect instance (canonical, lowercase ARN), if any. */
 export async function findTenantIdByConnectInstance(instanceArn: string): Promise<string | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: connectRouteKey(instanceArn), ConsistentRead: true }));
-  return Item?.tenantId as string | undefined;
+  return parseOptionalItem(RouteItem, Item)?.tenantId;
 }
 
 /**
@@ -217,8 +218,3 @@ async function replaceSettingsWithRoutes(
 }
 
 const settingsItem = (tenantId: string, settings: Settings) => ({ ...keys.settings(tenantId), type: 'Settings', ...settings });
-
-function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
-  const { pk: _pk, sk: _sk, type: _type, ...rest } = item;
-  return rest;
-}

@@ -1,8 +1,11 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoredDelivery, StoredWebhook } from '../domain/webhook';
+import { Webhook, WebhookDelivery } from '../schemas/webhook';
+import * as z from '../zod';
 import { conditionally, db, tableName } from './client';
 import { tenantPrefix } from './keys';
+import { parseItem } from './stored-item';
 
 /** Delivery records, and the marker that makes one per (webhook, event), are kept 30 days. */
 const deliveryRetentionSeconds = 30 * 24 * 60 * 60;
@@ -229,9 +232,14 @@ function webhookItem(tenantId: string, webhook: StoredWebhook) {
   return { ...webhookKeys.webhook(tenantId, webhook.webhookId), type: 'Webhook', tenantId, ...webhook };
 }
 
+const StoredWebhookItem = z.extend(Webhook, {
+  secret: z.string(),
+  previousSecret: z.optional(z.string()),
+  previousSecretExpiresAt: z.optional(z.string()),
+});
+
 function fromWebhookItem(item: Record<string, unknown>): StoredWebhook {
-  const { pk: _pk, sk: _sk, type: _type, tenantId: _tenant, ...webhook } = item;
-  return webhook as unknown as StoredWebhook;
+  return parseItem(StoredWebhookItem, item);
 }
 
 function deliveryItem(tenantId: string, delivery: StoredDelivery) {
@@ -243,7 +251,8 @@ const deliveryItemWithTtl = (tenantId: string, delivery: StoredDelivery) => ({
   expiresAt: Math.floor(Date.parse(delivery.createdAt) / 1000) + deliveryRetentionSeconds,
 });
 
+const StoredDeliveryItem = z.extend(WebhookDelivery, { body: z.string(), version: z.int(), attemptLeaseUntil: z.optional(z.string()) });
+
 function fromDeliveryItem(item: Record<string, unknown>): StoredDelivery {
-  const { pk: _pk, sk: _sk, type: _type, tenantId: _tenant, expiresAt: _expires, ...delivery } = item;
-  return delivery as unknown as StoredDelivery;
+  return parseItem(StoredDeliveryItem, item);
 }

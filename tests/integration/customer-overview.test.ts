@@ -179,7 +179,19 @@ describe('GET /v1/customers/{customerId}/overview', () => {
   let lostReferralId: string;
   let oldContactReferralId: string;
   let surveyId: string;
-  const value = { segment: 'champions', tier: 'high', lifetimeValue: 12345.5, scores: { recency: 5, frequency: 5, monetary: 4, recencyDays: 3 } };
+  // Whole, as the customer-value job leaves it: a customer is read through its schema, so a partial value would be refused.
+  const value = {
+    currency: 'TWD',
+    purchaseCount: 12,
+    refundCount: 0,
+    monetaryTotal: 48_000,
+    marginTotal: 12_000,
+    lastTransactionAt: '2026-11-30T02:00:00.000Z',
+    segment: 'champions',
+    tier: 'high',
+    lifetimeValue: 12345.5,
+    scores: { recency: 5, frequency: 5, monetary: 4, recencyDays: 3 },
+  };
 
   beforeAll(async () => {
     const customer = await post('/v1/customers', {
