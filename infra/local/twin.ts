@@ -87,22 +87,28 @@ const identitySourceHeaders: readonly string[] = [tenantAuthorizer.identitySourc
 
 type AuthorizerAnswer = { isAuthorized: boolean; context?: Record<string, unknown> };
 
-/** API Gateway's authorizer cache: answers keyed by the identity source values, for a fixed time. */
+/**
+ * API Gateway's authorizer cache: answers keyed by the identity source values, for a fixed time
+ * on the twin's clock, so that a test moves past the expiry instead of sleeping through it.
+ */
 class AuthorizerCache {
   private readonly answers = new Map<string, { answer: AuthorizerAnswer; expiresAt: number }>();
 
-  constructor(private readonly ttlMs: number) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get(identity: string): AuthorizerAnswer | undefined {
     const cached = this.answers.get(identity);
     if (!cached) return undefined;
-    if (cached.expiresAt > Date.now()) return cached.answer;
+    if (cached.expiresAt > this.now()) return cached.answer;
     this.answers.delete(identity);
     return undefined;
   }
 
   set(identity: string, answer: AuthorizerAnswer): void {
-    if (this.ttlMs > 0) this.answers.set(identity, { answer, expiresAt: Date.now() + this.ttlMs });
+    if (this.ttlMs > 0) this.answers.set(identity, { answer, expiresAt: this.now() + this.ttlMs });
   }
 }
 
@@ -155,7 +161,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   Object.assign(process.env, aws.environment);
   const gateway: Gateway = {
     loadFunction,
-    authorizerCache: new AuthorizerCache((options.authorizerCacheSeconds ?? tenantAuthorizer.cacheSeconds) * 1000),
+    authorizerCache: new AuthorizerCache((options.authorizerCacheSeconds ?? tenantAuthorizer.cacheSeconds) * 1000, () => aws.clock.now().getTime()),
     serveControl: aws.serveControl,
   };
 
@@ -284,8 +290,12 @@ async function authorize(event: TwinEvent, gateway: Gateway): Promise<Denial | u
   const identitySource = identitySourceHeaders.map((header) => event.headers[header] ?? '');
   if (identitySource.some((value) => value === '')) return { status: 401, message: 'Unauthorized' };
   const identity = JSON.stringify(identitySource);
-  const answer = gateway.authorizerCache.get(identity) ?? (await invokeAuthorizer(event, identitySource, gateway));
-  gateway.authorizerCache.set(identity, answer);
+  // As API Gateway's cache: an answer is kept for the TTL from when the authorizer gave it; hits do not extend it.
+  let answer = gateway.authorizerCache.get(identity);
+  if (!answer) {
+    answer = await invokeAuthorizer(event, identitySource, gateway);
+    gateway.authorizerCache.set(identity, answer);
+  }
   if (!answer.isAuthorized) return { status: 403, message: 'Forbidden' };
   event.requestContext.authorizer = { lambda: answer.context ?? {} };
   return undefined;
