@@ -12,6 +12,7 @@ import { HttpError, payloadTooLarge, problemBody } from '../../shared/http/probl
 import { type ApiFunctionName, type edgeFunctions, matchPath, routeKey, tenantAuthorizer } from '../../shared/http/routes';
 import type { eventRelay } from '../../shared/events/outbox-stream';
 import type { EventFunctionName } from '../../shared/events/subscriptions';
+import { functionClock } from '../../shared/ports/clock';
 import { type AwsEmulator, type AwsEmulatorOptions, startAwsEmulator } from './aws-emulator';
 import type { TwinClock } from './clock';
 import type { LocalEventBus } from './event-bus';
@@ -47,6 +48,12 @@ export interface TwinOptions {
   loadFunction?: (name: TwinFunctionName) => Promise<LambdaModule>;
   /** How long an authorizer answer is reused for the same Authorization header; AWS's setting by default. */
   authorizerCacheSeconds?: number;
+  /**
+   * The functions take the twin's clock as "now" where they read shared/ports/clock.ts (closing a
+   * contact, the survey decision), so that a test places them at a time of day. Off by default:
+   * the functions see the real time and only the timers follow the clock.
+   */
+  functionsFollowClock?: boolean;
   /** The event backbone's options: where the stream poller starts, duplicate deliveries (see aws-emulator.ts). */
   events?: Pick<AwsEmulatorOptions, 'streamStartingPosition' | 'deliverEventsTwice' | 'busRetryBaseDelayMs' | 'withoutStream'>;
 }
@@ -188,6 +195,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const url = `http://${urlHost}:${port}`;
   // The functions run in this process: the survey SMS links to the web page on this twin.
   process.env.PUBLIC_BASE_URL = url;
+  const twinTime = () => aws.clock.now();
+  if (options.functionsFollowClock) functionClock.now = twinTime;
   return {
     url,
     server,
@@ -199,6 +208,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     close: async () => {
       await closeServer(server);
       await aws.close();
+      if (functionClock.now === twinTime) functionClock.now = () => new Date();
     },
   };
 }
