@@ -4,6 +4,7 @@ import type * as RouteRequests from '../support/fuzz/route-requests';
 import { captureLogLines } from '../support/log-capture';
 import type * as TwinSupport from '../support/twin';
 import type { TestTwin } from '../support/twin';
+import { settle } from '../support/waiting';
 
 /**
  * Personal data stays out of the logs on every declared tenant route, not only the customer
@@ -75,8 +76,7 @@ describe('logs on every tenant route', () => {
     const target = params.size > 0 ? `${path}?${params}` : path!;
     const answer = await support.api(twin.url, route.method, target, { key, body: withPersonalData(generated.body), headers: generated.headers });
     expect(answer.status, `${routeKey(route)}: ${JSON.stringify(answer.body).slice(0, 200)}`).toBeLessThan(500);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await twin.bus.settled();
+    await settle(twin);
     const logged = captured.slice(before).map((entry) => entry.line);
     expect(logged.some((line) => line.includes('"Request handled"')), `${routeKey(route)} logged its answer`).toBe(true);
     for (const line of logged) for (const leak of leaks) expect(line, `${routeKey(route)} logged ${leak}`).not.toContain(leak);
