@@ -48,6 +48,7 @@ import type {
 import type { Settings } from '../../shared/schemas/settings';
 import { looksLikeId, newId } from '../../shared/ids';
 import { contactRoutes } from '../../shared/http/routes/contacts';
+import { functionClock } from '../../shared/ports/clock';
 
 type ById = { contactId: string };
 type ByReferralId = { contactId: string; referralId: string };
@@ -115,7 +116,7 @@ export const handler = createApiHandler(
         const stored = await storedContact(tenantId, request.params.contactId);
         // Closing is idempotent: a closed contact is answered as it is, and nothing is written or emitted.
         if (stored.contact.status === 'closed') return closedAnswer(stored);
-        const now = new Date().toISOString();
+        const now = functionClock.now().toISOString();
         const closed = domainRule(() =>
           closeContact(stored.contact, request.body, { now, reasonCodes: settings.reasonCodes ?? [], requireOutcome: true }),
         );

@@ -11,6 +11,7 @@ import { MetricUnit, logger, metrics } from '../../shared/observability';
 import { customerLanguage } from '../../shared/domain/sms/opt-out';
 import { decideSurvey, localDay, resolveSurveyRules, samplingDraw, surveySendTime } from '../../shared/domain/surveys/rules';
 import { notSentSurvey, pendingSurvey, surveyRef } from '../../shared/domain/surveys/survey';
+import { functionClock } from '../../shared/ports/clock';
 import { setSurveyTimer } from '../../shared/services/survey-timers';
 import { countSurveyNotSent } from '../../shared/services/survey-metrics';
 
@@ -56,7 +57,7 @@ export async function dispatchSurvey(tenantId: string, contact: ClosedContact): 
       samplingDraw: samplingDraw(contact.contactId),
       surveysOnSendDay: quotas.scheduledOnDay,
     });
-    const now = new Date().toISOString();
+    const now = functionClock.now().toISOString();
     const origin = { surveyId: newId('svy'), contact, origin: 'rules' as const, deliveryChannel: rules.deliveryChannel, now };
     let write: DecisionWrite;
     if (decision.send) {

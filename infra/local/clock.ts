@@ -1,7 +1,9 @@
 /**
  * The twin's clock for timers: it follows real time until a test moves it (`advance`, `set`);
- * from then on it keeps running from there. Only the local scheduler reads it: handlers still see
- * the real time, so a timer's target must act on what the timer says, not on `new Date()`.
+ * from then on it keeps running from there. The local scheduler and the authorizer cache read it;
+ * handlers still see the real time (unless the twin runs with functionsFollowClock, and then only
+ * where they read shared/ports/clock.ts), so a timer's target must act on what the timer says,
+ * not on `new Date()`.
  */
 export class TwinClock {
   private offsetMs = 0;

@@ -12,6 +12,7 @@ import { HttpError, payloadTooLarge, problemBody } from '../../shared/http/probl
 import { type ApiFunctionName, type edgeFunctions, matchPath, routeKey, tenantAuthorizer } from '../../shared/http/routes';
 import type { eventRelay } from '../../shared/events/outbox-stream';
 import type { EventFunctionName } from '../../shared/events/subscriptions';
+import { functionClock } from '../../shared/ports/clock';
 import { type AwsEmulator, type AwsEmulatorOptions, startAwsEmulator } from './aws-emulator';
 import type { TwinClock } from './clock';
 import type { LocalEventBus } from './event-bus';
@@ -47,6 +48,12 @@ export interface TwinOptions {
   loadFunction?: (name: TwinFunctionName) => Promise<LambdaModule>;
   /** How long an authorizer answer is reused for the same Authorization header; AWS's setting by default. */
   authorizerCacheSeconds?: number;
+  /**
+   * The functions take the twin's clock as "now" where they read shared/ports/clock.ts (closing a
+   * contact, the survey decision), so that a test places them at a time of day. Off by default:
+   * the functions see the real time and only the timers follow the clock.
+   */
+  functionsFollowClock?: boolean;
   /** The event backbone's options: where the stream poller starts, duplicate deliveries (see aws-emulator.ts). */
   events?: Pick<AwsEmulatorOptions, 'streamStartingPosition' | 'deliverEventsTwice' | 'busRetryBaseDelayMs' | 'withoutStream'>;
 }
@@ -87,22 +94,28 @@ const identitySourceHeaders: readonly string[] = [tenantAuthorizer.identitySourc
 
 type AuthorizerAnswer = { isAuthorized: boolean; context?: Record<string, unknown> };
 
-/** API Gateway's authorizer cache: answers keyed by the identity source values, for a fixed time. */
+/**
+ * API Gateway's authorizer cache: answers keyed by the identity source values, for a fixed time
+ * on the twin's clock, so that a test moves past the expiry instead of sleeping through it.
+ */
 class AuthorizerCache {
   private readonly answers = new Map<string, { answer: AuthorizerAnswer; expiresAt: number }>();
 
-  constructor(private readonly ttlMs: number) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get(identity: string): AuthorizerAnswer | undefined {
     const cached = this.answers.get(identity);
     if (!cached) return undefined;
-    if (cached.expiresAt > Date.now()) return cached.answer;
+    if (cached.expiresAt > this.now()) return cached.answer;
     this.answers.delete(identity);
     return undefined;
   }
 
   set(identity: string, answer: AuthorizerAnswer): void {
-    if (this.ttlMs > 0) this.answers.set(identity, { answer, expiresAt: Date.now() + this.ttlMs });
+    if (this.ttlMs > 0) this.answers.set(identity, { answer, expiresAt: this.now() + this.ttlMs });
   }
 }
 
@@ -155,7 +168,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   Object.assign(process.env, aws.environment);
   const gateway: Gateway = {
     loadFunction,
-    authorizerCache: new AuthorizerCache((options.authorizerCacheSeconds ?? tenantAuthorizer.cacheSeconds) * 1000),
+    authorizerCache: new AuthorizerCache((options.authorizerCacheSeconds ?? tenantAuthorizer.cacheSeconds) * 1000, () => aws.clock.now().getTime()),
     serveControl: aws.serveControl,
   };
 
@@ -182,6 +195,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const url = `http://${urlHost}:${port}`;
   // The functions run in this process: the survey SMS links to the web page on this twin.
   process.env.PUBLIC_BASE_URL = url;
+  const twinTime = () => aws.clock.now();
+  if (options.functionsFollowClock) functionClock.now = twinTime;
   return {
     url,
     server,
@@ -193,6 +208,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     close: async () => {
       await closeServer(server);
       await aws.close();
+      if (functionClock.now === twinTime) functionClock.now = () => new Date();
     },
   };
 }
@@ -284,8 +300,12 @@ async function authorize(event: TwinEvent, gateway: Gateway): Promise<Denial | u
   const identitySource = identitySourceHeaders.map((header) => event.headers[header] ?? '');
   if (identitySource.some((value) => value === '')) return { status: 401, message: 'Unauthorized' };
   const identity = JSON.stringify(identitySource);
-  const answer = gateway.authorizerCache.get(identity) ?? (await invokeAuthorizer(event, identitySource, gateway));
-  gateway.authorizerCache.set(identity, answer);
+  // As API Gateway's cache: an answer is kept for the TTL from when the authorizer gave it; hits do not extend it.
+  let answer = gateway.authorizerCache.get(identity);
+  if (!answer) {
+    answer = await invokeAuthorizer(event, identitySource, gateway);
+    gateway.authorizerCache.set(identity, answer);
+  }
   if (!answer.isAuthorized) return { status: 403, message: 'Forbidden' };
   event.requestContext.authorizer = { lambda: answer.context ?? {} };
   return undefined;

@@ -192,7 +192,7 @@ async function put(eventBridge: Pick<EventBridgeClient, 'send'>, batch: Redrivab
 }
 
 /** The SQS side of a redrive. */
-function sqsQueue(queueUrl: string): DeadLetterQueue {
+export function sqsQueue(queueUrl: string): DeadLetterQueue {
   const client = new SQSClient({});
   return {
     async receive(max) {

@@ -1,7 +1,8 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
+import { DeleteMessageBatchCommand, type DeleteMessageBatchCommandInput, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { type DeadLetterMessage, type DeadLetterQueue, busOfRule, redriveDeadLetters } from '../../infra/tools/redrive-dlq';
+import { type DeadLetterMessage, type DeadLetterQueue, busOfRule, redriveDeadLetters, sqsQueue } from '../../infra/tools/redrive-dlq';
 
 /**
  * infra/tools/redrive-dlq.ts against a mocked EventBridge and an in-memory queue that behaves as
@@ -9,8 +10,15 @@ import { type DeadLetterMessage, type DeadLetterQueue, busOfRule, redriveDeadLet
  */
 
 const eventBridge = mockClient(EventBridgeClient);
-afterAll(() => eventBridge.restore());
-beforeEach(() => eventBridge.reset());
+const sqs = mockClient(SQSClient);
+afterAll(() => {
+  eventBridge.restore();
+  sqs.restore();
+});
+beforeEach(() => {
+  eventBridge.reset();
+  sqs.reset();
+});
 
 const ruleArn = 'arn:aws:events:ap-northeast-1:123456789012:rule/switchboard-prod/prod-survey-dispatch';
 
@@ -193,6 +201,86 @@ describe('redriveDeadLetters', () => {
     const report = await redriveDeadLetters({ queue, eventBridge: new EventBridgeClient({}) });
     expect(report.kept).toEqual([{ messageId: 'msg-1', reason: 'redriven, but the message could not be deleted' }]);
     expect(queue.ids()).toEqual(['msg-1']);
+  });
+});
+
+describe('the SQS adapter (sqsQueue), against the SQS API', () => {
+  const queueUrl = 'https://sqs.ap-northeast-1.amazonaws.com/123456789012/switchboard-prod-survey-dispatch-dlq';
+  /** A message as ReceiveMessage answers it: attributes as typed MessageAttributes, an opaque receipt handle. */
+  const sqsMessage = (n: number): Message => ({
+    MessageId: `0f1e2d3c-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    ReceiptHandle: `AQEB-receipt-${n}`,
+    Body: deadEvent(n),
+    MD5OfBody: 'ignored',
+    MessageAttributes: {
+      RULE_ARN: { DataType: 'String', StringValue: ruleArn },
+      ERROR_CODE: { DataType: 'String', StringValue: 'Lambda.Unknown' },
+    },
+  });
+  const messageId = (n: number) => sqsMessage(n).MessageId!;
+  const deletedEntries = () => sqs.commandCalls(DeleteMessageBatchCommand).flatMap((call) => call.args[0].input.Entries ?? []);
+
+  it('reads pages until an empty one, deletes by receipt handle only what PutEvents accepted and SQS deleted, and reports the rest', async () => {
+    const firstPage = Array.from({ length: 10 }, (_, i) => sqsMessage(i + 1));
+    const secondPage = [sqsMessage(11), sqsMessage(12), sqsMessage(13)];
+    sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: firstPage }).resolvesOnce({ Messages: secondPage }).resolves({});
+    // PutEvents refuses evt_2; SQS fails to delete the messages of evt_5 and evt_12.
+    eventBridge.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => ({
+      FailedEntryCount: 1,
+      Entries: (input.Entries ?? []).map((entry, i) =>
+        JSON.parse(entry.Detail!).eventId === 'evt_2' ? { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' } : { EventId: `new-${i}` },
+      ),
+    }));
+    const undeletable = new Set([messageId(5), messageId(12)]);
+    sqs.on(DeleteMessageBatchCommand).callsFake((input: DeleteMessageBatchCommandInput) => ({
+      Successful: (input.Entries ?? []).filter((entry) => !undeletable.has(entry.Id!)).map((entry) => ({ Id: entry.Id! })),
+      Failed: (input.Entries ?? [])
+        .filter((entry) => undeletable.has(entry.Id!))
+        .map((entry) => ({ Id: entry.Id!, SenderFault: true, Code: 'ReceiptHandleIsInvalid', Message: 'The receipt handle has expired' })),
+    }));
+
+    const report = await redriveDeadLetters({ queue: sqsQueue(queueUrl), eventBridge: new EventBridgeClient({}) });
+
+    // Three ReceiveMessage calls: two pages and the empty answer that ends the run.
+    expect(sqs.commandCalls(ReceiveMessageCommand).map((call) => call.args[0].input)).toEqual(
+      Array(3).fill(expect.objectContaining({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] })),
+    );
+    expect(report.received).toBe(13);
+    // The bus came from the RULE_ARN message attribute.
+    expect(new Set(putEntries().map((entry) => entry.EventBusName))).toEqual(new Set(['switchboard-prod']));
+
+    // Deleted: every message whose event was accepted, with its own receipt handle, at most ten a batch; never evt_2's.
+    expect(sqs.commandCalls(DeleteMessageBatchCommand).every((call) => call.args[0].input.QueueUrl === queueUrl && call.args[0].input.Entries!.length <= 10)).toBe(true);
+    const accepted = [1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+    expect(deletedEntries()).toEqual(accepted.map((n) => ({ Id: messageId(n), ReceiptHandle: `AQEB-receipt-${n}` })));
+
+    // Reported: redriven only what was deleted; the refused entry and both failed deletions kept, each with its reason.
+    expect(report.redriven.map((r) => r.eventId)).toEqual([1, 3, 4, 6, 7, 8, 9, 10, 11, 13].map((n) => `evt_${n}`));
+    expect(report.kept).toEqual([
+      { messageId: messageId(2), reason: 'PutEvents: InternalFailure try again' },
+      { messageId: messageId(5), reason: 'redriven, but the message could not be deleted' },
+      { messageId: messageId(12), reason: 'redriven, but the message could not be deleted' },
+    ]);
+    expect(report.received).toBe(report.redriven.length + report.kept.length);
+  });
+
+  it('turns SQS message attributes into the strings a redrive reads, and a message with none into none', async () => {
+    const bare: Message = { MessageId: 'm-bare', ReceiptHandle: 'rh-bare', Body: deadEvent(1) };
+    sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: [sqsMessage(1), bare] }).resolves({});
+    const queue = sqsQueue(queueUrl);
+    expect(await queue.receive(10)).toEqual([
+      { messageId: messageId(1), receiptHandle: 'AQEB-receipt-1', body: deadEvent(1), attributes: { RULE_ARN: ruleArn, ERROR_CODE: 'Lambda.Unknown' } },
+      { messageId: 'm-bare', receiptHandle: 'rh-bare', body: deadEvent(1), attributes: {} },
+    ]);
+    expect(await queue.receive(10)).toEqual([]);
+  });
+
+  it('fails the run, rather than reporting success, when DeleteMessageBatch fails as a whole', async () => {
+    sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: [sqsMessage(1)] }).resolves({});
+    eventBridge.on(PutEventsCommand).callsFake(accepted);
+    sqs.on(DeleteMessageBatchCommand).rejects(Object.assign(new Error('Access denied'), { name: 'AccessDenied' }));
+
+    await expect(redriveDeadLetters({ queue: sqsQueue(queueUrl), eventBridge: new EventBridgeClient({}) })).rejects.toThrow('Access denied');
   });
 });
 

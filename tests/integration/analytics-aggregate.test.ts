@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Counters, CounterRow, Dimension } from '../../shared/domain/analytics/counters';
 import type * as AnalyticsRepo from '../../shared/data/analytics-repo';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
+import { eventually } from '../support/waiting';
 
 let twin: TestTwin;
 let key: string;
@@ -22,15 +23,6 @@ afterAll(() => twin.close());
 afterEach(() => twin.bus.setDeliverTwice(false));
 
 const minute = 60_000;
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  for (let waited = 0; ; waited += 100) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (waited >= timeoutMs) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** The rows of a dimension in [from, to), as `<HH:MM> <value>` → counters. */
 async function rowsOf(dimension: Dimension, from: string, to: string, tenant = tenantId): Promise<Record<string, Counters>> {
@@ -80,7 +72,7 @@ describe('contacts', () => {
     );
     await logAndClose({ queue: 'sales', queuedAt: at('09:20:00') }, { outcome: 'abandoned', endedAt: at('09:21:30') });
     const nineToTen = async () => rowsOf('all', at('09:00:00'), at('10:00:00'));
-    await eventually(async () => ((await nineToTen())['09:00 *']?.offered === 3 ? true : undefined), 'the first three contacts counted');
+    await eventually(async () => ((await nineToTen())['09:00 *']?.offered === 3 ? true : undefined), 'the first three contacts counted', 30_000);
     await twin.bus.settled();
     // D, a chat in the next slot, while the bus delivers every event twice.
     twin.bus.setDeliverTwice(true);
@@ -89,7 +81,7 @@ describe('contacts', () => {
       { outcome: 'resolved', endedAt: at('09:45:05') },
     );
 
-    await eventually(async () => ((await nineToTen())['09:30 *'] ? true : undefined), 'the fourth contact counted');
+    await eventually(async () => ((await nineToTen())['09:30 *'] ? true : undefined), 'the fourth contact counted', 30_000);
     await twin.bus.settled();
     const rows = await nineToTen();
     expect(analyticsDeliveries('Contact Closed', contactD).map((delivery) => delivery.status)).toEqual(['delivered', 'delivered']);
@@ -179,7 +171,7 @@ describe('contacts', () => {
       { queue: 'night', queuedAt: '2026-11-19T23:50:00Z', answeredAt: '2026-11-20T00:05:00Z' },
       { outcome: 'resolved', endedAt: '2026-11-20T00:20:00Z' },
     );
-    const lateSlot = await eventually(async () => (await rowsOf('queue', '2026-11-19T23:30:00Z', '2026-11-20T00:00:00Z'))['23:30 night'], 'the late contact');
+    const lateSlot = await eventually(async () => (await rowsOf('queue', '2026-11-19T23:30:00Z', '2026-11-20T00:00:00Z'))['23:30 night'], 'the late contact', 30_000);
     expect(lateSlot).toMatchObject({ offered: 1, answered: 1, waitSecondsAnswered: 900, talkSeconds: 900 });
     expect(lateSlot).not.toHaveProperty('answeredWithin300');
     expect(await rowsOf('queue', '2026-11-20T00:00:00Z', '2026-11-21T00:00:00Z')).toEqual({});
@@ -206,7 +198,7 @@ describe('referrals', () => {
     const totals = await eventually(async () => {
       const current = await totalsOf('agent', 'agent-r', from, to);
       return current.referralsLost === 1 && current.referralsConverted === 1 && current.referralsMade === 2 ? current : undefined;
-    }, 'the referrals counted');
+    }, 'the referrals counted', 30_000);
     expect(totals).toEqual(expected);
     expect(await totalsOf('all', '*', from, to)).toMatchObject(expected);
     // The lost reason is free text: it stays on the referral and never reaches the bus.
@@ -235,7 +227,7 @@ describe('cases', () => {
     });
     expect(opened.status, JSON.stringify(opened.body)).toBe(201);
     const c = opened.body;
-    expect(await eventually(async () => ((await repo.readOpenCaseCount(tenantId)) === 1 ? 1 : undefined), 'the backlog of 1')).toBe(1);
+    expect(await eventually(async () => ((await repo.readOpenCaseCount(tenantId)) === 1 ? 1 : undefined), 'the backlog of 1', 30_000)).toBe(1);
 
     const readCase = async () => (await api(twin.url, 'GET', `/v1/cases/${c.caseId}`, { key })).body;
     try {
@@ -243,7 +235,7 @@ describe('cases', () => {
       await eventually(async () => {
         await twin.scheduler.settled();
         return (await readCase()).breached ? true : undefined;
-      }, 'the breach');
+      }, 'the breach', 30_000);
     } finally {
       twin.clock.set(new Date());
     }
@@ -256,7 +248,7 @@ describe('cases', () => {
     const totals = await eventually(async () => {
       const current = await totalsOf('all', '*', from, to, tenantId);
       return current.casesResolved === 1 && current.casesSlaBreaches === 1 ? current : undefined;
-    }, 'the case counted');
+    }, 'the case counted', 30_000);
     await twin.bus.settled();
     expect(totals).toEqual({ casesOpened: 1, casesSlaBreaches: 1, casesResolved: 1 });
     expect(totals.casesResolvedWithinSla).toBeUndefined();

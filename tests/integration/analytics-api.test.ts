@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
-import { eventually, settle, uniqueDigits } from '../support/waiting';
+import { advanceClock, eventually, settle, uniqueDigits } from '../support/waiting';
 
 /**
  * The metrics API on the twin, over a data set seeded through the real API and counted by the
@@ -324,9 +324,7 @@ describe('cases, surveys and referrals, counted when they happen', () => {
     const phone = `+8869${uniqueDigits()}`;
     const surveyed = await customer({ phone, language: 'en', consent: { sms: { status: 'granted', source: 'web-form' } } });
     await logContact({ customerId: surveyed, queue: 'billing', agentId: 'agent-ann' }, { outcome: 'resolved' });
-    twin.clock.advance(6 * minute);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await twin.scheduler.settled();
+    await advanceClock(twin, 6 * minute);
     await eventually(() => twin.sms.sentTo(phone)[0], 'the first survey SMS');
     for (const reply of ['4', 'yes', '9']) {
       const injected = await api(twin.url, 'POST', '/local/sms/inbound', {

@@ -9,7 +9,7 @@ import type { Context, EventBridgeEvent } from 'aws-lambda';
 import type { SlaKind } from '../../shared/schemas/case';
 import { atExpression } from '../../shared/ports/scheduler';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
-import { eventually } from '../support/waiting';
+import { eventually, settle } from '../support/waiting';
 
 let twin: TestTwin;
 let key: string;
@@ -103,10 +103,10 @@ function scheduledDeadlines(caseId: string): Partial<Record<SlaKind, string>> {
  */
 async function expectTimers(caseId: string, wanted: Partial<Record<SlaKind, string>>): Promise<void> {
   const normal = (timers: Partial<Record<SlaKind, string>>) => JSON.stringify(Object.entries(timers).sort());
-  const matches = () => normal(scheduledDeadlines(caseId)) === normal(wanted);
-  for (let waited = 0; !matches() && waited < 15_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  // On a timeout the expectation below says what differs.
+  await eventually(() => normal(scheduledDeadlines(caseId)) === normal(wanted), `the timers of ${caseId}`).catch(() => undefined);
   expect(scheduledDeadlines(caseId), `timers of ${caseId}`).toEqual(wanted);
-  await twin.bus.settled();
+  await settle(twin);
   expect(scheduledDeadlines(caseId), `timers of ${caseId} once deliveries settled`).toEqual(wanted);
 }
 
@@ -596,8 +596,7 @@ describe("on the twin's driven clock", () => {
       expect(
         await fireTimer({ tenantId: clocked.tenant.tenantId, caseId: c.caseId, kind: 'firstResponse', dueAt: c.sla.firstResponse.dueAt }),
       ).toBe('ignored');
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      await twin.bus.settled();
+      await settle(twin);
       expect(published()).toHaveLength(1);
       expect((await readClocked()).version).toBe(breached.version);
     } finally {

@@ -8,6 +8,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { localClientConfig } from '../../infra/local/dynamodb';
 import { api, createTenant, startTestTwin, testDatabase, type TestTwin } from '../support/twin';
+import { eventually } from '../support/waiting';
 
 type ConnectEvent = EventBridgeEvent<string, Record<string, unknown>>;
 
@@ -112,16 +113,6 @@ function committedEvents(detailType: string, connectContactId: string) {
 function figures(contact: Record<string, unknown>) {
   const { contactId: _id, version: _v, createdAt: _c, updatedAt: _u, closedAt: _closed, startedAt: _s, referrals: _r, ...rest } = contact;
   return rest;
-}
-
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('Timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('connecting an Amazon Connect instance in settings', () => {
@@ -292,6 +283,7 @@ describe('Amazon Connect contact events', () => {
       twin.bus.recent.find(
         (record) => record.event['detail-type'] === 'Contact Closed' && (record.event.detail as { data?: { contactId?: string } }).data?.contactId === contact.contactId,
       ),
+      'Contact Closed on the bus',
     );
     expect(published.event.source).toBe('switchboard');
   });

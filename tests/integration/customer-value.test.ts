@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
+import { eventually } from '../support/waiting';
 
 let twin: TestTwin;
 let key: string;
@@ -31,15 +32,6 @@ const purchase = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 const customer = async (customerId: string) => (await api(twin.url, 'GET', `/v1/customers/${customerId}`, { key })).body;
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('customer transactions', () => {
   it("record a purchase on the customer's value figures, once per transactionId", async () => {
@@ -180,8 +172,12 @@ describe('segments', () => {
     expect(Number(tooSoon.headers.get('retry-after'))).toBeGreaterThan(0);
 
     const summary = await eventually(
-      () => api(twin.url, 'GET', '/v1/analytics/segments', { key }),
-      (answer) => answer.body.computedAt !== null,
+      async () => {
+        const answer = await api(twin.url, 'GET', '/v1/analytics/segments', { key });
+        return answer.body.computedAt !== null && answer;
+      },
+      'the segments computed',
+      30_000,
     );
     expect(summary.body).toMatchObject({
       computedAt: refresh.body.runAt,
@@ -249,8 +245,9 @@ describe('segments', () => {
     expect(armed).toBeDefined();
     twin.clock.set(new Date(armed!.at.getTime() + 1_000));
     const fired = await eventually(
-      async () => twin.scheduler.firings.find((firing) => firing.name === armed!.Name),
-      (firing) => firing !== undefined && firing.status === 'delivered',
+      () => twin.scheduler.firings.find((firing) => firing.name === armed!.Name && firing.status === 'delivered'),
+      'the daily run delivered',
+      30_000,
     );
     expect(fired?.status).toBe('delivered');
     await twin.scheduler.settled();

@@ -12,6 +12,7 @@ import { eventFunctions, subscriptions } from '../../shared/events/subscriptions
 import { outboxPut } from '../../shared/data/outbox';
 import { newId } from '../../shared/ids';
 import { api, startTestTwin, testDatabase, type TestTwin } from '../support/twin';
+import { eventually } from '../support/waiting';
 
 /**
  * The path every event takes, on the twin and DynamoDB Local: a state change and its outbox
@@ -89,16 +90,6 @@ async function commitWithEvent(event: DomainEvent): Promise<void> {
 
 const receivedFor = (event: DomainEvent) => received.filter((r) => r.event.detail.eventId === event.detail.eventId);
 
-async function eventually<T>(check: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('Timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('outbox → stream → relay → bus → consumers', () => {
   it('delivers a committed event once to each subscribed consumer, detail intact', async () => {
     const event = contactOpenedEvent();
@@ -106,7 +97,7 @@ describe('outbox → stream → relay → bus → consumers', () => {
     expect(consumers.length, 'some subscription takes Contact Opened').toBeGreaterThan(0);
 
     await commitWithEvent(event);
-    await eventually(() => receivedFor(event).length >= consumers.length);
+    await eventually(() => receivedFor(event).length >= consumers.length, 'a delivery to each subscribed consumer');
     await twin.bus.settled();
 
     const deliveries = receivedFor(event);
@@ -127,7 +118,7 @@ describe('outbox → stream → relay → bus → consumers', () => {
     );
     const marker = contactOpenedEvent();
     await commitWithEvent(marker);
-    await eventually(() => receivedFor(marker).length > 0);
+    await eventually(() => receivedFor(marker).length > 0, 'the marker event');
     expect(twin.bus.recent.some((record) => JSON.stringify(record.event.detail).includes(tenantId))).toBe(false);
   });
 
@@ -138,7 +129,7 @@ describe('outbox → stream → relay → bus → consumers', () => {
     const event = contactOpenedEvent();
     await commitWithEvent(event);
 
-    await eventually(() => receivedFor(event).length > 0, 25_000);
+    await eventually(() => receivedFor(event).length > 0, 'the event delivered', 25_000);
     await twin.bus.settled();
     expect(twin.bus.takeFailure()).toBeUndefined();
     expect(twin.aws.stream!.invocations - invocationsBefore).toBeGreaterThan(1);
@@ -150,7 +141,7 @@ describe('outbox → stream → relay → bus → consumers', () => {
     twin.bus.failPutEvents(4, 'outage');
     const event = contactOpenedEvent();
     await commitWithEvent(event);
-    await eventually(() => receivedFor(event).length > 0, 25_000);
+    await eventually(() => receivedFor(event).length > 0, 'the event delivered', 25_000);
     expect(receivedFor(event)[0]!.event.detail).toEqual(event.detail);
   }, 40_000);
 
@@ -158,7 +149,7 @@ describe('outbox → stream → relay → bus → consumers', () => {
     const event = contactOpenedEvent();
     failingEventIds.add(event.detail.eventId);
     await commitWithEvent(event);
-    await eventually(() => twin.bus.recent.find((record) => record.event.detail && (record.event.detail as DomainEvent['detail']).eventId === event.detail.eventId));
+    await eventually(() => twin.bus.recent.find((record) => record.event.detail && (record.event.detail as DomainEvent['detail']).eventId === event.detail.eventId), 'the event on the bus');
     await twin.bus.settled();
 
     expect(receivedFor(event)).toEqual([]);
@@ -177,7 +168,7 @@ describe('outbox → stream → relay → bus → consumers', () => {
     twin.bus.setDeliverTwice(true);
     const event = contactOpenedEvent();
     await commitWithEvent(event);
-    await eventually(() => receivedFor(event).length >= 2 * subscribedConsumers(event).length);
+    await eventually(() => receivedFor(event).length >= 2 * subscribedConsumers(event).length, 'two deliveries to each subscribed consumer');
     await twin.bus.settled();
     expect(receivedFor(event)).toHaveLength(2 * subscribedConsumers(event).length);
   });
@@ -186,9 +177,9 @@ describe('outbox → stream → relay → bus → consumers', () => {
     const first = contactOpenedEvent();
     const second = contactOpenedEvent();
     await commitWithEvent(first);
-    await eventually(() => receivedFor(first).length > 0);
+    await eventually(() => receivedFor(first).length > 0, 'the first event');
     await commitWithEvent(second);
-    await eventually(() => receivedFor(second).length > 0);
+    await eventually(() => receivedFor(second).length > 0, 'the second event');
 
     const listed = await api(twin.url, 'GET', '/local/events');
     expect(listed.status).toBe(200);

@@ -5,19 +5,29 @@ import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin
 /**
  * CSV exports over HTTP on the local twin, read as a tenant's spreadsheet would: the raw bytes
  * (a UTF-8 byte order mark first), parsed by an RFC 4180 reader, values compared with what was
- * written through the API, Chinese, commas, quotes and line breaks included.
+ * written through the API, Chinese, commas, quotes and line breaks included. Each test makes its
+ * own tenant and the data it reads, so that none depends on another or on their order.
  */
 
 let twin: TestTwin;
-let adminKey: string;
-let readonlyKey: string;
 
 const chineseQueue = '客服,帳務 "急件"';
 const notesWithEverything = '客戶說："退款，謝謝"\r\n第二行, 還有逗號\n=HYPERLINK("http://x")';
 
 beforeAll(async () => {
   twin = await startTestTwin();
-  adminKey = (await createTenant(twin)).apiKey;
+});
+afterAll(() => twin.close());
+
+interface ExportTenant {
+  adminKey: string;
+  /** What a BI tool holds. */
+  readonlyKey: string;
+}
+
+/** A tenant (Asia/Taipei) with a reason code, and a read-only key. */
+async function exportTenant(): Promise<ExportTenant> {
+  const adminKey = (await createTenant(twin)).apiKey;
   const settings = await api(twin.url, 'PATCH', '/v1/settings', {
     key: adminKey,
     body: { reasonCodes: [{ code: 'refund', label: { en: 'Refund', 'zh-TW': '退款' } }] },
@@ -25,9 +35,8 @@ beforeAll(async () => {
   expect(settings.status, JSON.stringify(settings.body)).toBe(200);
   const key = await api(twin.url, 'POST', '/v1/api-keys', { key: adminKey, body: { name: 'BI tool', scopes: ['readonly'] } });
   expect(key.status, JSON.stringify(key.body)).toBe(201);
-  readonlyKey = key.body.secret;
-});
-afterAll(() => twin.close());
+  return { adminKey, readonlyKey: key.body.secret };
+}
 
 interface Download {
   status: number;
@@ -37,7 +46,7 @@ interface Download {
   rows: Record<string, string>[];
 }
 
-async function download(path: string, key = readonlyKey): Promise<Download> {
+async function download(path: string, key: string): Promise<Download> {
   const response = await fetch(`${twin.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
   const bytes = Buffer.from(await response.arrayBuffer());
   if (!(response.headers.get('content-type') ?? '').startsWith('text/csv')) return { status: response.status, headers: response.headers, bytes, rows: [] };
@@ -50,11 +59,11 @@ async function download(path: string, key = readonlyKey): Promise<Download> {
   return { status: response.status, headers: response.headers, bytes, rows };
 }
 
-async function logContact(body: Record<string, unknown>, close?: Record<string, unknown>) {
-  const created = await api(twin.url, 'POST', '/v1/contacts', { key: adminKey, body });
+async function logContact(t: ExportTenant, body: Record<string, unknown>, close?: Record<string, unknown>) {
+  const created = await api(twin.url, 'POST', '/v1/contacts', { key: t.adminKey, body });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   if (close) {
-    const closed = await api(twin.url, 'POST', `/v1/contacts/${created.body.contactId}/close`, { key: adminKey, body: close });
+    const closed = await api(twin.url, 'POST', `/v1/contacts/${created.body.contactId}/close`, { key: t.adminKey, body: close });
     expect(closed.status, JSON.stringify(closed.body)).toBe(200);
   }
   return created.body.contactId as string;
@@ -64,11 +73,13 @@ describe('GET /v1/exports/contacts', () => {
   const from = '2026-10-01T00:00:00+08:00';
   const to = '2026-10-08T00:00:00+08:00';
   const range = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
-  const contactIds: string[] = [];
 
-  beforeAll(async () => {
-    contactIds.push(
+  /** A tenant's first week of October: a closed voice call with everything, an open chat, an outbound e-mail; and an SMS after the week. */
+  async function octoberWeek(): Promise<ExportTenant & { contactIds: string[] }> {
+    const t = await exportTenant();
+    const contactIds = [
       await logContact(
+        t,
         {
           channel: 'voice',
           direction: 'inbound',
@@ -82,15 +93,17 @@ describe('GET /v1/exports/contacts', () => {
         },
         { outcome: 'resolved', firstContactResolution: true },
       ),
-      await logContact({ channel: 'chat', direction: 'inbound', queue: 'sales', queuedAt: '2026-10-03T10:00:00Z' }),
-      await logContact({ channel: 'email', direction: 'outbound', queue: 'sales', endedAt: '2026-10-04T10:00:00Z' }),
-    );
+      await logContact(t, { channel: 'chat', direction: 'inbound', queue: 'sales', queuedAt: '2026-10-03T10:00:00Z' }),
+      await logContact(t, { channel: 'email', direction: 'outbound', queue: 'sales', endedAt: '2026-10-04T10:00:00Z' }),
+    ];
     // Outside the range: not exported.
-    await logContact({ channel: 'sms', direction: 'inbound', queuedAt: '2026-10-09T10:00:00Z' });
-  });
+    await logContact(t, { channel: 'sms', direction: 'inbound', queuedAt: '2026-10-09T10:00:00Z' });
+    return { ...t, contactIds };
+  }
 
   it('answers CSV with a UTF-8 BOM, as an attachment, that a CSV parser reads back exactly', async () => {
-    const answer = await download(`/v1/exports/contacts?${range}&include=notes`);
+    const { readonlyKey, contactIds } = await octoberWeek();
+    const answer = await download(`/v1/exports/contacts?${range}&include=notes`, readonlyKey);
     expect(answer.status).toBe(200);
     expect([...answer.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(answer.headers.get('content-type')).toBe('text/csv; charset=utf-8');
@@ -121,7 +134,8 @@ describe('GET /v1/exports/contacts', () => {
   });
 
   it('leaves notes out unless include=notes asks for them', async () => {
-    const answer = await download(`/v1/exports/contacts?${range}`);
+    const { readonlyKey } = await octoberWeek();
+    const answer = await download(`/v1/exports/contacts?${range}`, readonlyKey);
     expect(answer.status).toBe(200);
     expect(answer.rows).toHaveLength(3);
     expect(Object.keys(answer.rows[0]!)).not.toContain('notes');
@@ -129,26 +143,27 @@ describe('GET /v1/exports/contacts', () => {
   });
 
   it('guards a cell a spreadsheet would run as a formula with a leading quote', async () => {
-    const contactId = await logContact({
+    const t = await exportTenant();
+    const contactId = await logContact(t, {
       channel: 'chat',
       direction: 'inbound',
       queue: '=cmd|calc',
       queuedAt: '2026-10-05T10:00:00Z',
       notes: '=HYPERLINK("http://evil.example","click")',
     });
-    const answer = await download(`/v1/exports/contacts?${range}&include=notes`);
+    const answer = await download(`/v1/exports/contacts?${range}&include=notes`, t.readonlyKey);
     const row = answer.rows.find((r) => r.contactId === contactId)!;
     expect(row.queue).toBe("'=cmd|calc");
     expect(row.notes).toBe(`'=HYPERLINK("http://evil.example","click")`);
-    contactIds.push(contactId);
   });
 
   it('links the rest with Link rel="next" when an answer holds limit rows, each row exactly once', async () => {
+    const { readonlyKey, contactIds } = await octoberWeek();
     const seen: string[] = [];
     let path: string | undefined = `/v1/exports/contacts?${range}&limit=2`;
     let answers = 0;
     while (path) {
-      const answer = await download(path);
+      const answer = await download(path, readonlyKey);
       expect(answer.status).toBe(200);
       expect([...answer.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       expect(answer.rows.length).toBeLessThanOrEqual(2);
@@ -163,13 +178,14 @@ describe('GET /v1/exports/contacts', () => {
   });
 
   it("takes dates as whole days in the tenant's time zone, to included: the same rows as the instants", async () => {
+    const { readonlyKey, contactIds } = await octoberWeek();
     // The tenant is in Asia/Taipei: 2026-10-01 to 2026-10-07 is [2026-10-01T00:00+08:00, 2026-10-08T00:00+08:00).
-    const byInstants = await download(`/v1/exports/contacts?${range}`);
-    const byDates = await download('/v1/exports/contacts?from=2026-10-01&to=2026-10-07');
+    const byInstants = await download(`/v1/exports/contacts?${range}`, readonlyKey);
+    const byDates = await download('/v1/exports/contacts?from=2026-10-01&to=2026-10-07', readonlyKey);
     expect(byDates.status).toBe(200);
     expect(byDates.rows.map((row) => row.contactId).sort()).toEqual(byInstants.rows.map((row) => row.contactId).sort());
     expect(byDates.rows.length).toBeGreaterThan(0);
-    const oneDay = await download('/v1/exports/contacts?from=2026-10-02&to=2026-10-02');
+    const oneDay = await download('/v1/exports/contacts?from=2026-10-02&to=2026-10-02', readonlyKey);
     expect(oneDay.rows.map((row) => row.contactId)).toEqual([contactIds[0]]);
     const reversedDates = await api(twin.url, 'GET', '/v1/exports/contacts?from=2026-10-02&to=2026-10-01', { key: readonlyKey });
     expect(reversedDates.status).toBe(400);
@@ -177,6 +193,7 @@ describe('GET /v1/exports/contacts', () => {
   });
 
   it('refuses a range over 31 days, a reversed range and a missing end with problem+json naming the field', async () => {
+    const { readonlyKey } = await exportTenant();
     const tooLong = await api(twin.url, 'GET', '/v1/exports/contacts?from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z', { key: readonlyKey });
     expect(tooLong.status).toBe(400);
     expect(tooLong.headers.get('content-type')).toBe('application/problem+json');
@@ -192,11 +209,12 @@ describe('GET /v1/exports/contacts', () => {
   });
 
   it("gives another tenant none of these rows, and refuses it this tenant's cursor", async () => {
+    const { readonlyKey } = await octoberWeek();
     const other = await createTenant(twin, { name: 'Other tenant' });
     const theirs = await download(`/v1/exports/contacts?${range}&include=notes`, other.apiKey);
     expect(theirs.status).toBe(200);
     expect(theirs.rows).toEqual([]);
-    const ours = await download(`/v1/exports/contacts?${range}&limit=1`);
+    const ours = await download(`/v1/exports/contacts?${range}&limit=1`, readonlyKey);
     const next = /^<([^>]+)>/.exec(ours.headers.get('link')!)![1]!;
     const refused = await api(twin.url, 'GET', next, { key: other.apiKey });
     expect(refused.status).toBe(400);
@@ -204,6 +222,7 @@ describe('GET /v1/exports/contacts', () => {
   });
 
   it('refuses an edited cursor with 400', async () => {
+    const { readonlyKey } = await octoberWeek();
     const forged = Buffer.from(JSON.stringify({ gsi1pk: 'T#ten_someone-else#CONTACTS#2026-10-02' })).toString('base64url');
     const answer = await api(twin.url, 'GET', `/v1/exports/contacts?${range}&cursor=${forged}`, { key: readonlyKey });
     expect(answer.status).toBe(400);
@@ -213,13 +232,15 @@ describe('GET /v1/exports/contacts', () => {
 
 describe('GET /v1/exports/survey-responses', () => {
   it('exports a completed survey with its scores and every answer, Chinese free text intact', async () => {
-    const customer = await api(twin.url, 'POST', '/v1/customers', { key: adminKey, body: { displayName: '林美玲', language: 'zh-TW' } });
+    const t = await exportTenant();
+    const customer = await api(twin.url, 'POST', '/v1/customers', { key: t.adminKey, body: { displayName: '林美玲', language: 'zh-TW' } });
     expect(customer.status).toBe(201);
     const contactId = await logContact(
+      t,
       { channel: 'chat', direction: 'inbound', customerId: customer.body.customerId, agentId: 'agent-7', queue: chineseQueue },
       { outcome: 'resolved' },
     );
-    const survey = await api(twin.url, 'POST', '/v1/surveys', { key: adminKey, body: { contactId, deliveryChannel: 'link' } });
+    const survey = await api(twin.url, 'POST', '/v1/surveys', { key: t.adminKey, body: { contactId, deliveryChannel: 'link' } });
     expect(survey.status, JSON.stringify(survey.body)).toBe(201);
     const improve = '等太久了, 說 "馬上" 卻\n過了一小時';
     const answered = await api(twin.url, 'POST', survey.body.linkPath, {
@@ -231,7 +252,7 @@ describe('GET /v1/exports/survey-responses', () => {
     const now = Date.now();
     const from = new Date(now - 3600_000).toISOString();
     const to = new Date(now + 3600_000).toISOString();
-    const answer = await download(`/v1/exports/survey-responses?from=${from}&to=${to}`);
+    const answer = await download(`/v1/exports/survey-responses?from=${from}&to=${to}`, t.readonlyKey);
     expect(answer.status).toBe(200);
     expect([...answer.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(answer.headers.get('content-disposition')).toMatch(/^attachment; filename="survey-responses_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv"$/);

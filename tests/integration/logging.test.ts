@@ -1,28 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type * as FaultSupport from '../support/faults';
+import type { FaultyTwin } from '../support/faults';
+import { captureLogLines } from '../support/log-capture';
 import type * as TwinSupport from '../support/twin';
-import type { TestTwin } from '../support/twin';
+import type * as Waiting from '../support/waiting';
 
 /**
- * What the functions write to their logs, captured as CloudWatch would receive it: one JSON
- * object a line, carrying the tenant and request ids and none of the personal data the
- * requests carried.
+ * What the functions write to their logs, captured as CloudWatch would receive it (stdout and
+ * stderr, where WARN and ERROR go): one JSON object a line, carrying the tenant and request ids
+ * and none of the personal data the requests carried. The twin sits behind the fault proxy so
+ * that the WARN and ERROR paths (AWS unavailable, an unexpected AWS error) can be driven too.
  */
 
-let twin: TestTwin;
+let twin: FaultyTwin;
 let support: typeof TwinSupport;
-const lines: string[] = [];
+let waiting: typeof Waiting;
+const captured = captureLogLines();
 
 beforeAll(async () => {
   // As a function deployed with POWERTOOLS_LOG_LEVEL=INFO (the stack's setting) logs. Powertools
   // reads it when its module loads, so the twin (and everything it loads) is imported after this.
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
   support = await import('../support/twin');
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    lines.push(...text.split('\n').filter((line) => line.startsWith('{')));
-    return true;
-  });
-  twin = await support.startTestTwin();
+  waiting = await import('../support/waiting');
+  const faults: typeof FaultSupport = await import('../support/faults');
+  twin = await faults.startFaultyTwin();
 });
 afterAll(async () => {
   vi.restoreAllMocks();
@@ -43,6 +45,7 @@ describe('function logs', () => {
     await api(twin.url, 'POST', '/v1/customers', { key: apiKey, body: { ...personal, givenName: 'Dup' } });
     await api(twin.url, 'DELETE', `/v1/customers/${id}`, { key: apiKey });
 
+    const lines = captured.map((entry) => entry.line);
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     const handled = entries.filter((entry) => entry.message === 'Request handled' && entry.tenantId === tenant.tenantId);
     expect(handled.map((entry) => [entry.routeKey, entry.status])).toEqual([
@@ -63,5 +66,54 @@ describe('function logs', () => {
     for (const value of [personal.givenName, personal.familyName, '987654321', '987 654 321', personal.email, 'xiuying', personal.externalId]) {
       expect(everything).not.toContain(value);
     }
+  });
+});
+
+describe('WARN and ERROR lines', () => {
+  it('go to stderr and carry no personal data either', async () => {
+    const { api, createTenant } = support;
+    const { apiKey, tenant } = await createTenant(twin, { name: 'Warnings Ltd' });
+    const personal = { givenName: 'Meilingmarker', familyName: 'Kaohsiungfamily', phone: '+886911222333', email: 'meiling.marker@example.org' };
+    const leaks = [personal.givenName, personal.familyName, '911222333', personal.email, 'meiling', 'Private-reply-words'];
+    const from = captured.length;
+
+    // DynamoDB throttles past the SDK's retries: 503 and a WARN.
+    const throttled = twin.faults.inject({
+      operation: 'TransactWriteItems',
+      bodyIncludes: tenant.tenantId,
+      times: Infinity,
+      answer: { type: 'ThrottlingException', message: 'Rate of requests exceeds the allowed throughput' },
+    });
+    expect((await api(twin.url, 'POST', '/v1/customers', { key: apiKey, body: personal })).status).toBe(503);
+    twin.faults.clear(throttled);
+
+    // An AWS error nothing expects: 500 and an ERROR with the error.
+    const refused = twin.faults.inject({
+      operation: 'TransactWriteItems',
+      bodyIncludes: tenant.tenantId,
+      times: Infinity,
+      answer: { type: 'ValidationException', message: 'One or more parameter values were invalid' },
+    });
+    expect((await api(twin.url, 'POST', '/v1/customers', { key: apiKey, body: personal })).status).toBe(500);
+    twin.faults.clear(refused);
+
+    // The customer texts a number no tenant has connected: dropped with a WARN.
+    const inbound = await api(twin.url, 'POST', '/local/sms/inbound', {
+      body: { originationNumber: personal.phone, destinationNumber: '+15550001999', messageKeyword: 'KEYWORD_NONE', messageBody: `Private-reply-words from ${personal.givenName}` },
+    });
+    expect(inbound.status).toBe(202);
+    await waiting.settle(twin);
+
+    const logged = captured.slice(from);
+    const onStderr = logged.filter((entry) => entry.stream === 'stderr').map((entry) => JSON.parse(entry.line) as Record<string, unknown>);
+    expect(onStderr.map((entry) => [entry.level, entry.message])).toEqual(
+      expect.arrayContaining([
+        ['WARN', 'AWS busy or unavailable after the SDK retries'],
+        ['ERROR', 'Unhandled error'],
+        ['WARN', 'Inbound SMS to a number no tenant has connected; dropped'],
+      ]),
+    );
+    expect(onStderr.every((entry) => entry.level === 'WARN' || entry.level === 'ERROR')).toBe(true);
+    for (const { line } of logged) for (const leak of leaks) expect(line, `logged ${leak}`).not.toContain(leak);
   });
 });

@@ -3,6 +3,7 @@ import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/clien
 import { getUnmatchedReply } from '../../shared/data/sms-messages-repo';
 import { sendSms } from '../../shared/ports/sms-sender';
 import { type CreatedTenant, type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
+import { settle as settleTwin } from '../support/waiting';
 
 let twin: TestTwin;
 let acme: CreatedTenant;
@@ -19,14 +20,7 @@ const inbound = (body: Record<string, unknown>) => api(twin.url, 'POST', '/local
 const outbox = async (to: string) => (await api(twin.url, 'GET', `/local/sms/outbox?to=${encodeURIComponent(to)}`)).body.items as { body: string; originationIdentity: string; context: Record<string, string>; segments: number; encoding: string }[];
 
 /** Waits for the inbound message's handling and for the events it wrote to reach the bus. */
-async function settle() {
-  await twin.sms.settled();
-  // The outbox record travels stream → relay → bus; give the poller a moment, then wait for the bus.
-  for (let i = 0; i < 20; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await twin.bus.settled();
-  }
-}
+const settle = () => settleTwin(twin);
 
 const optedOutEvents = (tenantId: string, customerId: string) =>
   twin.bus.recent.filter(

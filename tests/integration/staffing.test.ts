@@ -3,6 +3,7 @@ import type { Counters } from '../../shared/domain/analytics/counters';
 import { counterUpdates } from '../../shared/data/analytics-repo';
 import { applyOnce } from '../../shared/data/processed-events';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
+import { eventually } from '../support/waiting';
 
 let twin: TestTwin;
 let key: string;
@@ -203,11 +204,14 @@ describe('staffing', () => {
     await logAndClose({ queuedAt: at('15:05:00'), answeredAt: at('15:05:30') }, { outcome: 'resolved', endedAt: at('15:10:30'), afterContactWorkEndedAt: at('15:12:10') });
     await logAndClose({ queuedAt: at('15:20:00') }, { outcome: 'abandoned', endedAt: at('15:21:00') });
     // The closes reach the consumer through the table's stream and the bus: wait until all three are counted.
-    let answer = await staffing('date=2026-11-19&weeks=1', tenant.apiKey);
-    for (let waited = 0; answer.body.totals?.forecastContacts !== 3 && waited < 30_000; waited += 250) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      answer = await staffing('date=2026-11-19&weeks=1', tenant.apiKey);
-    }
+    const answer = await eventually(
+      async () => {
+        const read = await staffing('date=2026-11-19&weeks=1', tenant.apiKey);
+        return read.body.totals?.forecastContacts === 3 && read;
+      },
+      'the three contacts counted',
+      30_000,
+    );
     expect(answer.status).toBe(200);
     expect(intervalAt(answer.body, '10:00')).toMatchObject({ forecastContacts: 3, historyWeeks: 1, averageHandleSeconds: 300, averageHandleSource: 'interval-history' });
     // (10 + 30 + 60) s in queue over 1 abandoned.

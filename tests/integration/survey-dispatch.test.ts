@@ -22,7 +22,8 @@ interface SurveyTenant {
 }
 
 beforeAll(async () => {
-  twin = await startTestTwin();
+  // Closing a contact and the survey decision take the twin's clock as now, so a test places them at a time of day.
+  twin = await startTestTwin({ functionsFollowClock: true });
 });
 afterAll(() => twin.close());
 beforeEach(() => {
@@ -196,10 +197,13 @@ describe('each rule, with the reason recorded and Survey Not Sent emitted', () =
   });
 
   it('quiet hours: a survey due inside them waits until they end, then goes out', async () => {
-    // Quiet hours that have just begun on the tenant's clock and end three minutes on: closing
+    // Quiet hours that began a minute ago on the tenant's clock and end three minutes on: closing
     // now is closing at night. (22:30 → 08:00 itself is covered by the unit tests of surveySendTime.)
+    // The twin's clock is placed 10 s into a minute, so no step below races a minute's turn.
+    const start = new Date(Math.ceil(Date.now() / minute) * minute + 10_000);
+    twin.clock.set(start);
     const local = (offsetMinutes: number) =>
-      new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Taipei', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(Date.now() + offsetMinutes * minute));
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Taipei', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(start.getTime() + offsetMinutes * minute));
     const t = await surveyTenant({ delayMinutes: 0, quietHours: { start: local(-1), end: local(3) } }, { timezone: 'Asia/Taipei' });
     const c = await customer(t);
     const { contactId, closedAt } = await closedContact(t, c.customerId);
@@ -323,7 +327,7 @@ describe('GET /v1/surveys', () => {
     // second survey to be recorded strictly after the first.
     const a = await closedContact(t, c.customerId, { agentId: 'agent-a', queue: 'sales-line' });
     const first = await decisionFor(t, a.contactId);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    twin.clock.advance(1_000);
     const b = await closedContact(t, c.customerId, { agentId: 'agent-b', queue: 'billing' });
     const second = await decisionFor(t, b.contactId);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
-import { eventually, settle, uniqueDigits } from '../support/waiting';
+import { advanceClock, eventually, settle, uniqueDigits } from '../support/waiting';
 
 /**
  * The whole survey journey on the local twin, through its HTTP surfaces only: contacts closed →
@@ -71,9 +71,7 @@ describe('the survey journey', () => {
     const surveyOf = (contactId: string) => surveys.find((survey) => survey.contactId === contactId)!;
     expect(surveyOf(noConsent.contactId)).toMatchObject({ status: 'not_sent' });
 
-    twin.clock.advance(6 * minute);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await twin.scheduler.settled();
+    await advanceClock(twin, 6 * minute);
 
     for (const customer of [happy, unhappy, content, partial]) {
       const [first, ...more] = await eventually(async () => {

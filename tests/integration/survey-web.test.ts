@@ -5,7 +5,7 @@ import { getSurveyTemplateVersion } from '../../shared/data/survey-templates-rep
 import { recordAnswer } from '../../shared/domain/surveys/survey';
 import { brandPalette, contrastRatio } from '../../shared/http/survey-page';
 import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
-import { busEventDetails, uniqueDigits } from '../support/waiting';
+import { busEventDetails, settle, uniqueDigits } from '../support/waiting';
 
 /**
  * The survey web page over HTTP on the local twin, without a browser: what the POST accepts and
@@ -51,10 +51,7 @@ const readSurvey = async (s: LinkSurvey) => (await api(twin.url, 'GET', `/v1/sur
 
 const eventsOf = (s: LinkSurvey, detailType: string) => busEventDetails(twin, s.tenantId, detailType).map((detail) => detail.data);
 
-async function settled() {
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  await twin.bus.settled();
-}
+const settled = () => settle(twin);
 
 describe('GET /s/{token}', () => {
   it('renders the form in the customer’s language, with the tenant’s name escaped and inert headers', async () => {

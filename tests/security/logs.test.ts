@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RouteDeclaration, routeKey, routes } from '../../shared/http/routes';
 import type * as RouteRequests from '../support/fuzz/route-requests';
+import { captureLogLines } from '../support/log-capture';
 import type * as TwinSupport from '../support/twin';
 import type { TestTwin } from '../support/twin';
+import { settle } from '../support/waiting';
 
 /**
  * Personal data stays out of the logs on every declared tenant route, not only the customer
  * routes tests/integration/logging.test.ts walks through: each route gets a request built from
  * its declaration with personal-looking values in every field whose name suggests them (names,
- * phone, e-mail, free text), valid or not, and no log line may carry any of them.
+ * phone, e-mail, free text), valid or not, and no log line may carry any of them, on stdout or
+ * stderr (where WARN and ERROR go; tests/integration/logging.test.ts drives those paths).
  */
 
 const personal = {
@@ -42,7 +45,7 @@ let support: typeof TwinSupport;
 let requests: typeof RouteRequests;
 let key: string;
 let ids: Record<string, string>;
-const lines: string[] = [];
+const captured = captureLogLines();
 const tenantRoutes = routes.filter((route) => route.access.kind === 'tenant');
 
 beforeAll(async () => {
@@ -50,11 +53,6 @@ beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
   support = await import('../support/twin');
   requests = await import('../support/fuzz/route-requests');
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    lines.push(...text.split('\n').filter((line) => line.startsWith('{')));
-    return true;
-  });
   twin = await support.startTestTwin();
   const tenant = await support.createTenant(twin, { name: 'Private Co', plan: 'enterprise' });
   key = tenant.apiKey;
@@ -69,7 +67,7 @@ afterAll(async () => {
 
 describe('logs on every tenant route', () => {
   it.each(tenantRoutes.map((route) => [routeKey(route), route] as [string, RouteDeclaration]))('%s logs none of the personal data it was sent', async (_name, route) => {
-    const before = lines.length;
+    const before = captured.length;
     const generated = requests.requestFromDeclaration(route, ids);
     const [path, query] = generated.path.split('?');
     const params = new URLSearchParams(query ?? '');
@@ -78,9 +76,8 @@ describe('logs on every tenant route', () => {
     const target = params.size > 0 ? `${path}?${params}` : path!;
     const answer = await support.api(twin.url, route.method, target, { key, body: withPersonalData(generated.body), headers: generated.headers });
     expect(answer.status, `${routeKey(route)}: ${JSON.stringify(answer.body).slice(0, 200)}`).toBeLessThan(500);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await twin.bus.settled();
-    const logged = lines.slice(before);
+    await settle(twin);
+    const logged = captured.slice(before).map((entry) => entry.line);
     expect(logged.some((line) => line.includes('"Request handled"')), `${routeKey(route)} logged its answer`).toBe(true);
     for (const line of logged) for (const leak of leaks) expect(line, `${routeKey(route)} logged ${leak}`).not.toContain(leak);
   });

@@ -6,6 +6,7 @@ import { hostileJson, hostileString, malformedBodies, mutatedField, withPollutio
 import { discoverAreas, idsByName, requestFromDeclaration } from '../support/fuzz/route-requests';
 import { difference, tableKeys } from '../support/fuzz/table-snapshot';
 import { type ApiResponse, type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
+import { settle as settleTwin } from '../support/waiting';
 
 /**
  * Property-based fuzzing of every declared request schema through the local twin. For each route
@@ -100,10 +101,7 @@ function requests(route: RouteDeclaration): fc.Arbitrary<FuzzRequest> {
   return fc.oneof(...options);
 }
 
-async function settle() {
-  await new Promise((resolve) => setTimeout(resolve, 250));
-  await twin.bus.settled();
-}
+const settle = () => settleTwin(twin);
 
 function checkAnswer(route: RouteDeclaration, request: FuzzRequest, answer: ApiResponse) {
   const where = `${routeKey(route)} (${request.label}) → ${answer.status} ${typeof answer.body === 'string' ? answer.body.slice(0, 200) : JSON.stringify(answer.body).slice(0, 300)}`;

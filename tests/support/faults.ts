@@ -2,7 +2,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer, r
 import type { AddressInfo } from 'node:net';
 import type { SurveyTenant } from './surveys';
 import { type TestTwin, api, startTestTwin } from './twin';
-import { uniqueDigits, eventually as waitFor } from './waiting';
+import { uniqueDigits } from './waiting';
 
 /**
  * Fault injection for the fault suite (tests/faults): an HTTP proxy in front of DynamoDB Local
@@ -189,12 +189,7 @@ export async function startFaultyTwin(options: Parameters<typeof startTestTwin>[
   };
 }
 
-/** Waits until `read` gives something other than undefined. */
-/** Fault retries take longer than a plain delivery: 20 s by default. */
-export const eventually = <T>(read: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> =>
-  waitFor(read, what, timeoutMs);
-
-export { advanceClock } from './waiting';
+export { advanceClock, eventually } from './waiting';
 export { type SurveyTenant, surveyTenant } from './surveys';
 
 /** A customer with a mobile number who granted SMS consent. */

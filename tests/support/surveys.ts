@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { type TestTwin, api, createTenant } from './twin';
-import { busEventDetails, eventually, settle, uniqueDigits } from './waiting';
+import { advanceClock, busEventDetails, eventually, settle, uniqueDigits } from './waiting';
 
 /** A tenant that surveys by SMS from its own number: surveys on, 5 minutes after a contact closes, no quiet hours. */
 export interface SurveyTenant {
@@ -41,9 +41,7 @@ export async function surveyedCustomer(twin: TestTwin, t: SurveyTenant, language
     const page = await api(twin.url, 'GET', '/v1/surveys?limit=100', { key: t.key });
     return (page.body.items as { contactId: string; surveyId: string }[]).find((survey) => survey.contactId === contactId)?.surveyId;
   }, 'the survey decision');
-  twin.clock.advance(6 * 60_000);
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  await twin.scheduler.settled();
+  await advanceClock(twin, 6 * 60_000);
   const first = await eventually(() => twin.sms.sentTo(phone)[0], 'the first survey SMS');
   return { phone, customerId, contactId, surveyId, first };
 }

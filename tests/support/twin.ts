@@ -40,7 +40,7 @@ export function ensureTestTable(): Promise<void> {
 
 /** An in-process local twin on a free port, against the run's DynamoDB Local. */
 export async function startTestTwin(
-  options: Pick<TwinOptions, 'loadFunction' | 'authorizerCacheSeconds' | 'events'> = {},
+  options: Pick<TwinOptions, 'loadFunction' | 'authorizerCacheSeconds' | 'events' | 'functionsFollowClock'> = {},
 ): Promise<TestTwin> {
   const { endpoint, tableName } = testDatabase();
   await ensureTestTable();

@@ -3,8 +3,9 @@ import type { TestTwin } from './twin';
 /**
  * Polls `read` until it gives a value (anything but undefined or false), for effects that
  * arrive asynchronously: events through the bus, timers, SMS. Fails naming `what` it waited for.
+ * The one polling helper of the suite; 20 s by default, for faults whose retries back off.
  */
-export async function eventually<T>(read: () => Promise<T | undefined | false> | T | undefined | false, what = 'the condition', timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(read: () => Promise<T | undefined | false> | T | undefined | false, what = 'the condition', timeoutMs = 20_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -15,21 +16,28 @@ export async function eventually<T>(read: () => Promise<T | undefined | false> |
 }
 
 /**
- * Waits until the twin has nothing left to do: inbound SMS handled, and the bus quiet for a
- * while (a consumer's writes reach the stream and the relay a moment after it returns).
+ * Waits until the twin has nothing left to do: inbound SMS handled, no bus delivery outstanding,
+ * and the table's stream read to its end with nothing new for the relay, so that what a consumer
+ * wrote has been relayed and delivered too. Asserting that nothing (more) happened is only
+ * meaningful after this, not after a sleep.
  */
-export async function settle(twin: Pick<TestTwin, 'bus' | 'sms'>): Promise<void> {
-  await twin.sms.settled();
-  for (let i = 0; i < 10; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+export async function settle(twin: Pick<TestTwin, 'bus' | 'sms' | 'aws'>): Promise<void> {
+  for (;;) {
+    await twin.sms.settled();
     await twin.bus.settled();
+    const stream = twin.aws.stream;
+    if (!stream) return;
+    const relayed = stream.invocations;
+    // The first drained poll may have begun before the writes above; the second began after them.
+    await stream.drained();
+    await stream.drained();
+    if (stream.invocations === relayed) return;
   }
 }
 
-/** Moves the twin's clock and waits for the timers that fall due to fire. */
+/** Moves the twin's clock and waits for the timers that fall due to fire (the scheduler takes them up as the clock moves). */
 export async function advanceClock(twin: Pick<TestTwin, 'clock' | 'scheduler'>, ms: number): Promise<void> {
   twin.clock.advance(ms);
-  await new Promise((resolve) => setTimeout(resolve, 50));
   await twin.scheduler.settled();
 }
 
