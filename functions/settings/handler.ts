@@ -1,7 +1,7 @@
 import { ConnectInstanceTaken, SmsNumberTaken, getSettings, replaceSettings } from '../../shared/data/tenants-repo';
 import { applySettingsPatch, connectInstanceChanges, smsNumberChanges } from '../../shared/domain/settings';
 import { checkOptionalIfMatch, etagOf } from '../../shared/http/etag';
-import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { HttpError, conflict, notFound } from '../../shared/http/problem';
 import type { Settings, SettingsPatch } from '../../shared/schemas/settings';
@@ -17,12 +17,12 @@ async function currentSettings(tenantId: string) {
 }
 
 export const handler = createApiHandler('settings', settingsRoutes, {
-  async getSettings(request: TenantRequest) {
+  async getSettings(request) {
     const settings = await currentSettings(request.tenantId);
     return { status: 200, headers: { etag: etagOf(settings.version) }, body: settings };
   },
 
-  async updateSettings(request: TenantRequest<SettingsPatch>) {
+  async updateSettings(request) {
     const current = await currentSettings(request.tenantId);
     checkOptionalIfMatch(request.headers['if-match'], current.version);
     const next = applySettingsPatch(current, request.body, new Date().toISOString());

@@ -3,7 +3,7 @@ import { addDays, startOfLocalDay } from '../../shared/domain/analytics/interval
 import { readCounterRows } from '../../shared/data/analytics-repo';
 import { getSettings } from '../../shared/data/tenants-repo';
 import { resolveAnalyticsSettings } from '../../shared/domain/settings';
-import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { notFound, validationFailed } from '../../shared/http/problem';
 import type { StaffingForecastBody, StaffingQuery } from '../../shared/schemas/staffing';
@@ -15,11 +15,11 @@ type Overrides = Pick<
 >;
 
 export const handler = createApiHandler('staffing', staffingRoutes, {
-  async getStaffing(request: TenantRequest<unknown, StaffingQuery>) {
+  async getStaffing(request) {
     return { status: 200, body: await plan(request.tenantId, request.query) };
   },
 
-  async planStaffing(request: TenantRequest<StaffingForecastBody>) {
+  async planStaffing(request) {
     return { status: 200, body: await plan(request.tenantId, request.body, request.body.forecast) };
   },
 }, { requestLimit: tenantRequestLimit });
