@@ -179,7 +179,19 @@ describe('GET /v1/customers/{customerId}/overview', () => {
   let lostReferralId: string;
   let oldContactReferralId: string;
   let surveyId: string;
-  const value = { segment: 'champions', tier: 'high', lifetimeValue: 12345.5, scores: { recency: 5, frequency: 5, monetary: 4, recencyDays: 3 } };
+  // A whole value object, as the customer-value job stores it (the answers are checked against the Customer schema).
+  const value = {
+    currency: 'TWD',
+    purchaseCount: 12,
+    refundCount: 1,
+    monetaryTotal: 48200,
+    marginTotal: 9640,
+    lastTransactionAt: '2026-11-20T02:00:00.000Z',
+    segment: 'champions',
+    tier: 'high',
+    lifetimeValue: 12345.5,
+    scores: { recency: 5, frequency: 5, monetary: 4, recencyDays: 3 },
+  };
 
   beforeAll(async () => {
     const customer = await post('/v1/customers', {
