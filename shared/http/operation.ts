@@ -88,12 +88,14 @@ export interface PageRequest<R extends RouteDeclaration = RouteDeclaration> {
 }
 
 /** What a page operation answers: a status the route declares (errors included) and a whole HTML document. */
-export interface PageResult<R extends RouteDeclaration = RouteDeclaration> {
-  status: keyof R['responses'] & number;
-  html: string;
-  /** Extra headers, e.g. Retry-After on a 429. */
-  headers?: Headers;
-}
+export type PageResult<R extends RouteDeclaration = RouteDeclaration> = {
+  [Status in keyof R['responses'] & number]: {
+    status: Status;
+    html: string;
+    /** Extra headers, e.g. Retry-After on a 429. */
+    headers?: Headers;
+  };
+}[keyof R['responses'] & number];
 
 export type PageOperation<R extends RouteDeclaration> = (request: PageRequest<R>) => Promise<PageResult<R>>;
 
