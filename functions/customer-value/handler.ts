@@ -23,7 +23,7 @@ import {
 } from '../../shared/domain/customer-value';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { createApiHandler } from '../../shared/http/handler';
-import type { ResultOf } from '../../shared/http/operation';
+import type { RequestOf, ResultOf } from '../../shared/http/operation';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { HttpError, conflict, gone, notFound, unprocessable, validationFailed } from '../../shared/http/problem';
@@ -31,7 +31,7 @@ import { looksLikeId, newId } from '../../shared/ids';
 import { logger } from '../../shared/observability';
 import { armDailyRun, armManualRun } from '../../shared/services/customer-value-runs';
 import type { Customer } from '../../shared/schemas/customer';
-import type { CreateTransactionBody, Transaction } from '../../shared/schemas/customer-value';
+import type { Transaction } from '../../shared/schemas/customer-value';
 import { customerValueRoutes } from '../../shared/http/routes/customer-value';
 
 
@@ -129,7 +129,7 @@ async function activeCustomer(tenantId: string, customerId: string): Promise<Cus
 }
 
 /** A transactionId recorded before: the same transaction again is a no-op, different content a conflict. */
-function repeated(stored: Transaction, body: CreateTransactionBody): ResultOf<typeof customerValueRoutes, 'createCustomerTransaction'> {
+function repeated(stored: Transaction, body: RequestOf<typeof customerValueRoutes, 'createCustomerTransaction'>['body']): ResultOf<typeof customerValueRoutes, 'createCustomerTransaction'> {
   if (!sameTransaction(stored, body)) {
     throw conflict(
       `Transaction ${stored.transactionId} was recorded before with different content`,

@@ -4,7 +4,8 @@ import { checkOptionalIfMatch, etagOf } from '../../shared/http/etag';
 import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { HttpError, conflict, notFound } from '../../shared/http/problem';
-import type { Settings, SettingsPatch } from '../../shared/schemas/settings';
+import type { RequestOf } from '../../shared/http/operation';
+import type { Settings } from '../../shared/schemas/settings';
 import { getSurveyTemplate } from '../../shared/data/survey-templates-repo';
 import { looksLikeId } from '../../shared/ids';
 import { surveyRulesIssues } from '../../shared/domain/surveys/rules';
@@ -35,7 +36,7 @@ export const handler = createApiHandler('settings', settingsRoutes, {
 }, { requestLimit: tenantRequestLimit });
 
 /** Survey rules must name an active template of the tenant; checked when a change touches which template or whether surveys run. */
-async function checkSurveyRules(tenantId: string, patch: SettingsPatch, next: Settings): Promise<void> {
+async function checkSurveyRules(tenantId: string, patch: RequestOf<typeof settingsRoutes, 'updateSettings'>['body'], next: Settings): Promise<void> {
   if (patch.surveys?.templateId === undefined && patch.surveys?.enabled === undefined) return;
   const templateId = next.surveys.templateId;
   const template = templateId && looksLikeId('svt', templateId) ? await getSurveyTemplate(tenantId, templateId) : undefined;

@@ -6,11 +6,11 @@ import { resolveAnalyticsSettings } from '../../shared/domain/settings';
 import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { notFound, validationFailed } from '../../shared/http/problem';
-import type { StaffingForecastBody, StaffingQuery } from '../../shared/schemas/staffing';
+import type { RequestOf } from '../../shared/http/operation';
 import { staffingRoutes } from '../../shared/http/routes/staffing';
 
 type Overrides = Pick<
-  StaffingQuery,
+  RequestOf<typeof staffingRoutes, 'getStaffing'>['query'],
   'date' | 'interval' | 'targetPercent' | 'thresholdSeconds' | 'maxOccupancyPercent' | 'shrinkagePercent' | 'weeks' | 'model' | 'patienceSeconds'
 >;
 
@@ -24,7 +24,7 @@ export const handler = createApiHandler('staffing', staffingRoutes, {
   },
 }, { requestLimit: tenantRequestLimit });
 
-async function plan(tenantId: string, asked: Overrides, forecast?: StaffingForecastBody['forecast']) {
+async function plan(tenantId: string, asked: Overrides, forecast?: RequestOf<typeof staffingRoutes, 'planStaffing'>['body']['forecast']) {
   const settings = await getSettings(tenantId);
   if (!settings) throw notFound('The tenant has no settings');
   const { serviceLevel, staffing } = resolveAnalyticsSettings(settings);
