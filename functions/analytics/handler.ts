@@ -1,4 +1,3 @@
-import type * as z from '../../shared/zod';
 import type { CounterRow, Dimension } from '../../shared/domain/analytics/counters';
 import {
   type IntervalUnit,
@@ -16,10 +15,9 @@ import { type ServiceLevelGoal, countedFor, metricValue, ratio, sumCounters, sum
 import { readCounterRows, readOpenCaseCount } from '../../shared/data/analytics-repo';
 import { getSettings } from '../../shared/data/tenants-repo';
 import { resolveAnalyticsSettings } from '../../shared/domain/settings';
-import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { notFound, validationFailed } from '../../shared/http/problem';
-import type { AnalyticsSummaryQuery, HeatmapQuery, TimeseriesQuery } from '../../shared/schemas/analytics';
 import { analyticsRoutes } from '../../shared/http/routes/analytics';
 
 const hourMs = 3_600_000;
@@ -30,7 +28,7 @@ export const maxIntervals = 2000;
 export const maxGroupedPoints = 20_000;
 
 export const handler = createApiHandler('analytics', analyticsRoutes, {
-  async getAnalyticsSummary(request: TenantRequest<unknown, z.infer<typeof AnalyticsSummaryQuery>>) {
+  async getAnalyticsSummary(request) {
     const { tenantId, query } = request;
     const { timezone, goal } = await tenantAnalytics(tenantId);
     const period = checkedPeriod(query.from, query.to, timezone);
@@ -53,7 +51,7 @@ export const handler = createApiHandler('analytics', analyticsRoutes, {
     };
   },
 
-  async getAnalyticsTimeseries(request: TenantRequest<unknown, z.infer<typeof TimeseriesQuery>>) {
+  async getAnalyticsTimeseries(request) {
     const { tenantId, query } = request;
     const { timezone, goal } = await tenantAnalytics(tenantId);
     const period = checkedPeriod(query.from, query.to, timezone);
@@ -96,7 +94,7 @@ export const handler = createApiHandler('analytics', analyticsRoutes, {
     };
   },
 
-  async getAnalyticsHeatmap(request: TenantRequest<unknown, z.infer<typeof HeatmapQuery>>) {
+  async getAnalyticsHeatmap(request) {
     const { tenantId, query } = request;
     const { timezone } = await tenantAnalytics(tenantId);
     const today = localDateOf(Date.now(), timezone);

@@ -3,16 +3,15 @@ import { keys } from '../../shared/data/keys';
 import { issueApiKey } from '../../shared/domain/api-key';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { withIdempotency } from '../../shared/http/idempotency';
-import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { conflict, notFound } from '../../shared/http/problem';
-import type { Scope } from '../../shared/schemas/api-key';
 import { logger } from '../../shared/observability';
 import { looksLikeId } from '../../shared/ids';
 import { apiKeyRoutes } from '../../shared/http/routes/api-keys';
 
 export const handler = createApiHandler('api-keys', apiKeyRoutes, {
-  async createApiKey(request: TenantRequest<{ name: string; scopes: Scope[] }>) {
+  async createApiKey(request) {
     const issued = issueApiKey(request.tenantId);
     const key = {
       tenantId: request.tenantId,
@@ -32,13 +31,13 @@ export const handler = createApiHandler('api-keys', apiKeyRoutes, {
     };
   },
 
-  async listApiKeys(request: TenantRequest<unknown, { limit: number; cursor?: string }>) {
+  async listApiKeys(request) {
     const startKey = decodeCursor(request.query.cursor, request.tenantId, { pk: keys.tenant(request.tenantId).pk });
     const page = await listApiKeys(request.tenantId, request.query.limit, startKey);
     return { status: 200, body: { items: page.items.map(publicApiKey), nextCursor: encodeCursor(page.lastKey) } };
   },
 
-  async revokeApiKey(request: TenantRequest<unknown, unknown, { keyId: string }>) {
+  async revokeApiKey(request) {
     const { keyId } = request.params;
     if (!looksLikeId('key', keyId)) throw notFound('No such API key');
     const key = await getApiKey(request.tenantId, keyId);

@@ -33,25 +33,16 @@ import { contactClosed, contactOpened, referralConverted, referralLost, referral
 import { newEvent } from '../../shared/events/events';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { etagOf, requireIfMatch } from '../../shared/http/etag';
-import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { createApiHandler } from '../../shared/http/handler';
+import type { ResultOf } from '../../shared/http/operation';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { HttpError, badRequest, conflict, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
-import type {
-  CloseContactBody,
-  CreateContactBody,
-  CreateReferralBody,
-  ListContactsQuery,
-  UpdateContactBody,
-  UpdateReferralBody,
-} from '../../shared/schemas/contact';
+import type { ListContactsQuery } from '../../shared/schemas/contact';
 import type { Settings } from '../../shared/schemas/settings';
 import { looksLikeId, newId } from '../../shared/ids';
 import { contactRoutes } from '../../shared/http/routes/contacts';
 import { functionClock } from '../../shared/ports/clock';
-
-type ById = { contactId: string };
-type ByReferralId = { contactId: string; referralId: string };
 
 /** A close that loses a race with a patch reads the contact again and tries once more, a few times at most. */
 const closeAttempts = 3;
@@ -59,7 +50,7 @@ const closeAttempts = 3;
 export const handler = createApiHandler(
   'contacts', contactRoutes,
   {
-    async createContact(request: TenantRequest<CreateContactBody>) {
+    async createContact(request) {
       const { tenantId, body } = request;
       const settings = await tenantSettings(tenantId);
       const { customerId, phone, ...input } = body;
@@ -76,12 +67,12 @@ export const handler = createApiHandler(
       };
     },
 
-    async getContact(request: TenantRequest<unknown, unknown, ById>) {
+    async getContact(request) {
       const stored = await storedContact(request.tenantId, request.params.contactId);
       return { status: 200, headers: { etag: etagOf(stored.contact.version) }, body: withReferrals(stored) };
     },
 
-    async updateContact(request: TenantRequest<UpdateContactBody, unknown, ById>) {
+    async updateContact(request) {
       const { tenantId, body } = request;
       const stored = await storedContact(tenantId, request.params.contactId);
       if (stored.contact.status !== 'open') throw closedConflict();
@@ -109,7 +100,7 @@ export const handler = createApiHandler(
       return { status: 200, headers: { etag: etagOf(next.version) }, body: withReferrals({ ...stored, contact: next }) };
     },
 
-    async closeContact(request: TenantRequest<CloseContactBody, unknown, ById>) {
+    async closeContact(request) {
       const { tenantId } = request;
       const settings = await tenantSettings(tenantId);
       for (let attempt = 1; ; attempt++) {
@@ -131,7 +122,7 @@ export const handler = createApiHandler(
       }
     },
 
-    async listContacts(request: TenantRequest<unknown, ListContactsQuery>) {
+    async listContacts(request) {
       const { tenantId, query } = request;
       const window = domainRule(() => listingWindow(query, new Date().toISOString()));
       const listing = listingFor(tenantId, query, window);
@@ -140,7 +131,7 @@ export const handler = createApiHandler(
       return { status: 200, body: { items: page.items, nextCursor: encodeCursor(page.next) } };
     },
 
-    async createReferral(request: TenantRequest<CreateReferralBody, unknown, ById>) {
+    async createReferral(request) {
       const { tenantId } = request;
       const stored = await storedContact(tenantId, request.params.contactId);
       const now = new Date().toISOString();
@@ -172,7 +163,7 @@ export const handler = createApiHandler(
       };
     },
 
-    async updateReferral(request: TenantRequest<UpdateReferralBody, unknown, ByReferralId>) {
+    async updateReferral(request) {
       const { tenantId, params, body } = request;
       const stored = await storedContact(tenantId, params.contactId);
       const current = looksLikeId('ref', params.referralId)
@@ -277,7 +268,7 @@ function withReferrals(stored: StoredContact) {
   return { ...stored.contact, referrals: stored.referrals };
 }
 
-function closedAnswer(stored: StoredContact) {
+function closedAnswer(stored: StoredContact): ResultOf<typeof contactRoutes, 'closeContact'> {
   return { status: 200, headers: { etag: etagOf(stored.contact.version) }, body: withReferrals(stored) };
 }
 

@@ -1,6 +1,6 @@
 import { readCustomerOverview } from '../../shared/data/customer-overview-repo';
 import { overviewSections } from '../../shared/domain/customer-overview';
-import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { HttpError, notFound } from '../../shared/http/problem';
 import { customerOverviewRoutes } from '../../shared/http/routes/customer-overview';
@@ -8,7 +8,7 @@ import type { CustomerOverview } from '../../shared/schemas/customer-overview';
 import { looksLikeId } from '../../shared/ids';
 
 export const handler = createApiHandler('customer-overview', customerOverviewRoutes, {
-  async getCustomerOverview(request: TenantRequest<unknown, unknown, { customerId: string }>) {
+  async getCustomerOverview(request) {
     const { tenantId } = request;
     const { customerId } = request.params;
     const data = looksLikeId('cus', customerId) ? await readCustomerOverview(tenantId, customerId) : undefined;

@@ -22,7 +22,8 @@ import {
   sameTransaction,
 } from '../../shared/domain/customer-value';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
-import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { createApiHandler } from '../../shared/http/handler';
+import type { RequestOf, ResultOf } from '../../shared/http/operation';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { HttpError, conflict, gone, notFound, unprocessable, validationFailed } from '../../shared/http/problem';
@@ -30,10 +31,9 @@ import { looksLikeId, newId } from '../../shared/ids';
 import { logger } from '../../shared/observability';
 import { armDailyRun, armManualRun } from '../../shared/services/customer-value-runs';
 import type { Customer } from '../../shared/schemas/customer';
-import type { CreateTransactionBody, Transaction } from '../../shared/schemas/customer-value';
+import type { Transaction } from '../../shared/schemas/customer-value';
 import { customerValueRoutes } from '../../shared/http/routes/customer-value';
 
-type ById = { customerId: string };
 
 /** The refresh route runs the job at most this often per tenant. */
 const refreshIntervalMs = 60_000;
@@ -47,7 +47,7 @@ const armedTenants = new Set<string>();
 export const handler = createApiHandler(
   'customer-value', customerValueRoutes,
   {
-    async createCustomerTransaction(request: TenantRequest<CreateTransactionBody, unknown, ById>) {
+    async createCustomerTransaction(request) {
       const { tenantId, body } = request;
       const settings = await getSettings(tenantId);
       if (!settings) throw notFound('No such tenant');
@@ -77,7 +77,7 @@ export const handler = createApiHandler(
       throw conflict('The customer kept changing while the transaction was recorded; retry', 'customer-busy');
     },
 
-    async listCustomerTransactions(request: TenantRequest<unknown, { limit: number; cursor?: string }, ById>) {
+    async listCustomerTransactions(request) {
       const { tenantId, query } = request;
       const customerId = request.params.customerId;
       await activeCustomer(tenantId, customerId);
@@ -86,7 +86,7 @@ export const handler = createApiHandler(
       return { status: 200, body: { items: page.items, nextCursor: encodeCursor(page.lastKey) } };
     },
 
-    async getCustomerSegments(request: TenantRequest) {
+    async getCustomerSegments(request) {
       const summary = await getSummary(request.tenantId);
       if (summary) return { status: 200, body: summary };
       const settings = await getSettings(request.tenantId);
@@ -94,7 +94,7 @@ export const handler = createApiHandler(
       return { status: 200, body: emptySummary(valueSettings.currency, valueSettings.annualDiscountRatePercent / 100) };
     },
 
-    async refreshCustomerSegments(request: TenantRequest) {
+    async refreshCustomerSegments(request) {
       const { tenantId } = request;
       const now = new Date();
       if (!(await claimRefresh(tenantId, now, refreshIntervalMs))) {
@@ -129,7 +129,7 @@ async function activeCustomer(tenantId: string, customerId: string): Promise<Cus
 }
 
 /** A transactionId recorded before: the same transaction again is a no-op, different content a conflict. */
-function repeated(stored: Transaction, body: CreateTransactionBody) {
+function repeated(stored: Transaction, body: RequestOf<typeof customerValueRoutes, 'createCustomerTransaction'>['body']): ResultOf<typeof customerValueRoutes, 'createCustomerTransaction'> {
   if (!sameTransaction(stored, body)) {
     throw conflict(
       `Transaction ${stored.transactionId} was recorded before with different content`,

@@ -18,20 +18,18 @@ import { InvalidCustomer, erasedCustomer, newCustomer, patchCustomer } from '../
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { etagOf, requireIfMatch } from '../../shared/http/etag';
 import { withIdempotency } from '../../shared/http/idempotency';
-import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { createApiHandler } from '../../shared/http/handler';
+import type { RequestOf } from '../../shared/http/operation';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { conflict, gone, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
-import type { CreateCustomerBody, Customer, UpdateCustomerBody } from '../../shared/schemas/customer';
+import type { Customer } from '../../shared/schemas/customer';
 import { looksLikeId, newId } from '../../shared/ids';
 import { customerRoutes } from '../../shared/http/routes/customers';
-
-type ById = { customerId: string };
-type ListQuery = { limit: number; cursor?: string; phone?: string; email?: string; externalId?: string; segment?: string };
 
 const fieldOfKind: Record<UniqueKind, string> = { PHONE: 'phone', EMAIL: 'email', EXTID: 'externalId' };
 
 export const handler = createApiHandler('customers', customerRoutes, {
-  async createCustomer(request: TenantRequest<CreateCustomerBody>) {
+  async createCustomer(request) {
     const defaultCountry = await defaultCountryFor(request.tenantId, request.body.phone);
     const customer = domainRule(() =>
       newCustomer(request.body, { customerId: newId('cus'), defaultCountry, now: new Date().toISOString() }),
@@ -44,12 +42,12 @@ export const handler = createApiHandler('customers', customerRoutes, {
     };
   },
 
-  async getCustomer(request: TenantRequest<unknown, unknown, ById>) {
+  async getCustomer(request) {
     const customer = await activeCustomer(request.tenantId, request.params.customerId);
     return { status: 200, headers: { etag: etagOf(customer.version) }, body: customer };
   },
 
-  async updateCustomer(request: TenantRequest<UpdateCustomerBody, unknown, ById>) {
+  async updateCustomer(request) {
     const current = await activeCustomer(request.tenantId, request.params.customerId);
     requireIfMatch(request.headers['if-match'], current.version);
     const defaultCountry = await defaultCountryFor(request.tenantId, request.body.phone ?? undefined);
@@ -58,7 +56,7 @@ export const handler = createApiHandler('customers', customerRoutes, {
     return { status: 200, headers: { etag: etagOf(next.version) }, body: next };
   },
 
-  async eraseCustomer(request: TenantRequest<unknown, unknown, ById>) {
+  async eraseCustomer(request) {
     const stored = await storedCustomer(request.tenantId, request.params.customerId);
     if (stored.state === 'erased') return { status: 204 };
     await uniquely(() =>
@@ -67,7 +65,7 @@ export const handler = createApiHandler('customers', customerRoutes, {
     return { status: 204 };
   },
 
-  async listCustomers(request: TenantRequest<unknown, ListQuery>) {
+  async listCustomers(request) {
     const { tenantId, query } = request;
     const lookup = await lookupKey(tenantId, query);
     if (lookup) {
@@ -105,7 +103,7 @@ async function defaultCountryFor(tenantId: string, phone: string | undefined): P
   return settings?.defaultCountry ?? 'ZZ';
 }
 
-async function lookupKey(tenantId: string, query: ListQuery): Promise<{ kind: UniqueKind; value: string } | undefined> {
+async function lookupKey(tenantId: string, query: RequestOf<typeof customerRoutes, 'listCustomers'>['query']): Promise<{ kind: UniqueKind; value: string } | undefined> {
   if (query.phone !== undefined) {
     const e164 = toE164(query.phone, await defaultCountryFor(tenantId, query.phone));
     if (!e164) throw validationFailed([{ path: 'query.phone', message: 'Not a valid phone number' }]);

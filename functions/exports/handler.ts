@@ -7,11 +7,11 @@ import { InvalidContact, listingWindow } from '../../shared/domain/contact';
 import { resolvePeriod } from '../../shared/domain/analytics/intervals';
 import { type CsvValue, CsvSheet } from '../../shared/http/csv';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
-import { createApiHandler, type ApiResult, type TenantRequest } from '../../shared/http/handler';
+import { createApiHandler } from '../../shared/http/handler';
+import type { OperationRequest, RequestOf, ResultOf } from '../../shared/http/operation';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { badRequest, validationFailed } from '../../shared/http/problem';
 import type { Contact } from '../../shared/schemas/contact';
-import type { ContactsExportQuery, SurveyResponsesExportQuery } from '../../shared/schemas/exports';
 import type { Survey } from '../../shared/schemas/survey';
 import type { SurveyTemplate } from '../../shared/schemas/survey-template';
 import { surveyScores } from '../../shared/domain/surveys/conversation';
@@ -83,7 +83,7 @@ const surveyColumns = [
 const wentOut = new Set<Survey['status']>(['sent', 'in_progress', 'completed', 'expired']);
 
 export const handler = createApiHandler('exports', exportRoutes, {
-  async exportContacts(request: TenantRequest<unknown, ContactsExportQuery>) {
+  async exportContacts(request) {
     const { tenantId, query } = request;
     const timezone = await timezoneOf(tenantId);
     const window = rangeOf(instantsOf(query, timezone));
@@ -120,7 +120,7 @@ export const handler = createApiHandler('exports', exportRoutes, {
     return csvAnswer(request, 'contacts', sheet, next);
   },
 
-  async exportSurveyResponses(request: TenantRequest<unknown, SurveyResponsesExportQuery>) {
+  async exportSurveyResponses(request) {
     const { tenantId, query } = request;
     const { from, to } = instantsOf(query, await timezoneOf(tenantId));
     rangeOf({ from, to });
@@ -158,12 +158,10 @@ export const handler = createApiHandler('exports', exportRoutes, {
   },
 }, { requestLimit: tenantRequestLimit });
 
-function csvAnswer(
-  request: TenantRequest<unknown, { from: string; to: string; limit: number; include?: string }>,
-  name: string,
-  sheet: CsvSheet,
-  next: Key | undefined,
-): ApiResult {
+/** What csvAnswer reads of either export's request (the survey responses' query is the contacts' without `include`). */
+type CsvRequest = Pick<RequestOf<typeof exportRoutes, 'exportContacts'>, 'query'> & Pick<OperationRequest, 'route'>;
+
+function csvAnswer(request: CsvRequest, name: string, sheet: CsvSheet, next: Key | undefined): ResultOf<typeof exportRoutes, 'exportContacts'> {
   const { query } = request;
   const filename = `${name}_${query.from.slice(0, 10)}_${query.to.slice(0, 10)}.csv`.replace(/[^A-Za-z0-9_.-]/g, '');
   const headers: Record<string, string> = {

@@ -1,10 +1,11 @@
 import { ConnectInstanceTaken, SmsNumberTaken, getSettings, replaceSettings } from '../../shared/data/tenants-repo';
 import { applySettingsPatch, connectInstanceChanges, smsNumberChanges } from '../../shared/domain/settings';
 import { checkOptionalIfMatch, etagOf } from '../../shared/http/etag';
-import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { HttpError, conflict, notFound } from '../../shared/http/problem';
-import type { Settings, SettingsPatch } from '../../shared/schemas/settings';
+import type { RequestOf } from '../../shared/http/operation';
+import type { Settings } from '../../shared/schemas/settings';
 import { getSurveyTemplate } from '../../shared/data/survey-templates-repo';
 import { looksLikeId } from '../../shared/ids';
 import { surveyRulesIssues } from '../../shared/domain/surveys/rules';
@@ -17,12 +18,12 @@ async function currentSettings(tenantId: string) {
 }
 
 export const handler = createApiHandler('settings', settingsRoutes, {
-  async getSettings(request: TenantRequest) {
+  async getSettings(request) {
     const settings = await currentSettings(request.tenantId);
     return { status: 200, headers: { etag: etagOf(settings.version) }, body: settings };
   },
 
-  async updateSettings(request: TenantRequest<SettingsPatch>) {
+  async updateSettings(request) {
     const current = await currentSettings(request.tenantId);
     checkOptionalIfMatch(request.headers['if-match'], current.version);
     const next = applySettingsPatch(current, request.body, new Date().toISOString());
@@ -35,7 +36,7 @@ export const handler = createApiHandler('settings', settingsRoutes, {
 }, { requestLimit: tenantRequestLimit });
 
 /** Survey rules must name an active template of the tenant; checked when a change touches which template or whether surveys run. */
-async function checkSurveyRules(tenantId: string, patch: SettingsPatch, next: Settings): Promise<void> {
+async function checkSurveyRules(tenantId: string, patch: RequestOf<typeof settingsRoutes, 'updateSettings'>['body'], next: Settings): Promise<void> {
   if (patch.surveys?.templateId === undefined && patch.surveys?.enabled === undefined) return;
   const templateId = next.surveys.templateId;
   const template = templateId && looksLikeId('svt', templateId) ? await getSurveyTemplate(tenantId, templateId) : undefined;

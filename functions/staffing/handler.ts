@@ -3,28 +3,28 @@ import { addDays, startOfLocalDay } from '../../shared/domain/analytics/interval
 import { readCounterRows } from '../../shared/data/analytics-repo';
 import { getSettings } from '../../shared/data/tenants-repo';
 import { resolveAnalyticsSettings } from '../../shared/domain/settings';
-import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { notFound, validationFailed } from '../../shared/http/problem';
-import type { StaffingForecastBody, StaffingQuery } from '../../shared/schemas/staffing';
+import type { RequestOf } from '../../shared/http/operation';
 import { staffingRoutes } from '../../shared/http/routes/staffing';
 
 type Overrides = Pick<
-  StaffingQuery,
+  RequestOf<typeof staffingRoutes, 'getStaffing'>['query'],
   'date' | 'interval' | 'targetPercent' | 'thresholdSeconds' | 'maxOccupancyPercent' | 'shrinkagePercent' | 'weeks' | 'model' | 'patienceSeconds'
 >;
 
 export const handler = createApiHandler('staffing', staffingRoutes, {
-  async getStaffing(request: TenantRequest<unknown, StaffingQuery>) {
+  async getStaffing(request) {
     return { status: 200, body: await plan(request.tenantId, request.query) };
   },
 
-  async planStaffing(request: TenantRequest<StaffingForecastBody>) {
+  async planStaffing(request) {
     return { status: 200, body: await plan(request.tenantId, request.body, request.body.forecast) };
   },
 }, { requestLimit: tenantRequestLimit });
 
-async function plan(tenantId: string, asked: Overrides, forecast?: StaffingForecastBody['forecast']) {
+async function plan(tenantId: string, asked: Overrides, forecast?: RequestOf<typeof staffingRoutes, 'planStaffing'>['body']['forecast']) {
   const settings = await getSettings(tenantId);
   if (!settings) throw notFound('The tenant has no settings');
   const { serviceLevel, staffing } = resolveAnalyticsSettings(settings);

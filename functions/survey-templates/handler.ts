@@ -11,28 +11,20 @@ import {
 } from '../../shared/data/survey-templates-repo';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { checkOptionalIfMatch, etagOf, requireIfMatch } from '../../shared/http/etag';
-import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { conflict, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
 import { looksLikeId, newId } from '../../shared/ids';
-import type {
-  CreateSurveyTemplateBody,
-  GetSurveyTemplateQuery,
-  ListSurveyTemplatesQuery,
-  SurveyTemplate,
-  UpdateSurveyTemplateBody,
-} from '../../shared/schemas/survey-template';
+import type { SurveyTemplate } from '../../shared/schemas/survey-template';
 import { jsonPath } from '../../shared/domain/surveys/template';
 import { ArchivedTemplate, InvalidTemplate, newSurveyTemplate, nextTemplateVersion } from '../../shared/domain/surveys/versions';
 import { surveyTemplateRoutes } from '../../shared/http/routes/survey-templates';
 
-type ById = { templateId: string };
-
 export const handler = createApiHandler(
   'survey-templates', surveyTemplateRoutes,
   {
-    async createSurveyTemplate(request: TenantRequest<CreateSurveyTemplateBody>) {
+    async createSurveyTemplate(request) {
       const template = domainRule(() =>
         newSurveyTemplate(request.body, { templateId: newId('svt'), now: new Date().toISOString() }),
       );
@@ -44,7 +36,7 @@ export const handler = createApiHandler(
       };
     },
 
-    async getSurveyTemplate(request: TenantRequest<unknown, GetSurveyTemplateQuery, ById>) {
+    async getSurveyTemplate(request) {
       const { tenantId, params, query } = request;
       const current = await currentTemplate(tenantId, params.templateId);
       const shown =
@@ -55,7 +47,7 @@ export const handler = createApiHandler(
       return { status: 200, headers: { etag: etagOf(shown.version) }, body: shown };
     },
 
-    async updateSurveyTemplate(request: TenantRequest<UpdateSurveyTemplateBody, unknown, ById>) {
+    async updateSurveyTemplate(request) {
       const { tenantId, params } = request;
       const current = await currentTemplate(tenantId, params.templateId);
       requireIfMatch(request.headers['if-match'], current.currentVersion);
@@ -70,7 +62,7 @@ export const handler = createApiHandler(
       return { status: 200, headers: { etag: etagOf(next.version) }, body: next };
     },
 
-    async archiveSurveyTemplate(request: TenantRequest<unknown, unknown, ById>) {
+    async archiveSurveyTemplate(request) {
       const { tenantId, params } = request;
       const current = await currentTemplate(tenantId, params.templateId);
       checkOptionalIfMatch(request.headers['if-match'], current.currentVersion);
@@ -94,7 +86,7 @@ export const handler = createApiHandler(
       return { status: 204 };
     },
 
-    async listSurveyTemplates(request: TenantRequest<unknown, ListSurveyTemplatesQuery>) {
+    async listSurveyTemplates(request) {
       const { tenantId, query } = request;
       const startKey = decodeCursor(query.cursor, tenantId, surveyTemplateKeys.all(tenantId));
       const page = await listSurveyTemplates(tenantId, query.status, query.limit, startKey);

@@ -5,7 +5,8 @@ import type { DomainEvent } from '../../shared/events/catalog';
 import { newEvent } from '../../shared/events/events';
 import { surveyAnswered, surveyCompleted } from '../../shared/events/survey-events';
 import { dynamoWindowCounter } from '../../shared/data/rate-limit-repo';
-import { type PageRequest, type PageResult, createPageHandler } from '../../shared/http/handler';
+import { createPageHandler } from '../../shared/http/handler';
+import type { PageRequestOf, PageResult, RouteNamed } from '../../shared/http/operation';
 import { surveyClientOf, surveyLinkGuard } from '../../shared/http/rate-limit';
 import { MetricUnit, logger, metrics } from '../../shared/observability';
 import type { Survey } from '../../shared/schemas/survey';
@@ -28,7 +29,9 @@ import { surveyWebRoutes } from '../../shared/http/routes/survey-web';
 /** newSurveyToken: 32 random bytes in base64url. Anything else is not a link we made: no lookup. */
 const tokenFormat = /^[A-Za-z0-9_-]{43}$/;
 
-type TokenParams = { token: string };
+type SurveyPage = 'showSurveyPage' | 'submitSurveyPage';
+/** What either page may answer, whichever it is. */
+type EitherPageResult = PageResult<RouteNamed<typeof surveyWebRoutes, SurveyPage>>;
 
 interface OpenLink {
   state: 'open';
@@ -90,7 +93,7 @@ const guessGuard = surveyLinkGuard(dynamoWindowCounter);
  * The link behind the request's token, unless its client has tried too many links that named no
  * open survey lately: then a 429 page, before any lookup, so a guess that would hit stays unanswered.
  */
-async function guardedLink(request: PageRequest<TokenParams>): Promise<Link | PageResult> {
+async function guardedLink(request: PageRequestOf<typeof surveyWebRoutes, SurveyPage>): Promise<Link | EitherPageResult> {
   const client = surveyClientOf(request.sourceIp);
   const retryAfter = await guessGuard.blockedFor(client);
   if (retryAfter !== undefined) {
@@ -101,12 +104,18 @@ async function guardedLink(request: PageRequest<TokenParams>): Promise<Link | Pa
   return link;
 }
 
-function linkPage(link: Exclude<Link, OpenLink>, styleNonce: string): PageResult {
+function linkPage(link: Exclude<Link, OpenLink>, styleNonce: string): EitherPageResult {
   if (link.state === 'unknown') return { status: 404, html: renderNeutralPage('unknown', styleNonce) };
   return { status: 410, html: renderLinkProblem({ language: link.language, branding: link.branding, styleNonce, problem: link.state }) };
 }
 
-function formPage(link: OpenLink, styleNonce: string, status = 200, values?: Record<string, string>, errors?: Record<string, string>): PageResult {
+function formPage<Status extends 200 | 400 | 409>(
+  link: OpenLink,
+  styleNonce: string,
+  status: Status,
+  values?: Record<string, string>,
+  errors?: Record<string, string>,
+): { status: Status; html: string } {
   const html = renderSurveyForm({
     language: link.language,
     branding: link.branding,
@@ -122,10 +131,10 @@ function formPage(link: OpenLink, styleNonce: string, status = 200, values?: Rec
 export const handler = createPageHandler(
   'survey-web', surveyWebRoutes,
   {
-    async showSurveyPage(request: PageRequest<TokenParams>): Promise<PageResult> {
+    async showSurveyPage(request) {
       const link = await guardedLink(request);
       if ('html' in link) return link;
-      return link.state === 'open' ? formPage(link, request.styleNonce) : linkPage(link, request.styleNonce);
+      return link.state === 'open' ? formPage(link, request.styleNonce, 200) : linkPage(link, request.styleNonce);
     },
 
     /**
@@ -135,7 +144,7 @@ export const handler = createPageHandler(
      * one transaction, on the condition that the survey is still the version read: a second
      * submission (or an SMS reply) racing this one finds the link used.
      */
-    async submitSurveyPage(request: PageRequest<TokenParams>): Promise<PageResult> {
+    async submitSurveyPage(request) {
       const link = await guardedLink(request);
       if ('html' in link) return link;
       if (link.state !== 'open') return linkPage(link, request.styleNonce);
@@ -192,7 +201,7 @@ export const handler = createPageHandler(
       }
       metrics.addMetric('SurveyWebAnswers', MetricUnit.Count, given.length);
       if (after.status === 'completed') metrics.addMetric('SurveysCompleted', MetricUnit.Count, 1);
-      return { status: 200, html: renderThankYou({ language, branding: link.branding, styleNonce: request.styleNonce, thankYou: template.thankYou[language] }) };
+      return { status: 200 as const, html: renderThankYou({ language, branding: link.branding, styleNonce: request.styleNonce, thankYou: template.thankYou[language] }) };
     },
   },
   { errorPage: (status, styleNonce) => renderNeutralPage(status === 404 ? 'unknown' : 'error', styleNonce) },

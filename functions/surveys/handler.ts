@@ -6,12 +6,12 @@ import { getTenantWithSettings } from '../../shared/data/tenants-repo';
 import { newEvent } from '../../shared/events/events';
 import { surveySent } from '../../shared/events/survey-events';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
-import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { HttpError, badRequest, conflict, notFound } from '../../shared/http/problem';
 import { looksLikeId, newId } from '../../shared/ids';
-import type { CreateSurveyBody, ListSurveysQuery, Survey, SurveyResultsQuery } from '../../shared/schemas/survey';
+import type { Survey } from '../../shared/schemas/survey';
 import type { SurveyTemplate } from '../../shared/schemas/survey-template';
 import { surveyScores } from '../../shared/domain/surveys/conversation';
 import { type ScoredSurvey, resultsRange, summarizeSurveys } from '../../shared/domain/surveys/results';
@@ -32,7 +32,7 @@ export const handler = createApiHandler(
      * the rules' way of choosing contacts and do not apply; consent does. The contact keeps one
      * survey: a decision not to send (sampled out, say) gives way to this one, a survey does not.
      */
-    async createSurvey(request: TenantRequest<CreateSurveyBody>) {
+    async createSurvey(request) {
       const { tenantId, body } = request;
       const tenant = await getTenantWithSettings(tenantId);
       if (!tenant) throw notFound('No such tenant');
@@ -111,14 +111,14 @@ export const handler = createApiHandler(
       };
     },
 
-    async getSurvey(request: TenantRequest<unknown, unknown, { surveyId: string }>) {
+    async getSurvey(request) {
       const { tenantId, params } = request;
       const survey = looksLikeId('svy', params.surveyId) ? await getSurvey(tenantId, params.surveyId) : undefined;
       if (!survey) throw notFound('No such survey');
       return { status: 200, body: survey };
     },
 
-    async listSurveys(request: TenantRequest<unknown, ListSurveysQuery>) {
+    async listSurveys(request) {
       const { tenantId, query } = request;
       const { key } = surveyListPartition(tenantId, query);
       const startKey = decodeCursor(query.cursor, tenantId, key);
@@ -138,7 +138,7 @@ export const handler = createApiHandler(
      * template version they were asked with once: the cost grows with the surveys in the range,
      * which is why the range is capped. Figures kept as surveys are written come with issue 5.
      */
-    async getSurveyResultsSummary(request: TenantRequest<unknown, SurveyResultsQuery>) {
+    async getSurveyResultsSummary(request) {
       const { tenantId, query } = request;
       const tenant = await getTenantWithSettings(tenantId);
       if (!tenant) throw notFound('No such tenant');

@@ -2,12 +2,12 @@ import { getTenantWithSettings, insertTenant } from '../../shared/data/tenants-r
 import { issueApiKey } from '../../shared/domain/api-key';
 import { defaultSettings } from '../../shared/domain/settings';
 import { withIdempotency } from '../../shared/http/idempotency';
-import { createApiHandler, type ApiRequest, type TenantRequest } from '../../shared/http/handler';
+import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { notFound } from '../../shared/http/problem';
 import { publicApiKey } from '../../shared/data/api-keys-repo';
 import type { Settings } from '../../shared/schemas/settings';
-import type { CreateTenantBody, Tenant } from '../../shared/schemas/tenant';
+import type { Tenant } from '../../shared/schemas/tenant';
 import type { TenantProfile } from '../../shared/data/tenants-repo';
 import { newId } from '../../shared/ids';
 import { logger } from '../../shared/observability';
@@ -26,7 +26,7 @@ const tenantView = (profile: TenantProfile, settings: Settings): Tenant => ({
 });
 
 export const handler = createApiHandler('tenants', tenantRoutes, {
-  async createTenant(request: ApiRequest<CreateTenantBody>) {
+  async createTenant(request) {
     const now = new Date().toISOString();
     const tenantId = newId('ten');
     const profile: TenantProfile = { tenantId, name: request.body.name, plan: request.body.plan, createdAt: now };
@@ -43,7 +43,7 @@ export const handler = createApiHandler('tenants', tenantRoutes, {
     };
   },
 
-  async getOwnTenant(request: TenantRequest) {
+  async getOwnTenant(request) {
     const found = await getTenantWithSettings(request.tenantId);
     if (!found) throw notFound('The tenant no longer exists');
     return { status: 200, body: tenantView(found.profile, found.settings) };

@@ -21,23 +21,19 @@ import {
 } from '../../shared/domain/webhook';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { etagOf, requireIfMatch } from '../../shared/http/etag';
-import { createApiHandler, type TenantRequest } from '../../shared/http/handler';
+import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { conflict, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
 import { looksLikeId, newId } from '../../shared/ids';
 import { logger } from '../../shared/observability';
-import type { CreateWebhookBody, UpdateWebhookBody } from '../../shared/schemas/webhook';
 import { webhookRoutes } from '../../shared/http/routes/webhooks';
-
-type ById = { webhookId: string };
-type PageQuery = { limit: number; cursor?: string };
 
 /** The local twin's receivers listen on 127.0.0.1 over plain HTTP; nowhere else is that allowed. */
 const allowLoopbackHttp = () => process.env.WEBHOOKS_ALLOW_LOOPBACK_HTTP === 'true';
 
 export const handler = createApiHandler('webhooks', webhookRoutes, {
-  async createWebhook(request: TenantRequest<CreateWebhookBody>) {
+  async createWebhook(request) {
     const { tenantId } = request;
     const secret = newWebhookSecret();
     const webhook = domainRule(() =>
@@ -55,19 +51,19 @@ export const handler = createApiHandler('webhooks', webhookRoutes, {
     };
   },
 
-  async listWebhooks(request: TenantRequest<unknown, PageQuery>) {
+  async listWebhooks(request) {
     const { tenantId, query } = request;
     const startKey = decodeCursor(query.cursor, tenantId, webhookKeys.webhookList(tenantId));
     const page = await listWebhooks(tenantId, query.limit, startKey);
     return { status: 200, body: { items: page.items.map(publicWebhook), nextCursor: encodeCursor(page.lastKey) } };
   },
 
-  async getWebhook(request: TenantRequest<unknown, unknown, ById>) {
+  async getWebhook(request) {
     const webhook = await existingWebhook(request.tenantId, request.params.webhookId);
     return { status: 200, headers: { etag: etagOf(webhook.version) }, body: publicWebhook(webhook) };
   },
 
-  async updateWebhook(request: TenantRequest<UpdateWebhookBody, unknown, ById>) {
+  async updateWebhook(request) {
     const { tenantId } = request;
     const current = await existingWebhook(tenantId, request.params.webhookId);
     requireIfMatch(request.headers['if-match'], current.version);
@@ -90,14 +86,14 @@ export const handler = createApiHandler('webhooks', webhookRoutes, {
     };
   },
 
-  async deleteWebhook(request: TenantRequest<unknown, unknown, ById>) {
+  async deleteWebhook(request) {
     const { webhookId } = request.params;
     if (!looksLikeId('whk', webhookId) || !(await deleteWebhook(request.tenantId, webhookId))) throw noSuchWebhook();
     logger.info('Webhook deleted', { webhookId });
     return { status: 204 };
   },
 
-  async listWebhookDeliveries(request: TenantRequest<unknown, PageQuery, ById>) {
+  async listWebhookDeliveries(request) {
     const { tenantId, query } = request;
     const webhook = await existingWebhook(tenantId, request.params.webhookId);
     const startKey = decodeCursor(query.cursor, tenantId, webhookKeys.deliveryList(tenantId, webhook.webhookId));

@@ -14,6 +14,7 @@ import type { eventRelay } from '../../shared/events/outbox-stream';
 import type { EventFunctionName } from '../../shared/events/subscriptions';
 import { functionClock } from '../../shared/ports/clock';
 import { type AwsEmulator, type AwsEmulatorOptions, startAwsEmulator } from './aws-emulator';
+import { undeclaredInAnswer } from './declared-answers';
 import type { TwinClock } from './clock';
 import type { LocalEventBus } from './event-bus';
 import type { LocalScheduler } from './scheduler';
@@ -54,6 +55,12 @@ export interface TwinOptions {
    * the functions see the real time and only the timers follow the clock.
    */
   functionsFollowClock?: boolean;
+  /**
+   * Checks every successful answer against its route's declared response (./declared-answers.ts)
+   * and answers a mismatch with a 500 problem naming the route and each difference, logged as an
+   * error. The tests' twins switch it on; off by default (npm start, benchmarks).
+   */
+  checkAnswers?: boolean;
   /** The event backbone's options: where the stream poller starts, duplicate deliveries (see aws-emulator.ts). */
   events?: Pick<AwsEmulatorOptions, 'streamStartingPosition' | 'deliverEventsTwice' | 'busRetryBaseDelayMs' | 'withoutStream'>;
 }
@@ -64,6 +71,7 @@ interface Gateway {
   authorizerCache: AuthorizerCache;
   /** The `/local/...` endpoints about events, schedules and the clock. */
   serveControl: AwsEmulator['serveControl'];
+  checkAnswers: boolean;
 }
 
 export interface Twin {
@@ -170,6 +178,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     loadFunction,
     authorizerCache: new AuthorizerCache((options.authorizerCacheSeconds ?? tenantAuthorizer.cacheSeconds) * 1000, () => aws.clock.now().getTime()),
     serveControl: aws.serveControl,
+    checkAnswers: options.checkAnswers ?? false,
   };
 
   const server = createServer((request, response) => {
@@ -285,6 +294,14 @@ async function serve(request: IncomingMessage, response: ServerResponse, gateway
   } catch (error) {
     console.error(`[twin] switchboard-${functionName} failed on ${method} ${rawPath} (request ${requestId}):`, error);
     return writeProblem(response, gatewayError(), rawPath);
+  }
+  if (gateway.checkAnswers && route && isStructuredResult(result)) {
+    const differences = undeclaredInAnswer(route, result);
+    if (differences.length > 0) {
+      const detail = `${routeKey(route)} answered ${result.statusCode ?? 200} otherwise than its declaration (request ${requestId})`;
+      console.error(`[twin] ${detail}:`, differences);
+      return writeProblem(response, new HttpError(500, 'undeclared-answer', 'Answer not as declared', detail, differences), rawPath);
+    }
   }
   writeLambdaResult(response, result, rawPath, functionName);
 }

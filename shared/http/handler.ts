@@ -24,25 +24,25 @@ import {
 } from './problem';
 import type { ApiFunctionName } from './functions';
 import { matchRoute, routeKey } from './route-matching';
+import type { OperationsOf, PageOperationsOf, PageRequest, PageResult } from './operation';
 import type { RouteDeclaration } from './route-types';
 
 export const maxBodyBytes = 64 * 1024;
 
-export interface ApiRequest<Body = unknown, Query = unknown, Params = unknown> {
+/** A request as the handler's plumbing sees it, whatever its route; operations see it typed by their route (./operation.ts). */
+export interface ApiRequest {
   route: RouteDeclaration;
   caller: Caller;
-  body: Body;
-  query: Query;
-  params: Params;
+  /** The caller's tenant, on tenant routes. */
+  tenantId?: string;
+  params: unknown;
+  query: unknown;
+  body: unknown;
   headers: Record<string, string | undefined>;
   requestId: string;
 }
 
-/** An operation on a tenant route: the caller is known to be a tenant key. */
-export type TenantRequest<Body = unknown, Query = unknown, Params = unknown> = ApiRequest<Body, Query, Params> & {
-  tenantId: string;
-};
-
+/** An answer as the plumbing sees it; an operation's own is typed by its route's responses. */
 export interface ApiResult {
   status: number;
   body?: unknown;
@@ -50,10 +50,6 @@ export interface ApiResult {
   text?: string;
   headers?: Record<string, string>;
 }
-
-// Operations are typed against their own zod-inferred shapes; the table is checked against the declarations.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Operation = (request: any) => Promise<ApiResult>;
 
 type Event = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
@@ -81,14 +77,16 @@ export interface TenantRequestLimit {
  * per-tenant request limit by functions that serve tenant routes, so that the others do not
  * bundle or load the data layer they need.
  */
-export function createApiHandler(
-  fn: ApiFunctionName,
-  areaRoutes: readonly RouteDeclaration[],
-  operations: Record<string, Operation>,
+export function createApiHandler<const Routes extends readonly RouteDeclaration[], Fn extends ApiFunctionName>(
+  fn: Fn,
+  areaRoutes: Routes,
+  typedOperations: OperationsOf<Routes, Fn>,
   options: { idempotency?: IdempotencyGuard; requestLimit?: TenantRequestLimit } = {},
 ) {
-  const declared = areaRoutes.filter((route) => route.function === fn);
+  const declared: readonly RouteDeclaration[] = areaRoutes.filter((route) => route.function === fn);
   const findRoute = routeFinder(declared);
+  // Each operation is typed by its own route; this table is what the plumbing calls, checked here to cover the routes.
+  const operations = typedOperations as unknown as Partial<Record<string, (request: ApiRequest) => Promise<ApiResult>>>;
   const missing = declared.filter((route) => !operations[route.operationId]).map((route) => route.operationId);
   if (missing.length > 0) throw new Error(`${fn}: no operation for ${missing.join(', ')}`);
   const idempotency = options.idempotency;
@@ -129,7 +127,7 @@ export function createApiHandler(
       headers: event.headers ?? {},
       requestId: event.requestContext.requestId,
     };
-    const tenantRequest = caller.kind === 'tenant' ? { ...request, tenantId: caller.tenantId } : request;
+    const tenantRequest: ApiRequest = caller.kind === 'tenant' ? { ...request, tenantId: caller.tenantId } : request;
     const operation = operations[route.operationId]!;
     const result =
       route.idempotent && idempotency
@@ -169,28 +167,8 @@ export function createFallbackHandler(allRoutes: readonly RouteDeclaration[]) {
   });
 }
 
-/** What a page operation answers: a status and a whole HTML document. */
-export interface PageResult {
-  status: number;
-  html: string;
-  /** Extra headers, e.g. Retry-After on a 429. */
-  headers?: Record<string, string>;
-}
-
-export interface PageRequest<Params = unknown> {
-  route: RouteDeclaration;
-  params: Params;
-  /** The HTML form's fields (application/x-www-form-urlencoded), undefined without a body. */
-  form: Record<string, string> | undefined;
-  /** For the page's one inline style element: `<style nonce="…">`; the CSP allows no other style or script. */
-  styleNonce: string;
-  requestId: string;
-  /** The caller's address as API Gateway saw it, for per-client limits (never logged). */
-  sourceIp: string;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type PageOperation = (request: any) => Promise<PageResult>;
+/** A page request as the plumbing sees it, whatever its route. */
+type AnyPageRequest = Omit<PageRequest, 'params'> & { params: unknown };
 
 /**
  * The Lambda handler for a function whose routes are pages for people (`page: true`): the same
@@ -199,13 +177,15 @@ export type PageOperation = (request: any) => Promise<PageResult>;
  * `errorPage` renders what a person sees for a request refused before the operation (an invalid
  * form body, 413, 415) or for an unexpected failure (500, logged).
  */
-export function createPageHandler(
-  fn: ApiFunctionName,
-  areaRoutes: readonly RouteDeclaration[],
-  operations: Record<string, PageOperation>,
+export function createPageHandler<const Routes extends readonly RouteDeclaration[], Fn extends ApiFunctionName>(
+  fn: Fn,
+  areaRoutes: Routes,
+  typedOperations: PageOperationsOf<Routes, Fn>,
   options: { errorPage: (status: number, styleNonce: string) => string },
 ) {
-  const declared = areaRoutes.filter((route) => route.function === fn);
+  const declared: readonly RouteDeclaration[] = areaRoutes.filter((route) => route.function === fn);
+  // As in createApiHandler: each page operation is typed by its own route, the plumbing calls them alike.
+  const operations = typedOperations as unknown as Partial<Record<string, (request: AnyPageRequest) => Promise<PageResult>>>;
   const findRoute = routeFinder(declared);
   const notPages = declared.filter((route) => !route.page).map((route) => route.operationId);
   if (notPages.length > 0) throw new Error(`${fn}: ${notPages.join(', ')} not declared as pages`);
@@ -218,7 +198,7 @@ export function createPageHandler(
     try {
       const route = findRoute(event.routeKey);
       if (!route) throw notFound();
-      const request: PageRequest = {
+      const request: AnyPageRequest = {
         route,
         params: validate(route.request?.params, event.pathParameters ?? {}, 'path'),
         form: route.request?.body ? parseForm(event) : undefined,

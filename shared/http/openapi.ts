@@ -84,7 +84,9 @@ function operation(route: RouteDeclaration, toSchema: (schema: z.ZodMiniType, io
   for (const [status, response] of Object.entries(route.responses)) {
     responses[status] = response.schema
       ? { description: response.description, content: { 'application/json': { schema: toSchema(response.schema, 'output') } } }
-      : { description: response.description };
+      : response.mediaType
+        ? { description: response.description, content: { [response.mediaType]: { schema: { type: 'string' } } } }
+        : { description: response.description };
   }
   if (route.request?.body || route.request?.query || route.request?.params) responses['400'] = problemResponse('Invalid request');
   if (route.access.kind !== 'public') responses['401'] = problemResponse('Missing or invalid credential');

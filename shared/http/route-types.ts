@@ -13,7 +13,16 @@ export type RouteAccess =
 
 export interface RouteResponse {
   description: string;
+  /** The JSON body's schema; a response without one (and without `mediaType`) has no body. */
   schema?: z.ZodMiniType;
+  /** A body that is not JSON, such as `text/csv`: the operation answers it as text. */
+  mediaType?: string;
+}
+
+export interface RouteRequest {
+  params?: z.ZodMiniType;
+  query?: z.ZodMiniType;
+  body?: z.ZodMiniType;
 }
 
 export interface RouteDeclaration {
@@ -33,9 +42,15 @@ export interface RouteDeclaration {
    * errors included, and takes its body as an HTML form (application/x-www-form-urlencoded).
    */
   page?: true;
-  request?: { params?: z.ZodMiniType; query?: z.ZodMiniType; body?: z.ZodMiniType };
-  responses: Record<number, RouteResponse>;
+  request?: RouteRequest;
+  responses: Readonly<Record<number, RouteResponse>>;
 }
+
+/**
+ * An area's route list, keeping each declaration's literal type (its schemas, access and
+ * responses) so that its operations are typed from it (see ./operation.ts).
+ */
+export const defineRoutes = <const Routes extends readonly RouteDeclaration[]>(routes: Routes): Routes => routes;
 
 
 export interface FunctionDeclaration {

@@ -38,9 +38,13 @@ export function ensureTestTable(): Promise<void> {
   return fileTableReady;
 }
 
-/** An in-process local twin on a free port, against the run's DynamoDB Local. */
+/**
+ * An in-process local twin on a free port, against the run's DynamoDB Local. It checks every
+ * successful answer against its route's declared response, so each test that goes through it
+ * also proves the OpenAPI document right about what it was answered.
+ */
 export async function startTestTwin(
-  options: Pick<TwinOptions, 'loadFunction' | 'authorizerCacheSeconds' | 'events' | 'functionsFollowClock'> = {},
+  options: Pick<TwinOptions, 'loadFunction' | 'authorizerCacheSeconds' | 'events' | 'functionsFollowClock' | 'checkAnswers'> = {},
 ): Promise<TestTwin> {
   const { endpoint, tableName } = testDatabase();
   await ensureTestTable();
@@ -51,6 +55,7 @@ export async function startTestTwin(
     tableName,
     operatorKey: testOperatorKey,
     authorizerCacheSeconds: 0,
+    checkAnswers: true,
     ...options,
   });
   return {

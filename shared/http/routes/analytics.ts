@@ -1,8 +1,8 @@
 import { AnalyticsSummary, AnalyticsSummaryQuery, Heatmap, HeatmapQuery, Timeseries, TimeseriesQuery } from '../../schemas/analytics';
-import { type RouteDeclaration, readonlyAccess } from '../route-types';
+import { defineRoutes, readonlyAccess } from '../route-types';
 
 /** Operational metrics read from the write-time counters, in the tenant's time zone (docs/metrics.md). */
-export const analyticsRoutes: readonly RouteDeclaration[] = [
+export const analyticsRoutes = defineRoutes([
   {
     operationId: 'getAnalyticsSummary',
     method: 'GET',
@@ -36,4 +36,4 @@ export const analyticsRoutes: readonly RouteDeclaration[] = [
     request: { query: HeatmapQuery },
     responses: { 200: { description: '7 × 24 cells', schema: Heatmap }, 400: { description: 'Invalid period' } },
   },
-];
+]);

@@ -1,9 +1,9 @@
 import { Page, PaginationQuery } from '../../schemas/common';
 import { ApiKey, ApiKeyWithSecret, CreateApiKeyBody, KeyIdParams } from '../../schemas/api-key';
-import { type RouteDeclaration, adminAccess } from '../route-types';
+import { defineRoutes, adminAccess } from '../route-types';
 
 /** The tenant's API keys. */
-export const apiKeyRoutes: readonly RouteDeclaration[] = [
+export const apiKeyRoutes = defineRoutes([
   {
     operationId: 'createApiKey',
     method: 'POST',
@@ -38,4 +38,4 @@ export const apiKeyRoutes: readonly RouteDeclaration[] = [
     request: { params: KeyIdParams },
     responses: { 204: { description: 'Revoked' } },
   },
-];
+]);

@@ -10,10 +10,10 @@ import {
   UpdateCaseBody,
   timelineCap,
 } from '../../schemas/case';
-import { type RouteDeclaration, agentAccess, readonlyAccess } from '../route-types';
+import { defineRoutes, agentAccess, readonlyAccess } from '../route-types';
 
 /** Cases: complaints, requests and inquiries with SLA deadlines and a timeline. */
-export const caseRoutes: readonly RouteDeclaration[] = [
+export const caseRoutes = defineRoutes([
   {
     operationId: 'createCase',
     method: 'POST',
@@ -81,4 +81,4 @@ export const caseRoutes: readonly RouteDeclaration[] = [
       409: { description: 'Not allowed in the case status (illegal transition, or the case is closed)' },
     },
   },
-];
+]);

@@ -12,10 +12,10 @@ import {
   UpdateContactBody,
   UpdateReferralBody,
 } from '../../schemas/contact';
-import { type RouteDeclaration, agentAccess, readonlyAccess } from '../route-types';
+import { defineRoutes, agentAccess, readonlyAccess } from '../route-types';
 
 /** Contacts (one interaction each) and the referrals agents make on them. */
-export const contactRoutes: readonly RouteDeclaration[] = [
+export const contactRoutes = defineRoutes([
   {
     operationId: 'createContact',
     method: 'POST',
@@ -97,4 +97,4 @@ export const contactRoutes: readonly RouteDeclaration[] = [
     request: { params: ReferralIdParams, body: UpdateReferralBody },
     responses: { 200: { description: 'The settled referral', schema: Referral } },
   },
-];
+]);

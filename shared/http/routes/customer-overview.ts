@@ -1,9 +1,9 @@
 import { CustomerIdParams } from '../../schemas/customer';
 import { CustomerOverview } from '../../schemas/customer-overview';
-import { type RouteDeclaration, readonlyAccess } from '../route-types';
+import { defineRoutes, readonlyAccess } from '../route-types';
 
 /** The customer 360 view an agent opens. */
-export const customerOverviewRoutes: readonly RouteDeclaration[] = [
+export const customerOverviewRoutes = defineRoutes([
   {
     operationId: 'getCustomerOverview',
     method: 'GET',
@@ -16,4 +16,4 @@ export const customerOverviewRoutes: readonly RouteDeclaration[] = [
     request: { params: CustomerIdParams },
     responses: { 200: { description: 'The overview', schema: CustomerOverview } },
   },
-];
+]);

@@ -7,10 +7,10 @@ import {
   SegmentsSummary,
   Transaction,
 } from '../../schemas/customer-value';
-import { type RouteDeclaration, adminAccess, agentAccess, readonlyAccess } from '../route-types';
+import { defineRoutes, adminAccess, agentAccess, readonlyAccess } from '../route-types';
 
 /** Customer value: purchases, and the RFM segments the daily job computes from them (docs/customer-value.md). */
-export const customerValueRoutes: readonly RouteDeclaration[] = [
+export const customerValueRoutes = defineRoutes([
   {
     operationId: 'createCustomerTransaction',
     method: 'POST',
@@ -58,4 +58,4 @@ export const customerValueRoutes: readonly RouteDeclaration[] = [
     idempotent: true,
     responses: { 202: { description: 'The run is scheduled to start at once', schema: RefreshAccepted } },
   },
-];
+]);

@@ -6,10 +6,10 @@ import {
   ListCustomersQuery,
   UpdateCustomerBody,
 } from '../../schemas/customer';
-import { type RouteDeclaration, agentAccess, readonlyAccess } from '../route-types';
+import { defineRoutes, agentAccess, readonlyAccess } from '../route-types';
 
 /** Customers: the people a tenant serves, unique by phone, email and externalId. */
-export const customerRoutes: readonly RouteDeclaration[] = [
+export const customerRoutes = defineRoutes([
   {
     operationId: 'createCustomer',
     method: 'POST',
@@ -67,4 +67,4 @@ export const customerRoutes: readonly RouteDeclaration[] = [
     request: { params: CustomerIdParams },
     responses: { 204: { description: 'Erased' } },
   },
-];
+]);

@@ -1,11 +1,11 @@
 import { ContactsExportQuery, SurveyResponsesExportQuery } from '../../schemas/exports';
-import { type RouteDeclaration, readonlyAccess } from '../route-types';
+import { defineRoutes, readonlyAccess } from '../route-types';
 
 const csvAnswer =
   'text/csv; charset=utf-8, starting with a UTF-8 byte order mark, as an attachment; a Link rel="next" header when rows remain (docs/exports.md)';
 
 /** CSV downloads for the tenant's spreadsheets and BI tools. */
-export const exportRoutes: readonly RouteDeclaration[] = [
+export const exportRoutes = defineRoutes([
   {
     operationId: 'exportContacts',
     method: 'GET',
@@ -15,7 +15,7 @@ export const exportRoutes: readonly RouteDeclaration[] = [
     tag: 'Exports',
     summary: 'Contacts started in a range of at most 31 days, as CSV',
     request: { query: ContactsExportQuery },
-    responses: { 200: { description: csvAnswer } },
+    responses: { 200: { description: csvAnswer, mediaType: 'text/csv' } },
   },
   {
     operationId: 'exportSurveyResponses',
@@ -26,6 +26,6 @@ export const exportRoutes: readonly RouteDeclaration[] = [
     tag: 'Exports',
     summary: 'Surveys that went out, decided in a range of at most 31 days, with their scores and answers, as CSV',
     request: { query: SurveyResponsesExportQuery },
-    responses: { 200: { description: csvAnswer } },
+    responses: { 200: { description: csvAnswer, mediaType: 'text/csv' } },
   },
-];
+]);

@@ -1,7 +1,8 @@
-import type { RouteDeclaration } from '../route-types';
+import * as z from '../../zod';
+import { defineRoutes } from '../route-types';
 
 /** The OpenAPI document of this API. */
-export const openApiRoutes: readonly RouteDeclaration[] = [
+export const openApiRoutes = defineRoutes([
   {
     operationId: 'getOpenApi',
     method: 'GET',
@@ -10,6 +11,6 @@ export const openApiRoutes: readonly RouteDeclaration[] = [
     access: { kind: 'public' },
     tag: 'Meta',
     summary: 'This API described in OpenAPI 3.1',
-    responses: { 200: { description: 'The OpenAPI document' } },
+    responses: { 200: { description: 'The OpenAPI document', schema: z.record(z.string(), z.unknown()) } },
   },
-];
+]);

@@ -1,8 +1,8 @@
 import { Settings, SettingsPatch } from '../../schemas/settings';
-import { type RouteDeclaration, adminAccess, readonlyAccess } from '../route-types';
+import { defineRoutes, adminAccess, readonlyAccess } from '../route-types';
 
 /** The tenant's settings. */
-export const settingsRoutes: readonly RouteDeclaration[] = [
+export const settingsRoutes = defineRoutes([
   {
     operationId: 'getSettings',
     method: 'GET',
@@ -24,4 +24,4 @@ export const settingsRoutes: readonly RouteDeclaration[] = [
     request: { body: SettingsPatch },
     responses: { 200: { description: 'The updated settings', schema: Settings } },
   },
-];
+]);

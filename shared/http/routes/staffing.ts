@@ -1,8 +1,8 @@
 import { StaffingForecastBody, StaffingPlan, StaffingQuery } from '../../schemas/staffing';
-import { type RouteDeclaration, readonlyAccess } from '../route-types';
+import { defineRoutes, readonlyAccess } from '../route-types';
 
 /** Agents needed per tenant-local interval of a day, by Erlang C and Erlang A (docs/metrics.md, "Staffing"). */
-export const staffingRoutes: readonly RouteDeclaration[] = [
+export const staffingRoutes = defineRoutes([
   {
     operationId: 'getStaffing',
     method: 'GET',
@@ -26,4 +26,4 @@ export const staffingRoutes: readonly RouteDeclaration[] = [
     request: { body: StaffingForecastBody },
     responses: { 200: { description: 'The plan, one entry per local interval', schema: StaffingPlan }, 400: { description: 'Invalid forecast or override' } },
   },
-];
+]);

@@ -7,10 +7,10 @@ import {
   SurveyTemplateIdParams,
   UpdateSurveyTemplateBody,
 } from '../../schemas/survey-template';
-import { type RouteDeclaration, adminAccess, readonlyAccess } from '../route-types';
+import { defineRoutes, adminAccess, readonlyAccess } from '../route-types';
 
 /** Survey templates: versioned question sets in en and zh-TW. */
-export const surveyTemplateRoutes: readonly RouteDeclaration[] = [
+export const surveyTemplateRoutes = defineRoutes([
   {
     operationId: 'createSurveyTemplate',
     method: 'POST',
@@ -74,4 +74,4 @@ export const surveyTemplateRoutes: readonly RouteDeclaration[] = [
       409: { description: "The tenant's survey rules use the template; point settings.surveys.templateId elsewhere first" },
     },
   },
-];
+]);

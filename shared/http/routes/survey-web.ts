@@ -1,5 +1,5 @@
 import * as z from '../../zod';
-import type { RouteDeclaration } from '../route-types';
+import { defineRoutes } from '../route-types';
 
 /** The link token: 256 random bits in base64url (shared/domain/surveys/survey.ts newSurveyToken). */
 export const SurveyTokenParams = z.object({ token: z.string().check(z.maxLength(128)) });
@@ -8,7 +8,7 @@ export const SurveyTokenParams = z.object({ token: z.string().check(z.maxLength(
  * The survey's web page, behind the one-time link `/s/<token>`: public (the token is the
  * credential), HTML for a phone's browser, working without JavaScript.
  */
-export const surveyWebRoutes: readonly RouteDeclaration[] = [
+export const surveyWebRoutes = defineRoutes([
   {
     operationId: 'showSurveyPage',
     method: 'GET',
@@ -24,6 +24,7 @@ export const surveyWebRoutes: readonly RouteDeclaration[] = [
       200: { description: 'The form: the questions not yet answered (by SMS, say)' },
       404: { description: 'No such link' },
       410: { description: 'The link was used (the survey is answered) or has expired' },
+      429: { description: 'Too many links tried from this address that named no open survey; Retry-After says when to try again' },
     },
   },
   {
@@ -44,7 +45,9 @@ export const surveyWebRoutes: readonly RouteDeclaration[] = [
       200: { description: 'Thank you: the survey is completed' },
       400: { description: 'The form again, each invalid answer with its error' },
       404: { description: 'No such link' },
+      409: { description: 'The survey changed while the form was submitted (an SMS answer, say): the form again, as it is now' },
       410: { description: 'The link was used (the survey is answered) or has expired' },
+      429: { description: 'Too many links tried from this address that named no open survey; Retry-After says when to try again' },
     },
   },
-];
+]);

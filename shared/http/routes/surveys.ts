@@ -1,9 +1,9 @@
 import { Page } from '../../schemas/common';
 import { CreateSurveyBody, CreatedSurvey, ListSurveysQuery, Survey, SurveyIdParams, SurveyResultsQuery, SurveyResultsSummary } from '../../schemas/survey';
-import { type RouteDeclaration, agentAccess, readonlyAccess } from '../route-types';
+import { defineRoutes, agentAccess, readonlyAccess } from '../route-types';
 
 /** Surveys: one per closed contact (decided by the rules, or sent ad hoc), with its answers. */
-export const surveyRoutes: readonly RouteDeclaration[] = [
+export const surveyRoutes = defineRoutes([
   {
     operationId: 'createSurvey',
     method: 'POST',
@@ -58,4 +58,4 @@ export const surveyRoutes: readonly RouteDeclaration[] = [
       400: { description: 'from not before to, or a range over 92 days' },
     },
   },
-];
+]);

@@ -1,8 +1,8 @@
 import { CreateTenantBody, CreateTenantResponse, Tenant } from '../../schemas/tenant';
-import { type RouteDeclaration, readonlyAccess } from '../route-types';
+import { defineRoutes, readonlyAccess } from '../route-types';
 
 /** Tenants: sign-up (operator only) and the caller's own tenant. */
-export const tenantRoutes: readonly RouteDeclaration[] = [
+export const tenantRoutes = defineRoutes([
   {
     operationId: 'createTenant',
     method: 'POST',
@@ -25,4 +25,4 @@ export const tenantRoutes: readonly RouteDeclaration[] = [
     summary: "The caller's own tenant",
     responses: { 200: { description: 'The tenant', schema: Tenant } },
   },
-];
+]);

@@ -9,10 +9,10 @@ import {
   WebhookIdParams,
   WebhookWithSecret,
 } from '../../schemas/webhook';
-import { type RouteDeclaration, adminAccess } from '../route-types';
+import { defineRoutes, adminAccess } from '../route-types';
 
 /** Webhook endpoints a tenant's admins register, and the deliveries made to them. */
-export const webhookRoutes: readonly RouteDeclaration[] = [
+export const webhookRoutes = defineRoutes([
   {
     operationId: 'createWebhook',
     method: 'POST',
@@ -81,4 +81,4 @@ export const webhookRoutes: readonly RouteDeclaration[] = [
     request: { params: WebhookIdParams, query: ListDeliveriesQuery },
     responses: { 200: { description: 'A page of deliveries', schema: Page(WebhookDelivery) } },
   },
-];
+]);
