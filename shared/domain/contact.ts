@@ -1,4 +1,4 @@
-import type { FieldError } from '../http/problem';
+import type { FieldError } from './errors';
 import type { ContactSummary } from '../events/contact-events';
 import type {
   CloseContactBody,

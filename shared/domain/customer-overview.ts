@@ -1,19 +1,11 @@
 import type { Case, CaseStatus } from '../schemas/case';
-import type { LatestSurveyScores, OpenCaseSummary, OverviewContact, OverviewReferral } from '../schemas/customer-overview';
+import { type LatestSurveyScores, type OpenCaseSummary, type OverviewContact, type OverviewReferral, overviewLimits } from '../schemas/customer-overview';
 
 /**
  * The customer overview's projection, decided here and stored by shared/data/customer-overview-repo.ts:
  * what each item holds, what a late or repeated event may replace, which items are trimmed, and how
  * the stored items become the answer. Pure.
  */
-
-/** How much of the customer's history the overview projection keeps (docs/data-model.md, "Customer overview"). */
-export const overviewLimits = {
-  recentContacts: 10,
-  convertedReferrals: 20,
-  /** A finished case or a lost referral stays this long (TTL), so that a late event cannot bring it back. */
-  settledRetentionDays: 30,
-} as const;
 
 /** Sort-key prefixes of the projection items in the customer's partition; all sort between `CASE#` and `PROFILE`. */
 export const projectionPrefix = {

@@ -1,5 +1,5 @@
 import type { CreateCustomerBody, Customer, UpdateCustomerBody } from '../schemas/customer';
-import type { FieldError } from '../http/problem';
+import type { FieldError } from './errors';
 import { normalizeEmail, toE164 } from './contact-points';
 
 export type ConsentChannel = keyof Customer['consent'];
