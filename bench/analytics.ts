@@ -6,7 +6,7 @@ import { localClientConfig } from '../infra/local/dynamodb';
 import { analyticsKeys, shardOf } from '../shared/data/analytics-repo';
 import { contactItem } from '../shared/data/contacts-repo';
 import { keys } from '../shared/data/keys';
-import { overviewLimits } from '../shared/domain/customer-overview';
+import { overviewLimits } from '../shared/schemas/customer-overview';
 import { projectionSortKey } from '../shared/domain/customer-overview';
 import { closeContact, contactSummary, newContact } from '../shared/domain/contact';
 import { contactClosed } from '../shared/events/contact-events';
