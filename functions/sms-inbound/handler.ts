@@ -1,11 +1,11 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Context, SNSEvent, SNSEventRecord } from 'aws-lambda';
 import { customerChangeWrite, findCustomerIdBy, getCustomer } from '../../shared/data/customers-repo';
 import { outboxPut } from '../../shared/data/outbox';
 import { applyOnce } from '../../shared/data/processed-events';
+import { cancellationCodes } from '../../shared/data/transaction-errors';
 import { answerOnce } from '../../shared/data/sms-messages-repo';
 import { findTenantIdBySmsNumber, getTenantWithSettings } from '../../shared/data/tenants-repo';
 import { resolveSmsSettings } from '../../shared/domain/settings';
@@ -109,7 +109,7 @@ async function denySmsConsent(tenantId: string, inboundMessageId: string, custom
       logger.info('Customer opted out of SMS', { result });
       return;
     } catch (error) {
-      const customerMoved = error instanceof TransactionCanceledException && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed';
+      const customerMoved = cancellationCodes(error)?.[1] === 'ConditionalCheckFailed';
       if (!customerMoved || attempt >= maxOptOutAttempts) throw error;
       const reread = await getCustomer(tenantId, current.customerId);
       current = reread?.state === 'active' ? reread.customer : undefined;

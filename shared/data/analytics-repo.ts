@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { type CounterIncrement, type CounterRow, type Counters, type Dimension, analyticsShards, slotStartOf } from '../domain/analytics/counters';
+import { type CounterIncrement, type CounterRow, type Dimension, analyticsShards, slotStartOf } from '../domain/analytics/counters';
 import { db, tableName } from './client';
 import { tenantPrefix } from './keys';
 

@@ -1,4 +1,7 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { StreamRecord } from 'aws-lambda';
 import type { DomainEvent } from '../events/catalog';
 import { tableName } from './client';
 import { tenantPrefix } from './keys';
@@ -35,4 +38,19 @@ export function outboxPut(event: DomainEvent): TransactItem {
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
+}
+
+/** The event an outbox record's stream image holds (outboxPut), or undefined when it holds none that can be published. */
+export function outboxEventOf(image: StreamRecord['NewImage']): DomainEvent | undefined {
+  if (!image) return undefined;
+  let item: Record<string, unknown>;
+  try {
+    item = unmarshall(image as Record<string, AttributeValue>);
+  } catch {
+    return undefined;
+  }
+  const { detailType, detail } = item as { detailType?: unknown; detail?: Partial<DomainEvent['detail']> };
+  if (typeof detailType !== 'string' || typeof detail !== 'object' || detail === null) return undefined;
+  if (typeof detail.eventId !== 'string' || typeof detail.occurredAt !== 'string') return undefined;
+  return { detailType, detail: detail as DomainEvent['detail'] };
 }
