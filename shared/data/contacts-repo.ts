@@ -411,6 +411,33 @@ function emitted(before: Record<string, string>, events: DomainEvent[]): Record<
   return { ...before, ...Object.fromEntries(events.map((event) => [event.detailType, event.detail.eventId])) };
 }
 
+/** The tenant's contacts started in [from, to), read day by day from `days` (UTC days, newest first): what an export reads. */
+export function contactsByDayListing(tenantId: string, days: readonly string[], from?: string, to?: string): ContactListing {
+  return { index: 'gsi1', partitions: days.map((day) => contactKeys.dayPartition(tenantId, day)), from, to, filters: {} };
+}
+
+/** A contactsByDayListing position: the gsi1 key of `contact`, so that reading goes on after it. */
+export function positionAfterContact(tenantId: string, contact: Contact): Key {
+  return {
+    ...contactKeys.contact(tenantId, contact.contactId),
+    gsi1pk: contactKeys.dayPartition(tenantId, dayOf(contact.startedAt)),
+    gsi1sk: `${contact.startedAt}#${contact.contactId}`,
+  };
+}
+
+/**
+ * Whether a position from a client's cursor belongs to a contactsByDayListing: the start of one
+ * of its day partitions, or the gsi1 key of a contact of the tenant in one.
+ */
+export function isContactsByDayPosition(tenantId: string, listing: ContactListing, position: Record<string, unknown>): position is Key {
+  const names = Object.keys(position).sort().join(',');
+  return (
+    listing.partitions.includes(position.gsi1pk as string) &&
+    (names === 'gsi1pk' ||
+      (names === 'gsi1pk,gsi1sk,pk,sk' && String(position.pk).startsWith(`${tenantPrefix(tenantId)}#CON#`) && position.sk === 'CONTACT'))
+  );
+}
+
 /** The stored item of a contact; exported for the benchmarks, which seed history in bulk. */
 export function contactItem(tenantId: string, contact: Contact, emittedEvents: Record<string, string>) {
   const sortKey = `${contact.startedAt}#${contact.contactId}`;
