@@ -1,10 +1,4 @@
-import {
-  type ContactListing,
-  contactsByDayListing,
-  isContactsByDayPosition,
-  listContacts,
-  positionAfterContact,
-} from '../../shared/data/contacts-repo';
+import { type ContactListing, contactListing, isContactListingPosition, listContacts, positionAfterContact } from '../../shared/data/contacts-repo';
 import { getSurveyTemplateVersion } from '../../shared/data/survey-templates-repo';
 import { isSurveyPositionIn, listSurveys, positionAfterSurvey, surveyListPartition } from '../../shared/data/surveys-repo';
 import { getSettings } from '../../shared/data/tenants-repo';
@@ -94,7 +88,7 @@ export const handler = createApiHandler('exports', exportRoutes, {
     const { tenantId, query } = request;
     const timezone = await timezoneOf(tenantId);
     const window = rangeOf(instantsOf(query, timezone));
-    const listing = contactsByDayListing(tenantId, window.days ?? [], window.from, window.to);
+    const listing = contactListing(tenantId, {}, window);
     const withNotes = query.include === 'notes';
     const sheet = new CsvSheet([...contactColumns, ...(withNotes ? ['notes'] : [])], { maxRows: query.limit, maxEnvelopeBytes });
     const deadline = performance.now() + readingBudgetMs;
@@ -267,7 +261,7 @@ const invalidCursor = () => badRequest('The cursor is not valid for this export;
 function contactPosition(cursor: string | undefined, tenantId: string, listing: ContactListing): Position | undefined {
   const position = decodeCursor(cursor, tenantId, {});
   if (!position) return undefined;
-  if (!isContactsByDayPosition(tenantId, listing, position)) throw invalidCursor();
+  if (!isContactListingPosition(tenantId, listing, position)) throw invalidCursor();
   return position;
 }
 

@@ -411,12 +411,42 @@ function emitted(before: Record<string, string>, events: DomainEvent[]): Record<
   return { ...before, ...Object.fromEntries(events.map((event) => [event.detailType, event.detail.eventId])) };
 }
 
-/** The tenant's contacts started in [from, to), read day by day from `days` (UTC days, newest first): what an export reads. */
-export function contactsByDayListing(tenantId: string, days: readonly string[], from?: string, to?: string): ContactListing {
-  return { index: 'gsi1', partitions: days.map((day) => contactKeys.dayPartition(tenantId, day)), from, to, filters: {} };
+/**
+ * The listing a contact list reads: a customer's contacts (gsi2), an agent's (gsi3), else the
+ * tenant's day by day over `window.days` (gsi1, UTC days newest first). The other filters apply
+ * to the items read.
+ */
+export function contactListing(
+  tenantId: string,
+  query: { customerId?: string; agentId?: string; queue?: string; channel?: string },
+  window: { from?: string; to?: string; days?: readonly string[] },
+): ContactListing {
+  const base = { from: window.from, to: window.to };
+  if (query.customerId !== undefined) {
+    return {
+      ...base,
+      index: 'gsi2',
+      partitions: [contactKeys.customerPartition(tenantId, query.customerId)],
+      filters: { agentId: query.agentId, queue: query.queue, channel: query.channel },
+    };
+  }
+  if (query.agentId !== undefined) {
+    return {
+      ...base,
+      index: 'gsi3',
+      partitions: [contactKeys.agentPartition(tenantId, query.agentId)],
+      filters: { queue: query.queue, channel: query.channel },
+    };
+  }
+  return {
+    ...base,
+    index: 'gsi1',
+    partitions: (window.days ?? []).map((day) => contactKeys.dayPartition(tenantId, day)),
+    filters: { queue: query.queue, channel: query.channel },
+  };
 }
 
-/** A contactsByDayListing position: the gsi1 key of `contact`, so that reading goes on after it. */
+/** A position in a tenant-wide (gsi1) listing: the index key of `contact`, so that reading goes on after it. */
 export function positionAfterContact(tenantId: string, contact: Contact): Key {
   return {
     ...contactKeys.contact(tenantId, contact.contactId),
@@ -426,15 +456,18 @@ export function positionAfterContact(tenantId: string, contact: Contact): Key {
 }
 
 /**
- * Whether a position from a client's cursor belongs to a contactsByDayListing: the start of one
- * of its day partitions, or the gsi1 key of a contact of the tenant in one.
+ * Whether a position from a client's cursor belongs to `listing`: the start of one of its
+ * partitions (`{ <index pk> }`), or the index key of a contact of the tenant in one.
  */
-export function isContactsByDayPosition(tenantId: string, listing: ContactListing, position: Record<string, unknown>): position is Key {
+export function isContactListingPosition(tenantId: string, listing: ContactListing, position: Record<string, unknown>): position is Key {
+  const { pk: pkName, sk: skName } = indexAttributes[listing.index];
   const names = Object.keys(position).sort().join(',');
+  const startOfPartition = names === pkName;
+  const afterItem = names === ['pk', 'sk', pkName, skName].sort().join(',');
   return (
-    listing.partitions.includes(position.gsi1pk as string) &&
-    (names === 'gsi1pk' ||
-      (names === 'gsi1pk,gsi1sk,pk,sk' && String(position.pk).startsWith(`${tenantPrefix(tenantId)}#CON#`) && position.sk === 'CONTACT'))
+    (startOfPartition || afterItem) &&
+    listing.partitions.includes(position[pkName] as string) &&
+    (startOfPartition || (String(position.pk).startsWith(`${tenantPrefix(tenantId)}#CON#`) && position.sk === 'CONTACT'))
   );
 }
 
