@@ -1,3 +1,4 @@
+import type { Change } from './change';
 import type { FieldError } from './errors';
 import type { DomainEvent } from '../events/catalog';
 import { type ContactSummary, contactClosed, contactOpened, referralConverted, referralLost, referralMade } from '../events/contact-events';
@@ -316,14 +317,8 @@ export function listingWindow(
   return { from: start, to: end, days };
 }
 
-/**
- * A contact's or referral's new state and the events it emits, written together in one
- * transaction (the outbox), as a case's CaseChange. Patching an open contact emits nothing.
- */
-export interface ContactChange<State = Contact> {
-  next: State;
-  events: DomainEvent[];
-}
+/** A contact's or referral's new state and its events (patching an open contact emits none). */
+export type ContactChange<State = Contact> = Change<State>;
 
 /** The event of a contact opened as `contact`. */
 export const contactOpenedEvent = (tenantId: string, contact: Contact, at: string): DomainEvent =>
