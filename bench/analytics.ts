@@ -7,7 +7,7 @@ import { analyticsKeys, shardOf } from '../shared/data/analytics-repo';
 import { contactItem } from '../shared/data/contacts-repo';
 import { keys } from '../shared/data/keys';
 import { overviewLimits } from '../shared/schemas/customer-overview';
-import { projectionSortKey } from '../shared/domain/customer-overview';
+import { projectionSortKey } from '../shared/data/customer-overview-repo';
 import { closeContact, contactSummary, newContact } from '../shared/domain/contact';
 import { contactClosed } from '../shared/events/contact-events';
 import { newEvent } from '../shared/events/events';

@@ -7,22 +7,6 @@ import { type LatestSurveyScores, type OpenCaseSummary, type OverviewContact, ty
  * the stored items become the answer. Pure.
  */
 
-/** Sort-key prefixes of the projection items in the customer's partition; all sort between `CASE#` and `PROFILE`. */
-export const projectionPrefix = {
-  all: 'OV#',
-  contact: 'OV#CON#',
-  case: 'OV#CASE#',
-  referral: 'OV#REF#',
-  survey: 'OV#SURVEY',
-} as const;
-
-export const projectionSortKey = {
-  contact: (startedAt: string, contactId: string) => `${projectionPrefix.contact}${startedAt}#${contactId}`,
-  case: (caseId: string) => `${projectionPrefix.case}${caseId}`,
-  referral: (referralId: string) => `${projectionPrefix.referral}${referralId}`,
-  survey: () => projectionPrefix.survey,
-};
-
 const finishedCaseStatuses = new Set<CaseStatus>(['resolved', 'closed']);
 export const isFinishedCase = (status: CaseStatus) => finishedCaseStatuses.has(status);
 
@@ -61,6 +45,7 @@ export function caseProjection(c: Case): { caseVersion: number; status: CaseStat
 }
 
 export interface StoredContactItem {
+  /** The item's key in the customer's partition; keys sort by the contact's start time (shared/data/customer-overview-repo.ts). */
   sk: string;
   contact: OverviewContact;
 }
