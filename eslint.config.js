@@ -1,6 +1,49 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/*
+ * The layers (docs/contributing.md, "Where a change goes"). Each file gets one
+ * no-restricted-imports setting (a later block replaces an earlier one's, it does not add to
+ * it), so every block below lists all of its layer's restrictions. Import circles are checked
+ * by infra/tools/import-cycles.ts, which `npm run lint` runs after ESLint.
+ */
+const dynamoDbOnlyInData = {
+  regex: '^@aws-sdk/(client-dynamodb|lib-dynamodb|util-dynamodb)$',
+  message: 'Only shared/data/ builds DynamoDB commands and knows key layouts: add a repo function there.',
+};
+const noFunctionsImports = {
+  regex: '(^|/)functions/',
+  message: 'Nothing imports a function\'s entry point: move what is shared into shared/.',
+};
+const noSiblingFunctionImports = {
+  regex: '^\\.\\./[^.]',
+  message: 'A function does not import another function: move what both need into shared/.',
+};
+const domainRules = [
+  {
+    regex: '(^|/)(http|data|ports|services)(/|$)|(^|/)observability$',
+    message: 'Domain code is pure rules: it imports only domain/, schemas/ and event definitions. Let the caller do the I/O.',
+  },
+  {
+    regex: '(^|/)events/(?!(catalog|events|[a-z-]+-events)$)',
+    message: 'Domain code may import the event definitions (events/catalog, events/events, events/*-events), not the consumer or publisher.',
+  },
+  {
+    regex: '^(@aws-sdk|@middy|@aws-lambda-powertools)/|^aws-lambda$',
+    message: 'Domain code is pure rules: no AWS SDK, middy, Powertools or Lambda types.',
+  },
+];
+const schemaRules = [
+  {
+    regex: '^(?!\\.|zod$)',
+    message: 'A schema module imports only zod (through shared/zod.ts).',
+  },
+  {
+    regex: '^\\.\\./(?!zod$|domain/|events/(catalog|[a-z-]+-events)$)',
+    message: 'A schema module imports only zod, other schemas, the domain vocabulary and event definitions.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', 'coverage/', '.ci/', 'reports/'] },
   js.configs.recommended,
@@ -11,6 +54,27 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'error',
     },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    ignores: ['shared/data/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [dynamoDbOnlyInData, noFunctionsImports] }] },
+  },
+  {
+    files: ['shared/data/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noFunctionsImports] }] },
+  },
+  {
+    files: ['functions/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [dynamoDbOnlyInData, noFunctionsImports, noSiblingFunctionImports] }] },
+  },
+  {
+    files: ['shared/domain/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [dynamoDbOnlyInData, noFunctionsImports, ...domainRules] }] },
+  },
+  {
+    files: ['shared/schemas/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...schemaRules, noFunctionsImports] }] },
   },
   {
     // The local twin, benchmarks and tests talk to a person on a terminal.

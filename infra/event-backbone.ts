@@ -21,7 +21,7 @@ import {
   eventFunctions,
   subscriptions,
 } from '../shared/events/subscriptions';
-import type { FunctionDeclaration } from '../shared/http/route-types';
+import type { FunctionDeclaration } from '../shared/http/functions';
 import type { StageProfile } from './config';
 import { createSwitchboardFunction, deployedFunctionName, pascalCase } from './lambda-function';
 import { InboundSms, allowSmsSending } from './messaging';

@@ -6,7 +6,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { FunctionDeclaration } from '../shared/http/route-types';
+import type { FunctionDeclaration } from '../shared/http/functions';
 import { nodejsFunctionBundling } from './bundling';
 import { type StageProfile, repositoryRoot } from './config';
 

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { aggregationOf, countedEvents } from '../../shared/domain/analytics/aggregation';
 import { counterUpdates, openCasesUpdate } from '../../shared/data/analytics-repo';
 import { applyOnce } from '../../shared/data/processed-events';
+import { cancellationCodes } from '../../shared/data/transaction-errors';
 import { createEventConsumer } from '../../shared/events/consumer';
 import { MetricUnit, logger, metrics } from '../../shared/observability';
 
@@ -16,8 +16,7 @@ const consumerName = 'analytics-aggregate';
 export const conflictAttempts = 6;
 const conflictBackoffMs = (attempt: number) => (10 * 2 ** attempt) / 2 + Math.random() * ((10 * 2 ** attempt) / 2);
 
-const isTransactionConflict = (error: unknown) =>
-  error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict');
+const isTransactionConflict = (error: unknown) => (cancellationCodes(error) ?? []).includes('TransactionConflict');
 
 /**
  * Adds each counted event to its tenant's analytics counters and open-case backlog, in one

@@ -1,7 +1,8 @@
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { getApiKey } from '../../shared/data/api-keys-repo';
 import { parseApiKey } from '../../shared/domain/api-key';
-import { bearerToken, constantTimeEqualHex, sha256Hex } from '../../shared/http/caller';
+import { sha256Hex } from '../../shared/crypto';
+import { bearerToken, constantTimeEqualHex } from '../../shared/http/caller';
 import { logger } from '../../shared/observability';
 
 export interface TenantAuthorizerContext {

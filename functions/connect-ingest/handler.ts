@@ -3,13 +3,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { type ConnectContactEvent, parseConnectEvent } from '../../shared/domain/connect/contact-event';
-import { applyConnectEvent } from '../../shared/domain/connect/contact-mapping';
+import { connectEventChange } from '../../shared/domain/connect/contact-mapping';
 import { type ContactDecision, upsertContactByExternalId } from '../../shared/data/contacts-repo';
 import { findTenantIdByConnectInstance } from '../../shared/data/tenants-repo';
-import { InvalidContact, contactSummary } from '../../shared/domain/contact';
-import type { DomainEvent } from '../../shared/events/catalog';
-import { contactClosed, contactOpened } from '../../shared/events/contact-events';
-import { newEvent } from '../../shared/events/events';
+import { InvalidContact } from '../../shared/domain/contact';
 import { newId } from '../../shared/ids';
 import { MetricUnit, logger, metrics } from '../../shared/observability';
 
@@ -61,14 +58,8 @@ async function ingest(event: EventBridgeEvent<string, unknown>): Promise<void> {
 function decision(tenantId: string, connectEvent: ConnectContactEvent): ContactDecision {
   return (stored) => {
     const now = new Date().toISOString();
-    const change = applyConnectEvent(stored?.contact, connectEvent, { now, newContactId: newId('con') });
-    if (!change) return undefined;
-    const events: DomainEvent[] = [];
-    if (change.openedAs) events.push(newEvent(contactOpened, tenantId, contactSummary(change.openedAs), now));
-    if (change.closed) {
-      events.push(newEvent(contactClosed, tenantId, { ...contactSummary(change.contact), status: 'closed', closedAt: change.contact.closedAt! }, now));
-    }
-    return { contact: change.contact, events };
+    const change = connectEventChange(stored?.contact, connectEvent, { tenantId, now, newContactId: newId('con') });
+    return change && { contact: change.next, events: change.events };
   };
 }
 

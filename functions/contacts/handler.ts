@@ -4,33 +4,30 @@ import {
   type StoredContact,
   StaleContact,
   UnknownCustomer,
-  contactKeys,
+  contactListing,
   getContact,
   getReferral,
   insertContact,
   insertReferral,
+  isContactListingPosition,
   listContacts,
   replaceContact,
   replaceReferral,
   resolveContactParty,
 } from '../../shared/data/contacts-repo';
-import { tenantPrefix } from '../../shared/data/keys';
 import { getSettings } from '../../shared/data/tenants-repo';
 import { toE164 } from '../../shared/domain/contact-points';
 import {
   ContactNotOpen,
   InvalidContact,
   ReferralNotOpen,
-  closeContact,
-  contactSummary,
+  closeContactChange,
   listingWindow,
-  newContact,
-  newReferral,
+  newContactChange,
+  newReferralChange,
   patchContact,
-  settleReferral,
+  settleReferralChange,
 } from '../../shared/domain/contact';
-import { contactClosed, contactOpened, referralConverted, referralLost, referralMade } from '../../shared/events/contact-events';
-import { newEvent } from '../../shared/events/events';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { etagOf, requireIfMatch } from '../../shared/http/etag';
 import { createApiHandler } from '../../shared/http/handler';
@@ -38,7 +35,6 @@ import type { ResultOf } from '../../shared/http/operation';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { HttpError, badRequest, conflict, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
-import type { ListContactsQuery } from '../../shared/schemas/contact';
 import type { Settings } from '../../shared/schemas/settings';
 import { looksLikeId, newId } from '../../shared/ids';
 import { contactRoutes } from '../../shared/http/routes/contacts';
@@ -56,10 +52,10 @@ export const handler = createApiHandler(
       const { customerId, phone, ...input } = body;
       const party = await resolveParty(tenantId, { customerId, phone }, settings);
       const now = new Date().toISOString();
-      const contact = domainRule(() =>
-        newContact(input, party ?? {}, { contactId: newId('con'), now, reasonCodes: settings.reasonCodes ?? [] }),
+      const { next: contact, events } = domainRule(() =>
+        newContactChange(input, party ?? {}, { tenantId, contactId: newId('con'), now, reasonCodes: settings.reasonCodes ?? [] }),
       );
-      await write(() => insertContact(tenantId, contact, [newEvent(contactOpened, tenantId, contactSummary(contact), now)]));
+      await write(() => insertContact(tenantId, contact, events));
       return {
         status: 201,
         headers: { location: `/v1/contacts/${contact.contactId}`, etag: etagOf(contact.version) },
@@ -108,12 +104,11 @@ export const handler = createApiHandler(
         // Closing is idempotent: a closed contact is answered as it is, and nothing is written or emitted.
         if (stored.contact.status === 'closed') return closedAnswer(stored);
         const now = functionClock.now().toISOString();
-        const closed = domainRule(() =>
-          closeContact(stored.contact, request.body, { now, reasonCodes: settings.reasonCodes ?? [], requireOutcome: true }),
+        const { next: closed, events } = domainRule(() =>
+          closeContactChange(stored.contact, request.body, { tenantId, now, reasonCodes: settings.reasonCodes ?? [], requireOutcome: true }),
         );
-        const event = newEvent(contactClosed, tenantId, { ...contactSummary(closed), status: 'closed', closedAt: now }, now);
         try {
-          await replaceContact(tenantId, stored, closed, [event]);
+          await replaceContact(tenantId, stored, closed, events);
           return closedAnswer({ ...stored, contact: closed });
         } catch (error) {
           // Someone closed or changed it first; the transaction wrote neither state nor event.
@@ -125,7 +120,7 @@ export const handler = createApiHandler(
     async listContacts(request) {
       const { tenantId, query } = request;
       const window = domainRule(() => listingWindow(query, new Date().toISOString()));
-      const listing = listingFor(tenantId, query, window);
+      const listing = contactListing(tenantId, query, window);
       const position = positionFrom(query.cursor, tenantId, listing);
       const page = await listContacts(listing, query.limit, position);
       return { status: 200, body: { items: page.items, nextCursor: encodeCursor(page.next) } };
@@ -135,27 +130,14 @@ export const handler = createApiHandler(
       const { tenantId } = request;
       const stored = await storedContact(tenantId, request.params.contactId);
       const now = new Date().toISOString();
-      const referral = domainRule(() =>
-        newReferral(stored.contact, stored.referrals.length, request.body, {
+      const { next: referral, events } = domainRule(() =>
+        newReferralChange(stored.contact, stored.referrals.length, request.body, {
+          tenantId,
           referralId: newId('ref'),
           now,
         }),
       );
-      const made = newEvent(
-        referralMade,
-        tenantId,
-        {
-          contactId: referral.contactId,
-          referralId: referral.referralId,
-          customerId: stored.contact.customerId,
-          product: referral.product,
-          referredBy: referral.referredBy,
-          assignedTo: referral.assignedTo,
-          madeAt: referral.createdAt,
-        },
-        now,
-      );
-      await write(() => insertReferral(tenantId, referral, [made]));
+      await write(() => insertReferral(tenantId, referral, events));
       return {
         status: 201,
         headers: { location: `/v1/contacts/${referral.contactId}/referrals/${referral.referralId}`, etag: etagOf(referral.version) },
@@ -171,44 +153,7 @@ export const handler = createApiHandler(
         : undefined;
       if (!current) throw notFound('No such referral');
       const now = new Date().toISOString();
-      const settled = domainRule(() => settleReferral(current, body, now));
-      const events =
-        settled.status === 'converted' && settled.value
-          ? [
-              newEvent(
-                referralConverted,
-                tenantId,
-                {
-                  contactId: settled.contactId,
-                  referralId: settled.referralId,
-                  customerId: stored.contact.customerId,
-                  product: settled.product,
-                  value: settled.value,
-                  referredBy: settled.referredBy,
-                  assignedTo: settled.assignedTo,
-                  convertedAt: now,
-                },
-                now,
-              ),
-            ]
-          : settled.status === 'lost'
-            ? [
-                newEvent(
-                  referralLost,
-                  tenantId,
-                  {
-                    contactId: settled.contactId,
-                    referralId: settled.referralId,
-                    customerId: stored.contact.customerId,
-                    product: settled.product,
-                    referredBy: settled.referredBy,
-                    assignedTo: settled.assignedTo,
-                    lostAt: now,
-                  },
-                  now,
-                ),
-              ]
-            : [];
+      const { next: settled, events } = domainRule(() => settleReferralChange(current, stored.contact, body, { tenantId, now }));
       try {
         await replaceReferral(tenantId, current, settled, events);
       } catch (error) {
@@ -272,55 +217,12 @@ function closedAnswer(stored: StoredContact): ResultOf<typeof contactRoutes, 'cl
   return { status: 200, headers: { etag: etagOf(stored.contact.version) }, body: withReferrals(stored) };
 }
 
-function listingFor(
-  tenantId: string,
-  query: ListContactsQuery,
-  window: { from?: string; to?: string; days?: string[] },
-): ContactListing {
-  const base = { from: window.from, to: window.to };
-  if (query.customerId !== undefined) {
-    return {
-      ...base,
-      index: 'gsi2',
-      partitions: [contactKeys.customerPartition(tenantId, query.customerId)],
-      filters: { agentId: query.agentId, queue: query.queue, channel: query.channel },
-    };
-  }
-  if (query.agentId !== undefined) {
-    return {
-      ...base,
-      index: 'gsi3',
-      partitions: [contactKeys.agentPartition(tenantId, query.agentId)],
-      filters: { queue: query.queue, channel: query.channel },
-    };
-  }
-  return {
-    ...base,
-    index: 'gsi1',
-    partitions: (window.days ?? []).map((day) => contactKeys.dayPartition(tenantId, day)),
-    filters: { queue: query.queue, channel: query.channel },
-  };
-}
-
-/**
- * A contact cursor is either the start of one of the listing's partitions (`{ <index pk> }`) or
- * the index key of the last item read. Beyond decodeCursor's tenant checks, it must name a
- * partition of this very listing (same filters, same window) and, for a key, a contact item.
- */
+/** A contact cursor must name a partition of this very listing (same filters, same window) and, for a key, a contact item. */
 function positionFrom(cursor: string | undefined, tenantId: string, listing: ContactListing) {
-  const key = decodeCursor(cursor, tenantId, {});
-  if (!key) return undefined;
-  const pkName = `${listing.index}pk`;
-  const skName = `${listing.index}sk`;
-  const names = Object.keys(key).sort().join(',');
-  const startOfPartition = names === pkName;
-  const afterItem = names === ['pk', 'sk', pkName, skName].sort().join(',');
-  const valid =
-    (startOfPartition || afterItem) &&
-    listing.partitions.includes(key[pkName] as string) &&
-    (startOfPartition || (String(key.pk).startsWith(`${tenantPrefix(tenantId)}#CON#`) && key.sk === 'CONTACT'));
-  if (!valid) throw badRequest('The cursor is not valid for this list; start again without it');
-  return key as Record<string, string>;
+  const position = decodeCursor(cursor, tenantId, {});
+  if (!position) return undefined;
+  if (!isContactListingPosition(tenantId, listing, position)) throw badRequest('The cursor is not valid for this list; start again without it');
+  return position;
 }
 
 function domainRule<T>(build: () => T): T {

@@ -14,7 +14,7 @@ import {
 import type { UniqueKind } from '../../shared/data/keys';
 import { getSettings } from '../../shared/data/tenants-repo';
 import { normalizeEmail, toE164 } from '../../shared/domain/contact-points';
-import { InvalidCustomer, erasedCustomer, newCustomer, patchCustomer } from '../../shared/domain/customer';
+import { InvalidCustomer, customerErasure, newCustomer, patchCustomer } from '../../shared/domain/customer';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { etagOf, requireIfMatch } from '../../shared/http/etag';
 import { withIdempotency } from '../../shared/http/idempotency';
@@ -60,7 +60,7 @@ export const handler = createApiHandler('customers', customerRoutes, {
     const stored = await storedCustomer(request.tenantId, request.params.customerId);
     if (stored.state === 'erased') return { status: 204 };
     await uniquely(() =>
-      eraseCustomer(request.tenantId, stored.customer, erasedCustomer(stored.customer, new Date().toISOString())),
+      eraseCustomer(request.tenantId, stored.customer, customerErasure(request.tenantId, stored.customer, new Date().toISOString())),
     );
     return { status: 204 };
   },

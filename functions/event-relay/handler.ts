@@ -1,10 +1,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { eventOfOutboxItem } from '../../shared/data/outbox';
+import { outboxEventOf } from '../../shared/data/outbox';
 import type { DomainEvent } from '../../shared/events/catalog';
 import { PublishError, publishEvents } from '../../shared/events/publisher';
 import { MetricUnit, logger, metrics } from '../../shared/observability';
@@ -19,7 +17,7 @@ export async function relay(event: DynamoDBStreamEvent): Promise<DynamoDBBatchRe
   const unreadable: DynamoDBRecord[] = [];
   const publishable: { record: DynamoDBRecord; event: DomainEvent }[] = [];
   for (const record of event.Records) {
-    const domainEvent = outboxEventOf(record);
+    const domainEvent = outboxEventOf(record.dynamodb?.NewImage);
     if (domainEvent) publishable.push({ record, event: domainEvent });
     else unreadable.push(record);
   }
@@ -49,18 +47,6 @@ export async function relay(event: DynamoDBStreamEvent): Promise<DynamoDBBatchRe
 }
 
 const sequenceNumberOf = (record: DynamoDBRecord) => record.dynamodb?.SequenceNumber ?? '';
-
-function outboxEventOf(record: DynamoDBRecord): DomainEvent | undefined {
-  const image = record.dynamodb?.NewImage;
-  if (!image) return undefined;
-  let item: Record<string, unknown>;
-  try {
-    item = unmarshall(image as Record<string, AttributeValue>);
-  } catch {
-    return undefined;
-  }
-  return eventOfOutboxItem(item);
-}
 
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))

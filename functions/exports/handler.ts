@@ -1,10 +1,10 @@
-import { type ContactListing, contactKeys, dayOf, listContacts } from '../../shared/data/contacts-repo';
+import { type ContactListing, contactListing, isContactListingPosition, listContacts, positionAfterContact } from '../../shared/data/contacts-repo';
 import { getSurveyTemplateVersion } from '../../shared/data/survey-templates-repo';
-import { listSurveys, surveyKeys } from '../../shared/data/surveys-repo';
+import { isSurveyPositionIn, listSurveys, positionAfterSurvey, surveyListPartition } from '../../shared/data/surveys-repo';
 import { getSettings } from '../../shared/data/tenants-repo';
-import { tenantPrefix } from '../../shared/data/keys';
 import { InvalidContact, listingWindow } from '../../shared/domain/contact';
 import { resolvePeriod } from '../../shared/domain/analytics/intervals';
+import { wallClockDateTime } from '../../shared/domain/wall-clock';
 import { type CsvValue, CsvSheet } from '../../shared/http/csv';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { createApiHandler } from '../../shared/http/handler';
@@ -17,7 +17,8 @@ import type { SurveyTemplate } from '../../shared/schemas/survey-template';
 import { surveyScores } from '../../shared/domain/surveys/conversation';
 import { exportRoutes } from '../../shared/http/routes/exports';
 
-type Key = Record<string, string>;
+/** Where reading goes on: a position the repos gave (a table key), carried in the cursor. */
+type Position = Record<string, string>;
 
 /**
  * API Gateway buffers a Lambda answer and refuses one over 6 MB, counted on the JSON envelope the
@@ -87,19 +88,13 @@ export const handler = createApiHandler('exports', exportRoutes, {
     const { tenantId, query } = request;
     const timezone = await timezoneOf(tenantId);
     const window = rangeOf(instantsOf(query, timezone));
-    const listing: ContactListing = {
-      index: 'gsi1',
-      partitions: (window.days ?? []).map((day) => contactKeys.dayPartition(tenantId, day)),
-      from: window.from,
-      to: window.to,
-      filters: {},
-    };
+    const listing = contactListing(tenantId, {}, window);
     const withNotes = query.include === 'notes';
     const sheet = new CsvSheet([...contactColumns, ...(withNotes ? ['notes'] : [])], { maxRows: query.limit, maxEnvelopeBytes });
     const deadline = performance.now() + readingBudgetMs;
 
     let position = contactPosition(query.cursor, tenantId, listing);
-    let next: Key | undefined;
+    let next: Position | undefined;
     reading: for (;;) {
       const page = await listContacts(listing, pageSize, position);
       for (const contact of page.items) {
@@ -108,7 +103,7 @@ export const handler = createApiHandler('exports', exportRoutes, {
           next = position;
           break reading;
         }
-        position = contactIndexKey(tenantId, contact);
+        position = positionAfterContact(tenantId, contact);
       }
       if (!page.next) break;
       position = page.next;
@@ -135,7 +130,7 @@ export const handler = createApiHandler('exports', exportRoutes, {
     const deadline = performance.now() + readingBudgetMs;
 
     let position = surveyPosition(query.cursor, tenantId, from, to);
-    let next: Key | undefined;
+    let next: Position | undefined;
     reading: for (;;) {
       const page = await listSurveys(tenantId, { from, to }, pageSize, position);
       const sent = page.items.filter((survey) => wentOut.has(survey.status));
@@ -145,10 +140,10 @@ export const handler = createApiHandler('exports', exportRoutes, {
           next = position;
           break reading;
         }
-        position = surveyIndexKey(tenantId, survey);
+        position = positionAfterSurvey(tenantId, survey);
       }
       if (!page.lastKey) break;
-      position = page.lastKey as Key;
+      position = page.lastKey as Position;
       if (performance.now() > deadline) {
         next = position;
         break;
@@ -161,7 +156,7 @@ export const handler = createApiHandler('exports', exportRoutes, {
 /** What csvAnswer reads of either export's request (the survey responses' query is the contacts' without `include`). */
 type CsvRequest = Pick<RequestOf<typeof exportRoutes, 'exportContacts'>, 'query'> & Pick<OperationRequest, 'route'>;
 
-function csvAnswer(request: CsvRequest, name: string, sheet: CsvSheet, next: Key | undefined): ResultOf<typeof exportRoutes, 'exportContacts'> {
+function csvAnswer(request: CsvRequest, name: string, sheet: CsvSheet, next: Position | undefined): ResultOf<typeof exportRoutes, 'exportContacts'> {
   const { query } = request;
   const filename = `${name}_${query.from.slice(0, 10)}_${query.to.slice(0, 10)}.csv`.replace(/[^A-Za-z0-9_.-]/g, '');
   const headers: Record<string, string> = {
@@ -217,7 +212,7 @@ function contactRow(contact: Contact, timezone: string): CsvValue[] {
     contact.agentId,
     contact.reasonCode,
     contact.startedAt,
-    localTime(contact.startedAt, timezone),
+    wallClockDateTime(Date.parse(contact.startedAt), timezone),
     contact.queuedAt,
     contact.answeredAt,
     contact.endedAt,
@@ -258,69 +253,20 @@ function surveyRow(survey: Survey, template: SurveyTemplate | undefined): CsvVal
   ];
 }
 
-/** `YYYY-MM-DD HH:mm:ss` on the tenant's wall clock, the form spreadsheets read as a date-time. */
-function localTime(iso: string, timezone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(new Date(iso))
-      .map((part) => [part.type, part.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
-}
-
-/** The gsi1 key of a contact: where the next answer goes on after it. */
-function contactIndexKey(tenantId: string, contact: Contact): Key {
-  return {
-    ...contactKeys.contact(tenantId, contact.contactId),
-    gsi1pk: contactKeys.dayPartition(tenantId, dayOf(contact.startedAt)),
-    gsi1sk: `${contact.startedAt}#${contact.contactId}`,
-  };
-}
-
-function surveyIndexKey(tenantId: string, survey: Survey): Key {
-  return {
-    ...surveyKeys.survey(tenantId, survey.surveyId),
-    gsi1pk: surveyKeys.all(tenantId).gsi1pk,
-    gsi1sk: `${survey.createdAt}#${survey.surveyId}`,
-  };
-}
-
 const invalidCursor = () => badRequest('The cursor is not valid for this export; start again without it');
 
-/** A contacts cursor: the start of one of the range's day partitions, or the gsi1 key of a contact in one. */
-function contactPosition(cursor: string | undefined, tenantId: string, listing: ContactListing): Key | undefined {
-  const key = decodeCursor(cursor, tenantId, {});
-  if (!key) return undefined;
-  const names = Object.keys(key).sort().join(',');
-  const valid =
-    listing.partitions.includes(key.gsi1pk as string) &&
-    (names === 'gsi1pk' ||
-      (names === 'gsi1pk,gsi1sk,pk,sk' && String(key.pk).startsWith(`${tenantPrefix(tenantId)}#CON#`) && key.sk === 'CONTACT'));
-  if (!valid) throw invalidCursor();
-  return key as Key;
+/** A contacts cursor: a position in the export's listing. */
+function contactPosition(cursor: string | undefined, tenantId: string, listing: ContactListing): Position | undefined {
+  const position = decodeCursor(cursor, tenantId, {});
+  if (!position) return undefined;
+  if (!isContactListingPosition(tenantId, listing, position)) throw invalidCursor();
+  return position;
 }
 
-/** A surveys cursor: the gsi1 key of a survey of the tenant inside the range. */
-function surveyPosition(cursor: string | undefined, tenantId: string, from: string, to: string): Key | undefined {
-  const key = decodeCursor(cursor, tenantId, surveyKeys.all(tenantId));
-  if (!key) return undefined;
-  const names = Object.keys(key).sort().join(',');
-  const order = String(key.gsi1sk);
-  const valid =
-    names === 'gsi1pk,gsi1sk,pk,sk' &&
-    String(key.pk).startsWith(`${tenantPrefix(tenantId)}#SVY#`) &&
-    key.sk === 'SURVEY' &&
-    order >= from &&
-    order < to;
-  if (!valid) throw invalidCursor();
-  return key as Key;
+/** A surveys cursor: the position of a survey of the tenant inside the range. */
+function surveyPosition(cursor: string | undefined, tenantId: string, from: string, to: string): Position | undefined {
+  const position = decodeCursor(cursor, tenantId, surveyListPartition(tenantId, {}).key);
+  if (!position) return undefined;
+  if (!isSurveyPositionIn(tenantId, position, from, to)) throw invalidCursor();
+  return position;
 }

@@ -1,23 +1,21 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Context, SNSEvent, SNSEventRecord } from 'aws-lambda';
 import { customerChangeWrite, findCustomerIdBy, getCustomer } from '../../shared/data/customers-repo';
 import { outboxPut } from '../../shared/data/outbox';
 import { applyOnce } from '../../shared/data/processed-events';
+import { cancellationCodes } from '../../shared/data/transaction-errors';
 import { answerOnce } from '../../shared/data/sms-messages-repo';
 import { findTenantIdBySmsNumber, getTenantWithSettings } from '../../shared/data/tenants-repo';
 import { resolveSmsSettings } from '../../shared/domain/settings';
-import { customerOptedOut } from '../../shared/events/customer-events';
-import { newEvent } from '../../shared/events/events';
 import { addToOptOutList, defaultOptOutListName, sendSms } from '../../shared/ports/sms-sender';
 import { MetricUnit, logger, metrics } from '../../shared/observability';
 import type { Customer } from '../../shared/schemas/customer';
 import type { Settings, SmsSettings } from '../../shared/schemas/settings';
 import { type InboundSms, parseInboundSms } from '../../shared/schemas/sms-inbound';
 import { detectKeyword } from '../../shared/domain/sms/keywords';
-import { customerLanguage, withSmsOptOut } from '../../shared/domain/sms/opt-out';
+import { customerLanguage, smsOptOutChange } from '../../shared/domain/sms/opt-out';
 import { handleSurveyReply } from '../../shared/services/survey-replies';
 
 /**
@@ -98,18 +96,17 @@ async function denySmsConsent(tenantId: string, inboundMessageId: string, custom
   let current: Customer | undefined = customer;
   for (let attempt = 1; current; attempt++) {
     const at = new Date().toISOString();
-    const next = withSmsOptOut(current, 'sms-keyword', at);
-    if (!next) {
+    const change = smsOptOutChange(tenantId, current, 'sms-keyword', at);
+    if (!change) {
       logger.info('STOP from a customer whose SMS consent is already denied');
       return;
     }
-    const event = newEvent(customerOptedOut, tenantId, { customerId: current.customerId, channel: 'sms', source: 'sms-keyword', at }, at);
     try {
-      const result = await applyOnce(consumerName, tenantId, inboundMessageId, [customerChangeWrite(tenantId, current, next), outboxPut(event)]);
+      const result = await applyOnce(consumerName, tenantId, inboundMessageId, [customerChangeWrite(tenantId, current, change.next), ...change.events.map(outboxPut)]);
       logger.info('Customer opted out of SMS', { result });
       return;
     } catch (error) {
-      const customerMoved = error instanceof TransactionCanceledException && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed';
+      const customerMoved = cancellationCodes(error)?.[1] === 'ConditionalCheckFailed';
       if (!customerMoved || attempt >= maxOptOutAttempts) throw error;
       const reread = await getCustomer(tenantId, current.customerId);
       current = reread?.state === 'active' ? reread.customer : undefined;

@@ -1,7 +1,5 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { CustomerNotFound, insertCase } from '../../shared/data/cases-repo';
-import { tableName } from '../../shared/data/client';
-import { processedKey } from '../../shared/data/processed-events';
+import { CustomerNotFound, insertCaseOnce } from '../../shared/data/cases-repo';
+import { processedMarkerPut } from '../../shared/data/processed-events';
 import { getSettings } from '../../shared/data/tenants-repo';
 import { openCase } from '../../shared/domain/case';
 import { resolveSlaPolicy } from '../../shared/domain/sla';
@@ -74,21 +72,14 @@ export async function recoverFromAnswer(
       caseId: newId('cas'),
     },
   );
-  const marker = {
-    Put: {
-      TableName: tableName(),
-      Item: { ...processedKey(consumerName, tenantId, answer.surveyId), type: 'ProcessedEvent', caseId: change.next.caseId },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  };
+  const marker = processedMarkerPut(consumerName, tenantId, answer.surveyId, { attributes: { caseId: change.next.caseId } });
   try {
-    await insertCase(tenantId, change, [marker]);
+    if ((await insertCaseOnce(tenantId, change, marker)) === 'duplicate') return 'already-opened';
   } catch (error) {
     if (error instanceof CustomerNotFound) {
       logger.info('The survey’s customer is gone (erased); no recovery case');
       return 'no-customer';
     }
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.at(-1)?.Code === 'ConditionalCheckFailed') return 'already-opened';
     throw error;
   }
   metrics.addMetric('ServiceRecoveryCasesOpened', MetricUnit.Count, 1);

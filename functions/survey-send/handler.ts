@@ -7,13 +7,12 @@ import { StaleSurveyInputs, getSurvey, saveSurveyChange } from '../../shared/dat
 import { getSurveyTemplateVersion } from '../../shared/data/survey-templates-repo';
 import { getTenantWithSettings } from '../../shared/data/tenants-repo';
 import { resolveSmsSettings } from '../../shared/domain/settings';
-import { customerOptedOut } from '../../shared/events/customer-events';
 import { newEvent } from '../../shared/events/events';
 import { surveyExpired, surveyNotSent, surveySent } from '../../shared/events/survey-events';
 import { permanentSmsRefusal, sendSms } from '../../shared/ports/sms-sender';
 import { MetricUnit, logger, metrics } from '../../shared/observability';
 import type { NotSentReason, Survey } from '../../shared/schemas/survey';
-import { withSmsOptOut } from '../../shared/domain/sms/opt-out';
+import { smsOptOutChange } from '../../shared/domain/sms/opt-out';
 import { countSurveyNotSent } from '../../shared/services/survey-metrics';
 import { resolveSurveyRules } from '../../shared/domain/surveys/rules';
 import {
@@ -119,9 +118,9 @@ async function send(tenantId: string, survey: Survey): Promise<SurveySendOutcome
   }
   if (result.status === 'opted-out') {
     // AWS holds the number on its opt-out list: the customer's consent follows, with Customer Opted Out.
-    const optedOut = withSmsOptOut(customer, 'sms-opt-out-list', now);
-    const extra = optedOut ? [customerChangeWrite(tenantId, customer, optedOut)] : [];
-    const events = optedOut ? [newEvent(customerOptedOut, tenantId, { customerId: customer.customerId, channel: 'sms', source: 'sms-opt-out-list', at: now }, now)] : [];
+    const optedOut = smsOptOutChange(tenantId, customer, 'sms-opt-out-list', now);
+    const extra = optedOut ? [customerChangeWrite(tenantId, customer, optedOut.next)] : [];
+    const events = optedOut?.events ?? [];
     return notSent(tenantId, survey, 'opted-out', now, { extra, events });
   }
   metrics.addMetric('SmsSegmentsSent', MetricUnit.Count, result.segments);

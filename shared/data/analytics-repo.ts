@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { analyticsShards, type CounterRow, type Counters, type Dimension, slotStartOf } from '../domain/analytics/counters';
+import { type CounterIncrement, type CounterRow, type Dimension, analyticsShards, slotStartOf } from '../domain/analytics/counters';
 import * as z from '../zod';
 import { db, tableName } from './client';
 import { tenantPrefix } from './keys';
@@ -24,12 +24,6 @@ export const analyticsKeys = {
 /** Which shard an event's writes go to: stable per event, so a redelivery hits the same items. */
 export function shardOf(eventId: string): number {
   return createHash('sha256').update(eventId).digest().readUInt32BE(0) % analyticsShards;
-}
-
-export interface CounterIncrement {
-  dimension: Dimension;
-  value: string;
-  counters: Counters;
 }
 
 /**

@@ -79,6 +79,20 @@ export async function insertCase(tenantId: string, change: CaseChange, alsoWrite
   }
 }
 
+/**
+ * insertCase, once: `marker` (processedMarkerPut) is the transaction's last write, and when it
+ * exists already nothing is written and the answer is 'duplicate'.
+ */
+export async function insertCaseOnce(tenantId: string, change: CaseChange, marker: TransactItem): Promise<'inserted' | 'duplicate'> {
+  try {
+    await insertCase(tenantId, change, [marker]);
+    return 'inserted';
+  } catch (error) {
+    if (error instanceof TransactionCanceledException && error.CancellationReasons?.at(-1)?.Code === 'ConditionalCheckFailed') return 'duplicate';
+    throw error;
+  }
+}
+
 /** Writes the change if the stored case is still at `expectedVersion`: state, timeline and events together. */
 export async function saveCaseChange(tenantId: string, expectedVersion: number, change: CaseChange): Promise<void> {
   const items: TransactItem[] = [

@@ -414,6 +414,66 @@ function emitted(before: Record<string, string>, events: DomainEvent[]): Record<
   return { ...before, ...Object.fromEntries(events.map((event) => [event.detailType, event.detail.eventId])) };
 }
 
+/**
+ * The listing a contact list reads: a customer's contacts (gsi2), an agent's (gsi3), else the
+ * tenant's day by day over `window.days` (gsi1, UTC days newest first). The other filters apply
+ * to the items read.
+ */
+export function contactListing(
+  tenantId: string,
+  query: { customerId?: string; agentId?: string; queue?: string; channel?: string },
+  window: { from?: string; to?: string; days?: readonly string[] },
+): ContactListing {
+  const base = { from: window.from, to: window.to };
+  if (query.customerId !== undefined) {
+    return {
+      ...base,
+      index: 'gsi2',
+      partitions: [contactKeys.customerPartition(tenantId, query.customerId)],
+      filters: { agentId: query.agentId, queue: query.queue, channel: query.channel },
+    };
+  }
+  if (query.agentId !== undefined) {
+    return {
+      ...base,
+      index: 'gsi3',
+      partitions: [contactKeys.agentPartition(tenantId, query.agentId)],
+      filters: { queue: query.queue, channel: query.channel },
+    };
+  }
+  return {
+    ...base,
+    index: 'gsi1',
+    partitions: (window.days ?? []).map((day) => contactKeys.dayPartition(tenantId, day)),
+    filters: { queue: query.queue, channel: query.channel },
+  };
+}
+
+/** A position in a tenant-wide (gsi1) listing: the index key of `contact`, so that reading goes on after it. */
+export function positionAfterContact(tenantId: string, contact: Contact): Key {
+  return {
+    ...contactKeys.contact(tenantId, contact.contactId),
+    gsi1pk: contactKeys.dayPartition(tenantId, dayOf(contact.startedAt)),
+    gsi1sk: `${contact.startedAt}#${contact.contactId}`,
+  };
+}
+
+/**
+ * Whether a position from a client's cursor belongs to `listing`: the start of one of its
+ * partitions (`{ <index pk> }`), or the index key of a contact of the tenant in one.
+ */
+export function isContactListingPosition(tenantId: string, listing: ContactListing, position: Record<string, unknown>): position is Key {
+  const { pk: pkName, sk: skName } = indexAttributes[listing.index];
+  const names = Object.keys(position).sort().join(',');
+  const startOfPartition = names === pkName;
+  const afterItem = names === ['pk', 'sk', pkName, skName].sort().join(',');
+  return (
+    (startOfPartition || afterItem) &&
+    listing.partitions.includes(position[pkName] as string) &&
+    (startOfPartition || (String(position.pk).startsWith(`${tenantPrefix(tenantId)}#CON#`) && position.sk === 'CONTACT'))
+  );
+}
+
 /** The stored item of a contact; exported for the benchmarks, which seed history in bulk. */
 export function contactItem(tenantId: string, contact: Contact, emittedEvents: Record<string, string>) {
   const sortKey = `${contact.startedAt}#${contact.contactId}`;

@@ -5,8 +5,6 @@ import {
   type StoredProjection,
   type StoredReferralItem,
   caseProjection,
-  projectionPrefix,
-  projectionSortKey,
   settledExpiry,
 } from '../domain/customer-overview';
 import { type Case, CaseStatus } from '../schemas/case';
@@ -19,6 +17,26 @@ import { keys } from './keys';
 import { parseItem } from './stored-item';
 
 type Item = Record<string, unknown>;
+
+/**
+ * Sort-key prefixes of the projection items in the customer's partition; all sort between `CASE#` and `PROFILE`.
+ * A contact's key starts with its start time, so its items sort by it (the domain's trimming relies on that).
+ */
+export const projectionPrefix = {
+  all: 'OV#',
+  contact: 'OV#CON#',
+  case: 'OV#CASE#',
+  referral: 'OV#REF#',
+  survey: 'OV#SURVEY',
+} as const;
+
+export const projectionSortKey = {
+  contact: (startedAt: string, contactId: string) => `${projectionPrefix.contact}${startedAt}#${contactId}`,
+  case: (caseId: string) => `${projectionPrefix.case}${caseId}`,
+  referral: (referralId: string) => `${projectionPrefix.referral}${referralId}`,
+  survey: () => projectionPrefix.survey,
+};
+
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** What the overview is made of, as stored; the choices (open, latest, converted) are the domain's. */

@@ -3,9 +3,8 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteComma
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from '../zod';
 import { Customer } from '../schemas/customer';
-import { type UniqueValues, uniqueValuesOf } from '../domain/customer';
-import { customerErased } from '../events/customer-events';
-import { newEvent } from '../events/events';
+import type { Change } from '../domain/change';
+import { type CustomerTombstone, type UniqueValues, uniqueValuesOf } from '../domain/customer';
 import { db, tableName } from './client';
 import { type UniqueKind, keys } from './keys';
 import { outboxPut } from './outbox';
@@ -70,27 +69,23 @@ export async function replaceCustomer(tenantId: string, before: Customer, after:
 }
 
 /**
- * Replaces the customer by a tombstone and frees its phone, e-mail and external id, with a
- * `Customer Erased` event in the same transaction: the customer-erasure consumer then scrubs the
- * personal data their contacts and cases hold. A customer already erased fails the condition, so
- * neither the tombstone nor the event is written twice.
+ * Replaces the customer by the erasure's tombstone and frees its phone, e-mail and external id,
+ * with the erasure's events (Customer Erased) in the same transaction: the customer-erasure
+ * consumer then scrubs the personal data their contacts and cases hold. A customer already erased
+ * fails the condition, so neither the tombstone nor the event is written twice.
  */
-export async function eraseCustomer(
-  tenantId: string,
-  current: Customer,
-  tombstone: { customerId: string; erasedAt: string; version: number; createdAt: string },
-): Promise<void> {
+export async function eraseCustomer(tenantId: string, current: Customer, erasure: Change<CustomerTombstone>): Promise<void> {
   await transact([
     {
       Put: {
         TableName: tableName(),
-        Item: { ...keys.customer(tenantId, current.customerId), type: 'Customer', tenantId, ...tombstone },
+        Item: { ...keys.customer(tenantId, current.customerId), type: 'Customer', tenantId, ...erasure.next },
         ConditionExpression: 'version = :expected AND attribute_not_exists(erasedAt)',
         ExpressionAttributeValues: { ':expected': current.version },
       },
     },
     ...releases(tenantId, current.customerId, uniqueValuesOf(current)),
-    outboxPut(newEvent(customerErased, tenantId, { customerId: current.customerId, erasedAt: tombstone.erasedAt }, tombstone.erasedAt)),
+    ...erasure.events.map(outboxPut),
   ]);
 }
 

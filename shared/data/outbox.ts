@@ -1,4 +1,7 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { StreamRecord } from 'aws-lambda';
 import type { DomainEvent } from '../events/catalog';
 import * as z from '../zod';
 import { tableName } from './client';
@@ -51,7 +54,19 @@ const OutboxRecord = z.object({
  * The event an outbox record holds, or undefined when the record is not a readable one: the relay
  * reports it as a failed record (retried, then dead-lettered) rather than dropping it.
  */
-export function eventOfOutboxItem(item: Record<string, unknown>): DomainEvent | undefined {
+function eventOfOutboxItem(item: Record<string, unknown>): DomainEvent | undefined {
   const parsed = OutboxRecord.safeParse(item);
   return parsed.success ? parsed.data : undefined;
+}
+
+/** The event an outbox record's stream image holds (outboxPut), or undefined when it holds none that can be published. */
+export function outboxEventOf(image: StreamRecord['NewImage']): DomainEvent | undefined {
+  if (!image) return undefined;
+  let item: Record<string, unknown>;
+  try {
+    item = unmarshall(image as Record<string, AttributeValue>);
+  } catch {
+    return undefined;
+  }
+  return eventOfOutboxItem(item);
 }

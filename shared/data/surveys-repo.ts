@@ -294,6 +294,29 @@ export function surveyListPartition(tenantId: string, filter: Pick<SurveyListFil
   return { index: 'gsi1', key: surveyKeys.all(tenantId) };
 }
 
+/** A listSurveys position on the tenant-wide listing (gsi1): the key of `survey`, so that reading goes on after it. */
+export function positionAfterSurvey(tenantId: string, survey: Survey): Record<string, string> {
+  return {
+    ...surveyKeys.survey(tenantId, survey.surveyId),
+    gsi1pk: surveyKeys.all(tenantId).gsi1pk,
+    gsi1sk: `${survey.createdAt}#${survey.surveyId}`,
+  };
+}
+
+/** Whether a position from a client's cursor is the key of a survey of the tenant created in [from, to) on the tenant-wide listing. */
+export function isSurveyPositionIn(tenantId: string, position: Record<string, unknown>, from: string, to: string): position is Record<string, string> {
+  const names = Object.keys(position).sort().join(',');
+  const order = String(position.gsi1sk);
+  return (
+    names === 'gsi1pk,gsi1sk,pk,sk' &&
+    position.gsi1pk === surveyKeys.all(tenantId).gsi1pk &&
+    String(position.pk).startsWith(`${tenantPrefix(tenantId)}#SVY#`) &&
+    position.sk === 'SURVEY' &&
+    order >= from &&
+    order < to
+  );
+}
+
 /** Surveys by decision time, oldest first; a filtered page may hold fewer than `limit`. */
 export async function listSurveys(tenantId: string, filter: SurveyListFilter, limit: number, startKey?: Key): Promise<{ items: Survey[]; lastKey?: Key }> {
   const { index, key } = surveyListPartition(tenantId, filter);

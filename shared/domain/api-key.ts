@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { newId } from '../ids';
-import { sha256Hex } from '../http/caller';
+import { sha256Hex } from '../crypto';
 
 /**
  * An API key reads `sb.<tenantId>.<keyId>.<secret>`. The ids let the authorizer fetch the one

@@ -1,7 +1,7 @@
 import type { DomainEvent } from '../events/catalog';
 import { newEvent } from '../events/events';
 import { CaseOpened, CaseResolved, CaseSlaBreached, CaseSlaDeadlinesChanged, CaseStatusChanged, type SlaDeadlineState } from '../events/case-events';
-import type { FieldError } from '../http/problem';
+import type { FieldError } from './errors';
 import type {
   Case,
   CaseEventBody,

@@ -1,5 +1,8 @@
-import type { FieldError } from '../http/problem';
-import type { ContactSummary } from '../events/contact-events';
+import type { Change } from './change';
+import type { FieldError } from './errors';
+import type { DomainEvent } from '../events/catalog';
+import { type ContactSummary, contactClosed, contactOpened, referralConverted, referralLost, referralMade } from '../events/contact-events';
+import { newEvent } from '../events/events';
 import type {
   CloseContactBody,
   Contact,
@@ -312,4 +315,109 @@ export function listingWindow(
   const days: string[] = [];
   for (let day = lastDay; day >= firstDay; day -= dayMs) days.push(new Date(day).toISOString().slice(0, 10));
   return { from: start, to: end, days };
+}
+
+/** A contact's or referral's new state and its events (patching an open contact emits none). */
+export type ContactChange<State = Contact> = Change<State>;
+
+/** The event of a contact opened as `contact`. */
+export const contactOpenedEvent = (tenantId: string, contact: Contact, at: string): DomainEvent =>
+  newEvent(contactOpened, tenantId, contactSummary(contact), at);
+
+/** The event of a contact closed as `closed`. */
+export const contactClosedEvent = (tenantId: string, closed: Contact, at: string): DomainEvent =>
+  newEvent(contactClosed, tenantId, { ...contactSummary(closed), status: 'closed', closedAt: closed.closedAt! }, at);
+
+/** newContact, with its Contact Opened. */
+export function newContactChange(
+  input: ContactInput,
+  party: ContactParty,
+  context: ContactContext & { tenantId: string; contactId: string },
+): ContactChange {
+  const next = newContact(input, party, context);
+  return { next, events: [contactOpenedEvent(context.tenantId, next, context.now)] };
+}
+
+/** closeContact, with its Contact Closed. */
+export function closeContactChange(
+  current: Contact,
+  input: CloseContactBody,
+  context: ContactContext & { tenantId: string; requireOutcome: boolean },
+): ContactChange {
+  const next = closeContact(current, input, context);
+  return { next, events: [contactClosedEvent(context.tenantId, next, context.now)] };
+}
+
+/** newReferral, with its Referral Made. */
+export function newReferralChange(
+  contact: Contact,
+  existingReferrals: number,
+  input: CreateReferralBody,
+  context: { tenantId: string; referralId: string; now: string },
+): ContactChange<Referral> {
+  const next = newReferral(contact, existingReferrals, input, context);
+  const made = newEvent(
+    referralMade,
+    context.tenantId,
+    {
+      contactId: next.contactId,
+      referralId: next.referralId,
+      customerId: contact.customerId,
+      product: next.product,
+      referredBy: next.referredBy,
+      assignedTo: next.assignedTo,
+      madeAt: next.createdAt,
+    },
+    context.now,
+  );
+  return { next, events: [made] };
+}
+
+/** settleReferral, with its Referral Converted (when it has a value) or Referral Lost. `contact` is the referral's. */
+export function settleReferralChange(
+  current: Referral,
+  contact: Contact,
+  settlement: { status: 'converted'; value: Money } | { status: 'lost'; reason: string },
+  context: { tenantId: string; now: string },
+): ContactChange<Referral> {
+  const { tenantId, now } = context;
+  const next = settleReferral(current, settlement, now);
+  const events =
+    next.status === 'converted' && next.value
+      ? [
+          newEvent(
+            referralConverted,
+            tenantId,
+            {
+              contactId: next.contactId,
+              referralId: next.referralId,
+              customerId: contact.customerId,
+              product: next.product,
+              value: next.value,
+              referredBy: next.referredBy,
+              assignedTo: next.assignedTo,
+              convertedAt: now,
+            },
+            now,
+          ),
+        ]
+      : next.status === 'lost'
+        ? [
+            newEvent(
+              referralLost,
+              tenantId,
+              {
+                contactId: next.contactId,
+                referralId: next.referralId,
+                customerId: contact.customerId,
+                product: next.product,
+                referredBy: next.referredBy,
+                assignedTo: next.assignedTo,
+                lostAt: now,
+              },
+              now,
+            ),
+          ]
+        : [];
+  return { next, events };
 }

@@ -1,35 +1,11 @@
 import type { Case, CaseStatus } from '../schemas/case';
-import type { LatestSurveyScores, OpenCaseSummary, OverviewContact, OverviewReferral } from '../schemas/customer-overview';
+import { type LatestSurveyScores, type OpenCaseSummary, type OverviewContact, type OverviewReferral, overviewLimits } from '../schemas/customer-overview';
 
 /**
  * The customer overview's projection, decided here and stored by shared/data/customer-overview-repo.ts:
  * what each item holds, what a late or repeated event may replace, which items are trimmed, and how
  * the stored items become the answer. Pure.
  */
-
-/** How much of the customer's history the overview projection keeps (docs/data-model.md, "Customer overview"). */
-export const overviewLimits = {
-  recentContacts: 10,
-  convertedReferrals: 20,
-  /** A finished case or a lost referral stays this long (TTL), so that a late event cannot bring it back. */
-  settledRetentionDays: 30,
-} as const;
-
-/** Sort-key prefixes of the projection items in the customer's partition; all sort between `CASE#` and `PROFILE`. */
-export const projectionPrefix = {
-  all: 'OV#',
-  contact: 'OV#CON#',
-  case: 'OV#CASE#',
-  referral: 'OV#REF#',
-  survey: 'OV#SURVEY',
-} as const;
-
-export const projectionSortKey = {
-  contact: (startedAt: string, contactId: string) => `${projectionPrefix.contact}${startedAt}#${contactId}`,
-  case: (caseId: string) => `${projectionPrefix.case}${caseId}`,
-  referral: (referralId: string) => `${projectionPrefix.referral}${referralId}`,
-  survey: () => projectionPrefix.survey,
-};
 
 const finishedCaseStatuses = new Set<CaseStatus>(['resolved', 'closed']);
 export const isFinishedCase = (status: CaseStatus) => finishedCaseStatuses.has(status);
@@ -69,6 +45,7 @@ export function caseProjection(c: Case): { caseVersion: number; status: CaseStat
 }
 
 export interface StoredContactItem {
+  /** The item's key in the customer's partition; keys sort by the contact's start time (shared/data/customer-overview-repo.ts). */
   sk: string;
   contact: OverviewContact;
 }

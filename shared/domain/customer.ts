@@ -1,5 +1,8 @@
+import { customerErased } from '../events/customer-events';
+import { newEvent } from '../events/events';
 import type { CreateCustomerBody, Customer, UpdateCustomerBody } from '../schemas/customer';
-import type { FieldError } from '../http/problem';
+import type { Change } from './change';
+import type { FieldError } from './errors';
 import { normalizeEmail, toE164 } from './contact-points';
 
 export type ConsentChannel = keyof Customer['consent'];
@@ -73,9 +76,20 @@ export function patchCustomer(
   return withoutUndefined(next);
 }
 
-/** Erasure keeps only what is needed to keep the id unique and to show that it was erased. */
-export function erasedCustomer(current: Customer, now: string) {
-  return { customerId: current.customerId, erasedAt: now, version: current.version + 1, createdAt: current.createdAt };
+/** What an erased customer leaves: only what is needed to keep the id unique and to show that it was erased. */
+export interface CustomerTombstone {
+  customerId: string;
+  erasedAt: string;
+  version: number;
+  createdAt: string;
+}
+
+/** Erasure: the tombstone, with Customer Erased (from which the customer-erasure consumer scrubs contacts and cases). */
+export function customerErasure(tenantId: string, current: Customer, now: string): Change<CustomerTombstone> {
+  return {
+    next: { customerId: current.customerId, erasedAt: now, version: current.version + 1, createdAt: current.createdAt },
+    events: [newEvent(customerErased, tenantId, { customerId: current.customerId, erasedAt: now }, now)],
+  };
 }
 
 const unknownConsent = (): Customer['consent'] => ({

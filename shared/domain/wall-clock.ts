@@ -47,3 +47,11 @@ export function zonedWallClock(instant: number, timeZone: string): ZonedWallCloc
     weekday: parts.weekday!.toLowerCase().slice(0, 3) as ZonedWallClock['weekday'],
   };
 }
+
+const twoDigits = (value: number) => String(value).padStart(2, '0');
+
+/** `YYYY-MM-DD HH:mm:ss` on the zone's wall clock at an instant, the form spreadsheets read as a date-time. */
+export function wallClockDateTime(instant: number, timeZone: string): string {
+  const clock = zonedWallClock(instant, timeZone);
+  return `${String(clock.year).padStart(4, '0')}-${twoDigits(clock.month)}-${twoDigits(clock.day)} ${twoDigits(clock.hour)}:${twoDigits(clock.minute)}:${twoDigits(clock.second)}`;
+}

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { FieldError } from '../http/problem';
+import type { FieldError } from './errors';
 import type { CreateWebhookBody, UpdateWebhookBody, Webhook, WebhookDelivery } from '../schemas/webhook';
 
 /** A webhook as stored: the public view plus its signing secrets, which no answer but create and rotate shows. */

@@ -3,6 +3,7 @@ import type { EventDefinition } from './catalog';
 import * as contactEvents from './contact-events';
 import * as customerEvents from './customer-events';
 import * as surveyEvents from './survey-events';
+import type * as z from '../zod';
 
 /**
  * Every catalogued event, collected from the area catalogs: whatever they export that is an
@@ -16,6 +17,19 @@ export type CatalogDefinition =
   | Exported<typeof customerEvents>
   | Exported<typeof surveyEvents>;
 export type DetailType = CatalogDefinition['detailType'];
+
+/** An event of one of `Definition`'s catalogued versions as a consumer receives it: validated, typed by its detail-type. */
+export type ConsumedEvent<Definition extends CatalogDefinition> = Definition extends CatalogDefinition
+  ? {
+      detailType: Definition['detailType'];
+      detail: z.infer<Definition['detail']>;
+      /** EventBridge's id of this delivery's event; the same event published twice has two. Dedupe on detail.eventId. */
+      busEventId: string;
+    }
+  : never;
+
+/** A catalogued event of detail-type `T`, in any of its catalogued versions. */
+export type CatalogEvent<T extends DetailType = DetailType> = ConsumedEvent<Extract<CatalogDefinition, { detailType: T }>>;
 
 const isEventDefinition = (value: unknown): value is EventDefinition =>
   typeof value === 'object' &&

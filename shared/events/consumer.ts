@@ -2,23 +2,11 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import type * as z from '../zod';
 import { MetricUnit, logger, metrics } from '../observability';
-import type { CatalogDefinition, DetailType } from './all-events';
+import type { CatalogDefinition, ConsumedEvent } from './all-events';
 import { eventSource } from './catalog';
 
-/** An event of one of `Definition`'s catalogued versions as a consumer receives it: validated, typed by its detail-type. */
-export type ConsumedEvent<Definition extends CatalogDefinition> = Definition extends CatalogDefinition
-  ? {
-      detailType: Definition['detailType'];
-      detail: z.infer<Definition['detail']>;
-      /** EventBridge's id of this delivery's event; the same event published twice has two. Dedupe on detail.eventId. */
-      busEventId: string;
-    }
-  : never;
-
-/** A catalogued event of detail-type `T`, in any of its catalogued versions. */
-export type CatalogEvent<T extends DetailType = DetailType> = ConsumedEvent<Extract<CatalogDefinition, { detailType: T }>>;
+export type { CatalogEvent, ConsumedEvent } from './all-events';
 
 /** The event cannot be consumed as it is: EventBridge retries it and then dead-letters it, where an alarm fires. */
 export class UnconsumableEvent extends Error {

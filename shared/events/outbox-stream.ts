@@ -1,5 +1,5 @@
 import { outboxItemType } from '../data/outbox';
-import type { FunctionDeclaration } from '../http/route-types';
+import type { FunctionDeclaration } from '../http/functions';
 import type { PatternNode } from './subscriptions';
 
 /**

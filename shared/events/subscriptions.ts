@@ -1,6 +1,6 @@
 import { countedDetailTypes } from '../domain/analytics/aggregation';
 import { projectedDetailTypes } from '../domain/customer-overview-events';
-import type { FunctionDeclaration } from '../http/route-types';
+import type { FunctionDeclaration } from '../http/functions';
 
 /**
  * The one declaration of who consumes which events. The CDK stack builds an EventBridge rule,

@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../crypto';
 import type { Scope } from '../schemas/api-key';
 
 export type Caller =
@@ -11,8 +12,6 @@ const rank: Record<Scope, number> = { readonly: 0, agent: 1, admin: 2 };
 /** admin includes agent, agent includes readonly. */
 export const hasScope = (granted: readonly Scope[], required: Scope) =>
   granted.some((scope) => rank[scope] >= rank[required]);
-
-export const sha256Hex = (value: string) => createHash('sha256').update(value).digest('hex');
 
 export function bearerToken(authorization: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');

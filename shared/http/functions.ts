@@ -1,4 +1,19 @@
-import type { FunctionDeclaration } from './route-types';
+/** What the stack needs to know to build one Lambda function: its table access, its AWS rights, its description. */
+export interface FunctionDeclaration {
+  tableAccess: 'readwrite' | 'read' | 'none';
+  operatorKey: boolean;
+  description: string;
+  /**
+   * Sets or cancels one-time timers (shared/ports/scheduler.ts): the stack gives it the schedule
+   * group, the role EventBridge Scheduler assumes and the right to manage the group's schedules.
+   */
+  schedules?: boolean;
+  /**
+   * Sends SMS (shared/ports/sms-sender.ts): the stack grants SendTextMessage and PutOptedOutNumber
+   * on the account's SMS resources (infra/messaging.ts, allowSmsSending).
+   */
+  sendsSms?: boolean;
+}
 
 /**
  * The API's Lambda functions, declared once; their routes are declared per area in `./routes/`

@@ -1,6 +1,6 @@
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../data/idempotency-store';
 import type { ApiRequest, ApiResult } from './handler';
-import { sha256Hex } from './caller';
+import { sha256Hex } from '../crypto';
 import { badRequest, conflict, unprocessable } from './problem';
 
 /**

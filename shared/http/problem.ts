@@ -1,9 +1,7 @@
+import type { FieldError } from '../domain/errors';
 import type { z } from '../zod';
 
-export interface FieldError {
-  path: string;
-  message: string;
-}
+export type { FieldError };
 
 /** An error that has a place in the HTTP contract; anything else is answered as a 500. */
 export class HttpError extends Error {

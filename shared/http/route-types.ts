@@ -53,22 +53,6 @@ export interface RouteDeclaration {
 export const defineRoutes = <const Routes extends readonly RouteDeclaration[]>(routes: Routes): Routes => routes;
 
 
-export interface FunctionDeclaration {
-  tableAccess: 'readwrite' | 'read' | 'none';
-  operatorKey: boolean;
-  description: string;
-  /**
-   * Sets or cancels one-time timers (shared/ports/scheduler.ts): the stack gives it the schedule
-   * group, the role EventBridge Scheduler assumes and the right to manage the group's schedules.
-   */
-  schedules?: boolean;
-  /**
-   * Sends SMS (shared/ports/sms-sender.ts): the stack grants SendTextMessage and PutOptedOutNumber
-   * on the account's SMS resources (infra/messaging.ts, allowSmsSending).
-   */
-  sendsSms?: boolean;
-}
-
 export const adminAccess = { kind: 'tenant', scope: 'admin' } as const satisfies RouteAccess;
 export const agentAccess = { kind: 'tenant', scope: 'agent' } as const satisfies RouteAccess;
 export const readonlyAccess = { kind: 'tenant', scope: 'readonly' } as const satisfies RouteAccess;

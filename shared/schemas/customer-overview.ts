@@ -4,7 +4,14 @@ import { Iso8601 } from './common';
 import { CaseStatus, CaseType, Severity } from './case';
 import { Money, ReferralStatus } from './contact';
 import { Customer } from './customer';
-import { overviewLimits } from '../domain/customer-overview';
+
+/** How much of the customer's history the overview projection keeps (docs/data-model.md, "Customer overview"). */
+export const overviewLimits = {
+  recentContacts: 10,
+  convertedReferrals: 20,
+  /** A finished case or a lost referral stays this long (TTL), so that a late event cannot bring it back. */
+  settledRetentionDays: 30,
+} as const;
 
 const eventuallyConsistent =
   'Read from a projection the customer-overview-projection consumer keeps from events: a change made a moment ago may not show yet.';

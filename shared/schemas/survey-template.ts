@@ -1,5 +1,4 @@
 import * as z from '../zod';
-import { validateTemplate } from '../domain/surveys/template';
 import { Iso8601, Locale, PaginationQuery } from './common';
 
 // ---------------------------------------------------------------- texts
@@ -101,20 +100,11 @@ export const SurveyTemplateStatus = z.enum(['active', 'archived']);
 export const SurveyTemplateContent = z.strictObject(templateFields);
 export type SurveyTemplateContent = z.infer<typeof SurveyTemplateContent>;
 
-export const CreateSurveyTemplateBody = z.withMeta(
-  SurveyTemplateContent.check(
-    z.superRefine((content, context) => {
-      for (const issue of validateTemplate(content)) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-    }),
-  ),
-  {
-    id: 'CreateSurveyTemplate',
-    description:
-      '1–12 questions with unique questionIds; at most one csat, nps, ces and resolved question and one question per dimension; ' +
-      'showIf may only name an earlier rating (operator) or resolved (equals) question',
-  },
-);
-export type CreateSurveyTemplateBody = z.infer<typeof CreateSurveyTemplateBody>;
+/**
+ * The body of createSurveyTemplate. Its schema (shared/http/routes/survey-templates.ts) adds the
+ * rules across questions (domain/surveys/template.ts), which themselves read these types.
+ */
+export type CreateSurveyTemplateBody = SurveyTemplateContent;
 
 export const UpdateSurveyTemplateBody = z.withMeta(
   z.partial(z.strictObject({ ...templateFields, description: z.nullable(templateFields.description.def.innerType) })),

@@ -1,6 +1,4 @@
-import { GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from '../data/client';
-import { applyOnce, processedKey } from '../data/processed-events';
+import { applyOnce, isProcessed, processedMarkerPut } from '../data/processed-events';
 import { putUnmatchedReply } from '../data/sms-messages-repo';
 import { getSurveyTemplateVersion } from '../data/survey-templates-repo';
 import { StaleSurveyInputs, findLatestSmsSurveyId, findSurveyBySmsMessage, getSurvey, saveSurveyChange } from '../data/surveys-repo';
@@ -16,8 +14,6 @@ import { answeredData, newlyAnswered, replyStep, surveyScores } from '../domain/
 import { surveyRef } from '../domain/surveys/survey';
 import { nextQuestion } from '../domain/surveys/template';
 import { parseReply } from '../domain/sms/reply-parser';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
  * The survey conversation's side of an SMS reply that is neither STOP nor HELP: finds the open
@@ -53,7 +49,6 @@ export const recordUnmatchedReply: SurveyReplyHandler = async (reply) => {
 const consumerName = 'sms-survey-reply';
 /** Another reply or the web page saved the survey meanwhile: read it again, this often. */
 const maxAttempts = 4;
-const markerRetentionSeconds = 30 * 24 * 60 * 60;
 
 export const handleSurveyReply: SurveyReplyHandler = async (reply) => {
   for (let attempt = 1; ; attempt++) {
@@ -71,17 +66,11 @@ export const handleSurveyReply: SurveyReplyHandler = async (reply) => {
   }
 };
 
-const isHandled = async (reply: InboundSmsReply) =>
-  !!(await db().send(new GetCommand({ TableName: tableName(), Key: processedKey(consumerName, reply.tenantId, reply.inboundMessageId), ConsistentRead: true }))).Item;
+const isHandled = (reply: InboundSmsReply) => isProcessed(consumerName, reply.tenantId, reply.inboundMessageId);
 
 /** The same marker applyOnce writes, here beside the survey's change. */
-const handledMarker = (reply: InboundSmsReply): TransactItem => ({
-  Put: {
-    TableName: tableName(),
-    Item: { ...processedKey(consumerName, reply.tenantId, reply.inboundMessageId), type: 'ProcessedEvent', expiresAt: Math.floor(Date.parse(reply.receivedAt) / 1000) + markerRetentionSeconds },
-    ConditionExpression: 'attribute_not_exists(pk)',
-  },
-});
+const handledMarker = (reply: InboundSmsReply) =>
+  processedMarkerPut(consumerName, reply.tenantId, reply.inboundMessageId, { expiresFrom: reply.receivedAt });
 
 /** The survey the reply belongs to; by the number pair only while that survey is open. */
 async function findSurvey(reply: InboundSmsReply): Promise<{ survey: Survey; repliedToQuestionId?: string; firstMessage?: boolean } | undefined> {

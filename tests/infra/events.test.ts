@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { EventsStack } from '../../infra/events-stack';
 import { eventRelay } from '../../shared/events/outbox-stream';
 import { defaultRetry, eventFunctions, subscriptions } from '../../shared/events/subscriptions';
-import type { FunctionDeclaration } from '../../shared/http/route-types';
+import type { FunctionDeclaration } from '../../shared/http/functions';
 import { declaredFunctions } from '../../infra/api-stack';
 import { type CfnResource, exampleOperatorKeyHash, resourcesOf, synthTimeout, synthesize } from './synth';
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { declaredFunctions } from '../../infra/api-stack';
 import { deployedFunctionName, tableReadActions, tableWriteActions } from '../../infra/lambda-function';
 import { tenantLeadingKeys, tenantSessionTag } from '../../infra/tenant-data-role';
-import type { FunctionDeclaration } from '../../shared/http/route-types';
+import type { FunctionDeclaration } from '../../shared/http/functions';
 import { routes } from '../../shared/http/routes';
 import { eventRelay } from '../../shared/events/outbox-stream';
 import { eventFunctions } from '../../shared/events/subscriptions';

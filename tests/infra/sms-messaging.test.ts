@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { EventsStack } from '../../infra/events-stack';
 import { declaredFunctions } from '../../infra/api-stack';
 import { eventFunctions } from '../../shared/events/subscriptions';
-import type { FunctionDeclaration } from '../../shared/http/route-types';
+import type { FunctionDeclaration } from '../../shared/http/functions';
 import { type CfnResource, exampleOperatorKeyHash, resourcesOf, synthTimeout, synthesize } from './synth';
 
 /** Two-way SMS and SMS sending as the events stack deploys them (infra/messaging.ts). */

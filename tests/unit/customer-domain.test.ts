@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeEmail, toE164 } from '../../shared/domain/contact-points';
-import { InvalidCustomer, erasedCustomer, newCustomer, patchCustomer } from '../../shared/domain/customer';
+import { InvalidCustomer, customerErasure, newCustomer, patchCustomer } from '../../shared/domain/customer';
 
 const context = { customerId: 'cus_01JABCDEFGHJKMNPQRSTVWXYZ0', defaultCountry: 'TW', now: '2026-11-22T10:00:00.000Z' };
 
@@ -69,11 +69,13 @@ describe('customers', () => {
     expect(next.updatedAt).toBe('later');
   });
 
-  it('erasure keeps no personal data', () => {
+  it('erasure keeps no personal data, in the tombstone or its event', () => {
     const current = newCustomer({ displayName: 'Mei', phone: '0912345678', email: 'a@b.co', externalId: 'crm-1' }, context);
-    const tombstone = erasedCustomer(current, 'now');
-    const text = JSON.stringify(tombstone);
+    const erasedAt = '2026-11-23T10:00:00.000Z';
+    const erasure = customerErasure('ten_01JABCDEFGHJKMNPQRSTVWXYZ0', current, erasedAt);
+    const text = JSON.stringify(erasure);
     for (const personal of ['Mei', '+886912345678', 'a@b.co', 'crm-1']) expect(text).not.toContain(personal);
-    expect(tombstone).toMatchObject({ customerId: current.customerId, erasedAt: 'now' });
+    expect(erasure.next).toMatchObject({ customerId: current.customerId, erasedAt });
+    expect(erasure.events.map((event) => [event.detailType, event.detail.data])).toEqual([['Customer Erased', { customerId: current.customerId, erasedAt }]]);
   });
 });

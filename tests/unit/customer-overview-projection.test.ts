@@ -7,8 +7,8 @@ import {
   contactItemsToTrim,
   convertedReferralsToTrim,
   overviewSections,
-  projectionSortKey,
 } from '../../shared/domain/customer-overview';
+import { projectionSortKey } from '../../shared/data/customer-overview-repo';
 import type { Case } from '../../shared/schemas/case';
 
 const at = (day: number, hour = 9) => new Date(Date.UTC(2026, 10, day, hour)).toISOString();

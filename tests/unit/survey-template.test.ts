@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CreateSurveyTemplateBody,
   type Question,
   type QuestionInput,
   type ServiceDimension,
   type SurveyTemplateContent,
 } from '../../shared/schemas/survey-template';
+import { CreateSurveyTemplateBody } from '../../shared/http/routes/survey-templates';
 import { defaultTemplateContent } from '../../shared/domain/surveys/default-template';
 import { type Answers, isAsked, jsonPath, nextQuestion, validateAnswer, validateTemplate } from '../../shared/domain/surveys/template';
 import { ArchivedTemplate, InvalidTemplate, newSurveyTemplate, nextTemplateVersion } from '../../shared/domain/surveys/versions';

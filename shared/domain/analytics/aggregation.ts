@@ -1,10 +1,9 @@
-import type { CounterIncrement } from '../../data/analytics-repo';
 import { CaseOpened, CaseResolved, CaseSlaBreached, CaseStatusChanged } from '../../events/case-events';
 import { contactClosed, referralConverted, referralLost, referralMade } from '../../events/contact-events';
-import type { CatalogEvent, ConsumedEvent } from '../../events/consumer';
+import type { CatalogEvent, ConsumedEvent } from '../../events/all-events';
 import { surveyCompleted, surveySent } from '../../events/survey-events';
 import type { CaseStatus } from '../../schemas/case';
-import { type Counters, type Dimension, allValue, answeredWithin, referralValueCounter, serviceLevelThresholds } from './counters';
+import { type CounterIncrement, type Counters, type Dimension, allValue, answeredWithin, referralValueCounter, serviceLevelThresholds } from './counters';
 
 /**
  * What one event adds to a tenant's analytics: the counters of each dimension value it carries,

@@ -98,6 +98,13 @@ export const referralValueCounter = (currency: string): CounterName => `referral
 
 export type Counters = Partial<Record<CounterName, number>>;
 
+/** What one event adds to the counters of one dimension value. */
+export interface CounterIncrement {
+  dimension: Dimension;
+  value: string;
+  counters: Counters;
+}
+
 /** One stored counter item, merged over shards: a slot, a dimension value, its sums. */
 export interface CounterRow {
   /** ISO 8601 UTC instant the 30-minute slot starts at. */

@@ -4,7 +4,7 @@
  * Erlang A need for the service-level goal. Pure: the counters come in, a plan goes out.
  * Definitions: docs/metrics.md, "Staffing".
  */
-import type { FieldError } from '../../http/problem';
+import type { FieldError } from '../errors';
 import type { CounterRow, Counters } from './counters';
 import { slotMinutes } from './counters';
 import {

@@ -1,4 +1,5 @@
-import { type ContactContext, closeContact, newContact, patchContact } from '../contact';
+import { type ContactChange, type ContactContext, closeContact, contactClosedEvent, contactOpenedEvent, newContact, patchContact } from '../contact';
+import type { DomainEvent } from '../../events/catalog';
 import type { Contact } from '../../schemas/contact';
 import type { ConnectContactEvent } from './contact-event';
 
@@ -56,6 +57,20 @@ export function applyConnectEvent(
   const patched = Object.keys(patch).length > 0 ? patchContact(current, patch, undefined, rules) : current;
   const version = current.version + 1;
   return { contact: completes ? closed(patched, version, rules) : { ...patched, version }, closed: completes };
+}
+
+/** applyConnectEvent as the change to write: the contact, with Contact Opened and Contact Closed when it opened or closed it. */
+export function connectEventChange(
+  current: Contact | undefined,
+  event: ConnectContactEvent,
+  context: { tenantId: string; now: string; newContactId: string },
+): ContactChange | undefined {
+  const change = applyConnectEvent(current, event, context);
+  if (!change) return undefined;
+  const events: DomainEvent[] = [];
+  if (change.openedAs) events.push(contactOpenedEvent(context.tenantId, change.openedAs, context.now));
+  if (change.closed) events.push(contactClosedEvent(context.tenantId, change.contact, context.now));
+  return { next: change.contact, events };
 }
 
 type Facts = Pick<Contact, 'queue' | 'agentId' | 'queuedAt' | 'answeredAt' | 'endedAt' | 'afterContactWorkEndedAt'>;

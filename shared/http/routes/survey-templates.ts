@@ -1,13 +1,30 @@
+import { validateTemplate } from '../../domain/surveys/template';
 import { Page } from '../../schemas/common';
 import {
-  CreateSurveyTemplateBody,
   GetSurveyTemplateQuery,
   ListSurveyTemplatesQuery,
   SurveyTemplate,
+  SurveyTemplateContent,
   SurveyTemplateIdParams,
   UpdateSurveyTemplateBody,
 } from '../../schemas/survey-template';
-import { defineRoutes, adminAccess, readonlyAccess } from '../route-types';
+import { adminAccess, defineRoutes, readonlyAccess } from '../route-types';
+import * as z from '../../zod';
+
+/** A template's content as the schema states it, with the rules across questions that only the domain can check. */
+export const CreateSurveyTemplateBody = z.withMeta(
+  SurveyTemplateContent.check(
+    z.superRefine((content, context) => {
+      for (const issue of validateTemplate(content)) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }),
+  ),
+  {
+    id: 'CreateSurveyTemplate',
+    description:
+      '1–12 questions with unique questionIds; at most one csat, nps, ces and resolved question and one question per dimension; ' +
+      'showIf may only name an earlier rating (operator) or resolved (equals) question',
+  },
+);
 
 /** Survey templates: versioned question sets in en and zh-TW. */
 export const surveyTemplateRoutes = defineRoutes([

@@ -1,4 +1,4 @@
-import { percentile } from './stats';
+import { percentile } from '../stats';
 
 /**
  * What `npm run load` measured and found, and its markdown report. Requests are grouped by the
