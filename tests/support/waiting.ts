@@ -35,8 +35,13 @@ export async function settle(twin: Pick<TestTwin, 'bus' | 'sms' | 'aws'>): Promi
   }
 }
 
-/** Moves the twin's clock and waits for the timers that fall due to fire (the scheduler takes them up as the clock moves). */
-export async function advanceClock(twin: Pick<TestTwin, 'clock' | 'scheduler'>, ms: number): Promise<void> {
+/**
+ * Moves the twin's clock and waits for the timers that fall due to fire (the scheduler takes them up
+ * as the clock moves). The bus's work in flight is finished first: a consumer still running may be
+ * about to set the very timer the test moves the clock for.
+ */
+export async function advanceClock(twin: Pick<TestTwin, 'clock' | 'scheduler' | 'bus'>, ms: number): Promise<void> {
+  await twin.bus.settled();
   twin.clock.advance(ms);
   await twin.scheduler.settled();
 }
