@@ -1,9 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, localClientConfig, startDynamoDbLocal } from '../infra/local/dynamodb';
 import { type LambdaModule, type Twin, type TwinFunctionName, loadFunctionModule, startTwin } from '../infra/local/twin';
 import { db } from '../shared/data/client';
+import { tableDefinition } from '../shared/data/table';
 
 /** What one phase of a contact's life cost, summed over every function it set off. */
 export interface PhaseUsage {
@@ -68,13 +70,18 @@ export async function measureContactLifecycle(): Promise<PhaseUsage[]> {
   };
   const twin = await startTwin({ port: 0, dynamoEndpoint: dynamo.endpoint, tableName, operatorKey: 'op_bench', authorizerCacheSeconds: 60, loadFunction });
   countSideEffects(twin, () => usage);
+  const uncounted = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig, endpoint: dynamo.endpoint }));
   db().middlewareStack.add(
     (next, context) => async (args) => {
       (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
       const result = await next(args);
-      const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
-      const units = [consumed ?? []].flat().reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
       const who = runningFunction.getStore() ?? 'twin';
+      const units =
+        context.commandName === 'TransactWriteItemsCommand'
+          ? await transactionWriteUnits(args.input as TransactWriteCommandInput, uncounted)
+          : [(result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity ?? []]
+              .flat()
+              .reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
       add(writeCommands.has(context.commandName ?? '') ? usage.writeUnits : usage.readUnits, who, units);
       return result;
     },
@@ -140,9 +147,54 @@ export async function measureContactLifecycle(): Promise<PhaseUsage[]> {
     });
     return phases.filter((entry) => entry.phase !== 'setup');
   } finally {
+    uncounted.destroy();
     await twin.close();
     await dynamo.stop();
   }
+}
+
+type TransactAction = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * A transaction's write units by DynamoDB's rules: 2 per KB of each item it writes or checks, in
+ * the table and in every index the item is in (all indexes project ALL). DynamoDB Local's own
+ * answer for a transaction counts each distinct item size once (three 1 KB items report 2 units,
+ * not 6), so it is not used. Items a Put writes are sized from the request; the others
+ * (Update, ConditionCheck, Delete) are read after the transaction, by a client this does not count.
+ */
+async function transactionWriteUnits(input: TransactWriteCommandInput, reader: DynamoDBDocumentClient): Promise<number> {
+  let units = 0;
+  for (const action of input.TransactItems ?? []) {
+    const item = action.Put?.Item ?? (await storedItem(action, reader));
+    const kilobytes = Math.max(1, Math.ceil(itemBytes(item ?? {}) / 1024));
+    // A condition check writes nothing, so no index either.
+    const indexes = action.ConditionCheck
+      ? 0
+      : tableDefinition.globalSecondaryIndexes.filter((index) => item?.[index.partitionKey] !== undefined && item[index.sortKey] !== undefined).length;
+    units += 2 * kilobytes * (1 + indexes);
+  }
+  return units;
+}
+
+async function storedItem(action: TransactAction, reader: DynamoDBDocumentClient): Promise<Record<string, unknown> | undefined> {
+  const target = action.Update ?? action.ConditionCheck ?? action.Delete;
+  if (!target?.Key || !target.TableName) return undefined;
+  return (await reader.send(new GetCommand({ TableName: target.TableName, Key: target.Key, ConsistentRead: true }))).Item;
+}
+
+/** DynamoDB's item size: attribute names plus values (strings in UTF-8, numbers ~1 byte per 2 digits, 3 bytes and 1 per element for lists and maps). */
+function itemBytes(item: Record<string, unknown>): number {
+  return Object.entries(item).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + valueBytes(value), 0);
+}
+
+function valueBytes(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'number') return Math.ceil(String(Math.abs(value)).replace(/[.-]/g, '').replace(/^0+/, '').length / 2) + 1;
+  if (typeof value === 'boolean' || value === null || value === undefined) return 1;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (value instanceof Set) return [...(value as Set<unknown>)].reduce<number>((sum, member) => sum + valueBytes(member), 0);
+  if (Array.isArray(value)) return 3 + value.reduce<number>((sum, member) => sum + 1 + valueBytes(member), 0);
+  return 3 + Object.entries(value as Record<string, unknown>).reduce((sum, [name, member]) => sum + 1 + Buffer.byteLength(name) + valueBytes(member), 0);
 }
 
 async function settle(twin: Twin) {
