@@ -6,6 +6,7 @@ import { ensureTable, localClientConfig, startDynamoDbLocal } from '../infra/loc
 import { type LambdaModule, type Twin, type TwinFunctionName, loadFunctionModule, startTwin } from '../infra/local/twin';
 import { db } from '../shared/data/client';
 import { tableDefinition } from '../shared/data/table';
+import { deployedLogLevel } from '../shared/observability';
 
 /** What one phase of a contact's life cost, summed over every function it set off. */
 export interface PhaseUsage {
@@ -17,6 +18,8 @@ export interface PhaseUsage {
   /** DynamoDB capacity units as DynamoDB Local reports them (ReturnConsumedCapacity TOTAL), per function. */
   readUnits: Record<string, number>;
   writeUnits: Record<string, number>;
+  /** Bytes each function wrote to stdout and stderr (its log lines and metrics), at the level the stack deploys. */
+  logBytes: Record<string, number>;
   apiRequests: number;
   /** Entries the relay put on the bus. */
   busEvents: number;
@@ -31,7 +34,7 @@ const writeCommands = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteIte
 const runningFunction = new AsyncLocalStorage<string>();
 
 function emptyUsage(phase: string): PhaseUsage {
-  return { phase, invocations: {}, durationMs: {}, readUnits: {}, writeUnits: {}, apiRequests: 0, busEvents: 0, schedulerCalls: 0, smsSent: 0, smsSegments: 0 };
+  return { phase, invocations: {}, durationMs: {}, readUnits: {}, writeUnits: {}, logBytes: {}, apiRequests: 0, busEvents: 0, schedulerCalls: 0, smsSent: 0, smsSegments: 0 };
 }
 
 const add = (record: Record<string, number>, key: string, amount: number) => {
@@ -68,6 +71,7 @@ export async function measureContactLifecycle(): Promise<PhaseUsage[]> {
         }),
     };
   };
+  captureFunctionLogs(() => usage);
   const twin = await startTwin({ port: 0, dynamoEndpoint: dynamo.endpoint, tableName, operatorKey: 'op_bench', authorizerCacheSeconds: 60, loadFunction });
   countSideEffects(twin, () => usage);
   const uncounted = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig, endpoint: dynamo.endpoint }));
@@ -206,6 +210,24 @@ async function settle(twin: Twin) {
   }
 }
 
+/**
+ * Counts what each function writes to stdout and stderr — what CloudWatch Logs would ingest from
+ * it, metrics (EMF) included — and keeps it off this process's output.
+ */
+function captureFunctionLogs(current: () => PhaseUsage) {
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      const who = runningFunction.getStore();
+      if (who === undefined) return write(chunk, ...rest);
+      add(current().logBytes, who, typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength);
+      const callback = rest.find((argument) => typeof argument === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
+    }) as typeof stream.write;
+  }
+}
+
 /** Wraps the emulated AWS services' entry points to count what each phase asked of them. */
 function countSideEffects(twin: Twin, current: () => PhaseUsage) {
   const putEvents = twin.bus.putEvents.bind(twin.bus);
@@ -238,14 +260,14 @@ export function formatLifecycle(phases: PhaseUsage[]): string {
     const detail = functions
       .map((name) => `${name} ×${entry.invocations[name]} (${(entry.readUnits[name] ?? 0).toFixed(1)} R / ${(entry.writeUnits[name] ?? 0).toFixed(1)} W)`)
       .join('; ');
-    return `| ${entry.phase} | ${sum(entry.readUnits).toFixed(1)} | ${sum(entry.writeUnits).toFixed(1)} | ${sum(entry.invocations)} | ${sum(entry.durationMs).toFixed(0)} | ${entry.apiRequests} | ${entry.busEvents} | ${entry.schedulerCalls} | ${entry.smsSent} (${entry.smsSegments}) | ${detail} |`;
+    return `| ${entry.phase} | ${sum(entry.readUnits).toFixed(1)} | ${sum(entry.writeUnits).toFixed(1)} | ${sum(entry.invocations)} | ${sum(entry.durationMs).toFixed(0)} | ${(sum(entry.logBytes) / 1024).toFixed(1)} | ${entry.apiRequests} | ${entry.busEvents} | ${entry.schedulerCalls} | ${entry.smsSent} (${entry.smsSegments}) | ${detail} |`;
   });
   const total = (pick: (entry: PhaseUsage) => number) => phases.reduce((acc, entry) => acc + pick(entry), 0);
   return [
-    '| phase | read units | write units | Lambda invocations | Σ handler ms | API requests | bus events | Scheduler calls | SMS (segments) | per function (invocations, read / write units) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| phase | read units | write units | Lambda invocations | Σ handler ms | log KB | API requests | bus events | Scheduler calls | SMS (segments) | per function (invocations, read / write units) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
-    `| **whole lifecycle** | ${total((e) => sum(e.readUnits)).toFixed(1)} | ${total((e) => sum(e.writeUnits)).toFixed(1)} | ${total((e) => sum(e.invocations))} | ${total((e) => sum(e.durationMs)).toFixed(0)} | ${total((e) => e.apiRequests)} | ${total((e) => e.busEvents)} | ${total((e) => e.schedulerCalls)} | ${total((e) => e.smsSent)} (${total((e) => e.smsSegments)}) | |`,
+    `| **whole lifecycle** | ${total((e) => sum(e.readUnits)).toFixed(1)} | ${total((e) => sum(e.writeUnits)).toFixed(1)} | ${total((e) => sum(e.invocations))} | ${total((e) => sum(e.durationMs)).toFixed(0)} | ${(total((e) => sum(e.logBytes)) / 1024).toFixed(1)} | ${total((e) => e.apiRequests)} | ${total((e) => e.busEvents)} | ${total((e) => e.schedulerCalls)} | ${total((e) => e.smsSent)} (${total((e) => e.smsSegments)}) | |`,
   ].join('\n');
 }
 
@@ -257,7 +279,9 @@ export async function measureContactLifecycleInChildProcess(): Promise<PhaseUsag
   const { execFile } = await import('node:child_process');
   const { fileURLToPath } = await import('node:url');
   const output = await new Promise<string>((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+    // Logs and metrics as a deployed function writes them (the twin's own default is WARN, metrics off).
+    const env = { ...process.env, POWERTOOLS_LOG_LEVEL: deployedLogLevel, POWERTOOLS_METRICS_DISABLED: 'false' };
+    execFile(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], { maxBuffer: 16 * 1024 * 1024, env }, (error, stdout, stderr) =>
       error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
     );
   });
