@@ -7,7 +7,6 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { FunctionDeclaration } from '../shared/http/functions';
-import { deployedLogLevel } from '../shared/observability';
 import { nodejsFunctionBundling } from './bundling';
 import { type StageProfile, repositoryRoot } from './config';
 
@@ -73,7 +72,7 @@ export function createSwitchboardFunction(scope: Construct, props: SwitchboardFu
       STAGE: profile.stage,
       POWERTOOLS_SERVICE_NAME: `switchboard-${name}`,
       POWERTOOLS_METRICS_NAMESPACE: 'Switchboard',
-      POWERTOOLS_LOG_LEVEL: deployedLogLevel,
+      POWERTOOLS_LOG_LEVEL: profile.logLevel,
       ...(declaration.tableAccess !== 'none' ? { TABLE_NAME: table.tableName } : {}),
       ...(declaration.operatorKey && operatorKeyHash ? { OPERATOR_KEY_SHA256: operatorKeyHash } : {}),
     },
