@@ -27,7 +27,8 @@ export const assumptions = {
   lambdaMemoryGb: 256 / 1024,
   /** Handler time in the twin against DynamoDB Local overstates Lambda's against DynamoDB; used as measured. */
   billedDurationFactor: 1,
-  logBytesPerInvocation: 1_200,
+  /** Lambda's own START, END and REPORT lines (with the X-Ray trace id) per invocation; the functions' lines are measured. */
+  platformLogBytesPerInvocation: 400,
   /** X-Ray's default sampling: the first request each second and 5 % of the rest. */
   tracedShare: 0.05,
   storedBytesPerContact: 8_000,
@@ -67,7 +68,7 @@ export function costModel(phases: PhaseUsage[]): CostModel {
     EventBridge: total(phases, (phase) => phase.busEvents) * p.eventBridgePerEvent,
     'EventBridge Scheduler': total(phases, (phase) => phase.schedulerCalls) * p.schedulerPerInvocation,
     'SNS (inbound SMS)': a.inboundSmsPerContact * p.snsPerPublish,
-    'CloudWatch Logs': ((invocations * a.logBytesPerInvocation) / 1024 ** 3) * p.logsPerGbIngested,
+    'CloudWatch Logs': ((total(phases, (phase) => sum(phase.logBytes)) + invocations * a.platformLogBytesPerInvocation) / 1024 ** 3) * p.logsPerGbIngested,
     'X-Ray': (apiRequests + 1) * a.tracedShare * p.xrayPerTraceRecorded,
   };
   const perThousandContacts = Object.fromEntries(Object.entries(perContact).map(([name, dollars]) => [name, dollars * 1000]));

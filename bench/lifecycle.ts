@@ -1,9 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, localClientConfig, startDynamoDbLocal } from '../infra/local/dynamodb';
 import { type LambdaModule, type Twin, type TwinFunctionName, loadFunctionModule, startTwin } from '../infra/local/twin';
 import { db } from '../shared/data/client';
+import { tableDefinition } from '../shared/data/table';
+import { deployedLogLevel } from '../shared/observability';
 
 /** What one phase of a contact's life cost, summed over every function it set off. */
 export interface PhaseUsage {
@@ -15,6 +18,8 @@ export interface PhaseUsage {
   /** DynamoDB capacity units as DynamoDB Local reports them (ReturnConsumedCapacity TOTAL), per function. */
   readUnits: Record<string, number>;
   writeUnits: Record<string, number>;
+  /** Bytes each function wrote to stdout and stderr (its log lines and metrics), at the level the stack deploys. */
+  logBytes: Record<string, number>;
   apiRequests: number;
   /** Entries the relay put on the bus. */
   busEvents: number;
@@ -29,7 +34,7 @@ const writeCommands = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteIte
 const runningFunction = new AsyncLocalStorage<string>();
 
 function emptyUsage(phase: string): PhaseUsage {
-  return { phase, invocations: {}, durationMs: {}, readUnits: {}, writeUnits: {}, apiRequests: 0, busEvents: 0, schedulerCalls: 0, smsSent: 0, smsSegments: 0 };
+  return { phase, invocations: {}, durationMs: {}, readUnits: {}, writeUnits: {}, logBytes: {}, apiRequests: 0, busEvents: 0, schedulerCalls: 0, smsSent: 0, smsSegments: 0 };
 }
 
 const add = (record: Record<string, number>, key: string, amount: number) => {
@@ -66,15 +71,21 @@ export async function measureContactLifecycle(): Promise<PhaseUsage[]> {
         }),
     };
   };
+  captureFunctionLogs(() => usage);
   const twin = await startTwin({ port: 0, dynamoEndpoint: dynamo.endpoint, tableName, operatorKey: 'op_bench', authorizerCacheSeconds: 60, loadFunction });
   countSideEffects(twin, () => usage);
+  const uncounted = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig, endpoint: dynamo.endpoint }));
   db().middlewareStack.add(
     (next, context) => async (args) => {
       (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
       const result = await next(args);
-      const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
-      const units = [consumed ?? []].flat().reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
       const who = runningFunction.getStore() ?? 'twin';
+      const units =
+        context.commandName === 'TransactWriteItemsCommand'
+          ? await transactionWriteUnits(args.input as TransactWriteCommandInput, uncounted)
+          : [(result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity ?? []]
+              .flat()
+              .reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
       add(writeCommands.has(context.commandName ?? '') ? usage.writeUnits : usage.readUnits, who, units);
       return result;
     },
@@ -140,9 +151,54 @@ export async function measureContactLifecycle(): Promise<PhaseUsage[]> {
     });
     return phases.filter((entry) => entry.phase !== 'setup');
   } finally {
+    uncounted.destroy();
     await twin.close();
     await dynamo.stop();
   }
+}
+
+type TransactAction = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * A transaction's write units by DynamoDB's rules: 2 per KB of each item it writes or checks, in
+ * the table and in every index the item is in (all indexes project ALL). DynamoDB Local's own
+ * answer for a transaction counts each distinct item size once (three 1 KB items report 2 units,
+ * not 6), so it is not used. Items a Put writes are sized from the request; the others
+ * (Update, ConditionCheck, Delete) are read after the transaction, by a client this does not count.
+ */
+async function transactionWriteUnits(input: TransactWriteCommandInput, reader: DynamoDBDocumentClient): Promise<number> {
+  let units = 0;
+  for (const action of input.TransactItems ?? []) {
+    const item = action.Put?.Item ?? (await storedItem(action, reader));
+    const kilobytes = Math.max(1, Math.ceil(itemBytes(item ?? {}) / 1024));
+    // A condition check writes nothing, so no index either.
+    const indexes = action.ConditionCheck
+      ? 0
+      : tableDefinition.globalSecondaryIndexes.filter((index) => item?.[index.partitionKey] !== undefined && item[index.sortKey] !== undefined).length;
+    units += 2 * kilobytes * (1 + indexes);
+  }
+  return units;
+}
+
+async function storedItem(action: TransactAction, reader: DynamoDBDocumentClient): Promise<Record<string, unknown> | undefined> {
+  const target = action.Update ?? action.ConditionCheck ?? action.Delete;
+  if (!target?.Key || !target.TableName) return undefined;
+  return (await reader.send(new GetCommand({ TableName: target.TableName, Key: target.Key, ConsistentRead: true }))).Item;
+}
+
+/** DynamoDB's item size: attribute names plus values (strings in UTF-8, numbers ~1 byte per 2 digits, 3 bytes and 1 per element for lists and maps). */
+function itemBytes(item: Record<string, unknown>): number {
+  return Object.entries(item).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + valueBytes(value), 0);
+}
+
+function valueBytes(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'number') return Math.ceil(String(Math.abs(value)).replace(/[.-]/g, '').replace(/^0+/, '').length / 2) + 1;
+  if (typeof value === 'boolean' || value === null || value === undefined) return 1;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (value instanceof Set) return [...(value as Set<unknown>)].reduce<number>((sum, member) => sum + valueBytes(member), 0);
+  if (Array.isArray(value)) return 3 + value.reduce<number>((sum, member) => sum + 1 + valueBytes(member), 0);
+  return 3 + Object.entries(value as Record<string, unknown>).reduce((sum, [name, member]) => sum + 1 + Buffer.byteLength(name) + valueBytes(member), 0);
 }
 
 async function settle(twin: Twin) {
@@ -151,6 +207,24 @@ async function settle(twin: Twin) {
     await twin.scheduler.settled();
     await new Promise((resolve) => setTimeout(resolve, 100));
     await twin.bus.settled();
+  }
+}
+
+/**
+ * Counts what each function writes to stdout and stderr — what CloudWatch Logs would ingest from
+ * it, metrics (EMF) included — and keeps it off this process's output.
+ */
+function captureFunctionLogs(current: () => PhaseUsage) {
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      const who = runningFunction.getStore();
+      if (who === undefined) return write(chunk, ...rest);
+      add(current().logBytes, who, typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength);
+      const callback = rest.find((argument) => typeof argument === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
+    }) as typeof stream.write;
   }
 }
 
@@ -186,14 +260,14 @@ export function formatLifecycle(phases: PhaseUsage[]): string {
     const detail = functions
       .map((name) => `${name} ×${entry.invocations[name]} (${(entry.readUnits[name] ?? 0).toFixed(1)} R / ${(entry.writeUnits[name] ?? 0).toFixed(1)} W)`)
       .join('; ');
-    return `| ${entry.phase} | ${sum(entry.readUnits).toFixed(1)} | ${sum(entry.writeUnits).toFixed(1)} | ${sum(entry.invocations)} | ${sum(entry.durationMs).toFixed(0)} | ${entry.apiRequests} | ${entry.busEvents} | ${entry.schedulerCalls} | ${entry.smsSent} (${entry.smsSegments}) | ${detail} |`;
+    return `| ${entry.phase} | ${sum(entry.readUnits).toFixed(1)} | ${sum(entry.writeUnits).toFixed(1)} | ${sum(entry.invocations)} | ${sum(entry.durationMs).toFixed(0)} | ${(sum(entry.logBytes) / 1024).toFixed(1)} | ${entry.apiRequests} | ${entry.busEvents} | ${entry.schedulerCalls} | ${entry.smsSent} (${entry.smsSegments}) | ${detail} |`;
   });
   const total = (pick: (entry: PhaseUsage) => number) => phases.reduce((acc, entry) => acc + pick(entry), 0);
   return [
-    '| phase | read units | write units | Lambda invocations | Σ handler ms | API requests | bus events | Scheduler calls | SMS (segments) | per function (invocations, read / write units) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| phase | read units | write units | Lambda invocations | Σ handler ms | log KB | API requests | bus events | Scheduler calls | SMS (segments) | per function (invocations, read / write units) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
-    `| **whole lifecycle** | ${total((e) => sum(e.readUnits)).toFixed(1)} | ${total((e) => sum(e.writeUnits)).toFixed(1)} | ${total((e) => sum(e.invocations))} | ${total((e) => sum(e.durationMs)).toFixed(0)} | ${total((e) => e.apiRequests)} | ${total((e) => e.busEvents)} | ${total((e) => e.schedulerCalls)} | ${total((e) => e.smsSent)} (${total((e) => e.smsSegments)}) | |`,
+    `| **whole lifecycle** | ${total((e) => sum(e.readUnits)).toFixed(1)} | ${total((e) => sum(e.writeUnits)).toFixed(1)} | ${total((e) => sum(e.invocations))} | ${total((e) => sum(e.durationMs)).toFixed(0)} | ${(total((e) => sum(e.logBytes)) / 1024).toFixed(1)} | ${total((e) => e.apiRequests)} | ${total((e) => e.busEvents)} | ${total((e) => e.schedulerCalls)} | ${total((e) => e.smsSent)} (${total((e) => e.smsSegments)}) | |`,
   ].join('\n');
 }
 
@@ -205,7 +279,9 @@ export async function measureContactLifecycleInChildProcess(): Promise<PhaseUsag
   const { execFile } = await import('node:child_process');
   const { fileURLToPath } = await import('node:url');
   const output = await new Promise<string>((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+    // Logs and metrics as a deployed function writes them (the twin's own default is WARN, metrics off).
+    const env = { ...process.env, POWERTOOLS_LOG_LEVEL: deployedLogLevel, POWERTOOLS_METRICS_DISABLED: 'false' };
+    execFile(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], { maxBuffer: 16 * 1024 * 1024, env }, (error, stdout, stderr) =>
       error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
     );
   });

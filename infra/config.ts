@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { type Environment, RemovalPolicy } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { deployedLogLevel } from '../shared/observability';
 
 /** The repository root: function entries and the lock file are resolved from here. */
 export const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -19,7 +20,12 @@ export interface DeploymentSettings {
   publicBaseUrl?: string;
   /** Undefined: environment-agnostic stacks, deployable to whatever account and region the CLI targets. */
   env?: Environment;
+  /** The functions' POWERTOOLS_LOG_LEVEL; undefined: deployedLogLevel (WARN). */
+  logLevel?: LogLevel;
 }
+
+const logLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevel = (typeof logLevels)[number];
 
 /** What a stage implies: prod keeps its data and logs, other stages are disposable. */
 export interface StageProfile {
@@ -27,15 +33,17 @@ export interface StageProfile {
   isProduction: boolean;
   removalPolicy: RemovalPolicy;
   logRetention: RetentionDays;
+  logLevel: LogLevel;
 }
 
-export function stageProfile(stage: string): StageProfile {
+export function stageProfile(stage: string, logLevel: LogLevel = deployedLogLevel): StageProfile {
   const isProduction = stage === productionStage;
   return {
     stage,
     isProduction,
     removalPolicy: isProduction ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     logRetention: isProduction ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
+    logLevel,
   };
 }
 
@@ -43,7 +51,7 @@ const stagePattern = /^[a-z][a-z0-9-]{0,19}$/;
 const sha256HexPattern = /^[0-9a-f]{64}$/;
 
 /**
- * Reads `-c stage=...`, `-c operatorKeyHash=...` and `-c publicBaseUrl=...` from the CDK context, and the target
+ * Reads `-c stage=...`, `-c operatorKeyHash=...`, `-c publicBaseUrl=...` and `-c logLevel=...` from the CDK context, and the target
  * account and region from the variables the CDK CLI sets when it has credentials.
  */
 export function readDeploymentSettings(scope: Construct, processEnv: NodeJS.ProcessEnv = process.env): DeploymentSettings {
@@ -56,10 +64,14 @@ export function readDeploymentSettings(scope: Construct, processEnv: NodeJS.Proc
     throw new Error('Context "operatorKeyHash" must be the SHA-256 of the operator key as 64 hex digits, not the key itself');
   }
   const publicBaseUrl = readPublicBaseUrl(contextString(scope, 'publicBaseUrl'));
+  const logLevel = contextString(scope, 'logLevel')?.toUpperCase();
+  if (logLevel !== undefined && !logLevels.some((known) => known === logLevel)) {
+    throw new Error(`Context "logLevel" must be one of ${logLevels.join(', ')}; got "${logLevel}"`);
+  }
   // The CLI sets a default region even without credentials; only a known account pins the stacks.
   const account = processEnv.CDK_DEFAULT_ACCOUNT;
   const env = account ? { account, region: processEnv.CDK_DEFAULT_REGION } : undefined;
-  return { stage, operatorKeyHash, publicBaseUrl, env };
+  return { stage, operatorKeyHash, publicBaseUrl, env, ...(logLevel !== undefined && { logLevel: logLevel as LogLevel }) };
 }
 
 function readPublicBaseUrl(value: string | undefined): string | undefined {

@@ -72,7 +72,7 @@ export function createSwitchboardFunction(scope: Construct, props: SwitchboardFu
       STAGE: profile.stage,
       POWERTOOLS_SERVICE_NAME: `switchboard-${name}`,
       POWERTOOLS_METRICS_NAMESPACE: 'Switchboard',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
+      POWERTOOLS_LOG_LEVEL: profile.logLevel,
       ...(declaration.tableAccess !== 'none' ? { TABLE_NAME: table.tableName } : {}),
       ...(declaration.operatorKey && operatorKeyHash ? { OPERATOR_KEY_SHA256: operatorKeyHash } : {}),
     },

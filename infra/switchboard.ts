@@ -19,7 +19,7 @@ export interface SwitchboardStacks {
  * fails on an unacknowledged error and reports every unacknowledged warning.
  */
 export function addSwitchboard(app: App, settings: DeploymentSettings): SwitchboardStacks {
-  const profile = stageProfile(settings.stage);
+  const profile = stageProfile(settings.stage, settings.logLevel);
   const prefix = `Switchboard-${settings.stage}`;
   const tags = { project: 'switchboard', stage: settings.stage };
 

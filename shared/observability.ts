@@ -1,6 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 
+/**
+ * The level the stack deploys every function with unless `-c logLevel=INFO` says otherwise
+ * (infra/config.ts); the lifecycle bench measures log volume at it. WARN: INFO lines (a request
+ * handled, an event applied) cost CloudWatch ingestion on every invocation; metrics go out at any level.
+ */
+export const deployedLogLevel = 'WARN';
+
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'switchboard';
 
 export const logger = new Logger({ serviceName });

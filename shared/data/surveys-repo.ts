@@ -184,6 +184,8 @@ export interface SurveyChange {
   smsMessageId?: string;
   /** The question that SMS asked (absent: the first question, for the first SMS). */
   smsQuestionId?: string;
+  /** The customer's latest-SMS-survey item already names this survey: it is not written again (2 write units in a transaction). */
+  latestSmsSurveyUnchanged?: boolean;
   /** The link token's hash and when the link stops working. */
   token?: { hash: string; expiresAt: string };
   /** Writes of others to commit with it (a customer's consent change). */
@@ -218,7 +220,7 @@ export async function saveSurveyChange(tenantId: string, change: SurveyChange): 
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     });
-    if (after.customerId) {
+    if (after.customerId && !change.latestSmsSurveyUnchanged) {
       items.push({
         Put: {
           TableName: tableName(),

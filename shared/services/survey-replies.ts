@@ -55,10 +55,10 @@ export const handleSurveyReply: SurveyReplyHandler = async (reply) => {
     if (await isHandled(reply)) return 'duplicate';
     const found = await findSurvey(reply);
     if (!found) return recordUnmatchedReply(reply);
-    const { survey, repliedToQuestionId } = found;
+    const { survey, repliedToQuestionId, foundByLatest } = found;
     logger.appendKeys({ surveyId: survey.surveyId });
     try {
-      return await step(reply, survey, repliedToQuestionId);
+      return await step(reply, survey, repliedToQuestionId, foundByLatest);
     } catch (error) {
       if (!(error instanceof StaleSurveyInputs) || attempt >= maxAttempts) throw error;
       logger.info('Survey changed while the reply was handled; reading it again', { attempt });
@@ -73,7 +73,7 @@ const handledMarker = (reply: InboundSmsReply) =>
   processedMarkerPut(consumerName, reply.tenantId, reply.inboundMessageId, { expiresFrom: reply.receivedAt });
 
 /** The survey the reply belongs to; by the number pair only while that survey is open. */
-async function findSurvey(reply: InboundSmsReply): Promise<{ survey: Survey; repliedToQuestionId?: string; firstMessage?: boolean } | undefined> {
+async function findSurvey(reply: InboundSmsReply): Promise<{ survey: Survey; repliedToQuestionId?: string; foundByLatest?: boolean } | undefined> {
   if (reply.previousPublishedMessageId) {
     const message = await findSurveyBySmsMessage(reply.tenantId, reply.previousPublishedMessageId);
     const survey = message && (await getSurvey(reply.tenantId, message.surveyId));
@@ -87,13 +87,13 @@ async function findSurvey(reply: InboundSmsReply): Promise<{ survey: Survey; rep
   if (!reply.customerId) return undefined;
   const surveyId = await findLatestSmsSurveyId(reply.tenantId, reply.customerId);
   const survey = surveyId ? await getSurvey(reply.tenantId, surveyId) : undefined;
-  return survey && (survey.status === 'sent' || survey.status === 'in_progress') ? { survey } : undefined;
+  return survey && (survey.status === 'sent' || survey.status === 'in_progress') ? { survey, foundByLatest: true } : undefined;
 }
 
 const templateOf = (tenantId: string, survey: Survey) =>
   survey.templateId && survey.templateVersion !== undefined ? getSurveyTemplateVersion(tenantId, survey.templateId, survey.templateVersion) : Promise.resolve(undefined);
 
-async function step(reply: InboundSmsReply, survey: Survey, repliedToQuestionId: string | undefined): Promise<SurveyReplyOutcome> {
+async function step(reply: InboundSmsReply, survey: Survey, repliedToQuestionId: string | undefined, foundByLatest = false): Promise<SurveyReplyOutcome> {
   const tenant = await getTenantWithSettings(reply.tenantId);
   const template = await templateOf(reply.tenantId, survey);
   if (!tenant || !template) throw new Error('The survey’s tenant or template version is missing');
@@ -131,12 +131,19 @@ async function step(reply: InboundSmsReply, survey: Survey, repliedToQuestionId:
   if (sent.status === 'sent') metrics.addMetric('SmsSegmentsSent', MetricUnit.Count, sent.segments);
   else logger.info('Survey SMS not sent: AWS reports the number opted out');
 
+  // The customer's latest SMS survey is rewritten only when it names another survey: a read (1 unit) instead of a transactional write (2).
+  const latestSmsSurveyUnchanged =
+    sent.status === 'sent' && !!survey.customerId && (foundByLatest || (await findLatestSmsSurveyId(reply.tenantId, survey.customerId)) === survey.surveyId);
   try {
     await saveSurveyChange(reply.tenantId, {
       before: survey,
       after,
       events: answerEvents(reply.tenantId, survey, after, template, at),
-      ...(sent.status === 'sent' && { smsMessageId: sent.messageId, ...(conversation.askedQuestionId !== undefined && { smsQuestionId: conversation.askedQuestionId }) }),
+      ...(sent.status === 'sent' && {
+        smsMessageId: sent.messageId,
+        latestSmsSurveyUnchanged,
+        ...(conversation.askedQuestionId !== undefined && { smsQuestionId: conversation.askedQuestionId }),
+      }),
       extra: [handledMarker(reply)],
     });
   } catch (error) {

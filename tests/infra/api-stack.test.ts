@@ -93,7 +93,7 @@ describe('API stack, dev', () => {
         STAGE: 'dev',
         POWERTOOLS_SERVICE_NAME: `switchboard-${name}`,
         POWERTOOLS_METRICS_NAMESPACE: 'Switchboard',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_LOG_LEVEL: 'WARN',
       });
       // Source maps stay off at run time: loading them costs every cold start (infra/bundling.ts).
       expect(environment.NODE_OPTIONS ?? '', name).not.toContain('--enable-source-maps');

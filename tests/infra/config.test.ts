@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { readDeploymentSettings } from '../../infra/config';
+import { readDeploymentSettings, stageProfile } from '../../infra/config';
 import { buildApp, exampleOperatorKeyHash, synthTimeout } from './synth';
 
 const settingsFor = (context: Record<string, string>, processEnv: NodeJS.ProcessEnv = {}) =>
@@ -36,6 +36,14 @@ describe('deployment settings', () => {
   it('takes the operator key hash as 64 hex digits, and refuses the key itself', () => {
     expect(settingsFor({ operatorKeyHash: exampleOperatorKeyHash.toUpperCase() }).operatorKeyHash).toBe(exampleOperatorKeyHash);
     expect(() => settingsFor({ operatorKeyHash: 'my-operator-key' })).toThrow(/SHA-256/);
+  });
+
+  it('takes the functions\' log level (WARN unless told), and refuses one Powertools does not know', () => {
+    expect(settingsFor({}).logLevel).toBeUndefined();
+    expect(stageProfile('dev').logLevel).toBe('WARN');
+    expect(settingsFor({ logLevel: 'info' }).logLevel).toBe('INFO');
+    expect(stageProfile('dev', 'INFO').logLevel).toBe('INFO');
+    expect(() => settingsFor({ logLevel: 'verbose' })).toThrow(/logLevel/);
   });
 
   it(

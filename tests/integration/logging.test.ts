@@ -18,8 +18,9 @@ let waiting: typeof Waiting;
 const captured = captureLogLines();
 
 beforeAll(async () => {
-  // As a function deployed with POWERTOOLS_LOG_LEVEL=INFO (the stack's setting) logs. Powertools
-  // reads it when its module loads, so the twin (and everything it loads) is imported after this.
+  // As a function logs with POWERTOOLS_LOG_LEVEL=INFO (the stack deploys WARN; INFO is what an operator
+  // sets on a function to follow its requests). Powertools reads it when its module loads, so the
+  // twin (and everything it loads) is imported after this.
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
   support = await import('../support/twin');
   waiting = await import('../support/waiting');
