@@ -12,6 +12,7 @@ import type { Survey } from '../schemas/survey';
 import type { SurveyTemplate } from '../schemas/survey-template';
 import { answeredData, newlyAnswered, replyStep, surveyScores } from '../domain/surveys/conversation';
 import { surveyRef } from '../domain/surveys/survey';
+import { resolveSurveyRules } from '../domain/surveys/rules';
 import { nextQuestion } from '../domain/surveys/template';
 import { parseReply } from '../domain/sms/reply-parser';
 
@@ -106,6 +107,7 @@ async function step(reply: InboundSmsReply, survey: Survey, repliedToQuestionId:
     ...(repliedToQuestionId !== undefined && { repliedToQuestionId }),
     language: survey.language ?? tenant.settings.locale,
     company: tenant.settings.branding.displayName,
+    sendThankYou: resolveSurveyRules(tenant.settings.surveys).smsThankYou,
     at,
   });
   if (conversation.kind === 'ignored') {
@@ -116,27 +118,31 @@ async function step(reply: InboundSmsReply, survey: Survey, repliedToQuestionId:
     return 'ignored';
   }
 
-  const sent = await sendSms({
-    tenantId: reply.tenantId,
-    to: reply.from,
-    // From the number the customer wrote to.
-    originationIdentity: reply.to,
-    body: conversation.text,
-    context: { surveyId: survey.surveyId, purpose: 'survey' },
-  });
+  // Nothing to text when the last answer ends a survey whose rules send no thanks.
+  const sent =
+    conversation.text === undefined
+      ? undefined
+      : await sendSms({
+          tenantId: reply.tenantId,
+          to: reply.from,
+          // From the number the customer wrote to.
+          originationIdentity: reply.to,
+          body: conversation.text,
+          context: { surveyId: survey.surveyId, purpose: 'survey' },
+        });
   const after: Survey =
-    sent.status === 'sent'
+    sent?.status === 'sent'
       ? { ...conversation.after, sms: [...(conversation.after.sms ?? []), { messageId: sent.messageId, segments: sent.segments, encoding: sent.encoding, sentAt: at }] }
       : conversation.after;
-  if (sent.status === 'sent') metrics.addMetric('SmsSegmentsSent', MetricUnit.Count, sent.segments);
-  else logger.info('Survey SMS not sent: AWS reports the number opted out');
+  if (sent?.status === 'sent') metrics.addMetric('SmsSegmentsSent', MetricUnit.Count, sent.segments);
+  else if (sent?.status === 'opted-out') logger.info('Survey SMS not sent: AWS reports the number opted out');
 
   try {
     await saveSurveyChange(reply.tenantId, {
       before: survey,
       after,
       events: answerEvents(reply.tenantId, survey, after, template, at),
-      ...(sent.status === 'sent' && { smsMessageId: sent.messageId, ...(conversation.askedQuestionId !== undefined && { smsQuestionId: conversation.askedQuestionId }) }),
+      ...(sent?.status === 'sent' && { smsMessageId: sent.messageId, ...(conversation.askedQuestionId !== undefined && { smsQuestionId: conversation.askedQuestionId }) }),
       extra: [handledMarker(reply)],
     });
   } catch (error) {
