@@ -32,7 +32,8 @@ export async function surveyTenant(
   return { key: created.apiKey, tenantId: created.tenant.tenantId, number };
 }
 
-async function earlierTenantRules(twin: Pick<TestTwin, 'url'>, key: string) {
+/** Creates the four-question template and answers the survey rules that use it with the link and thanks, as tenants from before the short default have. */
+export async function earlierTenantRules(twin: Pick<TestTwin, 'url'>, key: string) {
   const template = await api(twin.url, 'POST', '/v1/survey-templates', { key, body: fourQuestionTemplateContent('en') });
   expect(template.status, JSON.stringify(template.body)).toBe(201);
   return { templateId: template.body.templateId, smsWebLink: true, smsThankYou: true };
