@@ -25,7 +25,7 @@ export function defaultSurveyRules(templateId: string | null): SurveyRules {
     requireExplicitConsent: true,
     lowScoreThresholds: { csat: 2, nps: 6 },
     // One SMS segment for a happy customer: the link and the thanks each cost a segment or more
-    // (docs/surveys.md, "The default template"); a tenant turns them on if it wants them.
+    // (docs/surveys.md, "SMS cost"); a tenant turns them on if it wants them.
     smsWebLink: false,
     smsThankYou: false,
     maxSegmentsPerMessage: defaultMaxSegmentsPerMessage,
@@ -48,6 +48,7 @@ export function resolveSurveyRules(stored: unknown): ResolvedSurveyRules {
   return {
     ...defaults,
     ...rulesFromBeforeSmsSettings,
+    // Typed as possibly absent in the defaults, though they always have it.
     maxSegmentsPerMessage: defaultMaxSegmentsPerMessage,
     ...rules,
     lowScoreThresholds: { ...defaults.lowScoreThresholds, ...rules.lowScoreThresholds },
