@@ -3,13 +3,14 @@ import { formatBundles, formatSourceMapCost, measureBundles, measureSourceMapCos
 import { costModel, formatCostModel } from './cost';
 import { formatLatency, measureCustomerReadLatency } from './latency';
 import { formatLifecycle, measureContactLifecycleInChildProcess } from './lifecycle';
+import { formatSurveySms, measureSurveySms } from './sms';
 
 /**
  * `npm run bench`: everything is measured in this one run and reported as ratios, because these
  * machines are noisy. Never part of `npm test`. `npm run bench -- bundles` (or latency,
- * analytics, lifecycle) runs only those parts.
+ * analytics, lifecycle, sms) runs only those parts.
  */
-const sections = ['latency', 'analytics', 'lifecycle', 'bundles'] as const;
+const sections = ['latency', 'analytics', 'lifecycle', 'sms', 'bundles'] as const;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(sections as readonly string[]).includes(name));
 if (unknown.length > 0) {
@@ -40,6 +41,11 @@ if (runs('lifecycle')) {
   console.log(formatLifecycle(lifecycle));
   console.log('\n## Cost model\n');
   console.log(formatCostModel(costModel(lifecycle)));
+}
+
+if (runs('sms')) {
+  console.log('\n## SMS segments per surveyed contact, default template\n');
+  console.log(formatSurveySms(measureSurveySms()));
 }
 
 if (runs('bundles')) {

@@ -50,8 +50,9 @@ export const queues = ['billing', 'support', 'delivery'] as const;
 export const agents = ['agent-1', 'agent-2', 'agent-3', 'agent-4', 'agent-5', 'agent-6'] as const;
 export const reasonCodes = ['billing', 'delivery', 'returns', 'account'] as const;
 export const timezones = ['Asia/Taipei', 'Europe/London', 'America/New_York'] as const;
-export const completedText = 'Thank you for your answers';
-export const webLink = /(https?:\/\/\S+\/s\/[A-Za-z0-9_-]{43})/;
+/** The start of the default template's thanks, before issue 15 and since. */
+export const completedText = 'Thank you';
+export const webLink = /(https?:\/\/\S+\/s\/(?:[A-Za-z0-9_-]{43}|[A-Za-z0-9_-]{16}))(?:\s|$)/;
 
 export const randomOf = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 export const chance = (probability: number) => Math.random() < probability;
@@ -144,7 +145,18 @@ export class LoadRun {
         sms: { originationIdentity: tenant.smsNumber },
         reasonCodes: reasonCodes.map((code) => ({ code, label: { en: code } })),
         // Every closed service or care contact of a consenting customer is surveyed, at once.
-        surveys: { enabled: true, delayMinutes: 0, quietHours: null, suppressionDays: 0, samplingPercent: 100, dailyCap: null, requireExplicitConsent: true },
+        // The link and the thanks by SMS: the run answers some surveys on the web and knows an SMS survey is done by its thanks.
+        surveys: {
+          enabled: true,
+          delayMinutes: 0,
+          quietHours: null,
+          suppressionDays: 0,
+          samplingPercent: 100,
+          dailyCap: null,
+          requireExplicitConsent: true,
+          smsWebLink: true,
+          smsThankYou: true,
+        },
       },
       expect: [200],
       harness: true,

@@ -95,9 +95,9 @@ async function send(tenantId: string, survey: Survey): Promise<SurveySendOutcome
 
   const language = survey.language ?? tenant.settings.locale;
   // An SMS survey gets a link token too, so it can be continued on the web page; the SMS offers
-  // the link only where the deployment knows its public address.
+  // the link when the tenant wants it there and the deployment knows its public address.
   const token = newSurveyToken();
-  const publicBaseUrl = process.env.PUBLIC_BASE_URL;
+  const publicBaseUrl = rules.smsWebLink ? process.env.PUBLIC_BASE_URL : undefined;
   let result: Awaited<ReturnType<typeof sendSms>>;
   try {
     result = await sendSms({

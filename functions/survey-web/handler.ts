@@ -11,7 +11,7 @@ import { surveyClientOf, surveyLinkGuard } from '../../shared/http/rate-limit';
 import { MetricUnit, logger, metrics } from '../../shared/observability';
 import type { Survey } from '../../shared/schemas/survey';
 import type { Question, SurveyTemplate } from '../../shared/schemas/survey-template';
-import { recordAnswer, surveyRef, surveyTokenHash } from '../../shared/domain/surveys/survey';
+import { isSurveyTokenFormat, recordAnswer, surveyRef, surveyTokenHash } from '../../shared/domain/surveys/survey';
 import { type AnswerValue, isAsked, validateAnswer } from '../../shared/domain/surveys/template';
 import { surveyScores } from '../../shared/domain/surveys/conversation';
 import {
@@ -27,7 +27,6 @@ import {
 import { surveyWebRoutes } from '../../shared/http/routes/survey-web';
 
 /** newSurveyToken: 32 random bytes in base64url. Anything else is not a link we made: no lookup. */
-const tokenFormat = /^[A-Za-z0-9_-]{43}$/;
 
 type SurveyPage = 'showSurveyPage' | 'submitSurveyPage';
 /** What either page may answer, whichever it is. */
@@ -50,7 +49,7 @@ type Link = OpenLink | { state: 'used' | 'expired'; language: PageLanguage; bran
  * timer closed, is expired.
  */
 async function openLink(token: string): Promise<Link> {
-  if (!tokenFormat.test(token)) return { state: 'unknown' };
+  if (!isSurveyTokenFormat(token)) return { state: 'unknown' };
   const link = await findSurveyByTokenHash(surveyTokenHash(token));
   if (!link) return { state: 'unknown' };
   logger.appendKeys({ tenantId: link.tenantId, surveyId: link.surveyId });

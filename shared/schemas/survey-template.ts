@@ -132,6 +132,28 @@ export const SurveyTemplate = z.withMeta(
 );
 export type SurveyTemplate = z.infer<typeof SurveyTemplate>;
 
+const SmsSegmentsOfMessage = z.object({
+  message: z.described(z.enum(['first', 'question', 'thankYou']), 'first: the introduction with the first question (and the web link when the rules add it)'),
+  questionId: z.optional(z.string()),
+  language: Locale,
+  encoding: z.described(z.enum(['GSM-7', 'UCS-2']), 'Any character outside GSM 03.38 (Chinese, emoji, curly quotes, dashes) makes the whole SMS UCS-2'),
+  characters: z.int(),
+  segments: z.described(z.int(), 'Billed SMS segments, {company} filled in with the tenant’s display name'),
+  overLimit: z.described(z.boolean(), 'More segments than settings.surveys.maxSegmentsPerMessage'),
+});
+
+export const SurveyTemplateSmsSegments = z.withMeta(
+  z.object({
+    maxSegmentsPerMessage: z.described(z.int(), 'settings.surveys.maxSegmentsPerMessage'),
+    messages: z.array(SmsSegmentsOfMessage),
+    warnings: z.described(z.array(z.string()), 'One per message over the limit'),
+  }),
+  { id: 'SurveyTemplateSmsSegments', description: 'What each SMS of the version shown costs, per language' },
+);
+
+/** A template as the API answers it: the version shown, with what its SMS cost. */
+export const SurveyTemplateAnswer = z.withMeta(z.extend(SurveyTemplate, { sms: SurveyTemplateSmsSegments }), { id: 'SurveyTemplate' });
+
 export const SurveyTemplateIdParams = z.object({ templateId: z.string().check(z.maxLength(64)) });
 
 export const GetSurveyTemplateQuery = z.strictObject({
@@ -217,6 +239,18 @@ const ruleFields = {
       nps: z.nullable(z.int().check(z.gte(0), z.lte(10))),
     }),
     'A CSAT or NPS answer at or below its threshold opens a service recovery case; null never does',
+  ),
+  smsWebLink: z.described(
+    z.optional(z.boolean()),
+    'sms delivery: the first SMS ends with the web link (when the deployment knows its public address). New tenants: false; absent (rules from before the setting): true',
+  ),
+  smsThankYou: z.described(
+    z.optional(z.boolean()),
+    "sms delivery: the template's thankYou is texted after the last answer (the web page always shows it). New tenants: false; absent (rules from before the setting): true",
+  ),
+  maxSegmentsPerMessage: z.described(
+    z.optional(z.int().check(z.gte(1), z.lte(10))),
+    'Survey template answers warn about an SMS that breaks into more segments than this; absent: 1',
   ),
 };
 

@@ -12,6 +12,7 @@ import type { Survey } from '../schemas/survey';
 import type { SurveyTemplate } from '../schemas/survey-template';
 import { answeredData, newlyAnswered, replyStep, surveyScores } from '../domain/surveys/conversation';
 import { surveyRef } from '../domain/surveys/survey';
+import { resolveSurveyRules } from '../domain/surveys/rules';
 import { nextQuestion } from '../domain/surveys/template';
 import { parseReply } from '../domain/sms/reply-parser';
 
@@ -106,6 +107,7 @@ async function step(reply: InboundSmsReply, survey: Survey, repliedToQuestionId:
     ...(repliedToQuestionId !== undefined && { repliedToQuestionId }),
     language: survey.language ?? tenant.settings.locale,
     company: tenant.settings.branding.displayName,
+    sendThankYou: resolveSurveyRules(tenant.settings.surveys).smsThankYou,
     at,
   });
   if (conversation.kind === 'ignored') {
@@ -116,30 +118,34 @@ async function step(reply: InboundSmsReply, survey: Survey, repliedToQuestionId:
     return 'ignored';
   }
 
-  const sent = await sendSms({
-    tenantId: reply.tenantId,
-    to: reply.from,
-    // From the number the customer wrote to.
-    originationIdentity: reply.to,
-    body: conversation.text,
-    context: { surveyId: survey.surveyId, purpose: 'survey' },
-  });
+  // Nothing to text when the last answer ends a survey whose rules send no thanks.
+  const sent =
+    conversation.text === undefined
+      ? undefined
+      : await sendSms({
+          tenantId: reply.tenantId,
+          to: reply.from,
+          // From the number the customer wrote to.
+          originationIdentity: reply.to,
+          body: conversation.text,
+          context: { surveyId: survey.surveyId, purpose: 'survey' },
+        });
   const after: Survey =
-    sent.status === 'sent'
+    sent?.status === 'sent'
       ? { ...conversation.after, sms: [...(conversation.after.sms ?? []), { messageId: sent.messageId, segments: sent.segments, encoding: sent.encoding, sentAt: at }] }
       : conversation.after;
-  if (sent.status === 'sent') metrics.addMetric('SmsSegmentsSent', MetricUnit.Count, sent.segments);
-  else logger.info('Survey SMS not sent: AWS reports the number opted out');
+  if (sent?.status === 'sent') metrics.addMetric('SmsSegmentsSent', MetricUnit.Count, sent.segments);
+  else if (sent?.status === 'opted-out') logger.info('Survey SMS not sent: AWS reports the number opted out');
 
   // The customer's latest SMS survey is rewritten only when it names another survey: a read (1 unit) instead of a transactional write (2).
   const latestSmsSurveyUnchanged =
-    sent.status === 'sent' && !!survey.customerId && (foundByLatest || (await findLatestSmsSurveyId(reply.tenantId, survey.customerId)) === survey.surveyId);
+    sent?.status === 'sent' && !!survey.customerId && (foundByLatest || (await findLatestSmsSurveyId(reply.tenantId, survey.customerId)) === survey.surveyId);
   try {
     await saveSurveyChange(reply.tenantId, {
       before: survey,
       after,
       events: answerEvents(reply.tenantId, survey, after, template, at),
-      ...(sent.status === 'sent' && {
+      ...(sent?.status === 'sent' && {
         smsMessageId: sent.messageId,
         latestSmsSurveyUnchanged,
         ...(conversation.askedQuestionId !== undefined && { smsQuestionId: conversation.askedQuestionId }),

@@ -6,6 +6,7 @@ import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleSurveyTimer } from '../../functions/survey-send/handler';
 import { contrastRatio } from '../../shared/http/survey-page';
+import { earlierTenantRules } from '../support/surveys';
 import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
 
 /**
@@ -51,7 +52,9 @@ interface Brand {
 async function linkSurvey(language: 'en' | 'zh-TW', branding: Brand) {
   const created = await createTenant(twin, { name: branding.displayName, locale: 'zh-TW' });
   const key = created.apiKey;
-  expect((await api(twin.url, 'PATCH', '/v1/settings', { key, body: { branding } })).status).toBe(200);
+  // The four-question template: the screenshots show every kind of question the page renders.
+  const surveys = await earlierTenantRules(twin, key);
+  expect((await api(twin.url, 'PATCH', '/v1/settings', { key, body: { branding, surveys } })).status).toBe(200);
   const customer = await api(twin.url, 'POST', '/v1/customers', { key, body: { displayName: 'Chen Mei', phone: `+8869${unique()}`, language } });
   const contact = await api(twin.url, 'POST', '/v1/contacts', {
     key,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../support/csv-parser';
+import { earlierTenantRules } from '../support/surveys';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
 
 /**
@@ -30,7 +31,8 @@ async function exportTenant(): Promise<ExportTenant> {
   const adminKey = (await createTenant(twin)).apiKey;
   const settings = await api(twin.url, 'PATCH', '/v1/settings', {
     key: adminKey,
-    body: { reasonCodes: [{ code: 'refund', label: { en: 'Refund', 'zh-TW': '退款' } }] },
+    // The four-question template, so that a survey response has every kind of answer.
+    body: { reasonCodes: [{ code: 'refund', label: { en: 'Refund', 'zh-TW': '退款' } }], surveys: await earlierTenantRules(twin, adminKey) },
   });
   expect(settings.status, JSON.stringify(settings.body)).toBe(200);
   const key = await api(twin.url, 'POST', '/v1/api-keys', { key: adminKey, body: { name: 'BI tool', scopes: ['readonly'] } });

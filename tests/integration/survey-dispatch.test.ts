@@ -102,11 +102,11 @@ describe('a closed contact', () => {
 
     await advanceClock(twin, 2 * minute);
     const [sms] = await eventually(() => (smsTo(c.phone).length > 0 ? smsTo(c.phone) : undefined), 'the first survey SMS');
+    // A new tenant's default: greeting and CSAT in one GSM-7 segment, no web link (smsWebLink false).
     expect(sms!.body).toBe(
-      'Hello from Survey Co. Thank you for contacting us. Could you answer a few short questions? Reply STOP to opt out.\n' +
-        'Overall, how satisfied are you with the service you received? (1 = Very dissatisfied, 5 = Very satisfied)\n' +
-        `Or answer on the web: ${twin.url}/s/${/\/s\/([A-Za-z0-9_-]{43})$/.exec(sms!.body)?.[1]}`,
+      'Survey Co: thanks for contacting us! Reply STOP to opt out.\nHow satisfied were you with our service? (1 = Very dissatisfied, 5 = Very satisfied)',
     );
+    expect(sms).toMatchObject({ segments: 1, encoding: 'GSM-7' });
     expect(sms).toMatchObject({ originationIdentity: t.number, messageType: 'TRANSACTIONAL', context: { tenantId: t.tenantId, surveyId: pending.surveyId } });
 
     const sent = await eventually(async () => {
@@ -273,7 +273,7 @@ describe('POST /v1/surveys (ad hoc)', () => {
     const { contactId } = await closedContact(t, c.customerId);
     const created = await api(twin.url, 'POST', '/v1/surveys', { key: t.key, body: { contactId, deliveryChannel: 'link' } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    expect(created.body).toMatchObject({ status: 'sent', deliveryChannel: 'link', linkPath: expect.stringMatching(/^\/s\/[A-Za-z0-9_-]{43}$/) });
+    expect(created.body).toMatchObject({ status: 'sent', deliveryChannel: 'link', linkPath: expect.stringMatching(/^\/s\/[A-Za-z0-9_-]{16}$/) });
     const token = created.body.linkPath.slice(3);
     const read = await api(twin.url, 'GET', `/v1/surveys/${created.body.surveyId}`, { key: t.key });
     expect(read.body.status).toBe('sent');

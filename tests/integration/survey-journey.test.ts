@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
 import { advanceClock, eventually, settle, uniqueDigits } from '../support/waiting';
+import { earlierTenantRules } from '../support/surveys';
 
 /**
  * The whole survey journey on the local twin, through its HTTP surfaces only: contacts closed →
@@ -38,7 +39,8 @@ describe('the survey journey', () => {
     const number = `+8862${uniqueDigits()}`;
     const patched = await api(twin.url, 'PATCH', '/v1/settings', {
       key,
-      body: { sms: { originationIdentity: number }, surveys: { enabled: true, delayMinutes: 5, quietHours: null } },
+      // As a tenant from before the short default: four questions, NPS included (its recovery case).
+      body: { sms: { originationIdentity: number }, surveys: { enabled: true, delayMinutes: 5, quietHours: null, ...(await earlierTenantRules(twin, key)) } },
     });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
 

@@ -4,6 +4,7 @@ import { getSurveyTemplateVersion } from '../../shared/data/survey-templates-rep
 import { newId } from '../../shared/ids';
 import type { Survey } from '../../shared/schemas/survey';
 import type { SurveyTemplate } from '../../shared/schemas/survey-template';
+import { fourQuestionTemplateContent } from '../../shared/domain/surveys/default-template';
 import { markSent, notSentSurvey, pendingSurvey, recordAnswer } from '../../shared/domain/surveys/survey';
 import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
 
@@ -52,9 +53,10 @@ beforeAll(async () => {
   const created = await createTenant(twin, { name: 'Results Co', locale: 'en' });
   key = created.apiKey;
   tenantId = created.tenant.tenantId;
-  const templates = await api(twin.url, 'GET', '/v1/survey-templates', { key });
-  const defaultTemplate = templates.body.items.find((item: { isDefault: boolean }) => item.isDefault);
-  template = (await getSurveyTemplateVersion(tenantId, defaultTemplate.templateId, defaultTemplate.currentVersion ?? defaultTemplate.version))!;
+  // The four-question template (CSAT, improve, resolved, NPS): every figure of the summary has answers.
+  const fourQuestions = await api(twin.url, 'POST', '/v1/survey-templates', { key, body: fourQuestionTemplateContent('en') });
+  expect(fourQuestions.status).toBe(201);
+  template = (await getSurveyTemplateVersion(tenantId, fourQuestions.body.templateId, 1))!;
 
   const stored = [
     await storeSurvey({ agentId: 'agent-a', queue: 'billing', answers: [['csat', 5], ['resolved', true], ['nps', 10]] }),

@@ -22,7 +22,7 @@ async function surveyedCustomerWithLink(t: SurveyTenant) {
   const c = await surveyedCustomer(twin, t);
   // The intro SMS ends with the link to the survey page on this twin.
   const link = /\nOr answer on the web: (\S+)$/.exec(c.first.body)?.[1];
-  expect(link, c.first.body).toMatch(new RegExp(`^${twin.url.replace(/[.]/g, '\\.')}/s/[A-Za-z0-9_-]{43}$`));
+  expect(link, c.first.body).toMatch(new RegExp(`^${twin.url.replace(/[.]/g, '\\.')}/s/[A-Za-z0-9_-]{16}$`));
   return { ...c, path: new URL(link!).pathname };
 }
 

@@ -123,7 +123,7 @@ describe('the SMS survey conversation', () => {
 
     await replyBySms(twin, t, c.phone, 'great', { to: c.first.messageId });
     expect(latest(c.phone).body).toBe(
-      'Sorry, we could not read that. Please reply with a number from 1 to 5.\nOverall, how satisfied are you with the service you received? (1 = Very dissatisfied, 5 = Very satisfied)',
+      'Sorry, we could not read that. Please reply with a number from 1 to 5.',
     );
     await replyBySms(twin, t, c.phone, 'very good indeed', { to: latest(c.phone).messageId });
     expect(latest(c.phone).body).toBe('Was your issue resolved?');

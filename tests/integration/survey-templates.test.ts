@@ -44,10 +44,16 @@ describe('survey templates', () => {
     expect(list.body.items).toHaveLength(1);
     const [template] = list.body.items;
     expect(template).toMatchObject({ isDefault: true, status: 'active', version: 1, currentVersion: 1, defaultLanguage: 'zh-TW' });
-    expect(template.questions.map((q: { questionId: string }) => q.questionId)).toEqual(['csat', 'improve', 'resolved', 'nps']);
-    expect(template.questions[0].text['zh-TW']).toBe('整體而言，您對這次的服務滿意嗎？');
+    expect(template.questions.map((q: { questionId: string }) => q.questionId)).toEqual(['csat', 'improve']);
+    expect(template.questions[0].text['zh-TW']).toBe('您對這次的服務滿意嗎？');
     const settings = await api(twin.url, 'GET', '/v1/settings', { key: tenant.apiKey });
-    expect(settings.body.surveys).toMatchObject({ enabled: false, templateId: template.templateId });
+    expect(settings.body.surveys).toMatchObject({
+      enabled: false,
+      templateId: template.templateId,
+      smsWebLink: false,
+      smsThankYou: false,
+      maxSegmentsPerMessage: 1,
+    });
   });
 
   it('are created once per Idempotency-Key, and read back as created', async () => {
@@ -165,6 +171,43 @@ describe('survey templates', () => {
   });
 });
 
+describe('the SMS segments in a template answer', () => {
+  it('show each message per language, with the tenant display name, and warn over settings.surveys.maxSegmentsPerMessage', async () => {
+    const tenant = await createTenant(twin, { name: 'Acme', locale: 'zh-TW' });
+    const [byDefault] = (await api(twin.url, 'GET', '/v1/survey-templates', { key: tenant.apiKey })).body.items;
+    expect(byDefault.sms).toMatchObject({ maxSegmentsPerMessage: 1, warnings: [] });
+    expect(byDefault.sms.messages).toContainEqual({
+      message: 'first',
+      questionId: 'csat',
+      language: 'zh-TW',
+      encoding: 'UCS-2',
+      characters: 58,
+      segments: 1,
+      overLimit: false,
+    });
+
+    const long = '很抱歉這次沒能讓您滿意。請告訴我們，哪些地方可以做得更好？您的每一則意見都會由專人閱讀，並在一週內以簡訊或電話回覆您處理的結果與後續的改善方式。';
+    const improve = byDefault.questions[1];
+    const changed = await api(twin.url, 'PATCH', `/v1/survey-templates/${byDefault.templateId}`, {
+      key: tenant.apiKey,
+      headers: { 'if-match': '"1"' },
+      body: { questions: [byDefault.questions[0], { ...improve, text: { ...improve.text, 'zh-TW': long } }] },
+    });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body.sms.messages.find((m: { questionId?: string; language: string }) => m.questionId === 'improve' && m.language === 'zh-TW')).toMatchObject({
+      segments: 2,
+      overLimit: true,
+    });
+    expect(changed.body.sms.warnings).toEqual([
+      `The SMS asking improve in zh-TW is 2 segments (${long.length} characters, UCS-2: 70 characters in one segment, 67 each when split); settings.surveys.maxSegmentsPerMessage allows 1`,
+    ]);
+
+    await api(twin.url, 'PATCH', '/v1/settings', { key: tenant.apiKey, body: { surveys: { maxSegmentsPerMessage: 2 } } });
+    const read = await api(twin.url, 'GET', `/v1/survey-templates/${byDefault.templateId}`, { key: tenant.apiKey });
+    expect(read.body.sms).toMatchObject({ maxSegmentsPerMessage: 2, warnings: [] });
+  });
+});
+
 describe('survey rules in settings', () => {
   it('accept a valid change and show it merged over the defaults', async () => {
     const tenant = await createTenant(twin);
@@ -189,6 +232,9 @@ describe('survey rules in settings', () => {
       deliveryChannel: 'sms',
       requireExplicitConsent: true,
       lowScoreThresholds: { csat: 2, nps: 5 },
+      smsWebLink: false,
+      smsThankYou: false,
+      maxSegmentsPerMessage: 1,
     });
   });
 

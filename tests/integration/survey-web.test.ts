@@ -6,6 +6,7 @@ import { recordAnswer } from '../../shared/domain/surveys/survey';
 import { brandPalette, contrastRatio } from '../../shared/http/survey-page';
 import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
 import { busEventDetails, settle, uniqueDigits } from '../support/waiting';
+import { earlierTenantRules } from '../support/surveys';
 
 /**
  * The survey web page over HTTP on the local twin, without a browser: what the POST accepts and
@@ -30,7 +31,9 @@ interface LinkSurvey {
 async function linkSurvey(language: 'en' | 'zh-TW' = 'en', displayName = 'Lin & <Sons>', colour = '#ffd400'): Promise<LinkSurvey> {
   const created = await createTenant(twin, { name: 'Web Survey Co', locale: 'zh-TW' });
   const key = created.apiKey;
-  expect((await api(twin.url, 'PATCH', '/v1/settings', { key, body: { branding: { displayName, colour } } })).status).toBe(200);
+  // The four-question template: the page's layout, conditions and errors need more than the short default.
+  const surveys = await earlierTenantRules(twin, key);
+  expect((await api(twin.url, 'PATCH', '/v1/settings', { key, body: { branding: { displayName, colour }, surveys } })).status).toBe(200);
   const customer = await api(twin.url, 'POST', '/v1/customers', { key, body: { displayName: 'Ms Lin', phone: `+8869${uniqueDigits()}`, language } });
   expect(customer.status, JSON.stringify(customer.body)).toBe(201);
   const contact = await api(twin.url, 'POST', '/v1/contacts', {

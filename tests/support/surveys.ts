@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { fourQuestionTemplateContent } from '../../shared/domain/surveys/default-template';
 import { type TestTwin, api, createTenant } from './twin';
 import { advanceClock, busEventDetails, eventually, settle, uniqueDigits } from './waiting';
 
@@ -9,16 +10,33 @@ export interface SurveyTenant {
   number: string;
 }
 
-/** `rules` are merged into the survey rules (settings.surveys). */
-export async function surveyTenant(twin: Pick<TestTwin, 'url' | 'operatorKey'>, rules: Record<string, unknown> = {}): Promise<SurveyTenant> {
+/**
+ * `rules` are merged into the survey rules (settings.surveys). By default the tenant is set up as
+ * tenants created before the short default template are (issue 15): the four-question template
+ * (CSAT, improve, resolved, NPS), the web link and the thanks by SMS — the longer conversation
+ * most survey tests exercise. `{ as: 'new' }` keeps what a new tenant gets: the short default.
+ */
+export async function surveyTenant(
+  twin: Pick<TestTwin, 'url' | 'operatorKey'>,
+  rules: Record<string, unknown> = {},
+  options: { as?: 'new' | 'before-short-default' } = {},
+): Promise<SurveyTenant> {
   const created = await createTenant(twin, { name: 'Survey Co', locale: 'en' });
   const number = `+8862${uniqueDigits()}`;
+  const earlier = options.as === 'new' ? {} : await earlierTenantRules(twin, created.apiKey);
   const patched = await api(twin.url, 'PATCH', '/v1/settings', {
     key: created.apiKey,
-    body: { sms: { originationIdentity: number }, surveys: { enabled: true, delayMinutes: 5, quietHours: null, ...rules } },
+    body: { sms: { originationIdentity: number }, surveys: { enabled: true, delayMinutes: 5, quietHours: null, ...earlier, ...rules } },
   });
   expect(patched.status, JSON.stringify(patched.body)).toBe(200);
   return { key: created.apiKey, tenantId: created.tenant.tenantId, number };
+}
+
+/** Creates the four-question template and answers the survey rules that use it with the link and thanks, as tenants from before the short default have. */
+export async function earlierTenantRules(twin: Pick<TestTwin, 'url'>, key: string) {
+  const template = await api(twin.url, 'POST', '/v1/survey-templates', { key, body: fourQuestionTemplateContent('en') });
+  expect(template.status, JSON.stringify(template.body)).toBe(201);
+  return { templateId: template.body.templateId, smsWebLink: true, smsThankYou: true };
 }
 
 /** A customer with SMS consent whose contact has closed and whose first survey SMS has gone out (the clock moved past the delay). */

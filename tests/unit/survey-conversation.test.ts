@@ -3,9 +3,10 @@ import { lowScoreOf, recoverySeverity, recoverySubject } from '../../functions/s
 import type { Survey } from '../../shared/schemas/survey';
 import { parseReply } from '../../shared/domain/sms/reply-parser';
 import { answeredData, replyStep, surveyScores } from '../../shared/domain/surveys/conversation';
-import { defaultTemplateContent } from '../../shared/domain/surveys/default-template';
+import { defaultTemplateContent, fourQuestionTemplateContent } from '../../shared/domain/surveys/default-template';
 
-const template = defaultTemplateContent('en');
+// The conversation's rules, on the longer template tenants from before the short default have.
+const template = fourQuestionTemplateContent('en');
 const at = '2026-03-02T02:00:00.000Z';
 
 const sentSurvey = (answers: Survey['answers'] = {}, extra: Partial<Survey> = {}): Survey => ({
@@ -27,8 +28,22 @@ const sentSurvey = (answers: Survey['answers'] = {}, extra: Partial<Survey> = {}
   ...extra,
 });
 
-const step = (survey: Survey, body: string, options: { language?: 'en' | 'zh-TW'; repliedToQuestionId?: string } = {}) =>
-  replyStep({ survey, template, reply: parseReply(body), body, language: options.language ?? 'en', company: 'Acme', at, ...(options.repliedToQuestionId && { repliedToQuestionId: options.repliedToQuestionId }) });
+const step = (
+  survey: Survey,
+  body: string,
+  options: { language?: 'en' | 'zh-TW'; repliedToQuestionId?: string; sendThankYou?: boolean; template?: typeof template } = {},
+) =>
+  replyStep({
+    survey,
+    template: options.template ?? template,
+    reply: parseReply(body),
+    body,
+    language: options.language ?? 'en',
+    company: 'Acme',
+    sendThankYou: options.sendThankYou ?? true,
+    at,
+    ...(options.repliedToQuestionId && { repliedToQuestionId: options.repliedToQuestionId }),
+  });
 
 describe('one step of the SMS survey conversation', () => {
   it.each([
@@ -61,12 +76,10 @@ describe('one step of the SMS survey conversation', () => {
     expect(done.kind === 'answered' && done.after).toMatchObject({ status: 'completed', completedAt: at, answers: { csat: 5, resolved: true, nps: 9 } });
   });
 
-  it('asks again once with the valid range, then skips the question', () => {
+  it('asks again once with the valid range alone (one short SMS), then skips the question', () => {
     const first = step(sentSurvey(), 'great');
     expect(first).toMatchObject({ kind: 'reasked', questionId: 'csat', askedQuestionId: 'csat' });
-    expect(first.kind === 'reasked' && first.text).toBe(
-      'Sorry, we could not read that. Please reply with a number from 1 to 5.\nOverall, how satisfied are you with the service you received? (1 = Very dissatisfied, 5 = Very satisfied)',
-    );
+    expect(first.kind === 'reasked' && first.text).toBe('Sorry, we could not read that. Please reply with a number from 1 to 5.');
     if (first.kind !== 'reasked') throw new Error();
     expect(first.after).toMatchObject({ status: 'sent', answers: {}, smsRepromptedQuestionId: 'csat', version: 4 });
 
@@ -79,7 +92,29 @@ describe('one step of the SMS survey conversation', () => {
 
   it('gives the hint in Chinese for a yes/no question', () => {
     const result = step(sentSurvey({ csat: 4 }), '也許吧', { language: 'zh-TW' });
-    expect(result.kind === 'reasked' && result.text).toBe('抱歉，我們無法辨識您的回覆。請回覆「是」或「否」。\n您這次反映的問題是否已經解決？');
+    expect(result.kind === 'reasked' && result.text).toBe('抱歉，我們無法辨識您的回覆。請回覆「是」或「否」。');
+  });
+
+  it('ends without an SMS when the rules send no thanks', () => {
+    const done = step(sentSurvey({ csat: 5, resolved: true }), '9', { sendThankYou: false });
+    expect(done).toMatchObject({ kind: 'answered', value: 9, after: { status: 'completed' } });
+    expect(done.kind === 'answered' && 'text' in done).toBe(false);
+  });
+
+  it('with the short default, a happy CSAT completes the survey and an unhappy one asks what to improve', () => {
+    const short = defaultTemplateContent('zh-TW');
+    const happy = step(sentSurvey(), '5', { template: short, language: 'zh-TW', sendThankYou: false });
+    expect(happy).toMatchObject({ kind: 'answered', value: 5, after: { status: 'completed', answers: { csat: 5 } } });
+    expect(happy.kind === 'answered' && happy.text).toBeUndefined();
+    const unhappy = step(sentSurvey(), '2', { template: short, language: 'zh-TW', sendThankYou: false });
+    expect(unhappy).toMatchObject({ kind: 'answered', askedQuestionId: 'improve', text: '很抱歉沒能讓您滿意，哪些地方可以做得更好？' });
+    if (unhappy.kind !== 'answered') throw new Error();
+    expect(step(unhappy.after, '等太久', { template: short, language: 'zh-TW', sendThankYou: true })).toMatchObject({
+      kind: 'answered',
+      value: '等太久',
+      text: '感謝您的回覆！您的意見將幫助Acme做得更好。',
+      after: { status: 'completed' },
+    });
   });
 
   it('ignores a reply to a question already answered, and any reply to a finished survey', () => {

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { surveyNotSent, surveySent } from '../../shared/events/survey-events';
 import { newEvent } from '../../shared/events/events';
 import type { SurveyTemplate } from '../../shared/schemas/survey-template';
-import { defaultTemplateContent } from '../../shared/domain/surveys/default-template';
+import { defaultTemplateContent, fourQuestionTemplateContent } from '../../shared/domain/surveys/default-template';
 import {
   SurveyStateConflict,
   expireSurvey,
   firstSmsText,
+  isSurveyTokenFormat,
   markNotSent,
   markSent,
   newSurveyToken,
@@ -19,7 +20,7 @@ import {
 } from '../../shared/domain/surveys/survey';
 import { timerTime, surveyTimerName } from '../../shared/services/survey-timers';
 
-const template = { ...defaultTemplateContent('zh-TW'), templateId: 'svt_1', version: 3 } as unknown as SurveyTemplate;
+const template = { ...fourQuestionTemplateContent('zh-TW'), templateId: 'svt_1', version: 3 } as unknown as SurveyTemplate;
 const origin = {
   surveyId: 'svy_1',
   contact: { contactId: 'con_1', customerId: 'cus_1', agentId: 'agent-7', queue: 'billing', channel: 'voice' as const },
@@ -96,17 +97,30 @@ describe('a survey record', () => {
 });
 
 describe('the link token', () => {
-  it('has at least 128 random bits and is stored only as its SHA-256', () => {
+  it('has 96 random bits in 16 characters (docs/security.md says why that is enough) and is stored only as its SHA-256', () => {
     const token = newSurveyToken();
-    expect(Buffer.from(token, 'base64url').length * 8).toBeGreaterThanOrEqual(128);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(Buffer.from(token, 'base64url').length * 8).toBe(96);
     expect(newSurveyToken()).not.toBe(token);
     expect(surveyTokenHash(token)).toMatch(/^[0-9a-f]{64}$/);
     expect(surveyTokenHash(token)).not.toContain(token);
+  });
+
+  it('is read in 16 characters, or 43 for links sent before tokens were shortened', () => {
+    expect(isSurveyTokenFormat(newSurveyToken())).toBe(true);
+    expect(isSurveyTokenFormat('A'.repeat(43))).toBe(true);
+    for (const malformed of ['A'.repeat(15), 'A'.repeat(17), 'A'.repeat(42), 'A'.repeat(44), `${'A'.repeat(15)}=`, '']) {
+      expect(isSurveyTokenFormat(malformed), malformed).toBe(false);
+    }
   });
 });
 
 describe('the first SMS', () => {
   it("is the introduction and the first question, in the customer's language, with {company} and the scale's ends", () => {
+    const short = defaultTemplateContent('en');
+    expect(firstSmsText(short, 'en', 'Acme')).toBe(
+      'Acme: thanks for contacting us! Reply STOP to opt out.\nHow satisfied were you with our service? (1 = Very dissatisfied, 5 = Very satisfied)',
+    );
     expect(firstSmsText(template, 'en', 'Acme')).toBe(
       'Hello from Acme. Thank you for contacting us. Could you answer a few short questions? Reply STOP to opt out.\n' +
         'Overall, how satisfied are you with the service you received? (1 = Very dissatisfied, 5 = Very satisfied)',

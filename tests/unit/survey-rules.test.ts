@@ -44,6 +44,9 @@ describe('survey rules', () => {
       deliveryChannel: 'sms',
       requireExplicitConsent: true,
       lowScoreThresholds: { csat: 2, nps: 6 },
+      smsWebLink: false,
+      smsThankYou: false,
+      maxSegmentsPerMessage: 1,
     });
   });
 
@@ -53,7 +56,9 @@ describe('survey rules', () => {
   });
 
   it('fill defaults under what an older tenant stored, and merge a patch (lists replaced, thresholds merged)', () => {
-    expect(resolveSurveyRules({})).toEqual(defaultSurveyRules(null));
+    // Rules stored before the SMS settings keep the web link and the thanks they had.
+    expect(resolveSurveyRules({})).toEqual({ ...defaultSurveyRules(null), smsWebLink: true, smsThankYou: true });
+    expect(resolveSurveyRules(defaultSurveyRules('svt_A'))).toEqual(defaultSurveyRules('svt_A'));
     const merged = mergeSurveyRules(on(), { queues: ['vip'], lowScoreThresholds: { nps: null }, quietHours: null });
     expect(merged).toMatchObject({ enabled: true, queues: ['vip'], lowScoreThresholds: { csat: 2, nps: null }, quietHours: null, delayMinutes: 10 });
   });

@@ -6,7 +6,7 @@ import {
   type SurveyTemplateContent,
 } from '../../shared/schemas/survey-template';
 import { CreateSurveyTemplateBody } from '../../shared/http/routes/survey-templates';
-import { defaultTemplateContent } from '../../shared/domain/surveys/default-template';
+import { defaultTemplateContent, fourQuestionTemplateContent } from '../../shared/domain/surveys/default-template';
 import { type Answers, isAsked, jsonPath, nextQuestion, validateAnswer, validateTemplate } from '../../shared/domain/surveys/template';
 import { ArchivedTemplate, InvalidTemplate, newSurveyTemplate, nextTemplateVersion } from '../../shared/domain/surveys/versions';
 
@@ -33,17 +33,19 @@ const paths = (content: SurveyTemplateContent) => validateTemplate(content).map(
 describe('the default template', () => {
   const content = defaultTemplateContent('zh-TW');
 
-  it('is valid and asks CSAT, then what to improve only after CSAT ≤ 3, then resolved, then NPS', () => {
+  it('is valid and asks CSAT, then what to improve only after CSAT ≤ 3 (resolved and NPS are opt-in)', () => {
     expect(validateTemplate(content)).toEqual([]);
     expect(CreateSurveyTemplateBody.safeParse(content).success).toBe(true);
-    expect(content.questions.map((question) => question.type)).toEqual(['csat', 'freeText', 'resolved', 'nps']);
+    expect(content.questions.map((question) => question.type)).toEqual(['csat', 'freeText']);
     expect(content.questions[1]!.showIf).toEqual({ questionId: 'csat', operator: 'lte', value: 3 });
     expect(content.defaultLanguage).toBe('zh-TW');
   });
 
   it('has every text in both languages, the Chinese in Traditional characters', () => {
     const texts = [content.smsIntro, content.thankYou, ...content.questions.map((question) => question.text)];
-    for (const t of texts) {
+    const earlier = fourQuestionTemplateContent('zh-TW');
+    const earlierTexts = [earlier.smsIntro, earlier.thankYou, ...earlier.questions.map((question) => question.text)];
+    for (const t of [...texts, ...earlierTexts]) {
       expect(t.en.length).toBeGreaterThan(5);
       expect(t['zh-TW']).toMatch(/[\u4e00-\u9fff]/);
       // Simplified forms that Taiwan does not use.
@@ -58,7 +60,7 @@ describe('the default template', () => {
       happyPath.push(next.questionId);
       happy[next.questionId] = next.type === 'csat' ? 5 : next.type === 'resolved' ? true : 9;
     }
-    expect(happyPath).toEqual(['csat', 'resolved', 'nps']);
+    expect(happyPath).toEqual(['csat']);
 
     const unhappy: Record<string, number | boolean | string> = {};
     const unhappyPath: string[] = [];
@@ -66,7 +68,7 @@ describe('the default template', () => {
       unhappyPath.push(next.questionId);
       unhappy[next.questionId] = next.type === 'csat' ? 3 : next.type === 'resolved' ? false : next.type === 'nps' ? 2 : 'Too long on hold';
     }
-    expect(unhappyPath).toEqual(['csat', 'improve', 'resolved', 'nps']);
+    expect(unhappyPath).toEqual(['csat', 'improve']);
   });
 });
 
@@ -128,7 +130,7 @@ describe('the template body schema', () => {
   };
 
   it('needs every text in both languages', () => {
-    const questions = defaultTemplateContent('en').questions.map((question, index) =>
+    const questions = fourQuestionTemplateContent('en').questions.map((question, index) =>
       index === 2 ? { ...question, text: { en: 'Resolved?' } } : question,
     );
     expect(errorPaths(body({ questions, thankYou: { 'zh-TW': '謝謝' } }))).toEqual(['$.questions[2].text.zh-TW', '$.thankYou.en']);
@@ -266,7 +268,7 @@ describe('validateAnswer', () => {
 describe('template versions', () => {
   const now = '2026-03-01T10:00:00.000Z';
   const later = '2026-03-02T10:00:00.000Z';
-  const v1 = newSurveyTemplate(defaultTemplateContent('en'), { templateId: 'svt_X', now });
+  const v1 = newSurveyTemplate(fourQuestionTemplateContent('en'), { templateId: 'svt_X', now });
 
   it('start at version 1, active', () => {
     expect(v1).toMatchObject({ version: 1, currentVersion: 1, status: 'active', isDefault: false, createdAt: now, versionCreatedAt: now });

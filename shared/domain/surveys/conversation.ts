@@ -22,15 +22,20 @@ export interface ReplyInput {
   repliedToQuestionId?: string;
   language: Language;
   company: string;
+  /** Whether the template's thankYou is texted after the last answer (the rules' smsThankYou). */
+  sendThankYou: boolean;
   at: string;
 }
 
 export type ConversationStep =
   /** Nothing changes: the survey is finished, or the reply answers a question already answered. */
   | { kind: 'ignored'; reason: 'finished' | 'already-answered' }
-  /** The current question answered (or, after a second unreadable reply, skipped: value null). */
-  | { kind: 'answered'; after: Survey; questionId: string; value: AnswerValue | null; text: string; askedQuestionId?: string }
-  /** The reply could not be read: the same question again, with the valid range. */
+  /**
+   * The current question answered (or, after a second unreadable reply, skipped: value null);
+   * `text` is the next question, or the thanks, or nothing when the survey ends without them.
+   */
+  | { kind: 'answered'; after: Survey; questionId: string; value: AnswerValue | null; text?: string; askedQuestionId?: string }
+  /** The reply could not be read: the valid answers, short, for the same question. */
   | { kind: 'reasked'; after: Survey; questionId: string; text: string; askedQuestionId: string };
 
 export function replyStep(input: ReplyInput): ConversationStep {
@@ -45,7 +50,8 @@ export function replyStep(input: ReplyInput): ConversationStep {
   const read = readAnswer(question, input.reply, input.body);
   if (read === undefined && survey.smsRepromptedQuestionId !== question.questionId) {
     const after: Survey = { ...survey, smsRepromptedQuestionId: question.questionId, version: survey.version + 1, updatedAt: at };
-    const text = `${hint(question, language)}\n${fillPlaceholders(questionSmsText(question, language), company)}`;
+    // The hint alone names what would be read: repeating the question would cost a segment more.
+    const text = reaskText(question, language);
     return { kind: 'reasked', after, questionId: question.questionId, text, askedQuestionId: question.questionId };
   }
 
@@ -53,8 +59,15 @@ export function replyStep(input: ReplyInput): ConversationStep {
   const { smsRepromptedQuestionId: _reprompted, ...answered } = recordAnswer(survey, template, question.questionId, value, at);
   const after: Survey = answered;
   const next = nextQuestion(template, after.answers);
-  const text = fillPlaceholders(next ? questionSmsText(next, language) : template.thankYou[language], company);
-  return { kind: 'answered', after, questionId: question.questionId, value, text, ...(next && { askedQuestionId: next.questionId }) };
+  const nextText = next ? questionSmsText(next, language) : input.sendThankYou ? template.thankYou[language] : undefined;
+  return {
+    kind: 'answered',
+    after,
+    questionId: question.questionId,
+    value,
+    ...(nextText !== undefined && { text: fillPlaceholders(nextText, company) }),
+    ...(next && { askedQuestionId: next.questionId }),
+  };
 }
 
 /** The reply as an answer to `question`, or undefined when it cannot be read as one. */
@@ -69,7 +82,8 @@ export function readAnswer(question: Question, reply: ParsedReply, body: string)
   return Number.isInteger(reply.value) && reply.value >= scale.min && reply.value <= scale.max ? reply.value : undefined;
 }
 
-function hint(question: Question, language: Language): string {
+/** What an unreadable reply gets back: the answers that would be read, in one short SMS. */
+export function reaskText(question: Question, language: Language): string {
   const scale = scaleOf(question);
   if (scale) {
     return language === 'en'

@@ -24,14 +24,35 @@ export function defaultSurveyRules(templateId: string | null): SurveyRules {
     deliveryChannel: 'sms',
     requireExplicitConsent: true,
     lowScoreThresholds: { csat: 2, nps: 6 },
+    // One SMS segment for a happy customer: the link and the thanks each cost a segment or more
+    // (docs/surveys.md, "SMS cost"); a tenant turns them on if it wants them.
+    smsWebLink: false,
+    smsThankYou: false,
+    maxSegmentsPerMessage: defaultMaxSegmentsPerMessage,
   };
 }
 
+/** A survey SMS in one segment: what the default template keeps to, and what a template is warned against exceeding. */
+export const defaultMaxSegmentsPerMessage = 1;
+
+/** Rules stored before the SMS settings existed keep the conversation they had: the link and the thanks. */
+const rulesFromBeforeSmsSettings = { smsWebLink: true, smsThankYou: true } as const;
+
+/** The rules with every optional SMS setting filled in. */
+export type ResolvedSurveyRules = SurveyRules & Required<Pick<SurveyRules, 'smsWebLink' | 'smsThankYou' | 'maxSegmentsPerMessage'>>;
+
 /** The rules in force: what the tenant stored (nothing, for tenants from before surveys) over the defaults. */
-export function resolveSurveyRules(stored: unknown): SurveyRules {
+export function resolveSurveyRules(stored: unknown): ResolvedSurveyRules {
   const rules = (stored ?? {}) as Partial<SurveyRules>;
   const defaults = defaultSurveyRules(null);
-  return { ...defaults, ...rules, lowScoreThresholds: { ...defaults.lowScoreThresholds, ...rules.lowScoreThresholds } };
+  return {
+    ...defaults,
+    ...rulesFromBeforeSmsSettings,
+    // Typed as possibly absent in the defaults, though they always have it.
+    maxSegmentsPerMessage: defaultMaxSegmentsPerMessage,
+    ...rules,
+    lowScoreThresholds: { ...defaults.lowScoreThresholds, ...rules.lowScoreThresholds },
+  };
 }
 
 /** Merge patch: fields named replace (lists whole), lowScoreThresholds merges one level deeper. */

@@ -113,8 +113,15 @@ export function recordAnswer(
 
 // ---------------------------------------------------------------- the one-time link
 
-/** 256 random bits, base64url: the secret in the web link. Only its SHA-256 is stored. */
-export const newSurveyToken = () => randomBytes(32).toString('base64url');
+/**
+ * 96 random bits, base64url (16 characters): the secret in the web link, short because it is
+ * texted. Only its SHA-256 is stored. Why 96 bits are enough: docs/security.md, "Survey-link guessing".
+ */
+export const newSurveyToken = () => randomBytes(surveyTokenBytes).toString('base64url');
+const surveyTokenBytes = 12;
+
+/** A token as the link carries it: 16 characters, or 43 for the 256-bit links sent before tokens were shortened (still honoured until they expire). */
+export const isSurveyTokenFormat = (token: string) => /^(?:[A-Za-z0-9_-]{16}|[A-Za-z0-9_-]{43})$/.test(token);
 
 export const surveyTokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 

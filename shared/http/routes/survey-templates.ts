@@ -3,7 +3,7 @@ import { Page } from '../../schemas/common';
 import {
   GetSurveyTemplateQuery,
   ListSurveyTemplatesQuery,
-  SurveyTemplate,
+  SurveyTemplateAnswer,
   SurveyTemplateContent,
   SurveyTemplateIdParams,
   UpdateSurveyTemplateBody,
@@ -38,7 +38,7 @@ export const surveyTemplateRoutes = defineRoutes([
     summary: 'Create a survey template (version 1)',
     idempotent: true,
     request: { body: CreateSurveyTemplateBody },
-    responses: { 201: { description: 'Created', schema: SurveyTemplate } },
+    responses: { 201: { description: 'Created', schema: SurveyTemplateAnswer } },
   },
   {
     operationId: 'listSurveyTemplates',
@@ -49,7 +49,7 @@ export const surveyTemplateRoutes = defineRoutes([
     tag: 'Surveys',
     summary: 'List survey templates at their current versions, oldest first; a status-filtered page may hold fewer than limit items',
     request: { query: ListSurveyTemplatesQuery },
-    responses: { 200: { description: 'A page of templates', schema: Page(SurveyTemplate) } },
+    responses: { 200: { description: 'A page of templates', schema: Page(SurveyTemplateAnswer) } },
   },
   {
     operationId: 'getSurveyTemplate',
@@ -60,7 +60,7 @@ export const surveyTemplateRoutes = defineRoutes([
     tag: 'Surveys',
     summary: 'Read a template at its current version, or at ?version=; the ETag header carries the version shown',
     request: { params: SurveyTemplateIdParams, query: GetSurveyTemplateQuery },
-    responses: { 200: { description: 'The template', schema: SurveyTemplate } },
+    responses: { 200: { description: 'The template', schema: SurveyTemplateAnswer } },
   },
   {
     operationId: 'updateSurveyTemplate',
@@ -73,7 +73,7 @@ export const surveyTemplateRoutes = defineRoutes([
     requiresIfMatch: true,
     request: { params: SurveyTemplateIdParams, body: UpdateSurveyTemplateBody },
     responses: {
-      200: { description: 'The template at its new version', schema: SurveyTemplate },
+      200: { description: 'The template at its new version', schema: SurveyTemplateAnswer },
       409: { description: 'The template is archived' },
     },
   },

@@ -1,7 +1,7 @@
 import * as z from '../../zod';
 import { defineRoutes } from '../route-types';
 
-/** The link token: 256 random bits in base64url (shared/domain/surveys/survey.ts newSurveyToken). */
+/** The link token: 96 random bits in base64url, or 256 in links sent before tokens were shortened (shared/domain/surveys/survey.ts newSurveyToken). */
 export const SurveyTokenParams = z.object({ token: z.string().check(z.maxLength(128)) });
 
 /**
