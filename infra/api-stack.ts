@@ -5,6 +5,7 @@ import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-ap
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -73,6 +74,7 @@ const accessLogFormat = AccessLogFormat.custom(
 export interface ApiStackProps extends StackProps {
   profile: StageProfile;
   table: ITable;
+  secretKey: IKey;
   /** SHA-256 hex of the operator key, given to functions whose declaration says `operatorKey`. */
   operatorKeyHash?: string;
   /** The event backbone (events stack): functions whose declaration says `schedules` may set timers through it. */
@@ -137,6 +139,7 @@ export class ApiStack extends Stack {
       declaration,
       profile: props.profile,
       table: props.table,
+      secretKey: props.secretKey,
       tableIndexes,
       operatorKeyHash: props.operatorKeyHash,
       timeout: name === 'authorizer' ? authorizerTimeout : apiTimeout,

@@ -8,6 +8,7 @@ import {
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '../shared/data/table';
 import type { StageProfile } from './config';
@@ -19,6 +20,8 @@ export interface DataStackProps extends StackProps {
 /** The single DynamoDB table, built from the same definition the local twin uses. */
 export class DataStack extends Stack {
   readonly table: ITable;
+  /** The master key of sealed secrets (shared/ports/secret-box.ts): webhook signing secrets. */
+  readonly secretKey: Key;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -47,6 +50,14 @@ export class DataStack extends Stack {
       });
     }
     this.table = table;
+
+    // Envelope encryption of webhook signing secrets: the webhooks function may only make data
+    // keys, the delivery functions may only decrypt them (infra/lambda-function.ts, secretBox).
+    this.secretKey = new Key(this, 'SecretKey', {
+      description: `Switchboard ${profile.stage}: seals webhook signing secrets`,
+      enableKeyRotation: true,
+      removalPolicy: profile.removalPolicy,
+    });
 
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The Switchboard DynamoDB table' });
   }

@@ -1,6 +1,7 @@
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { EventBus, type EventPattern as CdkEventPattern, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -30,6 +31,7 @@ export interface EventBackboneProps {
   profile: StageProfile;
   /** The table, with its stream (NEW_IMAGE): the relay reads new outbox records from it. */
   table: ITable;
+  secretKey: IKey;
   tableIndexes: string;
   operatorKeyHash?: string;
   /** The API's public base URL, for the web link in survey SMS (PUBLIC_BASE_URL); absent: no link. */
@@ -185,8 +187,8 @@ export class EventBackbone extends Construct {
   }
 
   private createFunction(name: string, declaration: FunctionDeclaration, timeout: Duration): NodejsFunction {
-    const { profile, table, tableIndexes, operatorKeyHash, publicBaseUrl } = this.props;
-    const fn = createSwitchboardFunction(this, { name, declaration, profile, table, tableIndexes, operatorKeyHash, timeout });
+    const { profile, table, secretKey, tableIndexes, operatorKeyHash, publicBaseUrl } = this.props;
+    const fn = createSwitchboardFunction(this, { name, declaration, profile, table, secretKey, tableIndexes, operatorKeyHash, timeout });
     if (publicBaseUrl && declaration.sendsSms) fn.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
     this.alarmOn(`${pascalCase(name)}ErrorsAlarm`, `The ${name} function failed (each failure is retried; see its dead-letter queue)`, fn.metricErrors({ period: Duration.minutes(5) }), 0);
     return fn;

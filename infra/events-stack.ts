@@ -1,5 +1,6 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { tableIndexesResource } from './api-stack';
 import type { StageProfile } from './config';
@@ -9,6 +10,7 @@ export interface EventsStackProps extends StackProps {
   profile: StageProfile;
   /** The data stack's table, with its stream. */
   table: ITable;
+  secretKey: IKey;
   operatorKeyHash?: string;
   publicBaseUrl?: string;
 }
@@ -25,6 +27,7 @@ export class EventsStack extends Stack {
     this.events = new EventBackbone(this, 'Events', {
       profile: props.profile,
       table: props.table,
+      secretKey: props.secretKey,
       tableIndexes: tableIndexesResource(props.table),
       operatorKeyHash: props.operatorKeyHash,
       publicBaseUrl: props.publicBaseUrl,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Annotations, type Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -16,6 +17,8 @@ export interface SwitchboardFunctionProps {
   declaration: FunctionDeclaration;
   profile: StageProfile;
   table: ITable;
+  /** The secret box's master key, used by functions whose declaration says `secretBox`. */
+  secretKey: IKey;
   /** The `<table ARN>/index/*` resource as cdk-nag names it (see tableIndexesResource in api-stack.ts). */
   tableIndexes: string;
   timeout: Duration;
@@ -40,7 +43,7 @@ export const deployedFunctionName = (stage: string, name: string) => `switchboar
  * declaration asks for.
  */
 export function createSwitchboardFunction(scope: Construct, props: SwitchboardFunctionProps): NodejsFunction {
-  const { name, declaration, profile, table, tableIndexes, operatorKeyHash } = props;
+  const { name, declaration, profile, table, secretKey, tableIndexes, operatorKeyHash } = props;
   const id = pascalCase(name);
   const logGroup = new LogGroup(scope, `${id}LogGroup`, {
     retention: profile.logRetention,
@@ -75,12 +78,15 @@ export function createSwitchboardFunction(scope: Construct, props: SwitchboardFu
       POWERTOOLS_LOG_LEVEL: profile.logLevel,
       ...(declaration.tableAccess !== 'none' ? { TABLE_NAME: table.tableName } : {}),
       ...(declaration.operatorKey && operatorKeyHash ? { OPERATOR_KEY_SHA256: operatorKeyHash } : {}),
+      ...(declaration.secretBox ? { SECRET_BOX_KMS_KEY_ID: secretKey.keyArn } : {}),
     },
     bundling: nodejsFunctionBundling,
   });
 
   if (declaration.tableAccess === 'readwrite') table.grant(fn, ...tableReadActions, ...tableWriteActions);
   if (declaration.tableAccess === 'read') table.grant(fn, ...tableReadActions);
+  if (declaration.secretBox === 'seal') secretKey.grant(fn, 'kms:GenerateDataKey');
+  if (declaration.secretBox === 'open') secretKey.grantDecrypt(fn);
 
   if (declaration.operatorKey && !operatorKeyHash) {
     Annotations.of(fn).addWarningV2(

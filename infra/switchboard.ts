@@ -36,6 +36,7 @@ export function addSwitchboard(app: App, settings: DeploymentSettings): Switchbo
     tags,
     profile,
     table: data.table,
+    secretKey: data.secretKey,
     operatorKeyHash: settings.operatorKeyHash,
     publicBaseUrl: settings.publicBaseUrl,
   });
@@ -45,6 +46,7 @@ export function addSwitchboard(app: App, settings: DeploymentSettings): Switchbo
     tags,
     profile,
     table: data.table,
+    secretKey: data.secretKey,
     operatorKeyHash: settings.operatorKeyHash,
     events: events.events,
   });

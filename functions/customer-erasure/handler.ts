@@ -2,6 +2,13 @@ import type { Context } from 'aws-lambda';
 import { customerCaseIdsPage, scrubErasedCustomerCase } from '../../shared/data/cases-repo';
 import { customerContactIdsPage, scrubErasedCustomerContact } from '../../shared/data/contacts-repo';
 import { getCustomer } from '../../shared/data/customers-repo';
+import { eraseCustomerReplays } from '../../shared/data/idempotency-store';
+import { scrubCustomerUnmatchedReplies } from '../../shared/data/sms-messages-repo';
+import { StaleSurveyInputs, getContactSurveyId, getSurvey, saveSurveyChange } from '../../shared/data/surveys-repo';
+import { erasedText, scrubSurvey } from '../../shared/domain/erasure';
+import { surveyRef } from '../../shared/domain/surveys/survey';
+import { newEvent } from '../../shared/events/events';
+import { surveyExpired } from '../../shared/events/survey-events';
 import { UnconsumableEvent, createEventConsumer } from '../../shared/events/consumer';
 import { customerErased } from '../../shared/events/customer-events';
 import { logger } from '../../shared/observability';
@@ -23,8 +30,10 @@ export class ErasureUnfinished extends Error {
 type Budget = Pick<Context, 'getRemainingTimeInMillis'>;
 
 /**
- * Scrubs the personal data an erased customer's contacts (their notes, phone and referral notes)
- * and cases (subject, description, remedy, timeline text) still hold, in place.
+ * Scrubs the personal data an erased customer's contacts (their notes, phone and referral notes),
+ * their surveys (free-text answers; a link still open is expired), cases (subject, description,
+ * remedy, timeline text) and unmatched SMS replies (body, sender) still hold, in place, and drops
+ * the bodies of the Idempotency-Key replays that named the customer.
  *
  * Every write is conditional and scrubbing a scrubbed record writes nothing, so a redelivered
  * event changes nothing more and no processed marker is needed. The run walks all the customer's
@@ -53,6 +62,7 @@ export async function eraseCustomerData(tenantId: string, customerId: string, er
     for (const contactId of page.contactIds) {
       checkTime();
       written += await scrubErasedCustomerContact(tenantId, contactId, customerId, erasedAt);
+      written += await scrubContactSurvey(tenantId, contactId, customerId, erasedAt);
     }
     contactsKey = page.lastKey;
   } while (contactsKey);
@@ -67,7 +77,29 @@ export async function eraseCustomerData(tenantId: string, customerId: string, er
     casesKey = page.lastKey;
   } while (casesKey);
 
+  checkTime();
+  written += await scrubCustomerUnmatchedReplies(tenantId, customerId, erasedText);
+  written += await eraseCustomerReplays(tenantId, customerId);
   return written;
+}
+
+/** The contact's survey, if it has one of this customer: scrubbed and, if its link is open, expired (with its Survey Expired event). */
+async function scrubContactSurvey(tenantId: string, contactId: string, customerId: string, erasedAt: string): Promise<number> {
+  const surveyId = await getContactSurveyId(tenantId, contactId);
+  const survey = surveyId ? await getSurvey(tenantId, surveyId) : undefined;
+  if (!survey || survey.customerId !== customerId) return 0;
+  const scrubbed = scrubSurvey(survey, erasedAt);
+  if (!scrubbed) return 0;
+  const expired = scrubbed.status === 'expired' && survey.status !== 'expired';
+  const events = expired ? [newEvent(surveyExpired, tenantId, { ...surveyRef(scrubbed), expiredAt: erasedAt }, erasedAt)] : [];
+  try {
+    await saveSurveyChange(tenantId, { before: survey, after: scrubbed, events });
+  } catch (error) {
+    // Answered or expired meanwhile: the redelivery (thrown) reads it again and scrubs what it then holds.
+    if (error instanceof StaleSurveyInputs) throw new ErasureUnfinished(0);
+    throw error;
+  }
+  return 1;
 }
 
 export const handler = createEventConsumer('customer-erasure', [customerErased], async ({ detail }, context) => {

@@ -17,6 +17,7 @@ import {
   patchWebhook,
   publicDelivery,
   publicWebhook,
+  secretContext,
   type StoredWebhook,
 } from '../../shared/domain/webhook';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
@@ -27,6 +28,7 @@ import { withIdempotency } from '../../shared/http/idempotency';
 import { conflict, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
 import { looksLikeId, newId } from '../../shared/ids';
 import { logger } from '../../shared/observability';
+import { sealSecret } from '../../shared/ports/secret-box';
 import { webhookRoutes } from '../../shared/http/routes/webhooks';
 
 /** The local twin's receivers listen on 127.0.0.1 over plain HTTP; nowhere else is that allowed. */
@@ -35,9 +37,11 @@ const allowLoopbackHttp = () => process.env.WEBHOOKS_ALLOW_LOOPBACK_HTTP === 'tr
 export const handler = createApiHandler('webhooks', webhookRoutes, {
   async createWebhook(request) {
     const { tenantId } = request;
+    const webhookId = newId('whk');
     const secret = newWebhookSecret();
+    const sealedSecret = await sealSecret(secret, secretContext(tenantId, webhookId));
     const webhook = domainRule(() =>
-      newWebhook(request.body, { webhookId: newId('whk'), secret, now: new Date().toISOString(), allowLoopbackHttp: allowLoopbackHttp() }),
+      newWebhook(request.body, { webhookId, sealedSecret, now: new Date().toISOString(), allowLoopbackHttp: allowLoopbackHttp() }),
     );
     if ((await countWebhooks(tenantId)) >= maxWebhooksPerTenant) {
       throw conflict(`A tenant can have at most ${maxWebhooksPerTenant} webhooks; delete one first`, 'too-many-webhooks');
@@ -67,9 +71,11 @@ export const handler = createApiHandler('webhooks', webhookRoutes, {
     const { tenantId } = request;
     const current = await existingWebhook(tenantId, request.params.webhookId);
     requireIfMatch(request.headers['if-match'], current.version);
-    const newSecret = newWebhookSecret();
+    const rotated = request.body.rotateSecret === true;
+    const newSecret = rotated ? newWebhookSecret() : undefined;
+    const newSealedSecret = newSecret === undefined ? undefined : await sealSecret(newSecret, secretContext(tenantId, current.webhookId));
     const next = domainRule(() =>
-      patchWebhook(current, request.body, { now: new Date().toISOString(), newSecret, allowLoopbackHttp: allowLoopbackHttp() }),
+      patchWebhook(current, request.body, { now: new Date().toISOString(), newSealedSecret, allowLoopbackHttp: allowLoopbackHttp() }),
     );
     try {
       await replaceWebhook(tenantId, current, next);
@@ -77,7 +83,6 @@ export const handler = createApiHandler('webhooks', webhookRoutes, {
       if (error instanceof StaleWebhook) throw preconditionFailed('The webhook changed while this request ran; read it again');
       throw error;
     }
-    const rotated = request.body.rotateSecret === true;
     logger.info('Webhook updated', { webhookId: next.webhookId, enabled: next.enabled, secretRotated: rotated });
     return {
       status: 200,

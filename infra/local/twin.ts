@@ -143,6 +143,8 @@ export function configureFunctionEnvironment(options: { dynamoEndpoint: string; 
   env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   // Receivers on this machine listen on plain HTTP; a deployed stage accepts https:// only.
   env.WEBHOOKS_ALLOW_LOOPBACK_HTTP = 'true';
+  // KMS's stand-in for sealed webhook secrets (shared/ports/secret-box.ts); kept once set, so what was sealed still opens.
+  env.SECRET_BOX_LOCAL_KEY ??= randomBytes(32).toString('base64');
 }
 
 const moduleCache = new Map<TwinFunctionName, Promise<LambdaModule>>();

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../zod';
 import { conditionally, db, tableName } from './client';
 import { tenantPrefix } from './keys';
@@ -52,6 +52,46 @@ export async function getUnmatchedReply(tenantId: string, inboundMessageId: stri
     new GetCommand({ TableName: tableName(), Key: { pk: `${tenantPrefix(tenantId)}#SMSIN#${inboundMessageId}`, sk: 'UNMATCHED' }, ConsistentRead: true }),
   );
   return parseOptionalItem(UnmatchedSmsReply, Item);
+}
+
+/**
+ * Replaces the body and sender number of an erased customer's unmatched replies with `marker`.
+ * They are found on the tenant's list of unmatched replies (at most 30 days of them); a reply
+ * already scrubbed is passed over, so a second run writes nothing. Returns how many it changed.
+ */
+export async function scrubCustomerUnmatchedReplies(tenantId: string, customerId: string, marker: string): Promise<number> {
+  let scrubbed = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const { Items, LastEvaluatedKey } = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :list',
+        FilterExpression: 'customerId = :customer AND body <> :marker',
+        ExpressionAttributeValues: { ':list': `${tenantPrefix(tenantId)}#SMS_UNMATCHED`, ':customer': customerId, ':marker': marker },
+        ProjectionExpression: 'pk, sk',
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of Items ?? []) {
+      const written = await conditionally(() =>
+        db().send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: { pk: item.pk, sk: item.sk },
+            UpdateExpression: 'SET body = :marker, #from = :marker',
+            ConditionExpression: 'attribute_exists(pk) AND body <> :marker',
+            ExpressionAttributeNames: { '#from': 'from' },
+            ExpressionAttributeValues: { ':marker': marker },
+          }),
+        ),
+      );
+      if (written) scrubbed += 1;
+    }
+    startKey = LastEvaluatedKey;
+  } while (startKey);
+  return scrubbed;
 }
 
 const answeredConsumer = 'sms-inbound-answer';

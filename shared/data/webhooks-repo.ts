@@ -233,8 +233,8 @@ function webhookItem(tenantId: string, webhook: StoredWebhook) {
 }
 
 const StoredWebhookItem = z.extend(Webhook, {
-  secret: z.string(),
-  previousSecret: z.optional(z.string()),
+  sealedSecret: z.string(),
+  sealedPreviousSecret: z.optional(z.string()),
   previousSecretExpiresAt: z.optional(z.string()),
 });
 

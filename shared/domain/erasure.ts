@@ -1,5 +1,7 @@
 import type { Case, TimelineEntry } from '../schemas/case';
 import type { Contact, Referral } from '../schemas/contact';
+import type { Survey } from '../schemas/survey';
+import { expireSurvey } from './surveys/survey';
 
 /**
  * What an erased customer's contacts and cases keep. Erasure removes what says who the customer
@@ -44,6 +46,19 @@ export function scrubTimelineEntry(entry: TimelineEntry): TimelineEntry {
     ...(entry.text !== undefined && { text: erasedText }),
     ...(entry.reason !== undefined && { reason: erasedText }),
   };
+}
+
+/**
+ * A survey of an erased customer: its free-text answers (the only string answers; scores are
+ * numbers, resolved a boolean) replaced by the marker, and a link still open expired, so the page
+ * answers that it can no longer be used. Undefined when there is nothing to change.
+ */
+export function scrubSurvey(survey: Survey, erasedAt: string): Survey | undefined {
+  const freeText = Object.entries(survey.answers).filter(([, value]) => typeof value === 'string' && value !== erasedText);
+  const expired = expireSurvey(survey, erasedAt);
+  if (freeText.length === 0 && !expired) return undefined;
+  const base = expired ?? { ...survey, version: survey.version + 1, updatedAt: erasedAt };
+  return { ...base, answers: { ...survey.answers, ...Object.fromEntries(freeText.map(([questionId]) => [questionId, erasedText])) } };
 }
 
 /** The top-level fields to set and to remove to turn `before` into `after`; undefined when they are equal. */

@@ -2,11 +2,14 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { FieldError } from './errors';
 import type { CreateWebhookBody, UpdateWebhookBody, Webhook, WebhookDelivery } from '../schemas/webhook';
 
-/** A webhook as stored: the public view plus its signing secrets, which no answer but create and rotate shows. */
+/**
+ * A webhook as stored: the public view plus its signing secrets, sealed (shared/ports/secret-box.ts):
+ * only the delivery functions open them, and no answer but create and rotate shows one.
+ */
 export interface StoredWebhook extends Webhook {
-  secret: string;
+  sealedSecret: string;
   /** The secret before the last rotation, still signed with until `previousSecretExpiresAt`. */
-  previousSecret?: string;
+  sealedPreviousSecret?: string;
   previousSecretExpiresAt?: string;
 }
 
@@ -44,7 +47,7 @@ export const newWebhookSecret = () => `${secretPrefix}${randomBytes(32).toString
 
 export interface WebhookContext {
   webhookId: string;
-  secret: string;
+  sealedSecret: string;
   now: string;
   allowLoopbackHttp: boolean;
 }
@@ -57,18 +60,18 @@ export function newWebhook(input: CreateWebhookBody, context: WebhookContext): S
     eventTypes: dedupe(input.eventTypes),
     description: input.description,
     enabled: input.enabled,
-    secret: context.secret,
+    sealedSecret: context.sealedSecret,
     version: 1,
     createdAt: context.now,
     updatedAt: context.now,
   });
 }
 
-/** Applies a patch; `newSecret` is used only when the patch asks for a rotation. */
+/** Applies a patch; a patch that asks for a rotation comes with the new secret, sealed. */
 export function patchWebhook(
   current: StoredWebhook,
   patch: UpdateWebhookBody,
-  context: { now: string; newSecret: string; allowLoopbackHttp: boolean },
+  context: { now: string; newSealedSecret?: string; allowLoopbackHttp: boolean },
 ): StoredWebhook {
   const next: StoredWebhook = { ...current };
   if (patch.url !== undefined) next.url = endpointOrThrow(patch.url, context.allowLoopbackHttp);
@@ -77,9 +80,10 @@ export function patchWebhook(
   else if (patch.description !== undefined) next.description = patch.description;
   if (patch.enabled !== undefined) next.enabled = patch.enabled;
   if (patch.rotateSecret) {
-    next.previousSecret = current.secret;
+    if (context.newSealedSecret === undefined) throw new Error('A rotation needs the new sealed secret');
+    next.sealedPreviousSecret = current.sealedSecret;
     next.previousSecretExpiresAt = new Date(Date.parse(context.now) + previousSecretGraceMs).toISOString();
-    next.secret = context.newSecret;
+    next.sealedSecret = context.newSealedSecret;
     next.secretRotatedAt = context.now;
   }
   next.version = current.version + 1;
@@ -88,7 +92,7 @@ export function patchWebhook(
 }
 
 export function publicWebhook(webhook: StoredWebhook): Webhook {
-  const { secret: _secret, previousSecret: _previous, previousSecretExpiresAt: _expires, ...visible } = webhook;
+  const { sealedSecret: _secret, sealedPreviousSecret: _previous, previousSecretExpiresAt: _expires, ...visible } = webhook;
   return visible;
 }
 
@@ -166,12 +170,15 @@ export const deliveryBody = (event: WebhookEvent) =>
 export const signature = (secret: string, timestamp: number, body: string) =>
   createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 
-/** The secrets a delivery is signed with at `now`: the current one, and the previous one during its grace period. */
-export function signingSecrets(webhook: StoredWebhook, now: Date): string[] {
+/** The secrets (sealed) a delivery is signed with at `now`: the current one, and the previous one during its grace period. */
+export function sealedSigningSecrets(webhook: StoredWebhook, now: Date): string[] {
   const previousValid =
-    webhook.previousSecret && webhook.previousSecretExpiresAt && Date.parse(webhook.previousSecretExpiresAt) > now.getTime();
-  return previousValid ? [webhook.secret, webhook.previousSecret!] : [webhook.secret];
+    webhook.sealedPreviousSecret && webhook.previousSecretExpiresAt && Date.parse(webhook.previousSecretExpiresAt) > now.getTime();
+  return previousValid ? [webhook.sealedSecret, webhook.sealedPreviousSecret!] : [webhook.sealedSecret];
 }
+
+/** What a webhook's secrets are sealed with: opening them on another webhook's item fails. */
+export const secretContext = (tenantId: string, webhookId: string) => ({ tenantId, webhookId, purpose: 'webhook-signing-secret' });
 
 /** `t=<unix seconds>,v1=<hex>[,v1=<hex>]`: one v1 per valid secret, so a rotation breaks no receiver. */
 export function signatureHeaderValue(secrets: string[], timestamp: number, body: string): string {

@@ -10,11 +10,11 @@ import type { FunctionDeclaration } from '../http/functions';
  * Each event function lives at `functions/<name>/handler.ts`.
  */
 export const eventFunctions = {
-  'webhook-dispatch': { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: "Delivers events to the tenant's webhooks" },
-  'webhook-deliver': { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Retries one webhook delivery (timer target)' },
+  'webhook-dispatch': { tableAccess: 'readwrite', operatorKey: false, schedules: true, secretBox: 'open', description: "Delivers events to the tenant's webhooks" },
+  'webhook-deliver': { tableAccess: 'readwrite', operatorKey: false, schedules: true, secretBox: 'open', description: 'Retries one webhook delivery (timer target)' },
   'sla-timer': { tableAccess: 'readwrite', operatorKey: false, description: 'Marks a case breached when its SLA timer fires, and escalates it (timer target)' },
   'sla-timers': { tableAccess: 'read', operatorKey: false, schedules: true, description: "Sets and cancels a case's SLA timers to match its running deadlines" },
-  'customer-erasure': { tableAccess: 'readwrite', operatorKey: false, description: "Scrubs an erased customer's personal data from their contacts and cases" },
+  'customer-erasure': { tableAccess: 'readwrite', operatorKey: false, description: "Scrubs an erased customer's personal data from their contacts, surveys, cases, SMS replies and Idempotency-Key replays" },
   'connect-ingest': { tableAccess: 'readwrite', operatorKey: false, description: "Logs tenants' Amazon Connect contact events as contacts" },
   // Triggered by the inbound-SMS SNS topic (infra/messaging.ts), not by a rule.
   'sms-inbound': { tableAccess: 'readwrite', operatorKey: false, sendsSms: true, description: "Customers' SMS to tenants' numbers: STOP, HELP and survey replies" },

@@ -13,6 +13,11 @@ export interface FunctionDeclaration {
    * on the account's SMS resources (infra/messaging.ts, allowSmsSending).
    */
   sendsSms?: boolean;
+  /**
+   * Uses the secret box's KMS key (shared/ports/secret-box.ts): `seal` may only create data keys
+   * (kms:GenerateDataKey), `open` may only decrypt them (kms:Decrypt).
+   */
+  secretBox?: 'seal' | 'open';
 }
 
 /**
@@ -29,7 +34,7 @@ export const apiFunctions = {
   settings: { tableAccess: 'readwrite', operatorKey: false, description: 'Tenant settings' },
   customers: { tableAccess: 'readwrite', operatorKey: false, description: 'Customers' },
   contacts: { tableAccess: 'readwrite', operatorKey: false, description: 'Contacts and referrals' },
-  webhooks: { tableAccess: 'readwrite', operatorKey: false, description: 'Webhook endpoints and their deliveries' },
+  webhooks: { tableAccess: 'readwrite', operatorKey: false, secretBox: 'seal', description: 'Webhook endpoints and their deliveries' },
   cases: { tableAccess: 'readwrite', operatorKey: false, description: 'Cases and their timelines' },
   'survey-templates': { tableAccess: 'readwrite', operatorKey: false, description: 'Survey templates and their versions' },
   // Sets the timer that sends an ad hoc survey: survey-send, not the API, talks to SMS.

@@ -6,11 +6,13 @@ import {
   attemptTimeoutMs,
   deliveryHeaders,
   retryTimerName,
-  signingSecrets,
+  sealedSigningSecrets,
+  secretContext,
   stoppedDelivery,
 } from '../domain/webhook';
 import { logger } from '../observability';
 import { setTimer } from '../ports/scheduler';
+import { openSecret } from '../ports/secret-box';
 
 /** Sends one signed request to an endpoint; never throws for what the endpoint or the network does. */
 export type WebhookSender = (request: { url: string; headers: Record<string, string>; body: string; timeoutMs: number }) => Promise<AttemptOutcome>;
@@ -83,9 +85,11 @@ export async function attemptDelivery(
   if (!claimed) throw new DeliveryInFlight(`Delivery ${deliveryId} is being attempted elsewhere`);
 
   const sentAt = now();
+  const context = secretContext(tenantId, webhookId);
+  const secrets = await Promise.all(sealedSigningSecrets(webhook, sentAt).map((sealed) => openSecret(sealed, context)));
   const outcome = await sender({
     url: webhook.url,
-    headers: deliveryHeaders(claimed, signingSecrets(webhook, sentAt), sentAt),
+    headers: deliveryHeaders(claimed, secrets, sentAt),
     body: claimed.body,
     timeoutMs: attemptTimeoutMs,
   });

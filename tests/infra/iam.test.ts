@@ -60,6 +60,7 @@ function allowedServices(name: string, declaration: FunctionDeclaration): Set<st
   if (declaration.sendsSms) services.push('sms-voice');
   if (declaration.schedules) services.push('scheduler', 'iam');
   if (name === eventRelay.name) services.push('events');
+  if (declaration.secretBox) services.push('kms');
   // Event functions and the relay send what failed after their retries to a dead-letter queue.
   if (name in eventFunctions || name === eventRelay.name) services.push('sqs');
   return new Set(services);
@@ -131,6 +132,17 @@ describe('IAM least privilege per function', () => {
       expect(actions.includes('events:PutEvents'), name).toBe(name === eventRelay.name);
       expect(actions.some((action) => action.startsWith('sms-voice:')), name).toBe(Boolean(declarations[name]!.sendsSms));
       expect(actions.some((action) => action.startsWith('scheduler:')), name).toBe(Boolean(declarations[name]!.schedules));
+    }
+  });
+
+  it('lets the webhooks function only make data keys of the secret key, and the delivery functions only decrypt them', () => {
+    const expected: Record<string, string[]> = { webhooks: ['kms:GenerateDataKey'], 'webhook-dispatch': ['kms:Decrypt'], 'webhook-deliver': ['kms:Decrypt'] };
+    for (const name of names) {
+      const kmsStatements = roleOf(name).statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('kms:')));
+      expect(kmsStatements.flatMap(actionsOf).sort(), name).toEqual(expected[name] ?? []);
+      for (const statement of kmsStatements) {
+        for (const resource of resourcesIn(statement)) expect(JSON.stringify(resource), name).toMatch(/Fn::ImportValue.*SecretKey/);
+      }
     }
   });
 

@@ -6,8 +6,10 @@ import { caseKeys } from '../../shared/data/cases-repo';
 import { contactKeys } from '../../shared/data/contacts-repo';
 import { keys } from '../../shared/data/keys';
 import { erasedText } from '../../shared/domain/erasure';
+import { sha256Hex } from '../../shared/crypto';
+import { replyBySms, surveyTenant } from '../support/surveys';
 import { api, createTenant, startTestTwin, testDatabase, type TestTwin } from '../support/twin';
-import { eventually } from '../support/waiting';
+import { eventually, uniqueDigits } from '../support/waiting';
 
 let twin: TestTwin;
 let key: string;
@@ -223,6 +225,75 @@ describe('erasing a customer', () => {
     ]);
     expect(await snapshot([withReferral, withPhone], [caseId])).toEqual(after);
   }, 60_000);
+
+  it('erases their free-text survey answers (API and export), live survey links, SMS replies and Idempotency-Key replays', async () => {
+    const t = await surveyTenant(twin, { enabled: false });
+    const phone = `+8869${uniqueDigits()}`;
+    const displayName = `Chen Mei-ling ${unique()}`;
+    const idempotencyKey = `create-${unique()}`;
+    const created = await api(twin.url, 'POST', '/v1/customers', { key: t.key, body: { displayName, phone }, headers: { 'idempotency-key': idempotencyKey } });
+    expect(created.status).toBe(201);
+    const customerId = created.body.customerId as string;
+
+    const linkSurvey = async () => {
+      const contact = await api(twin.url, 'POST', '/v1/contacts', {
+        key: t.key,
+        body: { channel: 'chat', direction: 'inbound', purpose: 'service', customerId, agentId: 'agent-3', queue: 'billing' },
+      });
+      expect(contact.status).toBe(201);
+      expect((await api(twin.url, 'POST', `/v1/contacts/${contact.body.contactId}/close`, { key: t.key, body: { outcome: 'resolved' } })).status).toBe(200);
+      const survey = await api(twin.url, 'POST', '/v1/surveys', { key: t.key, body: { contactId: contact.body.contactId, deliveryChannel: 'link' } });
+      expect(survey.status, JSON.stringify(survey.body)).toBe(201);
+      return { surveyId: survey.body.surveyId as string, path: survey.body.linkPath as string };
+    };
+    const freeText = `Mrs Chen of 5 Lane 12 waited an hour ${unique()}`;
+    const answered = await linkSurvey();
+    const form = { body: new URLSearchParams({ csat: '2', improve: freeText, resolved: 'no', nps: '4' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+    expect((await api(twin.url, 'POST', answered.path, form)).status).toBe(200);
+    const open = await linkSurvey();
+    expect((await api(twin.url, 'GET', open.path)).status).toBe(200);
+    const smsText = `Please call me at home ${unique()}`;
+    const inboundMessageId = await replyBySms(twin, t, phone, smsText);
+    const unmatchedKey = { pk: `T#${t.tenantId}#SMSIN#${inboundMessageId}`, sk: 'UNMATCHED' };
+    expect((await stored(unmatchedKey))?.body).toBe(smsText);
+    const replayKey = keys.idempotency(t.tenantId, sha256Hex(`POST /v1/customers\n${idempotencyKey}`));
+    expect(JSON.stringify(await stored(replayKey))).toContain(displayName);
+
+    expect((await api(twin.url, 'DELETE', `/v1/customers/${customerId}`, { key: t.key })).status).toBe(204);
+    const surveyKey = (surveyId: string) => ({ pk: `T#${t.tenantId}#SVY#${surveyId}`, sk: 'SURVEY' });
+    await eventually(async () => ((await stored(replayKey))?.withheld === 'erased' ? true : undefined), 'the replay to be erased');
+    await twin.bus.settled();
+
+    const answeredItem = await stored(surveyKey(answered.surveyId));
+    expect(answeredItem?.answers).toEqual({ csat: 2, improve: erasedText, resolved: false, nps: 4 });
+    expect((await api(twin.url, 'GET', `/v1/surveys/${answered.surveyId}`, { key: t.key })).body.answers.improve).toBe(erasedText);
+    const range = `from=${new Date(Date.now() - 3600_000).toISOString()}&to=${new Date(Date.now() + 3600_000).toISOString()}`;
+    const exported = await api(twin.url, 'GET', `/v1/exports/survey-responses?${range}`, { key: t.key });
+    expect(exported.status).toBe(200);
+    expect(exported.body).not.toContain(freeText);
+
+    expect((await stored(surveyKey(open.surveyId)))?.status).toBe('expired');
+    const page = await api(twin.url, 'GET', open.path);
+    expect(page.status).toBe(410);
+
+    const reply = await stored(unmatchedKey);
+    expect(JSON.stringify(reply)).not.toContain(smsText);
+    expect(JSON.stringify(reply)).not.toContain(phone);
+
+    const replay = await stored(replayKey);
+    expect(JSON.stringify(replay)).not.toContain(displayName);
+    expect(JSON.stringify(replay)).not.toContain(phone);
+    const replayed = await api(twin.url, 'POST', '/v1/customers', { key: t.key, body: { displayName, phone }, headers: { 'idempotency-key': idempotencyKey } });
+    expect(replayed.status).toBe(409);
+    expect(replayed.body.type).toMatch(/replay-erased$/);
+
+    // Erasing again (a redelivered event) changes nothing more.
+    const { eraseCustomerData } = await import('../../functions/customer-erasure/handler');
+    const snapshotOf = async () => JSON.stringify([await stored(surveyKey(answered.surveyId)), await stored(surveyKey(open.surveyId)), reply, await stored(replayKey)]);
+    const settledState = await snapshotOf();
+    expect(await eraseCustomerData(t.tenantId, customerId, new Date().toISOString(), { getRemainingTimeInMillis: () => 60_000 })).toBe(0);
+    expect(await snapshotOf()).toBe(settledState);
+  });
 
   it('leaves no way to give an erased customer new contacts or cases', async () => {
     const customerId = await newCustomer(`Gone-${unique()}`);

@@ -177,7 +177,7 @@ describe('an item missing a required field is refused when read', () => {
     const key = { pk: `T#${tenantId}#WEBHOOKS`, sk: 'WH#wh_old' };
     await put({ ...key, type: 'Webhook', tenantId, webhookId: 'wh_old', url: 'https://example.com/hook', eventTypes: ['*'], enabled: true, version: 1, createdAt: at, updatedAt: at });
     const { getWebhook } = await import('../../shared/data/webhooks-repo');
-    await expectRefused(getWebhook(tenantId, 'wh_old'), key, 'secret');
+    await expectRefused(getWebhook(tenantId, 'wh_old'), key, 'sealedSecret');
   });
 
   it('survey templates, surveys and their link tokens', async () => {
@@ -210,7 +210,7 @@ describe('an item missing a required field is refused when read', () => {
     const idempotencyKey = keys.idempotency(tenantId, 'old-key-hash');
     await put({ ...idempotencyKey, state: 'completed', requestHash: 'h' });
     const { claimIdempotencyKey } = await import('../../shared/data/idempotency-store');
-    await expectRefused(claimIdempotencyKey(tenantId, 'old-key-hash', 'h'), idempotencyKey, 'response');
+    await expectRefused(claimIdempotencyKey(tenantId, 'old-key-hash', 'h', 'key_old'), idempotencyKey, 'response');
 
     const window = { startsAt: 1_800_000_000, seconds: 60 };
     const { cachedTenantPlan, dynamoWindowCounter, rateCounterKey } = await import('../../shared/data/rate-limit-repo');

@@ -165,14 +165,14 @@ describe('webhook registration', () => {
     expect(JSON.stringify([read.body, list.body])).not.toContain('whsec_');
   });
 
-  it('creates one webhook for a retried POST with the same Idempotency-Key', async () => {
+  it('creates one webhook for a retried POST with the same Idempotency-Key; the retry answers 409, the secret being shown once', async () => {
     const body = { url: `${receiverUrl}/idem`, eventTypes: ['*'] };
     const headers = { 'idempotency-key': randomUUID() };
     const first = await api(twin.url, 'POST', '/v1/webhooks', { key, body, headers });
     const again = await api(twin.url, 'POST', '/v1/webhooks', { key, body, headers });
-    expect(again.status).toBe(201);
-    expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expect(again.body.webhookId).toBe(first.body.webhookId);
+    expect(again.status).toBe(409);
+    expect(again.body.type).toMatch(/secret-shown-once$/);
+    expect(again.body.detail).toContain(`/v1/webhooks/${first.body.webhookId}`);
     const list = await api(twin.url, 'GET', '/v1/webhooks?limit=100', { key });
     expect(list.body.items.filter((w: { url: string }) => w.url === body.url)).toHaveLength(1);
   });

@@ -7,8 +7,10 @@ import {
   scrubCase,
   scrubContact,
   scrubReferral,
+  scrubSurvey,
   scrubTimelineEntry,
 } from '../../shared/domain/erasure';
+import type { Survey } from '../../shared/schemas/survey';
 import type { TimelineEntry } from '../../shared/schemas/case';
 import type { Referral } from '../../shared/schemas/contact';
 
@@ -197,5 +199,33 @@ describe('scrubbing a timeline entry', () => {
     expect(erasureChanges(breach, scrubTimelineEntry(breach))).toBeUndefined();
     const note = scrubTimelineEntry(entry({ text: 'Called Mrs Lin' }));
     expect(erasureChanges(note, scrubTimelineEntry(note))).toBeUndefined();
+  });
+});
+
+describe('an erased customer\'s survey', () => {
+  const survey: Survey = {
+    surveyId: 'svy_1',
+    contactId: 'con_1',
+    customerId: 'cus_1',
+    channel: 'chat',
+    origin: 'ad-hoc',
+    status: 'completed',
+    deliveryChannel: 'link',
+    answers: { csat: 2, improve: 'The wait was long, said Mrs Chen', resolved: false, nps: null },
+    version: 3,
+    createdAt: erasedAt,
+    updatedAt: erasedAt,
+  };
+
+  it('keeps its scores and replaces its free text, once', () => {
+    const scrubbed = scrubSurvey(survey, later)!;
+    expect(scrubbed).toEqual({ ...survey, answers: { csat: 2, improve: erasedText, resolved: false, nps: null }, version: 4, updatedAt: later });
+    expect(scrubSurvey(scrubbed, later)).toBeUndefined();
+  });
+
+  it('expires a link still open, so that it can no longer be used, and leaves a finished survey without free text alone', () => {
+    const open: Survey = { ...survey, status: 'sent', answers: {} };
+    expect(scrubSurvey(open, later)).toMatchObject({ status: 'expired', expiredAt: later, version: 4 });
+    expect(scrubSurvey({ ...survey, answers: { csat: 5 } }, later)).toBeUndefined();
   });
 });

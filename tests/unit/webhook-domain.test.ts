@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   type StoredDelivery,
@@ -14,10 +14,12 @@ import {
   publicDelivery,
   publicWebhook,
   retryTimerName,
+  secretPrefix,
   signatureHeaderValue,
-  signingSecrets,
+  sealedSigningSecrets,
   subscribesTo,
 } from '../../shared/domain/webhook';
+import { localMasterKey, openSecret, sealSecret } from '../../shared/ports/secret-box';
 import { CreateWebhookBody, UpdateWebhookBody } from '../../shared/schemas/webhook';
 
 const event = {
@@ -34,7 +36,7 @@ const webhook: StoredWebhook = {
   url: 'https://hooks.example.com/switchboard',
   eventTypes: ['Case Opened'],
   enabled: true,
-  secret: 'whsec_current',
+  sealedSecret: 'sealed:whsec_current',
   version: 1,
   createdAt: '2026-11-01T00:00:00.000Z',
   updatedAt: '2026-11-01T00:00:00.000Z',
@@ -48,10 +50,10 @@ describe('webhook signatures', () => {
   });
 
   it('carry a second v1 with the previous secret for a day after a rotation, then not', () => {
-    const rotated = patchWebhook(webhook, { rotateSecret: true }, { now: '2026-11-02T00:00:00.000Z', newSecret: 'whsec_next', allowLoopbackHttp: false });
-    expect(rotated.secret).toBe('whsec_next');
-    expect(signingSecrets(rotated, new Date('2026-11-02T23:59:00Z'))).toEqual(['whsec_next', 'whsec_current']);
-    expect(signingSecrets(rotated, new Date('2026-11-03T00:00:01Z'))).toEqual(['whsec_next']);
+    const rotated = patchWebhook(webhook, { rotateSecret: true }, { now: '2026-11-02T00:00:00.000Z', newSealedSecret: 'sealed:whsec_next', allowLoopbackHttp: false });
+    expect(rotated.sealedSecret).toBe('sealed:whsec_next');
+    expect(sealedSigningSecrets(rotated, new Date('2026-11-02T23:59:00Z'))).toEqual(['sealed:whsec_next', 'sealed:whsec_current']);
+    expect(sealedSigningSecrets(rotated, new Date('2026-11-03T00:00:01Z'))).toEqual(['sealed:whsec_next']);
   });
 
   it('go out with the event id, type and delivery id headers, signed over the exact body', () => {
@@ -165,10 +167,33 @@ describe('webhook endpoints', () => {
   });
 
   it('never show their secrets, nor deliveries their bodies', () => {
-    const rotated = patchWebhook(webhook, { rotateSecret: true }, { now: '2026-11-02T00:00:00.000Z', newSecret: 'whsec_next', allowLoopbackHttp: false });
+    const rotated = patchWebhook(webhook, { rotateSecret: true }, { now: '2026-11-02T00:00:00.000Z', newSealedSecret: 'sealed:whsec_next', allowLoopbackHttp: false });
     expect(JSON.stringify(publicWebhook(rotated))).not.toMatch(/whsec_/);
     const delivery = newDelivery(event, { deliveryId: 'dlv_1', webhookId: webhook.webhookId, now: event.occurredAt });
     expect(publicDelivery(delivery)).not.toHaveProperty('body');
     expect(JSON.stringify(publicDelivery(delivery))).not.toContain('cas_1');
+  });
+});
+
+describe('sealed secrets', () => {
+  const master = localMasterKey(randomBytes(32));
+  const context = { tenantId: event.tenantId, webhookId: webhook.webhookId };
+
+  it('open to the secret under the same master key and context, and hold nothing of it in plain', async () => {
+    const secret = newWebhookSecret();
+    const sealed = await sealSecret(secret, context, master);
+    expect(sealed).not.toContain(secret.slice(secretPrefix.length, secretPrefix.length + 8));
+    expect(sealed).not.toContain(secretPrefix);
+    expect(await openSecret(sealed, { webhookId: webhook.webhookId, tenantId: event.tenantId }, master)).toBe(secret);
+    expect(await sealSecret(secret, context, master)).not.toBe(sealed);
+  });
+
+  it('do not open on another webhook, under another master key, or once tampered with', async () => {
+    const sealed = await sealSecret('whsec_x', context, master);
+    await expect(openSecret(sealed, { ...context, webhookId: 'whk_other' }, master)).rejects.toThrow();
+    await expect(openSecret(sealed, context, localMasterKey(randomBytes(32)))).rejects.toThrow();
+    const parts = sealed.split('.');
+    parts[3] = Buffer.from('whsec_y').toString('base64url');
+    await expect(openSecret(parts.join('.'), context, master)).rejects.toThrow();
   });
 });
