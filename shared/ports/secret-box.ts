@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 
 /**
  * Envelope encryption of the few secrets Switchboard must be able to read back (webhook signing
@@ -70,19 +71,38 @@ export function localMasterKey(key: Buffer): MasterKey {
   };
 }
 
+/**
+ * A KMS key as the master key: GenerateDataKey to seal, Decrypt to open, each with the context as
+ * KMS's encryption context, so that CloudTrail records which tenant and webhook a key was used for
+ * and a data key decrypts only under the context it was made for.
+ */
+export function kmsMasterKey(keyId: string, kms: Pick<KMSClient, 'send'> = new KMSClient({})): MasterKey {
+  return {
+    async generateDataKey(context) {
+      const answer = await kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: context }));
+      if (!answer.Plaintext || !answer.CiphertextBlob) throw new Error('KMS GenerateDataKey answered without a data key');
+      return { plaintext: Buffer.from(answer.Plaintext), encrypted: Buffer.from(answer.CiphertextBlob) };
+    },
+    async decryptDataKey(encrypted, context) {
+      const answer = await kms.send(new DecryptCommand({ KeyId: keyId, CiphertextBlob: encrypted, EncryptionContext: context }));
+      if (!answer.Plaintext) throw new Error('KMS Decrypt answered without the data key');
+      return Buffer.from(answer.Plaintext);
+    },
+  };
+}
+
 let configured: MasterKey | undefined;
 
 /**
- * The master key this environment is configured with. In AWS that is the KMS key named by
- * SECRET_BOX_KMS_KEY_ID; its adapter needs @aws-sdk/client-kms, which this project does not
- * install yet, so a deployed function refuses to seal or open rather than store a secret in plain.
+ * The master key this environment is configured with: the KMS key named by SECRET_BOX_KMS_KEY_ID
+ * in AWS, the twin's in-memory key (SECRET_BOX_LOCAL_KEY) locally. Without either it refuses to
+ * seal or open rather than store a secret in plain.
  */
 function configuredMasterKey(): MasterKey {
+  if (configured) return configured;
   const local = process.env.SECRET_BOX_LOCAL_KEY;
-  if (local) return (configured ??= localMasterKey(Buffer.from(local, 'base64')));
-  throw new Error(
-    process.env.SECRET_BOX_KMS_KEY_ID
-      ? 'Sealing with KMS needs the @aws-sdk/client-kms adapter, which is not installed'
-      : 'No master key is configured for sealed secrets (SECRET_BOX_LOCAL_KEY or SECRET_BOX_KMS_KEY_ID)',
-  );
+  if (local) return (configured = localMasterKey(Buffer.from(local, 'base64')));
+  const kmsKeyId = process.env.SECRET_BOX_KMS_KEY_ID;
+  if (kmsKeyId) return (configured = kmsMasterKey(kmsKeyId));
+  throw new Error('No master key is configured for sealed secrets (SECRET_BOX_LOCAL_KEY or SECRET_BOX_KMS_KEY_ID)');
 }
