@@ -1,3 +1,4 @@
+import './function-environment';
 import { formatAnalyticsLatency, measureAnalyticsLatency } from './analytics';
 import { formatBundles, formatSourceMapCost, measureBundles, measureSourceMapCost } from './bundles';
 import { costModel, formatCostModel } from './cost';
