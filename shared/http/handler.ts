@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from '../zod';
-import { logger, metrics, MetricUnit } from '../observability';
+import { logger, metrics, MetricUnit, withLambdaContext } from '../observability';
 import { Scope } from '../schemas/api-key';
 import { isAwsUnavailable, temporarilyUnavailable } from './aws-errors';
 import { type Caller, bearerToken, hasScope, isOperatorKey } from './caller';
@@ -142,7 +141,7 @@ export function createApiHandler<const Routes extends readonly RouteDeclaration[
 /** The middy stack every HTTP function runs in: Lambda context in the logs, metrics, problem+json answers. */
 function withHttpMiddleware(core: (event: Event) => Promise<APIGatewayProxyStructuredResultV2>) {
   return middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(withLambdaContext())
     .use(logMetrics(metrics))
     .use(httpAnswers())
     .handler(core);
