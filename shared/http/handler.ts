@@ -143,8 +143,27 @@ function withHttpMiddleware(core: (event: Event) => Promise<APIGatewayProxyStruc
   return middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(withLambdaContext())
     .use(logMetrics(metrics))
+    .use(transportHeaders())
     .use(httpAnswers())
     .handler(core);
+}
+
+/**
+ * Headers on every answer a function gives, whatever its type: browsers must not sniff a JSON or
+ * CSV body into HTML, and must reach the API over HTTPS only (HSTS; API Gateway serves HTTPS
+ * only, so it tells browsers to stay there).
+ */
+const transportSecurityHeaders = {
+  'x-content-type-options': 'nosniff',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+} as const;
+
+function transportHeaders(): middy.MiddlewareObj<Event, APIGatewayProxyStructuredResultV2> {
+  const addHeaders = async (request: middy.Request<Event, APIGatewayProxyStructuredResultV2>) => {
+    if (request.response) request.response.headers = { ...request.response.headers, ...transportSecurityHeaders };
+  };
+  // Registered before httpAnswers: middy runs `after` and `onError` in reverse, so httpAnswers builds the answer first.
+  return { after: addHeaders, onError: addHeaders };
 }
 
 /** The handler, labelled with the route keys it serves (checked against the declarations by a test). */
