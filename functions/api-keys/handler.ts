@@ -18,7 +18,6 @@ export const handler = createApiHandler('api-keys', apiKeyRoutes, {
       keyId: issued.keyId,
       name: request.body.name,
       scopes: [...new Set(request.body.scopes)],
-      prefix: issued.prefix,
       secretHash: issued.secretHash,
       createdAt: new Date().toISOString(),
     };

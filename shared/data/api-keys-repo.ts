@@ -59,10 +59,9 @@ function toStored(item: Record<string, unknown>): StoredApiKey {
   return parseItem(StoredApiKeyItem, item);
 }
 
-export const publicApiKey = ({ keyId, name, scopes, prefix, createdAt }: StoredApiKey): ApiKey => ({
+export const publicApiKey = ({ keyId, name, scopes, createdAt }: StoredApiKey): ApiKey => ({
   keyId,
   name,
   scopes,
-  prefix,
   createdAt,
 });

@@ -33,6 +33,21 @@ describe('API keys', () => {
     expect((await api(twin.url, 'DELETE', `/v1/api-keys/${agent.keyId}`, { key: admin })).status).toBe(404);
   });
 
+  it('are told apart by their key id only: no answer shows a character of a secret but the one that issues it', async () => {
+    const { apiKey: admin, adminKeyId } = await createTenant(twin);
+    const agent = await newKey(admin, ['agent'], 'Shown once');
+    const secretParts = [admin, agent.secret].map((secret) => secret.split('.').at(-1)!);
+    const listed = await api(twin.url, 'GET', '/v1/api-keys', { key: admin });
+    expect(listed.body.items.map((item: Record<string, unknown>) => Object.keys(item).sort())).toEqual([
+      ['createdAt', 'keyId', 'name', 'scopes'],
+      ['createdAt', 'keyId', 'name', 'scopes'],
+    ]);
+    expect(listed.body.items.map((item: { keyId: string }) => item.keyId).sort()).toEqual([adminKeyId, agent.keyId].sort());
+    const created = await api(twin.url, 'POST', '/v1/api-keys', { key: admin, body: { name: 'Another', scopes: ['readonly'] } });
+    expect(created.body).not.toHaveProperty('prefix');
+    for (const part of secretParts) expect(JSON.stringify(listed.body)).not.toContain(part.slice(0, 5));
+  });
+
   it('answer 401 for unknown or malformed keys and 403 for a missing scope', async () => {
     const { apiKey: admin } = await createTenant(twin);
     const tampered = admin.slice(0, -2) + (admin.endsWith('AA') ? 'BB' : 'AA');
