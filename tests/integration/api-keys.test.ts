@@ -72,6 +72,23 @@ describe('API keys', () => {
     expect((await api(twin.url, 'DELETE', `/v1/api-keys/${adminKeyId}`, { key: second.secret })).status).toBe(204);
   });
 
+  it('keep one admin key when the only two admins revoke each other at once', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { apiKey: first, adminKeyId: firstId } = await createTenant(twin);
+      const second = await newKey(first, ['admin']);
+      const answers = await Promise.all([
+        api(twin.url, 'DELETE', `/v1/api-keys/${second.keyId}`, { key: first }),
+        api(twin.url, 'DELETE', `/v1/api-keys/${firstId}`, { key: second.secret }),
+      ]);
+      expect(answers.map((answer) => answer.status).sort()).toEqual([204, 409]);
+      const refused = answers.find((answer) => answer.status === 409)!;
+      expect(refused.body.type).toMatch(/last-admin-key$/);
+      const survivor = answers[0]!.status === 409 ? second.secret : first; // answers[0] revoked the second key
+      const left = await api(twin.url, 'GET', '/v1/api-keys', { key: survivor });
+      expect(left.body.items.filter((item: { scopes: string[] }) => item.scopes.includes('admin'))).toHaveLength(1);
+    }
+  });
+
   it('refuse unknown scopes and fields', async () => {
     const { apiKey: admin } = await createTenant(twin);
     const refused = await api(twin.url, 'POST', '/v1/api-keys', { key: admin, body: { name: 'x', scopes: ['root'], extra: 1 } });
