@@ -14,6 +14,7 @@ import type { eventRelay } from '../../shared/events/outbox-stream';
 import type { EventFunctionName } from '../../shared/events/subscriptions';
 import { functionClock } from '../../shared/ports/clock';
 import { type AwsEmulator, type AwsEmulatorOptions, startAwsEmulator } from './aws-emulator';
+import { type AuthorizerAnswer, AuthorizerCache } from './authorizer-cache';
 import { undeclaredInAnswer } from './declared-answers';
 import type { TwinClock } from './clock';
 import type { LocalEventBus } from './event-bus';
@@ -99,33 +100,6 @@ const stage = '$default';
 const functionTimeoutMs = 29_000;
 /** Headers named by the authorizer's identity source, as the CDK stack declares it. */
 const identitySourceHeaders: readonly string[] = [tenantAuthorizer.identitySourceHeader.toLowerCase()];
-
-type AuthorizerAnswer = { isAuthorized: boolean; context?: Record<string, unknown> };
-
-/**
- * API Gateway's authorizer cache: answers keyed by the identity source values, for a fixed time
- * on the twin's clock, so that a test moves past the expiry instead of sleeping through it.
- */
-class AuthorizerCache {
-  private readonly answers = new Map<string, { answer: AuthorizerAnswer; expiresAt: number }>();
-
-  constructor(
-    private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  get(identity: string): AuthorizerAnswer | undefined {
-    const cached = this.answers.get(identity);
-    if (!cached) return undefined;
-    if (cached.expiresAt > this.now()) return cached.answer;
-    this.answers.delete(identity);
-    return undefined;
-  }
-
-  set(identity: string, answer: AuthorizerAnswer): void {
-    if (this.ttlMs > 0) this.answers.set(identity, { answer, expiresAt: this.now() + this.ttlMs });
-  }
-}
 
 /**
  * Sets what the deployed functions find in their environment. Call before any handler module is
