@@ -8,7 +8,7 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   Context,
 } from 'aws-lambda';
-import { HttpError, payloadTooLarge, problemBody } from '../../shared/http/problem';
+import { HttpError, forbidden, payloadTooLarge, problemBody } from '../../shared/http/problem';
 import { type ApiFunctionName, type edgeFunctions, matchPath, routeKey, tenantAuthorizer } from '../../shared/http/routes';
 import type { eventRelay } from '../../shared/events/outbox-stream';
 import type { EventFunctionName } from '../../shared/events/subscriptions';
@@ -100,6 +100,10 @@ const stage = '$default';
 const functionTimeoutMs = 29_000;
 /** Headers named by the authorizer's identity source, as the CDK stack declares it. */
 const identitySourceHeaders: readonly string[] = [tenantAuthorizer.identitySourceHeader.toLowerCase()];
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 (how a dual-stack socket reports an IPv4 peer). */
+export const isLoopback = (address: string | undefined): boolean =>
+  !!address && (address === '::1' || /^(::ffff:)?127\./.test(address));
 
 /**
  * Sets what the deployed functions find in their environment. Call before any handler module is
@@ -232,6 +236,11 @@ async function serve(request: IncomingMessage, response: ServerResponse, gateway
   const queryStart = target.indexOf('?');
   const rawPath = queryStart === -1 ? target : target.slice(0, queryStart);
   const rawQueryString = queryStart === -1 ? '' : target.slice(queryStart + 1);
+  if (rawPath.startsWith('/local/') && !isLoopback(request.socket.remoteAddress)) {
+    // The control endpoints move the clock and inject events: for this machine only, whatever HOST the twin listens on.
+    writeProblem(response, forbidden('The /local endpoints answer only on this machine (a loopback address)'), request.url);
+    return;
+  }
   if (rawPath.startsWith('/local/') && gateway.serveControl(method, rawPath, body, response, new URLSearchParams(rawQueryString))) return;
 
   const match = matchPath(method, rawPath);
