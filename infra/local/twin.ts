@@ -72,6 +72,8 @@ interface Gateway {
   authorizerCache: AuthorizerCache;
   /** The `/local/...` endpoints about events, schedules and the clock. */
   serveControl: AwsEmulator['serveControl'];
+  /** EventBridge's PutEvents on the twin's own port. */
+  serveEventsApi: AwsEmulator['serveEventsApi'];
   checkAnswers: boolean;
 }
 
@@ -156,6 +158,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     loadFunction,
     authorizerCache: new AuthorizerCache((options.authorizerCacheSeconds ?? tenantAuthorizer.cacheSeconds) * 1000, () => aws.clock.now().getTime()),
     serveControl: aws.serveControl,
+    serveEventsApi: aws.serveEventsApi,
     checkAnswers: options.checkAnswers ?? false,
   };
 
@@ -236,6 +239,16 @@ async function serve(request: IncomingMessage, response: ServerResponse, gateway
   const queryStart = target.indexOf('?');
   const rawPath = queryStart === -1 ? target : target.slice(0, queryStart);
   const rawQueryString = queryStart === -1 ? '' : target.slice(queryStart + 1);
+  const awsTarget = request.headers['x-amz-target'];
+  if (method === 'POST' && rawPath === '/' && typeof awsTarget === 'string' && awsTarget.startsWith('AWSEvents.')) {
+    // EventBridge's API on the twin's own port; like /local/*, it feeds the bus, so for this machine only.
+    if (!isLoopback(request.socket.remoteAddress)) {
+      writeProblem(response, forbidden('The twin takes PutEvents only on this machine (a loopback address)'), request.url);
+      return;
+    }
+    gateway.serveEventsApi(awsTarget, body, response);
+    return;
+  }
   if (rawPath.startsWith('/local/') && !isLoopback(request.socket.remoteAddress)) {
     // The control endpoints move the clock and inject events: for this machine only, whatever HOST the twin listens on.
     writeProblem(response, forbidden('The /local endpoints answer only on this machine (a loopback address)'), request.url);

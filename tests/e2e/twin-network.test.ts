@@ -15,9 +15,9 @@ const nonLoopbackAddress = Object.values(networkInterfaces())
   .flat()
   .find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
 
-const statusOf = (url: URL, path: string, host: string, method = 'GET') =>
+const statusOf = (url: URL, path: string, host: string, method = 'GET', headers: Record<string, string> = {}) =>
   new Promise<number>((resolve, reject) => {
-    const outgoing = request({ host, port: url.port, path, method, localAddress: host }, (response) => {
+    const outgoing = request({ host, port: url.port, path, method, headers, localAddress: host }, (response) => {
       response.resume();
       resolve(response.statusCode ?? 0);
     });
@@ -42,11 +42,13 @@ describe.skipIf(!nonLoopbackAddress)('the twin on a network', () => {
   });
   afterAll(() => twin.close());
 
-  it('answers /local/* to loopback peers and refuses other peers with 403', async () => {
+  it('answers /local/* and PutEvents to loopback peers and refuses other peers with 403', async () => {
     const url = new URL(twin.url);
     expect(await statusOf(url, '/local/schedules', '127.0.0.1')).toBe(200);
     expect(await statusOf(url, '/local/schedules', nonLoopbackAddress!)).toBe(403);
     expect(await statusOf(url, '/local/events', nonLoopbackAddress!)).toBe(403);
+    const putEvents = { 'x-amz-target': 'AWSEvents.PutEvents', 'content-type': 'application/x-amz-json-1.1' };
+    expect(await statusOf(url, '/', nonLoopbackAddress!, 'POST', putEvents)).toBe(403);
     // The API itself is served to the network, as API Gateway serves it to the internet.
     expect(await statusOf(url, '/openapi.json', nonLoopbackAddress!)).toBe(200);
   });
