@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 
 /**
@@ -12,5 +13,12 @@ const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'switchboard';
 
 export const logger = new Logger({ serviceName });
 export const metrics = new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Switchboard' });
+
+/**
+ * The Lambda context in every log line, for every function's middy stack. `logEvent: false`
+ * overrides POWERTOOLS_LOGGER_LOG_EVENT: an event holds API keys, phone numbers and bodies, so
+ * no setting may log it whole.
+ */
+export const withLambdaContext = () => injectLambdaContext(logger, { resetKeys: true, logEvent: false });
 
 export { MetricUnit } from '@aws-lambda-powertools/metrics';

@@ -1,4 +1,5 @@
-import { deleteApiKey, getApiKey, listApiKeys, publicApiKey, putApiKey } from '../../shared/data/api-keys-repo';
+import { deleteAdminKeyKeeping, deleteApiKey, getApiKey, listApiKeys, publicApiKey, putApiKey } from '../../shared/data/api-keys-repo';
+import { temporarilyUnavailable } from '../../shared/http/aws-errors';
 import { keys } from '../../shared/data/keys';
 import { issueApiKey } from '../../shared/domain/api-key';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
@@ -18,7 +19,6 @@ export const handler = createApiHandler('api-keys', apiKeyRoutes, {
       keyId: issued.keyId,
       name: request.body.name,
       scopes: [...new Set(request.body.scopes)],
-      prefix: issued.prefix,
       secretHash: issued.secretHash,
       createdAt: new Date().toISOString(),
     };
@@ -42,21 +42,32 @@ export const handler = createApiHandler('api-keys', apiKeyRoutes, {
     if (!looksLikeId('key', keyId)) throw notFound('No such API key');
     const key = await getApiKey(request.tenantId, keyId);
     if (!key) throw notFound('No such API key');
-    if (key.scopes.includes('admin') && !(await hasAnotherAdminKey(request.tenantId, keyId))) {
-      throw conflict('This is the last admin key; create another admin key before revoking it', 'last-admin-key');
-    }
-    if (!(await deleteApiKey(request.tenantId, keyId))) throw notFound('No such API key');
+    if (key.scopes.includes('admin')) await revokeAdminKey(request.tenantId, keyId);
+    else if (!(await deleteApiKey(request.tenantId, keyId))) throw notFound('No such API key');
     logger.info('API key revoked', { revokedKeyId: keyId });
     return { status: 204 };
   },
 }, { idempotency: withIdempotency, requestLimit: tenantRequestLimit });
 
-async function hasAnotherAdminKey(tenantId: string, keyId: string): Promise<boolean> {
+/** Revokes an admin key only while another admin key exists, checked in the same transaction as the delete. */
+async function revokeAdminKey(tenantId: string, keyId: string): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const kept = await anotherAdminKey(tenantId, keyId);
+    if (!kept) throw conflict('This is the last admin key; create another admin key before revoking it', 'last-admin-key');
+    const outcome = await deleteAdminKeyKeeping(tenantId, keyId, kept);
+    if (outcome === 'deleted') return;
+    if (outcome === 'gone') throw notFound('No such API key');
+  }
+  throw temporarilyUnavailable();
+}
+
+async function anotherAdminKey(tenantId: string, keyId: string): Promise<string | undefined> {
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await listApiKeys(tenantId, 100, startKey);
-    if (page.items.some((key) => key.keyId !== keyId && key.scopes.includes('admin'))) return true;
+    const other = page.items.find((key) => key.keyId !== keyId && key.scopes.includes('admin'));
+    if (other) return other.keyId;
     startKey = page.lastKey;
   } while (startKey);
-  return false;
+  return undefined;
 }

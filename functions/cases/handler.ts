@@ -9,6 +9,8 @@ import {
   saveCaseChange,
   type StoredCase,
 } from '../../shared/data/cases-repo';
+import { getContact } from '../../shared/data/contacts-repo';
+import { getSurvey } from '../../shared/data/surveys-repo';
 import { getSettings } from '../../shared/data/tenants-repo';
 import {
   CaseConflict,
@@ -40,6 +42,7 @@ export const handler = createApiHandler(
     async createCase(request) {
       const { tenantId, body } = request;
       if (!looksLikeId('cus', body.customerId)) throw unknownCustomer();
+      await requireReferencesInTenant(tenantId, body.contactIds ?? [], body.surveyId, '$.contactIds');
       const context = await caseContext(tenantId, request.caller);
       const change = domainRule(() => openCase(body, { ...context, caseId: newId('cas') }));
       try {
@@ -80,6 +83,8 @@ export const handler = createApiHandler(
     async addCaseEvent(request) {
       const { tenantId, params } = request;
       const ifMatch = request.headers['if-match'];
+      const linked = request.body.type === 'link_contact' || request.body.type === 'customer_reply' ? request.body.contactId : undefined;
+      if (linked) await requireReferencesInTenant(tenantId, [linked], undefined, '$.contactId');
       const context = await caseContext(tenantId, request.caller);
       for (let attempt = 1; ; attempt++) {
         const stored = await storedCase(tenantId, params.caseId);
@@ -155,6 +160,25 @@ function monotonicIds(prefix: string): () => string {
     last = id;
     return id;
   };
+}
+
+/**
+ * Contact and survey ids a case refers to must name the caller's own: an id of another tenant
+ * (or of nothing) is refused with 422 naming the field, the same answer either way.
+ * `contactPath`: the field of the first contact id, `$.contactIds` (indexed) or `$.contactId`.
+ */
+async function requireReferencesInTenant(tenantId: string, contactIds: readonly string[], surveyId: string | undefined, contactPath: string): Promise<void> {
+  const [contacts, survey] = await Promise.all([
+    Promise.all(contactIds.map((contactId) => (looksLikeId('con', contactId) ? getContact(tenantId, contactId) : undefined))),
+    surveyId === undefined ? undefined : looksLikeId('svy', surveyId) ? getSurvey(tenantId, surveyId) : undefined,
+  ]);
+  const errors = [
+    ...contactIds.flatMap((_, index) =>
+      contacts[index] ? [] : [{ path: contactPath === '$.contactIds' ? `${contactPath}[${index}]` : contactPath, message: 'No such contact' }],
+    ),
+    ...(surveyId !== undefined && !survey ? [{ path: '$.surveyId', message: 'No such survey' }] : []),
+  ];
+  if (errors.length > 0) throw new HttpError(422, 'unknown-reference', 'Unknown contact or survey', 'No such contact or survey in this tenant', errors);
 }
 
 const unknownCustomer = () =>

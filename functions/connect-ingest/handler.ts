@@ -1,5 +1,4 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { type ConnectContactEvent, parseConnectEvent } from '../../shared/domain/connect/contact-event';
@@ -8,7 +7,7 @@ import { type ContactDecision, upsertContactByExternalId } from '../../shared/da
 import { findTenantIdByConnectInstance } from '../../shared/data/tenants-repo';
 import { InvalidContact } from '../../shared/domain/contact';
 import { newId } from '../../shared/ids';
-import { MetricUnit, logger, metrics } from '../../shared/observability';
+import { MetricUnit, logger, metrics, withLambdaContext } from '../../shared/observability';
 
 /**
  * Amazon Connect contact events (rule `amazon-connect`) → the tenant's contacts. The instance
@@ -64,6 +63,6 @@ function decision(tenantId: string, connectEvent: ConnectContactEvent): ContactD
 }
 
 export const handler = middy<EventBridgeEvent<string, unknown>, void, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(withLambdaContext())
   .use(logMetrics(metrics))
   .handler(ingest);

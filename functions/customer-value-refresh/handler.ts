@@ -1,5 +1,4 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import { customersWithValue, putSummary, transactionsSince, writeCustomerValue } from '../../shared/data/customer-value-repo';
@@ -12,7 +11,7 @@ import {
   windowFigures,
   yearWindows,
 } from '../../shared/domain/customer-value';
-import { logger, metrics, MetricUnit } from '../../shared/observability';
+import { logger, metrics, MetricUnit, withLambdaContext } from '../../shared/observability';
 import { CustomerValueRunPayload, armDailyRun } from '../../shared/services/customer-value-runs';
 
 export type RefreshOutcome =
@@ -87,6 +86,6 @@ async function inBatches<T, R>(items: readonly T[], work: (item: T) => Promise<R
 }
 
 export const handler = middy<unknown, RefreshOutcome, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(withLambdaContext())
   .use(logMetrics(metrics))
   .handler(async (event) => handleCustomerValueRun(event));

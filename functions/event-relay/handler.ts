@@ -1,11 +1,10 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { outboxEventOf } from '../../shared/data/outbox';
 import type { DomainEvent } from '../../shared/events/catalog';
 import { PublishError, publishEvents } from '../../shared/events/publisher';
-import { MetricUnit, logger, metrics } from '../../shared/observability';
+import { MetricUnit, logger, metrics, withLambdaContext } from '../../shared/observability';
 
 /**
  * The outbox relay: the table's stream brings new outbox records (filtered by the event source
@@ -49,6 +48,6 @@ export async function relay(event: DynamoDBStreamEvent): Promise<DynamoDBBatchRe
 const sequenceNumberOf = (record: DynamoDBRecord) => record.dynamodb?.SequenceNumber ?? '';
 
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(withLambdaContext())
   .use(logMetrics(metrics))
   .handler(relay);

@@ -1,5 +1,4 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import * as z from '../../shared/zod';
 import { StaleCase, getCase, saveCaseChange } from '../../shared/data/cases-repo';
@@ -7,7 +6,7 @@ import { getSettings } from '../../shared/data/tenants-repo';
 import { breachCase } from '../../shared/domain/case';
 import { resolveSlaPolicy } from '../../shared/domain/sla';
 import { newId } from '../../shared/ids';
-import { logger } from '../../shared/observability';
+import { logger, withLambdaContext } from '../../shared/observability';
 import { SlaKind } from '../../shared/schemas/case';
 import { Iso8601 } from '../../shared/schemas/common';
 
@@ -68,5 +67,5 @@ export async function handleSlaTimer(event: unknown): Promise<SlaTimerOutcome> {
 const noHours = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
 
 export const handler = middy<unknown, SlaTimerOutcome, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(withLambdaContext())
   .handler(async (event) => handleSlaTimer(event));

@@ -1,5 +1,4 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, SNSEvent, SNSEventRecord } from 'aws-lambda';
 import { customerChangeWrite, findCustomerIdBy, getCustomer } from '../../shared/data/customers-repo';
@@ -10,7 +9,7 @@ import { answerOnce } from '../../shared/data/sms-messages-repo';
 import { findTenantIdBySmsNumber, getTenantWithSettings } from '../../shared/data/tenants-repo';
 import { resolveSmsSettings } from '../../shared/domain/settings';
 import { addToOptOutList, defaultOptOutListName, sendSms } from '../../shared/ports/sms-sender';
-import { MetricUnit, logger, metrics } from '../../shared/observability';
+import { MetricUnit, logger, metrics, withLambdaContext } from '../../shared/observability';
 import type { Customer } from '../../shared/schemas/customer';
 import type { Settings, SmsSettings } from '../../shared/schemas/settings';
 import { type InboundSms, parseInboundSms } from '../../shared/schemas/sms-inbound';
@@ -137,6 +136,6 @@ async function answer(tenantId: string, smsSettings: SmsSettings, sms: InboundSm
 }
 
 export const handler = middy<SNSEvent, void, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(withLambdaContext())
   .use(logMetrics(metrics))
   .handler(receive);

@@ -1,5 +1,4 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import { customerChangeWrite, getCustomer } from '../../shared/data/customers-repo';
@@ -10,7 +9,7 @@ import { resolveSmsSettings } from '../../shared/domain/settings';
 import { newEvent } from '../../shared/events/events';
 import { surveyExpired, surveyNotSent, surveySent } from '../../shared/events/survey-events';
 import { permanentSmsRefusal, sendSms } from '../../shared/ports/sms-sender';
-import { MetricUnit, logger, metrics } from '../../shared/observability';
+import { MetricUnit, logger, metrics, withLambdaContext } from '../../shared/observability';
 import type { NotSentReason, Survey } from '../../shared/schemas/survey';
 import { smsOptOutChange } from '../../shared/domain/sms/opt-out';
 import { countSurveyNotSent } from '../../shared/services/survey-metrics';
@@ -199,6 +198,6 @@ const sentData = (sent: Survey, linkPath?: string) => ({
 });
 
 export const handler = middy<unknown, SurveySendOutcome, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(withLambdaContext())
   .use(logMetrics(metrics))
   .handler(async (event) => handleSurveyTimer(event));

@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
-import { HttpError, badRequest, conflict, notFound } from '../../shared/http/problem';
+import { HttpError, badRequest, conflict, forbidden, notFound } from '../../shared/http/problem';
 import { looksLikeId, newId } from '../../shared/ids';
 import type { Survey } from '../../shared/schemas/survey';
 import type { SurveyTemplate } from '../../shared/schemas/survey-template';
@@ -38,6 +38,10 @@ export const handler = createApiHandler(
       if (!tenant) throw notFound('No such tenant');
       const rules = resolveSurveyRules(tenant.settings.surveys);
       const deliveryChannel = body.deliveryChannel ?? rules.deliveryChannel;
+      // A link answers whoever holds it: an agent handed its own contact's link could score itself.
+      if (deliveryChannel === 'link' && !(request.caller.kind === 'tenant' && request.caller.scopes.includes('admin'))) {
+        throw forbidden("A survey link is handed only to admin keys (the tenant's own systems deliver it to the customer); an agent key can survey by SMS");
+      }
 
       const stored = looksLikeId('con', body.contactId) ? await getContact(tenantId, body.contactId) : undefined;
       if (!stored) throw unprocessable('unknown-contact', 'Unknown contact', '$.contactId', 'No such contact');

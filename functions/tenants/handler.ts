@@ -33,7 +33,7 @@ export const handler = createApiHandler('tenants', tenantRoutes, {
     const surveyTemplate = newSurveyTemplate(defaultTemplateContent(request.body.locale), { templateId: newId('svt'), now, isDefault: true });
     const settings = defaultSettings(request.body, now, surveyTemplate.templateId);
     const issued = issueApiKey(tenantId);
-    const adminKey = { tenantId, keyId: issued.keyId, name: 'Initial admin key', scopes: ['admin' as const], prefix: issued.prefix, secretHash: issued.secretHash, createdAt: now };
+    const adminKey = { tenantId, keyId: issued.keyId, name: 'Initial admin key', scopes: ['admin' as const], secretHash: issued.secretHash, createdAt: now };
     await insertTenant(profile, settings, adminKey, surveyTemplate);
     logger.info('Tenant created', { tenantId });
     return {

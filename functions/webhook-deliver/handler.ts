@@ -1,8 +1,7 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import * as z from '../../shared/zod';
-import { logger } from '../../shared/observability';
+import { logger, withLambdaContext } from '../../shared/observability';
 import { attemptDelivery } from '../../shared/services/webhook-delivery';
 
 /** What a retry timer carries (see shared/services/webhook-delivery.ts). */
@@ -19,7 +18,7 @@ const RetryTimerPayload = z.object({
  * invocation throws so that the invocation is retried after the hold runs out.
  */
 export const handler = middy<unknown, void, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(withLambdaContext())
   .handler(async (event) => {
     const payload = RetryTimerPayload.safeParse(event);
     if (!payload.success) {

@@ -52,6 +52,11 @@ export interface AwsEmulator {
   stream: StreamPoller | undefined;
   /** What the functions find in their environment to use this emulator. */
   environment: Record<string, string>;
+  /**
+   * EventBridge's PutEvents (AWS JSON 1.1, `X-Amz-Target: AWSEvents.PutEvents`) for the twin's
+   * public port, so the AWS SDK and `aws events put-events --endpoint-url` reach the bus there.
+   */
+  serveEventsApi(target: string, body: Buffer, response: ServerResponse): void;
   /** Answers the twin's `/local/...` requests about events, SMS and the clock; false when the path is not one of them. */
   serveControl(method: string, path: string, body: Buffer, response: ServerResponse, query?: URLSearchParams): boolean;
   close(): Promise<void>;
@@ -119,6 +124,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
       SCHEDULER_ROLE_ARN: localSchedulerRoleArn,
       FUNCTION_ARN_PREFIX: localFunctionArnPrefix,
     },
+    serveEventsApi: (target, body, response) => serveEventsApi(target, body.toString('utf8'), response, bus),
     serveControl: (method, path, body, response, query) =>
       serveSmsControl(method, path, body, response, sms, query) || serveControl(method, path, body, response, { bus, scheduler, clock, stream }),
     async close() {
@@ -147,10 +153,7 @@ async function serveAws(
 
   if (method === 'POST' && url.pathname === '/' && typeof target === 'string') {
     if (target.startsWith('PinpointSMSVoiceV2.')) return serveSmsApi(target, text, response, sms);
-    if (target !== 'AWSEvents.PutEvents') {
-      return sendJson(response, 400, { __type: 'UnknownOperationException', message: `The local twin does not emulate ${target}` }, 'application/x-amz-json-1.1');
-    }
-    return putEvents(text, response, bus);
+    return serveEventsApi(target, text, response, bus);
   }
 
   const scheduleMatch = /^\/schedules\/([^/]+)$/.exec(url.pathname);
@@ -175,6 +178,13 @@ async function serveAws(
     response.setHeader('x-amzn-errortype', error.type);
     return sendJson(response, error.status, { Message: error.message });
   }
+}
+
+function serveEventsApi(target: string, text: string, response: ServerResponse, bus: LocalEventBus): void {
+  if (target !== 'AWSEvents.PutEvents') {
+    return sendJson(response, 400, { __type: 'UnknownOperationException', message: `The local twin does not emulate ${target}` }, 'application/x-amz-json-1.1');
+  }
+  return putEvents(text, response, bus);
 }
 
 function putEvents(text: string, response: ServerResponse, bus: LocalEventBus): void {

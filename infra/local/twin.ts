@@ -8,12 +8,13 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   Context,
 } from 'aws-lambda';
-import { HttpError, payloadTooLarge, problemBody } from '../../shared/http/problem';
+import { HttpError, forbidden, payloadTooLarge, problemBody } from '../../shared/http/problem';
 import { type ApiFunctionName, type edgeFunctions, matchPath, routeKey, tenantAuthorizer } from '../../shared/http/routes';
 import type { eventRelay } from '../../shared/events/outbox-stream';
 import type { EventFunctionName } from '../../shared/events/subscriptions';
 import { functionClock } from '../../shared/ports/clock';
 import { type AwsEmulator, type AwsEmulatorOptions, startAwsEmulator } from './aws-emulator';
+import { type AuthorizerAnswer, AuthorizerCache } from './authorizer-cache';
 import { undeclaredInAnswer } from './declared-answers';
 import type { TwinClock } from './clock';
 import type { LocalEventBus } from './event-bus';
@@ -71,6 +72,8 @@ interface Gateway {
   authorizerCache: AuthorizerCache;
   /** The `/local/...` endpoints about events, schedules and the clock. */
   serveControl: AwsEmulator['serveControl'];
+  /** EventBridge's PutEvents on the twin's own port. */
+  serveEventsApi: AwsEmulator['serveEventsApi'];
   checkAnswers: boolean;
 }
 
@@ -100,32 +103,9 @@ const functionTimeoutMs = 29_000;
 /** Headers named by the authorizer's identity source, as the CDK stack declares it. */
 const identitySourceHeaders: readonly string[] = [tenantAuthorizer.identitySourceHeader.toLowerCase()];
 
-type AuthorizerAnswer = { isAuthorized: boolean; context?: Record<string, unknown> };
-
-/**
- * API Gateway's authorizer cache: answers keyed by the identity source values, for a fixed time
- * on the twin's clock, so that a test moves past the expiry instead of sleeping through it.
- */
-class AuthorizerCache {
-  private readonly answers = new Map<string, { answer: AuthorizerAnswer; expiresAt: number }>();
-
-  constructor(
-    private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  get(identity: string): AuthorizerAnswer | undefined {
-    const cached = this.answers.get(identity);
-    if (!cached) return undefined;
-    if (cached.expiresAt > this.now()) return cached.answer;
-    this.answers.delete(identity);
-    return undefined;
-  }
-
-  set(identity: string, answer: AuthorizerAnswer): void {
-    if (this.ttlMs > 0) this.answers.set(identity, { answer, expiresAt: this.now() + this.ttlMs });
-  }
-}
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 (how a dual-stack socket reports an IPv4 peer). */
+export const isLoopback = (address: string | undefined): boolean =>
+  !!address && (address === '::1' || /^(::ffff:)?127\./.test(address));
 
 /**
  * Sets what the deployed functions find in their environment. Call before any handler module is
@@ -180,6 +160,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     loadFunction,
     authorizerCache: new AuthorizerCache((options.authorizerCacheSeconds ?? tenantAuthorizer.cacheSeconds) * 1000, () => aws.clock.now().getTime()),
     serveControl: aws.serveControl,
+    serveEventsApi: aws.serveEventsApi,
     checkAnswers: options.checkAnswers ?? false,
   };
 
@@ -260,6 +241,21 @@ async function serve(request: IncomingMessage, response: ServerResponse, gateway
   const queryStart = target.indexOf('?');
   const rawPath = queryStart === -1 ? target : target.slice(0, queryStart);
   const rawQueryString = queryStart === -1 ? '' : target.slice(queryStart + 1);
+  const awsTarget = request.headers['x-amz-target'];
+  if (method === 'POST' && rawPath === '/' && typeof awsTarget === 'string' && awsTarget.startsWith('AWSEvents.')) {
+    // EventBridge's API on the twin's own port; like /local/*, it feeds the bus, so for this machine only.
+    if (!isLoopback(request.socket.remoteAddress)) {
+      writeProblem(response, forbidden('The twin takes PutEvents only on this machine (a loopback address)'), request.url);
+      return;
+    }
+    gateway.serveEventsApi(awsTarget, body, response);
+    return;
+  }
+  if (rawPath.startsWith('/local/') && !isLoopback(request.socket.remoteAddress)) {
+    // The control endpoints move the clock and inject events: for this machine only, whatever HOST the twin listens on.
+    writeProblem(response, forbidden('The /local endpoints answer only on this machine (a loopback address)'), request.url);
+    return;
+  }
   if (rawPath.startsWith('/local/') && gateway.serveControl(method, rawPath, body, response, new URLSearchParams(rawQueryString))) return;
 
   const match = matchPath(method, rawPath);

@@ -1,9 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, DeleteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ApiKey } from '../schemas/api-key';
 import * as z from '../zod';
 import { conditionally, db, tableName } from './client';
 import { keys } from './keys';
 import { parseItem } from './stored-item';
+import { cancellationCodes } from './transaction-errors';
 
 export interface StoredApiKey extends ApiKey {
   tenantId: string;
@@ -59,10 +60,34 @@ function toStored(item: Record<string, unknown>): StoredApiKey {
   return parseItem(StoredApiKeyItem, item);
 }
 
-export const publicApiKey = ({ keyId, name, scopes, prefix, createdAt }: StoredApiKey): ApiKey => ({
+export const publicApiKey = ({ keyId, name, scopes, createdAt }: StoredApiKey): ApiKey => ({
   keyId,
   name,
   scopes,
-  prefix,
   createdAt,
 });
+
+/**
+ * Deletes an admin key in one transaction with a check that another admin key (`keptKeyId`)
+ * still exists. Two admins revoking each other at once then cannot both succeed: each
+ * transaction reads the key the other deletes, and DynamoDB serializes them. Scopes never
+ * change after issue, so the kept key's existence is enough. 'gone': the key was already
+ * deleted; 'retry': the kept key is gone or another transaction got in the way.
+ */
+export async function deleteAdminKeyKeeping(tenantId: string, keyId: string, keptKeyId: string): Promise<'deleted' | 'gone' | 'retry'> {
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName: tableName(), Key: keys.apiKey(tenantId, keyId), ConditionExpression: 'attribute_exists(pk)' } },
+          { ConditionCheck: { TableName: tableName(), Key: keys.apiKey(tenantId, keptKeyId), ConditionExpression: 'attribute_exists(pk)' } },
+        ],
+      }),
+    );
+    return 'deleted';
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    if (!codes) throw error;
+    return codes[0] === 'ConditionalCheckFailed' ? 'gone' : 'retry';
+  }
+}

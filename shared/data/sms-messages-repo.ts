@@ -18,7 +18,10 @@ const UnmatchedSmsReply = z.object({
   body: z.string(),
   previousPublishedMessageId: z.optional(z.string()),
   receivedAt: z.string(),
+  /** Why a reply that quoted a survey's message was not taken as its answer. */
+  reason: z.optional(z.enum(['sender-not-surveyed'])),
 });
+export type UnmatchedReason = NonNullable<UnmatchedSmsReply['reason']>;
 export type UnmatchedSmsReply = z.infer<typeof UnmatchedSmsReply>;
 
 export const unmatchedReplyKeys = (tenantId: string, inboundMessageId: string, receivedAt: string) => ({

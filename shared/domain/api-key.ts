@@ -11,14 +11,13 @@ export interface IssuedKey {
   keyId: string;
   secret: string;
   secretHash: string;
-  prefix: string;
 }
 
 export function issueApiKey(tenantId: string): IssuedKey {
   const keyId = newId('key');
   const secretPart = randomBytes(32).toString('base64url');
   const secret = `sb.${tenantId}.${keyId}.${secretPart}`;
-  return { keyId, secret, secretHash: sha256Hex(secret), prefix: secret.slice(0, 3 + tenantId.length + 1 + keyId.length + 5) };
+  return { keyId, secret, secretHash: sha256Hex(secret) };
 }
 
 export function parseApiKey(token: string): { tenantId: string; keyId: string } | undefined {

@@ -1,8 +1,7 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { MetricUnit, logger, metrics } from '../observability';
+import { MetricUnit, logger, metrics, withLambdaContext } from '../observability';
 import type { CatalogDefinition, ConsumedEvent } from './all-events';
 import { eventSource } from './catalog';
 
@@ -61,7 +60,7 @@ export function createEventConsumer<const Accepted extends readonly CatalogDefin
   };
 
   const lambdaHandler = middy<EventBridgeEvent<string, unknown>, void, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(withLambdaContext())
     .use(logMetrics(metrics))
     .handler(consume);
   return Object.assign(lambdaHandler, { accepts });

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from '../zod';
-import { logger, metrics, MetricUnit } from '../observability';
+import { logger, metrics, MetricUnit, withLambdaContext } from '../observability';
 import { Scope } from '../schemas/api-key';
 import { isAwsUnavailable, temporarilyUnavailable } from './aws-errors';
 import { type Caller, bearerToken, hasScope, isOperatorKey } from './caller';
@@ -142,10 +141,29 @@ export function createApiHandler<const Routes extends readonly RouteDeclaration[
 /** The middy stack every HTTP function runs in: Lambda context in the logs, metrics, problem+json answers. */
 function withHttpMiddleware(core: (event: Event) => Promise<APIGatewayProxyStructuredResultV2>) {
   return middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(withLambdaContext())
     .use(logMetrics(metrics))
+    .use(transportHeaders())
     .use(httpAnswers())
     .handler(core);
+}
+
+/**
+ * Headers on every answer a function gives, whatever its type: browsers must not sniff a JSON or
+ * CSV body into HTML, and must reach the API over HTTPS only (HSTS; API Gateway serves HTTPS
+ * only, so it tells browsers to stay there).
+ */
+const transportSecurityHeaders = {
+  'x-content-type-options': 'nosniff',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+} as const;
+
+function transportHeaders(): middy.MiddlewareObj<Event, APIGatewayProxyStructuredResultV2> {
+  const addHeaders = async (request: middy.Request<Event, APIGatewayProxyStructuredResultV2>) => {
+    if (request.response) request.response.headers = { ...request.response.headers, ...transportSecurityHeaders };
+  };
+  // Registered before httpAnswers: middy runs `after` and `onError` in reverse, so httpAnswers builds the answer first.
+  return { after: addHeaders, onError: addHeaders };
 }
 
 /** The handler, labelled with the route keys it serves (checked against the declarations by a test). */

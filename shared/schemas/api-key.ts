@@ -14,7 +14,6 @@ export const ApiKey = z.withMeta(
     keyId: z.string(),
     name: z.string(),
     scopes: z.array(Scope),
-    prefix: z.described(z.string(), 'The first characters of the key, to tell keys apart'),
     createdAt: Iso8601,
   }),
   { id: 'ApiKey' },

@@ -1,5 +1,5 @@
 import { applyOnce, isProcessed, processedMarkerPut } from '../data/processed-events';
-import { putUnmatchedReply } from '../data/sms-messages-repo';
+import { type UnmatchedReason, putUnmatchedReply } from '../data/sms-messages-repo';
 import { getSurveyTemplateVersion } from '../data/survey-templates-repo';
 import { StaleSurveyInputs, findLatestSmsSurveyId, findSurveyBySmsMessage, getSurvey, saveSurveyChange } from '../data/surveys-repo';
 import { getTenantWithSettings } from '../data/tenants-repo';
@@ -41,9 +41,9 @@ export interface InboundSmsReply {
 export type SurveyReplyOutcome = 'answered' | 'reasked' | 'ignored' | 'duplicate' | 'unmatched';
 export type SurveyReplyHandler = (reply: InboundSmsReply) => Promise<SurveyReplyOutcome>;
 
-/** Records the reply as unmatched. */
-export const recordUnmatchedReply: SurveyReplyHandler = async (reply) => {
-  await putUnmatchedReply(reply);
+/** Records the reply as unmatched; `reason` when it quoted a survey but could not answer it. */
+export const recordUnmatchedReply = async (reply: InboundSmsReply, reason?: UnmatchedReason): Promise<SurveyReplyOutcome> => {
+  await putUnmatchedReply({ ...reply, ...(reason && { reason }) });
   return 'unmatched';
 };
 
@@ -55,6 +55,10 @@ export const handleSurveyReply: SurveyReplyHandler = async (reply) => {
   for (let attempt = 1; ; attempt++) {
     if (await isHandled(reply)) return 'duplicate';
     const found = await findSurvey(reply);
+    if (found === 'sender-not-surveyed') {
+      metrics.addMetric('SurveySmsRepliesFromOtherNumbers', MetricUnit.Count, 1);
+      return recordUnmatchedReply(reply, found);
+    }
     if (!found) return recordUnmatchedReply(reply);
     const { survey, repliedToQuestionId, foundByLatest } = found;
     logger.appendKeys({ surveyId: survey.surveyId });
@@ -73,11 +77,18 @@ const isHandled = (reply: InboundSmsReply) => isProcessed(consumerName, reply.te
 const handledMarker = (reply: InboundSmsReply) =>
   processedMarkerPut(consumerName, reply.tenantId, reply.inboundMessageId, { expiresFrom: reply.receivedAt });
 
-/** The survey the reply belongs to; by the number pair only while that survey is open. */
-async function findSurvey(reply: InboundSmsReply): Promise<{ survey: Survey; repliedToQuestionId?: string; foundByLatest?: boolean } | undefined> {
+/**
+ * The survey the reply belongs to; by the number pair only while that survey is open. A reply
+ * quoting a survey's message counts only from the surveyed customer's number: a message id is
+ * no secret from whoever saw the text, so anyone else is 'sender-not-surveyed'.
+ */
+async function findSurvey(
+  reply: InboundSmsReply,
+): Promise<{ survey: Survey; repliedToQuestionId?: string; foundByLatest?: boolean } | 'sender-not-surveyed' | undefined> {
   if (reply.previousPublishedMessageId) {
     const message = await findSurveyBySmsMessage(reply.tenantId, reply.previousPublishedMessageId);
     const survey = message && (await getSurvey(reply.tenantId, message.surveyId));
+    if (survey && message && (!survey.customerId || survey.customerId !== reply.customerId)) return 'sender-not-surveyed';
     if (survey && message) {
       const template = await templateOf(reply.tenantId, survey);
       // The survey's first SMS names no question: it asked the template's first.

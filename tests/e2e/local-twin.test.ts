@@ -58,7 +58,7 @@ async function waitForOutput(started: Started, text: string, timeoutMs = 90_000)
 /** The Java process serving DynamoDB Local on this port, found the way a user would check: pgrep. */
 function javaPidsOnPort(port: number): number[] {
   try {
-    return execFileSync('pgrep', ['-f', `DynamoDBLocal\\.jar .*-port ${port}( |$)`], { encoding: 'utf8' })
+    return execFileSync('pgrep', ['-f', `DynamoDBLocal\\.jar.* -port ${port}( |$)`], { encoding: 'utf8' })
       .split('\n')
       .filter(Boolean)
       .map(Number);

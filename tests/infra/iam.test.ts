@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { declaredFunctions } from '../../infra/api-stack';
@@ -114,6 +115,16 @@ describe('IAM least privilege per function', () => {
       }
     }
     if (requestPath.has(name)) expect(statements.flatMap(actionsOf).filter((action) => streamActions.has(action)), name).toEqual([]);
+  });
+
+  it('grants exactly the table actions docs/security.md names, read and readwrite', () => {
+    const documented = readFileSync('docs/security.md', 'utf8')
+      .replace(/\s+/g, ' ')
+      .match(/table actions \*\*exactly\*\* `([^`]+)` \(read\) plus `([^`]+)` \(readwrite\)/);
+    expect(documented, 'the grants sentence in docs/security.md').not.toBeNull();
+    const actions = (list: string) => list.split(', ').map((action) => `dynamodb:${action}`);
+    expect(actions(documented![1]!)).toEqual([...tableReadActions]);
+    expect(actions(documented![2]!)).toEqual([...tableWriteActions]);
   });
 
   it('lets read-only functions that serve tenants write their per-minute request counters and nothing else', () => {

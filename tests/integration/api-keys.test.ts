@@ -33,6 +33,21 @@ describe('API keys', () => {
     expect((await api(twin.url, 'DELETE', `/v1/api-keys/${agent.keyId}`, { key: admin })).status).toBe(404);
   });
 
+  it('are told apart by their key id only: no answer shows a character of a secret but the one that issues it', async () => {
+    const { apiKey: admin, adminKeyId } = await createTenant(twin);
+    const agent = await newKey(admin, ['agent'], 'Shown once');
+    const secretParts = [admin, agent.secret].map((secret) => secret.split('.').at(-1)!);
+    const listed = await api(twin.url, 'GET', '/v1/api-keys', { key: admin });
+    expect(listed.body.items.map((item: Record<string, unknown>) => Object.keys(item).sort())).toEqual([
+      ['createdAt', 'keyId', 'name', 'scopes'],
+      ['createdAt', 'keyId', 'name', 'scopes'],
+    ]);
+    expect(listed.body.items.map((item: { keyId: string }) => item.keyId).sort()).toEqual([adminKeyId, agent.keyId].sort());
+    const created = await api(twin.url, 'POST', '/v1/api-keys', { key: admin, body: { name: 'Another', scopes: ['readonly'] } });
+    expect(created.body).not.toHaveProperty('prefix');
+    for (const part of secretParts) expect(JSON.stringify(listed.body)).not.toContain(part.slice(0, 5));
+  });
+
   it('answer 401 for unknown or malformed keys and 403 for a missing scope', async () => {
     const { apiKey: admin } = await createTenant(twin);
     const tampered = admin.slice(0, -2) + (admin.endsWith('AA') ? 'BB' : 'AA');
@@ -55,6 +70,23 @@ describe('API keys', () => {
     expect(refused.status).toBe(409);
     const second = await newKey(admin, ['admin']);
     expect((await api(twin.url, 'DELETE', `/v1/api-keys/${adminKeyId}`, { key: second.secret })).status).toBe(204);
+  });
+
+  it('keep one admin key when the only two admins revoke each other at once', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { apiKey: first, adminKeyId: firstId } = await createTenant(twin);
+      const second = await newKey(first, ['admin']);
+      const answers = await Promise.all([
+        api(twin.url, 'DELETE', `/v1/api-keys/${second.keyId}`, { key: first }),
+        api(twin.url, 'DELETE', `/v1/api-keys/${firstId}`, { key: second.secret }),
+      ]);
+      expect(answers.map((answer) => answer.status).sort()).toEqual([204, 409]);
+      const refused = answers.find((answer) => answer.status === 409)!;
+      expect(refused.body.type).toMatch(/last-admin-key$/);
+      const survivor = answers[0]!.status === 409 ? second.secret : first; // answers[0] revoked the second key
+      const left = await api(twin.url, 'GET', '/v1/api-keys', { key: survivor });
+      expect(left.body.items.filter((item: { scopes: string[] }) => item.scopes.includes('admin'))).toHaveLength(1);
+    }
   });
 
   it('refuse unknown scopes and fields', async () => {

@@ -183,12 +183,14 @@ describe('opening a case', () => {
     expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['$', '$.severity', '$.subject', '$.type']);
   });
 
-  it('keeps the survey and agent a case follows up, and refuses what is not a survey id', async () => {
-    const surveyId = 'svy_01JABCDEFGHJKMNPQRSTVWXYZ0';
-    const linked = await openCase({ surveyId, agentId: 'agent-9' });
+  it('keeps the agent a case follows up, and refuses a survey that does not exist in the tenant or is not a survey id', async () => {
+    // A real survey is followed up in tests/integration/survey-sms.test.ts (service recovery).
+    const linked = await openCase({ agentId: 'agent-9' });
     expect(linked.status).toBe(201);
-    expect(linked.body).toMatchObject({ surveyId, agentId: 'agent-9' });
-    expect((await read(linked.body.caseId)).body).toMatchObject({ surveyId, agentId: 'agent-9' });
+    expect((await read(linked.body.caseId)).body).toMatchObject({ agentId: 'agent-9' });
+    const unknown = await openCase({ surveyId: 'svy_01JABCDEFGHJKMNPQRSTVWXYZ0', contactIds: ['con_01JZZZZZZZZZZZZZZZZZZZZZZ1'] });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.errors.map((e: { path: string }) => e.path)).toEqual(['$.contactIds[0]', '$.surveyId']);
     const bad = await openCase({ surveyId: 'not-a-survey' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(['$.surveyId']);
@@ -276,8 +278,13 @@ describe('the timeline and lifecycle', () => {
     const c = (await openCase()).body;
     const assigned = await post(c.caseId, { type: 'assign', assignee: 'agent:mei' });
     expect(assigned.body.case.assignee).toBe('agent:mei');
-    const linked = await post(c.caseId, { type: 'link_contact', contactId: 'con_01JZZZZZZZZZZZZZZZZZZZZZZ1' });
-    expect(linked.body.case.contactIds).toEqual(['con_01JZZZZZZZZZZZZZZZZZZZZZZ1']);
+    const contact = await api(twin.url, 'POST', '/v1/contacts', { key, body: { channel: 'chat', direction: 'inbound', purpose: 'service', customerId } });
+    expect(contact.status).toBe(201);
+    const linked = await post(c.caseId, { type: 'link_contact', contactId: contact.body.contactId });
+    expect(linked.body.case.contactIds).toEqual([contact.body.contactId]);
+    const unknown = await post(c.caseId, { type: 'link_contact', contactId: 'con_01JZZZZZZZZZZZZZZZZZZZZZZ1' });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.errors).toEqual([{ path: '$.contactId', message: 'No such contact' }]);
     const stale = await post(c.caseId, { type: 'note', text: 'x' }, { 'if-match': '"1"' });
     expect(stale.status).toBe(412);
     const unassigned = await post(c.caseId, { type: 'assign', assignee: null }, { 'if-match': `"${linked.body.case.version}"` });

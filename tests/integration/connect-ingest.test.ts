@@ -287,4 +287,32 @@ describe('Amazon Connect contact events', () => {
     );
     expect(published.event.source).toBe('switchboard');
   });
+
+  it("take Connect's events by PutEvents on the twin's own URL, as the AWS SDK and CLI send them, with EventBridge's per-entry answers", async () => {
+    const connectContactId = randomUUID();
+    const eventBridge = new EventBridgeClient({ endpoint: twin.url, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      for (const event of callEvents(acmeInstance, connectContactId)) {
+        const entry = { EventBusName: process.env.EVENT_BUS_NAME, Source: event.source, DetailType: event['detail-type'], Resources: event.resources, Time: new Date(event.time), Detail: JSON.stringify(event.detail) };
+        const answer = await eventBridge.send(new PutEventsCommand({ Entries: [entry] }));
+        expect(answer.FailedEntryCount).toBe(0);
+        expect(answer.Entries?.[0]?.EventId).toEqual(expect.any(String));
+        await twin.bus.settled();
+      }
+      const invalid = await eventBridge.send(
+        new PutEventsCommand({
+          Entries: [
+            { EventBusName: process.env.EVENT_BUS_NAME, Source: 'aws.connect', DetailType: 'Amazon Connect Contact Event', Detail: '{not json' },
+            { EventBusName: 'no-such-bus', Source: 'aws.connect', DetailType: 'Amazon Connect Contact Event', Detail: '{}' },
+          ],
+        }),
+      );
+      expect(invalid.FailedEntryCount).toBe(2);
+      expect(invalid.Entries?.map((result) => result.ErrorCode)).toEqual(['MalformedDetail', 'InvalidArgument']);
+    } finally {
+      eventBridge.destroy();
+    }
+    const contact = await eventually(() => contactFor(acme, connectContactId), 'the contact');
+    expect(contact).toMatchObject({ status: 'closed', waitSeconds: 45, handleSeconds: 390 });
+  });
 });

@@ -75,6 +75,24 @@ describe('the HTTP contract', () => {
     expect(document.paths['/v1/customers/{customerId}']?.patch?.operationId).toBe('updateCustomer');
   });
 
+  it('sends nosniff and HSTS with every answer a function gives: JSON, problem+json, CSV, the OpenAPI document and the survey page', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const answers = {
+      json: await raw('GET', '/v1/customers', undefined),
+      problem: await raw('GET', '/v1/customers/cus_nothere', undefined),
+      fallback: await raw('GET', '/v1/nowhere', undefined),
+      csv: await raw('GET', `/v1/exports/contacts?from=${today}&to=${today}`, undefined),
+      openapi: await fetch(`${twin.url}/openapi.json`),
+      surveyPage: await fetch(`${twin.url}/s/not-a-real-token`),
+    };
+    for (const [name, response] of Object.entries(answers)) {
+      expect([name, response.headers.get('x-content-type-options')]).toEqual([name, 'nosniff']);
+      expect([name, response.headers.get('strict-transport-security')]).toEqual([name, 'max-age=31536000; includeSubDomains']);
+    }
+    expect(answers.csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(answers.problem.headers.get('content-type')).toBe('application/problem+json');
+  });
+
   it('refuses a repeated filter rather than guessing', async () => {
     await expectProblem(await raw('GET', '/v1/customers?email=a@b.co&email=c@d.co', undefined), 400);
   });

@@ -267,6 +267,21 @@ describe('POST /v1/surveys (ad hoc)', () => {
     expect(again.body).toMatchObject({ type: expect.stringContaining('survey-exists'), surveyId: created.body.surveyId });
   });
 
+  it('hands a survey link to admin keys only: an agent key cannot get a link to answer its own CSAT', async () => {
+    const t = await surveyTenant({ enabled: false, deliveryChannel: 'link' });
+    const c = await customer(t, 'unknown');
+    const { contactId } = await closedContact(t, c.customerId);
+    const agent = await api(twin.url, 'POST', '/v1/api-keys', { key: t.key, body: { name: 'Agent 7', scopes: ['agent'] } });
+    for (const body of [{ contactId, deliveryChannel: 'link' }, { contactId }]) {
+      const refused = await api(twin.url, 'POST', '/v1/surveys', { key: agent.body.secret, body });
+      expect(refused.status, JSON.stringify(refused.body)).toBe(403);
+      expect(JSON.stringify(refused.body)).not.toMatch(/\/s\//);
+    }
+    expect(await surveysOf(t)).toEqual([]);
+    const created = await api(twin.url, 'POST', '/v1/surveys', { key: t.key, body: { contactId } });
+    expect(created.body).toMatchObject({ deliveryChannel: 'link', linkPath: expect.stringMatching(/^\/s\//) });
+  });
+
   it('as a link: answers the one-time link path once, stores only its hash, and emits Survey Sent with it', async () => {
     const t = await surveyTenant({ enabled: false });
     const c = await customer(t, 'unknown');

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { getUnmatchedReply } from '../../shared/data/sms-messages-repo';
 import { type TestTwin, api, startTestTwin } from '../support/twin';
 import { eventually, settle } from '../support/waiting';
 import { type SurveyTenant, readSurvey, replyBySms, surveyEvents, surveyTenant, surveyedCustomer } from '../support/surveys';
@@ -60,6 +61,26 @@ describe('the SMS survey conversation', () => {
     await replyBySms(twin, t, c.phone, '1');
     expect(texts(c.phone)).toHaveLength(4);
     expect((await getSurvey(t, c.surveyId)).answers).toEqual({ csat: 4, resolved: true, nps: 9 });
+  });
+
+  it("takes a reply quoting the survey's message only from the surveyed customer's number; another is recorded as unmatched with the reason", async () => {
+    const t = await surveyTenant(twin);
+    const c = await surveyedCustomer(twin, t);
+    const other = await surveyedCustomer(twin, t);
+    const stranger = '+886911000111';
+    for (const phone of [stranger, other.phone]) {
+      const inboundMessageId = await replyBySms(twin, t, phone, '1', { to: c.first.messageId });
+      expect(await getUnmatchedReply(t.tenantId, inboundMessageId)).toMatchObject({ from: phone, reason: 'sender-not-surveyed', previousPublishedMessageId: c.first.messageId });
+    }
+    expect(twin.sms.sentTo(stranger)).toEqual([]);
+    expect(texts(c.phone)).toHaveLength(1);
+    expect(await getSurvey(t, c.surveyId)).toMatchObject({ status: 'sent' });
+    expect((await getSurvey(t, c.surveyId)).answers ?? {}).toEqual({});
+    // The other customer's own survey was not answered by a reply that quoted someone else's.
+    expect((await getSurvey(t, other.surveyId)).answers ?? {}).toEqual({});
+    // The surveyed customer's own reply still counts.
+    await replyBySms(twin, t, c.phone, '5', { to: c.first.messageId });
+    expect((await getSurvey(t, c.surveyId)).answers).toMatchObject({ csat: 5 });
   });
 
   it('speaks Chinese to a Chinese-reading customer, reads 四, 是 and " 4 分", and matches replies by the pair of numbers', async () => {

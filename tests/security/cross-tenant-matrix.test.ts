@@ -113,3 +113,34 @@ describe('cross-tenant matrix from the route declarations', () => {
     for (const area of areas) await area.verifyUnchanged(twin, aKey, seeded.get(area)!);
   });
 });
+
+describe("ids inside bodies are looked up in the caller's tenant", () => {
+  it("B cannot attach A's contacts or surveys to its own cases: 422 naming the field, as for an id that does not exist", async () => {
+    expect(ids.contactId, 'an area seeds a contact of A').toMatch(/^con_/);
+    expect(ids.surveyId, 'an area seeds a survey of A').toMatch(/^svy_/);
+    const holder = await api(twin.url, 'POST', '/v1/customers', { key: bKey, body: { displayName: 'Case holder B' } });
+    const base = { type: 'complaint', category: 'billing', subject: 'B own case', customerId: holder.body.customerId };
+    const own = await api(twin.url, 'POST', '/v1/cases', { key: bKey, body: base });
+    expect(own.status).toBe(201);
+    const [noContact, noSurvey] = [missingTwin(ids.contactId!), missingTwin(ids.surveyId!)];
+    const events = `/v1/cases/${own.body.caseId}/events`;
+    const probes = [
+      { path: '/v1/cases', body: { ...base, contactIds: [ids.contactId] }, missing: { ...base, contactIds: [noContact] }, field: '$.contactIds[0]' },
+      { path: '/v1/cases', body: { ...base, surveyId: ids.surveyId }, missing: { ...base, surveyId: noSurvey }, field: '$.surveyId' },
+      { path: events, body: { type: 'link_contact', contactId: ids.contactId }, missing: { type: 'link_contact', contactId: noContact }, field: '$.contactId' },
+      { path: events, body: { type: 'customer_reply', contactId: ids.contactId }, missing: { type: 'customer_reply', contactId: noContact }, field: '$.contactId' },
+    ];
+    for (const probe of probes) {
+      const answer = await api(twin.url, 'POST', probe.path, { key: bKey, body: probe.body });
+      const missing = await api(twin.url, 'POST', probe.path, { key: bKey, body: probe.missing });
+      const label = `${probe.path} ${probe.field}`;
+      expect(answer.status, `${label}: ${answerText(answer)}`).toBe(422);
+      expect(answer.body.errors, label).toEqual([{ path: probe.field, message: expect.any(String) }]);
+      expect(answerText(answer), label).toBe(answerText(missing));
+      for (const secret of secrets) expect(answerText(answer), label).not.toContain(secret);
+    }
+    const after = await api(twin.url, 'GET', `/v1/cases/${own.body.caseId}`, { key: bKey });
+    expect(after.body).toMatchObject({ contactIds: [], version: 1 });
+    expect(after.body.surveyId).toBeUndefined();
+  });
+});

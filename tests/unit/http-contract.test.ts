@@ -69,7 +69,6 @@ describe('API keys', () => {
     const issued = issueApiKey(tenantId);
     expect(parseApiKey(issued.secret)).toEqual({ tenantId, keyId: issued.keyId });
     expect(issued.secretHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(issued.secret.startsWith(issued.prefix)).toBe(true);
     expect(parseApiKey(issued.secret + 'x')).toBeUndefined();
     expect(parseApiKey('sb.ten_x.key_y.z')).toBeUndefined();
   });

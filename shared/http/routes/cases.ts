@@ -26,7 +26,7 @@ export const caseRoutes = defineRoutes([
     request: { body: CreateCaseBody },
     responses: {
       201: { description: 'Opened', schema: Case },
-      422: { description: 'The customer does not exist in this tenant' },
+      422: { description: 'The customer, a contact or the survey does not exist in this tenant' },
     },
   },
   {
@@ -79,6 +79,7 @@ export const caseRoutes = defineRoutes([
     responses: {
       201: { description: 'Recorded', schema: CaseEventResult },
       409: { description: 'Not allowed in the case status (illegal transition, or the case is closed)' },
+      422: { description: 'The linked contact does not exist in this tenant' },
     },
   },
 ]);

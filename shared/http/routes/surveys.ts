@@ -12,7 +12,7 @@ export const surveyRoutes = defineRoutes([
     access: agentAccess,
     tag: 'Surveys',
     summary:
-      'Survey a closed contact now, whatever the sampling and the daily cap (consent still applies); by SMS it goes out at once, as a link the answer carries linkPath',
+      'Survey a closed contact now, whatever the sampling and the daily cap (consent still applies); by SMS it goes out at once, as a link (admin keys only) the answer carries linkPath',
     idempotent: true,
     request: { body: CreateSurveyBody },
     responses: {
