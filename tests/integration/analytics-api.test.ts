@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
+import { earlierTenantRules } from '../support/surveys';
 import { advanceClock, eventually, settle, uniqueDigits } from '../support/waiting';
 
 /**
@@ -310,13 +311,14 @@ describe('cases, surveys and referrals, counted when they happen', () => {
     };
     const started = Date.now();
 
-    // A survey answered by SMS: CSAT 4 (satisfied), resolved, NPS 9 (promoter).
+    // A survey answered by SMS: CSAT 4 (satisfied), resolved, NPS 9 (promoter). The tenant asks the
+    // four-question template (a new tenant's default asks CSAT only), so that NPS is counted too.
     const number = `+8862${uniqueDigits()}`;
     const setUp = await api(twin.url, 'PATCH', '/v1/settings', {
       key,
       body: {
         sms: { originationIdentity: number },
-        surveys: { enabled: true, delayMinutes: 5, quietHours: null },
+        surveys: { enabled: true, delayMinutes: 5, quietHours: null, ...(await earlierTenantRules(twin, key)) },
         slaPolicy: { targets: { complaint: { medium: { firstResponse: { amount: 10, unit: 'minutes' } } } } },
       },
     });
