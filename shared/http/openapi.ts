@@ -9,6 +9,12 @@ const problemResponse = (description: string) => ({
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 });
 
+/** A problem answer for `status`; a status the route declares too keeps its own meaning first. */
+function addProblem(responses: Record<string, unknown>, status: string, description: string) {
+  const declared = responses[status] as { description: string } | undefined;
+  responses[status] = problemResponse(declared ? `${declared.description}; or ${description.charAt(0).toLowerCase()}${description.slice(1)}` : description);
+}
+
 /**
  * The OpenAPI 3.1 document, generated from the route declarations and their zod schemas. Schemas
  * carrying a zod `id` become named components.
@@ -76,7 +82,10 @@ function operation(route: RouteDeclaration, toSchema: (schema: z.ZodMiniType, io
       in: 'header',
       required: false,
       schema: { type: 'string', maxLength: 255 },
-      description: 'Retries with the same key return the first answer; a different body with the same key answers 422',
+      description:
+        'Retries with the same key by the same API key return the first answer, except an answer that showed a secret ' +
+        '(409 secret-shown-once) or named a customer since erased (409 replay-erased); a different body with the same key, ' +
+        'or the same key from another API key, answers 422',
     });
   }
   if (route.page) return pageOperation(route, parameters, toSchema);
@@ -87,6 +96,10 @@ function operation(route: RouteDeclaration, toSchema: (schema: z.ZodMiniType, io
       : response.mediaType
         ? { description: response.description, content: { [response.mediaType]: { schema: { type: 'string' } } } }
         : { description: response.description };
+  }
+  if (route.idempotent) {
+    addProblem(responses, '409', 'A request with this Idempotency-Key is still running, or its first answer is not kept (secret-shown-once, replay-erased)');
+    addProblem(responses, '422', 'This Idempotency-Key was used with a different request, or by another API key');
   }
   if (route.request?.body || route.request?.query || route.request?.params) responses['400'] = problemResponse('Invalid request');
   if (route.access.kind !== 'public') responses['401'] = problemResponse('Missing or invalid credential');
