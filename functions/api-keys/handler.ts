@@ -2,6 +2,8 @@ import { deleteAdminKeyKeeping, deleteApiKey, getApiKey, listApiKeys, publicApiK
 import { temporarilyUnavailable } from '../../shared/http/aws-errors';
 import { keys } from '../../shared/data/keys';
 import { issueApiKey } from '../../shared/domain/api-key';
+import { type StoredAuditEntry, newAuditEntry } from '../../shared/domain/audit';
+import { auditContextOf } from '../../shared/http/audit';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { createApiHandler } from '../../shared/http/handler';
@@ -22,7 +24,13 @@ export const handler = createApiHandler('api-keys', apiKeyRoutes, {
       secretHash: issued.secretHash,
       createdAt: new Date().toISOString(),
     };
-    await putApiKey(key);
+    const audit = newAuditEntry(request.tenantId, auditContextOf(request), {
+      action: 'api-key.created',
+      target: { type: 'api-key', id: key.keyId },
+      summary: { scopes: key.scopes },
+      at: key.createdAt,
+    });
+    await putApiKey(key, audit);
     logger.info('API key created', { newKeyId: key.keyId, scopes: key.scopes });
     return {
       status: 201,
@@ -42,19 +50,25 @@ export const handler = createApiHandler('api-keys', apiKeyRoutes, {
     if (!looksLikeId('key', keyId)) throw notFound('No such API key');
     const key = await getApiKey(request.tenantId, keyId);
     if (!key) throw notFound('No such API key');
-    if (key.scopes.includes('admin')) await revokeAdminKey(request.tenantId, keyId);
-    else if (!(await deleteApiKey(request.tenantId, keyId))) throw notFound('No such API key');
+    const audit = newAuditEntry(request.tenantId, auditContextOf(request), {
+      action: 'api-key.revoked',
+      target: { type: 'api-key', id: keyId },
+      summary: { scopes: key.scopes },
+      at: new Date().toISOString(),
+    });
+    if (key.scopes.includes('admin')) await revokeAdminKey(request.tenantId, keyId, audit);
+    else if (!(await deleteApiKey(request.tenantId, keyId, audit))) throw notFound('No such API key');
     logger.info('API key revoked', { revokedKeyId: keyId });
     return { status: 204 };
   },
 }, { idempotency: withIdempotency, requestLimit: tenantRequestLimit });
 
 /** Revokes an admin key only while another admin key exists, checked in the same transaction as the delete. */
-async function revokeAdminKey(tenantId: string, keyId: string): Promise<void> {
+async function revokeAdminKey(tenantId: string, keyId: string, audit: StoredAuditEntry): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const kept = await anotherAdminKey(tenantId, keyId);
     if (!kept) throw conflict('This is the last admin key; create another admin key before revoking it', 'last-admin-key');
-    const outcome = await deleteAdminKeyKeeping(tenantId, keyId, kept);
+    const outcome = await deleteAdminKeyKeeping(tenantId, keyId, kept, audit);
     if (outcome === 'deleted') return;
     if (outcome === 'gone') throw notFound('No such API key');
   }

@@ -15,6 +15,8 @@ import type { UniqueKind } from '../../shared/data/keys';
 import { getSettings } from '../../shared/data/tenants-repo';
 import { normalizeEmail, toE164 } from '../../shared/domain/contact-points';
 import { InvalidCustomer, customerErasure, newCustomer, patchCustomer } from '../../shared/domain/customer';
+import { newAuditEntry } from '../../shared/domain/audit';
+import { auditContextOf } from '../../shared/http/audit';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { etagOf, requireIfMatch } from '../../shared/http/etag';
 import { withIdempotency } from '../../shared/http/idempotency';
@@ -59,9 +61,14 @@ export const handler = createApiHandler('customers', customerRoutes, {
   async eraseCustomer(request) {
     const stored = await storedCustomer(request.tenantId, request.params.customerId);
     if (stored.state === 'erased') return { status: 204 };
-    await uniquely(() =>
-      eraseCustomer(request.tenantId, stored.customer, customerErasure(request.tenantId, stored.customer, new Date().toISOString())),
-    );
+    const now = new Date().toISOString();
+    const audit = newAuditEntry(request.tenantId, auditContextOf(request), {
+      action: 'customer.erased',
+      target: { type: 'customer', id: stored.customer.customerId },
+      summary: {},
+      at: now,
+    });
+    await uniquely(() => eraseCustomer(request.tenantId, stored.customer, customerErasure(request.tenantId, stored.customer, now), audit));
     return { status: 204 };
   },
 

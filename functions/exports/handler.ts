@@ -1,5 +1,8 @@
 import { type ContactListing, contactListing, isContactListingPosition, listContacts, positionAfterContact } from '../../shared/data/contacts-repo';
 import { getSurveyTemplateVersion } from '../../shared/data/survey-templates-repo';
+import { putAuditEntry } from '../../shared/data/audit-log-repo';
+import { newAuditEntry } from '../../shared/domain/audit';
+import { auditContextOf } from '../../shared/http/audit';
 import { isSurveyPositionIn, listSurveys, positionAfterSurvey, surveyListPartition } from '../../shared/data/surveys-repo';
 import { getSettings } from '../../shared/data/tenants-repo';
 import { InvalidContact, listingWindow } from '../../shared/domain/contact';
@@ -112,6 +115,7 @@ export const handler = createApiHandler('exports', exportRoutes, {
         break;
       }
     }
+    await recordDownload(request, 'contacts', sheet.rows);
     return csvAnswer(request, 'contacts', sheet, next);
   },
 
@@ -149,9 +153,28 @@ export const handler = createApiHandler('exports', exportRoutes, {
         break;
       }
     }
+    await recordDownload(request, 'survey-responses', sheet.rows);
     return csvAnswer(request, 'survey-responses', sheet, next);
   },
 }, { requestLimit: tenantRequestLimit });
+
+/**
+ * The download's audit entry, written before the file is answered: a read has no write to share a
+ * transaction with, so the entry comes first, and if it cannot be written the file is not given
+ * (the request fails, and its retry is another download). Every page is a download of its own.
+ */
+async function recordDownload(request: DownloadRequest, name: 'contacts' | 'survey-responses', rows: number) {
+  const query: { from: string; to: string; cursor?: string; include?: string } = request.query;
+  const entry = newAuditEntry(request.tenantId, auditContextOf(request), {
+    action: 'export.downloaded',
+    target: { type: 'export', id: name },
+    summary: { export: name, from: query.from, to: query.to, rows, withNotes: query.include === 'notes', continued: query.cursor !== undefined },
+    at: new Date().toISOString(),
+  });
+  await putAuditEntry(entry);
+}
+
+type DownloadRequest = Pick<RequestOf<typeof exportRoutes, 'exportSurveyResponses'>, 'query' | 'tenantId' | 'caller' | 'source'>;
 
 /** What csvAnswer reads of either export's request (the survey responses' query is the contacts' without `include`). */
 type CsvRequest = Pick<RequestOf<typeof exportRoutes, 'exportContacts'>, 'query'> & Pick<OperationRequest, 'route'>;

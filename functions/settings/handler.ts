@@ -1,5 +1,7 @@
 import { ConnectInstanceTaken, SmsNumberTaken, getSettings, replaceSettings } from '../../shared/data/tenants-repo';
 import { applySettingsPatch, connectInstanceChanges, smsNumberChanges } from '../../shared/domain/settings';
+import { type AuditContext, changedFieldPaths, newAuditEntry } from '../../shared/domain/audit';
+import { auditContextOf } from '../../shared/http/audit';
 import { checkOptionalIfMatch, etagOf } from '../../shared/http/etag';
 import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
@@ -28,7 +30,7 @@ export const handler = createApiHandler('settings', settingsRoutes, {
     checkOptionalIfMatch(request.headers['if-match'], current.version);
     const next = applySettingsPatch(current, request.body, new Date().toISOString());
     await checkSurveyRules(request.tenantId, request.body, next);
-    if (!(await writeSettings(request.tenantId, current, next))) {
+    if (!(await writeSettings(request.tenantId, current, next, auditContextOf(request)))) {
       throw conflict('The settings were changed by another request at the same time; read them and try again');
     }
     return { status: 200, headers: { etag: etagOf(next.version) }, body: next };
@@ -46,9 +48,22 @@ async function checkSurveyRules(tenantId: string, patch: RequestOf<typeof settin
   }
 }
 
-async function writeSettings(tenantId: string, current: Settings, next: Settings): Promise<boolean> {
+/**
+ * The change's audit entry: the paths whose value the patch changed, compared with the stored
+ * settings as an empty patch reads them (so defaults filled in for older tenants are no change).
+ * A patch that changes no value records no entry: nothing changed.
+ */
+function settingsAudit(tenantId: string, current: Settings, next: Settings, context: AuditContext) {
+  const before = applySettingsPatch(current, {}, next.updatedAt);
+  const changedFields = changedFieldPaths(before, next, ['version', 'updatedAt']);
+  if (changedFields.length === 0) return undefined;
+  return newAuditEntry(tenantId, context, { action: 'settings.changed', target: { type: 'settings' }, summary: { changedFields }, at: next.updatedAt });
+}
+
+async function writeSettings(tenantId: string, current: Settings, next: Settings, context: AuditContext): Promise<boolean> {
   try {
-    return await replaceSettings(tenantId, next, current.version, connectInstanceChanges(current, next), smsNumberChanges(current, next));
+    const audit = settingsAudit(tenantId, current, next, context);
+    return await replaceSettings(tenantId, next, current.version, connectInstanceChanges(current, next), smsNumberChanges(current, next), audit);
   } catch (error) {
     if (error instanceof SmsNumberTaken) {
       throw new HttpError(

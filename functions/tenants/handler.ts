@@ -1,5 +1,7 @@
 import { getTenantWithSettings, insertTenant } from '../../shared/data/tenants-repo';
 import { issueApiKey } from '../../shared/domain/api-key';
+import { newAuditEntry } from '../../shared/domain/audit';
+import { auditContextOf } from '../../shared/http/audit';
 import { defaultSettings } from '../../shared/domain/settings';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { createApiHandler } from '../../shared/http/handler';
@@ -34,7 +36,13 @@ export const handler = createApiHandler('tenants', tenantRoutes, {
     const settings = defaultSettings(request.body, now, surveyTemplate.templateId);
     const issued = issueApiKey(tenantId);
     const adminKey = { tenantId, keyId: issued.keyId, name: 'Initial admin key', scopes: ['admin' as const], secretHash: issued.secretHash, createdAt: now };
-    await insertTenant(profile, settings, adminKey, surveyTemplate);
+    const audit = newAuditEntry(tenantId, auditContextOf(request), {
+      action: 'tenant.created',
+      target: { type: 'tenant', id: tenantId },
+      summary: { plan: profile.plan, adminKeyId: adminKey.keyId },
+      at: now,
+    });
+    await insertTenant(profile, settings, adminKey, surveyTemplate, audit);
     logger.info('Tenant created', { tenantId });
     return {
       status: 201,

@@ -20,6 +20,8 @@ import {
   secretContext,
   type StoredWebhook,
 } from '../../shared/domain/webhook';
+import { type AuditContext, type StoredAuditEntry, changedFieldPaths, newAuditEntry } from '../../shared/domain/audit';
+import { auditContextOf } from '../../shared/http/audit';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { etagOf, requireIfMatch } from '../../shared/http/etag';
 import { createApiHandler } from '../../shared/http/handler';
@@ -46,7 +48,13 @@ export const handler = createApiHandler('webhooks', webhookRoutes, {
     if ((await countWebhooks(tenantId)) >= maxWebhooksPerTenant) {
       throw conflict(`A tenant can have at most ${maxWebhooksPerTenant} webhooks; delete one first`, 'too-many-webhooks');
     }
-    await insertWebhook(tenantId, webhook);
+    const audit = newAuditEntry(tenantId, auditContextOf(request), {
+      action: 'webhook.created',
+      target: { type: 'webhook', id: webhook.webhookId },
+      summary: { eventTypes: webhook.eventTypes, enabled: webhook.enabled },
+      at: webhook.createdAt,
+    });
+    await insertWebhook(tenantId, webhook, audit);
     logger.info('Webhook created', { webhookId: webhook.webhookId, eventTypes: webhook.eventTypes });
     return {
       status: 201,
@@ -78,7 +86,7 @@ export const handler = createApiHandler('webhooks', webhookRoutes, {
       patchWebhook(current, request.body, { now: new Date().toISOString(), newSealedSecret, allowLoopbackHttp: allowLoopbackHttp() }),
     );
     try {
-      await replaceWebhook(tenantId, current, next);
+      await replaceWebhook(tenantId, current, next, webhookChangeAudit(tenantId, current, next, auditContextOf(request)));
     } catch (error) {
       if (error instanceof StaleWebhook) throw preconditionFailed('The webhook changed while this request ran; read it again');
       throw error;
@@ -93,7 +101,14 @@ export const handler = createApiHandler('webhooks', webhookRoutes, {
 
   async deleteWebhook(request) {
     const { webhookId } = request.params;
-    if (!looksLikeId('whk', webhookId) || !(await deleteWebhook(request.tenantId, webhookId))) throw noSuchWebhook();
+    if (!looksLikeId('whk', webhookId)) throw noSuchWebhook();
+    const audit = newAuditEntry(request.tenantId, auditContextOf(request), {
+      action: 'webhook.deleted',
+      target: { type: 'webhook', id: webhookId },
+      summary: {},
+      at: new Date().toISOString(),
+    });
+    if (!(await deleteWebhook(request.tenantId, webhookId, audit))) throw noSuchWebhook();
     logger.info('Webhook deleted', { webhookId });
     return { status: 204 };
   },
@@ -108,6 +123,23 @@ export const handler = createApiHandler('webhooks', webhookRoutes, {
 }, { idempotency: withIdempotency, requestLimit: tenantRequestLimit });
 
 const noSuchWebhook = () => notFound('No such webhook');
+
+/** Fields of a stored webhook that hold or date its secrets: a rotation is its own entry, and no entry names them. */
+const secretFields = ['sealedSecret', 'sealedPreviousSecret', 'previousSecretExpiresAt', 'secretRotatedAt'];
+
+/** The audit entries of an update: the changed fields (if any) and the secret's rotation (if asked), one entry each. */
+function webhookChangeAudit(tenantId: string, current: StoredWebhook, next: StoredWebhook, context: AuditContext): StoredAuditEntry[] {
+  const target = { type: 'webhook' as const, id: next.webhookId };
+  const changedFields = changedFieldPaths(current, next, ['version', 'updatedAt', ...secretFields]);
+  return [
+    ...(changedFields.length > 0
+      ? [newAuditEntry(tenantId, context, { action: 'webhook.changed', target, summary: { changedFields }, at: next.updatedAt })]
+      : []),
+    ...(next.secretRotatedAt !== current.secretRotatedAt
+      ? [newAuditEntry(tenantId, context, { action: 'webhook.secret-rotated', target, summary: {}, at: next.updatedAt })]
+      : []),
+  ];
+}
 
 async function existingWebhook(tenantId: string, webhookId: string): Promise<StoredWebhook> {
   const webhook = looksLikeId('whk', webhookId) ? await getWebhook(tenantId, webhookId) : undefined;

@@ -1,7 +1,9 @@
-import { GetCommand, PutCommand, QueryCommand, DeleteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { StoredAuditEntry } from '../domain/audit';
+import { auditEntryPut } from './audit-log-repo';
 import { ApiKey } from '../schemas/api-key';
 import * as z from '../zod';
-import { conditionally, db, tableName } from './client';
+import { db, tableName } from './client';
 import { keys } from './keys';
 import { parseItem } from './stored-item';
 import { cancellationCodes } from './transaction-errors';
@@ -13,9 +15,15 @@ export interface StoredApiKey extends ApiKey {
 
 export const apiKeyItem = (key: StoredApiKey) => ({ ...keys.apiKey(key.tenantId, key.keyId), type: 'ApiKey', ...key });
 
-export async function putApiKey(key: StoredApiKey): Promise<void> {
+/** Stores a new key with its audit entry, in one transaction. */
+export async function putApiKey(key: StoredApiKey, audit: StoredAuditEntry): Promise<void> {
   await db().send(
-    new PutCommand({ TableName: tableName(), Item: apiKeyItem(key), ConditionExpression: 'attribute_not_exists(pk)' }),
+    new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: tableName(), Item: apiKeyItem(key), ConditionExpression: 'attribute_not_exists(pk)' } },
+        auditEntryPut(audit),
+      ],
+    }),
   );
 }
 
@@ -41,17 +49,22 @@ export async function listApiKeys(
   return { items: (Items ?? []).map(toStored), lastKey: LastEvaluatedKey };
 }
 
-/** Deletes the key; false when there was none. */
-export async function deleteApiKey(tenantId: string, keyId: string): Promise<boolean> {
-  return conditionally(() =>
-    db().send(
-      new DeleteCommand({
-        TableName: tableName(),
-        Key: keys.apiKey(tenantId, keyId),
-        ConditionExpression: 'attribute_exists(pk)',
+/** Deletes the key with its audit entry, in one transaction; false when there was no key (and nothing is written). */
+export async function deleteApiKey(tenantId: string, keyId: string, audit: StoredAuditEntry): Promise<boolean> {
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName: tableName(), Key: keys.apiKey(tenantId, keyId), ConditionExpression: 'attribute_exists(pk)' } },
+          auditEntryPut(audit),
+        ],
       }),
-    ),
-  );
+    );
+    return true;
+  } catch (error) {
+    if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
+    throw error;
+  }
 }
 
 const StoredApiKeyItem = z.extend(ApiKey, { tenantId: z.string(), secretHash: z.string() });
@@ -71,16 +84,23 @@ export const publicApiKey = ({ keyId, name, scopes, createdAt }: StoredApiKey): 
  * Deletes an admin key in one transaction with a check that another admin key (`keptKeyId`)
  * still exists. Two admins revoking each other at once then cannot both succeed: each
  * transaction reads the key the other deletes, and DynamoDB serializes them. Scopes never
- * change after issue, so the kept key's existence is enough. 'gone': the key was already
+ * change after issue, so the kept key's existence is enough. The revocation's audit entry is
+ * written in the same transaction. 'gone': the key was already
  * deleted; 'retry': the kept key is gone or another transaction got in the way.
  */
-export async function deleteAdminKeyKeeping(tenantId: string, keyId: string, keptKeyId: string): Promise<'deleted' | 'gone' | 'retry'> {
+export async function deleteAdminKeyKeeping(
+  tenantId: string,
+  keyId: string,
+  keptKeyId: string,
+  audit: StoredAuditEntry,
+): Promise<'deleted' | 'gone' | 'retry'> {
   try {
     await db().send(
       new TransactWriteCommand({
         TransactItems: [
           { Delete: { TableName: tableName(), Key: keys.apiKey(tenantId, keyId), ConditionExpression: 'attribute_exists(pk)' } },
           { ConditionCheck: { TableName: tableName(), Key: keys.apiKey(tenantId, keptKeyId), ConditionExpression: 'attribute_exists(pk)' } },
+          auditEntryPut(audit),
         ],
       }),
     );

@@ -9,6 +9,8 @@ import { db, tableName } from './client';
 import { type UniqueKind, keys } from './keys';
 import { outboxPut } from './outbox';
 import { parseItem, parseOptionalItem } from './stored-item';
+import type { StoredAuditEntry } from '../domain/audit';
+import { auditEntryPut } from './audit-log-repo';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -72,9 +74,9 @@ export async function replaceCustomer(tenantId: string, before: Customer, after:
  * Replaces the customer by the erasure's tombstone and frees its phone, e-mail and external id,
  * with the erasure's events (Customer Erased) in the same transaction: the customer-erasure
  * consumer then scrubs the personal data their contacts and cases hold. A customer already erased
- * fails the condition, so neither the tombstone nor the event is written twice.
+ * fails the condition, so neither the tombstone, the event nor the audit entry is written twice.
  */
-export async function eraseCustomer(tenantId: string, current: Customer, erasure: Change<CustomerTombstone>): Promise<void> {
+export async function eraseCustomer(tenantId: string, current: Customer, erasure: Change<CustomerTombstone>, audit: StoredAuditEntry): Promise<void> {
   await transact([
     {
       Put: {
@@ -86,6 +88,7 @@ export async function eraseCustomer(tenantId: string, current: Customer, erasure
     },
     ...releases(tenantId, current.customerId, uniqueValuesOf(current)),
     ...erasure.events.map(outboxPut),
+    auditEntryPut(audit),
   ]);
 }
 

@@ -9,6 +9,8 @@ import type { SurveyTemplate } from '../schemas/survey-template';
 import { conditionally, db, tableName } from './client';
 import { keys, tenantPrefix } from './keys';
 import { parseItem, parseOptionalItem } from './stored-item';
+import type { StoredAuditEntry } from '../domain/audit';
+import { auditEntryPut } from './audit-log-repo';
 
 const TenantProfile = z.object({ tenantId: z.string(), name: z.string(), plan: Plan, createdAt: z.string() });
 export type TenantProfile = z.infer<typeof TenantProfile>;
@@ -16,12 +18,16 @@ export type TenantProfile = z.infer<typeof TenantProfile>;
 /** A routing item (Amazon Connect instance, SMS number): the tenant it belongs to. */
 const RouteItem = z.object({ tenantId: z.string() });
 
-/** The tenant, its settings, its first admin key and its default survey template appear together or not at all. */
+/**
+ * The tenant, its settings, its first admin key, its default survey template and the audit entry
+ * of its creation appear together or not at all.
+ */
 export async function insertTenant(
   profile: TenantProfile,
   settings: Settings,
   adminKey: StoredApiKey,
   surveyTemplate: SurveyTemplate,
+  audit: StoredAuditEntry,
 ): Promise<void> {
   await db().send(
     new TransactWriteCommand({
@@ -42,6 +48,7 @@ export async function insertTenant(
         },
         { Put: { TableName: tableName(), Item: apiKeyItem(adminKey), ConditionExpression: 'attribute_not_exists(pk)' } },
         ...newSurveyTemplateItems(profile.tenantId, surveyTemplate),
+        auditEntryPut(audit),
       ],
     }),
   );
@@ -114,6 +121,7 @@ export async function findTenantIdByConnectInstance(instanceArn: string): Promis
  * When the Amazon Connect instances or the SMS number change, the settings and their routing items
  * are one transaction: each new one is claimed unless another tenant holds it (ConnectInstanceTaken,
  * SmsNumberTaken, and nothing is written), each removed one released only if it is still this tenant's.
+ * The change's audit entry, when it has one, is written in the same transaction.
  */
 export async function replaceSettings(
   tenantId: string,
@@ -121,6 +129,7 @@ export async function replaceSettings(
   expectedVersion: number,
   connect: { claimed: string[]; released: string[] } = { claimed: [], released: [] },
   smsNumbers: { claimed: string[]; released: string[] } = { claimed: [], released: [] },
+  audit?: StoredAuditEntry,
 ): Promise<boolean> {
   const routes: RouteChanges = {
     claimed: [
@@ -132,8 +141,8 @@ export async function replaceSettings(
       ...smsNumbers.released.map((id) => ({ kind: 'sms' as const, id })),
     ],
   };
-  if (routes.claimed.length > 0 || routes.released.length > 0) {
-    return replaceSettingsWithRoutes(tenantId, settings, expectedVersion, routes);
+  if (routes.claimed.length > 0 || routes.released.length > 0 || audit) {
+    return replaceSettingsWithRoutes(tenantId, settings, expectedVersion, routes, audit);
   }
   return conditionally(() =>
     db().send(
@@ -162,6 +171,7 @@ async function replaceSettingsWithRoutes(
   settings: Settings,
   expectedVersion: number,
   routes: RouteChanges,
+  audit: StoredAuditEntry | undefined,
 ): Promise<boolean> {
   const mine = { ':tenantId': tenantId };
   const routeChanges = [
@@ -202,6 +212,7 @@ async function replaceSettingsWithRoutes(
             },
           },
           ...routeChanges.map((change) => change.item),
+          ...(audit ? [auditEntryPut(audit)] : []),
         ],
       }),
     );

@@ -1,11 +1,14 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoredDelivery, StoredWebhook } from '../domain/webhook';
 import { Webhook, WebhookDelivery } from '../schemas/webhook';
 import * as z from '../zod';
 import { conditionally, db, tableName } from './client';
 import { tenantPrefix } from './keys';
 import { parseItem } from './stored-item';
+import type { StoredAuditEntry } from '../domain/audit';
+import { auditEntryPut } from './audit-log-repo';
+import { cancellationCodes } from './transaction-errors';
 
 /** Delivery records, and the marker that makes one per (webhook, event), are kept 30 days. */
 const deliveryRetentionSeconds = 30 * 24 * 60 * 60;
@@ -35,9 +38,15 @@ export class StaleWebhook extends Error {}
 
 type Page<T> = { items: T[]; lastKey?: Record<string, unknown> };
 
-export async function insertWebhook(tenantId: string, webhook: StoredWebhook): Promise<void> {
+/** Stores a new webhook with its audit entry, in one transaction. */
+export async function insertWebhook(tenantId: string, webhook: StoredWebhook, audit: StoredAuditEntry): Promise<void> {
   await db().send(
-    new PutCommand({ TableName: tableName(), Item: webhookItem(tenantId, webhook), ConditionExpression: 'attribute_not_exists(pk)' }),
+    new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: tableName(), Item: webhookItem(tenantId, webhook), ConditionExpression: 'attribute_not_exists(pk)' } },
+        auditEntryPut(audit),
+      ],
+    }),
   );
 }
 
@@ -85,34 +94,50 @@ export async function countWebhooks(tenantId: string): Promise<number> {
   return Count ?? 0;
 }
 
-/** Writes the new state if the stored version is still the one read; StaleWebhook otherwise. */
-export async function replaceWebhook(tenantId: string, before: StoredWebhook, after: StoredWebhook): Promise<void> {
+/**
+ * Writes the new state if the stored version is still the one read, with the change's audit
+ * entries (none, one, or two when a secret rotation comes with other changes) in the same
+ * transaction; StaleWebhook otherwise.
+ */
+export async function replaceWebhook(tenantId: string, before: StoredWebhook, after: StoredWebhook, audit: StoredAuditEntry[]): Promise<void> {
   try {
     await db().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: webhookItem(tenantId, after),
-        ConditionExpression: 'attribute_exists(pk) AND version = :expected',
-        ExpressionAttributeValues: { ':expected': before.version },
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: webhookItem(tenantId, after),
+              ConditionExpression: 'attribute_exists(pk) AND version = :expected',
+              ExpressionAttributeValues: { ':expected': before.version },
+            },
+          },
+          ...audit.map(auditEntryPut),
+        ],
       }),
     );
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) throw new StaleWebhook();
+    if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') throw new StaleWebhook();
     throw error;
   }
 }
 
-/** Deletes the webhook; false when there was none. */
-export async function deleteWebhook(tenantId: string, webhookId: string): Promise<boolean> {
-  return conditionally(() =>
-    db().send(
-      new DeleteCommand({
-        TableName: tableName(),
-        Key: webhookKeys.webhook(tenantId, webhookId),
-        ConditionExpression: 'attribute_exists(pk)',
+/** Deletes the webhook with its audit entry, in one transaction; false when there was none (and nothing is written). */
+export async function deleteWebhook(tenantId: string, webhookId: string, audit: StoredAuditEntry): Promise<boolean> {
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName: tableName(), Key: webhookKeys.webhook(tenantId, webhookId), ConditionExpression: 'attribute_exists(pk)' } },
+          auditEntryPut(audit),
+        ],
       }),
-    ),
-  );
+    );
+    return true;
+  } catch (error) {
+    if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
+    throw error;
+  }
 }
 
 /**

@@ -46,6 +46,8 @@ export const apiFunctions = {
   staffing: { tableAccess: 'read', operatorKey: false, description: 'Staffing by Erlang C and Erlang A per interval of a day' },
   // Arms the tenant's daily customer-value run and the refresh route's immediate one.
   'customer-value': { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Customer transactions and value segments' },
+  // Reads only: no function's route changes or deletes an audit entry.
+  'audit-log': { tableAccess: 'read', operatorKey: false, description: "The tenant's audit log (read only)" },
   openapi: { tableAccess: 'none', operatorKey: false, description: 'The OpenAPI document' },
 } as const satisfies Record<string, FunctionDeclaration>;
 export type ApiFunctionName = keyof typeof apiFunctions;

@@ -23,7 +23,7 @@ import {
 } from './problem';
 import type { ApiFunctionName } from './functions';
 import { matchRoute, routeKey } from './route-matching';
-import type { OperationsOf, PageOperationsOf, PageRequest, PageResult } from './operation';
+import type { OperationsOf, PageOperationsOf, PageRequest, PageResult, RequestSource } from './operation';
 import type { RouteDeclaration } from './route-types';
 
 export const maxBodyBytes = 64 * 1024;
@@ -39,6 +39,8 @@ export interface ApiRequest {
   body: unknown;
   headers: Record<string, string | undefined>;
   requestId: string;
+  /** Where the request came from, as API Gateway saw it: for the audit log, never logged. */
+  source: RequestSource;
 }
 
 /** An answer as the plumbing sees it; an operation's own is typed by its route's responses. */
@@ -125,6 +127,7 @@ export function createApiHandler<const Routes extends readonly RouteDeclaration[
       body: route.request?.body ? validate(route.request.body, parseBody(event), '$') : undefined,
       headers: event.headers ?? {},
       requestId: event.requestContext.requestId,
+      source: { ip: event.requestContext.http?.sourceIp ?? '', userAgent: event.requestContext.http?.userAgent ?? '' },
     };
     const tenantRequest: ApiRequest = caller.kind === 'tenant' ? { ...request, tenantId: caller.tenantId } : request;
     const operation = operations[route.operationId]!;

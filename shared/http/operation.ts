@@ -12,6 +12,12 @@ import type { RouteDeclaration, RouteRequest } from './route-types';
 
 type Headers = Record<string, string>;
 
+/** The caller's address and User-Agent from API Gateway's request context. */
+export interface RequestSource {
+  ip: string;
+  userAgent: string;
+}
+
 /** The declared schema's parsed value (after its defaults and transforms), or `Otherwise` when the route declares none. */
 type Parsed<R extends RouteDeclaration, Part extends keyof RouteRequest, Otherwise> =
   R extends { request: Record<Part, infer Schema extends z.ZodMiniType> } ? z.output<Schema> : Otherwise;
@@ -33,6 +39,8 @@ export type OperationRequest<R extends RouteDeclaration = RouteDeclaration> = {
   body: Parsed<R, 'body', undefined>;
   headers: Record<string, string | undefined>;
   requestId: string;
+  /** The caller's address and User-Agent as API Gateway saw them (for the audit log; never logged). */
+  source: RequestSource;
 } & CallerOf<R>;
 
 type SuccessStatus<R extends RouteDeclaration> = {

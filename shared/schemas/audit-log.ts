@@ -1,0 +1,113 @@
+import * as z from '../zod';
+import { Iso8601, PaginationQuery } from './common';
+import { Scope } from './api-key';
+import { Plan } from './tenant';
+
+/**
+ * Who made a change: an API key of the tenant, or the operator who runs the service. A person
+ * signed in to the console will be a third kind, `{ type: 'person', userId }`, beside these.
+ */
+export const AuditActor = z.withMeta(
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('api-key'), keyId: z.string() }),
+    z.object({ type: z.literal('operator') }),
+  ]),
+  { id: 'AuditActor', description: 'Who made the change: an API key of the tenant (by id), or the operator' },
+);
+export type AuditActor = z.infer<typeof AuditActor>;
+
+/** Where the request came from, as API Gateway saw it. */
+export const AuditSource = z.withMeta(
+  z.object({
+    ip: z.described(z.string(), "The caller's address as API Gateway saw it"),
+    userAgent: z.described(z.string(), 'The User-Agent header, cut to 256 characters; empty when none was sent'),
+  }),
+  { id: 'AuditSource' },
+);
+export type AuditSource = z.infer<typeof AuditSource>;
+
+export const AuditTargetType = z.enum(['api-key', 'settings', 'webhook', 'export', 'customer', 'tenant', 'allocation']);
+
+/** What the change was made to: its kind and, where it has one, its id. */
+export const AuditTarget = z.withMeta(
+  z.object({ type: AuditTargetType, id: z.optional(z.string()) }),
+  { id: 'AuditTarget' },
+);
+export type AuditTarget = z.infer<typeof AuditTarget>;
+
+const ChangedFields = z.described(
+  z.array(z.string()),
+  'Dotted paths of the fields whose value changed (an array counts as one field); never their values',
+);
+
+/**
+ * The catalogue: each action with the summary its entries carry. A summary is small and holds no
+ * secret and no personal data beyond ids (docs/api.md, "Audit log").
+ */
+export const auditSummaries = {
+  'api-key.created': z.object({ scopes: z.array(Scope) }),
+  'api-key.revoked': z.object({ scopes: z.array(Scope) }),
+  'settings.changed': z.object({ changedFields: ChangedFields }),
+  'webhook.created': z.object({ eventTypes: z.array(z.string()), enabled: z.boolean() }),
+  'webhook.changed': z.object({ changedFields: ChangedFields }),
+  'webhook.secret-rotated': z.object({}),
+  'webhook.deleted': z.object({}),
+  'export.downloaded': z.object({
+    export: z.enum(['contacts', 'survey-responses']),
+    from: z.string(),
+    to: z.string(),
+    rows: z.int(),
+    withNotes: z.boolean(),
+    continued: z.described(z.boolean(), 'A later page of the same export (the request carried a cursor)'),
+  }),
+  'customer.erased': z.object({}),
+  'tenant.created': z.object({ plan: Plan, adminKeyId: z.string() }),
+  'allocation.granted': z.object({ kind: z.string(), resourceId: z.string() }),
+  'allocation.released': z.object({ kind: z.string(), resourceId: z.string() }),
+} as const;
+
+export type AuditAction = keyof typeof auditSummaries;
+export const auditActions = Object.keys(auditSummaries) as [AuditAction, ...AuditAction[]];
+export const AuditAction = z.enum(auditActions);
+export type AuditSummary<A extends AuditAction> = z.infer<(typeof auditSummaries)[A]>;
+
+const entryFields = {
+  entryId: z.described(z.string(), 'Time-ordered id of the entry'),
+  at: z.described(Iso8601, 'When the change was made'),
+  actor: AuditActor,
+  target: AuditTarget,
+  source: AuditSource,
+};
+
+const entryOf = <A extends AuditAction>(action: A) =>
+  z.object({ ...entryFields, action: z.literal(action), summary: auditSummaries[action] as (typeof auditSummaries)[A] });
+
+export const AuditEntry = z.withMeta(
+  z.discriminatedUnion('action', [
+    entryOf('api-key.created'),
+    entryOf('api-key.revoked'),
+    entryOf('settings.changed'),
+    entryOf('webhook.created'),
+    entryOf('webhook.changed'),
+    entryOf('webhook.secret-rotated'),
+    entryOf('webhook.deleted'),
+    entryOf('export.downloaded'),
+    entryOf('customer.erased'),
+    entryOf('tenant.created'),
+    entryOf('allocation.granted'),
+    entryOf('allocation.released'),
+  ]),
+  { id: 'AuditEntry', description: 'One change to the tenant: who, when, what, from where' },
+);
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+/** An actor as the `actor` filter names it: an API key id (`key_…`), `operator`, later a person's id. */
+export const AuditActorId = z.described(
+  z.string().check(z.regex(/^(operator|key_[0-9A-HJKMNP-TV-Z]{26})$/, 'Must be an API key id (key_…) or operator')),
+  'An API key id (key_…) or `operator`',
+);
+
+export const AuditLogQuery = z.extend(PaginationQuery, {
+  action: z.optional(AuditAction),
+  actor: z.optional(AuditActorId),
+});
