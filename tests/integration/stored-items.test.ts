@@ -180,6 +180,14 @@ describe('an item missing a required field is refused when read', () => {
     await expectRefused(getWebhook(tenantId, 'wh_old'), key, 'sealedSecret');
   });
 
+  it('audit log entries', async () => {
+    const tenantId = freshTenant();
+    const key = { pk: `T#${tenantId}#AUDIT`, sk: 'aud_old' };
+    await put({ ...key, type: 'AuditEntry', tenantId, entryId: 'aud_old', at, actor: { type: 'api-key', keyId: 'key_old' }, action: 'webhook.deleted', target: { type: 'webhook' }, summary: {} });
+    const { listAuditLog } = await import('../../shared/data/audit-log-repo');
+    await expectRefused(listAuditLog(tenantId, {}, 10), key, 'source');
+  });
+
   it('survey templates, surveys and their link tokens', async () => {
     const tenantId = freshTenant();
     const templateKey = { pk: `T#${tenantId}#SVT#svt_old`, sk: 'TEMPLATE' };
