@@ -1,10 +1,16 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditEntryPut, listAuditLog } from '../../shared/data/audit-log-repo';
-import { auditExpiresAt, changedFieldPaths, newAuditEntry } from '../../shared/domain/audit';
+import { deleteAdminKeyKeeping, deleteApiKey, putApiKey } from '../../shared/data/api-keys-repo';
+import { eraseCustomer } from '../../shared/data/customers-repo';
+import { replaceSettings } from '../../shared/data/tenants-repo';
+import { deleteWebhook, insertWebhook, replaceWebhook } from '../../shared/data/webhooks-repo';
+import { type StoredAuditEntry, auditExpiresAt, changedFieldPaths, newAuditEntry } from '../../shared/domain/audit';
+import type { Customer } from '../../shared/schemas/customer';
+import type { Settings } from '../../shared/schemas/settings';
 import { apiFunctions, routeKey, routes } from '../../shared/http/routes';
 import { AuditEntry, auditActions } from '../../shared/schemas/audit-log';
 
@@ -129,5 +135,42 @@ describe('audit log is append-only: no route changes or deletes an entry', () =>
   it('the action catalogue is what docs/api.md lists', () => {
     const doc = readFileSync('docs/api.md', 'utf8');
     for (const action of auditActions) expect(doc, action).toContain(`\`${action}\``);
+  });
+});
+
+describe('audit entries are written atomically with the change they record', () => {
+  const dynamo = mockClient(DynamoDBDocumentClient);
+  beforeAll(() => {
+    process.env.TABLE_NAME = 'switchboard-unit';
+  });
+  beforeEach(() => {
+    dynamo.reset();
+    dynamo.on(TransactWriteCommand).resolves({});
+  });
+  afterAll(() => dynamo.restore());
+
+  const at = '2026-12-05T07:00:00.000Z';
+  const entry = () => newAuditEntry(tenantId, context, { action: 'webhook.deleted', target: { type: 'webhook', id: 'whk_1' }, summary: {}, at });
+  const webhook = { webhookId: 'whk_1', url: 'https://hooks.example/in', eventTypes: ['*'], enabled: true, version: 1, createdAt: at, updatedAt: at, sealedSecret: 's' };
+
+  it.each([
+    ['api key created', (audit: StoredAuditEntry) => putApiKey({ tenantId, keyId: 'key_1', name: 'n', scopes: ['agent'], secretHash: 'h', createdAt: at }, audit)],
+    ['api key revoked', (audit: StoredAuditEntry) => deleteApiKey(tenantId, 'key_1', audit)],
+    ['admin key revoked', (audit: StoredAuditEntry) => deleteAdminKeyKeeping(tenantId, 'key_1', 'key_2', audit)],
+    ['settings changed', (audit: StoredAuditEntry) => replaceSettings(tenantId, { version: 2 } as unknown as Settings, 1, undefined, undefined, audit)],
+    ['webhook created', (audit: StoredAuditEntry) => insertWebhook(tenantId, webhook, audit)],
+    ['webhook changed', (audit: StoredAuditEntry) => replaceWebhook(tenantId, webhook, { ...webhook, enabled: false, version: 2 }, [audit])],
+    ['webhook deleted', (audit: StoredAuditEntry) => deleteWebhook(tenantId, 'whk_1', audit)],
+    ['customer erased', (audit: StoredAuditEntry) => eraseCustomer(tenantId, { customerId: 'cus_1', version: 1, createdAt: at } as unknown as Customer, { next: { customerId: 'cus_1', erasedAt: at, version: 2, createdAt: at }, events: [] }, audit)],
+  ])('%s: one TransactWriteItems holds the change and its entry', async (_name, write) => {
+    const audit = entry();
+    await write(audit);
+    const calls = dynamo.calls();
+    expect(calls).toHaveLength(1);
+    const input = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input;
+    const puts = input.TransactItems!.filter((item) => item.Put?.Item?.type === 'AuditEntry');
+    expect(puts).toHaveLength(1);
+    expect(puts[0]!.Put!.Item!.entryId).toBe(audit.entryId);
+    expect(input.TransactItems!.length).toBeGreaterThan(1);
   });
 });
