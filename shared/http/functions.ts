@@ -46,6 +46,7 @@ export const apiFunctions = {
   staffing: { tableAccess: 'read', operatorKey: false, description: 'Staffing by Erlang C and Erlang A per interval of a day' },
   // Arms the tenant's daily customer-value run and the refresh route's immediate one.
   'customer-value': { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Customer transactions and value segments' },
+  usage: { tableAccess: 'read', operatorKey: false, description: 'Usage against the plan: SMS segments and cost, API requests, contacts, surveys' },
   openapi: { tableAccess: 'none', operatorKey: false, description: 'The OpenAPI document' },
 } as const satisfies Record<string, FunctionDeclaration>;
 export type ApiFunctionName = keyof typeof apiFunctions;
