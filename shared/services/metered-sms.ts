@@ -141,15 +141,14 @@ async function writeRefusal(
 }
 
 /**
- * The tenant's highest share of any SMS cap, twice: with the tenant as a dimension (which tenant,
- * and its history), and without (the service's maximum over every tenant, which the stack's
- * SmsCapAlarm watches: an alarm needs fixed dimensions, and tenants come and go).
+ * The tenant's highest share of any SMS limit, with the tenant as a dimension (beside the
+ * function's `service`). The events stack's SmsCapAlarm watches the maximum over every tenant
+ * with a Metrics Insights query (infra/messaging.ts, addSmsCapAlarm).
  */
 function publishCapUsed(tenantId: string, percent: number): void {
   const single = metrics.singleMetric();
   single.addDimension('tenantId', tenantId);
   single.addMetric(smsCapUsedMetric, MetricUnit.Percent, percent);
-  metrics.addMetric(smsCapUsedMetric, MetricUnit.Percent, percent);
 }
 
 export const smsCapUsedMetric = 'SmsCapUsedPercent';
