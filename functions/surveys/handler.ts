@@ -97,45 +97,45 @@ export const handler = createApiHandler(
       let linkPath: string | undefined;
       // The day's count moves with every survey of the tenant: read it again when another took the slot meanwhile.
       for (let attempt = 1; ; attempt++) {
-      try {
-        const count = { day, read: countRead };
-        if (deliveryChannel === 'link') {
-          const token = newSurveyToken();
-          linkPath = surveyLinkPath(token);
-          created = markSent(pending, now, rules.linkExpiryHours);
-          const sentData = {
-            ...surveyRef(created),
-            deliveryChannel,
-            templateId: template.templateId,
-            templateVersion: template.version,
-            sentAt: now,
-            expiresAt: created.expiresAt!,
-            linkPath,
-          };
-          await recordDecision(tenantId, {
-            survey: created,
-            events: [newEvent(surveySent, tenantId, sentData, now)],
-            count,
-            surveyed: { customerId: customer.customerId, at: now, read: 'any' },
-            token: { hash: surveyTokenHash(token), expiresAt: created.expiresAt! },
-            replacesNotSent,
-          });
-          await setSurveyTimer(tenantId, created.surveyId, 'expire', created.expiresAt!);
-        } else {
-          await recordDecision(tenantId, { survey: pending, events: [], count, replacesNotSent });
-          await setSurveyTimer(tenantId, pending.surveyId, 'send', now);
+        try {
+          const count = { day, read: countRead };
+          if (deliveryChannel === 'link') {
+            const token = newSurveyToken();
+            linkPath = surveyLinkPath(token);
+            created = markSent(pending, now, rules.linkExpiryHours);
+            const sentData = {
+              ...surveyRef(created),
+              deliveryChannel,
+              templateId: template.templateId,
+              templateVersion: template.version,
+              sentAt: now,
+              expiresAt: created.expiresAt!,
+              linkPath,
+            };
+            await recordDecision(tenantId, {
+              survey: created,
+              events: [newEvent(surveySent, tenantId, sentData, now)],
+              count,
+              surveyed: { customerId: customer.customerId, at: now, read: 'any' },
+              token: { hash: surveyTokenHash(token), expiresAt: created.expiresAt! },
+              replacesNotSent,
+            });
+            await setSurveyTimer(tenantId, created.surveyId, 'expire', created.expiresAt!);
+          } else {
+            await recordDecision(tenantId, { survey: pending, events: [], count, replacesNotSent });
+            await setSurveyTimer(tenantId, pending.surveyId, 'send', now);
+          }
+          break;
+        } catch (error) {
+          if (error instanceof SurveyAlreadyDecided) throw alreadySurveyed(error.surveyId);
+          if (error instanceof StaleSurveyInputs && attempt < maxCountAttempts) {
+            countRead = (await readQuotas(tenantId, undefined, day)).scheduledOnDay;
+            if (rules.dailyCap !== null && countRead >= rules.dailyCap) throw dailyCapReached(rules.dailyCap, secondsToNextLocalDay(clock, timezone));
+            continue;
+          }
+          if (error instanceof StaleSurveyInputs) throw conflict('The contact was surveyed while this request ran', 'survey-exists');
+          throw error;
         }
-        break;
-      } catch (error) {
-        if (error instanceof SurveyAlreadyDecided) throw alreadySurveyed(error.surveyId);
-        if (error instanceof StaleSurveyInputs && attempt < maxCountAttempts) {
-          countRead = (await readQuotas(tenantId, undefined, day)).scheduledOnDay;
-          if (rules.dailyCap !== null && countRead >= rules.dailyCap) throw dailyCapReached(rules.dailyCap, secondsToNextLocalDay(clock, timezone));
-          continue;
-        }
-        if (error instanceof StaleSurveyInputs) throw conflict('The contact was surveyed while this request ran', 'survey-exists');
-        throw error;
-      }
       }
       return {
         status: 201,
