@@ -25,7 +25,7 @@ import {
 import type { FunctionDeclaration } from '../shared/http/functions';
 import type { StageProfile } from './config';
 import { createSwitchboardFunction, deployedFunctionName, pascalCase } from './lambda-function';
-import { InboundSms, allowSmsSending } from './messaging';
+import { InboundSms, addSmsCapAlarm, allowSmsSending } from './messaging';
 
 export interface EventBackboneProps {
   profile: StageProfile;
@@ -147,6 +147,7 @@ export class EventBackbone extends Construct {
       ),
       removalPolicy: profile.removalPolicy,
     });
+    addSmsCapAlarm(this);
 
     this.relayDeadLetterQueue = this.createDeadLetterQueue(
       'RelayDeadLetterQueue',

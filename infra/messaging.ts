@@ -1,4 +1,5 @@
 import { ArnFormat, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -116,4 +117,30 @@ function nagArn(arn: string, stack: Stack): string {
   if (typeof resolved === 'string') return resolved;
   const [separator, parts] = (resolved as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
   return parts.map((part) => (typeof part === 'string' ? part : `<${String((part as { Ref: string }).Ref)}>`)).join(separator);
+}
+
+/** The metric the metered SMS sender publishes per send, with `service` and `tenantId` as dimensions (shared/services/metered-sms.ts). */
+export const smsCapUsedMetric = { namespace: 'Switchboard', metricName: 'SmsCapUsedPercent' } as const;
+
+/** A tenant past this share of any SMS limit (segments per day or month, the monthly spend cap) raises SmsCapAlarm. */
+export const smsCapAlarmPercent = 80;
+
+/**
+ * Raised when any tenant passes 80 % of one of its SMS limits (docs/operations.md, "SMS quota
+ * alarm"). An alarm needs fixed dimensions and tenants come and go, so it watches a CloudWatch
+ * Metrics Insights query: the maximum of the per-tenant metric over every tenant and sending
+ * function. The query that names the tenant is in the alarm's description.
+ */
+export function addSmsCapAlarm(scope: Construct): Alarm {
+  const query = `SELECT MAX(${smsCapUsedMetric.metricName}) FROM SCHEMA("${smsCapUsedMetric.namespace}", service, tenantId)`;
+  return new Alarm(scope, 'SmsCapAlarm', {
+    alarmDescription:
+      `A tenant used more than ${smsCapAlarmPercent} % of an SMS limit (segments per day or month, or the monthly spend cap). ` +
+      `Which tenant: ${query} GROUP BY tenantId ORDER BY MAX() DESC LIMIT 10. What to do: docs/operations.md, "SMS quota alarm".`,
+    metric: new MathExpression({ expression: query, period: Duration.minutes(5), label: 'Highest SMS cap use of any tenant (%)', usingMetrics: {} }),
+    threshold: smsCapAlarmPercent,
+    evaluationPeriods: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
 }

@@ -8,10 +8,11 @@ import { cancellationCodes } from '../../shared/data/transaction-errors';
 import { answerOnce } from '../../shared/data/sms-messages-repo';
 import { findTenantIdBySmsNumber, getTenantWithSettings } from '../../shared/data/tenants-repo';
 import { resolveSmsSettings } from '../../shared/domain/settings';
-import { addToOptOutList, defaultOptOutListName, sendSms } from '../../shared/ports/sms-sender';
+import { addToOptOutList, defaultOptOutListName } from '../../shared/ports/sms-sender';
+import { sendMeteredSms } from '../../shared/services/metered-sms';
 import { MetricUnit, logger, metrics, withLambdaContext } from '../../shared/observability';
 import type { Customer } from '../../shared/schemas/customer';
-import type { Settings, SmsSettings } from '../../shared/schemas/settings';
+import type { Settings } from '../../shared/schemas/settings';
 import { type InboundSms, parseInboundSms } from '../../shared/schemas/sms-inbound';
 import { detectKeyword } from '../../shared/domain/sms/keywords';
 import { customerLanguage, smsOptOutChange } from '../../shared/domain/sms/opt-out';
@@ -65,7 +66,7 @@ async function receiveOne(record: SNSEventRecord): Promise<void> {
   if (keyword === 'stop') return optOut(tenantId, tenant.settings, sms, customer);
   if (keyword === 'help') {
     const smsSettings = resolveSmsSettings(tenant.settings);
-    return answer(tenantId, smsSettings, sms, smsSettings.helpText[customerLanguage(customer, tenant.settings.locale)], 'help');
+    return answer(tenantId, tenant.settings, sms, smsSettings.helpText[customerLanguage(customer, tenant.settings.locale)], 'help');
   }
   const outcome = await handleSurveyReply({
     tenantId,
@@ -85,7 +86,8 @@ async function optOut(tenantId: string, settings: Settings, sms: InboundSms, cus
   if (customer) await denySmsConsent(tenantId, sms.inboundMessageId, customer);
   else logger.info('STOP from a number that is no customer of the tenant; confirming and listing the number only');
 
-  await answer(tenantId, smsSettings, sms, smsSettings.optOutConfirmation[customerLanguage(customer, settings.locale)], 'stop');
+  // The opt-out holds even when the quota refuses its confirmation.
+  await answer(tenantId, settings, sms, smsSettings.optOutConfirmation[customerLanguage(customer, settings.locale)], 'stop');
   // After the confirmation, which the list would block: from now on AWS refuses every send to the number.
   await addToOptOutList(sms.originationNumber, smsSettings.optOutListName ?? defaultOptOutListName);
 }
@@ -114,18 +116,25 @@ async function denySmsConsent(tenantId: string, inboundMessageId: string, custom
   logger.info('The customer was erased meanwhile; nothing to opt out');
 }
 
-async function answer(tenantId: string, smsSettings: SmsSettings, sms: InboundSms, body: string, purpose: 'stop' | 'help'): Promise<void> {
+async function answer(tenantId: string, settings: Settings, sms: InboundSms, body: string, purpose: 'stop' | 'help'): Promise<void> {
+  const smsSettings = resolveSmsSettings(settings);
   const outcome = await answerOnce(tenantId, sms.inboundMessageId, async () => {
-    const result = await sendSms({
-      tenantId,
-      to: sms.originationNumber,
-      // From the number the customer wrote to, whatever identity the tenant's surveys go out from.
-      originationIdentity: sms.destinationNumber,
-      body,
-      configurationSetName: smsSettings.configurationSetName,
-      context: { inboundMessageId: sms.inboundMessageId, purpose: `keyword-${purpose}` },
-    });
-    if (result.status === 'opted-out') {
+    const result = await sendMeteredSms(
+      {
+        tenantId,
+        to: sms.originationNumber,
+        // From the number the customer wrote to, whatever identity the tenant's surveys go out from.
+        originationIdentity: sms.destinationNumber,
+        body,
+        configurationSetName: smsSettings.configurationSetName,
+        context: { inboundMessageId: sms.inboundMessageId, purpose: `keyword-${purpose}` },
+        purpose: `keyword-${purpose}`,
+      },
+      settings,
+    );
+    if (result.status === 'refused') {
+      logger.warn('Keyword answer not sent: refused by the quota or destination check', { purpose, reason: result.reason });
+    } else if (result.status === 'opted-out') {
       // AWS manages opt-outs on this number and already listed it (and sent its own keyword answer).
       logger.info('Keyword answer not sent: AWS reports the number opted out', { purpose });
     } else {

@@ -8,7 +8,8 @@ import { getTenantWithSettings } from '../../shared/data/tenants-repo';
 import { resolveSmsSettings } from '../../shared/domain/settings';
 import { newEvent } from '../../shared/events/events';
 import { surveyExpired, surveyNotSent, surveySent } from '../../shared/events/survey-events';
-import { permanentSmsRefusal, sendSms } from '../../shared/ports/sms-sender';
+import { permanentSmsRefusal } from '../../shared/ports/sms-sender';
+import { type MeteredSmsResult, sendMeteredSms } from '../../shared/services/metered-sms';
 import { MetricUnit, logger, metrics, withLambdaContext } from '../../shared/observability';
 import type { NotSentReason, Survey } from '../../shared/schemas/survey';
 import { smsOptOutChange } from '../../shared/domain/sms/opt-out';
@@ -97,16 +98,21 @@ async function send(tenantId: string, survey: Survey): Promise<SurveySendOutcome
   // the link when the tenant wants it there and the deployment knows its public address.
   const token = newSurveyToken();
   const publicBaseUrl = rules.smsWebLink ? process.env.PUBLIC_BASE_URL : undefined;
-  let result: Awaited<ReturnType<typeof sendSms>>;
+  let result: MeteredSmsResult;
   try {
-    result = await sendSms({
-      tenantId,
-      to: customer.phone,
-      body: firstSmsText(template, language, tenant.settings.branding.displayName, publicBaseUrl ? surveyLinkUrl(publicBaseUrl, token) : undefined),
-      originationIdentity: smsSettings.originationIdentity,
-      configurationSetName: smsSettings.configurationSetName,
-      context: { surveyId: survey.surveyId, purpose: 'survey' },
-    });
+    result = await sendMeteredSms(
+      {
+        tenantId,
+        to: customer.phone,
+        body: firstSmsText(template, language, tenant.settings.branding.displayName, publicBaseUrl ? surveyLinkUrl(publicBaseUrl, token) : undefined),
+        originationIdentity: smsSettings.originationIdentity,
+        configurationSetName: smsSettings.configurationSetName,
+        context: { surveyId: survey.surveyId, purpose: 'survey' },
+        purpose: 'survey',
+        surveyId: survey.surveyId,
+      },
+      tenant.settings,
+    );
   } catch (error) {
     // Retrying a refusal like this cannot help: the survey is recorded as not sent instead of
     // failing every retry of the timer into its dead-letter queue. Anything else is retried.
@@ -115,6 +121,8 @@ async function send(tenantId: string, survey: Survey): Promise<SurveySendOutcome
     logger.warn('AWS refused the survey SMS for good', { refusal });
     return notSent(tenantId, survey, 'sms-refused', now);
   }
+  // Over the tenant's SMS quota or to a destination it may not text: recorded with the reason (and SMS Send Refused).
+  if (result.status === 'refused') return notSent(tenantId, survey, result.reason, now);
   if (result.status === 'opted-out') {
     // AWS holds the number on its opt-out list: the customer's consent follows, with Customer Opted Out.
     const optedOut = smsOptOutChange(tenantId, customer, 'sms-opt-out-list', now);

@@ -1,6 +1,6 @@
 import { getContact } from '../../shared/data/contacts-repo';
 import { getCustomer } from '../../shared/data/customers-repo';
-import { SurveyAlreadyDecided, StaleSurveyInputs, getContactSurveyId, getSurvey, listSurveys, recordDecision, surveyListPartition } from '../../shared/data/surveys-repo';
+import { SurveyAlreadyDecided, StaleSurveyInputs, getContactSurveyId, getSurvey, listSurveys, readQuotas, recordDecision, surveyListPartition } from '../../shared/data/surveys-repo';
 import { getSurveyTemplate, getSurveyTemplateVersion } from '../../shared/data/survey-templates-repo';
 import { getTenantWithSettings } from '../../shared/data/tenants-repo';
 import { newEvent } from '../../shared/events/events';
@@ -16,8 +16,11 @@ import type { SurveyTemplate } from '../../shared/schemas/survey-template';
 import { surveyScores } from '../../shared/domain/surveys/conversation';
 import { type ScoredSurvey, resultsRange, summarizeSurveys } from '../../shared/domain/surveys/results';
 import { customerLanguage } from '../../shared/domain/sms/opt-out';
-import { resolveSurveyRules } from '../../shared/domain/surveys/rules';
-import { markSent, newSurveyToken, pendingSurvey, surveyLinkPath, surveyRef, surveyTokenHash } from '../../shared/domain/surveys/survey';
+import { localDay, resolveSurveyRules, secondsToNextLocalDay } from '../../shared/domain/surveys/rules';
+import { countSegments } from '../../shared/domain/sms/segments';
+import { type SmsRefusal, recordRefusalBeforeSending, smsRefusalBeforeSending } from '../../shared/services/metered-sms';
+import { functionClock } from '../../shared/ports/clock';
+import { firstSmsText, markSent, newSurveyToken, pendingSurvey, surveyLinkPath, surveyRef, surveyTokenHash } from '../../shared/domain/surveys/survey';
 import { setSurveyTimer } from '../../shared/services/survey-timers';
 import { surveyRoutes } from '../../shared/http/routes/surveys';
 
@@ -28,9 +31,11 @@ export const handler = createApiHandler(
   'surveys', surveyRoutes,
   {
     /**
-     * An agent asks for a survey of a closed contact. Sampling, the daily cap and suppression are
-     * the rules' way of choosing contacts and do not apply; consent does. The contact keeps one
-     * survey: a decision not to send (sampled out, say) gives way to this one, a survey does not.
+     * An agent asks for a survey of a closed contact. Sampling and suppression are the rules' way
+     * of choosing contacts and do not apply; consent does, and so do the daily cap (an ad hoc
+     * survey counts in it), the destination allow-list and the SMS quota (docs/sms.md): refused
+     * here with 429 or 422 before anything is written. The contact keeps one survey: a decision
+     * not to send (sampled out, say) gives way to this one, a survey does not.
      */
     async createSurvey(request) {
       const { tenantId, body } = request;
@@ -67,46 +72,70 @@ export const handler = createApiHandler(
       const earlierSurvey = earlier ? await getSurvey(tenantId, earlier) : undefined;
       if (earlierSurvey && earlierSurvey.status !== 'not_sent') throw alreadySurveyed(earlierSurvey.surveyId);
 
-      const now = new Date().toISOString();
-      const pending = pendingSurvey(
-        { surveyId: newId('svy'), contact, origin: 'ad-hoc', deliveryChannel, now },
-        template,
-        customerLanguage(customer, tenant.settings.locale),
-        now,
-      );
+      const language = customerLanguage(customer, tenant.settings.locale);
+      if (deliveryChannel === 'sms') {
+        const segments = countSegments(firstSmsText(template, language, tenant.settings.branding.displayName)).segments;
+        const refusal = await smsRefusalBeforeSending(tenantId, customer.phone!, segments, tenant.settings);
+        if (refusal) {
+          await recordRefusalBeforeSending(tenantId, 'survey', refusal);
+          throw smsRefused(refusal);
+        }
+      }
+      const timezone = tenant.settings.timezone;
+      const clock = functionClock.now();
+      const day = localDay(clock, timezone);
+      let countRead = (await readQuotas(tenantId, undefined, day)).scheduledOnDay;
+      if (rules.dailyCap !== null && countRead >= rules.dailyCap) {
+        if (deliveryChannel === 'sms') await recordRefusalBeforeSending(tenantId, 'survey', { reason: 'quota', limit: 'survey-daily-cap', segments: 0 });
+        throw dailyCapReached(rules.dailyCap, secondsToNextLocalDay(clock, timezone));
+      }
+
+      const now = clock.toISOString();
+      const pending = pendingSurvey({ surveyId: newId('svy'), contact, origin: 'ad-hoc', deliveryChannel, now }, template, language, now);
       const replacesNotSent = earlierSurvey?.surveyId;
       let created: Survey = pending;
       let linkPath: string | undefined;
-      try {
-        if (deliveryChannel === 'link') {
-          const token = newSurveyToken();
-          linkPath = surveyLinkPath(token);
-          created = markSent(pending, now, rules.linkExpiryHours);
-          const sentData = {
-            ...surveyRef(created),
-            deliveryChannel,
-            templateId: template.templateId,
-            templateVersion: template.version,
-            sentAt: now,
-            expiresAt: created.expiresAt!,
-            linkPath,
-          };
-          await recordDecision(tenantId, {
-            survey: created,
-            events: [newEvent(surveySent, tenantId, sentData, now)],
-            surveyed: { customerId: customer.customerId, at: now, read: 'any' },
-            token: { hash: surveyTokenHash(token), expiresAt: created.expiresAt! },
-            replacesNotSent,
-          });
-          await setSurveyTimer(tenantId, created.surveyId, 'expire', created.expiresAt!);
-        } else {
-          await recordDecision(tenantId, { survey: pending, events: [], replacesNotSent });
-          await setSurveyTimer(tenantId, pending.surveyId, 'send', now);
+      // The day's count moves with every survey of the tenant: read it again when another took the slot meanwhile.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const count = { day, read: countRead };
+          if (deliveryChannel === 'link') {
+            const token = newSurveyToken();
+            linkPath = surveyLinkPath(token);
+            created = markSent(pending, now, rules.linkExpiryHours);
+            const sentData = {
+              ...surveyRef(created),
+              deliveryChannel,
+              templateId: template.templateId,
+              templateVersion: template.version,
+              sentAt: now,
+              expiresAt: created.expiresAt!,
+              linkPath,
+            };
+            await recordDecision(tenantId, {
+              survey: created,
+              events: [newEvent(surveySent, tenantId, sentData, now)],
+              count,
+              surveyed: { customerId: customer.customerId, at: now, read: 'any' },
+              token: { hash: surveyTokenHash(token), expiresAt: created.expiresAt! },
+              replacesNotSent,
+            });
+            await setSurveyTimer(tenantId, created.surveyId, 'expire', created.expiresAt!);
+          } else {
+            await recordDecision(tenantId, { survey: pending, events: [], count, replacesNotSent });
+            await setSurveyTimer(tenantId, pending.surveyId, 'send', now);
+          }
+          break;
+        } catch (error) {
+          if (error instanceof SurveyAlreadyDecided) throw alreadySurveyed(error.surveyId);
+          if (error instanceof StaleSurveyInputs && attempt < maxCountAttempts) {
+            countRead = (await readQuotas(tenantId, undefined, day)).scheduledOnDay;
+            if (rules.dailyCap !== null && countRead >= rules.dailyCap) throw dailyCapReached(rules.dailyCap, secondsToNextLocalDay(clock, timezone));
+            continue;
+          }
+          if (error instanceof StaleSurveyInputs) throw conflict('The contact was surveyed while this request ran', 'survey-exists');
+          throw error;
         }
-      } catch (error) {
-        if (error instanceof SurveyAlreadyDecided) throw alreadySurveyed(error.surveyId);
-        if (error instanceof StaleSurveyInputs) throw conflict('The contact was surveyed while this request ran', 'survey-exists');
-        throw error;
       }
       return {
         status: 201,
@@ -176,6 +205,40 @@ export const handler = createApiHandler(
   },
   { idempotency: withIdempotency, requestLimit: tenantRequestLimit },
 );
+
+/** Another survey of the tenant moved the day's count: read it and try again, this often. */
+const maxCountAttempts = 4;
+
+/** 429 sms-quota-exceeded (Retry-After: when the limit resets) or 422 destination-not-allowed. */
+function smsRefused(refusal: SmsRefusal): HttpError {
+  if (refusal.reason === 'quota') {
+    const limits = { day: "today's (UTC) SMS segments", month: "this month's (UTC) SMS segments", spend: "this month's SMS spend cap" } as const;
+    return new HttpError(
+      429,
+      'sms-quota-exceeded',
+      'SMS quota exceeded',
+      `The survey SMS would pass ${limits[refusal.limit]} for the tenant's plan; GET /v1/usage shows the usage and the limits`,
+      undefined,
+      { 'retry-after': String(refusal.retryAfterSeconds) },
+      { limit: refusal.limit },
+    );
+  }
+  const why =
+    refusal.rule === 'blocked-prefix'
+      ? 'The number is on the platform block list (satellite, international network or premium rate)'
+      : `The number's country${refusal.country ? ` (${refusal.country})` : ''} is not in settings.sms.allowedDestinationCountries`;
+  return new HttpError(422, 'destination-not-allowed', 'SMS destination not allowed', why, [{ path: '$.contactId', message: why }]);
+}
+
+const dailyCapReached = (cap: number, retryAfterSeconds: number) =>
+  new HttpError(
+    429,
+    'survey-daily-cap-reached',
+    'Daily survey cap reached',
+    `The tenant's settings allow ${cap} surveys a day (settings.surveys.dailyCap, tenant-local day), ad hoc ones included`,
+    undefined,
+    { 'retry-after': String(retryAfterSeconds) },
+  );
 
 const alreadySurveyed = (surveyId: string) =>
   conflict('The contact already has a survey; a contact is surveyed once', 'survey-exists', { surveyId });

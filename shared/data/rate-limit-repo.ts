@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { FixedWindow, WindowCounter } from '../http/rate-limit';
 import { Plan } from '../schemas/tenant';
 import * as z from '../zod';
@@ -63,4 +63,45 @@ export async function cachedTenantPlan(tenantId: string, now = Date.now()): Prom
   const plan = parseOptionalItem(TenantPlanItem, Item, keys.tenant(tenantId))?.plan ?? 'trial';
   plans.set(tenantId, { plan, readAt: now });
   return plan;
+}
+
+/**
+ * The tenant's API requests per UTC day, for GET /v1/usage: one item per tenant and month,
+ * `T#<tenantId>#RATE#DAYS#<YYYY-MM>` / `DAYS`, one attribute `d#<DD>` per day, kept 400 days.
+ * Under the RATE prefix, so that the functions that may only read the table may still count
+ * (their role may update `T#*#RATE#*` items only). Added to with each batch the request limit writes.
+ */
+export const apiDaysKey = (tenantId: string, month: string) => ({ pk: `${tenantPrefix(tenantId)}#RATE#DAYS#${month}`, sk: 'DAYS' });
+
+const apiDaysRetentionSeconds = 400 * 24 * 60 * 60;
+
+export async function countApiRequestsOfDay(tenantId: string, nowMs: number, count: number): Promise<void> {
+  const day = new Date(nowMs).toISOString().slice(0, 10);
+  const month = day.slice(0, 7);
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: apiDaysKey(tenantId, month),
+      UpdateExpression: 'ADD #day :count SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
+      ExpressionAttributeNames: { '#day': `d#${day.slice(8, 10)}` },
+      ExpressionAttributeValues: { ':count': count, ':expiresAt': Math.floor(Date.parse(`${month}-01T00:00:00Z`) / 1000) + apiDaysRetentionSeconds },
+    }),
+  );
+}
+
+/** API requests per UTC day (YYYY-MM-DD) of the given months; one BatchGetItem key per month. */
+export async function readApiRequestsByDay(tenantId: string, months: string[]): Promise<Record<string, number>> {
+  if (months.length === 0) return {};
+  const table = tableName();
+  const { Responses } = await db().send(
+    new BatchGetCommand({ RequestItems: { [table]: { Keys: months.map((month) => apiDaysKey(tenantId, month)), ConsistentRead: true } } }),
+  );
+  const byDay: Record<string, number> = {};
+  for (const item of Responses?.[table] ?? []) {
+    const month = String(item.pk).slice(-7);
+    for (const [name, value] of Object.entries(item)) {
+      if (name.startsWith('d#') && typeof value === 'number') byDay[`${month}-${name.slice(2)}`] = value;
+    }
+  }
+  return byDay;
 }

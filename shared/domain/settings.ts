@@ -91,6 +91,8 @@ function mergeSmsSettings(current: SmsSettings, patch: SettingsPatch['sms']): Sm
     if (value === null) delete next[field];
     else if (value !== undefined) next[field] = value;
   }
+  if (patch.allowedDestinationCountries === null) delete next.allowedDestinationCountries;
+  else if (patch.allowedDestinationCountries !== undefined) next.allowedDestinationCountries = patch.allowedDestinationCountries;
   return next;
 }
 

@@ -2,6 +2,7 @@ import * as caseEvents from './case-events';
 import type { EventDefinition } from './catalog';
 import * as contactEvents from './contact-events';
 import * as customerEvents from './customer-events';
+import * as smsEvents from './sms-events';
 import * as surveyEvents from './survey-events';
 import type * as z from '../zod';
 
@@ -15,7 +16,8 @@ export type CatalogDefinition =
   | Exported<typeof contactEvents>
   | Exported<typeof caseEvents>
   | Exported<typeof customerEvents>
-  | Exported<typeof surveyEvents>;
+  | Exported<typeof surveyEvents>
+  | Exported<typeof smsEvents>;
 export type DetailType = CatalogDefinition['detailType'];
 
 /** An event of one of `Definition`'s catalogued versions as a consumer receives it: validated, typed by its detail-type. */
@@ -43,6 +45,7 @@ export const allEvents: readonly CatalogDefinition[] = [
   ...Object.values(caseEvents),
   ...Object.values(customerEvents),
   ...Object.values(surveyEvents),
+  ...Object.values(smsEvents),
 ].filter(isEventDefinition) as CatalogDefinition[];
 
 const versionKey = (detailType: string, schemaVersion: number) => `${detailType}@${schemaVersion}`;

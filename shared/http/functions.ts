@@ -48,6 +48,7 @@ export const apiFunctions = {
   'customer-value': { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Customer transactions and value segments' },
   // Reads only: no function's route changes or deletes an audit entry.
   'audit-log': { tableAccess: 'read', operatorKey: false, description: "The tenant's audit log (read only)" },
+  usage: { tableAccess: 'read', operatorKey: false, description: 'Usage against the plan: SMS segments and cost, API requests, contacts, surveys' },
   openapi: { tableAccess: 'none', operatorKey: false, description: 'The OpenAPI document' },
 } as const satisfies Record<string, FunctionDeclaration>;
 export type ApiFunctionName = keyof typeof apiFunctions;

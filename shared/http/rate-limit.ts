@@ -51,6 +51,8 @@ export const tooManyRequests = (retryAfterSeconds: number, detail: string) =>
 export interface TenantRateLimitDeps {
   counter: WindowCounter;
   planOf(tenantId: string): Promise<Plan>;
+  /** Adds a written batch to the tenant's requests of the day, for GET /v1/usage (beside the window's count, not after it). */
+  countDay?(tenantId: string, nowMs: number, count: number): Promise<void>;
   now?: () => number;
 }
 
@@ -108,7 +110,7 @@ export async function countTenantRequest(tenantId: string, deps: TenantRateLimit
       return;
     }
     unwritten.delete(tenantId);
-    const total = await deps.counter.increment(tenantId, 'API', window, count);
+    const [total] = await Promise.all([deps.counter.increment(tenantId, 'API', window, count), deps.countDay?.(tenantId, now, count)]);
     if (total > tenantLimit(plan)) overLimitUntil.set(tenantId, { untilMs: (window.startsAt + window.seconds) * 1000, count: total, plan });
   } catch (error) {
     logger.warn('Tenant rate limit not applied: its counter failed', error as Error);

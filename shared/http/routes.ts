@@ -18,6 +18,7 @@ import { customerOverviewRoutes } from './routes/customer-overview';
 import { exportRoutes } from './routes/exports';
 import { staffingRoutes } from './routes/staffing';
 import { auditLogRoutes } from './routes/audit-log';
+import { usageRoutes } from './routes/usage';
 
 export type * from './route-types';
 export { routeKey } from './route-matching';
@@ -30,7 +31,7 @@ export { apiFunctions, type ApiFunctionName, edgeFunctions, type FunctionDeclara
  * generated from it. A function's handler is given only its own area's array (see
  * shared/http/handler.ts), so that its bundle does not carry every area's schemas.
  */
-export const routes: readonly RouteDeclaration[] = [...tenantRoutes, ...apiKeyRoutes, ...settingsRoutes, ...customerRoutes, ...openApiRoutes, ...contactRoutes, ...webhookRoutes, ...caseRoutes, ...surveyTemplateRoutes, ...surveyRoutes, ...surveyWebRoutes, ...customerValueRoutes, ...analyticsRoutes, ...customerOverviewRoutes, ...exportRoutes, ...staffingRoutes, ...auditLogRoutes];
+export const routes: readonly RouteDeclaration[] = [...tenantRoutes, ...apiKeyRoutes, ...settingsRoutes, ...customerRoutes, ...openApiRoutes, ...contactRoutes, ...webhookRoutes, ...caseRoutes, ...surveyTemplateRoutes, ...surveyRoutes, ...surveyWebRoutes, ...customerValueRoutes, ...analyticsRoutes, ...customerOverviewRoutes, ...exportRoutes, ...staffingRoutes, ...auditLogRoutes, ...usageRoutes];
 
 export const routesOf = (fn: ApiFunctionName) => routes.filter((route) => route.function === fn);
 

@@ -1,4 +1,4 @@
-import { cachedTenantPlan, dynamoWindowCounter } from '../data/rate-limit-repo';
+import { cachedTenantPlan, countApiRequestsOfDay, dynamoWindowCounter } from '../data/rate-limit-repo';
 import type { TenantRequestLimit } from './handler';
 import { countTenantRequest, refuseIfOverLimit } from './rate-limit';
 
@@ -9,5 +9,5 @@ import { countTenantRequest, refuseIfOverLimit } from './rate-limit';
  */
 export const tenantRequestLimit: TenantRequestLimit = {
   refuseIfOver: (tenantId) => refuseIfOverLimit(tenantId),
-  count: (tenantId) => countTenantRequest(tenantId, { counter: dynamoWindowCounter, planOf: cachedTenantPlan }),
+  count: (tenantId) => countTenantRequest(tenantId, { counter: dynamoWindowCounter, planOf: cachedTenantPlan, countDay: countApiRequestsOfDay }),
 };

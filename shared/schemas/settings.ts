@@ -128,6 +128,13 @@ export const SmsOptOutListName = z
     ),
   );
 
+/** The tenant's SMS destination allow-list: replaced whole by a patch. */
+export const SmsDestinationCountries = z.array(CountryCode).check(
+  z.minLength(1),
+  z.maxLength(50),
+  z.refine((countries) => new Set(countries).size === countries.length, { message: 'Each country may appear once' }),
+);
+
 const SmsText = z.string().check(z.trim(), z.minLength(1), z.maxLength(320));
 /** One text per language the customers read. */
 export const SmsTexts = z.strictObject({ en: SmsText, 'zh-TW': SmsText });
@@ -145,6 +152,10 @@ export const SmsSettings = z.withMeta(
     ),
     helpText: z.described(SmsTexts, 'Answer to HELP, per customer language'),
     optOutConfirmation: z.described(SmsTexts, 'Answer to STOP, per customer language'),
+    allowedDestinationCountries: z.described(
+      z.optional(SmsDestinationCountries),
+      "Countries SMS may be sent to; absent: the tenant's default country only. The platform's block list of satellite and premium-rate prefixes applies whatever this says (docs/sms.md)",
+    ),
   }),
   { id: 'SmsSettings', description: 'SMS sending and keywords (docs/sms.md; connecting a number: docs/operations.md, "SMS")' },
 );
@@ -158,9 +169,10 @@ export const SmsSettingsPatch = z.described(
       optOutListName: z.nullable(SmsOptOutListName),
       helpText: z.partial(SmsTexts),
       optOutConfirmation: z.partial(SmsTexts),
+      allowedDestinationCountries: z.nullable(SmsDestinationCountries),
     }),
   ),
-  'Merged into the section; null removes originationIdentity, configurationSetName or optOutListName',
+  'Merged into the section; null removes originationIdentity, configurationSetName, optOutListName or allowedDestinationCountries (back to the default country only)',
 );
 
 // Sections the later capabilities fill; kept as open objects until they define them.

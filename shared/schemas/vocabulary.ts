@@ -67,5 +67,7 @@ export const NotSentReason = z.enum([
   'opted-out',
   'sms-not-configured',
   'sms-refused',
+  'quota',
+  'destination-not-allowed',
 ]);
 export type NotSentReason = z.infer<typeof NotSentReason>;

@@ -6,7 +6,6 @@ import { getTenantWithSettings } from '../data/tenants-repo';
 import type { DomainEvent } from '../events/catalog';
 import { newEvent } from '../events/events';
 import { surveyAnswered, surveyCompleted } from '../events/survey-events';
-import { sendSms } from '../ports/sms-sender';
 import { MetricUnit, logger, metrics } from '../observability';
 import type { Survey } from '../schemas/survey';
 import type { SurveyTemplate } from '../schemas/survey-template';
@@ -15,6 +14,7 @@ import { surveyRef } from '../domain/surveys/survey';
 import { resolveSurveyRules } from '../domain/surveys/rules';
 import { nextQuestion } from '../domain/surveys/template';
 import { parseReply } from '../domain/sms/reply-parser';
+import { sendMeteredSms } from './metered-sms';
 
 /**
  * The survey conversation's side of an SMS reply that is neither STOP nor HELP: finds the open
@@ -133,20 +133,27 @@ async function step(reply: InboundSmsReply, survey: Survey, repliedToQuestionId:
   const sent =
     conversation.text === undefined
       ? undefined
-      : await sendSms({
-          tenantId: reply.tenantId,
-          to: reply.from,
-          // From the number the customer wrote to.
-          originationIdentity: reply.to,
-          body: conversation.text,
-          context: { surveyId: survey.surveyId, purpose: 'survey' },
-        });
+      : await sendMeteredSms(
+          {
+            tenantId: reply.tenantId,
+            to: reply.from,
+            // From the number the customer wrote to.
+            originationIdentity: reply.to,
+            body: conversation.text,
+            context: { surveyId: survey.surveyId, purpose: 'survey' },
+            purpose: 'survey',
+            surveyId: survey.surveyId,
+          },
+          tenant.settings,
+        );
   const after: Survey =
     sent?.status === 'sent'
       ? { ...conversation.after, sms: [...(conversation.after.sms ?? []), { messageId: sent.messageId, segments: sent.segments, encoding: sent.encoding, sentAt: at }] }
       : conversation.after;
   if (sent?.status === 'sent') metrics.addMetric('SmsSegmentsSent', MetricUnit.Count, sent.segments);
   else if (sent?.status === 'opted-out') logger.info('Survey SMS not sent: AWS reports the number opted out');
+  // The answer still counts; the next question waits for the quota (SMS Send Refused says so).
+  else if (sent?.status === 'refused') logger.warn('Survey SMS not sent: refused by the quota or destination check', { reason: sent.reason });
 
   // The customer's latest SMS survey is rewritten only when it names another survey: a read (1 unit) instead of a transactional write (2).
   const latestSmsSurveyUnchanged =

@@ -128,3 +128,23 @@ describe('SMS permissions', () => {
     }
   });
 });
+
+describe('the SMS cap alarm (issue 11 §2)', () => {
+  it('alarms when any tenant passes 80 % of an SMS limit: the maximum over every tenant of the per-tenant metric, by Metrics Insights', () => {
+    const alarms = Object.values(resourcesOf(events, 'AWS::CloudWatch::Alarm')).filter((alarm) =>
+      JSON.stringify(alarm.Properties.Metrics ?? []).includes('SmsCapUsedPercent'),
+    );
+    expect(alarms).toHaveLength(1);
+    const alarm = alarms[0]!.Properties;
+    expect(alarm).toMatchObject({ Threshold: 80, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+    expect(alarm.Metrics).toEqual([
+      expect.objectContaining({
+        Expression: 'SELECT MAX(SmsCapUsedPercent) FROM SCHEMA("Switchboard", service, tenantId)',
+        Period: 300,
+        ReturnData: true,
+      }),
+    ]);
+    expect(String(alarm.AlarmDescription)).toContain('GROUP BY tenantId');
+    expect(String(alarm.AlarmDescription)).toContain('docs/operations.md');
+  });
+});

@@ -162,6 +162,14 @@ export function localDay(instant: Date, timezone: string): string {
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
+/** Seconds until the next midnight in the tenant's time zone, when the daily cap's count starts again. */
+export function secondsToNextLocalDay(now: Date, timezone: string): number {
+  const local = wallClock(now.getTime(), timezone);
+  const tomorrow = new Date(Date.UTC(local.year, local.month - 1, local.day + 1));
+  const next = instantOf(timezone, { year: tomorrow.getUTCFullYear(), month: tomorrow.getUTCMonth() + 1, day: tomorrow.getUTCDate() }, 0);
+  return Math.max(1, Math.ceil((next - now.getTime()) / 1000));
+}
+
 const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 
 function addDays(date: { year: number; month: number; day: number }, days: number) {

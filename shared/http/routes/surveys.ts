@@ -12,13 +12,20 @@ export const surveyRoutes = defineRoutes([
     access: agentAccess,
     tag: 'Surveys',
     summary:
-      'Survey a closed contact now, whatever the sampling and the daily cap (consent still applies); by SMS it goes out at once, as a link (admin keys only) the answer carries linkPath',
+      'Survey a closed contact now, whatever the sampling (consent, the daily cap and, by SMS, the destination rules and the SMS quota still apply); by SMS it goes out at once, as a link (admin keys only) the answer carries linkPath',
     idempotent: true,
     request: { body: CreateSurveyBody },
     responses: {
       201: { description: 'The survey: pending (SMS, about to go out) or sent (link)', schema: CreatedSurvey },
       409: { description: 'The contact is not closed, or already has a survey' },
-      422: { description: 'No such contact, no customer or phone to reach, no SMS consent, or no usable template' },
+      422: {
+        description:
+          "No such contact, no customer or phone to reach, no SMS consent, no usable template, or destination-not-allowed (the number's country is not allowed, or its prefix is blocked)",
+      },
+      429: {
+        description:
+          "sms-quota-exceeded (the SMS would pass the plan's segments per day or month or the spend cap) or survey-daily-cap-reached; Retry-After says when the limit resets",
+      },
     },
   },
   {
