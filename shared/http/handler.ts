@@ -23,7 +23,7 @@ import {
 } from './problem';
 import type { ApiFunctionName } from './functions';
 import { matchRoute, routeKey } from './route-matching';
-import { bypassedEdge, cameThroughEdge } from './origin-guard';
+import { bypassedEdge, cameThroughEdge, clientAddress } from './origin-guard';
 import { transportSecurityHeaders } from './transport-security';
 import type { OperationsOf, PageOperationsOf, PageRequest, PageResult } from './operation';
 import type { RouteDeclaration } from './route-types';
@@ -233,7 +233,7 @@ export function createPageHandler<const Routes extends readonly RouteDeclaration
         form: route.request?.body ? parseForm(event) : undefined,
         styleNonce,
         requestId: event.requestContext.requestId,
-        sourceIp: event.requestContext.http?.sourceIp ?? '',
+        sourceIp: clientAddress(event.headers, event.requestContext.http?.sourceIp ?? ''),
       };
       result = await operations[route.operationId]!(request);
     } catch (error) {

@@ -29,3 +29,19 @@ export function cameThroughEdge(headers: Record<string, string | undefined> | un
  * about why (no header name, no hint of a secret); the function logs and counts the refusal.
  */
 export const bypassedEdge = () => new HttpError(403, 'forbidden', 'Forbidden');
+
+/** Added by CloudFront (the edge's origin request policy forwards it): the viewer's `ip:port`. */
+export const viewerAddressHeader = 'cloudfront-viewer-address';
+
+/**
+ * The caller's address. Behind the edge, API Gateway's `sourceIp` is a CloudFront server shared by
+ * many viewers, so per-client limits (the survey-link guard) key on the address CloudFront saw,
+ * trusted only where origin secrets are configured (the middleware has then checked the request
+ * came through the edge). Elsewhere, and should CloudFront not send it, `sourceIp`.
+ */
+export function clientAddress(headers: Record<string, string | undefined> | undefined, sourceIp: string, secrets = acceptedOriginSecrets()): string {
+  const viewer = secrets ? headers?.[viewerAddressHeader] : undefined;
+  // `203.0.113.7:46532` or `2001:db8::1:46532`: the port follows the last colon.
+  const address = viewer?.slice(0, Math.max(0, viewer.lastIndexOf(':'))).replace(/^\[(.*)\]$/, '$1');
+  return address || sourceIp;
+}

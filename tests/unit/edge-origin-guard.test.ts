@@ -4,7 +4,7 @@ import { handler as authorizer } from '../../functions/authorizer/handler';
 import { handler as openApi } from '../../functions/openapi/handler';
 import { edgeOrigin } from '../../shared/http/functions';
 import { createFallbackHandler } from '../../shared/http/handler';
-import { acceptedOriginSecrets, cameThroughEdge } from '../../shared/http/origin-guard';
+import { acceptedOriginSecrets, cameThroughEdge, clientAddress } from '../../shared/http/origin-guard';
 import { routes } from '../../shared/http/routes';
 import { captureLogLines } from '../support/log-capture';
 
@@ -120,5 +120,18 @@ describe('edge bypass: without an origin secret (the local twin)', () => {
     expect(cameThroughEdge({}, undefined)).toBe(true);
     expect(cameThroughEdge({ [edgeOrigin.header]: 'b' }, ['a', 'b'])).toBe(true);
     expect(cameThroughEdge({ [edgeOrigin.header]: 'c' }, ['a', 'b'])).toBe(false);
+  });
+});
+
+describe('the client address behind the edge (survey-link guard)', () => {
+  it("is the viewer's address CloudFront forwards once origin secrets are configured, not the CloudFront server's", () => {
+    const secrets = [current];
+    expect(clientAddress({ 'cloudfront-viewer-address': '203.0.113.7:46532' }, '130.176.0.1', secrets)).toBe('203.0.113.7');
+    expect(clientAddress({ 'cloudfront-viewer-address': '2001:db8::1:46532' }, '130.176.0.1', secrets)).toBe('2001:db8::1');
+    expect(clientAddress({}, '130.176.0.1', secrets)).toBe('130.176.0.1');
+  });
+
+  it('is the socket address on the twin, whatever the header claims', () => {
+    expect(clientAddress({ 'cloudfront-viewer-address': '203.0.113.7:46532' }, '127.0.0.7', undefined)).toBe('127.0.0.7');
   });
 });
