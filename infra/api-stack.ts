@@ -43,7 +43,8 @@ export const defaultRouteThrottle = { burstLimit: 200, rateLimit: 100 };
  * Tighter throttling for the routes anyone can call without a tenant key: the survey page (whose
  * token guessing is also limited per client in the handler) and the operator's tenant sign-up.
  * Per-tenant limits are enforced in the HTTP core (shared/http/rate-limit.ts): HTTP APIs have no
- * usage plans, and WAF cannot be attached to them (docs/security.md).
+ * usage plans, and WAF cannot be attached to them, only to the CloudFront edge in front
+ * (infra/edge-stack.ts), which limits per client address.
  */
 export const publicRouteThrottle = { burstLimit: 40, rateLimit: 20 };
 

@@ -17,8 +17,10 @@ import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
+import { apiKeyPattern } from '../shared/domain/api-key';
 import { edgeOrigin } from '../shared/http/functions';
-import { problemTypeBase } from '../shared/http/problem';
+import { problemBody, problemTypeBase, unauthorized } from '../shared/http/problem';
+import { routes } from '../shared/http/routes';
 import { strictTransportSecurity } from '../shared/http/transport-security';
 import { type StageProfile, webAclArnPattern } from './config';
 
@@ -35,7 +37,30 @@ export const edgeRuleNames = {
   requestsPerAddress: 'RequestsPerAddress',
   common: 'AWSManagedRulesCommonRuleSet',
   knownBadInputs: 'AWSManagedRulesKnownBadInputsRuleSet',
+  tenantKeyShape: 'TenantKeyShape',
 } as const;
+
+/**
+ * A path template of the route declarations as a regular expression (`{param}`: one segment).
+ * Braces never occur in a literal part of a declared path.
+ */
+export const pathRegex = (path: string) => path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^/}]+\}/g, '[^/]+');
+
+/**
+ * Where the edge requires a well-formed tenant key: every path under `/v1/` but those of routes
+ * that take no tenant key (the operator's, public ones), read from the route declarations, so a
+ * new operator route is left alone the day it is declared.
+ */
+export function tenantKeyScope(declared = routes) {
+  const otherPaths = [...new Set(declared.filter((route) => route.access.kind !== 'tenant' && route.path.startsWith('/v1/')).map((route) => route.path))];
+  return { prefix: '/v1/', exceptPaths: otherPaths.length > 0 ? `^(?:${otherPaths.map(pathRegex).join('|')})$` : undefined };
+}
+
+/** `Authorization: Bearer <key>` with a key of the issued shape (apiKeyPattern), as the handlers parse it (bearerToken). */
+export const bearerKeyRegex = `^[Bb][Ee][Aa][Rr][Ee][Rr]\\s+${apiKeyPattern.source.replace(/^\^|\$$/g, '')}\\s*$`;
+
+/** WAF's regex statements take at most 512 characters. */
+const wafRegexMaxLength = 512;
 
 /** The body WAF answers a blocked rate with: the same problem type as the per-tenant limit, so clients back off alike. */
 const rateLimitedProblem = {
@@ -83,6 +108,7 @@ export class FirewallStack extends Stack {
       visibilityConfig: visibility('edge'),
       customResponseBodies: {
         'too-many-requests': { contentType: 'APPLICATION_JSON', content: JSON.stringify(rateLimitedProblem) },
+        unauthorized: { contentType: 'APPLICATION_JSON', content: JSON.stringify(problemBody(unauthorized())) },
       },
       rules: [
         managedGroup(edgeRuleNames.ipReputation, 0),
@@ -98,6 +124,7 @@ export class FirewallStack extends Stack {
         // The group blocks bodies over 8 KiB; the API takes up to 64 KiB and answers a larger one 413 itself.
         managedGroup(edgeRuleNames.common, 2, ['SizeRestrictions_BODY']),
         managedGroup(edgeRuleNames.knownBadInputs, 3),
+        tenantKeyShapeRule(4, visibility(edgeRuleNames.tenantKeyShape)),
       ],
     });
 
@@ -106,6 +133,36 @@ export class FirewallStack extends Stack {
       description: `The web ACL of stage ${stage}: give it to the edge stack (-c webAclArn=… or its WebAclArn parameter)`,
     });
   }
+}
+
+/**
+ * A tenant route called without a key of the issued shape (none, junk, another scheme) is
+ * answered 401 at the edge, with the contract's problem body, instead of running the authorizer
+ * and then the handler to say the same. A well-formed key still goes to the authorizer, which
+ * alone can tell a live key from a revoked or invented one.
+ */
+function tenantKeyShapeRule(priority: number, visibilityConfig: CfnWebACL.VisibilityConfigProperty): CfnWebACL.RuleProperty {
+  const scope = tenantKeyScope();
+  for (const regex of [bearerKeyRegex, scope.exceptPaths ?? '']) {
+    if (regex.length > wafRegexMaxLength) throw new Error(`A WAF regex is longer than ${wafRegexMaxLength} characters: ${regex}`);
+  }
+  const none = [{ priority: 0, type: 'NONE' }];
+  const not = (statement: CfnWebACL.StatementProperty): CfnWebACL.StatementProperty => ({ notStatement: { statement } });
+  return {
+    name: edgeRuleNames.tenantKeyShape,
+    priority,
+    action: { block: { customResponse: { responseCode: 401, customResponseBodyKey: 'unauthorized' } } },
+    statement: {
+      andStatement: {
+        statements: [
+          { byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: 'STARTS_WITH', searchString: scope.prefix, textTransformations: none } },
+          ...(scope.exceptPaths ? [not({ regexMatchStatement: { fieldToMatch: { uriPath: {} }, regexString: scope.exceptPaths, textTransformations: none } })] : []),
+          not({ regexMatchStatement: { fieldToMatch: { singleHeader: { Name: 'authorization' } }, regexString: bearerKeyRegex, textTransformations: none } }),
+        ],
+      },
+    },
+    visibilityConfig,
+  };
 }
 
 /**

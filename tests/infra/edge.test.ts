@@ -2,7 +2,10 @@ import { App, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readDeploymentSettings, stageProfile } from '../../infra/config';
-import { edgeRuleNames, firewallRegion } from '../../infra/edge-stack';
+import { edgeRuleNames, firewallRegion, pathRegex, tenantKeyScope } from '../../infra/edge-stack';
+import { issueApiKey } from '../../shared/domain/api-key';
+import { problemBody, unauthorized } from '../../shared/http/problem';
+import { routeKey, routes } from '../../shared/http/routes';
 import { deployedFunctionName } from '../../infra/lambda-function';
 import { eventRelay } from '../../shared/events/outbox-stream';
 import { eventFunctions } from '../../shared/events/subscriptions';
@@ -110,7 +113,7 @@ describe('edge: AWS WAF', () => {
     expect(acl.DefaultAction).toEqual({ Allow: {} });
   });
 
-  it('runs IP reputation, a per-address rate rule, the common rule set and known bad inputs, each metered', () => {
+  it('runs IP reputation, a per-address rate rule, the common rule set, known bad inputs and the tenant key shape, each metered', () => {
     const acl = only(dev.firewallTemplate!, 'AWS::WAFv2::WebACL').Properties;
     const rules = acl.Rules as { Name: string; Priority: number; Statement: Record<string, Record<string, unknown>>; VisibilityConfig: Record<string, unknown> }[];
     expect(rules.map((rule) => rule.Name)).toEqual([
@@ -118,6 +121,7 @@ describe('edge: AWS WAF', () => {
       'RequestsPerAddress',
       'AWSManagedRulesCommonRuleSet',
       'AWSManagedRulesKnownBadInputsRuleSet',
+      'TenantKeyShape',
     ]);
     expect(rules.map((rule) => rule.Name)).toEqual(Object.values(edgeRuleNames));
     for (const name of [edgeRuleNames.ipReputation, edgeRuleNames.common, edgeRuleNames.knownBadInputs]) {
@@ -174,6 +178,54 @@ describe('edge: AWS WAF', () => {
       originSecretVersions: [newVersion, oldVersion],
       reserveConcurrency: false,
     });
+  });
+});
+
+describe('edge: junk credentials cost no Lambda invocation', () => {
+  interface Statement {
+    ByteMatchStatement?: { SearchString: string; PositionalConstraint: string };
+    NotStatement?: { Statement: Statement };
+    RegexMatchStatement?: { RegexString: string; FieldToMatch: Record<string, unknown> };
+  }
+  const keyShapeRule = () => {
+    const acl = only(dev.firewallTemplate!, 'AWS::WAFv2::WebACL').Properties;
+    const rule = (acl.Rules as { Name: string; Action: unknown; Statement: { AndStatement: { Statements: Statement[] } } }[]).find(
+      (candidate) => candidate.Name === edgeRuleNames.tenantKeyShape,
+    )!;
+    return { rule, bodies: acl.CustomResponseBodies as Record<string, { Content: string }> };
+  };
+
+  it('answers 401 with the contract\'s problem at the edge when a tenant route gets no key of the issued shape', () => {
+    const { rule, bodies } = keyShapeRule();
+    expect(rule.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 401, CustomResponseBodyKey: 'unauthorized' } } });
+    expect(JSON.parse(bodies.unauthorized!.Content)).toEqual(problemBody(unauthorized()));
+    const [underV1, notOtherRoutes, notKeyShaped] = rule.Statement.AndStatement.Statements;
+    expect(underV1!.ByteMatchStatement).toMatchObject({ SearchString: '/v1/', PositionalConstraint: 'STARTS_WITH' });
+    expect(notKeyShaped!.NotStatement!.Statement.RegexMatchStatement!.FieldToMatch).toEqual({ SingleHeader: { Name: 'authorization' } });
+
+    const keyShaped = new RegExp(notKeyShaped!.NotStatement!.Statement.RegexMatchStatement!.RegexString);
+    const issued = issueApiKey('ten_01HZZZZZZZZZZZZZZZZZZZZZZZ').secret;
+    for (const header of [`Bearer ${issued}`, `bearer  ${issued}`]) expect(keyShaped.test(header), header).toBe(true);
+    for (const header of ['', 'Bearer junk', `Basic ${issued}`, `Bearer ${issued}x`, `Bearer ${issued.replace('sb.', 'sk.')}`]) {
+      expect(keyShaped.test(header), header).toBe(false);
+    }
+
+    // Operator and public routes under /v1/ are left alone, from the declarations; every tenant route is checked.
+    const otherRoutes = new RegExp(notOtherRoutes!.NotStatement!.Statement.RegexMatchStatement!.RegexString);
+    const concrete = (path: string) => path.replace(/\{[^}]+\}/g, 'x_1');
+    for (const route of routes.filter((candidate) => candidate.path.startsWith('/v1/'))) {
+      const checked = !otherRoutes.test(concrete(route.path));
+      // A path shared with an operator or public route is left to the handlers.
+      const sharedWithOther = routes.some((other) => other.path === route.path && other.access.kind !== 'tenant');
+      expect(checked, routeKey(route)).toBe(route.access.kind === 'tenant' && !sharedWithOther);
+    }
+    expect(otherRoutes.test('/v1/tenants')).toBe(true);
+  });
+
+  it('builds path expressions from route templates: one segment per parameter, literal dots', () => {
+    expect(pathRegex('/v1/customers/{customerId}/overview')).toBe('/v1/customers/[^/]+/overview');
+    expect(new RegExp(`^${pathRegex('/openapi.json')}$`).test('/openapiXjson')).toBe(false);
+    expect(tenantKeyScope([]).exceptPaths).toBeUndefined();
   });
 });
 
@@ -250,5 +302,12 @@ describe('edge: reserved concurrency for what must run under an API flood', () =
     expect(Object.fromEntries(mustRun.map((name) => [name, reserved[deployedFunctionName('dev', name)]]))).toEqual(
       stageProfile('dev').limits.reservedConcurrency,
     );
+  });
+});
+
+describe('edge: stacks', () => {
+  it('names them Switchboard-<stage>-Firewall (us-east-1) and Switchboard-<stage>-Edge', () => {
+    expect([dev.firewall!.stackName, dev.edge.stackName]).toEqual(['Switchboard-dev-Firewall', 'Switchboard-dev-Edge']);
+    expect(dev.edge.dependencies.map((stack) => stack.stackName)).toContain('Switchboard-dev-Api');
   });
 });
