@@ -29,7 +29,7 @@ export const firewallRegion = 'us-east-1';
 
 /**
  * The stage's web ACL, in WAF's evaluation order. Managed rule groups answer 403; the rate rule
- * answers 429 with a problem document. Each rule has its CloudWatch metric and sampled requests,
+ * answers 429 and the tenant key shape rule 401, each with a problem document. Each rule has its CloudWatch metric and sampled requests,
  * so what the edge refuses is counted and can be looked at (docs/operations.md, "The edge").
  */
 export const edgeRuleNames = {
@@ -49,14 +49,19 @@ export const pathRegex = (path: string) => path.replace(/[.*+?^$()|[\]\\]/g, '\\
 /**
  * Where the edge requires a well-formed tenant key: every path under `/v1/` but those of routes
  * that take no tenant key (the operator's, public ones), read from the route declarations, so a
- * new operator route is left alone the day it is declared.
+ * new operator route is left alone the day it is declared. An undeclared `/v1/` path without a
+ * key is therefore answered 401 at the edge, not 404 by `$default`: it says no more.
  */
 export function tenantKeyScope(declared = routes) {
   const otherPaths = [...new Set(declared.filter((route) => route.access.kind !== 'tenant' && route.path.startsWith('/v1/')).map((route) => route.path))];
   return { prefix: '/v1/', exceptPaths: otherPaths.length > 0 ? `^(?:${otherPaths.map(pathRegex).join('|')})$` : undefined };
 }
 
-/** `Authorization: Bearer <key>` with a key of the issued shape (apiKeyPattern), as the handlers parse it (bearerToken). */
+/**
+ * `Authorization: Bearer <key>` with a key of the issued shape (apiKeyPattern), as the handlers
+ * parse it (bearerToken). A new kind of credential for the tenant authorizer (people's access
+ * tokens) must be added here, or the edge refuses it.
+ */
 export const bearerKeyRegex = `^[Bb][Ee][Aa][Rr][Ee][Rr]\\s+${apiKeyPattern.source.replace(/^\^|\$$/g, '')}\\s*$`;
 
 /** WAF's regex statements take at most 512 characters. */
