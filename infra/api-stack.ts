@@ -9,6 +9,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct, IConstruct } from 'constructs';
 import {
   type ApiFunctionName,
@@ -16,11 +17,13 @@ import {
   type RouteDeclaration,
   apiFunctions,
   edgeFunctions,
+  edgeOrigin,
   routeKey,
   routes,
   tenantAuthorizer,
 } from '../shared/http/routes';
 import type { StageProfile } from './config';
+import { acceptedOriginSecretsValue, createOriginSecret } from './edge-stack';
 import type { EventBackbone } from './event-backbone';
 import { createSwitchboardFunction, pascalCase } from './lambda-function';
 import { TenantDataRole } from './tenant-data-role';
@@ -40,7 +43,8 @@ export const defaultRouteThrottle = { burstLimit: 200, rateLimit: 100 };
  * Tighter throttling for the routes anyone can call without a tenant key: the survey page (whose
  * token guessing is also limited per client in the handler) and the operator's tenant sign-up.
  * Per-tenant limits are enforced in the HTTP core (shared/http/rate-limit.ts): HTTP APIs have no
- * usage plans, and WAF cannot be attached to them (docs/security.md).
+ * usage plans, and WAF cannot be attached to them, only to the CloudFront edge in front
+ * (infra/edge-stack.ts), which limits per client address.
  */
 export const publicRouteThrottle = { burstLimit: 40, rateLimit: 20 };
 
@@ -79,6 +83,8 @@ export interface ApiStackProps extends StackProps {
   operatorKeyHash?: string;
   /** The event backbone (events stack): functions whose declaration says `schedules` may set timers through it. */
   events: Pick<EventBackbone, 'allowTimers'>;
+  /** The origin secret's versions the functions accept (see DeploymentSettings.originSecretVersions); undefined: the current one. */
+  originSecretVersions?: readonly string[];
 }
 
 /** The HTTP API: one function per declared function, one route per declared route. */
@@ -88,6 +94,8 @@ export class ApiStack extends Stack {
   readonly functions: Record<FunctionName, NodejsFunction>;
   /** Tenant-confined table access by dynamodb:LeadingKeys (docs/security.md); not yet assumed by any function. */
   readonly tenantDataRole: TenantDataRole;
+  /** What CloudFront sends in `edgeOrigin.header`; every function here refuses a request without it (infra/edge-stack.ts). */
+  readonly originSecret: Secret;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -100,6 +108,9 @@ export class ApiStack extends Stack {
     for (const [name, declaration] of Object.entries<FunctionDeclaration>(declaredFunctions)) {
       if (declaration.schedules) props.events.allowTimers(this.functions[name as FunctionName]);
     }
+    this.originSecret = createOriginSecret(this, profile);
+    const acceptedOriginSecrets = acceptedOriginSecretsValue(this.originSecret, props.originSecretVersions);
+    for (const fn of Object.values<NodejsFunction>(this.functions)) fn.addEnvironment(edgeOrigin.secretsVariable, acceptedOriginSecrets);
     const tenantRouteFunctions = new Set(routes.filter((route) => route.access.kind === 'tenant').map((route) => route.function));
     for (const name of tenantRouteFunctions) {
       if (declaredFunctions[name].tableAccess === 'read') allowTenantRequestCounting(this.functions[name], props.table);
@@ -125,7 +136,11 @@ export class ApiStack extends Stack {
       assumedBy: [...tenantRouteFunctions].map((name) => this.functions[name].role!),
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.defaultStage.url, description: 'Base URL of the Switchboard API' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.defaultStage.url,
+      description: 'The execute-api address: it refuses every request that did not come through the edge (use the edge stack\'s EdgeUrl)',
+    });
+    new CfnOutput(this, 'OriginSecretArn', { value: this.originSecret.secretArn, description: 'The origin secret, for its rotation (docs/operations.md)' });
   }
 
   private createFunction(
@@ -176,7 +191,8 @@ export class ApiStack extends Stack {
     const tenantKeyAuthorizer = new HttpLambdaAuthorizer('TenantKeyAuthorizer', this.functions.authorizer, {
       authorizerName: 'tenant-api-key',
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      identitySource: [`$request.header.${tenantAuthorizer.identitySourceHeader}`],
+      // Without either header API Gateway answers 401 itself, invoking nothing: a request that went around the edge never reaches the authorizer.
+      identitySource: [tenantAuthorizer.identitySourceHeader, edgeOrigin.header].map((header) => `$request.header.${header}`),
       resultsCacheTtl: authorizerCacheTtl,
     });
     // One integration per function, shared by its routes (an integration becomes a resource only once a route uses it).

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { type Environment, RemovalPolicy } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { EventFunctionName } from '../shared/events/subscriptions';
 import { deployedLogLevel } from '../shared/observability';
 
 /** The repository root: function entries and the lock file are resolved from here. */
@@ -22,7 +23,45 @@ export interface DeploymentSettings {
   env?: Environment;
   /** The functions' POWERTOOLS_LOG_LEVEL; undefined: deployedLogLevel (WARN). */
   logLevel?: LogLevel;
+  /** `-c reserveConcurrency=true|false`: reserve the stage's `StageLimits.reservedConcurrency`; undefined: only in prod. */
+  reserveConcurrency?: boolean;
+  /**
+   * `-c originSecretVersions=<new>[,<old>]`: the version ids of the origin secret the functions
+   * accept; CloudFront sends the first. Undefined: the secret's current version (AWSCURRENT).
+   * Rotation, docs/operations.md "The origin secret".
+   */
+  originSecretVersions?: string[];
+  /**
+   * `-c webAclArn=arn:aws:wafv2:us-east-1:…`: the CloudFront-scope web ACL of the stage (the
+   * firewall stack's output `WebAclArn`). Undefined: the edge stack takes it as its CloudFormation
+   * parameter `WebAclArn` at deploy time.
+   */
+  webAclArn?: string;
 }
+
+/**
+ * What bounds a flood, per stage (docs/operations.md, "The edge" and "Lambda concurrency").
+ * Change the numbers here; `-c reserveConcurrency` only switches the reservations on or off.
+ */
+export interface StageLimits {
+  /** WAF's rate-based rule: requests one client address may send in any 5 minutes; above it the edge answers 429. */
+  requestsPerAddressPer5Minutes: number;
+  /**
+   * Reserved concurrency of the functions that must keep running while the API is flooded: the
+   * outbox relay (every event), SLA timers, webhook deliveries, survey SMS and inbound SMS. The
+   * API functions and the other consumers share what is left of the account's quota.
+   */
+  reservedConcurrency: Readonly<Partial<Record<EventFunctionName | 'event-relay', number>>>;
+}
+
+const productionLimits: StageLimits = {
+  requestsPerAddressPer5Minutes: 10_000,
+  reservedConcurrency: { 'event-relay': 5, 'sla-timer': 10, 'webhook-dispatch': 20, 'webhook-deliver': 10, 'survey-send': 10, 'sms-inbound': 10 },
+};
+const otherStageLimits: StageLimits = {
+  requestsPerAddressPer5Minutes: 2_000,
+  reservedConcurrency: { 'event-relay': 1, 'sla-timer': 2, 'webhook-dispatch': 2, 'webhook-deliver': 2, 'survey-send': 2, 'sms-inbound': 2 },
+};
 
 const logLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export type LogLevel = (typeof logLevels)[number];
@@ -34,9 +73,12 @@ export interface StageProfile {
   removalPolicy: RemovalPolicy;
   logRetention: RetentionDays;
   logLevel: LogLevel;
+  limits: StageLimits;
+  /** Whether the functions get `limits.reservedConcurrency` (needs the account quota raised, docs/operations.md). */
+  reserveConcurrency: boolean;
 }
 
-export function stageProfile(stage: string, logLevel: LogLevel = deployedLogLevel): StageProfile {
+export function stageProfile(stage: string, logLevel: LogLevel = deployedLogLevel, reserveConcurrency?: boolean): StageProfile {
   const isProduction = stage === productionStage;
   return {
     stage,
@@ -44,14 +86,24 @@ export function stageProfile(stage: string, logLevel: LogLevel = deployedLogLeve
     removalPolicy: isProduction ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     logRetention: isProduction ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
     logLevel,
+    limits: isProduction ? productionLimits : otherStageLimits,
+    // New accounts may run only 10 functions at once, and Lambda keeps 100 unreserved: other stages reserve on request.
+    reserveConcurrency: reserveConcurrency ?? isProduction,
   };
 }
 
+/** The reserved concurrency of one function in this stage, or undefined when it has none. */
+export const reservedConcurrencyOf = (profile: StageProfile, name: string): number | undefined =>
+  profile.reserveConcurrency ? profile.limits.reservedConcurrency[name as EventFunctionName] : undefined;
+
 const stagePattern = /^[a-z][a-z0-9-]{0,19}$/;
 const sha256HexPattern = /^[0-9a-f]{64}$/;
+const secretVersionPattern = /^[A-Za-z0-9-]{32,64}$/;
+/** A web ACL for CloudFront lives in us-east-1, in the "global" scope. */
+export const webAclArnPattern = /^arn:aws:wafv2:us-east-1:[0-9]{12}:global\/webacl\/[A-Za-z0-9_-]+\/[0-9a-f-]+$/;
 
 /**
- * Reads `-c stage=...`, `-c operatorKeyHash=...`, `-c publicBaseUrl=...` and `-c logLevel=...` from the CDK context, and the target
+ * Reads `-c stage=...`, `-c operatorKeyHash=...`, `-c publicBaseUrl=...`, `-c logLevel=...` and `-c reserveConcurrency=...` from the CDK context, and the target
  * account and region from the variables the CDK CLI sets when it has credentials.
  */
 export function readDeploymentSettings(scope: Construct, processEnv: NodeJS.ProcessEnv = process.env): DeploymentSettings {
@@ -68,10 +120,34 @@ export function readDeploymentSettings(scope: Construct, processEnv: NodeJS.Proc
   if (logLevel !== undefined && !logLevels.some((known) => known === logLevel)) {
     throw new Error(`Context "logLevel" must be one of ${logLevels.join(', ')}; got "${logLevel}"`);
   }
+  const reserveConcurrency = readBoolean(contextString(scope, 'reserveConcurrency'), 'reserveConcurrency');
+  const originSecretVersions = contextString(scope, 'originSecretVersions')?.split(',').map((version) => version.trim());
+  if (originSecretVersions && (originSecretVersions.length > 2 || !originSecretVersions.every((version) => secretVersionPattern.test(version)))) {
+    throw new Error(`Context "originSecretVersions" must be one or two Secrets Manager version ids, comma-separated (new first); got "${originSecretVersions.join(',')}"`);
+  }
+  const webAclArn = contextString(scope, 'webAclArn');
+  if (webAclArn !== undefined && !webAclArnPattern.test(webAclArn)) {
+    throw new Error(`Context "webAclArn" must be the ARN of a CloudFront-scope web ACL (arn:aws:wafv2:us-east-1:<account>:global/webacl/…); got "${webAclArn}"`);
+  }
   // The CLI sets a default region even without credentials; only a known account pins the stacks.
   const account = processEnv.CDK_DEFAULT_ACCOUNT;
   const env = account ? { account, region: processEnv.CDK_DEFAULT_REGION } : undefined;
-  return { stage, operatorKeyHash, publicBaseUrl, env, ...(logLevel !== undefined && { logLevel: logLevel as LogLevel }) };
+  return {
+    stage,
+    operatorKeyHash,
+    publicBaseUrl,
+    env,
+    ...(logLevel !== undefined && { logLevel: logLevel as LogLevel }),
+    ...(reserveConcurrency !== undefined && { reserveConcurrency }),
+    ...(originSecretVersions && { originSecretVersions }),
+    ...(webAclArn !== undefined && { webAclArn }),
+  };
+}
+
+function readBoolean(value: string | undefined, key: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'true' && value !== 'false') throw new Error(`Context "${key}" must be true or false; got "${value}"`);
+  return value === 'true';
 }
 
 function readPublicBaseUrl(value: string | undefined): string | undefined {

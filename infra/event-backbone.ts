@@ -23,7 +23,7 @@ import {
   subscriptions,
 } from '../shared/events/subscriptions';
 import type { FunctionDeclaration } from '../shared/http/functions';
-import type { StageProfile } from './config';
+import { type StageProfile, reservedConcurrencyOf } from './config';
 import { createSwitchboardFunction, deployedFunctionName, pascalCase } from './lambda-function';
 import { InboundSms, addSmsCapAlarm, allowSmsSending } from './messaging';
 
@@ -189,7 +189,8 @@ export class EventBackbone extends Construct {
 
   private createFunction(name: string, declaration: FunctionDeclaration, timeout: Duration): NodejsFunction {
     const { profile, table, secretKey, tableIndexes, operatorKeyHash, publicBaseUrl } = this.props;
-    const fn = createSwitchboardFunction(this, { name, declaration, profile, table, secretKey, tableIndexes, operatorKeyHash, timeout });
+    const reservedConcurrency = reservedConcurrencyOf(profile, name);
+    const fn = createSwitchboardFunction(this, { name, declaration, profile, table, secretKey, tableIndexes, operatorKeyHash, timeout, reservedConcurrency });
     if (publicBaseUrl && declaration.sendsSms) fn.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
     this.alarmOn(`${pascalCase(name)}ErrorsAlarm`, `The ${name} function failed (each failure is retried; see its dead-letter queue)`, fn.metricErrors({ period: Duration.minutes(5) }), 0);
     return fn;

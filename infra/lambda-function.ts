@@ -24,6 +24,8 @@ export interface SwitchboardFunctionProps {
   timeout: Duration;
   /** SHA-256 hex of the operator key, given to functions whose declaration says `operatorKey`. */
   operatorKeyHash?: string;
+  /** Concurrency kept for this function alone (and its ceiling); undefined: it shares the account's unreserved pool. */
+  reservedConcurrency?: number;
 }
 
 /**
@@ -68,6 +70,7 @@ export function createSwitchboardFunction(scope: Construct, props: SwitchboardFu
     architecture: Architecture.ARM_64,
     memorySize: 256,
     timeout: props.timeout,
+    reservedConcurrentExecutions: props.reservedConcurrency,
     tracing: Tracing.ACTIVE,
     role,
     logGroup,

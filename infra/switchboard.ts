@@ -6,12 +6,16 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { ApiStack } from './api-stack';
 import { type DeploymentSettings, stageProfile } from './config';
 import { DataStack } from './data-stack';
+import { EdgeStack, FirewallStack, firewallRegion } from './edge-stack';
 import { EventsStack } from './events-stack';
 
 export interface SwitchboardStacks {
   data: DataStack;
   events: EventsStack;
   api: ApiStack;
+  /** Absent when `-c webAclArn` names a web ACL made elsewhere. */
+  firewall?: FirewallStack;
+  edge: EdgeStack;
 }
 
 /**
@@ -19,7 +23,7 @@ export interface SwitchboardStacks {
  * fails on an unacknowledged error and reports every unacknowledged warning.
  */
 export function addSwitchboard(app: App, settings: DeploymentSettings): SwitchboardStacks {
-  const profile = stageProfile(settings.stage, settings.logLevel);
+  const profile = stageProfile(settings.stage, settings.logLevel, settings.reserveConcurrency);
   const prefix = `Switchboard-${settings.stage}`;
   const tags = { project: 'switchboard', stage: settings.stage };
 
@@ -49,11 +53,32 @@ export function addSwitchboard(app: App, settings: DeploymentSettings): Switchbo
     secretKey: data.secretKey,
     operatorKeyHash: settings.operatorKeyHash,
     events: events.events,
+    originSecretVersions: settings.originSecretVersions,
+  });
+  const firewall = settings.webAclArn
+    ? undefined
+    : new FirewallStack(app, `${prefix}-Firewall`, {
+        env: { account: settings.env?.account, region: firewallRegion },
+        description: `Switchboard ${settings.stage}: the WAF web ACL in front of the edge (CloudFront scope, so us-east-1)`,
+        tags,
+        profile,
+      });
+  // The web ACL's ARN crosses regions by hand (-c webAclArn or the WebAclArn parameter): a
+  // cross-region reference would need both regions known at synth, and `cdk synth` runs without an account.
+  const edge = new EdgeStack(app, `${prefix}-Edge`, {
+    env: settings.env,
+    description: `Switchboard ${settings.stage}: CloudFront with WAF in front of the API and the survey pages`,
+    tags,
+    profile,
+    api: api.api,
+    originSecret: api.originSecret,
+    originSecretVersions: settings.originSecretVersions,
+    webAclArn: settings.webAclArn,
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-  acknowledgeServerlessFindings({ data, events, api });
-  return { data, events, api };
+  acknowledgeServerlessFindings({ data, events, api, edge });
+  return { data, events, api, firewall, edge };
 }
 
 const constructsOf = <T extends IConstruct>(stack: Stack, type: abstract new (...args: never[]) => T) =>

@@ -3,6 +3,7 @@ import { getApiKey } from '../../shared/data/api-keys-repo';
 import { parseApiKey } from '../../shared/domain/api-key';
 import { sha256Hex } from '../../shared/crypto';
 import { bearerToken, constantTimeEqualHex } from '../../shared/http/caller';
+import { cameThroughEdge } from '../../shared/http/origin-guard';
 import { logger } from '../../shared/observability';
 
 export interface TenantAuthorizerContext {
@@ -21,6 +22,7 @@ type Result = APIGatewaySimpleAuthorizerWithContextResult<TenantAuthorizerContex
  * tenant, so nothing can be read or written with it.
  */
 const anonymous: Result = { isAuthorized: true, context: {} };
+const denied: Result = { isAuthorized: false, context: {} };
 
 /**
  * HTTP API Lambda authorizer (payload 2.0, simple responses). It only establishes who the
@@ -28,6 +30,12 @@ const anonymous: Result = { isAuthorized: true, context: {} };
  * is reused for every route the same key calls.
  */
 export async function handler(event: APIGatewayRequestAuthorizerEventV2): Promise<Result> {
+  // A request with a wrong origin secret (a missing one never gets here: it is part of the
+  // identity source) went around the edge: API Gateway answers 403 and caches the denial.
+  if (!cameThroughEdge(event.headers)) {
+    logger.warn('Request refused: it did not come through the edge');
+    return denied;
+  }
   const token = bearerToken(event.headers?.authorization);
   const parsed = token ? parseApiKey(token) : undefined;
   if (!token || !parsed) return anonymous;

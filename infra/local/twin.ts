@@ -32,6 +32,12 @@ import type { LocalSms } from './sms';
  * Differences from AWS, on purpose: no integration timeout (30 s in AWS), every function shares this one
  * process (module state is shared and requests run concurrently), and a failing function is
  * answered with 502 problem+json instead of AWS's 500 {"message":"Internal Server Error"}.
+ *
+ * No edge: AWS puts CloudFront and WAF in front of the API (infra/edge-stack.ts), which add the
+ * origin secret header that the deployed authorizer's identity source and every function require.
+ * The twin sets no ORIGIN_VERIFY_SECRETS, so its functions check no such header, its authorizer's
+ * identity source is Authorization alone, there is no per-address WAF limit, and `sourceIp` is the
+ * socket's address rather than CloudFront-Viewer-Address.
  */
 
 export type TwinFunctionName = ApiFunctionName | keyof typeof edgeFunctions | EventFunctionName | typeof eventRelay.name;

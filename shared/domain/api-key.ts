@@ -20,7 +20,10 @@ export function issueApiKey(tenantId: string): IssuedKey {
   return { keyId, secret, secretHash: sha256Hex(secret) };
 }
 
+/** The shape of every issued key; the edge refuses other credentials on tenant routes by it (infra/edge-stack.ts). */
+export const apiKeyPattern = /^sb\.(ten_[0-9A-Z]{26})\.(key_[0-9A-Z]{26})\.[A-Za-z0-9_-]{43}$/;
+
 export function parseApiKey(token: string): { tenantId: string; keyId: string } | undefined {
-  const match = /^sb\.(ten_[0-9A-Z]{26})\.(key_[0-9A-Z]{26})\.[A-Za-z0-9_-]{43}$/.exec(token);
+  const match = apiKeyPattern.exec(token);
   return match ? { tenantId: match[1]!, keyId: match[2]! } : undefined;
 }

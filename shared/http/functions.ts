@@ -65,3 +65,13 @@ export const edgeFunctions = {
  * passing for up to `cacheSeconds`.
  */
 export const tenantAuthorizer = { identitySourceHeader: 'Authorization', cacheSeconds: 60 } as const;
+
+/**
+ * The edge (CloudFront with WAF, infra/edge-stack.ts) adds `header` to every request it forwards,
+ * with a value drawn from Secrets Manager. In AWS the functions receive the values they accept in
+ * `secretsVariable` (space-separated: the current one, and during a rotation the previous one),
+ * and refuse a request without one: it reached `execute-api` around the edge. The header is also
+ * part of the tenant authorizer's identity source, so API Gateway refuses a tenant request without
+ * it before any function runs. The local twin has no edge and sets no values: nothing is checked.
+ */
+export const edgeOrigin = { header: 'x-origin-verify', secretsVariable: 'ORIGIN_VERIFY_SECRETS' } as const;

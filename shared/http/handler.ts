@@ -23,6 +23,8 @@ import {
 } from './problem';
 import type { ApiFunctionName } from './functions';
 import { matchRoute, routeKey } from './route-matching';
+import { bypassedEdge, cameThroughEdge, clientAddress } from './origin-guard';
+import { transportSecurityHeaders } from './transport-security';
 import type { OperationsOf, PageOperationsOf, PageRequest, PageResult, RequestSource } from './operation';
 import type { RouteDeclaration } from './route-types';
 
@@ -127,7 +129,7 @@ export function createApiHandler<const Routes extends readonly RouteDeclaration[
       body: route.request?.body ? validate(route.request.body, parseBody(event), '$') : undefined,
       headers: event.headers ?? {},
       requestId: event.requestContext.requestId,
-      source: { ip: event.requestContext.http?.sourceIp ?? '', userAgent: event.requestContext.http?.userAgent ?? '' },
+      source: { ip: clientAddress(event.headers, event.requestContext.http?.sourceIp ?? ''), userAgent: event.requestContext.http?.userAgent ?? '' },
     };
     const tenantRequest: ApiRequest = caller.kind === 'tenant' ? { ...request, tenantId: caller.tenantId } : request;
     const operation = operations[route.operationId]!;
@@ -148,19 +150,28 @@ function withHttpMiddleware(core: (event: Event) => Promise<APIGatewayProxyStruc
     .use(logMetrics(metrics))
     .use(transportHeaders())
     .use(httpAnswers())
+    .use(edgeOnly())
     .handler(core);
 }
 
 /**
- * Headers on every answer a function gives, whatever its type: browsers must not sniff a JSON or
- * CSV body into HTML, and must reach the API over HTTPS only (HSTS; API Gateway serves HTTPS
- * only, so it tells browsers to stay there).
+ * Refuses a request that did not come through the edge (CloudFront and WAF) before anything
+ * reads it: it reached the `execute-api` endpoint directly, around WAF (see `edgeOrigin`). The
+ * caller learns only 403; the log line and the `EdgeBypassRefused` metric say why. Off on the
+ * local twin, which sets no origin secret.
  */
-const transportSecurityHeaders = {
-  'x-content-type-options': 'nosniff',
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
-} as const;
+function edgeOnly(): middy.MiddlewareObj<Event, APIGatewayProxyStructuredResultV2> {
+  return {
+    before: async (request) => {
+      if (cameThroughEdge(request.event.headers)) return;
+      logger.warn('Request refused: it did not come through the edge', { routeKey: request.event.routeKey });
+      metrics.addMetric('EdgeBypassRefused', MetricUnit.Count, 1);
+      throw bypassedEdge();
+    },
+  };
+}
 
+/** nosniff and HSTS on every answer (./transport-security.ts); the edge sends the same values. */
 function transportHeaders(): middy.MiddlewareObj<Event, APIGatewayProxyStructuredResultV2> {
   const addHeaders = async (request: middy.Request<Event, APIGatewayProxyStructuredResultV2>) => {
     if (request.response) request.response.headers = { ...request.response.headers, ...transportSecurityHeaders };
@@ -225,7 +236,7 @@ export function createPageHandler<const Routes extends readonly RouteDeclaration
         form: route.request?.body ? parseForm(event) : undefined,
         styleNonce,
         requestId: event.requestContext.requestId,
-        sourceIp: event.requestContext.http?.sourceIp ?? '',
+        sourceIp: clientAddress(event.headers, event.requestContext.http?.sourceIp ?? ''),
       };
       result = await operations[route.operationId]!(request);
     } catch (error) {

@@ -91,7 +91,7 @@ export interface PageRequest<R extends RouteDeclaration = RouteDeclaration> {
   /** For the page's one inline style element: `<style nonce="…">`; the CSP allows no other style or script. */
   styleNonce: string;
   requestId: string;
-  /** The caller's address as API Gateway saw it, for per-client limits (never logged). */
+  /** The caller's address (behind the edge, as CloudFront saw it: clientAddress in ./origin-guard.ts), for per-client limits (never logged). */
   sourceIp: string;
 }
 

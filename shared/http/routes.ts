@@ -23,7 +23,7 @@ import { usageRoutes } from './routes/usage';
 export type * from './route-types';
 export { routeKey } from './route-matching';
 
-export { apiFunctions, type ApiFunctionName, edgeFunctions, type FunctionDeclaration, tenantAuthorizer } from './functions';
+export { apiFunctions, type ApiFunctionName, edgeFunctions, edgeOrigin, type FunctionDeclaration, tenantAuthorizer } from './functions';
 
 /**
  * The one declaration of the HTTP API: the CDK API stack builds its routes and authorizer

@@ -156,14 +156,15 @@ describe('API stack, dev', () => {
     expect(routeTargetFunction(api.template, defaults[0]!)).toBe(api.functionIds.fallback);
   });
 
-  it('authorizes with a REQUEST authorizer: simple responses, Authorization header, 60 s cache', () => {
+  it('authorizes with a REQUEST authorizer: simple responses, Authorization and origin secret headers, 60 s cache', () => {
     expect(authorizerCacheTtl.toSeconds()).toBe(60);
     api.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
     api.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',
       AuthorizerPayloadFormatVersion: '2.0',
       EnableSimpleResponses: true,
-      IdentitySource: ['$request.header.Authorization'],
+      // The origin secret header too: a request that went around the edge is refused before the authorizer runs (tests/infra/edge.test.ts).
+      IdentitySource: ['$request.header.Authorization', '$request.header.x-origin-verify'],
       AuthorizerResultTtlInSeconds: 60,
       AuthorizerUri: Match.objectLike({
         'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [api.functionIds.authorizer, 'Arn'] }])],

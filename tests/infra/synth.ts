@@ -34,6 +34,8 @@ export function synthesize(context: Record<string, string>, options?: BuildOptio
     dataTemplate: Template.fromStack(built.data),
     eventsTemplate: Template.fromStack(built.events),
     apiTemplate: Template.fromStack(built.api),
+    edgeTemplate: Template.fromStack(built.edge),
+    firewallTemplate: built.firewall ? Template.fromStack(built.firewall) : undefined,
   };
 }
 
