@@ -64,6 +64,12 @@ export interface TwinOptions {
   checkAnswers?: boolean;
   /** The event backbone's options: where the stream poller starts, duplicate deliveries (see aws-emulator.ts). */
   events?: Pick<AwsEmulatorOptions, 'streamStartingPosition' | 'deliverEventsTwice' | 'busRetryBaseDelayMs' | 'withoutStream'>;
+  /**
+   * Twin only: loopback ports where webhook receivers on this machine listen, which webhooks may
+   * then name over plain HTTP (docs/webhooks.md). Every other endpoint gets the checks a deployed
+   * stage makes. None by default; `npm start` takes them from SWITCHBOARD_TWIN_WEBHOOK_RECEIVER_PORTS.
+   */
+  webhookReceiverPorts?: readonly number[];
 }
 
 /** What the twin's gateway needs for every request. */
@@ -111,7 +117,7 @@ export const isLoopback = (address: string | undefined): boolean =>
  * Sets what the deployed functions find in their environment. Call before any handler module is
  * imported: Powertools reads its settings when the module loads.
  */
-export function configureFunctionEnvironment(options: { dynamoEndpoint: string; tableName: string; operatorKey: string }) {
+export function configureFunctionEnvironment(options: { dynamoEndpoint: string; tableName: string; operatorKey: string; webhookReceiverPorts?: readonly number[] }) {
   const env = process.env;
   env.TABLE_NAME = options.tableName;
   env.DYNAMODB_ENDPOINT = options.dynamoEndpoint;
@@ -121,8 +127,9 @@ export function configureFunctionEnvironment(options: { dynamoEndpoint: string; 
   env.OPERATOR_KEY_SHA256 = createHash('sha256').update(options.operatorKey).digest('hex');
   env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  // Receivers on this machine listen on plain HTTP; a deployed stage accepts https:// only.
-  env.WEBHOOKS_ALLOW_LOOPBACK_HTTP = 'true';
+  // The twin-only allowance for webhook receivers on this machine (twinReceiverPorts in
+  // shared/services/webhook-delivery.ts, not imported here: it loads Powertools); the CDK stack never sets it.
+  if (options.webhookReceiverPorts) env.SWITCHBOARD_TWIN_WEBHOOK_RECEIVER_PORTS = options.webhookReceiverPorts.join(',');
   // KMS's stand-in for sealed webhook secrets (shared/ports/secret-box.ts); kept once set, so what was sealed still opens.
   env.SECRET_BOX_LOCAL_KEY ??= randomBytes(32).toString('base64');
 }
