@@ -8,6 +8,7 @@ import type { FunctionDeclaration } from '../../shared/http/functions';
 import { routes } from '../../shared/http/routes';
 import { eventRelay } from '../../shared/events/outbox-stream';
 import { eventFunctions } from '../../shared/events/subscriptions';
+import { twinReceiverPortsVariable } from '../../shared/services/webhook-delivery';
 import { type CfnResource, exampleOperatorKeyHash, resourcesOf, synthesize, synthTimeout } from './synth';
 
 /**
@@ -174,6 +175,18 @@ describe('IAM least privilege per function', () => {
         expect(statement.Condition, name).toEqual({ StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } });
         expect(JSON.stringify(statement.Resource), name).toMatch(/SchedulerRole/);
       }
+    }
+  });
+});
+
+describe('webhook delivery in AWS (issue 11 §5)', () => {
+  it("gives no deployed function the twin's loopback-receiver allowance, so every endpoint gets the address checks", () => {
+    const functions = templates.flatMap((template) => Object.values(resourcesOf(template, 'AWS::Lambda::Function')));
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) {
+      const variables = (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+      expect(Object.keys(variables), String(fn.Properties.FunctionName)).not.toContain(twinReceiverPortsVariable);
+      expect(Object.keys(variables), String(fn.Properties.FunctionName)).not.toContain('WEBHOOKS_ALLOW_LOOPBACK_HTTP');
     }
   });
 });
