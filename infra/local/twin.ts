@@ -8,14 +8,17 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   Context,
 } from 'aws-lambda';
+import { db } from '../../shared/data/client';
+import { type FunctionDeclaration, apiFunctions, edgeFunctions } from '../../shared/http/functions';
 import { HttpError, forbidden, payloadTooLarge, problemBody } from '../../shared/http/problem';
-import { type ApiFunctionName, type edgeFunctions, matchPath, routeKey, tenantAuthorizer } from '../../shared/http/routes';
+import { type ApiFunctionName, matchPath, routeKey, tenantAuthorizer } from '../../shared/http/routes';
 import type { eventRelay } from '../../shared/events/outbox-stream';
-import type { EventFunctionName } from '../../shared/events/subscriptions';
+import { type EventFunctionName, eventFunctions } from '../../shared/events/subscriptions';
 import { functionClock } from '../../shared/ports/clock';
 import { type AwsEmulator, type AwsEmulatorOptions, startAwsEmulator } from './aws-emulator';
 import { type AuthorizerAnswer, AuthorizerCache } from './authorizer-cache';
 import { undeclaredInAnswer } from './declared-answers';
+import { enforceTableGrants, withTableGrants } from './table-grants';
 import type { TwinClock } from './clock';
 import type { LocalEventBus } from './event-bus';
 import type { LocalScheduler } from './scheduler';
@@ -32,6 +35,10 @@ import type { LocalSms } from './sms';
  * Differences from AWS, on purpose: no integration timeout (30 s in AWS), every function shares this one
  * process (module state is shared and requests run concurrently), and a failing function is
  * answered with 502 problem+json instead of AWS's 500 {"message":"Internal Server Error"}.
+ * IAM: a function whose table access is confined by partition key (`survey-link`) is held to it
+ * (./table-grants.ts); the others reach the whole table, so read-only roles and the grants for
+ * SMS, schedules and KMS are checked by the template tests only (docs/security.md). Webhooks may
+ * reach loopback receivers on the ports `webhookReceiverPorts` names, which no deployed stage allows.
  */
 
 export type TwinFunctionName = ApiFunctionName | keyof typeof edgeFunctions | EventFunctionName | typeof eventRelay.name;
@@ -152,10 +159,23 @@ export function loadFunctionModule(name: TwinFunctionName): Promise<LambdaModule
   return loading;
 }
 
+const twinFunctionDeclarations: Partial<Record<string, FunctionDeclaration>> = { ...apiFunctions, ...edgeFunctions, ...eventFunctions };
+
+/** Every invocation runs under its function's declared table grants where the twin can check them (./table-grants.ts). */
+function underDeclaredTableGrants(load: (name: TwinFunctionName) => Promise<LambdaModule>): (name: TwinFunctionName) => Promise<LambdaModule> {
+  enforceTableGrants(db());
+  return async (name) => {
+    const module = await load(name);
+    const declaration = twinFunctionDeclarations[name];
+    if (declaration?.tableAccess !== 'survey-link') return module;
+    return { handler: (event, context) => withTableGrants(name, declaration, () => module.handler(event, context)) };
+  };
+}
+
 export async function startTwin(options: TwinOptions): Promise<Twin> {
   configureFunctionEnvironment(options);
   const host = options.host ?? '127.0.0.1';
-  const loadFunction = options.loadFunction ?? loadFunctionModule;
+  const loadFunction = underDeclaredTableGrants(options.loadFunction ?? loadFunctionModule);
   const aws = await startAwsEmulator({
     ...options.events,
     dynamoEndpoint: options.dynamoEndpoint,
