@@ -23,7 +23,6 @@ import {
 import type { StageProfile } from './config';
 import type { EventBackbone } from './event-backbone';
 import { createSwitchboardFunction, pascalCase } from './lambda-function';
-import { TenantDataRole } from './tenant-data-role';
 
 export type FunctionName = ApiFunctionName | keyof typeof edgeFunctions;
 
@@ -86,8 +85,6 @@ export class ApiStack extends Stack {
   readonly api: HttpApi;
   readonly defaultStage: HttpStage;
   readonly functions: Record<FunctionName, NodejsFunction>;
-  /** Tenant-confined table access by dynamodb:LeadingKeys (docs/security.md); not yet assumed by any function. */
-  readonly tenantDataRole: TenantDataRole;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -119,11 +116,6 @@ export class ApiStack extends Stack {
       'The $default route only answers 404/405 problem documents for undeclared routes; it reads no data.',
     );
     this.addAlarms();
-    this.tenantDataRole = new TenantDataRole(this, 'TenantDataRole', {
-      table: props.table,
-      tableIndexes,
-      assumedBy: [...tenantRouteFunctions].map((name) => this.functions[name].role!),
-    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.defaultStage.url, description: 'Base URL of the Switchboard API' });
   }

@@ -3,7 +3,6 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { declaredFunctions } from '../../infra/api-stack';
 import { deployedFunctionName, tableReadActions, tableWriteActions } from '../../infra/lambda-function';
-import { tenantLeadingKeys, tenantSessionTag } from '../../infra/tenant-data-role';
 import type { FunctionDeclaration } from '../../shared/http/functions';
 import { routes } from '../../shared/http/routes';
 import { eventRelay } from '../../shared/events/outbox-stream';
@@ -246,45 +245,6 @@ describe('webhook delivery in AWS (issue 11 §5)', () => {
       const variables = (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
       expect(Object.keys(variables), String(fn.Properties.FunctionName)).not.toContain(twinReceiverPortsVariable);
       expect(Object.keys(variables), String(fn.Properties.FunctionName)).not.toContain('WEBHOOKS_ALLOW_LOOPBACK_HTTP');
-    }
-  });
-});
-
-describe('tenant-scoped data role (dynamodb:LeadingKeys)', () => {
-  function tenantRole() {
-    const roles = resourcesOf(templates[0]!, 'AWS::IAM::Role');
-    const entry = Object.entries(roles).find(([id]) => id.startsWith('TenantDataRole'));
-    expect(entry).toBeDefined();
-    const [roleId, role] = entry!;
-    const statements = Object.values(resourcesOf(templates[0]!, 'AWS::IAM::Policy'))
-      .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === roleId))
-      .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
-    return { role, statements };
-  }
-
-  it("confines every table action to keys that start with the session's tenant prefix", () => {
-    const { statements } = tenantRole();
-    expect(statements.length).toBeGreaterThan(0);
-    for (const statement of statements) {
-      expect(actionsOf(statement).every((action) => action.startsWith('dynamodb:'))).toBe(true);
-      expect(actionsOf(statement)).not.toContain('dynamodb:Scan');
-      expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': tenantLeadingKeys } });
-    }
-    expect(tenantLeadingKeys).toEqual(['T#${aws:PrincipalTag/tenantId}', 'T#${aws:PrincipalTag/tenantId}#*']);
-  });
-
-  it('may be assumed only by the tenant API functions, with exactly one tenantId session tag', () => {
-    const { role } = tenantRole();
-    const trust = (role.Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
-    expect(trust.flatMap(actionsOf).sort()).toEqual(['sts:AssumeRole', 'sts:TagSession']);
-    const tenantFunctions = new Set(routes.filter((route) => route.access.kind === 'tenant').map((route) => route.function));
-    for (const statement of trust) {
-      expect(statement.Condition?.['ForAllValues:StringEquals']).toEqual({ 'aws:TagKeys': [tenantSessionTag] });
-      expect(statement.Condition?.StringLike).toEqual({ [`aws:RequestTag/${tenantSessionTag}`]: 'ten_*' });
-      const callers = JSON.stringify(statement.Condition?.ArnEquals);
-      for (const name of tenantFunctions) expect(callers, name).toContain(`${name.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}Role`);
-      expect(callers).not.toContain('OpenapiRole');
-      expect(callers).not.toContain('FallbackRole');
     }
   });
 });
