@@ -5,13 +5,14 @@ import { costModel, formatCostModel } from './cost';
 import { formatLatency, measureCustomerReadLatency } from './latency';
 import { formatLifecycle, measureContactLifecycleInChildProcess } from './lifecycle';
 import { formatSurveySms, measureSurveySms } from './sms';
+import { formatTenantSessions, measureTenantClientCost, modelTenantSessions, tenantMixes } from './tenant-sessions';
 
 /**
  * `npm run bench`: everything is measured in this one run and reported as ratios, because these
  * machines are noisy. Never part of `npm test`. `npm run bench -- bundles` (or latency,
- * analytics, lifecycle, sms) runs only those parts.
+ * analytics, lifecycle, sms, tenant-sessions) runs only those parts.
  */
-const sections = ['latency', 'analytics', 'lifecycle', 'sms', 'bundles'] as const;
+const sections = ['latency', 'analytics', 'lifecycle', 'sms', 'bundles', 'tenant-sessions'] as const;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(sections as readonly string[]).includes(name));
 if (unknown.length > 0) {
@@ -55,5 +56,10 @@ if (runs('bundles')) {
   console.log(formatBundles(bundles));
   console.log('\n### What loading the source map at run time would add\n');
   console.log(formatSourceMapCost(await measureSourceMapCost(['customers', 'cases', 'analytics-aggregate'])));
+}
+
+if (runs('tenant-sessions')) {
+  console.log('\n## Per-tenant LeadingKeys sessions: what they would cost (not built)\n');
+  console.log(formatTenantSessions(await measureTenantClientCost(), tenantMixes.map((mix) => modelTenantSessions(mix))));
 }
 console.log(`\nMeasured ${new Date().toISOString()} with Node ${process.version} on ${process.arch}.`);

@@ -26,7 +26,6 @@ import type { StageProfile } from './config';
 import { acceptedOriginSecretsValue, createOriginSecret } from './edge-stack';
 import type { EventBackbone } from './event-backbone';
 import { createSwitchboardFunction, pascalCase } from './lambda-function';
-import { TenantDataRole } from './tenant-data-role';
 
 export type FunctionName = ApiFunctionName | keyof typeof edgeFunctions;
 
@@ -92,8 +91,6 @@ export class ApiStack extends Stack {
   readonly api: HttpApi;
   readonly defaultStage: HttpStage;
   readonly functions: Record<FunctionName, NodejsFunction>;
-  /** Tenant-confined table access by dynamodb:LeadingKeys (docs/security.md); not yet assumed by any function. */
-  readonly tenantDataRole: TenantDataRole;
   /** What CloudFront sends in `edgeOrigin.header`; every function here refuses a request without it (infra/edge-stack.ts). */
   readonly originSecret: Secret;
 
@@ -130,11 +127,6 @@ export class ApiStack extends Stack {
       'The $default route only answers 404/405 problem documents for undeclared routes; it reads no data.',
     );
     this.addAlarms();
-    this.tenantDataRole = new TenantDataRole(this, 'TenantDataRole', {
-      table: props.table,
-      tableIndexes,
-      assumedBy: [...tenantRouteFunctions].map((name) => this.functions[name].role!),
-    });
 
     new CfnOutput(this, 'ApiUrl', {
       value: this.defaultStage.url,

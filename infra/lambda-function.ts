@@ -2,11 +2,12 @@ import path from 'node:path';
 import { Annotations, type Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { keyScopedAccess } from '../shared/data/key-scoped-access';
 import type { FunctionDeclaration } from '../shared/http/functions';
 import { nodejsFunctionBundling } from './bundling';
 import { type StageProfile, repositoryRoot } from './config';
@@ -88,6 +89,18 @@ export function createSwitchboardFunction(scope: Construct, props: SwitchboardFu
 
   if (declaration.tableAccess === 'readwrite') table.grant(fn, ...tableReadActions, ...tableWriteActions);
   if (declaration.tableAccess === 'read') table.grant(fn, ...tableReadActions);
+  if (declaration.tableAccess === 'survey-link') {
+    // One statement per grant: each action only on the partition keys listed with it, on the table alone (no index).
+    for (const grant of keyScopedAccess[declaration.tableAccess]) {
+      role.addToPolicy(
+        new PolicyStatement({
+          actions: [...grant.actions],
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.leadingKeys] } },
+        }),
+      );
+    }
+  }
   if (declaration.secretBox === 'seal') secretKey.grant(fn, 'kms:GenerateDataKey');
   if (declaration.secretBox === 'open') secretKey.grantDecrypt(fn);
 
@@ -106,7 +119,7 @@ export function createSwitchboardFunction(scope: Construct, props: SwitchboardFu
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason: 'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions.',
   });
-  if (declaration.tableAccess !== 'none') {
+  if (declaration.tableAccess === 'read' || declaration.tableAccess === 'readwrite') {
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${tableIndexes}]`,
       reason: `The ${declaration.tableAccess} table grant covers the table's own secondary indexes (table ARN + /index/*); no other table.`,

@@ -31,10 +31,9 @@ import { conflict, notFound, preconditionFailed, validationFailed } from '../../
 import { looksLikeId, newId } from '../../shared/ids';
 import { logger } from '../../shared/observability';
 import { sealSecret } from '../../shared/ports/secret-box';
+import { twinReceiverPorts } from '../../shared/services/webhook-delivery';
 import { webhookRoutes } from '../../shared/http/routes/webhooks';
 
-/** The local twin's receivers listen on 127.0.0.1 over plain HTTP; nowhere else is that allowed. */
-const allowLoopbackHttp = () => process.env.WEBHOOKS_ALLOW_LOOPBACK_HTTP === 'true';
 
 export const handler = createApiHandler('webhooks', webhookRoutes, {
   async createWebhook(request) {
@@ -43,7 +42,7 @@ export const handler = createApiHandler('webhooks', webhookRoutes, {
     const secret = newWebhookSecret();
     const sealedSecret = await sealSecret(secret, secretContext(tenantId, webhookId));
     const webhook = domainRule(() =>
-      newWebhook(request.body, { webhookId, sealedSecret, now: new Date().toISOString(), allowLoopbackHttp: allowLoopbackHttp() }),
+      newWebhook(request.body, { webhookId, sealedSecret, now: new Date().toISOString(), twinReceiverPorts: twinReceiverPorts() }),
     );
     if ((await countWebhooks(tenantId)) >= maxWebhooksPerTenant) {
       throw conflict(`A tenant can have at most ${maxWebhooksPerTenant} webhooks; delete one first`, 'too-many-webhooks');
@@ -83,7 +82,7 @@ export const handler = createApiHandler('webhooks', webhookRoutes, {
     const newSecret = rotated ? newWebhookSecret() : undefined;
     const newSealedSecret = newSecret === undefined ? undefined : await sealSecret(newSecret, secretContext(tenantId, current.webhookId));
     const next = domainRule(() =>
-      patchWebhook(current, request.body, { now: new Date().toISOString(), newSealedSecret, allowLoopbackHttp: allowLoopbackHttp() }),
+      patchWebhook(current, request.body, { now: new Date().toISOString(), newSealedSecret, twinReceiverPorts: twinReceiverPorts() }),
     );
     try {
       await replaceWebhook(tenantId, current, next, webhookChangeAudit(tenantId, current, next, auditContextOf(request)));

@@ -12,7 +12,8 @@ import { type Twin, startTwin } from './twin';
  *
  * PORT picks the port, HOST the interface (127.0.0.1), SWITCHBOARD_OPERATOR_KEY the operator key
  * (a random one is made and printed otherwise), SWITCHBOARD_DELIVER_EVENTS_TWICE=true delivers
- * every event twice (consumers must not mind).
+ * every event twice (consumers must not mind), SWITCHBOARD_TWIN_WEBHOOK_RECEIVER_PORTS=8080,8081
+ * lets webhooks name receivers on this machine at those ports over plain HTTP (twin only).
  */
 
 const tableName = 'switchboard-local';

@@ -8,14 +8,17 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   Context,
 } from 'aws-lambda';
+import { db } from '../../shared/data/client';
+import { type FunctionDeclaration, apiFunctions, edgeFunctions } from '../../shared/http/functions';
 import { HttpError, forbidden, payloadTooLarge, problemBody } from '../../shared/http/problem';
-import { type ApiFunctionName, type edgeFunctions, matchPath, routeKey, tenantAuthorizer } from '../../shared/http/routes';
+import { type ApiFunctionName, matchPath, routeKey, tenantAuthorizer } from '../../shared/http/routes';
 import type { eventRelay } from '../../shared/events/outbox-stream';
-import type { EventFunctionName } from '../../shared/events/subscriptions';
+import { type EventFunctionName, eventFunctions } from '../../shared/events/subscriptions';
 import { functionClock } from '../../shared/ports/clock';
 import { type AwsEmulator, type AwsEmulatorOptions, startAwsEmulator } from './aws-emulator';
 import { type AuthorizerAnswer, AuthorizerCache } from './authorizer-cache';
 import { undeclaredInAnswer } from './declared-answers';
+import { enforceTableGrants, withTableGrants } from './table-grants';
 import type { TwinClock } from './clock';
 import type { LocalEventBus } from './event-bus';
 import type { LocalScheduler } from './scheduler';
@@ -38,6 +41,10 @@ import type { LocalSms } from './sms';
  * The twin sets no ORIGIN_VERIFY_SECRETS, so its functions check no such header, its authorizer's
  * identity source is Authorization alone, there is no per-address WAF limit, and `sourceIp` is the
  * socket's address rather than CloudFront-Viewer-Address.
+ * IAM: a function whose table access is confined by partition key (`survey-link`) is held to it
+ * (./table-grants.ts); the others reach the whole table, so read-only roles and the grants for
+ * SMS, schedules and KMS are checked by the template tests only (docs/security.md). Webhooks may
+ * reach loopback receivers on the ports `webhookReceiverPorts` names, which no deployed stage allows.
  */
 
 export type TwinFunctionName = ApiFunctionName | keyof typeof edgeFunctions | EventFunctionName | typeof eventRelay.name;
@@ -70,6 +77,12 @@ export interface TwinOptions {
   checkAnswers?: boolean;
   /** The event backbone's options: where the stream poller starts, duplicate deliveries (see aws-emulator.ts). */
   events?: Pick<AwsEmulatorOptions, 'streamStartingPosition' | 'deliverEventsTwice' | 'busRetryBaseDelayMs' | 'withoutStream'>;
+  /**
+   * Twin only: loopback ports where webhook receivers on this machine listen, which webhooks may
+   * then name over plain HTTP (docs/webhooks.md). Every other endpoint gets the checks a deployed
+   * stage makes. None by default; `npm start` takes them from SWITCHBOARD_TWIN_WEBHOOK_RECEIVER_PORTS.
+   */
+  webhookReceiverPorts?: readonly number[];
 }
 
 /** What the twin's gateway needs for every request. */
@@ -117,7 +130,7 @@ export const isLoopback = (address: string | undefined): boolean =>
  * Sets what the deployed functions find in their environment. Call before any handler module is
  * imported: Powertools reads its settings when the module loads.
  */
-export function configureFunctionEnvironment(options: { dynamoEndpoint: string; tableName: string; operatorKey: string }) {
+export function configureFunctionEnvironment(options: { dynamoEndpoint: string; tableName: string; operatorKey: string; webhookReceiverPorts?: readonly number[] }) {
   const env = process.env;
   env.TABLE_NAME = options.tableName;
   env.DYNAMODB_ENDPOINT = options.dynamoEndpoint;
@@ -127,8 +140,9 @@ export function configureFunctionEnvironment(options: { dynamoEndpoint: string; 
   env.OPERATOR_KEY_SHA256 = createHash('sha256').update(options.operatorKey).digest('hex');
   env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  // Receivers on this machine listen on plain HTTP; a deployed stage accepts https:// only.
-  env.WEBHOOKS_ALLOW_LOOPBACK_HTTP = 'true';
+  // The twin-only allowance for webhook receivers on this machine (twinReceiverPorts in
+  // shared/services/webhook-delivery.ts, not imported here: it loads Powertools); the CDK stack never sets it.
+  if (options.webhookReceiverPorts) env.SWITCHBOARD_TWIN_WEBHOOK_RECEIVER_PORTS = options.webhookReceiverPorts.join(',');
   // KMS's stand-in for sealed webhook secrets (shared/ports/secret-box.ts); kept once set, so what was sealed still opens.
   env.SECRET_BOX_LOCAL_KEY ??= randomBytes(32).toString('base64');
 }
@@ -151,10 +165,23 @@ export function loadFunctionModule(name: TwinFunctionName): Promise<LambdaModule
   return loading;
 }
 
+const twinFunctionDeclarations: Partial<Record<string, FunctionDeclaration>> = { ...apiFunctions, ...edgeFunctions, ...eventFunctions };
+
+/** Every invocation runs under its function's declared table grants where the twin can check them (./table-grants.ts). */
+function underDeclaredTableGrants(load: (name: TwinFunctionName) => Promise<LambdaModule>): (name: TwinFunctionName) => Promise<LambdaModule> {
+  enforceTableGrants(db());
+  return async (name) => {
+    const module = await load(name);
+    const declaration = twinFunctionDeclarations[name];
+    if (declaration?.tableAccess !== 'survey-link') return module;
+    return { handler: (event, context) => withTableGrants(name, declaration, () => module.handler(event, context)) };
+  };
+}
+
 export async function startTwin(options: TwinOptions): Promise<Twin> {
   configureFunctionEnvironment(options);
   const host = options.host ?? '127.0.0.1';
-  const loadFunction = options.loadFunction ?? loadFunctionModule;
+  const loadFunction = underDeclaredTableGrants(options.loadFunction ?? loadFunctionModule);
   const aws = await startAwsEmulator({
     ...options.events,
     dynamoEndpoint: options.dynamoEndpoint,

@@ -1,7 +1,7 @@
 /**
  * Every partition key (table and index) starts with the tenant prefix `T#<tenantId>`, so that
- * access can be confined per tenant with dynamodb:LeadingKeys and no key of one tenant can
- * ever name another tenant's item.
+ * no key of one tenant can ever name another tenant's item, and IAM can confine a role by
+ * partition key with dynamodb:LeadingKeys (shared/data/key-scoped-access.ts).
  */
 export const tenantPrefix = (tenantId: string) => `T#${tenantId}`;
 

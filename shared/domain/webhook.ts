@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { FieldError } from './errors';
+import { ipFamily, isGlobalUnicast, isLoopbackAddress } from './network-address';
 import type { CreateWebhookBody, UpdateWebhookBody, Webhook, WebhookDelivery } from '../schemas/webhook';
 
 /**
@@ -49,11 +50,12 @@ export interface WebhookContext {
   webhookId: string;
   sealedSecret: string;
   now: string;
-  allowLoopbackHttp: boolean;
+  /** The local twin's loopback test receivers (ports); empty in AWS. */
+  twinReceiverPorts: readonly number[];
 }
 
 export function newWebhook(input: CreateWebhookBody, context: WebhookContext): StoredWebhook {
-  endpointOrThrow(input.url, context.allowLoopbackHttp);
+  endpointOrThrow(input.url, context.twinReceiverPorts);
   return withoutUndefined({
     webhookId: context.webhookId,
     url: input.url,
@@ -71,10 +73,10 @@ export function newWebhook(input: CreateWebhookBody, context: WebhookContext): S
 export function patchWebhook(
   current: StoredWebhook,
   patch: UpdateWebhookBody,
-  context: { now: string; newSealedSecret?: string; allowLoopbackHttp: boolean },
+  context: { now: string; newSealedSecret?: string; twinReceiverPorts: readonly number[] },
 ): StoredWebhook {
   const next: StoredWebhook = { ...current };
-  if (patch.url !== undefined) next.url = endpointOrThrow(patch.url, context.allowLoopbackHttp);
+  if (patch.url !== undefined) next.url = endpointOrThrow(patch.url, context.twinReceiverPorts);
   if (patch.eventTypes !== undefined) next.eventTypes = dedupe(patch.eventTypes);
   if (patch.description === null) delete next.description;
   else if (patch.description !== undefined) next.description = patch.description;
@@ -99,12 +101,42 @@ export function publicWebhook(webhook: StoredWebhook): Webhook {
 export const subscribesTo = (webhook: Pick<Webhook, 'enabled' | 'eventTypes'>, detailType: string) =>
   webhook.enabled && (webhook.eventTypes.includes('*') || webhook.eventTypes.includes(detailType));
 
+/** The ports a webhook may name: HTTPS's own, and the usual alternative. Nothing else is ever called. */
+export const webhookPorts: readonly number[] = [443, 8443];
+
 /**
- * Why an endpoint URL is refused, or undefined when it is acceptable: HTTPS only, without
- * credentials or fragment, and never at this machine or a private network unless the local twin
- * allows plain HTTP to loopback (its receivers run on 127.0.0.1).
+ * Host names that never name a public host: this machine, multicast DNS, private-use and
+ * reverse-lookup names (RFC 6761, RFC 6762 appendix G, ICANN's `.internal`).
  */
-export function endpointProblem(url: string, allowLoopbackHttp: boolean): string | undefined {
+const localNameSuffixes = ['localhost', 'local', 'internal', 'arpa', 'invalid', 'onion', 'home', 'lan', 'corp', 'intranet', 'private'];
+
+const notPublic = 'Must be a public host, not a loopback, private, shared, reserved or documentation address';
+
+/** The port a URL names, its scheme's default when it names none (the URL parser drops a default port). */
+export const endpointPort = (url: URL) => (url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443);
+
+/** The host of a URL without the brackets of an IPv6 literal: what DNS and sockets take. */
+export const bareHost = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
+
+/**
+ * Whether a URL names one of the local twin's loopback test receivers: a loopback host on a port
+ * the twin was told to allow (`twinReceiverPorts`, empty in AWS), plain HTTP allowed.
+ */
+function isTwinReceiver(url: URL, twinReceiverPorts: readonly number[]): boolean {
+  if (twinReceiverPorts.length === 0 || !url.port) return false;
+  const host = url.hostname.toLowerCase();
+  const loopback = host === 'localhost' || isLoopbackAddress(host);
+  return loopback && (url.protocol === 'http:' || url.protocol === 'https:') && twinReceiverPorts.includes(Number(url.port));
+}
+
+/**
+ * Why an endpoint URL is refused, or undefined when it is acceptable: `https://` on port 443 or
+ * 8443, without credentials or fragment, to a fully qualified public name or a global unicast
+ * address (every notation the URL parser accepts is normalised first: `0x7f.1`, `2130706433`,
+ * `[::127.0.0.1]`). What a name resolves to is checked at each delivery (shared/services/webhook-delivery.ts).
+ * The local twin may allow its loopback test receivers by port; a deployed stage allows none.
+ */
+export function endpointProblem(url: string, twinReceiverPorts: readonly number[] = []): string | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -113,37 +145,35 @@ export function endpointProblem(url: string, allowLoopbackHttp: boolean): string
   }
   if (parsed.username || parsed.password) return 'Must not carry credentials; verify the signature instead';
   if (parsed.hash) return 'Must not have a #fragment';
-  const loopback = isLoopbackHost(parsed.hostname);
-  if (parsed.protocol === 'http:') {
-    if (allowLoopbackHttp && loopback) return undefined;
-    return allowLoopbackHttp ? 'Must be https://, or http:// to a loopback host' : 'Must be https://';
+  if (isTwinReceiver(parsed, twinReceiverPorts)) return undefined;
+  if (parsed.protocol !== 'https:') {
+    return twinReceiverPorts.length > 0 ? `Must be https://, or a loopback receiver on a port the twin allows (${twinReceiverPorts.join(', ')})` : 'Must be https://';
   }
-  if (parsed.protocol !== 'https:') return 'Must be https://';
-  if ((loopback && !allowLoopbackHttp) || isPrivateAddress(parsed.hostname)) {
-    return 'Must be a public host, not a loopback or private network address';
-  }
+  if (!webhookPorts.includes(endpointPort(parsed))) return 'Must use port 443 or 8443';
+  const host = parsed.hostname.toLowerCase();
+  if (host.endsWith('.')) return 'Must not end the host name with a dot';
+  if (ipFamily(host) !== undefined) return isGlobalUnicast(host) ? undefined : notPublic;
+  if (!host.includes('.')) return 'Must be a fully qualified host name';
+  const topLevel = host.slice(host.lastIndexOf('.') + 1);
+  if (localNameSuffixes.includes(topLevel) || host.endsWith('.home.arpa')) return notPublic;
   return undefined;
 }
 
-function endpointOrThrow(url: string, allowLoopbackHttp: boolean): string {
-  const problem = endpointProblem(url, allowLoopbackHttp);
+/**
+ * Whether a delivery may connect to `address`, one of the addresses the endpoint's name resolved
+ * to: a global unicast address over HTTPS on an allowed port, or, on the twin only, one of its
+ * loopback receivers. Every resolved address must pass, not just the one connected to.
+ */
+export function isDeliverableAddress(address: string, endpoint: URL, twinReceiverPorts: readonly number[] = []): boolean {
+  const port = endpointPort(endpoint);
+  if (endpoint.port && twinReceiverPorts.includes(port) && isLoopbackAddress(address)) return true;
+  return endpoint.protocol === 'https:' && webhookPorts.includes(port) && isGlobalUnicast(address);
+}
+
+function endpointOrThrow(url: string, twinReceiverPorts: readonly number[]): string {
+  const problem = endpointProblem(url, twinReceiverPorts);
   if (problem) throw new InvalidWebhook([{ path: '$.url', message: problem }]);
   return url;
-}
-
-function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
-function isPrivateAddress(hostname: string): boolean {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(hostname);
-  if (v4) {
-    const [a, b] = [Number(v4[1]), Number(v4[2])];
-    return a === 0 || a === 10 || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
-  }
-  const v6 = hostname.toLowerCase();
-  return v6.startsWith('[') && (v6 === '[::]' || /^\[f[cd]/.test(v6) || /^\[fe[89ab]/.test(v6) || v6.startsWith('[::ffff:'));
 }
 
 /** What an event looks like to a receiver: the body of every delivery of it. */

@@ -1,6 +1,12 @@
 /** What the stack needs to know to build one Lambda function: its table access, its AWS rights, its description. */
 export interface FunctionDeclaration {
-  tableAccess: 'readwrite' | 'read' | 'none';
+  /**
+   * What its role may do to the table: `readwrite` or `read` on every item (the actions in
+   * infra/lambda-function.ts), `none`, or `survey-link`: only the partition keys and actions
+   * `keyScopedAccess['survey-link']` lists (shared/data/key-scoped-access.ts), enforced by
+   * dynamodb:LeadingKeys in AWS and by the local twin.
+   */
+  tableAccess: 'readwrite' | 'read' | 'none' | 'survey-link';
   operatorKey: boolean;
   description: string;
   /**
@@ -39,7 +45,8 @@ export const apiFunctions = {
   'survey-templates': { tableAccess: 'readwrite', operatorKey: false, description: 'Survey templates and their versions' },
   // Sets the timer that sends an ad hoc survey: survey-send, not the API, talks to SMS.
   surveys: { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Surveys: ad hoc sending and reading' },
-  'survey-web': { tableAccess: 'readwrite', operatorKey: false, description: 'The survey web page behind the one-time link (public HTML)' },
+  // Public: a token lookup and the one survey behind it, never the rest of a tenant's data.
+  'survey-web': { tableAccess: 'survey-link', operatorKey: false, description: 'The survey web page behind the one-time link (public HTML)' },
   analytics: { tableAccess: 'read', operatorKey: false, description: 'Operational metrics: summary, timeseries, heatmap' },
   'customer-overview': { tableAccess: 'read', operatorKey: false, description: 'The customer 360 overview' },
   exports: { tableAccess: 'read', operatorKey: false, description: 'CSV exports of contacts and survey responses' },

@@ -1,7 +1,14 @@
 import { claimDelivery, getDelivery, getWebhook, saveDelivery } from '../data/webhooks-repo';
+import { lookup } from 'node:dns/promises';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import {
   type AttemptOutcome,
   afterAttempt,
+  bareHost,
+  endpointPort,
+  endpointProblem,
+  isDeliverableAddress,
   attemptLeaseMs,
   attemptTimeoutMs,
   deliveryHeaders,
@@ -10,6 +17,7 @@ import {
   secretContext,
   stoppedDelivery,
 } from '../domain/webhook';
+import { ipFamily } from '../domain/network-address';
 import { logger } from '../observability';
 import { setTimer } from '../ports/scheduler';
 import { openSecret } from '../ports/secret-box';
@@ -17,25 +25,107 @@ import { openSecret } from '../ports/secret-box';
 /** Sends one signed request to an endpoint; never throws for what the endpoint or the network does. */
 export type WebhookSender = (request: { url: string; headers: Record<string, string>; body: string; timeoutMs: number }) => Promise<AttemptOutcome>;
 
-/** POST with a time limit; a redirect is an answer like any other non-2xx, never followed. */
-export const httpSender: WebhookSender = async ({ url, headers, body, timeoutMs }) => {
-  try {
-    const response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-    await response.body?.cancel().catch(() => undefined);
-    return { responseStatus: response.status };
-  } catch (error) {
-    return { error: networkFailure(error, timeoutMs) };
-  }
-};
+/**
+ * What a delivery records when no HTTP answer came back, whatever the reason: the name resolved
+ * to an address that is not public, the connection was refused or reset, TLS failed, or nothing
+ * answered in time. One text for all, so that a tenant cannot use deliveries to map which
+ * addresses and ports answer from inside AWS. The reason is logged for operators.
+ */
+export const unreachableEndpoint = `No answer: the endpoint could not be reached or did not answer within ${attemptTimeoutMs / 1000} s`;
 
-function networkFailure(error: unknown, timeoutMs: number): string {
-  const failure = error as { name?: string; cause?: { code?: string; message?: string } };
-  if (failure.name === 'TimeoutError' || failure.name === 'AbortError') return `No answer within ${timeoutMs / 1000} s`;
-  const code = failure.cause?.code;
-  if (code) return `Could not reach the endpoint (${code})`;
-  // fetch refuses the ports browsers block (25, 6000, …) before connecting.
-  if (failure.cause?.message === 'bad port') return 'The endpoint port is one that HTTP clients refuse to call';
-  return 'Could not reach the endpoint';
+/**
+ * The twin-only allowance for its loopback test receivers (docs/webhooks.md, "On the local twin"):
+ * the ports listed in SWITCHBOARD_TWIN_WEBHOOK_RECEIVER_PORTS. Never set on a deployed function
+ * (tests/infra/api-stack.test.ts), and ignored inside Lambda even if it were.
+ */
+export const twinReceiverPortsVariable = 'SWITCHBOARD_TWIN_WEBHOOK_RECEIVER_PORTS';
+
+export function twinReceiverPorts(env: NodeJS.ProcessEnv = process.env): number[] {
+  if (env.AWS_LAMBDA_FUNCTION_NAME) return [];
+  return (env[twinReceiverPortsVariable] ?? '')
+    .split(',')
+    .map((port) => Number(port.trim()))
+    .filter((port) => Number.isInteger(port) && port > 0 && port < 65536);
+}
+
+/** Every address a name resolves to, as the operating system's resolver gives them. */
+export type Resolver = (hostname: string) => Promise<string[]>;
+
+const systemResolver: Resolver = async (hostname) => (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+
+/**
+ * POSTs to an endpoint only at an address checked just before: the name is resolved once, every
+ * address it resolves to must be deliverable (isDeliverableAddress: global unicast, port 443 or
+ * 8443), and the connection goes to the first of them through a `lookup` that returns that very
+ * address, so nothing can re-resolve the name between the check and the connection (DNS
+ * rebinding). TLS still verifies the certificate for the name (SNI and Host are the name). A
+ * redirect is an answer like any other non-2xx, never followed.
+ */
+export function pinnedSender(network: { resolve?: Resolver; twinReceiverPorts?: readonly number[] } = {}): WebhookSender {
+  const resolve = network.resolve ?? systemResolver;
+  return async ({ url, headers, body, timeoutMs }) => {
+    const twinPorts = network.twinReceiverPorts ?? twinReceiverPorts();
+    const problem = endpointProblem(url, twinPorts);
+    // A URL stored under older rules: the tenant sees why, and nothing is sent.
+    if (problem) return { error: `The endpoint URL is not accepted: ${problem}` };
+    const endpoint = new URL(url);
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const host = bareHost(endpoint);
+    let addresses: string[];
+    try {
+      addresses = ipFamily(host) ? [host] : await untilAborted(resolve(host), deadline);
+    } catch (error) {
+      return unreachable('resolution-failed', error);
+    }
+    if (addresses.length === 0 || !addresses.every((address) => isDeliverableAddress(address, endpoint, twinPorts))) {
+      return unreachable('address-not-deliverable');
+    }
+    return post(endpoint, addresses[0]!, headers, body, deadline);
+  };
+}
+
+/** The sender deliveries use unless a test passes its own. */
+export const httpSender: WebhookSender = (request) => pinnedSender()(request);
+
+function unreachable(reason: string, error?: unknown): AttemptOutcome {
+  const code = (error as { code?: string } | undefined)?.code;
+  logger.info('Webhook endpoint not reached', { reason, ...(code && { code }) });
+  return { error: unreachableEndpoint };
+}
+
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    signal.addEventListener('abort', () => reject(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })), { once: true });
+    work.then(resolve, reject);
+  });
+}
+
+function post(endpoint: URL, address: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<AttemptOutcome> {
+  const family = ipFamily(address)!;
+  // net calls lookup with { all: true } when it tries families in turn (autoSelectFamily).
+  const pinned = (_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) =>
+    options.all ? callback(null, [{ address, family }]) : callback(null, address, family);
+  const send = endpoint.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<AttemptOutcome>((settle) => {
+    const request = send(
+      {
+        host: bareHost(endpoint),
+        port: endpointPort(endpoint),
+        path: `${endpoint.pathname}${endpoint.search}`,
+        method: 'POST',
+        headers: { ...headers, 'Content-Length': Buffer.byteLength(body) },
+        agent: false,
+        signal,
+        lookup: pinned as never,
+      },
+      (response) => {
+        settle({ responseStatus: response.statusCode ?? 0 });
+        response.destroy();
+      },
+    );
+    request.on('error', (error) => settle(unreachable(signal.aborted ? 'timeout' : 'connection-failed', error)));
+    request.end(body);
+  });
 }
 
 /** The delivery is being attempted by another invocation right now; try again once its lease has run out. */

@@ -3,11 +3,12 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { declaredFunctions } from '../../infra/api-stack';
 import { deployedFunctionName, tableReadActions, tableWriteActions } from '../../infra/lambda-function';
-import { tenantLeadingKeys, tenantSessionTag } from '../../infra/tenant-data-role';
 import type { FunctionDeclaration } from '../../shared/http/functions';
 import { routes } from '../../shared/http/routes';
 import { eventRelay } from '../../shared/events/outbox-stream';
 import { eventFunctions } from '../../shared/events/subscriptions';
+import { isAllowedByGrants, keyScopedAccess } from '../../shared/data/key-scoped-access';
+import { twinReceiverPortsVariable } from '../../shared/services/webhook-delivery';
 import { type CfnResource, exampleOperatorKeyHash, resourcesOf, synthesize, synthTimeout } from './synth';
 
 /**
@@ -103,7 +104,13 @@ describe('IAM least privilege per function', () => {
     );
     const granted = new Set(tableStatements.flatMap(actionsOf));
     const expected =
-      declaration.tableAccess === 'readwrite' ? [...tableReadActions, ...tableWriteActions] : declaration.tableAccess === 'read' ? [...tableReadActions] : [];
+      declaration.tableAccess === 'readwrite'
+        ? [...tableReadActions, ...tableWriteActions]
+        : declaration.tableAccess === 'read'
+          ? [...tableReadActions]
+          : declaration.tableAccess === 'survey-link'
+            ? [...new Set(keyScopedAccess['survey-link'].flatMap((grant) => grant.actions))]
+            : [];
     expect([...granted].sort(), name).toEqual([...expected].sort());
     expect(statements.flatMap(actionsOf), name).not.toContain('dynamodb:Scan');
     for (const statement of tableStatements) {
@@ -178,41 +185,66 @@ describe('IAM least privilege per function', () => {
   });
 });
 
-describe('tenant-scoped data role (dynamodb:LeadingKeys)', () => {
-  function tenantRole() {
-    const roles = resourcesOf(templates[0]!, 'AWS::IAM::Role');
-    const entry = Object.entries(roles).find(([id]) => id.startsWith('TenantDataRole'));
-    expect(entry).toBeDefined();
-    const [roleId, role] = entry!;
-    const statements = Object.values(resourcesOf(templates[0]!, 'AWS::IAM::Policy'))
-      .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === roleId))
-      .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
-    return { role, statements };
-  }
+describe('survey-web, the public survey page (issue 11 §5)', () => {
+  const tenant = `ten_${'?'.repeat(26)}`;
+  const id = (prefix: string) => `${prefix}_${'?'.repeat(26)}`;
 
-  it("confines every table action to keys that start with the session's tenant prefix", () => {
-    const { statements } = tenantRole();
-    expect(statements.length).toBeGreaterThan(0);
-    for (const statement of statements) {
-      expect(actionsOf(statement).every((action) => action.startsWith('dynamodb:'))).toBe(true);
-      expect(actionsOf(statement)).not.toContain('dynamodb:Scan');
-      expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': tenantLeadingKeys } });
+  it('may touch only the token lookup, its guess counters and the items of a survey, each action confined by dynamodb:LeadingKeys', () => {
+    const { statements } = roleOf('survey-web');
+    const table = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
+    const granted = table.map((statement) => ({
+      actions: actionsOf(statement),
+      leadingKeys: statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'],
+      conditions: Object.keys(statement.Condition ?? {}),
+      resources: resourcesIn(statement).map((resource) => JSON.stringify(resource)),
+    }));
+    expect(granted.map(({ actions, leadingKeys }) => ({ actions, leadingKeys }))).toEqual([
+      { actions: ['dynamodb:GetItem'], leadingKeys: ['T#_survey#TOKEN#*', 'T#_survey#RATE#*', `T#${tenant}#SVY#${id('svy')}`] },
+      { actions: ['dynamodb:UpdateItem'], leadingKeys: ['T#_survey#RATE#*'] },
+      { actions: ['dynamodb:BatchGetItem'], leadingKeys: [`T#${tenant}`, `T#${tenant}#SVT#${id('svt')}`] },
+      { actions: ['dynamodb:PutItem'], leadingKeys: [`T#${tenant}#SVY#${id('svy')}`, `T#${tenant}#OUTBOX#${id('evt')}`] },
+    ]);
+    for (const statement of granted) {
+      expect(statement.conditions).toEqual(['ForAllValues:StringLike']);
+      // The table itself, never its indexes: the page reads nothing by index.
+      expect(statement.resources).toHaveLength(1);
+      expect(statement.resources[0]).not.toContain('/index/');
     }
-    expect(tenantLeadingKeys).toEqual(['T#${aws:PrincipalTag/tenantId}', 'T#${aws:PrincipalTag/tenantId}#*']);
   });
 
-  it('may be assumed only by the tenant API functions, with exactly one tenantId session tag', () => {
-    const { role } = tenantRole();
-    const trust = (role.Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
-    expect(trust.flatMap(actionsOf).sort()).toEqual(['sts:AssumeRole', 'sts:TagSession']);
-    const tenantFunctions = new Set(routes.filter((route) => route.access.kind === 'tenant').map((route) => route.function));
-    for (const statement of trust) {
-      expect(statement.Condition?.['ForAllValues:StringEquals']).toEqual({ 'aws:TagKeys': [tenantSessionTag] });
-      expect(statement.Condition?.StringLike).toEqual({ [`aws:RequestTag/${tenantSessionTag}`]: 'ten_*' });
-      const callers = JSON.stringify(statement.Condition?.ArnEquals);
-      for (const name of tenantFunctions) expect(callers, name).toContain(`${name.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}Role`);
-      expect(callers).not.toContain('OpenapiRole');
-      expect(callers).not.toContain('FallbackRole');
+  it("keeps the public page away from customers, contacts, cases, keys and webhooks, and from Query, Delete and batch writes", () => {
+    const grants = keyScopedAccess['survey-link'];
+    const allowed = (action: Parameters<typeof isAllowedByGrants>[1], key: string) => isAllowedByGrants(grants, action, key);
+    const tenantId = 'ten_01JABCDEFGHJKMNPQRSTVWXYZ0';
+    expect(allowed('dynamodb:GetItem', `T#${tenantId}#SVY#svy_01JABCDEFGHJKMNPQRSTVWXYZ0`)).toBe(true);
+    expect(allowed('dynamodb:PutItem', `T#${tenantId}#OUTBOX#evt_01JABCDEFGHJKMNPQRSTVWXYZ0`)).toBe(true);
+    for (const key of [
+      `T#${tenantId}#CUS#cus_01JABCDEFGHJKMNPQRSTVWXYZ0`,
+      `T#${tenantId}#CON#con_01JABCDEFGHJKMNPQRSTVWXYZ0`,
+      `T#${tenantId}#PHONE#+61400000000`,
+      `T#${tenantId}#IDEMP#abc`,
+      `T#${tenantId}#SVY#svy_01JABCDEFGHJKMNPQRSTVWXYZ0#EXTRA`,
+      `T#${tenantId}x#SVY#svy_01JABCDEFGHJKMNPQRSTVWXYZ0`,
+      'T#_operator#IDEMP#abc',
+    ]) {
+      for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const) expect(allowed(action, key), `${action} ${key}`).toBe(false);
+    }
+    expect(allowed('dynamodb:PutItem', `T#${tenantId}`)).toBe(false);
+    expect(allowed('dynamodb:UpdateItem', `T#${tenantId}#SVY#svy_01JABCDEFGHJKMNPQRSTVWXYZ0`)).toBe(false);
+    for (const action of ['dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'] as const) {
+      expect(grants.some((grant) => (grant.actions as readonly string[]).includes(action)), action).toBe(false);
+    }
+  });
+});
+
+describe('webhook delivery in AWS (issue 11 §5)', () => {
+  it("gives no deployed function the twin's loopback-receiver allowance, so every endpoint gets the address checks", () => {
+    const functions = templates.flatMap((template) => Object.values(resourcesOf(template, 'AWS::Lambda::Function')));
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) {
+      const variables = (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+      expect(Object.keys(variables), String(fn.Properties.FunctionName)).not.toContain(twinReceiverPortsVariable);
+      expect(Object.keys(variables), String(fn.Properties.FunctionName)).not.toContain('WEBHOOKS_ALLOW_LOOPBACK_HTTP');
     }
   });
 });

@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { CaseStatusChanged } from '../../shared/events/case-events';
 import type { DomainEvent } from '../../shared/events/catalog';
 import { newEvent } from '../../shared/events/events';
+import { unreachableEndpoint } from '../../shared/services/webhook-delivery';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
 
 // The twin sets these for its own scheduler; they are here for a twin without one.
@@ -111,9 +112,18 @@ let twin: TestTwin;
 let key: string;
 let tenantId: string;
 
+/** A loopback port where nothing listens: the twin allows it as a receiver, and the connection is refused. */
+let closedPort: number;
+
 beforeAll(async () => {
   await startReceiver();
-  twin = await startTestTwin();
+  closedPort = await new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+  twin = await startTestTwin({ webhookReceiverPorts: [(receiver.address() as AddressInfo).port, closedPort] });
   const tenant = await createTenant(twin);
   key = tenant.apiKey;
   tenantId = tenant.tenant.tenantId;
@@ -193,6 +203,38 @@ describe('webhook registration', () => {
     expect(refused.body.errors.map((e: { path: string }) => e.path)).toContain(path);
     const after = await api(twin.url, 'GET', '/v1/webhooks?limit=100', { key });
     expect(after.body.items).toHaveLength(before.body.items.length);
+  });
+
+  // Issue 11 §5: registration checked only the host string, and these were accepted.
+  it.each([
+    'https://localhost./in',
+    'https://[::127.0.0.1]/in',
+    'https://[64:ff9b::7f00:1]/in',
+    'https://198.18.0.1/in',
+    'https://0x7f.1/in',
+    'https://2130706433/in',
+    'https://[::ffff:169.254.169.254]/latest',
+    'https://hooks.example.com:22/in',
+    'https://hooks.example.com./in',
+    'https://user@hooks.example.com/in',
+    'https://metadata/in',
+  ])('refuses %s with a 400 at $.url and stores nothing (SSRF at registration)', async (url) => {
+    const before = (await api(twin.url, 'GET', '/v1/webhooks?limit=100', { key })).body.items.length;
+    const refused = await api(twin.url, 'POST', '/v1/webhooks', { key, body: { url, eventTypes: ['*'] } });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ path: '$.url' })]);
+    expect((await api(twin.url, 'GET', '/v1/webhooks?limit=100', { key })).body.items).toHaveLength(before);
+  });
+
+  it('accepts https on ports 443 and 8443, and on the twin only the loopback receiver ports it was given', async () => {
+    for (const url of ['https://hooks.example.com/in', 'https://hooks.example.com:8443/in', `${receiverUrl}/allowed`]) {
+      const created = await api(twin.url, 'POST', '/v1/webhooks', { key, body: { url, eventTypes: ['*'] } });
+      expect(created.status, url).toBe(201);
+    }
+    const otherLoopbackPort = (receiver.address() as AddressInfo).port === 1 ? 2 : 1;
+    const refused = await api(twin.url, 'POST', '/v1/webhooks', { key, body: { url: `http://127.0.0.1:${otherLoopbackPort}/in`, eventTypes: ['*'] } });
+    expect(refused.status).toBe(400);
   });
 
   it('is for admins only', async () => {
@@ -380,23 +422,17 @@ describe('webhook delivery', () => {
     expect(delivery).toMatchObject({ status: 'pending', attempts: 1, lastResponseStatus: 302 });
   });
 
-  it('gives up on an endpoint that does not answer within 5 seconds, and on one that is not there', async () => {
+  it('gives up on an endpoint that does not answer within 5 seconds, and on one that is not there, recording the same text for both (issue 11 §5: no port-scan oracle)', async () => {
     const hanging = await api(twin.url, 'POST', '/v1/webhooks', { key, body: { url: `${receiverUrl}/hang`, eventTypes: ['Case Status Changed'] } });
-    const closedPort = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as AddressInfo;
-        server.close(() => resolve(port));
-      });
-    });
     const closed = await api(twin.url, 'POST', '/v1/webhooks', { key, body: { url: `http://127.0.0.1:${closedPort}/nothing-listens`, eventTypes: ['Case Status Changed'] } });
     const started = Date.now();
     await dispatch(caseEvent());
     expect(Date.now() - started).toBeLessThan(9_000);
     const [timedOut] = (await deliveriesOf(hanging.body.webhookId)).items;
-    expect(timedOut).toMatchObject({ status: 'pending', attempts: 1, lastError: 'No answer within 5 s' });
+    expect(timedOut).toMatchObject({ status: 'pending', attempts: 1, lastError: unreachableEndpoint });
     expect(timedOut).not.toHaveProperty('lastResponseStatus');
     const [refused] = (await deliveriesOf(closed.body.webhookId)).items;
-    expect(refused).toMatchObject({ status: 'pending', attempts: 1, lastError: 'Could not reach the endpoint (ECONNREFUSED)' });
+    expect(refused).toMatchObject({ status: 'pending', attempts: 1, lastError: unreachableEndpoint });
   });
 
   it('stops retrying when the webhook is disabled or deleted', async () => {

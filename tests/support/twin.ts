@@ -44,7 +44,7 @@ export function ensureTestTable(): Promise<void> {
  * also proves the OpenAPI document right about what it was answered.
  */
 export async function startTestTwin(
-  options: Pick<TwinOptions, 'loadFunction' | 'authorizerCacheSeconds' | 'events' | 'functionsFollowClock' | 'checkAnswers' | 'host'> = {},
+  options: Pick<TwinOptions, 'loadFunction' | 'authorizerCacheSeconds' | 'events' | 'functionsFollowClock' | 'checkAnswers' | 'host' | 'webhookReceiverPorts'> = {},
 ): Promise<TestTwin> {
   const { endpoint, tableName } = testDatabase();
   await ensureTestTable();

@@ -50,7 +50,7 @@ describe('webhook signatures', () => {
   });
 
   it('carry a second v1 with the previous secret for a day after a rotation, then not', () => {
-    const rotated = patchWebhook(webhook, { rotateSecret: true }, { now: '2026-11-02T00:00:00.000Z', newSealedSecret: 'sealed:whsec_next', allowLoopbackHttp: false });
+    const rotated = patchWebhook(webhook, { rotateSecret: true }, { now: '2026-11-02T00:00:00.000Z', newSealedSecret: 'sealed:whsec_next', twinReceiverPorts: [] });
     expect(rotated.sealedSecret).toBe('sealed:whsec_next');
     expect(sealedSigningSecrets(rotated, new Date('2026-11-02T23:59:00Z'))).toEqual(['sealed:whsec_next', 'sealed:whsec_current']);
     expect(sealedSigningSecrets(rotated, new Date('2026-11-03T00:00:01Z'))).toEqual(['sealed:whsec_next']);
@@ -130,21 +130,22 @@ describe('webhook retries', () => {
 
 describe('webhook endpoints', () => {
   it.each([
-    ['https://hooks.example.com/in?x=1', false, undefined],
-    ['http://hooks.example.com/in', false, 'Must be https://'],
-    ['http://hooks.example.com/in', true, 'Must be https://, or http:// to a loopback host'],
-    ['http://127.0.0.1:8080/in', true, undefined],
-    ['http://localhost:8080/in', true, undefined],
-    ['http://127.0.0.1:8080/in', false, 'Must be https://'],
-    ['https://127.0.0.1/in', false, 'Must be a public host, not a loopback or private network address'],
-    ['https://10.1.2.3/in', true, 'Must be a public host, not a loopback or private network address'],
-    ['https://169.254.169.254/latest', false, 'Must be a public host, not a loopback or private network address'],
-    ['https://[::1]/in', false, 'Must be a public host, not a loopback or private network address'],
-    ['https://user:pw@hooks.example.com/in', false, 'Must not carry credentials; verify the signature instead'],
-    ['https://hooks.example.com/in#frag', false, 'Must not have a #fragment'],
-    ['ftp://hooks.example.com/in', false, 'Must be https://'],
-  ])('%s (loopback http allowed: %s) → %s', (url, allowLoopbackHttp, problem) => {
-    expect(endpointProblem(url, allowLoopbackHttp)).toBe(problem);
+    ['https://hooks.example.com/in?x=1', [], undefined],
+    ['http://hooks.example.com/in', [], 'Must be https://'],
+    ['http://hooks.example.com/in', [8080], 'Must be https://, or a loopback receiver on a port the twin allows (8080)'],
+    ['http://127.0.0.1:8080/in', [8080], undefined],
+    ['http://localhost:8080/in', [8080], undefined],
+    ['http://127.0.0.1:8081/in', [8080], 'Must be https://, or a loopback receiver on a port the twin allows (8080)'],
+    ['http://127.0.0.1:8080/in', [], 'Must be https://'],
+    ['https://127.0.0.1/in', [], 'Must be a public host, not a loopback, private, shared, reserved or documentation address'],
+    ['https://10.1.2.3/in', [8080], 'Must be a public host, not a loopback, private, shared, reserved or documentation address'],
+    ['https://169.254.169.254/latest', [], 'Must be a public host, not a loopback, private, shared, reserved or documentation address'],
+    ['https://[::1]/in', [], 'Must be a public host, not a loopback, private, shared, reserved or documentation address'],
+    ['https://user:pw@hooks.example.com/in', [], 'Must not carry credentials; verify the signature instead'],
+    ['https://hooks.example.com/in#frag', [], 'Must not have a #fragment'],
+    ['ftp://hooks.example.com/in', [], 'Must be https://'],
+  ] as const)('%s (twin receiver ports: %j) → %s', (url, twinReceiverPorts, problem) => {
+    expect(endpointProblem(url, twinReceiverPorts)).toBe(problem);
   });
 
   it('accept only catalogued event types, or * alone, and no unknown fields', () => {
@@ -167,7 +168,7 @@ describe('webhook endpoints', () => {
   });
 
   it('never show their secrets, nor deliveries their bodies', () => {
-    const rotated = patchWebhook(webhook, { rotateSecret: true }, { now: '2026-11-02T00:00:00.000Z', newSealedSecret: 'sealed:whsec_next', allowLoopbackHttp: false });
+    const rotated = patchWebhook(webhook, { rotateSecret: true }, { now: '2026-11-02T00:00:00.000Z', newSealedSecret: 'sealed:whsec_next', twinReceiverPorts: [] });
     expect(JSON.stringify(publicWebhook(rotated))).not.toMatch(/whsec_/);
     const delivery = newDelivery(event, { deliveryId: 'dlv_1', webhookId: webhook.webhookId, now: event.occurredAt });
     expect(publicDelivery(delivery)).not.toHaveProperty('body');
