@@ -145,7 +145,7 @@ describe('audit log: each audited action writes exactly one entry with actor, ti
   it('webhook.created, webhook.changed, webhook.secret-rotated and webhook.deleted: one entry each, no URL or secret', async () => {
     const tenant = await createTenant(twin);
     const before = Date.now();
-    const url = 'http://127.0.0.1:8443/audit-hook?token=not-for-the-log';
+    const url = 'https://hooks.example.com/audit-hook?token=not-for-the-log';
     const created = await api(twin.url, 'POST', '/v1/webhooks', {
       key: tenant.apiKey,
       body: { url, eventTypes: ['Case Status Changed'] },
@@ -230,7 +230,7 @@ describe('audit log: idempotent replays write no second entry', () => {
   it('replaying POST /v1/api-keys and POST /v1/webhooks with the same Idempotency-Key records one entry each', async () => {
     const tenant = await createTenant(twin);
     const keyBody = { name: 'Replayed', scopes: ['readonly'] };
-    const hookBody = { url: 'http://127.0.0.1:8443/replayed', eventTypes: ['*'] };
+    const hookBody = { url: 'https://hooks.example.com/replayed', eventTypes: ['*'] };
     for (let attempt = 0; attempt < 3; attempt++) {
       const key = await api(twin.url, 'POST', '/v1/api-keys', { key: tenant.apiKey, body: keyBody, headers: { 'idempotency-key': 'audit-replay-key' } });
       expect(key.status).toBe(attempt === 0 ? 201 : 409);
