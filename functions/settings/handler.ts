@@ -1,11 +1,13 @@
-import { ConnectInstanceTaken, SmsNumberTaken, getSettings, replaceSettings } from '../../shared/data/tenants-repo';
-import { applySettingsPatch, connectInstanceChanges, smsNumberChanges } from '../../shared/domain/settings';
+import { getOperatorTenant, getSettings, replaceSettings } from '../../shared/data/tenants-repo';
+import { applySettingsPatch, connectInstanceChanges } from '../../shared/domain/settings';
+import { settingsAllocationIssues } from '../../shared/domain/allocations';
 import { checkOptionalIfMatch, etagOf } from '../../shared/http/etag';
 import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { HttpError, conflict, notFound } from '../../shared/http/problem';
 import type { RequestOf } from '../../shared/http/operation';
 import type { Settings } from '../../shared/schemas/settings';
+import type { Allocations } from '../../shared/schemas/operator';
 import { getSurveyTemplate } from '../../shared/data/survey-templates-repo';
 import { looksLikeId } from '../../shared/ids';
 import { surveyRulesIssues } from '../../shared/domain/surveys/rules';
@@ -24,11 +26,13 @@ export const handler = createApiHandler('settings', settingsRoutes, {
   },
 
   async updateSettings(request) {
-    const current = await currentSettings(request.tenantId);
+    const [current, tenant] = await Promise.all([currentSettings(request.tenantId), getOperatorTenant(request.tenantId)]);
+    if (!tenant) throw notFound('The tenant no longer exists');
     checkOptionalIfMatch(request.headers['if-match'], current.version);
     const next = applySettingsPatch(current, request.body, new Date().toISOString());
+    checkAllocations(current, next, tenant.allocations);
     await checkSurveyRules(request.tenantId, request.body, next);
-    if (!(await writeSettings(request.tenantId, current, next))) {
+    if (!(await replaceSettings(request.tenantId, next, current.version, tenant.version, connectInstanceChanges(current, next)))) {
       throw conflict('The settings were changed by another request at the same time; read them and try again');
     }
     return { status: 200, headers: { etag: etagOf(next.version) }, body: next };
@@ -46,27 +50,15 @@ async function checkSurveyRules(tenantId: string, patch: RequestOf<typeof settin
   }
 }
 
-async function writeSettings(tenantId: string, current: Settings, next: Settings): Promise<boolean> {
-  try {
-    return await replaceSettings(tenantId, next, current.version, connectInstanceChanges(current, next), smsNumberChanges(current, next));
-  } catch (error) {
-    if (error instanceof SmsNumberTaken) {
-      throw new HttpError(
-        409,
-        'sms-number-taken',
-        'Conflict',
-        `The SMS number ${error.phoneNumber} is already connected to another Switchboard tenant; nothing was changed`,
-        [{ path: '$.sms.originationIdentity', message: 'Connected to another tenant' }],
-      );
-    }
-    if (!(error instanceof ConnectInstanceTaken)) throw error;
-    // Which tenant holds it is that tenant's business; the instance is named, the tenant is not.
-    throw new HttpError(
-      409,
-      'connect-instance-taken',
-      'Conflict',
-      `The Amazon Connect instance ${error.instanceArn} is already connected to another Switchboard tenant; nothing was changed`,
-      [{ path: `$.connect.instanceArns[${next.connect.instanceArns.indexOf(error.instanceArn)}]`, message: 'Connected to another tenant' }],
-    );
-  }
+/** Settings choose only among what the operator allocated to the tenant (shared/domain/allocations.ts). */
+function checkAllocations(current: Settings, next: Settings, allocations: Allocations): void {
+  const errors = settingsAllocationIssues(current, next, allocations);
+  if (errors.length === 0) return;
+  throw new HttpError(
+    422,
+    'not-allocated',
+    'Unprocessable request',
+    'The settings name an SMS sender, configuration set, opt-out list or Amazon Connect instance the operator has not allocated to this tenant, or turn SMS surveys on without a sender; nothing was changed',
+    errors,
+  );
 }

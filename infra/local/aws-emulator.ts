@@ -6,6 +6,7 @@ import { type InvokeFunction, LocalEventBus, type PutEventsEntry } from './event
 import { LocalScheduler, SchedulerApiError, type ScheduleInput, type StoredSchedule } from './scheduler';
 import { LocalSms, SmsApiError, type InboundSmsPayload, inboundPayloadProblems } from './sms';
 import { StreamPoller } from './stream-poller';
+import { findResourceHolder } from '../../shared/data/tenants-repo';
 
 /**
  * The AWS side of the twin's event backbone, in this process:
@@ -71,7 +72,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
     retryBaseDelayMs: options.busRetryBaseDelayMs,
   });
   const scheduler = new LocalScheduler({ clock, invoke: options.invoke, functionArnPrefix: localFunctionArnPrefix });
-  const sms = new LocalSms({ invoke: options.invoke });
+  const sms = new LocalSms({ invoke: options.invoke, holder: findResourceHolder });
   const server = createServer((request, response) => {
     serveAws(request, response, bus, scheduler, sms).catch((error: unknown) => {
       console.error('[twin] the AWS emulator could not answer:', error);
@@ -211,7 +212,7 @@ function putEvents(text: string, response: ServerResponse, bus: LocalEventBus): 
 }
 
 /** End User Messaging SMS (AWS JSON 1.0): the SDK takes an error's class from `__type`. */
-function serveSmsApi(target: string, text: string, response: ServerResponse, sms: LocalSms): void {
+async function serveSmsApi(target: string, text: string, response: ServerResponse, sms: LocalSms): Promise<void> {
   const contentType = 'application/x-amz-json-1.0';
   let input: Record<string, unknown>;
   try {
@@ -220,8 +221,8 @@ function serveSmsApi(target: string, text: string, response: ServerResponse, sms
     return sendJson(response, 400, { __type: 'ValidationException', message: 'The request body is not JSON' }, contentType);
   }
   try {
-    if (target === 'PinpointSMSVoiceV2.SendTextMessage') return sendJson(response, 200, sms.sendTextMessage(input), contentType);
-    if (target === 'PinpointSMSVoiceV2.PutOptedOutNumber') return sendJson(response, 200, sms.putOptedOutNumber(input), contentType);
+    if (target === 'PinpointSMSVoiceV2.SendTextMessage') return sendJson(response, 200, await sms.sendTextMessage(input), contentType);
+    if (target === 'PinpointSMSVoiceV2.PutOptedOutNumber') return sendJson(response, 200, await sms.putOptedOutNumber(input), contentType);
     return sendJson(response, 400, { __type: 'UnknownOperationException', message: `The local twin does not emulate ${target}` }, contentType);
   } catch (error) {
     if (!(error instanceof SmsApiError)) throw error;

@@ -17,6 +17,7 @@ import { analyticsRoutes } from './routes/analytics';
 import { customerOverviewRoutes } from './routes/customer-overview';
 import { exportRoutes } from './routes/exports';
 import { staffingRoutes } from './routes/staffing';
+import { operatorRoutes } from './routes/operator';
 
 export type * from './route-types';
 export { routeKey } from './route-matching';
@@ -29,7 +30,7 @@ export { apiFunctions, type ApiFunctionName, edgeFunctions, type FunctionDeclara
  * generated from it. A function's handler is given only its own area's array (see
  * shared/http/handler.ts), so that its bundle does not carry every area's schemas.
  */
-export const routes: readonly RouteDeclaration[] = [...tenantRoutes, ...apiKeyRoutes, ...settingsRoutes, ...customerRoutes, ...openApiRoutes, ...contactRoutes, ...webhookRoutes, ...caseRoutes, ...surveyTemplateRoutes, ...surveyRoutes, ...surveyWebRoutes, ...customerValueRoutes, ...analyticsRoutes, ...customerOverviewRoutes, ...exportRoutes, ...staffingRoutes];
+export const routes: readonly RouteDeclaration[] = [...tenantRoutes, ...apiKeyRoutes, ...settingsRoutes, ...customerRoutes, ...openApiRoutes, ...contactRoutes, ...webhookRoutes, ...caseRoutes, ...surveyTemplateRoutes, ...surveyRoutes, ...surveyWebRoutes, ...customerValueRoutes, ...analyticsRoutes, ...customerOverviewRoutes, ...exportRoutes, ...staffingRoutes, ...operatorRoutes];
 
 export const routesOf = (fn: ApiFunctionName) => routes.filter((route) => route.function === fn);
 

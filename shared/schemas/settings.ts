@@ -103,8 +103,10 @@ export const SmsOriginationIdentity = z
   .check(
     z.trim(),
     z.regex(
-      new RegExp(`^(\\+[1-9]\\d{6,14}|phone-[0-9a-f]{32}|pool-[0-9a-f]{32}|${smsArnPrefix}(phone-number/phone|pool/pool)-[0-9a-f]{32})$`),
-      'Must be a phone number in E.164 (+886287654321), a phone number ID (phone-…) or pool ID (pool-…), or the ARN of either',
+      new RegExp(
+        `^(\\+[1-9]\\d{6,14}|phone-[0-9a-f]{32}|pool-[0-9a-f]{32}|${smsArnPrefix}((phone-number/phone|pool/pool)-[0-9a-f]{32}|sender-id/[A-Za-z0-9-]{1,11}/[A-Z]{2}))$`,
+      ),
+      'Must be a phone number in E.164 (+886287654321), a phone number ID (phone-…) or pool ID (pool-…), the ARN of either, or a sender ID ARN',
     ),
   );
 

@@ -67,5 +67,7 @@ export const NotSentReason = z.enum([
   'opted-out',
   'sms-not-configured',
   'sms-refused',
+  'tenant-suspended',
+  'sms-sender-not-allocated',
 ]);
 export type NotSentReason = z.infer<typeof NotSentReason>;

@@ -119,6 +119,19 @@ describe('SMS permissions', () => {
     expect(JSON.stringify(optOut.Resource)).not.toContain('phone-number');
   });
 
+  it('§1 tenants use only what the operator gave them: sending and opt-out writes only on SMS resources tagged with a tenant (aws:ResourceTag/tenantId), AWS Default opt-out list by name', () => {
+    for (const name of ['sms-inbound', 'survey-send']) {
+      const entry = functionEntry(events, name)!;
+      const statements = roleStatements(events, entry[1]).filter((s) => smsActions([s]).length > 0);
+      const taggedOnly = { Null: { 'aws:ResourceTag/tenantId': 'false' } };
+      const wildcards = statements.filter((s) => JSON.stringify(s.Resource).includes('/*'));
+      expect(wildcards.length, name).toBeGreaterThanOrEqual(2);
+      for (const statement of wildcards) expect(statement.Condition, `${name} ${JSON.stringify(statement.Action)}`).toEqual(taggedOnly);
+      const untagged = statements.filter((s) => s.Condition === undefined);
+      expect(untagged.map((s) => JSON.stringify(s.Resource)).every((resource) => resource.includes(':opt-out-list/Default') && !resource.includes('*')), name).toBe(true);
+    }
+  });
+
   it('are given to no function that does not declare it sends SMS', () => {
     const all = { ...declaredFunctions, ...eventFunctions } as Record<string, FunctionDeclaration>;
     for (const [name, declaration] of Object.entries(all)) {
