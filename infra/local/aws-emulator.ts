@@ -57,7 +57,7 @@ export interface AwsEmulator {
    * EventBridge's PutEvents (AWS JSON 1.1, `X-Amz-Target: AWSEvents.PutEvents`) for the twin's
    * public port, so the AWS SDK and `aws events put-events --endpoint-url` reach the bus there.
    */
-  serveEventsApi(target: string, body: Buffer, response: ServerResponse): void;
+  serveEventsApi(target: string, body: Buffer, response: ServerResponse, authorization?: string): void;
   /** Answers the twin's `/local/...` requests about events, SMS and the clock; false when the path is not one of them. */
   serveControl(method: string, path: string, body: Buffer, response: ServerResponse, query?: URLSearchParams): boolean;
   close(): Promise<void>;
@@ -125,7 +125,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
       SCHEDULER_ROLE_ARN: localSchedulerRoleArn,
       FUNCTION_ARN_PREFIX: localFunctionArnPrefix,
     },
-    serveEventsApi: (target, body, response) => serveEventsApi(target, body.toString('utf8'), response, bus),
+    serveEventsApi: (target, body, response, authorization) => serveEventsApi(target, body.toString('utf8'), response, bus, callerAccount(authorization)),
     serveControl: (method, path, body, response, query) =>
       serveSmsControl(method, path, body, response, sms, query) || serveControl(method, path, body, response, { bus, scheduler, clock, stream }),
     async close() {
@@ -154,7 +154,7 @@ async function serveAws(
 
   if (method === 'POST' && url.pathname === '/' && typeof target === 'string') {
     if (target.startsWith('PinpointSMSVoiceV2.')) return serveSmsApi(target, text, response, sms);
-    return serveEventsApi(target, text, response, bus);
+    return serveEventsApi(target, text, response, bus, callerAccount(request.headers.authorization));
   }
 
   const scheduleMatch = /^\/schedules\/([^/]+)$/.exec(url.pathname);
@@ -181,14 +181,23 @@ async function serveAws(
   }
 }
 
-function serveEventsApi(target: string, text: string, response: ServerResponse, bus: LocalEventBus): void {
+/**
+ * The AWS account a request comes from, as AWS knows it from the credentials: on the twin, an
+ * access key id of 12 digits names the account (AWS_ACCESS_KEY_ID=123456789012 plays a tenant's
+ * account putting its Amazon Connect events); any other is the twin's own account.
+ */
+export function callerAccount(authorization: string | undefined): string | undefined {
+  return /Credential=(\d{12})\//.exec(authorization ?? '')?.[1];
+}
+
+function serveEventsApi(target: string, text: string, response: ServerResponse, bus: LocalEventBus, account?: string): void {
   if (target !== 'AWSEvents.PutEvents') {
     return sendJson(response, 400, { __type: 'UnknownOperationException', message: `The local twin does not emulate ${target}` }, 'application/x-amz-json-1.1');
   }
-  return putEvents(text, response, bus);
+  return putEvents(text, response, bus, account);
 }
 
-function putEvents(text: string, response: ServerResponse, bus: LocalEventBus): void {
+function putEvents(text: string, response: ServerResponse, bus: LocalEventBus, account?: string): void {
   const contentType = 'application/x-amz-json-1.1';
   let entries: PutEventsEntry[];
   try {
@@ -206,7 +215,7 @@ function putEvents(text: string, response: ServerResponse, bus: LocalEventBus): 
   const results =
     failure === 'entries'
       ? entries.map(() => ({ ErrorCode: 'InternalFailure', ErrorMessage: 'Simulated partial failure' }))
-      : bus.putEvents(entries);
+      : bus.putEvents(entries, account);
   const failed = results.filter((result) => 'ErrorCode' in result).length;
   sendJson(response, 200, { FailedEntryCount: failed, Entries: results }, contentType);
 }
