@@ -30,8 +30,8 @@ export const handler = createApiHandler('settings', settingsRoutes, {
     if (!tenant) throw notFound('The tenant no longer exists');
     checkOptionalIfMatch(request.headers['if-match'], current.version);
     const next = applySettingsPatch(current, request.body, new Date().toISOString());
-    checkAllocations(current, next, tenant.allocations);
     await checkSurveyRules(request.tenantId, request.body, next);
+    checkAllocations(current, next, tenant.allocations);
     if (!(await replaceSettings(request.tenantId, next, current.version, tenant.version, connectInstanceChanges(current, next)))) {
       throw conflict('The settings were changed by another request at the same time; read them and try again');
     }
