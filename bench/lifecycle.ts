@@ -119,6 +119,9 @@ export async function measureContactLifecycle(): Promise<PhaseUsage[]> {
     await phase('setup', async () => {
       const signup = await call('POST', '/v1/tenants', 'op_bench', { name: 'Lifecycle', timezone: 'Asia/Taipei', locale: 'en', defaultCountry: 'TW' });
       key = (signup.apiKey as { secret: string }).secret;
+      const tenantId = (signup.tenant as { tenantId: string }).tenantId;
+      // The operator allocates the sender before the tenant's settings may name it.
+      await call('POST', `/v1/operator/tenants/${tenantId}/allocations`, 'op_bench', { resource: { kind: 'sms-origination-identity', id: number } });
       await call('PATCH', '/v1/settings', key, { sms: { originationIdentity: number }, surveys: { enabled: true, delayMinutes: 5, quietHours: null } });
       const customer = await call('POST', '/v1/customers', key, { displayName: 'Lifecycle customer', phone, language: 'en', consent: { sms: { status: 'granted', source: 'web-form' } } });
       customerId = customer.customerId as string;

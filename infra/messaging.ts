@@ -83,11 +83,21 @@ export class InboundSms extends Construct {
 }
 
 /**
+ * The tag the operator puts on every SMS resource it allocates to a tenant (docs/operations.md,
+ * "Allocating resources to a tenant"): its value is the tenant id.
+ */
+export const smsTenantTagKey = 'tenantId';
+
+/**
  * Lets a function send SMS and put numbers on opt-out lists (shared/ports/sms-sender.ts).
  * SendTextMessage authorizes every resource the request names: the origination identity (phone
- * number, pool or sender ID), the configuration set and the opt-out list. Tenants connect their
- * own numbers at run time through their settings, so the grant names each resource type of this
- * account and region, not single resources; it grants nothing else of the service.
+ * number, pool or sender ID), the configuration set and the opt-out list. The operator allocates
+ * resources to tenants at run time, so the grant names each resource type of this account and
+ * region, not single resources, and only those carrying a `tenantId` tag (allocated to a tenant):
+ * a number of the account that no tenant was given cannot be sent from. Which tenant may use which
+ * tagged resource is checked by the sender before each send against the same allocation
+ * (shared/services/sending-rights.ts; docs/security.md, "Tenants use only what the operator gave
+ * them"). AWS's `Default` opt-out list cannot be one tenant's, and is granted by name.
  */
 export function allowSmsSending(fn: NodejsFunction): void {
   const stack = Stack.of(fn);
@@ -100,13 +110,16 @@ export function allowSmsSending(fn: NodejsFunction): void {
     smsResource('configuration-set', '*'),
     smsResource('opt-out-list', '*'),
   ];
-  fn.addToRolePolicy(new PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: sendResources }));
-  fn.addToRolePolicy(new PolicyStatement({ actions: ['sms-voice:PutOptedOutNumber'], resources: [smsResource('opt-out-list', '*')] }));
+  const allocatedToATenant = { Null: { [`aws:ResourceTag/${smsTenantTagKey}`]: 'false' } };
+  const defaultOptOutList = smsResource('opt-out-list', 'Default');
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: sendResources, conditions: allocatedToATenant }));
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sms-voice:PutOptedOutNumber'], resources: [smsResource('opt-out-list', '*')], conditions: allocatedToATenant }));
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sms-voice:SendTextMessage', 'sms-voice:PutOptedOutNumber'], resources: [defaultOptOutList] }));
   for (const resource of sendResources) {
     Validations.of(fn.role!).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${nagArn(resource, stack)}]`,
       reason:
-        "Tenants connect their own SMS numbers, pools, configuration sets and opt-out lists through their settings at run time; the grant is limited to SendTextMessage (and PutOptedOutNumber on opt-out lists) on this account's and region's resources of each type.",
+        "The operator allocates SMS numbers, pools, configuration sets and opt-out lists to tenants at run time; the grant is limited to SendTextMessage (and PutOptedOutNumber on opt-out lists) on this account's and region's resources of each type that carry a tenantId tag, and the sender checks the tag's tenant is the one it sends for.",
     });
   }
 }

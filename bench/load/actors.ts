@@ -139,6 +139,14 @@ export class LoadRun {
       contacts: [],
       eligible: new Map(),
     };
+    // The operator allocates the sender before the tenant's settings may name it.
+    const allocated = await this.client.call('POST', `/v1/operator/tenants/${tenant.tenantId}/allocations`, {
+      key: this.operatorKey,
+      json: { resource: { kind: 'sms-origination-identity', id: tenant.smsNumber } },
+      expect: [200],
+      harness: true,
+    });
+    if (allocated.status !== 200) throw new Error(`allocating the SMS sender answered ${allocated.status}: ${describeAnswer(allocated)}`);
     const settings = await this.client.call('PATCH', '/v1/settings', {
       key: tenant.key,
       json: {

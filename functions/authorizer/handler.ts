@@ -1,5 +1,5 @@
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
-import { getApiKey } from '../../shared/data/api-keys-repo';
+import { getApiKeyAndTenantState } from '../../shared/data/api-keys-repo';
 import { parseApiKey } from '../../shared/domain/api-key';
 import { sha256Hex } from '../../shared/crypto';
 import { bearerToken, constantTimeEqualHex } from '../../shared/http/caller';
@@ -11,6 +11,8 @@ export interface TenantAuthorizerContext {
   keyId: string;
   /** Space-separated, since authorizer context values must be scalars. */
   scopes: string;
+  /** 'suspended' when the operator suspended the tenant: every tenant route answers 403 tenant-suspended. */
+  tenantState: 'active' | 'suspended';
 }
 
 type Result = APIGatewaySimpleAuthorizerWithContextResult<TenantAuthorizerContext | Record<string, never>>;
@@ -26,7 +28,8 @@ const denied: Result = { isAuthorized: false, context: {} };
 
 /**
  * HTTP API Lambda authorizer (payload 2.0, simple responses). It only establishes who the
- * caller is; each route's required scope is checked by the handler, because a cached answer
+ * caller is, and whether its tenant is suspended (read with the key, in one round trip; the
+ * answer is cached like the rest, so a suspension bites within tenantAuthorizer.cacheSeconds); each route's required scope is checked by the handler, because a cached answer
  * is reused for every route the same key calls.
  */
 export async function handler(event: APIGatewayRequestAuthorizerEventV2): Promise<Result> {
@@ -39,13 +42,14 @@ export async function handler(event: APIGatewayRequestAuthorizerEventV2): Promis
   const token = bearerToken(event.headers?.authorization);
   const parsed = token ? parseApiKey(token) : undefined;
   if (!token || !parsed) return anonymous;
-  const stored = await getApiKey(parsed.tenantId, parsed.keyId);
-  if (!stored || !constantTimeEqualHex(sha256Hex(token), stored.secretHash)) {
+  const found = await getApiKeyAndTenantState(parsed.tenantId, parsed.keyId);
+  const stored = found?.key;
+  if (!found || !stored || !constantTimeEqualHex(sha256Hex(token), stored.secretHash)) {
     logger.info('API key refused', { tenantId: parsed.tenantId, keyId: parsed.keyId });
     return anonymous;
   }
   return {
     isAuthorized: true,
-    context: { tenantId: stored.tenantId, keyId: stored.keyId, scopes: stored.scopes.join(' ') },
+    context: { tenantId: stored.tenantId, keyId: stored.keyId, scopes: stored.scopes.join(' '), tenantState: found.tenantState },
   };
 }

@@ -1,21 +1,22 @@
 import middy from '@middy/core';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { type ConnectContactEvent, parseConnectEvent } from '../../shared/domain/connect/contact-event';
+import { type ConnectContactEvent, type ConnectRefusal, connectEventTenant, parseConnectEvent } from '../../shared/domain/connect/contact-event';
 import { connectEventChange } from '../../shared/domain/connect/contact-mapping';
 import { type ContactDecision, upsertContactByExternalId } from '../../shared/data/contacts-repo';
-import { findTenantIdByConnectInstance } from '../../shared/data/tenants-repo';
+import { getConnectRegistration } from '../../shared/data/tenants-repo';
 import { InvalidContact } from '../../shared/domain/contact';
 import { newId } from '../../shared/ids';
 import { MetricUnit, logger, metrics, withLambdaContext } from '../../shared/observability';
 
 /**
- * Amazon Connect contact events (rule `amazon-connect`) → the tenant's contacts. The instance
- * names the tenant (its routing item, set through PATCH /v1/settings); the event updates the
+ * Amazon Connect contact events (rule `amazon-connect`) → the tenant's contacts. The operator's
+ * registration names the tenant: the instance and the event's AWS account must both be registered
+ * to it (POST /v1/operator/tenants/{id}/allocations), and its settings list the instance; the event updates the
  * contact Connect's ContactId names, through a pure fold that tolerates duplicates and any order.
  *
  * Only a failure to read or write the table throws (EventBridge retries, then dead-letters).
- * An event that can never be applied (an unknown instance, an event type or channel that is not
+ * An event that can never be applied (an unregistered instance or account, an event type or channel that is not
  * ingested, contradicting times) is logged and dropped: retrying it would change nothing.
  */
 async function ingest(event: EventBridgeEvent<string, unknown>): Promise<void> {
@@ -34,12 +35,13 @@ async function ingest(event: EventBridgeEvent<string, unknown>): Promise<void> {
   const connectEvent = parsed.event;
   logger.appendKeys({ eventType: connectEvent.eventType, instanceArn: connectEvent.instanceArn, connectContactId: connectEvent.contactId });
 
-  const tenantId = await findTenantIdByConnectInstance(connectEvent.instanceArn);
-  if (!tenantId) {
-    logger.warn('Amazon Connect event from an instance no tenant has connected; dropped');
-    metrics.addMetric('ConnectEventsFromUnknownInstance', MetricUnit.Count, 1);
+  const owner = connectEventTenant(connectEvent, await getConnectRegistration(connectEvent.instanceArn, connectEvent.account ?? ''));
+  if ('refused' in owner) {
+    logger.warn('Amazon Connect event not registered to a tenant; dropped', { reason: owner.refused, account: connectEvent.account });
+    metrics.addMetric(refusalMetric[owner.refused], MetricUnit.Count, 1);
     return;
   }
+  const tenantId = owner.tenantId;
   logger.appendKeys({ tenantId });
 
   try {
@@ -52,6 +54,14 @@ async function ingest(event: EventBridgeEvent<string, unknown>): Promise<void> {
     metrics.addMetric('ConnectEventsRejected', MetricUnit.Count, 1);
   }
 }
+
+/** One metric per reason an event is refused, so an alarm can tell a missing registration from a forged account. */
+const refusalMetric: Record<ConnectRefusal, string> = {
+  'instance-not-registered': 'ConnectEventsFromUnregisteredInstance',
+  'account-not-registered': 'ConnectEventsFromUnregisteredAccount',
+  'account-mismatch': 'ConnectEventsFromOtherAccount',
+  'instance-not-listed': 'ConnectEventsFromUnlistedInstance',
+};
 
 /** The repo's decide: the pure fold, plus the catalogued events of what it did. */
 function decision(tenantId: string, connectEvent: ConnectContactEvent): ContactDecision {

@@ -1,5 +1,6 @@
-import { ConnectInstanceTaken, SmsNumberTaken, getSettings, replaceSettings } from '../../shared/data/tenants-repo';
-import { applySettingsPatch, connectInstanceChanges, smsNumberChanges } from '../../shared/domain/settings';
+import { getOperatorTenant, getSettings, replaceSettings } from '../../shared/data/tenants-repo';
+import { applySettingsPatch, connectInstanceChanges } from '../../shared/domain/settings';
+import { settingsAllocationIssues } from '../../shared/domain/allocations';
 import { type AuditContext, changedFieldPaths, newAuditEntry } from '../../shared/domain/audit';
 import { auditContextOf } from '../../shared/http/audit';
 import { checkOptionalIfMatch, etagOf } from '../../shared/http/etag';
@@ -8,6 +9,7 @@ import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { HttpError, conflict, notFound } from '../../shared/http/problem';
 import type { RequestOf } from '../../shared/http/operation';
 import type { Settings } from '../../shared/schemas/settings';
+import type { Allocations } from '../../shared/schemas/operator';
 import { getSurveyTemplate } from '../../shared/data/survey-templates-repo';
 import { looksLikeId } from '../../shared/ids';
 import { surveyRulesIssues } from '../../shared/domain/surveys/rules';
@@ -26,27 +28,19 @@ export const handler = createApiHandler('settings', settingsRoutes, {
   },
 
   async updateSettings(request) {
-    const current = await currentSettings(request.tenantId);
+    const [current, tenant] = await Promise.all([currentSettings(request.tenantId), getOperatorTenant(request.tenantId)]);
+    if (!tenant) throw notFound('The tenant no longer exists');
     checkOptionalIfMatch(request.headers['if-match'], current.version);
     const next = applySettingsPatch(current, request.body, new Date().toISOString());
     await checkSurveyRules(request.tenantId, request.body, next);
-    if (!(await writeSettings(request.tenantId, current, next, auditContextOf(request)))) {
+    checkAllocations(current, next, tenant.allocations);
+    const audit = settingsAudit(request.tenantId, current, next, auditContextOf(request));
+    if (!(await replaceSettings(request.tenantId, next, current.version, tenant.version, connectInstanceChanges(current, next), audit))) {
       throw conflict('The settings were changed by another request at the same time; read them and try again');
     }
     return { status: 200, headers: { etag: etagOf(next.version) }, body: next };
   },
 }, { requestLimit: tenantRequestLimit });
-
-/** Survey rules must name an active template of the tenant; checked when a change touches which template or whether surveys run. */
-async function checkSurveyRules(tenantId: string, patch: RequestOf<typeof settingsRoutes, 'updateSettings'>['body'], next: Settings): Promise<void> {
-  if (patch.surveys?.templateId === undefined && patch.surveys?.enabled === undefined) return;
-  const templateId = next.surveys.templateId;
-  const template = templateId && looksLikeId('svt', templateId) ? await getSurveyTemplate(tenantId, templateId) : undefined;
-  const errors = surveyRulesIssues(next.surveys, template);
-  if (errors.length > 0) {
-    throw new HttpError(422, 'invalid-survey-rules', 'Unprocessable request', 'The survey rules cannot use that template; nothing was changed', errors);
-  }
-}
 
 /**
  * The change's audit entry: the paths whose value the patch changed, compared with the stored
@@ -60,28 +54,26 @@ function settingsAudit(tenantId: string, current: Settings, next: Settings, cont
   return newAuditEntry(tenantId, context, { action: 'settings.changed', target: { type: 'settings' }, summary: { changedFields }, at: next.updatedAt });
 }
 
-async function writeSettings(tenantId: string, current: Settings, next: Settings, context: AuditContext): Promise<boolean> {
-  try {
-    const audit = settingsAudit(tenantId, current, next, context);
-    return await replaceSettings(tenantId, next, current.version, connectInstanceChanges(current, next), smsNumberChanges(current, next), audit);
-  } catch (error) {
-    if (error instanceof SmsNumberTaken) {
-      throw new HttpError(
-        409,
-        'sms-number-taken',
-        'Conflict',
-        `The SMS number ${error.phoneNumber} is already connected to another Switchboard tenant; nothing was changed`,
-        [{ path: '$.sms.originationIdentity', message: 'Connected to another tenant' }],
-      );
-    }
-    if (!(error instanceof ConnectInstanceTaken)) throw error;
-    // Which tenant holds it is that tenant's business; the instance is named, the tenant is not.
-    throw new HttpError(
-      409,
-      'connect-instance-taken',
-      'Conflict',
-      `The Amazon Connect instance ${error.instanceArn} is already connected to another Switchboard tenant; nothing was changed`,
-      [{ path: `$.connect.instanceArns[${next.connect.instanceArns.indexOf(error.instanceArn)}]`, message: 'Connected to another tenant' }],
-    );
+/** Survey rules must name an active template of the tenant; checked when a change touches which template or whether surveys run. */
+async function checkSurveyRules(tenantId: string, patch: RequestOf<typeof settingsRoutes, 'updateSettings'>['body'], next: Settings): Promise<void> {
+  if (patch.surveys?.templateId === undefined && patch.surveys?.enabled === undefined) return;
+  const templateId = next.surveys.templateId;
+  const template = templateId && looksLikeId('svt', templateId) ? await getSurveyTemplate(tenantId, templateId) : undefined;
+  const errors = surveyRulesIssues(next.surveys, template);
+  if (errors.length > 0) {
+    throw new HttpError(422, 'invalid-survey-rules', 'Unprocessable request', 'The survey rules cannot use that template; nothing was changed', errors);
   }
+}
+
+/** Settings choose only among what the operator allocated to the tenant (shared/domain/allocations.ts). */
+function checkAllocations(current: Settings, next: Settings, allocations: Allocations): void {
+  const errors = settingsAllocationIssues(current, next, allocations);
+  if (errors.length === 0) return;
+  throw new HttpError(
+    422,
+    'not-allocated',
+    'Unprocessable request',
+    'The settings name an SMS sender, configuration set, opt-out list or Amazon Connect instance the operator has not allocated to this tenant, or turn SMS surveys on without a sender; nothing was changed',
+    errors,
+  );
 }

@@ -10,6 +10,7 @@ import { findTenantIdBySmsNumber, getTenantWithSettings } from '../../shared/dat
 import { resolveSmsSettings } from '../../shared/domain/settings';
 import { addToOptOutList, defaultOptOutListName } from '../../shared/ports/sms-sender';
 import { sendMeteredSms } from '../../shared/services/metered-sms';
+import { tenantSendingRefusal } from '../../shared/services/sending-rights';
 import { MetricUnit, logger, metrics, withLambdaContext } from '../../shared/observability';
 import type { Customer } from '../../shared/schemas/customer';
 import type { Settings } from '../../shared/schemas/settings';
@@ -20,7 +21,7 @@ import { handleSurveyReply } from '../../shared/services/survey-replies';
 
 /**
  * Two-way SMS from customers (the SNS topic AWS End User Messaging SMS publishes to). The number
- * written to names the tenant (its routing item, set through PATCH /v1/settings), the sender's
+ * written to names the tenant (its claim, written when the operator allocated the number), the sender's
  * number the customer. STOP opts the customer out (consent and Customer Opted Out in one
  * transaction), confirms, and puts the number on AWS's opt-out list; HELP answers the tenant's
  * help text; anything else goes to the survey conversation (docs/sms.md).
@@ -118,6 +119,12 @@ async function denySmsConsent(tenantId: string, inboundMessageId: string, custom
 
 async function answer(tenantId: string, settings: Settings, sms: InboundSms, body: string, purpose: 'stop' | 'help'): Promise<void> {
   const smsSettings = resolveSmsSettings(settings);
+  // A suspended tenant answers nothing (a STOP still opts the number out); the refusal is logged and counted.
+  const refused = await tenantSendingRefusal(tenantId, `keyword-${purpose}`, {
+    originationIdentity: sms.destinationNumber,
+    configurationSetName: smsSettings.configurationSetName,
+  });
+  if (refused) return;
   const outcome = await answerOnce(tenantId, sms.inboundMessageId, async () => {
     const result = await sendMeteredSms(
       {

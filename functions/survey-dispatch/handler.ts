@@ -2,6 +2,7 @@ import { getCustomer } from '../../shared/data/customers-repo';
 import { type DecisionWrite, StaleSurveyInputs, SurveyAlreadyDecided, getContactSurveyId, getSurvey, readQuotas, recordDecision } from '../../shared/data/surveys-repo';
 import { getSurveyTemplate } from '../../shared/data/survey-templates-repo';
 import { getTenantWithSettings } from '../../shared/data/tenants-repo';
+import { type SendingRefusal, tenantSendingRefusal } from '../../shared/services/sending-rights';
 import { createEventConsumer } from '../../shared/events/consumer';
 import { type ContactSummary, contactClosed } from '../../shared/events/contact-events';
 import { newEvent } from '../../shared/events/events';
@@ -9,7 +10,7 @@ import { surveyNotSent } from '../../shared/events/survey-events';
 import { newId } from '../../shared/ids';
 import { MetricUnit, logger, metrics } from '../../shared/observability';
 import { customerLanguage } from '../../shared/domain/sms/opt-out';
-import { decideSurvey, localDay, resolveSurveyRules, samplingDraw, surveySendTime } from '../../shared/domain/surveys/rules';
+import { type SurveyDecision, decideSurvey, localDay, resolveSurveyRules, samplingDraw, surveySendTime } from '../../shared/domain/surveys/rules';
 import { notSentSurvey, pendingSurvey, surveyRef } from '../../shared/domain/surveys/survey';
 import { functionClock } from '../../shared/ports/clock';
 import { setSurveyTimer } from '../../shared/services/survey-timers';
@@ -46,11 +47,13 @@ export async function dispatchSurvey(tenantId: string, contact: ClosedContact): 
   const timezone = tenant.settings.timezone;
   const stored = contact.customerId ? await getCustomer(tenantId, contact.customerId) : undefined;
   const customer = stored?.state === 'active' ? stored.customer : undefined;
+  // A suspended tenant gets no survey scheduled: the decision is recorded as not_sent with the reason.
+  const sendingRefused = await tenantSendingRefusal(tenantId, 'survey decision');
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const day = localDay(surveySendTime(rules, contact.closedAt, timezone), timezone);
     const quotas = await readQuotas(tenantId, customer?.customerId, day);
-    const decision = decideSurvey(rules, {
+    const decision: SurveyDecision | { send: false; reason: SendingRefusal } = sendingRefused ? { send: false, reason: sendingRefused } : decideSurvey(rules, {
       contact,
       timezone,
       customer: customer && { hasPhone: !!customer.phone, smsConsent: customer.consent.sms.status, lastSurveyedAt: quotas.lastSurveyedAt },

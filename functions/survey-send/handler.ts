@@ -10,6 +10,7 @@ import { newEvent } from '../../shared/events/events';
 import { surveyExpired, surveyNotSent, surveySent } from '../../shared/events/survey-events';
 import { permanentSmsRefusal } from '../../shared/ports/sms-sender';
 import { type MeteredSmsResult, sendMeteredSms } from '../../shared/services/metered-sms';
+import { tenantSendingRefusal } from '../../shared/services/sending-rights';
 import { MetricUnit, logger, metrics, withLambdaContext } from '../../shared/observability';
 import type { NotSentReason, Survey } from '../../shared/schemas/survey';
 import { smsOptOutChange } from '../../shared/domain/sms/opt-out';
@@ -70,6 +71,12 @@ async function send(tenantId: string, survey: Survey): Promise<SurveySendOutcome
   if (!tenant || !template) throw new Error('The survey’s tenant or template version is missing');
   const rules = resolveSurveyRules(tenant.settings.surveys);
   const now = new Date().toISOString();
+  const sendingRefused = await tenantSendingRefusal(
+    tenantId,
+    'survey',
+    survey.deliveryChannel === 'sms' ? resolveSmsSettings(tenant.settings) : undefined,
+  );
+  if (sendingRefused) return notSent(tenantId, survey, sendingRefused, now);
 
   if (survey.deliveryChannel === 'link') {
     const token = newSurveyToken();

@@ -6,6 +6,7 @@ import { type InvokeFunction, LocalEventBus, type PutEventsEntry } from './event
 import { LocalScheduler, SchedulerApiError, type ScheduleInput, type StoredSchedule } from './scheduler';
 import { LocalSms, SmsApiError, type InboundSmsPayload, inboundPayloadProblems } from './sms';
 import { StreamPoller } from './stream-poller';
+import { findResourceHolder } from '../../shared/data/tenants-repo';
 
 /**
  * The AWS side of the twin's event backbone, in this process:
@@ -56,7 +57,7 @@ export interface AwsEmulator {
    * EventBridge's PutEvents (AWS JSON 1.1, `X-Amz-Target: AWSEvents.PutEvents`) for the twin's
    * public port, so the AWS SDK and `aws events put-events --endpoint-url` reach the bus there.
    */
-  serveEventsApi(target: string, body: Buffer, response: ServerResponse): void;
+  serveEventsApi(target: string, body: Buffer, response: ServerResponse, authorization?: string): void;
   /** Answers the twin's `/local/...` requests about events, SMS and the clock; false when the path is not one of them. */
   serveControl(method: string, path: string, body: Buffer, response: ServerResponse, query?: URLSearchParams): boolean;
   close(): Promise<void>;
@@ -71,7 +72,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
     retryBaseDelayMs: options.busRetryBaseDelayMs,
   });
   const scheduler = new LocalScheduler({ clock, invoke: options.invoke, functionArnPrefix: localFunctionArnPrefix });
-  const sms = new LocalSms({ invoke: options.invoke });
+  const sms = new LocalSms({ invoke: options.invoke, holder: findResourceHolder });
   const server = createServer((request, response) => {
     serveAws(request, response, bus, scheduler, sms).catch((error: unknown) => {
       console.error('[twin] the AWS emulator could not answer:', error);
@@ -124,7 +125,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
       SCHEDULER_ROLE_ARN: localSchedulerRoleArn,
       FUNCTION_ARN_PREFIX: localFunctionArnPrefix,
     },
-    serveEventsApi: (target, body, response) => serveEventsApi(target, body.toString('utf8'), response, bus),
+    serveEventsApi: (target, body, response, authorization) => serveEventsApi(target, body.toString('utf8'), response, bus, callerAccount(authorization)),
     serveControl: (method, path, body, response, query) =>
       serveSmsControl(method, path, body, response, sms, query) || serveControl(method, path, body, response, { bus, scheduler, clock, stream }),
     async close() {
@@ -153,7 +154,7 @@ async function serveAws(
 
   if (method === 'POST' && url.pathname === '/' && typeof target === 'string') {
     if (target.startsWith('PinpointSMSVoiceV2.')) return serveSmsApi(target, text, response, sms);
-    return serveEventsApi(target, text, response, bus);
+    return serveEventsApi(target, text, response, bus, callerAccount(request.headers.authorization));
   }
 
   const scheduleMatch = /^\/schedules\/([^/]+)$/.exec(url.pathname);
@@ -180,14 +181,23 @@ async function serveAws(
   }
 }
 
-function serveEventsApi(target: string, text: string, response: ServerResponse, bus: LocalEventBus): void {
+/**
+ * The AWS account a request comes from, as AWS knows it from the credentials: on the twin, an
+ * access key id of 12 digits names the account (AWS_ACCESS_KEY_ID=123456789012 plays a tenant's
+ * account putting its Amazon Connect events); any other is the twin's own account.
+ */
+export function callerAccount(authorization: string | undefined): string | undefined {
+  return /Credential=(\d{12})\//.exec(authorization ?? '')?.[1];
+}
+
+function serveEventsApi(target: string, text: string, response: ServerResponse, bus: LocalEventBus, account?: string): void {
   if (target !== 'AWSEvents.PutEvents') {
     return sendJson(response, 400, { __type: 'UnknownOperationException', message: `The local twin does not emulate ${target}` }, 'application/x-amz-json-1.1');
   }
-  return putEvents(text, response, bus);
+  return putEvents(text, response, bus, account);
 }
 
-function putEvents(text: string, response: ServerResponse, bus: LocalEventBus): void {
+function putEvents(text: string, response: ServerResponse, bus: LocalEventBus, account?: string): void {
   const contentType = 'application/x-amz-json-1.1';
   let entries: PutEventsEntry[];
   try {
@@ -205,13 +215,13 @@ function putEvents(text: string, response: ServerResponse, bus: LocalEventBus): 
   const results =
     failure === 'entries'
       ? entries.map(() => ({ ErrorCode: 'InternalFailure', ErrorMessage: 'Simulated partial failure' }))
-      : bus.putEvents(entries);
+      : bus.putEvents(entries, account);
   const failed = results.filter((result) => 'ErrorCode' in result).length;
   sendJson(response, 200, { FailedEntryCount: failed, Entries: results }, contentType);
 }
 
 /** End User Messaging SMS (AWS JSON 1.0): the SDK takes an error's class from `__type`. */
-function serveSmsApi(target: string, text: string, response: ServerResponse, sms: LocalSms): void {
+async function serveSmsApi(target: string, text: string, response: ServerResponse, sms: LocalSms): Promise<void> {
   const contentType = 'application/x-amz-json-1.0';
   let input: Record<string, unknown>;
   try {
@@ -220,8 +230,8 @@ function serveSmsApi(target: string, text: string, response: ServerResponse, sms
     return sendJson(response, 400, { __type: 'ValidationException', message: 'The request body is not JSON' }, contentType);
   }
   try {
-    if (target === 'PinpointSMSVoiceV2.SendTextMessage') return sendJson(response, 200, sms.sendTextMessage(input), contentType);
-    if (target === 'PinpointSMSVoiceV2.PutOptedOutNumber') return sendJson(response, 200, sms.putOptedOutNumber(input), contentType);
+    if (target === 'PinpointSMSVoiceV2.SendTextMessage') return sendJson(response, 200, await sms.sendTextMessage(input), contentType);
+    if (target === 'PinpointSMSVoiceV2.PutOptedOutNumber') return sendJson(response, 200, await sms.putOptedOutNumber(input), contentType);
     return sendJson(response, 400, { __type: 'UnknownOperationException', message: `The local twin does not emulate ${target}` }, contentType);
   } catch (error) {
     if (!(error instanceof SmsApiError)) throw error;

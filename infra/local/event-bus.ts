@@ -109,8 +109,11 @@ export class LocalEventBus {
     return this.failures.mode;
   }
 
-  /** PutEvents: validates and records each entry, answers in entry order; deliveries start after the answer. */
-  putEvents(entries: readonly PutEventsEntry[]): PutEventsResultEntry[] {
+  /**
+   * PutEvents: validates and records each entry, answers in entry order; deliveries start after the
+   * answer. Each event names the account that put it (`account`: the caller's, else the twin's own).
+   */
+  putEvents(entries: readonly PutEventsEntry[], account: string = accountId): PutEventsResultEntry[] {
     return entries.map((entry) => {
       const problem = this.entryProblem(entry);
       if (problem) return problem;
@@ -119,7 +122,7 @@ export class LocalEventBus {
         id: randomUUID(),
         'detail-type': entry.DetailType!,
         source: entry.Source!,
-        account: accountId,
+        account,
         time: eventTime(entry.Time),
         region: process.env.AWS_REGION ?? 'local',
         resources: entry.Resources ?? [],

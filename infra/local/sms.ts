@@ -16,6 +16,12 @@ import { BackgroundWork } from './background-work';
  *
  * Simplification: one opt-out list check for every sender. In AWS each origination identity uses
  * the list it is associated with (docs/operations.md, "SMS").
+ *
+ * Ownership, as AWS enforces it for Switchboard (docs/security.md, "Tenants use only what the
+ * operator gave them"): a message goes only from an origination identity (and configuration set)
+ * the operator allocated to the tenant the message is sent for (`Context.tenantId`, which the
+ * sender sets last), and a number goes only on an opt-out list some tenant was allocated (or
+ * AWS's `Default`); anything else is refused with AccessDeniedException, as IAM refuses it.
  */
 
 export interface SentSms {
@@ -64,6 +70,9 @@ export const localInboundTopicArn = 'arn:aws:sns:local:000000000000:switchboard-
 /** Lambda retries a failed asynchronous invocation twice. */
 const inboundAttempts = 3;
 
+/** The tenant an SMS resource is allocated to (its `tenantId` tag in AWS), if any. */
+export type SmsResourceHolder = (kind: 'sms-origination-identity' | 'sms-configuration-set' | 'sms-opt-out-list', id: string) => Promise<string | undefined>;
+
 export class LocalSms {
   /** Newest first. */
   readonly outbox: SentSms[] = [];
@@ -74,13 +83,13 @@ export class LocalSms {
   private readonly work = new BackgroundWork();
   private closed = false;
 
-  constructor(private readonly options: { invoke: InvokeFunction; keep?: number; retryBaseDelayMs?: number }) {
+  constructor(private readonly options: { invoke: InvokeFunction; holder: SmsResourceHolder; keep?: number; retryBaseDelayMs?: number }) {
     this.keep = options.keep ?? 500;
     this.retryBaseDelayMs = options.retryBaseDelayMs ?? 50;
   }
 
   /** SendTextMessage: validates as AWS does, refuses opted-out numbers, keeps the message. */
-  sendTextMessage(input: Record<string, unknown>): { MessageId: string } {
+  async sendTextMessage(input: Record<string, unknown>): Promise<{ MessageId: string }> {
     const to = input.DestinationPhoneNumber;
     const from = input.OriginationIdentity;
     const body = input.MessageBody;
@@ -89,6 +98,14 @@ export class LocalSms {
     if (typeof body !== 'string' || body === '') throw new SmsApiError('ValidationException', 'MessageBody is required');
     const context = (input.Context ?? {}) as Record<string, unknown>;
     if (Object.values(context).some((value) => typeof value !== 'string')) throw new SmsApiError('ValidationException', 'Context values must be strings');
+    const tenantId = context.tenantId;
+    if ((await this.options.holder('sms-origination-identity', from)) !== tenantId || tenantId === undefined) {
+      throw new SmsApiError('AccessDeniedException', `The origination identity ${from} is not allocated to the sending tenant`);
+    }
+    const configurationSet = input.ConfigurationSetName;
+    if (typeof configurationSet === 'string' && (await this.options.holder('sms-configuration-set', configurationSet)) !== tenantId) {
+      throw new SmsApiError('AccessDeniedException', `The configuration set ${configurationSet} is not allocated to the sending tenant`);
+    }
     const list = this.listHolding(to);
     if (list) {
       throw new SmsApiError('ConflictException', 'The destination phone number is opted out', {
@@ -115,11 +132,14 @@ export class LocalSms {
     return { MessageId: sent.messageId };
   }
 
-  putOptedOutNumber(input: Record<string, unknown>): Record<string, unknown> {
+  async putOptedOutNumber(input: Record<string, unknown>): Promise<Record<string, unknown>> {
     const list = input.OptOutListName;
     const number = input.OptedOutNumber;
     if (typeof list !== 'string' || list === '') throw new SmsApiError('ValidationException', 'OptOutListName is required');
     if (typeof number !== 'string' || !e164.test(number)) throw new SmsApiError('ValidationException', 'OptedOutNumber must be E.164');
+    if (list !== 'Default' && (await this.options.holder('sms-opt-out-list', list)) === undefined) {
+      throw new SmsApiError('AccessDeniedException', `The opt-out list ${list} is not allocated to any tenant`);
+    }
     const numbers = this.optOutLists.get(list) ?? new Set<string>();
     numbers.add(number);
     this.optOutLists.set(list, numbers);

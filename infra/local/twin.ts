@@ -281,7 +281,7 @@ async function serve(request: IncomingMessage, response: ServerResponse, gateway
       writeProblem(response, forbidden('The twin takes PutEvents only on this machine (a loopback address)'), request.url);
       return;
     }
-    gateway.serveEventsApi(awsTarget, body, response);
+    gateway.serveEventsApi(awsTarget, body, response, request.headers.authorization);
     return;
   }
   if (rawPath.startsWith('/local/') && !isLoopback(request.socket.remoteAddress)) {

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoredAuditEntry } from '../domain/audit';
 import { auditEntryPut } from './audit-log-repo';
 import { ApiKey } from '../schemas/api-key';
@@ -29,7 +29,32 @@ export async function putApiKey(key: StoredApiKey, audit: StoredAuditEntry): Pro
 
 export async function getApiKey(tenantId: string, keyId: string): Promise<StoredApiKey | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.apiKey(tenantId, keyId) }));
-  return Item ? toStored(Item) : undefined;
+  return Item ? parseStoredApiKey(Item) : undefined;
+}
+
+/** The tenant item's state, as the authorizer reads it (absent on tenants from before suspension existed: active). */
+const TenantStateItem = z.object({ state: z._default(z.enum(['active', 'suspended']), 'active') });
+
+/**
+ * The API key and its tenant's state in one round trip (a BatchGetItem of two items of the
+ * tenant's partition), for the authorizer.
+ */
+export async function getApiKeyAndTenantState(
+  tenantId: string,
+  keyId: string,
+): Promise<{ key: StoredApiKey; tenantState: 'active' | 'suspended' } | undefined> {
+  const table = tableName();
+  const keyOfKey = keys.apiKey(tenantId, keyId);
+  const { Responses } = await db().send(
+    new BatchGetCommand({
+      RequestItems: { [table]: { Keys: [keyOfKey, keys.tenant(tenantId)], ProjectionExpression: 'pk, sk, tenantId, keyId, #name, scopes, createdAt, secretHash, #state', ExpressionAttributeNames: { '#name': 'name', '#state': 'state' } } },
+    }),
+  );
+  const items = Responses?.[table] ?? [];
+  const keyItem = items.find((item) => item.sk === keyOfKey.sk);
+  const tenantItem = items.find((item) => item.sk === keys.tenant(tenantId).sk);
+  if (!keyItem || !tenantItem) return undefined;
+  return { key: parseStoredApiKey(keyItem), tenantState: parseItem(TenantStateItem, tenantItem).state };
 }
 
 export async function listApiKeys(
@@ -46,7 +71,7 @@ export async function listApiKeys(
       ExclusiveStartKey: startKey,
     }),
   );
-  return { items: (Items ?? []).map(toStored), lastKey: LastEvaluatedKey };
+  return { items: (Items ?? []).map(parseStoredApiKey), lastKey: LastEvaluatedKey };
 }
 
 /** Deletes the key with its audit entry, in one transaction; false when there was no key (and nothing is written). */
@@ -69,7 +94,7 @@ export async function deleteApiKey(tenantId: string, keyId: string, audit: Store
 
 const StoredApiKeyItem = z.extend(ApiKey, { tenantId: z.string(), secretHash: z.string() });
 
-function toStored(item: Record<string, unknown>): StoredApiKey {
+export function parseStoredApiKey(item: Record<string, unknown>): StoredApiKey {
   return parseItem(StoredApiKeyItem, item);
 }
 

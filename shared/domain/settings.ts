@@ -52,13 +52,13 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch, now:
 }
 
 /**
- * The Amazon Connect instances a settings change connects and disconnects: each needs its routing
- * item claimed or released in the same transaction as the settings (tenants-repo replaceSettings).
+ * The Amazon Connect instances a settings change starts and stops listing: each registered
+ * instance's claim records whether its events are logged (tenants-repo replaceSettings).
  */
-export function connectInstanceChanges(before: Settings, after: Settings): { claimed: string[]; released: string[] } {
+export function connectInstanceChanges(before: Settings, after: Settings): { listed: string[]; unlisted: string[] } {
   const old = new Set(before.connect?.instanceArns ?? []);
   const next = new Set(after.connect?.instanceArns ?? []);
-  return { claimed: [...next].filter((arn) => !old.has(arn)), released: [...old].filter((arn) => !next.has(arn)) };
+  return { listed: [...next].filter((arn) => !old.has(arn)), unlisted: [...old].filter((arn) => !next.has(arn)) };
 }
 
 /** What a tenant's customers read when they text HELP or STOP, until the tenant words it itself. */
@@ -94,23 +94,6 @@ function mergeSmsSettings(current: SmsSettings, patch: SettingsPatch['sms']): Sm
   if (patch.allowedDestinationCountries === null) delete next.allowedDestinationCountries;
   else if (patch.allowedDestinationCountries !== undefined) next.allowedDestinationCountries = patch.allowedDestinationCountries;
   return next;
-}
-
-/** The phone number (E.164) whose replies reach this tenant, if its origination identity is one. */
-export const smsReplyNumber = (settings: Pick<Settings, 'sms'>): string | undefined => {
-  const identity = settings.sms?.originationIdentity;
-  return identity?.startsWith('+') ? identity : undefined;
-};
-
-/**
- * The SMS numbers a settings change connects and disconnects: like Amazon Connect instances, each
- * needs its routing item claimed or released in the same transaction as the settings.
- */
-export function smsNumberChanges(before: Settings, after: Settings): { claimed: string[]; released: string[] } {
-  const old = smsReplyNumber(before);
-  const next = smsReplyNumber(after);
-  if (old === next) return { claimed: [], released: [] };
-  return { claimed: next ? [next] : [], released: old ? [old] : [] };
 }
 
 /** 80 % of queued contacts answered within 20 s, the trade's usual goal. */

@@ -35,7 +35,7 @@ export interface FunctionDeclaration {
  * that names it. `tableAccess` is what its role is granted on the table.
  */
 export const apiFunctions = {
-  tenants: { tableAccess: 'readwrite', operatorKey: true, description: 'Tenant sign-up and profile' },
+  tenants: { tableAccess: 'readwrite', operatorKey: true, description: 'Tenant sign-up and profile; the operator routes (allocations, suspension, admin keys)' },
   'api-keys': { tableAccess: 'readwrite', operatorKey: false, description: 'API key management' },
   settings: { tableAccess: 'readwrite', operatorKey: false, description: 'Tenant settings' },
   customers: { tableAccess: 'readwrite', operatorKey: false, description: 'Customers' },

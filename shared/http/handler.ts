@@ -15,6 +15,7 @@ import {
   methodNotAllowed,
   notFound,
   payloadTooLarge,
+  tenantSuspended,
   problemBody,
   unauthorized,
   unsupportedMediaType,
@@ -295,6 +296,8 @@ function authorize(route: RouteDeclaration, event: Event): Caller {
   const tenantId = context?.tenantId;
   const keyId = context?.keyId;
   if (typeof tenantId !== 'string' || typeof keyId !== 'string') throw unauthorized();
+  // Refused before anything else, scopes included: a suspended tenant's keys can do nothing.
+  if (context?.tenantState === 'suspended') throw tenantSuspended();
   const scopes = Scopes.safeParse(String(context?.scopes ?? '').split(' ').filter(Boolean));
   if (!scopes.success) throw unauthorized();
   if (!hasScope(scopes.data, access.scope)) {

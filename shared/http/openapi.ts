@@ -53,7 +53,7 @@ export function buildOpenApiDocument(serverUrl = '/') {
       schemas: components,
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'A tenant API key (sb.…)' },
-        operatorKey: { type: 'http', scheme: 'bearer', description: 'The operator key (creates tenants)' },
+        operatorKey: { type: 'http', scheme: 'bearer', description: 'The operator key (creates and operates tenants)' },
       },
     },
   };

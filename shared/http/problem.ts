@@ -28,6 +28,9 @@ export const validationFailed = (errors: FieldError[]) =>
 export const unauthorized = (detail = 'A valid API key is required: Authorization: Bearer <key>') =>
   new HttpError(401, 'unauthorized', 'Unauthorized', detail, undefined, { 'www-authenticate': 'Bearer' });
 export const forbidden = (detail: string) => new HttpError(403, 'forbidden', 'Forbidden', detail);
+/** A suspended tenant's keys: refused on every tenant route until the operator resumes it. */
+export const tenantSuspended = () =>
+  new HttpError(403, 'tenant-suspended', 'Tenant suspended', 'The operator of the service has suspended this tenant; its keys are refused until it is resumed');
 export const notFound = (detail = 'No such resource') => new HttpError(404, 'not-found', 'Not found', detail);
 export const methodNotAllowed = (allowed: string[]) =>
   new HttpError(405, 'method-not-allowed', 'Method not allowed', `Allowed: ${allowed.join(', ')}`, undefined, {

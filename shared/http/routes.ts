@@ -19,6 +19,7 @@ import { exportRoutes } from './routes/exports';
 import { staffingRoutes } from './routes/staffing';
 import { auditLogRoutes } from './routes/audit-log';
 import { usageRoutes } from './routes/usage';
+import { operatorRoutes } from './routes/operator';
 
 export type * from './route-types';
 export { routeKey } from './route-matching';
@@ -31,7 +32,7 @@ export { apiFunctions, type ApiFunctionName, edgeFunctions, edgeOrigin, type Fun
  * generated from it. A function's handler is given only its own area's array (see
  * shared/http/handler.ts), so that its bundle does not carry every area's schemas.
  */
-export const routes: readonly RouteDeclaration[] = [...tenantRoutes, ...apiKeyRoutes, ...settingsRoutes, ...customerRoutes, ...openApiRoutes, ...contactRoutes, ...webhookRoutes, ...caseRoutes, ...surveyTemplateRoutes, ...surveyRoutes, ...surveyWebRoutes, ...customerValueRoutes, ...analyticsRoutes, ...customerOverviewRoutes, ...exportRoutes, ...staffingRoutes, ...auditLogRoutes, ...usageRoutes];
+export const routes: readonly RouteDeclaration[] = [...tenantRoutes, ...apiKeyRoutes, ...settingsRoutes, ...customerRoutes, ...openApiRoutes, ...contactRoutes, ...webhookRoutes, ...caseRoutes, ...surveyTemplateRoutes, ...surveyRoutes, ...surveyWebRoutes, ...customerValueRoutes, ...analyticsRoutes, ...customerOverviewRoutes, ...exportRoutes, ...staffingRoutes, ...auditLogRoutes, ...usageRoutes, ...operatorRoutes];
 
 export const routesOf = (fn: ApiFunctionName) => routes.filter((route) => route.function === fn);
 

@@ -64,6 +64,8 @@ export const auditSummaries = {
   'tenant.created': z.object({ plan: Plan, adminKeyId: z.string() }),
   'allocation.granted': z.object({ kind: z.string(), resourceId: z.string() }),
   'allocation.released': z.object({ kind: z.string(), resourceId: z.string() }),
+  'tenant.suspended': z.object({ reason: z.described(z.string(), "The operator's reason, as given to the suspend route") }),
+  'tenant.resumed': z.object({}),
 } as const;
 
 export type AuditAction = keyof typeof auditSummaries;
@@ -96,6 +98,8 @@ export const AuditEntry = z.withMeta(
     entryOf('tenant.created'),
     entryOf('allocation.granted'),
     entryOf('allocation.released'),
+    entryOf('tenant.suspended'),
+    entryOf('tenant.resumed'),
   ]),
   { id: 'AuditEntry', description: 'One change to the tenant: who, when, what, from where' },
 );

@@ -83,7 +83,7 @@ export const ConnectSettings = z.withMeta(
         z.maxLength(10),
         z.refine((arns) => new Set(arns).size === arns.length, { message: 'Each instance may appear once' }),
       ),
-      "The Amazon Connect instances whose contact events are logged as this tenant's contacts; an instance belongs to one tenant",
+      "The Amazon Connect instances whose contact events are logged as this tenant's contacts: a choice among those the operator registered to the tenant (422 not-allocated otherwise)",
     ),
   }),
   { id: 'ConnectSettings', description: 'Amazon Connect ingestion (docs/operations.md, "Amazon Connect")' },
@@ -95,7 +95,7 @@ export type ConnectSettings = z.infer<typeof ConnectSettings>;
 const smsArnPrefix = 'arn:aws(-[a-z]+)*:sms-voice:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:';
 /**
  * What SendTextMessage accepts as OriginationIdentity for a two-way-capable sender: the phone
- * number (E.164), its ID or ARN, or a pool's ID or ARN. Only an E.164 number routes replies to the
+ * number (E.164), its ID or ARN, a pool's ID or ARN, or a sender ID's ARN (one-way). Only an E.164 number routes replies to the
  * tenant: AWS names the number a reply was sent to, never its ID or pool (docs/sms.md).
  */
 export const SmsOriginationIdentity = z
@@ -103,8 +103,10 @@ export const SmsOriginationIdentity = z
   .check(
     z.trim(),
     z.regex(
-      new RegExp(`^(\\+[1-9]\\d{6,14}|phone-[0-9a-f]{32}|pool-[0-9a-f]{32}|${smsArnPrefix}(phone-number/phone|pool/pool)-[0-9a-f]{32})$`),
-      'Must be a phone number in E.164 (+886287654321), a phone number ID (phone-…) or pool ID (pool-…), or the ARN of either',
+      new RegExp(
+        `^(\\+[1-9]\\d{6,14}|phone-[0-9a-f]{32}|pool-[0-9a-f]{32}|${smsArnPrefix}((phone-number/phone|pool/pool)-[0-9a-f]{32}|sender-id/[A-Za-z0-9-]{1,11}/[A-Z]{2}))$`,
+      ),
+      'Must be a phone number in E.164 (+886287654321), a phone number ID (phone-…) or pool ID (pool-…), the ARN of either, or a sender ID ARN',
     ),
   );
 
@@ -143,9 +145,9 @@ export const SmsSettings = z.withMeta(
   z.strictObject({
     originationIdentity: z.described(
       z.optional(SmsOriginationIdentity),
-      "The tenant's sender in AWS End User Messaging SMS; an E.164 number also routes customers' replies to this tenant (a number belongs to one tenant)",
+      "The tenant's sender in AWS End User Messaging SMS, one the operator allocated to the tenant (422 not-allocated otherwise); a number allocated by its E.164 form also routes customers' replies to this tenant",
     ),
-    configurationSetName: z.described(z.optional(SmsConfigurationSetName), 'Configuration set for delivery events and the opt-out list'),
+    configurationSetName: z.described(z.optional(SmsConfigurationSetName), 'Configuration set for delivery events and the opt-out list; one the operator allocated to the tenant'),
     optOutListName: z.described(
       z.optional(SmsOptOutListName),
       "The opt-out list of the origination identity (AWS's is `Default` unless the tenant made another); STOP puts the number on it",

@@ -69,5 +69,7 @@ export const NotSentReason = z.enum([
   'sms-refused',
   'quota',
   'destination-not-allowed',
+  'tenant-suspended',
+  'sms-sender-not-allocated',
 ]);
 export type NotSentReason = z.infer<typeof NotSentReason>;

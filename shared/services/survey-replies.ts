@@ -6,6 +6,7 @@ import { getTenantWithSettings } from '../data/tenants-repo';
 import type { DomainEvent } from '../events/catalog';
 import { newEvent } from '../events/events';
 import { surveyAnswered, surveyCompleted } from '../events/survey-events';
+import { tenantSendingRefusal } from './sending-rights';
 import { MetricUnit, logger, metrics } from '../observability';
 import type { Survey } from '../schemas/survey';
 import type { SurveyTemplate } from '../schemas/survey-template';
@@ -129,9 +130,11 @@ async function step(reply: InboundSmsReply, survey: Survey, repliedToQuestionId:
     return 'ignored';
   }
 
-  // Nothing to text when the last answer ends a survey whose rules send no thanks.
+  // Nothing to text when the last answer ends a survey whose rules send no thanks, or when the
+  // tenant may not send (suspended): the answer is recorded all the same.
+  const sendingRefused = conversation.text !== undefined && (await tenantSendingRefusal(reply.tenantId, 'survey question', { originationIdentity: reply.to }));
   const sent =
-    conversation.text === undefined
+    conversation.text === undefined || sendingRefused
       ? undefined
       : await sendMeteredSms(
           {

@@ -2,6 +2,7 @@ import { claimDelivery, getDelivery, getWebhook, saveDelivery } from '../data/we
 import { lookup } from 'node:dns/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { tenantSendingRefusal } from './sending-rights';
 import {
   type AttemptOutcome,
   afterAttempt,
@@ -168,6 +169,11 @@ export async function attemptDelivery(
     const reason = webhook ? 'The webhook was disabled; no further attempts' : 'The webhook was deleted; no further attempts';
     await saveDelivery(tenantId, stoppedDelivery(delivery, reason, now()), delivery.version);
     logger.info('Webhook delivery stopped', { ...log, reason: webhook ? 'disabled' : 'deleted' });
+    return 'stopped';
+  }
+
+  if (await tenantSendingRefusal(tenantId, 'webhook delivery')) {
+    await saveDelivery(tenantId, stoppedDelivery(delivery, 'tenant-suspended: the operator suspended the tenant; not delivered', now()), delivery.version);
     return 'stopped';
   }
 

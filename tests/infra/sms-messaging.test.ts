@@ -108,7 +108,7 @@ describe('SMS permissions', () => {
   it('let sms-inbound send and opt numbers out on this account’s SMS resources only', () => {
     const [, fn] = functionEntry(events, 'sms-inbound')!;
     const statements = roleStatements(events, fn);
-    expect(smsActions(statements).sort()).toEqual(['sms-voice:PutOptedOutNumber', 'sms-voice:SendTextMessage']);
+    expect([...new Set(smsActions(statements))].sort()).toEqual(['sms-voice:PutOptedOutNumber', 'sms-voice:SendTextMessage']);
     const send = statements.find((s) => s.Action === 'sms-voice:SendTextMessage')!;
     const resources = JSON.stringify(send.Resource);
     for (const type of ['phone-number/*', 'pool/*', 'sender-id/*', 'configuration-set/*', 'opt-out-list/*']) expect(resources).toContain(`:${type}`);
@@ -117,6 +117,19 @@ describe('SMS permissions', () => {
     const optOut = statements.find((s) => s.Action === 'sms-voice:PutOptedOutNumber')!;
     expect(JSON.stringify(optOut.Resource)).toContain(':opt-out-list/*');
     expect(JSON.stringify(optOut.Resource)).not.toContain('phone-number');
+  });
+
+  it('§1 tenants use only what the operator gave them: sending and opt-out writes only on SMS resources tagged with a tenant (aws:ResourceTag/tenantId), AWS Default opt-out list by name', () => {
+    for (const name of ['sms-inbound', 'survey-send']) {
+      const entry = functionEntry(events, name)!;
+      const statements = roleStatements(events, entry[1]).filter((s) => smsActions([s]).length > 0);
+      const taggedOnly = { Null: { 'aws:ResourceTag/tenantId': 'false' } };
+      const wildcards = statements.filter((s) => JSON.stringify(s.Resource).includes('/*'));
+      expect(wildcards.length, name).toBeGreaterThanOrEqual(2);
+      for (const statement of wildcards) expect(statement.Condition, `${name} ${JSON.stringify(statement.Action)}`).toEqual(taggedOnly);
+      const untagged = statements.filter((s) => s.Condition === undefined);
+      expect(untagged.map((s) => JSON.stringify(s.Resource)).every((resource) => resource.includes(':opt-out-list/Default') && !resource.includes('*')), name).toBe(true);
+    }
   });
 
   it('are given to no function that does not declare it sends SMS', () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
 import { earlierTenantRules } from '../support/surveys';
 import { advanceClock, eventually, settle, uniqueDigits } from '../support/waiting';
+import { allocateSmsSender } from '../support/operator';
 
 /**
  * The metrics API on the twin, over a data set seeded through the real API and counted by the
@@ -13,6 +14,7 @@ import { advanceClock, eventually, settle, uniqueDigits } from '../support/waiti
 
 let twin: TestTwin;
 let key: string;
+let tenantId: string;
 const minute = 60_000;
 const newYork = 'America/New_York';
 
@@ -84,6 +86,7 @@ beforeAll(async () => {
   twin.clock.set(new Date());
   const tenant = await createTenant(twin, { name: 'Gotham Care', timezone: newYork, locale: 'en', defaultCountry: 'US' });
   key = tenant.apiKey;
+  tenantId = tenant.tenant.tenantId;
   const settings = await api(twin.url, 'PATCH', '/v1/settings', {
     key,
     body: {
@@ -314,6 +317,7 @@ describe('cases, surveys and referrals, counted when they happen', () => {
     // A survey answered by SMS: CSAT 4 (satisfied), resolved, NPS 9 (promoter). The tenant asks the
     // four-question template (a new tenant's default asks CSAT only), so that NPS is counted too.
     const number = `+8862${uniqueDigits()}`;
+    await allocateSmsSender(twin, tenantId, number);
     const setUp = await api(twin.url, 'PATCH', '/v1/settings', {
       key,
       body: {

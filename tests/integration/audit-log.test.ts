@@ -94,6 +94,41 @@ describe('audit log: each audited action writes exactly one entry with actor, ti
     expect(Date.parse(entries[0]!.at)).toBeGreaterThanOrEqual(before - 1000);
   });
 
+  it("allocation.granted, allocation.released, api-key.created by the operator, tenant.suspended and tenant.resumed: the operator's changes, one entry each", async () => {
+    const tenant = await createTenant(twin);
+    const tenantId = tenant.tenant.tenantId as string;
+    const operator = (method: string, path: string, body?: unknown) =>
+      api(twin.url, method, `/v1/operator/tenants/${tenantId}${path}`, { key: twin.operatorKey, body, headers });
+    const sender = `+1555${String(Date.now()).slice(-7)}`;
+    expect((await operator('POST', '/allocations', { resource: { kind: 'sms-origination-identity', id: sender } })).status).toBe(200);
+    // Doing it again changes nothing and records nothing.
+    expect((await operator('POST', '/allocations', { resource: { kind: 'sms-origination-identity', id: sender } })).status).toBe(200);
+    expect((await operator('POST', '/allocations/release', { resource: { kind: 'sms-origination-identity', id: sender } })).status).toBe(200);
+    const issued = await operator('POST', '/admin-keys', { name: 'Recovered admin' });
+    expect(issued.status).toBe(201);
+    expect((await operator('POST', '/suspend', { reason: 'Unpaid invoice' })).status).toBe(200);
+    expect((await operator('POST', '/suspend', { reason: 'Unpaid invoice' })).status).toBe(200);
+    expect((await operator('POST', '/resume', {})).status).toBe(200);
+
+    const entries = await auditLog(tenant.apiKey, 'actor=operator');
+    expect(entries.map((entry) => entry.action)).toEqual([
+      'tenant.resumed',
+      'tenant.suspended',
+      'api-key.created',
+      'allocation.released',
+      'allocation.granted',
+      'tenant.created',
+    ]);
+    for (const entry of entries) {
+      expect(entry.actor).toEqual({ type: 'operator' });
+      expect(entry.source).toEqual({ ip: '127.0.0.1', userAgent: entry.action === 'tenant.created' ? expect.any(String) : userAgent });
+    }
+    expect(ofAction(entries, 'allocation.granted')[0]).toMatchObject({ target: { type: 'allocation', id: sender }, summary: { kind: 'sms-origination-identity', resourceId: sender } });
+    expect(ofAction(entries, 'api-key.created')[0]).toMatchObject({ target: { type: 'api-key', id: issued.body.apiKey.keyId }, summary: { scopes: ['admin'] } });
+    expect(ofAction(entries, 'tenant.suspended')[0]).toMatchObject({ target: { type: 'tenant', id: tenantId }, summary: { reason: 'Unpaid invoice' } });
+    expect(JSON.stringify(entries)).not.toContain(issued.body.apiKey.secret);
+  });
+
   it('api-key.created and api-key.revoked: one entry each, with the scopes and never the secret', async () => {
     const tenant = await createTenant(twin);
     const before = Date.now();

@@ -2,13 +2,15 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { localClientConfig } from '../../infra/local/dynamodb';
 import { api, createTenant, startTestTwin, testDatabase, type TestTwin } from '../support/twin';
 import { eventually } from '../support/waiting';
+import { allocate, registerConnectInstance } from '../support/operator';
+import { captureLogLines } from '../support/log-capture';
 
 type ConnectEvent = EventBridgeEvent<string, Record<string, unknown>>;
 
@@ -53,14 +55,18 @@ beforeAll(async () => {
   const second = await createTenant(twin, { name: 'Globex Care' });
   acme = { key: first.apiKey, tenantId: first.tenant.tenantId };
   globex = { key: second.apiKey, tenantId: second.tenant.tenantId };
+  await registerConnectInstance(twin, acme.tenantId, acmeInstance);
   const connected = await setInstances(acme.key, [acmeInstance]);
   expect(connected.status).toBe(200);
 });
 afterAll(() => twin.close());
 
-function newInstanceArn() {
-  return `arn:aws:connect:us-west-2:123456789012:instance/${randomUUID()}`;
+function newInstanceArn(account = '123456789012') {
+  return `arn:aws:connect:us-west-2:${account}:instance/${randomUUID()}`;
 }
+
+/** An AWS account id of its own: an account is registered to one tenant. */
+const newAccount = () => String(100_000_000_000 + Math.floor(Math.random() * 899_999_999_999));
 
 const setInstances = (key: string, instanceArns: string[]) => api(twin.url, 'PATCH', '/v1/settings', { key, body: { connect: { instanceArns } } });
 
@@ -76,7 +82,9 @@ function fixtureFor(name: string, instanceArn: string, contactId: string): Conne
   const text = readFileSync(new URL(`${name}.json`, fixtureDir), 'utf8');
   const original = JSON.parse(text) as ConnectEvent;
   const originalContactId = String(original.detail.contactId ?? original.detail.ContactId);
-  return JSON.parse(text.replaceAll(fixtureInstance, instanceArn).replaceAll(originalContactId, contactId)) as ConnectEvent;
+  const event = JSON.parse(text.replaceAll(fixtureInstance, instanceArn).replaceAll(originalContactId, contactId)) as ConnectEvent;
+  // Connect's events name the account they come from: the instance's own.
+  return { ...event, account: instanceArn.split(':')[4]! };
 }
 
 const callEvents = (instanceArn: string, contactId: string) => callFixtures.map((name) => fixtureFor(name, instanceArn, contactId));
@@ -115,49 +123,64 @@ function figures(contact: Record<string, unknown>) {
   return rest;
 }
 
-describe('connecting an Amazon Connect instance in settings', () => {
-  it('shows the instance in the settings, lowercased, and refuses what is not an instance ARN', async () => {
+describe('§1 Amazon Connect instances: registered by the operator, listed in the tenant settings', () => {
+  it('shows the registered instance in the settings, lowercased, and refuses what is not an instance ARN', async () => {
     const settings = await api(twin.url, 'GET', '/v1/settings', { key: acme.key });
     expect(settings.body.connect).toEqual({ instanceArns: [acmeInstance] });
-    const mixedCase = newInstanceArn().replace(/instance\/(.+)$/, (_, id: string) => `instance/${id.toUpperCase()}`);
-    const { apiKey: key } = await createTenant(twin);
-    const accepted = await setInstances(key, [mixedCase]);
+    const mixedCase = newInstanceArn(newAccount()).replace(/instance\/(.+)$/, (_, id: string) => `instance/${id.toUpperCase()}`);
+    const other = await createTenant(twin);
+    await registerConnectInstance(twin, other.tenant.tenantId, mixedCase);
+    const accepted = await setInstances(other.apiKey, [mixedCase]);
     expect(accepted.status).toBe(200);
     expect(accepted.body.connect.instanceArns).toEqual([mixedCase.toLowerCase()]);
 
-    const refused = await setInstances(key, ['arn:aws:connect:us-west-2:123456789012:instance/not-an-id', acmeInstance, acmeInstance]);
+    const refused = await setInstances(other.apiKey, ['arn:aws:connect:us-west-2:123456789012:instance/not-an-id', acmeInstance, acmeInstance]);
     expect(refused.status).toBe(400);
     expect(refused.body.errors.map((error: { path: string }) => error.path).sort()).toEqual(['$.connect.instanceArns', '$.connect.instanceArns[0]']);
   });
 
-  it("refuses another tenant's instance with 409 without naming that tenant, and hands it over once released", async () => {
-    const instance = newInstanceArn();
-    expect((await setInstances(acme.key, [acmeInstance, instance])).status).toBe(200);
-
-    const taken = await setInstances(globex.key, [instance]);
-    expect(taken.status).toBe(409);
-    expect(taken.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(taken.body.detail).toContain(instance);
-    expect(JSON.stringify(taken.body)).not.toContain(acme.tenantId);
-    expect(taken.body.errors).toEqual([{ path: '$.connect.instanceArns[0]', message: 'Connected to another tenant' }]);
+  it("§1 refuses in settings an instance the operator did not register to the tenant (another tenant's, or nobody's) with 422 naming the field, changing nothing", async () => {
+    const nobodys = newInstanceArn(newAccount());
+    for (const instance of [acmeInstance, nobodys]) {
+      const refused = await setInstances(globex.key, [instance]);
+      expect(refused.status).toBe(422);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(refused.body.type).toBe('https://switchboard.dev/problems/not-allocated');
+      expect(refused.body.errors).toEqual([{ path: '$.connect.instanceArns[0]', message: expect.stringContaining('Not allocated') }]);
+      expect(JSON.stringify(refused.body)).not.toContain(acme.tenantId);
+    }
     const globexSettings = await api(twin.url, 'GET', '/v1/settings', { key: globex.key });
     expect(globexSettings.body.connect).toEqual({ instanceArns: [] });
     expect(globexSettings.body.version).toBe(1);
+  });
 
-    // Claiming again what one already holds is no conflict (a settings write that keeps it).
-    expect((await api(twin.url, 'PATCH', '/v1/settings', { key: acme.key, body: { locale: 'en' } })).status).toBe(200);
+  it("§1 one instance, one tenant: the operator's second registration gets 409 resource-taken without naming the holder; released, it can be handed over", async () => {
+    const account = newAccount();
+    const instance = newInstanceArn(account);
+    const holder = await createTenant(twin);
+    await registerConnectInstance(twin, holder.tenant.tenantId, instance);
+    expect((await setInstances(holder.apiKey, [instance])).status).toBe(200);
 
-    const released = await setInstances(acme.key, [acmeInstance]);
-    expect(released.status).toBe(200);
-    expect(released.body.connect.instanceArns).toEqual([acmeInstance]);
-    const claimed = await setInstances(globex.key, [instance]);
-    expect(claimed.status).toBe(200);
-    expect(await storedItem({ pk: `T#_connect#INSTANCE#${instance}`, sk: 'ROUTE' })).toMatchObject({ tenantId: globex.tenantId });
-    expect(await storedItem({ pk: `T#_connect#INSTANCE#${acmeInstance}`, sk: 'ROUTE' })).toMatchObject({ tenantId: acme.tenantId });
+    const taken = await api(twin.url, 'POST', `/v1/operator/tenants/${globex.tenantId}/allocations`, { key: twin.operatorKey, body: { resource: { kind: 'connect-account', id: account } } });
+    expect(taken.status).toBe(409);
+    expect(taken.body.type).toBe('https://switchboard.dev/problems/resource-taken');
+    expect(taken.body.errors).toEqual([{ path: '$.resource.id', message: 'Allocated to another tenant' }]);
+    expect(JSON.stringify(taken.body)).not.toContain(holder.tenant.tenantId);
 
-    // Releasing removes the route: the instance's events stop reaching Globex.
-    expect((await setInstances(globex.key, [])).status).toBe(200);
+    // Released while the settings list it: refused, naming the setting.
+    const release = (kind: string, id: string) => api(twin.url, 'POST', `/v1/operator/tenants/${holder.tenant.tenantId}/allocations/release`, { key: twin.operatorKey, body: { resource: { kind, id } } });
+    const inUse = await release('connect-instance', instance);
+    expect(inUse.status).toBe(409);
+    expect(inUse.body.type).toBe('https://switchboard.dev/problems/resource-in-use');
+    expect(inUse.body.errors[0].message).toContain('$.connect.instanceArns[0]');
+    expect((await setInstances(holder.apiKey, [])).status).toBe(200);
+    expect((await release('connect-instance', instance)).status).toBe(200);
+    expect((await release('connect-account', account)).status).toBe(200);
     expect(await storedItem({ pk: `T#_connect#INSTANCE#${instance}`, sk: 'ROUTE' })).toBeUndefined();
+
+    await registerConnectInstance(twin, globex.tenantId, instance);
+    expect(await storedItem({ pk: `T#_connect#INSTANCE#${instance}`, sk: 'ROUTE' })).toMatchObject({ tenantId: globex.tenantId });
+    await release('connect-instance', instance).then(() => undefined);
   });
 });
 
@@ -230,6 +253,33 @@ describe('Amazon Connect contact events', () => {
     expect(await contactFor(acme, connectContactId)).toBeUndefined();
   });
 
+  it("§1 are accepted only when the event's account and instance are registered to the tenant: another account, a claim made through settings before registration, or an instance the settings do not list are dropped with the reason logged", async () => {
+    const logged = captureLogLines();
+    const before = committedTransactions.length;
+    // The instance's events forwarded from, or forged as, another account.
+    const forgedId = randomUUID();
+    for (const event of callEvents(acmeInstance, forgedId)) await handler({ ...event, account: '999999999999' }, context);
+    // A claim item left by the settings of old (no operator registration).
+    const legacyInstance = newInstanceArn();
+    const { endpoint, tableName } = testDatabase();
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig, endpoint }));
+    await client.send(new PutCommand({ TableName: tableName, Item: { pk: `T#_connect#INSTANCE#${legacyInstance}`, sk: 'ROUTE', type: 'ConnectRoute', instanceArn: legacyInstance, tenantId: acme.tenantId } }));
+    client.destroy();
+    const legacyId = randomUUID();
+    for (const event of callEvents(legacyInstance, legacyId)) await handler(event, context);
+    // Registered to Acme by the operator, but not (yet) listed in Acme's settings.
+    const unlisted = newInstanceArn();
+    await allocate(twin, acme.tenantId, 'connect-instance', unlisted);
+    const unlistedId = randomUUID();
+    for (const event of callEvents(unlisted, unlistedId)) await handler(event, context);
+
+    expect(committedTransactions.length).toBe(before);
+    for (const id of [forgedId, legacyId, unlistedId]) expect(await contactFor(acme, id)).toBeUndefined();
+    vi.restoreAllMocks();
+    const reasons = logged.filter(({ line }) => line.includes('not registered to a tenant; dropped')).map(({ line }) => (JSON.parse(line) as { reason: string }).reason);
+    expect(new Set(reasons)).toEqual(new Set(['account-mismatch', 'instance-not-registered', 'instance-not-listed']));
+  });
+
   it('that are not ingested, or contradict themselves, are dropped without error and write nothing', async () => {
     const before = committedTransactions.length;
     const ignored = fixtureFor('aws-doc-contact-data-updated', acmeInstance, randomUUID());
@@ -248,7 +298,8 @@ describe('Amazon Connect contact events', () => {
     const eventBridge = new EventBridgeClient({
       endpoint: process.env.EVENTBRIDGE_ENDPOINT,
       region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      // The twin takes a 12-digit access key id as the calling account: Acme's Connect account.
+      credentials: { accessKeyId: '123456789012', secretAccessKey: 'local' },
     });
     try {
       for (const event of callEvents(acmeInstance, connectContactId)) {
@@ -290,7 +341,7 @@ describe('Amazon Connect contact events', () => {
 
   it("take Connect's events by PutEvents on the twin's own URL, as the AWS SDK and CLI send them, with EventBridge's per-entry answers", async () => {
     const connectContactId = randomUUID();
-    const eventBridge = new EventBridgeClient({ endpoint: twin.url, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const eventBridge = new EventBridgeClient({ endpoint: twin.url, region: 'local', credentials: { accessKeyId: '123456789012', secretAccessKey: 'local' } });
     try {
       for (const event of callEvents(acmeInstance, connectContactId)) {
         const entry = { EventBusName: process.env.EVENT_BUS_NAME, Source: event.source, DetailType: event['detail-type'], Resources: event.resources, Time: new Date(event.time), Detail: JSON.stringify(event.detail) };

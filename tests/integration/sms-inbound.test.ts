@@ -4,6 +4,7 @@ import { getUnmatchedReply } from '../../shared/data/sms-messages-repo';
 import { sendSms } from '../../shared/ports/sms-sender';
 import { type CreatedTenant, type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
 import { settle as settleTwin } from '../support/waiting';
+import { allocate, allocateSmsSender } from '../support/operator';
 
 let twin: TestTwin;
 let acme: CreatedTenant;
@@ -34,6 +35,9 @@ beforeAll(async () => {
   twin = await startTestTwin();
   acme = await createTenant(twin, { name: 'Acme Support' });
   globex = await createTenant(twin, { name: 'Globex', locale: 'en' });
+  await allocateSmsSender(twin, acme.tenant.tenantId, acmeNumber);
+  await allocate(twin, acme.tenant.tenantId, 'sms-configuration-set', 'acme-surveys');
+  await allocateSmsSender(twin, globex.tenant.tenantId, globexNumber);
   expect((await patchSettings(acme, { sms: { originationIdentity: acmeNumber, configurationSetName: 'acme-surveys' } })).status).toBe(200);
   expect((await patchSettings(globex, { sms: { originationIdentity: globexNumber } })).status).toBe(200);
 });
@@ -50,11 +54,12 @@ describe('connecting an SMS number in settings', () => {
     });
   });
 
-  it("refuses another tenant's number with 409 and changes nothing", async () => {
+  it("refuses another tenant's number (not allocated to this tenant) with 422 and changes nothing", async () => {
     const before = await api(twin.url, 'GET', '/v1/settings', { key: globex.apiKey });
     const taken = await patchSettings(globex, { sms: { originationIdentity: acmeNumber } });
-    expect(taken.status).toBe(409);
-    expect(taken.body.errors).toEqual([{ path: '$.sms.originationIdentity', message: 'Connected to another tenant' }]);
+    expect(taken.status).toBe(422);
+    expect(taken.body.type).toBe('https://switchboard.dev/problems/not-allocated');
+    expect(taken.body.errors).toEqual([{ path: '$.sms.originationIdentity', message: expect.stringContaining('Not allocated') }]);
     expect(JSON.stringify(taken.body)).not.toContain(acme.tenant.tenantId);
     const after = await api(twin.url, 'GET', '/v1/settings', { key: globex.apiKey });
     expect(after.body).toEqual(before.body);
@@ -180,12 +185,24 @@ describe("the twin's SendTextMessage", () => {
     const client = new PinpointSMSVoiceV2Client({ endpoint: process.env.SMS_ENDPOINT });
     const to = mobile();
     const { MessageId } = await client.send(
-      new SendTextMessageCommand({ DestinationPhoneNumber: to, OriginationIdentity: acmeNumber, MessageBody: '€'.repeat(81), MessageType: 'TRANSACTIONAL', Context: { surveyId: 's1' } }),
+      new SendTextMessageCommand({ DestinationPhoneNumber: to, OriginationIdentity: acmeNumber, MessageBody: '€'.repeat(81), MessageType: 'TRANSACTIONAL', Context: { surveyId: 's1', tenantId: acme.tenant.tenantId } }),
     );
     expect(MessageId).toEqual(expect.any(String));
     expect(await outbox(to)).toEqual([
-      expect.objectContaining({ messageId: MessageId, to, originationIdentity: acmeNumber, segments: 2, encoding: 'GSM-7', context: { surveyId: 's1' } }),
+      expect.objectContaining({ messageId: MessageId, to, originationIdentity: acmeNumber, segments: 2, encoding: 'GSM-7', context: { surveyId: 's1', tenantId: acme.tenant.tenantId } }),
     ]);
+    client.destroy();
+  });
+
+  it("§1 refuses, as IAM does, to send from an identity not allocated to the sending tenant (another tenant's number, or nobody's)", async () => {
+    const client = new PinpointSMSVoiceV2Client({ endpoint: process.env.SMS_ENDPOINT });
+    const to = mobile();
+    const send = (from: string, tenantId: string) =>
+      client.send(new SendTextMessageCommand({ DestinationPhoneNumber: to, OriginationIdentity: from, MessageBody: 'hi', MessageType: 'TRANSACTIONAL', Context: { tenantId } }));
+    await expect(send(acmeNumber, globex.tenant.tenantId)).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(send(number(), acme.tenant.tenantId)).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(sendSms({ tenantId: globex.tenant.tenantId, to, body: 'hi', originationIdentity: acmeNumber, context: {} })).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    expect(await outbox(to)).toEqual([]);
     client.destroy();
   });
 });

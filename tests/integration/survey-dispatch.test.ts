@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { handleSurveyTimer } from '../../functions/survey-send/handler';
 import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
 import { advanceClock, busEventDetails, eventually, uniqueDigits } from '../support/waiting';
+import { allocateSmsSender } from '../support/operator';
 
 /**
  * Survey dispatch on the local twin: Contact Closed → the decision → the timer → the first SMS.
@@ -34,6 +35,7 @@ afterEach(() => twin.bus.setDeliverTwice(false));
 async function surveyTenant(rules: Record<string, unknown> = {}, overrides: Record<string, unknown> = {}): Promise<SurveyTenant> {
   const created = await createTenant(twin, { name: 'Survey Co', locale: 'en', ...overrides });
   const number = tenantNumber();
+  await allocateSmsSender(twin, created.tenant.tenantId, number);
   const patched = await api(twin.url, 'PATCH', '/v1/settings', {
     key: created.apiKey,
     body: { sms: { originationIdentity: number }, surveys: { enabled: true, delayMinutes: 5, quietHours: null, ...rules } },

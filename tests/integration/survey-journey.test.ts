@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
 import { advanceClock, eventually, settle, uniqueDigits } from '../support/waiting';
 import { earlierTenantRules } from '../support/surveys';
+import { allocateSmsSender } from '../support/operator';
 
 /**
  * The whole survey journey on the local twin, through its HTTP surfaces only: contacts closed →
@@ -37,6 +38,7 @@ describe('the survey journey', () => {
     const key = created.apiKey;
     const tenantId = created.tenant.tenantId;
     const number = `+8862${uniqueDigits()}`;
+    await allocateSmsSender(twin, tenantId, number);
     const patched = await api(twin.url, 'PATCH', '/v1/settings', {
       key,
       // As a tenant from before the short default: four questions, NPS included (its recovery case).

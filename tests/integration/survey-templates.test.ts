@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultTemplateContent } from '../../shared/domain/surveys/default-template';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
+import { allocateSmsSender } from '../support/operator';
 
 let twin: TestTwin;
 let key: string;
@@ -212,9 +213,12 @@ describe('survey rules in settings', () => {
   it('accept a valid change and show it merged over the defaults', async () => {
     const tenant = await createTenant(twin);
     const other = await create(content(), tenant.apiKey);
+    // SMS surveys need a sender the operator allocated.
+    const sender = `+8862${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+    await allocateSmsSender(twin, tenant.tenant.tenantId, sender);
     const patched = await api(twin.url, 'PATCH', '/v1/settings', {
       key: tenant.apiKey,
-      body: { surveys: { enabled: true, templateId: other.body.templateId, channels: ['voice', 'chat'], delayMinutes: 0, lowScoreThresholds: { nps: 5 } } },
+      body: { sms: { originationIdentity: sender }, surveys: { enabled: true, templateId: other.body.templateId, channels: ['voice', 'chat'], delayMinutes: 0, lowScoreThresholds: { nps: 5 } } },
     });
     expect(patched.status).toBe(200);
     expect(patched.body.surveys).toEqual({

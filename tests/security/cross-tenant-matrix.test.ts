@@ -18,11 +18,15 @@ import { type ApiResponse, type TestTwin, api, createTenant, startTestTwin } fro
 
 const areas = await discoverAreas();
 const tenantRoutes = routes.filter((route) => route.access.kind === 'tenant');
+const operatorOnlyRoutes = routes.filter((route) => route.access.kind === 'operator');
 
 let twin: TestTwin;
 let aKey: string;
 let bKey: string;
 let secrets: string[];
+let aTenantId: string;
+/** Tenant A's keys of every scope, and B's admin key: none may use an operator route. */
+let tenantKeys: { scope: string; key: string }[];
 let ids: Record<string, string>;
 const seeded = new Map<CrossTenantArea, { secrets: string[] }>();
 
@@ -43,6 +47,14 @@ beforeAll(async () => {
   for (const area of areas) seeded.set(area, await area.seed(twin, aKey));
   ids = idsByName([...seeded.values()]);
   secrets = [a.tenant.tenantId, a.adminKeyId, ...[...seeded.values()].flatMap((data) => data.secrets)].filter(Boolean);
+  aTenantId = a.tenant.tenantId;
+  const scoped = async (scope: string) => (await api(twin.url, 'POST', '/v1/api-keys', { key: aKey, body: { name: `matrix ${scope}`, scopes: [scope] } })).body.secret as string;
+  tenantKeys = [
+    { scope: 'A admin', key: aKey },
+    { scope: 'A agent', key: await scoped('agent') },
+    { scope: 'A readonly', key: await scoped('readonly') },
+    { scope: 'B admin', key: bKey },
+  ];
 }, 180_000);
 
 afterAll(async () => {
@@ -111,6 +123,40 @@ describe('cross-tenant matrix from the route declarations', () => {
 
   it("leaves tenant A's data as it was", async () => {
     for (const area of areas) await area.verifyUnchanged(twin, aKey, seeded.get(area)!);
+  });
+});
+
+describe('§1 operator routes from the route declarations', () => {
+  it('finds them', () => {
+    expect(operatorOnlyRoutes.length).toBeGreaterThan(1);
+  });
+
+  it.each(operatorOnlyRoutes.map((route) => [routeKey(route), route] as [string, RouteDeclaration]))(
+    '%s: a tenant key of any scope gets 401 problem+json and nothing of any tenant, and changes nothing',
+    async (_name, route) => {
+      const generated = requestFromDeclaration(route, { ...ids, tenantId: aTenantId });
+      for (const { scope, key } of tenantKeys) {
+        const answer = await api(twin.url, route.method, generated.path, { key, body: generated.body, headers: { ...generated.headers, 'idempotency-key': `matrix-${Math.random()}` } });
+        matrix.push({ route: routeKey(route), probe: 'generic', status: answer.status, verdict: `operator only: ${scope} key refused` });
+        expect(answer.status, `${scope} ${routeKey(route)}: ${answerText(answer)}`).toBe(401);
+        expect(answer.headers.get('content-type')).toBe('application/problem+json');
+        for (const secret of secrets) expect(answerText(answer), `${routeKey(route)} leaks ${secret}`).not.toContain(secret);
+      }
+      // Nothing moved: A is active, and holds nothing.
+      const a = await api(twin.url, 'GET', `/v1/operator/tenants/${aTenantId}`, { key: twin.operatorKey });
+      expect(a.body).toMatchObject({ state: 'active', allocations: { smsOriginationIdentities: [], connectAccounts: [] } });
+    },
+    60_000,
+  );
+
+  it("the operator reads through them only the declared tenant record: no settings, keys, customers or secrets of the tenant", async () => {
+    const one = await api(twin.url, 'GET', `/v1/operator/tenants/${aTenantId}`, { key: twin.operatorKey });
+    expect(one.status).toBe(200);
+    expect(Object.keys(one.body).sort()).toEqual(['allocations', 'createdAt', 'name', 'plan', 'state', 'tenantId', 'version']);
+    const page = await api(twin.url, 'GET', '/v1/operator/tenants?limit=100', { key: twin.operatorKey });
+    for (const item of page.body.items) expect(Object.keys(item).every((field) => ['allocations', 'createdAt', 'name', 'plan', 'state', 'suspension', 'tenantId', 'version'].includes(field))).toBe(true);
+    const text = JSON.stringify([one.body, page.body]);
+    for (const secret of secrets.filter((value) => value !== aTenantId)) expect(text).not.toContain(secret);
   });
 });
 

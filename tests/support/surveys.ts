@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { fourQuestionTemplateContent } from '../../shared/domain/surveys/default-template';
 import { type TestTwin, api, createTenant } from './twin';
+import { allocateSmsSender } from './operator';
 import { advanceClock, busEventDetails, eventually, settle, uniqueDigits } from './waiting';
 
 /** A tenant that surveys by SMS from its own number: surveys on, 5 minutes after a contact closes, no quiet hours. */
@@ -24,6 +25,7 @@ export async function surveyTenant(
   const created = await createTenant(twin, { name: 'Survey Co', locale: 'en' });
   const number = `+8862${uniqueDigits()}`;
   const earlier = options.as === 'new' ? {} : await earlierTenantRules(twin, created.apiKey);
+  await allocateSmsSender(twin, created.tenant.tenantId, number);
   const patched = await api(twin.url, 'PATCH', '/v1/settings', {
     key: created.apiKey,
     body: { sms: { originationIdentity: number }, surveys: { enabled: true, delayMinutes: 5, quietHours: null, ...earlier, ...rules } },

@@ -157,7 +157,7 @@ describe('audit entries are written atomically with the change they record', () 
     ['api key created', (audit: StoredAuditEntry) => putApiKey({ tenantId, keyId: 'key_1', name: 'n', scopes: ['agent'], secretHash: 'h', createdAt: at }, audit)],
     ['api key revoked', (audit: StoredAuditEntry) => deleteApiKey(tenantId, 'key_1', audit)],
     ['admin key revoked', (audit: StoredAuditEntry) => deleteAdminKeyKeeping(tenantId, 'key_1', 'key_2', audit)],
-    ['settings changed', (audit: StoredAuditEntry) => replaceSettings(tenantId, { version: 2 } as unknown as Settings, 1, undefined, undefined, audit)],
+    ['settings changed', (audit: StoredAuditEntry) => replaceSettings(tenantId, { version: 2 } as unknown as Settings, 1, 1, undefined, audit)],
     ['webhook created', (audit: StoredAuditEntry) => insertWebhook(tenantId, webhook, audit)],
     ['webhook changed', (audit: StoredAuditEntry) => replaceWebhook(tenantId, webhook, { ...webhook, enabled: false, version: 2 }, [audit])],
     ['webhook deleted', (audit: StoredAuditEntry) => deleteWebhook(tenantId, 'whk_1', audit)],

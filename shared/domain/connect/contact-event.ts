@@ -21,6 +21,8 @@ export interface ConnectContactEvent {
   eventType: IngestedEventType;
   /** `arn:<partition>:connect:<region>:<account>:instance/<uuid>`, lowercase: the key of the instance's tenant. */
   instanceArn: string;
+  /** The AWS account the event came from (the envelope's `account`): it must be registered to the instance's tenant. */
+  account?: string;
   /** Connect's ContactId: the contact's externalContactId in Switchboard. */
   contactId: string;
   channel: z.infer<typeof Channel>;
@@ -102,6 +104,7 @@ const ContactDetail = z.looseObject({
 
 const Envelope = z.looseObject({
   source: z.literal(connectEventSource),
+  account: z.catch(z.optional(z.string().check(z.regex(/^\d{12}$/))), undefined),
   'detail-type': z.literal(connectContactDetailType),
   resources: z.catch(z.optional(z.array(z.unknown())), undefined),
   detail: z.record(z.string(), z.unknown()),
@@ -138,6 +141,7 @@ export function parseConnectEvent(event: unknown): ParsedConnectEvent {
     event: withoutUndefined({
       eventType,
       instanceArn,
+      account: envelope.data.account,
       contactId: detail.contactid,
       channel: channel.value,
       direction: direction.value,
@@ -239,4 +243,26 @@ function unreadable(error: z.core.$ZodError, root?: string): ParsedConnectEvent 
 
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Why a readable Connect event is not logged for any tenant (ConnectEventsRefused, by reason). */
+export type ConnectRefusal = 'instance-not-registered' | 'account-not-registered' | 'account-mismatch' | 'instance-not-listed';
+
+/**
+ * The tenant an event belongs to, from the operator's registrations: the instance's claim (the
+ * operator registered it to a tenant, and that tenant's settings list it) and the claim of the
+ * account the event came from, which must be the instance's own account and registered to the
+ * same tenant. Anything else is refused with its reason.
+ */
+export function connectEventTenant(
+  event: Pick<ConnectContactEvent, 'instanceArn' | 'account'>,
+  registration: { instance?: { tenantId: string; claimedAt?: string; ingest?: boolean }; accountTenantId?: string },
+): { tenantId: string } | { refused: ConnectRefusal } {
+  const instance = registration.instance;
+  if (!instance?.claimedAt) return { refused: 'instance-not-registered' };
+  const instanceAccount = /^arn:[^:]+:connect:[^:]+:(\d{12}):/.exec(event.instanceArn)?.[1];
+  if (!event.account || event.account !== instanceAccount) return { refused: 'account-mismatch' };
+  if (registration.accountTenantId !== instance.tenantId) return { refused: 'account-not-registered' };
+  if (!instance.ingest) return { refused: 'instance-not-listed' };
+  return { tenantId: instance.tenantId };
 }

@@ -1,0 +1,79 @@
+import * as z from '../zod';
+import { Iso8601 } from './common';
+import { ApiKeyWithSecret } from './api-key';
+import { ConnectInstanceArn, SmsConfigurationSetName, SmsOptOutListName, SmsOriginationIdentity } from './settings';
+import { Plan } from './tenant';
+
+/** What the operator allocates to a tenant. */
+export const AllocationKind = z.enum(['sms-origination-identity', 'sms-configuration-set', 'sms-opt-out-list', 'connect-account', 'connect-instance']);
+export type AllocationKind = z.infer<typeof AllocationKind>;
+
+const AwsAccountId = z.string().check(z.trim(), z.regex(/^\d{12}$/, 'Must be a 12-digit AWS account id'));
+
+/** One resource, by kind: the id is checked in the form its kind takes. */
+export const ResourceRef = z.withMeta(
+  z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('sms-origination-identity'), id: SmsOriginationIdentity }),
+    z.strictObject({ kind: z.literal('sms-configuration-set'), id: SmsConfigurationSetName }),
+    z.strictObject({ kind: z.literal('sms-opt-out-list'), id: SmsOptOutListName }),
+    z.strictObject({ kind: z.literal('connect-account'), id: AwsAccountId }),
+    z.strictObject({ kind: z.literal('connect-instance'), id: ConnectInstanceArn }),
+  ]),
+  {
+    id: 'ResourceRef',
+    description:
+      'An SMS origination identity (E.164 number, phone-…/pool- id or ARN, sender ID ARN), configuration set or opt-out list (name or ARN), an AWS account id or an Amazon Connect instance ARN',
+  },
+);
+export type ResourceRef = z.infer<typeof ResourceRef>;
+
+export const Allocations = z.withMeta(
+  z.object({
+    smsOriginationIdentities: z.array(z.string()),
+    smsConfigurationSets: z.array(z.string()),
+    smsOptOutLists: z.array(z.string()),
+    connectAccounts: z.array(z.string()),
+    connectInstances: z.array(z.string()),
+  }),
+  { id: 'Allocations', description: 'What the operator gave the tenant, each resource by its canonical name (ARNs of SMS resources by their id or name)' },
+);
+export type Allocations = z.infer<typeof Allocations>;
+
+export const TenantState = z.enum(['active', 'suspended']);
+export type TenantState = z.infer<typeof TenantState>;
+
+export const Suspension = z.object({
+  reason: z.string(),
+  suspendedAt: Iso8601,
+});
+
+export const OperatorTenant = z.withMeta(
+  z.object({
+    tenantId: z.string(),
+    name: z.string(),
+    plan: Plan,
+    state: TenantState,
+    suspension: z.described(z.optional(Suspension), 'While suspended: why and since when'),
+    allocations: Allocations,
+    createdAt: Iso8601,
+    version: z.described(z.int(), 'Changes with every operator change of the tenant'),
+  }),
+  { id: 'OperatorTenant' },
+);
+export type OperatorTenant = z.infer<typeof OperatorTenant>;
+
+export const OperatorTenantParams = z.object({ tenantId: z.string().check(z.maxLength(64)) });
+
+export const AllocateBody = z.withMeta(z.strictObject({ resource: ResourceRef }), { id: 'AllocateBody' });
+export const ReleaseBody = z.withMeta(z.strictObject({ resource: ResourceRef }), { id: 'ReleaseBody' });
+
+export const SuspendBody = z.withMeta(
+  z.strictObject({ reason: z.described(z.string().check(z.trim(), z.minLength(1), z.maxLength(500)), 'Why, for the operator and the tenant (no personal data)') }),
+  { id: 'SuspendBody' },
+);
+
+export const IssueAdminKeyBody = z.withMeta(
+  z.strictObject({ name: z._default(z.string().check(z.trim(), z.minLength(1), z.maxLength(100)), 'Admin key issued by the operator') }),
+  { id: 'IssueAdminKeyBody' },
+);
+export const IssuedAdminKey = z.object({ tenantId: z.string(), apiKey: ApiKeyWithSecret });
