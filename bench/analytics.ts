@@ -3,7 +3,16 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { Agent, request as httpRequest } from 'node:http';
 import { aggregationOf } from '../shared/domain/analytics/aggregation';
 import { localClientConfig } from '../infra/local/dynamodb';
-import { analyticsKeys, shardOf } from '../shared/data/analytics-repo';
+import { analyticsKeys, readCounterRows, readOpenCaseCount, shardOf } from '../shared/data/analytics-repo';
+import { db } from '../shared/data/client';
+import { getSettings } from '../shared/data/tenants-repo';
+import { type Dimension } from '../shared/domain/analytics/counters';
+import { addDays, localDateOf, resolvePeriod } from '../shared/domain/analytics/intervals';
+import { type ServiceLevelGoal, summarize, sumCounters } from '../shared/domain/analytics/metrics';
+import { rowsStartingIn } from '../shared/domain/analytics/series';
+import { resolveAnalyticsSettings } from '../shared/domain/settings';
+import { requestWeightOf } from '../shared/http/rate-limit';
+import { configureFunctionEnvironment } from '../infra/local/twin';
 import { contactItem } from '../shared/data/contacts-repo';
 import { keys } from '../shared/data/keys';
 import { overviewLimits } from '../shared/schemas/customer-overview';
@@ -171,12 +180,13 @@ function contactsBetween(tenantId: string, customerId: string, from: number, to:
 }
 
 /** Sums what the aggregation consumer would have added for each event, per stored counter item. */
-function addCounters(items: Map<string, Record<string, unknown>>, tenantId: string, event: ReturnType<typeof newEvent>) {
+function addCounters(items: Map<string, Record<string, unknown>>, tenantId: string, event: ReturnType<typeof newEvent>, only?: Dimension) {
   const aggregation = aggregationOf({ detailType: 'Contact Closed', detail: event.detail } as never);
   if (!aggregation) return;
   const slotStart = slotStartOf(aggregation.at);
   const iso = slotStart.toISOString();
   for (const increment of aggregation.increments) {
+    if (only && increment.dimension !== only) continue;
     const key = analyticsKeys.counters(tenantId, increment.dimension, iso.slice(0, 10), shardOf(event.detail.eventId), iso.slice(11, 16), increment.value);
     const item = items.get(`${key.pk}|${key.sk}`) ?? { ...key, type: 'AnalyticsCounters', slotStart: iso, dimension: increment.dimension, value: increment.value };
     for (const [counter, amount] of Object.entries(increment.counters)) {
@@ -225,5 +235,171 @@ export function formatAnalyticsLatency(result: AnalyticsLatencyResult): string {
     ),
     '',
     `Seeding both tenants (${recentContacts + recentContacts + largeHistoryContacts} contact items and their counter items, written in bulk) took ${result.seedSeconds.toFixed(0)} s.`,
+  ].join('\n');
+}
+
+const summaryHistoryDays = 400;
+const summaryContactsPerDay = 40;
+const summaryTimeZone = 'America/New_York';
+
+export interface SummaryPeriodRow {
+  name: string;
+  /** Reads of the first request, which makes the period's rollups. */
+  first: ReadTally;
+  /** Reads of one request once the rollups are made. */
+  steady: ReadTally;
+  p50: number;
+  p99: number;
+}
+
+interface ReadTally {
+  requests: number;
+  items: number;
+  readUnits: number;
+  /** What the per-tenant request limit counts the request as (requestWeightOf). */
+  weight: number;
+}
+
+export interface SummaryPeriodsResult {
+  samples: number;
+  everySlotSamples: number;
+  rows: SummaryPeriodRow[];
+  seedSeconds: number;
+}
+
+/**
+ * GET /v1/analytics/summary for 7, 31 and 366 days of a New York tenant with 400 days of
+ * history (40 contacts a day, their `all` counters written in bulk as the consumer sums them),
+ * through the analytics handler invoked in this process with the event API Gateway would send,
+ * so that every DynamoDB read it makes is counted here (items, and read units as DynamoDB
+ * Local reports them with ReturnConsumedCapacity). Each period ends today (its last day is read
+ * from slots, not settled yet) or yesterday (every day settled). "Every slot" is the summary as
+ * it was before rollups: the period's slot rows summed (readCounterRows), read the same way.
+ */
+export async function measureSummaryPeriods(samples = 40, everySlotSamples = 4): Promise<SummaryPeriodsResult> {
+  const twin = await startTwinProcess();
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig, endpoint: twin.dynamoEndpoint }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  try {
+    const seedStarted = Date.now();
+    const signup = await fetch(`${twin.url}/v1/tenants`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer op_bench', 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Summary periods', timezone: summaryTimeZone, locale: 'en', defaultCountry: 'US' }),
+    }).then((response) => response.json() as Promise<{ tenant: { tenantId: string } }>);
+    const tenantId = signup.tenant.tenantId;
+    const now = Date.now();
+    const { events } = contactsBetween(tenantId, 'cus_none', now - summaryHistoryDays * day, now, summaryHistoryDays * summaryContactsPerDay, 0, 3);
+    const counters = new Map<string, Record<string, unknown>>();
+    for (const event of events) addCounters(counters, tenantId, event, 'all');
+    await writeAll(client, [...counters.values()]);
+    const seedSeconds = (Date.now() - seedStarted) / 1000;
+
+    configureFunctionEnvironment({ dynamoEndpoint: twin.dynamoEndpoint, tableName: twinTableName, operatorKey: 'op_bench' });
+    const tally = { requests: 0, items: 0, readUnits: 0 };
+    db().middlewareStack.add(
+      (next, context) => async (args) => {
+        const reads = ['QueryCommand', 'GetItemCommand', 'BatchGetItemCommand'].includes(context.commandName ?? '');
+        if (reads) (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
+        const result = await next(args);
+        if (reads) {
+          const output = result.output as { Items?: unknown[]; Item?: unknown; ConsumedCapacity?: { CapacityUnits?: number } };
+          tally.requests += 1;
+          tally.items += (output.Items?.length ?? 0) + (output.Item ? 1 : 0);
+          tally.readUnits += output.ConsumedCapacity?.CapacityUnits ?? 0;
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'benchSummaryReads' },
+    );
+    const { handler } = (await import('../functions/analytics/handler')) as unknown as {
+      handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
+    };
+    // Lambda's longest timeout: the first read of a year makes its rollups from 1,468 partitions.
+    const context = { functionName: 'switchboard-analytics', awsRequestId: 'bench', getRemainingTimeInMillis: () => 900_000 };
+    const today = localDateOf(now, summaryTimeZone);
+    const summaryRequest = (from: string, to: string) => async () => {
+      const result = await handler(summaryEvent(tenantId, from, to), context);
+      if (result.statusCode !== 200) throw new Error(`The summary answered ${result.statusCode}: ${result.body}`);
+    };
+    // The summary as it was: every slot row of the period summed, with the settings and backlog reads it made.
+    const everySlot = (from: string, to: string) => async () => {
+      const settings = await getSettings(tenantId);
+      const period = resolvePeriod(from, to, summaryTimeZone);
+      const rows = rowsStartingIn(await readCounterRows(tenantId, 'all', new Date(period.start), new Date(period.end)), period);
+      summarize(sumCounters(rows), resolveAnalyticsSettings(settings!).serviceLevel as ServiceLevelGoal, 'all', await readOpenCaseCount(tenantId));
+    };
+    const reads = async (run: () => Promise<void>): Promise<ReadTally> => {
+      Object.assign(tally, { requests: 0, items: 0, readUnits: 0 });
+      await run();
+      return { ...tally, weight: requestWeightOf(tally) };
+    };
+    const periods = [7, 31, 366].flatMap((days) => [
+      { name: `${days} days ending today`, from: addDays(today, -(days - 1)), to: today },
+      { name: `${days} days ending yesterday`, from: addDays(today, -days), to: addDays(today, -1) },
+    ]);
+    const paths = [
+      ...periods.map((period) => ({ name: `summary, ${period.name}`, run: summaryRequest(period.from, period.to), samples })),
+      ...periods
+        .filter((period) => period.name.endsWith('today'))
+        .map((period) => ({ name: `every slot (before rollups), ${period.name}`, run: everySlot(period.from, period.to), samples: everySlotSamples })),
+    ];
+    const results = new Map<string, { first: ReadTally; steady: ReadTally; times: number[] }>();
+    for (const path of paths) {
+      const first = await reads(path.run);
+      const steady = await reads(path.run);
+      results.set(path.name, { first, steady, times: [] });
+    }
+    const rounds = 2;
+    for (let round = 0; round < rounds; round++) {
+      for (const path of paths) results.get(path.name)!.times.push(...(await timeEach(Math.ceil(path.samples / rounds), path.run)));
+    }
+    db().middlewareStack.remove('benchSummaryReads');
+    return {
+      samples,
+      everySlotSamples,
+      seedSeconds,
+      rows: paths.map((path) => {
+        const { first, steady, times } = results.get(path.name)!;
+        const sorted = times.sort((a, b) => a - b);
+        return { name: path.name, first, steady, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+      }),
+    };
+  } finally {
+    client.destroy();
+    await twin.stop();
+  }
+}
+
+function summaryEvent(tenantId: string, from: string, to: string) {
+  const rawQueryString = `from=${from}&to=${to}`;
+  return {
+    version: '2.0',
+    routeKey: 'GET /v1/analytics/summary',
+    rawPath: '/v1/analytics/summary',
+    rawQueryString,
+    queryStringParameters: { from, to },
+    headers: { host: 'bench' },
+    isBase64Encoded: false,
+    requestContext: {
+      requestId: 'bench',
+      routeKey: 'GET /v1/analytics/summary',
+      http: { method: 'GET', path: '/v1/analytics/summary', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+      authorizer: { lambda: { tenantId, keyId: 'key_bench', scopes: 'readonly' } },
+    },
+  };
+}
+
+export function formatSummaryPeriods(result: SummaryPeriodsResult): string {
+  const ms = (value: number) => `${value.toFixed(2)} ms`;
+  const tally = (t: ReadTally) => `${t.requests} / ${t.items} / ${t.readUnits.toFixed(1)} / ${t.weight}`;
+  const week = result.rows.find((row) => row.name === 'summary, 7 days ending today')!;
+  return [
+    `| request (${result.samples} reads each, every slot ${result.everySlotSamples}; alternating rounds) | first read: requests / items / read units / counted as | later reads: requests / items / read units / counted as | p50 | p99 | p50 ÷ 7 days ending today |`,
+    '| --- | --- | --- | --- | --- | --- |',
+    ...result.rows.map((row) => `| ${row.name} | ${tally(row.first)} | ${tally(row.steady)} | ${ms(row.p50)} | ${ms(row.p99)} | ${(row.p50 / week.p50).toFixed(2)}× |`),
+    '',
+    `Seeding ${summaryHistoryDays} days × ${summaryContactsPerDay} contacts of counters (the \`all\` dimension) took ${result.seedSeconds.toFixed(0)} s.`,
   ].join('\n');
 }

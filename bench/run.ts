@@ -1,5 +1,5 @@
 import './function-environment';
-import { formatAnalyticsLatency, measureAnalyticsLatency } from './analytics';
+import { formatAnalyticsLatency, formatSummaryPeriods, measureAnalyticsLatency, measureSummaryPeriods } from './analytics';
 import { formatBundles, formatSourceMapCost, measureBundles, measureSourceMapCost } from './bundles';
 import { costModel, formatCostModel } from './cost';
 import { formatLatency, measureCustomerReadLatency } from './latency';
@@ -10,9 +10,9 @@ import { formatTenantSessions, measureTenantClientCost, modelTenantSessions, ten
 /**
  * `npm run bench`: everything is measured in this one run and reported as ratios, because these
  * machines are noisy. Never part of `npm test`. `npm run bench -- bundles` (or latency,
- * analytics, lifecycle, sms, tenant-sessions) runs only those parts.
+ * analytics, summaries, lifecycle, sms, tenant-sessions) runs only those parts.
  */
-const sections = ['latency', 'analytics', 'lifecycle', 'sms', 'bundles', 'tenant-sessions'] as const;
+const sections = ['latency', 'analytics', 'summaries', 'lifecycle', 'sms', 'bundles', 'tenant-sessions'] as const;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(sections as readonly string[]).includes(name));
 if (unknown.length > 0) {
@@ -35,6 +35,12 @@ if (runs('analytics')) {
   const analytics = await measureAnalyticsLatency();
   console.log('\n## Analytics and overview latency: 1k vs 100k stored contacts\n');
   console.log(formatAnalyticsLatency(analytics));
+}
+
+if (runs('summaries')) {
+  const summaries = await measureSummaryPeriods();
+  console.log('\n## Analytics summaries by period: reads and latency\n');
+  console.log(formatSummaryPeriods(summaries));
 }
 
 if (runs('lifecycle')) {

@@ -104,6 +104,7 @@ export class ApiStack extends Stack {
     );
     for (const [name, declaration] of Object.entries<FunctionDeclaration>(declaredFunctions)) {
       if (declaration.schedules) props.events.allowTimers(this.functions[name as FunctionName]);
+      if (declaration.writesAnalyticsRollups) allowAnalyticsRollupWrites(this.functions[name as FunctionName], props.table);
     }
     this.originSecret = createOriginSecret(this, profile);
     const acceptedOriginSecrets = acceptedOriginSecretsValue(this.originSecret, props.originSecretVersions);
@@ -266,6 +267,19 @@ function mapRecord<K extends string, V, R>(record: Record<K, V>, map: (key: K, v
  * an UpdateItem on a `T#<tenantId>#RATE#…` counter. A function that only reads the table may
  * write those counters and nothing else: the condition confines the grant to their keys.
  */
+/** The keys a read-only function that makes analytics rollups may put (functions.ts, writesAnalyticsRollups). */
+export const analyticsRollupKeys = ['T#*#AGG#ROLLUP#*'];
+
+function allowAnalyticsRollupWrites(fn: NodejsFunction, table: ITable): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:PutItem'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': analyticsRollupKeys } },
+    }),
+  );
+}
+
 function allowTenantRequestCounting(fn: NodejsFunction, table: ITable): void {
   fn.addToRolePolicy(
     new PolicyStatement({

@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { aggregationOf, countedEvents } from '../../shared/domain/analytics/aggregation';
-import { counterUpdates, openCasesUpdate } from '../../shared/data/analytics-repo';
+import { isLateCount } from '../../shared/domain/analytics/rollups';
+import { counterUpdates, lateCountUpdate, openCasesUpdate } from '../../shared/data/analytics-repo';
 import { applyOnce } from '../../shared/data/processed-events';
 import { cancellationCodes } from '../../shared/data/transaction-errors';
 import { createEventConsumer } from '../../shared/events/consumer';
+import { functionClock } from '../../shared/ports/clock';
 import { MetricUnit, logger, metrics } from '../../shared/observability';
 
 const consumerName = 'analytics-aggregate';
@@ -21,13 +23,18 @@ const isTransactionConflict = (error: unknown) => (cancellationCodes(error) ?? [
 /**
  * Adds each counted event to its tenant's analytics counters and open-case backlog, in one
  * transaction with the event's processed marker: exactly once, however often it is delivered.
+ * An event counted long after its slot (isLateCount) also records a late count on the slot's
+ * UTC day, in the same transaction, so the rollups of that day are made again when next read.
  */
 export const handler = createEventConsumer(consumerName, countedEvents, async (event) => {
   const { tenantId, eventId } = event.detail;
   const aggregation = aggregationOf(event);
+  const counters = aggregation ? counterUpdates(tenantId, eventId, aggregation.at, aggregation.increments) : [];
+  const late = aggregation && counters.length > 0 && isLateCount(aggregation.at, functionClock.now().getTime());
   const writes = aggregation
     ? [
-        ...counterUpdates(tenantId, eventId, aggregation.at, aggregation.increments),
+        ...counters,
+        ...(late ? [lateCountUpdate(tenantId, aggregation.at)] : []),
         ...(aggregation.openCasesDelta !== 0 ? [openCasesUpdate(tenantId, aggregation.openCasesDelta)] : []),
       ]
     : [];

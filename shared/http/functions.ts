@@ -24,6 +24,11 @@ export interface FunctionDeclaration {
    * (kms:GenerateDataKey), `open` may only decrypt them (kms:Decrypt).
    */
   secretBox?: 'seal' | 'open';
+  /**
+   * Makes analytics rollups when it reads them (shared/data/analytics-repo.ts, readRolledUpRows): a
+   * read-only function that may also put `T#<tenantId>#AGG#ROLLUP#…` items and nothing else.
+   */
+  writesAnalyticsRollups?: boolean;
 }
 
 /**
@@ -47,7 +52,7 @@ export const apiFunctions = {
   surveys: { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Surveys: ad hoc sending and reading' },
   // Public: a token lookup and the one survey behind it, never the rest of a tenant's data.
   'survey-web': { tableAccess: 'survey-link', operatorKey: false, description: 'The survey web page behind the one-time link (public HTML)' },
-  analytics: { tableAccess: 'read', operatorKey: false, description: 'Operational metrics: summary, timeseries, heatmap' },
+  analytics: { tableAccess: 'read', operatorKey: false, writesAnalyticsRollups: true, description: 'Operational metrics: summary, timeseries, heatmap' },
   'customer-overview': { tableAccess: 'read', operatorKey: false, description: 'The customer 360 overview' },
   exports: { tableAccess: 'read', operatorKey: false, description: 'CSV exports of contacts and survey responses' },
   staffing: { tableAccess: 'read', operatorKey: false, description: 'Staffing by Erlang C and Erlang A per interval of a day' },

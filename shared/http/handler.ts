@@ -28,6 +28,7 @@ import { bypassedEdge, cameThroughEdge, clientAddress } from './origin-guard';
 import { transportSecurityHeaders } from './transport-security';
 import type { OperationsOf, PageOperationsOf, PageRequest, PageResult, RequestSource } from './operation';
 import type { RouteDeclaration } from './route-types';
+import { type RequestReadWork, requestWeightOf } from './rate-limit';
 
 export const maxBodyBytes = 64 * 1024;
 
@@ -53,6 +54,8 @@ export interface ApiResult {
   /** A body that is not JSON (such as text/csv), sent as it is; the operation sets its content-type header. */
   text?: string;
   headers?: Record<string, string>;
+  /** What the operation read, on routes declared `weighedByReads`: the request limit counts it by this. */
+  readWork?: RequestReadWork;
 }
 
 type Event = APIGatewayProxyEventV2 & {
@@ -68,8 +71,8 @@ export type IdempotencyGuard = (request: ApiRequest, run: () => Promise<ApiResul
 export interface TenantRequestLimit {
   /** Throws 429 when this execution environment knows the tenant to be over its limit. */
   refuseIfOver(tenantId: string): void;
-  /** Counts one request of the tenant; never throws. */
-  count(tenantId: string): Promise<void>;
+  /** Counts one request of the tenant, or `weight` requests' worth; never throws. */
+  count(tenantId: string, weight?: number): Promise<void>;
 }
 
 /**
@@ -114,14 +117,18 @@ export function createApiHandler<const Routes extends readonly RouteDeclaration[
       counting = requestLimit!.count(caller.tenantId);
     }
     try {
-      return await serve(route, caller, event);
+      const { answer, readWork } = await serve(route, caller, event);
+      // Counted beside the request like the first one; an expensive read's weight beyond it, once it is known.
+      const extraWeight = route.weighedByReads && readWork ? requestWeightOf(readWork) - 1 : 0;
+      if (caller.kind === 'tenant' && extraWeight > 0) await requestLimit!.count(caller.tenantId, extraWeight);
+      return answer;
     } finally {
       // Lambda freezes the environment once the answer is returned: the count must be written first.
       await counting;
     }
   };
 
-  const serve = async (route: RouteDeclaration, caller: Caller, event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
+  const serve = async (route: RouteDeclaration, caller: Caller, event: Event): Promise<{ answer: APIGatewayProxyStructuredResultV2; readWork?: RequestReadWork }> => {
     const request: ApiRequest = {
       route,
       caller,
@@ -138,7 +145,7 @@ export function createApiHandler<const Routes extends readonly RouteDeclaration[
       route.idempotent && idempotency
         ? await idempotency(tenantRequest, () => operation(tenantRequest))
         : await operation(tenantRequest);
-    return respond(result);
+    return { answer: respond(result), readWork: result.readWork };
   };
 
   return servingRoutes(withHttpMiddleware(core), declared);

@@ -98,13 +98,13 @@ const unwritten = new Map<string, { windowStartsAt: number; count: number }>();
  * that cannot be reached is logged and the limit fails open, since refusing every tenant's
  * traffic would be the worse outage.
  */
-export async function countTenantRequest(tenantId: string, deps: TenantRateLimitDeps): Promise<void> {
+export async function countTenantRequest(tenantId: string, deps: TenantRateLimitDeps, weight = 1): Promise<void> {
   const now = (deps.now ?? Date.now)();
   const window = windowAt(now, 60);
   try {
     const plan = await deps.planOf(tenantId);
     const pending = unwritten.get(tenantId);
-    const count = (pending?.windowStartsAt === window.startsAt ? pending.count : 0) + 1;
+    const count = (pending?.windowStartsAt === window.startsAt ? pending.count : 0) + weight;
     if (count < countBatch(tenantLimit(plan))) {
       unwritten.set(tenantId, { windowStartsAt: window.startsAt, count });
       return;
@@ -116,6 +116,23 @@ export async function countTenantRequest(tenantId: string, deps: TenantRateLimit
     logger.warn('Tenant rate limit not applied: its counter failed', error as Error);
   }
 }
+
+/** The DynamoDB reads an operation made: read requests (Query pages, GetItems) and the items they returned. */
+export interface RequestReadWork {
+  requests: number;
+  items: number;
+}
+
+/** Read requests and items read that one counted request covers; beyond them a read counts as more. */
+export const readWorkPerRequest = 25;
+
+/**
+ * How many requests a read counts as against the per-tenant limit: one per `readWorkPerRequest`
+ * read requests and items read, at least one. A customer lookup (one GetItem) is one; a 366-day
+ * summary from rollups two or three; the first summary of a year, which reads every slot of it
+ * to make the rollups, thousands.
+ */
+export const requestWeightOf = (work: RequestReadWork): number => Math.max(1, Math.ceil((work.requests + work.items) / readWorkPerRequest));
 
 /** Survey-link guessing: this many unknown or expired tokens from one client in one window, then 429. */
 export const surveyLinkMisses = { limit: 20, windowSeconds: 15 * 60 } as const;

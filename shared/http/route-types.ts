@@ -38,6 +38,12 @@ export interface RouteDeclaration {
   /** Updates that require If-Match with the current ETag. */
   requiresIfMatch?: boolean;
   /**
+   * Reads whose cost follows what is asked (a period): the operation reports the DynamoDB reads it
+   * made (ApiResult.readWork), and the per-tenant request limit counts the request as that work
+   * weighs (requestWeightOf in ./rate-limit.ts) rather than as one.
+   */
+  weighedByReads?: true;
+  /**
    * A page for people rather than the JSON API (served by createPageHandler): it answers text/html,
    * errors included, and takes its body as an HTML form (application/x-www-form-urlencoded).
    */

@@ -9,5 +9,5 @@ import { countTenantRequest, refuseIfOverLimit } from './rate-limit';
  */
 export const tenantRequestLimit: TenantRequestLimit = {
   refuseIfOver: (tenantId) => refuseIfOverLimit(tenantId),
-  count: (tenantId) => countTenantRequest(tenantId, { counter: dynamoWindowCounter, planOf: cachedTenantPlan, countDay: countApiRequestsOfDay }),
+  count: (tenantId, weight) => countTenantRequest(tenantId, { counter: dynamoWindowCounter, planOf: cachedTenantPlan, countDay: countApiRequestsOfDay }, weight),
 };

@@ -100,7 +100,8 @@ describe('IAM least privilege per function', () => {
     const declaration = declarations[name]!;
     const { statements } = roleOf(name);
     const tableStatements = statements.filter(
-      (statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:') && !streamActions.has(action)) && !isRateCounterGrant(statement),
+      (statement) =>
+        actionsOf(statement).some((action) => action.startsWith('dynamodb:') && !streamActions.has(action)) && !isRateCounterGrant(statement) && !isRollupGrant(statement),
     );
     const granted = new Set(tableStatements.flatMap(actionsOf));
     const expected =
@@ -132,6 +133,18 @@ describe('IAM least privilege per function', () => {
     const actions = (list: string) => list.split(', ').map((action) => `dynamodb:${action}`);
     expect(actions(documented![1]!)).toEqual([...tableReadActions]);
     expect(actions(documented![2]!)).toEqual([...tableWriteActions]);
+  });
+
+  it('lets the analytics function put its rollups, on their keys only, and no other function', () => {
+    for (const name of names) {
+      const grants = roleOf(name).statements.filter(isRollupGrant);
+      if (declarations[name]!.writesAnalyticsRollups) {
+        expect(grants.flatMap(actionsOf), name).toEqual(['dynamodb:PutItem']);
+      } else {
+        expect(grants, name).toEqual([]);
+      }
+    }
+    expect(declarations.analytics!.writesAnalyticsRollups).toBe(true);
   });
 
   it('lets read-only functions that serve tenants write their per-minute request counters and nothing else', () => {
@@ -248,6 +261,11 @@ describe('webhook delivery in AWS (issue 11 §5)', () => {
     }
   });
 });
+
+/** The grant that confines a read-only function's writes to `T#<tenantId>#AGG#ROLLUP#…` items (infra/api-stack.ts). */
+function isRollupGrant(statement: { Condition?: unknown }): boolean {
+  return JSON.stringify(statement.Condition ?? {}) === JSON.stringify({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#*#AGG#ROLLUP#*'] } });
+}
 
 /** The grant that confines a read-only function's writes to `T#<tenantId>#RATE#…` counters (infra/api-stack.ts). */
 function isRateCounterGrant(statement: { Condition?: unknown }): boolean {

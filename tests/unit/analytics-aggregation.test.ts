@@ -332,6 +332,17 @@ describe('the analytics-aggregate consumer', () => {
     expect(items[2]!.Update?.ExpressionAttributeValues?.[':delta']).toBe(1);
   });
 
+  it('records a late count on the UTC day of a slot that began more than two hours ago, in the same transaction, so its rollups are made again', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+    const occurredAt = new Date(Date.now() - 3 * 3_600_000).toISOString();
+    await handler({ ...busEvent, id: 'bus-late', detail: { ...opened.detail, eventId: 'evt_late', occurredAt } }, context);
+    const items = (dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input as TransactWriteCommandInput).TransactItems!;
+    const late = items.find((item) => item.Update?.Key?.pk === `T#${tenantId}#AGG#LATE`);
+    expect(late?.Update?.Key?.sk).toBe(occurredAt.slice(0, 7));
+    expect(late?.Update?.ExpressionAttributeNames?.['#day']).toBe(`d${occurredAt.slice(8, 10)}`);
+    expect(late?.Update?.UpdateExpression).toContain('ADD #day :one');
+  });
+
   it('tries again when another transaction holds the same counter item, and gives up to the bus after a few attempts', async () => {
     dynamo.on(TransactWriteCommand).rejectsOnce(conflict()).rejectsOnce(conflict()).resolves({});
     await handler(busEvent, context);

@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { bundleFunction } from '../../infra/bundling';
 import { type ApiResult, type TenantRequestLimit, createApiHandler } from '../../shared/http/handler';
 import { tooManyRequests } from '../../shared/http/rate-limit';
+import { analyticsRoutes } from '../../shared/http/routes/analytics';
 import { customerRoutes } from '../../shared/http/routes/customers';
 import { openApiRoutes } from '../../shared/http/routes/openapi';
 
@@ -85,6 +86,28 @@ describe('the per-tenant request limit in createApiHandler', () => {
 
     finishCounting();
     expect((await answer).statusCode).toBe(200);
+  });
+
+  it('counts a read declared weighedByReads by the reads its operation reports: one request per 25 read requests and items', async () => {
+    const counted: number[] = [];
+    const limit: TenantRequestLimit = { refuseIfOver: vi.fn(), count: vi.fn(async (_tenantId: string, weight = 1) => void counted.push(weight)) };
+    const read = (requests: number, items: number) => (async () => ({ status: 200, body: {}, readWork: { requests, items } })) as () => Promise<never>;
+    const summaryOf = (requests: number, items: number) =>
+      createApiHandler('analytics', analyticsRoutes, { getAnalyticsSummary: read(requests, items), getAnalyticsTimeseries: ok, getAnalyticsHeatmap: ok }, { requestLimit: limit });
+    const summaryEvent = {
+      ...tenantEvent('ten_weighed'),
+      routeKey: 'GET /v1/analytics/summary',
+      rawPath: '/v1/analytics/summary',
+      queryStringParameters: { from: '2025-12-05', to: '2026-12-04' },
+    };
+
+    expect(analyticsRoutes.every((route) => route.weighedByReads)).toBe(true);
+    expect((await invoke(summaryOf(4, 3), summaryEvent)).statusCode).toBe(200);
+    expect(counted).toEqual([1]);
+    counted.length = 0;
+    // A year summed from every slot: 1,468 Queries and their items.
+    expect((await invoke(summaryOf(1_468, 2_032), summaryEvent)).statusCode).toBe(200);
+    expect(counted).toEqual([1, 139]);
   });
 
   it('is not consulted for a public route', async () => {
