@@ -321,7 +321,8 @@ describe('cases, surveys and referrals, counted when they happen', () => {
     const setUp = await api(twin.url, 'PATCH', '/v1/settings', {
       key,
       body: {
-        sms: { originationIdentity: number },
+        // The tenant is in the US and surveys a Taiwanese customer: SMS to Taiwan must be allowed.
+        sms: { originationIdentity: number, allowedDestinationCountries: ['US', 'TW'] },
         surveys: { enabled: true, delayMinutes: 5, quietHours: null, ...(await earlierTenantRules(twin, key)) },
         slaPolicy: { targets: { complaint: { medium: { firstResponse: { amount: 10, unit: 'minutes' } } } } },
       },

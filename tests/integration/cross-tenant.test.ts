@@ -14,6 +14,7 @@ import { customerOverviewArea } from '../support/cross-tenant/customer-overview'
 import { exportsArea } from '../support/cross-tenant/exports';
 import { staffingArea } from '../support/cross-tenant/staffing';
 import { auditLogArea } from '../support/cross-tenant/audit-log';
+import { usageArea } from '../support/cross-tenant/usage';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
 
 /**
@@ -22,7 +23,7 @@ import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin
  * carries anything of tenant A; A's data is unchanged afterwards. Every declared tenant route
  * must have a probe in one of the areas: a new route fails this test until it is given one.
  */
-const areas: CrossTenantArea[] = [foundationArea as unknown as CrossTenantArea, contactsArea as unknown as CrossTenantArea, webhooksArea as unknown as CrossTenantArea, casesArea as unknown as CrossTenantArea, surveyTemplatesArea as unknown as CrossTenantArea, surveysArea as unknown as CrossTenantArea, analyticsArea as unknown as CrossTenantArea, customerValueArea as unknown as CrossTenantArea, customerOverviewArea as unknown as CrossTenantArea, exportsArea as unknown as CrossTenantArea, staffingArea as unknown as CrossTenantArea, auditLogArea as unknown as CrossTenantArea];
+const areas: CrossTenantArea[] = [foundationArea as unknown as CrossTenantArea, contactsArea as unknown as CrossTenantArea, webhooksArea as unknown as CrossTenantArea, casesArea as unknown as CrossTenantArea, surveyTemplatesArea as unknown as CrossTenantArea, surveysArea as unknown as CrossTenantArea, analyticsArea as unknown as CrossTenantArea, customerValueArea as unknown as CrossTenantArea, customerOverviewArea as unknown as CrossTenantArea, exportsArea as unknown as CrossTenantArea, staffingArea as unknown as CrossTenantArea, auditLogArea as unknown as CrossTenantArea, usageArea as unknown as CrossTenantArea];
 
 let twin: TestTwin;
 let aKey: string;

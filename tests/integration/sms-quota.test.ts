@@ -1,3 +1,4 @@
+import { allocateSmsSender } from '../support/operator';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
 import { advanceClock, busEventDetails, eventually, settle, uniqueDigits } from '../support/waiting';
@@ -51,6 +52,7 @@ async function closedContactOf(t: { key: string }, phone = `+8869${uniqueDigits(
 async function adHocTenant(settings: Record<string, unknown> = {}) {
   const created = await createTenant(twin, { name: 'Quota Co', locale: 'en' });
   const number = `+8862${uniqueDigits()}`;
+  await allocateSmsSender(twin, created.tenant.tenantId, number);
   const patched = await api(twin.url, 'PATCH', '/v1/settings', { key: created.apiKey, body: { sms: { originationIdentity: number }, ...settings } });
   expect(patched.status, JSON.stringify(patched.body)).toBe(200);
   return { key: created.apiKey, tenantId: created.tenant.tenantId as string, number };

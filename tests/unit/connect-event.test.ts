@@ -48,6 +48,7 @@ describe('parseConnectEvent over every fixture', () => {
 
   it("reads AWS's current CONNECTED_TO_AGENT sample (camelCase, hierarchy groups, tags)", () => {
     expect(contactEvent(fixture('aws-doc-connected-to-agent'))).toEqual({
+      account: '111122223333',
       eventType: 'CONNECTED_TO_AGENT',
       instanceArn: docInstance,
       contactId: '11111111-1111-1111-1111-111111111111',
@@ -76,6 +77,7 @@ describe('parseConnectEvent over every fixture', () => {
 
   it("reads the 2020 sample's EventType, InstanceARN and 'Voice', and its placeholder ARNs as labels", () => {
     expect(contactEvent(fixture('aws-doc-2020-connected-to-agent'))).toEqual({
+      account: '111122223333',
       eventType: 'CONNECTED_TO_AGENT',
       instanceArn: docInstance,
       contactId: '11111111-1111-1111-1111-111111111111',
@@ -122,6 +124,7 @@ describe('parseConnectEvent over every fixture', () => {
     );
     expect(events.map((event) => event.eventType)).toEqual(['INITIATED', 'QUEUED', 'CONNECTED_TO_AGENT', 'DISCONNECTED', 'COMPLETED']);
     expect(events[0]).toEqual({
+      account: '123456789012',
       eventType: 'INITIATED',
       instanceArn: docInstance,
       contactId: '22222222-2222-4222-8222-222222222222',
