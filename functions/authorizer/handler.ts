@@ -29,8 +29,9 @@ const denied: Result = { isAuthorized: false, context: {} };
 /**
  * HTTP API Lambda authorizer (payload 2.0, simple responses). It only establishes who the
  * caller is, and whether its tenant is suspended (read with the key, in one round trip; the
- * answer is cached like the rest, so a suspension bites within tenantAuthorizer.cacheSeconds); each route's required scope is checked by the handler, because a cached answer
- * is reused for every route the same key calls.
+ * answer is cached like the rest, so a suspension bites within tenantAuthorizer.cacheSeconds).
+ * Each route's required scope is checked by the handler, because a cached answer is reused for
+ * every route the same key calls.
  */
 export async function handler(event: APIGatewayRequestAuthorizerEventV2): Promise<Result> {
   // A request with a wrong origin secret (a missing one never gets here: it is part of the
