@@ -1,4 +1,4 @@
-import { readCounterRows } from '../../shared/data/analytics-repo';
+import { type ReadWork, noWork, readCounterRows } from '../../shared/data/analytics-repo';
 import { cachedTenantPlan, readApiRequestsByDay } from '../../shared/data/rate-limit-repo';
 import { readSmsUsageTotals, readUsageDays } from '../../shared/data/sms-usage-repo';
 import { usageMonth } from '../../shared/domain/sms/quotas';
@@ -12,8 +12,8 @@ import { functionClock } from '../../shared/ports/clock';
 import { deployedSmsQuota } from '../../shared/services/sms-quota';
 
 /** Contacts (closed, on their arrival day) and surveys sent, per UTC day, from the analytics counters. */
-async function contactsAndSurveys(tenantId: string, days: string[]) {
-  const rows = await readCounterRows(tenantId, 'all', new Date(`${days[0]}T00:00:00Z`), new Date(Date.parse(`${days.at(-1)}T00:00:00Z`) + 86_400_000));
+async function contactsAndSurveys(tenantId: string, days: string[], work: ReadWork) {
+  const rows = await readCounterRows(tenantId, 'all', new Date(`${days[0]}T00:00:00Z`), new Date(Date.parse(`${days.at(-1)}T00:00:00Z`) + 86_400_000), { work });
   const contacts: Record<string, number> = {};
   const surveysSent: Record<string, number> = {};
   for (const row of rows) {
@@ -33,11 +33,12 @@ export const handler = createApiHandler(
       const now = functionClock.now();
       const period = usagePeriod(query, now);
       if (!period.ok) throw validationFailed([period.error]);
+      const work = noWork();
       const [plan, sms, apiRequests, counted, current] = await Promise.all([
         cachedTenantPlan(tenantId),
         readUsageDays(tenantId, period.months),
         readApiRequestsByDay(tenantId, period.months),
-        contactsAndSurveys(tenantId, period.days),
+        contactsAndSurveys(tenantId, period.days, work),
         readSmsUsageTotals(tenantId, now),
       ]);
       const body = usageReport({
@@ -50,7 +51,7 @@ export const handler = createApiHandler(
         ...counted,
         current: { ...current, month: usageMonth(now) },
       });
-      return { status: 200, body };
+      return { status: 200, body, readWork: work };
     },
   },
   { requestLimit: tenantRequestLimit },

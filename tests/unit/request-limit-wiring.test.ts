@@ -8,6 +8,7 @@ import { tooManyRequests } from '../../shared/http/rate-limit';
 import { analyticsRoutes } from '../../shared/http/routes/analytics';
 import { customerRoutes } from '../../shared/http/routes/customers';
 import { openApiRoutes } from '../../shared/http/routes/openapi';
+import { usageRoutes } from '../../shared/http/routes/usage';
 
 /**
  * The per-tenant request limit is passed into createApiHandler (shared/http/tenant-request-limit.ts),
@@ -101,7 +102,8 @@ describe('the per-tenant request limit in createApiHandler', () => {
       queryStringParameters: { from: '2025-12-05', to: '2026-12-04' },
     };
 
-    expect(analyticsRoutes.every((route) => route.weighedByReads)).toBe(true);
+    // Usage reads a month of analytics counters too.
+    expect([...analyticsRoutes, ...usageRoutes].every((route) => route.weighedByReads)).toBe(true);
     expect((await invoke(summaryOf(4, 3), summaryEvent)).statusCode).toBe(200);
     expect(counted).toEqual([1]);
     counted.length = 0;

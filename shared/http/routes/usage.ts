@@ -10,6 +10,8 @@ export const usageRoutes = defineRoutes([
     function: 'usage',
     access: readonlyAccess,
     tag: 'Usage',
+    // A month of a busy tenant's analytics counters is many items: the request limit counts what it read.
+    weighedByReads: true,
     summary:
       "SMS segments and estimated cost by UTC day and destination country, SMS sends refused, API requests, contacts and surveys sent in a period (default: this UTC month), against the plan's limits",
     request: { query: UsageQuery },
