@@ -24,6 +24,7 @@ import { newId } from '../shared/ids';
 import { slotStartOf } from '../shared/domain/analytics/counters';
 import { percentile, timeEach } from './stats';
 import { startTwinProcess, twinTableName } from './latency';
+import { mulberry32 } from './seeded-random';
 
 const day = 86_400_000;
 const recentDays = 7;
@@ -212,16 +213,6 @@ async function writeAll(client: DynamoDBDocumentClient, items: Record<string, un
       }
     }),
   );
-}
-
-function mulberry32(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function formatAnalyticsLatency(result: AnalyticsLatencyResult): string {

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { mulberry32 } from './seeded-random';
 
 /**
  * What a per-tenant `dynamodb:LeadingKeys` session would cost the tenant API functions
@@ -66,25 +67,13 @@ interface SessionModel extends Mix {
   smallTenantsWaiting: number;
 }
 
-/** A seeded generator, so that the model prints the same figures on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * One simulated hour after warm-up: requests arrive at `requestsPerSecond`, each from a tenant
  * drawn by Zipf (s = 1), each served by one of `containers` warm containers at random (Lambda
  * gives no tenant affinity). A container holds a tenant's credentials 55 minutes.
  */
 export function modelTenantSessions(mix: Mix, seed = 11): SessionModel {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const weights = Array.from({ length: mix.tenants }, (_, rank) => 1 / (rank + 1));
   const total = weights.reduce((sum, weight) => sum + weight, 0);
   const cumulative: number[] = [];
