@@ -48,7 +48,7 @@ export async function dispatchSurvey(tenantId: string, contact: ClosedContact): 
   const stored = contact.customerId ? await getCustomer(tenantId, contact.customerId) : undefined;
   const customer = stored?.state === 'active' ? stored.customer : undefined;
   // A suspended tenant gets no survey scheduled: the decision is recorded as not_sent with the reason.
-  const sendingRefused = await tenantSendingRefusal(tenantId, 'survey decision');
+  const sendingRefused = await tenantSendingRefusal(tenantId, 'survey decision', undefined, tenant.sendingRights);
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const day = localDay(surveySendTime(rules, contact.closedAt, timezone), timezone);

@@ -75,6 +75,7 @@ async function send(tenantId: string, survey: Survey): Promise<SurveySendOutcome
     tenantId,
     'survey',
     survey.deliveryChannel === 'sms' ? resolveSmsSettings(tenant.settings) : undefined,
+    tenant.sendingRights,
   );
   if (sendingRefused) return notSent(tenantId, survey, sendingRefused, now);
 

@@ -80,10 +80,13 @@ export async function insertTenant(
   );
 }
 
-/** Profile and settings in one round trip (a BatchGetItem of two keys in the tenant's partition). */
+/**
+ * Profile and settings in one round trip (a BatchGetItem of two keys in the tenant's partition),
+ * and from the same tenant item what a sender must check (its state and allocations).
+ */
 export async function getTenantWithSettings(
   tenantId: string,
-): Promise<{ profile: TenantProfile; settings: Settings } | undefined> {
+): Promise<{ profile: TenantProfile; settings: Settings; sendingRights: TenantSendingRights } | undefined> {
   const table = tableName();
   const { Responses } = await db().send(
     new BatchGetCommand({ RequestItems: { [table]: { Keys: [keys.tenant(tenantId), keys.settings(tenantId)], ConsistentRead: true } } }),
@@ -92,7 +95,12 @@ export async function getTenantWithSettings(
   const profile = items.find((item) => item.sk === 'TENANT');
   const settings = items.find((item) => item.sk === 'SETTINGS');
   if (!profile || !settings) return undefined;
-  return { profile: parseItem(TenantProfile, profile), settings: parseItem(Settings, settings) };
+  const operator = operatorTenant(profile);
+  return {
+    profile: parseItem(TenantProfile, profile),
+    settings: parseItem(Settings, settings),
+    sendingRights: { state: operator.state, allocations: operator.allocations },
+  };
 }
 
 export async function getSettings(tenantId: string): Promise<Settings | undefined> {
@@ -357,7 +365,9 @@ export async function insertAdminKeyForTenant(adminKey: StoredApiKey, audit: Sto
 }
 
 /** What a sender needs to know before sending for a tenant: its state and its allocations (one read of the tenant item). */
-export async function getTenantSendingRights(tenantId: string): Promise<{ state: 'active' | 'suspended'; allocations: Allocations } | undefined> {
+export type TenantSendingRights = { state: 'active' | 'suspended'; allocations: Allocations };
+
+export async function getTenantSendingRights(tenantId: string): Promise<TenantSendingRights | undefined> {
   const tenant = await getOperatorTenant(tenantId);
   return tenant && { state: tenant.state, allocations: tenant.allocations };
 }

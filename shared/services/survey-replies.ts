@@ -132,7 +132,7 @@ async function step(reply: InboundSmsReply, survey: Survey, repliedToQuestionId:
 
   // Nothing to text when the last answer ends a survey whose rules send no thanks, or when the
   // tenant may not send (suspended): the answer is recorded all the same.
-  const sendingRefused = conversation.text !== undefined && (await tenantSendingRefusal(reply.tenantId, 'survey question', { originationIdentity: reply.to }));
+  const sendingRefused = conversation.text !== undefined && (await tenantSendingRefusal(reply.tenantId, 'survey question', { originationIdentity: reply.to }, tenant.sendingRights));
   const sent =
     conversation.text === undefined || sendingRefused
       ? undefined
