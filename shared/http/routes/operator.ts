@@ -43,7 +43,11 @@ export const operatorRoutes = defineRoutes([
     summary:
       'Allocate an SMS origination identity, configuration set or opt-out list, or register an AWS account or Amazon Connect instance, to the tenant; a resource belongs to one tenant (409 resource-taken). Allocating again what the tenant holds changes nothing',
     request: { params: OperatorTenantParams, body: AllocateBody },
-    responses: { 200: { description: 'The tenant with its allocations', schema: OperatorTenant } },
+    responses: {
+      200: { description: 'The tenant with its allocations', schema: OperatorTenant },
+      409: { description: 'resource-taken: another tenant holds the resource; or the tenant changed meanwhile (try again)' },
+      422: { description: "too-many-allocations, or connect-account-not-registered (register the instance's account first)" },
+    },
   },
   {
     operationId: 'releaseResource',
@@ -55,7 +59,10 @@ export const operatorRoutes = defineRoutes([
     summary:
       "Take a resource back from the tenant; refused (409 resource-in-use, naming the setting) while the tenant's settings use it. Releasing what the tenant does not hold changes nothing",
     request: { params: OperatorTenantParams, body: ReleaseBody },
-    responses: { 200: { description: 'The tenant with its allocations', schema: OperatorTenant } },
+    responses: {
+      200: { description: 'The tenant with its allocations', schema: OperatorTenant },
+      409: { description: "resource-in-use: the tenant's settings (or its registered Connect instances) still use it; or the tenant changed meanwhile" },
+    },
   },
   {
     operationId: 'suspendTenant',

@@ -22,6 +22,10 @@ export const settingsRoutes = defineRoutes([
     tag: 'Settings',
     summary: 'Change settings (merge patch; unknown fields are rejected)',
     request: { body: SettingsPatch },
-    responses: { 200: { description: 'The updated settings', schema: Settings } },
+    responses: {
+      200: { description: 'The updated settings', schema: Settings },
+      409: { description: 'Changed by another request at the same time; read them and try again' },
+      422: { description: 'not-allocated: names a resource the operator did not allocate to the tenant, or turns SMS surveys on without a sender; invalid-survey-rules' },
+    },
   },
 ]);
