@@ -13,7 +13,6 @@ import { sendMeteredSms } from '../../shared/services/metered-sms';
 import { tenantSendingRefusal } from '../../shared/services/sending-rights';
 import { MetricUnit, logger, metrics, withLambdaContext } from '../../shared/observability';
 import type { Customer } from '../../shared/schemas/customer';
-import type { Settings } from '../../shared/schemas/settings';
 import { type InboundSms, parseInboundSms } from '../../shared/schemas/sms-inbound';
 import { detectKeyword } from '../../shared/domain/sms/keywords';
 import { customerLanguage, smsOptOutChange } from '../../shared/domain/sms/opt-out';
@@ -36,6 +35,9 @@ const maxOptOutAttempts = 3;
 async function receive(event: SNSEvent): Promise<void> {
   for (const record of event.Records) await receiveOne(record);
 }
+
+/** The tenant as read once per inbound message: its settings and its sending rights. */
+type TenantRead = NonNullable<Awaited<ReturnType<typeof getTenantWithSettings>>>;
 
 async function receiveOne(record: SNSEventRecord): Promise<void> {
   logger.appendKeys({ snsMessageId: record.Sns.MessageId });
@@ -64,10 +66,10 @@ async function receiveOne(record: SNSEventRecord): Promise<void> {
 
   const keyword = detectKeyword(sms.messageBody);
   metrics.addMetric(keyword === 'stop' ? 'InboundSmsStop' : keyword === 'help' ? 'InboundSmsHelp' : 'InboundSmsReplies', MetricUnit.Count, 1);
-  if (keyword === 'stop') return optOut(tenantId, tenant.settings, sms, customer);
+  if (keyword === 'stop') return optOut(tenantId, tenant, sms, customer);
   if (keyword === 'help') {
     const smsSettings = resolveSmsSettings(tenant.settings);
-    return answer(tenantId, tenant.settings, sms, smsSettings.helpText[customerLanguage(customer, tenant.settings.locale)], 'help');
+    return answer(tenantId, tenant, sms, smsSettings.helpText[customerLanguage(customer, tenant.settings.locale)], 'help');
   }
   const outcome = await handleSurveyReply({
     tenantId,
@@ -82,13 +84,14 @@ async function receiveOne(record: SNSEventRecord): Promise<void> {
   logger.info('Inbound SMS reply handed to the survey conversation', { outcome, knownCustomer: !!customer });
 }
 
-async function optOut(tenantId: string, settings: Settings, sms: InboundSms, customer: Customer | undefined): Promise<void> {
+async function optOut(tenantId: string, tenant: TenantRead, sms: InboundSms, customer: Customer | undefined): Promise<void> {
+  const { settings } = tenant;
   const smsSettings = resolveSmsSettings(settings);
   if (customer) await denySmsConsent(tenantId, sms.inboundMessageId, customer);
   else logger.info('STOP from a number that is no customer of the tenant; confirming and listing the number only');
 
   // The opt-out holds even when the quota refuses its confirmation.
-  await answer(tenantId, settings, sms, smsSettings.optOutConfirmation[customerLanguage(customer, settings.locale)], 'stop');
+  await answer(tenantId, tenant, sms, smsSettings.optOutConfirmation[customerLanguage(customer, settings.locale)], 'stop');
   // After the confirmation, which the list would block: from now on AWS refuses every send to the number.
   await addToOptOutList(sms.originationNumber, smsSettings.optOutListName ?? defaultOptOutListName);
 }
@@ -117,13 +120,14 @@ async function denySmsConsent(tenantId: string, inboundMessageId: string, custom
   logger.info('The customer was erased meanwhile; nothing to opt out');
 }
 
-async function answer(tenantId: string, settings: Settings, sms: InboundSms, body: string, purpose: 'stop' | 'help'): Promise<void> {
+async function answer(tenantId: string, tenant: TenantRead, sms: InboundSms, body: string, purpose: 'stop' | 'help'): Promise<void> {
+  const { settings } = tenant;
   const smsSettings = resolveSmsSettings(settings);
   // A suspended tenant answers nothing (a STOP still opts the number out); the refusal is logged and counted.
   const refused = await tenantSendingRefusal(tenantId, `keyword-${purpose}`, {
     originationIdentity: sms.destinationNumber,
     configurationSetName: smsSettings.configurationSetName,
-  });
+  }, tenant.sendingRights);
   if (refused) return;
   const outcome = await answerOnce(tenantId, sms.inboundMessageId, async () => {
     const result = await sendMeteredSms(
