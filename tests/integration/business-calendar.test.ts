@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
+import { surveyTenant } from '../support/surveys';
+import { eventually, uniqueDigits } from '../support/waiting';
 
 let twin: TestTwin;
 beforeAll(async () => {
@@ -136,5 +138,39 @@ describe('staffing on the calendar', () => {
     const ordinary = await plan('2026-12-23');
     expect(ordinary.body.intervals.every((interval: { open: boolean }) => interval.open)).toBe(true);
     expect(ordinary.body.intervals.find((interval: { start: string }) => interval.start === '08:00').agentsRequired).toBeGreaterThan(0);
+  });
+});
+
+describe('survey quiet hours on a holiday', () => {
+  it('hold a survey due on a closed day until the quiet hours end on the next day that is not closed', async () => {
+    const taipeiDate = (instant: number) => new Date(instant + 8 * hour).toISOString().slice(0, 10);
+    const today = taipeiDate(Date.now());
+    const tomorrow = taipeiDate(Date.now() + dayMs);
+    const t = await surveyTenant(twin, { delayMinutes: 5, quietHours: { start: '21:00', end: '08:00' } }, { as: 'new' });
+    const patched = await api(twin.url, 'PATCH', '/v1/settings', {
+      key: t.key,
+      body: { specialDays: [{ date: today, name: '春節', hours: [] }, { date: tomorrow, name: '春節', hours: [] }] },
+    });
+    expect(patched.status).toBe(200);
+    const customerId = (
+      await api(twin.url, 'POST', '/v1/customers', {
+        key: t.key,
+        body: { displayName: 'Ms Lin', phone: `+8869${uniqueDigits()}`, language: 'en', consent: { sms: { status: 'granted', source: 'web-form' } } },
+      })
+    ).body.customerId;
+    const contactId = (
+      await api(twin.url, 'POST', '/v1/contacts', { key: t.key, body: { channel: 'voice', direction: 'inbound', purpose: 'service', customerId } })
+    ).body.contactId;
+    const closed = await api(twin.url, 'POST', `/v1/contacts/${contactId}/close`, { key: t.key, body: { outcome: 'resolved' } });
+    expect(closed.status).toBe(200);
+    const survey = await eventually(async () => {
+      const page = await api(twin.url, 'GET', '/v1/surveys?limit=100', { key: t.key });
+      return (page.body.items as { contactId: string; status: string; scheduledAt: string }[]).find((item) => item.contactId === contactId);
+    }, 'the survey decision');
+    // Closed (and due) today in Taipei; were the test to straddle Taipei's midnight, it would not be.
+    expect(taipeiDate(Date.parse(closed.body.closedAt) + 5 * 60_000)).toBe(today);
+    expect(survey.status).toBe('pending');
+    // Today and tomorrow closed: 08:00 Taipei (00:00Z) the day after tomorrow.
+    expect(survey.scheduledAt).toBe(new Date(Date.parse(`${tomorrow}T00:00:00Z`) + dayMs).toISOString());
   });
 });

@@ -185,7 +185,7 @@ describe('business-time SLAs follow the calendar', () => {
     .record({
       timezone: fc.constantFrom('UTC', 'Asia/Taipei', 'America/New_York'),
       businessHours: fc.record({ mon: dayHours, tue: dayHours, wed: dayHours, thu: dayHours, fri: dayHours, sat: dayHours, sun: dayHours }),
-      specialDays: fc.uniqueArray(fc.record({ offset: fc.integer({ min: 0, max: 90 }), hours: fc.oneof(fc.constant([]), dayHours) }), {
+      specialDays: fc.uniqueArray(fc.record({ offset: fc.integer({ min: 0, max: 90 }), hours: fc.oneof(fc.constant<OpeningHours[]>([]), dayHours) }), {
         selector: (day) => day.offset,
         maxLength: 30,
       }),
