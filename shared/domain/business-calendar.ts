@@ -46,19 +46,18 @@ export function isCalendarDate(value: string): boolean {
 }
 
 /**
- * The indexes of the intervals of one day that overlap another of that day, in order. Touching
- * intervals (`09:00–12:00`, `12:00–13:00`) do not overlap. Intervals whose open is not before
- * their close are left to the check of each interval.
+ * The intervals of one day that overlap another of that day, in order, each with the indexes of
+ * those it overlaps. Touching intervals (`09:00–12:00`, `12:00–13:00`) do not overlap. Intervals
+ * whose open is not before their close are left to the check of each interval.
  */
-export function overlappingIntervals(hours: readonly OpeningHours[]): number[] {
-  const offending = new Set<number>();
-  hours.forEach((a, i) => {
-    hours.forEach((b, j) => {
-      if (j <= i || a.open >= a.close || b.open >= b.close) return;
-      if (a.open < b.close && b.open < a.close) offending.add(i).add(j);
-    });
-  });
-  return [...offending].sort((x, y) => x - y);
+export function overlappingIntervals(hours: readonly OpeningHours[]): { index: number; overlaps: number[] }[] {
+  const proper = (interval: OpeningHours) => interval.open < interval.close;
+  return hours
+    .map((a, index) => ({
+      index,
+      overlaps: proper(a) ? hours.flatMap((b, other) => (other !== index && proper(b) && a.open < b.close && b.open < a.close ? [other] : [])) : [],
+    }))
+    .filter((interval) => interval.overlaps.length > 0);
 }
 
 /** The indexes of the special days whose date an earlier entry already has. */

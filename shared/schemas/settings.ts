@@ -21,15 +21,12 @@ const OpeningHours = z
 const DayHoursChange = z.array(OpeningHours).check(
   z.maxLength(4),
   z.superRefine((hours, context) => {
-    const offending = overlappingIntervals(hours);
-    for (const index of offending) {
-      const others = offending.filter((other) => other !== index && overlaps(hours[index]!, hours[other]!));
-      context.addIssue({ code: 'custom', path: [index], message: `Overlaps interval ${others.map((other) => `[${other}]`).join(', ')} of the same day` });
+    for (const { index, overlaps } of overlappingIntervals(hours)) {
+      context.addIssue({ code: 'custom', path: [index], message: `Overlaps interval ${overlaps.map((other) => `[${other}]`).join(', ')} of the same day` });
     }
   }),
 );
 const DayHours = z.array(OpeningHours).check(z.maxLength(4));
-const overlaps = (a: { open: string; close: string }, b: { open: string; close: string }) => a.open < b.close && b.open < a.close;
 
 export const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 

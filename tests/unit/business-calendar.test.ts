@@ -71,7 +71,10 @@ describe('validating the calendar and the weekly hours', () => {
       { open: '13:00', close: '18:00' },
       { open: '09:00', close: '09:30' },
     ];
-    expect(overlappingIntervals(hours)).toEqual([0, 3]);
+    expect(overlappingIntervals(hours)).toEqual([
+      { index: 0, overlaps: [3] },
+      { index: 3, overlaps: [0] },
+    ]);
     expect(patchErrors({ businessHours: { fri: hours } }).map((e) => e.path).sort()).toEqual(['$.businessHours.fri[0]', '$.businessHours.fri[3]']);
     expect(patchErrors({ businessHours: { fri: hours.slice(0, 3) } })).toEqual([]);
   });
