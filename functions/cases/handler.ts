@@ -22,6 +22,7 @@ import {
   patchCase,
 } from '../../shared/domain/case';
 import { resolveSlaPolicy } from '../../shared/domain/sla';
+import { businessCalendarOf } from '../../shared/domain/business-calendar';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { checkOptionalIfMatch, etagOf, requireIfMatch } from '../../shared/http/etag';
 import { createApiHandler } from '../../shared/http/handler';
@@ -145,7 +146,7 @@ async function caseContext(tenantId: string, caller: Caller): Promise<CaseContex
     now: new Date().toISOString(),
     actor: caller.kind === 'tenant' ? caller.keyId : 'system',
     policy: resolveSlaPolicy(settings.slaPolicy),
-    calendar: { timezone: settings.timezone, businessHours: settings.businessHours },
+    calendar: businessCalendarOf(settings),
     newEntryId: monotonicIds('cev'),
   };
 }

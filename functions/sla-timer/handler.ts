@@ -5,6 +5,7 @@ import { StaleCase, getCase, saveCaseChange } from '../../shared/data/cases-repo
 import { getSettings } from '../../shared/data/tenants-repo';
 import { breachCase } from '../../shared/domain/case';
 import { resolveSlaPolicy } from '../../shared/domain/sla';
+import { businessCalendarOf } from '../../shared/domain/business-calendar';
 import { newId } from '../../shared/ids';
 import { logger, withLambdaContext } from '../../shared/observability';
 import { SlaKind } from '../../shared/schemas/case';
@@ -46,7 +47,7 @@ export async function handleSlaTimer(event: unknown): Promise<SlaTimerOutcome> {
       now: new Date(Math.max(Date.now(), Date.parse(dueAt))).toISOString(),
       actor: 'system',
       policy: resolveSlaPolicy(settings?.slaPolicy),
-      calendar: { timezone: settings?.timezone ?? 'UTC', businessHours: settings?.businessHours ?? noHours },
+      calendar: settings ? businessCalendarOf(settings) : { timezone: 'UTC', businessHours: noHours },
       newEntryId: () => newId('cev'),
     });
     if (!change) {

@@ -3,6 +3,7 @@ import { addDays, startOfLocalDay } from '../../shared/domain/analytics/interval
 import { readCounterRows } from '../../shared/data/analytics-repo';
 import { getSettings } from '../../shared/data/tenants-repo';
 import { resolveAnalyticsSettings } from '../../shared/domain/settings';
+import { businessCalendarOf, openingsOn, parseIsoDate, specialDayOn } from '../../shared/domain/business-calendar';
 import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { notFound, validationFailed } from '../../shared/http/problem';
@@ -46,6 +47,7 @@ async function plan(tenantId: string, asked: Overrides, forecast?: RequestOf<typ
     history: await Promise.all(dates.map((date) => historyDay(tenantId, date, timeZone))),
     forecast,
     patienceSeconds: asked.patienceSeconds,
+    specialDay: specialDayOf(asked.date, businessCalendarOf(settings)),
   };
   // A 0 % goal needs nobody and a 100 % one nobody can promise; the schemas leave both out, settings may not.
   if (input.target.serviceLevelPercent <= 0 || input.target.serviceLevelPercent >= 100) {
@@ -58,6 +60,12 @@ async function plan(tenantId: string, asked: Overrides, forecast?: RequestOf<typ
     if (error instanceof InvalidForecast) throw validationFailed(error.errors);
     throw error;
   }
+}
+
+/** The calendar's special day on `date`, with its opening intervals as instants. */
+function specialDayOf(date: string, calendar: ReturnType<typeof businessCalendarOf>): StaffingInput['specialDay'] {
+  const day = specialDayOn(parseIsoDate(date), calendar);
+  return day && { name: day.name, openings: openingsOn(parseIsoDate(date), calendar) };
 }
 
 async function historyDay(tenantId: string, date: string, timeZone: string): Promise<HistoryDay> {

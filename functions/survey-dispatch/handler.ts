@@ -45,17 +45,19 @@ export async function dispatchSurvey(tenantId: string, contact: ClosedContact): 
     return 'disabled';
   }
   const timezone = tenant.settings.timezone;
+  const specialDays = tenant.settings.specialDays ?? [];
   const stored = contact.customerId ? await getCustomer(tenantId, contact.customerId) : undefined;
   const customer = stored?.state === 'active' ? stored.customer : undefined;
   // A suspended tenant gets no survey scheduled: the decision is recorded as not_sent with the reason.
   const sendingRefused = await tenantSendingRefusal(tenantId, 'survey decision', undefined, tenant.sendingRights);
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const day = localDay(surveySendTime(rules, contact.closedAt, timezone), timezone);
+    const day = localDay(surveySendTime(rules, contact.closedAt, timezone, specialDays), timezone);
     const quotas = await readQuotas(tenantId, customer?.customerId, day);
     const decision: SurveyDecision | { send: false; reason: SendingRefusal } = sendingRefused ? { send: false, reason: sendingRefused } : decideSurvey(rules, {
       contact,
       timezone,
+      specialDays,
       customer: customer && { hasPhone: !!customer.phone, smsConsent: customer.consent.sms.status, lastSurveyedAt: quotas.lastSurveyedAt },
       samplingDraw: samplingDraw(contact.contactId),
       surveysOnSendDay: quotas.scheduledOnDay,

@@ -3,6 +3,7 @@ import { processedMarkerPut } from '../../shared/data/processed-events';
 import { getSettings } from '../../shared/data/tenants-repo';
 import { openCase } from '../../shared/domain/case';
 import { resolveSlaPolicy } from '../../shared/domain/sla';
+import { businessCalendarOf } from '../../shared/domain/business-calendar';
 import { createEventConsumer } from '../../shared/events/consumer';
 import { surveyAnswered } from '../../shared/events/survey-events';
 import { newId } from '../../shared/ids';
@@ -67,7 +68,7 @@ export async function recoverFromAnswer(
       now,
       actor: 'system',
       policy: resolveSlaPolicy(settings.slaPolicy),
-      calendar: { timezone: settings.timezone, businessHours: settings.businessHours },
+      calendar: businessCalendarOf(settings),
       newEntryId: () => newId('cev'),
       caseId: newId('cas'),
     },

@@ -14,6 +14,7 @@ export function defaultSettings(tenant: CreateTenantBody, now: string, surveyTem
     locale: tenant.locale,
     defaultCountry: tenant.defaultCountry,
     businessHours: { mon: weekdayHours, tue: weekdayHours, wed: weekdayHours, thu: weekdayHours, fri: weekdayHours, sat: [], sun: [] },
+    specialDays: [],
     branding: { displayName: tenant.name, colour: '#1F6FEB' },
     surveys: defaultSurveyRules(surveyTemplateId),
     slaPolicy: defaultSlaPolicy,
@@ -36,6 +37,8 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch, now:
     ...(patch.locale !== undefined && { locale: patch.locale }),
     ...(patch.defaultCountry !== undefined && { defaultCountry: patch.defaultCountry }),
     businessHours: { ...current.businessHours, ...patch.businessHours },
+    // A list, replaced whole like reasonCodes; kept in date order so a read shows the year as it runs.
+    specialDays: patch.specialDays ? [...patch.specialDays].sort((a, b) => a.date.localeCompare(b.date)) : (current.specialDays ?? []),
     branding: { ...current.branding, ...patch.branding },
     surveys: mergeSurveyRules(resolveSurveyRules(current.surveys), patch.surveys),
     slaPolicy: mergeSlaPolicy(resolveSlaPolicy(current.slaPolicy), patch.slaPolicy),

@@ -1,14 +1,9 @@
 import type { CaseType, Severity, SlaDuration, SlaKind, SlaPolicy, SlaPolicyPatch } from '../schemas/case';
-import { zonedWallClock } from './wall-clock';
+import { type BusinessCalendar, type LocalDate, addDays, hasWeeklyOpeningHours, instantOf, openingsOn, wallClock } from './business-calendar';
 
-type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
-type OpeningHours = { open: string; close: string };
-
-/** Where business time is counted: the tenant's time zone and weekly opening hours (settings). */
-export interface BusinessCalendar {
-  timezone: string;
-  businessHours: Record<Weekday, OpeningHours[]>;
-}
+export type { BusinessCalendar } from './business-calendar';
+// The time zone arithmetic's home is the calendar; these stay importable from here for the callers that do.
+export { instantOf, wallClock } from './business-calendar';
 
 // ---------------------------------------------------------------- policy
 
@@ -81,17 +76,17 @@ export function slaDeadline(
 // ---------------------------------------------------------------- deadlines
 
 const minuteMs = 60_000;
-const dayMs = 24 * 60 * minuteMs;
 
 /**
  * When a clock started at `start` with this target runs out. Elapsed units are plain arithmetic;
  * days and business time follow the tenant's wall clock, so they stay right across DST changes.
- * A tenant with no opening hours at all has business targets counted as calendar time
- * (businessHours as hours, businessDays as days) rather than never expiring.
+ * Business time follows the calendar: a special day's hours replace its weekday's, a closed one
+ * (a holiday) counts nothing. A tenant with no weekly opening hours at all has business targets
+ * counted as calendar time (businessHours as hours, businessDays as days) rather than never expiring.
  */
 export function computeDeadline(start: Date, duration: SlaDuration, calendar: BusinessCalendar): Date {
   const { amount, unit } = duration;
-  const open = hasOpeningHours(calendar);
+  const open = hasWeeklyOpeningHours(calendar);
   switch (unit) {
     case 'minutes':
       return new Date(start.getTime() + amount * minuteMs);
@@ -105,8 +100,6 @@ export function computeDeadline(start: Date, duration: SlaDuration, calendar: Bu
       return open ? endOfNthBusinessDay(start, amount, calendar) : addCalendarDays(start, amount, calendar.timezone);
   }
 }
-
-const hasOpeningHours = (calendar: BusinessCalendar) => Object.values(calendar.businessHours).some((day) => day.length > 0);
 
 /** The same local wall time `days` later in `timezone` (a time skipped by DST moves forward by the gap). */
 export function addCalendarDays(start: Date, days: number, timezone: string): Date {
@@ -143,69 +136,4 @@ export function endOfNthBusinessDay(start: Date, days: number, calendar: Busines
     if (counted === days) return new Date(openings[openings.length - 1]!.close);
   }
   throw new Error('No business day within five years');
-}
-
-// ---------------------------------------------------------------- time zone arithmetic
-
-interface LocalDate {
-  year: number;
-  month: number;
-  day: number;
-}
-interface WallClock extends LocalDate {
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-const weekdays: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-
-/** The wall clock in `timezone` at an instant. */
-export function wallClock(instant: number, timezone: string): WallClock {
-  const { year, month, day, hour, minute, second } = zonedWallClock(instant, timezone);
-  return { year, month, day, hour, minute, second };
-}
-
-/** Milliseconds the zone is ahead of UTC at an instant. */
-function offsetAt(instant: number, timezone: string): number {
-  const w = wallClock(instant, timezone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return asUtc - Math.floor(instant / 1000) * 1000;
-}
-
-/**
- * The instant a local date and time names in `timezone`. Of a repeated time (DST ends) the
- * first; a skipped time (DST starts) is read with the offset before the change, which lands
- * as far past the gap as it was into it.
- */
-export function instantOf(timezone: string, date: LocalDate, minuteOfDay: number, second = 0): number {
-  const wall = Date.UTC(date.year, date.month - 1, date.day, 0, minuteOfDay, second);
-  const before = wall - offsetAt(wall - dayMs, timezone);
-  const after = wall - offsetAt(wall + dayMs, timezone);
-  const valid = [before, after].filter((candidate) => candidate + offsetAt(candidate, timezone) === wall);
-  return valid.length > 0 ? Math.min(...valid) : before;
-}
-
-function addDays(date: LocalDate, days: number): LocalDate {
-  const shifted = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
-  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
-}
-
-const weekdayOf = (date: LocalDate): Weekday => weekdays[new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay()]!;
-
-const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
-
-/** A day's opening intervals as instants, in order, overlapping ones merged. */
-function openingsOn(date: LocalDate, calendar: BusinessCalendar): { open: number; close: number }[] {
-  const intervals = [...(calendar.businessHours[weekdayOf(date)] ?? [])]
-    .map((hours) => ({ open: minutesOf(hours.open), close: minutesOf(hours.close) }))
-    .filter((hours) => hours.open < hours.close)
-    .sort((a, b) => a.open - b.open);
-  const merged: { open: number; close: number }[] = [];
-  for (const interval of intervals) {
-    const last = merged[merged.length - 1];
-    if (last && interval.open <= last.close) last.close = Math.max(last.close, interval.close);
-    else merged.push({ ...interval });
-  }
-  return merged.map((m) => ({ open: instantOf(calendar.timezone, date, m.open), close: instantOf(calendar.timezone, date, m.close) }));
 }

@@ -25,7 +25,8 @@ export const SlaDuration = z.described(
     .strictObject({ amount: z.int().check(z.gte(1)), unit: SlaUnit })
     .check(z.refine((d) => d.amount <= maxAmount[d.unit], { message: 'Too long for its unit', path: ['amount'] })),
   'minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; ' +
-    'businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts',
+    'businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); ' +
+    'businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day)',
 );
 export type SlaDuration = z.infer<typeof SlaDuration>;
 

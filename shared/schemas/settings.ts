@@ -4,26 +4,70 @@ import { SlaPolicy, SlaPolicyPatch } from './case';
 import { SurveyRules, SurveyRulesPatch } from './survey-template';
 import { AnalyticsSettings, AnalyticsSettingsPatch } from './analytics';
 import { CustomerValueSettings, CustomerValueSettingsPatch } from './customer-value';
+import { isCalendarDate, overlappingIntervals, repeatedDates, timeOfDayPattern } from '../domain/business-calendar';
 
-const TimeOfDay = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Must be HH:MM, 24-hour'));
+const TimeOfDay = z.string().check(z.regex(timeOfDayPattern, 'Must be HH:MM, 24-hour (24:00 is the end of the day)'));
 
 const OpeningHours = z
   .strictObject({ open: TimeOfDay, close: TimeOfDay })
   .check(z.refine((hours) => hours.open < hours.close, { message: 'open must be before close', path: ['close'] }));
 
+/**
+ * One day's opening intervals as a change gives them: besides each interval's own check, no two
+ * may overlap; each offending interval is named (`$.businessHours.mon[1]` and `…mon[0]`). The
+ * stored shape (`DayHours`) keeps only the checks of each interval, so settings stored before
+ * this rule still read.
+ */
+const DayHoursChange = z.array(OpeningHours).check(
+  z.maxLength(4),
+  z.superRefine((hours, context) => {
+    for (const { index, overlaps } of overlappingIntervals(hours)) {
+      context.addIssue({ code: 'custom', path: [index], message: `Overlaps interval ${overlaps.map((other) => `[${other}]`).join(', ')} of the same day` });
+    }
+  }),
+);
+const DayHours = z.array(OpeningHours).check(z.maxLength(4));
+
 export const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 
-export const BusinessHours = z.described(
+const weeklyHours = <T extends typeof DayHours | typeof DayHoursChange>(day: T) =>
+  z.described(
+    z.strictObject({ mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }),
+    'Opening intervals per weekday in the tenant time zone (HH:MM, `24:00` closes at midnight); an empty list means closed',
+  );
+export const BusinessHours = weeklyHours(DayHours);
+const BusinessHoursChange = weeklyHours(DayHoursChange);
+
+/** At most this many special days: a few years of holidays, and a bounded settings item (docs/data-model.md). */
+export const maxSpecialDays = 100;
+
+const CalendarDate = z.string().check(z.refine(isCalendarDate, { message: 'Must be a calendar date, YYYY-MM-DD' }));
+
+const specialDay = <T extends typeof DayHours | typeof DayHoursChange>(hours: T) =>
   z.strictObject({
-    mon: z.array(OpeningHours).check(z.maxLength(4)),
-    tue: z.array(OpeningHours).check(z.maxLength(4)),
-    wed: z.array(OpeningHours).check(z.maxLength(4)),
-    thu: z.array(OpeningHours).check(z.maxLength(4)),
-    fri: z.array(OpeningHours).check(z.maxLength(4)),
-    sat: z.array(OpeningHours).check(z.maxLength(4)),
-    sun: z.array(OpeningHours).check(z.maxLength(4)),
-  }),
-  'Opening intervals per weekday in the tenant time zone; an empty list means closed',
+    date: z.described(CalendarDate, "A day in the tenant's time zone"),
+    name: z.described(z.string().check(z.trim(), z.minLength(1), z.maxLength(60)), 'What the day is, e.g. 春節 or Christmas Eve'),
+    hours: z.described(hours, "The day's opening intervals instead of its weekday's; empty: closed all day (a holiday)"),
+  });
+
+const specialDays = <T extends typeof DayHours | typeof DayHoursChange>(hours: T) =>
+  z.array(specialDay(hours)).check(
+    z.maxLength(maxSpecialDays),
+    z.superRefine((days, context) => {
+      for (const index of repeatedDates(days)) {
+        context.addIssue({ code: 'custom', path: [index, 'date'], message: 'Each date may appear once' });
+      }
+    }),
+  );
+
+export const SpecialDays = z.withMeta(specialDays(DayHours), {
+  id: 'SpecialDays',
+  description: `The business calendar: holidays and days with other hours, at most ${maxSpecialDays}, each date once; a settings change replaces the whole list`,
+});
+export type SpecialDays = z.infer<typeof SpecialDays>;
+const SpecialDaysChange = z.described(
+  specialDays(DayHoursChange),
+  `Replaces the whole calendar (at most ${maxSpecialDays} days, each date once; no two intervals of a day may overlap); [] removes every special day`,
 );
 
 export const Branding = z.strictObject({
@@ -186,6 +230,7 @@ export const Settings = z.withMeta(
     locale: Locale,
     defaultCountry: z.string(),
     businessHours: BusinessHours,
+    specialDays: z.described(z.optional(SpecialDays), 'Absent only for tenants created before the calendar existed; none apply'),
     branding: Branding,
     surveys: SurveyRules,
     slaPolicy: SlaPolicy,
@@ -210,7 +255,8 @@ export const SettingsPatch = z.withMeta(
     timezone: z.optional(IanaTimezone),
     locale: z.optional(Locale),
     defaultCountry: z.optional(CountryCode),
-    businessHours: z.optional(z.partial(BusinessHours)),
+    businessHours: z.optional(z.partial(BusinessHoursChange)),
+    specialDays: z.optional(SpecialDaysChange),
     branding: z.optional(z.partial(Branding)),
     surveys: z.optional(SurveyRulesPatch),
     slaPolicy: z.optional(SlaPolicyPatch),

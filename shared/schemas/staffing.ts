@@ -102,6 +102,7 @@ const ModelFigures = z.object({
 
 const StaffingInterval = z.object({
   start: z.described(z.string(), 'Local start, HH:MM'),
+  open: z.described(z.boolean(), 'False where the business calendar (settings.specialDays) closes the interval: it needs no agents'),
   startsAt: z.described(z.string(), 'Start instant with the offset in force then'),
   endsAt: z.string(),
   forecastContacts: z.number(),

@@ -106,6 +106,12 @@ export interface StaffingInput {
   forecast?: ForecastRow[];
   /** Overrides the patience observed in the history. */
   patienceSeconds?: number;
+  /**
+   * The business calendar's special day on `date`, with its opening intervals as instants (none:
+   * closed). Only intervals overlapping them are open; the others need no agents. Absent on an
+   * ordinary day: every interval is open, since the same weekday's history carries its pattern.
+   */
+  specialDay?: { name: string; openings: { open: number; close: number }[] };
 }
 
 type AverageHandleSource = 'forecast' | 'interval-history' | 'overall-history' | 'default';
@@ -125,6 +131,8 @@ export interface ErlangAFigures extends ModelFigures {
 
 export interface StaffingInterval {
   start: string;
+  /** False where the business calendar closes the interval: it needs no agents. */
+  open: boolean;
   startsAt: string;
   endsAt: string;
   forecastContacts: number;
@@ -275,7 +283,8 @@ export function planStaffing(input: StaffingInput): StaffingPlan {
   const planned = intervals.map((interval, i): StaffingInterval => {
     const history = past[i]!;
     const row = given?.get(interval.start);
-    const contacts = given ? (row?.contacts ?? 0) : history.weeks > 0 ? history.contacts / history.weeks : 0;
+    const open = isOpen(interval, input.specialDay);
+    const contacts = !open ? 0 : given ? (row?.contacts ?? 0) : history.weeks > 0 ? history.contacts / history.weeks : 0;
     const [handle, handleSource]: [number, AverageHandleSource] =
       row?.averageHandleSeconds !== undefined
         ? [row.averageHandleSeconds, 'forecast']
@@ -306,6 +315,7 @@ export function planStaffing(input: StaffingInput): StaffingPlan {
     const chosen = modelUsed === 'erlang-a' && erlangA ? erlangA : erlangC;
     return {
       start: interval.start,
+      open,
       startsAt: toLocalIso(interval.startsAt, timeZone),
       endsAt: toLocalIso(interval.endsAt, timeZone),
       forecastContacts: round(contacts, 2),
@@ -349,6 +359,9 @@ export function planStaffing(input: StaffingInput): StaffingPlan {
   };
 }
 
+const isOpen = (interval: LocalInterval, specialDay: StaffingInput['specialDay']) =>
+  !specialDay || specialDay.openings.some((opening) => opening.open < interval.endsAt && interval.startsAt < opening.close);
+
 function notesFor(
   input: StaffingInput,
   facts: { modelUsed: StaffingModel; patience?: number; observedPatience?: number; datesWithData: string[]; planned: StaffingInterval[] },
@@ -373,6 +386,16 @@ function notesFor(
   const sources = new Set(facts.planned.filter((interval) => interval.forecastContacts > 0).map((interval) => interval.averageHandleSource));
   if (sources.has('overall-history')) notes.push('Where an interval had no answered contact in the weeks read, its handle time is the average over all of them.');
   if (sources.has('default')) notes.push(`No answered contact in the weeks read: handle time assumed ${defaultAverageHandleSeconds} s.`);
+  const special = input.specialDay;
+  if (special) {
+    notes.push(
+      special.openings.length === 0
+        ? `${input.date} is ${special.name} in the business calendar, closed all day: no interval is open or needs agents.`
+        : `${input.date} is ${special.name} in the business calendar, with its own hours: intervals outside them are closed and need no agents.`,
+    );
+    const closedRows = (input.forecast ?? []).filter((row) => !facts.planned.some((interval) => interval.start === row.start && interval.open) && row.contacts > 0);
+    if (closedRows.length > 0) notes.push(`The forecast's contacts at ${closedRows.map((row) => row.start).join(', ')} fall in closed intervals and were not planned.`);
+  }
   return notes;
 }
 

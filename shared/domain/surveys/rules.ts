@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { instantOf, wallClock } from '../sla';
+import { type SpecialDay, addDays, instantOf, isClosedSpecialDay, wallClock } from '../business-calendar';
 import type { SurveyRules, SurveyRulesPatch } from '../../schemas/survey-template';
 
 /**
@@ -81,6 +81,8 @@ export interface SurveyContext {
   contact: { contactId: string; channel: string; purpose: string; queue?: string; customerId?: string; closedAt: string };
   /** The tenant's IANA time zone: quiet hours and the cap's day are local to it. */
   timezone: string;
+  /** The tenant's business calendar (settings.specialDays): a closed day is quiet all day. */
+  specialDays?: readonly SpecialDay[];
   /** The contact's customer as stored now; absent when the contact has none (or it was erased). */
   customer?: {
     hasPhone: boolean;
@@ -112,7 +114,7 @@ export function decideSurvey(rules: SurveyRules, context: SurveyContext): Survey
     const consent = customer.smsConsent;
     if (consent === 'denied' || (consent === 'unknown' && rules.requireExplicitConsent)) return no('no-consent');
   }
-  const at = surveySendTime(rules, contact.closedAt, context.timezone);
+  const at = surveySendTime(rules, contact.closedAt, context.timezone, context.specialDays);
   if (customer.lastSurveyedAt && rules.suppressionDays > 0) {
     const quietUntil = Date.parse(customer.lastSurveyedAt) + rules.suppressionDays * dayMs;
     if (at.getTime() < quietUntil) return no('suppressed');
@@ -134,11 +136,32 @@ export function samplingDraw(contactId: string): number {
   return (digest.readUIntBE(0, 6) / 2 ** 48) * 100;
 }
 
-/** Close time plus the delay, moved to the end of the quiet hours when it falls inside them. */
-export function surveySendTime(rules: Pick<SurveyRules, 'delayMinutes' | 'quietHours'>, closedAt: string, timezone: string): Date {
+/**
+ * Close time plus the delay, moved to the end of the quiet hours when it falls inside them. With
+ * quiet hours, a day the business calendar closes (a holiday, `hours: []`) is quiet all day: a
+ * survey due on it waits for the end of the quiet hours on the next day that is not closed.
+ * Without quiet hours (`null`: any hour) the calendar holds nothing back either.
+ */
+export function surveySendTime(
+  rules: Pick<SurveyRules, 'delayMinutes' | 'quietHours'>,
+  closedAt: string,
+  timezone: string,
+  specialDays: readonly SpecialDay[] = [],
+): Date {
   const due = new Date(Date.parse(closedAt) + rules.delayMinutes * minuteMs);
-  return rules.quietHours ? afterQuietHours(due, rules.quietHours, timezone) : due;
+  if (!rules.quietHours) return due;
+  const calendar = { timezone, businessHours: noWeeklyHours, specialDays };
+  let at = afterQuietHours(due, rules.quietHours, timezone);
+  // Each closed day is a listed special day, so this ends within their number of steps.
+  for (let step = 0; step <= specialDays.length; step++) {
+    const local = wallClock(at.getTime(), timezone);
+    if (!isClosedSpecialDay(local, calendar)) return at;
+    at = afterQuietHours(new Date(instantOf(timezone, addDays(local, 1), 0)), rules.quietHours, timezone);
+  }
+  return at;
 }
+
+const noWeeklyHours = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
 
 /**
  * The first moment at or after `due` outside the quiet hours, on the tenant's wall clock: the
@@ -171,11 +194,6 @@ export function secondsToNextLocalDay(now: Date, timezone: string): number {
 }
 
 const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
-
-function addDays(date: { year: number; month: number; day: number }, days: number) {
-  const shifted = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
-  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
-}
 
 /**
  * What is wrong with survey rules given the template they name (undefined when it does not
