@@ -343,7 +343,7 @@ describe('GET /v1/customers/{customerId}/overview', () => {
     const before = (await api(twin.url, 'GET', `/v1/customers/${customerId}/overview`, { key })).body;
     twin.bus.setDeliverTwice(true);
     try {
-      const contact = await post('/v1/contacts', { channel: 'chat', direction: 'inbound', customerId, queuedAt: '2026-11-11T00:00:00.000Z' });
+      const contact = await post('/v1/contacts', { channel: 'chat', direction: 'inbound', customerId, queuedAt: '2026-11-11T00:00:00.000Z', answeredAt: '2026-11-11T00:00:04.000Z' });
       const referral = await post(`/v1/contacts/${contact.contactId}/referrals`, { product: 'Twice' });
       await post(`/v1/contacts/${contact.contactId}/close`, { outcome: 'resolved' });
       await settle();
