@@ -333,6 +333,40 @@ describe('GET /v1/analytics/heatmap', () => {
   });
 });
 
+describe('one agent identity', () => {
+  it('counts the agent of a contact and the same agent assigned a case (written agent:agent-2) as one row by agent', async () => {
+    const own = await createTenant(twin, { name: 'One Agent', timezone: newYork, locale: 'en', defaultCountry: 'US' });
+    const ownKey = own.apiKey;
+    const queuedAt = new Date(Date.now() - 3 * minute);
+    const contact = await api(twin.url, 'POST', '/v1/contacts', {
+      key: ownKey,
+      body: { channel: 'voice', direction: 'inbound', purpose: 'service', agentId: 'agent-2', queuedAt: queuedAt.toISOString(), answeredAt: new Date(queuedAt.getTime() + 8_000).toISOString() },
+    });
+    expect(contact.status, JSON.stringify(contact.body)).toBe(201);
+    expect((await api(twin.url, 'POST', `/v1/contacts/${contact.body.contactId}/close`, { key: ownKey, body: { outcome: 'resolved' } })).status).toBe(200);
+    const customer = await api(twin.url, 'POST', '/v1/customers', { key: ownKey, body: { displayName: 'Mr Wayne' } });
+    const opened = await api(twin.url, 'POST', '/v1/cases', {
+      key: ownKey,
+      body: { type: 'complaint', category: 'billing', subject: 'Charged twice', customerId: customer.body.customerId, assignee: 'agent:agent-2' },
+    });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    expect(opened.body.assignee).toBe('agent-2');
+    // A contact naming its agent in upper case is refused, naming the field, rather than counted as a second agent.
+    const upper = await api(twin.url, 'POST', '/v1/contacts', { key: ownKey, body: { channel: 'voice', direction: 'inbound', agentId: 'Agent-2' } });
+    expect(upper.status).toBe(400);
+    expect(pathsOf(upper)).toEqual(['$.agentId']);
+
+    const around = `from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date(Date.now() + 86_400_000).toISOString()}`;
+    const summary = await eventually(async () => {
+      const answer = await get(`/v1/analytics/summary?${around}&groupBy=agent`, ownKey);
+      return answer.body.metrics?.contacts.offered === 1 && answer.body.metrics.cases.opened === 1 ? answer.body : undefined;
+    }, 'the contact and the case counted');
+    expect(summary.groups.map((group: { value: string }) => group.value)).toEqual(['agent-2']);
+    expect(summary.groups[0].metrics.contacts.offered).toBe(1);
+    expect(summary.groups[0].metrics.cases.opened).toBe(1);
+  });
+});
+
 describe('cases, surveys and referrals, counted when they happen', () => {
   it('gives SLA compliance, the backlog, survey scores and referral conversion for today', async () => {
     const customer = async (body: Record<string, unknown> = {}) => {
