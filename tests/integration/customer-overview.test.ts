@@ -210,6 +210,7 @@ describe('GET /v1/customers/{customerId}/overview', () => {
         queue: '客服',
         agentId: 'agent-1',
         queuedAt: new Date(Date.UTC(2026, 10, 10, i)).toISOString(),
+        answeredAt: new Date(Date.UTC(2026, 10, 10, i, 0, 20)).toISOString(),
         notes: `private note ${i}`,
       });
       contactIds.push(contact.contactId);
