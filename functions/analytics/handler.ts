@@ -91,8 +91,10 @@ export const handler = createApiHandler('analytics', analyticsRoutes, {
     const { tenantId, query } = request;
     const work = noWork();
     const { timezone } = await tenantAnalytics(tenantId, work);
-    const today = localDateOf(Date.now(), timezone);
-    const period = checkedPeriod(query.from ?? addDays(today, -28), query.to ?? addDays(today, -1), timezone);
+    // By default the four weeks up to now: the 27 local days before today, and today so far.
+    const now = functionClock.now();
+    const today = localDateOf(now.getTime(), timezone);
+    const period = checkedPeriod(query.from ?? addDays(today, -27), query.to ?? now.toISOString(), timezone);
     const rows = await rowsIn(tenantId, 'all', period, work);
     return { status: 200, body: { period: periodOut(period, timezone), cells: heatmapOf(period, rows, timezone) }, readWork: work };
   },

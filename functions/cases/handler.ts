@@ -31,6 +31,7 @@ import { withIdempotency } from '../../shared/http/idempotency';
 import { HttpError, conflict, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
 import type { Caller } from '../../shared/http/caller';
 import { looksLikeId, newId } from '../../shared/ids';
+import { functionClock } from '../../shared/ports/clock';
 import { timelineCap } from '../../shared/schemas/case';
 import { caseRoutes } from '../../shared/http/routes/cases';
 
@@ -143,7 +144,8 @@ async function caseContext(tenantId: string, caller: Caller): Promise<CaseContex
   if (!settings) throw notFound('The tenant has no settings');
   return {
     tenantId,
-    now: new Date().toISOString(),
+    // The twin's clock when it runs the functions on it, so that deadlines (and their timers) follow a moved clock.
+    now: functionClock.now().toISOString(),
     actor: caller.kind === 'tenant' ? caller.keyId : 'system',
     policy: resolveSlaPolicy(settings.slaPolicy),
     calendar: businessCalendarOf(settings),

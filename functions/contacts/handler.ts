@@ -21,6 +21,7 @@ import {
   ContactNotOpen,
   InvalidContact,
   ReferralNotOpen,
+  ResolvedWithoutAnswer,
   closeContactChange,
   listingWindow,
   newContactChange,
@@ -101,8 +102,13 @@ export const handler = createApiHandler(
       const settings = await tenantSettings(tenantId);
       for (let attempt = 1; ; attempt++) {
         const stored = await storedContact(tenantId, request.params.contactId);
-        // Closing is idempotent: a closed contact is answered as it is, and nothing is written or emitted.
-        if (stored.contact.status === 'closed') return closedAnswer(stored);
+        // Closing is idempotent: a closed contact is answered as it is, and nothing is written or emitted,
+        // unless the close asks for another outcome than the one recorded, which would be lost silently.
+        if (stored.contact.status === 'closed') {
+          const asked = request.body?.outcome;
+          if (asked !== undefined && asked !== stored.contact.outcome) throw closedWithOtherOutcome(stored.contact.outcome, asked);
+          return closedAnswer(stored);
+        }
         const now = functionClock.now().toISOString();
         const { next: closed, events } = domainRule(() =>
           closeContactChange(stored.contact, request.body, { tenantId, now, reasonCodes: settings.reasonCodes ?? [], requireOutcome: true }),
@@ -206,6 +212,23 @@ const unknownCustomer = () =>
 
 const closedConflict = () => conflict('The contact is closed; a closed contact is not changed', 'contact-closed');
 
+const closedWithOtherOutcome = (storedOutcome: string | undefined, asked: string) =>
+  conflict(
+    `The contact is already closed ${storedOutcome ? `with outcome ${storedOutcome}` : 'without an outcome'}, not ${asked}; a closed contact keeps its outcome`,
+    'contact-closed-with-other-outcome',
+    { storedOutcome: storedOutcome ?? null },
+  );
+
+/** 422: the close names the fields (outcome, answeredAt) that contradict each other. */
+const resolvedWithoutAnswer = (error: ResolvedWithoutAnswer) =>
+  new HttpError(
+    422,
+    'resolved-without-answer',
+    'Contact never answered',
+    'A contact that was queued and never answered was abandoned, not resolved: close it as abandoned, or set answeredAt first',
+    error.errors,
+  );
+
 const referralConflict = (status: string) =>
   conflict(`The referral is already ${status}; only an open referral is converted or lost`, 'referral-settled');
 
@@ -230,6 +253,7 @@ function domainRule<T>(build: () => T): T {
     return build();
   } catch (error) {
     if (error instanceof InvalidContact) throw validationFailed(error.errors);
+    if (error instanceof ResolvedWithoutAnswer) throw resolvedWithoutAnswer(error);
     if (error instanceof ContactNotOpen) throw closedConflict();
     if (error instanceof ReferralNotOpen) throw referralConflict(error.status);
     throw error;

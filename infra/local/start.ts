@@ -87,6 +87,8 @@ async function main(): Promise<void> {
       dynamoEndpoint: dynamo.endpoint,
       tableName,
       operatorKey: options.operatorKey,
+      // POST /local/clock moves the functions' "now" too, so that what is opened after a move counts from the moved time (docs/local-twin.md).
+      functionsFollowClock: true,
       // A kept data folder may hold outbox records written while the twin was down: relay them too.
       events: {
         streamStartingPosition: options.dataDir ? 'TRIM_HORIZON' : 'LATEST',

@@ -178,7 +178,7 @@ export function applyCaseEvent(current: Case, input: CaseEventBody, context: Cas
   switch (input.type) {
     case 'note':
       entries.push(entryOf(context, { type: 'note', text: input.text, visibility: input.visibility }));
-      if (input.visibility === 'customer') meet(next, 'firstResponse', context.now);
+      if (input.visibility === 'customer') entries.push(...meet(next, 'firstResponse', context, events));
       break;
     case 'assign':
       if (input.assignee === null) delete next.assignee;
@@ -214,10 +214,11 @@ function moveTo(next: Case, to: CaseStatus, context: CaseContext, events: Domain
   }
   const { now } = context;
   next.status = to;
-  if (from === 'open') meet(next, 'firstResponse', now);
+  const lateEntries: TimelineEntry[] = [];
+  if (from === 'open') lateEntries.push(...meet(next, 'firstResponse', context, events));
   if (to === 'resolved') {
     next.resolvedAt = now;
-    meet(next, 'resolution', now);
+    lateEntries.push(...meet(next, 'resolution', context, events));
   }
   if (to === 'closed') next.closedAt = now;
   if (to === 'open') {
@@ -250,7 +251,7 @@ function moveTo(next: Case, to: CaseStatus, context: CaseContext, events: Domain
       ),
     );
   }
-  return [entryOf(context, { type: 'status_change', from, to, reason })];
+  return [...lateEntries, entryOf(context, { type: 'status_change', from, to, reason })];
 }
 
 /**
@@ -348,8 +349,29 @@ function withDeadlines(before: Case, change: CaseChange, context: CaseContext): 
   return { ...change, events: [...change.events, deadlinesChanged(change.next, context)] };
 }
 
-function meet(c: Case, kind: SlaKind, now: string): void {
-  if (!c.sla[kind].metAt) c.sla[kind].metAt = now;
+/**
+ * Meets the `kind` deadline now. Met after its deadline, before the timer said so (the timer
+ * runs a little late, or was re-armed after a deadline moved into the past), it is recorded as
+ * breached at the deadline too, with its Case SLA Breached, so that the breach count and SLA
+ * compliance agree; there is no escalation, the work it would hurry is done. Returns the
+ * timeline entry of such a breach.
+ */
+function meet(c: Case, kind: SlaKind, context: CaseContext, events: DomainEvent[]): TimelineEntry[] {
+  const clock = c.sla[kind];
+  if (clock.metAt) return [];
+  clock.metAt = context.now;
+  if (clock.breachedAt || Date.parse(context.now) <= Date.parse(clock.dueAt)) return [];
+  clock.breachedAt = clock.dueAt;
+  c.breached = true;
+  events.push(
+    newEvent(
+      CaseSlaBreached,
+      context.tenantId,
+      { caseId: c.caseId, customerId: c.customerId, type: c.type, kind, dueAt: clock.dueAt, severity: c.severity, escalated: false },
+      context.now,
+    ),
+  );
+  return [entryOf(context, { type: 'sla_breached', kind, dueAt: clock.dueAt, severity: c.severity })];
 }
 
 function refuseIfClosed(c: Case): void {

@@ -28,6 +28,23 @@ export class ContactNotOpen extends Error {
   }
 }
 
+/**
+ * A contact that waited in a queue and was never answered cannot be closed as `resolved`: the
+ * customer gave up before anyone took it, which is what the abandonment rate counts. Refused
+ * rather than recorded as abandoned, because the likelier mistake is a missing answeredAt
+ * (an e-mail resolved without one), and only the caller knows which it was.
+ */
+export class ResolvedWithoutAnswer extends Error {
+  readonly errors: FieldError[] = [
+    { path: '$.outcome', message: 'A contact queued and never answered was abandoned: close it with outcome abandoned (or unresolved)' },
+    { path: '$.answeredAt', message: 'Or, if an agent did take it, set answeredAt (PATCH the contact) before closing it as resolved' },
+  ];
+
+  constructor() {
+    super('A contact that was queued and never answered cannot be resolved');
+  }
+}
+
 /** A referral is settled once: converted or lost, never both, never twice. */
 export class ReferralNotOpen extends Error {
   constructor(readonly status: Referral['status']) {
@@ -128,7 +145,9 @@ export function closeContact(
   if (context.requireOutcome && !closed.outcome) {
     throw new InvalidContact([{ path: '$.outcome', message: 'A contact is closed with an outcome; send one (or set it first)' }]);
   }
-  return validated(closed, { reasonCodeChanged: false, reasonCodes: context.reasonCodes });
+  const valid = validated(closed, { reasonCodeChanged: false, reasonCodes: context.reasonCodes });
+  if (valid.outcome === 'resolved' && valid.queuedAt !== undefined && valid.answeredAt === undefined) throw new ResolvedWithoutAnswer();
+  return valid;
 }
 
 /** Times are stored in UTC (`toISOString`), so that they sort as strings in index keys. */

@@ -39,7 +39,7 @@ export const CaseStatusChanged = defineEvent(
 export const CaseSlaBreached = defineEvent(
   'Case SLA Breached',
   1,
-  'A case missed an SLA deadline (first response or resolution) and was escalated per policy',
+  'A case missed an SLA deadline (first response or resolution): found by its timer and escalated per policy, or met after it passed, before the timer ran (not escalated)',
   z.object({
     caseId: z.string(),
     customerId: z.string(),

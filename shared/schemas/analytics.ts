@@ -73,8 +73,8 @@ export const TimeseriesQuery = z.strictObject({
 });
 
 export const HeatmapQuery = z.strictObject({
-  from: z.described(z.optional(PeriodBound), `Start of the period; default: 28 days before today (tenant time). ${periodDescription}`),
-  to: z.described(z.optional(PeriodBound), `End of the period; default: yesterday, inclusive. ${periodDescription}`),
+  from: z.described(z.optional(PeriodBound), `Start of the period; default: 27 days before today (tenant time). ${periodDescription}`),
+  to: z.described(z.optional(PeriodBound), `End of the period; default: now, so today so far is included. ${periodDescription}`),
 });
 
 const Rate = z.described(z.nullable(z.number()), 'Percent, 0–100, two decimals; null when the denominator is 0');
@@ -91,8 +91,13 @@ export const MetricSummary = z.withMeta(
     contacts: z.object({
       offered: z.int(),
       handled: z.int(),
-      abandoned: z.int(),
-      abandonmentRate: Rate,
+      abandoned: z.described(z.int(), 'Contacts closed with outcome abandoned'),
+      queued: z.described(z.int(), 'Contacts that waited in a queue (have queuedAt): the denominator of abandonmentRate and serviceLevel'),
+      abandonedInQueue: z.described(
+        z.int(),
+        'Queued contacts never answered: the numerator of abandonmentRate (abandonedInQueue / queued). Includes queued contacts closed unresolved or transferred without an answer, so it can exceed abandoned',
+      ),
+      abandonmentRate: z.described(Rate, 'abandonedInQueue / queued'),
       averageSpeedOfAnswerSeconds: Seconds,
       averageHandleTimeSeconds: z.described(Seconds, 'Talk (hold included) plus after-contact work, per handled contact'),
       averageTalkSeconds: z.described(Seconds, 'Answer to end, hold included'),
@@ -126,10 +131,17 @@ export const MetricSummary = z.withMeta(
       z.nullable(
         z.object({
           opened: z.int(),
-          resolved: z.described(z.nullable(z.int()), 'Null per agent: a case resolves without naming one'),
+          resolved: z.described(z.nullable(z.int()), 'Cases resolved in the period (a reopened case resolved again counts again); null per agent'),
+          resolvedWithinSla: z.described(
+            z.nullable(z.int()),
+            'Of those, resolved with neither deadline breached: the numerator of slaCompliance; null per agent',
+          ),
           backlog: z.described(z.nullable(z.int()), 'Cases open now, whatever the period (tenant-wide only; null per agent)'),
-          slaCompliance: z.described(Rate, 'Resolved within every SLA deadline over resolved; null per agent'),
-          slaBreaches: z.described(z.nullable(z.int()), 'Deadlines missed, counted at the deadline; null per agent'),
+          slaCompliance: z.described(Rate, 'resolvedWithinSla / resolved; null per agent'),
+          slaBreaches: z.described(
+            z.nullable(z.int()),
+            'Deadlines (first response, resolution) that passed unmet in the period, counted at the deadline, whether the case is resolved yet or not; null per agent',
+          ),
         }),
       ),
       'Null when grouped by queue, channel or reason: case events carry none of them',

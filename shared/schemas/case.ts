@@ -1,14 +1,10 @@
 import * as z from '../zod';
 import { Iso8601, PaginationQuery } from './common';
+import { AgentId, Assignee } from './agent';
 import { CaseStatus, CaseType, Severity, SlaKind } from './vocabulary';
 
 export { CaseStatus, CaseType, Severity, SlaKind } from './vocabulary';
-
-/** Used in index keys, so no `#`; an agent or a queue, as the tenant names them. */
-export const Assignee = z.described(
-  z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'Letters, digits and . _ : @ - only, at most 128')),
-  'An agent or queue identifier, e.g. agent:mei or queue:complaints',
-);
+export { Assignee } from './agent';
 
 const ContactId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a contact id'));
 
@@ -124,10 +120,7 @@ export const CreateCaseBody = z.withMeta(
       z.optional(z.string().check(z.regex(/^svy_[0-9A-Z]{26}$/, 'Must be a survey id'))),
       'The survey this case follows up',
     ),
-    agentId: z.described(
-      z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(128))),
-      'The agent of the contact the case is about',
-    ),
+    agentId: z.described(z.optional(AgentId), 'The agent of the contact the case is about (an agent id, as on the contact)'),
   }),
   { id: 'CreateCase' },
 );

@@ -1,10 +1,11 @@
 import * as z from '../zod';
+import { AgentId } from './agent';
 import { Iso8601, PaginationQuery, ReasonCodeValue } from './common';
 import { Channel, ContactStatus, Direction, Money, Outcome, Purpose, ReferralStatus } from './vocabulary';
 
 export { Channel, ContactStatus, Currency, Direction, Money, Outcome, Purpose, ReferralStatus } from './vocabulary';
 
-/** Queue names and agent ids become part of index keys, so `#` (the key separator) is refused. */
+/** Queue names become part of index keys, so `#` (the key separator) is refused; agent ids are AgentId. */
 const KeyedLabel = z
   .string()
   .check(z.trim(), z.minLength(1), z.maxLength(128), z.regex(/^[^#\p{Cc}]+$/u, 'Must not contain # or control characters'));
@@ -23,7 +24,7 @@ const contactFields = {
   direction: Direction,
   purpose: Purpose,
   queue: KeyedLabel,
-  agentId: KeyedLabel,
+  agentId: AgentId,
   reasonCode: z.described(ReasonCodeValue, "A code from the tenant's settings.reasonCodes"),
   customerId: z.described(z.string().check(z.maxLength(64)), 'A known customer of the tenant'),
   phone: z.described(
@@ -122,7 +123,7 @@ export const CreateReferralBody = z.withMeta(
   z.strictObject({
     product: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
     note: z.described(z.optional(z.string().check(z.maxLength(1000))), 'Free text; never logged'),
-    assignedTo: z.described(z.optional(KeyedLabel), 'The sales agent the customer is handed to'),
+    assignedTo: z.described(z.optional(AgentId), 'The sales agent the customer is handed to (an agent id)'),
   }),
   { id: 'CreateReferral' },
 );
@@ -207,7 +208,7 @@ export const ListContactsQuery = z
     from: z.described(z.optional(Iso8601), 'Contacts started at or after this time'),
     to: z.described(z.optional(Iso8601), 'Contacts started before this time; defaults to now'),
     queue: z.optional(KeyedLabel),
-    agentId: z.optional(KeyedLabel),
+    agentId: z.optional(AgentId),
     channel: z.optional(Channel),
     customerId: z.optional(z.string().check(z.maxLength(64))),
   })

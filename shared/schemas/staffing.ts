@@ -135,7 +135,10 @@ export const StaffingPlan = z.withMeta(
       maxOccupancyPercent: z.number(),
       shrinkagePercent: z.number(),
     }),
-    forecastSource: z.enum(['history', 'request']),
+    forecastSource: z.described(
+      z.enum(['history', 'request', 'none']),
+      'none: no forecast was given and no past week read has any counted contact; intervals is then empty and notes say how to give one',
+    ),
     history: z.object({
       weeks: z.int(),
       dates: z.described(z.array(z.string()), 'The past days read (same weekday), newest first'),
@@ -144,7 +147,10 @@ export const StaffingPlan = z.withMeta(
     observedPatienceSeconds: z.nullable(z.number()),
     patienceSeconds: z.described(z.nullable(z.number()), 'The patience Erlang A used'),
     overallAverageHandleSeconds: z.nullable(z.number()),
-    intervals: z.described(z.array(StaffingInterval), 'Every local interval of the day, in order: 46 or 50 half-hours at clock changes'),
+    intervals: z.described(
+      z.array(StaffingInterval),
+      'Every local interval of the day, in order: 46 or 50 half-hours at clock changes; empty when forecastSource is none',
+    ),
     totals: z.object({ forecastContacts: z.number(), agentHours: z.number(), scheduledAgentHours: z.number() }),
     notes: z.described(z.array(z.string()), "Assumptions behind the figures, Erlang C's disregard of abandonment first"),
   }),

@@ -114,6 +114,10 @@ describe('GET /v1/analytics/summary', () => {
       // C1, C2, C4, C5
       handled: 4,
       abandoned: 1,
+      // C1, C2, C3, C5
+      queued: 4,
+      // C3
+      abandonedInQueue: 1,
       // abandoned in queue 1 (C3) / queued 4 (C1, C2, C3, C5)
       abandonmentRate: 25,
       // waits 10 + 30 + 20 = 60 s over the 3 answered from a queue (C4 was an outbound call)
@@ -168,7 +172,7 @@ describe('GET /v1/analytics/summary', () => {
     // Bob: C2, transferred.
     expect(byAgent['agent-bob'].contacts).toMatchObject({ offered: 1, transferRate: 100, firstContactResolutionRate: 0 });
     // Cases are opened per assignee but resolve without one; the backlog is the whole tenant's.
-    expect(byAgent['agent-ann'].cases).toEqual({ opened: 0, resolved: null, backlog: null, slaCompliance: null, slaBreaches: null });
+    expect(byAgent['agent-ann'].cases).toEqual({ opened: 0, resolved: null, resolvedWithinSla: null, backlog: null, slaCompliance: null, slaBreaches: null });
   });
 
   it('counts the hour that occurs twice on the 25-hour day as two hours, and a day as 25 hours', async () => {
@@ -295,13 +299,71 @@ describe('GET /v1/analytics/heatmap', () => {
     expect(cells.reduce((sum, c) => sum + c.occurrences, 0)).toBe(14 * 24 + 1);
   });
 
-  it('defaults to the last four whole weeks', async () => {
-    const answer = await get('/v1/analytics/heatmap');
-    expect(answer.status).toBe(200);
+  it('defaults to the 27 days before today and today up to now, in the tenant time zone, so a contact of today shows', async () => {
+    // A tenant of its own, so that today's contact changes no other test's figures.
+    const taipei = await createTenant(twin, { name: 'Taipei Heat', timezone: 'Asia/Taipei', locale: 'zh-TW', defaultCountry: 'TW' });
+    const queuedAt = new Date(Date.now() - 2 * minute);
+    const created = await api(twin.url, 'POST', '/v1/contacts', {
+      key: taipei.apiKey,
+      body: { channel: 'voice', direction: 'inbound', purpose: 'service', queuedAt: queuedAt.toISOString(), answeredAt: new Date(queuedAt.getTime() + 5_000).toISOString() },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect((await api(twin.url, 'POST', `/v1/contacts/${created.body.contactId}/close`, { key: taipei.apiKey, body: { outcome: 'resolved' } })).status).toBe(200);
+
+    const local = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Taipei', year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short', hour: '2-digit', hourCycle: 'h23' });
+    const parts = Object.fromEntries(local.formatToParts(queuedAt).map((part) => [part.type, part.value]));
+    const today = `${parts.year}-${parts.month}-${parts.day}`;
+    const answer = await eventually(async () => {
+      const heatmap = await get('/v1/analytics/heatmap', taipei.apiKey);
+      return heatmap.body.cells?.some((c: { offered: number }) => c.offered === 1) ? heatmap : undefined;
+    }, "today's contact in the default heatmap");
+    const asked = Date.now();
+    // Taipei has no daylight saving: from is local midnight 27 days before today, to is now.
     const from = Date.parse(answer.body.period.from);
+    const firstDay = new Date(Date.parse(`${today}T00:00:00Z`) - 27 * 86_400_000).toISOString().slice(0, 10);
+    expect(answer.body.period.from).toBe(`${firstDay}T00:00:00+08:00`);
+    expect(Date.parse(`${today}T00:00:00+08:00`) - from).toBe(27 * 86_400_000);
     const to = Date.parse(answer.body.period.to);
-    expect(Math.round((to - from) / 86_400_000)).toBe(28);
-    expect(answer.body.cells.every((c: { occurrences: number }) => c.occurrences >= 4 && c.occurrences <= 5)).toBe(true);
+    expect(to).toBeGreaterThan(queuedAt.getTime());
+    expect(to).toBeLessThanOrEqual(asked);
+    const cell = answer.body.cells.find((c: { weekday: string; hour: number }) => c.weekday === parts.weekday!.toLowerCase() && c.hour === Number(parts.hour));
+    // Today's hour happened four times in the period: three past weeks and today.
+    expect(cell).toMatchObject({ offered: 1, occurrences: 4 });
+    expect(answer.body.cells.every((c: { occurrences: number }) => c.occurrences >= 3 && c.occurrences <= 4)).toBe(true);
+  });
+});
+
+describe('one agent identity', () => {
+  it('counts the agent of a contact and the same agent assigned a case (written agent:agent-2) as one row by agent', async () => {
+    const own = await createTenant(twin, { name: 'One Agent', timezone: newYork, locale: 'en', defaultCountry: 'US' });
+    const ownKey = own.apiKey;
+    const queuedAt = new Date(Date.now() - 3 * minute);
+    const contact = await api(twin.url, 'POST', '/v1/contacts', {
+      key: ownKey,
+      body: { channel: 'voice', direction: 'inbound', purpose: 'service', agentId: 'agent-2', queuedAt: queuedAt.toISOString(), answeredAt: new Date(queuedAt.getTime() + 8_000).toISOString() },
+    });
+    expect(contact.status, JSON.stringify(contact.body)).toBe(201);
+    expect((await api(twin.url, 'POST', `/v1/contacts/${contact.body.contactId}/close`, { key: ownKey, body: { outcome: 'resolved' } })).status).toBe(200);
+    const customer = await api(twin.url, 'POST', '/v1/customers', { key: ownKey, body: { displayName: 'Mr Wayne' } });
+    const opened = await api(twin.url, 'POST', '/v1/cases', {
+      key: ownKey,
+      body: { type: 'complaint', category: 'billing', subject: 'Charged twice', customerId: customer.body.customerId, assignee: 'agent:agent-2' },
+    });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    expect(opened.body.assignee).toBe('agent-2');
+    // A contact naming its agent in upper case is refused, naming the field, rather than counted as a second agent.
+    const upper = await api(twin.url, 'POST', '/v1/contacts', { key: ownKey, body: { channel: 'voice', direction: 'inbound', agentId: 'Agent-2' } });
+    expect(upper.status).toBe(400);
+    expect(pathsOf(upper)).toEqual(['$.agentId']);
+
+    const around = `from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date(Date.now() + 86_400_000).toISOString()}`;
+    const summary = await eventually(async () => {
+      const answer = await get(`/v1/analytics/summary?${around}&groupBy=agent`, ownKey);
+      return answer.body.metrics?.contacts.offered === 1 && answer.body.metrics.cases.opened === 1 ? answer.body : undefined;
+    }, 'the contact and the case counted');
+    expect(summary.groups.map((group: { value: string }) => group.value)).toEqual(['agent-2']);
+    expect(summary.groups[0].metrics.contacts.offered).toBe(1);
+    expect(summary.groups[0].metrics.cases.opened).toBe(1);
   });
 });
 
@@ -399,6 +461,8 @@ describe('cases, surveys and referrals, counted when they happen', () => {
     expect(summary.metrics.cases).toEqual({
       opened: 3,
       resolved: 2,
+      // the prompt one
+      resolvedWithinSla: 1,
       // the third complaint
       backlog: 1,
       // resolved within every deadline: the prompt one, 1 of 2

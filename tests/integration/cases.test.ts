@@ -276,8 +276,12 @@ describe('the timeline and lifecycle', () => {
 
   it('assigns, links contacts, and honours If-Match on events', async () => {
     const c = (await openCase()).body;
+    // agent:mei is agent mei, as contacts name it (one agent id).
     const assigned = await post(c.caseId, { type: 'assign', assignee: 'agent:mei' });
-    expect(assigned.body.case.assignee).toBe('agent:mei');
+    expect(assigned.body.case.assignee).toBe('mei');
+    const upper = await post(c.caseId, { type: 'assign', assignee: 'Mei' });
+    expect(upper.status).toBe(400);
+    expect(upper.body.errors).toEqual([{ path: '$.assignee', message: 'Agent ids are lower case; if this agent is mei, send that' }]);
     const contact = await api(twin.url, 'POST', '/v1/contacts', { key, body: { channel: 'chat', direction: 'inbound', purpose: 'service', customerId } });
     expect(contact.status).toBe(201);
     const linked = await post(c.caseId, { type: 'link_contact', contactId: contact.body.contactId });

@@ -284,7 +284,7 @@ describe('closing a contact', () => {
     expect(closed.body).toMatchObject({ status: 'closed', outcome: 'resolved', waitSeconds: 12, handleSeconds: 288, version: 2 });
     expect(closed.headers.get('etag')).toBe('"2"');
 
-    const again = await api(twin.url, 'POST', path, { key, body: { outcome: 'unresolved' } });
+    const again = await api(twin.url, 'POST', path, { key, body: { outcome: 'resolved' } });
     expect(again.status).toBe(200);
     expect(again.body).toEqual(closed.body);
     const racing = await Promise.all(Array.from({ length: 5 }, () => api(twin.url, 'POST', path, { key })));
@@ -308,17 +308,51 @@ describe('closing a contact', () => {
     expect(JSON.stringify(event)).not.toContain('9876');
   });
 
-  it('lets two racing closes of an open contact write one close and one event', async () => {
-    const created = await create({ ...call, queuedAt: '2026-11-21T03:00:00Z' });
+  it('lets racing closes of an open contact write one close and one event; a loser asking another outcome gets 409', async () => {
+    const created = await create({ ...call, queuedAt: '2026-11-21T03:00:00Z', answeredAt: '2026-11-21T03:00:05Z' });
     const contactId = created.body.contactId;
     const answers = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
         api(twin.url, 'POST', `/v1/contacts/${contactId}/close`, { key, body: { outcome: i % 2 ? 'resolved' : 'unresolved' } }),
       ),
     );
-    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
-    expect(new Set(answers.map((a) => a.body.outcome)).size).toBe(1);
+    const won = answers.find((a) => a.status === 200)!;
+    const storedOutcome = won.body.outcome;
+    for (const answer of answers) {
+      if (answer.status === 200) expect(answer.body).toEqual(won.body);
+      else expect([answer.status, answer.body.storedOutcome]).toEqual([409, storedOutcome]);
+    }
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(3);
     expect(committedEvents('Contact Closed', contactId)).toHaveLength(1);
+  });
+
+  it('answers 409 naming the stored outcome when a closed contact is closed with another one', async () => {
+    const created = await create({ ...call, queuedAt: '2026-11-21T05:00:00Z', answeredAt: '2026-11-21T05:00:09Z' });
+    const path = `/v1/contacts/${created.body.contactId}/close`;
+    const closed = await api(twin.url, 'POST', path, { key, body: { outcome: 'unresolved' } });
+    expect(closed.status).toBe(200);
+    const other = await api(twin.url, 'POST', path, { key, body: { outcome: 'resolved', firstContactResolution: true } });
+    expect(other.status).toBe(409);
+    expect(other.body).toMatchObject({ type: expect.stringContaining('/contact-closed-with-other-outcome'), status: 409, storedOutcome: 'unresolved' });
+    expect(other.body.detail).toContain('unresolved');
+    // The same outcome, or none, still answers the stored contact as it is.
+    expect((await api(twin.url, 'POST', path, { key, body: { outcome: 'unresolved' } })).body).toEqual(closed.body);
+    expect((await api(twin.url, 'POST', path, { key })).body).toEqual(closed.body);
+    expect(committedEvents('Contact Closed', created.body.contactId)).toHaveLength(1);
+  });
+
+  it('refuses with 422 to resolve a contact that was queued and never answered, and writes nothing', async () => {
+    const created = await create({ ...call, queuedAt: '2026-11-21T06:00:00Z' });
+    const contactId = created.body.contactId;
+    const resolved = await api(twin.url, 'POST', `/v1/contacts/${contactId}/close`, { key, body: { outcome: 'resolved' } });
+    expect(resolved.status).toBe(422);
+    expect(resolved.body.type).toContain('/resolved-without-answer');
+    expect(pathsOf(resolved)).toEqual(['$.answeredAt', '$.outcome']);
+    expect(committedEvents('Contact Closed', contactId)).toHaveLength(0);
+    expect((await api(twin.url, 'GET', `/v1/contacts/${contactId}`, { key })).body.status).toBe('open');
+    const abandoned = await api(twin.url, 'POST', `/v1/contacts/${contactId}/close`, { key, body: { outcome: 'abandoned' } });
+    expect(abandoned.status).toBe(200);
+    expect(abandoned.body.outcome).toBe('abandoned');
   });
 
   it('requires an outcome, ends an unended contact at the close, and refuses changes afterwards', async () => {

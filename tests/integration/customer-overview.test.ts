@@ -210,6 +210,7 @@ describe('GET /v1/customers/{customerId}/overview', () => {
         queue: '客服',
         agentId: 'agent-1',
         queuedAt: new Date(Date.UTC(2026, 10, 10, i)).toISOString(),
+        answeredAt: new Date(Date.UTC(2026, 10, 10, i, 0, 20)).toISOString(),
         notes: `private note ${i}`,
       });
       contactIds.push(contact.contactId);
@@ -343,7 +344,7 @@ describe('GET /v1/customers/{customerId}/overview', () => {
     const before = (await api(twin.url, 'GET', `/v1/customers/${customerId}/overview`, { key })).body;
     twin.bus.setDeliverTwice(true);
     try {
-      const contact = await post('/v1/contacts', { channel: 'chat', direction: 'inbound', customerId, queuedAt: '2026-11-11T00:00:00.000Z' });
+      const contact = await post('/v1/contacts', { channel: 'chat', direction: 'inbound', customerId, queuedAt: '2026-11-11T00:00:00.000Z', answeredAt: '2026-11-11T00:00:04.000Z' });
       const referral = await post(`/v1/contacts/${contact.contactId}/referrals`, { product: 'Twice' });
       await post(`/v1/contacts/${contact.contactId}/close`, { outcome: 'resolved' });
       await settle();

@@ -144,14 +144,17 @@ describe('staffing', () => {
   });
 
   it('answers 46 or 50 half-hours on the days the clocks change', async () => {
-    expect((await staffing('date=2026-03-08')).body.intervals).toHaveLength(46);
-    const autumn = await staffing('date=2026-11-01');
+    // No Sunday has history here: the plans follow a forecast given in the request.
+    const withForecast = (date: string, interval = 30) =>
+      api(twin.url, 'POST', '/v1/analytics/staffing', { key, body: { date, interval, forecast: [{ start: '09:00', contacts: 20 }] } });
+    expect((await withForecast('2026-03-08')).body.intervals).toHaveLength(46);
+    const autumn = await withForecast('2026-11-01');
     expect(autumn.body.intervals).toHaveLength(50);
     expect(autumn.body.intervals.filter((interval: { start: string }) => interval.start === '01:00').map((interval: { startsAt: string }) => interval.startsAt)).toEqual([
       '2026-11-01T01:00:00-04:00',
       '2026-11-01T01:00:00-05:00',
     ]);
-    expect((await staffing('date=2026-11-01&interval=60')).body.intervals).toHaveLength(25);
+    expect((await withForecast('2026-11-01', 60)).body.intervals).toHaveLength(25);
   });
 
   it("staffs the caller's own forecast, taking handle time from history where it gives none", async () => {
@@ -224,5 +227,18 @@ describe('staffing', () => {
     expect(answer.body.totals.forecastContacts).toBe(0);
     expect(answer.body.observedPatienceSeconds).toBeNull();
     expect(answer.body.history.datesWithData).toEqual([]);
+  });
+
+  it('says there is no forecast, and how to give one, instead of a day of zeros when no past week has a contact', async () => {
+    const answer = await staffing('date=2026-03-10', otherKey);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ forecastSource: 'none', intervals: [], history: { weeks: 8, datesWithData: [] } });
+    expect(answer.body.history.dates).toHaveLength(8);
+    expect(answer.body.notes.join(' ')).toContain('POST /v1/analytics/staffing with forecast');
+    // Given a forecast, the same tenant gets its plan.
+    const given = await api(twin.url, 'POST', '/v1/analytics/staffing', { key: otherKey, body: { date: '2026-03-10', forecast: [{ start: '08:00', contacts: 100, averageHandleSeconds: 180 }] } });
+    expect(given.body).toMatchObject({ forecastSource: 'request' });
+    expect(given.body.intervals).toHaveLength(48);
+    expect(intervalAt(given.body, '08:00')).toMatchObject({ agentsRequired: 14 });
   });
 });

@@ -215,6 +215,31 @@ describe('cases', () => {
     expect(byDimension(aggregation)).toEqual({ 'all:*': { casesOpened: 1 }, 'agent:agent-3': { casesOpened: 1 } });
   });
 
+  it('counts the agent a contact names and the agent a case is assigned to as one agent, and a queue assignee as no agent', () => {
+    const opened = (assignee: string) =>
+      aggregate(
+        CaseOpened,
+        {
+          ...caseRef,
+          type: 'complaint',
+          severity: 'medium',
+          category: 'billing',
+          assignee,
+          contactIds: [],
+          firstResponseDueAt: '2026-11-21T10:00:00.000Z',
+          resolutionDueAt: '2026-12-05T10:00:00.000Z',
+        },
+        '2026-11-20T10:00:00.000Z',
+      );
+    const contact = aggregate(contactClosed, { ...closedContact, agentId: 'agent-2', outcome: 'resolved' });
+    const agentRows = [contact, opened('agent:agent-2'), opened('agent-2')].flatMap((aggregation) =>
+      (aggregation?.increments ?? []).filter((increment) => increment.dimension === 'agent').map((increment) => increment.value),
+    );
+    // Stored before agent ids were one, `agent:agent-2` is the same agent as `agent-2`: one row, not two.
+    expect(agentRows).toEqual(['agent-2', 'agent-2', 'agent-2']);
+    expect(byDimension(opened('queue:complaints'))).toEqual({ 'all:*': { casesOpened: 1 } });
+  });
+
   it('takes a case off the backlog when it finishes, puts it back on a reopen, and ignores other moves', () => {
     const changed = (from: string, to: string) =>
       aggregate(CaseStatusChanged, { ...caseRef, from: from as never, to: to as never }, '2026-11-20T15:00:00.000Z');

@@ -34,9 +34,13 @@ describe('contact metrics', () => {
     expect(summary).toMatchObject({ offered: 5, handled: 3, abandoned: 1 });
   });
 
-  it('divides abandoned-in-queue by queued', () => {
+  it('divides abandoned-in-queue by queued, and gives both counts so the rate can be checked', () => {
     // 1 / 4
-    expect(summary.abandonmentRate).toBe(25);
+    expect(summary).toMatchObject({ queued: 4, abandonedInQueue: 1, abandonmentRate: 25 });
+    // A queued contact closed unresolved without an answer is in the rate's numerator, not in abandoned.
+    const unanswered = summarize({ ...contacts, queued: 5, abandonedInQueue: 2, offered: 6 }, goal, 'all', 7).contacts;
+    expect(unanswered).toMatchObject({ abandoned: 1, queued: 5, abandonedInQueue: 2, abandonmentRate: 40 });
+    expect(unanswered.abandonmentRate).toBe((unanswered.abandonedInQueue * 100) / unanswered.queued);
   });
 
   it('averages answer and handle times over answered contacts, talk and after-contact work apart', () => {
@@ -151,7 +155,7 @@ describe('case and referral metrics', () => {
 
   it('divides SLA compliance over resolved cases and conversion over referrals made, with value per currency', () => {
     const summary = summarize(counters, goal, 'all', 5);
-    expect(summary.cases).toEqual({ opened: 4, resolved: 3, backlog: 5, slaCompliance: 66.67, slaBreaches: 1 });
+    expect(summary.cases).toEqual({ opened: 4, resolved: 3, resolvedWithinSla: 2, backlog: 5, slaCompliance: 66.67, slaBreaches: 1 });
     expect(summary.referrals).toEqual({ made: 4, converted: 1, lost: 1, conversionRate: 25, valueByCurrency: { TWD: 12_345.5, USD: 99.99 } });
   });
 
@@ -163,7 +167,14 @@ describe('case and referral metrics', () => {
   });
 
   it('counts cases opened per assigned agent, but not resolutions or breaches, which name no agent', () => {
-    expect(summarize(counters, goal, 'agent', null).cases).toEqual({ opened: 4, resolved: null, backlog: null, slaCompliance: null, slaBreaches: null });
+    expect(summarize(counters, goal, 'agent', null).cases).toEqual({
+      opened: 4,
+      resolved: null,
+      resolvedWithinSla: null,
+      backlog: null,
+      slaCompliance: null,
+      slaBreaches: null,
+    });
     expect(metricValue('referralConversionRate', counters, goal, 'agent')).toBe(25);
   });
 

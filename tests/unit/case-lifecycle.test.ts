@@ -394,4 +394,31 @@ describe('a breach', () => {
     const resolved = inStatus('resolved');
     expect(breachCase(resolved, 'resolution', resolved.sla.resolution.dueAt, context(fired))).toBeUndefined();
   });
+
+  it('is recorded when a deadline is met after it passed, before its timer ran: resolved late is never within SLA', () => {
+    const opened = complaint('medium');
+    // First response due Tue 18:00 Taipei (10:00Z); the case leaves open and is resolved 30 s after it, the timer not yet run.
+    const lateWork = applyCaseEvent(opened, { type: 'status_change', to: 'in_progress' }, context(fired));
+    expect(lateWork.next).toMatchObject({
+      breached: true,
+      sla: { firstResponse: { metAt: fired, breachedAt: opened.sla.firstResponse.dueAt } },
+    });
+    expect(lateWork.next.escalations).toEqual([]);
+    expect(lateWork.entries.map((e) => e.type)).toEqual(['sla_breached', 'status_change']);
+    const breached = lateWork.events.filter((e) => e.detailType === 'Case SLA Breached').map((e) => e.detail.data);
+    expect(breached).toEqual([
+      { caseId: 'cas_TEST', customerId: 'cus_X', type: 'complaint', kind: 'firstResponse', dueAt: opened.sla.firstResponse.dueAt, severity: 'medium', escalated: false },
+    ]);
+    // The timer then finds the deadline met and does nothing: the breach is counted once.
+    expect(breachCase(lateWork.next, 'firstResponse', opened.sla.firstResponse.dueAt, context(fired))).toBeUndefined();
+    const resolved = applyCaseEvent(lateWork.next, { type: 'status_change', to: 'resolved' }, context(fired));
+    expect(resolved.events.find((e) => e.detailType === 'Case Resolved')!.detail.data).toMatchObject({
+      firstResponseBreached: true,
+      resolutionBreached: false,
+    });
+    // Met before the deadline: no breach.
+    const onTime = applyCaseEvent(opened, { type: 'status_change', to: 'in_progress' }, context(later));
+    expect(onTime.next.breached).toBe(false);
+    expect(onTime.events.map((e) => e.detailType)).not.toContain('Case SLA Breached');
+  });
 });

@@ -3,6 +3,7 @@ import {
   ContactNotOpen,
   InvalidContact,
   ReferralNotOpen,
+  ResolvedWithoutAnswer,
   closeContact,
   contactSummary,
   listingWindow,
@@ -178,6 +179,27 @@ describe('closing', () => {
     const closed = closeContact(open, { outcome: 'resolved' }, closing);
     expect(() => patchContact(closed, { queue: 'x' }, undefined, context)).toThrow(ContactNotOpen);
     expect(() => closeContact(closed, { outcome: 'resolved' }, closing)).toThrow(ContactNotOpen);
+  });
+
+  it('refuses to resolve a contact that was queued and never answered, naming outcome and answeredAt', () => {
+    const waited = newContact({ ...call, queuedAt: '2026-11-22T01:00:00Z' }, {}, context);
+    let refusal: unknown;
+    try {
+      closeContact(waited, { outcome: 'resolved', firstContactResolution: true }, closing);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(ResolvedWithoutAnswer);
+    expect((refusal as ResolvedWithoutAnswer).errors.map((e) => e.path)).toEqual(['$.outcome', '$.answeredAt']);
+    // Set beforehand and closed without a body: the same refusal.
+    const preset = patchContact(waited, { outcome: 'resolved' }, undefined, context);
+    expect(() => closeContact(preset, undefined, closing)).toThrow(ResolvedWithoutAnswer);
+    // Abandoned (or unresolved) is what it was; answered, or never queued (a walk-in), it may be resolved.
+    expect(closeContact(waited, { outcome: 'abandoned' }, closing)).toMatchObject({ status: 'closed', outcome: 'abandoned', waitSeconds: 380 });
+    expect(closeContact(waited, { outcome: 'unresolved' }, closing).outcome).toBe('unresolved');
+    expect(closeContact(open, { outcome: 'resolved' }, closing).outcome).toBe('resolved');
+    const walkIn = newContact({ channel: 'walk_in', direction: 'inbound', purpose: 'service' }, {}, context);
+    expect(closeContact(walkIn, { outcome: 'resolved' }, { ...closing, now: '2026-11-22T10:05:00Z' }).outcome).toBe('resolved');
   });
 
   it('summarizes for events without notes or phone', () => {

@@ -116,6 +116,25 @@ describe('the forecast from past weeks', () => {
     expect(at(plan, '03:00')[0]).toMatchObject({ forecastContacts: 25, historyWeeks: 2 });
   });
 
+  it('says there is no forecast, with no intervals, when no past week has any counted contact and none was given', () => {
+    const plan = planStaffing(base({ history: [{ date: '2026-01-13', rows: [] }, { date: '2026-01-06', rows: [] }] }));
+    expect(plan).toMatchObject({
+      forecastSource: 'none',
+      intervals: [],
+      totals: { forecastContacts: 0, agentHours: 0, scheduledAgentHours: 0 },
+      history: { weeks: 4, dates: ['2026-01-13', '2026-01-06'], datesWithData: [] },
+      observedPatienceSeconds: null,
+    });
+    expect(plan.notes.join(' ')).toMatch(/No forecast/);
+    expect(plan.notes.join(' ')).toMatch(/POST \/v1\/analytics\/staffing with forecast/);
+    // Nothing read at all (the weeks are not over yet): the same.
+    expect(planStaffing(base()).forecastSource).toBe('none');
+    // One week with a contact, or a forecast in the request: planned as before, every interval of the day.
+    expect(planStaffing(base({ history: [week('2026-01-13', 1), { date: '2026-01-06', rows: [] }] }))).toMatchObject({ forecastSource: 'history' });
+    expect(planStaffing(base({ history: [week('2026-01-13', 1)] })).intervals).toHaveLength(48);
+    expect(planStaffing(base({ forecast: [{ start: '08:00', contacts: 5 }] })).intervals).toHaveLength(48);
+  });
+
   it('reads only past days that are over', () => {
     const now = Date.parse('2026-01-20T15:00:00Z');
     expect(historyDates('2026-01-27', 3, newYork, now)).toEqual(['2026-01-13', '2026-01-06']); // 01-20 is not over yet

@@ -3,6 +3,7 @@ import { contactClosed, referralConverted, referralLost, referralMade } from '..
 import type { CatalogEvent, ConsumedEvent } from '../../events/all-events';
 import { surveyCompleted, surveySent } from '../../events/survey-events';
 import type { CaseStatus } from '../../schemas/case';
+import { agentOfAssignee, withoutAgentPrefix } from '../agent';
 import { type CounterIncrement, type Counters, type Dimension, allValue, answeredWithin, referralValueCounter, serviceLevelThresholds } from './counters';
 
 /**
@@ -79,7 +80,8 @@ export function aggregationOf(event: CountedEvent): Aggregation | undefined {
     case 'Case Opened':
       return {
         at: event.detail.occurredAt,
-        increments: perDimension({ agent: event.detail.data.assignee }, { casesOpened: 1 }),
+        // A case assigned to a queue counts for no agent; one assigned to an agent, for that agent.
+        increments: perDimension({ agent: agentOfAssignee(event.detail.data.assignee) }, { casesOpened: 1 }),
         openCasesDelta: 1,
       };
     case 'Case Status Changed': {
@@ -130,12 +132,17 @@ export function aggregationOf(event: CountedEvent): Aggregation | undefined {
 
 const isFinished = (status: CaseStatus) => status === 'resolved' || status === 'closed';
 
-/** The same counters for `all` and for each dimension value the event carries. */
+/**
+ * The same counters for `all` and for each dimension value the event carries. An agent is one
+ * agent id whichever record named it: `agent:mei` (a case assignee stored before agent ids were
+ * one) counts as `mei`.
+ */
 function perDimension(values: DimensionValues, given: Counters): CounterIncrement[] {
   const counters = Object.fromEntries(Object.entries(given).filter(([, amount]) => amount !== 0)) as Counters;
   const increments: CounterIncrement[] = [{ dimension: 'all', value: allValue, counters }];
   for (const dimension of ['queue', 'agent', 'channel', 'reason'] as const) {
-    const value = values[dimension];
+    const named = values[dimension];
+    const value = dimension === 'agent' && named !== undefined ? withoutAgentPrefix(named) : named;
     if (value) increments.push({ dimension, value, counters });
   }
   return increments;

@@ -129,6 +129,8 @@ export interface MetricSummary {
     offered: number;
     handled: number;
     abandoned: number;
+    queued: number;
+    abandonedInQueue: number;
     abandonmentRate: number | null;
     averageSpeedOfAnswerSeconds: number | null;
     averageHandleTimeSeconds: number | null;
@@ -152,6 +154,7 @@ export interface MetricSummary {
   cases: {
     opened: number;
     resolved: number | null;
+    resolvedWithinSla: number | null;
     backlog: number | null;
     slaCompliance: number | null;
     slaBreaches: number | null;
@@ -173,6 +176,8 @@ export function summarize(counters: Counters, goal: ServiceLevelGoal, dimension:
       offered: count(counters, 'offered'),
       handled: count(counters, 'answered'),
       abandoned: count(counters, 'abandoned'),
+      queued: count(counters, 'queued'),
+      abandonedInQueue: count(counters, 'abandonedInQueue'),
       abandonmentRate: value('abandonmentRate'),
       averageSpeedOfAnswerSeconds: value('averageSpeedOfAnswerSeconds'),
       averageHandleTimeSeconds: value('averageHandleTimeSeconds'),
@@ -204,6 +209,7 @@ export function summarize(counters: Counters, goal: ServiceLevelGoal, dimension:
       ? {
           opened: count(counters, 'casesOpened'),
           resolved: value('casesResolved'),
+          resolvedWithinSla: countedFor('slaCompliance', dimension) ? count(counters, 'casesResolvedWithinSla') : null,
           backlog: dimension === 'all' ? backlog : null,
           slaCompliance: value('slaCompliance'),
           slaBreaches: countedFor('slaCompliance', dimension) ? count(counters, 'casesSlaBreaches') : null,

@@ -158,7 +158,8 @@ export interface StaffingPlan {
   /** The model the agents follow: Erlang C when Erlang A was asked for but no patience is known. */
   modelUsed: StaffingModel;
   target: StaffingInput['target'];
-  forecastSource: 'history' | 'request';
+  /** `none`: no forecast was given and no past week has any counted contact, so there is nothing to plan from. */
+  forecastSource: 'history' | 'request' | 'none';
   /** The past days read, and which of them had any counted contact. */
   history: { weeks: number; dates: string[]; datesWithData: string[] };
   observedPatienceSeconds: number | null;
@@ -263,6 +264,7 @@ function figuresOf(agents: number, shrinkage: number, prediction: QueuePredictio
 }
 
 export function planStaffing(input: StaffingInput): StaffingPlan {
+  if (!input.forecast && input.history.every((day) => day.rows.length === 0)) return withoutForecast(input);
   const { date, timeZone, intervalMinutes, target } = input;
   const intervals = localIntervals(date, timeZone, intervalMinutes);
   const given = input.forecast ? forecastByStart(input.forecast, intervals, intervalMinutes) : undefined;
@@ -361,6 +363,34 @@ export function planStaffing(input: StaffingInput): StaffingPlan {
 
 const isOpen = (interval: LocalInterval, specialDay: StaffingInput['specialDay']) =>
   !specialDay || specialDay.openings.some((opening) => opening.open < interval.endsAt && interval.startsAt < opening.close);
+
+/**
+ * No forecast given and no history to make one: intervals of zero contacts would read as "no
+ * agents needed", so the plan has no intervals and says how to get one.
+ */
+function withoutForecast(input: StaffingInput): StaffingPlan {
+  const read = input.history.length;
+  return {
+    date: input.date,
+    timezone: input.timeZone,
+    interval: input.intervalMinutes,
+    model: input.model,
+    modelUsed: 'erlang-c',
+    target: input.target,
+    forecastSource: 'none',
+    history: { weeks: input.weeks, dates: input.history.map((day) => day.date), datesWithData: [] },
+    observedPatienceSeconds: null,
+    patienceSeconds: input.patienceSeconds ?? null,
+    overallAverageHandleSeconds: null,
+    intervals: [],
+    totals: { forecastContacts: 0, agentHours: 0, scheduledAgentHours: 0 },
+    notes: [
+      `No forecast: none of the ${read} past days read (the same weekday, up to ${input.weeks} weeks back) has any counted contact, so there is nothing to plan from.`,
+      'Give a forecast: POST /v1/analytics/staffing with forecast: [{ start: "HH:MM", contacts, averageHandleSeconds? }, …] for the intervals you expect contacts in.',
+      'Or wait for history: once contacts are closed on this weekday, GET plans from the average of the weeks that have any.',
+    ],
+  };
+}
 
 function notesFor(
   input: StaffingInput,
