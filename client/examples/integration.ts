@@ -86,7 +86,18 @@ export async function runIntegration(options: IntegrationOptions): Promise<Integ
   );
   const desk = createSwitchboardClient({ baseUrl: options.baseUrl, apiKey: agentKey.secret });
 
-  // 3. Customers, each with an Idempotency-Key, so that a retry after a timeout creates nothing twice.
+  // 3. A webhook, so that the tenant's CRM hears of closed contacts and resolved cases; its signing
+  //    secret is shown only now (docs/webhooks.md shows how to verify a delivery with it).
+  const createdWebhook = expectData(
+    'register webhook',
+    await admin.POST('/v1/webhooks', {
+      params: { header: { 'Idempotency-Key': `webhook-${options.runId}` } },
+      body: { url: options.webhookUrl, eventTypes: ['Contact Closed', 'Case Resolved'], description: 'CRM sync' },
+    }),
+  );
+  const webhook = expectData('read webhook', await admin.GET('/v1/webhooks/{webhookId}', { params: { path: { webhookId: createdWebhook.webhookId } } }));
+
+  // 4. Customers, each with an Idempotency-Key, so that a retry after a timeout creates nothing twice.
   const people = [
     { displayName: '林美玲', phone: '0912 345 678', email: 'Mei@Example.com' },
     { displayName: '陳志明', phone: '0912 345 679', email: 'chih-ming@example.com' },
@@ -114,7 +125,7 @@ export async function runIntegration(options: IntegrationOptions): Promise<Integ
     }),
   );
 
-  // 4. Read, then update with the ETag that was read: a change made in between is refused (412), not overwritten.
+  // 5. Read, then update with the ETag that was read: a change made in between is refused (412), not overwritten.
   const read = await desk.GET('/v1/customers/{customerId}', { params: { path: { customerId: first.customerId } } });
   expectData('read customer', read);
   const etag = read.response.headers.get('etag');
@@ -127,7 +138,7 @@ export async function runIntegration(options: IntegrationOptions): Promise<Integ
     }),
   );
 
-  // 5. A call: logged when it was answered, closed when it ended.
+  // 6. A call: logged when it was answered, closed when it ended.
   const now = Date.now();
   const contact = expectData(
     'log contact',
@@ -153,7 +164,7 @@ export async function runIntegration(options: IntegrationOptions): Promise<Integ
     }),
   );
 
-  // 6. A complaint becomes a case; the agent notes what was done and resolves it.
+  // 7. A complaint becomes a case; the agent takes it up, notes what was done and resolves it.
   const opened = expectData(
     'open case',
     await desk.POST('/v1/cases', {
@@ -170,6 +181,7 @@ export async function runIntegration(options: IntegrationOptions): Promise<Integ
     }),
   );
   const events: Schemas['CaseEventInput'][] = [
+    { type: 'status_change', to: 'in_progress' },
     { type: 'note', text: 'Refund of the second charge requested from finance', visibility: 'internal' },
     { type: 'status_change', to: 'resolved', reason: 'Refunded' },
   ];
@@ -183,16 +195,6 @@ export async function runIntegration(options: IntegrationOptions): Promise<Integ
       }),
     ).case;
   }
-
-  // 7. A webhook for closed contacts and resolved cases; its signing secret is shown only now.
-  const createdWebhook = expectData(
-    'register webhook',
-    await admin.POST('/v1/webhooks', {
-      params: { header: { 'Idempotency-Key': `webhook-${options.runId}` } },
-      body: { url: options.webhookUrl, eventTypes: ['Contact Closed', 'Case Resolved'], description: 'CRM sync' },
-    }),
-  );
-  const webhook = expectData('read webhook', await admin.GET('/v1/webhooks/{webhookId}', { params: { path: { webhookId: createdWebhook.webhookId } } }));
 
   // 8. The dashboards: today's figures by queue. A closed contact is counted within a second or so.
   const readOnly = createSwitchboardClient({
@@ -217,7 +219,8 @@ export async function runIntegration(options: IntegrationOptions): Promise<Integ
     pages++;
   } while (cursor);
 
-  // 10. Today's contacts as CSV for a spreadsheet or BI tool (UTF-8 with a byte order mark).
+  // 10. Today's contacts as CSV for a spreadsheet or BI tool. The file starts with a UTF-8 byte order
+  //     mark (for Excel); reading it as text drops it, `parseAs: 'blob'` keeps the bytes as sent.
   const contactsCsv = expectData(
     'export contacts',
     await readOnly.GET('/v1/exports/contacts', { params: { query: { from: today, to: today } }, parseAs: 'text' }),
