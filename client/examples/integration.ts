@@ -28,6 +28,7 @@ export interface IntegrationResult {
   /** The same customer created again with the same Idempotency-Key: the first answer, nothing created twice. */
   retriedCustomerId: string;
   closedContact: Schemas['ContactWithReferrals'];
+  survey: Schemas['CreatedSurvey'];
   caseAfterEvents: Schemas['Case'];
   webhook: Schemas['Webhook'];
   analytics: Schemas['AnalyticsSummary'];
@@ -164,7 +165,17 @@ export async function runIntegration(options: IntegrationOptions): Promise<Integ
     }),
   );
 
-  // 7. A complaint becomes a case; the agent takes it up, notes what was done and resolves it.
+  // 7. A satisfaction survey for that call, as a web link the tenant hands to the customer itself
+  //    (by SMS, the tenant's rules and an SMS number decide: docs/guides/surveys-and-sms.md).
+  const survey = expectData(
+    'survey by link',
+    await admin.POST('/v1/surveys', {
+      params: { header: { 'Idempotency-Key': `survey-${options.runId}` } },
+      body: { contactId: contact.contactId, deliveryChannel: 'link' },
+    }),
+  );
+
+  // 8. A complaint becomes a case; the agent takes it up, notes what was done and resolves it.
   const opened = expectData(
     'open case',
     await desk.POST('/v1/cases', {
@@ -196,7 +207,7 @@ export async function runIntegration(options: IntegrationOptions): Promise<Integ
     ).case;
   }
 
-  // 8. The dashboards: today's figures by queue. A closed contact is counted within a second or so.
+  // 9. The dashboards: today's figures by queue. A closed contact is counted within a second or so.
   const readOnly = createSwitchboardClient({
     baseUrl: options.baseUrl,
     apiKey: expectData('create readonly key', await admin.POST('/v1/api-keys', { body: { name: 'BI tool', scopes: ['readonly'] } })).secret,
@@ -208,7 +219,7 @@ export async function runIntegration(options: IntegrationOptions): Promise<Integ
     analytics = expectData('read analytics', await readOnly.GET('/v1/analytics/summary', { params: { query: { from: today, to: today, groupBy: 'queue' } } }));
   }
 
-  // 9. Every customer, a page at a time: pass `nextCursor` back until there is none.
+  // 10. Every customer, a page at a time: pass `nextCursor` back until there is none.
   const pagedCustomerIds: string[] = [];
   let cursor: string | undefined;
   let pages = 0;
@@ -219,7 +230,7 @@ export async function runIntegration(options: IntegrationOptions): Promise<Integ
     pages++;
   } while (cursor);
 
-  // 10. Today's contacts as CSV for a spreadsheet or BI tool. The file starts with a UTF-8 byte order
+  // 11. Today's contacts as CSV for a spreadsheet or BI tool. The file starts with a UTF-8 byte order
   //     mark (for Excel); reading it as text drops it, `parseAs: 'blob'` keeps the bytes as sent.
   const contactsCsv = expectData(
     'export contacts',
@@ -233,6 +244,7 @@ export async function runIntegration(options: IntegrationOptions): Promise<Integ
     updatedCustomer,
     retriedCustomerId: retried.customerId,
     closedContact,
+    survey,
     caseAfterEvents,
     webhook,
     analytics,

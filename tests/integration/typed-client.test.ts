@@ -98,6 +98,9 @@ describe('the example integration against the local twin', () => {
     expect(result.retriedCustomerId).toBe(result.customers[0]?.customerId);
     expect(result.updatedCustomer.tags).toEqual(['vip']);
     expect(result.closedContact.status).toBe('closed');
+    expect(result.survey).toMatchObject({ status: 'sent', origin: 'ad-hoc', contactId: result.closedContact.contactId });
+    expect(result.survey.linkPath).toMatch(/^\/s\/./);
+    expect((await fetch(`${twin.url}${result.survey.linkPath}`)).status).toBe(200);
     expect(result.caseAfterEvents.status).toBe('resolved');
     expect(result.webhook.eventTypes).toEqual(['Contact Closed', 'Case Resolved']);
     expect(result.analytics.metrics.contacts.handled).toBe(1);
