@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /*
- * The layers (docs/contributing.md, "Where a change goes"). Each file gets one
+ * The layers (docs/developers/contributing.md, "Where a change goes"). Each file gets one
  * no-restricted-imports setting (a later block replaces an earlier one's, it does not add to
  * it), so every block below lists all of its layer's restrictions. Import circles are checked
  * by infra/tools/import-cycles.ts, which `npm run lint` runs after ESLint.

@@ -44,7 +44,7 @@ import type { LocalSms } from './sms';
  * socket's address rather than CloudFront-Viewer-Address.
  * IAM: a function whose table access is confined by partition key (`survey-link`) is held to it
  * (./table-grants.ts); the others reach the whole table, so read-only roles and the grants for
- * SMS, schedules and KMS are checked by the template tests only (docs/security.md). Webhooks may
+ * SMS, schedules and KMS are checked by the template tests only (docs/developers/security.md). Webhooks may
  * reach loopback receivers on the ports `webhookReceiverPorts` names, which no deployed stage allows.
  * The twin alone serves the API reference at GET /docs (./api-reference.ts); a stage hosts the
  * files `npm run docs:build` writes.
