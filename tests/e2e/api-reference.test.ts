@@ -83,10 +83,13 @@ describe('the API reference at /docs', () => {
     await page.close();
   }, 90_000);
 
-  it('renders once for a document: a second visit is the same page, from the cache', async () => {
+  it('renders once for a document: later visits are the same page, from the cache', async () => {
+    const first = await (await fetch(`${twin.url}/docs`)).text();
     const started = Date.now();
-    const [first, second] = await Promise.all([fetch(`${twin.url}/docs/`), fetch(`${twin.url}/docs`)]);
-    expect(await first.text()).toBe(await second.text());
+    const [second, third] = await Promise.all([fetch(`${twin.url}/docs/`), fetch(`${twin.url}/docs`)]);
+    expect(await second.text()).toBe(first);
+    expect(await third.text()).toBe(first);
+    // A rendering is a Redocly run of seconds; the cached page is read from memory.
     expect(Date.now() - started).toBeLessThan(2_000);
-  });
+  }, 60_000);
 });
