@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /*
- * The layers (docs/contributing.md, "Where a change goes"). Each file gets one
+ * The layers (docs/developers/contributing.md, "Where a change goes"). Each file gets one
  * no-restricted-imports setting (a later block replaces an earlier one's, it does not add to
  * it), so every block below lists all of its layer's restrictions. Import circles are checked
  * by infra/tools/import-cycles.ts, which `npm run lint` runs after ESLint.
@@ -78,7 +78,23 @@ export default tseslint.config(
   },
   {
     // The local twin, benchmarks and tests talk to a person on a terminal.
-    files: ['infra/local/**', 'bench/**', 'tests/**', 'infra/app.ts'],
+    files: ['infra/local/**', 'bench/**', 'tests/**', 'infra/app.ts', 'client/tools/**'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // The typed client runs in browsers too (the web console imports it): nothing Node-only.
+    files: ['client/**/*.ts'],
+    ignores: ['client/tools/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^node:|^(fs|path|crypto|http|https|url|os)$', message: 'client/ runs in browsers too: no Node modules (client/tools/ may).' }] }] },
+  },
+  {
+    // The example integrators copy: typed through and through, no casts, no `!`, no `any`
+    // (tests/integration/typed-client.test.ts checks the same with the compiler).
+    files: ['client/examples/**/*.ts'],
+    rules: {
+      '@typescript-eslint/consistent-type-assertions': ['error', { assertionStyle: 'never' }],
+      '@typescript-eslint/no-non-null-assertion': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
   },
 );

@@ -7,7 +7,7 @@ import { kib } from './stats';
 /**
  * Where a function's bundle bytes come from, by package (and by file for our own code):
  * `npm run bench:breakdown -- customers [rows]`. The first thing to read when a function's
- * row in the bundle table (docs/performance.md) grows.
+ * row in the bundle table (docs/developers/performance.md) grows.
  */
 const [name, rows = '25'] = process.argv.slice(2);
 if (!name) {

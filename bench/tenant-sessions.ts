@@ -5,7 +5,7 @@ import { mulberry32 } from './seeded-random';
 
 /**
  * What a per-tenant `dynamodb:LeadingKeys` session would cost the tenant API functions
- * (docs/security.md, "Per-tenant data confinement: decided against"). STS cannot be called here,
+ * (docs/developers/security.md, "Per-tenant data confinement: decided against"). STS cannot be called here,
  * so two parts are measured and one is modelled:
  *
  * - measured: building one tenant's DynamoDB client from session credentials and signing its first

@@ -96,7 +96,7 @@ export const smsTenantTagKey = 'tenantId';
  * region, not single resources, and only those carrying a `tenantId` tag (allocated to a tenant):
  * a number of the account that no tenant was given cannot be sent from. Which tenant may use which
  * tagged resource is checked by the sender before each send against the same allocation
- * (shared/services/sending-rights.ts; docs/security.md, "Tenants use only what the operator gave
+ * (shared/services/sending-rights.ts; docs/developers/security.md, "Tenants use only what the operator gave
  * them"). AWS's `Default` opt-out list cannot be one tenant's, and is granted by name.
  */
 export function allowSmsSending(fn: NodejsFunction): void {

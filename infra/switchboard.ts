@@ -86,7 +86,7 @@ const constructsOf = <T extends IConstruct>(stack: Stack, type: abstract new (..
 
 /**
  * The Serverless pack's findings that are by design, each with its reason, per resource (never
- * app-wide, so a new function or queue is checked afresh). See docs/security.md, "cdk-nag".
+ * app-wide, so a new function or queue is checked afresh). See docs/developers/security.md, "cdk-nag".
  */
 function acknowledgeServerlessFindings({ events, api }: SwitchboardStacks): void {
   const backbone = events.events;

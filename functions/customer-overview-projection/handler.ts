@@ -21,7 +21,7 @@ import { surveyScores } from '../../shared/domain/surveys/conversation';
 const consumerName = 'customer-overview-projection';
 
 /**
- * Keeps each customer's overview projection (docs/data-model.md, "Customer overview") so that
+ * Keeps each customer's overview projection (docs/developers/data-model.md, "Customer overview") so that
  * GET /v1/customers/{customerId}/overview is one Query. Safe under repeated and reordered delivery:
  * each write carries its own guard (shared/data/customer-overview-repo.ts says which).
  */

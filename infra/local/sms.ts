@@ -17,7 +17,7 @@ import { BackgroundWork } from './background-work';
  * Simplification: one opt-out list check for every sender. In AWS each origination identity uses
  * the list it is associated with (docs/operations.md, "SMS").
  *
- * Ownership, as AWS enforces it for Switchboard (docs/security.md, "Tenants use only what the
+ * Ownership, as AWS enforces it for Switchboard (docs/developers/security.md, "Tenants use only what the
  * operator gave them"): a message goes only from an origination identity (and configuration set)
  * the operator allocated to the tenant the message is sent for (`Context.tenantId`, which the
  * sender sets last), and a number goes only on an opt-out list some tenant was allocated (or

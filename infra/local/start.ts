@@ -118,7 +118,7 @@ async function main(): Promise<void> {
       'Create a tenant (the answer holds its admin API key, shown once):',
       `  curl -s -X POST ${url}/v1/tenants -H "Authorization: Bearer ${options.operatorKey}" -H 'content-type: application/json' -d '{"name":"Acme Support","timezone":"Asia/Taipei","locale":"zh-TW","defaultCountry":"TW","plan":"trial"}'`,
       '',
-      `GET ${url}/openapi.json describes every route. Ctrl-C stops everything.`,
+      `GET ${url}/openapi.json describes every route; ${url}/docs is its reference (rendered on the first visit). Ctrl-C stops everything.`,
       '',
       'Switchboard local twin ready',
     ].join('\n'),

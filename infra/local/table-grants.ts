@@ -10,7 +10,7 @@ import type { FunctionDeclaration } from '../../shared/http/functions';
  * grants the CDK stack writes into the function's role, and refuses the call as AWS would
  * (AccessDeniedException) before it reaches DynamoDB Local. Functions with `read`/`readwrite`
  * access reach the whole table here, as their roles do in AWS; the twin does not tell read
- * from write for them (docs/security.md, "What the twin does not check").
+ * from write for them (docs/developers/security.md, "What the twin does not check").
  */
 
 const invocation = new AsyncLocalStorage<{ name: string; grants: readonly KeyScopedGrant[] }>();

@@ -19,6 +19,7 @@ import { type AwsEmulator, type AwsEmulatorOptions, startAwsEmulator } from './a
 import { type AuthorizerAnswer, AuthorizerCache } from './authorizer-cache';
 import { undeclaredInAnswer } from './declared-answers';
 import { enforceTableGrants, withTableGrants } from './table-grants';
+import { cachedApiReference } from './api-reference';
 import type { TwinClock } from './clock';
 import type { LocalEventBus } from './event-bus';
 import type { LocalScheduler } from './scheduler';
@@ -43,8 +44,10 @@ import type { LocalSms } from './sms';
  * socket's address rather than CloudFront-Viewer-Address.
  * IAM: a function whose table access is confined by partition key (`survey-link`) is held to it
  * (./table-grants.ts); the others reach the whole table, so read-only roles and the grants for
- * SMS, schedules and KMS are checked by the template tests only (docs/security.md). Webhooks may
+ * SMS, schedules and KMS are checked by the template tests only (docs/developers/security.md). Webhooks may
  * reach loopback receivers on the ports `webhookReceiverPorts` names, which no deployed stage allows.
+ * The twin alone serves the API reference at GET /docs (./api-reference.ts); a stage hosts the
+ * files `npm run docs:build` writes.
  */
 
 export type TwinFunctionName = ApiFunctionName | keyof typeof edgeFunctions | EventFunctionName | typeof eventRelay.name;
@@ -292,6 +295,7 @@ async function serve(request: IncomingMessage, response: ServerResponse, gateway
     return;
   }
   if (rawPath.startsWith('/local/') && gateway.serveControl(method, rawPath, body, response, new URLSearchParams(rawQueryString))) return;
+  if (method === 'GET' && (rawPath === '/docs' || rawPath === '/docs/')) return serveApiReference(response);
 
   const match = matchPath(method, rawPath);
   const matched = match && 'route' in match ? match : undefined;
@@ -337,6 +341,18 @@ async function serve(request: IncomingMessage, response: ServerResponse, gateway
     }
   }
   writeLambdaResult(response, result, rawPath, functionName);
+}
+
+/** The API reference (./api-reference.ts), twin only: a deployed stage hosts `npm run docs:build`'s files instead. */
+async function serveApiReference(response: ServerResponse): Promise<void> {
+  let html: string;
+  try {
+    html = await cachedApiReference();
+  } catch (error) {
+    console.error('[twin] could not render the API reference:', error);
+    return writeProblem(response, gatewayError(), '/docs');
+  }
+  response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end(html);
 }
 
 type Denial = { status: 401 | 403; message: 'Unauthorized' | 'Forbidden' };

@@ -6,7 +6,7 @@ import ts from 'typescript';
 /**
  * Fails when the modules of shared/ and functions/ import each other in a circle, type-only
  * imports included: a circle means two modules are one concern split in two, or a layer that
- * reaches back up (docs/contributing.md). Run by `npm run lint`; no ESLint import plugin is
+ * reaches back up (docs/developers/contributing.md). Run by `npm run lint`; no ESLint import plugin is
  * installed, and a cycle is a property of the whole graph, not of one file.
  *
  *   npx tsx infra/tools/import-cycles.ts          # exits 1 and lists each circle
@@ -135,7 +135,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const cycles = importCycles(repositoryImportGraph(root));
   for (const cycle of cycles) process.stderr.write(`import cycle: ${cycle.join(' → ')}\n`);
   if (cycles.length > 0) {
-    process.stderr.write(`${cycles.length} import cycle(s) in shared/ and functions/; see docs/contributing.md\n`);
+    process.stderr.write(`${cycles.length} import cycle(s) in shared/ and functions/; see docs/developers/contributing.md\n`);
     process.exitCode = 1;
   }
 }

@@ -8,7 +8,7 @@ import { parseItem } from './stored-item';
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
- * The tenant's audit log (docs/data-model.md, "Audit log"). Append-only: this module builds only
+ * The tenant's audit log (docs/developers/data-model.md, "Audit log"). Append-only: this module builds only
  * Puts of new entries, each conditional on the key being free, and no update or delete; entries
  * leave only by their TTL, one year after they were made.
  *

@@ -45,7 +45,7 @@ export type OverviewData =
   | { state: 'active'; customer: Customer; projection: StoredProjection; truncated: boolean };
 
 /**
- * The whole overview in ONE Query (docs/data-model.md, pattern O1): the projection items sort between
+ * The whole overview in ONE Query (docs/developers/data-model.md, pattern O1): the projection items sort between
  * `CASE#` and `PROFILE` in the customer's partition, so `sk BETWEEN "OV#" AND "PROFILE"` reads them and
  * the profile. Newest first, so that the profile comes first and, should the page ever reach DynamoDB's
  * 1 MB, it is the oldest cases (sorting first) that are cut.

@@ -6,7 +6,7 @@ import type * as z from '../zod';
  * path and code, never a stored value, so it can be logged as it is (the customer unique-value
  * keys, which hold a phone number or e-mail, are shown without it). Not caught anywhere on
  * purpose: an API handler answers it as a logged 500 problem, an event consumer throws it so the
- * event is retried and then dead-lettered (docs/data-model.md, "Items are parsed when read").
+ * event is retried and then dead-lettered (docs/developers/data-model.md, "Items are parsed when read").
  */
 export class StoredItemInvalid extends Error {
   override readonly name = 'StoredItemInvalid';

@@ -116,6 +116,7 @@ function operation(route: RouteDeclaration, toSchema: (schema: z.ZodMiniType, io
     security:
       route.access.kind === 'public' ? [] : route.access.kind === 'operator' ? [{ operatorKey: [] }] : [{ apiKey: [] }],
     ...(route.access.kind === 'tenant' && { 'x-required-scope': route.access.scope }),
+    ...(route.deprecated && { deprecated: true }),
     ...(parameters.length > 0 && { parameters }),
     ...(route.request?.body && {
       requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.request.body, 'input') } } },

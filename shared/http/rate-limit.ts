@@ -4,7 +4,7 @@ import type { Plan } from '../schemas/tenant';
 import { HttpError } from './problem';
 
 /**
- * Fixed-window request counting (docs/security.md, "Rate limits"). A window is named by the
+ * Fixed-window request counting (docs/developers/security.md, "Rate limits"). A window is named by the
  * second it starts at; every client has one counter per window, which expires on its own.
  */
 export interface FixedWindow {
@@ -64,7 +64,7 @@ const overLimitUntil = new Map<string, { untilMs: number; count: number; plan: P
  * environment already knows the tenant is over its plan's limit in this window. The count itself
  * is kept by countTenantRequest, which runs beside the request rather than before it, so the
  * limit costs no round trip on the request path: a tenant over its limit gets at most one more
- * request through per execution environment before it is refused (docs/security.md).
+ * request through per execution environment before it is refused (docs/developers/security.md).
  */
 export function refuseIfOverLimit(tenantId: string, nowMs: number = Date.now()): void {
   const known = overLimitUntil.get(tenantId);

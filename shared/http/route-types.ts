@@ -48,6 +48,11 @@ export interface RouteDeclaration {
    * errors included, and takes its body as an HTML form (application/x-www-form-urlencoded).
    */
   page?: true;
+  /**
+   * Still served, but to be removed in the next major version: the OpenAPI document marks the
+   * operation `deprecated` (docs/versioning.md says how a deprecation is announced).
+   */
+  deprecated?: true;
   request?: RouteRequest;
   responses: Readonly<Record<number, RouteResponse>>;
 }

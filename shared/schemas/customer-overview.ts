@@ -5,7 +5,7 @@ import { CaseStatus, CaseType, Severity } from './case';
 import { Money, ReferralStatus } from './contact';
 import { Customer } from './customer';
 
-/** How much of the customer's history the overview projection keeps (docs/data-model.md, "Customer overview"). */
+/** How much of the customer's history the overview projection keeps (docs/developers/data-model.md, "Customer overview"). */
 export const overviewLimits = {
   recentContacts: 10,
   convertedReferrals: 20,

@@ -4,7 +4,7 @@ import * as z from '../zod';
  * The enumerations and small value types that the API schemas and the event catalog share. The
  * events import them from here rather than from the area schema modules, so that an event
  * consumer does not bundle (and build at every cold start) the API's request and response
- * schemas: esbuild keeps every schema of a module it includes (docs/performance.md).
+ * schemas: esbuild keeps every schema of a module it includes (docs/developers/performance.md).
  */
 
 // ---------------------------------------------------------------- contacts

@@ -125,11 +125,11 @@ describe('IAM least privilege per function', () => {
     if (requestPath.has(name)) expect(statements.flatMap(actionsOf).filter((action) => streamActions.has(action)), name).toEqual([]);
   });
 
-  it('grants exactly the table actions docs/security.md names, read and readwrite', () => {
-    const documented = readFileSync('docs/security.md', 'utf8')
+  it('grants exactly the table actions docs/developers/security.md names, read and readwrite', () => {
+    const documented = readFileSync('docs/developers/security.md', 'utf8')
       .replace(/\s+/g, ' ')
       .match(/table actions \*\*exactly\*\* `([^`]+)` \(read\) plus `([^`]+)` \(readwrite\)/);
-    expect(documented, 'the grants sentence in docs/security.md').not.toBeNull();
+    expect(documented, 'the grants sentence in docs/developers/security.md').not.toBeNull();
     const actions = (list: string) => list.split(', ').map((action) => `dynamodb:${action}`);
     expect(actions(documented![1]!)).toEqual([...tableReadActions]);
     expect(actions(documented![2]!)).toEqual([...tableWriteActions]);

@@ -19,7 +19,7 @@ import { windowAt } from '../../shared/http/rate-limit';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
 
 /**
- * Summaries read settled local days and months from rollups made on first read (docs/data-model.md,
+ * Summaries read settled local days and months from rollups made on first read (docs/developers/data-model.md,
  * "Analytics rollups"): the same figures as summing every slot, for any period, zone and grouping,
  * before and after late events, in far fewer reads; and the per-tenant request limit counts a
  * summary by the reads it made.

@@ -8,7 +8,7 @@ import type * as TwinSupport from '../support/twin';
 import type { TestTwin } from '../support/twin';
 
 /**
- * Items are parsed when read (docs/data-model.md): an item written by older code without a field
+ * Items are parsed when read (docs/developers/data-model.md): an item written by older code without a field
  * its reader now needs, or corrupted, is refused with StoredItemInvalid naming its key and the
  * failing paths, never a stored value. Each repo family is given such an item, written straight
  * to the table; an API handler answers a logged 500 problem, an event consumer throws.

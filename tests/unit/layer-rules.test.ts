@@ -13,7 +13,7 @@ async function restrictedImports(filePath: string, source: string): Promise<stri
   return (result?.messages ?? []).filter((message) => message.ruleId === 'no-restricted-imports').map((message) => message.message);
 }
 
-describe('the layer rules (eslint.config.js, docs/contributing.md)', () => {
+describe('the layer rules (eslint.config.js, docs/developers/contributing.md)', () => {
   it.each([
     ['shared/domain/example.ts', "import type { HttpError } from '../http/problem';"],
     ['shared/domain/analytics/example.ts', "import { getCounters } from '../../data/analytics-repo';"],

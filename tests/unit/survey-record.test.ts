@@ -97,7 +97,7 @@ describe('a survey record', () => {
 });
 
 describe('the link token', () => {
-  it('has 96 random bits in 16 characters (docs/security.md says why that is enough) and is stored only as its SHA-256', () => {
+  it('has 96 random bits in 16 characters (docs/developers/security.md says why that is enough) and is stored only as its SHA-256', () => {
     const token = newSurveyToken();
     expect(token).toMatch(/^[A-Za-z0-9_-]{16}$/);
     expect(Buffer.from(token, 'base64url').length * 8).toBe(96);

@@ -16,7 +16,7 @@ export const slotMinutes = 30;
 
 /**
  * Writes of one tenant's day and dimension are spread over this many partitions, picked by a
- * hash of the event id; reads query all of them. See docs/data-model.md, "Analytics".
+ * hash of the event id; reads query all of them. See docs/developers/data-model.md, "Analytics".
  */
 export const analyticsShards = 4;
 

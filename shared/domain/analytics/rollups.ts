@@ -1,7 +1,7 @@
 /**
  * Rollups: the sums of a tenant's counter rows over a whole local day or month, in the tenant's
  * time zone, so that a long period reads one item per month instead of every 30-minute slot
- * (docs/data-model.md, "Analytics rollups"; docs/performance.md). Pure: which parts of a period
+ * (docs/developers/data-model.md, "Analytics rollups"; docs/developers/performance.md). Pure: which parts of a period
  * are read from slots, days and months, and when a day is settled enough to be rolled up.
  *
  * Rollups are made when first read, never at aggregation time, so counting an event costs no

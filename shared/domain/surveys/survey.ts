@@ -115,7 +115,7 @@ export function recordAnswer(
 
 /**
  * 96 random bits, base64url (16 characters): the secret in the web link, short because it is
- * texted. Only its SHA-256 is stored. Why 96 bits are enough: docs/security.md, "Survey-link guessing".
+ * texted. Only its SHA-256 is stored. Why 96 bits are enough: docs/developers/security.md, "Survey-link guessing".
  */
 export const newSurveyToken = () => randomBytes(surveyTokenBytes).toString('base64url');
 const surveyTokenBytes = 12;
