@@ -817,7 +817,7 @@ export interface components {
             /** @enum {string} */
             locale: "zh-TW" | "en";
             defaultCountry: string;
-            /** @description Opening intervals per weekday in the tenant time zone; an empty list means closed */
+            /** @description Opening intervals per weekday in the tenant time zone (HH:MM, `24:00` closes at midnight); an empty list means closed */
             businessHours: {
                 mon: {
                     open: string;
@@ -848,6 +848,8 @@ export interface components {
                     close: string;
                 }[];
             };
+            /** @description Absent only for tenants created before the calendar existed; none apply */
+            specialDays?: components["schemas"]["SpecialDays"];
             branding: {
                 displayName: string;
                 colour: string;
@@ -866,6 +868,18 @@ export interface components {
             version: number;
             updatedAt: string;
         };
+        /** @description The business calendar: holidays and days with other hours, at most 100, each date once; a settings change replaces the whole list */
+        SpecialDays: {
+            /** @description A day in the tenant's time zone */
+            date: string;
+            /** @description What the day is, e.g. 春節 or Christmas Eve */
+            name: string;
+            /** @description The day's opening intervals instead of its weekday's; empty: closed all day (a holiday) */
+            hours: {
+                open: string;
+                close: string;
+            }[];
+        }[];
         /** @description When a closed contact is followed by a survey */
         SurveyRules: {
             /** @description Off until an admin turns it on */
@@ -917,13 +931,13 @@ export interface components {
             targets: {
                 complaint: {
                     low: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         firstResponse: {
                             amount: number;
                             /** @enum {string} */
                             unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                         };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         resolution: {
                             amount: number;
                             /** @enum {string} */
@@ -931,13 +945,13 @@ export interface components {
                         };
                     };
                     medium: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         firstResponse: {
                             amount: number;
                             /** @enum {string} */
                             unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                         };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         resolution: {
                             amount: number;
                             /** @enum {string} */
@@ -945,13 +959,13 @@ export interface components {
                         };
                     };
                     high: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         firstResponse: {
                             amount: number;
                             /** @enum {string} */
                             unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                         };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         resolution: {
                             amount: number;
                             /** @enum {string} */
@@ -959,13 +973,13 @@ export interface components {
                         };
                     };
                     critical: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         firstResponse: {
                             amount: number;
                             /** @enum {string} */
                             unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                         };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         resolution: {
                             amount: number;
                             /** @enum {string} */
@@ -975,13 +989,13 @@ export interface components {
                 };
                 request: {
                     low: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         firstResponse: {
                             amount: number;
                             /** @enum {string} */
                             unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                         };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         resolution: {
                             amount: number;
                             /** @enum {string} */
@@ -989,13 +1003,13 @@ export interface components {
                         };
                     };
                     medium: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         firstResponse: {
                             amount: number;
                             /** @enum {string} */
                             unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                         };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         resolution: {
                             amount: number;
                             /** @enum {string} */
@@ -1003,13 +1017,13 @@ export interface components {
                         };
                     };
                     high: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         firstResponse: {
                             amount: number;
                             /** @enum {string} */
                             unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                         };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         resolution: {
                             amount: number;
                             /** @enum {string} */
@@ -1017,13 +1031,13 @@ export interface components {
                         };
                     };
                     critical: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         firstResponse: {
                             amount: number;
                             /** @enum {string} */
                             unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                         };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         resolution: {
                             amount: number;
                             /** @enum {string} */
@@ -1033,13 +1047,13 @@ export interface components {
                 };
                 inquiry: {
                     low: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         firstResponse: {
                             amount: number;
                             /** @enum {string} */
                             unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                         };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         resolution: {
                             amount: number;
                             /** @enum {string} */
@@ -1047,13 +1061,13 @@ export interface components {
                         };
                     };
                     medium: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         firstResponse: {
                             amount: number;
                             /** @enum {string} */
                             unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                         };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         resolution: {
                             amount: number;
                             /** @enum {string} */
@@ -1061,13 +1075,13 @@ export interface components {
                         };
                     };
                     high: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         firstResponse: {
                             amount: number;
                             /** @enum {string} */
                             unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                         };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         resolution: {
                             amount: number;
                             /** @enum {string} */
@@ -1075,13 +1089,13 @@ export interface components {
                         };
                     };
                     critical: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         firstResponse: {
                             amount: number;
                             /** @enum {string} */
                             unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                         };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                         resolution: {
                             amount: number;
                             /** @enum {string} */
@@ -1206,6 +1220,18 @@ export interface components {
                     close: string;
                 }[];
             };
+            /** @description Replaces the whole calendar (at most 100 days, each date once; no two intervals of a day may overlap); [] removes every special day */
+            specialDays?: {
+                /** @description A day in the tenant's time zone */
+                date: string;
+                /** @description What the day is, e.g. 春節 or Christmas Eve */
+                name: string;
+                /** @description The day's opening intervals instead of its weekday's; empty: closed all day (a holiday) */
+                hours: {
+                    open: string;
+                    close: string;
+                }[];
+            }[];
             branding?: {
                 displayName?: string;
                 colour?: string;
@@ -1216,13 +1242,13 @@ export interface components {
                 targets?: {
                     complaint?: {
                         low?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             firstResponse?: {
                                 amount: number;
                                 /** @enum {string} */
                                 unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                             };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             resolution?: {
                                 amount: number;
                                 /** @enum {string} */
@@ -1230,13 +1256,13 @@ export interface components {
                             };
                         };
                         medium?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             firstResponse?: {
                                 amount: number;
                                 /** @enum {string} */
                                 unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                             };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             resolution?: {
                                 amount: number;
                                 /** @enum {string} */
@@ -1244,13 +1270,13 @@ export interface components {
                             };
                         };
                         high?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             firstResponse?: {
                                 amount: number;
                                 /** @enum {string} */
                                 unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                             };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             resolution?: {
                                 amount: number;
                                 /** @enum {string} */
@@ -1258,13 +1284,13 @@ export interface components {
                             };
                         };
                         critical?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             firstResponse?: {
                                 amount: number;
                                 /** @enum {string} */
                                 unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                             };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             resolution?: {
                                 amount: number;
                                 /** @enum {string} */
@@ -1274,13 +1300,13 @@ export interface components {
                     };
                     request?: {
                         low?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             firstResponse?: {
                                 amount: number;
                                 /** @enum {string} */
                                 unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                             };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             resolution?: {
                                 amount: number;
                                 /** @enum {string} */
@@ -1288,13 +1314,13 @@ export interface components {
                             };
                         };
                         medium?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             firstResponse?: {
                                 amount: number;
                                 /** @enum {string} */
                                 unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                             };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             resolution?: {
                                 amount: number;
                                 /** @enum {string} */
@@ -1302,13 +1328,13 @@ export interface components {
                             };
                         };
                         high?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             firstResponse?: {
                                 amount: number;
                                 /** @enum {string} */
                                 unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                             };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             resolution?: {
                                 amount: number;
                                 /** @enum {string} */
@@ -1316,13 +1342,13 @@ export interface components {
                             };
                         };
                         critical?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             firstResponse?: {
                                 amount: number;
                                 /** @enum {string} */
                                 unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                             };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             resolution?: {
                                 amount: number;
                                 /** @enum {string} */
@@ -1332,13 +1358,13 @@ export interface components {
                     };
                     inquiry?: {
                         low?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             firstResponse?: {
                                 amount: number;
                                 /** @enum {string} */
                                 unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                             };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             resolution?: {
                                 amount: number;
                                 /** @enum {string} */
@@ -1346,13 +1372,13 @@ export interface components {
                             };
                         };
                         medium?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             firstResponse?: {
                                 amount: number;
                                 /** @enum {string} */
                                 unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                             };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             resolution?: {
                                 amount: number;
                                 /** @enum {string} */
@@ -1360,13 +1386,13 @@ export interface components {
                             };
                         };
                         high?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             firstResponse?: {
                                 amount: number;
                                 /** @enum {string} */
                                 unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                             };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             resolution?: {
                                 amount: number;
                                 /** @enum {string} */
@@ -1374,13 +1400,13 @@ export interface components {
                             };
                         };
                         critical?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             firstResponse?: {
                                 amount: number;
                                 /** @enum {string} */
                                 unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
                             };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours; businessDays: closing time of the n-th open day after the day the clock starts */
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
                             resolution?: {
                                 amount: number;
                                 /** @enum {string} */
@@ -1828,6 +1854,7 @@ export interface components {
              */
             purpose?: "service" | "sales" | "care" | "survey" | "collection";
             queue?: string;
+            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
             agentId?: string;
             /** @description A code from the tenant's settings.reasonCodes */
             reasonCode?: string;
@@ -1989,7 +2016,7 @@ export interface components {
             product: string;
             /** @description Free text; never logged */
             note?: string;
-            /** @description The sales agent the customer is handed to */
+            /** @description The sales agent the customer is handed to (an agent id) */
             assignedTo?: string;
         };
         /** @description Settles an open referral: converted with its value, or lost with a reason */
@@ -2034,7 +2061,7 @@ export interface components {
              */
             url: string;
             /** @description The event types delivered to this endpoint */
-            eventTypes: ("*" | "Contact Closed" | "Contact Opened" | "Referral Converted" | "Referral Lost" | "Referral Made" | "Case Opened" | "Case Resolved" | "Case SLA Breached" | "Case SLA Deadlines Changed" | "Case Status Changed" | "Customer Erased" | "Customer Opted Out" | "Survey Answered" | "Survey Completed" | "Survey Expired" | "Survey Not Sent" | "Survey Sent" | "SMS Send Refused")[];
+            eventTypes: ("*" | "Case Opened" | "Case Resolved" | "Case SLA Breached" | "Case SLA Deadlines Changed" | "Case Status Changed" | "Contact Closed" | "Contact Opened" | "Customer Erased" | "Customer Opted Out" | "Referral Converted" | "Referral Lost" | "Referral Made" | "SMS Send Refused" | "Survey Answered" | "Survey Completed" | "Survey Expired" | "Survey Not Sent" | "Survey Sent")[];
             description?: string;
             /** @default true */
             enabled?: boolean;
@@ -2095,7 +2122,7 @@ export interface components {
              */
             url?: string;
             /** @description The event types delivered to this endpoint */
-            eventTypes?: ("*" | "Contact Closed" | "Contact Opened" | "Referral Converted" | "Referral Lost" | "Referral Made" | "Case Opened" | "Case Resolved" | "Case SLA Breached" | "Case SLA Deadlines Changed" | "Case Status Changed" | "Customer Erased" | "Customer Opted Out" | "Survey Answered" | "Survey Completed" | "Survey Expired" | "Survey Not Sent" | "Survey Sent" | "SMS Send Refused")[];
+            eventTypes?: ("*" | "Case Opened" | "Case Resolved" | "Case SLA Breached" | "Case SLA Deadlines Changed" | "Case Status Changed" | "Contact Closed" | "Contact Opened" | "Customer Erased" | "Customer Opted Out" | "Referral Converted" | "Referral Lost" | "Referral Made" | "SMS Send Refused" | "Survey Answered" | "Survey Completed" | "Survey Expired" | "Survey Not Sent" | "Survey Sent")[];
             description?: string | null;
             enabled?: boolean;
             /**
@@ -2292,11 +2319,11 @@ export interface components {
             /** @description An existing customer of the tenant */
             customerId: string;
             contactIds?: string[];
-            /** @description An agent or queue identifier, e.g. agent:mei or queue:complaints */
+            /** @description An agent id (as on contacts), or a queue as queue:<name>, e.g. mei or queue:complaints; agent:mei is taken as mei. An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
             assignee?: string;
             /** @description The survey this case follows up */
             surveyId?: string;
-            /** @description The agent of the contact the case is about */
+            /** @description The agent of the contact the case is about (an agent id, as on the contact) */
             agentId?: string;
         };
         CaseWithTimeline: {
@@ -3142,8 +3169,13 @@ export interface components {
             contacts: {
                 offered: number;
                 handled: number;
+                /** @description Contacts closed with outcome abandoned */
                 abandoned: number;
-                /** @description Percent, 0–100, two decimals; null when the denominator is 0 */
+                /** @description Contacts that waited in a queue (have queuedAt): the denominator of abandonmentRate and serviceLevel */
+                queued: number;
+                /** @description Queued contacts never answered: the numerator of abandonmentRate (abandonedInQueue / queued). Includes queued contacts closed unresolved or transferred without an answer, so it can exceed abandoned */
+                abandonedInQueue: number;
+                /** @description abandonedInQueue / queued */
                 abandonmentRate: number | null;
                 /** @description Seconds, two decimals; null when nothing was answered */
                 averageSpeedOfAnswerSeconds: number | null;
@@ -3184,13 +3216,15 @@ export interface components {
             /** @description Null when grouped by queue, channel or reason: case events carry none of them */
             cases: {
                 opened: number;
-                /** @description Null per agent: a case resolves without naming one */
+                /** @description Cases resolved in the period (a reopened case resolved again counts again); null per agent */
                 resolved: number | null;
+                /** @description Of those, resolved with neither deadline breached: the numerator of slaCompliance; null per agent */
+                resolvedWithinSla: number | null;
                 /** @description Cases open now, whatever the period (tenant-wide only; null per agent) */
                 backlog: number | null;
-                /** @description Resolved within every SLA deadline over resolved; null per agent */
+                /** @description resolvedWithinSla / resolved; null per agent */
                 slaCompliance: number | null;
-                /** @description Deadlines missed, counted at the deadline; null per agent */
+                /** @description Deadlines (first response, resolution) that passed unmet in the period, counted at the deadline, whether the case is resolved yet or not; null per agent */
                 slaBreaches: number | null;
             } | null;
             /** @description Null when grouped by queue, channel or reason: referral events carry none of them */
@@ -3443,8 +3477,11 @@ export interface components {
                 maxOccupancyPercent: number;
                 shrinkagePercent: number;
             };
-            /** @enum {string} */
-            forecastSource: "history" | "request";
+            /**
+             * @description none: no forecast was given and no past week read has any counted contact; intervals is then empty and notes say how to give one
+             * @enum {string}
+             */
+            forecastSource: "history" | "request" | "none";
             history: {
                 weeks: number;
                 /** @description The past days read (same weekday), newest first */
@@ -3456,10 +3493,12 @@ export interface components {
             /** @description The patience Erlang A used */
             patienceSeconds: number | null;
             overallAverageHandleSeconds: number | null;
-            /** @description Every local interval of the day, in order: 46 or 50 half-hours at clock changes */
+            /** @description Every local interval of the day, in order: 46 or 50 half-hours at clock changes; empty when forecastSource is none */
             intervals: {
                 /** @description Local start, HH:MM */
                 start: string;
+                /** @description False where the business calendar (settings.specialDays) closes the interval: it needs no agents */
+                open: boolean;
                 /** @description Start instant with the offset in force then */
                 startsAt: string;
                 endsAt: string;

@@ -38,7 +38,7 @@ const weeklyHours = <T extends typeof DayHours | typeof DayHoursChange>(day: T) 
 export const BusinessHours = weeklyHours(DayHours);
 const BusinessHoursChange = weeklyHours(DayHoursChange);
 
-/** At most this many special days: a few years of holidays, and a bounded settings item (docs/data-model.md). */
+/** At most this many special days: a few years of holidays, and a bounded settings item (docs/developers/data-model.md). */
 export const maxSpecialDays = 100;
 
 const CalendarDate = z.string().check(z.refine(isCalendarDate, { message: 'Must be a calendar date, YYYY-MM-DD' }));

@@ -5,7 +5,7 @@ import { Iso8601, PaginationQuery } from './common';
 export const allEventTypes = '*';
 
 /** The detail-types of the event catalog, which a webhook may subscribe to. */
-export const catalogDetailTypes = [...new Set(allEvents.map((definition) => definition.detailType as string))];
+export const catalogDetailTypes = [...new Set(allEvents.map((definition) => definition.detailType as string))].sort();
 
 const EventType = z.described(z.enum([allEventTypes, ...catalogDetailTypes]), 'A detail-type from the event catalog, or * for every event');
 
