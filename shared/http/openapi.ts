@@ -81,7 +81,14 @@ export function buildOpenApiDocument(serverUrl = '/') {
       contact: { name: 'Switchboard support', email: 'support@switchboard.dev' },
       license: { name: 'Proprietary', url: 'https://switchboard.dev/terms' },
     },
-    servers: [{ url: serverUrl, description: 'This deployment (the document is served by the API it describes)' }],
+    servers: [
+      {
+        url: serverUrl,
+        description: 'The API that serves this document: production, staging or a local twin',
+        // Public: the API integrators call over the internet.
+        'x-internal': false,
+      },
+    ],
     security: [{ apiKey: [] }],
     tags: Object.keys(tagDescriptions)
       .filter((tag) => usedTags.has(tag))
@@ -304,7 +311,8 @@ function refineSchemas<T>(document: T): T {
       Object.entries(value).map(([key, inner]) => [key, key === 'example' || key === 'examples' ? inner : refine(inner)]),
     ) as JsonSchema;
     if (node.type === 'integer' && node.format === undefined) {
-      const fits = typeof node.minimum === 'number' && typeof node.maximum === 'number' && node.minimum >= int32.min && node.maximum <= int32.max;
+      const bounds = Array.isArray(node.enum) ? (node.enum as number[]) : [node.minimum, node.maximum];
+      const fits = bounds.every((bound) => typeof bound === 'number' && bound >= int32.min && bound <= int32.max);
       node.format = fits ? 'int32' : 'int64';
     }
     const keys = (node.propertyNames as JsonSchema | undefined)?.enum;

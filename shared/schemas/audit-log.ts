@@ -106,9 +106,9 @@ export const AuditEntry = z.withMeta(
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
 /** An actor as the `actor` filter names it: an API key id (`key_…`), `operator`, later a person's id. */
-export const AuditActorId = z.described(
+export const AuditActorId = z.withMeta(
   z.string().check(z.regex(/^(operator|key_[0-9A-HJKMNP-TV-Z]{26})$/, 'Must be an API key id (key_…) or operator')),
-  'An API key id (key_…) or `operator`',
+  { description: 'An API key id (key_…) or `operator`', maxLength: 30 },
 );
 
 export const AuditLogQuery = z.extend(PaginationQuery, {

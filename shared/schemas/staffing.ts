@@ -1,6 +1,6 @@
 import * as z from '../zod';
 
-const LocalDate = z.described(
+const LocalDate = z.withMeta(
   z.string().check(
     z.regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date, YYYY-MM-DD'),
     z.refine(
@@ -13,10 +13,10 @@ const LocalDate = z.described(
       { message: 'Must be a calendar date between 2000-01-01 and 2999-12-31' },
     ),
   ),
-  'The day to staff, in the tenant time zone',
+  { description: 'The day to staff, in the tenant time zone', maxLength: 10 },
 );
 
-const TimeOfDay = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Must be HH:MM, 24-hour'));
+const TimeOfDay = z.withMeta(z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Must be HH:MM, 24-hour')), { maxLength: 5 });
 
 const limits = {
   targetPercent: (n: z.ZodMiniNumber) =>
@@ -46,12 +46,17 @@ const Model = z.described(
 
 export const StaffingQuery = z.strictObject({
   date: LocalDate,
-  interval: z.described(
-    z.pipe(
-      z._default(z.enum(['30', '60']), '30'),
-      z.transform((value) => Number(value) as 30 | 60),
+  // The query string carries text; the document states the number it stands for, as the POST body takes it.
+  interval: z.withMeta(
+    z._default(
+      z.pipe(
+        z.enum(['30', '60']),
+        z.transform((value) => Number(value) as 30 | 60),
+      ),
+      30,
     ),
-    'Interval length in minutes',
+    // zod leaves a default out of the input schema when a transform stands between: hence the text.
+    { description: 'Interval length in minutes; default 30', type: 'integer', enum: [30, 60] },
   ),
   targetPercent: z.optional(limits.targetPercent(z.coerce.number())),
   thresholdSeconds: z.optional(limits.thresholdSeconds(z.coerce.number())),
@@ -75,7 +80,7 @@ export const ForecastRow = z.strictObject({
 export const StaffingForecastBody = z.withMeta(
   z.strictObject({
     date: LocalDate,
-    interval: z.described(z._default(z.union([z.literal(30), z.literal(60)]), 30), 'Interval length in minutes'),
+    interval: z.described(z._default(z.withMeta(z.literal([30, 60]), { type: 'integer' }), 30), 'Interval length in minutes'),
     forecast: z.described(z.array(ForecastRow).check(z.minLength(1), z.maxLength(50)), 'Intervals not listed are planned with no contacts'),
     targetPercent: z.optional(limits.targetPercent(z.number())),
     thresholdSeconds: z.optional(limits.thresholdSeconds(z.number())),
