@@ -298,9 +298,10 @@ function resolveInputRefs<T>(document: T, inputNames: Record<string, string>): T
 const int32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 
 /**
- * What JSON Schema from zod leaves implicit, made explicit for OpenAPI tools: an integer's
- * `format` (int32 when its bounds fit, else int64), and the `properties` of a record keyed by an
- * enum (business hours by weekday, counts by tier), so that each key is documented.
+ * What JSON Schema from zod leaves implicit, made explicit for OpenAPI tools: an integer's bounds
+ * when it is one of a list, its `format` (int32 when its bounds fit, else int64), and the
+ * `properties` of a record keyed by an enum (counts by tier, figures by dimension), so that each
+ * key is documented.
  */
 function refineSchemas<T>(document: T): T {
   const refine = (value: unknown): unknown => {
@@ -310,6 +311,10 @@ function refineSchemas<T>(document: T): T {
     const node = Object.fromEntries(
       Object.entries(value).map(([key, inner]) => [key, key === 'example' || key === 'examples' ? inner : refine(inner)]),
     ) as JsonSchema;
+    if (node.type === 'integer' && Array.isArray(node.enum) && node.minimum === undefined && node.maximum === undefined) {
+      node.minimum = Math.min(...(node.enum as number[]));
+      node.maximum = Math.max(...(node.enum as number[]));
+    }
     if (node.type === 'integer' && node.format === undefined) {
       const bounds = Array.isArray(node.enum) ? (node.enum as number[]) : [node.minimum, node.maximum];
       const fits = bounds.every((bound) => typeof bound === 'number' && bound >= int32.min && bound <= int32.max);
