@@ -42,7 +42,7 @@ async function output(entry: string, args: string[]): Promise<string> {
     return (await run(process.execPath, [entry, ...args], { cwd: root, env: offline, maxBuffer: 256 * 1024 * 1024 })).stdout;
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    if (!stdout) throw new Error(`${path.basename(entry)} failed: ${stderr}`);
+    if (!stdout) throw new Error(`${path.basename(entry)} failed: ${stderr}`, { cause: error });
     return stdout;
   }
 }
