@@ -1,8 +1,15 @@
 import * as z from '../../zod';
 import { defineRoutes } from '../route-types';
 
-/** The link token: 96 random bits in base64url, or 256 in links sent before tokens were shortened (shared/domain/surveys/survey.ts newSurveyToken). */
-export const SurveyTokenParams = z.object({ token: z.string().check(z.maxLength(128)) });
+/**
+ * The link token: 96 random bits in base64url, or 256 in links sent before tokens were shortened
+ * (shared/domain/surveys/survey.ts newSurveyToken). The maximum is stated, not checked here: a
+ * longer token is a link the service never made and gets the not-found page (404), as any other
+ * malformed one does (the handler looks up only well-formed tokens), not a 400.
+ */
+export const SurveyTokenParams = z.object({
+  token: z.withMeta(z.string(), { maxLength: 128, description: 'The token of the one-time link; a longer one is not found (404)' }),
+});
 
 const tokenExample = { token: 'Qm9vS2x4cE1uWnRy' } as const;
 
