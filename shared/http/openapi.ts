@@ -122,7 +122,7 @@ function operation(route: RouteDeclaration, toSchema: ToSchema) {
         name,
         in: location,
         required: location === 'path' || required.has(name),
-        ...(typeof description === 'string' && { description }),
+        ...((typeof description === 'string' || schema !== declared) && { description: description ?? 'Written true or false' }),
         schema,
         ...(examples?.[name] !== undefined && { example: parameterValue(examples[name], schema) }),
       });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from '../../shared/zod';
 import { buildOpenApiDocument } from '../../shared/http/openapi';
 import { type RouteDeclaration, routes } from '../../shared/http/routes';
+import { looksLikeId } from '../../shared/ids';
 
 /**
  * The examples on the route declarations are what the OpenAPI document shows integrators (and what
@@ -52,6 +53,18 @@ describe('the examples on the route declarations', () => {
         else expect(typeof example, `${label(route)}: ${status} is text`).toBe('string');
       }
     }
+  });
+
+  it('uses ids shaped as the service makes them (a kind prefix and 26 Crockford base32 characters)', () => {
+    const strings: string[] = [];
+    const walk = (value: unknown) => {
+      if (typeof value === 'string') strings.push(...value.split(/[^A-Za-z0-9_]+/));
+      else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+    };
+    for (const route of routes) walk(route.examples);
+    const ids = strings.filter((text) => /^[a-z]{3}_[0-9A-Z]{20,}$/.test(text));
+    expect(ids.length).toBeGreaterThan(20);
+    expect(ids.filter((id) => !looksLikeId(id.slice(0, 3), id))).toEqual([]);
   });
 
   it('notices an example that does not match its schema', () => {
