@@ -42,7 +42,7 @@ export const apiKeyRoutes = defineRoutes([
     summary: 'List active API keys (never their secrets)',
     request: { query: PaginationQuery },
     description:
-      'The active (not revoked) keys of the tenant, oldest first, without their secrets. Paged: at most `limit` (1–100, default 25) per page; pass `nextCursor` as `cursor` for the next',
+      'The active (not revoked) keys of the tenant, without their secrets. Paged: at most `limit` (1–100, default 25) per page; pass `nextCursor` as `cursor` for the next',
     examples: { request: { query: { limit: '25' } }, responses: { 200: { items: [apiKeyExample] } } },
     responses: { 200: { description: 'A page of keys', schema: Page(ApiKey) } },
   },

@@ -75,7 +75,7 @@ export const customerValueRoutes = defineRoutes([
     tag: 'Customer value',
     summary: 'Customers and value per RFM segment, tier and profit × loyalty quadrant, as of the last run',
     description:
-      'The result of the last customer-value run (daily at 03:00 tenant time, or on refresh): customers, money and lifetime value per RFM segment, ' +
+      'The result of the last customer-value run (daily at 03:00 in the tenant\'s time zone, or on refresh): customers, money and lifetime value per RFM segment, ' +
       'customers per value tier and profit × loyalty quadrant, the quintile thresholds and the retention used. computedAt is null until the first run',
     examples: {
       responses: {

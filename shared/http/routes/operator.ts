@@ -114,8 +114,8 @@ export const operatorRoutes = defineRoutes([
       "Suspend the tenant: its keys answer 403 tenant-suspended (within the authorizer cache's 60 s) and nothing is sent or scheduled for it. Suspending a suspended tenant changes nothing",
     request: { params: OperatorTenantParams, body: SuspendBody },
     description:
-      'Suspends the tenant with a reason: its keys answer 403 tenant-suspended (within the authorizer cache\'s 60 s) and nothing is sent or scheduled for it; ' +
-      'its data stays. Suspending a suspended tenant changes nothing. Operator key only',
+      'Suspends the tenant with a reason: its keys answer 403 tenant-suspended (within the authorizer cache\'s 60 s) and nothing is sent or scheduled for it. ' +
+      'Suspending a suspended tenant changes nothing. Operator key only',
     examples: {
       request: { params: tenantIdExample, body: { reason: 'Invoice 2026-02 unpaid after three reminders' } },
       responses: {
@@ -149,7 +149,7 @@ export const operatorRoutes = defineRoutes([
     idempotent: true,
     request: { params: OperatorTenantParams, body: IssueAdminKeyBody },
     description:
-      'Issues a new admin API key to a tenant that has lost its own, for its admins to sign in again. The secret is in this answer only: ' +
+      'Issues a new admin API key to a locked-out tenant (one left without a usable admin key). The secret is in this answer only: ' +
       'a retry with the same Idempotency-Key answers 409 secret-shown-once. Operator key only',
     examples: {
       request: { params: tenantIdExample, body: { name: 'Recovery key, ticket 4411' } },
