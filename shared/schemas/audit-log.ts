@@ -1,5 +1,5 @@
 import * as z from '../zod';
-import { Iso8601, PaginationQuery } from './common';
+import { Iso8601, PaginationQuery, periodBoundPattern } from './common';
 import { Scope } from './api-key';
 import { Plan } from './tenant';
 
@@ -54,8 +54,8 @@ export const auditSummaries = {
   'webhook.deleted': z.object({}),
   'export.downloaded': z.object({
     export: z.enum(['contacts', 'survey-responses']),
-    from: z.string(),
-    to: z.string(),
+    from: z.withMeta(z.string(), { pattern: periodBoundPattern, description: 'The range as asked: a date (YYYY-MM-DD) or an RFC 3339 instant' }),
+    to: z.withMeta(z.string(), { pattern: periodBoundPattern, description: 'The range as asked: a date (YYYY-MM-DD) or an RFC 3339 instant' }),
     rows: z.int(),
     withNotes: z.boolean(),
     continued: z.described(z.boolean(), 'A later page of the same export (the request carried a cursor)'),

@@ -66,6 +66,9 @@ const isCalendarDate = (value: string) => {
 };
 const Instant = z.iso.datetime({ offset: true });
 
+/** What a PeriodBound looks like: a date, or a date-time with its offset. */
+export const periodBoundPattern = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$';
+
 /**
  * A tenant-local calendar date or an instant; see docs/metrics.md, "Periods". The pattern is for
  * the OpenAPI document: the refinement checks the same shapes, and that the date exists.
@@ -77,5 +80,5 @@ export const PeriodBound = z.withMeta(
       message: 'Must be a date (YYYY-MM-DD, a day in the tenant time zone) or an RFC 3339 date-time with offset',
     }),
   ),
-  { pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$' },
+  { pattern: periodBoundPattern },
 );

@@ -106,9 +106,9 @@ const ModelFigures = z.object({
 });
 
 const StaffingInterval = z.object({
-  start: z.described(z.string(), 'Local start, HH:MM'),
-  startsAt: z.described(z.string(), 'Start instant with the offset in force then'),
-  endsAt: z.string(),
+  start: z.described(TimeOfDay, 'Local start, HH:MM'),
+  startsAt: z.withMeta(z.string(), { format: 'date-time', description: 'Start instant with the offset in force then' }),
+  endsAt: z.withMeta(z.string(), { format: 'date-time' }),
   forecastContacts: z.number(),
   historyWeeks: z.described(z.nullable(z.int()), 'Past weeks averaged for this interval; null when the forecast was given'),
   averageHandleSeconds: z.number(),
@@ -128,7 +128,7 @@ const StaffingInterval = z.object({
 
 export const StaffingPlan = z.withMeta(
   z.object({
-    date: z.string(),
+    date: z.withMeta(z.string(), { format: 'date' }),
     timezone: z.string(),
     interval: z.union([z.literal(30), z.literal(60)]),
     model: z.enum(['erlang-c', 'erlang-a']),
