@@ -118,11 +118,14 @@ function operation(route: RouteDeclaration, toSchema: ToSchema) {
     for (const [name, property] of Object.entries(properties)) {
       const { description, ...declared } = property;
       const schema = location === 'query' ? queryValueSchema(declared) : declared;
+      // queryValueSchema changes only a boolean read from its spellings: the text says how to write it.
+      const spelling = schema === declared ? undefined : 'Written true or false';
+      const text = [description, spelling].filter((part) => typeof part === 'string').join('; ');
       parameters.push({
         name,
         in: location,
         required: location === 'path' || required.has(name),
-        ...((typeof description === 'string' || schema !== declared) && { description: description ?? 'Written true or false' }),
+        ...(text && { description: text }),
         schema,
         ...(examples?.[name] !== undefined && { example: parameterValue(examples[name], schema) }),
       });
