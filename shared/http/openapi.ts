@@ -1,6 +1,6 @@
 import * as z from '../zod';
 import { Problem } from '../schemas/common';
-import { type RouteDeclaration, routes } from './routes';
+import { type RouteDeclaration, type RouteResponse, routes } from './routes';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -15,20 +15,47 @@ function addProblem(responses: Record<string, unknown>, status: string, descript
   responses[status] = problemResponse(declared ? `${declared.description}; or ${description.charAt(0).toLowerCase()}${description.slice(1)}` : description);
 }
 
+/** One line for each tag, in the order the document lists them. */
+const tagDescriptions: Record<string, string> = {
+  Tenants: 'Sign-up (operator only) and the calling key\'s own tenant.',
+  'API keys': 'The tenant\'s API keys and their scopes (admin, agent, readonly); a secret is shown once.',
+  Settings: 'The tenant\'s settings: time zone, business hours, branding, reason codes, SLA policy, survey rules, SMS and Amazon Connect.',
+  Customers: 'The people a tenant serves, unique by phone, email and externalId; erasure; the customer overview.',
+  'Customer value': 'Purchases and refunds, and the RFM segments, tiers and quadrants computed from them.',
+  Contacts: 'Interactions (calls, chats, messages) and the referrals agents make on them.',
+  Cases: 'Complaints, requests and inquiries with SLA deadlines, escalation and a timeline.',
+  Surveys: 'Survey templates, the surveys sent after contacts, their answers and results.',
+  'Survey web page': 'The public HTML page behind a survey link (`/s/{token}`); every answer is HTML.',
+  Webhooks: 'HTTPS endpoints that receive signed events, and the deliveries made to them.',
+  Analytics: 'Operational metrics from write-time counters, and staffing by Erlang C and Erlang A.',
+  Exports: 'CSV downloads of contacts and survey responses, paged by a Link header.',
+  'Audit log': 'Who changed what, when and from where; read only, kept one year.',
+  Usage: 'What the tenant used against its plan\'s limits.',
+  Operator: 'Operating tenants: plans, allocations, suspension and admin keys (operator key only).',
+  Meta: 'This document.',
+};
+
+type ToSchema = (schema: z.ZodMiniType, io: 'input' | 'output') => JsonSchema;
+
+/** Where an input-side component points until the document knows whether it differs from its output side. */
+const inputRefPrefix = '#/components/schemas/~input~/';
+
 /**
  * The OpenAPI 3.1 document, generated from the route declarations and their zod schemas. Schemas
- * carrying a zod `id` become named components.
+ * carrying a zod `id` become named components; a component whose request (input) form differs
+ * from its answer (output) form, by defaults that a request may leave out, appears twice: the
+ * request's as `<id>Input`.
  */
 export function buildOpenApiDocument(serverUrl = '/') {
-  const components: Record<string, JsonSchema> = {};
-  const toSchema = (schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema => {
+  const componentsByIo = { input: {} as Record<string, JsonSchema>, output: {} as Record<string, JsonSchema> };
+  const toSchema: ToSchema = (schema, io) => {
     const json = z.toJSONSchema(schema, {
       target: 'draft-2020-12',
       io,
       unrepresentable: 'any',
       reused: 'inline',
     }) as JsonSchema;
-    return lift(stripSchema(json), components);
+    return lift(stripSchema(json), componentsByIo[io], io === 'input' ? inputRefPrefix : '#/components/schemas/');
   };
 
   const paths: Record<string, Record<string, unknown>> = {};
@@ -37,17 +64,35 @@ export function buildOpenApiDocument(serverUrl = '/') {
     paths[route.path]![route.method.toLowerCase()] = operation(route, toSchema);
   }
   toSchema(Problem, 'output');
+  const { components, inputNames } = mergeComponents(componentsByIo);
+  const usedTags = new Set(routes.map((route) => route.tag));
 
-  return {
+  return refineSchemas(resolveInputRefs({
     openapi: '3.1.0',
     info: {
       title: 'Switchboard API',
       version: '1.0.0',
+      summary: 'Multi-tenant contact-center API',
       description:
-        'Multi-tenant contact-center API. Authenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 problem details.',
+        'Multi-tenant contact-center API: customers, contacts, cases, surveys, analytics and exports for each tenant. ' +
+        'Authenticate with `Authorization: Bearer <api key>`; the key decides the tenant and what it may do (its scope). ' +
+        'Errors are RFC 9457 problem details (`application/problem+json`). Lists are paged with `limit` and `cursor`; ' +
+        'updates that need `If-Match` say so, and POSTs that honour `Idempotency-Key` declare the header.',
+      contact: { name: 'Switchboard support', email: 'support@switchboard.dev' },
+      license: { name: 'Proprietary', url: 'https://switchboard.dev/terms' },
     },
-    servers: [{ url: serverUrl }],
+    servers: [
+      {
+        url: serverUrl,
+        description: 'The API that serves this document: production, staging or a local twin',
+        // Public: the API integrators call over the internet.
+        'x-internal': false,
+      },
+    ],
     security: [{ apiKey: [] }],
+    tags: Object.keys(tagDescriptions)
+      .filter((tag) => usedTags.has(tag))
+      .map((name) => ({ name, description: tagDescriptions[name] })),
     paths,
     components: {
       schemas: components,
@@ -56,10 +101,10 @@ export function buildOpenApiDocument(serverUrl = '/') {
         operatorKey: { type: 'http', scheme: 'bearer', description: 'The operator key (creates and operates tenants)' },
       },
     },
-  };
+  }, inputNames));
 }
 
-function operation(route: RouteDeclaration, toSchema: (schema: z.ZodMiniType, io: 'input' | 'output') => JsonSchema) {
+function operation(route: RouteDeclaration, toSchema: ToSchema) {
   const parameters: unknown[] = [];
   for (const [location, schema] of [
     ['path', route.request?.params],
@@ -69,8 +114,21 @@ function operation(route: RouteDeclaration, toSchema: (schema: z.ZodMiniType, io
     const json = toSchema(schema, 'input');
     const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
     const required = new Set((json.required as string[] | undefined) ?? []);
+    const examples = location === 'path' ? route.examples?.request?.params : route.examples?.request?.query;
     for (const [name, property] of Object.entries(properties)) {
-      parameters.push({ name, in: location, required: location === 'path' || required.has(name), schema: property });
+      const { description, ...declared } = property;
+      const schema = location === 'query' ? queryValueSchema(declared) : declared;
+      // queryValueSchema changes only a boolean read from its spellings: the text says how to write it.
+      const spelling = schema === declared ? undefined : 'Written true or false';
+      const text = [description, spelling].filter((part) => typeof part === 'string').join('; ');
+      parameters.push({
+        name,
+        in: location,
+        required: location === 'path' || required.has(name),
+        ...(text && { description: text }),
+        schema,
+        ...(examples?.[name] !== undefined && { example: parameterValue(examples[name], schema) }),
+      });
     }
   }
   if (route.requiresIfMatch) {
@@ -109,9 +167,11 @@ function operation(route: RouteDeclaration, toSchema: (schema: z.ZodMiniType, io
     responses['413'] = problemResponse('Body over 64 KiB');
     responses['415'] = problemResponse('Body is not JSON');
   }
+  addResponseExamples(responses, route);
   return {
     operationId: route.operationId,
     summary: route.summary,
+    description: route.description,
     tags: [route.tag],
     security:
       route.access.kind === 'public' ? [] : route.access.kind === 'operator' ? [{ operatorKey: [] }] : [{ apiKey: [] }],
@@ -119,44 +179,177 @@ function operation(route: RouteDeclaration, toSchema: (schema: z.ZodMiniType, io
     ...(route.deprecated && { deprecated: true }),
     ...(parameters.length > 0 && { parameters }),
     ...(route.request?.body && {
-      requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.request.body, 'input') } } },
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: toSchema(route.request.body, 'input'),
+            ...(route.examples?.request?.body !== undefined && { example: route.examples.request.body }),
+          },
+        },
+      },
     }),
     responses,
   };
 }
 
 /** A page for people: every answer is an HTML document, a body is an HTML form. */
-function pageOperation(route: RouteDeclaration, parameters: unknown[], toSchema: (schema: z.ZodMiniType, io: 'input' | 'output') => JsonSchema) {
-  const html = { 'text/html': { schema: { type: 'string' } } };
+function pageOperation(route: RouteDeclaration, parameters: unknown[], toSchema: ToSchema) {
+  const responses: Record<string, RouteResponse> = Object.fromEntries(Object.entries(route.responses));
+  // What createPageHandler answers itself, as a page too: an invalid path parameter or form (400),
+  // no such page (404), a body that is not a form (415).
+  responses['400'] ??= { description: 'The request could not be read (a page saying so)' };
+  responses['404'] ??= { description: 'No such page' };
+  if (route.request?.body) responses['415'] ??= { description: 'The body is not an HTML form (a page saying so)' };
+  const examples = route.examples?.responses ?? {};
   return {
     operationId: route.operationId,
     summary: route.summary,
+    description: route.description,
     tags: [route.tag],
     security: [],
     ...(parameters.length > 0 && { parameters }),
     ...(route.request?.body && {
-      requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: toSchema(route.request.body, 'input') } } },
+      requestBody: {
+        required: true,
+        content: {
+          'application/x-www-form-urlencoded': {
+            schema: toSchema(route.request.body, 'input'),
+            ...(route.examples?.request?.body !== undefined && { example: route.examples.request.body }),
+          },
+        },
+      },
     }),
-    responses: Object.fromEntries(Object.entries(route.responses).map(([status, response]) => [status, { description: response.description, content: html }])),
+    responses: Object.fromEntries(
+      Object.entries(responses).map(([status, response]) => {
+        const example = (examples as Record<string, unknown>)[status];
+        return [
+          status,
+          {
+            description: response.description,
+            content: { 'text/html': { schema: { type: 'string' }, ...(typeof example === 'string' && { example }) } },
+          },
+        ];
+      }),
+    ),
   };
 }
 
-/** Moves `$defs` of a generated schema into the shared components and points references there. */
-function lift(schema: JsonSchema, components: Record<string, JsonSchema>): JsonSchema {
-  const defs = (schema.$defs ?? {}) as Record<string, JsonSchema>;
-  delete schema.$defs;
-  for (const [name, def] of Object.entries(defs)) components[name] ??= rewriteRefs(def) as JsonSchema;
-  return rewriteRefs(schema) as JsonSchema;
+/** The declared answer examples, beside the schema of each declared status's content. */
+function addResponseExamples(responses: Record<string, unknown>, route: RouteDeclaration) {
+  for (const [status, example] of Object.entries(route.examples?.responses ?? {})) {
+    const content = (responses[status] as { content?: Record<string, { schema: JsonSchema; example?: unknown }> } | undefined)?.content;
+    const mediaType = content && Object.keys(content).find((type) => type === 'application/json' || type === route.responses[Number(status)]?.mediaType);
+    if (!content || !mediaType) throw new Error(`${route.operationId}: an example for ${status}, which has no declared body`);
+    content[mediaType]!.example = example;
+  }
 }
 
-function rewriteRefs(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(rewriteRefs);
+/**
+ * A query parameter as the caller writes it: the query string carries text, so a boolean that the
+ * schema reads from the spellings `true` and `false` is documented as the boolean it is.
+ */
+function queryValueSchema(schema: JsonSchema): JsonSchema {
+  const values = schema.enum as unknown[] | undefined;
+  if (schema.type === 'string' && values?.length === 2 && values.includes('true') && values.includes('false')) {
+    const { enum: _spellings, type: _type, ...rest } = schema;
+    return { ...rest, type: 'boolean', ...(rest.default !== undefined && { default: rest.default === 'true' }) };
+  }
+  return schema;
+}
+
+/** A query or path example (text, as in a URL) as the value its parameter's schema types. */
+function parameterValue(text: string, schema: JsonSchema): unknown {
+  if (schema.type === 'integer' || schema.type === 'number') return Number(text);
+  if (schema.type === 'boolean') return text === 'true';
+  return text;
+}
+
+/**
+ * One components map: the answers' (output) schemas under their ids; a request's (input) schema
+ * under its id too when it is the same or no answer uses the id, else under `<id>Input`.
+ */
+function mergeComponents(byIo: { input: Record<string, JsonSchema>; output: Record<string, JsonSchema> }) {
+  const components: Record<string, JsonSchema> = { ...byIo.output };
+  const inputNames: Record<string, string> = {};
+  for (const [name, schema] of Object.entries(byIo.input)) {
+    const output = byIo.output[name];
+    const sameAsOutput = output !== undefined && JSON.stringify(output) === JSON.stringify(schema);
+    inputNames[name] = output === undefined || sameAsOutput ? name : `${name}Input`;
+    components[inputNames[name]] ??= schema;
+  }
+  return { components: Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))), inputNames };
+}
+
+/** Points the request side's references at the component names mergeComponents chose. */
+function resolveInputRefs<T>(document: T, inputNames: Record<string, string>): T {
+  const resolve = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(resolve);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value).map(([key, inner]) =>
+          key === '$ref' && typeof inner === 'string' && inner.startsWith(inputRefPrefix)
+            ? [key, `#/components/schemas/${inputNames[inner.slice(inputRefPrefix.length)]}`]
+            : [key, resolve(inner)],
+        ),
+      );
+    }
+    return value;
+  };
+  return resolve(document) as T;
+}
+
+const int32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
+
+/**
+ * What JSON Schema from zod leaves implicit, made explicit for OpenAPI tools: an integer's bounds
+ * when it is one of a list, its `format` (int32 when its bounds fit, else int64), and the
+ * `properties` of a record keyed by an enum (counts by tier, figures by dimension), so that each
+ * key is documented.
+ */
+function refineSchemas<T>(document: T): T {
+  const refine = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(refine);
+    if (!value || typeof value !== 'object') return value;
+    // Examples are data, not schemas: left as declared.
+    const node = Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [key, key === 'example' || key === 'examples' ? inner : refine(inner)]),
+    ) as JsonSchema;
+    if (node.type === 'integer' && Array.isArray(node.enum) && node.minimum === undefined && node.maximum === undefined) {
+      node.minimum = Math.min(...(node.enum as number[]));
+      node.maximum = Math.max(...(node.enum as number[]));
+    }
+    if (node.type === 'integer' && node.format === undefined) {
+      const bounds = Array.isArray(node.enum) ? (node.enum as number[]) : [node.minimum, node.maximum];
+      const fits = bounds.every((bound) => typeof bound === 'number' && bound >= int32.min && bound <= int32.max);
+      node.format = fits ? 'int32' : 'int64';
+    }
+    const keys = (node.propertyNames as JsonSchema | undefined)?.enum;
+    if (node.type === 'object' && Array.isArray(keys) && node.additionalProperties && typeof node.additionalProperties === 'object' && !node.properties) {
+      node.properties = Object.fromEntries(keys.map((key) => [String(key), node.additionalProperties]));
+      node.additionalProperties = false;
+    }
+    return node;
+  };
+  return refine(document) as T;
+}
+
+/** Moves `$defs` of a generated schema into the components of its side and points references there. */
+function lift(schema: JsonSchema, components: Record<string, JsonSchema>, refPrefix: string): JsonSchema {
+  const defs = (schema.$defs ?? {}) as Record<string, JsonSchema>;
+  delete schema.$defs;
+  for (const [name, def] of Object.entries(defs)) components[name] ??= rewriteRefs(def, refPrefix) as JsonSchema;
+  return rewriteRefs(schema, refPrefix) as JsonSchema;
+}
+
+function rewriteRefs(value: unknown, refPrefix: string): unknown {
+  if (Array.isArray(value)) return value.map((inner) => rewriteRefs(inner, refPrefix));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value).map(([key, inner]) =>
         key === '$ref' && typeof inner === 'string'
-          ? [key, inner.replace('#/$defs/', '#/components/schemas/')]
-          : [key, rewriteRefs(inner)],
+          ? [key, inner.replace('#/$defs/', refPrefix)]
+          : [key, rewriteRefs(inner, refPrefix)],
       ),
     );
   }

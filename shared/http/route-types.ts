@@ -25,6 +25,16 @@ export interface RouteRequest {
   body?: z.ZodMiniType;
 }
 
+/**
+ * Examples for the OpenAPI document, each valid against the route's schemas (a unit test parses
+ * them): the request's path and query parameters as text, as in a URL, its body as sent, and an
+ * answer for some of the statuses with a body (JSON, or text such as CSV or HTML).
+ */
+export interface RouteExamples {
+  request?: { params?: Readonly<Record<string, string>>; query?: Readonly<Record<string, string>>; body?: unknown };
+  responses?: Readonly<Partial<Record<number, unknown>>>;
+}
+
 export interface RouteDeclaration {
   operationId: string;
   method: HttpMethod;
@@ -32,6 +42,13 @@ export interface RouteDeclaration {
   function: ApiFunctionName;
   access: RouteAccess;
   summary: string;
+  /**
+   * What the operation does for the caller and its rules (idempotency, If-Match, paging, limits),
+   * for the OpenAPI document. Optional in the type so that test fixtures need none; every declared
+   * route has one (tests/unit/openapi-examples.test.ts).
+   */
+  description?: string;
+  examples?: RouteExamples;
   tag: string;
   /** POST routes that honour the Idempotency-Key header. */
   idempotent?: boolean;

@@ -80,9 +80,12 @@ export const HeatmapQuery = z.strictObject({
 const Rate = z.described(z.nullable(z.number()), 'Percent, 0–100, two decimals; null when the denominator is 0');
 const Seconds = z.described(z.nullable(z.number()), 'Seconds, two decimals; null when nothing was answered');
 
+/** An instant the service wrote, as RFC 3339 with the tenant's offset: stated for the document, not checked. */
+const LocalInstant = z.withMeta(z.string(), { format: 'date-time' });
+
 export const Period = z.object({
-  from: z.described(z.string(), 'Start instant, in the tenant time zone offset'),
-  to: z.described(z.string(), 'End instant (exclusive), in the tenant time zone offset'),
+  from: z.described(LocalInstant, 'Start instant, in the tenant time zone offset'),
+  to: z.described(LocalInstant, 'End instant (exclusive), in the tenant time zone offset'),
   timezone: z.string(),
 });
 
@@ -173,8 +176,8 @@ export const AnalyticsSummary = z.withMeta(
 );
 
 const Point = z.object({
-  start: z.described(z.string(), 'Interval start, with the tenant offset in force then'),
-  end: z.string(),
+  start: z.described(LocalInstant, 'Interval start, with the tenant offset in force then'),
+  end: LocalInstant,
   value: z.nullable(z.number()),
 });
 

@@ -1,5 +1,5 @@
 import * as z from '../zod';
-import { Iso8601, PaginationQuery } from './common';
+import { Iso8601, PaginationQuery, periodBoundPattern } from './common';
 import { Scope } from './api-key';
 import { Plan } from './tenant';
 
@@ -54,8 +54,8 @@ export const auditSummaries = {
   'webhook.deleted': z.object({}),
   'export.downloaded': z.object({
     export: z.enum(['contacts', 'survey-responses']),
-    from: z.string(),
-    to: z.string(),
+    from: z.withMeta(z.string(), { pattern: periodBoundPattern, description: 'The range as asked: a date (YYYY-MM-DD) or an RFC 3339 instant' }),
+    to: z.withMeta(z.string(), { pattern: periodBoundPattern, description: 'The range as asked: a date (YYYY-MM-DD) or an RFC 3339 instant' }),
     rows: z.int(),
     withNotes: z.boolean(),
     continued: z.described(z.boolean(), 'A later page of the same export (the request carried a cursor)'),
@@ -106,9 +106,9 @@ export const AuditEntry = z.withMeta(
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
 /** An actor as the `actor` filter names it: an API key id (`key_…`), `operator`, later a person's id. */
-export const AuditActorId = z.described(
+export const AuditActorId = z.withMeta(
   z.string().check(z.regex(/^(operator|key_[0-9A-HJKMNP-TV-Z]{26})$/, 'Must be an API key id (key_…) or operator')),
-  'An API key id (key_…) or `operator`',
+  { description: 'An API key id (key_…) or `operator`', maxLength: 30 },
 );
 
 export const AuditLogQuery = z.extend(PaginationQuery, {

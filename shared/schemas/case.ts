@@ -6,7 +6,7 @@ import { CaseStatus, CaseType, Severity, SlaKind } from './vocabulary';
 export { CaseStatus, CaseType, Severity, SlaKind } from './vocabulary';
 export { Assignee } from './agent';
 
-const ContactId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a contact id'));
+const ContactId = z.withMeta(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a contact id')), { maxLength: 64 });
 
 // ---------------------------------------------------------------- SLA policy (tenant settings)
 
@@ -75,9 +75,10 @@ export const Compensation = z
   .strictObject({
     type: z.enum(['refund', 'credit', 'voucher', 'replacement', 'goodwill', 'other']),
     amount: z.number().check(z.gte(0), z.lte(1_000_000_000)),
-    currency: z
-      .string()
-      .check(z.refine((c) => /^[A-Z]{3}$/.test(c) && knownCurrencies.has(c), { message: 'Must be an ISO 4217 currency code such as TWD' })),
+    currency: z.withMeta(
+      z.string().check(z.refine((c) => /^[A-Z]{3}$/.test(c) && knownCurrencies.has(c), { message: 'Must be an ISO 4217 currency code such as TWD' })),
+      { pattern: '^[A-Z]{3}$', maxLength: 3 },
+    ),
   })
   .check(
     z.refine((c) => !knownCurrencies.has(c.currency) || Number.isInteger(c.amount * 10 ** minorDigits(c.currency)), {
@@ -117,7 +118,7 @@ export const CreateCaseBody = z.withMeta(
     contactIds: z.optional(z.array(ContactId).check(z.maxLength(50))),
     assignee: z.optional(Assignee),
     surveyId: z.described(
-      z.optional(z.string().check(z.regex(/^svy_[0-9A-Z]{26}$/, 'Must be a survey id'))),
+      z.optional(z.withMeta(z.string().check(z.regex(/^svy_[0-9A-Z]{26}$/, 'Must be a survey id')), { maxLength: 30 })),
       'The survey this case follows up',
     ),
     agentId: z.described(z.optional(AgentId), 'The agent of the contact the case is about (an agent id, as on the contact)'),

@@ -5,12 +5,12 @@ import { Iso8601, PaginationQuery } from './common';
 
 const supportedCurrencies = new Set(Intl.supportedValuesOf('currency'));
 
-export const CurrencyCode = z.described(
+export const CurrencyCode = z.withMeta(
   z.string().check(
     z.regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 currency code such as TWD'),
     z.refine((code) => supportedCurrencies.has(code), { message: 'Not an ISO 4217 currency code' }),
   ),
-  'ISO 4217 currency code',
+  { description: 'ISO 4217 currency code', maxLength: 3 },
 );
 
 const Percent = z.number().check(z.gte(0), z.lte(100));
@@ -97,9 +97,10 @@ const Money = z.number().check(
   z.refine((amount) => Math.abs(amount) < 1e12, { message: 'Too large' }),
 );
 
-export const TransactionId = z
-  .string()
-  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'Letters, digits, _ . : - (up to 128), starting with a letter or digit'));
+export const TransactionId = z.withMeta(
+  z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'Letters, digits, _ . : - (up to 128), starting with a letter or digit')),
+  { maxLength: 128 },
+);
 
 export const CreateTransactionBody = z.withMeta(
   z.strictObject({
@@ -111,7 +112,7 @@ export const CreateTransactionBody = z.withMeta(
       Money.check(z.refine((amount) => amount !== 0, { message: 'Must not be 0' })),
       'In the tenant currency; a negative amount is a refund',
     ),
-    currency: z.string().check(z.regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 currency code such as TWD')),
+    currency: z.withMeta(z.string().check(z.regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 currency code such as TWD')), { maxLength: 3 }),
     at: z.described(Iso8601, 'When the purchase happened'),
     product: z.described(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)), 'Product or SKU'),
     margin: z.described(z.optional(Money), "The transaction's gross margin; when absent, amount × defaultMarginPercent"),

@@ -8,7 +8,7 @@ import { Plan } from './tenant';
 export const AllocationKind = z.enum(['sms-origination-identity', 'sms-configuration-set', 'sms-opt-out-list', 'connect-account', 'connect-instance']);
 export type AllocationKind = z.infer<typeof AllocationKind>;
 
-const AwsAccountId = z.string().check(z.trim(), z.regex(/^\d{12}$/, 'Must be a 12-digit AWS account id'));
+const AwsAccountId = z.withMeta(z.string().check(z.trim(), z.regex(/^\d{12}$/, 'Must be a 12-digit AWS account id')), { maxLength: 12 });
 
 /** One resource, by kind: the id is checked in the form its kind takes. */
 export const ResourceRef = z.withMeta(

@@ -6,7 +6,7 @@ import { AnalyticsSettings, AnalyticsSettingsPatch } from './analytics';
 import { CustomerValueSettings, CustomerValueSettingsPatch } from './customer-value';
 import { isCalendarDate, overlappingIntervals, repeatedDates, timeOfDayPattern } from '../domain/business-calendar';
 
-const TimeOfDay = z.string().check(z.regex(timeOfDayPattern, 'Must be HH:MM, 24-hour (24:00 is the end of the day)'));
+const TimeOfDay = z.withMeta(z.string().check(z.regex(timeOfDayPattern, 'Must be HH:MM, 24-hour (24:00 is the end of the day)')), { maxLength: 5 });
 
 const OpeningHours = z
   .strictObject({ open: TimeOfDay, close: TimeOfDay })
@@ -72,7 +72,7 @@ const SpecialDaysChange = z.described(
 
 export const Branding = z.strictObject({
   displayName: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
-  colour: z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, 'Must be a #RRGGBB colour')),
+  colour: z.withMeta(z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, 'Must be a #RRGGBB colour')), { maxLength: 7 }),
 });
 
 /**
@@ -114,6 +114,7 @@ export const ConnectInstanceArn = z
   .check(
     z.trim(),
     z.toLowerCase(),
+    z.maxLength(256),
     z.regex(
       /^arn:aws(-[a-z]+)*:connect:[a-z]{2}(-[a-z]+)+-\d:\d{12}:instance\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
       'Must be an Amazon Connect instance ARN: arn:aws:connect:<region>:<account>:instance/<instance id>',
@@ -146,6 +147,7 @@ export const SmsOriginationIdentity = z
   .string()
   .check(
     z.trim(),
+    z.maxLength(256),
     z.regex(
       new RegExp(
         `^(\\+[1-9]\\d{6,14}|phone-[0-9a-f]{32}|pool-[0-9a-f]{32}|${smsArnPrefix}((phone-number/phone|pool/pool)-[0-9a-f]{32}|sender-id/[A-Za-z0-9-]{1,11}/[A-Z]{2}))$`,
@@ -158,6 +160,7 @@ export const SmsConfigurationSetName = z
   .string()
   .check(
     z.trim(),
+    z.maxLength(256),
     z.regex(
       new RegExp(`^([A-Za-z0-9_-]{1,64}|${smsArnPrefix}configuration-set/[A-Za-z0-9_-]{1,64})$`),
       'Must be a configuration set name (letters, digits, _ and -, up to 64) or its ARN',
@@ -168,6 +171,7 @@ export const SmsOptOutListName = z
   .string()
   .check(
     z.trim(),
+    z.maxLength(256),
     z.regex(
       new RegExp(`^([A-Za-z0-9_-]{1,64}|${smsArnPrefix}opt-out-list/[A-Za-z0-9_-]{1,64})$`),
       'Must be an opt-out list name (letters, digits, _ and -, up to 64) or its ARN',

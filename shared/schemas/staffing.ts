@@ -1,6 +1,6 @@
 import * as z from '../zod';
 
-const LocalDate = z.described(
+const LocalDate = z.withMeta(
   z.string().check(
     z.regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date, YYYY-MM-DD'),
     z.refine(
@@ -13,10 +13,10 @@ const LocalDate = z.described(
       { message: 'Must be a calendar date between 2000-01-01 and 2999-12-31' },
     ),
   ),
-  'The day to staff, in the tenant time zone',
+  { description: 'The day to staff, in the tenant time zone', maxLength: 10 },
 );
 
-const TimeOfDay = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Must be HH:MM, 24-hour'));
+const TimeOfDay = z.withMeta(z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Must be HH:MM, 24-hour')), { maxLength: 5 });
 
 const limits = {
   targetPercent: (n: z.ZodMiniNumber) =>
@@ -46,12 +46,17 @@ const Model = z.described(
 
 export const StaffingQuery = z.strictObject({
   date: LocalDate,
-  interval: z.described(
-    z.pipe(
-      z._default(z.enum(['30', '60']), '30'),
-      z.transform((value) => Number(value) as 30 | 60),
+  // The query string carries text; the document states the number it stands for, as the POST body takes it.
+  interval: z.withMeta(
+    z._default(
+      z.pipe(
+        z.enum(['30', '60']),
+        z.transform((value) => Number(value) as 30 | 60),
+      ),
+      30,
     ),
-    'Interval length in minutes',
+    // zod leaves a default out of the input schema when a transform stands between: hence the text.
+    { description: 'Interval length in minutes; default 30', type: 'integer', enum: [30, 60] },
   ),
   targetPercent: z.optional(limits.targetPercent(z.coerce.number())),
   thresholdSeconds: z.optional(limits.thresholdSeconds(z.coerce.number())),
@@ -75,7 +80,7 @@ export const ForecastRow = z.strictObject({
 export const StaffingForecastBody = z.withMeta(
   z.strictObject({
     date: LocalDate,
-    interval: z.described(z._default(z.union([z.literal(30), z.literal(60)]), 30), 'Interval length in minutes'),
+    interval: z.described(z._default(z.withMeta(z.literal([30, 60]), { type: 'integer' }), 30), 'Interval length in minutes'),
     forecast: z.described(z.array(ForecastRow).check(z.minLength(1), z.maxLength(50)), 'Intervals not listed are planned with no contacts'),
     targetPercent: z.optional(limits.targetPercent(z.number())),
     thresholdSeconds: z.optional(limits.thresholdSeconds(z.number())),
@@ -101,10 +106,10 @@ const ModelFigures = z.object({
 });
 
 const StaffingInterval = z.object({
-  start: z.described(z.string(), 'Local start, HH:MM'),
+  start: z.described(TimeOfDay, 'Local start, HH:MM'),
   open: z.described(z.boolean(), 'False where the business calendar (settings.specialDays) closes the interval: it needs no agents'),
-  startsAt: z.described(z.string(), 'Start instant with the offset in force then'),
-  endsAt: z.string(),
+  startsAt: z.withMeta(z.string(), { format: 'date-time', description: 'Start instant with the offset in force then' }),
+  endsAt: z.withMeta(z.string(), { format: 'date-time' }),
   forecastContacts: z.number(),
   historyWeeks: z.described(z.nullable(z.int()), 'Past weeks averaged for this interval; null when the forecast was given'),
   averageHandleSeconds: z.number(),
@@ -124,7 +129,7 @@ const StaffingInterval = z.object({
 
 export const StaffingPlan = z.withMeta(
   z.object({
-    date: z.string(),
+    date: z.withMeta(z.string(), { format: 'date' }),
     timezone: z.string(),
     interval: z.union([z.literal(30), z.literal(60)]),
     model: z.enum(['erlang-c', 'erlang-a']),

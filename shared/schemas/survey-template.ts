@@ -28,9 +28,9 @@ export type QuestionType = z.infer<typeof QuestionType>;
 export const ServiceDimension = z.enum(['reliability', 'responsiveness', 'assurance', 'empathy', 'tangibles']);
 export type ServiceDimension = z.infer<typeof ServiceDimension>;
 
-export const QuestionId = z.described(
+export const QuestionId = z.withMeta(
   z.string().check(z.regex(/^[a-z][a-z0-9_]{0,31}$/, 'Lowercase letters, digits and _ (up to 32), starting with a letter')),
-  'Stable across versions: answers and results are keyed by it',
+  { description: 'Stable across versions: answers and results are keyed by it', maxLength: 32 },
 );
 
 const ScaleCondition = z.strictObject({
@@ -176,7 +176,7 @@ export type ListSurveyTemplatesQuery = z.infer<typeof ListSurveyTemplatesQuery>;
 export const surveyTriggerChannels = ['voice', 'chat', 'email', 'sms', 'web', 'walk_in'] as const;
 export const surveyTriggerPurposes = ['service', 'sales', 'care', 'survey', 'collection'] as const;
 
-const TimeOfDay = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Must be HH:MM, 24-hour'));
+const TimeOfDay = z.withMeta(z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Must be HH:MM, 24-hour')), { maxLength: 5 });
 
 export const QuietHours = z.described(
   z

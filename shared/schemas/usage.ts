@@ -19,7 +19,7 @@ const CountryUsage = z.object({
 });
 
 const DayUsage = z.object({
-  date: z.described(z.string(), 'The UTC day, YYYY-MM-DD'),
+  date: z.withMeta(z.string(), { format: 'date', description: 'The UTC day, YYYY-MM-DD' }),
   smsSegments: z.int(),
   smsEstimatedCostUsd: usd('Estimated cost'),
   smsRefused: z.described(z.int(), 'Sends refused by the quota or the destination rules (each has an SMS Send Refused event)'),
@@ -31,7 +31,10 @@ const DayUsage = z.object({
 
 export const UsageReport = z.withMeta(
   z.object({
-    period: z.object({ from: z.described(z.string(), 'First UTC day'), to: z.described(z.string(), 'Last UTC day, included') }),
+    period: z.object({
+      from: z.withMeta(z.string(), { format: 'date', description: 'First UTC day' }),
+      to: z.withMeta(z.string(), { format: 'date', description: 'Last UTC day, included' }),
+    }),
     plan: Plan,
     limits: z.object({
       smsSegmentsPerDay: z.int(),
@@ -41,7 +44,7 @@ export const UsageReport = z.withMeta(
     }),
     currentMonth: z.described(
       z.object({
-        month: z.described(z.string(), 'YYYY-MM, UTC'),
+        month: z.withMeta(z.string(), { description: 'YYYY-MM, UTC', pattern: '^\\d{4}-\\d{2}$' }),
         smsSegments: z.int(),
         smsEstimatedCostUsd: usd('Estimated spend'),
         smsSegmentsToday: z.int(),

@@ -19,7 +19,7 @@ export const Outcome = z.described(
 export const ContactStatus = z.enum(['open', 'closed']);
 export const ReferralStatus = z.enum(['open', 'converted', 'lost']);
 
-export const Currency = z.string().check(z.regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 currency code such as TWD'));
+export const Currency = z.withMeta(z.string().check(z.regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 currency code such as TWD')), { maxLength: 3 });
 
 export const Money = z.withMeta(
   z.strictObject({

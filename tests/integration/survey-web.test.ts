@@ -100,11 +100,14 @@ describe('GET /s/{token}', () => {
     expect(page.get.security).toEqual([]);
     expect(Object.keys(page.get.responses['200'].content)).toEqual(['text/html']);
     expect(Object.keys(page.post.requestBody.content)).toEqual(['application/x-www-form-urlencoded']);
-    expect(Object.keys(page.post.responses['400'].content)).toEqual(['text/html']);
+    for (const status of ['400', '404', '415']) expect(Object.keys(page.post.responses[status].content), status).toEqual(['text/html']);
+    for (const status of ['400', '404']) expect(Object.keys(page.get.responses[status].content), status).toEqual(['text/html']);
+    expect(page.get.parameters[0].schema.maxLength).toBe(128);
   });
 
   it('answers an unknown or malformed token with a friendly 404 page, in both languages', async () => {
-    for (const path of ['/s/not-a-token', `/s/${'A'.repeat(43)}`, '/s/%3Cscript%3E']) {
+    // 129 characters: longer than any token the service makes (the documented maximum is 128).
+    for (const path of ['/s/not-a-token', `/s/${'A'.repeat(43)}`, '/s/%3Cscript%3E', `/s/${'A'.repeat(129)}`]) {
       const page = await api(twin.url, 'GET', path);
       expect(page.status, path).toBe(404);
       expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -112,6 +115,9 @@ describe('GET /s/{token}', () => {
       expect(page.body).toContain('We could not find this survey');
       expect(page.body).not.toContain('<script');
     }
+    const posted = await post(`/s/${'A'.repeat(129)}`, { csat: '5' });
+    expect(posted.status).toBe(404);
+    expect(posted.body).toContain('We could not find this survey');
   });
 });
 
