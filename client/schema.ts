@@ -1744,6 +1744,7 @@ export interface components {
             /** @enum {string} */
             purpose: "service" | "sales" | "care" | "survey" | "collection";
             queue?: string;
+            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
             agentId?: string;
             reasonCode?: string;
             customerId?: string;
@@ -1814,6 +1815,7 @@ export interface components {
             contactId: string;
             product: string;
             note?: string;
+            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
             assignedTo?: string;
             /** @description The contact's agent when the referral was made */
             referredBy?: string;
@@ -1904,6 +1906,7 @@ export interface components {
             /** @enum {string} */
             purpose: "service" | "sales" | "care" | "survey" | "collection";
             queue?: string;
+            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
             agentId?: string;
             reasonCode?: string;
             customerId?: string;
@@ -2179,6 +2182,7 @@ export interface components {
             description?: string;
             customerId: string;
             contactIds: string[];
+            /** @description An agent id (as on contacts), or a queue as queue:<name>, e.g. mei or queue:complaints; agent:mei is taken as mei. An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
             assignee?: string;
             /** @description The survey this case follows up (service recovery) */
             surveyId?: string;
@@ -2246,6 +2250,7 @@ export interface components {
                 fromSeverity: "low" | "medium" | "high" | "critical";
                 /** @enum {string} */
                 toSeverity: "low" | "medium" | "high" | "critical";
+                /** @description An agent id (as on contacts), or a queue as queue:<name>, e.g. mei or queue:complaints; agent:mei is taken as mei. An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
                 assignee?: string;
             }[];
             serviceRecovery?: components["schemas"]["ServiceRecovery"];
@@ -2337,6 +2342,7 @@ export interface components {
             description?: string;
             customerId: string;
             contactIds: string[];
+            /** @description An agent id (as on contacts), or a queue as queue:<name>, e.g. mei or queue:complaints; agent:mei is taken as mei. An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
             assignee?: string;
             /** @description The survey this case follows up (service recovery) */
             surveyId?: string;
@@ -2404,6 +2410,7 @@ export interface components {
                 fromSeverity: "low" | "medium" | "high" | "critical";
                 /** @enum {string} */
                 toSeverity: "low" | "medium" | "high" | "critical";
+                /** @description An agent id (as on contacts), or a queue as queue:<name>, e.g. mei or queue:complaints; agent:mei is taken as mei. An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
                 assignee?: string;
             }[];
             serviceRecovery?: components["schemas"]["ServiceRecovery"];
@@ -2770,6 +2777,7 @@ export interface components {
             surveyId: string;
             contactId: string;
             customerId?: string;
+            /** @description The closed contact's agent */
             agentId?: string;
             queue?: string;
             /** @description The closed contact's channel */
@@ -2861,6 +2869,7 @@ export interface components {
             surveyId: string;
             contactId: string;
             customerId?: string;
+            /** @description The closed contact's agent */
             agentId?: string;
             queue?: string;
             /** @description The closed contact's channel */
@@ -3326,6 +3335,7 @@ export interface components {
             /** @enum {string} */
             purpose: "service" | "sales" | "care" | "survey" | "collection";
             queue?: string;
+            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
             agentId?: string;
             reasonCode?: string;
             /**
@@ -3376,6 +3386,7 @@ export interface components {
             category: string;
             /** @enum {string} */
             status: "open" | "in_progress" | "awaiting_customer" | "resolved" | "closed";
+            /** @description An agent id (as on contacts), or a queue as queue:<name>, e.g. mei or queue:complaints; agent:mei is taken as mei. An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
             assignee?: string;
             /**
              * Format: date-time
@@ -3446,7 +3457,9 @@ export interface components {
             product: string;
             /** @enum {string} */
             status: "open" | "converted" | "lost";
+            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
             referredBy?: string;
+            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
             assignedTo?: string;
             value?: components["schemas"]["Money"];
             /**

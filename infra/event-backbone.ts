@@ -151,7 +151,7 @@ export class EventBackbone extends Construct {
 
     this.relayDeadLetterQueue = this.createDeadLetterQueue(
       'RelayDeadLetterQueue',
-      'Stream positions of outbox records the relay could not publish after every retry: republish them (docs/events.md)',
+      'Stream positions of outbox records the relay could not publish after every retry: republish them (docs/developers/events.md)',
     );
     this.relay = this.createRelay();
   }

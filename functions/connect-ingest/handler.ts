@@ -43,6 +43,9 @@ async function ingest(event: EventBridgeEvent<string, unknown>): Promise<void> {
   }
   const tenantId = owner.tenantId;
   logger.appendKeys({ tenantId });
+  if (connectEvent.agentArn !== undefined && connectEvent.agentId === undefined) {
+    logger.warn('Amazon Connect agent ARN names no agent id; the contact is stored without its agent', { agentArn: connectEvent.agentArn });
+  }
 
   try {
     const result = await upsertContactByExternalId(tenantId, connectEvent.contactId, decision(tenantId, connectEvent));

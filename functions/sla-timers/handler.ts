@@ -4,6 +4,7 @@ import { CaseSlaDeadlinesChanged } from '../../shared/events/case-events';
 import { createEventConsumer } from '../../shared/events/consumer';
 import { logger } from '../../shared/observability';
 import type { Case } from '../../shared/schemas/case';
+import { functionClock } from '../../shared/ports/clock';
 import { cancelTimer, setTimer } from '../../shared/ports/scheduler';
 
 /** A deadline already past is given to the scheduler this far ahead, since a schedule must lie in the future. */
@@ -54,13 +55,15 @@ export async function syncSlaTimers(tenantId: string, caseId: string, eventCaseV
 
 async function applyTimers(tenantId: string, c: Case): Promise<void> {
   const wanted = wantedTimers(c);
+  // The clock the deadlines were computed on: the twin's moved clock when it runs the functions on it.
+  const now = functionClock.now().getTime();
   await Promise.all(
     slaKinds.map((kind) => {
       const name = slaTimerName(c.caseId, kind);
       const dueAt = wanted[kind];
       if (dueAt === undefined) return cancelTimer(name);
       const payload: SlaTimerPayload = { tenantId, caseId: c.caseId, kind, dueAt };
-      const at = Date.parse(dueAt) > Date.now() ? new Date(dueAt) : new Date(Date.now() + pastDeadlineDelayMs);
+      const at = Date.parse(dueAt) > now ? new Date(dueAt) : new Date(now + pastDeadlineDelayMs);
       return setTimer({ name, at, target: 'sla-timer', payload: { ...payload } });
     }),
   );

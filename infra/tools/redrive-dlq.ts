@@ -16,7 +16,7 @@ import { entrySize, maxEntriesPerRequest, maxRequestBytes } from '../../shared/e
  * Putting the event back on the bus delivers it to every rule that matches it, not only to the
  * one that failed; that is safe because every consumer dedupes on detail.eventId (applyOnce).
  * Events of an AWS source (aws.connect) cannot be put by anyone but AWS: those are kept and
- * reported, to be redriven by invoking the target (docs/events.md, "Redriving a rule's
+ * reported, to be redriven by invoking the target (docs/developers/events.md, "Redriving a rule's
  * dead-letter queue").
  *
  *   npm run redrive -- --queue-url https://sqs.<region>.amazonaws.com/<account>/<queue> [--dry-run] [--max 100] [--bus-name <bus>]

@@ -148,15 +148,16 @@ export function createApiHandler<const Routes extends readonly RouteDeclaration[
     return { answer: respond(result), readWork: result.readWork };
   };
 
-  return servingRoutes(withHttpMiddleware(core), declared);
+  return servingRoutes(withHttpMiddleware(core, declared), declared);
 }
 
 /** The middy stack every HTTP function runs in: Lambda context in the logs, metrics, problem+json answers. */
-function withHttpMiddleware(core: (event: Event) => Promise<APIGatewayProxyStructuredResultV2>) {
+function withHttpMiddleware(core: (event: Event) => Promise<APIGatewayProxyStructuredResultV2>, declared: readonly RouteDeclaration[] = []) {
   return middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(withLambdaContext())
     .use(logMetrics(metrics))
     .use(transportHeaders())
+    .use(deprecationHeaders(declared))
     .use(httpAnswers())
     .use(edgeOnly())
     .handler(core);
@@ -186,6 +187,43 @@ function transportHeaders(): middy.MiddlewareObj<Event, APIGatewayProxyStructure
   };
   // Registered before httpAnswers: middy runs `after` and `onError` in reverse, so httpAnswers builds the answer first.
   return { after: addHeaders, onError: addHeaders };
+}
+
+/**
+ * `Deprecation` (RFC 9745) and, when declared, `Sunset` (RFC 8594) on every answer of a route
+ * declared `deprecated`, errors included: a client learns of it whatever it was answered. A
+ * deprecated route without a valid `deprecatedOn`, or with an invalid `sunset`, fails at start.
+ */
+function deprecationHeaders(declared: readonly RouteDeclaration[]): middy.MiddlewareObj<Event, APIGatewayProxyStructuredResultV2> {
+  const byKey = new Map(declared.filter((route) => route.deprecated).map((route) => [routeKey(route), deprecationHeadersOf(route)]));
+  const addHeaders = async (request: middy.Request<Event, APIGatewayProxyStructuredResultV2>) => {
+    const headers = byKey.get(request.event.routeKey);
+    if (headers && request.response) request.response.headers = { ...request.response.headers, ...headers };
+  };
+  // Registered before httpAnswers, like transportHeaders, so that the answer is built first.
+  return { after: addHeaders, onError: addHeaders };
+}
+
+/** The Deprecation and Sunset headers a deprecated route's answers carry. */
+export function deprecationHeadersOf(route: Pick<RouteDeclaration, 'operationId' | 'deprecated' | 'deprecatedOn' | 'sunset'>): Record<string, string> {
+  if (!route.deprecated) return {};
+  const deprecatedAt = declaredDate(route.deprecatedOn);
+  if (deprecatedAt === undefined) throw new Error(`${route.operationId}: deprecated without a deprecatedOn date (YYYY-MM-DD)`);
+  const headers: Record<string, string> = { deprecation: `@${Math.floor(deprecatedAt / 1000)}` };
+  if (route.sunset !== undefined) {
+    const sunsetAt = declaredDate(route.sunset);
+    if (sunsetAt === undefined) throw new Error(`${route.operationId}: sunset is not a date (YYYY-MM-DD)`);
+    if (sunsetAt <= deprecatedAt) throw new Error(`${route.operationId}: sunset must come after deprecatedOn`);
+    headers.sunset = new Date(sunsetAt).toUTCString();
+  }
+  return headers;
+}
+
+/** Midnight UTC of a YYYY-MM-DD calendar date, or undefined when it is not one. */
+function declaredDate(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+  const at = Date.parse(`${value}T00:00:00Z`);
+  return Number.isNaN(at) || !new Date(at).toISOString().startsWith(value) ? undefined : at;
 }
 
 /** The handler, labelled with the route keys it serves (checked against the declarations by a test). */
@@ -267,7 +305,7 @@ export function createPageHandler<const Routes extends readonly RouteDeclaration
     };
   };
 
-  return servingRoutes(withHttpMiddleware(core), declared);
+  return servingRoutes(withHttpMiddleware(core, declared), declared);
 }
 
 /**

@@ -70,6 +70,13 @@ export interface RouteDeclaration {
    * operation `deprecated` (docs/versioning.md says how a deprecation is announced).
    */
   deprecated?: true;
+  /**
+   * With `deprecated`, required: when it was deprecated (YYYY-MM-DD, UTC), sent as `Deprecation`
+   * (RFC 9745) on every answer of the route; and, once the changelog names it, the earliest
+   * removal date, sent as `Sunset` (RFC 8594).
+   */
+  deprecatedOn?: string;
+  sunset?: string;
   request?: RouteRequest;
   responses: Readonly<Record<number, RouteResponse>>;
 }

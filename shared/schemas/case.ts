@@ -186,7 +186,7 @@ export const Escalation = z.object({
   at: Iso8601,
   fromSeverity: Severity,
   toSeverity: Severity,
-  assignee: z.optional(z.string()),
+  assignee: z.optional(Assignee),
 });
 
 export const Case = z.withMeta(
@@ -199,9 +199,9 @@ export const Case = z.withMeta(
     description: z.optional(z.string()),
     customerId: z.string(),
     contactIds: z.array(z.string()),
-    assignee: z.optional(z.string()),
+    assignee: z.optional(Assignee),
     surveyId: z.described(z.optional(z.string()), 'The survey this case follows up (service recovery)'),
-    agentId: z.described(z.optional(z.string()), 'The agent of the contact the case is about'),
+    agentId: z.described(z.optional(AgentId), 'The agent of the contact the case is about'),
     status: CaseStatus,
     sla: z.object({ firstResponse: SlaClock, resolution: SlaClock }),
     breached: z.described(z.boolean(), 'Whether any SLA deadline of this case was ever missed'),
@@ -239,7 +239,7 @@ export const TimelineEntry = z.withMeta(
     actor: z.described(z.string(), 'The API key id that made the change, or "system"'),
     text: z.optional(z.string()),
     visibility: z.optional(z.enum(['internal', 'customer'])),
-    assignee: z.optional(z.nullable(z.string())),
+    assignee: z.optional(z.nullable(Assignee)),
     from: z.optional(CaseStatus),
     to: z.optional(CaseStatus),
     reason: z.optional(z.string()),

@@ -1,7 +1,8 @@
 import * as z from '../zod';
 import { ContactSummary } from '../events/contact-events';
+import { AgentId } from './agent';
 import { Iso8601 } from './common';
-import { CaseStatus, CaseType, Severity } from './case';
+import { Assignee, CaseStatus, CaseType, Severity } from './case';
 import { Money, ReferralStatus } from './contact';
 import { Customer } from './customer';
 
@@ -16,7 +17,7 @@ export const overviewLimits = {
 const eventuallyConsistent =
   'Read from a projection the customer-overview-projection consumer keeps from events: a change made a moment ago may not show yet.';
 
-export const OverviewContact = z.withMeta(ContactSummary, { id: 'OverviewContact' });
+export const OverviewContact = z.withMeta(z.extend(ContactSummary, { agentId: z.optional(AgentId) }), { id: 'OverviewContact' });
 export type OverviewContact = z.infer<typeof OverviewContact>;
 
 const DeadlineState = z.object({
@@ -32,7 +33,7 @@ export const OpenCaseSummary = z.withMeta(
     severity: Severity,
     category: z.string(),
     status: CaseStatus,
-    assignee: z.optional(z.string()),
+    assignee: z.optional(Assignee),
     openedAt: Iso8601,
     breached: z.boolean(),
     sla: z.object({ firstResponse: DeadlineState, resolution: DeadlineState }),
@@ -71,8 +72,8 @@ export const OverviewReferral = z.withMeta(
     contactId: z.string(),
     product: z.string(),
     status: ReferralStatus,
-    referredBy: z.optional(z.string()),
-    assignedTo: z.optional(z.string()),
+    referredBy: z.optional(AgentId),
+    assignedTo: z.optional(AgentId),
     value: z.optional(Money),
     madeAt: z.optional(Iso8601),
     settledAt: z.described(z.optional(Iso8601), 'When it was converted'),

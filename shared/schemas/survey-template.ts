@@ -1,5 +1,7 @@
 import * as z from '../zod';
 import { Iso8601, Locale, PaginationQuery } from './common';
+import { timeOfDayPattern } from '../domain/business-calendar';
+import { quietHoursProblems } from '../domain/surveys/quiet-hours';
 
 // ---------------------------------------------------------------- texts
 
@@ -176,15 +178,15 @@ export type ListSurveyTemplatesQuery = z.infer<typeof ListSurveyTemplatesQuery>;
 export const surveyTriggerChannels = ['voice', 'chat', 'email', 'sms', 'web', 'walk_in'] as const;
 export const surveyTriggerPurposes = ['service', 'sales', 'care', 'survey', 'collection'] as const;
 
-const TimeOfDay = z.withMeta(z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Must be HH:MM, 24-hour')), { maxLength: 5 });
+const TimeOfDay = z.withMeta(z.string().check(z.regex(timeOfDayPattern, 'Must be HH:MM, 24-hour (24:00, the end of the day, as an end only)')), { maxLength: 5 });
 
 export const QuietHours = z.described(
-  z
-    .strictObject({ start: TimeOfDay, end: TimeOfDay })
-    .check(
-      z.refine((hours) => hours.start !== hours.end, { message: 'start and end must differ; send null for no quiet hours', path: ['end'] }),
-    ),
-  'No survey is sent from start until end, tenant local time; start after end spans midnight',
+  z.strictObject({ start: TimeOfDay, end: TimeOfDay }).check(
+    z.superRefine((hours, context) => {
+      for (const { path, message } of quietHoursProblems(hours)) context.addIssue({ code: 'custom', path: [path], message, input: hours });
+    }),
+  ),
+  'No survey is sent from start until end, tenant local time; start after end spans midnight; end 24:00 is midnight at the end of the day',
 );
 
 const uniqueList = <T extends z.ZodMiniType>(item: T, max: number) =>

@@ -1,4 +1,5 @@
 import * as z from '../zod';
+import { AgentId } from './agent';
 import { Iso8601, Locale, PaginationQuery } from './common';
 import { NotSentReason, SurveyDeliveryChannel, SurveyStatus } from './vocabulary';
 
@@ -11,7 +12,7 @@ export const Survey = z.withMeta(
     surveyId: z.string(),
     contactId: z.string(),
     customerId: z.optional(z.string()),
-    agentId: z.optional(z.string()),
+    agentId: z.described(z.optional(AgentId), "The closed contact's agent"),
     queue: z.optional(z.string()),
     channel: z.described(z.string(), "The closed contact's channel"),
     origin: z.described(z.enum(['rules', 'ad-hoc']), 'rules: decided by dispatch on Contact Closed; ad-hoc: POST /v1/surveys'),
@@ -72,7 +73,7 @@ export const ListSurveysQuery = z
   .extend(PaginationQuery, {
     from: z.described(z.optional(Iso8601), 'Surveys decided at or after'),
     to: z.described(z.optional(Iso8601), 'Surveys decided before'),
-    agentId: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(128))),
+    agentId: z.described(z.optional(AgentId), 'Surveys of the contacts of this agent (an agent id, as on contacts)'),
     queue: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(128))),
     status: z.optional(SurveyStatus),
   })

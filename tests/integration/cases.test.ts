@@ -510,7 +510,7 @@ describe('SLA timers, set by the sla-timers consumer from the events', () => {
     expect(scheduledDeadlines(c.caseId)).toEqual({});
     expect((await api(twin.url, 'GET', `/v1/cases/${c.caseId}`, { key: down.key })).body.status).toBe('open');
 
-    // The Scheduler is back; the operator redrives the DLQ by invoking the consumer with each message (docs/events.md).
+    // The Scheduler is back; the operator redrives the DLQ by invoking the consumer with each message (docs/developers/events.md).
     schedulerFailures.delete(down.tenantId);
     const { handler } = await import('../../functions/sla-timers/handler');
     await handler(letter.event, context);

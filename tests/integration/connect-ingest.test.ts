@@ -219,6 +219,28 @@ describe('Amazon Connect contact events', () => {
     expect(list.body.items.map((item: { contactId: string }) => item.contactId)).toContain(contact.contactId);
   });
 
+  it.each([
+    ['an upper-case agent UUID', (agentArn: string) => agentArn.replace('bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb', 'BBBBBBBB-2222-4222-8222-BBBBBBBBBBBB')],
+    ['an agent ARN it does not end as expected (a trailing /)', (agentArn: string) => `${agentArn}/`],
+  ])('store the agent as its Connect UUID, lower case, an agent id like any other, from %s', async (_name, agentArnAs) => {
+    const connectContactId = randomUUID();
+    const events = callEvents(acmeInstance, connectContactId).map((event) => {
+      // The samples spell it AgentInfo.AgentArn and agentInfo.agentArn.
+      const agentInfo = (event.detail.AgentInfo ?? event.detail.agentInfo) as Record<string, string> | undefined;
+      const key = agentInfo && Object.keys(agentInfo).find((name) => name.toLowerCase() === 'agentarn');
+      if (key) agentInfo[key] = agentArnAs(agentInfo[key]!);
+      return event;
+    });
+    expect(events.filter((event) => JSON.stringify(event).includes(agentArnAs('/agent/bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb')))).toHaveLength(3);
+    for (const event of events) await handler(event, context);
+    // The twin checks each answer against the document: an agent id the AgentId schema refuses would not be answered.
+    const contact = await contactFor(acme, connectContactId);
+    expect(contact.agentId).toBe('bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb');
+    const list = await api(twin.url, 'GET', '/v1/contacts?agentId=bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb', { key: acme.key });
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((item: { contactId: string }) => item.contactId)).toContain(contact.contactId);
+  });
+
   it('give the same contact and one Contact Closed when the events come shuffled and duplicated', async () => {
     const inOrderId = randomUUID();
     for (const event of callEvents(acmeInstance, inOrderId)) await handler(event, context);

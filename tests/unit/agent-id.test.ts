@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AgentId, Assignee } from '../../shared/schemas/agent';
 import { CreateContactBody, ListContactsQuery } from '../../shared/schemas/contact';
@@ -55,5 +56,70 @@ describe('the same agent on contacts and cases', () => {
 
     const refused = z.safeParse(CreateContactBody, { channel: 'voice', direction: 'inbound', agentId: 'Agent-2' });
     expect(refused.error?.issues.map((issue) => issue.path)).toEqual([['agentId']]);
+  });
+});
+
+/** Every field of a schema (through objects, optional, nullable, default, arrays, unions), with its path. */
+function fieldsOf(schema: z.ZodMiniType, path: string, seen = new Set<unknown>()): { path: string; name: string; schema: z.ZodMiniType }[] {
+  if (seen.has(schema)) return [];
+  seen.add(schema);
+  const def = (schema as unknown as { def: Record<string, unknown> & { type: string } }).def;
+  const inner = (child: unknown, at: string) => fieldsOf(child as z.ZodMiniType, at, seen);
+  switch (def.type) {
+    case 'object':
+      return Object.entries(def.shape as Record<string, z.ZodMiniType>).flatMap(([name, field]) => [
+        { path: `${path}.${name}`, name, schema: field },
+        ...inner(field, `${path}.${name}`),
+      ]);
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'catch':
+    case 'readonly':
+      return inner(def.innerType, path);
+    case 'array':
+      return inner(def.element, `${path}[]`);
+    case 'union':
+      return (def.options as unknown[]).flatMap((option, index) => inner(option, `${path}|${index}`));
+    case 'pipe':
+      return [...inner(def.in, path), ...inner(def.out, path)];
+    default:
+      return [];
+  }
+}
+
+const schemaFolder = new URL('../../shared/schemas/', import.meta.url);
+const schemaModules: Record<string, Record<string, unknown>> = Object.fromEntries(
+  await Promise.all(
+    readdirSync(schemaFolder)
+      .filter((file) => file.endsWith('.ts'))
+      .map(async (file) => [file, (await import(new URL(file, schemaFolder).href)) as Record<string, unknown>] as const),
+  ),
+);
+
+describe('every field of shared/schemas that names an agent', () => {
+  const agentFields = Object.entries(schemaModules).flatMap(([file, exports]) =>
+    Object.entries(exports)
+      .filter(([, value]) => typeof value === 'object' && value !== null && 'def' in value)
+      .flatMap(([name, schema]) => fieldsOf(schema as z.ZodMiniType, `${file}:${name}`))
+      .filter((field) => ['agentId', 'assignee', 'assignedTo', 'assignTo', 'referredBy'].includes(field.name)),
+  );
+
+  it('is found (the walk reaches requests, queries and answers)', () => {
+    const paths = agentFields.map((field) => field.path);
+    for (const expected of ['survey.ts:ListSurveysQuery.agentId', 'survey.ts:Survey.agentId', 'contact.ts:Contact.agentId', 'case.ts:Case.assignee']) {
+      expect(paths).toContain(expected);
+    }
+  });
+
+  it('is the one AgentId (or Assignee): agent:mei is mei, and an upper-case id or a Connect ARN is refused', () => {
+    const offWay = agentFields.flatMap((field) => {
+      const prefixed = z.safeParse(field.schema, 'agent:mei');
+      const upper = z.safeParse(field.schema, 'Mei');
+      const arn = z.safeParse(field.schema, 'arn:aws:connect:us-west-2:123456789012:instance/1234/agent/bbbb');
+      return prefixed.success && prefixed.data === 'mei' && !upper.success && !arn.success ? [] : [field.path];
+    });
+    expect(offWay).toEqual([]);
   });
 });

@@ -19,6 +19,7 @@ vi.mock('../../shared/data/cases-repo', () => ({
 }));
 
 const { syncSlaTimers } = await import('../../functions/sla-timers/handler');
+const { functionClock } = await import('../../shared/ports/clock');
 
 const scheduler = mockClient(SchedulerClient);
 beforeEach(() => {
@@ -135,6 +136,22 @@ describe('syncSlaTimers', () => {
     expect(at - before).toBeGreaterThanOrEqual(59_000);
     expect(at - before).toBeLessThanOrEqual(62_000);
     expect(JSON.parse(create.args[0].input.Target!.Input!).dueAt).toBe('2020-01-01T00:00:00.000Z');
+  });
+
+  it("judges a deadline past by the function clock (the twin's moved clock), not by the real time", async () => {
+    // firstResponseDue (2099-03-03T10:00Z) lies ahead in real time, but behind a clock moved to 2099-03-04.
+    reads = [storedCase(1)];
+    const realClock = functionClock.now;
+    functionClock.now = () => new Date('2099-03-04T00:00:00.000Z');
+    try {
+      await syncSlaTimers('ten_TEST', 'cas_TEST', 1);
+    } finally {
+      functionClock.now = realClock;
+    }
+    const scheduled = (name: string) =>
+      scheduler.commandCalls(CreateScheduleCommand).find((call) => call.args[0].input.Name === name)!.args[0].input.ScheduleExpression;
+    expect(scheduled('cas_TEST.firstResponse')).toBe('at(2099-03-04T00:01:00)');
+    expect(scheduled('cas_TEST.resolution')).toBe('at(2099-03-17T02:00:00)');
   });
 
   it('does nothing for a case that does not exist', async () => {

@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type ConnectContactEvent, connectInstanceArnOf, lowercaseKeys, parseConnectEvent } from '../../shared/domain/connect/contact-event';
+import { type ConnectContactEvent, connectAgentIdOf, connectInstanceArnOf, lowercaseKeys, parseConnectEvent } from '../../shared/domain/connect/contact-event';
 import { ConnectInstanceArn } from '../../shared/schemas/settings';
+import { agentIdProblem } from '../../shared/domain/agent';
 
 /**
  * Fixtures in tests/fixtures/connect:
@@ -232,5 +233,23 @@ describe('lowercaseKeys', () => {
       list: [{ x: 'Y' }],
       contactid: 'first',
     });
+  });
+});
+
+describe('the agent of a Connect event', () => {
+  const instance = 'arn:aws:connect:us-west-2:123456789012:instance/12345678-1234-1234-1234-123456789012';
+  it.each([
+    [`${instance}/agent/bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb`, 'bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb'],
+    [`${instance}/agent/BBBBBBBB-2222-4222-8222-BBBBBBBBBBBB`, 'bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb'],
+    [`${instance}/agent/bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb/`, 'bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb'],
+    [' bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb ', 'bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb'],
+    ['arn', 'arn'],
+  ])('is the last segment of %s, lower case: %s, an agent id', (arn, agentId) => {
+    expect(connectAgentIdOf(arn)).toBe(agentId);
+    expect(agentIdProblem(agentId)).toBeUndefined();
+  });
+
+  it.each([`${instance}/agent/a#b`, `${instance}/agent/${'x'.repeat(129)}`, '', '/', undefined])('is none when %s ends in no agent id', (arn) => {
+    expect(connectAgentIdOf(arn)).toBeUndefined();
   });
 });

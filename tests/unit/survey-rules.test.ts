@@ -66,6 +66,9 @@ describe('survey rules', () => {
   it.each([
     [{ surveys: { quietHours: { start: '9pm', end: '08:00' } } }, '$.surveys.quietHours.start'],
     [{ surveys: { quietHours: { start: '21:00', end: '21:00' } } }, '$.surveys.quietHours.end'],
+    [{ surveys: { quietHours: { start: '24:00', end: '08:00' } } }, '$.surveys.quietHours.start'],
+    [{ surveys: { quietHours: { start: '00:00', end: '24:00' } } }, '$.surveys.quietHours.end'],
+    [{ surveys: { quietHours: { start: '21:00', end: '24:30' } } }, '$.surveys.quietHours.end'],
     [{ surveys: { samplingPercent: 101 } }, '$.surveys.samplingPercent'],
     [{ surveys: { samplingPercent: -1 } }, '$.surveys.samplingPercent'],
     [{ surveys: { samplingPercent: 12.345 } }, '$.surveys.samplingPercent'],
@@ -87,8 +90,8 @@ describe('survey rules', () => {
     expect(issue.path.reduce<string>((at, part) => (typeof part === 'number' ? `${at}[${part}]` : `${at}.${String(part)}`), '$')).toBe(path);
   });
 
-  it('accept the edges: no delay, 0 and 100 percent, no quiet hours, no cap', () => {
-    for (const surveys of [{ delayMinutes: 0 }, { samplingPercent: 0 }, { samplingPercent: 100 }, { samplingPercent: 0.25 }, { quietHours: null }, { dailyCap: null }]) {
+  it('accept the edges: no delay, 0 and 100 percent, no quiet hours, quiet until midnight (24:00), no cap', () => {
+    for (const surveys of [{ quietHours: { start: '21:00', end: '24:00' } }, { quietHours: { start: '00:00', end: '08:00' } }, { delayMinutes: 0 }, { samplingPercent: 0 }, { samplingPercent: 100 }, { samplingPercent: 0.25 }, { quietHours: null }, { dailyCap: null }]) {
       expect(SettingsPatch.safeParse({ surveys }).success, JSON.stringify(surveys)).toBe(true);
     }
   });
@@ -181,6 +184,22 @@ describe('quiet hours', () => {
     ['at their end (08:00)', '2026-05-05T00:00:00.000Z', '2026-05-05T00:00:00.000Z'],
   ])('across midnight: due %s → sent %s', (_name, due, sent) => {
     expect(afterQuietHours(new Date(due), quiet, taipei).toISOString()).toBe(sent);
+  });
+
+  it.each([
+    ['before they start', '2026-05-04T12:59:00.000Z', '2026-05-04T12:59:00.000Z'],
+    ['at their start (21:00)', '2026-05-04T13:00:00.000Z', '2026-05-04T16:00:00.000Z'],
+    ['just before midnight (23:59)', '2026-05-04T15:59:00.000Z', '2026-05-04T16:00:00.000Z'],
+    ['at midnight, their end', '2026-05-04T16:00:00.000Z', '2026-05-04T16:00:00.000Z'],
+  ])('until midnight (21:00–24:00): due %s', (_name, due, sent) => {
+    expect(afterQuietHours(new Date(due), { start: '21:00', end: '24:00' }, taipei).toISOString()).toBe(sent);
+  });
+
+  it('until midnight on a holiday eve: a survey held to midnight waits on through the closed day', () => {
+    const holiday = [{ date: '2026-05-05', name: 'Closed', hours: [] }];
+    // 21:30 Taipei on 4 May → midnight opens 5 May, a closed day → 00:00 on 6 May (24:00 of the 5th).
+    const at = surveySendTime({ delayMinutes: 0, quietHours: { start: '21:00', end: '24:00' } }, '2026-05-04T13:30:00.000Z', taipei, holiday);
+    expect(at.toISOString()).toBe('2026-05-05T16:00:00.000Z');
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import * as z from '../../zod';
 import type { Channel, Direction } from '../../schemas/contact';
+import { agentIdProblem } from '../agent';
 
 /**
  * Amazon Connect's contact events, as EventBridge delivers them (source `aws.connect`,
@@ -30,7 +31,7 @@ export interface ConnectContactEvent {
   /** The queue's id (the last part of its ARN), or its name when the event carries no ARN. */
   queue?: string;
   queueArn?: string;
-  /** The agent's Connect user id (the last part of the agent ARN). */
+  /** The agent's Connect user id (the last segment of the agent ARN, lower case): an agent id (shared/domain/agent.ts). */
   agentId?: string;
   agentArn?: string;
   initiatedAt?: string;
@@ -147,7 +148,7 @@ export function parseConnectEvent(event: unknown): ParsedConnectEvent {
       direction: direction.value,
       queue: queueInfo?.queuename ?? queueInfo?.name ?? resourceId(queueArn, 'queue'),
       queueArn,
-      agentId: resourceId(agentArn, 'agent'),
+      agentId: connectAgentIdOf(agentArn),
       agentArn,
       initiatedAt: detail.initiationtimestamp,
       queuedAt: queueInfo?.enqueuetimestamp,
@@ -211,8 +212,20 @@ function directionOf(method: string | undefined, channel: ConnectContactEvent['c
   }
 }
 
+/**
+ * The agent id of an agent ARN: its last segment, Connect's user UUID, lower-cased
+ * (`…/agent/BBBB…` → `bbbb…`), so that it is an agent id like any other (shared/domain/agent.ts).
+ * Undefined when that segment is no agent id: the contact is then stored without an agent, and
+ * the ingestion logs it, rather than storing an id the API refuses.
+ */
+export function connectAgentIdOf(arn: string | undefined): string | undefined {
+  if (arn === undefined) return undefined;
+  const lastSegment = arn.trim().split(/[/:]/).filter(Boolean).pop()?.toLowerCase() ?? '';
+  return agentIdProblem(lastSegment) === undefined ? lastSegment : undefined;
+}
+
 /** `…/queue/<id>` → `<id>`; a value that is not such an ARN is kept when it can be a label (AWS's samples say just "arn"). */
-function resourceId(arn: string | undefined, kind: 'queue' | 'agent'): string | undefined {
+function resourceId(arn: string | undefined, kind: 'queue'): string | undefined {
   if (arn === undefined) return undefined;
   const match = new RegExp(`/${kind}/([^/#]+)$`).exec(arn);
   if (match) return match[1];
