@@ -200,9 +200,26 @@ export class ContractChecker {
 const describeErrors = (errors: ErrorObject[]) =>
   errors
     .slice(0, 6)
-    .map((error) => `${error.instancePath || '/'} ${error.message ?? error.keyword}${error.keyword === 'const' || error.keyword === 'enum' ? ` ${JSON.stringify(error.params)}` : ''}`)
+    .map((error) => `${error.instancePath || '/'} ${error.message ?? error.keyword}${['const', 'enum', 'additionalProperties'].includes(error.keyword) ? ` ${JSON.stringify(error.params)}` : ''}`)
     .join('; ');
 
 /** A readable list of departures, one a line. */
 export const formatDepartures = (departures: Departure[]) =>
   departures.map((d) => `${d.operationId} [${d.request}] → ${d.status}${d.problem ? ` ${d.problem}` : ''}: ${d.what}`).join('\n');
+
+export interface Exclusion {
+  /** An operationId, or `*` for every operation. */
+  operationId: string;
+  status: number;
+  reason: string;
+}
+
+/** Documented (operation, status) pairs that were never observed and are not excluded, each with its description. */
+export function unseenResponses(operations: Operation[], observed: ReadonlySet<string>, exclusions: readonly Exclusion[]): string[] {
+  const excluded = (operationId: string, status: number) => exclusions.some((entry) => entry.status === status && (entry.operationId === '*' || entry.operationId === operationId));
+  return operations.flatMap((operation) =>
+    Object.entries(operation.spec.responses)
+      .filter(([status]) => /^\d{3}$/.test(status) && !observed.has(`${operation.operationId} ${status}`) && !excluded(operation.operationId, Number(status)))
+      .map(([status, response]) => `${operation.operationId} ${status}: ${response.description ?? ''}`),
+  );
+}

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultyTwin, startFaultyTwin } from '../faults';
 import { settle } from '../waiting';
-import { ContractChecker, type Departure, type OpenApiDocument, type Operation, formatDepartures, operationsOf, problemSlug } from './document';
+import { ContractChecker, type Departure, type Exclusion, type OpenApiDocument, type Operation, formatDepartures, operationsOf, problemSlug, unseenResponses } from './document';
 import { recipeFor } from './recipes';
 import { type Scenario, seedScenario } from './scenario';
 import { type ContractRequest, send } from './send';
@@ -27,13 +27,12 @@ const lastGroup: GroupName = 'surveys';
  * Documented (operation, status) pairs no request of the test produces, each with the reason.
  * `*` stands for every operation. Every other documented pair must be seen at least once.
  */
-export const exclusions: { operationId: string; status: number; reason: string }[] = [
+export const exclusions: Exclusion[] = [
   { operationId: '*', status: 500, reason: 'needs a fault: the DynamoDB fault proxy makes one for getCustomer (situation "DynamoDB fails unexpectedly")' },
   { operationId: '*', status: 503, reason: 'needs a fault: the DynamoDB fault proxy makes one for createCustomer (situation "DynamoDB unavailable")' },
   { operationId: '*', status: 504, reason: 'needs a function to run past its timeout, which the twin cannot be made to do on purpose' },
   { operationId: 'submitSurveyPage', status: 409, reason: 'the survey must change (an SMS answer) while its form is being handled: a race the test cannot time' },
 ];
-const excluded = (operationId: string, status: number) => exclusions.find((entry) => entry.status === status && (entry.operationId === '*' || entry.operationId === operationId));
 
 const inGroup = (group: GroupName) => (operation: Operation) => {
   const named: readonly string[] = contractGroups[group];
@@ -99,7 +98,9 @@ export function contractSuite(group: GroupName, { twin, document, all, operation
     if (answer.status >= 300) recipeFailures.push(`${operation.operationId}: the valid request was answered ${answer.status} ${problemSlug(answer) ?? answer.text.slice(0, 200)}`);
     for (const variant of variants.filter((v) => v.phase === 'after')) {
       const request = variant.make(operation, valid, scenario);
-      if (request) found.push(...(await call(operation, variant.name, request)).departures);
+      if (!request) continue;
+      const answers = await Promise.all(Array.from({ length: variant.copies ?? 1 }, () => call(operation, variant.name, request)));
+      for (const { departures: more } of answers) found.push(...more);
     }
     return found;
   }
@@ -138,12 +139,7 @@ export function contractSuite(group: GroupName, { twin, document, all, operation
     });
 
     it('saw every documented status of every operation, but for the exclusions', () => {
-      const unseen = operations.flatMap((operation) =>
-        Object.keys(operation.spec.responses)
-          .filter((status) => /^\d{3}$/.test(status))
-          .filter((status) => !checker.observed.has(`${operation.operationId} ${status}`) && !excluded(operation.operationId, Number(status)))
-          .map((status) => `${operation.operationId} ${status}: ${operation.spec.responses[status]?.description ?? ''}`),
-      );
+      const unseen = unseenResponses(operations, checker.observed, exclusions);
       expect(unseen, 'documented answers never produced: add a situation (tests/support/contract/situations.ts) or an exclusion with its reason').toEqual([]);
     });
   });

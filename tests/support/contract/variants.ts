@@ -14,6 +14,8 @@ export interface Variant {
   /** Sent before the valid request (refusals, which change nothing) or after it (replays of it). */
   phase: 'before' | 'after';
   make(operation: Operation, valid: ContractRequest, scenario: Scenario): ContractRequest | undefined;
+  /** How many copies of the request go out at once (1 unless said): each answer is checked. */
+  copies?: number;
   /** Puts the twin in the state the variant needs, and answers how to undo it. */
   around?(scenario: Scenario): Promise<() => void>;
 }
@@ -193,6 +195,13 @@ export const variants: Variant[] = [
     name: 'Idempotency-Key replayed',
     phase: 'after',
     make: (operation, valid) => (hasHeader(operation, 'Idempotency-Key') ? valid : undefined),
+  },
+  {
+    // The copy that comes second finds the first still running (409) or, if it is already done, replays it.
+    name: 'Idempotency-Key sent twice at once',
+    phase: 'after',
+    copies: 2,
+    make: (operation, valid) => (hasHeader(operation, 'Idempotency-Key') ? withHeaders(valid, { 'idempotency-key': randomUUID() }) : undefined),
   },
   {
     name: 'Idempotency-Key reused with another body',
