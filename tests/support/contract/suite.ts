@@ -114,6 +114,11 @@ export function contractSuite(group: GroupName, { twin, document, all, operation
       expect(checker.compileAll(all)).toEqual([]);
     });
 
+    it('has a valid-request recipe for every operation of the document', () => {
+      const without = operations.filter((operation) => !recipeFor(operation, scenario)).map((operation) => operation.operationId);
+      expect(without, 'give the area a probe (tests/support/cross-tenant) or add a recipe (tests/support/contract/recipes.ts)').toEqual([]);
+    });
+
     it.each(operations.map((operation) => [`${operation.method} ${operation.path} (${operation.operationId})`, operation] as const))('%s', async (_name, operation) => {
       const found = await sweep(operation);
       expect(formatDepartures(found), 'answers the document does not allow').toBe('');
