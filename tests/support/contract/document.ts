@@ -211,15 +211,18 @@ export interface Exclusion {
   /** An operationId, or `*` for every operation. */
   operationId: string;
   status: number;
+  /** Only operations of these kinds of access ('public', 'operator', or a tenant scope); all when absent. */
+  access?: string[];
   reason: string;
 }
 
 /** Documented (operation, status) pairs that were never observed and are not excluded, each with its description. */
 export function unseenResponses(operations: Operation[], observed: ReadonlySet<string>, exclusions: readonly Exclusion[]): string[] {
-  const excluded = (operationId: string, status: number) => exclusions.some((entry) => entry.status === status && (entry.operationId === '*' || entry.operationId === operationId));
+  const excluded = (operation: Operation, status: number) =>
+    exclusions.some((entry) => entry.status === status && (entry.operationId === '*' || entry.operationId === operation.operationId) && (!entry.access || entry.access.includes(operation.access)));
   return operations.flatMap((operation) =>
     Object.entries(operation.spec.responses)
-      .filter(([status]) => /^\d{3}$/.test(status) && !observed.has(`${operation.operationId} ${status}`) && !excluded(operation.operationId, Number(status)))
+      .filter(([status]) => /^\d{3}$/.test(status) && !observed.has(`${operation.operationId} ${status}`) && !excluded(operation, Number(status)))
       .map(([status, response]) => `${operation.operationId} ${status}: ${response.description ?? ''}`),
   );
 }

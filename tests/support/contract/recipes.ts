@@ -16,6 +16,7 @@ const smsIdentity = () => `+8862${uniqueDigits()}`;
  */
 const ownRecipes: Record<string, Recipe> = {
   getOpenApi: () => ({ path: '/openapi.json' }),
+  getProblemType: () => ({ path: '/problems/not-found' }),
   createTenant: (s) => ({ path: '/v1/tenants', key: s.twin.operatorKey, body: { ...acmeSupport, name: 'Contract signup' } }),
   listTenants: (s) => ({ path: '/v1/operator/tenants?limit=5', key: s.twin.operatorKey }),
   getTenantForOperator: (s) => ({ path: operatorRoute(s), key: s.twin.operatorKey }),

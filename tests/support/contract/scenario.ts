@@ -1,7 +1,11 @@
+import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { keys } from '../../../shared/data/keys';
+import { localClientConfig } from '../../../infra/local/dynamodb';
 import type { CrossTenantArea, Probe } from '../cross-tenant/area';
 import { discoverAreas } from '../fuzz/route-requests';
 import type { FaultyTwin } from '../faults';
-import { api, createTenant } from '../twin';
+import { api, createTenant, testDatabase } from '../twin';
 import type { OpenApiDocument, Operation } from './document';
 
 /**
@@ -24,6 +28,26 @@ export interface Scenario {
   operatedTenantId: string;
   /** A valid request for each tenant operation an area has a probe for, by operationId. */
   probes: Map<string, () => Probe>;
+  /** The admin key of a tenant whose settings item is gone (made on first use). */
+  withoutSettingsKey(): Promise<string>;
+  /** A customer of the main tenant that was erased (made on first use). */
+  erasedCustomerId(): Promise<string>;
+}
+
+const once = <T>(make: () => Promise<T>) => {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
+};
+
+/** Deletes a tenant's settings item in DynamoDB: a state no request can bring about. */
+async function deleteSettings(tenantId: string): Promise<void> {
+  const { endpoint, tableName } = testDatabase();
+  const client = new DynamoDBClient({ ...localClientConfig, endpoint });
+  try {
+    await client.send(new DeleteItemCommand({ TableName: tableName, Key: marshall(keys.settings(tenantId)) }));
+  } finally {
+    client.destroy();
+  }
 }
 
 async function scopedKey(twin: FaultyTwin, adminKey: string, scope: string): Promise<string> {
@@ -56,7 +80,7 @@ export async function seedScenario(twin: FaultyTwin, document: OpenApiDocument, 
   if (suspension.status !== 200) throw new Error(`suspending answered ${suspension.status}: ${JSON.stringify(suspension.body)}`);
   const throttled = await createTenant(twin, { name: 'Throttled Co' });
 
-  return {
+  const scenario: Scenario = {
     twin,
     document,
     tenantId: main.tenant.tenantId,
@@ -65,7 +89,19 @@ export async function seedScenario(twin: FaultyTwin, document: OpenApiDocument, 
     throttledKey: throttled.apiKey,
     operatedTenantId: operated.tenant.tenantId,
     probes,
+    withoutSettingsKey: once(async () => {
+      const bare = await createTenant(twin, { name: 'Settingless Co' });
+      await deleteSettings(bare.tenant.tenantId);
+      return bare.apiKey;
+    }),
+    erasedCustomerId: once(async () => {
+      const customerId = await freshCustomer(scenario);
+      const erased = await api(twin.url, 'DELETE', `/v1/customers/${customerId}`, { key: admin });
+      if (erased.status !== 204) throw new Error(`erasing answered ${erased.status}: ${JSON.stringify(erased.body)}`);
+      return customerId;
+    }),
   };
+  return scenario;
 }
 
 /** A link survey of the main tenant, freshly made: its page path (`/s/<token>`). */

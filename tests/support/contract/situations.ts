@@ -46,11 +46,26 @@ async function guessedFrom(s: Scenario, address: string) {
   }
 }
 
+/** Every transaction that carries all of `texts` is cancelled by a failed condition, as when another request changed the item first. */
+const conditionFailsFor = (s: Scenario, texts: string[]) =>
+  s.twin.faults.inject({
+    operation: 'TransactWriteItems',
+    bodyIncludes: texts,
+    times: Infinity,
+    answer: { type: 'TransactionCanceledException', message: 'Transaction cancelled [ConditionalCheckFailed]', fields: { CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }, { Code: 'None' }] } },
+  });
+
 /** A lasting DynamoDB fault on the calls that carry `text`, for one request. */
 const lastingFault = (operation: string, type: string, status: number) => (s: Scenario, text: string) =>
   s.twin.faults.inject({ operation, bodyIncludes: text, times: Infinity, answer: { type, status } });
 
 export const situations: Situation[] = [
+  {
+    name: 'unknown problem type',
+    operationId: 'getProblemType',
+    status: 404,
+    request: async () => ({ path: '/problems/no-such-problem' }),
+  },
   {
     name: 'duplicate customer (same phone)',
     operationId: 'createCustomer',
@@ -92,6 +107,33 @@ export const situations: Situation[] = [
       return { path: `/v1/customers/${customerId}`, key: s.keys.admin };
     },
     after: (s) => s.twin.faults.clear(),
+  },
+  {
+    name: 'phone of another customer',
+    operationId: 'updateCustomer',
+    status: 409,
+    request: async (s) => {
+      const phone = `+8869${uniqueDigits()}`;
+      await freshCustomer(s, { phone });
+      return { path: `/v1/customers/${await freshCustomer(s)}`, key: s.keys.admin, body: { phone }, headers: { 'if-match': '*' } };
+    },
+  },
+  {
+    name: 'customer changed while it was erased',
+    operationId: 'eraseCustomer',
+    status: 412,
+    request: async (s) => {
+      const customerId = await freshCustomer(s);
+      conditionFailsFor(s, [customerId]);
+      return { path: `/v1/customers/${customerId}`, key: s.keys.admin };
+    },
+    after: (s) => s.twin.faults.clear(),
+  },
+  {
+    name: 'unknown customer',
+    operationId: 'updateContact',
+    status: 422,
+    request: async (s) => ({ path: `/v1/contacts/${await freshContact(s)}`, key: s.keys.admin, body: { customerId: nobody('cus') }, headers: { 'if-match': '*' } }),
   },
   {
     name: 'duplicate contact (same externalContactId)',
@@ -325,6 +367,29 @@ export const situations: Situation[] = [
       key: s.twin.operatorKey,
       body: { resource: { kind: 'connect-instance', id: `arn:aws:connect:ap-northeast-1:${uniqueDigits()}1234:instance/${crypto.randomUUID()}` } },
     }),
+  },
+  {
+    name: 'tenant changed at the same time',
+    operationId: 'suspendTenant',
+    status: 409,
+    request: async (s) => {
+      const { tenant } = await createTenant(s.twin, { name: 'Contested Co' });
+      conditionFailsFor(s, [tenant.tenantId, 'tenant.suspended']);
+      return { path: `/v1/operator/tenants/${tenant.tenantId}/suspend`, key: s.twin.operatorKey, body: { reason: 'Contract test' } };
+    },
+    after: (s) => s.twin.faults.clear(),
+  },
+  {
+    name: 'tenant changed at the same time',
+    operationId: 'resumeTenant',
+    status: 409,
+    request: async (s) => {
+      const { tenant } = await createTenant(s.twin, { name: 'Contested Co' });
+      ok(await api(s.twin.url, 'POST', `/v1/operator/tenants/${tenant.tenantId}/suspend`, { key: s.twin.operatorKey, body: { reason: 'Contract test' } }), 200, 'suspending');
+      conditionFailsFor(s, [tenant.tenantId, 'tenant.resumed']);
+      return { path: `/v1/operator/tenants/${tenant.tenantId}/resume`, key: s.twin.operatorKey };
+    },
+    after: (s) => s.twin.faults.clear(),
   },
   {
     name: 'resource in use by the settings',

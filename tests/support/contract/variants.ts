@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { edgeOrigin } from '../../../shared/http/functions';
 import { missingTwin } from '../cross-tenant/area';
 import type { JsonSchema, OpenApiParameter, Operation } from './document';
 import type { Scenario } from './scenario';
@@ -13,7 +14,7 @@ export interface Variant {
   name: string;
   /** Sent before the valid request (refusals, which change nothing) or after it (replays of it). */
   phase: 'before' | 'after';
-  make(operation: Operation, valid: ContractRequest, scenario: Scenario): ContractRequest | undefined;
+  make(operation: Operation, valid: ContractRequest, scenario: Scenario): ContractRequest | undefined | Promise<ContractRequest | undefined>;
   /** How many copies of the request go out at once (1 unless said): each answer is checked. */
   copies?: number;
   /** Puts the twin in the state the variant needs, and answers how to undo it. */
@@ -21,7 +22,9 @@ export interface Variant {
 }
 
 const parameters = (operation: Operation, place: OpenApiParameter['in']) => (operation.spec.parameters ?? []).filter((parameter) => parameter.in === place);
-const hasHeader = (operation: Operation, name: string) => parameters(operation, 'header').some((parameter) => parameter.name.toLowerCase() === name.toLowerCase());
+const headerParameter = (operation: Operation, name: string) => parameters(operation, 'header').find((parameter) => parameter.name.toLowerCase() === name.toLowerCase());
+const hasHeader = (operation: Operation, name: string) => headerParameter(operation, name) !== undefined;
+const tenantRoute = (operation: Operation) => ['admin', 'agent', 'readonly'].includes(operation.access);
 const jsonBody = (operation: Operation) => operation.spec.requestBody?.content['application/json'];
 const withHeaders = (request: ContractRequest, headers: Record<string, string | undefined>): ContractRequest => {
   const merged: Record<string, string> = {};
@@ -112,13 +115,51 @@ export const variants: Variant[] = [
   {
     name: 'suspended tenant',
     phase: 'before',
-    make: (operation, valid, scenario) => (['admin', 'agent', 'readonly'].includes(operation.access) ? { ...valid, key: scenario.suspendedKey } : undefined),
+    make: (operation, valid, scenario) => (tenantRoute(operation) ? { ...valid, key: scenario.suspendedKey } : undefined),
   },
   {
     name: 'over the request limit',
     phase: 'before',
-    make: (operation, valid, scenario) => (['admin', 'agent', 'readonly'].includes(operation.access) ? { ...valid, key: scenario.throttledKey } : undefined),
+    make: (operation, valid, scenario) => (tenantRoute(operation) ? { ...valid, key: scenario.throttledKey } : undefined),
     around: overTheLimit,
+  },
+  {
+    name: 'around the edge (a wrong origin secret)',
+    phase: 'before',
+    make: (_operation, valid) => withHeaders(valid, { [edgeOrigin.header]: 'not-the-origin-secret' }),
+    around: async () => {
+      // The functions read the accepted secrets at each request; the twin has none unless set.
+      const before = process.env[edgeOrigin.secretsVariable];
+      process.env[edgeOrigin.secretsVariable] = 'contract-origin-secret';
+      return () => {
+        if (before === undefined) delete process.env[edgeOrigin.secretsVariable];
+        else process.env[edgeOrigin.secretsVariable] = before;
+      };
+    },
+  },
+  {
+    name: 'tenant whose settings are gone',
+    phase: 'before',
+    // A state the API cannot reach (every tenant is created with settings): the item is deleted in DynamoDB.
+    make: async (operation, valid, scenario) => (tenantRoute(operation) && parameters(operation, 'path').length === 0 ? { ...valid, key: await scenario.withoutSettingsKey() } : undefined),
+  },
+  {
+    name: 'erased customer',
+    phase: 'before',
+    make: async (operation, valid, scenario) => {
+      if (!parameters(operation, 'path').some((parameter) => parameter.name === 'customerId')) return undefined;
+      const template = operation.path.split('/');
+      const segments = valid.path.split('?')[0]!.split('/');
+      const index = template.indexOf('{customerId}');
+      if (index < 0 || segments.length !== template.length) return undefined;
+      segments[index] = await scenario.erasedCustomerId();
+      return { ...valid, path: `${segments.join('/')}${valid.path.includes('?') ? `?${valid.path.split('?')[1]}` : ''}` };
+    },
+  },
+  {
+    name: 'Idempotency-Key too long',
+    phase: 'before',
+    make: (operation, valid) => (hasHeader(operation, 'Idempotency-Key') ? withHeaders(valid, { 'idempotency-key': 'k'.repeat(256) }) : undefined),
   },
   {
     name: 'bad path parameter',
@@ -187,7 +228,7 @@ export const variants: Variant[] = [
   {
     name: 'If-Match missing',
     phase: 'before',
-    make: (operation, valid) => (hasHeader(operation, 'If-Match') ? withHeaders(valid, { 'if-match': undefined }) : undefined),
+    make: (operation, valid) => (headerParameter(operation, 'If-Match')?.required ? withHeaders(valid, { 'if-match': undefined }) : undefined),
   },
   {
     name: 'If-Match stale',
@@ -223,6 +264,16 @@ export const variants: Variant[] = [
     make: (operation, valid, scenario) => (hasHeader(operation, 'Idempotency-Key') && operation.access !== 'operator' ? { ...valid, key: scenario.keys.otherAdmin } : undefined),
   },
 ];
+
+/**
+ * A refusal sent before the valid request gets an Idempotency-Key of its own: one it shared with
+ * the valid request could be claimed by it (a request refused past the claim) and make the valid
+ * request a reuse.
+ */
+export const withOwnIdempotencyKey = (operation: Operation, request: ContractRequest): ContractRequest =>
+  hasHeader(operation, 'Idempotency-Key') && request.headers?.['idempotency-key'] && request.headers['idempotency-key'].length <= 255
+    ? withHeaders(request, { 'idempotency-key': randomUUID() })
+    : request;
 
 /** The valid request as sent: with an Idempotency-Key where the operation takes one, so that the replays can reuse it. */
 export const asSent = (operation: Operation, valid: ContractRequest): ContractRequest =>
