@@ -99,10 +99,11 @@ export function contractSuite(group: GroupName, { twin, document, all, operation
         undo?.();
       }
     }
-    for (const example of exampleRequests(operation, valid)) found.push(...(await call(operation, example.name, example.request)).departures);
     const { answer, departures } = await call(operation, 'valid', valid);
     found.push(...departures);
     if (answer.status >= 300) recipeFailures.push(`${operation.operationId}: the valid request was answered ${answer.status} ${problemSlug(answer) ?? answer.text.slice(0, 200)}`);
+    // After the valid request: an example may change what the recipe aims at (settle a referral, say).
+    for (const example of exampleRequests(operation, valid)) found.push(...(await call(operation, example.name, example.request)).departures);
     for (const variant of variants.filter((v) => v.phase === 'after')) {
       const request = await variant.make(operation, valid, scenario);
       if (!request) continue;

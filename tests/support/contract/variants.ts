@@ -212,9 +212,10 @@ export const variants: Variant[] = [
     make: (operation, valid) => (jsonBody(operation) ? { ...valid, body: '["not", "the", "object"]', contentType: 'application/json' } : undefined),
   },
   {
-    name: 'body not JSON',
+    name: 'body in a media type not documented',
     phase: 'before',
-    make: (operation, valid) => (jsonBody(operation) ? { ...valid, body: 'plain words', contentType: 'text/plain' } : undefined),
+    make: (operation, valid) =>
+      operation.spec.requestBody && !operation.spec.requestBody.content['text/plain'] ? { ...valid, body: 'plain words', contentType: 'text/plain' } : undefined,
   },
   {
     name: 'body too big',
