@@ -1,0 +1,4 @@
+import { contractSuite, openContract } from '../support/contract/suite';
+
+// Issue 12 §2: every operation of the served document, in the customers group, against the twin (see docs/contributing.md, "The contract test").
+contractSuite('customers', await openContract('customers'));
