@@ -200,9 +200,9 @@ async function resolveParty(tenantId: string, given: { customerId?: string; phon
 
 /** The same answer as the cases area gives for a customerId that names nobody. */
 const unknownCustomer = () =>
-  new HttpError(422, 'unknown-customer', 'Unknown customer', 'No such customer in this tenant', [
-    { path: '$.customerId', message: 'No such customer (or it was erased)' },
-  ]);
+  new HttpError('unknown-customer', 'No such customer in this tenant', {
+    errors: [{ path: '$.customerId', message: 'No such customer (or it was erased)' }],
+  });
 
 const closedConflict = () => conflict('The contact is closed; a closed contact is not changed', 'contact-closed');
 

@@ -41,7 +41,7 @@ describe('a test twin', () => {
       const answer = await api(checking.url, 'GET', '/openapi.json');
       expect(answer.status).toBe(500);
       expect(answer.body).toMatchObject({
-        type: 'https://switchboard.dev/problems/undeclared-answer',
+        type: '/problems/undeclared-answer',
         detail: expect.stringContaining('GET /openapi.json answered 200 otherwise than its declaration'),
         errors: [{ path: '$', message: expect.any(String) }],
       });
