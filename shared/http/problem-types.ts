@@ -22,8 +22,7 @@ const FieldErrorSchema = z.object({
   message: z.string(),
 });
 
-/** The invalid fields, each with its JSON path and why. */
-const fieldErrorsMember = { errors: z.array(FieldErrorSchema) } as const;
+const fieldErrorsMember = { errors: z.described(z.array(FieldErrorSchema), 'The fields at fault, each with its JSON path and why') } as const;
 
 export const problemTypes = {
   'bad-request': {
@@ -386,4 +385,42 @@ export function problemBodySchema(slug: ProblemSlug) {
     title: z.literal(declaration.title),
     ...declaration.members,
   });
+}
+
+/** One extension member of a problem type, as the pages and docs/problems.md describe it. */
+export interface ProblemMember {
+  name: string;
+  /** JSON Schema's words for it: `string`, `array of object`, `"day" | "month"` … */
+  shape: string;
+  required: boolean;
+  description: string;
+}
+
+export function problemMembers(slug: ProblemSlug): ProblemMember[] {
+  const { members } = problemType(slug);
+  if (!members) return [];
+  const json = z.toJSONSchema(z.object(members), { io: 'output', unrepresentable: 'any' }) as {
+    properties: Record<string, JsonSchemaProperty>;
+    required?: string[];
+  };
+  return Object.entries(json.properties).map(([name, property]) => ({
+    name,
+    shape: shapeOf(property),
+    required: (json.required ?? []).includes(name),
+    description: property.description ?? '',
+  }));
+}
+
+interface JsonSchemaProperty {
+  type?: string;
+  enum?: unknown[];
+  items?: JsonSchemaProperty;
+  description?: string;
+}
+
+function shapeOf(property: JsonSchemaProperty): string {
+  if (property.enum) return property.enum.map((value) => JSON.stringify(value)).join(' | ');
+  if (property.type === 'array' && property.items) return `array of ${shapeOf(property.items)}`;
+  if (property.type === 'object' && 'properties' in property) return `object (${Object.keys(property.properties as object).join(', ')})`;
+  return property.type ?? 'any';
 }
