@@ -13,6 +13,7 @@ export const analyticsRoutes = defineRoutes([
     tag: 'Analytics',
     summary: 'Every metric for a period, for the whole tenant and optionally per queue, agent, channel or reason',
     request: { query: AnalyticsSummaryQuery },
+    problems: ['not-found'],
     responses: { 200: { description: 'The figures', schema: AnalyticsSummary }, 400: { description: 'Invalid or too long a period' } },
   },
   {
@@ -25,6 +26,7 @@ export const analyticsRoutes = defineRoutes([
     tag: 'Analytics',
     summary: 'One metric per tenant-local hour, day or week of a period (at most 2,000 intervals)',
     request: { query: TimeseriesQuery },
+    problems: ['not-found'],
     responses: { 200: { description: 'One point per interval', schema: Timeseries }, 400: { description: 'Invalid period or too many intervals' } },
   },
   {
@@ -37,6 +39,7 @@ export const analyticsRoutes = defineRoutes([
     tag: 'Analytics',
     summary: 'Offered contacts per local weekday and hour (default: the last four whole weeks)',
     request: { query: HeatmapQuery },
+    problems: ['not-found'],
     responses: { 200: { description: '7 × 24 cells', schema: Heatmap }, 400: { description: 'Invalid period' } },
   },
 ]);

@@ -14,7 +14,8 @@ export const apiKeyRoutes = defineRoutes([
     summary: 'Create an API key; the secret is shown only in this answer',
     idempotent: true,
     request: { body: CreateApiKeyBody },
-    responses: { 201: { description: 'Created', schema: ApiKeyWithSecret } },
+    problems: ['secret-shown-once'],
+    responses: { 201: { description: 'Created', schema: ApiKeyWithSecret, headers: ['Location'] } },
   },
   {
     operationId: 'listApiKeys',
@@ -36,6 +37,7 @@ export const apiKeyRoutes = defineRoutes([
     tag: 'API keys',
     summary: 'Revoke an API key',
     request: { params: KeyIdParams },
+    problems: ['last-admin-key'],
     responses: { 204: { description: 'Revoked' } },
   },
 ]);

@@ -24,8 +24,9 @@ export const caseRoutes = defineRoutes([
     summary: "Open a case for a customer; its SLA deadlines come from the tenant's policy",
     idempotent: true,
     request: { body: CreateCaseBody },
+    problems: ['not-found', 'unknown-customer', 'unknown-reference', 'replay-erased'],
     responses: {
-      201: { description: 'Opened', schema: Case },
+      201: { description: 'Opened', schema: Case, headers: ['Location', 'ETag'] },
       422: { description: 'The customer, a contact or the survey does not exist in this tenant' },
     },
   },
@@ -49,7 +50,7 @@ export const caseRoutes = defineRoutes([
     tag: 'Cases',
     summary: `Read a case with the latest ${timelineCap} timeline entries; the ETag header carries its version`,
     request: { params: CaseIdParams },
-    responses: { 200: { description: 'The case', schema: CaseWithTimeline } },
+    responses: { 200: { description: 'The case', schema: CaseWithTimeline, headers: ['ETag'] } },
   },
   {
     operationId: 'updateCase',
@@ -61,8 +62,9 @@ export const caseRoutes = defineRoutes([
     summary: 'Change type, severity, category, subject, assignee or the service recovery record; requires If-Match',
     requiresIfMatch: true,
     request: { params: CaseIdParams, body: UpdateCaseBody },
+    problems: ['case-closed', 'illegal-transition'],
     responses: {
-      200: { description: 'The updated case', schema: Case },
+      200: { description: 'The updated case', schema: Case, headers: ['ETag'] },
       409: { description: 'The case is closed' },
     },
   },
@@ -76,8 +78,10 @@ export const caseRoutes = defineRoutes([
     summary: 'Add a note, assignment, status change, customer reply or linked contact to the timeline; If-Match optional',
     idempotent: true,
     request: { params: CaseIdParams, body: CaseEventBody },
+    problems: ['case-closed', 'illegal-transition', 'unknown-reference'],
+    acceptsIfMatch: true,
     responses: {
-      201: { description: 'Recorded', schema: CaseEventResult },
+      201: { description: 'Recorded', schema: CaseEventResult, headers: ['ETag'] },
       409: { description: 'Not allowed in the case status (illegal transition, or the case is closed)' },
       422: { description: 'The linked contact does not exist in this tenant' },
     },

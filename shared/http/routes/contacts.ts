@@ -26,7 +26,8 @@ export const contactRoutes = defineRoutes([
     summary: 'Log a contact (open); a phone is matched to the customer who has it',
     idempotent: true,
     request: { body: CreateContactBody },
-    responses: { 201: { description: 'Created', schema: ContactWithReferrals } },
+    problems: ['not-found', 'unknown-customer', 'duplicate-contact', 'contact-closed', 'replay-erased'],
+    responses: { 201: { description: 'Created', schema: ContactWithReferrals, headers: ['Location', 'ETag'] } },
   },
   {
     operationId: 'listContacts',
@@ -49,7 +50,7 @@ export const contactRoutes = defineRoutes([
     tag: 'Contacts',
     summary: 'Read a contact with its referrals; the ETag header carries its version',
     request: { params: ContactIdParams },
-    responses: { 200: { description: 'The contact', schema: ContactWithReferrals } },
+    responses: { 200: { description: 'The contact', schema: ContactWithReferrals, headers: ['ETag'] } },
   },
   {
     operationId: 'updateContact',
@@ -61,7 +62,8 @@ export const contactRoutes = defineRoutes([
     summary: 'Change an open contact (a closed one answers 409); requires If-Match with the ETag last read',
     requiresIfMatch: true,
     request: { params: ContactIdParams, body: UpdateContactBody },
-    responses: { 200: { description: 'The updated contact', schema: ContactWithReferrals } },
+    problems: ['contact-closed', 'unknown-customer'],
+    responses: { 200: { description: 'The updated contact', schema: ContactWithReferrals, headers: ['ETag'] } },
   },
   {
     operationId: 'closeContact',
@@ -72,7 +74,7 @@ export const contactRoutes = defineRoutes([
     tag: 'Contacts',
     summary: 'Close a contact, emitting Contact Closed once; closing a closed contact answers it unchanged',
     request: { params: ContactIdParams, body: CloseContactBody },
-    responses: { 200: { description: 'The closed contact', schema: ContactWithReferrals } },
+    responses: { 200: { description: 'The closed contact', schema: ContactWithReferrals, headers: ['ETag'] } },
   },
   {
     operationId: 'createReferral',
@@ -84,7 +86,8 @@ export const contactRoutes = defineRoutes([
     summary: 'Refer the customer of an open contact to sales for a product',
     idempotent: true,
     request: { params: ContactIdParams, body: CreateReferralBody },
-    responses: { 201: { description: 'Created, open', schema: Referral } },
+    problems: ['contact-closed'],
+    responses: { 201: { description: 'Created, open', schema: Referral, headers: ['Location', 'ETag'] } },
   },
   {
     operationId: 'updateReferral',
@@ -95,6 +98,7 @@ export const contactRoutes = defineRoutes([
     tag: 'Contacts',
     summary: 'Settle an open referral: converted with a value (emits Referral Converted) or lost with a reason; otherwise 409',
     request: { params: ReferralIdParams, body: UpdateReferralBody },
-    responses: { 200: { description: 'The settled referral', schema: Referral } },
+    problems: ['referral-settled', 'contact-closed'],
+    responses: { 200: { description: 'The settled referral', schema: Referral, headers: ['ETag'] } },
   },
 ]);

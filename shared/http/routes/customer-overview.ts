@@ -14,6 +14,7 @@ export const customerOverviewRoutes = defineRoutes([
     summary:
       'Who the customer is, what they are worth, what happened recently and what is still open, in one answer; an erased customer answers 410',
     request: { params: CustomerIdParams },
+    problems: ['customer-erased'],
     responses: { 200: { description: 'The overview', schema: CustomerOverview } },
   },
 ]);

@@ -21,8 +21,9 @@ export const customerValueRoutes = defineRoutes([
     summary: "Record a purchase (or, with a negative amount, a refund) on the customer's value figures",
     idempotent: true,
     request: { params: CustomerIdParams, body: CreateTransactionBody },
+    problems: ['customer-erased', 'customer-busy', 'duplicate-transaction', 'wrong-currency', 'replay-erased'],
     responses: {
-      201: { description: 'Recorded', schema: Transaction },
+      201: { description: 'Recorded', schema: Transaction, headers: ['Location'] },
       200: { description: 'This transactionId was recorded before with the same content; the stored transaction', schema: Transaction },
     },
   },
@@ -35,6 +36,7 @@ export const customerValueRoutes = defineRoutes([
     tag: 'Customer value',
     summary: "The customer's transactions, newest first",
     request: { params: CustomerIdParams, query: ListTransactionsQuery },
+    problems: ['customer-erased'],
     responses: { 200: { description: 'A page of transactions', schema: Page(Transaction) } },
   },
   {
@@ -56,6 +58,7 @@ export const customerValueRoutes = defineRoutes([
     tag: 'Customer value',
     summary: 'Recompute scores and segments now rather than at the next 03:00 run (once a minute per tenant)',
     idempotent: true,
-    responses: { 202: { description: 'The run is scheduled to start at once', schema: RefreshAccepted } },
+    problems: ['refresh-too-soon'],
+    responses: { 202: { description: 'The run is scheduled to start at once', schema: RefreshAccepted, headers: ['Location'] } },
   },
 ]);

@@ -20,7 +20,8 @@ export const customerRoutes = defineRoutes([
     summary: 'Create a customer; phone, email and externalId are unique within the tenant',
     idempotent: true,
     request: { body: CreateCustomerBody },
-    responses: { 201: { description: 'Created', schema: Customer } },
+    problems: ['duplicate-customer', 'replay-erased'],
+    responses: { 201: { description: 'Created', schema: Customer, headers: ['Location', 'ETag'] } },
   },
   {
     operationId: 'listCustomers',
@@ -42,7 +43,8 @@ export const customerRoutes = defineRoutes([
     tag: 'Customers',
     summary: 'Read a customer; the ETag header carries its version',
     request: { params: CustomerIdParams },
-    responses: { 200: { description: 'The customer', schema: Customer } },
+    problems: ['customer-erased'],
+    responses: { 200: { description: 'The customer', schema: Customer, headers: ['ETag'] } },
   },
   {
     operationId: 'updateCustomer',
@@ -54,7 +56,8 @@ export const customerRoutes = defineRoutes([
     summary: 'Change a customer; requires If-Match with the ETag last read',
     requiresIfMatch: true,
     request: { params: CustomerIdParams, body: UpdateCustomerBody },
-    responses: { 200: { description: 'The updated customer', schema: Customer } },
+    problems: ['customer-erased', 'duplicate-customer'],
+    responses: { 200: { description: 'The updated customer', schema: Customer, headers: ['ETag'] } },
   },
   {
     operationId: 'eraseCustomer',
@@ -65,6 +68,7 @@ export const customerRoutes = defineRoutes([
     tag: 'Customers',
     summary: 'Erase a customer: personal data is removed, a tombstone keeps the id',
     request: { params: CustomerIdParams },
+    problems: ['precondition-failed'],
     responses: { 204: { description: 'Erased' } },
   },
 ]);

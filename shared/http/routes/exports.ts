@@ -15,7 +15,7 @@ export const exportRoutes = defineRoutes([
     tag: 'Exports',
     summary: 'Contacts started in a range of at most 31 days, as CSV',
     request: { query: ContactsExportQuery },
-    responses: { 200: { description: csvAnswer, mediaType: 'text/csv' } },
+    responses: { 200: { description: csvAnswer, mediaType: 'text/csv', headers: ['Content-Disposition', 'Link'] } },
   },
   {
     operationId: 'exportSurveyResponses',
@@ -26,6 +26,6 @@ export const exportRoutes = defineRoutes([
     tag: 'Exports',
     summary: 'Surveys that went out, decided in a range of at most 31 days, with their scores and answers, as CSV',
     request: { query: SurveyResponsesExportQuery },
-    responses: { 200: { description: csvAnswer, mediaType: 'text/csv' } },
+    responses: { 200: { description: csvAnswer, mediaType: 'text/csv', headers: ['Content-Disposition', 'Link'] } },
   },
 ]);

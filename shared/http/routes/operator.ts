@@ -43,6 +43,7 @@ export const operatorRoutes = defineRoutes([
     summary:
       'Allocate an SMS origination identity, configuration set or opt-out list, or register an AWS account or Amazon Connect instance, to the tenant; a resource belongs to one tenant (409 resource-taken). Allocating again what the tenant holds changes nothing',
     request: { params: OperatorTenantParams, body: AllocateBody },
+    problems: ['conflict', 'resource-taken', 'too-many-allocations', 'connect-account-not-registered'],
     responses: {
       200: { description: 'The tenant with its allocations', schema: OperatorTenant },
       409: { description: 'resource-taken: another tenant holds the resource; or the tenant changed meanwhile (try again)' },
@@ -59,6 +60,7 @@ export const operatorRoutes = defineRoutes([
     summary:
       "Take a resource back from the tenant; refused (409 resource-in-use, naming the setting) while the tenant's settings use it. Releasing what the tenant does not hold changes nothing",
     request: { params: OperatorTenantParams, body: ReleaseBody },
+    problems: ['conflict', 'resource-in-use'],
     responses: {
       200: { description: 'The tenant with its allocations', schema: OperatorTenant },
       409: { description: "resource-in-use: the tenant's settings (or its registered Connect instances) still use it; or the tenant changed meanwhile" },
@@ -74,6 +76,7 @@ export const operatorRoutes = defineRoutes([
     summary:
       "Suspend the tenant: its keys answer 403 tenant-suspended (within the authorizer cache's 60 s) and nothing is sent or scheduled for it. Suspending a suspended tenant changes nothing",
     request: { params: OperatorTenantParams, body: SuspendBody },
+    problems: ['conflict'],
     responses: { 200: { description: 'The suspended tenant', schema: OperatorTenant } },
   },
   {
@@ -85,6 +88,7 @@ export const operatorRoutes = defineRoutes([
     tag: 'Operator',
     summary: 'Resume a suspended tenant; resuming an active tenant changes nothing',
     request: { params: OperatorTenantParams },
+    problems: ['conflict'],
     responses: { 200: { description: 'The active tenant', schema: OperatorTenant } },
   },
   {
@@ -97,6 +101,7 @@ export const operatorRoutes = defineRoutes([
     summary: 'Issue a new admin API key to a locked-out tenant; the secret is shown only in this answer',
     idempotent: true,
     request: { params: OperatorTenantParams, body: IssueAdminKeyBody },
+    problems: ['secret-shown-once'],
     responses: { 201: { description: 'Issued; the API key secret is shown only in this answer', schema: IssuedAdminKey } },
   },
 ]);

@@ -12,6 +12,7 @@ export const staffingRoutes = defineRoutes([
     tag: 'Analytics',
     summary: 'Forecast a day from the same weekday of past weeks and staff each interval for the service-level goal',
     request: { query: StaffingQuery },
+    problems: ['not-found'],
     responses: { 200: { description: 'The plan, one entry per local interval', schema: StaffingPlan }, 400: { description: 'Invalid date, interval or override' } },
   },
   {
@@ -24,6 +25,7 @@ export const staffingRoutes = defineRoutes([
     tag: 'Analytics',
     summary: "Staff each interval of a day for the caller's own forecast",
     request: { body: StaffingForecastBody },
+    problems: ['not-found'],
     responses: { 200: { description: 'The plan, one entry per local interval', schema: StaffingPlan }, 400: { description: 'Invalid forecast or override' } },
   },
 ]);

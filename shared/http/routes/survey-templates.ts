@@ -38,7 +38,7 @@ export const surveyTemplateRoutes = defineRoutes([
     summary: 'Create a survey template (version 1)',
     idempotent: true,
     request: { body: CreateSurveyTemplateBody },
-    responses: { 201: { description: 'Created', schema: SurveyTemplateAnswer } },
+    responses: { 201: { description: 'Created', schema: SurveyTemplateAnswer, headers: ['Location', 'ETag'] } },
   },
   {
     operationId: 'listSurveyTemplates',
@@ -60,7 +60,7 @@ export const surveyTemplateRoutes = defineRoutes([
     tag: 'Surveys',
     summary: 'Read a template at its current version, or at ?version=; the ETag header carries the version shown',
     request: { params: SurveyTemplateIdParams, query: GetSurveyTemplateQuery },
-    responses: { 200: { description: 'The template', schema: SurveyTemplateAnswer } },
+    responses: { 200: { description: 'The template', schema: SurveyTemplateAnswer, headers: ['ETag'] } },
   },
   {
     operationId: 'updateSurveyTemplate',
@@ -72,8 +72,9 @@ export const surveyTemplateRoutes = defineRoutes([
     summary: 'Change a template: makes a new version (earlier versions stay as they were); requires If-Match',
     requiresIfMatch: true,
     request: { params: SurveyTemplateIdParams, body: UpdateSurveyTemplateBody },
+    problems: ['survey-template-archived'],
     responses: {
-      200: { description: 'The template at its new version', schema: SurveyTemplateAnswer },
+      200: { description: 'The template at its new version', schema: SurveyTemplateAnswer, headers: ['ETag'] },
       409: { description: 'The template is archived' },
     },
   },
@@ -86,6 +87,8 @@ export const surveyTemplateRoutes = defineRoutes([
     tag: 'Surveys',
     summary: 'Archive a template: no new survey uses it, its versions stay readable; If-Match optional',
     request: { params: SurveyTemplateIdParams },
+    problems: ['survey-template-in-use'],
+    acceptsIfMatch: true,
     responses: {
       204: { description: 'Archived (or already archived)' },
       409: { description: "The tenant's survey rules use the template; point settings.surveys.templateId elsewhere first" },

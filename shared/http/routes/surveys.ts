@@ -15,8 +15,9 @@ export const surveyRoutes = defineRoutes([
       'Survey a closed contact now, whatever the sampling (consent, the daily cap and, by SMS, the destination rules and the SMS quota still apply); by SMS it goes out at once, as a link (admin keys only) the answer carries linkPath',
     idempotent: true,
     request: { body: CreateSurveyBody },
+    problems: ['not-found', 'contact-not-closed', 'survey-exists', 'unknown-contact', 'no-contact-point', 'no-consent', 'unknown-template', 'destination-not-allowed', 'sms-quota-exceeded', 'survey-daily-cap-reached', 'replay-erased'],
     responses: {
-      201: { description: 'The survey: pending (SMS, about to go out) or sent (link)', schema: CreatedSurvey },
+      201: { description: 'The survey: pending (SMS, about to go out) or sent (link)', schema: CreatedSurvey, headers: ['Location'] },
       409: { description: 'The contact is not closed, or already has a survey' },
       422: {
         description:
@@ -60,6 +61,7 @@ export const surveyRoutes = defineRoutes([
     summary:
       'Response rate, CSAT, NPS, CES, service-quality averages and resolved share of the surveys decided in a range (default the last 30 days, at most 92), overall and by agent, queue, channel or template; reads every survey in the range',
     request: { query: SurveyResultsQuery },
+    problems: ['not-found'],
     responses: {
       200: { description: 'The figures', schema: SurveyResultsSummary },
       400: { description: 'from not before to, or a range over 92 days' },

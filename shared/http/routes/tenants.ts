@@ -13,7 +13,8 @@ export const tenantRoutes = defineRoutes([
     summary: 'Create a tenant and its first admin API key (operator only)',
     idempotent: true,
     request: { body: CreateTenantBody },
-    responses: { 201: { description: 'Created; the API key secret is shown only in this answer', schema: CreateTenantResponse } },
+    problems: ['secret-shown-once'],
+    responses: { 201: { description: 'Created; the API key secret is shown only in this answer', schema: CreateTenantResponse, headers: ['Location'] } },
   },
   {
     operationId: 'getOwnTenant',
@@ -23,6 +24,7 @@ export const tenantRoutes = defineRoutes([
     access: readonlyAccess,
     tag: 'Tenants',
     summary: "The caller's own tenant",
+    problems: ['not-found'],
     responses: { 200: { description: 'The tenant', schema: Tenant } },
   },
 ]);

@@ -23,7 +23,8 @@ export const webhookRoutes = defineRoutes([
     summary: 'Register an HTTPS endpoint for event types; the signing secret is shown only in this answer',
     idempotent: true,
     request: { body: CreateWebhookBody },
-    responses: { 201: { description: 'Created, with its signing secret', schema: WebhookWithSecret } },
+    problems: ['too-many-webhooks', 'secret-shown-once'],
+    responses: { 201: { description: 'Created, with its signing secret', schema: WebhookWithSecret, headers: ['Location', 'ETag'] } },
   },
   {
     operationId: 'listWebhooks',
@@ -45,7 +46,7 @@ export const webhookRoutes = defineRoutes([
     tag: 'Webhooks',
     summary: 'Read a webhook; the ETag header carries its version',
     request: { params: WebhookIdParams },
-    responses: { 200: { description: 'The webhook', schema: Webhook } },
+    responses: { 200: { description: 'The webhook', schema: Webhook, headers: ['ETag'] } },
   },
   {
     operationId: 'updateWebhook',
@@ -57,7 +58,7 @@ export const webhookRoutes = defineRoutes([
     summary: 'Change a webhook or rotate its secret; requires If-Match with the ETag last read',
     requiresIfMatch: true,
     request: { params: WebhookIdParams, body: UpdateWebhookBody },
-    responses: { 200: { description: 'The updated webhook; with `secret` when it was rotated', schema: UpdatedWebhook } },
+    responses: { 200: { description: 'The updated webhook; with `secret` when it was rotated', schema: UpdatedWebhook, headers: ['ETag'] } },
   },
   {
     operationId: 'deleteWebhook',
