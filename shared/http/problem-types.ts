@@ -109,8 +109,11 @@ export const problemTypes = {
   'duplicate-contact': {
     status: 409,
     title: 'Conflict',
-    meaning: 'Another contact of the tenant already has this externalContactId; `existingContactId` names it.',
-    members: { existingContactId: z.described(z.string(), 'The contact that has the externalContactId') },
+    meaning: 'Another contact of the tenant already has this externalContactId; `existingContactId` names it (and `field` the value). Update that contact instead.',
+    members: {
+      existingContactId: z.described(z.string(), 'The contact that has the externalContactId'),
+      field: z.described(z.enum(['externalContactId']), 'Which unique value is taken'),
+    },
   },
   'contact-closed': {
     status: 409,
