@@ -208,11 +208,6 @@ export const problemTypes = {
     title: 'Unsupported media type',
     meaning: 'The body is not sent as application/json (Content-Type). Send JSON with that Content-Type.',
   },
-  unprocessable: {
-    status: 422,
-    title: 'Unprocessable request',
-    meaning: 'The request is well formed but cannot be carried out as it stands; the detail says why.',
-  },
   'idempotency-key-reused': {
     status: 422,
     title: 'Unprocessable request',

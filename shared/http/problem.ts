@@ -60,8 +60,8 @@ export const customerErased = (customerId: string, erasedAt: string) =>
 export const preconditionFailed = (detail: string) => new HttpError('precondition-failed', detail);
 export const payloadTooLarge = (limit: number) => new HttpError('payload-too-large', `The body must be at most ${limit} bytes`);
 export const unsupportedMediaType = () => new HttpError('unsupported-media-type', 'Send the body as application/json');
-export const unprocessable = (detail: string, slug: ProblemSlugOf<422> = 'unprocessable', errors?: FieldError[]) =>
-  new HttpError(slug, detail, { errors });
+/** 422 of a declared kind: there is no catch-all unprocessable type, each says what cannot be carried out. */
+export const unprocessable = (detail: string, slug: ProblemSlugOf<422>, errors?: FieldError[]) => new HttpError(slug, detail, { errors });
 export const preconditionRequired = (detail: string) => new HttpError('precondition-required', detail);
 export const internalError = () => new HttpError('internal', 'Something went wrong on our side; it has been logged');
 

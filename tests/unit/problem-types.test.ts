@@ -51,6 +51,12 @@ describe('the problem-type catalog', () => {
     expect(problemBodySchema('not-found').safeParse({ ...problemBody(new HttpError('not-found', 'No such customer')), errors: [] }).success).toBe(false);
   });
 
+  it('has no type that no route declares (but 405, which only the fallback for undeclared routes answers)', () => {
+    const declared = new Set(routes.flatMap((route) => [...declaredProblems(route).values()].flat()));
+    const undeclared = problemSlugs.filter((slug) => !problemType(slug).localTwinOnly && !declared.has(slug));
+    expect(undeclared).toEqual(['method-not-allowed']);
+  });
+
   it('is what docs/problems.md lists (regenerate: npx tsx infra/tools/problems-doc.ts)', () => {
     expect(readFileSync(problemsDocFile, 'utf8')).toBe(problemsMarkdown());
   });
