@@ -13,7 +13,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a tenant and its first admin API key (operator only) */
+        /**
+         * Create a tenant and its first admin API key (operator only)
+         * @description Creates a tenant with the given time zone, locale and default country (its plan defaults to trial) and its first admin API key. Operator key only. The key secret is in this answer only; a retry with the same Idempotency-Key answers 409 secret-shown-once rather than showing it again
+         */
         post: operations["createTenant"];
         delete?: never;
         options?: never;
@@ -28,7 +31,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's own tenant */
+        /**
+         * The caller's own tenant
+         * @description The tenant the calling API key belongs to: its name, time zone, locale, default country and plan. Any scope may read it
+         */
         get: operations["getOwnTenant"];
         put?: never;
         post?: never;
@@ -45,10 +51,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List active API keys (never their secrets) */
+        /**
+         * List active API keys (never their secrets)
+         * @description The active (not revoked) keys of the tenant, without their secrets. Paged: at most `limit` (1–100, default 25) per page; pass `nextCursor` as `cursor` for the next
+         */
         get: operations["listApiKeys"];
         put?: never;
-        /** Create an API key; the secret is shown only in this answer */
+        /**
+         * Create an API key; the secret is shown only in this answer
+         * @description Creates a key with one or more scopes: admin (settings, keys, webhooks, audit log), agent (customers, contacts, cases, surveys) and readonly (reads). The secret is in this answer only (store it now); a retry with the same Idempotency-Key answers 409 secret-shown-once
+         */
         post: operations["createApiKey"];
         delete?: never;
         options?: never;
@@ -66,7 +78,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke an API key */
+        /**
+         * Revoke an API key
+         * @description Revokes a key. The authorizer caches its answer for 60 seconds per key, so a revoked key may work that long. The last admin key cannot be revoked (409), even by two admins revoking each other at once
+         */
         delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
@@ -80,14 +95,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tenant's settings */
+        /**
+         * The tenant's settings
+         * @description The tenant's settings: time zone, locale, default country, business hours, branding, contact reason codes, SLA policy, survey rules, SMS, Amazon Connect, analytics and customer-value assumptions. The ETag header carries their version: send it as If-Match with a change
+         */
         get: operations["getSettings"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change settings (merge patch; unknown fields are rejected) */
+        /**
+         * Change settings (merge patch; unknown fields are rejected)
+         * @description Changes settings as a merge patch: sections are merged field by field (reasonCodes and connect are replaced whole); unknown fields answer 400. If-Match is optional: with it, settings changed since answer 412. SMS senders, configuration sets, opt-out lists and Amazon Connect instances must be ones the operator allocated to the tenant (422 not-allocated naming each field), and SMS surveys need an allocated sender
+         */
         patch: operations["updateSettings"];
         trace?: never;
     };
@@ -98,10 +119,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List customers, or look one up by phone, email or externalId */
+        /**
+         * List customers, or look one up by phone, email or externalId
+         * @description Lists customers, or looks one up by exactly one of phone (any format), email or externalId, or lists one RFM segment. Paged: at most `limit` (1–100, default 25) per page; pass `nextCursor` as `cursor` for the next
+         */
         get: operations["listCustomers"];
         put?: never;
-        /** Create a customer; phone, email and externalId are unique within the tenant */
+        /**
+         * Create a customer; phone, email and externalId are unique within the tenant
+         * @description Creates a customer from at least a name, phone, email or externalId. The phone may be in any format and is stored in E.164 with the tenant default country; phone, email and externalId are each unique within the tenant (409 names the customer that has one). Idempotency-Key makes a retry answer the first result
+         */
         post: operations["createCustomer"];
         delete?: never;
         options?: never;
@@ -116,15 +143,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a customer; the ETag header carries its version */
+        /**
+         * Read a customer; the ETag header carries its version
+         * @description Reads a customer with its consent and value figures. The ETag header carries its version: send it as If-Match to update. An erased customer answers 410 with its tombstone
+         */
         get: operations["getCustomer"];
         put?: never;
         post?: never;
-        /** Erase a customer: personal data is removed, a tombstone keeps the id */
+        /**
+         * Erase a customer: personal data is removed, a tombstone keeps the id
+         * @description Erases a customer for a privacy request: personal data is removed and a tombstone keeps the id. Their contacts' notes and phone numbers and their cases' subject, description and free text are scrubbed asynchronously, typically within seconds; operational figures are kept. Repeating it is harmless
+         */
         delete: operations["eraseCustomer"];
         options?: never;
         head?: never;
-        /** Change a customer; requires If-Match with the ETag last read */
+        /**
+         * Change a customer; requires If-Match with the ETag last read
+         * @description Changes the fields sent (a merge: null removes an optional field; tags replace the list; consent changes per channel). Requires If-Match with the ETag last read (428 without it, 412 when the customer changed since); phone, email and externalId stay unique (409)
+         */
         patch: operations["updateCustomer"];
         trace?: never;
     };
@@ -135,8 +171,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This API described in OpenAPI 3.1 */
+        /**
+         * This API described in OpenAPI 3.1
+         * @description This API described in OpenAPI 3.1, generated from the same route declarations and schemas that the API itself checks requests with. Public; cached for five minutes
+         */
         get: operations["getOpenApi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/problems/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The page a problem's `type` names: what the problem type means, its status, title and members */
+        get: operations["getProblemType"];
         put?: never;
         post?: never;
         delete?: never;
@@ -152,10 +208,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List contacts newest first by start time; tenant-wide lists span at most 31 days (default the last 7). A page may hold fewer than limit items and still have nextCursor */
+        /**
+         * List contacts newest first by start time; tenant-wide lists span at most 31 days (default the last 7). A page may hold fewer than limit items and still have nextCursor
+         * @description Lists contacts newest first by startedAt, filtered by from/to (RFC 3339), queue, agentId, channel or customerId. Without customerId the range spans at most 31 days (default the last 7). Paged by `limit` (1–100, default 25) and `cursor`; a page may hold fewer than limit items and still carry nextCursor
+         */
         get: operations["listContacts"];
         put?: never;
-        /** Log a contact (open); a phone is matched to the customer who has it */
+        /**
+         * Log a contact (open); a phone is matched to the customer who has it
+         * @description Logs an interaction as an open contact: channel, direction, purpose (default service), queue, agent, reason code and times. Name the customer by customerId, or give a phone (any format) that is matched to the customer who has it, or neither; not both. externalContactId is unique within the tenant (409 names the contact that has it); Idempotency-Key makes a retry answer the first result
+         */
         post: operations["createContact"];
         delete?: never;
         options?: never;
@@ -170,14 +232,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a contact with its referrals; the ETag header carries its version */
+        /**
+         * Read a contact with its referrals; the ETag header carries its version
+         * @description Reads a contact with its referrals. The ETag header carries its version: send it as If-Match to update
+         */
         get: operations["getContact"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change an open contact (a closed one answers 409); requires If-Match with the ETag last read */
+        /**
+         * Change an open contact (a closed one answers 409); requires If-Match with the ETag last read
+         * @description Changes the fields sent on an open contact (a merge: null removes an optional field); a closed contact answers 409. Requires If-Match with the ETag last read (428 without it, 412 when the contact changed since)
+         */
         patch: operations["updateContact"];
         trace?: never;
     };
@@ -190,7 +258,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Close a contact, emitting Contact Closed once; closing a closed contact answers it unchanged */
+        /**
+         * Close a contact, emitting Contact Closed once; closing it again with the same outcome answers it unchanged
+         * @description Closes a contact with its last values (outcome is required unless already set; endedAt defaults to now) and emits Contact Closed once, which feeds analytics and the survey rules. Closing a closed contact with the same outcome (or none) answers it unchanged, so a retry is safe without Idempotency-Key; another outcome answers 409 contact-closed-with-other-outcome naming the stored one. A contact queued and never answered cannot close as resolved (422 resolved-without-answer)
+         */
         post: operations["closeContact"];
         delete?: never;
         options?: never;
@@ -207,7 +278,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refer the customer of an open contact to sales for a product */
+        /**
+         * Refer the customer of an open contact to sales for a product
+         * @description Refers the customer of an open contact to sales for a product (409 on a closed contact); the referral starts open and counts in analytics. Idempotency-Key makes a retry answer the first result
+         */
         post: operations["createReferral"];
         delete?: never;
         options?: never;
@@ -228,7 +302,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Settle an open referral: converted with a value (emits Referral Converted) or lost with a reason; otherwise 409 */
+        /**
+         * Settle an open referral: converted with a value (emits Referral Converted) or lost with a reason; otherwise 409
+         * @description Settles an open referral: converted with its value (emits Referral Converted) or lost with a reason. Only an open referral can be settled; otherwise 409
+         */
         patch: operations["updateReferral"];
         trace?: never;
     };
@@ -239,10 +316,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List webhooks (never their secrets) */
+        /**
+         * List webhooks (never their secrets)
+         * @description Lists the tenant's webhooks, without their secrets. Paged by `limit` (1–100, default 25) and `cursor`
+         */
         get: operations["listWebhooks"];
         put?: never;
-        /** Register an HTTPS endpoint for event types; the signing secret is shown only in this answer */
+        /**
+         * Register an HTTPS endpoint for event types; the signing secret is shown only in this answer
+         * @description Registers an HTTPS endpoint for event types from the event catalog (or ["*"] for every one); each delivery is signed with the webhook's secret and retried with backoff until a 2xx answer. The signing secret is in this answer only: a retry with the same Idempotency-Key answers 409 secret-shown-once
+         */
         post: operations["createWebhook"];
         delete?: never;
         options?: never;
@@ -257,15 +340,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a webhook; the ETag header carries its version */
+        /**
+         * Read a webhook; the ETag header carries its version
+         * @description Reads a webhook (never its secret). The ETag header carries its version: send it as If-Match to update
+         */
         get: operations["getWebhook"];
         put?: never;
         post?: never;
-        /** Delete a webhook; its pending retries stop */
+        /**
+         * Delete a webhook; its pending retries stop
+         * @description Deletes a webhook: no new deliveries are made to it and its pending retries stop
+         */
         delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
-        /** Change a webhook or rotate its secret; requires If-Match with the ETag last read */
+        /**
+         * Change a webhook or rotate its secret; requires If-Match with the ETag last read
+         * @description Changes url, eventTypes, description (null removes it) or enabled, or rotates the secret with rotateSecret: true: the new secret is in this answer only, and the one before stays valid for 24 hours. Requires If-Match with the ETag last read (428 without it, 412 when the webhook changed since)
+         */
         patch: operations["updateWebhook"];
         trace?: never;
     };
@@ -276,7 +368,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The webhook's deliveries, newest first, with their status */
+        /**
+         * The webhook's deliveries, newest first, with their status
+         * @description The webhook's deliveries, newest first: pending until a 2xx answer (succeeded) or the last retry failed (failed), with the attempts made, the last response status and error (never the body) and the next attempt. Paged by `limit` (1–100, default 25) and `cursor`
+         */
         get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
@@ -293,10 +388,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List cases, oldest first, filtered by status, type, assignee, customer or breach; a filtered page may hold fewer than limit items */
+        /**
+         * List cases, oldest first, filtered by status, type, assignee, customer or breach; a filtered page may hold fewer than limit items
+         * @description Lists cases oldest first, filtered by status, type, assignee, customerId or breached (true or false). Paged by `limit` (1–100, default 25) and `cursor`; a filtered page may hold fewer than limit items and still carry nextCursor
+         */
         get: operations["listCases"];
         put?: never;
-        /** Open a case for a customer; its SLA deadlines come from the tenant's policy */
+        /**
+         * Open a case for a customer; its SLA deadlines come from the tenant's policy
+         * @description Opens a complaint, request or inquiry (severity default medium) for an existing customer of the tenant (422 at $.customerId otherwise). Its first-response and resolution deadlines come from the SLA policy in settings. contactIds and surveyId must name the tenant's own contacts and survey (422 unknown-reference); surveyId and agentId name the survey and agent it follows up. Idempotency-Key makes a retry answer the first result
+         */
         post: operations["createCase"];
         delete?: never;
         options?: never;
@@ -311,14 +412,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a case with the latest 100 timeline entries; the ETag header carries its version */
+        /**
+         * Read a case with the latest 100 timeline entries; the ETag header carries its version
+         * @description Reads a case with its SLA clocks, escalations and the latest 100 timeline entries (timelineTruncated says whether older ones exist). The ETag header carries its version: send it as If-Match to update
+         */
         get: operations["getCase"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change type, severity, category, subject, assignee or the service recovery record; requires If-Match */
+        /**
+         * Change type, severity, category, subject, assignee or the service recovery record; requires If-Match
+         * @description Changes type or severity (both move the running deadlines), category, subject, assignee (null unassigns) or, on complaints, the service recovery record (merged). Requires If-Match with the ETag last read (428 without it, 412 when the case changed since); a closed case answers 409
+         */
         patch: operations["updateCase"];
         trace?: never;
     };
@@ -331,7 +438,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add a note, assignment, status change, customer reply or linked contact to the timeline; If-Match optional */
+        /**
+         * Add a note, assignment, status change, customer reply or linked contact to the timeline; If-Match optional
+         * @description Adds a note (internal, or sent to the customer: the first response), an assignment, a status change, a customer reply or a linked contact to the timeline, and answers the entry with the case. Illegal status transitions, and anything but a reopen on a closed case, answer 409. If-Match is optional: with it, a case changed since answers 412. Idempotency-Key makes a retry answer the first result
+         */
         post: operations["addCaseEvent"];
         delete?: never;
         options?: never;
@@ -346,10 +456,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List survey templates at their current versions, oldest first; a status-filtered page may hold fewer than limit items */
+        /**
+         * List survey templates at their current versions, oldest first; a status-filtered page may hold fewer than limit items
+         * @description Lists survey templates at their current versions, oldest first, optionally only active or archived ones. Paged by `limit` (1–100, default 25) and `cursor`; a status-filtered page may hold fewer than limit items and still carry nextCursor
+         */
         get: operations["listSurveyTemplates"];
         put?: never;
-        /** Create a survey template (version 1) */
+        /**
+         * Create a survey template (version 1)
+         * @description Creates a survey template at version 1: 1–12 questions (csat, nps, ces, service-quality dimensions, resolved, free text) in en and zh-TW, the SMS introduction and the thank-you text. A broken rule across questions answers 400 with the path of each. The answer shows what each SMS costs in segments. Idempotency-Key makes a retry answer the first result
+         */
         post: operations["createSurveyTemplate"];
         delete?: never;
         options?: never;
@@ -364,15 +480,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a template at its current version, or at ?version=; the ETag header carries the version shown */
+        /**
+         * Read a template at its current version, or at ?version=; the ETag header carries the version shown
+         * @description Reads a template at its current version, or at an older one with ?version=. The ETag header carries the version shown: send it as If-Match to update
+         */
         get: operations["getSurveyTemplate"];
         put?: never;
         post?: never;
-        /** Archive a template: no new survey uses it, its versions stay readable; If-Match optional */
+        /**
+         * Archive a template: no new survey uses it, its versions stay readable; If-Match optional
+         * @description Archives a template: no new survey uses it, and its versions stay readable. Repeating it is harmless. While settings.surveys.templateId names it the answer is 409. If-Match is optional
+         */
         delete: operations["archiveSurveyTemplate"];
         options?: never;
         head?: never;
-        /** Change a template: makes a new version (earlier versions stay as they were); requires If-Match */
+        /**
+         * Change a template: makes a new version (earlier versions stay as they were); requires If-Match
+         * @description Changes a template by making a new version (questions are replaced as a whole; description null removes it); surveys already sent keep the version they were sent with. Requires If-Match with the ETag last read (428 without it, 412 when a newer version exists); an archived template answers 409
+         */
         patch: operations["updateSurveyTemplate"];
         trace?: never;
     };
@@ -383,10 +508,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List surveys by decision time, oldest first, including the decisions not to send; a status-filtered page may hold fewer than limit items */
+        /**
+         * List surveys by decision time, oldest first, including the decisions not to send; a status-filtered page may hold fewer than limit items
+         * @description Lists surveys by decision time, oldest first, including the decisions not to send (status not_sent with notSentReason), filtered by from/to (RFC 3339), agentId, queue or status. Paged by `limit` (1–100, default 25) and `cursor`; a status-filtered page may hold fewer than limit items and still carry nextCursor
+         */
         get: operations["listSurveys"];
         put?: never;
-        /** Survey a closed contact now, whatever the sampling (consent, the daily cap and, by SMS, the destination rules and the SMS quota still apply); by SMS it goes out at once, as a link (admin keys only) the answer carries linkPath */
+        /**
+         * Survey a closed contact now, whatever the sampling (consent, the daily cap and, by SMS, the destination rules and the SMS quota still apply); by SMS it goes out at once, as a link (admin keys only) the answer carries linkPath
+         * @description Surveys a closed contact now, whatever the sampling and suppression: consent, the daily cap (settings.surveys.dailyCap) and, by SMS, the destination rules and the SMS quota still apply. By SMS it goes out at once (201 pending); as a link (admin keys only) it answers 201 sent with linkPath, the one-time page, shown in this answer only. Idempotency-Key makes a retry answer the first result
+         */
         post: operations["createSurvey"];
         delete?: never;
         options?: never;
@@ -401,7 +532,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a survey: its state, the template version it is asked with, its answers */
+        /**
+         * Read a survey: its state, the template version it is asked with, its answers
+         * @description Reads a survey: its status (or why it was not sent), the template version it is asked with, its answers by questionId (null: skipped) and the SMS sent for it
+         */
         get: operations["getSurvey"];
         put?: never;
         post?: never;
@@ -418,7 +552,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Response rate, CSAT, NPS, CES, service-quality averages and resolved share of the surveys decided in a range (default the last 30 days, at most 92), overall and by agent, queue, channel or template; reads every survey in the range */
+        /**
+         * Response rate, CSAT, NPS, CES, service-quality averages and resolved share of the surveys decided in a range (default the last 30 days, at most 92), overall and by agent, queue, channel or template; reads every survey in the range
+         * @description Response rate, CSAT, NPS, CES, service-quality averages and resolved share of the surveys decided in [from, to) (default the last 30 tenant-local days, at most 92 days: 400 at query.from), overall and, with groupBy, per agent, queue, channel or template. It reads every survey in the range, so a long range costs more
+         */
         get: operations["getSurveyResultsSummary"];
         put?: never;
         post?: never;
@@ -435,10 +572,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The survey's questions as an HTML form, in the customer's language and the tenant's colours; a used or expired link shows a page saying so */
+        /**
+         * The survey's questions as an HTML form, in the customer's language and the tenant's colours; a used or expired link shows a page saying so
+         * @description The customer's survey page behind a one-time link: the questions not yet answered as an HTML form for a phone, without JavaScript, in the customer's language and the tenant's colours. A used or expired link shows a page saying so (410); an unknown or malformed token, including one longer than 128 characters, the not-found page (404). Every answer is HTML
+         */
         get: operations["showSurveyPage"];
         put?: never;
-        /** Records the answers (one field per questionId) and shows the thank-you page; invalid answers show the form again with the errors */
+        /**
+         * Records the answers (one field per questionId) and shows the thank-you page; invalid answers show the form again with the errors
+         * @description Records the answers of the form (one field per questionId) once and shows the thank-you page. Invalid or missing answers show the form again (400) with each error beside its question and nothing recorded. A used or expired link shows a page saying so (410), an unknown token the not-found page (404); a body that is not a form answers 415. Every answer is HTML
+         */
         post: operations["submitSurveyPage"];
         delete?: never;
         options?: never;
@@ -453,10 +596,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The customer's transactions, newest first */
+        /**
+         * The customer's transactions, newest first
+         * @description The customer's purchases and refunds, newest first. Paged by `limit` (1–100, default 25) and `cursor`
+         */
         get: operations["listCustomerTransactions"];
         put?: never;
-        /** Record a purchase (or, with a negative amount, a refund) on the customer's value figures */
+        /**
+         * Record a purchase (or, with a negative amount, a refund) on the customer's value figures
+         * @description Records a purchase, or with a negative amount a refund, in the tenant currency (settings.customerValue.currency; another answers 422) and updates the customer's value figures; the margin defaults to amount × defaultMarginPercent. transactionId is the tenant's own id, unique per customer: a repeat with the same content answers the stored one (200), with other content 409. Idempotency-Key makes a retry answer the first result
+         */
         post: operations["createCustomerTransaction"];
         delete?: never;
         options?: never;
@@ -471,7 +620,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Customers and value per RFM segment, tier and profit × loyalty quadrant, as of the last run */
+        /**
+         * Customers and value per RFM segment, tier and profit × loyalty quadrant, as of the last run
+         * @description The result of the last customer-value run (daily at 03:00 in the tenant's time zone, or on refresh): customers, money and lifetime value per RFM segment, customers per value tier and profit × loyalty quadrant, the quintile thresholds and the retention used. computedAt is null until the first run
+         */
         get: operations["getCustomerSegments"];
         put?: never;
         post?: never;
@@ -490,7 +642,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Recompute scores and segments now rather than at the next 03:00 run (once a minute per tenant) */
+        /**
+         * Recompute scores and segments now rather than at the next 03:00 run (once a minute per tenant)
+         * @description Runs the customer-value job for the tenant now rather than at the next daily run; read GET /v1/analytics/segments once computedAt moves. Once a minute per tenant: sooner answers 429 with Retry-After. Idempotency-Key makes a retry answer the first result
+         */
         post: operations["refreshCustomerSegments"];
         delete?: never;
         options?: never;
@@ -505,7 +660,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every metric for a period, for the whole tenant and optionally per queue, agent, channel or reason */
+        /**
+         * Every metric for a period, for the whole tenant and optionally per queue, agent, channel or reason
+         * @description Every metric of a period (at most 366 days) from the write-time counters: offered, handled and abandoned contacts, ASA, AHT with talk and after-contact work, service level against the tenant's goal, FCR, transfers, CSAT, NPS, CES and response rate, cases, backlog and SLA compliance, referrals and their value; overall and, with groupBy, per queue, agent, channel or reason. A date bound is a whole tenant-local day (to included), a date-time an instant (to excluded). The per-tenant request limit counts the request by the reads it makes
+         */
         get: operations["getAnalyticsSummary"];
         put?: never;
         post?: never;
@@ -522,7 +680,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One metric per tenant-local hour, day or week of a period (at most 2,000 intervals) */
+        /**
+         * One metric per tenant-local hour, day or week of a period (at most 2,000 intervals)
+         * @description One metric per tenant-local hour, day (23 or 25 hours at clock changes) or week (from Monday) of a period, every interval present even when empty, overall and, with groupBy, per group; at most 2,000 intervals. The per-tenant request limit counts the request by the reads it makes
+         */
         get: operations["getAnalyticsTimeseries"];
         put?: never;
         post?: never;
@@ -539,7 +700,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Offered contacts per local weekday and hour (default: the last four whole weeks) */
+        /**
+         * Offered contacts per local weekday and hour (default: the last four whole weeks)
+         * @description Offered contacts per tenant-local weekday and hour (7 × 24 cells, Monday 00:00 first) with how often each occurred in the period and the average, by default over the last 28 whole local days. The per-tenant request limit counts the request by the reads it makes
+         */
         get: operations["getAnalyticsHeatmap"];
         put?: never;
         post?: never;
@@ -556,7 +720,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who the customer is, what they are worth, what happened recently and what is still open, in one answer; an erased customer answers 410 */
+        /**
+         * Who the customer is, what they are worth, what happened recently and what is still open, in one answer; an erased customer answers 410
+         * @description Everything an agent needs on one screen, in one DynamoDB request: the profile with consent and value (as GET /v1/customers/{customerId} shows it, always current), the latest 10 contacts, open cases with their SLA deadlines, the latest completed survey's scores, and open and recently converted referrals. Except the profile it is read from a projection kept from events, so a change made a moment ago may not show yet. An erased customer answers 410
+         */
         get: operations["getCustomerOverview"];
         put?: never;
         post?: never;
@@ -573,7 +740,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Contacts started in a range of at most 31 days, as CSV */
+        /**
+         * Contacts started in a range of at most 31 days, as CSV
+         * @description The contacts started in [from, to) as CSV (UTF-8 with a byte order mark, one header row), at most 31 days: a date is a whole tenant-local day (to included), an instant is exact (to excluded). include=notes adds the agents' notes. An answer holds at most `limit` rows (default and most 10,000) and stops earlier at its size cap; a Link rel="next" header then names the rest. Each download is recorded in the audit log
+         */
         get: operations["exportContacts"];
         put?: never;
         post?: never;
@@ -590,7 +760,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Surveys that went out, decided in a range of at most 31 days, with their scores and answers, as CSV */
+        /**
+         * Surveys that went out, decided in a range of at most 31 days, with their scores and answers, as CSV
+         * @description The surveys that went out, decided in [from, to) (at most 31 days), with their scores and every answer, as CSV (UTF-8 with a byte order mark). Paged as the contacts export: at most `limit` rows (default and most 10,000), a Link rel="next" header while rows remain. Each download is recorded in the audit log
+         */
         get: operations["exportSurveyResponses"];
         put?: never;
         post?: never;
@@ -607,10 +780,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Forecast a day from the same weekday of past weeks and staff each interval for the service-level goal */
+        /**
+         * Forecast a day from the same weekday of past weeks and staff each interval for the service-level goal
+         * @description Forecasts each tenant-local interval (30 or 60 minutes) of a day from the same weekday and local time of past weeks (default from settings), and staffs it for the service-level goal by Erlang C, and by Erlang A where a patience is known or given. Goal, threshold, occupancy cap, shrinkage, weeks and patience may be overridden in the query. The per-tenant request limit counts the request by the reads it makes
+         */
         get: operations["getStaffing"];
         put?: never;
-        /** Staff each interval of a day for the caller's own forecast */
+        /**
+         * Staff each interval of a day for the caller's own forecast
+         * @description The same plan for the caller's own forecast (intervals not listed have no contacts; handle time defaults to history, else 300 s). It computes from the body and stores nothing, so a repeat gives the same answer without Idempotency-Key
+         */
         post: operations["planStaffing"];
         delete?: never;
         options?: never;
@@ -625,7 +804,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who changed what, when and from where: newest first, filterable by action and by actor, kept one year */
+        /**
+         * Who changed what, when and from where: newest first, filterable by action and by actor, kept one year
+         * @description Who changed what, when and from where: API keys, settings, webhooks, exports, erasures and the operator's changes, newest first, filtered by action or actor (an API key id or operator). A summary holds no secret and no personal data beyond ids. Entries are kept one year and no route changes or deletes one. Paged by `limit` (1–100, default 25) and `cursor`
+         */
         get: operations["listAuditLog"];
         put?: never;
         post?: never;
@@ -642,7 +824,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** SMS segments and estimated cost by UTC day and destination country, SMS sends refused, API requests, contacts and surveys sent in a period (default: this UTC month), against the plan's limits */
+        /**
+         * SMS segments and estimated cost by UTC day and destination country, SMS sends refused, API requests, contacts and surveys sent in a period (default: this UTC month), against the plan's limits
+         * @description What the tenant used in a period of UTC days (default this UTC month, at most 31 days): SMS segments and estimated cost by day and destination country, SMS sends refused, API requests, contacts and surveys sent, with the plan's limits and where the current month stands against them. The per-tenant request limit counts the request by the reads it makes
+         */
         get: operations["getUsage"];
         put?: never;
         post?: never;
@@ -659,7 +844,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every tenant with its plan, state and allocations, by tenant id (operator only) */
+        /**
+         * Every tenant with its plan, state and allocations, by tenant id (operator only)
+         * @description Every tenant with its plan, state (active or suspended, with why and since when) and what the operator allocated to it, by tenant id. Operator key only. Paged by `limit` (1–100, default 25) and `cursor`
+         */
         get: operations["listTenants"];
         put?: never;
         post?: never;
@@ -676,7 +864,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One tenant with its plan, state and allocations (operator only) */
+        /**
+         * One tenant with its plan, state and allocations (operator only)
+         * @description One tenant with its plan, state and allocations. Operator key only; an unknown tenant id answers 404
+         */
         get: operations["getTenantForOperator"];
         put?: never;
         post?: never;
@@ -695,7 +886,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Allocate an SMS origination identity, configuration set or opt-out list, or register an AWS account or Amazon Connect instance, to the tenant; a resource belongs to one tenant (409 resource-taken). Allocating again what the tenant holds changes nothing */
+        /**
+         * Allocate an SMS origination identity, configuration set or opt-out list, or register an AWS account or Amazon Connect instance, to the tenant; a resource belongs to one tenant (409 resource-taken). Allocating again what the tenant holds changes nothing
+         * @description Allocates an SMS origination identity (E.164 number, phone-…/pool-… id or ARN, sender ID ARN), configuration set or opt-out list, or registers an AWS account or an Amazon Connect instance (its account registered first) to the tenant, whose settings may then choose it. A resource belongs to one tenant: another tenant's answers 409 resource-taken. Allocating again what the tenant holds changes nothing. Operator key only
+         */
         post: operations["allocateResource"];
         delete?: never;
         options?: never;
@@ -712,7 +906,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Take a resource back from the tenant; refused (409 resource-in-use, naming the setting) while the tenant's settings use it. Releasing what the tenant does not hold changes nothing */
+        /**
+         * Take a resource back from the tenant; refused (409 resource-in-use, naming the setting) while the tenant's settings use it. Releasing what the tenant does not hold changes nothing
+         * @description Takes a resource back from the tenant; refused with 409 resource-in-use, naming the setting, while the tenant's settings (or its registered Connect instances) use it. Releasing what the tenant does not hold changes nothing. Operator key only
+         */
         post: operations["releaseResource"];
         delete?: never;
         options?: never;
@@ -729,7 +926,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Suspend the tenant: its keys answer 403 tenant-suspended (within the authorizer cache's 60 s) and nothing is sent or scheduled for it. Suspending a suspended tenant changes nothing */
+        /**
+         * Suspend the tenant: its keys answer 403 tenant-suspended (within the authorizer cache's 60 s) and nothing is sent or scheduled for it. Suspending a suspended tenant changes nothing
+         * @description Suspends the tenant with a reason: its keys answer 403 tenant-suspended (within the authorizer cache's 60 s) and nothing is sent or scheduled for it. Suspending a suspended tenant changes nothing. Operator key only
+         */
         post: operations["suspendTenant"];
         delete?: never;
         options?: never;
@@ -746,7 +946,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resume a suspended tenant; resuming an active tenant changes nothing */
+        /**
+         * Resume a suspended tenant; resuming an active tenant changes nothing
+         * @description Resumes a suspended tenant: its keys work again (within the authorizer cache's 60 s). Resuming an active tenant changes nothing. Operator key only
+         */
         post: operations["resumeTenant"];
         delete?: never;
         options?: never;
@@ -763,7 +966,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Issue a new admin API key to a locked-out tenant; the secret is shown only in this answer */
+        /**
+         * Issue a new admin API key to a locked-out tenant; the secret is shown only in this answer
+         * @description Issues a new admin API key to a locked-out tenant (one left without a usable admin key). The secret is in this answer only: a retry with the same Idempotency-Key answers 409 secret-shown-once. Operator key only
+         */
         post: operations["issueAdminKey"];
         delete?: never;
         options?: never;
@@ -775,15 +981,72 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        Tenant: {
-            tenantId: string;
+        AllocateBody: {
+            resource: components["schemas"]["ResourceRef"];
+        };
+        /** @description What the operator gave the tenant, each resource by its canonical name (ARNs of SMS resources by their id or name) */
+        Allocations: {
+            smsOriginationIdentities: string[];
+            smsConfigurationSets: string[];
+            smsOptOutLists: string[];
+            connectAccounts: string[];
+            connectInstances: string[];
+        };
+        /** @description Service-level goal and staffing assumptions (docs/metrics.md) */
+        AnalyticsSettings: {
+            /** @description The service-level goal, such as 80 % answered within 20 s */
+            serviceLevel: {
+                /** @description Share of queued contacts to answer within the threshold */
+                targetPercent: number;
+                /**
+                 * Format: int64
+                 * @description Answer-time threshold in seconds; one of 10, 15, 20, 30, 45, 60, 90, 120, 180, 300
+                 */
+                thresholdSeconds: number;
+            };
+            staffing: {
+                /** @description Highest share of logged-in time agents may spend handling contacts */
+                maxOccupancyPercent: number;
+                /** @description Share of paid time agents are not available (breaks, training, absence) */
+                shrinkagePercent: number;
+                /**
+                 * Format: int32
+                 * @description How many past weeks of the same weekday and hour the forecast averages
+                 */
+                forecastWeeks: number;
+            };
+        };
+        AnalyticsSummary: {
+            period: {
+                /**
+                 * Format: date-time
+                 * @description Start instant, in the tenant time zone offset
+                 */
+                from: string;
+                /**
+                 * Format: date-time
+                 * @description End instant (exclusive), in the tenant time zone offset
+                 */
+                to: string;
+                timezone: string;
+            };
+            /**
+             * @description Break the figures down by this dimension
+             * @enum {string}
+             */
+            groupBy?: "queue" | "agent" | "channel" | "reason";
+            /** @description The whole period, every contact (grouped or not) */
+            metrics: components["schemas"]["MetricSummary"];
+            /** @description Per group value, when grouped */
+            groups?: {
+                value: string;
+                metrics: components["schemas"]["MetricSummary"];
+            }[];
+        };
+        ApiKey: {
+            keyId: string;
             name: string;
-            timezone: string;
-            /** @enum {string} */
-            locale: "zh-TW" | "en";
-            defaultCountry: string;
-            /** @enum {string} */
-            plan: "trial" | "starter" | "business" | "enterprise";
+            scopes: ("admin" | "agent" | "readonly")[];
             /**
              * Format: date-time
              * @description RFC 3339 date-time
@@ -802,2808 +1065,14 @@ export interface components {
             /** @description The whole key. Shown only once: store it now. */
             secret: string;
         };
-        ApiKey: {
+        /** @description Who made the change: an API key of the tenant (by id), or the operator */
+        AuditActor: {
+            /** @constant */
+            type: "api-key";
             keyId: string;
-            name: string;
-            scopes: ("admin" | "agent" | "readonly")[];
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            createdAt: string;
-        };
-        Settings: {
-            timezone: string;
-            /** @enum {string} */
-            locale: "zh-TW" | "en";
-            defaultCountry: string;
-            /** @description Opening intervals per weekday in the tenant time zone (HH:MM, `24:00` closes at midnight); an empty list means closed */
-            businessHours: {
-                mon: {
-                    open: string;
-                    close: string;
-                }[];
-                tue: {
-                    open: string;
-                    close: string;
-                }[];
-                wed: {
-                    open: string;
-                    close: string;
-                }[];
-                thu: {
-                    open: string;
-                    close: string;
-                }[];
-                fri: {
-                    open: string;
-                    close: string;
-                }[];
-                sat: {
-                    open: string;
-                    close: string;
-                }[];
-                sun: {
-                    open: string;
-                    close: string;
-                }[];
-            };
-            /** @description Absent only for tenants created before the calendar existed; none apply */
-            specialDays?: components["schemas"]["SpecialDays"];
-            branding: {
-                displayName: string;
-                colour: string;
-            };
-            surveys: components["schemas"]["SurveyRules"];
-            slaPolicy: components["schemas"]["SlaPolicy"];
-            webhooks: Record<string, never>;
-            reasonCodes: components["schemas"]["ReasonCode"][];
-            connect: components["schemas"]["ConnectSettings"];
-            /** @description Absent only for tenants created before SMS existed; defaults apply */
-            sms?: components["schemas"]["SmsSettings"];
-            /** @description Absent only for tenants created before analytics existed; defaults apply */
-            analytics?: components["schemas"]["AnalyticsSettings"];
-            /** @description Absent only for tenants created before customer value existed; defaults apply */
-            customerValue?: components["schemas"]["CustomerValueSettings"];
-            version: number;
-            updatedAt: string;
-        };
-        /** @description The business calendar: holidays and days with other hours, at most 100, each date once; a settings change replaces the whole list */
-        SpecialDays: {
-            /** @description A day in the tenant's time zone */
-            date: string;
-            /** @description What the day is, e.g. 春節 or Christmas Eve */
-            name: string;
-            /** @description The day's opening intervals instead of its weekday's; empty: closed all day (a holiday) */
-            hours: {
-                open: string;
-                close: string;
-            }[];
-        }[];
-        /** @description When a closed contact is followed by a survey */
-        SurveyRules: {
-            /** @description Off until an admin turns it on */
-            enabled: boolean;
-            /** @description An active survey template of the tenant */
-            templateId: string | null;
-            /** @description Contacts on these channels trigger a survey */
-            channels: ("voice" | "chat" | "email" | "sms" | "web" | "walk_in")[];
-            /** @description Contacts in these queues trigger a survey; empty means any queue (or none) */
-            queues: string[];
-            /** @description Contacts with these purposes trigger a survey */
-            purposes: ("service" | "sales" | "care" | "survey" | "collection")[];
-            /** @description Minutes after the contact closed; 0 sends at once */
-            delayMinutes: number;
-            /** @description Share of eligible contacts surveyed, chosen by a hash of the contact id */
-            samplingPercent: number;
-            /** @description null sends at any hour */
-            quietHours: {
-                start: string;
-                end: string;
-            } | null;
-            /** @description No survey to a customer surveyed (SMS or web) within this many days; 0 turns it off */
-            suppressionDays: number;
-            /** @description Most surveys sent per tenant-local day; null for no cap */
-            dailyCap: number | null;
-            /** @description How long a survey link (and an SMS survey) stays open */
-            linkExpiryHours: number;
-            /**
-             * @description sms: sent by SMS (the SMS can carry the web link); link: a web link handed to the tenant to deliver itself
-             * @enum {string}
-             */
-            deliveryChannel: "sms" | "link";
-            /** @description sms delivery: true surveys only customers whose SMS consent is granted; false also those whose consent is unknown. Denied is never surveyed */
-            requireExplicitConsent: boolean;
-            /** @description A CSAT or NPS answer at or below its threshold opens a service recovery case; null never does */
-            lowScoreThresholds: {
-                csat: number | null;
-                nps: number | null;
-            };
-            /** @description sms delivery: the first SMS ends with the web link (when the deployment knows its public address). New tenants: false; absent (rules from before the setting): true */
-            smsWebLink?: boolean;
-            /** @description sms delivery: the template's thankYou is texted after the last answer (the web page always shows it). New tenants: false; absent (rules from before the setting): true */
-            smsThankYou?: boolean;
-            /** @description Survey template answers warn about an SMS that breaks into more segments than this; absent: 1 */
-            maxSegmentsPerMessage?: number;
-        };
-        /** @description Deadlines per case type and severity, and what happens when one is missed */
-        SlaPolicy: {
-            targets: {
-                complaint: {
-                    low: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        firstResponse: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        resolution: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                    };
-                    medium: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        firstResponse: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        resolution: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                    };
-                    high: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        firstResponse: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        resolution: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                    };
-                    critical: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        firstResponse: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        resolution: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                    };
-                };
-                request: {
-                    low: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        firstResponse: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        resolution: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                    };
-                    medium: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        firstResponse: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        resolution: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                    };
-                    high: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        firstResponse: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        resolution: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                    };
-                    critical: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        firstResponse: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        resolution: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                    };
-                };
-                inquiry: {
-                    low: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        firstResponse: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        resolution: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                    };
-                    medium: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        firstResponse: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        resolution: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                    };
-                    high: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        firstResponse: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        resolution: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                    };
-                    critical: {
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        firstResponse: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                        resolution: {
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                        };
-                    };
-                };
-            };
-            escalation: {
-                firstResponse: {
-                    /** @description Raise the severity one step (low → medium → high → critical) */
-                    raiseSeverity: boolean;
-                    /** @description Reassign the case to this agent or queue */
-                    assignTo?: string;
-                };
-                resolution: {
-                    /** @description Raise the severity one step (low → medium → high → critical) */
-                    raiseSeverity: boolean;
-                    /** @description Reassign the case to this agent or queue */
-                    assignTo?: string;
-                };
-            };
-        };
-        ReasonCode: {
-            code: string;
-            label: {
-                en?: string;
-                "zh-TW"?: string;
-            };
-            /** @default true */
-            active: boolean;
-        };
-        /** @description Amazon Connect ingestion (docs/operations.md, "Amazon Connect") */
-        ConnectSettings: {
-            /** @description The Amazon Connect instances whose contact events are logged as this tenant's contacts: a choice among those the operator registered to the tenant (422 not-allocated otherwise) */
-            instanceArns: string[];
-        };
-        /** @description SMS sending and keywords (docs/sms.md; connecting a number: docs/operations.md, "SMS") */
-        SmsSettings: {
-            /** @description The tenant's sender in AWS End User Messaging SMS, one the operator allocated to the tenant (422 not-allocated otherwise); a number allocated by its E.164 form also routes customers' replies to this tenant */
-            originationIdentity?: string;
-            /** @description Configuration set for delivery events and the opt-out list; one the operator allocated to the tenant */
-            configurationSetName?: string;
-            /** @description The opt-out list of the origination identity (AWS's is `Default` unless the tenant made another); STOP puts the number on it */
-            optOutListName?: string;
-            /** @description Answer to HELP, per customer language */
-            helpText: {
-                en: string;
-                "zh-TW": string;
-            };
-            /** @description Answer to STOP, per customer language */
-            optOutConfirmation: {
-                en: string;
-                "zh-TW": string;
-            };
-            /** @description Countries SMS may be sent to; absent: the tenant's default country only. The platform's block list of satellite and premium-rate prefixes applies whatever this says (docs/sms.md) */
-            allowedDestinationCountries?: string[];
-        };
-        /** @description Service-level goal and staffing assumptions (docs/metrics.md) */
-        AnalyticsSettings: {
-            /** @description The service-level goal, such as 80 % answered within 20 s */
-            serviceLevel: {
-                /** @description Share of queued contacts to answer within the threshold */
-                targetPercent: number;
-                /** @description Answer-time threshold in seconds; one of 10, 15, 20, 30, 45, 60, 90, 120, 180, 300 */
-                thresholdSeconds: number;
-            };
-            staffing: {
-                /** @description Highest share of logged-in time agents may spend handling contacts */
-                maxOccupancyPercent: number;
-                /** @description Share of paid time agents are not available (breaks, training, absence) */
-                shrinkagePercent: number;
-                /** @description How many past weeks of the same weekday and hour the forecast averages */
-                forecastWeeks: number;
-            };
-        };
-        /** @description Customer value: currency and lifetime-value assumptions (docs/customer-value.md) */
-        CustomerValueSettings: {
-            /** @description The one currency the tenant's transactions are recorded in */
-            currency: string;
-            /** @description Yearly discount rate d of the lifetime-value formula */
-            annualDiscountRatePercent: number;
-            /** @description Margin assumed for a transaction that gives none, as a share of its amount */
-            defaultMarginPercent: number;
-            /** @description Yearly retention r used while too few customers bought in the previous year to observe it */
-            retentionFallbackPercent: number;
-        };
-        SettingsPatch: {
-            /** @description IANA time zone */
-            timezone?: string;
-            /** @enum {string} */
-            locale?: "zh-TW" | "en";
-            /** @description ISO 3166-1 alpha-2 country code */
-            defaultCountry?: string;
-            businessHours?: {
-                mon?: {
-                    open: string;
-                    close: string;
-                }[];
-                tue?: {
-                    open: string;
-                    close: string;
-                }[];
-                wed?: {
-                    open: string;
-                    close: string;
-                }[];
-                thu?: {
-                    open: string;
-                    close: string;
-                }[];
-                fri?: {
-                    open: string;
-                    close: string;
-                }[];
-                sat?: {
-                    open: string;
-                    close: string;
-                }[];
-                sun?: {
-                    open: string;
-                    close: string;
-                }[];
-            };
-            /** @description Replaces the whole calendar (at most 100 days, each date once; no two intervals of a day may overlap); [] removes every special day */
-            specialDays?: {
-                /** @description A day in the tenant's time zone */
-                date: string;
-                /** @description What the day is, e.g. 春節 or Christmas Eve */
-                name: string;
-                /** @description The day's opening intervals instead of its weekday's; empty: closed all day (a holiday) */
-                hours: {
-                    open: string;
-                    close: string;
-                }[];
-            }[];
-            branding?: {
-                displayName?: string;
-                colour?: string;
-            };
-            surveys?: components["schemas"]["SurveyRulesPatch"];
-            /** @description Deep merge into the policy: only the targets named change; assignTo null removes it */
-            slaPolicy?: {
-                targets?: {
-                    complaint?: {
-                        low?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            firstResponse?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            resolution?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                        };
-                        medium?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            firstResponse?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            resolution?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                        };
-                        high?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            firstResponse?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            resolution?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                        };
-                        critical?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            firstResponse?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            resolution?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                        };
-                    };
-                    request?: {
-                        low?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            firstResponse?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            resolution?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                        };
-                        medium?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            firstResponse?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            resolution?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                        };
-                        high?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            firstResponse?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            resolution?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                        };
-                        critical?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            firstResponse?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            resolution?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                        };
-                    };
-                    inquiry?: {
-                        low?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            firstResponse?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            resolution?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                        };
-                        medium?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            firstResponse?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            resolution?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                        };
-                        high?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            firstResponse?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            resolution?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                        };
-                        critical?: {
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            firstResponse?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
-                            resolution?: {
-                                amount: number;
-                                /** @enum {string} */
-                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
-                            };
-                        };
-                    };
-                };
-                escalation?: {
-                    firstResponse?: {
-                        raiseSeverity?: boolean;
-                        assignTo?: string | null;
-                    };
-                    resolution?: {
-                        raiseSeverity?: boolean;
-                        assignTo?: string | null;
-                    };
-                };
-            };
-            /** @description Reserved for a later capability */
-            webhooks?: Record<string, never>;
-            /** @description Contact reason codes; empty means no contact may carry a reasonCode until an admin defines them */
-            reasonCodes?: components["schemas"]["ReasonCode"][];
-            /** @description Replaces the whole section (the instance list is replaced, not merged) */
-            connect?: components["schemas"]["ConnectSettings"];
-            /** @description Merged into the section; null removes originationIdentity, configurationSetName, optOutListName or allowedDestinationCountries (back to the default country only) */
-            sms?: {
-                originationIdentity?: string | null;
-                configurationSetName?: string | null;
-                optOutListName?: string | null;
-                helpText?: {
-                    en?: string;
-                    "zh-TW"?: string;
-                };
-                optOutConfirmation?: {
-                    en?: string;
-                    "zh-TW"?: string;
-                };
-                allowedDestinationCountries?: string[] | null;
-            };
-            /** @description Merged into the section field by field */
-            analytics?: {
-                serviceLevel?: {
-                    /** @description Share of queued contacts to answer within the threshold */
-                    targetPercent?: number;
-                    /** @description Answer-time threshold in seconds; one of 10, 15, 20, 30, 45, 60, 90, 120, 180, 300 */
-                    thresholdSeconds?: number;
-                };
-                staffing?: {
-                    /** @description Highest share of logged-in time agents may spend handling contacts */
-                    maxOccupancyPercent?: number;
-                    /** @description Share of paid time agents are not available (breaks, training, absence) */
-                    shrinkagePercent?: number;
-                    /** @description How many past weeks of the same weekday and hour the forecast averages */
-                    forecastWeeks?: number;
-                };
-            };
-            /** @description Merged into the section field by field */
-            customerValue?: {
-                /** @description The one currency the tenant's transactions are recorded in */
-                currency?: string;
-                /** @description Yearly discount rate d of the lifetime-value formula */
-                annualDiscountRatePercent?: number;
-                /** @description Margin assumed for a transaction that gives none, as a share of its amount */
-                defaultMarginPercent?: number;
-                /** @description Yearly retention r used while too few customers bought in the previous year to observe it */
-                retentionFallbackPercent?: number;
-            };
-        };
-        /** @description Merged into the rules; lists are replaced; lowScoreThresholds is merged */
-        SurveyRulesPatch: {
-            /** @description Off until an admin turns it on */
-            enabled?: boolean;
-            /** @description An active survey template of the tenant */
-            templateId?: string | null;
-            /** @description Contacts on these channels trigger a survey */
-            channels?: ("voice" | "chat" | "email" | "sms" | "web" | "walk_in")[];
-            /** @description Contacts in these queues trigger a survey; empty means any queue (or none) */
-            queues?: string[];
-            /** @description Contacts with these purposes trigger a survey */
-            purposes?: ("service" | "sales" | "care" | "survey" | "collection")[];
-            /** @description Minutes after the contact closed; 0 sends at once */
-            delayMinutes?: number;
-            /** @description Share of eligible contacts surveyed, chosen by a hash of the contact id */
-            samplingPercent?: number;
-            /** @description null sends at any hour */
-            quietHours?: {
-                start: string;
-                end: string;
-            } | null;
-            /** @description No survey to a customer surveyed (SMS or web) within this many days; 0 turns it off */
-            suppressionDays?: number;
-            /** @description Most surveys sent per tenant-local day; null for no cap */
-            dailyCap?: number | null;
-            /** @description How long a survey link (and an SMS survey) stays open */
-            linkExpiryHours?: number;
-            /**
-             * @description sms: sent by SMS (the SMS can carry the web link); link: a web link handed to the tenant to deliver itself
-             * @enum {string}
-             */
-            deliveryChannel?: "sms" | "link";
-            /** @description sms delivery: true surveys only customers whose SMS consent is granted; false also those whose consent is unknown. Denied is never surveyed */
-            requireExplicitConsent?: boolean;
-            lowScoreThresholds?: {
-                csat?: number | null;
-                nps?: number | null;
-            };
-            /** @description sms delivery: the first SMS ends with the web link (when the deployment knows its public address). New tenants: false; absent (rules from before the setting): true */
-            smsWebLink?: boolean;
-            /** @description sms delivery: the template's thankYou is texted after the last answer (the web page always shows it). New tenants: false; absent (rules from before the setting): true */
-            smsThankYou?: boolean;
-            /** @description Survey template answers warn about an SMS that breaks into more segments than this; absent: 1 */
-            maxSegmentsPerMessage?: number;
-        };
-        Customer: {
-            customerId: string;
-            givenName?: string;
-            familyName?: string;
-            displayName?: string;
-            /** @description E.164 */
-            phone?: string;
-            email?: string;
-            /** @enum {string} */
-            language?: "zh-TW" | "en";
-            tags: string[];
-            externalId?: string;
-            consent: {
-                sms: {
-                    /** @enum {string} */
-                    status: "granted" | "denied" | "unknown";
-                    source?: string;
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    at?: string;
-                };
-                email: {
-                    /** @enum {string} */
-                    status: "granted" | "denied" | "unknown";
-                    source?: string;
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    at?: string;
-                };
-                marketing: {
-                    /** @enum {string} */
-                    status: "granted" | "denied" | "unknown";
-                    source?: string;
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    at?: string;
-                };
-            };
-            /** @description Purchases and their scores (docs/customer-value.md); absent before the first transaction */
-            value?: components["schemas"]["CustomerValue"];
-            version: number;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            updatedAt: string;
-        };
-        CustomerValue: {
-            currency: string;
-            /** @description Frequency: purchases recorded (refunds not counted) */
-            purchaseCount: number;
-            refundCount: number;
-            /** @description Sum of all amounts, refunds subtracted */
-            monetaryTotal: number;
-            /** @description Sum of all margins, refunds subtracted */
-            marginTotal: number;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            firstPurchaseAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            lastPurchaseAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            lastTransactionAt: string;
-            /** @description The twelve months before computedAt */
-            last12Months?: {
-                purchaseCount: number;
-                monetary: number;
-                margin: number;
-            };
-            scores?: {
-                recency: number;
-                frequency: number;
-                monetary: number;
-                recencyDays: number;
-            };
-            /**
-             * @description RFM segment from the recency × frequency grid (docs/customer-value.md)
-             * @enum {string}
-             */
-            segment?: "champions" | "loyal" | "potential_loyalist" | "new" | "promising" | "need_attention" | "about_to_sleep" | "at_risk" | "cannot_lose" | "hibernating" | "lost";
-            /**
-             * @description From the monetary score: 5 high, 3–4 mid, 1–2 low
-             * @enum {string}
-             */
-            tier?: "high" | "mid" | "low";
-            /**
-             * @description Profit × loyalty: profitable and loyal, profitable and fickle, loyal but unprofitable, neither
-             * @enum {string}
-             */
-            quadrant?: "true_friends" | "butterflies" | "barnacles" | "strangers";
-            /** @description Discounted future margin: annual margin × r / (1 + d − r) */
-            lifetimeValue?: number;
-            /**
-             * Format: date-time
-             * @description When the scores were last computed (the job run they come from)
-             */
-            computedAt?: string;
-        };
-        CreateCustomer: {
-            givenName?: string;
-            familyName?: string;
-            displayName?: string;
-            /** @description Any format; stored in E.164 using the tenant default country */
-            phone?: string;
-            /** Format: email */
-            email?: string;
-            /** @enum {string} */
-            language?: "zh-TW" | "en";
-            tags?: string[];
-            /** @description The tenant's own CRM id; unique within the tenant */
-            externalId?: string;
-            consent?: {
-                sms?: {
-                    /** @enum {string} */
-                    status: "granted" | "denied";
-                    /** @description Where the consent was given, e.g. web-form, call, sms-stop */
-                    source: string;
-                    /**
-                     * Format: date-time
-                     * @description When it was given; defaults to now
-                     */
-                    at?: string;
-                };
-                email?: {
-                    /** @enum {string} */
-                    status: "granted" | "denied";
-                    /** @description Where the consent was given, e.g. web-form, call, sms-stop */
-                    source: string;
-                    /**
-                     * Format: date-time
-                     * @description When it was given; defaults to now
-                     */
-                    at?: string;
-                };
-                marketing?: {
-                    /** @enum {string} */
-                    status: "granted" | "denied";
-                    /** @description Where the consent was given, e.g. web-form, call, sms-stop */
-                    source: string;
-                    /**
-                     * Format: date-time
-                     * @description When it was given; defaults to now
-                     */
-                    at?: string;
-                };
-            };
-        };
-        /** @description Fields to change; null removes an optional field */
-        UpdateCustomer: {
-            givenName?: string | null;
-            familyName?: string | null;
-            displayName?: string | null;
-            phone?: string | null;
-            email?: string | null;
-            language?: ("zh-TW" | "en") | null;
-            tags?: string[];
-            externalId?: string | null;
-            consent?: {
-                sms?: {
-                    /** @enum {string} */
-                    status: "granted" | "denied";
-                    /** @description Where the consent was given, e.g. web-form, call, sms-stop */
-                    source: string;
-                    /**
-                     * Format: date-time
-                     * @description When it was given; defaults to now
-                     */
-                    at?: string;
-                };
-                email?: {
-                    /** @enum {string} */
-                    status: "granted" | "denied";
-                    /** @description Where the consent was given, e.g. web-form, call, sms-stop */
-                    source: string;
-                    /**
-                     * Format: date-time
-                     * @description When it was given; defaults to now
-                     */
-                    at?: string;
-                };
-                marketing?: {
-                    /** @enum {string} */
-                    status: "granted" | "denied";
-                    /** @description Where the consent was given, e.g. web-form, call, sms-stop */
-                    source: string;
-                    /**
-                     * Format: date-time
-                     * @description When it was given; defaults to now
-                     */
-                    at?: string;
-                };
-            };
-        };
-        ContactWithReferrals: {
-            contactId: string;
-            /** @enum {string} */
-            status: "open" | "closed";
-            /** @enum {string} */
-            channel: "voice" | "chat" | "email" | "sms" | "web" | "walk_in";
-            /** @enum {string} */
-            direction: "inbound" | "outbound";
-            /** @enum {string} */
-            purpose: "service" | "sales" | "care" | "survey" | "collection";
-            queue?: string;
-            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
-            agentId?: string;
-            reasonCode?: string;
-            customerId?: string;
-            /** @description E.164; present only when no customer had this number */
-            phone?: string;
-            externalContactId?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            queuedAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            answeredAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            endedAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            afterContactWorkEndedAt?: string;
-            /**
-             * Format: date-time
-             * @description The earliest of queuedAt, answeredAt, endedAt and createdAt; lists are ordered by it
-             */
-            startedAt: string;
-            /** @description queuedAt to answeredAt; for a contact never answered, queuedAt to endedAt (time to abandon) */
-            waitSeconds?: number;
-            /** @description answeredAt to afterContactWorkEndedAt, or to endedAt when there was no after-contact work */
-            handleSeconds?: number;
-            /**
-             * @description abandoned means the contact was never answered
-             * @enum {string}
-             */
-            outcome?: "resolved" | "unresolved" | "transferred" | "abandoned";
-            firstContactResolution?: boolean;
-            notes?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            closedAt?: string;
-            /**
-             * Format: date-time
-             * @description When the customer's erasure removed this record's personal data
-             */
-            personalDataErasedAt?: string;
-            version: number;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            updatedAt: string;
-            referrals: components["schemas"]["Referral"][];
-        };
-        Referral: {
-            referralId: string;
-            contactId: string;
-            product: string;
-            note?: string;
-            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
-            assignedTo?: string;
-            /** @description The contact's agent when the referral was made */
-            referredBy?: string;
-            /** @enum {string} */
-            status: "open" | "converted" | "lost";
-            value?: components["schemas"]["Money"];
-            lostReason?: string;
-            /**
-             * Format: date-time
-             * @description When it was converted or lost
-             */
-            settledAt?: string;
-            version: number;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            updatedAt: string;
-        };
-        Money: {
-            amount: number;
-            currency: string;
-        };
-        /** @description waitSeconds and handleSeconds are derived from the times and are refused as input */
-        CreateContact: {
-            /** @enum {string} */
-            channel: "voice" | "chat" | "email" | "sms" | "web" | "walk_in";
-            /** @enum {string} */
-            direction: "inbound" | "outbound";
-            /**
-             * @default service
-             * @enum {string}
-             */
-            purpose?: "service" | "sales" | "care" | "survey" | "collection";
-            queue?: string;
-            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
-            agentId?: string;
-            /** @description A code from the tenant's settings.reasonCodes */
-            reasonCode?: string;
-            /** @description A known customer of the tenant */
-            customerId?: string;
-            /** @description Matched to a customer in E.164 with the tenant's default country; kept on the contact when no customer has it */
-            phone?: string;
-            /**
-             * Format: date-time
-             * @description When the contact entered a queue; an answered inbound contact needs it
-             */
-            queuedAt?: string;
-            /**
-             * Format: date-time
-             * @description When an agent answered
-             */
-            answeredAt?: string;
-            /**
-             * Format: date-time
-             * @description When the conversation ended
-             */
-            endedAt?: string;
-            /**
-             * Format: date-time
-             * @description When the agent finished after-contact work; needs endedAt
-             */
-            afterContactWorkEndedAt?: string;
-            /**
-             * @description abandoned means the contact was never answered
-             * @enum {string}
-             */
-            outcome?: "resolved" | "unresolved" | "transferred" | "abandoned";
-            firstContactResolution?: boolean;
-            /** @description Free text; never logged and never put in events */
-            notes?: string;
-            /** @description The contact's id in the system it came from (e.g. Amazon Connect); unique within the tenant */
-            externalContactId?: string;
-        };
-        Contact: {
-            contactId: string;
-            /** @enum {string} */
-            status: "open" | "closed";
-            /** @enum {string} */
-            channel: "voice" | "chat" | "email" | "sms" | "web" | "walk_in";
-            /** @enum {string} */
-            direction: "inbound" | "outbound";
-            /** @enum {string} */
-            purpose: "service" | "sales" | "care" | "survey" | "collection";
-            queue?: string;
-            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
-            agentId?: string;
-            reasonCode?: string;
-            customerId?: string;
-            /** @description E.164; present only when no customer had this number */
-            phone?: string;
-            externalContactId?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            queuedAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            answeredAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            endedAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            afterContactWorkEndedAt?: string;
-            /**
-             * Format: date-time
-             * @description The earliest of queuedAt, answeredAt, endedAt and createdAt; lists are ordered by it
-             */
-            startedAt: string;
-            /** @description queuedAt to answeredAt; for a contact never answered, queuedAt to endedAt (time to abandon) */
-            waitSeconds?: number;
-            /** @description answeredAt to afterContactWorkEndedAt, or to endedAt when there was no after-contact work */
-            handleSeconds?: number;
-            /**
-             * @description abandoned means the contact was never answered
-             * @enum {string}
-             */
-            outcome?: "resolved" | "unresolved" | "transferred" | "abandoned";
-            firstContactResolution?: boolean;
-            notes?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            closedAt?: string;
-            /**
-             * Format: date-time
-             * @description When the customer's erasure removed this record's personal data
-             */
-            personalDataErasedAt?: string;
-            version: number;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            updatedAt: string;
-        };
-        /** @description Fields to change on an open contact; null removes an optional field */
-        UpdateContact: {
-            /** @enum {string} */
-            channel?: "voice" | "chat" | "email" | "sms" | "web" | "walk_in";
-            /** @enum {string} */
-            direction?: "inbound" | "outbound";
-            /** @enum {string} */
-            purpose?: "service" | "sales" | "care" | "survey" | "collection";
-            queue?: string | null;
-            agentId?: string | null;
-            reasonCode?: string | null;
-            customerId?: string | null;
-            phone?: string | null;
-            queuedAt?: string | null;
-            answeredAt?: string | null;
-            endedAt?: string | null;
-            afterContactWorkEndedAt?: string | null;
-            outcome?: ("resolved" | "unresolved" | "transferred" | "abandoned") | null;
-            firstContactResolution?: boolean | null;
-            notes?: string | null;
-        };
-        /** @description Last values to set while closing; outcome is required unless already set */
-        CloseContact: {
-            /**
-             * @description abandoned means the contact was never answered
-             * @enum {string}
-             */
-            outcome?: "resolved" | "unresolved" | "transferred" | "abandoned";
-            firstContactResolution?: boolean;
-            /** @description A code from the tenant's settings.reasonCodes */
-            reasonCode?: string;
-            /**
-             * Format: date-time
-             * @description Defaults to the time of closing when the contact has none
-             */
-            endedAt?: string;
-            /**
-             * Format: date-time
-             * @description When the agent finished after-contact work; needs endedAt
-             */
-            afterContactWorkEndedAt?: string;
-            /** @description Free text; never logged and never put in events */
-            notes?: string;
-        };
-        CreateReferral: {
-            product: string;
-            /** @description Free text; never logged */
-            note?: string;
-            /** @description The sales agent the customer is handed to (an agent id) */
-            assignedTo?: string;
-        };
-        /** @description Settles an open referral: converted with its value, or lost with a reason */
-        UpdateReferral: {
-            /** @constant */
-            status: "converted";
-            value: components["schemas"]["Money"];
         } | {
             /** @constant */
-            status: "lost";
-            reason: string;
-        };
-        WebhookWithSecret: {
-            webhookId: string;
-            url: string;
-            eventTypes: string[];
-            description?: string;
-            enabled: boolean;
-            /**
-             * Format: date-time
-             * @description When the secret was last rotated; the one before stays valid for 24 hours
-             */
-            secretRotatedAt?: string;
-            version: number;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            updatedAt: string;
-            /** @description The signing secret (whsec_…). Shown only in this answer: store it now. */
-            secret: string;
-        };
-        CreateWebhook: {
-            /**
-             * Format: uri
-             * @description The HTTPS endpoint that receives the events
-             */
-            url: string;
-            /** @description The event types delivered to this endpoint */
-            eventTypes: ("*" | "Case Opened" | "Case Resolved" | "Case SLA Breached" | "Case SLA Deadlines Changed" | "Case Status Changed" | "Contact Closed" | "Contact Opened" | "Customer Erased" | "Customer Opted Out" | "Referral Converted" | "Referral Lost" | "Referral Made" | "SMS Send Refused" | "Survey Answered" | "Survey Completed" | "Survey Expired" | "Survey Not Sent" | "Survey Sent")[];
-            description?: string;
-            /** @default true */
-            enabled?: boolean;
-        };
-        Webhook: {
-            webhookId: string;
-            url: string;
-            eventTypes: string[];
-            description?: string;
-            enabled: boolean;
-            /**
-             * Format: date-time
-             * @description When the secret was last rotated; the one before stays valid for 24 hours
-             */
-            secretRotatedAt?: string;
-            version: number;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            updatedAt: string;
-        };
-        UpdatedWebhook: {
-            webhookId: string;
-            url: string;
-            eventTypes: string[];
-            description?: string;
-            enabled: boolean;
-            /**
-             * Format: date-time
-             * @description When the secret was last rotated; the one before stays valid for 24 hours
-             */
-            secretRotatedAt?: string;
-            version: number;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            updatedAt: string;
-            /** @description The new signing secret, present only when rotateSecret was asked; shown once */
-            secret?: string;
-        };
-        /** @description Fields to change; null removes the description */
-        UpdateWebhook: {
-            /**
-             * Format: uri
-             * @description The HTTPS endpoint that receives the events
-             */
-            url?: string;
-            /** @description The event types delivered to this endpoint */
-            eventTypes?: ("*" | "Case Opened" | "Case Resolved" | "Case SLA Breached" | "Case SLA Deadlines Changed" | "Case Status Changed" | "Contact Closed" | "Contact Opened" | "Customer Erased" | "Customer Opted Out" | "Referral Converted" | "Referral Lost" | "Referral Made" | "SMS Send Refused" | "Survey Answered" | "Survey Completed" | "Survey Expired" | "Survey Not Sent" | "Survey Sent")[];
-            description?: string | null;
-            enabled?: boolean;
-            /**
-             * @description Issue a new signing secret, shown once in this answer
-             * @constant
-             */
-            rotateSecret?: true;
-        };
-        WebhookDelivery: {
-            deliveryId: string;
-            webhookId: string;
-            eventId: string;
-            detailType: string;
-            /**
-             * @description pending until a 2xx answer (succeeded) or the last retry failed (failed)
-             * @enum {string}
-             */
-            status: "pending" | "succeeded" | "failed";
-            /** @description Attempts made so far */
-            attempts: number;
-            /** @description The HTTP status of the endpoint's last answer */
-            lastResponseStatus?: number;
-            /** @description Why the last attempt failed; never the response body */
-            lastError?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            lastAttemptAt?: string;
-            /**
-             * Format: date-time
-             * @description When the next retry is due, while pending
-             */
-            nextAttemptAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            updatedAt: string;
-        };
-        Case: {
-            caseId: string;
-            /** @enum {string} */
-            type: "complaint" | "request" | "inquiry";
-            /** @enum {string} */
-            severity: "low" | "medium" | "high" | "critical";
-            category: string;
-            subject: string;
-            description?: string;
-            customerId: string;
-            contactIds: string[];
-            /** @description An agent id (as on contacts), or a queue as queue:<name>, e.g. mei or queue:complaints; agent:mei is taken as mei. An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
-            assignee?: string;
-            /** @description The survey this case follows up (service recovery) */
-            surveyId?: string;
-            /** @description The agent of the contact the case is about */
-            agentId?: string;
-            /** @enum {string} */
-            status: "open" | "in_progress" | "awaiting_customer" | "resolved" | "closed";
-            sla: {
-                firstResponse: {
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    startedAt: string;
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    dueAt: string;
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    metAt?: string;
-                    /**
-                     * Format: date-time
-                     * @description Set once when the deadline passed unmet; equals dueAt
-                     */
-                    breachedAt?: string;
-                };
-                resolution: {
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    startedAt: string;
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    dueAt: string;
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    metAt?: string;
-                    /**
-                     * Format: date-time
-                     * @description Set once when the deadline passed unmet; equals dueAt
-                     */
-                    breachedAt?: string;
-                };
-            };
-            /** @description Whether any SLA deadline of this case was ever missed */
-            breached: boolean;
-            escalations: {
-                /** @enum {string} */
-                kind: "firstResponse" | "resolution";
-                /**
-                 * Format: date-time
-                 * @description RFC 3339 date-time
-                 */
-                at: string;
-                /** @enum {string} */
-                fromSeverity: "low" | "medium" | "high" | "critical";
-                /** @enum {string} */
-                toSeverity: "low" | "medium" | "high" | "critical";
-                /** @description An agent id (as on contacts), or a queue as queue:<name>, e.g. mei or queue:complaints; agent:mei is taken as mei. An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
-                assignee?: string;
-            }[];
-            serviceRecovery?: components["schemas"]["ServiceRecovery"];
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            openedAt: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            resolvedAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            closedAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            reopenedAt?: string;
-            /**
-             * Format: date-time
-             * @description When the customer's erasure removed this record's personal data
-             */
-            personalDataErasedAt?: string;
-            version: number;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            updatedAt: string;
-        };
-        /** @description Complaints only: apology, remedy, compensation and the follow-up check */
-        ServiceRecovery: {
-            apologyGiven?: boolean;
-            remedy?: string;
-            compensation?: {
-                /** @enum {string} */
-                type: "refund" | "credit" | "voucher" | "replacement" | "goodwill" | "other";
-                amount: number;
-                currency: string;
-            };
-            followUp?: {
-                customerSatisfied: boolean;
-                /**
-                 * Format: date-time
-                 * @description RFC 3339 date-time
-                 */
-                checkedAt: string;
-            };
-        };
-        CreateCase: {
-            /** @enum {string} */
-            type: "complaint" | "request" | "inquiry";
-            /**
-             * @default medium
-             * @enum {string}
-             */
-            severity?: "low" | "medium" | "high" | "critical";
-            category: string;
-            subject: string;
-            description?: string;
-            /** @description An existing customer of the tenant */
-            customerId: string;
-            contactIds?: string[];
-            /** @description An agent id (as on contacts), or a queue as queue:<name>, e.g. mei or queue:complaints; agent:mei is taken as mei. An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
-            assignee?: string;
-            /** @description The survey this case follows up */
-            surveyId?: string;
-            /** @description The agent of the contact the case is about (an agent id, as on the contact) */
-            agentId?: string;
-        };
-        CaseWithTimeline: {
-            caseId: string;
-            /** @enum {string} */
-            type: "complaint" | "request" | "inquiry";
-            /** @enum {string} */
-            severity: "low" | "medium" | "high" | "critical";
-            category: string;
-            subject: string;
-            description?: string;
-            customerId: string;
-            contactIds: string[];
-            /** @description An agent id (as on contacts), or a queue as queue:<name>, e.g. mei or queue:complaints; agent:mei is taken as mei. An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
-            assignee?: string;
-            /** @description The survey this case follows up (service recovery) */
-            surveyId?: string;
-            /** @description The agent of the contact the case is about */
-            agentId?: string;
-            /** @enum {string} */
-            status: "open" | "in_progress" | "awaiting_customer" | "resolved" | "closed";
-            sla: {
-                firstResponse: {
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    startedAt: string;
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    dueAt: string;
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    metAt?: string;
-                    /**
-                     * Format: date-time
-                     * @description Set once when the deadline passed unmet; equals dueAt
-                     */
-                    breachedAt?: string;
-                };
-                resolution: {
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    startedAt: string;
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    dueAt: string;
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    metAt?: string;
-                    /**
-                     * Format: date-time
-                     * @description Set once when the deadline passed unmet; equals dueAt
-                     */
-                    breachedAt?: string;
-                };
-            };
-            /** @description Whether any SLA deadline of this case was ever missed */
-            breached: boolean;
-            escalations: {
-                /** @enum {string} */
-                kind: "firstResponse" | "resolution";
-                /**
-                 * Format: date-time
-                 * @description RFC 3339 date-time
-                 */
-                at: string;
-                /** @enum {string} */
-                fromSeverity: "low" | "medium" | "high" | "critical";
-                /** @enum {string} */
-                toSeverity: "low" | "medium" | "high" | "critical";
-                /** @description An agent id (as on contacts), or a queue as queue:<name>, e.g. mei or queue:complaints; agent:mei is taken as mei. An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
-                assignee?: string;
-            }[];
-            serviceRecovery?: components["schemas"]["ServiceRecovery"];
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            openedAt: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            resolvedAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            closedAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            reopenedAt?: string;
-            /**
-             * Format: date-time
-             * @description When the customer's erasure removed this record's personal data
-             */
-            personalDataErasedAt?: string;
-            version: number;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            updatedAt: string;
-            /** @description The most recent 100 entries, oldest first */
-            timeline: components["schemas"]["CaseTimelineEntry"][];
-            /** @description Older entries exist beyond those shown */
-            timelineTruncated: boolean;
-        };
-        CaseTimelineEntry: {
-            entryId: string;
-            /** @enum {string} */
-            type: "opened" | "updated" | "note" | "assign" | "status_change" | "customer_reply" | "link_contact" | "sla_breached";
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            at: string;
-            /** @description The API key id that made the change, or "system" */
-            actor: string;
-            text?: string;
-            /** @enum {string} */
-            visibility?: "internal" | "customer";
-            assignee?: string | null;
-            /** @enum {string} */
-            from?: "open" | "in_progress" | "awaiting_customer" | "resolved" | "closed";
-            /** @enum {string} */
-            to?: "open" | "in_progress" | "awaiting_customer" | "resolved" | "closed";
-            reason?: string;
-            channel?: string;
-            contactId?: string;
-            /** @enum {string} */
-            kind?: "firstResponse" | "resolution";
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            dueAt?: string;
-            /** @description updated: the fields that changed */
-            fields?: string[];
-            /** @enum {string} */
-            severity?: "low" | "medium" | "high" | "critical";
-        };
-        /** @description Fields to change; assignee null unassigns; serviceRecovery fields are merged into the record */
-        UpdateCase: {
-            /** @enum {string} */
-            type?: "complaint" | "request" | "inquiry";
-            /** @enum {string} */
-            severity?: "low" | "medium" | "high" | "critical";
-            category?: string;
-            subject?: string;
-            assignee?: string | null;
-            serviceRecovery?: components["schemas"]["ServiceRecovery"];
-        };
-        CaseEventResult: {
-            entry: components["schemas"]["CaseTimelineEntry"];
-            case: components["schemas"]["Case"];
-        };
-        CaseEventInput: {
-            /** @constant */
-            type: "note";
-            text: string;
-            /**
-             * @description customer: the note was sent to the customer, and counts as the first response
-             * @default internal
-             * @enum {string}
-             */
-            visibility?: "internal" | "customer";
-        } | {
-            /** @constant */
-            type: "assign";
-            assignee: string | null;
-        } | {
-            /** @constant */
-            type: "status_change";
-            /** @enum {string} */
-            to: "open" | "in_progress" | "awaiting_customer" | "resolved" | "closed";
-            reason?: string;
-        } | {
-            /** @constant */
-            type: "customer_reply";
-            text?: string;
-            /** @enum {string} */
-            channel?: "voice" | "chat" | "email" | "sms" | "web" | "walk_in";
-            contactId?: string;
-        } | {
-            /** @constant */
-            type: "link_contact";
-            contactId: string;
-        };
-        SurveyTemplate: {
-            templateId: string;
-            /** @description The version shown; a sent survey names templateId and version */
-            version: number;
-            /** @description The version new surveys use */
-            currentVersion: number;
-            /**
-             * @description archived: no new survey uses it; its versions stay readable
-             * @enum {string}
-             */
-            status: "active" | "archived";
-            name: string;
-            description?: string;
-            /**
-             * @description Used when the customer's language is not known
-             * @enum {string}
-             */
-            defaultLanguage: "zh-TW" | "en";
-            questions: components["schemas"]["SurveyQuestion"][];
-            /** @description The first SMS, sent before the first question: who asks and why */
-            smsIntro: components["schemas"]["SurveyText"];
-            /** @description Sent (SMS) or shown (web) once the last question is answered */
-            thankYou: components["schemas"]["SurveyText"];
-            /** @description The template the tenant was created with */
-            isDefault: boolean;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description When the version shown was made
-             */
-            versionCreatedAt: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            archivedAt?: string;
-            sms: components["schemas"]["SurveyTemplateSmsSegments"];
-        };
-        SurveyQuestion: {
-            /** @constant */
-            type: "csat";
-            /** @description Stable across versions: answers and results are keyed by it */
-            questionId: string;
-            /**
-             * @description A required question may not be skipped on the web page
-             * @default true
-             */
-            required: boolean;
-            text: components["schemas"]["SurveyText"];
-            showIf?: components["schemas"]["SurveyShowIf"];
-            /** @description What the ends of the scale mean, e.g. 1 = very dissatisfied, 5 = very satisfied */
-            scaleLabels?: {
-                min: {
-                    en: string;
-                    "zh-TW": string;
-                };
-                max: {
-                    en: string;
-                    "zh-TW": string;
-                };
-            };
-        } | {
-            /** @constant */
-            type: "nps";
-            /** @description Stable across versions: answers and results are keyed by it */
-            questionId: string;
-            /**
-             * @description A required question may not be skipped on the web page
-             * @default true
-             */
-            required: boolean;
-            text: components["schemas"]["SurveyText"];
-            showIf?: components["schemas"]["SurveyShowIf"];
-            /** @description What the ends of the scale mean, e.g. 1 = very dissatisfied, 5 = very satisfied */
-            scaleLabels?: {
-                min: {
-                    en: string;
-                    "zh-TW": string;
-                };
-                max: {
-                    en: string;
-                    "zh-TW": string;
-                };
-            };
-        } | {
-            /** @constant */
-            type: "ces";
-            /** @description Stable across versions: answers and results are keyed by it */
-            questionId: string;
-            /**
-             * @description A required question may not be skipped on the web page
-             * @default true
-             */
-            required: boolean;
-            text: components["schemas"]["SurveyText"];
-            showIf?: components["schemas"]["SurveyShowIf"];
-            /** @description What the ends of the scale mean, e.g. 1 = very dissatisfied, 5 = very satisfied */
-            scaleLabels?: {
-                min: {
-                    en: string;
-                    "zh-TW": string;
-                };
-                max: {
-                    en: string;
-                    "zh-TW": string;
-                };
-            };
-        } | {
-            /** @constant */
-            type: "dimension";
-            /** @description Stable across versions: answers and results are keyed by it */
-            questionId: string;
-            /**
-             * @description A required question may not be skipped on the web page
-             * @default true
-             */
-            required: boolean;
-            text: components["schemas"]["SurveyText"];
-            showIf?: components["schemas"]["SurveyShowIf"];
-            /** @enum {string} */
-            dimension: "reliability" | "responsiveness" | "assurance" | "empathy" | "tangibles";
-            /** @description What the ends of the scale mean, e.g. 1 = very dissatisfied, 5 = very satisfied */
-            scaleLabels?: {
-                min: {
-                    en: string;
-                    "zh-TW": string;
-                };
-                max: {
-                    en: string;
-                    "zh-TW": string;
-                };
-            };
-        } | {
-            /** @constant */
-            type: "resolved";
-            /** @description Stable across versions: answers and results are keyed by it */
-            questionId: string;
-            /**
-             * @description A required question may not be skipped on the web page
-             * @default true
-             */
-            required: boolean;
-            text: components["schemas"]["SurveyText"];
-            showIf?: components["schemas"]["SurveyShowIf"];
-        } | {
-            /** @constant */
-            type: "freeText";
-            /** @description Stable across versions: answers and results are keyed by it */
-            questionId: string;
-            /**
-             * @description A required question may not be skipped on the web page
-             * @default true
-             */
-            required: boolean;
-            text: components["schemas"]["SurveyText"];
-            showIf?: components["schemas"]["SurveyShowIf"];
-            /** @default 500 */
-            maxLength: number;
-        };
-        /** @description The same text in en and zh-TW; both are required */
-        SurveyText: {
-            en: string;
-            "zh-TW": string;
-        };
-        /** @description Ask this question only when an earlier answer matches: a rating compared with lte/gte/eq, or a resolved answer equal to true/false. A referenced question that was skipped or not asked never matches. */
-        SurveyShowIf: {
-            /** @description Stable across versions: answers and results are keyed by it */
-            questionId: string;
-            /** @enum {string} */
-            operator: "lte" | "gte" | "eq";
-            value: number;
-        } | {
-            /** @description Stable across versions: answers and results are keyed by it */
-            questionId: string;
-            equals: boolean;
-        };
-        /** @description What each SMS of the version shown costs, per language */
-        SurveyTemplateSmsSegments: {
-            /** @description settings.surveys.maxSegmentsPerMessage */
-            maxSegmentsPerMessage: number;
-            messages: {
-                /**
-                 * @description first: the introduction with the first question (and the web link when the rules add it)
-                 * @enum {string}
-                 */
-                message: "first" | "question" | "thankYou";
-                questionId?: string;
-                /** @enum {string} */
-                language: "zh-TW" | "en";
-                /**
-                 * @description Any character outside GSM 03.38 (Chinese, emoji, curly quotes, dashes) makes the whole SMS UCS-2
-                 * @enum {string}
-                 */
-                encoding: "GSM-7" | "UCS-2";
-                characters: number;
-                /** @description Billed SMS segments, {company} filled in with the tenant’s display name */
-                segments: number;
-                /** @description More segments than settings.surveys.maxSegmentsPerMessage */
-                overLimit: boolean;
-            }[];
-            /** @description One per message over the limit */
-            warnings: string[];
-        };
-        /** @description 1–12 questions with unique questionIds; at most one csat, nps, ces and resolved question and one question per dimension; showIf may only name an earlier rating (operator) or resolved (equals) question */
-        CreateSurveyTemplate: {
-            name: string;
-            description?: string;
-            /**
-             * @description Used when the customer's language is not known
-             * @enum {string}
-             */
-            defaultLanguage: "zh-TW" | "en";
-            questions: components["schemas"]["SurveyQuestion"][];
-            /** @description The first SMS, sent before the first question: who asks and why */
-            smsIntro: components["schemas"]["SurveyText"];
-            /** @description Sent (SMS) or shown (web) once the last question is answered */
-            thankYou: components["schemas"]["SurveyText"];
-        };
-        /** @description Fields to change (questions are replaced as a whole; description null removes it); makes a new version */
-        UpdateSurveyTemplate: {
-            name?: string;
-            description?: string | null;
-            /**
-             * @description Used when the customer's language is not known
-             * @enum {string}
-             */
-            defaultLanguage?: "zh-TW" | "en";
-            questions?: components["schemas"]["SurveyQuestion"][];
-            /** @description The first SMS, sent before the first question: who asks and why */
-            smsIntro?: components["schemas"]["SurveyText"];
-            /** @description Sent (SMS) or shown (web) once the last question is answered */
-            thankYou?: components["schemas"]["SurveyText"];
-        };
-        CreatedSurvey: {
-            surveyId: string;
-            contactId: string;
-            customerId?: string;
-            /** @description The closed contact's agent */
-            agentId?: string;
-            queue?: string;
-            /** @description The closed contact's channel */
-            channel: string;
-            /**
-             * @description rules: decided by dispatch on Contact Closed; ad-hoc: POST /v1/surveys
-             * @enum {string}
-             */
-            origin: "rules" | "ad-hoc";
-            /** @enum {string} */
-            status: "pending" | "sent" | "in_progress" | "completed" | "expired" | "not_sent";
-            /** @enum {string} */
-            notSentReason?: "disabled" | "channel" | "queue" | "purpose" | "no-contact-point" | "no-consent" | "suppressed" | "sampled-out" | "capped" | "opted-out" | "sms-not-configured" | "sms-refused" | "quota" | "destination-not-allowed" | "tenant-suspended" | "sms-sender-not-allocated";
-            /** @enum {string} */
-            deliveryChannel: "sms" | "link";
-            /** @description The template and the version the survey is asked with; absent when it was never going to be sent */
-            templateId?: string;
-            templateVersion?: number;
-            /** @enum {string} */
-            language?: "zh-TW" | "en";
-            /**
-             * Format: date-time
-             * @description When it is (or was) due to go out
-             */
-            scheduledAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            sentAt?: string;
-            /**
-             * Format: date-time
-             * @description sentAt plus the rules’ linkExpiryHours: not completed by then, it expires (answers kept)
-             */
-            expiresAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            expiredAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            completedAt?: string;
-            /** @description SMS only: the question asked again after an unreadable reply; a second one skips it */
-            smsRepromptedQuestionId?: string;
-            /** @description By questionId */
-            answers: {
-                [key: string]: number | boolean | string | null;
-            };
-            /** @description Each SMS sent for the survey, with its segments for metering */
-            sms?: {
-                messageId: string;
-                segments: number;
-                encoding: string;
-                /**
-                 * Format: date-time
-                 * @description RFC 3339 date-time
-                 */
-                sentAt: string;
-            }[];
-            version: number;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            updatedAt: string;
-            /** @description deliveryChannel link only, and only in this answer: the one-time web page, /s/<token>, on the API’s host */
-            linkPath?: string;
-        };
-        CreateSurvey: {
-            /** @description A closed contact with a customer */
-            contactId: string;
-            /**
-             * @description Defaults to the survey rules' deliveryChannel
-             * @enum {string}
-             */
-            deliveryChannel?: "sms" | "link";
-            /** @description Defaults to the survey rules' templateId */
-            templateId?: string;
-        };
-        Survey: {
-            surveyId: string;
-            contactId: string;
-            customerId?: string;
-            /** @description The closed contact's agent */
-            agentId?: string;
-            queue?: string;
-            /** @description The closed contact's channel */
-            channel: string;
-            /**
-             * @description rules: decided by dispatch on Contact Closed; ad-hoc: POST /v1/surveys
-             * @enum {string}
-             */
-            origin: "rules" | "ad-hoc";
-            /** @enum {string} */
-            status: "pending" | "sent" | "in_progress" | "completed" | "expired" | "not_sent";
-            /** @enum {string} */
-            notSentReason?: "disabled" | "channel" | "queue" | "purpose" | "no-contact-point" | "no-consent" | "suppressed" | "sampled-out" | "capped" | "opted-out" | "sms-not-configured" | "sms-refused" | "quota" | "destination-not-allowed" | "tenant-suspended" | "sms-sender-not-allocated";
-            /** @enum {string} */
-            deliveryChannel: "sms" | "link";
-            /** @description The template and the version the survey is asked with; absent when it was never going to be sent */
-            templateId?: string;
-            templateVersion?: number;
-            /** @enum {string} */
-            language?: "zh-TW" | "en";
-            /**
-             * Format: date-time
-             * @description When it is (or was) due to go out
-             */
-            scheduledAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            sentAt?: string;
-            /**
-             * Format: date-time
-             * @description sentAt plus the rules’ linkExpiryHours: not completed by then, it expires (answers kept)
-             */
-            expiresAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            expiredAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            completedAt?: string;
-            /** @description SMS only: the question asked again after an unreadable reply; a second one skips it */
-            smsRepromptedQuestionId?: string;
-            /** @description By questionId */
-            answers: {
-                [key: string]: number | boolean | string | null;
-            };
-            /** @description Each SMS sent for the survey, with its segments for metering */
-            sms?: {
-                messageId: string;
-                segments: number;
-                encoding: string;
-                /**
-                 * Format: date-time
-                 * @description RFC 3339 date-time
-                 */
-                sentAt: string;
-            }[];
-            version: number;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            updatedAt: string;
-        };
-        SurveyResultsSummary: {
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            from: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            to: string;
-            /** @enum {string} */
-            groupBy?: "agent" | "queue" | "channel" | "template";
-            overall: {
-                /** @description Surveys that went out: sent, in_progress, completed or expired */
-                sent: number;
-                /** @description Sent surveys with at least one answer that was not skipped */
-                responses: number;
-                completed: number;
-                /** @description responses / sent, percent */
-                responseRate: number | null;
-                csat: {
-                    answers: number;
-                    /** @description Answers 4–5 */
-                    satisfied: number;
-                    /** @description Percent, one decimal; null when there is nothing to count */
-                    score: number | null;
-                };
-                nps: {
-                    answers: number;
-                    /** @description Answers 9–10 */
-                    promoters: number;
-                    /** @description Answers 7–8 */
-                    passives: number;
-                    /** @description Answers 0–6 */
-                    detractors: number;
-                    /** @description % promoters − % detractors, −100 to 100, one decimal */
-                    score: number | null;
-                };
-                ces: {
-                    answers: number;
-                    /** @description Two decimals; null when there are no answers */
-                    average: number | null;
-                    /** @description Answers 5–7 */
-                    agreeing: number;
-                    /** @description Percent, one decimal; null when there is nothing to count */
-                    agreeingShare: number | null;
-                };
-                dimensions: {
-                    [key: string]: {
-                        answers: number;
-                        /** @description Two decimals; null when there are no answers */
-                        average: number | null;
-                    };
-                };
-                resolved: {
-                    answers: number;
-                    yes: number;
-                    /** @description Percent, one decimal; null when there is nothing to count */
-                    yesShare: number | null;
-                };
-            };
-            groups?: {
-                /** @description Surveys that went out: sent, in_progress, completed or expired */
-                sent: number;
-                /** @description Sent surveys with at least one answer that was not skipped */
-                responses: number;
-                completed: number;
-                /** @description responses / sent, percent */
-                responseRate: number | null;
-                csat: {
-                    answers: number;
-                    /** @description Answers 4–5 */
-                    satisfied: number;
-                    /** @description Percent, one decimal; null when there is nothing to count */
-                    score: number | null;
-                };
-                nps: {
-                    answers: number;
-                    /** @description Answers 9–10 */
-                    promoters: number;
-                    /** @description Answers 7–8 */
-                    passives: number;
-                    /** @description Answers 0–6 */
-                    detractors: number;
-                    /** @description % promoters − % detractors, −100 to 100, one decimal */
-                    score: number | null;
-                };
-                ces: {
-                    answers: number;
-                    /** @description Two decimals; null when there are no answers */
-                    average: number | null;
-                    /** @description Answers 5–7 */
-                    agreeing: number;
-                    /** @description Percent, one decimal; null when there is nothing to count */
-                    agreeingShare: number | null;
-                };
-                dimensions: {
-                    [key: string]: {
-                        answers: number;
-                        /** @description Two decimals; null when there are no answers */
-                        average: number | null;
-                    };
-                };
-                resolved: {
-                    answers: number;
-                    yes: number;
-                    /** @description Percent, one decimal; null when there is nothing to count */
-                    yesShare: number | null;
-                };
-                /** @description The agentId, queue, channel or templateId; null: surveys without one */
-                key: string | null;
-            }[];
-        };
-        Transaction: {
-            transactionId: string;
-            customerId: string;
-            /** @enum {string} */
-            kind: "purchase" | "refund";
-            amount: number;
-            currency: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            at: string;
-            product: string;
-            margin: number;
-            /** @description True when the margin came from defaultMarginPercent */
-            marginEstimated: boolean;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            recordedAt: string;
-        };
-        CreateTransaction: {
-            /** @description The tenant's own id; unique per customer: a repeat answers the stored transaction */
-            transactionId?: string;
-            /** @description In the tenant currency; a negative amount is a refund */
-            amount: number;
-            currency: string;
-            /**
-             * Format: date-time
-             * @description When the purchase happened
-             */
-            at: string;
-            /** @description Product or SKU */
-            product: string;
-            /** @description The transaction's gross margin; when absent, amount × defaultMarginPercent */
-            margin?: number;
-        };
-        SegmentsSummary: {
-            /** @description null until the first run */
-            computedAt: string | null;
-            /** @description The instant recency was measured from */
-            asOf: string | null;
-            currency: string;
-            /** @description Customers with at least one purchase */
-            customersScored: number;
-            thresholds: {
-                /** @description Upper bounds of quintiles 1 to 4 (nearest rank) */
-                recencyDays: number[];
-                /** @description Upper bounds of quintiles 1 to 4 (nearest rank) */
-                frequency: number[];
-                /** @description Upper bounds of quintiles 1 to 4 (nearest rank) */
-                monetary: number[];
-            } | null;
-            quadrantCutoffs: {
-                marginTotal: number;
-                /** @description Median of R × F */
-                loyalty: number;
-            } | null;
-            retention: {
-                /** @description Yearly retention r used for lifetime value */
-                rate: number;
-                /** @enum {string} */
-                source: "observed" | "settings";
-                previousYearCustomers: number;
-                retainedCustomers: number;
-            } | null;
-            annualDiscountRate: number;
-            segments: {
-                /**
-                 * @description RFM segment from the recency × frequency grid (docs/customer-value.md)
-                 * @enum {string}
-                 */
-                segment: "champions" | "loyal" | "potential_loyalist" | "new" | "promising" | "need_attention" | "about_to_sleep" | "at_risk" | "cannot_lose" | "hibernating" | "lost";
-                customers: number;
-                monetaryTotal: number;
-                marginTotal: number;
-                lifetimeValue: number;
-            }[];
-            tiers: {
-                [key: string]: number;
-            };
-            quadrants: {
-                [key: string]: number;
-            };
-        };
-        SegmentsRefreshAccepted: {
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            runAt: string;
-            /** @description Where to read the result once computedAt moves */
-            summary: string;
-        };
-        AnalyticsSummary: {
-            period: {
-                /** @description Start instant, in the tenant time zone offset */
-                from: string;
-                /** @description End instant (exclusive), in the tenant time zone offset */
-                to: string;
-                timezone: string;
-            };
-            /**
-             * @description Break the figures down by this dimension
-             * @enum {string}
-             */
-            groupBy?: "queue" | "agent" | "channel" | "reason";
-            /** @description The whole period, every contact (grouped or not) */
-            metrics: components["schemas"]["MetricSummary"];
-            /** @description Per group value, when grouped */
-            groups?: {
-                value: string;
-                metrics: components["schemas"]["MetricSummary"];
-            }[];
-        };
-        MetricSummary: {
-            contacts: {
-                offered: number;
-                handled: number;
-                /** @description Contacts closed with outcome abandoned */
-                abandoned: number;
-                /** @description Contacts that waited in a queue (have queuedAt): the denominator of abandonmentRate and serviceLevel */
-                queued: number;
-                /** @description Queued contacts never answered: the numerator of abandonmentRate (abandonedInQueue / queued). Includes queued contacts closed unresolved or transferred without an answer, so it can exceed abandoned */
-                abandonedInQueue: number;
-                /** @description abandonedInQueue / queued */
-                abandonmentRate: number | null;
-                /** @description Seconds, two decimals; null when nothing was answered */
-                averageSpeedOfAnswerSeconds: number | null;
-                /** @description Talk (hold included) plus after-contact work, per handled contact */
-                averageHandleTimeSeconds: number | null;
-                /** @description Answer to end, hold included */
-                averageTalkSeconds: number | null;
-                /** @description Seconds, two decimals; null when nothing was answered */
-                averageAfterContactWorkSeconds: number | null;
-                serviceLevel: {
-                    /** @description Percent, 0–100, two decimals; null when the denominator is 0 */
-                    percent: number | null;
-                    thresholdSeconds: number;
-                    targetPercent: number;
-                    met: boolean | null;
-                };
-                /** @description Percent, 0–100, two decimals; null when the denominator is 0 */
-                firstContactResolutionRate: number | null;
-                /** @description Percent, 0–100, two decimals; null when the denominator is 0 */
-                transferRate: number | null;
-            };
-            /** @description Null when grouped by reason: surveys carry their contact's queue, agent and channel only */
-            surveys: {
-                sent: number;
-                completed: number;
-                /** @description Percent, 0–100, two decimals; null when the denominator is 0 */
-                responseRate: number | null;
-                /** @description Share of CSAT answers of 4 or 5 */
-                csat: number | null;
-                csatResponses: number;
-                /** @description % promoters − % detractors, −100 to 100 */
-                nps: number | null;
-                npsResponses: number;
-                /** @description Average CES answer, 1–7 */
-                ces: number | null;
-                cesResponses: number;
-            } | null;
-            /** @description Null when grouped by queue, channel or reason: case events carry none of them */
-            cases: {
-                opened: number;
-                /** @description Cases resolved in the period (a reopened case resolved again counts again); null per agent */
-                resolved: number | null;
-                /** @description Of those, resolved with neither deadline breached: the numerator of slaCompliance; null per agent */
-                resolvedWithinSla: number | null;
-                /** @description Cases open now, whatever the period (tenant-wide only; null per agent) */
-                backlog: number | null;
-                /** @description resolvedWithinSla / resolved; null per agent */
-                slaCompliance: number | null;
-                /** @description Deadlines (first response, resolution) that passed unmet in the period, counted at the deadline, whether the case is resolved yet or not; null per agent */
-                slaBreaches: number | null;
-            } | null;
-            /** @description Null when grouped by queue, channel or reason: referral events carry none of them */
-            referrals: {
-                made: number;
-                converted: number;
-                lost: number;
-                /** @description Percent, 0–100, two decimals; null when the denominator is 0 */
-                conversionRate: number | null;
-                /** @description Converted value per ISO 4217 currency */
-                valueByCurrency: {
-                    [key: string]: number;
-                };
-            } | null;
-        };
-        Timeseries: {
-            period: {
-                /** @description Start instant, in the tenant time zone offset */
-                from: string;
-                /** @description End instant (exclusive), in the tenant time zone offset */
-                to: string;
-                timezone: string;
-            };
-            /** @enum {string} */
-            metric: "offered" | "handled" | "abandoned" | "abandonmentRate" | "averageSpeedOfAnswerSeconds" | "averageHandleTimeSeconds" | "averageTalkSeconds" | "averageAfterContactWorkSeconds" | "serviceLevelPercent" | "firstContactResolutionRate" | "transferRate" | "surveysSent" | "surveysCompleted" | "surveyResponseRate" | "csat" | "nps" | "ces" | "casesOpened" | "casesResolved" | "slaCompliance" | "referralsMade" | "referralsConverted" | "referralConversionRate";
-            /** @enum {string} */
-            interval: "hour" | "day" | "week";
-            /**
-             * @description Break the figures down by this dimension
-             * @enum {string}
-             */
-            groupBy?: "queue" | "agent" | "channel" | "reason";
-            /** @description Every interval of the period, in order, whole tenant */
-            points: {
-                /** @description Interval start, with the tenant offset in force then */
-                start: string;
-                end: string;
-                value: number | null;
-            }[];
-            /** @description Per group value, when grouped */
-            series?: {
-                value: string;
-                points: {
-                    /** @description Interval start, with the tenant offset in force then */
-                    start: string;
-                    end: string;
-                    value: number | null;
-                }[];
-            }[];
-        };
-        Heatmap: {
-            period: {
-                /** @description Start instant, in the tenant time zone offset */
-                from: string;
-                /** @description End instant (exclusive), in the tenant time zone offset */
-                to: string;
-                timezone: string;
-            };
-            /** @description 7 × 24 cells, Monday 00:00 first */
-            cells: {
-                /** @enum {string} */
-                weekday: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
-                hour: number;
-                offered: number;
-                /** @description How many times this local weekday and hour occurred in the period */
-                occurrences: number;
-                /** @description offered / occurrences, two decimals */
-                averageOffered: number | null;
-            }[];
-        };
-        /** @description Customer 360 in one DynamoDB request. Read from a projection the customer-overview-projection consumer keeps from events: a change made a moment ago may not show yet. */
-        CustomerOverview: {
-            /** @description The profile with its consent and, once computed, its value (segment, scores, tier, lifetime value), as GET /v1/customers/{customerId} shows it; always current */
-            customer: components["schemas"]["Customer"];
-            /** @description The latest 10 contacts by start time, newest first; no notes and no phone number */
-            recentContacts: components["schemas"]["OverviewContact"][];
-            /** @description Cases neither resolved nor closed, newest first, with their SLA deadlines; no subject or description (open the case for those) */
-            openCases: components["schemas"]["OpenCaseSummary"][];
-            /** @description true in the rare case the projection outgrew one DynamoDB request (about 1 MB): the oldest open cases are left out */
-            olderCasesNotRead: boolean;
-            /** @description The customer's latest completed survey with its scores; null when none */
-            latestSurvey: components["schemas"]["LatestSurveyScores"] | null;
-            /** @description The customer's open referrals and latest 20 converted ones (lost ones left out), newest first */
-            referrals: {
-                open: components["schemas"]["OverviewReferral"][];
-                converted: components["schemas"]["OverviewReferral"][];
-            };
-        };
-        OverviewContact: {
-            contactId: string;
-            /** @enum {string} */
-            status: "open" | "closed";
-            customerId?: string;
-            externalContactId?: string;
-            /** @enum {string} */
-            channel: "voice" | "chat" | "email" | "sms" | "web" | "walk_in";
-            /** @enum {string} */
-            direction: "inbound" | "outbound";
-            /** @enum {string} */
-            purpose: "service" | "sales" | "care" | "survey" | "collection";
-            queue?: string;
-            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
-            agentId?: string;
-            reasonCode?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            startedAt: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            queuedAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            answeredAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            endedAt?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            afterContactWorkEndedAt?: string;
-            waitSeconds?: number;
-            handleSeconds?: number;
-            /**
-             * @description abandoned means the contact was never answered
-             * @enum {string}
-             */
-            outcome?: "resolved" | "unresolved" | "transferred" | "abandoned";
-            firstContactResolution?: boolean;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            closedAt?: string;
-        };
-        OpenCaseSummary: {
-            caseId: string;
-            /** @enum {string} */
-            type: "complaint" | "request" | "inquiry";
-            /** @enum {string} */
-            severity: "low" | "medium" | "high" | "critical";
-            category: string;
-            /** @enum {string} */
-            status: "open" | "in_progress" | "awaiting_customer" | "resolved" | "closed";
-            /** @description An agent id (as on contacts), or a queue as queue:<name>, e.g. mei or queue:complaints; agent:mei is taken as mei. An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
-            assignee?: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            openedAt: string;
-            breached: boolean;
-            sla: {
-                firstResponse: {
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    dueAt: string;
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    metAt?: string;
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    breachedAt?: string;
-                };
-                resolution: {
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    dueAt: string;
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    metAt?: string;
-                    /**
-                     * Format: date-time
-                     * @description RFC 3339 date-time
-                     */
-                    breachedAt?: string;
-                };
-            };
-        };
-        LatestSurveyScores: {
-            surveyId: string;
-            contactId: string;
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            completedAt: string;
-            templateId?: string;
-            templateVersion?: number;
-            scores: {
-                csat?: number | null;
-                nps?: number | null;
-                ces?: number | null;
-                resolved?: boolean | null;
-                dimensions?: {
-                    [key: string]: number | null;
-                };
-            };
-        };
-        OverviewReferral: {
-            referralId: string;
-            contactId: string;
-            product: string;
-            /** @enum {string} */
-            status: "open" | "converted" | "lost";
-            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
-            referredBy?: string;
-            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
-            assignedTo?: string;
-            value?: components["schemas"]["Money"];
-            /**
-             * Format: date-time
-             * @description RFC 3339 date-time
-             */
-            madeAt?: string;
-            /**
-             * Format: date-time
-             * @description When it was converted
-             */
-            settledAt?: string;
-        };
-        StaffingPlan: {
-            date: string;
-            timezone: string;
-            interval: 30 | 60;
-            /** @enum {string} */
-            model: "erlang-c" | "erlang-a";
-            /**
-             * @description Erlang C when Erlang A was asked for but no patience is known
-             * @enum {string}
-             */
-            modelUsed: "erlang-c" | "erlang-a";
-            target: {
-                serviceLevelPercent: number;
-                thresholdSeconds: number;
-                maxOccupancyPercent: number;
-                shrinkagePercent: number;
-            };
-            /**
-             * @description none: no forecast was given and no past week read has any counted contact; intervals is then empty and notes say how to give one
-             * @enum {string}
-             */
-            forecastSource: "history" | "request" | "none";
-            history: {
-                weeks: number;
-                /** @description The past days read (same weekday), newest first */
-                dates: string[];
-                /** @description Those with any counted contact; the others count as missing */
-                datesWithData: string[];
-            };
-            observedPatienceSeconds: number | null;
-            /** @description The patience Erlang A used */
-            patienceSeconds: number | null;
-            overallAverageHandleSeconds: number | null;
-            /** @description Every local interval of the day, in order: 46 or 50 half-hours at clock changes; empty when forecastSource is none */
-            intervals: {
-                /** @description Local start, HH:MM */
-                start: string;
-                /** @description False where the business calendar (settings.specialDays) closes the interval: it needs no agents */
-                open: boolean;
-                /** @description Start instant with the offset in force then */
-                startsAt: string;
-                endsAt: string;
-                forecastContacts: number;
-                /** @description Past weeks averaged for this interval; null when the forecast was given */
-                historyWeeks: number | null;
-                averageHandleSeconds: number;
-                /** @enum {string} */
-                averageHandleSource: "forecast" | "interval-history" | "overall-history" | "default";
-                trafficErlangs: number;
-                agentsRequired: number;
-                scheduledAgents: number;
-                /** @description Percent, two decimals; null for an interval without contacts */
-                serviceLevelPercent: number | null;
-                averageSpeedOfAnswerSeconds: number | null;
-                /** @description Percent, two decimals; null for an interval without contacts */
-                occupancyPercent: number | null;
-                erlangC: {
-                    /** @description Agents handling contacts needed for the goal within the occupancy cap */
-                    agentsRequired: number;
-                    /** @description agentsRequired / (1 − shrinkage), rounded up */
-                    scheduledAgents: number;
-                    /** @description Predicted share answered within the threshold at agentsRequired */
-                    serviceLevelPercent: number | null;
-                    /** @description Predicted mean wait of answered contacts at agentsRequired */
-                    averageSpeedOfAnswerSeconds: number | null;
-                    /** @description Percent, two decimals; null for an interval without contacts */
-                    occupancyPercent: number | null;
-                    /** @description Predicted share of contacts that wait at all */
-                    waitingPercent: number | null;
-                };
-                /** @description Erlang A (callers abandon at the patience shown); null when no patience is known */
-                erlangA: {
-                    /** @description Agents handling contacts needed for the goal within the occupancy cap */
-                    agentsRequired: number;
-                    /** @description agentsRequired / (1 − shrinkage), rounded up */
-                    scheduledAgents: number;
-                    /** @description Predicted share answered within the threshold at agentsRequired */
-                    serviceLevelPercent: number | null;
-                    /** @description Predicted mean wait of answered contacts at agentsRequired */
-                    averageSpeedOfAnswerSeconds: number | null;
-                    /** @description Percent, two decimals; null for an interval without contacts */
-                    occupancyPercent: number | null;
-                    /** @description Predicted share of contacts that wait at all */
-                    waitingPercent: number | null;
-                    /** @description Percent, two decimals; null for an interval without contacts */
-                    abandonmentPercent: number | null;
-                } | null;
-            }[];
-            totals: {
-                forecastContacts: number;
-                agentHours: number;
-                scheduledAgentHours: number;
-            };
-            /** @description Assumptions behind the figures, Erlang C's disregard of abandonment first */
-            notes: string[];
-        };
-        StaffingForecastBody: {
-            /** @description The day to staff, in the tenant time zone */
-            date: string;
-            /**
-             * @description Interval length in minutes
-             * @default 30
-             */
-            interval?: 30 | 60;
-            /** @description Intervals not listed are planned with no contacts */
-            forecast: {
-                /** @description Local start of the interval, HH:MM; on the day the clocks go back it stands for both occurrences */
-                start: string;
-                /** @description Contacts expected in the interval */
-                contacts: number;
-                /** @description Expected handle time; default: the interval's history, else the overall history, else 300 s */
-                averageHandleSeconds?: number;
-            }[];
-            /** @description Service-level goal: percent answered within the threshold; default from settings */
-            targetPercent?: number;
-            /** @description Service-level threshold, seconds; default from settings */
-            thresholdSeconds?: number;
-            /** @description Highest share of time agents may spend on contacts; default from settings */
-            maxOccupancyPercent?: number;
-            /** @description Share of scheduled time agents are unavailable; default from settings */
-            shrinkagePercent?: number;
-            /** @description Past weeks the forecast averages (and patience and handle time are read from); default from settings */
-            weeks?: number;
-            /**
-             * @description Which model agentsRequired follows; both are always answered where they can be
-             * @default erlang-c
-             * @enum {string}
-             */
-            model?: "erlang-c" | "erlang-a";
-            /** @description Mean patience of waiting callers for Erlang A, seconds; default: observed in the weeks read */
-            patienceSeconds?: number;
+            type: "operator";
         };
         /** @description One change to the tenant: who, when, what, from where */
         AuditEntry: {
@@ -3733,8 +1202,11 @@ export interface components {
             summary: {
                 /** @enum {string} */
                 export: "contacts" | "survey-responses";
+                /** @description The range as asked: a date (YYYY-MM-DD) or an RFC 3339 instant */
                 from: string;
+                /** @description The range as asked: a date (YYYY-MM-DD) or an RFC 3339 instant */
                 to: string;
+                /** Format: int64 */
                 rows: number;
                 withNotes: boolean;
                 /** @description A later page of the same export (the request carried a cursor) */
@@ -3838,88 +1310,1453 @@ export interface components {
             action: "tenant.resumed";
             summary: Record<string, never>;
         };
-        /** @description Who made the change: an API key of the tenant (by id), or the operator */
-        AuditActor: {
-            /** @constant */
-            type: "api-key";
-            keyId: string;
-        } | {
-            /** @constant */
-            type: "operator";
-        };
-        AuditTarget: {
-            /** @enum {string} */
-            type: "api-key" | "settings" | "webhook" | "export" | "customer" | "tenant" | "allocation";
-            id?: string;
-        };
         AuditSource: {
             /** @description The caller's address as API Gateway saw it */
             ip: string;
             /** @description The User-Agent header, cut to 256 characters; empty when none was sent */
             userAgent: string;
         };
-        UsageReport: {
-            period: {
-                /** @description First UTC day */
-                from: string;
-                /** @description Last UTC day, included */
-                to: string;
-            };
+        AuditTarget: {
             /** @enum {string} */
-            plan: "trial" | "starter" | "business" | "enterprise";
-            limits: {
-                smsSegmentsPerDay: number;
-                smsSegmentsPerMonth: number;
-                /** @description The monthly spend cap, in US dollars at the price table's estimates (docs/sms.md) */
-                smsSpendCapUsdPerMonth: number;
-                apiRequestsPerMinute: number;
-            };
-            /** @description Where the tenant stands against its limits now, whatever the period asked for */
-            currentMonth: {
-                /** @description YYYY-MM, UTC */
-                month: string;
-                smsSegments: number;
-                /** @description Estimated spend, in US dollars at the price table's estimates (docs/sms.md) */
-                smsEstimatedCostUsd: number;
-                smsSegmentsToday: number;
-                /** @description The highest share of any SMS limit used (day, month or spend), in percent */
-                percentOfCap: number;
-            };
-            totals: {
-                smsSegments: number;
-                /** @description Estimated cost, in US dollars at the price table's estimates (docs/sms.md) */
-                smsEstimatedCostUsd: number;
-                smsRefused: number;
-                apiRequests: number;
-                contacts: number;
-                surveysSent: number;
-            };
-            /** @description Every day of the period, oldest first */
-            days: {
-                /** @description The UTC day, YYYY-MM-DD */
-                date: string;
-                smsSegments: number;
-                /** @description Estimated cost, in US dollars at the price table's estimates (docs/sms.md) */
-                smsEstimatedCostUsd: number;
-                /** @description Sends refused by the quota or the destination rules (each has an SMS Send Refused event) */
-                smsRefused: number;
-                /** @description Requests counted by the per-tenant request limit */
-                apiRequests: number;
-                /** @description Contacts closed, counted on the day they arrived (as analytics counts them) */
-                contacts: number;
-                surveysSent: number;
-                countries: {
-                    /** @description Destination country, ISO 3166-1 alpha-2 */
-                    country: string;
-                    smsSegments: number;
-                    /** @description Estimated cost, in US dollars at the price table's estimates (docs/sms.md) */
-                    smsEstimatedCostUsd: number;
-                }[];
+            type: "api-key" | "settings" | "webhook" | "export" | "customer" | "tenant" | "allocation";
+            id?: string;
+        };
+        /** @description The request could not be read: a body that is not JSON, a query parameter given twice, an Idempotency-Key over 255 characters, a form field given twice, or a paging cursor that is not valid for this list. Correct the request (start a list again without its cursor) and send it again. */
+        BadRequestProblem: {
+            /** @constant */
+            type: "/problems/bad-request";
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            title?: "Bad request";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors?: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
             }[];
-            priceTable: {
-                /** @description The date the estimated prices were read */
-                effectiveDate: string;
-                currency: string;
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        Case: {
+            caseId: string;
+            /** @enum {string} */
+            type: "complaint" | "request" | "inquiry";
+            /** @enum {string} */
+            severity: "low" | "medium" | "high" | "critical";
+            category: string;
+            subject: string;
+            description?: string;
+            customerId: string;
+            contactIds: string[];
+            /** @description An agent id (as on contacts), or a queue as queue:<name>, e.g. mei or queue:complaints; agent:mei is taken as mei. An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
+            assignee?: string;
+            /** @description The survey this case follows up (service recovery) */
+            surveyId?: string;
+            /** @description The agent of the contact the case is about */
+            agentId?: string;
+            /** @enum {string} */
+            status: "open" | "in_progress" | "awaiting_customer" | "resolved" | "closed";
+            sla: {
+                firstResponse: {
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    startedAt: string;
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    metAt?: string;
+                    /**
+                     * Format: date-time
+                     * @description Set once when the deadline passed unmet; equals dueAt
+                     */
+                    breachedAt?: string;
+                };
+                resolution: {
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    startedAt: string;
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    metAt?: string;
+                    /**
+                     * Format: date-time
+                     * @description Set once when the deadline passed unmet; equals dueAt
+                     */
+                    breachedAt?: string;
+                };
+            };
+            /** @description Whether any SLA deadline of this case was ever missed */
+            breached: boolean;
+            escalations: {
+                /** @enum {string} */
+                kind: "firstResponse" | "resolution";
+                /**
+                 * Format: date-time
+                 * @description RFC 3339 date-time
+                 */
+                at: string;
+                /** @enum {string} */
+                fromSeverity: "low" | "medium" | "high" | "critical";
+                /** @enum {string} */
+                toSeverity: "low" | "medium" | "high" | "critical";
+                /** @description An agent id (as on contacts), or a queue as queue:<name>, e.g. mei or queue:complaints; agent:mei is taken as mei. An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
+                assignee?: string;
+            }[];
+            serviceRecovery?: components["schemas"]["ServiceRecovery"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            openedAt: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            resolvedAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            closedAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            reopenedAt?: string;
+            /**
+             * Format: date-time
+             * @description When the customer's erasure removed this record's personal data
+             */
+            personalDataErasedAt?: string;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            updatedAt: string;
+        };
+        /** @description The case is closed. Reopen it (a status_change to open) before changing it. */
+        CaseClosedProblem: {
+            /** @constant */
+            type: "/problems/case-closed";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        CaseEventInput: {
+            /** @constant */
+            type: "note";
+            text: string;
+            /**
+             * @description customer: the note was sent to the customer, and counts as the first response
+             * @default internal
+             * @enum {string}
+             */
+            visibility?: "internal" | "customer";
+        } | {
+            /** @constant */
+            type: "assign";
+            assignee: string | null;
+        } | {
+            /** @constant */
+            type: "status_change";
+            /** @enum {string} */
+            to: "open" | "in_progress" | "awaiting_customer" | "resolved" | "closed";
+            reason?: string;
+        } | {
+            /** @constant */
+            type: "customer_reply";
+            text?: string;
+            /** @enum {string} */
+            channel?: "voice" | "chat" | "email" | "sms" | "web" | "walk_in";
+            contactId?: string;
+        } | {
+            /** @constant */
+            type: "link_contact";
+            contactId: string;
+        };
+        CaseEventResult: {
+            entry: components["schemas"]["CaseTimelineEntry"];
+            case: components["schemas"]["Case"];
+        };
+        CaseTimelineEntry: {
+            entryId: string;
+            /** @enum {string} */
+            type: "opened" | "updated" | "note" | "assign" | "status_change" | "customer_reply" | "link_contact" | "sla_breached";
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            at: string;
+            /** @description The API key id that made the change, or "system" */
+            actor: string;
+            text?: string;
+            /** @enum {string} */
+            visibility?: "internal" | "customer";
+            assignee?: string | null;
+            /** @enum {string} */
+            from?: "open" | "in_progress" | "awaiting_customer" | "resolved" | "closed";
+            /** @enum {string} */
+            to?: "open" | "in_progress" | "awaiting_customer" | "resolved" | "closed";
+            reason?: string;
+            channel?: string;
+            contactId?: string;
+            /** @enum {string} */
+            kind?: "firstResponse" | "resolution";
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            dueAt?: string;
+            /** @description updated: the fields that changed */
+            fields?: string[];
+            /** @enum {string} */
+            severity?: "low" | "medium" | "high" | "critical";
+        };
+        CaseWithTimeline: {
+            caseId: string;
+            /** @enum {string} */
+            type: "complaint" | "request" | "inquiry";
+            /** @enum {string} */
+            severity: "low" | "medium" | "high" | "critical";
+            category: string;
+            subject: string;
+            description?: string;
+            customerId: string;
+            contactIds: string[];
+            /** @description An agent id (as on contacts), or a queue as queue:<name>, e.g. mei or queue:complaints; agent:mei is taken as mei. An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
+            assignee?: string;
+            /** @description The survey this case follows up (service recovery) */
+            surveyId?: string;
+            /** @description The agent of the contact the case is about */
+            agentId?: string;
+            /** @enum {string} */
+            status: "open" | "in_progress" | "awaiting_customer" | "resolved" | "closed";
+            sla: {
+                firstResponse: {
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    startedAt: string;
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    metAt?: string;
+                    /**
+                     * Format: date-time
+                     * @description Set once when the deadline passed unmet; equals dueAt
+                     */
+                    breachedAt?: string;
+                };
+                resolution: {
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    startedAt: string;
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    metAt?: string;
+                    /**
+                     * Format: date-time
+                     * @description Set once when the deadline passed unmet; equals dueAt
+                     */
+                    breachedAt?: string;
+                };
+            };
+            /** @description Whether any SLA deadline of this case was ever missed */
+            breached: boolean;
+            escalations: {
+                /** @enum {string} */
+                kind: "firstResponse" | "resolution";
+                /**
+                 * Format: date-time
+                 * @description RFC 3339 date-time
+                 */
+                at: string;
+                /** @enum {string} */
+                fromSeverity: "low" | "medium" | "high" | "critical";
+                /** @enum {string} */
+                toSeverity: "low" | "medium" | "high" | "critical";
+                /** @description An agent id (as on contacts), or a queue as queue:<name>, e.g. mei or queue:complaints; agent:mei is taken as mei. An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
+                assignee?: string;
+            }[];
+            serviceRecovery?: components["schemas"]["ServiceRecovery"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            openedAt: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            resolvedAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            closedAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            reopenedAt?: string;
+            /**
+             * Format: date-time
+             * @description When the customer's erasure removed this record's personal data
+             */
+            personalDataErasedAt?: string;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            updatedAt: string;
+            /** @description The most recent 100 entries, oldest first */
+            timeline: components["schemas"]["CaseTimelineEntry"][];
+            /** @description Older entries exist beyond those shown */
+            timelineTruncated: boolean;
+        };
+        /** @description Last values to set while closing; outcome is required unless already set */
+        CloseContact: {
+            /**
+             * @description abandoned means the contact was never answered
+             * @enum {string}
+             */
+            outcome?: "resolved" | "unresolved" | "transferred" | "abandoned";
+            firstContactResolution?: boolean;
+            /** @description A code from the tenant's settings.reasonCodes */
+            reasonCode?: string;
+            /**
+             * Format: date-time
+             * @description Defaults to the time of closing when the contact has none
+             */
+            endedAt?: string;
+            /**
+             * Format: date-time
+             * @description When the agent finished after-contact work; needs endedAt
+             */
+            afterContactWorkEndedAt?: string;
+            /** @description Free text; never logged and never put in events */
+            notes?: string;
+        };
+        /** @description Another request changed the same resource at the same time, so this one was not carried out. Read the resource again and retry. */
+        ConflictProblem: {
+            /** @constant */
+            type: "/problems/conflict";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description An Amazon Connect instance is allocated only once its AWS account is registered to the tenant (a connect-account allocation); nothing was changed. Register the account first. */
+        ConnectAccountNotRegisteredProblem: {
+            /** @constant */
+            type: "/problems/connect-account-not-registered";
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            title?: "Unprocessable request";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description Amazon Connect ingestion (docs/operations.md, "Amazon Connect") */
+        ConnectSettings: {
+            /** @description The Amazon Connect instances whose contact events are logged as this tenant's contacts: a choice among those the operator registered to the tenant (422 not-allocated otherwise) */
+            instanceArns: string[];
+        };
+        Contact: {
+            contactId: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            /** @enum {string} */
+            channel: "voice" | "chat" | "email" | "sms" | "web" | "walk_in";
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            /** @enum {string} */
+            purpose: "service" | "sales" | "care" | "survey" | "collection";
+            queue?: string;
+            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
+            agentId?: string;
+            reasonCode?: string;
+            customerId?: string;
+            /** @description E.164; present only when no customer had this number */
+            phone?: string;
+            externalContactId?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            queuedAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            answeredAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            endedAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            afterContactWorkEndedAt?: string;
+            /**
+             * Format: date-time
+             * @description The earliest of queuedAt, answeredAt, endedAt and createdAt; lists are ordered by it
+             */
+            startedAt: string;
+            /**
+             * Format: int64
+             * @description queuedAt to answeredAt; for a contact never answered, queuedAt to endedAt (time to abandon)
+             */
+            waitSeconds?: number;
+            /**
+             * Format: int64
+             * @description answeredAt to afterContactWorkEndedAt, or to endedAt when there was no after-contact work
+             */
+            handleSeconds?: number;
+            /**
+             * @description abandoned means the contact was never answered
+             * @enum {string}
+             */
+            outcome?: "resolved" | "unresolved" | "transferred" | "abandoned";
+            firstContactResolution?: boolean;
+            notes?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            closedAt?: string;
+            /**
+             * Format: date-time
+             * @description When the customer's erasure removed this record's personal data
+             */
+            personalDataErasedAt?: string;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            updatedAt: string;
+        };
+        /** @description The contact is closed, and a closed contact is not changed (closing it again answers it as it is). */
+        ContactClosedProblem: {
+            /** @constant */
+            type: "/problems/contact-closed";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description The contact is already closed with another outcome, and a closed contact keeps its outcome; `storedOutcome` names it. Closing again with the same outcome answers the contact as it is. */
+        ContactClosedWithOtherOutcomeProblem: {
+            /** @constant */
+            type: "/problems/contact-closed-with-other-outcome";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+            /** @description The outcome the contact was closed with; null when it was closed without one */
+            storedOutcome: string | null;
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description Only a closed contact can be surveyed. Close the contact first, then create the survey. */
+        ContactNotClosedProblem: {
+            /** @constant */
+            type: "/problems/contact-not-closed";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        ContactWithReferrals: {
+            contactId: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            /** @enum {string} */
+            channel: "voice" | "chat" | "email" | "sms" | "web" | "walk_in";
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            /** @enum {string} */
+            purpose: "service" | "sales" | "care" | "survey" | "collection";
+            queue?: string;
+            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
+            agentId?: string;
+            reasonCode?: string;
+            customerId?: string;
+            /** @description E.164; present only when no customer had this number */
+            phone?: string;
+            externalContactId?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            queuedAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            answeredAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            endedAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            afterContactWorkEndedAt?: string;
+            /**
+             * Format: date-time
+             * @description The earliest of queuedAt, answeredAt, endedAt and createdAt; lists are ordered by it
+             */
+            startedAt: string;
+            /**
+             * Format: int64
+             * @description queuedAt to answeredAt; for a contact never answered, queuedAt to endedAt (time to abandon)
+             */
+            waitSeconds?: number;
+            /**
+             * Format: int64
+             * @description answeredAt to afterContactWorkEndedAt, or to endedAt when there was no after-contact work
+             */
+            handleSeconds?: number;
+            /**
+             * @description abandoned means the contact was never answered
+             * @enum {string}
+             */
+            outcome?: "resolved" | "unresolved" | "transferred" | "abandoned";
+            firstContactResolution?: boolean;
+            notes?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            closedAt?: string;
+            /**
+             * Format: date-time
+             * @description When the customer's erasure removed this record's personal data
+             */
+            personalDataErasedAt?: string;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            updatedAt: string;
+            referrals: components["schemas"]["Referral"][];
+        };
+        CreateCase: {
+            /** @enum {string} */
+            type: "complaint" | "request" | "inquiry";
+            /**
+             * @default medium
+             * @enum {string}
+             */
+            severity?: "low" | "medium" | "high" | "critical";
+            category: string;
+            subject: string;
+            description?: string;
+            /** @description An existing customer of the tenant */
+            customerId: string;
+            contactIds?: string[];
+            /** @description An agent id (as on contacts), or a queue as queue:<name>, e.g. mei or queue:complaints; agent:mei is taken as mei. An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
+            assignee?: string;
+            /** @description The survey this case follows up */
+            surveyId?: string;
+            /** @description The agent of the contact the case is about (an agent id, as on the contact) */
+            agentId?: string;
+        };
+        /** @description waitSeconds and handleSeconds are derived from the times and are refused as input */
+        CreateContact: {
+            /** @enum {string} */
+            channel: "voice" | "chat" | "email" | "sms" | "web" | "walk_in";
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            /**
+             * @default service
+             * @enum {string}
+             */
+            purpose?: "service" | "sales" | "care" | "survey" | "collection";
+            queue?: string;
+            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
+            agentId?: string;
+            /** @description A code from the tenant's settings.reasonCodes */
+            reasonCode?: string;
+            /** @description A known customer of the tenant */
+            customerId?: string;
+            /** @description Matched to a customer in E.164 with the tenant's default country; kept on the contact when no customer has it */
+            phone?: string;
+            /**
+             * Format: date-time
+             * @description When the contact entered a queue; an answered inbound contact needs it
+             */
+            queuedAt?: string;
+            /**
+             * Format: date-time
+             * @description When an agent answered
+             */
+            answeredAt?: string;
+            /**
+             * Format: date-time
+             * @description When the conversation ended
+             */
+            endedAt?: string;
+            /**
+             * Format: date-time
+             * @description When the agent finished after-contact work; needs endedAt
+             */
+            afterContactWorkEndedAt?: string;
+            /**
+             * @description abandoned means the contact was never answered
+             * @enum {string}
+             */
+            outcome?: "resolved" | "unresolved" | "transferred" | "abandoned";
+            firstContactResolution?: boolean;
+            /** @description Free text; never logged and never put in events */
+            notes?: string;
+            /** @description The contact's id in the system it came from (e.g. Amazon Connect); unique within the tenant */
+            externalContactId?: string;
+        };
+        CreateCustomer: {
+            givenName?: string;
+            familyName?: string;
+            displayName?: string;
+            /** @description Any format; stored in E.164 using the tenant default country */
+            phone?: string;
+            /** Format: email */
+            email?: string;
+            /** @enum {string} */
+            language?: "zh-TW" | "en";
+            tags?: string[];
+            /** @description The tenant's own CRM id; unique within the tenant */
+            externalId?: string;
+            consent?: {
+                sms?: {
+                    /** @enum {string} */
+                    status: "granted" | "denied";
+                    /** @description Where the consent was given, e.g. web-form, call, sms-stop */
+                    source: string;
+                    /**
+                     * Format: date-time
+                     * @description When it was given; defaults to now
+                     */
+                    at?: string;
+                };
+                email?: {
+                    /** @enum {string} */
+                    status: "granted" | "denied";
+                    /** @description Where the consent was given, e.g. web-form, call, sms-stop */
+                    source: string;
+                    /**
+                     * Format: date-time
+                     * @description When it was given; defaults to now
+                     */
+                    at?: string;
+                };
+                marketing?: {
+                    /** @enum {string} */
+                    status: "granted" | "denied";
+                    /** @description Where the consent was given, e.g. web-form, call, sms-stop */
+                    source: string;
+                    /**
+                     * Format: date-time
+                     * @description When it was given; defaults to now
+                     */
+                    at?: string;
+                };
+            };
+        };
+        CreatedSurvey: {
+            surveyId: string;
+            contactId: string;
+            customerId?: string;
+            /** @description The closed contact's agent */
+            agentId?: string;
+            queue?: string;
+            /** @description The closed contact's channel */
+            channel: string;
+            /**
+             * @description rules: decided by dispatch on Contact Closed; ad-hoc: POST /v1/surveys
+             * @enum {string}
+             */
+            origin: "rules" | "ad-hoc";
+            /** @enum {string} */
+            status: "pending" | "sent" | "in_progress" | "completed" | "expired" | "not_sent";
+            /** @enum {string} */
+            notSentReason?: "disabled" | "channel" | "queue" | "purpose" | "no-contact-point" | "no-consent" | "suppressed" | "sampled-out" | "capped" | "opted-out" | "sms-not-configured" | "sms-refused" | "quota" | "destination-not-allowed" | "tenant-suspended" | "sms-sender-not-allocated";
+            /** @enum {string} */
+            deliveryChannel: "sms" | "link";
+            /** @description The template and the version the survey is asked with; absent when it was never going to be sent */
+            templateId?: string;
+            /** Format: int64 */
+            templateVersion?: number;
+            /** @enum {string} */
+            language?: "zh-TW" | "en";
+            /**
+             * Format: date-time
+             * @description When it is (or was) due to go out
+             */
+            scheduledAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            sentAt?: string;
+            /**
+             * Format: date-time
+             * @description sentAt plus the rules’ linkExpiryHours: not completed by then, it expires (answers kept)
+             */
+            expiresAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            expiredAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            completedAt?: string;
+            /** @description SMS only: the question asked again after an unreadable reply; a second one skips it */
+            smsRepromptedQuestionId?: string;
+            /** @description By questionId */
+            answers: {
+                [key: string]: number | boolean | string | null;
+            };
+            /** @description Each SMS sent for the survey, with its segments for metering */
+            sms?: {
+                messageId: string;
+                /** Format: int64 */
+                segments: number;
+                encoding: string;
+                /**
+                 * Format: date-time
+                 * @description RFC 3339 date-time
+                 */
+                sentAt: string;
+            }[];
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            updatedAt: string;
+            /** @description deliveryChannel link only, and only in this answer: the one-time web page, /s/<token>, on the API’s host */
+            linkPath?: string;
+        };
+        CreateReferral: {
+            product: string;
+            /** @description Free text; never logged */
+            note?: string;
+            /** @description The sales agent the customer is handed to (an agent id) */
+            assignedTo?: string;
+        };
+        CreateSurvey: {
+            /** @description A closed contact with a customer */
+            contactId: string;
+            /**
+             * @description Defaults to the survey rules' deliveryChannel
+             * @enum {string}
+             */
+            deliveryChannel?: "sms" | "link";
+            /** @description Defaults to the survey rules' templateId */
+            templateId?: string;
+        };
+        /** @description 1–12 questions with unique questionIds; at most one csat, nps, ces and resolved question and one question per dimension; showIf may only name an earlier rating (operator) or resolved (equals) question */
+        CreateSurveyTemplate: {
+            name: string;
+            description?: string;
+            /**
+             * @description Used when the customer's language is not known
+             * @enum {string}
+             */
+            defaultLanguage: "zh-TW" | "en";
+            questions: components["schemas"]["SurveyQuestionInput"][];
+            /** @description The first SMS, sent before the first question: who asks and why */
+            smsIntro: components["schemas"]["SurveyText"];
+            /** @description Sent (SMS) or shown (web) once the last question is answered */
+            thankYou: components["schemas"]["SurveyText"];
+        };
+        CreateTransaction: {
+            /** @description The tenant's own id; unique per customer: a repeat answers the stored transaction */
+            transactionId?: string;
+            /** @description In the tenant currency; a negative amount is a refund */
+            amount: number;
+            currency: string;
+            /**
+             * Format: date-time
+             * @description When the purchase happened
+             */
+            at: string;
+            /** @description Product or SKU */
+            product: string;
+            /** @description The transaction's gross margin; when absent, amount × defaultMarginPercent */
+            margin?: number;
+        };
+        CreateWebhook: {
+            /**
+             * Format: uri
+             * @description The HTTPS endpoint that receives the events
+             */
+            url: string;
+            /** @description The event types delivered to this endpoint */
+            eventTypes: ("*" | "Case Opened" | "Case Resolved" | "Case SLA Breached" | "Case SLA Deadlines Changed" | "Case Status Changed" | "Contact Closed" | "Contact Opened" | "Customer Erased" | "Customer Opted Out" | "Referral Converted" | "Referral Lost" | "Referral Made" | "SMS Send Refused" | "Survey Answered" | "Survey Completed" | "Survey Expired" | "Survey Not Sent" | "Survey Sent")[];
+            description?: string;
+            /** @default true */
+            enabled?: boolean;
+        };
+        Customer: {
+            customerId: string;
+            givenName?: string;
+            familyName?: string;
+            displayName?: string;
+            /** @description E.164 */
+            phone?: string;
+            email?: string;
+            /** @enum {string} */
+            language?: "zh-TW" | "en";
+            tags: string[];
+            externalId?: string;
+            consent: {
+                sms: {
+                    /** @enum {string} */
+                    status: "granted" | "denied" | "unknown";
+                    source?: string;
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    at?: string;
+                };
+                email: {
+                    /** @enum {string} */
+                    status: "granted" | "denied" | "unknown";
+                    source?: string;
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    at?: string;
+                };
+                marketing: {
+                    /** @enum {string} */
+                    status: "granted" | "denied" | "unknown";
+                    source?: string;
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    at?: string;
+                };
+            };
+            /** @description Purchases and their scores (docs/customer-value.md); absent before the first transaction */
+            value?: components["schemas"]["CustomerValue"];
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            updatedAt: string;
+        };
+        /** @description The customer kept changing while the transaction was recorded; nothing was recorded. Retry (with the same transactionId, which makes the retry safe). */
+        CustomerBusyProblem: {
+            /** @constant */
+            type: "/problems/customer-busy";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description The customer was erased: its personal data is removed and only a tombstone keeps its id. `customerId` names it and `erasedAt` says when. Nothing more can be read or written for it. */
+        CustomerErasedProblem: {
+            /** @constant */
+            type: "/problems/customer-erased";
+            /** @constant */
+            status?: 410;
+            /** @constant */
+            title?: "Gone";
+            /** @description The erased customer */
+            customerId: string;
+            /** @description When it was erased (ISO 8601) */
+            erasedAt: string;
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description Customer 360 in one DynamoDB request. Read from a projection the customer-overview-projection consumer keeps from events: a change made a moment ago may not show yet. */
+        CustomerOverview: {
+            /** @description The profile with its consent and, once computed, its value (segment, scores, tier, lifetime value), as GET /v1/customers/{customerId} shows it; always current */
+            customer: components["schemas"]["Customer"];
+            /** @description The latest 10 contacts by start time, newest first; no notes and no phone number */
+            recentContacts: components["schemas"]["OverviewContact"][];
+            /** @description Cases neither resolved nor closed, newest first, with their SLA deadlines; no subject or description (open the case for those) */
+            openCases: components["schemas"]["OpenCaseSummary"][];
+            /** @description true in the rare case the projection outgrew one DynamoDB request (about 1 MB): the oldest open cases are left out */
+            olderCasesNotRead: boolean;
+            /** @description The customer's latest completed survey with its scores; null when none */
+            latestSurvey: components["schemas"]["LatestSurveyScores"] | null;
+            /** @description The customer's open referrals and latest 20 converted ones (lost ones left out), newest first */
+            referrals: {
+                open: components["schemas"]["OverviewReferral"][];
+                converted: components["schemas"]["OverviewReferral"][];
+            };
+        };
+        CustomerValue: {
+            currency: string;
+            /**
+             * Format: int64
+             * @description Frequency: purchases recorded (refunds not counted)
+             */
+            purchaseCount: number;
+            /** Format: int64 */
+            refundCount: number;
+            /** @description Sum of all amounts, refunds subtracted */
+            monetaryTotal: number;
+            /** @description Sum of all margins, refunds subtracted */
+            marginTotal: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            firstPurchaseAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            lastPurchaseAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            lastTransactionAt: string;
+            /** @description The twelve months before computedAt */
+            last12Months?: {
+                /** Format: int64 */
+                purchaseCount: number;
+                monetary: number;
+                margin: number;
+            };
+            scores?: {
+                /** Format: int32 */
+                recency: number;
+                /** Format: int32 */
+                frequency: number;
+                /** Format: int32 */
+                monetary: number;
+                /** Format: int64 */
+                recencyDays: number;
+            };
+            /**
+             * @description RFM segment from the recency × frequency grid (docs/customer-value.md)
+             * @enum {string}
+             */
+            segment?: "champions" | "loyal" | "potential_loyalist" | "new" | "promising" | "need_attention" | "about_to_sleep" | "at_risk" | "cannot_lose" | "hibernating" | "lost";
+            /**
+             * @description From the monetary score: 5 high, 3–4 mid, 1–2 low
+             * @enum {string}
+             */
+            tier?: "high" | "mid" | "low";
+            /**
+             * @description Profit × loyalty: profitable and loyal, profitable and fickle, loyal but unprofitable, neither
+             * @enum {string}
+             */
+            quadrant?: "true_friends" | "butterflies" | "barnacles" | "strangers";
+            /** @description Discounted future margin: annual margin × r / (1 + d − r) */
+            lifetimeValue?: number;
+            /**
+             * Format: date-time
+             * @description When the scores were last computed (the job run they come from)
+             */
+            computedAt?: string;
+        };
+        /** @description Customer value: currency and lifetime-value assumptions (docs/customer-value.md) */
+        CustomerValueSettings: {
+            /** @description The one currency the tenant's transactions are recorded in */
+            currency: string;
+            /** @description Yearly discount rate d of the lifetime-value formula */
+            annualDiscountRatePercent: number;
+            /** @description Margin assumed for a transaction that gives none, as a share of its amount */
+            defaultMarginPercent: number;
+            /** @description Yearly retention r used while too few customers bought in the previous year to observe it */
+            retentionFallbackPercent: number;
+        };
+        /** @description The customer's number is in a country not in settings.sms.allowedDestinationCountries, or on the platform's block list (satellite, international network, premium rate). Nothing was sent. */
+        DestinationNotAllowedProblem: {
+            /** @constant */
+            type: "/problems/destination-not-allowed";
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            title?: "SMS destination not allowed";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description Another contact of the tenant already has this externalContactId; `existingContactId` names it (and `field` the value). Update that contact instead. */
+        DuplicateContactProblem: {
+            /** @constant */
+            type: "/problems/duplicate-contact";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+            /** @description The contact that has the externalContactId */
+            existingContactId: string;
+            /**
+             * @description Which unique value is taken
+             * @enum {string}
+             */
+            field: "externalContactId";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description Another customer of the tenant already has this phone, email or externalId (each is unique within a tenant). `existingCustomerId` names it and `field` says which value; use or update that customer instead. */
+        DuplicateCustomerProblem: {
+            /** @constant */
+            type: "/problems/duplicate-customer";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+            /** @description The customer that has the value */
+            existingCustomerId: string;
+            /**
+             * @description Which unique value is taken
+             * @enum {string}
+             */
+            field: "phone" | "email" | "externalId";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description A transaction with this transactionId was recorded before with different content. A transactionId names one transaction: send a new id for a new transaction. (The same content again answers 200 with the recorded transaction.) */
+        DuplicateTransactionProblem: {
+            /** @constant */
+            type: "/problems/duplicate-transaction";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+            /** @description The transaction recorded before */
+            transactionId: string;
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description The API key is valid but lacks the scope the route requires (admin > agent > readonly; the detail names it), or the action is not one this key's scope may take. Use a key with that scope. A request that reached the API around its edge (CloudFront) is refused the same way, without detail. */
+        ForbiddenProblem: {
+            /** @constant */
+            type: "/problems/forbidden";
+            /** @constant */
+            status?: 403;
+            /** @constant */
+            title?: "Forbidden";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        Heatmap: {
+            period: {
+                /**
+                 * Format: date-time
+                 * @description Start instant, in the tenant time zone offset
+                 */
+                from: string;
+                /**
+                 * Format: date-time
+                 * @description End instant (exclusive), in the tenant time zone offset
+                 */
+                to: string;
+                timezone: string;
+            };
+            /** @description 7 × 24 cells, Monday 00:00 first */
+            cells: {
+                /** @enum {string} */
+                weekday: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+                /** Format: int32 */
+                hour: number;
+                /** Format: int64 */
+                offered: number;
+                /**
+                 * Format: int64
+                 * @description How many times this local weekday and hour occurred in the period
+                 */
+                occurrences: number;
+                /** @description offered / occurrences, two decimals */
+                averageOffered: number | null;
+            }[];
+        };
+        /** @description A request with this Idempotency-Key is still being carried out. Retry shortly with the same key: you will get its answer. */
+        IdempotencyInProgressProblem: {
+            /** @constant */
+            type: "/problems/idempotency-in-progress";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description This Idempotency-Key was used by another API key of the tenant (or before keys were bound to their caller). Use keys of your own; nothing of the other request is shown. */
+        IdempotencyKeyOtherCallerProblem: {
+            /** @constant */
+            type: "/problems/idempotency-key-other-caller";
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            title?: "Unprocessable request";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description This Idempotency-Key was used before with a different request (path or body). Use a new key for a new request; retry a request only with exactly the same body. */
+        IdempotencyKeyReusedProblem: {
+            /** @constant */
+            type: "/problems/idempotency-key-reused";
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            title?: "Unprocessable request";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description The case cannot move from its status to the one asked. `from` and `to` name them and `allowed` lists where it can go from `from`. */
+        IllegalTransitionProblem: {
+            /** @constant */
+            type: "/problems/illegal-transition";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+            /** @description The case's status */
+            from: string;
+            /** @description The status asked for */
+            to: string;
+            /** @description The statuses the case may move to from `from` */
+            allowed: string[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description Something failed on our side; it is logged. Retrying may work (with the same Idempotency-Key); if it persists, report the time and path to the service operator. */
+        InternalProblem: {
+            /** @constant */
+            type: "/problems/internal";
+            /** @constant */
+            status?: 500;
+            /** @constant */
+            title?: "Internal error";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description The survey rules in the settings cannot use the template they name (unknown, archived, or not fit for the channel); nothing was changed. `errors` says which rule. */
+        InvalidSurveyRulesProblem: {
+            /** @constant */
+            type: "/problems/invalid-survey-rules";
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            title?: "Unprocessable request";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        IssueAdminKeyBody: {
+            /** @default Admin key issued by the operator */
+            name?: string;
+        };
+        /** @description This is the tenant's last admin key, and a tenant always keeps one. Create another admin key before revoking this one. */
+        LastAdminKeyProblem: {
+            /** @constant */
+            type: "/problems/last-admin-key";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        LatestSurveyScores: {
+            surveyId: string;
+            contactId: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            completedAt: string;
+            templateId?: string;
+            /** Format: int64 */
+            templateVersion?: number;
+            scores: {
+                csat?: number | null;
+                nps?: number | null;
+                ces?: number | null;
+                resolved?: boolean | null;
+                dimensions?: {
+                    [key: string]: number | null;
+                };
+            };
+        };
+        MetricSummary: {
+            contacts: {
+                /** Format: int64 */
+                offered: number;
+                /** Format: int64 */
+                handled: number;
+                /**
+                 * Format: int64
+                 * @description Contacts closed with outcome abandoned
+                 */
+                abandoned: number;
+                /**
+                 * Format: int64
+                 * @description Contacts that waited in a queue (have queuedAt): the denominator of abandonmentRate and serviceLevel
+                 */
+                queued: number;
+                /**
+                 * Format: int64
+                 * @description Queued contacts never answered: the numerator of abandonmentRate (abandonedInQueue / queued). Includes queued contacts closed unresolved or transferred without an answer, so it can exceed abandoned
+                 */
+                abandonedInQueue: number;
+                /** @description abandonedInQueue / queued */
+                abandonmentRate: number | null;
+                /** @description Seconds, two decimals; null when nothing was answered */
+                averageSpeedOfAnswerSeconds: number | null;
+                /** @description Talk (hold included) plus after-contact work, per handled contact */
+                averageHandleTimeSeconds: number | null;
+                /** @description Answer to end, hold included */
+                averageTalkSeconds: number | null;
+                /** @description Seconds, two decimals; null when nothing was answered */
+                averageAfterContactWorkSeconds: number | null;
+                serviceLevel: {
+                    /** @description Percent, 0–100, two decimals; null when the denominator is 0 */
+                    percent: number | null;
+                    /** Format: int64 */
+                    thresholdSeconds: number;
+                    targetPercent: number;
+                    met: boolean | null;
+                };
+                /** @description Percent, 0–100, two decimals; null when the denominator is 0 */
+                firstContactResolutionRate: number | null;
+                /** @description Percent, 0–100, two decimals; null when the denominator is 0 */
+                transferRate: number | null;
+            };
+            /** @description Null when grouped by reason: surveys carry their contact's queue, agent and channel only */
+            surveys: {
+                /** Format: int64 */
+                sent: number;
+                /** Format: int64 */
+                completed: number;
+                /** @description Percent, 0–100, two decimals; null when the denominator is 0 */
+                responseRate: number | null;
+                /** @description Share of CSAT answers of 4 or 5 */
+                csat: number | null;
+                /** Format: int64 */
+                csatResponses: number;
+                /** @description % promoters − % detractors, −100 to 100 */
+                nps: number | null;
+                /** Format: int64 */
+                npsResponses: number;
+                /** @description Average CES answer, 1–7 */
+                ces: number | null;
+                /** Format: int64 */
+                cesResponses: number;
+            } | null;
+            /** @description Null when grouped by queue, channel or reason: case events carry none of them */
+            cases: {
+                /** Format: int64 */
+                opened: number;
+                /** @description Cases resolved in the period (a reopened case resolved again counts again); null per agent */
+                resolved: number | null;
+                /** @description Of those, resolved with neither deadline breached: the numerator of slaCompliance; null per agent */
+                resolvedWithinSla: number | null;
+                /** @description Cases open now, whatever the period (tenant-wide only; null per agent) */
+                backlog: number | null;
+                /** @description resolvedWithinSla / resolved; null per agent */
+                slaCompliance: number | null;
+                /** @description Deadlines (first response, resolution) that passed unmet in the period, counted at the deadline, whether the case is resolved yet or not; null per agent */
+                slaBreaches: number | null;
+            } | null;
+            /** @description Null when grouped by queue, channel or reason: referral events carry none of them */
+            referrals: {
+                /** Format: int64 */
+                made: number;
+                /** Format: int64 */
+                converted: number;
+                /** Format: int64 */
+                lost: number;
+                /** @description Percent, 0–100, two decimals; null when the denominator is 0 */
+                conversionRate: number | null;
+                /** @description Converted value per ISO 4217 currency */
+                valueByCurrency: {
+                    [key: string]: number;
+                };
+            } | null;
+        };
+        Money: {
+            amount: number;
+            currency: string;
+        };
+        /** @description The contact's customer has not consented to SMS, so no SMS survey is sent. Record the consent on the customer first, if the customer gave it. */
+        NoConsentProblem: {
+            /** @constant */
+            type: "/problems/no-consent";
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            title?: "No SMS consent";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description The contact has no customer (or it was erased), or the survey goes by SMS and the customer has no phone number. Nothing was sent. */
+        NoContactPointProblem: {
+            /** @constant */
+            type: "/problems/no-contact-point";
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            title?: "Nobody to survey";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description The settings name an SMS sender, configuration set, opt-out list or Amazon Connect instance that the operator has not allocated to the tenant, or turn SMS surveys on without a sender; nothing was changed. Ask the operator to allocate it. */
+        NotAllocatedProblem: {
+            /** @constant */
+            type: "/problems/not-allocated";
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            title?: "Unprocessable request";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description No such resource in your tenant (or no such route). Ids of another tenant are not found either. Check the id; a list shows what exists. */
+        NotFoundProblem: {
+            /** @constant */
+            type: "/problems/not-found";
+            /** @constant */
+            status?: 404;
+            /** @constant */
+            title?: "Not found";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        OpenCaseSummary: {
+            caseId: string;
+            /** @enum {string} */
+            type: "complaint" | "request" | "inquiry";
+            /** @enum {string} */
+            severity: "low" | "medium" | "high" | "critical";
+            category: string;
+            /** @enum {string} */
+            status: "open" | "in_progress" | "awaiting_customer" | "resolved" | "closed";
+            /** @description An agent id (as on contacts), or a queue as queue:<name>, e.g. mei or queue:complaints; agent:mei is taken as mei. An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
+            assignee?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            openedAt: string;
+            breached: boolean;
+            sla: {
+                firstResponse: {
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    metAt?: string;
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    breachedAt?: string;
+                };
+                resolution: {
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    metAt?: string;
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 date-time
+                     */
+                    breachedAt?: string;
+                };
             };
         };
         OperatorTenant: {
@@ -3944,20 +2781,245 @@ export interface components {
              * @description RFC 3339 date-time
              */
             createdAt: string;
-            /** @description Changes with every operator change of the tenant */
+            /**
+             * Format: int64
+             * @description Changes with every operator change of the tenant
+             */
             version: number;
         };
-        /** @description What the operator gave the tenant, each resource by its canonical name (ARNs of SMS resources by their id or name) */
-        Allocations: {
-            smsOriginationIdentities: string[];
-            smsConfigurationSets: string[];
-            smsOptOutLists: string[];
-            connectAccounts: string[];
-            connectInstances: string[];
+        OverviewContact: {
+            contactId: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            customerId?: string;
+            externalContactId?: string;
+            /** @enum {string} */
+            channel: "voice" | "chat" | "email" | "sms" | "web" | "walk_in";
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            /** @enum {string} */
+            purpose: "service" | "sales" | "care" | "survey" | "collection";
+            queue?: string;
+            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
+            agentId?: string;
+            reasonCode?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            queuedAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            answeredAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            endedAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            afterContactWorkEndedAt?: string;
+            /** Format: int64 */
+            waitSeconds?: number;
+            /** Format: int64 */
+            handleSeconds?: number;
+            /**
+             * @description abandoned means the contact was never answered
+             * @enum {string}
+             */
+            outcome?: "resolved" | "unresolved" | "transferred" | "abandoned";
+            firstContactResolution?: boolean;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            closedAt?: string;
         };
-        AllocateBody: {
+        OverviewReferral: {
+            referralId: string;
+            contactId: string;
+            product: string;
+            /** @enum {string} */
+            status: "open" | "converted" | "lost";
+            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
+            referredBy?: string;
+            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
+            assignedTo?: string;
+            value?: components["schemas"]["Money"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            madeAt?: string;
+            /**
+             * Format: date-time
+             * @description When it was converted
+             */
+            settledAt?: string;
+        };
+        /** @description The body is over 64 KiB (the limit is in the detail). Send less: split a batch, shorten long texts. */
+        PayloadTooLargeProblem: {
+            /** @constant */
+            type: "/problems/payload-too-large";
+            /** @constant */
+            status?: 413;
+            /** @constant */
+            title?: "Payload too large";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description If-Match does not name the current version of the resource (it changed since you read it, or changed while this request ran), or is not an ETag like "3". Read the resource again, check your change still applies, and send it with the new ETag. */
+        PreconditionFailedProblem: {
+            /** @constant */
+            type: "/problems/precondition-failed";
+            /** @constant */
+            status?: 412;
+            /** @constant */
+            title?: "Precondition failed";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description This update requires If-Match with the ETag of the version you read (GET the resource: its ETag header). Send it, so that a change made meanwhile is not overwritten. */
+        PreconditionRequiredProblem: {
+            /** @constant */
+            type: "/problems/precondition-required";
+            /** @constant */
+            status?: 428;
+            /** @constant */
+            title?: "Precondition required";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description RFC 9457 problem details. `type` is `/problems/<slug>`, relative to the API: GET it for the page explaining it */
+        Problem: {
+            /** @description The problem type: /problems/<slug>, whose page explains it */
+            type: string;
+            /** @description The problem type's short summary */
+            title: string;
+            /**
+             * Format: int64
+             * @description The HTTP status
+             */
+            status: number;
+            /** @description What happened in this occurrence */
+            detail?: string;
+            /** @description The path of the request */
+            instance?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        ReasonCode: {
+            code: string;
+            label: {
+                en?: string;
+                "zh-TW"?: string;
+            };
+            /** @default true */
+            active: boolean;
+        };
+        ReasonCodeInput: {
+            code: string;
+            label: {
+                en?: string;
+                "zh-TW"?: string;
+            };
+            /** @default true */
+            active?: boolean;
+        };
+        Referral: {
+            referralId: string;
+            contactId: string;
+            product: string;
+            note?: string;
+            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
+            assignedTo?: string;
+            /** @description The contact's agent when the referral was made */
+            referredBy?: string;
+            /** @enum {string} */
+            status: "open" | "converted" | "lost";
+            value?: components["schemas"]["Money"];
+            lostReason?: string;
+            /**
+             * Format: date-time
+             * @description When it was converted or lost
+             */
+            settledAt?: string;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            updatedAt: string;
+        };
+        /** @description The referral is already converted or lost; only an open referral is converted or lost. */
+        ReferralSettledProblem: {
+            /** @constant */
+            type: "/problems/referral-settled";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description Segments are refreshed at most once a minute. Retry after the Retry-After seconds. */
+        RefreshTooSoonProblem: {
+            /** @constant */
+            type: "/problems/refresh-too-soon";
+            /** @constant */
+            status?: 429;
+            /** @constant */
+            title?: "Too many requests";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        ReleaseBody: {
             resource: components["schemas"]["ResourceRef"];
         };
+        /** @description The first request with this Idempotency-Key succeeded, but its answer held personal data of a customer erased since, so it is not replayed. Read the resource if you still need it. */
+        ReplayErasedProblem: {
+            /** @constant */
+            type: "/problems/replay-erased";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description A contact that was queued and never answered was abandoned, not resolved: close it as abandoned, or set answeredAt first. `errors` names outcome and answeredAt; nothing was changed. */
+        ResolvedWithoutAnswerProblem: {
+            /** @constant */
+            type: "/problems/resolved-without-answer";
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            title?: "Contact never answered";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description The tenant's settings still use the resource, or Amazon Connect instances of the account are still registered; nothing was changed. The tenant's admin changes that setting (or the instances are released) first. */
+        ResourceInUseProblem: {
+            /** @constant */
+            type: "/problems/resource-in-use";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
         /** @description An SMS origination identity (E.164 number, phone-…/pool- id or ARN, sender ID ARN), configuration set or opt-out list (name or ARN), an AWS account id or an Amazon Connect instance ARN */
         ResourceRef: {
             /** @constant */
@@ -3980,35 +3042,2326 @@ export interface components {
             kind: "connect-instance";
             id: string;
         };
-        ReleaseBody: {
-            resource: components["schemas"]["ResourceRef"];
+        /** @description The resource is allocated to another tenant (which one is not said); nothing was changed. Release it there first, or allocate another. */
+        ResourceTakenProblem: {
+            /** @constant */
+            type: "/problems/resource-taken";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description The first request with this Idempotency-Key succeeded, and its answer showed a secret (an API key, a webhook signing secret) that is shown once and not kept, so it cannot be replayed. If that answer was lost, revoke (or rotate) what it created and create it again. */
+        SecretShownOnceProblem: {
+            /** @constant */
+            type: "/problems/secret-shown-once";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        SegmentsRefreshAccepted: {
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            runAt: string;
+            /** @description Where to read the result once computedAt moves */
+            summary: string;
+        };
+        SegmentsSummary: {
+            /** @description null until the first run */
+            computedAt: string | null;
+            /** @description The instant recency was measured from */
+            asOf: string | null;
+            currency: string;
+            /**
+             * Format: int64
+             * @description Customers with at least one purchase
+             */
+            customersScored: number;
+            thresholds: {
+                /** @description Upper bounds of quintiles 1 to 4 (nearest rank) */
+                recencyDays: number[];
+                /** @description Upper bounds of quintiles 1 to 4 (nearest rank) */
+                frequency: number[];
+                /** @description Upper bounds of quintiles 1 to 4 (nearest rank) */
+                monetary: number[];
+            } | null;
+            quadrantCutoffs: {
+                marginTotal: number;
+                /** @description Median of R × F */
+                loyalty: number;
+            } | null;
+            retention: {
+                /** @description Yearly retention r used for lifetime value */
+                rate: number;
+                /** @enum {string} */
+                source: "observed" | "settings";
+                /** Format: int64 */
+                previousYearCustomers: number;
+                /** Format: int64 */
+                retainedCustomers: number;
+            } | null;
+            annualDiscountRate: number;
+            segments: {
+                /**
+                 * @description RFM segment from the recency × frequency grid (docs/customer-value.md)
+                 * @enum {string}
+                 */
+                segment: "champions" | "loyal" | "potential_loyalist" | "new" | "promising" | "need_attention" | "about_to_sleep" | "at_risk" | "cannot_lose" | "hibernating" | "lost";
+                /** Format: int64 */
+                customers: number;
+                monetaryTotal: number;
+                marginTotal: number;
+                lifetimeValue: number;
+            }[];
+            tiers: {
+                /** Format: int64 */
+                high: number;
+                /** Format: int64 */
+                mid: number;
+                /** Format: int64 */
+                low: number;
+            };
+            quadrants: {
+                /** Format: int64 */
+                true_friends: number;
+                /** Format: int64 */
+                butterflies: number;
+                /** Format: int64 */
+                barnacles: number;
+                /** Format: int64 */
+                strangers: number;
+            };
+        };
+        /** @description Complaints only: apology, remedy, compensation and the follow-up check */
+        ServiceRecovery: {
+            apologyGiven?: boolean;
+            remedy?: string;
+            compensation?: {
+                /** @enum {string} */
+                type: "refund" | "credit" | "voucher" | "replacement" | "goodwill" | "other";
+                amount: number;
+                currency: string;
+            };
+            followUp?: {
+                customerSatisfied: boolean;
+                /**
+                 * Format: date-time
+                 * @description RFC 3339 date-time
+                 */
+                checkedAt: string;
+            };
+        };
+        Settings: {
+            timezone: string;
+            /** @enum {string} */
+            locale: "zh-TW" | "en";
+            defaultCountry: string;
+            /** @description Opening intervals per weekday in the tenant time zone (HH:MM, `24:00` closes at midnight); an empty list means closed */
+            businessHours: {
+                mon: {
+                    open: string;
+                    close: string;
+                }[];
+                tue: {
+                    open: string;
+                    close: string;
+                }[];
+                wed: {
+                    open: string;
+                    close: string;
+                }[];
+                thu: {
+                    open: string;
+                    close: string;
+                }[];
+                fri: {
+                    open: string;
+                    close: string;
+                }[];
+                sat: {
+                    open: string;
+                    close: string;
+                }[];
+                sun: {
+                    open: string;
+                    close: string;
+                }[];
+            };
+            /** @description Absent only for tenants created before the calendar existed; none apply */
+            specialDays?: components["schemas"]["SpecialDays"];
+            branding: {
+                displayName: string;
+                colour: string;
+            };
+            surveys: components["schemas"]["SurveyRules"];
+            slaPolicy: components["schemas"]["SlaPolicy"];
+            webhooks: Record<string, never>;
+            reasonCodes: components["schemas"]["ReasonCode"][];
+            connect: components["schemas"]["ConnectSettings"];
+            /** @description Absent only for tenants created before SMS existed; defaults apply */
+            sms?: components["schemas"]["SmsSettings"];
+            /** @description Absent only for tenants created before analytics existed; defaults apply */
+            analytics?: components["schemas"]["AnalyticsSettings"];
+            /** @description Absent only for tenants created before customer value existed; defaults apply */
+            customerValue?: components["schemas"]["CustomerValueSettings"];
+            /** Format: int64 */
+            version: number;
+            updatedAt: string;
+        };
+        SettingsPatch: {
+            /** @description IANA time zone */
+            timezone?: string;
+            /** @enum {string} */
+            locale?: "zh-TW" | "en";
+            /** @description ISO 3166-1 alpha-2 country code */
+            defaultCountry?: string;
+            businessHours?: {
+                mon?: {
+                    open: string;
+                    close: string;
+                }[];
+                tue?: {
+                    open: string;
+                    close: string;
+                }[];
+                wed?: {
+                    open: string;
+                    close: string;
+                }[];
+                thu?: {
+                    open: string;
+                    close: string;
+                }[];
+                fri?: {
+                    open: string;
+                    close: string;
+                }[];
+                sat?: {
+                    open: string;
+                    close: string;
+                }[];
+                sun?: {
+                    open: string;
+                    close: string;
+                }[];
+            };
+            /** @description Replaces the whole calendar (at most 100 days, each date once; no two intervals of a day may overlap); [] removes every special day */
+            specialDays?: {
+                /** @description A day in the tenant's time zone */
+                date: string;
+                /** @description What the day is, e.g. 春節 or Christmas Eve */
+                name: string;
+                /** @description The day's opening intervals instead of its weekday's; empty: closed all day (a holiday) */
+                hours: {
+                    open: string;
+                    close: string;
+                }[];
+            }[];
+            branding?: {
+                displayName?: string;
+                colour?: string;
+            };
+            surveys?: components["schemas"]["SurveyRulesPatch"];
+            /** @description Deep merge into the policy: only the targets named change; assignTo null removes it */
+            slaPolicy?: {
+                targets?: {
+                    complaint?: {
+                        low?: {
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            firstResponse?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            resolution?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                        };
+                        medium?: {
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            firstResponse?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            resolution?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                        };
+                        high?: {
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            firstResponse?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            resolution?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                        };
+                        critical?: {
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            firstResponse?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            resolution?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                        };
+                    };
+                    request?: {
+                        low?: {
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            firstResponse?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            resolution?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                        };
+                        medium?: {
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            firstResponse?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            resolution?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                        };
+                        high?: {
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            firstResponse?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            resolution?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                        };
+                        critical?: {
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            firstResponse?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            resolution?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                        };
+                    };
+                    inquiry?: {
+                        low?: {
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            firstResponse?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            resolution?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                        };
+                        medium?: {
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            firstResponse?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            resolution?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                        };
+                        high?: {
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            firstResponse?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            resolution?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                        };
+                        critical?: {
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            firstResponse?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                            /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                            resolution?: {
+                                /** Format: int64 */
+                                amount: number;
+                                /** @enum {string} */
+                                unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                            };
+                        };
+                    };
+                };
+                escalation?: {
+                    firstResponse?: {
+                        raiseSeverity?: boolean;
+                        assignTo?: string | null;
+                    };
+                    resolution?: {
+                        raiseSeverity?: boolean;
+                        assignTo?: string | null;
+                    };
+                };
+            };
+            /** @description Reserved for a later capability */
+            webhooks?: Record<string, never>;
+            /** @description Contact reason codes; empty means no contact may carry a reasonCode until an admin defines them */
+            reasonCodes?: components["schemas"]["ReasonCodeInput"][];
+            /** @description Replaces the whole section (the instance list is replaced, not merged) */
+            connect?: components["schemas"]["ConnectSettings"];
+            /** @description Merged into the section; null removes originationIdentity, configurationSetName, optOutListName or allowedDestinationCountries (back to the default country only) */
+            sms?: {
+                originationIdentity?: string | null;
+                configurationSetName?: string | null;
+                optOutListName?: string | null;
+                helpText?: {
+                    en?: string;
+                    "zh-TW"?: string;
+                };
+                optOutConfirmation?: {
+                    en?: string;
+                    "zh-TW"?: string;
+                };
+                allowedDestinationCountries?: string[] | null;
+            };
+            /** @description Merged into the section field by field */
+            analytics?: {
+                serviceLevel?: {
+                    /** @description Share of queued contacts to answer within the threshold */
+                    targetPercent?: number;
+                    /**
+                     * Format: int64
+                     * @description Answer-time threshold in seconds; one of 10, 15, 20, 30, 45, 60, 90, 120, 180, 300
+                     */
+                    thresholdSeconds?: number;
+                };
+                staffing?: {
+                    /** @description Highest share of logged-in time agents may spend handling contacts */
+                    maxOccupancyPercent?: number;
+                    /** @description Share of paid time agents are not available (breaks, training, absence) */
+                    shrinkagePercent?: number;
+                    /**
+                     * Format: int32
+                     * @description How many past weeks of the same weekday and hour the forecast averages
+                     */
+                    forecastWeeks?: number;
+                };
+            };
+            /** @description Merged into the section field by field */
+            customerValue?: {
+                /** @description The one currency the tenant's transactions are recorded in */
+                currency?: string;
+                /** @description Yearly discount rate d of the lifetime-value formula */
+                annualDiscountRatePercent?: number;
+                /** @description Margin assumed for a transaction that gives none, as a share of its amount */
+                defaultMarginPercent?: number;
+                /** @description Yearly retention r used while too few customers bought in the previous year to observe it */
+                retentionFallbackPercent?: number;
+            };
+        };
+        /** @description Deadlines per case type and severity, and what happens when one is missed */
+        SlaPolicy: {
+            targets: {
+                complaint: {
+                    low: {
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        firstResponse: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        resolution: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                    };
+                    medium: {
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        firstResponse: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        resolution: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                    };
+                    high: {
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        firstResponse: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        resolution: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                    };
+                    critical: {
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        firstResponse: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        resolution: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                    };
+                };
+                request: {
+                    low: {
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        firstResponse: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        resolution: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                    };
+                    medium: {
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        firstResponse: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        resolution: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                    };
+                    high: {
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        firstResponse: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        resolution: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                    };
+                    critical: {
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        firstResponse: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        resolution: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                    };
+                };
+                inquiry: {
+                    low: {
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        firstResponse: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        resolution: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                    };
+                    medium: {
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        firstResponse: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        resolution: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                    };
+                    high: {
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        firstResponse: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        resolution: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                    };
+                    critical: {
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        firstResponse: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                        /** @description minutes/hours: elapsed time; days: the same local time n calendar days later in the tenant time zone; businessHours: time inside settings.businessHours, with settings.specialDays replacing the hours of their dates (a holiday counts none); businessDays: closing time of the n-th open day after the day the clock starts (a holiday is no open day) */
+                        resolution: {
+                            /** Format: int64 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "minutes" | "hours" | "days" | "businessHours" | "businessDays";
+                        };
+                    };
+                };
+            };
+            escalation: {
+                firstResponse: {
+                    /** @description Raise the severity one step (low → medium → high → critical) */
+                    raiseSeverity: boolean;
+                    /** @description Reassign the case to this agent or queue */
+                    assignTo?: string;
+                };
+                resolution: {
+                    /** @description Raise the severity one step (low → medium → high → critical) */
+                    raiseSeverity: boolean;
+                    /** @description Reassign the case to this agent or queue */
+                    assignTo?: string;
+                };
+            };
+        };
+        /** @description The survey SMS would pass the tenant's SMS limits for its plan: `limit` says which (the day's or the month's segments, or the month's spend cap). GET /v1/usage shows usage and limits; Retry-After says when the limit resets. */
+        SmsQuotaExceededProblem: {
+            /** @constant */
+            type: "/problems/sms-quota-exceeded";
+            /** @constant */
+            status?: 429;
+            /** @constant */
+            title?: "SMS quota exceeded";
+            /**
+             * @description Which limit the SMS would pass
+             * @enum {string}
+             */
+            limit: "day" | "month" | "spend";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description SMS sending and keywords (docs/sms.md; connecting a number: docs/operations.md, "SMS") */
+        SmsSettings: {
+            /** @description The tenant's sender in AWS End User Messaging SMS, one the operator allocated to the tenant (422 not-allocated otherwise); a number allocated by its E.164 form also routes customers' replies to this tenant */
+            originationIdentity?: string;
+            /** @description Configuration set for delivery events and the opt-out list; one the operator allocated to the tenant */
+            configurationSetName?: string;
+            /** @description The opt-out list of the origination identity (AWS's is `Default` unless the tenant made another); STOP puts the number on it */
+            optOutListName?: string;
+            /** @description Answer to HELP, per customer language */
+            helpText: {
+                en: string;
+                "zh-TW": string;
+            };
+            /** @description Answer to STOP, per customer language */
+            optOutConfirmation: {
+                en: string;
+                "zh-TW": string;
+            };
+            /** @description Countries SMS may be sent to; absent: the tenant's default country only. The platform's block list of satellite and premium-rate prefixes applies whatever this says (docs/sms.md) */
+            allowedDestinationCountries?: string[];
+        };
+        /** @description The business calendar: holidays and days with other hours, at most 100, each date once; a settings change replaces the whole list */
+        SpecialDays: {
+            /** @description A day in the tenant's time zone */
+            date: string;
+            /** @description What the day is, e.g. 春節 or Christmas Eve */
+            name: string;
+            /** @description The day's opening intervals instead of its weekday's; empty: closed all day (a holiday) */
+            hours: {
+                open: string;
+                close: string;
+            }[];
+        }[];
+        StaffingForecastBody: {
+            /** @description The day to staff, in the tenant time zone */
+            date: string;
+            /**
+             * Format: int32
+             * @description Interval length in minutes
+             * @default 30
+             * @enum {integer}
+             */
+            interval?: 30 | 60;
+            /** @description Intervals not listed are planned with no contacts */
+            forecast: {
+                /** @description Local start of the interval, HH:MM; on the day the clocks go back it stands for both occurrences */
+                start: string;
+                /** @description Contacts expected in the interval */
+                contacts: number;
+                /** @description Expected handle time; default: the interval's history, else the overall history, else 300 s */
+                averageHandleSeconds?: number;
+            }[];
+            /** @description Service-level goal: percent answered within the threshold; default from settings */
+            targetPercent?: number;
+            /**
+             * Format: int32
+             * @description Service-level threshold, seconds; default from settings
+             */
+            thresholdSeconds?: number;
+            /** @description Highest share of time agents may spend on contacts; default from settings */
+            maxOccupancyPercent?: number;
+            /** @description Share of scheduled time agents are unavailable; default from settings */
+            shrinkagePercent?: number;
+            /**
+             * Format: int32
+             * @description Past weeks the forecast averages (and patience and handle time are read from); default from settings
+             */
+            weeks?: number;
+            /**
+             * @description Which model agentsRequired follows; both are always answered where they can be
+             * @default erlang-c
+             * @enum {string}
+             */
+            model?: "erlang-c" | "erlang-a";
+            /** @description Mean patience of waiting callers for Erlang A, seconds; default: observed in the weeks read */
+            patienceSeconds?: number;
+        };
+        StaffingPlan: {
+            /** Format: date */
+            date: string;
+            timezone: string;
+            interval: 30 | 60;
+            /** @enum {string} */
+            model: "erlang-c" | "erlang-a";
+            /**
+             * @description Erlang C when Erlang A was asked for but no patience is known
+             * @enum {string}
+             */
+            modelUsed: "erlang-c" | "erlang-a";
+            target: {
+                serviceLevelPercent: number;
+                thresholdSeconds: number;
+                maxOccupancyPercent: number;
+                shrinkagePercent: number;
+            };
+            /**
+             * @description none: no forecast was given and no past week read has any counted contact; intervals is then empty and notes say how to give one
+             * @enum {string}
+             */
+            forecastSource: "history" | "request" | "none";
+            history: {
+                /** Format: int64 */
+                weeks: number;
+                /** @description The past days read (same weekday), newest first */
+                dates: string[];
+                /** @description Those with any counted contact; the others count as missing */
+                datesWithData: string[];
+            };
+            observedPatienceSeconds: number | null;
+            /** @description The patience Erlang A used */
+            patienceSeconds: number | null;
+            overallAverageHandleSeconds: number | null;
+            /** @description Every local interval of the day, in order: 46 or 50 half-hours at clock changes; empty when forecastSource is none */
+            intervals: {
+                /** @description Local start, HH:MM */
+                start: string;
+                /** @description False where the business calendar (settings.specialDays) closes the interval: it needs no agents */
+                open: boolean;
+                /**
+                 * Format: date-time
+                 * @description Start instant with the offset in force then
+                 */
+                startsAt: string;
+                /** Format: date-time */
+                endsAt: string;
+                forecastContacts: number;
+                /** @description Past weeks averaged for this interval; null when the forecast was given */
+                historyWeeks: number | null;
+                averageHandleSeconds: number;
+                /** @enum {string} */
+                averageHandleSource: "forecast" | "interval-history" | "overall-history" | "default";
+                trafficErlangs: number;
+                /** Format: int64 */
+                agentsRequired: number;
+                /** Format: int64 */
+                scheduledAgents: number;
+                /** @description Percent, two decimals; null for an interval without contacts */
+                serviceLevelPercent: number | null;
+                averageSpeedOfAnswerSeconds: number | null;
+                /** @description Percent, two decimals; null for an interval without contacts */
+                occupancyPercent: number | null;
+                erlangC: {
+                    /**
+                     * Format: int64
+                     * @description Agents handling contacts needed for the goal within the occupancy cap
+                     */
+                    agentsRequired: number;
+                    /**
+                     * Format: int64
+                     * @description agentsRequired / (1 − shrinkage), rounded up
+                     */
+                    scheduledAgents: number;
+                    /** @description Predicted share answered within the threshold at agentsRequired */
+                    serviceLevelPercent: number | null;
+                    /** @description Predicted mean wait of answered contacts at agentsRequired */
+                    averageSpeedOfAnswerSeconds: number | null;
+                    /** @description Percent, two decimals; null for an interval without contacts */
+                    occupancyPercent: number | null;
+                    /** @description Predicted share of contacts that wait at all */
+                    waitingPercent: number | null;
+                };
+                /** @description Erlang A (callers abandon at the patience shown); null when no patience is known */
+                erlangA: {
+                    /**
+                     * Format: int64
+                     * @description Agents handling contacts needed for the goal within the occupancy cap
+                     */
+                    agentsRequired: number;
+                    /**
+                     * Format: int64
+                     * @description agentsRequired / (1 − shrinkage), rounded up
+                     */
+                    scheduledAgents: number;
+                    /** @description Predicted share answered within the threshold at agentsRequired */
+                    serviceLevelPercent: number | null;
+                    /** @description Predicted mean wait of answered contacts at agentsRequired */
+                    averageSpeedOfAnswerSeconds: number | null;
+                    /** @description Percent, two decimals; null for an interval without contacts */
+                    occupancyPercent: number | null;
+                    /** @description Predicted share of contacts that wait at all */
+                    waitingPercent: number | null;
+                    /** @description Percent, two decimals; null for an interval without contacts */
+                    abandonmentPercent: number | null;
+                } | null;
+            }[];
+            totals: {
+                forecastContacts: number;
+                agentHours: number;
+                scheduledAgentHours: number;
+            };
+            /** @description Assumptions behind the figures, Erlang C's disregard of abandonment first */
+            notes: string[];
+        };
+        Survey: {
+            surveyId: string;
+            contactId: string;
+            customerId?: string;
+            /** @description The closed contact's agent */
+            agentId?: string;
+            queue?: string;
+            /** @description The closed contact's channel */
+            channel: string;
+            /**
+             * @description rules: decided by dispatch on Contact Closed; ad-hoc: POST /v1/surveys
+             * @enum {string}
+             */
+            origin: "rules" | "ad-hoc";
+            /** @enum {string} */
+            status: "pending" | "sent" | "in_progress" | "completed" | "expired" | "not_sent";
+            /** @enum {string} */
+            notSentReason?: "disabled" | "channel" | "queue" | "purpose" | "no-contact-point" | "no-consent" | "suppressed" | "sampled-out" | "capped" | "opted-out" | "sms-not-configured" | "sms-refused" | "quota" | "destination-not-allowed" | "tenant-suspended" | "sms-sender-not-allocated";
+            /** @enum {string} */
+            deliveryChannel: "sms" | "link";
+            /** @description The template and the version the survey is asked with; absent when it was never going to be sent */
+            templateId?: string;
+            /** Format: int64 */
+            templateVersion?: number;
+            /** @enum {string} */
+            language?: "zh-TW" | "en";
+            /**
+             * Format: date-time
+             * @description When it is (or was) due to go out
+             */
+            scheduledAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            sentAt?: string;
+            /**
+             * Format: date-time
+             * @description sentAt plus the rules’ linkExpiryHours: not completed by then, it expires (answers kept)
+             */
+            expiresAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            expiredAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            completedAt?: string;
+            /** @description SMS only: the question asked again after an unreadable reply; a second one skips it */
+            smsRepromptedQuestionId?: string;
+            /** @description By questionId */
+            answers: {
+                [key: string]: number | boolean | string | null;
+            };
+            /** @description Each SMS sent for the survey, with its segments for metering */
+            sms?: {
+                messageId: string;
+                /** Format: int64 */
+                segments: number;
+                encoding: string;
+                /**
+                 * Format: date-time
+                 * @description RFC 3339 date-time
+                 */
+                sentAt: string;
+            }[];
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            updatedAt: string;
+        };
+        /** @description The tenant's settings allow this many surveys a day (settings.surveys.dailyCap, in the tenant's day), ad hoc ones included. Retry-After says when the day ends. */
+        SurveyDailyCapReachedProblem: {
+            /** @constant */
+            type: "/problems/survey-daily-cap-reached";
+            /** @constant */
+            status?: 429;
+            /** @constant */
+            title?: "Daily survey cap reached";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description The contact already has a survey (a contact is surveyed once), or was surveyed while this request ran. `surveyId`, when given, names the survey. */
+        SurveyExistsProblem: {
+            /** @constant */
+            type: "/problems/survey-exists";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+            /** @description The contact's survey */
+            surveyId?: string;
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        SurveyQuestion: {
+            /** @constant */
+            type: "csat";
+            /** @description Stable across versions: answers and results are keyed by it */
+            questionId: string;
+            /**
+             * @description A required question may not be skipped on the web page
+             * @default true
+             */
+            required: boolean;
+            text: components["schemas"]["SurveyText"];
+            showIf?: components["schemas"]["SurveyShowIf"];
+            /** @description What the ends of the scale mean, e.g. 1 = very dissatisfied, 5 = very satisfied */
+            scaleLabels?: {
+                min: {
+                    en: string;
+                    "zh-TW": string;
+                };
+                max: {
+                    en: string;
+                    "zh-TW": string;
+                };
+            };
+        } | {
+            /** @constant */
+            type: "nps";
+            /** @description Stable across versions: answers and results are keyed by it */
+            questionId: string;
+            /**
+             * @description A required question may not be skipped on the web page
+             * @default true
+             */
+            required: boolean;
+            text: components["schemas"]["SurveyText"];
+            showIf?: components["schemas"]["SurveyShowIf"];
+            /** @description What the ends of the scale mean, e.g. 1 = very dissatisfied, 5 = very satisfied */
+            scaleLabels?: {
+                min: {
+                    en: string;
+                    "zh-TW": string;
+                };
+                max: {
+                    en: string;
+                    "zh-TW": string;
+                };
+            };
+        } | {
+            /** @constant */
+            type: "ces";
+            /** @description Stable across versions: answers and results are keyed by it */
+            questionId: string;
+            /**
+             * @description A required question may not be skipped on the web page
+             * @default true
+             */
+            required: boolean;
+            text: components["schemas"]["SurveyText"];
+            showIf?: components["schemas"]["SurveyShowIf"];
+            /** @description What the ends of the scale mean, e.g. 1 = very dissatisfied, 5 = very satisfied */
+            scaleLabels?: {
+                min: {
+                    en: string;
+                    "zh-TW": string;
+                };
+                max: {
+                    en: string;
+                    "zh-TW": string;
+                };
+            };
+        } | {
+            /** @constant */
+            type: "dimension";
+            /** @description Stable across versions: answers and results are keyed by it */
+            questionId: string;
+            /**
+             * @description A required question may not be skipped on the web page
+             * @default true
+             */
+            required: boolean;
+            text: components["schemas"]["SurveyText"];
+            showIf?: components["schemas"]["SurveyShowIf"];
+            /** @enum {string} */
+            dimension: "reliability" | "responsiveness" | "assurance" | "empathy" | "tangibles";
+            /** @description What the ends of the scale mean, e.g. 1 = very dissatisfied, 5 = very satisfied */
+            scaleLabels?: {
+                min: {
+                    en: string;
+                    "zh-TW": string;
+                };
+                max: {
+                    en: string;
+                    "zh-TW": string;
+                };
+            };
+        } | {
+            /** @constant */
+            type: "resolved";
+            /** @description Stable across versions: answers and results are keyed by it */
+            questionId: string;
+            /**
+             * @description A required question may not be skipped on the web page
+             * @default true
+             */
+            required: boolean;
+            text: components["schemas"]["SurveyText"];
+            showIf?: components["schemas"]["SurveyShowIf"];
+        } | {
+            /** @constant */
+            type: "freeText";
+            /** @description Stable across versions: answers and results are keyed by it */
+            questionId: string;
+            /**
+             * @description A required question may not be skipped on the web page
+             * @default true
+             */
+            required: boolean;
+            text: components["schemas"]["SurveyText"];
+            showIf?: components["schemas"]["SurveyShowIf"];
+            /**
+             * Format: int32
+             * @default 500
+             */
+            maxLength: number;
+        };
+        SurveyQuestionInput: {
+            /** @constant */
+            type: "csat";
+            /** @description Stable across versions: answers and results are keyed by it */
+            questionId: string;
+            /**
+             * @description A required question may not be skipped on the web page
+             * @default true
+             */
+            required?: boolean;
+            text: components["schemas"]["SurveyText"];
+            showIf?: components["schemas"]["SurveyShowIf"];
+            /** @description What the ends of the scale mean, e.g. 1 = very dissatisfied, 5 = very satisfied */
+            scaleLabels?: {
+                min: {
+                    en: string;
+                    "zh-TW": string;
+                };
+                max: {
+                    en: string;
+                    "zh-TW": string;
+                };
+            };
+        } | {
+            /** @constant */
+            type: "nps";
+            /** @description Stable across versions: answers and results are keyed by it */
+            questionId: string;
+            /**
+             * @description A required question may not be skipped on the web page
+             * @default true
+             */
+            required?: boolean;
+            text: components["schemas"]["SurveyText"];
+            showIf?: components["schemas"]["SurveyShowIf"];
+            /** @description What the ends of the scale mean, e.g. 1 = very dissatisfied, 5 = very satisfied */
+            scaleLabels?: {
+                min: {
+                    en: string;
+                    "zh-TW": string;
+                };
+                max: {
+                    en: string;
+                    "zh-TW": string;
+                };
+            };
+        } | {
+            /** @constant */
+            type: "ces";
+            /** @description Stable across versions: answers and results are keyed by it */
+            questionId: string;
+            /**
+             * @description A required question may not be skipped on the web page
+             * @default true
+             */
+            required?: boolean;
+            text: components["schemas"]["SurveyText"];
+            showIf?: components["schemas"]["SurveyShowIf"];
+            /** @description What the ends of the scale mean, e.g. 1 = very dissatisfied, 5 = very satisfied */
+            scaleLabels?: {
+                min: {
+                    en: string;
+                    "zh-TW": string;
+                };
+                max: {
+                    en: string;
+                    "zh-TW": string;
+                };
+            };
+        } | {
+            /** @constant */
+            type: "dimension";
+            /** @description Stable across versions: answers and results are keyed by it */
+            questionId: string;
+            /**
+             * @description A required question may not be skipped on the web page
+             * @default true
+             */
+            required?: boolean;
+            text: components["schemas"]["SurveyText"];
+            showIf?: components["schemas"]["SurveyShowIf"];
+            /** @enum {string} */
+            dimension: "reliability" | "responsiveness" | "assurance" | "empathy" | "tangibles";
+            /** @description What the ends of the scale mean, e.g. 1 = very dissatisfied, 5 = very satisfied */
+            scaleLabels?: {
+                min: {
+                    en: string;
+                    "zh-TW": string;
+                };
+                max: {
+                    en: string;
+                    "zh-TW": string;
+                };
+            };
+        } | {
+            /** @constant */
+            type: "resolved";
+            /** @description Stable across versions: answers and results are keyed by it */
+            questionId: string;
+            /**
+             * @description A required question may not be skipped on the web page
+             * @default true
+             */
+            required?: boolean;
+            text: components["schemas"]["SurveyText"];
+            showIf?: components["schemas"]["SurveyShowIf"];
+        } | {
+            /** @constant */
+            type: "freeText";
+            /** @description Stable across versions: answers and results are keyed by it */
+            questionId: string;
+            /**
+             * @description A required question may not be skipped on the web page
+             * @default true
+             */
+            required?: boolean;
+            text: components["schemas"]["SurveyText"];
+            showIf?: components["schemas"]["SurveyShowIf"];
+            /**
+             * Format: int32
+             * @default 500
+             */
+            maxLength?: number;
+        };
+        SurveyResultsSummary: {
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            to: string;
+            /** @enum {string} */
+            groupBy?: "agent" | "queue" | "channel" | "template";
+            overall: {
+                /**
+                 * Format: int64
+                 * @description Surveys that went out: sent, in_progress, completed or expired
+                 */
+                sent: number;
+                /**
+                 * Format: int64
+                 * @description Sent surveys with at least one answer that was not skipped
+                 */
+                responses: number;
+                /** Format: int64 */
+                completed: number;
+                /** @description responses / sent, percent */
+                responseRate: number | null;
+                csat: {
+                    /** Format: int64 */
+                    answers: number;
+                    /**
+                     * Format: int64
+                     * @description Answers 4–5
+                     */
+                    satisfied: number;
+                    /** @description Percent, one decimal; null when there is nothing to count */
+                    score: number | null;
+                };
+                nps: {
+                    /** Format: int64 */
+                    answers: number;
+                    /**
+                     * Format: int64
+                     * @description Answers 9–10
+                     */
+                    promoters: number;
+                    /**
+                     * Format: int64
+                     * @description Answers 7–8
+                     */
+                    passives: number;
+                    /**
+                     * Format: int64
+                     * @description Answers 0–6
+                     */
+                    detractors: number;
+                    /** @description % promoters − % detractors, −100 to 100, one decimal */
+                    score: number | null;
+                };
+                ces: {
+                    /** Format: int64 */
+                    answers: number;
+                    /** @description Two decimals; null when there are no answers */
+                    average: number | null;
+                    /**
+                     * Format: int64
+                     * @description Answers 5–7
+                     */
+                    agreeing: number;
+                    /** @description Percent, one decimal; null when there is nothing to count */
+                    agreeingShare: number | null;
+                };
+                dimensions: {
+                    reliability: {
+                        /** Format: int64 */
+                        answers: number;
+                        /** @description Two decimals; null when there are no answers */
+                        average: number | null;
+                    };
+                    responsiveness: {
+                        /** Format: int64 */
+                        answers: number;
+                        /** @description Two decimals; null when there are no answers */
+                        average: number | null;
+                    };
+                    assurance: {
+                        /** Format: int64 */
+                        answers: number;
+                        /** @description Two decimals; null when there are no answers */
+                        average: number | null;
+                    };
+                    empathy: {
+                        /** Format: int64 */
+                        answers: number;
+                        /** @description Two decimals; null when there are no answers */
+                        average: number | null;
+                    };
+                    tangibles: {
+                        /** Format: int64 */
+                        answers: number;
+                        /** @description Two decimals; null when there are no answers */
+                        average: number | null;
+                    };
+                };
+                resolved: {
+                    /** Format: int64 */
+                    answers: number;
+                    /** Format: int64 */
+                    yes: number;
+                    /** @description Percent, one decimal; null when there is nothing to count */
+                    yesShare: number | null;
+                };
+            };
+            groups?: {
+                /**
+                 * Format: int64
+                 * @description Surveys that went out: sent, in_progress, completed or expired
+                 */
+                sent: number;
+                /**
+                 * Format: int64
+                 * @description Sent surveys with at least one answer that was not skipped
+                 */
+                responses: number;
+                /** Format: int64 */
+                completed: number;
+                /** @description responses / sent, percent */
+                responseRate: number | null;
+                csat: {
+                    /** Format: int64 */
+                    answers: number;
+                    /**
+                     * Format: int64
+                     * @description Answers 4–5
+                     */
+                    satisfied: number;
+                    /** @description Percent, one decimal; null when there is nothing to count */
+                    score: number | null;
+                };
+                nps: {
+                    /** Format: int64 */
+                    answers: number;
+                    /**
+                     * Format: int64
+                     * @description Answers 9–10
+                     */
+                    promoters: number;
+                    /**
+                     * Format: int64
+                     * @description Answers 7–8
+                     */
+                    passives: number;
+                    /**
+                     * Format: int64
+                     * @description Answers 0–6
+                     */
+                    detractors: number;
+                    /** @description % promoters − % detractors, −100 to 100, one decimal */
+                    score: number | null;
+                };
+                ces: {
+                    /** Format: int64 */
+                    answers: number;
+                    /** @description Two decimals; null when there are no answers */
+                    average: number | null;
+                    /**
+                     * Format: int64
+                     * @description Answers 5–7
+                     */
+                    agreeing: number;
+                    /** @description Percent, one decimal; null when there is nothing to count */
+                    agreeingShare: number | null;
+                };
+                dimensions: {
+                    reliability: {
+                        /** Format: int64 */
+                        answers: number;
+                        /** @description Two decimals; null when there are no answers */
+                        average: number | null;
+                    };
+                    responsiveness: {
+                        /** Format: int64 */
+                        answers: number;
+                        /** @description Two decimals; null when there are no answers */
+                        average: number | null;
+                    };
+                    assurance: {
+                        /** Format: int64 */
+                        answers: number;
+                        /** @description Two decimals; null when there are no answers */
+                        average: number | null;
+                    };
+                    empathy: {
+                        /** Format: int64 */
+                        answers: number;
+                        /** @description Two decimals; null when there are no answers */
+                        average: number | null;
+                    };
+                    tangibles: {
+                        /** Format: int64 */
+                        answers: number;
+                        /** @description Two decimals; null when there are no answers */
+                        average: number | null;
+                    };
+                };
+                resolved: {
+                    /** Format: int64 */
+                    answers: number;
+                    /** Format: int64 */
+                    yes: number;
+                    /** @description Percent, one decimal; null when there is nothing to count */
+                    yesShare: number | null;
+                };
+                /** @description The agentId, queue, channel or templateId; null: surveys without one */
+                key: string | null;
+            }[];
+        };
+        /** @description When a closed contact is followed by a survey */
+        SurveyRules: {
+            /** @description Off until an admin turns it on */
+            enabled: boolean;
+            /** @description An active survey template of the tenant */
+            templateId: string | null;
+            /** @description Contacts on these channels trigger a survey */
+            channels: ("voice" | "chat" | "email" | "sms" | "web" | "walk_in")[];
+            /** @description Contacts in these queues trigger a survey; empty means any queue (or none) */
+            queues: string[];
+            /** @description Contacts with these purposes trigger a survey */
+            purposes: ("service" | "sales" | "care" | "survey" | "collection")[];
+            /**
+             * Format: int32
+             * @description Minutes after the contact closed; 0 sends at once
+             */
+            delayMinutes: number;
+            /** @description Share of eligible contacts surveyed, chosen by a hash of the contact id */
+            samplingPercent: number;
+            /** @description null sends at any hour */
+            quietHours: {
+                start: string;
+                end: string;
+            } | null;
+            /**
+             * Format: int32
+             * @description No survey to a customer surveyed (SMS or web) within this many days; 0 turns it off
+             */
+            suppressionDays: number;
+            /** @description Most surveys sent per tenant-local day; null for no cap */
+            dailyCap: number | null;
+            /**
+             * Format: int32
+             * @description How long a survey link (and an SMS survey) stays open
+             */
+            linkExpiryHours: number;
+            /**
+             * @description sms: sent by SMS (the SMS can carry the web link); link: a web link handed to the tenant to deliver itself
+             * @enum {string}
+             */
+            deliveryChannel: "sms" | "link";
+            /** @description sms delivery: true surveys only customers whose SMS consent is granted; false also those whose consent is unknown. Denied is never surveyed */
+            requireExplicitConsent: boolean;
+            /** @description A CSAT or NPS answer at or below its threshold opens a service recovery case; null never does */
+            lowScoreThresholds: {
+                csat: number | null;
+                nps: number | null;
+            };
+            /** @description sms delivery: the first SMS ends with the web link (when the deployment knows its public address). New tenants: false; absent (rules from before the setting): true */
+            smsWebLink?: boolean;
+            /** @description sms delivery: the template's thankYou is texted after the last answer (the web page always shows it). New tenants: false; absent (rules from before the setting): true */
+            smsThankYou?: boolean;
+            /**
+             * Format: int32
+             * @description Survey template answers warn about an SMS that breaks into more segments than this; absent: 1
+             */
+            maxSegmentsPerMessage?: number;
+        };
+        /** @description Merged into the rules; lists are replaced; lowScoreThresholds is merged */
+        SurveyRulesPatch: {
+            /** @description Off until an admin turns it on */
+            enabled?: boolean;
+            /** @description An active survey template of the tenant */
+            templateId?: string | null;
+            /** @description Contacts on these channels trigger a survey */
+            channels?: ("voice" | "chat" | "email" | "sms" | "web" | "walk_in")[];
+            /** @description Contacts in these queues trigger a survey; empty means any queue (or none) */
+            queues?: string[];
+            /** @description Contacts with these purposes trigger a survey */
+            purposes?: ("service" | "sales" | "care" | "survey" | "collection")[];
+            /**
+             * Format: int32
+             * @description Minutes after the contact closed; 0 sends at once
+             */
+            delayMinutes?: number;
+            /** @description Share of eligible contacts surveyed, chosen by a hash of the contact id */
+            samplingPercent?: number;
+            /** @description null sends at any hour */
+            quietHours?: {
+                start: string;
+                end: string;
+            } | null;
+            /**
+             * Format: int32
+             * @description No survey to a customer surveyed (SMS or web) within this many days; 0 turns it off
+             */
+            suppressionDays?: number;
+            /** @description Most surveys sent per tenant-local day; null for no cap */
+            dailyCap?: number | null;
+            /**
+             * Format: int32
+             * @description How long a survey link (and an SMS survey) stays open
+             */
+            linkExpiryHours?: number;
+            /**
+             * @description sms: sent by SMS (the SMS can carry the web link); link: a web link handed to the tenant to deliver itself
+             * @enum {string}
+             */
+            deliveryChannel?: "sms" | "link";
+            /** @description sms delivery: true surveys only customers whose SMS consent is granted; false also those whose consent is unknown. Denied is never surveyed */
+            requireExplicitConsent?: boolean;
+            lowScoreThresholds?: {
+                csat?: number | null;
+                nps?: number | null;
+            };
+            /** @description sms delivery: the first SMS ends with the web link (when the deployment knows its public address). New tenants: false; absent (rules from before the setting): true */
+            smsWebLink?: boolean;
+            /** @description sms delivery: the template's thankYou is texted after the last answer (the web page always shows it). New tenants: false; absent (rules from before the setting): true */
+            smsThankYou?: boolean;
+            /**
+             * Format: int32
+             * @description Survey template answers warn about an SMS that breaks into more segments than this; absent: 1
+             */
+            maxSegmentsPerMessage?: number;
+        };
+        /** @description Ask this question only when an earlier answer matches: a rating compared with lte/gte/eq, or a resolved answer equal to true/false. A referenced question that was skipped or not asked never matches. */
+        SurveyShowIf: {
+            /** @description Stable across versions: answers and results are keyed by it */
+            questionId: string;
+            /** @enum {string} */
+            operator: "lte" | "gte" | "eq";
+            /** Format: int64 */
+            value: number;
+        } | {
+            /** @description Stable across versions: answers and results are keyed by it */
+            questionId: string;
+            equals: boolean;
+        };
+        SurveyTemplate: {
+            templateId: string;
+            /**
+             * Format: int64
+             * @description The version shown; a sent survey names templateId and version
+             */
+            version: number;
+            /**
+             * Format: int64
+             * @description The version new surveys use
+             */
+            currentVersion: number;
+            /**
+             * @description archived: no new survey uses it; its versions stay readable
+             * @enum {string}
+             */
+            status: "active" | "archived";
+            name: string;
+            description?: string;
+            /**
+             * @description Used when the customer's language is not known
+             * @enum {string}
+             */
+            defaultLanguage: "zh-TW" | "en";
+            questions: components["schemas"]["SurveyQuestion"][];
+            /** @description The first SMS, sent before the first question: who asks and why */
+            smsIntro: components["schemas"]["SurveyText"];
+            /** @description Sent (SMS) or shown (web) once the last question is answered */
+            thankYou: components["schemas"]["SurveyText"];
+            /** @description The template the tenant was created with */
+            isDefault: boolean;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the version shown was made
+             */
+            versionCreatedAt: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            archivedAt?: string;
+            sms: components["schemas"]["SurveyTemplateSmsSegments"];
+        };
+        /** @description The survey template is archived and cannot be changed. Create a new template instead. */
+        SurveyTemplateArchivedProblem: {
+            /** @constant */
+            type: "/problems/survey-template-archived";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description The tenant's survey rules (settings.surveys.templateId) use this template. Point the setting at another template first, then archive this one. */
+        SurveyTemplateInUseProblem: {
+            /** @constant */
+            type: "/problems/survey-template-in-use";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description What each SMS of the version shown costs, per language */
+        SurveyTemplateSmsSegments: {
+            /**
+             * Format: int64
+             * @description settings.surveys.maxSegmentsPerMessage
+             */
+            maxSegmentsPerMessage: number;
+            messages: {
+                /**
+                 * @description first: the introduction with the first question (and the web link when the rules add it)
+                 * @enum {string}
+                 */
+                message: "first" | "question" | "thankYou";
+                questionId?: string;
+                /** @enum {string} */
+                language: "zh-TW" | "en";
+                /**
+                 * @description Any character outside GSM 03.38 (Chinese, emoji, curly quotes, dashes) makes the whole SMS UCS-2
+                 * @enum {string}
+                 */
+                encoding: "GSM-7" | "UCS-2";
+                /** Format: int64 */
+                characters: number;
+                /**
+                 * Format: int64
+                 * @description Billed SMS segments, {company} filled in with the tenant’s display name
+                 */
+                segments: number;
+                /** @description More segments than settings.surveys.maxSegmentsPerMessage */
+                overLimit: boolean;
+            }[];
+            /** @description One per message over the limit */
+            warnings: string[];
+        };
+        /** @description The same text in en and zh-TW; both are required */
+        SurveyText: {
+            en: string;
+            "zh-TW": string;
         };
         SuspendBody: {
             /** @description Why, for the operator and the tenant (no personal data) */
             reason: string;
         };
-        IssueAdminKeyBody: {
-            /** @default Admin key issued by the operator */
-            name?: string;
+        /** @description A service Switchboard depends on is busy or briefly failing, and the request was not carried out. Retry it as it is after the Retry-After seconds, with the same Idempotency-Key. */
+        TemporarilyUnavailableProblem: {
+            /** @constant */
+            type: "/problems/temporarily-unavailable";
+            /** @constant */
+            status?: 503;
+            /** @constant */
+            title?: "Service temporarily unavailable";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        Tenant: {
+            tenantId: string;
+            name: string;
+            timezone: string;
+            /** @enum {string} */
+            locale: "zh-TW" | "en";
+            defaultCountry: string;
+            /** @enum {string} */
+            plan: "trial" | "starter" | "business" | "enterprise";
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            createdAt: string;
         };
-        /** @description RFC 9457 problem details */
-        Problem: {
-            type: string;
-            title: string;
-            status: number;
-            detail?: string;
-            instance?: string;
-            errors?: {
-                /** @description JSON path of the invalid field, e.g. $.phone */
+        /** @description The operator of the service has suspended the tenant: every one of its keys is refused on every tenant route until the operator resumes it. Contact the service's operator. */
+        TenantSuspendedProblem: {
+            /** @constant */
+            type: "/problems/tenant-suspended";
+            /** @constant */
+            status?: 403;
+            /** @constant */
+            title?: "Tenant suspended";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        Timeseries: {
+            period: {
+                /**
+                 * Format: date-time
+                 * @description Start instant, in the tenant time zone offset
+                 */
+                from: string;
+                /**
+                 * Format: date-time
+                 * @description End instant (exclusive), in the tenant time zone offset
+                 */
+                to: string;
+                timezone: string;
+            };
+            /** @enum {string} */
+            metric: "offered" | "handled" | "abandoned" | "abandonmentRate" | "averageSpeedOfAnswerSeconds" | "averageHandleTimeSeconds" | "averageTalkSeconds" | "averageAfterContactWorkSeconds" | "serviceLevelPercent" | "firstContactResolutionRate" | "transferRate" | "surveysSent" | "surveysCompleted" | "surveyResponseRate" | "csat" | "nps" | "ces" | "casesOpened" | "casesResolved" | "slaCompliance" | "referralsMade" | "referralsConverted" | "referralConversionRate";
+            /** @enum {string} */
+            interval: "hour" | "day" | "week";
+            /**
+             * @description Break the figures down by this dimension
+             * @enum {string}
+             */
+            groupBy?: "queue" | "agent" | "channel" | "reason";
+            /** @description Every interval of the period, in order, whole tenant */
+            points: {
+                /**
+                 * Format: date-time
+                 * @description Interval start, with the tenant offset in force then
+                 */
+                start: string;
+                /** Format: date-time */
+                end: string;
+                value: number | null;
+            }[];
+            /** @description Per group value, when grouped */
+            series?: {
+                value: string;
+                points: {
+                    /**
+                     * Format: date-time
+                     * @description Interval start, with the tenant offset in force then
+                     */
+                    start: string;
+                    /** Format: date-time */
+                    end: string;
+                    value: number | null;
+                }[];
+            }[];
+        };
+        /** @description A tenant holds a limited number of resources of one kind, and this one would pass it; nothing was changed. Release one first. */
+        TooManyAllocationsProblem: {
+            /** @constant */
+            type: "/problems/too-many-allocations";
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            title?: "Unprocessable request";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
                 path: string;
                 message: string;
             }[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description The tenant is over its plan's requests per minute (all its keys together), or — answered by the edge — this address sent too many requests. Wait the Retry-After seconds (the edge's answer has none: wait a few minutes) and retry. */
+        TooManyRequestsProblem: {
+            /** @constant */
+            type: "/problems/too-many-requests";
+            /** @constant */
+            status?: 429;
+            /** @constant */
+            title?: "Too many requests";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description The tenant has as many webhooks as it may have. Delete one before creating another. */
+        TooManyWebhooksProblem: {
+            /** @constant */
+            type: "/problems/too-many-webhooks";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        Transaction: {
+            transactionId: string;
+            customerId: string;
+            /** @enum {string} */
+            kind: "purchase" | "refund";
+            amount: number;
+            currency: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            at: string;
+            product: string;
+            margin: number;
+            /** @description True when the margin came from defaultMarginPercent */
+            marginEstimated: boolean;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            recordedAt: string;
         };
+        /** @description No valid credential: the Authorization header is missing, not `Bearer <key>`, or names an API key that is unknown or revoked (operator routes: not the operator key). Send a valid key; a revoked key stays refused. */
+        UnauthorizedProblem: {
+            /** @constant */
+            type: "/problems/unauthorized";
+            /** @constant */
+            status?: 401;
+            /** @constant */
+            title?: "Unauthorized";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description The contactId names no contact of this tenant. */
+        UnknownContactProblem: {
+            /** @constant */
+            type: "/problems/unknown-contact";
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            title?: "Unknown contact";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description The customerId in the body names no customer of this tenant. Create the customer first, or correct the id. */
+        UnknownCustomerProblem: {
+            /** @constant */
+            type: "/problems/unknown-customer";
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            title?: "Unknown customer";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description A contact or survey named in the body does not exist in this tenant; `errors` points at each. */
+        UnknownReferenceProblem: {
+            /** @constant */
+            type: "/problems/unknown-reference";
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            title?: "Unknown contact or survey";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description No active survey template to survey with: the templateId names none (or an archived one), or none is named and settings.surveys.templateId is not set. */
+        UnknownTemplateProblem: {
+            /** @constant */
+            type: "/problems/unknown-template";
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            title?: "No survey template";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description The body is not sent as application/json (Content-Type). Send JSON with that Content-Type. */
+        UnsupportedMediaTypeProblem: {
+            /** @constant */
+            type: "/problems/unsupported-media-type";
+            /** @constant */
+            status?: 415;
+            /** @constant */
+            title?: "Unsupported media type";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description Fields to change; assignee null unassigns; serviceRecovery fields are merged into the record */
+        UpdateCase: {
+            /** @enum {string} */
+            type?: "complaint" | "request" | "inquiry";
+            /** @enum {string} */
+            severity?: "low" | "medium" | "high" | "critical";
+            category?: string;
+            subject?: string;
+            assignee?: string | null;
+            serviceRecovery?: components["schemas"]["ServiceRecovery"];
+        };
+        /** @description Fields to change on an open contact; null removes an optional field */
+        UpdateContact: {
+            /** @enum {string} */
+            channel?: "voice" | "chat" | "email" | "sms" | "web" | "walk_in";
+            /** @enum {string} */
+            direction?: "inbound" | "outbound";
+            /** @enum {string} */
+            purpose?: "service" | "sales" | "care" | "survey" | "collection";
+            queue?: string | null;
+            agentId?: string | null;
+            reasonCode?: string | null;
+            customerId?: string | null;
+            phone?: string | null;
+            queuedAt?: string | null;
+            answeredAt?: string | null;
+            endedAt?: string | null;
+            afterContactWorkEndedAt?: string | null;
+            outcome?: ("resolved" | "unresolved" | "transferred" | "abandoned") | null;
+            firstContactResolution?: boolean | null;
+            notes?: string | null;
+        };
+        /** @description Fields to change; null removes an optional field */
+        UpdateCustomer: {
+            givenName?: string | null;
+            familyName?: string | null;
+            displayName?: string | null;
+            phone?: string | null;
+            email?: string | null;
+            language?: ("zh-TW" | "en") | null;
+            tags?: string[];
+            externalId?: string | null;
+            consent?: {
+                sms?: {
+                    /** @enum {string} */
+                    status: "granted" | "denied";
+                    /** @description Where the consent was given, e.g. web-form, call, sms-stop */
+                    source: string;
+                    /**
+                     * Format: date-time
+                     * @description When it was given; defaults to now
+                     */
+                    at?: string;
+                };
+                email?: {
+                    /** @enum {string} */
+                    status: "granted" | "denied";
+                    /** @description Where the consent was given, e.g. web-form, call, sms-stop */
+                    source: string;
+                    /**
+                     * Format: date-time
+                     * @description When it was given; defaults to now
+                     */
+                    at?: string;
+                };
+                marketing?: {
+                    /** @enum {string} */
+                    status: "granted" | "denied";
+                    /** @description Where the consent was given, e.g. web-form, call, sms-stop */
+                    source: string;
+                    /**
+                     * Format: date-time
+                     * @description When it was given; defaults to now
+                     */
+                    at?: string;
+                };
+            };
+        };
+        UpdatedWebhook: {
+            webhookId: string;
+            url: string;
+            eventTypes: string[];
+            description?: string;
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @description When the secret was last rotated; the one before stays valid for 24 hours
+             */
+            secretRotatedAt?: string;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            updatedAt: string;
+            /** @description The new signing secret, present only when rotateSecret was asked; shown once */
+            secret?: string;
+        };
+        /** @description Settles an open referral: converted with its value, or lost with a reason */
+        UpdateReferral: {
+            /** @constant */
+            status: "converted";
+            value: components["schemas"]["Money"];
+        } | {
+            /** @constant */
+            status: "lost";
+            reason: string;
+        };
+        /** @description Fields to change (questions are replaced as a whole; description null removes it); makes a new version */
+        UpdateSurveyTemplate: {
+            name?: string;
+            description?: string | null;
+            /**
+             * @description Used when the customer's language is not known
+             * @enum {string}
+             */
+            defaultLanguage?: "zh-TW" | "en";
+            questions?: components["schemas"]["SurveyQuestionInput"][];
+            /** @description The first SMS, sent before the first question: who asks and why */
+            smsIntro?: components["schemas"]["SurveyText"];
+            /** @description Sent (SMS) or shown (web) once the last question is answered */
+            thankYou?: components["schemas"]["SurveyText"];
+        };
+        /** @description Fields to change; null removes the description */
+        UpdateWebhook: {
+            /**
+             * Format: uri
+             * @description The HTTPS endpoint that receives the events
+             */
+            url?: string;
+            /** @description The event types delivered to this endpoint */
+            eventTypes?: ("*" | "Case Opened" | "Case Resolved" | "Case SLA Breached" | "Case SLA Deadlines Changed" | "Case Status Changed" | "Contact Closed" | "Contact Opened" | "Customer Erased" | "Customer Opted Out" | "Referral Converted" | "Referral Lost" | "Referral Made" | "SMS Send Refused" | "Survey Answered" | "Survey Completed" | "Survey Expired" | "Survey Not Sent" | "Survey Sent")[];
+            description?: string | null;
+            enabled?: boolean;
+            /**
+             * @description Issue a new signing secret, shown once in this answer
+             * @constant
+             */
+            rotateSecret?: true;
+        };
+        UsageReport: {
+            period: {
+                /**
+                 * Format: date
+                 * @description First UTC day
+                 */
+                from: string;
+                /**
+                 * Format: date
+                 * @description Last UTC day, included
+                 */
+                to: string;
+            };
+            /** @enum {string} */
+            plan: "trial" | "starter" | "business" | "enterprise";
+            limits: {
+                /** Format: int64 */
+                smsSegmentsPerDay: number;
+                /** Format: int64 */
+                smsSegmentsPerMonth: number;
+                /** @description The monthly spend cap, in US dollars at the price table's estimates (docs/sms.md) */
+                smsSpendCapUsdPerMonth: number;
+                /** Format: int64 */
+                apiRequestsPerMinute: number;
+            };
+            /** @description Where the tenant stands against its limits now, whatever the period asked for */
+            currentMonth: {
+                /** @description YYYY-MM, UTC */
+                month: string;
+                /** Format: int64 */
+                smsSegments: number;
+                /** @description Estimated spend, in US dollars at the price table's estimates (docs/sms.md) */
+                smsEstimatedCostUsd: number;
+                /** Format: int64 */
+                smsSegmentsToday: number;
+                /** @description The highest share of any SMS limit used (day, month or spend), in percent */
+                percentOfCap: number;
+            };
+            totals: {
+                /** Format: int64 */
+                smsSegments: number;
+                /** @description Estimated cost, in US dollars at the price table's estimates (docs/sms.md) */
+                smsEstimatedCostUsd: number;
+                /** Format: int64 */
+                smsRefused: number;
+                /** Format: int64 */
+                apiRequests: number;
+                /** Format: int64 */
+                contacts: number;
+                /** Format: int64 */
+                surveysSent: number;
+            };
+            /** @description Every day of the period, oldest first */
+            days: {
+                /**
+                 * Format: date
+                 * @description The UTC day, YYYY-MM-DD
+                 */
+                date: string;
+                /** Format: int64 */
+                smsSegments: number;
+                /** @description Estimated cost, in US dollars at the price table's estimates (docs/sms.md) */
+                smsEstimatedCostUsd: number;
+                /**
+                 * Format: int64
+                 * @description Sends refused by the quota or the destination rules (each has an SMS Send Refused event)
+                 */
+                smsRefused: number;
+                /**
+                 * Format: int64
+                 * @description Requests counted by the per-tenant request limit
+                 */
+                apiRequests: number;
+                /**
+                 * Format: int64
+                 * @description Contacts closed, counted on the day they arrived (as analytics counts them)
+                 */
+                contacts: number;
+                /** Format: int64 */
+                surveysSent: number;
+                countries: {
+                    /** @description Destination country, ISO 3166-1 alpha-2 */
+                    country: string;
+                    /** Format: int64 */
+                    smsSegments: number;
+                    /** @description Estimated cost, in US dollars at the price table's estimates (docs/sms.md) */
+                    smsEstimatedCostUsd: number;
+                }[];
+            }[];
+            priceTable: {
+                /** @description The date the estimated prices were read */
+                effectiveDate: string;
+                currency: string;
+            };
+        };
+        /** @description A path parameter, query parameter or body field breaks its schema or a rule of the API. `errors` lists each invalid field with its JSON path and why; correct them and send the request again. */
+        ValidationErrorProblem: {
+            /** @constant */
+            type: "/problems/validation-error";
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            title?: "The request is not valid";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        Webhook: {
+            webhookId: string;
+            url: string;
+            eventTypes: string[];
+            description?: string;
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @description When the secret was last rotated; the one before stays valid for 24 hours
+             */
+            secretRotatedAt?: string;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            updatedAt: string;
+        };
+        WebhookDelivery: {
+            deliveryId: string;
+            webhookId: string;
+            eventId: string;
+            detailType: string;
+            /**
+             * @description pending until a 2xx answer (succeeded) or the last retry failed (failed)
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed";
+            /**
+             * Format: int64
+             * @description Attempts made so far
+             */
+            attempts: number;
+            /**
+             * Format: int64
+             * @description The HTTP status of the endpoint's last answer
+             */
+            lastResponseStatus?: number;
+            /** @description Why the last attempt failed; never the response body */
+            lastError?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            lastAttemptAt?: string;
+            /**
+             * Format: date-time
+             * @description When the next retry is due, while pending
+             */
+            nextAttemptAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            updatedAt: string;
+        };
+        WebhookWithSecret: {
+            webhookId: string;
+            url: string;
+            eventTypes: string[];
+            description?: string;
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @description When the secret was last rotated; the one before stays valid for 24 hours
+             */
+            secretRotatedAt?: string;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            updatedAt: string;
+            /** @description The signing secret (whsec_…). Shown only in this answer: store it now. */
+            secret: string;
+        };
+        /** @description The tenant records transactions in one currency (settings customerValue.currency) and this one is in another. Convert the amount first. */
+        WrongCurrencyProblem: {
+            /** @constant */
+            type: "/problems/wrong-currency";
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            title?: "Unprocessable request";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
     };
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description The version of the resource this answer shows; send it as If-Match to change the resource */
+        ETag: string;
+        /** @description The path of the resource the request created (or of the result to read) */
+        Location: string;
+        /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key, replayed */
+        "Idempotent-Replayed": "true";
+        /** @description Seconds to wait before retrying */
+        "Retry-After": number;
+        /** @description The authentication scheme: `Bearer` */
+        "WWW-Authenticate": string;
+        /** @description The next part of a long export: `<…?cursor=…>; rel="next"` */
+        Link: string;
+        /** @description An attachment with the file name to save the export as */
+        "Content-Disposition": string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -4025,6 +5378,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Formosa Telecom Care",
+                 *       "timezone": "Asia/Taipei",
+                 *       "locale": "zh-TW",
+                 *       "defaultCountry": "TW",
+                 *       "plan": "business"
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     /** @description IANA time zone */
@@ -4045,67 +5407,135 @@ export interface operations {
             /** @description Created; the API key secret is shown only in this answer */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tenant": {
+                     *         "tenantId": "ten_01JF8Z4Q7V2W3X4Y5Z6A7B8C9D",
+                     *         "name": "Formosa Telecom Care",
+                     *         "timezone": "Asia/Taipei",
+                     *         "locale": "zh-TW",
+                     *         "defaultCountry": "TW",
+                     *         "plan": "business",
+                     *         "createdAt": "2026-03-02T01:15:00.000Z"
+                     *       },
+                     *       "apiKey": {
+                     *         "keyId": "key_01JF8Z4Q7V9K2M3N4P5Q6R7S8T",
+                     *         "name": "First admin key",
+                     *         "scopes": [
+                     *           "admin"
+                     *         ],
+                     *         "createdAt": "2026-03-02T01:15:00.000Z",
+                     *         "secret": "sb.ten_01JF8Z4Q7V2W3X4Y5Z6A7B8C9D.key_01JF8Z4Q7V9K2M3N4P5Q6R7S8T.Xq3v9Jd2LmT8wRbN5cYp0sKfHa7Ge1Uz"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         tenant: components["schemas"]["Tenant"];
                         apiKey: components["schemas"]["ApiKeyWithSecret"];
                     };
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still running, or its first answer is not kept (secret-shown-once, replay-erased) */
+            /** @description In conflict with the current state (problem types: `idempotency-in-progress`, `secret-shown-once`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyInProgressProblem"] | components["schemas"]["SecretShownOnceProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request, or by another API key */
+            /** @description Cannot be carried out as it stands (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -4125,25 +5555,80 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tenantId": "ten_01JF8Z4Q7V2W3X4Y5Z6A7B8C9D",
+                     *       "name": "Formosa Telecom Care",
+                     *       "timezone": "Asia/Taipei",
+                     *       "locale": "zh-TW",
+                     *       "defaultCountry": "TW",
+                     *       "plan": "business",
+                     *       "createdAt": "2026-03-02T01:15:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Tenant"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -4151,6 +5636,7 @@ export interface operations {
     listApiKeys: {
         parameters: {
             query?: {
+                /** @example 25 */
                 limit?: number;
                 cursor?: string;
             };
@@ -4166,6 +5652,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "keyId": "key_01JF9A2B3C4D5E6F7G8H9J0K1M",
+                     *           "name": "CRM integration",
+                     *           "scopes": [
+                     *             "agent"
+                     *           ],
+                     *           "createdAt": "2026-03-04T06:30:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         items: components["schemas"]["ApiKey"][];
                         /** @description Pass as `cursor` to read the next page; absent on the last page */
@@ -4173,31 +5673,66 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -4214,6 +5749,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "CRM integration",
+                 *       "scopes": [
+                 *         "agent"
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     scopes: ("admin" | "agent" | "readonly")[];
@@ -4224,73 +5767,121 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "keyId": "key_01JF9A2B3C4D5E6F7G8H9J0K1M",
+                     *       "name": "CRM integration",
+                     *       "scopes": [
+                     *         "agent"
+                     *       ],
+                     *       "createdAt": "2026-03-04T06:30:00.000Z",
+                     *       "secret": "sb.ten_01JF8Z4Q7V2W3X4Y5Z6A7B8C9D.key_01JF9A2B3C4D5E6F7G8H9J0K1M.pR4sT6uV8wX0yZ2aB4cD6eF8gH0jK2mN"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ApiKeyWithSecret"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still running, or its first answer is not kept (secret-shown-once, replay-erased) */
+            /** @description In conflict with the current state (problem types: `idempotency-in-progress`, `secret-shown-once`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyInProgressProblem"] | components["schemas"]["SecretShownOnceProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request, or by another API key */
+            /** @description Cannot be carried out as it stands (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -4300,6 +5891,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example key_01JF9A2B3C4D5E6F7G8H9J0K1M */
                 keyId: string;
             };
             cookie?: never;
@@ -4313,40 +5905,84 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description In conflict with the current state (problem types: `last-admin-key`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["LastAdminKeyProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -4363,28 +5999,326 @@ export interface operations {
             /** @description Settings */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "timezone": "Asia/Taipei",
+                     *       "locale": "zh-TW",
+                     *       "defaultCountry": "TW",
+                     *       "businessHours": {
+                     *         "mon": [
+                     *           {
+                     *             "open": "09:00",
+                     *             "close": "18:00"
+                     *           }
+                     *         ],
+                     *         "tue": [
+                     *           {
+                     *             "open": "09:00",
+                     *             "close": "18:00"
+                     *           }
+                     *         ],
+                     *         "wed": [
+                     *           {
+                     *             "open": "09:00",
+                     *             "close": "18:00"
+                     *           }
+                     *         ],
+                     *         "thu": [
+                     *           {
+                     *             "open": "09:00",
+                     *             "close": "18:00"
+                     *           }
+                     *         ],
+                     *         "fri": [
+                     *           {
+                     *             "open": "09:00",
+                     *             "close": "18:00"
+                     *           }
+                     *         ],
+                     *         "sat": [],
+                     *         "sun": []
+                     *       },
+                     *       "specialDays": [],
+                     *       "branding": {
+                     *         "displayName": "Formosa Telecom Care",
+                     *         "colour": "#1F6FEB"
+                     *       },
+                     *       "surveys": {
+                     *         "enabled": false,
+                     *         "templateId": "svt_01JFF5G6H7J8K9M0N1P2Q3R4S5",
+                     *         "channels": [
+                     *           "voice",
+                     *           "chat",
+                     *           "email",
+                     *           "sms",
+                     *           "web",
+                     *           "walk_in"
+                     *         ],
+                     *         "queues": [],
+                     *         "purposes": [
+                     *           "service",
+                     *           "care"
+                     *         ],
+                     *         "delayMinutes": 10,
+                     *         "samplingPercent": 100,
+                     *         "quietHours": {
+                     *           "start": "21:00",
+                     *           "end": "08:00"
+                     *         },
+                     *         "suppressionDays": 30,
+                     *         "dailyCap": 1000,
+                     *         "linkExpiryHours": 72,
+                     *         "deliveryChannel": "sms",
+                     *         "requireExplicitConsent": true,
+                     *         "lowScoreThresholds": {
+                     *           "csat": 2,
+                     *           "nps": 6
+                     *         },
+                     *         "smsWebLink": false,
+                     *         "smsThankYou": false,
+                     *         "maxSegmentsPerMessage": 1
+                     *       },
+                     *       "slaPolicy": {
+                     *         "targets": {
+                     *           "complaint": {
+                     *             "low": {
+                     *               "firstResponse": {
+                     *                 "amount": 2,
+                     *                 "unit": "businessDays"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 15,
+                     *                 "unit": "days"
+                     *               }
+                     *             },
+                     *             "medium": {
+                     *               "firstResponse": {
+                     *                 "amount": 1,
+                     *                 "unit": "businessDays"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 15,
+                     *                 "unit": "days"
+                     *               }
+                     *             },
+                     *             "high": {
+                     *               "firstResponse": {
+                     *                 "amount": 4,
+                     *                 "unit": "businessHours"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 15,
+                     *                 "unit": "days"
+                     *               }
+                     *             },
+                     *             "critical": {
+                     *               "firstResponse": {
+                     *                 "amount": 1,
+                     *                 "unit": "hours"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 15,
+                     *                 "unit": "days"
+                     *               }
+                     *             }
+                     *           },
+                     *           "request": {
+                     *             "low": {
+                     *               "firstResponse": {
+                     *                 "amount": 2,
+                     *                 "unit": "businessDays"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 10,
+                     *                 "unit": "businessDays"
+                     *               }
+                     *             },
+                     *             "medium": {
+                     *               "firstResponse": {
+                     *                 "amount": 1,
+                     *                 "unit": "businessDays"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 5,
+                     *                 "unit": "businessDays"
+                     *               }
+                     *             },
+                     *             "high": {
+                     *               "firstResponse": {
+                     *                 "amount": 4,
+                     *                 "unit": "businessHours"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 2,
+                     *                 "unit": "businessDays"
+                     *               }
+                     *             },
+                     *             "critical": {
+                     *               "firstResponse": {
+                     *                 "amount": 1,
+                     *                 "unit": "hours"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 1,
+                     *                 "unit": "days"
+                     *               }
+                     *             }
+                     *           },
+                     *           "inquiry": {
+                     *             "low": {
+                     *               "firstResponse": {
+                     *                 "amount": 2,
+                     *                 "unit": "businessDays"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 5,
+                     *                 "unit": "businessDays"
+                     *               }
+                     *             },
+                     *             "medium": {
+                     *               "firstResponse": {
+                     *                 "amount": 1,
+                     *                 "unit": "businessDays"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 3,
+                     *                 "unit": "businessDays"
+                     *               }
+                     *             },
+                     *             "high": {
+                     *               "firstResponse": {
+                     *                 "amount": 4,
+                     *                 "unit": "businessHours"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 1,
+                     *                 "unit": "businessDays"
+                     *               }
+                     *             },
+                     *             "critical": {
+                     *               "firstResponse": {
+                     *                 "amount": 1,
+                     *                 "unit": "hours"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 8,
+                     *                 "unit": "hours"
+                     *               }
+                     *             }
+                     *           }
+                     *         },
+                     *         "escalation": {
+                     *           "firstResponse": {
+                     *             "raiseSeverity": true
+                     *           },
+                     *           "resolution": {
+                     *             "raiseSeverity": true
+                     *           }
+                     *         }
+                     *       },
+                     *       "webhooks": {},
+                     *       "reasonCodes": [],
+                     *       "connect": {
+                     *         "instanceArns": []
+                     *       },
+                     *       "sms": {
+                     *         "helpText": {
+                     *           "en": "Formosa Telecom Care: answer our survey questions with a number or yes/no. Reply STOP to get no more SMS from us.",
+                     *           "zh-TW": "Formosa Telecom Care:請以數字或「是/否」回覆問卷題目。回覆「退訂」即不再收到我們的簡訊。"
+                     *         },
+                     *         "optOutConfirmation": {
+                     *           "en": "Formosa Telecom Care: you are unsubscribed and will get no more SMS from us.",
+                     *           "zh-TW": "Formosa Telecom Care:您已退訂,將不再收到我們的簡訊。"
+                     *         }
+                     *       },
+                     *       "analytics": {
+                     *         "serviceLevel": {
+                     *           "targetPercent": 80,
+                     *           "thresholdSeconds": 20
+                     *         },
+                     *         "staffing": {
+                     *           "maxOccupancyPercent": 85,
+                     *           "shrinkagePercent": 30,
+                     *           "forecastWeeks": 8
+                     *         }
+                     *       },
+                     *       "customerValue": {
+                     *         "currency": "TWD",
+                     *         "annualDiscountRatePercent": 10,
+                     *         "defaultMarginPercent": 30,
+                     *         "retentionFallbackPercent": 60
+                     *       },
+                     *       "version": 1,
+                     *       "updatedAt": "2026-03-02T01:15:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Settings"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -4392,12 +6326,48 @@ export interface operations {
     updateSettings: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag last read */
+                "If-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "businessHours": {
+                 *         "sat": [
+                 *           {
+                 *             "open": "10:00",
+                 *             "close": "16:00"
+                 *           }
+                 *         ]
+                 *       },
+                 *       "branding": {
+                 *         "colour": "#0A3D62"
+                 *       },
+                 *       "reasonCodes": [
+                 *         {
+                 *           "code": "billing.dispute",
+                 *           "label": {
+                 *             "en": "Billing dispute",
+                 *             "zh-TW": "帳單爭議"
+                 *           },
+                 *           "active": true
+                 *         },
+                 *         {
+                 *           "code": "billing.refund",
+                 *           "label": {
+                 *             "en": "Refund",
+                 *             "zh-TW": "退款"
+                 *           },
+                 *           "active": true
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["SettingsPatch"];
             };
         };
@@ -4405,70 +6375,403 @@ export interface operations {
             /** @description The updated settings */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "timezone": "Asia/Taipei",
+                     *       "locale": "zh-TW",
+                     *       "defaultCountry": "TW",
+                     *       "businessHours": {
+                     *         "mon": [
+                     *           {
+                     *             "open": "09:00",
+                     *             "close": "18:00"
+                     *           }
+                     *         ],
+                     *         "tue": [
+                     *           {
+                     *             "open": "09:00",
+                     *             "close": "18:00"
+                     *           }
+                     *         ],
+                     *         "wed": [
+                     *           {
+                     *             "open": "09:00",
+                     *             "close": "18:00"
+                     *           }
+                     *         ],
+                     *         "thu": [
+                     *           {
+                     *             "open": "09:00",
+                     *             "close": "18:00"
+                     *           }
+                     *         ],
+                     *         "fri": [
+                     *           {
+                     *             "open": "09:00",
+                     *             "close": "18:00"
+                     *           }
+                     *         ],
+                     *         "sat": [
+                     *           {
+                     *             "open": "10:00",
+                     *             "close": "16:00"
+                     *           }
+                     *         ],
+                     *         "sun": []
+                     *       },
+                     *       "specialDays": [],
+                     *       "branding": {
+                     *         "displayName": "Formosa Telecom Care",
+                     *         "colour": "#0A3D62"
+                     *       },
+                     *       "surveys": {
+                     *         "enabled": false,
+                     *         "templateId": "svt_01JFF5G6H7J8K9M0N1P2Q3R4S5",
+                     *         "channels": [
+                     *           "voice",
+                     *           "chat",
+                     *           "email",
+                     *           "sms",
+                     *           "web",
+                     *           "walk_in"
+                     *         ],
+                     *         "queues": [],
+                     *         "purposes": [
+                     *           "service",
+                     *           "care"
+                     *         ],
+                     *         "delayMinutes": 10,
+                     *         "samplingPercent": 100,
+                     *         "quietHours": {
+                     *           "start": "21:00",
+                     *           "end": "08:00"
+                     *         },
+                     *         "suppressionDays": 30,
+                     *         "dailyCap": 1000,
+                     *         "linkExpiryHours": 72,
+                     *         "deliveryChannel": "sms",
+                     *         "requireExplicitConsent": true,
+                     *         "lowScoreThresholds": {
+                     *           "csat": 2,
+                     *           "nps": 6
+                     *         },
+                     *         "smsWebLink": false,
+                     *         "smsThankYou": false,
+                     *         "maxSegmentsPerMessage": 1
+                     *       },
+                     *       "slaPolicy": {
+                     *         "targets": {
+                     *           "complaint": {
+                     *             "low": {
+                     *               "firstResponse": {
+                     *                 "amount": 2,
+                     *                 "unit": "businessDays"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 15,
+                     *                 "unit": "days"
+                     *               }
+                     *             },
+                     *             "medium": {
+                     *               "firstResponse": {
+                     *                 "amount": 1,
+                     *                 "unit": "businessDays"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 15,
+                     *                 "unit": "days"
+                     *               }
+                     *             },
+                     *             "high": {
+                     *               "firstResponse": {
+                     *                 "amount": 4,
+                     *                 "unit": "businessHours"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 15,
+                     *                 "unit": "days"
+                     *               }
+                     *             },
+                     *             "critical": {
+                     *               "firstResponse": {
+                     *                 "amount": 1,
+                     *                 "unit": "hours"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 15,
+                     *                 "unit": "days"
+                     *               }
+                     *             }
+                     *           },
+                     *           "request": {
+                     *             "low": {
+                     *               "firstResponse": {
+                     *                 "amount": 2,
+                     *                 "unit": "businessDays"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 10,
+                     *                 "unit": "businessDays"
+                     *               }
+                     *             },
+                     *             "medium": {
+                     *               "firstResponse": {
+                     *                 "amount": 1,
+                     *                 "unit": "businessDays"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 5,
+                     *                 "unit": "businessDays"
+                     *               }
+                     *             },
+                     *             "high": {
+                     *               "firstResponse": {
+                     *                 "amount": 4,
+                     *                 "unit": "businessHours"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 2,
+                     *                 "unit": "businessDays"
+                     *               }
+                     *             },
+                     *             "critical": {
+                     *               "firstResponse": {
+                     *                 "amount": 1,
+                     *                 "unit": "hours"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 1,
+                     *                 "unit": "days"
+                     *               }
+                     *             }
+                     *           },
+                     *           "inquiry": {
+                     *             "low": {
+                     *               "firstResponse": {
+                     *                 "amount": 2,
+                     *                 "unit": "businessDays"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 5,
+                     *                 "unit": "businessDays"
+                     *               }
+                     *             },
+                     *             "medium": {
+                     *               "firstResponse": {
+                     *                 "amount": 1,
+                     *                 "unit": "businessDays"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 3,
+                     *                 "unit": "businessDays"
+                     *               }
+                     *             },
+                     *             "high": {
+                     *               "firstResponse": {
+                     *                 "amount": 4,
+                     *                 "unit": "businessHours"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 1,
+                     *                 "unit": "businessDays"
+                     *               }
+                     *             },
+                     *             "critical": {
+                     *               "firstResponse": {
+                     *                 "amount": 1,
+                     *                 "unit": "hours"
+                     *               },
+                     *               "resolution": {
+                     *                 "amount": 8,
+                     *                 "unit": "hours"
+                     *               }
+                     *             }
+                     *           }
+                     *         },
+                     *         "escalation": {
+                     *           "firstResponse": {
+                     *             "raiseSeverity": true
+                     *           },
+                     *           "resolution": {
+                     *             "raiseSeverity": true
+                     *           }
+                     *         }
+                     *       },
+                     *       "webhooks": {},
+                     *       "reasonCodes": [
+                     *         {
+                     *           "code": "billing.dispute",
+                     *           "label": {
+                     *             "en": "Billing dispute",
+                     *             "zh-TW": "帳單爭議"
+                     *           },
+                     *           "active": true
+                     *         },
+                     *         {
+                     *           "code": "billing.refund",
+                     *           "label": {
+                     *             "en": "Refund",
+                     *             "zh-TW": "退款"
+                     *           },
+                     *           "active": true
+                     *         }
+                     *       ],
+                     *       "connect": {
+                     *         "instanceArns": []
+                     *       },
+                     *       "sms": {
+                     *         "helpText": {
+                     *           "en": "Formosa Telecom Care: answer our survey questions with a number or yes/no. Reply STOP to get no more SMS from us.",
+                     *           "zh-TW": "Formosa Telecom Care:請以數字或「是/否」回覆問卷題目。回覆「退訂」即不再收到我們的簡訊。"
+                     *         },
+                     *         "optOutConfirmation": {
+                     *           "en": "Formosa Telecom Care: you are unsubscribed and will get no more SMS from us.",
+                     *           "zh-TW": "Formosa Telecom Care:您已退訂,將不再收到我們的簡訊。"
+                     *         }
+                     *       },
+                     *       "analytics": {
+                     *         "serviceLevel": {
+                     *           "targetPercent": 80,
+                     *           "thresholdSeconds": 20
+                     *         },
+                     *         "staffing": {
+                     *           "maxOccupancyPercent": 85,
+                     *           "shrinkagePercent": 30,
+                     *           "forecastWeeks": 8
+                     *         }
+                     *       },
+                     *       "customerValue": {
+                     *         "currency": "TWD",
+                     *         "annualDiscountRatePercent": 10,
+                     *         "defaultMarginPercent": 30,
+                     *         "retentionFallbackPercent": 60
+                     *       },
+                     *       "version": 2,
+                     *       "updatedAt": "2026-03-12T03:20:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Settings"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Changed by another request at the same time; read them and try again */
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Changed by another request at the same time; read them and try again (problem types: `conflict`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ConflictProblem"];
+                };
             };
-            /** @description Body over 64 KiB */
+            /** @description If-Match does not name the current version (problem types: `precondition-failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionFailedProblem"];
+                };
+            };
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
                 };
             };
-            /** @description not-allocated: names a resource the operator did not allocate to the tenant, or turns SMS surveys on without a sender; invalid-survey-rules */
+            /** @description not-allocated: names a resource the operator did not allocate to the tenant, or turns SMS surveys on without a sender; invalid-survey-rules (problem types: `not-allocated`, `invalid-survey-rules`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["NotAllocatedProblem"] | components["schemas"]["InvalidSurveyRulesProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
             };
         };
     };
@@ -4477,9 +6780,11 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
+                /** @example +886912345678 */
                 phone?: string;
                 email?: string;
                 externalId?: string;
+                /** @description Only the customers of this segment (as of the last customer-value run) */
                 segment?: "champions" | "loyal" | "potential_loyalist" | "new" | "promising" | "need_attention" | "about_to_sleep" | "at_risk" | "cannot_lose" | "hibernating" | "lost";
             };
             header?: never;
@@ -4494,6 +6799,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *           "givenName": "Mei-Ling",
+                     *           "familyName": "Chen",
+                     *           "displayName": "Chen Mei-Ling",
+                     *           "phone": "+886912345678",
+                     *           "email": "meiling.chen@example.com",
+                     *           "language": "zh-TW",
+                     *           "tags": [
+                     *             "vip"
+                     *           ],
+                     *           "externalId": "CRM-004211",
+                     *           "consent": {
+                     *             "sms": {
+                     *               "status": "granted",
+                     *               "source": "web-form",
+                     *               "at": "2026-03-05T02:00:00.000Z"
+                     *             },
+                     *             "email": {
+                     *               "status": "unknown"
+                     *             },
+                     *             "marketing": {
+                     *               "status": "denied",
+                     *               "source": "call",
+                     *               "at": "2026-03-05T02:00:00.000Z"
+                     *             }
+                     *           },
+                     *           "version": 1,
+                     *           "createdAt": "2026-03-05T02:00:00.000Z",
+                     *           "updatedAt": "2026-03-05T02:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         items: components["schemas"]["Customer"][];
                         /** @description Pass as `cursor` to read the next page; absent on the last page */
@@ -4501,31 +6843,66 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -4542,6 +6919,30 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "givenName": "Mei-Ling",
+                 *       "familyName": "Chen",
+                 *       "displayName": "Chen Mei-Ling",
+                 *       "phone": "0912 345 678",
+                 *       "email": "meiling.chen@example.com",
+                 *       "language": "zh-TW",
+                 *       "tags": [
+                 *         "vip"
+                 *       ],
+                 *       "externalId": "CRM-004211",
+                 *       "consent": {
+                 *         "sms": {
+                 *           "status": "granted",
+                 *           "source": "web-form"
+                 *         },
+                 *         "marketing": {
+                 *           "status": "denied",
+                 *           "source": "call"
+                 *         }
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateCustomer"];
             };
         };
@@ -4549,73 +6950,144 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *       "givenName": "Mei-Ling",
+                     *       "familyName": "Chen",
+                     *       "displayName": "Chen Mei-Ling",
+                     *       "phone": "+886912345678",
+                     *       "email": "meiling.chen@example.com",
+                     *       "language": "zh-TW",
+                     *       "tags": [
+                     *         "vip"
+                     *       ],
+                     *       "externalId": "CRM-004211",
+                     *       "consent": {
+                     *         "sms": {
+                     *           "status": "granted",
+                     *           "source": "web-form",
+                     *           "at": "2026-03-05T02:00:00.000Z"
+                     *         },
+                     *         "email": {
+                     *           "status": "unknown"
+                     *         },
+                     *         "marketing": {
+                     *           "status": "denied",
+                     *           "source": "call",
+                     *           "at": "2026-03-05T02:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "version": 1,
+                     *       "createdAt": "2026-03-05T02:00:00.000Z",
+                     *       "updatedAt": "2026-03-05T02:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Customer"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still running, or its first answer is not kept (secret-shown-once, replay-erased) */
+            /** @description In conflict with the current state (problem types: `idempotency-in-progress`, `duplicate-customer`, `replay-erased`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyInProgressProblem"] | components["schemas"]["DuplicateCustomerProblem"] | components["schemas"]["ReplayErasedProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request, or by another API key */
+            /** @description Cannot be carried out as it stands (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -4625,6 +7097,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example cus_01JFB3C4D5E6F7G8H9J0K1M2N3 */
                 customerId: string;
             };
             cookie?: never;
@@ -4634,46 +7107,124 @@ export interface operations {
             /** @description The customer */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *       "givenName": "Mei-Ling",
+                     *       "familyName": "Chen",
+                     *       "displayName": "Chen Mei-Ling",
+                     *       "phone": "+886912345678",
+                     *       "email": "meiling.chen@example.com",
+                     *       "language": "zh-TW",
+                     *       "tags": [
+                     *         "vip"
+                     *       ],
+                     *       "externalId": "CRM-004211",
+                     *       "consent": {
+                     *         "sms": {
+                     *           "status": "granted",
+                     *           "source": "web-form",
+                     *           "at": "2026-03-05T02:00:00.000Z"
+                     *         },
+                     *         "email": {
+                     *           "status": "unknown"
+                     *         },
+                     *         "marketing": {
+                     *           "status": "denied",
+                     *           "source": "call",
+                     *           "at": "2026-03-05T02:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "version": 1,
+                     *       "createdAt": "2026-03-05T02:00:00.000Z",
+                     *       "updatedAt": "2026-03-05T02:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Customer"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Gone (problem types: `customer-erased`) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["CustomerErasedProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -4683,6 +7234,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example cus_01JFB3C4D5E6F7G8H9J0K1M2N3 */
                 customerId: string;
             };
             cookie?: never;
@@ -4696,40 +7248,84 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description If-Match does not name the current version (problem types: `precondition-failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionFailedProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -4742,12 +7338,24 @@ export interface operations {
                 "If-Match": string;
             };
             path: {
+                /** @example cus_01JFB3C4D5E6F7G8H9J0K1M2N3 */
                 customerId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "mei.chen@example.com",
+                 *       "consent": {
+                 *         "email": {
+                 *           "status": "granted",
+                 *           "source": "call"
+                 *         }
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateCustomer"];
             };
         };
@@ -4755,64 +7363,171 @@ export interface operations {
             /** @description The updated customer */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *       "givenName": "Mei-Ling",
+                     *       "familyName": "Chen",
+                     *       "displayName": "Chen Mei-Ling",
+                     *       "phone": "+886912345678",
+                     *       "email": "mei.chen@example.com",
+                     *       "language": "zh-TW",
+                     *       "tags": [
+                     *         "vip"
+                     *       ],
+                     *       "externalId": "CRM-004211",
+                     *       "consent": {
+                     *         "sms": {
+                     *           "status": "granted",
+                     *           "source": "web-form",
+                     *           "at": "2026-03-05T02:00:00.000Z"
+                     *         },
+                     *         "email": {
+                     *           "status": "granted",
+                     *           "source": "call",
+                     *           "at": "2026-03-06T03:10:00.000Z"
+                     *         },
+                     *         "marketing": {
+                     *           "status": "denied",
+                     *           "source": "call",
+                     *           "at": "2026-03-05T02:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "version": 2,
+                     *       "createdAt": "2026-03-05T02:00:00.000Z",
+                     *       "updatedAt": "2026-03-06T03:10:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Customer"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description In conflict with the current state (problem types: `duplicate-customer`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DuplicateCustomerProblem"];
+                };
+            };
+            /** @description Gone (problem types: `customer-erased`) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["CustomerErasedProblem"];
+                };
+            };
+            /** @description If-Match does not name the current version (problem types: `precondition-failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionFailedProblem"];
+                };
+            };
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description If-Match is required (problem types: `precondition-required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionRequiredProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -4832,9 +7547,137 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "openapi": "3.1.0",
+                     *       "info": {
+                     *         "title": "Switchboard API",
+                     *         "version": "1.0.0"
+                     *       },
+                     *       "paths": {}
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    getProblemType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The problem type explained, as an HTML page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -4842,11 +7685,22 @@ export interface operations {
     listContacts: {
         parameters: {
             query?: {
+                /** @example 50 */
                 limit?: number;
                 cursor?: string;
+                /**
+                 * @description Contacts started at or after this time
+                 * @example 2026-03-09T00:00:00+08:00
+                 */
                 from?: string;
+                /**
+                 * @description Contacts started before this time; defaults to now
+                 * @example 2026-03-10T00:00:00+08:00
+                 */
                 to?: string;
+                /** @example billing */
                 queue?: string;
+                /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
                 agentId?: string;
                 channel?: "voice" | "chat" | "email" | "sms" | "web" | "walk_in";
                 customerId?: string;
@@ -4863,6 +7717,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "contactId": "con_01JFC7D8E9F0G1H2J3K4M5N6P7",
+                     *           "status": "open",
+                     *           "channel": "voice",
+                     *           "direction": "inbound",
+                     *           "purpose": "service",
+                     *           "queue": "billing",
+                     *           "agentId": "agent-0042",
+                     *           "reasonCode": "billing.dispute",
+                     *           "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *           "externalContactId": "5f3c2a10-8d4e-4b7a-9c61-2e0f7a9d1b34",
+                     *           "queuedAt": "2026-03-09T01:02:00.000Z",
+                     *           "answeredAt": "2026-03-09T01:02:45.000Z",
+                     *           "startedAt": "2026-03-09T01:02:00.000Z",
+                     *           "waitSeconds": 45,
+                     *           "version": 1,
+                     *           "createdAt": "2026-03-09T01:02:50.000Z",
+                     *           "updatedAt": "2026-03-09T01:02:50.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         items: components["schemas"]["Contact"][];
                         /** @description Pass as `cursor` to read the next page; absent on the last page */
@@ -4870,31 +7749,66 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -4911,6 +7825,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "channel": "voice",
+                 *       "direction": "inbound",
+                 *       "queue": "billing",
+                 *       "agentId": "agent-0042",
+                 *       "reasonCode": "billing.dispute",
+                 *       "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                 *       "externalContactId": "5f3c2a10-8d4e-4b7a-9c61-2e0f7a9d1b34",
+                 *       "queuedAt": "2026-03-09T01:02:00.000Z",
+                 *       "answeredAt": "2026-03-09T01:02:45.000Z"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateContact"];
             };
         };
@@ -4918,73 +7845,142 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "contactId": "con_01JFC7D8E9F0G1H2J3K4M5N6P7",
+                     *       "status": "open",
+                     *       "channel": "voice",
+                     *       "direction": "inbound",
+                     *       "purpose": "service",
+                     *       "queue": "billing",
+                     *       "agentId": "agent-0042",
+                     *       "reasonCode": "billing.dispute",
+                     *       "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *       "externalContactId": "5f3c2a10-8d4e-4b7a-9c61-2e0f7a9d1b34",
+                     *       "queuedAt": "2026-03-09T01:02:00.000Z",
+                     *       "answeredAt": "2026-03-09T01:02:45.000Z",
+                     *       "startedAt": "2026-03-09T01:02:00.000Z",
+                     *       "waitSeconds": 45,
+                     *       "version": 1,
+                     *       "createdAt": "2026-03-09T01:02:50.000Z",
+                     *       "updatedAt": "2026-03-09T01:02:50.000Z",
+                     *       "referrals": []
+                     *     }
+                     */
                     "application/json": components["schemas"]["ContactWithReferrals"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still running, or its first answer is not kept (secret-shown-once, replay-erased) */
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description In conflict with the current state (problem types: `idempotency-in-progress`, `duplicate-contact`, `contact-closed`, `replay-erased`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyInProgressProblem"] | components["schemas"]["DuplicateContactProblem"] | components["schemas"]["ContactClosedProblem"] | components["schemas"]["ReplayErasedProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request, or by another API key */
+            /** @description Cannot be carried out as it stands (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`, `unknown-customer`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"] | components["schemas"]["UnknownCustomerProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -4994,6 +7990,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example con_01JFC7D8E9F0G1H2J3K4M5N6P7 */
                 contactId: string;
             };
             cookie?: never;
@@ -5003,46 +8000,117 @@ export interface operations {
             /** @description The contact */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "contactId": "con_01JFC7D8E9F0G1H2J3K4M5N6P7",
+                     *       "status": "open",
+                     *       "channel": "voice",
+                     *       "direction": "inbound",
+                     *       "purpose": "service",
+                     *       "queue": "billing",
+                     *       "agentId": "agent-0042",
+                     *       "reasonCode": "billing.dispute",
+                     *       "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *       "externalContactId": "5f3c2a10-8d4e-4b7a-9c61-2e0f7a9d1b34",
+                     *       "queuedAt": "2026-03-09T01:02:00.000Z",
+                     *       "answeredAt": "2026-03-09T01:02:45.000Z",
+                     *       "startedAt": "2026-03-09T01:02:00.000Z",
+                     *       "waitSeconds": 45,
+                     *       "version": 1,
+                     *       "createdAt": "2026-03-09T01:02:50.000Z",
+                     *       "updatedAt": "2026-03-09T01:02:50.000Z",
+                     *       "referrals": [
+                     *         {
+                     *           "referralId": "ref_01JFC8A1B2C3D4E5F6G7H8J9K0",
+                     *           "contactId": "con_01JFC7D8E9F0G1H2J3K4M5N6P7",
+                     *           "product": "Fibre 1G",
+                     *           "note": "Asked about faster internet at home",
+                     *           "assignedTo": "sales-007",
+                     *           "referredBy": "agent-0042",
+                     *           "status": "open",
+                     *           "version": 1,
+                     *           "createdAt": "2026-03-09T01:06:00.000Z",
+                     *           "updatedAt": "2026-03-09T01:06:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ContactWithReferrals"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -5055,12 +8123,19 @@ export interface operations {
                 "If-Match": string;
             };
             path: {
+                /** @example con_01JFC7D8E9F0G1H2J3K4M5N6P7 */
                 contactId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reasonCode": "billing.refund",
+                 *       "notes": "Refund of the March roaming charge agreed"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateContact"];
             };
         };
@@ -5068,64 +8143,159 @@ export interface operations {
             /** @description The updated contact */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "contactId": "con_01JFC7D8E9F0G1H2J3K4M5N6P7",
+                     *       "status": "open",
+                     *       "channel": "voice",
+                     *       "direction": "inbound",
+                     *       "purpose": "service",
+                     *       "queue": "billing",
+                     *       "agentId": "agent-0042",
+                     *       "reasonCode": "billing.refund",
+                     *       "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *       "externalContactId": "5f3c2a10-8d4e-4b7a-9c61-2e0f7a9d1b34",
+                     *       "queuedAt": "2026-03-09T01:02:00.000Z",
+                     *       "answeredAt": "2026-03-09T01:02:45.000Z",
+                     *       "startedAt": "2026-03-09T01:02:00.000Z",
+                     *       "waitSeconds": 45,
+                     *       "version": 2,
+                     *       "createdAt": "2026-03-09T01:02:50.000Z",
+                     *       "updatedAt": "2026-03-09T01:07:00.000Z",
+                     *       "notes": "Refund of the March roaming charge agreed",
+                     *       "referrals": []
+                     *     }
+                     */
                     "application/json": components["schemas"]["ContactWithReferrals"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description In conflict with the current state (problem types: `contact-closed`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ContactClosedProblem"];
+                };
+            };
+            /** @description If-Match does not name the current version (problem types: `precondition-failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionFailedProblem"];
+                };
+            };
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Cannot be carried out as it stands (problem types: `unknown-customer`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnknownCustomerProblem"];
+                };
+            };
+            /** @description If-Match is required (problem types: `precondition-required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionRequiredProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -5135,12 +8305,21 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example con_01JFC7D8E9F0G1H2J3K4M5N6P7 */
                 contactId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "outcome": "resolved",
+                 *       "firstContactResolution": true,
+                 *       "endedAt": "2026-03-09T01:08:15.000Z",
+                 *       "afterContactWorkEndedAt": "2026-03-09T01:09:30.000Z"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CloseContact"];
             };
         };
@@ -5148,64 +8327,159 @@ export interface operations {
             /** @description The closed contact */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "contactId": "con_01JFC7D8E9F0G1H2J3K4M5N6P7",
+                     *       "status": "closed",
+                     *       "channel": "voice",
+                     *       "direction": "inbound",
+                     *       "purpose": "service",
+                     *       "queue": "billing",
+                     *       "agentId": "agent-0042",
+                     *       "reasonCode": "billing.dispute",
+                     *       "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *       "externalContactId": "5f3c2a10-8d4e-4b7a-9c61-2e0f7a9d1b34",
+                     *       "queuedAt": "2026-03-09T01:02:00.000Z",
+                     *       "answeredAt": "2026-03-09T01:02:45.000Z",
+                     *       "startedAt": "2026-03-09T01:02:00.000Z",
+                     *       "waitSeconds": 45,
+                     *       "version": 2,
+                     *       "createdAt": "2026-03-09T01:02:50.000Z",
+                     *       "updatedAt": "2026-03-09T01:09:31.000Z",
+                     *       "endedAt": "2026-03-09T01:08:15.000Z",
+                     *       "afterContactWorkEndedAt": "2026-03-09T01:09:30.000Z",
+                     *       "handleSeconds": 405,
+                     *       "outcome": "resolved",
+                     *       "firstContactResolution": true,
+                     *       "closedAt": "2026-03-09T01:09:31.000Z",
+                     *       "referrals": [
+                     *         {
+                     *           "referralId": "ref_01JFC8A1B2C3D4E5F6G7H8J9K0",
+                     *           "contactId": "con_01JFC7D8E9F0G1H2J3K4M5N6P7",
+                     *           "product": "Fibre 1G",
+                     *           "note": "Asked about faster internet at home",
+                     *           "assignedTo": "sales-007",
+                     *           "referredBy": "agent-0042",
+                     *           "status": "open",
+                     *           "version": 1,
+                     *           "createdAt": "2026-03-09T01:06:00.000Z",
+                     *           "updatedAt": "2026-03-09T01:06:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ContactWithReferrals"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description In conflict with the current state (problem types: `contact-closed-with-other-outcome`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ContactClosedWithOtherOutcomeProblem"];
+                };
+            };
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Cannot be carried out as it stands (problem types: `resolved-without-answer`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ResolvedWithoutAnswerProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -5218,12 +8492,20 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @example con_01JFC7D8E9F0G1H2J3K4M5N6P7 */
                 contactId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "product": "Fibre 1G",
+                 *       "note": "Asked about faster internet at home",
+                 *       "assignedTo": "sales-007"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateReferral"];
             };
         };
@@ -5231,82 +8513,134 @@ export interface operations {
             /** @description Created, open */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "referralId": "ref_01JFC8A1B2C3D4E5F6G7H8J9K0",
+                     *       "contactId": "con_01JFC7D8E9F0G1H2J3K4M5N6P7",
+                     *       "product": "Fibre 1G",
+                     *       "note": "Asked about faster internet at home",
+                     *       "assignedTo": "sales-007",
+                     *       "referredBy": "agent-0042",
+                     *       "status": "open",
+                     *       "version": 1,
+                     *       "createdAt": "2026-03-09T01:06:00.000Z",
+                     *       "updatedAt": "2026-03-09T01:06:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Referral"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still running, or its first answer is not kept (secret-shown-once, replay-erased) */
+            /** @description In conflict with the current state (problem types: `idempotency-in-progress`, `contact-closed`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyInProgressProblem"] | components["schemas"]["ContactClosedProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request, or by another API key */
+            /** @description Cannot be carried out as it stands (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -5316,13 +8650,24 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example con_01JFC7D8E9F0G1H2J3K4M5N6P7 */
                 contactId: string;
+                /** @example ref_01JFC8A1B2C3D4E5F6G7H8J9K0 */
                 referralId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "status": "converted",
+                 *       "value": {
+                 *         "amount": 1299,
+                 *         "currency": "TWD"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateReferral"];
             };
         };
@@ -5330,64 +8675,128 @@ export interface operations {
             /** @description The settled referral */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "referralId": "ref_01JFC8A1B2C3D4E5F6G7H8J9K0",
+                     *       "contactId": "con_01JFC7D8E9F0G1H2J3K4M5N6P7",
+                     *       "product": "Fibre 1G",
+                     *       "note": "Asked about faster internet at home",
+                     *       "assignedTo": "sales-007",
+                     *       "referredBy": "agent-0042",
+                     *       "status": "converted",
+                     *       "version": 2,
+                     *       "createdAt": "2026-03-09T01:06:00.000Z",
+                     *       "updatedAt": "2026-03-12T07:30:00.000Z",
+                     *       "value": {
+                     *         "amount": 1299,
+                     *         "currency": "TWD"
+                     *       },
+                     *       "settledAt": "2026-03-12T07:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Referral"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description In conflict with the current state (problem types: `referral-settled`, `contact-closed`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ReferralSettledProblem"] | components["schemas"]["ContactClosedProblem"];
+                };
+            };
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -5395,6 +8804,7 @@ export interface operations {
     listWebhooks: {
         parameters: {
             query?: {
+                /** @example 25 */
                 limit?: number;
                 cursor?: string;
             };
@@ -5410,6 +8820,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "webhookId": "whk_01JFE4F5G6H7J8K9M0N1P2Q3R4",
+                     *           "url": "https://hooks.example.com/switchboard",
+                     *           "eventTypes": [
+                     *             "Contact Closed",
+                     *             "Case SLA Breached"
+                     *           ],
+                     *           "description": "CRM sync",
+                     *           "enabled": true,
+                     *           "version": 1,
+                     *           "createdAt": "2026-03-10T08:00:00.000Z",
+                     *           "updatedAt": "2026-03-10T08:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         items: components["schemas"]["Webhook"][];
                         /** @description Pass as `cursor` to read the next page; absent on the last page */
@@ -5417,31 +8846,66 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -5458,6 +8922,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "url": "https://hooks.example.com/switchboard",
+                 *       "eventTypes": [
+                 *         "Contact Closed",
+                 *         "Case SLA Breached"
+                 *       ],
+                 *       "description": "CRM sync"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateWebhook"];
             };
         };
@@ -5465,73 +8939,127 @@ export interface operations {
             /** @description Created, with its signing secret */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "webhookId": "whk_01JFE4F5G6H7J8K9M0N1P2Q3R4",
+                     *       "url": "https://hooks.example.com/switchboard",
+                     *       "eventTypes": [
+                     *         "Contact Closed",
+                     *         "Case SLA Breached"
+                     *       ],
+                     *       "description": "CRM sync",
+                     *       "enabled": true,
+                     *       "version": 1,
+                     *       "createdAt": "2026-03-10T08:00:00.000Z",
+                     *       "updatedAt": "2026-03-10T08:00:00.000Z",
+                     *       "secret": "whsec_4kQ9mZ2pL7xR1vN8sT3bY6cW0dF5gH2j"
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookWithSecret"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still running, or its first answer is not kept (secret-shown-once, replay-erased) */
+            /** @description In conflict with the current state (problem types: `idempotency-in-progress`, `too-many-webhooks`, `secret-shown-once`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyInProgressProblem"] | components["schemas"]["TooManyWebhooksProblem"] | components["schemas"]["SecretShownOnceProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request, or by another API key */
+            /** @description Cannot be carried out as it stands (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -5541,6 +9069,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example whk_01JFE4F5G6H7J8K9M0N1P2Q3R4 */
                 webhookId: string;
             };
             cookie?: never;
@@ -5550,46 +9079,97 @@ export interface operations {
             /** @description The webhook */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "webhookId": "whk_01JFE4F5G6H7J8K9M0N1P2Q3R4",
+                     *       "url": "https://hooks.example.com/switchboard",
+                     *       "eventTypes": [
+                     *         "Contact Closed",
+                     *         "Case SLA Breached"
+                     *       ],
+                     *       "description": "CRM sync",
+                     *       "enabled": true,
+                     *       "version": 1,
+                     *       "createdAt": "2026-03-10T08:00:00.000Z",
+                     *       "updatedAt": "2026-03-10T08:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -5599,6 +9179,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example whk_01JFE4F5G6H7J8K9M0N1P2Q3R4 */
                 webhookId: string;
             };
             cookie?: never;
@@ -5612,40 +9193,75 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -5658,12 +9274,18 @@ export interface operations {
                 "If-Match": string;
             };
             path: {
+                /** @example whk_01JFE4F5G6H7J8K9M0N1P2Q3R4 */
                 webhookId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "rotateSecret": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateWebhook"];
             };
         };
@@ -5671,64 +9293,135 @@ export interface operations {
             /** @description The updated webhook; with `secret` when it was rotated */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "webhookId": "whk_01JFE4F5G6H7J8K9M0N1P2Q3R4",
+                     *       "url": "https://hooks.example.com/switchboard",
+                     *       "eventTypes": [
+                     *         "Contact Closed",
+                     *         "Case SLA Breached"
+                     *       ],
+                     *       "description": "CRM sync",
+                     *       "enabled": true,
+                     *       "version": 2,
+                     *       "createdAt": "2026-03-10T08:00:00.000Z",
+                     *       "updatedAt": "2026-03-15T09:00:00.000Z",
+                     *       "secretRotatedAt": "2026-03-15T09:00:00.000Z",
+                     *       "secret": "whsec_9tW2xB7nQ4kM1rP6vZ3cL8dH5fJ0gS2a"
+                     *     }
+                     */
                     "application/json": components["schemas"]["UpdatedWebhook"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description If-Match does not name the current version (problem types: `precondition-failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionFailedProblem"];
+                };
+            };
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description If-Match is required (problem types: `precondition-required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionRequiredProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -5736,11 +9429,13 @@ export interface operations {
     listWebhookDeliveries: {
         parameters: {
             query?: {
+                /** @example 10 */
                 limit?: number;
                 cursor?: string;
             };
             header?: never;
             path: {
+                /** @example whk_01JFE4F5G6H7J8K9M0N1P2Q3R4 */
                 webhookId: string;
             };
             cookie?: never;
@@ -5753,6 +9448,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "deliveryId": "dlv_01JFE9A0B1C2D3E4F5G6H7J8K9",
+                     *           "webhookId": "whk_01JFE4F5G6H7J8K9M0N1P2Q3R4",
+                     *           "eventId": "7d3f6b1e-2c4a-4e8b-9f10-5a6b7c8d9e0f",
+                     *           "detailType": "Contact Closed",
+                     *           "status": "pending",
+                     *           "attempts": 2,
+                     *           "lastResponseStatus": 503,
+                     *           "lastError": "HTTP 503",
+                     *           "lastAttemptAt": "2026-03-10T08:05:00.000Z",
+                     *           "nextAttemptAt": "2026-03-10T08:09:00.000Z",
+                     *           "createdAt": "2026-03-10T08:04:59.000Z",
+                     *           "updatedAt": "2026-03-10T08:05:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "eyJzayI6IkRMViMwMUpGRTlBMEIxQzJEM0U0RjVHNkg3SjhLOSJ9"
+                     *     }
+                     */
                     "application/json": {
                         items: components["schemas"]["WebhookDelivery"][];
                         /** @description Pass as `cursor` to read the next page; absent on the last page */
@@ -5760,40 +9476,75 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -5801,13 +9552,20 @@ export interface operations {
     listCases: {
         parameters: {
             query?: {
+                /** @example 25 */
                 limit?: number;
                 cursor?: string;
+                /** @example open */
                 status?: "open" | "in_progress" | "awaiting_customer" | "resolved" | "closed";
                 type?: "complaint" | "request" | "inquiry";
+                /** @description An agent id (as on contacts), or a queue as queue:<name>, e.g. mei or queue:complaints; agent:mei is taken as mei. An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
                 assignee?: string;
                 customerId?: string;
-                breached?: "true" | "false";
+                /**
+                 * @description Written true or false
+                 * @example true
+                 */
+                breached?: boolean;
             };
             header?: never;
             path?: never;
@@ -5821,6 +9579,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "caseId": "cas_01JFD2E3F4G5H6J7K8M9N0P1Q2",
+                     *           "type": "complaint",
+                     *           "severity": "high",
+                     *           "category": "billing",
+                     *           "subject": "Charged twice for March roaming",
+                     *           "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *           "contactIds": [
+                     *             "con_01JFC7D8E9F0G1H2J3K4M5N6P7"
+                     *           ],
+                     *           "assignee": "agent-0042",
+                     *           "status": "open",
+                     *           "sla": {
+                     *             "firstResponse": {
+                     *               "startedAt": "2026-03-09T01:10:00.000Z",
+                     *               "dueAt": "2026-03-09T05:10:00.000Z"
+                     *             },
+                     *             "resolution": {
+                     *               "startedAt": "2026-03-09T01:10:00.000Z",
+                     *               "dueAt": "2026-03-11T01:10:00.000Z"
+                     *             }
+                     *           },
+                     *           "breached": false,
+                     *           "escalations": [],
+                     *           "openedAt": "2026-03-09T01:10:00.000Z",
+                     *           "version": 1,
+                     *           "createdAt": "2026-03-09T01:10:00.000Z",
+                     *           "updatedAt": "2026-03-09T01:10:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         items: components["schemas"]["Case"][];
                         /** @description Pass as `cursor` to read the next page; absent on the last page */
@@ -5828,31 +9621,66 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -5869,6 +9697,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "type": "complaint",
+                 *       "severity": "high",
+                 *       "category": "billing",
+                 *       "subject": "Charged twice for March roaming",
+                 *       "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                 *       "contactIds": [
+                 *         "con_01JFC7D8E9F0G1H2J3K4M5N6P7"
+                 *       ],
+                 *       "assignee": "agent-0042"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateCase"];
             };
         };
@@ -5876,73 +9717,151 @@ export interface operations {
             /** @description Opened */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "caseId": "cas_01JFD2E3F4G5H6J7K8M9N0P1Q2",
+                     *       "type": "complaint",
+                     *       "severity": "high",
+                     *       "category": "billing",
+                     *       "subject": "Charged twice for March roaming",
+                     *       "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *       "contactIds": [
+                     *         "con_01JFC7D8E9F0G1H2J3K4M5N6P7"
+                     *       ],
+                     *       "assignee": "agent-0042",
+                     *       "status": "open",
+                     *       "sla": {
+                     *         "firstResponse": {
+                     *           "startedAt": "2026-03-09T01:10:00.000Z",
+                     *           "dueAt": "2026-03-09T05:10:00.000Z"
+                     *         },
+                     *         "resolution": {
+                     *           "startedAt": "2026-03-09T01:10:00.000Z",
+                     *           "dueAt": "2026-03-11T01:10:00.000Z"
+                     *         }
+                     *       },
+                     *       "breached": false,
+                     *       "escalations": [],
+                     *       "openedAt": "2026-03-09T01:10:00.000Z",
+                     *       "version": 1,
+                     *       "createdAt": "2026-03-09T01:10:00.000Z",
+                     *       "updatedAt": "2026-03-09T01:10:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Case"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still running, or its first answer is not kept (secret-shown-once, replay-erased) */
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description In conflict with the current state (problem types: `idempotency-in-progress`, `replay-erased`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyInProgressProblem"] | components["schemas"]["ReplayErasedProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
                 };
             };
-            /** @description The customer, a contact or the survey does not exist in this tenant; or this Idempotency-Key was used with a different request, or by another API key */
+            /** @description The customer, a contact or the survey does not exist in this tenant (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`, `unknown-customer`, `unknown-reference`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"] | components["schemas"]["UnknownCustomerProblem"] | components["schemas"]["UnknownReferenceProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -5952,6 +9871,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example cas_01JFD2E3F4G5H6J7K8M9N0P1Q2 */
                 caseId: string;
             };
             cookie?: never;
@@ -5961,46 +9881,122 @@ export interface operations {
             /** @description The case */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "caseId": "cas_01JFD2E3F4G5H6J7K8M9N0P1Q2",
+                     *       "type": "complaint",
+                     *       "severity": "high",
+                     *       "category": "billing",
+                     *       "subject": "Charged twice for March roaming",
+                     *       "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *       "contactIds": [
+                     *         "con_01JFC7D8E9F0G1H2J3K4M5N6P7"
+                     *       ],
+                     *       "assignee": "agent-0042",
+                     *       "status": "open",
+                     *       "sla": {
+                     *         "firstResponse": {
+                     *           "startedAt": "2026-03-09T01:10:00.000Z",
+                     *           "dueAt": "2026-03-09T05:10:00.000Z"
+                     *         },
+                     *         "resolution": {
+                     *           "startedAt": "2026-03-09T01:10:00.000Z",
+                     *           "dueAt": "2026-03-11T01:10:00.000Z"
+                     *         }
+                     *       },
+                     *       "breached": false,
+                     *       "escalations": [],
+                     *       "openedAt": "2026-03-09T01:10:00.000Z",
+                     *       "version": 1,
+                     *       "createdAt": "2026-03-09T01:10:00.000Z",
+                     *       "updatedAt": "2026-03-09T01:10:00.000Z",
+                     *       "timeline": [
+                     *         {
+                     *           "entryId": "cev_01JFD2E3F4G5H6J7K8M9N0P1Q3",
+                     *           "type": "opened",
+                     *           "at": "2026-03-09T01:10:00.000Z",
+                     *           "actor": "key_01JF9A2B3C4D5E6F7G8H9J0K1M"
+                     *         }
+                     *       ],
+                     *       "timelineTruncated": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["CaseWithTimeline"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -6013,12 +10009,22 @@ export interface operations {
                 "If-Match": string;
             };
             path: {
+                /** @example cas_01JFD2E3F4G5H6J7K8M9N0P1Q2 */
                 caseId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "severity": "critical",
+                 *       "serviceRecovery": {
+                 *         "apologyGiven": true,
+                 *         "remedy": "Refund the duplicate charge"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateCase"];
             };
         };
@@ -6026,71 +10032,162 @@ export interface operations {
             /** @description The updated case */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "caseId": "cas_01JFD2E3F4G5H6J7K8M9N0P1Q2",
+                     *       "type": "complaint",
+                     *       "severity": "critical",
+                     *       "category": "billing",
+                     *       "subject": "Charged twice for March roaming",
+                     *       "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *       "contactIds": [
+                     *         "con_01JFC7D8E9F0G1H2J3K4M5N6P7"
+                     *       ],
+                     *       "assignee": "agent-0042",
+                     *       "status": "open",
+                     *       "sla": {
+                     *         "firstResponse": {
+                     *           "startedAt": "2026-03-09T01:10:00.000Z",
+                     *           "dueAt": "2026-03-09T05:10:00.000Z"
+                     *         },
+                     *         "resolution": {
+                     *           "startedAt": "2026-03-09T01:10:00.000Z",
+                     *           "dueAt": "2026-03-11T01:10:00.000Z"
+                     *         }
+                     *       },
+                     *       "breached": false,
+                     *       "escalations": [],
+                     *       "openedAt": "2026-03-09T01:10:00.000Z",
+                     *       "version": 2,
+                     *       "createdAt": "2026-03-09T01:10:00.000Z",
+                     *       "updatedAt": "2026-03-09T02:00:00.000Z",
+                     *       "serviceRecovery": {
+                     *         "apologyGiven": true,
+                     *         "remedy": "Refund the duplicate charge"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Case"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
-            /** @description The case is closed */
+            /** @description The case is closed (problem types: `case-closed`, `illegal-transition`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["CaseClosedProblem"] | components["schemas"]["IllegalTransitionProblem"];
+                };
             };
-            /** @description Body over 64 KiB */
+            /** @description If-Match does not name the current version (problem types: `precondition-failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionFailedProblem"];
+                };
+            };
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description If-Match is required (problem types: `precondition-required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionRequiredProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -6099,16 +10196,26 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The ETag last read */
+                "If-Match"?: string;
                 /** @description Retries with the same key by the same API key return the first answer, except an answer that showed a secret (409 secret-shown-once) or named a customer since erased (409 replay-erased); a different body with the same key, or the same key from another API key, answers 422 */
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @example cas_01JFD2E3F4G5H6J7K8M9N0P1Q2 */
                 caseId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "type": "note",
+                 *       "text": "Called the customer: refund promised within 3 days",
+                 *       "visibility": "customer"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CaseEventInput"];
             };
         };
@@ -6116,82 +10223,170 @@ export interface operations {
             /** @description Recorded */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "entry": {
+                     *         "entryId": "cev_01JFD3A4B5C6D7E8F9G0H1J2K3",
+                     *         "type": "note",
+                     *         "at": "2026-03-09T02:05:00.000Z",
+                     *         "actor": "key_01JF9A2B3C4D5E6F7G8H9J0K1M",
+                     *         "text": "Called the customer: refund promised within 3 days",
+                     *         "visibility": "customer"
+                     *       },
+                     *       "case": {
+                     *         "caseId": "cas_01JFD2E3F4G5H6J7K8M9N0P1Q2",
+                     *         "type": "complaint",
+                     *         "severity": "high",
+                     *         "category": "billing",
+                     *         "subject": "Charged twice for March roaming",
+                     *         "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *         "contactIds": [
+                     *           "con_01JFC7D8E9F0G1H2J3K4M5N6P7"
+                     *         ],
+                     *         "assignee": "agent-0042",
+                     *         "status": "open",
+                     *         "sla": {
+                     *           "firstResponse": {
+                     *             "startedAt": "2026-03-09T01:10:00.000Z",
+                     *             "dueAt": "2026-03-09T05:10:00.000Z",
+                     *             "metAt": "2026-03-09T02:05:00.000Z"
+                     *           },
+                     *           "resolution": {
+                     *             "startedAt": "2026-03-09T01:10:00.000Z",
+                     *             "dueAt": "2026-03-11T01:10:00.000Z"
+                     *           }
+                     *         },
+                     *         "breached": false,
+                     *         "escalations": [],
+                     *         "openedAt": "2026-03-09T01:10:00.000Z",
+                     *         "version": 2,
+                     *         "createdAt": "2026-03-09T01:10:00.000Z",
+                     *         "updatedAt": "2026-03-09T02:05:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["CaseEventResult"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
-            /** @description Not allowed in the case status (illegal transition, or the case is closed); or a request with this Idempotency-Key is still running, or its first answer is not kept (secret-shown-once, replay-erased) */
+            /** @description Not allowed in the case status (illegal transition, or the case is closed) (problem types: `idempotency-in-progress`, `case-closed`, `illegal-transition`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyInProgressProblem"] | components["schemas"]["CaseClosedProblem"] | components["schemas"]["IllegalTransitionProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description If-Match does not name the current version (problem types: `precondition-failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionFailedProblem"];
+                };
+            };
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
                 };
             };
-            /** @description The linked contact does not exist in this tenant; or this Idempotency-Key was used with a different request, or by another API key */
+            /** @description The linked contact does not exist in this tenant (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`, `unknown-reference`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"] | components["schemas"]["UnknownReferenceProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -6201,6 +10396,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
+                /** @example active */
                 status?: "active" | "archived";
             };
             header?: never;
@@ -6215,6 +10411,100 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "templateId": "svt_01JFF5G6H7J8K9M0N1P2Q3R4S5",
+                     *           "version": 1,
+                     *           "currentVersion": 1,
+                     *           "status": "active",
+                     *           "name": "After a service call",
+                     *           "description": "Satisfaction and a comment, asked after billing and support calls",
+                     *           "defaultLanguage": "zh-TW",
+                     *           "questions": [
+                     *             {
+                     *               "questionId": "csat",
+                     *               "type": "csat",
+                     *               "required": true,
+                     *               "text": {
+                     *                 "en": "How satisfied are you with the service today?",
+                     *                 "zh-TW": "您對今天的服務滿意嗎？"
+                     *               },
+                     *               "scaleLabels": {
+                     *                 "min": {
+                     *                   "en": "Very dissatisfied",
+                     *                   "zh-TW": "非常不滿意"
+                     *                 },
+                     *                 "max": {
+                     *                   "en": "Very satisfied",
+                     *                   "zh-TW": "非常滿意"
+                     *                 }
+                     *               }
+                     *             },
+                     *             {
+                     *               "questionId": "comment",
+                     *               "type": "freeText",
+                     *               "required": false,
+                     *               "maxLength": 500,
+                     *               "text": {
+                     *                 "en": "What could we have done better?",
+                     *                 "zh-TW": "我們還可以怎麼做得更好？"
+                     *               },
+                     *               "showIf": {
+                     *                 "questionId": "csat",
+                     *                 "operator": "lte",
+                     *                 "value": 3
+                     *               }
+                     *             }
+                     *           ],
+                     *           "smsIntro": {
+                     *             "en": "{company} would like your feedback on today's call.",
+                     *             "zh-TW": "{company} 想請您評價今天的通話。"
+                     *           },
+                     *           "thankYou": {
+                     *             "en": "Thank you for your feedback!",
+                     *             "zh-TW": "感謝您的回饋！"
+                     *           },
+                     *           "isDefault": false,
+                     *           "createdAt": "2026-03-11T02:00:00.000Z",
+                     *           "versionCreatedAt": "2026-03-11T02:00:00.000Z",
+                     *           "sms": {
+                     *             "maxSegmentsPerMessage": 3,
+                     *             "messages": [
+                     *               {
+                     *                 "message": "first",
+                     *                 "questionId": "csat",
+                     *                 "language": "zh-TW",
+                     *                 "encoding": "UCS-2",
+                     *                 "characters": 58,
+                     *                 "segments": 1,
+                     *                 "overLimit": false
+                     *               },
+                     *               {
+                     *                 "message": "question",
+                     *                 "questionId": "comment",
+                     *                 "language": "zh-TW",
+                     *                 "encoding": "UCS-2",
+                     *                 "characters": 17,
+                     *                 "segments": 1,
+                     *                 "overLimit": false
+                     *               },
+                     *               {
+                     *                 "message": "thankYou",
+                     *                 "language": "zh-TW",
+                     *                 "encoding": "UCS-2",
+                     *                 "characters": 7,
+                     *                 "segments": 1,
+                     *                 "overLimit": false
+                     *               }
+                     *             ],
+                     *             "warnings": []
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         items: components["schemas"]["SurveyTemplate"][];
                         /** @description Pass as `cursor` to read the next page; absent on the last page */
@@ -6222,31 +10512,66 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -6263,6 +10588,57 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "After a service call",
+                 *       "description": "Satisfaction and a comment, asked after billing and support calls",
+                 *       "defaultLanguage": "zh-TW",
+                 *       "questions": [
+                 *         {
+                 *           "questionId": "csat",
+                 *           "type": "csat",
+                 *           "required": true,
+                 *           "text": {
+                 *             "en": "How satisfied are you with the service today?",
+                 *             "zh-TW": "您對今天的服務滿意嗎？"
+                 *           },
+                 *           "scaleLabels": {
+                 *             "min": {
+                 *               "en": "Very dissatisfied",
+                 *               "zh-TW": "非常不滿意"
+                 *             },
+                 *             "max": {
+                 *               "en": "Very satisfied",
+                 *               "zh-TW": "非常滿意"
+                 *             }
+                 *           }
+                 *         },
+                 *         {
+                 *           "questionId": "comment",
+                 *           "type": "freeText",
+                 *           "required": false,
+                 *           "maxLength": 500,
+                 *           "text": {
+                 *             "en": "What could we have done better?",
+                 *             "zh-TW": "我們還可以怎麼做得更好？"
+                 *           },
+                 *           "showIf": {
+                 *             "questionId": "csat",
+                 *             "operator": "lte",
+                 *             "value": 3
+                 *           }
+                 *         }
+                 *       ],
+                 *       "smsIntro": {
+                 *         "en": "{company} would like your feedback on today's call.",
+                 *         "zh-TW": "{company} 想請您評價今天的通話。"
+                 *       },
+                 *       "thankYou": {
+                 *         "en": "Thank you for your feedback!",
+                 *         "zh-TW": "感謝您的回饋！"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateSurveyTemplate"];
             };
         };
@@ -6270,73 +10646,201 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "templateId": "svt_01JFF5G6H7J8K9M0N1P2Q3R4S5",
+                     *       "version": 1,
+                     *       "currentVersion": 1,
+                     *       "status": "active",
+                     *       "name": "After a service call",
+                     *       "description": "Satisfaction and a comment, asked after billing and support calls",
+                     *       "defaultLanguage": "zh-TW",
+                     *       "questions": [
+                     *         {
+                     *           "questionId": "csat",
+                     *           "type": "csat",
+                     *           "required": true,
+                     *           "text": {
+                     *             "en": "How satisfied are you with the service today?",
+                     *             "zh-TW": "您對今天的服務滿意嗎？"
+                     *           },
+                     *           "scaleLabels": {
+                     *             "min": {
+                     *               "en": "Very dissatisfied",
+                     *               "zh-TW": "非常不滿意"
+                     *             },
+                     *             "max": {
+                     *               "en": "Very satisfied",
+                     *               "zh-TW": "非常滿意"
+                     *             }
+                     *           }
+                     *         },
+                     *         {
+                     *           "questionId": "comment",
+                     *           "type": "freeText",
+                     *           "required": false,
+                     *           "maxLength": 500,
+                     *           "text": {
+                     *             "en": "What could we have done better?",
+                     *             "zh-TW": "我們還可以怎麼做得更好？"
+                     *           },
+                     *           "showIf": {
+                     *             "questionId": "csat",
+                     *             "operator": "lte",
+                     *             "value": 3
+                     *           }
+                     *         }
+                     *       ],
+                     *       "smsIntro": {
+                     *         "en": "{company} would like your feedback on today's call.",
+                     *         "zh-TW": "{company} 想請您評價今天的通話。"
+                     *       },
+                     *       "thankYou": {
+                     *         "en": "Thank you for your feedback!",
+                     *         "zh-TW": "感謝您的回饋！"
+                     *       },
+                     *       "isDefault": false,
+                     *       "createdAt": "2026-03-11T02:00:00.000Z",
+                     *       "versionCreatedAt": "2026-03-11T02:00:00.000Z",
+                     *       "sms": {
+                     *         "maxSegmentsPerMessage": 3,
+                     *         "messages": [
+                     *           {
+                     *             "message": "first",
+                     *             "questionId": "csat",
+                     *             "language": "zh-TW",
+                     *             "encoding": "UCS-2",
+                     *             "characters": 58,
+                     *             "segments": 1,
+                     *             "overLimit": false
+                     *           },
+                     *           {
+                     *             "message": "question",
+                     *             "questionId": "comment",
+                     *             "language": "zh-TW",
+                     *             "encoding": "UCS-2",
+                     *             "characters": 17,
+                     *             "segments": 1,
+                     *             "overLimit": false
+                     *           },
+                     *           {
+                     *             "message": "thankYou",
+                     *             "language": "zh-TW",
+                     *             "encoding": "UCS-2",
+                     *             "characters": 7,
+                     *             "segments": 1,
+                     *             "overLimit": false
+                     *           }
+                     *         ],
+                     *         "warnings": []
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["SurveyTemplate"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still running, or its first answer is not kept (secret-shown-once, replay-erased) */
+            /** @description In conflict with the current state (problem types: `idempotency-in-progress`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyInProgressProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request, or by another API key */
+            /** @description Cannot be carried out as it stands (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -6344,10 +10848,15 @@ export interface operations {
     getSurveyTemplate: {
         parameters: {
             query?: {
+                /**
+                 * @description An older version; the current one when absent
+                 * @example 1
+                 */
                 version?: number;
             };
             header?: never;
             path: {
+                /** @example svt_01JFF5G6H7J8K9M0N1P2Q3R4S5 */
                 templateId: string;
             };
             cookie?: never;
@@ -6357,46 +10866,172 @@ export interface operations {
             /** @description The template */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "templateId": "svt_01JFF5G6H7J8K9M0N1P2Q3R4S5",
+                     *       "version": 1,
+                     *       "currentVersion": 1,
+                     *       "status": "active",
+                     *       "name": "After a service call",
+                     *       "description": "Satisfaction and a comment, asked after billing and support calls",
+                     *       "defaultLanguage": "zh-TW",
+                     *       "questions": [
+                     *         {
+                     *           "questionId": "csat",
+                     *           "type": "csat",
+                     *           "required": true,
+                     *           "text": {
+                     *             "en": "How satisfied are you with the service today?",
+                     *             "zh-TW": "您對今天的服務滿意嗎？"
+                     *           },
+                     *           "scaleLabels": {
+                     *             "min": {
+                     *               "en": "Very dissatisfied",
+                     *               "zh-TW": "非常不滿意"
+                     *             },
+                     *             "max": {
+                     *               "en": "Very satisfied",
+                     *               "zh-TW": "非常滿意"
+                     *             }
+                     *           }
+                     *         },
+                     *         {
+                     *           "questionId": "comment",
+                     *           "type": "freeText",
+                     *           "required": false,
+                     *           "maxLength": 500,
+                     *           "text": {
+                     *             "en": "What could we have done better?",
+                     *             "zh-TW": "我們還可以怎麼做得更好？"
+                     *           },
+                     *           "showIf": {
+                     *             "questionId": "csat",
+                     *             "operator": "lte",
+                     *             "value": 3
+                     *           }
+                     *         }
+                     *       ],
+                     *       "smsIntro": {
+                     *         "en": "{company} would like your feedback on today's call.",
+                     *         "zh-TW": "{company} 想請您評價今天的通話。"
+                     *       },
+                     *       "thankYou": {
+                     *         "en": "Thank you for your feedback!",
+                     *         "zh-TW": "感謝您的回饋！"
+                     *       },
+                     *       "isDefault": false,
+                     *       "createdAt": "2026-03-11T02:00:00.000Z",
+                     *       "versionCreatedAt": "2026-03-11T02:00:00.000Z",
+                     *       "sms": {
+                     *         "maxSegmentsPerMessage": 3,
+                     *         "messages": [
+                     *           {
+                     *             "message": "first",
+                     *             "questionId": "csat",
+                     *             "language": "zh-TW",
+                     *             "encoding": "UCS-2",
+                     *             "characters": 58,
+                     *             "segments": 1,
+                     *             "overLimit": false
+                     *           },
+                     *           {
+                     *             "message": "question",
+                     *             "questionId": "comment",
+                     *             "language": "zh-TW",
+                     *             "encoding": "UCS-2",
+                     *             "characters": 17,
+                     *             "segments": 1,
+                     *             "overLimit": false
+                     *           },
+                     *           {
+                     *             "message": "thankYou",
+                     *             "language": "zh-TW",
+                     *             "encoding": "UCS-2",
+                     *             "characters": 7,
+                     *             "segments": 1,
+                     *             "overLimit": false
+                     *           }
+                     *         ],
+                     *         "warnings": []
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["SurveyTemplate"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -6404,8 +11039,12 @@ export interface operations {
     archiveSurveyTemplate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag last read */
+                "If-Match"?: string;
+            };
             path: {
+                /** @example svt_01JFF5G6H7J8K9M0N1P2Q3R4S5 */
                 templateId: string;
             };
             cookie?: never;
@@ -6419,48 +11058,94 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
-            /** @description The tenant's survey rules use the template; point settings.surveys.templateId elsewhere first */
+            /** @description The tenant's survey rules use the template; point settings.surveys.templateId elsewhere first (problem types: `survey-template-in-use`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["SurveyTemplateInUseProblem"];
+                };
+            };
+            /** @description If-Match does not name the current version (problem types: `precondition-failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionFailedProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
             };
         };
     };
@@ -6472,12 +11157,18 @@ export interface operations {
                 "If-Match": string;
             };
             path: {
+                /** @example svt_01JFF5G6H7J8K9M0N1P2Q3R4S5 */
                 templateId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "After a service or billing call"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateSurveyTemplate"];
             };
         };
@@ -6485,71 +11176,217 @@ export interface operations {
             /** @description The template at its new version */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "templateId": "svt_01JFF5G6H7J8K9M0N1P2Q3R4S5",
+                     *       "version": 2,
+                     *       "currentVersion": 2,
+                     *       "status": "active",
+                     *       "name": "After a service or billing call",
+                     *       "description": "Satisfaction and a comment, asked after billing and support calls",
+                     *       "defaultLanguage": "zh-TW",
+                     *       "questions": [
+                     *         {
+                     *           "questionId": "csat",
+                     *           "type": "csat",
+                     *           "required": true,
+                     *           "text": {
+                     *             "en": "How satisfied are you with the service today?",
+                     *             "zh-TW": "您對今天的服務滿意嗎？"
+                     *           },
+                     *           "scaleLabels": {
+                     *             "min": {
+                     *               "en": "Very dissatisfied",
+                     *               "zh-TW": "非常不滿意"
+                     *             },
+                     *             "max": {
+                     *               "en": "Very satisfied",
+                     *               "zh-TW": "非常滿意"
+                     *             }
+                     *           }
+                     *         },
+                     *         {
+                     *           "questionId": "comment",
+                     *           "type": "freeText",
+                     *           "required": false,
+                     *           "maxLength": 500,
+                     *           "text": {
+                     *             "en": "What could we have done better?",
+                     *             "zh-TW": "我們還可以怎麼做得更好？"
+                     *           },
+                     *           "showIf": {
+                     *             "questionId": "csat",
+                     *             "operator": "lte",
+                     *             "value": 3
+                     *           }
+                     *         }
+                     *       ],
+                     *       "smsIntro": {
+                     *         "en": "{company} would like your feedback on today's call.",
+                     *         "zh-TW": "{company} 想請您評價今天的通話。"
+                     *       },
+                     *       "thankYou": {
+                     *         "en": "Thank you for your feedback!",
+                     *         "zh-TW": "感謝您的回饋！"
+                     *       },
+                     *       "isDefault": false,
+                     *       "createdAt": "2026-03-11T02:00:00.000Z",
+                     *       "versionCreatedAt": "2026-03-12T02:00:00.000Z",
+                     *       "sms": {
+                     *         "maxSegmentsPerMessage": 3,
+                     *         "messages": [
+                     *           {
+                     *             "message": "first",
+                     *             "questionId": "csat",
+                     *             "language": "zh-TW",
+                     *             "encoding": "UCS-2",
+                     *             "characters": 58,
+                     *             "segments": 1,
+                     *             "overLimit": false
+                     *           },
+                     *           {
+                     *             "message": "question",
+                     *             "questionId": "comment",
+                     *             "language": "zh-TW",
+                     *             "encoding": "UCS-2",
+                     *             "characters": 17,
+                     *             "segments": 1,
+                     *             "overLimit": false
+                     *           },
+                     *           {
+                     *             "message": "thankYou",
+                     *             "language": "zh-TW",
+                     *             "encoding": "UCS-2",
+                     *             "characters": 7,
+                     *             "segments": 1,
+                     *             "overLimit": false
+                     *           }
+                     *         ],
+                     *         "warnings": []
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["SurveyTemplate"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
-            /** @description The template is archived */
+            /** @description The template is archived (problem types: `survey-template-archived`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["SurveyTemplateArchivedProblem"];
+                };
             };
-            /** @description Body over 64 KiB */
+            /** @description If-Match does not name the current version (problem types: `precondition-failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionFailedProblem"];
+                };
+            };
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description If-Match is required (problem types: `precondition-required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionRequiredProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -6559,10 +11396,20 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
+                /**
+                 * @description Surveys decided at or after
+                 * @example 2026-03-01T00:00:00+08:00
+                 */
                 from?: string;
+                /**
+                 * @description Surveys decided before
+                 * @example 2026-04-01T00:00:00+08:00
+                 */
                 to?: string;
+                /** @description Surveys of the contacts of this agent (an agent id, as on contacts) */
                 agentId?: string;
                 queue?: string;
+                /** @example completed */
                 status?: "pending" | "sent" | "in_progress" | "completed" | "expired" | "not_sent";
             };
             header?: never;
@@ -6577,6 +11424,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "surveyId": "svy_01JFG6H7J8K9M0N1P2Q3R4S5T6",
+                     *           "contactId": "con_01JFC7D8E9F0G1H2J3K4M5N6P7",
+                     *           "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *           "agentId": "agent-0042",
+                     *           "queue": "billing",
+                     *           "channel": "voice",
+                     *           "origin": "rules",
+                     *           "status": "completed",
+                     *           "deliveryChannel": "sms",
+                     *           "templateId": "svt_01JFF5G6H7J8K9M0N1P2Q3R4S5",
+                     *           "templateVersion": 1,
+                     *           "language": "zh-TW",
+                     *           "scheduledAt": "2026-03-09T01:19:31.000Z",
+                     *           "sentAt": "2026-03-09T01:19:33.000Z",
+                     *           "expiresAt": "2026-03-10T01:19:33.000Z",
+                     *           "completedAt": "2026-03-09T01:25:02.000Z",
+                     *           "answers": {
+                     *             "csat": 4,
+                     *             "comment": null
+                     *           },
+                     *           "sms": [
+                     *             {
+                     *               "messageId": "e1a7c5d2-3b4f-4c6d-8e9f-0a1b2c3d4e5f",
+                     *               "segments": 1,
+                     *               "encoding": "UCS-2",
+                     *               "sentAt": "2026-03-09T01:19:33.000Z"
+                     *             }
+                     *           ],
+                     *           "version": 4,
+                     *           "createdAt": "2026-03-09T01:09:31.000Z",
+                     *           "updatedAt": "2026-03-09T01:25:02.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         items: components["schemas"]["Survey"][];
                         /** @description Pass as `cursor` to read the next page; absent on the last page */
@@ -6584,31 +11470,66 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -6625,6 +11546,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "contactId": "con_01JFC7D8E9F0G1H2J3K4M5N6P7",
+                 *       "deliveryChannel": "sms"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateSurvey"];
             };
         };
@@ -6632,81 +11559,141 @@ export interface operations {
             /** @description The survey: pending (SMS, about to go out) or sent (link) */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "surveyId": "svy_01JFG7A8B9C0D1E2F3G4H5J6K7",
+                     *       "contactId": "con_01JFC7D8E9F0G1H2J3K4M5N6P7",
+                     *       "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *       "agentId": "agent-0042",
+                     *       "queue": "billing",
+                     *       "channel": "voice",
+                     *       "origin": "ad-hoc",
+                     *       "status": "pending",
+                     *       "deliveryChannel": "sms",
+                     *       "templateId": "svt_01JFF5G6H7J8K9M0N1P2Q3R4S5",
+                     *       "templateVersion": 1,
+                     *       "language": "zh-TW",
+                     *       "scheduledAt": "2026-03-09T01:12:00.000Z",
+                     *       "answers": {},
+                     *       "version": 1,
+                     *       "createdAt": "2026-03-09T01:12:00.000Z",
+                     *       "updatedAt": "2026-03-09T01:12:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreatedSurvey"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description The contact is not closed, or already has a survey; or a request with this Idempotency-Key is still running, or its first answer is not kept (secret-shown-once, replay-erased) */
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description The contact is not closed, or already has a survey (problem types: `idempotency-in-progress`, `contact-not-closed`, `survey-exists`, `replay-erased`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyInProgressProblem"] | components["schemas"]["ContactNotClosedProblem"] | components["schemas"]["SurveyExistsProblem"] | components["schemas"]["ReplayErasedProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
                 };
             };
-            /** @description No such contact, no customer or phone to reach, no SMS consent, no usable template, or destination-not-allowed (the number's country is not allowed, or its prefix is blocked); or this Idempotency-Key was used with a different request, or by another API key */
+            /** @description No such contact, no customer or phone to reach, no SMS consent, no usable template, or destination-not-allowed (the number's country is not allowed, or its prefix is blocked) (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`, `unknown-contact`, `no-contact-point`, `no-consent`, `unknown-template`, `destination-not-allowed`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"] | components["schemas"]["UnknownContactProblem"] | components["schemas"]["NoContactPointProblem"] | components["schemas"]["NoConsentProblem"] | components["schemas"]["UnknownTemplateProblem"] | components["schemas"]["DestinationNotAllowedProblem"];
                 };
             };
-            /** @description sms-quota-exceeded (the SMS would pass the plan's segments per day or month or the spend cap) or survey-daily-cap-reached; Retry-After says when the limit resets */
+            /** @description sms-quota-exceeded (the SMS would pass the plan's segments per day or month or the spend cap) or survey-daily-cap-reached; Retry-After says when the limit resets (problem types: `too-many-requests`, `sms-quota-exceeded`, `survey-daily-cap-reached`) */
             429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"] | components["schemas"]["SmsQuotaExceededProblem"] | components["schemas"]["SurveyDailyCapReachedProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
             };
         };
     };
@@ -6715,6 +11702,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example svy_01JFG6H7J8K9M0N1P2Q3R4S5T6 */
                 surveyId: string;
             };
             cookie?: never;
@@ -6727,43 +11715,113 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "surveyId": "svy_01JFG6H7J8K9M0N1P2Q3R4S5T6",
+                     *       "contactId": "con_01JFC7D8E9F0G1H2J3K4M5N6P7",
+                     *       "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *       "agentId": "agent-0042",
+                     *       "queue": "billing",
+                     *       "channel": "voice",
+                     *       "origin": "rules",
+                     *       "status": "completed",
+                     *       "deliveryChannel": "sms",
+                     *       "templateId": "svt_01JFF5G6H7J8K9M0N1P2Q3R4S5",
+                     *       "templateVersion": 1,
+                     *       "language": "zh-TW",
+                     *       "scheduledAt": "2026-03-09T01:19:31.000Z",
+                     *       "sentAt": "2026-03-09T01:19:33.000Z",
+                     *       "expiresAt": "2026-03-10T01:19:33.000Z",
+                     *       "completedAt": "2026-03-09T01:25:02.000Z",
+                     *       "answers": {
+                     *         "csat": 4,
+                     *         "comment": null
+                     *       },
+                     *       "sms": [
+                     *         {
+                     *           "messageId": "e1a7c5d2-3b4f-4c6d-8e9f-0a1b2c3d4e5f",
+                     *           "segments": 1,
+                     *           "encoding": "UCS-2",
+                     *           "sentAt": "2026-03-09T01:19:33.000Z"
+                     *         }
+                     *       ],
+                     *       "version": 4,
+                     *       "createdAt": "2026-03-09T01:09:31.000Z",
+                     *       "updatedAt": "2026-03-09T01:25:02.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Survey"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -6771,8 +11829,20 @@ export interface operations {
     getSurveyResultsSummary: {
         parameters: {
             query?: {
+                /**
+                 * @description Surveys decided at or after; default: the start of the tenant-local day 29 days before to
+                 * @example 2026-03-01T00:00:00+08:00
+                 */
                 from?: string;
+                /**
+                 * @description Surveys decided before; default: now. At most 92 days after from
+                 * @example 2026-04-01T00:00:00+08:00
+                 */
                 to?: string;
+                /**
+                 * @description Also each group's figures: by the survey's agentId, queue, the contact's channel, or templateId
+                 * @example queue
+                 */
                 groupBy?: "agent" | "queue" | "channel" | "template";
             };
             header?: never;
@@ -6787,34 +11857,190 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "from": "2026-02-28T16:00:00.000Z",
+                     *       "to": "2026-03-31T16:00:00.000Z",
+                     *       "groupBy": "queue",
+                     *       "overall": {
+                     *         "sent": 120,
+                     *         "responses": 48,
+                     *         "completed": 41,
+                     *         "responseRate": 40,
+                     *         "csat": {
+                     *           "answers": 46,
+                     *           "satisfied": 37,
+                     *           "score": 80.4
+                     *         },
+                     *         "nps": {
+                     *           "answers": 0,
+                     *           "promoters": 0,
+                     *           "passives": 0,
+                     *           "detractors": 0,
+                     *           "score": null
+                     *         },
+                     *         "ces": {
+                     *           "answers": 0,
+                     *           "average": null,
+                     *           "agreeing": 0,
+                     *           "agreeingShare": null
+                     *         },
+                     *         "dimensions": {
+                     *           "reliability": {
+                     *             "answers": 0,
+                     *             "average": null
+                     *           },
+                     *           "responsiveness": {
+                     *             "answers": 0,
+                     *             "average": null
+                     *           },
+                     *           "assurance": {
+                     *             "answers": 0,
+                     *             "average": null
+                     *           },
+                     *           "empathy": {
+                     *             "answers": 0,
+                     *             "average": null
+                     *           },
+                     *           "tangibles": {
+                     *             "answers": 0,
+                     *             "average": null
+                     *           }
+                     *         },
+                     *         "resolved": {
+                     *           "answers": 0,
+                     *           "yes": 0,
+                     *           "yesShare": null
+                     *         }
+                     *       },
+                     *       "groups": [
+                     *         {
+                     *           "sent": 120,
+                     *           "responses": 48,
+                     *           "completed": 41,
+                     *           "responseRate": 40,
+                     *           "csat": {
+                     *             "answers": 46,
+                     *             "satisfied": 37,
+                     *             "score": 80.4
+                     *           },
+                     *           "nps": {
+                     *             "answers": 0,
+                     *             "promoters": 0,
+                     *             "passives": 0,
+                     *             "detractors": 0,
+                     *             "score": null
+                     *           },
+                     *           "ces": {
+                     *             "answers": 0,
+                     *             "average": null,
+                     *             "agreeing": 0,
+                     *             "agreeingShare": null
+                     *           },
+                     *           "dimensions": {
+                     *             "reliability": {
+                     *               "answers": 0,
+                     *               "average": null
+                     *             },
+                     *             "responsiveness": {
+                     *               "answers": 0,
+                     *               "average": null
+                     *             },
+                     *             "assurance": {
+                     *               "answers": 0,
+                     *               "average": null
+                     *             },
+                     *             "empathy": {
+                     *               "answers": 0,
+                     *               "average": null
+                     *             },
+                     *             "tangibles": {
+                     *               "answers": 0,
+                     *               "average": null
+                     *             }
+                     *           },
+                     *           "resolved": {
+                     *             "answers": 0,
+                     *             "yes": 0,
+                     *             "yesShare": null
+                     *           },
+                     *           "key": "billing"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["SurveyResultsSummary"];
                 };
             };
-            /** @description Invalid request */
+            /** @description from not before to, or a range over 92 days (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -6824,6 +12050,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /**
+                 * @description The token of the one-time link; a longer one is not found (404)
+                 * @example Qm9vS2x4cE1uWnRy
+                 */
                 token: string;
             };
             cookie?: never;
@@ -6832,6 +12062,16 @@ export interface operations {
         responses: {
             /** @description The form: the questions not yet answered (by SMS, say) */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html lang="zh-TW"><head><title>Formosa Telecom Care</title></head><body><form method="post">…</form></body></html> */
+                    "text/html": string;
+                };
+            };
+            /** @description The request could not be read (a page saying so) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6845,6 +12085,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example <!doctype html><html><head><title>找不到這份問卷 · We could not find this survey</title></head><body>…</body></html> */
                     "text/html": string;
                 };
             };
@@ -6873,12 +12114,22 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /**
+                 * @description The token of the one-time link; a longer one is not found (404)
+                 * @example Qm9vS2x4cE1uWnRy
+                 */
                 token: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "csat": "4",
+                 *       "comment": "Quick and friendly, thank you"
+                 *     }
+                 */
                 "application/x-www-form-urlencoded": {
                     [key: string]: string;
                 };
@@ -6891,6 +12142,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example <!doctype html><html lang="zh-TW"><head><title>Formosa Telecom Care</title></head><body><h1>感謝您的回饋！</h1></body></html> */
                     "text/html": string;
                 };
             };
@@ -6900,6 +12152,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example <!doctype html><html lang="zh-TW"><head><title>Formosa Telecom Care</title></head><body><form method="post">…</form></body></html> */
                     "text/html": string;
                 };
             };
@@ -6930,6 +12183,15 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            /** @description The body is not an HTML form (a page saying so) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
             /** @description Too many links tried from this address that named no open survey; Retry-After says when to try again */
             429: {
                 headers: {
@@ -6944,11 +12206,13 @@ export interface operations {
     listCustomerTransactions: {
         parameters: {
             query?: {
+                /** @example 25 */
                 limit?: number;
                 cursor?: string;
             };
             header?: never;
             path: {
+                /** @example cus_01JFB3C4D5E6F7G8H9J0K1M2N3 */
                 customerId: string;
             };
             cookie?: never;
@@ -6961,6 +12225,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "transactionId": "POS-2026-000381",
+                     *           "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *           "kind": "purchase",
+                     *           "amount": 1299,
+                     *           "currency": "TWD",
+                     *           "at": "2026-03-08T10:30:00+08:00",
+                     *           "product": "Fibre 1G, first month",
+                     *           "margin": 389.7,
+                     *           "marginEstimated": true,
+                     *           "recordedAt": "2026-03-08T02:31:05.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         items: components["schemas"]["Transaction"][];
                         /** @description Pass as `cursor` to read the next page; absent on the last page */
@@ -6968,40 +12250,84 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Gone (problem types: `customer-erased`) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["CustomerErasedProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -7014,12 +12340,22 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @example cus_01JFB3C4D5E6F7G8H9J0K1M2N3 */
                 customerId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "transactionId": "POS-2026-000381",
+                 *       "amount": 1299,
+                 *       "currency": "TWD",
+                 *       "at": "2026-03-08T10:30:00+08:00",
+                 *       "product": "Fibre 1G, first month"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateTransaction"];
             };
         };
@@ -7027,6 +12363,7 @@ export interface operations {
             /** @description This transactionId was recorded before with the same content; the stored transaction */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7036,82 +12373,142 @@ export interface operations {
             /** @description Recorded */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "transactionId": "POS-2026-000381",
+                     *       "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *       "kind": "purchase",
+                     *       "amount": 1299,
+                     *       "currency": "TWD",
+                     *       "at": "2026-03-08T10:30:00+08:00",
+                     *       "product": "Fibre 1G, first month",
+                     *       "margin": 389.7,
+                     *       "marginEstimated": true,
+                     *       "recordedAt": "2026-03-08T02:31:05.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Transaction"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still running, or its first answer is not kept (secret-shown-once, replay-erased) */
+            /** @description In conflict with the current state (problem types: `idempotency-in-progress`, `customer-busy`, `duplicate-transaction`, `replay-erased`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyInProgressProblem"] | components["schemas"]["CustomerBusyProblem"] | components["schemas"]["DuplicateTransactionProblem"] | components["schemas"]["ReplayErasedProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Gone (problem types: `customer-erased`) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["CustomerErasedProblem"];
+                };
+            };
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request, or by another API key */
+            /** @description Cannot be carried out as it stands (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`, `wrong-currency`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"] | components["schemas"]["WrongCurrencyProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -7131,25 +12528,126 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "computedAt": "2026-03-09T19:00:04.000Z",
+                     *       "asOf": "2026-03-09T19:00:00.000Z",
+                     *       "currency": "TWD",
+                     *       "customersScored": 2,
+                     *       "thresholds": {
+                     *         "recencyDays": [
+                     *           3,
+                     *           12,
+                     *           40,
+                     *           120
+                     *         ],
+                     *         "frequency": [
+                     *           1,
+                     *           1,
+                     *           2,
+                     *           4
+                     *         ],
+                     *         "monetary": [
+                     *           499,
+                     *           1299,
+                     *           3200,
+                     *           9800
+                     *         ]
+                     *       },
+                     *       "quadrantCutoffs": {
+                     *         "marginTotal": 389.7,
+                     *         "loyalty": 6
+                     *       },
+                     *       "retention": {
+                     *         "rate": 0.7,
+                     *         "source": "settings",
+                     *         "previousYearCustomers": 0,
+                     *         "retainedCustomers": 0
+                     *       },
+                     *       "annualDiscountRate": 0.1,
+                     *       "segments": [
+                     *         {
+                     *           "segment": "new",
+                     *           "customers": 1,
+                     *           "monetaryTotal": 1299,
+                     *           "marginTotal": 389.7,
+                     *           "lifetimeValue": 682
+                     *         },
+                     *         {
+                     *           "segment": "champions",
+                     *           "customers": 1,
+                     *           "monetaryTotal": 15600,
+                     *           "marginTotal": 4680,
+                     *           "lifetimeValue": 8190
+                     *         }
+                     *       ],
+                     *       "tiers": {
+                     *         "high": 1,
+                     *         "mid": 1,
+                     *         "low": 0
+                     *       },
+                     *       "quadrants": {
+                     *         "true_friends": 1,
+                     *         "butterflies": 0,
+                     *         "barnacles": 1,
+                     *         "strangers": 0
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["SegmentsSummary"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -7169,46 +12667,98 @@ export interface operations {
             /** @description The run is scheduled to start at once */
             202: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "runAt": "2026-03-09T08:15:00.000Z",
+                     *       "summary": "/v1/analytics/segments"
+                     *     }
+                     */
                     "application/json": components["schemas"]["SegmentsRefreshAccepted"];
                 };
             };
-            /** @description Missing or invalid credential */
-            401: {
+            /** @description The request is not valid (problem types: `bad-request`) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still running, or its first answer is not kept (secret-shown-once, replay-erased) */
+            /** @description In conflict with the current state (problem types: `idempotency-in-progress`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyInProgressProblem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request, or by another API key */
+            /** @description Cannot be carried out as it stands (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`, `refresh-too-soon`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"] | components["schemas"]["RefreshTooSoonProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -7216,8 +12766,17 @@ export interface operations {
     getAnalyticsSummary: {
         parameters: {
             query: {
+                /**
+                 * @description Start of the period. A date YYYY-MM-DD is a whole day in the tenant time zone (`to` inclusive); a date-time is an instant (`to` exclusive)
+                 * @example 2026-03-01
+                 */
                 from: string;
+                /**
+                 * @description End of the period, at most 366 days after from. A date YYYY-MM-DD is a whole day in the tenant time zone (`to` inclusive); a date-time is an instant (`to` exclusive)
+                 * @example 2026-03-31
+                 */
                 to: string;
+                /** @description Break the figures down by this dimension */
                 groupBy?: "queue" | "agent" | "channel" | "reason";
             };
             header?: never;
@@ -7232,34 +12791,134 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "period": {
+                     *         "from": "2026-03-01T00:00:00+08:00",
+                     *         "to": "2026-04-01T00:00:00+08:00",
+                     *         "timezone": "Asia/Taipei"
+                     *       },
+                     *       "metrics": {
+                     *         "contacts": {
+                     *           "offered": 1830,
+                     *           "handled": 1742,
+                     *           "abandoned": 88,
+                     *           "abandonmentRate": 4.81,
+                     *           "averageSpeedOfAnswerSeconds": 18.42,
+                     *           "averageHandleTimeSeconds": 371.6,
+                     *           "averageTalkSeconds": 301.25,
+                     *           "averageAfterContactWorkSeconds": 70.35,
+                     *           "serviceLevel": {
+                     *             "percent": 82.37,
+                     *             "thresholdSeconds": 20,
+                     *             "targetPercent": 80,
+                     *             "met": true
+                     *           },
+                     *           "firstContactResolutionRate": 76.1,
+                     *           "transferRate": 6.2
+                     *         },
+                     *         "surveys": {
+                     *           "sent": 402,
+                     *           "completed": 161,
+                     *           "responseRate": 43.03,
+                     *           "csat": 81.25,
+                     *           "csatResponses": 160,
+                     *           "nps": 32.5,
+                     *           "npsResponses": 120,
+                     *           "ces": 5.6,
+                     *           "cesResponses": 94
+                     *         },
+                     *         "cases": {
+                     *           "opened": 57,
+                     *           "resolved": 49,
+                     *           "backlog": 12,
+                     *           "slaCompliance": 91.84,
+                     *           "slaBreaches": 4
+                     *         },
+                     *         "referrals": {
+                     *           "made": 64,
+                     *           "converted": 19,
+                     *           "lost": 21,
+                     *           "conversionRate": 29.69,
+                     *           "valueByCurrency": {
+                     *             "TWD": 24681
+                     *           }
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["AnalyticsSummary"];
                 };
             };
-            /** @description Invalid request */
+            /** @description Invalid or too long a period (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -7267,10 +12926,27 @@ export interface operations {
     getAnalyticsTimeseries: {
         parameters: {
             query: {
+                /**
+                 * @description The metric to chart (docs/metrics.md)
+                 * @example offered
+                 */
                 metric: "offered" | "handled" | "abandoned" | "abandonmentRate" | "averageSpeedOfAnswerSeconds" | "averageHandleTimeSeconds" | "averageTalkSeconds" | "averageAfterContactWorkSeconds" | "serviceLevelPercent" | "firstContactResolutionRate" | "transferRate" | "surveysSent" | "surveysCompleted" | "surveyResponseRate" | "csat" | "nps" | "ces" | "casesOpened" | "casesResolved" | "slaCompliance" | "referralsMade" | "referralsConverted" | "referralConversionRate";
+                /**
+                 * @description Tenant-local hours, days (23 or 25 h at clock changes) or weeks from Monday
+                 * @example day
+                 */
                 interval: "hour" | "day" | "week";
+                /**
+                 * @description Start of the period. A date YYYY-MM-DD is a whole day in the tenant time zone (`to` inclusive); a date-time is an instant (`to` exclusive)
+                 * @example 2026-03-09
+                 */
                 from: string;
+                /**
+                 * @description End of the period. A date YYYY-MM-DD is a whole day in the tenant time zone (`to` inclusive); a date-time is an instant (`to` exclusive)
+                 * @example 2026-03-10
+                 */
                 to: string;
+                /** @description Break the figures down by this dimension */
                 groupBy?: "queue" | "agent" | "channel" | "reason";
             };
             header?: never;
@@ -7285,34 +12961,101 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "period": {
+                     *         "from": "2026-03-09T00:00:00+08:00",
+                     *         "to": "2026-03-11T00:00:00+08:00",
+                     *         "timezone": "Asia/Taipei"
+                     *       },
+                     *       "metric": "offered",
+                     *       "interval": "day",
+                     *       "points": [
+                     *         {
+                     *           "start": "2026-03-09T00:00:00+08:00",
+                     *           "end": "2026-03-10T00:00:00+08:00",
+                     *           "value": 64
+                     *         },
+                     *         {
+                     *           "start": "2026-03-10T00:00:00+08:00",
+                     *           "end": "2026-03-11T00:00:00+08:00",
+                     *           "value": 71
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Timeseries"];
                 };
             };
-            /** @description Invalid request */
+            /** @description Invalid period or too many intervals (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -7320,7 +13063,15 @@ export interface operations {
     getAnalyticsHeatmap: {
         parameters: {
             query?: {
+                /**
+                 * @description Start of the period; default: 27 days before today (tenant time). A date YYYY-MM-DD is a whole day in the tenant time zone (`to` inclusive); a date-time is an instant (`to` exclusive)
+                 * @example 2026-02-09
+                 */
                 from?: string;
+                /**
+                 * @description End of the period; default: now, so today so far is included. A date YYYY-MM-DD is a whole day in the tenant time zone (`to` inclusive); a date-time is an instant (`to` exclusive)
+                 * @example 2026-03-08
+                 */
                 to?: string;
             };
             header?: never;
@@ -7335,34 +13086,103 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "period": {
+                     *         "from": "2026-02-09T00:00:00+08:00",
+                     *         "to": "2026-03-09T00:00:00+08:00",
+                     *         "timezone": "Asia/Taipei"
+                     *       },
+                     *       "cells": [
+                     *         {
+                     *           "weekday": "mon",
+                     *           "hour": 9,
+                     *           "offered": 248,
+                     *           "occurrences": 4,
+                     *           "averageOffered": 62
+                     *         },
+                     *         {
+                     *           "weekday": "mon",
+                     *           "hour": 10,
+                     *           "offered": 276,
+                     *           "occurrences": 4,
+                     *           "averageOffered": 69
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Heatmap"];
                 };
             };
-            /** @description Invalid request */
+            /** @description Invalid period (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -7372,6 +13192,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example cus_01JFB3C4D5E6F7G8H9J0K1M2N3 */
                 customerId: string;
             };
             cookie?: never;
@@ -7384,43 +13205,182 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "customer": {
+                     *         "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *         "displayName": "Chen Mei-Ling",
+                     *         "phone": "+886912345678",
+                     *         "language": "zh-TW",
+                     *         "tags": [
+                     *           "vip"
+                     *         ],
+                     *         "consent": {
+                     *           "sms": {
+                     *             "status": "granted",
+                     *             "source": "web-form",
+                     *             "at": "2026-03-05T02:00:00.000Z"
+                     *           },
+                     *           "email": {
+                     *             "status": "unknown"
+                     *           },
+                     *           "marketing": {
+                     *             "status": "unknown"
+                     *           }
+                     *         },
+                     *         "version": 3,
+                     *         "createdAt": "2026-03-05T02:00:00.000Z",
+                     *         "updatedAt": "2026-03-09T01:25:02.000Z"
+                     *       },
+                     *       "recentContacts": [
+                     *         {
+                     *           "contactId": "con_01JFC7D8E9F0G1H2J3K4M5N6P7",
+                     *           "status": "closed",
+                     *           "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *           "channel": "voice",
+                     *           "direction": "inbound",
+                     *           "purpose": "service",
+                     *           "queue": "billing",
+                     *           "agentId": "agent-0042",
+                     *           "startedAt": "2026-03-09T01:02:00.000Z",
+                     *           "waitSeconds": 45,
+                     *           "handleSeconds": 405,
+                     *           "outcome": "resolved",
+                     *           "firstContactResolution": true,
+                     *           "closedAt": "2026-03-09T01:09:31.000Z"
+                     *         }
+                     *       ],
+                     *       "openCases": [
+                     *         {
+                     *           "caseId": "cas_01JFD2E3F4G5H6J7K8M9N0P1Q2",
+                     *           "type": "complaint",
+                     *           "severity": "high",
+                     *           "category": "billing",
+                     *           "status": "open",
+                     *           "assignee": "agent-0042",
+                     *           "openedAt": "2026-03-09T01:10:00.000Z",
+                     *           "breached": false,
+                     *           "sla": {
+                     *             "firstResponse": {
+                     *               "dueAt": "2026-03-09T05:10:00.000Z",
+                     *               "metAt": "2026-03-09T02:05:00.000Z"
+                     *             },
+                     *             "resolution": {
+                     *               "dueAt": "2026-03-11T01:10:00.000Z"
+                     *             }
+                     *           }
+                     *         }
+                     *       ],
+                     *       "olderCasesNotRead": false,
+                     *       "latestSurvey": {
+                     *         "surveyId": "svy_01JFG6H7J8K9M0N1P2Q3R4S5T6",
+                     *         "contactId": "con_01JFC7D8E9F0G1H2J3K4M5N6P7",
+                     *         "completedAt": "2026-03-09T01:25:02.000Z",
+                     *         "templateId": "svt_01JFF5G6H7J8K9M0N1P2Q3R4S5",
+                     *         "templateVersion": 1,
+                     *         "scores": {
+                     *           "csat": 4,
+                     *           "nps": null,
+                     *           "ces": null
+                     *         }
+                     *       },
+                     *       "referrals": {
+                     *         "open": [
+                     *           {
+                     *             "referralId": "ref_01JFC8A1B2C3D4E5F6G7H8J9K0",
+                     *             "contactId": "con_01JFC7D8E9F0G1H2J3K4M5N6P7",
+                     *             "product": "Fibre 1G",
+                     *             "status": "open",
+                     *             "referredBy": "agent-0042",
+                     *             "assignedTo": "sales-007",
+                     *             "madeAt": "2026-03-09T01:06:00.000Z"
+                     *           }
+                     *         ],
+                     *         "converted": []
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["CustomerOverview"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Gone (problem types: `customer-erased`) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["CustomerErasedProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -7428,10 +13388,21 @@ export interface operations {
     exportContacts: {
         parameters: {
             query: {
+                /**
+                 * @description Start of the range: a date YYYY-MM-DD (a whole day in the tenant time zone) or an RFC 3339 instant
+                 * @example 2026-03-01
+                 */
                 from: string;
+                /**
+                 * @description End of the range, at most 31 days after from: a date (that whole day included) or an instant (excluded)
+                 * @example 2026-03-31
+                 */
                 to: string;
+                /** @description Rows in this answer at most; the answer may stop earlier at its size cap and then links the rest */
                 limit?: number;
+                /** @description From the Link rel="next" header of the previous answer */
                 cursor?: string;
+                /** @description include=notes adds the agents' free-text notes (personal data the tenant owns); left out by default */
                 include?: "notes";
             };
             header?: never;
@@ -7443,37 +13414,78 @@ export interface operations {
             /** @description text/csv; charset=utf-8, starting with a UTF-8 byte order mark, as an attachment; a Link rel="next" header when rows remain (docs/exports.md) */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example contactId,externalContactId,customerId,status,channel,direction,purpose,queue,agentId,reasonCode,startedAt,startedAtLocal,queuedAt,answeredAt,endedAt,afterContactWorkEndedAt,closedAt,waitSeconds,handleSeconds,outcome,firstContactResolution
+                     *     con_01JFC7D8E9F0G1H2J3K4M5N6P7,5f3c2a10-8d4e-4b7a-9c61-2e0f7a9d1b34,cus_01JFB3C4D5E6F7G8H9J0K1M2N3,closed,voice,inbound,service,billing,agent-0042,billing.dispute,2026-03-09T01:02:00.000Z,2026-03-09 09:02:00,2026-03-09T01:02:00.000Z,2026-03-09T01:02:45.000Z,2026-03-09T01:08:15.000Z,2026-03-09T01:09:30.000Z,2026-03-09T01:09:31.000Z,45,405,resolved,true
+                     */
                     "text/csv": string;
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -7481,9 +13493,22 @@ export interface operations {
     exportSurveyResponses: {
         parameters: {
             query: {
+                /**
+                 * @description Start of the range: a date YYYY-MM-DD (a whole day in the tenant time zone) or an RFC 3339 instant
+                 * @example 2026-03-01T00:00:00+08:00
+                 */
                 from: string;
+                /**
+                 * @description End of the range, at most 31 days after from: a date (that whole day included) or an instant (excluded)
+                 * @example 2026-03-08T00:00:00+08:00
+                 */
                 to: string;
+                /**
+                 * @description Rows in this answer at most; the answer may stop earlier at its size cap and then links the rest
+                 * @example 5000
+                 */
                 limit?: number;
+                /** @description From the Link rel="next" header of the previous answer */
                 cursor?: string;
             };
             header?: never;
@@ -7495,37 +13520,78 @@ export interface operations {
             /** @description text/csv; charset=utf-8, starting with a UTF-8 byte order mark, as an attachment; a Link rel="next" header when rows remain (docs/exports.md) */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example surveyId,contactId,customerId,agentId,queue,channel,origin,deliveryChannel,status,templateId,templateVersion,language,createdAt,sentAt,completedAt,expiredAt,csat,nps,ces,resolved,reliability,responsiveness,assurance,empathy,tangibles,answers
+                     *     svy_01JFG6H7J8K9M0N1P2Q3R4S5T6,con_01JFC7D8E9F0G1H2J3K4M5N6P7,cus_01JFB3C4D5E6F7G8H9J0K1M2N3,agent-0042,billing,voice,rules,sms,completed,svt_01JFF5G6H7J8K9M0N1P2Q3R4S5,1,zh-TW,2026-03-09T01:09:31.000Z,2026-03-09T01:19:33.000Z,2026-03-09T01:25:02.000Z,,4,,,,,,,,,"{""csat"":4,""comment"":null}"
+                     */
                     "text/csv": string;
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -7533,14 +13599,35 @@ export interface operations {
     getStaffing: {
         parameters: {
             query: {
+                /**
+                 * @description The day to staff, in the tenant time zone
+                 * @example 2026-03-16
+                 */
                 date: string;
-                interval?: "30" | "60";
+                /**
+                 * @description Interval length in minutes; default 30
+                 * @example 60
+                 */
+                interval?: 30 | 60;
+                /** @description Service-level goal: percent answered within the threshold; default from settings */
                 targetPercent?: number;
+                /** @description Service-level threshold, seconds; default from settings */
                 thresholdSeconds?: number;
+                /** @description Highest share of time agents may spend on contacts; default from settings */
                 maxOccupancyPercent?: number;
+                /** @description Share of scheduled time agents are unavailable; default from settings */
                 shrinkagePercent?: number;
+                /** @description Past weeks the forecast averages (and patience and handle time are read from); default from settings */
                 weeks?: number;
+                /**
+                 * @description Which model agentsRequired follows; both are always answered where they can be
+                 * @example erlang-a
+                 */
                 model?: "erlang-c" | "erlang-a";
+                /**
+                 * @description Mean patience of waiting callers for Erlang A, seconds; default: observed in the weeks read
+                 * @example 90
+                 */
                 patienceSeconds?: number;
             };
             header?: never;
@@ -7555,34 +13642,188 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "date": "2026-03-16",
+                     *       "timezone": "Asia/Taipei",
+                     *       "interval": 60,
+                     *       "model": "erlang-a",
+                     *       "modelUsed": "erlang-a",
+                     *       "target": {
+                     *         "serviceLevelPercent": 80,
+                     *         "thresholdSeconds": 20,
+                     *         "maxOccupancyPercent": 85,
+                     *         "shrinkagePercent": 30
+                     *       },
+                     *       "forecastSource": "history",
+                     *       "history": {
+                     *         "weeks": 4,
+                     *         "dates": [
+                     *           "2026-03-09",
+                     *           "2026-03-02",
+                     *           "2026-02-23",
+                     *           "2026-02-16"
+                     *         ],
+                     *         "datesWithData": [
+                     *           "2026-03-09",
+                     *           "2026-03-02",
+                     *           "2026-02-23",
+                     *           "2026-02-16"
+                     *         ]
+                     *       },
+                     *       "observedPatienceSeconds": null,
+                     *       "patienceSeconds": 90,
+                     *       "overallAverageHandleSeconds": null,
+                     *       "totals": {
+                     *         "forecastContacts": 270,
+                     *         "agentHours": 24,
+                     *         "scheduledAgentHours": 35
+                     *       },
+                     *       "notes": [
+                     *         "Erlang C assumes no caller ever hangs up, so it overstates the agents needed where callers abandon; erlangA gives the figures with callers abandoning at the patience shown.",
+                     *         "agentsRequired is agents handling contacts; scheduledAgents adds shrinkage. Service level, ASA and occupancy are predicted for agentsRequired.",
+                     *         "No answered contact in the weeks read: handle time assumed 300 s."
+                     *       ],
+                     *       "intervals": [
+                     *         {
+                     *           "start": "09:00",
+                     *           "startsAt": "2026-03-16T09:00:00+08:00",
+                     *           "endsAt": "2026-03-16T10:00:00+08:00",
+                     *           "forecastContacts": 120,
+                     *           "historyWeeks": 4,
+                     *           "averageHandleSeconds": 240,
+                     *           "averageHandleSource": "interval-history",
+                     *           "trafficErlangs": 8,
+                     *           "agentsRequired": 10,
+                     *           "scheduledAgents": 15,
+                     *           "serviceLevelPercent": 83.89,
+                     *           "averageSpeedOfAnswerSeconds": 5.14,
+                     *           "occupancyPercent": 74.03,
+                     *           "erlangC": {
+                     *             "agentsRequired": 11,
+                     *             "scheduledAgents": 16,
+                     *             "serviceLevelPercent": 80.92,
+                     *             "averageSpeedOfAnswerSeconds": 19.6,
+                     *             "occupancyPercent": 72.73,
+                     *             "waitingPercent": 24.5
+                     *           },
+                     *           "erlangA": {
+                     *             "agentsRequired": 10,
+                     *             "scheduledAgents": 15,
+                     *             "serviceLevelPercent": 83.89,
+                     *             "averageSpeedOfAnswerSeconds": 5.14,
+                     *             "occupancyPercent": 74.03,
+                     *             "waitingPercent": 23.29,
+                     *             "abandonmentPercent": 7.46
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "10:00",
+                     *           "startsAt": "2026-03-16T10:00:00+08:00",
+                     *           "endsAt": "2026-03-16T11:00:00+08:00",
+                     *           "forecastContacts": 150,
+                     *           "historyWeeks": 4,
+                     *           "averageHandleSeconds": 300,
+                     *           "averageHandleSource": "interval-history",
+                     *           "trafficErlangs": 12.5,
+                     *           "agentsRequired": 14,
+                     *           "scheduledAgents": 20,
+                     *           "serviceLevelPercent": 80.29,
+                     *           "averageSpeedOfAnswerSeconds": 6.38,
+                     *           "occupancyPercent": 81.23,
+                     *           "erlangC": {
+                     *             "agentsRequired": 17,
+                     *             "scheduledAgents": 25,
+                     *             "serviceLevelPercent": 87.54,
+                     *             "averageSpeedOfAnswerSeconds": 11.21,
+                     *             "occupancyPercent": 73.53,
+                     *             "waitingPercent": 16.82
+                     *           },
+                     *           "erlangA": {
+                     *             "agentsRequired": 14,
+                     *             "scheduledAgents": 20,
+                     *             "serviceLevelPercent": 80.29,
+                     *             "averageSpeedOfAnswerSeconds": 6.38,
+                     *             "occupancyPercent": 81.23,
+                     *             "waitingPercent": 28.33,
+                     *             "abandonmentPercent": 9.03
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["StaffingPlan"];
                 };
             };
-            /** @description Invalid request */
+            /** @description Invalid date, interval or override (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -7596,6 +13837,25 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "date": "2026-03-16",
+                 *       "interval": 60,
+                 *       "forecast": [
+                 *         {
+                 *           "start": "09:00",
+                 *           "contacts": 120,
+                 *           "averageHandleSeconds": 240
+                 *         },
+                 *         {
+                 *           "start": "10:00",
+                 *           "contacts": 150
+                 *         }
+                 *       ],
+                 *       "model": "erlang-a",
+                 *       "patienceSeconds": 90
+                 *     }
+                 */
                 "application/json": components["schemas"]["StaffingForecastBody"];
             };
         };
@@ -7606,52 +13866,196 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "date": "2026-03-16",
+                     *       "timezone": "Asia/Taipei",
+                     *       "interval": 60,
+                     *       "model": "erlang-a",
+                     *       "modelUsed": "erlang-a",
+                     *       "target": {
+                     *         "serviceLevelPercent": 80,
+                     *         "thresholdSeconds": 20,
+                     *         "maxOccupancyPercent": 85,
+                     *         "shrinkagePercent": 30
+                     *       },
+                     *       "forecastSource": "request",
+                     *       "history": {
+                     *         "weeks": 4,
+                     *         "dates": [],
+                     *         "datesWithData": []
+                     *       },
+                     *       "observedPatienceSeconds": null,
+                     *       "patienceSeconds": 90,
+                     *       "overallAverageHandleSeconds": null,
+                     *       "totals": {
+                     *         "forecastContacts": 270,
+                     *         "agentHours": 24,
+                     *         "scheduledAgentHours": 35
+                     *       },
+                     *       "notes": [
+                     *         "Erlang C assumes no caller ever hangs up, so it overstates the agents needed where callers abandon; erlangA gives the figures with callers abandoning at the patience shown.",
+                     *         "agentsRequired is agents handling contacts; scheduledAgents adds shrinkage. Service level, ASA and occupancy are predicted for agentsRequired.",
+                     *         "No answered contact in the weeks read: handle time assumed 300 s."
+                     *       ],
+                     *       "intervals": [
+                     *         {
+                     *           "start": "09:00",
+                     *           "startsAt": "2026-03-16T09:00:00+08:00",
+                     *           "endsAt": "2026-03-16T10:00:00+08:00",
+                     *           "forecastContacts": 120,
+                     *           "historyWeeks": null,
+                     *           "averageHandleSeconds": 240,
+                     *           "averageHandleSource": "forecast",
+                     *           "trafficErlangs": 8,
+                     *           "agentsRequired": 10,
+                     *           "scheduledAgents": 15,
+                     *           "serviceLevelPercent": 83.89,
+                     *           "averageSpeedOfAnswerSeconds": 5.14,
+                     *           "occupancyPercent": 74.03,
+                     *           "erlangC": {
+                     *             "agentsRequired": 11,
+                     *             "scheduledAgents": 16,
+                     *             "serviceLevelPercent": 80.92,
+                     *             "averageSpeedOfAnswerSeconds": 19.6,
+                     *             "occupancyPercent": 72.73,
+                     *             "waitingPercent": 24.5
+                     *           },
+                     *           "erlangA": {
+                     *             "agentsRequired": 10,
+                     *             "scheduledAgents": 15,
+                     *             "serviceLevelPercent": 83.89,
+                     *             "averageSpeedOfAnswerSeconds": 5.14,
+                     *             "occupancyPercent": 74.03,
+                     *             "waitingPercent": 23.29,
+                     *             "abandonmentPercent": 7.46
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "10:00",
+                     *           "startsAt": "2026-03-16T10:00:00+08:00",
+                     *           "endsAt": "2026-03-16T11:00:00+08:00",
+                     *           "forecastContacts": 150,
+                     *           "historyWeeks": null,
+                     *           "averageHandleSeconds": 300,
+                     *           "averageHandleSource": "default",
+                     *           "trafficErlangs": 12.5,
+                     *           "agentsRequired": 14,
+                     *           "scheduledAgents": 20,
+                     *           "serviceLevelPercent": 80.29,
+                     *           "averageSpeedOfAnswerSeconds": 6.38,
+                     *           "occupancyPercent": 81.23,
+                     *           "erlangC": {
+                     *             "agentsRequired": 17,
+                     *             "scheduledAgents": 25,
+                     *             "serviceLevelPercent": 87.54,
+                     *             "averageSpeedOfAnswerSeconds": 11.21,
+                     *             "occupancyPercent": 73.53,
+                     *             "waitingPercent": 16.82
+                     *           },
+                     *           "erlangA": {
+                     *             "agentsRequired": 14,
+                     *             "scheduledAgents": 20,
+                     *             "serviceLevelPercent": 80.29,
+                     *             "averageSpeedOfAnswerSeconds": 6.38,
+                     *             "occupancyPercent": 81.23,
+                     *             "waitingPercent": 28.33,
+                     *             "abandonmentPercent": 9.03
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["StaffingPlan"];
                 };
             };
-            /** @description Invalid request */
+            /** @description Invalid forecast or override (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -7659,9 +14063,12 @@ export interface operations {
     listAuditLog: {
         parameters: {
             query?: {
+                /** @example 25 */
                 limit?: number;
                 cursor?: string;
+                /** @example settings.changed */
                 action?: "api-key.created" | "api-key.revoked" | "settings.changed" | "webhook.created" | "webhook.changed" | "webhook.secret-rotated" | "webhook.deleted" | "export.downloaded" | "customer.erased" | "tenant.created" | "allocation.granted" | "allocation.released" | "tenant.suspended" | "tenant.resumed";
+                /** @description An API key id (key_…) or `operator` */
                 actor?: string;
             };
             header?: never;
@@ -7676,6 +14083,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "entryId": "aud_01JFH7J8K9M0N1P2Q3R4S5T6V7",
+                     *           "at": "2026-03-12T03:20:00.000Z",
+                     *           "action": "settings.changed",
+                     *           "actor": {
+                     *             "type": "api-key",
+                     *             "keyId": "key_01JF8Z4Q7V9K2M3N4P5Q6R7S8T"
+                     *           },
+                     *           "target": {
+                     *             "type": "settings"
+                     *           },
+                     *           "source": {
+                     *             "ip": "203.0.113.24",
+                     *             "userAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15"
+                     *           },
+                     *           "summary": {
+                     *             "changedFields": [
+                     *               "businessHours.sat",
+                     *               "surveys.samplingPercent"
+                     *             ]
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         items: components["schemas"]["AuditEntry"][];
                         /** @description Pass as `cursor` to read the next page; absent on the last page */
@@ -7683,31 +14118,66 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -7715,7 +14185,15 @@ export interface operations {
     getUsage: {
         parameters: {
             query?: {
+                /**
+                 * @description First day of the period; default: the first day of the current UTC month. A date (YYYY-MM-DD, a UTC day) or an RFC 3339 date-time, which counts its whole UTC day
+                 * @example 2026-03-01
+                 */
                 from?: string;
+                /**
+                 * @description Last day of the period, at most 31 days after from; default: today (UTC). A date (YYYY-MM-DD, a UTC day) or an RFC 3339 date-time, which counts its whole UTC day
+                 * @example 2026-03-02
+                 */
                 to?: string;
             };
             header?: never;
@@ -7730,34 +14208,137 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "period": {
+                     *         "from": "2026-03-01",
+                     *         "to": "2026-03-02"
+                     *       },
+                     *       "plan": "business",
+                     *       "limits": {
+                     *         "smsSegmentsPerDay": 5000,
+                     *         "smsSegmentsPerMonth": 100000,
+                     *         "smsSpendCapUsdPerMonth": 2500,
+                     *         "apiRequestsPerMinute": 1200
+                     *       },
+                     *       "currentMonth": {
+                     *         "month": "2026-03",
+                     *         "smsSegments": 9412,
+                     *         "smsEstimatedCostUsd": 379.4,
+                     *         "smsSegmentsToday": 388,
+                     *         "percentOfCap": 15.18
+                     *       },
+                     *       "totals": {
+                     *         "smsSegments": 812,
+                     *         "smsEstimatedCostUsd": 32.73,
+                     *         "smsRefused": 3,
+                     *         "apiRequests": 40211,
+                     *         "contacts": 1830,
+                     *         "surveysSent": 402
+                     *       },
+                     *       "days": [
+                     *         {
+                     *           "date": "2026-03-01",
+                     *           "smsSegments": 398,
+                     *           "smsEstimatedCostUsd": 16.04,
+                     *           "smsRefused": 1,
+                     *           "apiRequests": 19877,
+                     *           "contacts": 902,
+                     *           "surveysSent": 197,
+                     *           "countries": [
+                     *             {
+                     *               "country": "TW",
+                     *               "smsSegments": 398,
+                     *               "smsEstimatedCostUsd": 16.04
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "date": "2026-03-02",
+                     *           "smsSegments": 414,
+                     *           "smsEstimatedCostUsd": 16.69,
+                     *           "smsRefused": 2,
+                     *           "apiRequests": 20334,
+                     *           "contacts": 928,
+                     *           "surveysSent": 205,
+                     *           "countries": [
+                     *             {
+                     *               "country": "TW",
+                     *               "smsSegments": 414,
+                     *               "smsEstimatedCostUsd": 16.69
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "priceTable": {
+                     *         "effectiveDate": "2026-01-15",
+                     *         "currency": "USD"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["UsageReport"];
                 };
             };
-            /** @description Invalid request */
+            /** @description to before from, or a period over 31 days (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description The key lacks the required scope */
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -7765,6 +14346,7 @@ export interface operations {
     listTenants: {
         parameters: {
             query?: {
+                /** @example 50 */
                 limit?: number;
                 cursor?: string;
             };
@@ -7780,6 +14362,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "tenantId": "ten_01JF8Z4Q7V2W3X4Y5Z6A7B8C9D",
+                     *           "name": "Formosa Telecom Care",
+                     *           "plan": "business",
+                     *           "state": "active",
+                     *           "allocations": {
+                     *             "smsOriginationIdentities": [
+                     *               "+886287654321"
+                     *             ],
+                     *             "smsConfigurationSets": [
+                     *               "formosa-telecom"
+                     *             ],
+                     *             "smsOptOutLists": [
+                     *               "Default"
+                     *             ],
+                     *             "connectAccounts": [
+                     *               "123456789012"
+                     *             ],
+                     *             "connectInstances": [
+                     *               "arn:aws:connect:ap-northeast-1:123456789012:instance/3f6b2c1d-8e4a-4b7c-9d10-2e3f4a5b6c7d"
+                     *             ]
+                     *           },
+                     *           "createdAt": "2026-03-02T01:15:00.000Z",
+                     *           "version": 4
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         items: components["schemas"]["OperatorTenant"][];
                         /** @description Pass as `cursor` to read the next page; absent on the last page */
@@ -7787,22 +14400,66 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -7812,6 +14469,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example ten_01JF8Z4Q7V2W3X4Y5Z6A7B8C9D */
                 tenantId: string;
             };
             cookie?: never;
@@ -7824,34 +14482,105 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tenantId": "ten_01JF8Z4Q7V2W3X4Y5Z6A7B8C9D",
+                     *       "name": "Formosa Telecom Care",
+                     *       "plan": "business",
+                     *       "state": "active",
+                     *       "allocations": {
+                     *         "smsOriginationIdentities": [
+                     *           "+886287654321"
+                     *         ],
+                     *         "smsConfigurationSets": [
+                     *           "formosa-telecom"
+                     *         ],
+                     *         "smsOptOutLists": [
+                     *           "Default"
+                     *         ],
+                     *         "connectAccounts": [
+                     *           "123456789012"
+                     *         ],
+                     *         "connectInstances": [
+                     *           "arn:aws:connect:ap-northeast-1:123456789012:instance/3f6b2c1d-8e4a-4b7c-9d10-2e3f4a5b6c7d"
+                     *         ]
+                     *       },
+                     *       "createdAt": "2026-03-02T01:15:00.000Z",
+                     *       "version": 4
+                     *     }
+                     */
                     "application/json": components["schemas"]["OperatorTenant"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -7861,12 +14590,21 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example ten_01JF8Z4Q7V2W3X4Y5Z6A7B8C9D */
                 tenantId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "resource": {
+                 *         "kind": "sms-origination-identity",
+                 *         "id": "+886287654321"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["AllocateBody"];
             };
         };
@@ -7877,67 +14615,142 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tenantId": "ten_01JF8Z4Q7V2W3X4Y5Z6A7B8C9D",
+                     *       "name": "Formosa Telecom Care",
+                     *       "plan": "business",
+                     *       "state": "active",
+                     *       "allocations": {
+                     *         "smsOriginationIdentities": [
+                     *           "+886287654321"
+                     *         ],
+                     *         "smsConfigurationSets": [
+                     *           "formosa-telecom"
+                     *         ],
+                     *         "smsOptOutLists": [
+                     *           "Default"
+                     *         ],
+                     *         "connectAccounts": [
+                     *           "123456789012"
+                     *         ],
+                     *         "connectInstances": [
+                     *           "arn:aws:connect:ap-northeast-1:123456789012:instance/3f6b2c1d-8e4a-4b7c-9d10-2e3f4a5b6c7d"
+                     *         ]
+                     *       },
+                     *       "createdAt": "2026-03-02T01:15:00.000Z",
+                     *       "version": 4
+                     *     }
+                     */
                     "application/json": components["schemas"]["OperatorTenant"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
-            /** @description resource-taken: another tenant holds the resource; or the tenant changed meanwhile (try again) */
+            /** @description resource-taken: another tenant holds the resource; or the tenant changed meanwhile (try again) (problem types: `conflict`, `resource-taken`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ConflictProblem"] | components["schemas"]["ResourceTakenProblem"];
+                };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
                 };
             };
-            /** @description too-many-allocations, or connect-account-not-registered (register the instance's account first) */
+            /** @description too-many-allocations, or connect-account-not-registered (register the instance's account first) (problem types: `too-many-allocations`, `connect-account-not-registered`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyAllocationsProblem"] | components["schemas"]["ConnectAccountNotRegisteredProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
             };
         };
     };
@@ -7946,12 +14759,21 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example ten_01JF8Z4Q7V2W3X4Y5Z6A7B8C9D */
                 tenantId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "resource": {
+                 *         "kind": "sms-origination-identity",
+                 *         "id": "+886287654321"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReleaseBody"];
             };
         };
@@ -7962,59 +14784,130 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tenantId": "ten_01JF8Z4Q7V2W3X4Y5Z6A7B8C9D",
+                     *       "name": "Formosa Telecom Care",
+                     *       "plan": "business",
+                     *       "state": "active",
+                     *       "allocations": {
+                     *         "smsOriginationIdentities": [],
+                     *         "smsConfigurationSets": [
+                     *           "formosa-telecom"
+                     *         ],
+                     *         "smsOptOutLists": [
+                     *           "Default"
+                     *         ],
+                     *         "connectAccounts": [
+                     *           "123456789012"
+                     *         ],
+                     *         "connectInstances": [
+                     *           "arn:aws:connect:ap-northeast-1:123456789012:instance/3f6b2c1d-8e4a-4b7c-9d10-2e3f4a5b6c7d"
+                     *         ]
+                     *       },
+                     *       "createdAt": "2026-03-02T01:15:00.000Z",
+                     *       "version": 5
+                     *     }
+                     */
                     "application/json": components["schemas"]["OperatorTenant"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
-            /** @description resource-in-use: the tenant's settings (or its registered Connect instances) still use it; or the tenant changed meanwhile */
+            /** @description resource-in-use: the tenant's settings (or its registered Connect instances) still use it; or the tenant changed meanwhile (problem types: `conflict`, `resource-in-use`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ConflictProblem"] | components["schemas"]["ResourceInUseProblem"];
+                };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -8024,12 +14917,18 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example ten_01JF8Z4Q7V2W3X4Y5Z6A7B8C9D */
                 tenantId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "Invoice 2026-02 unpaid after three reminders"
+                 *     }
+                 */
                 "application/json": components["schemas"]["SuspendBody"];
             };
         };
@@ -8040,52 +14939,136 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tenantId": "ten_01JF8Z4Q7V2W3X4Y5Z6A7B8C9D",
+                     *       "name": "Formosa Telecom Care",
+                     *       "plan": "business",
+                     *       "state": "suspended",
+                     *       "allocations": {
+                     *         "smsOriginationIdentities": [
+                     *           "+886287654321"
+                     *         ],
+                     *         "smsConfigurationSets": [
+                     *           "formosa-telecom"
+                     *         ],
+                     *         "smsOptOutLists": [
+                     *           "Default"
+                     *         ],
+                     *         "connectAccounts": [
+                     *           "123456789012"
+                     *         ],
+                     *         "connectInstances": [
+                     *           "arn:aws:connect:ap-northeast-1:123456789012:instance/3f6b2c1d-8e4a-4b7c-9d10-2e3f4a5b6c7d"
+                     *         ]
+                     *       },
+                     *       "createdAt": "2026-03-02T01:15:00.000Z",
+                     *       "version": 5,
+                     *       "suspension": {
+                     *         "reason": "Invoice 2026-02 unpaid after three reminders",
+                     *         "suspendedAt": "2026-03-20T02:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["OperatorTenant"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description In conflict with the current state (problem types: `conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ConflictProblem"];
+                };
+            };
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -8095,6 +15078,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example ten_01JF8Z4Q7V2W3X4Y5Z6A7B8C9D */
                 tenantId: string;
             };
             cookie?: never;
@@ -8107,34 +15091,114 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tenantId": "ten_01JF8Z4Q7V2W3X4Y5Z6A7B8C9D",
+                     *       "name": "Formosa Telecom Care",
+                     *       "plan": "business",
+                     *       "state": "active",
+                     *       "allocations": {
+                     *         "smsOriginationIdentities": [
+                     *           "+886287654321"
+                     *         ],
+                     *         "smsConfigurationSets": [
+                     *           "formosa-telecom"
+                     *         ],
+                     *         "smsOptOutLists": [
+                     *           "Default"
+                     *         ],
+                     *         "connectAccounts": [
+                     *           "123456789012"
+                     *         ],
+                     *         "connectInstances": [
+                     *           "arn:aws:connect:ap-northeast-1:123456789012:instance/3f6b2c1d-8e4a-4b7c-9d10-2e3f4a5b6c7d"
+                     *         ]
+                     *       },
+                     *       "createdAt": "2026-03-02T01:15:00.000Z",
+                     *       "version": 6
+                     *     }
+                     */
                     "application/json": components["schemas"]["OperatorTenant"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description In conflict with the current state (problem types: `conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ConflictProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
@@ -8147,12 +15211,18 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @example ten_01JF8Z4Q7V2W3X4Y5Z6A7B8C9D */
                 tenantId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Recovery key, ticket 4411"
+                 *     }
+                 */
                 "application/json": components["schemas"]["IssueAdminKeyBody"];
             };
         };
@@ -8160,78 +15230,140 @@ export interface operations {
             /** @description Issued; the API key secret is shown only in this answer */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tenantId": "ten_01JF8Z4Q7V2W3X4Y5Z6A7B8C9D",
+                     *       "apiKey": {
+                     *         "keyId": "key_01JFK2M3N4P5Q6R7S8T9V0W1X2",
+                     *         "name": "Recovery key, ticket 4411",
+                     *         "scopes": [
+                     *           "admin"
+                     *         ],
+                     *         "createdAt": "2026-03-21T06:00:00.000Z",
+                     *         "secret": "sb.ten_01JF8Z4Q7V2W3X4Y5Z6A7B8C9D.key_01JFK2M3N4P5Q6R7S8T9V0W1X2.Vb8Nq2Lx5Rt9Wz3Kc7Hd1Mf6Pg4Js0Ya"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         tenantId: string;
                         apiKey: components["schemas"]["ApiKeyWithSecret"];
                     };
                 };
             };
-            /** @description Invalid request */
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not found (problem types: `not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still running, or its first answer is not kept (secret-shown-once, replay-erased) */
+            /** @description In conflict with the current state (problem types: `idempotency-in-progress`, `secret-shown-once`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyInProgressProblem"] | components["schemas"]["SecretShownOnceProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request, or by another API key */
+            /** @description Cannot be carried out as it stands (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
                 };
             };
         };
     };
 }
+type WithRequired<T, K extends keyof T> = T & {
+    [P in K]-?: T[P];
+};

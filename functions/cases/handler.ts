@@ -181,13 +181,11 @@ async function requireReferencesInTenant(tenantId: string, contactIds: readonly 
     ),
     ...(surveyId !== undefined && !survey ? [{ path: '$.surveyId', message: 'No such survey' }] : []),
   ];
-  if (errors.length > 0) throw new HttpError(422, 'unknown-reference', 'Unknown contact or survey', 'No such contact or survey in this tenant', errors);
+  if (errors.length > 0) throw new HttpError('unknown-reference', 'No such contact or survey in this tenant', { errors });
 }
 
 const unknownCustomer = () =>
-  new HttpError(422, 'unknown-customer', 'Unknown customer', 'No such customer in this tenant', [
-    { path: '$.customerId', message: 'No such customer' },
-  ]);
+  new HttpError('unknown-customer', 'No such customer in this tenant', { errors: [{ path: '$.customerId', message: 'No such customer' }] });
 
 function domainRule<T>(build: () => T): T {
   try {

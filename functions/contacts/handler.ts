@@ -206,9 +206,9 @@ async function resolveParty(tenantId: string, given: { customerId?: string; phon
 
 /** The same answer as the cases area gives for a customerId that names nobody. */
 const unknownCustomer = () =>
-  new HttpError(422, 'unknown-customer', 'Unknown customer', 'No such customer in this tenant', [
-    { path: '$.customerId', message: 'No such customer (or it was erased)' },
-  ]);
+  new HttpError('unknown-customer', 'No such customer in this tenant', {
+    errors: [{ path: '$.customerId', message: 'No such customer (or it was erased)' }],
+  });
 
 const closedConflict = () => conflict('The contact is closed; a closed contact is not changed', 'contact-closed');
 
@@ -222,11 +222,9 @@ const closedWithOtherOutcome = (storedOutcome: string | undefined, asked: string
 /** 422: the close names the fields (outcome, answeredAt) that contradict each other. */
 const resolvedWithoutAnswer = (error: ResolvedWithoutAnswer) =>
   new HttpError(
-    422,
     'resolved-without-answer',
-    'Contact never answered',
     'A contact that was queued and never answered was abandoned, not resolved: close it as abandoned, or set answeredAt first',
-    error.errors,
+    { errors: error.errors },
   );
 
 const referralConflict = (status: string) =>

@@ -2,7 +2,7 @@ import { readCustomerOverview } from '../../shared/data/customer-overview-repo';
 import { overviewSections } from '../../shared/domain/customer-overview';
 import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
-import { HttpError, notFound } from '../../shared/http/problem';
+import { customerErased, notFound } from '../../shared/http/problem';
 import { customerOverviewRoutes } from '../../shared/http/routes/customer-overview';
 import type { CustomerOverview } from '../../shared/schemas/customer-overview';
 import { looksLikeId } from '../../shared/ids';
@@ -15,7 +15,7 @@ export const handler = createApiHandler('customer-overview', customerOverviewRou
     if (!data) throw notFound('No such customer');
     if (data.state === 'erased') {
       // As GET /v1/customers/{customerId} answers an erased customer, with the tombstone's facts.
-      throw new HttpError(410, 'gone', 'Gone', `This customer was erased at ${data.erasedAt}`, undefined, {}, { customerId, erasedAt: data.erasedAt });
+      throw customerErased(customerId, data.erasedAt);
     }
     const overview: CustomerOverview = {
       customer: data.customer,

@@ -26,7 +26,7 @@ import { createApiHandler } from '../../shared/http/handler';
 import type { RequestOf, ResultOf } from '../../shared/http/operation';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
-import { HttpError, conflict, gone, notFound, unprocessable, validationFailed } from '../../shared/http/problem';
+import { HttpError, conflict, customerErased, notFound, unprocessable, validationFailed } from '../../shared/http/problem';
 import { looksLikeId, newId } from '../../shared/ids';
 import { logger } from '../../shared/observability';
 import { armDailyRun, armManualRun } from '../../shared/services/customer-value-runs';
@@ -100,14 +100,9 @@ export const handler = createApiHandler(
       if (!(await claimRefresh(tenantId, now, refreshIntervalMs))) {
         const last = await lastRefreshRequest(tenantId);
         const waitSeconds = Math.max(1, Math.ceil(((last ? Date.parse(last) : now.getTime()) + refreshIntervalMs - now.getTime()) / 1000));
-        throw new HttpError(
-          429,
-          'refresh-too-soon',
-          'Too many requests',
-          `Segments are refreshed at most once a minute; try again in ${waitSeconds} s`,
-          undefined,
-          { 'retry-after': String(waitSeconds) },
-        );
+        throw new HttpError('refresh-too-soon', `Segments are refreshed at most once a minute; try again in ${waitSeconds} s`, {
+          headers: { 'retry-after': String(waitSeconds) },
+        });
       }
       try {
         await armManualRun(tenantId, now);
@@ -124,7 +119,7 @@ export const handler = createApiHandler(
 async function activeCustomer(tenantId: string, customerId: string): Promise<Customer> {
   const stored = looksLikeId('cus', customerId) ? await getCustomer(tenantId, customerId) : undefined;
   if (!stored) throw notFound('No such customer');
-  if (stored.state === 'erased') throw gone(`This customer was erased at ${stored.erasedAt}`);
+  if (stored.state === 'erased') throw customerErased(customerId, stored.erasedAt);
   return stored.customer;
 }
 

@@ -23,7 +23,7 @@ import { withIdempotency } from '../../shared/http/idempotency';
 import { createApiHandler } from '../../shared/http/handler';
 import type { RequestOf } from '../../shared/http/operation';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
-import { conflict, gone, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
+import { conflict, customerErased, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
 import type { Customer } from '../../shared/schemas/customer';
 import { looksLikeId, newId } from '../../shared/ids';
 import { customerRoutes } from '../../shared/http/routes/customers';
@@ -99,7 +99,7 @@ async function storedCustomer(tenantId: string, customerId: string) {
 
 async function activeCustomer(tenantId: string, customerId: string): Promise<Customer> {
   const stored = await storedCustomer(tenantId, customerId);
-  if (stored.state === 'erased') throw gone(`This customer was erased at ${stored.erasedAt}`);
+  if (stored.state === 'erased') throw customerErased(customerId, stored.erasedAt);
   return stored.customer;
 }
 

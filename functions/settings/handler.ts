@@ -61,7 +61,7 @@ async function checkSurveyRules(tenantId: string, patch: RequestOf<typeof settin
   const template = templateId && looksLikeId('svt', templateId) ? await getSurveyTemplate(tenantId, templateId) : undefined;
   const errors = surveyRulesIssues(next.surveys, template);
   if (errors.length > 0) {
-    throw new HttpError(422, 'invalid-survey-rules', 'Unprocessable request', 'The survey rules cannot use that template; nothing was changed', errors);
+    throw new HttpError('invalid-survey-rules', 'The survey rules cannot use that template; nothing was changed', { errors });
   }
 }
 
@@ -70,10 +70,8 @@ function checkAllocations(current: Settings, next: Settings, allocations: Alloca
   const errors = settingsAllocationIssues(current, next, allocations);
   if (errors.length === 0) return;
   throw new HttpError(
-    422,
     'not-allocated',
-    'Unprocessable request',
     'The settings name an SMS sender, configuration set, opt-out list or Amazon Connect instance the operator has not allocated to this tenant, or turn SMS surveys on without a sender; nothing was changed',
-    errors,
+    { errors },
   );
 }

@@ -10,6 +10,7 @@ import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { HttpError, badRequest, conflict, forbidden, notFound } from '../../shared/http/problem';
+import type { ProblemSlugOf } from '../../shared/http/problem-types';
 import { looksLikeId, newId } from '../../shared/ids';
 import type { Survey } from '../../shared/schemas/survey';
 import type { SurveyTemplate } from '../../shared/schemas/survey-template';
@@ -24,8 +25,7 @@ import { firstSmsText, markSent, newSurveyToken, pendingSurvey, surveyLinkPath, 
 import { setSurveyTimer } from '../../shared/services/survey-timers';
 import { surveyRoutes } from '../../shared/http/routes/surveys';
 
-const unprocessable = (slug: string, title: string, path: string, message: string) =>
-  new HttpError(422, slug, title, message, [{ path, message }]);
+const unprocessable = (slug: ProblemSlugOf<422>, path: string, message: string) => new HttpError(slug, message, { errors: [{ path, message }] });
 
 export const handler = createApiHandler(
   'surveys', surveyRoutes,
@@ -49,24 +49,24 @@ export const handler = createApiHandler(
       }
 
       const stored = looksLikeId('con', body.contactId) ? await getContact(tenantId, body.contactId) : undefined;
-      if (!stored) throw unprocessable('unknown-contact', 'Unknown contact', '$.contactId', 'No such contact');
+      if (!stored) throw unprocessable('unknown-contact', '$.contactId', 'No such contact');
       const contact = stored.contact;
       if (contact.status !== 'closed' || !contact.closedAt) throw conflict('Only a closed contact can be surveyed; close it first', 'contact-not-closed');
       const storedCustomer = contact.customerId ? await getCustomer(tenantId, contact.customerId) : undefined;
       const customer = storedCustomer?.state === 'active' ? storedCustomer.customer : undefined;
-      if (!customer) throw unprocessable('no-contact-point', 'Nobody to survey', '$.contactId', 'The contact has no customer (or it was erased)');
+      if (!customer) throw unprocessable('no-contact-point', '$.contactId', 'The contact has no customer (or it was erased)');
       if (deliveryChannel === 'sms') {
-        if (!customer.phone) throw unprocessable('no-contact-point', 'Nobody to survey', '$.contactId', "The contact's customer has no phone number");
+        if (!customer.phone) throw unprocessable('no-contact-point', '$.contactId', "The contact's customer has no phone number");
         const consent = customer.consent.sms.status;
         if (consent === 'denied' || (consent === 'unknown' && rules.requireExplicitConsent)) {
-          throw unprocessable('no-consent', 'No SMS consent', '$.contactId', "The contact's customer has not consented to SMS");
+          throw unprocessable('no-consent', '$.contactId', "The contact's customer has not consented to SMS");
         }
       }
 
       const templateId = body.templateId ?? rules.templateId;
       const template = templateId && looksLikeId('svt', templateId) ? await getSurveyTemplate(tenantId, templateId) : undefined;
-      if (!template) throw unprocessable('unknown-template', 'No survey template', '$.templateId', templateId ? 'No such survey template' : 'Name a template, or set settings.surveys.templateId');
-      if (template.status !== 'active') throw unprocessable('unknown-template', 'No survey template', '$.templateId', 'The survey template is archived');
+      if (!template) throw unprocessable('unknown-template', '$.templateId', templateId ? 'No such survey template' : 'Name a template, or set settings.surveys.templateId');
+      if (template.status !== 'active') throw unprocessable('unknown-template', '$.templateId', 'The survey template is archived');
 
       const earlier = await getContactSurveyId(tenantId, contact.contactId);
       const earlierSurvey = earlier ? await getSurvey(tenantId, earlier) : undefined;
@@ -214,30 +214,23 @@ function smsRefused(refusal: SmsRefusal): HttpError {
   if (refusal.reason === 'quota') {
     const limits = { day: "today's (UTC) SMS segments", month: "this month's (UTC) SMS segments", spend: "this month's SMS spend cap" } as const;
     return new HttpError(
-      429,
       'sms-quota-exceeded',
-      'SMS quota exceeded',
       `The survey SMS would pass ${limits[refusal.limit]} for the tenant's plan; GET /v1/usage shows the usage and the limits`,
-      undefined,
-      { 'retry-after': String(refusal.retryAfterSeconds) },
-      { limit: refusal.limit },
+      { headers: { 'retry-after': String(refusal.retryAfterSeconds) }, extensions: { limit: refusal.limit } },
     );
   }
   const why =
     refusal.rule === 'blocked-prefix'
       ? 'The number is on the platform block list (satellite, international network or premium rate)'
       : `The number's country${refusal.country ? ` (${refusal.country})` : ''} is not in settings.sms.allowedDestinationCountries`;
-  return new HttpError(422, 'destination-not-allowed', 'SMS destination not allowed', why, [{ path: '$.contactId', message: why }]);
+  return new HttpError('destination-not-allowed', why, { errors: [{ path: '$.contactId', message: why }] });
 }
 
 const dailyCapReached = (cap: number, retryAfterSeconds: number) =>
   new HttpError(
-    429,
     'survey-daily-cap-reached',
-    'Daily survey cap reached',
     `The tenant's settings allow ${cap} surveys a day (settings.surveys.dailyCap, tenant-local day), ad hoc ones included`,
-    undefined,
-    { 'retry-after': String(retryAfterSeconds) },
+    { headers: { 'retry-after': String(retryAfterSeconds) } },
   );
 
 const alreadySurveyed = (surveyId: string) =>

@@ -97,9 +97,9 @@ export const handler = createApiHandler('tenants', [...tenantRoutes, ...operator
       const written = await allocateResource(tenant, resource, { version: settings.version, instanceListed }, now, audit);
       if (written === 'taken') {
         // Which tenant holds it is that tenant's business: the resource is named, the holder is not.
-        throw new HttpError(409, 'resource-taken', 'Conflict', `${resource.id} is allocated to another tenant; nothing was changed`, [
-          { path: '$.resource.id', message: 'Allocated to another tenant' },
-        ]);
+        throw new HttpError('resource-taken', `${resource.id} is allocated to another tenant; nothing was changed`, {
+          errors: [{ path: '$.resource.id', message: 'Allocated to another tenant' }],
+        });
       }
       if (written === 'written') {
         logger.info('Resource allocated', { tenantId: tenant.tenantId, kind: resource.kind });
@@ -117,15 +117,15 @@ export const handler = createApiHandler('tenants', [...tenantRoutes, ...operator
       const settings = await tenantSettings(tenant.tenantId);
       const setting = settingUsing(settings, resource);
       if (setting) {
-        throw new HttpError(409, 'resource-in-use', 'Conflict', `The tenant's settings still use ${resource.id} (${setting}); its admin changes that setting first. Nothing was changed`, [
-          { path: '$.resource.id', message: `Used by the tenant's setting ${setting}` },
-        ]);
+        throw new HttpError('resource-in-use', `The tenant's settings still use ${resource.id} (${setting}); its admin changes that setting first. Nothing was changed`, {
+          errors: [{ path: '$.resource.id', message: `Used by the tenant's setting ${setting}` }],
+        });
       }
       const instances = resource.kind === 'connect-account' ? tenant.allocations.connectInstances.filter((arn) => connectInstanceAccount(arn) === resource.id) : [];
       if (instances.length > 0) {
-        throw new HttpError(409, 'resource-in-use', 'Conflict', `Amazon Connect instances of account ${resource.id} are still registered to the tenant; release them first. Nothing was changed`, [
-          { path: '$.resource.id', message: `Instances still registered: ${instances.join(', ')}` },
-        ]);
+        throw new HttpError('resource-in-use', `Amazon Connect instances of account ${resource.id} are still registered to the tenant; release them first. Nothing was changed`, {
+          errors: [{ path: '$.resource.id', message: `Instances still registered: ${instances.join(', ')}` }],
+        });
       }
       const audit = newAuditEntry(tenant.tenantId, auditContextOf(request), {
         action: 'allocation.released',
@@ -183,16 +183,16 @@ const canonical = (resource: ResourceRef): ResourceRef => ({ ...resource, id: ca
 /** An allocation the tenant may not take, whoever holds the resource. */
 function refuseAllocation(tenant: OperatorTenant, resource: ResourceRef): void {
   if (tenant.allocations[allocationList[resource.kind]].length >= maxAllocationsPerKind) {
-    throw new HttpError(422, 'too-many-allocations', 'Unprocessable request', `A tenant holds at most ${maxAllocationsPerKind} resources of one kind; nothing was changed`, [
-      { path: '$.resource.kind', message: `At most ${maxAllocationsPerKind} of this kind` },
-    ]);
+    throw new HttpError('too-many-allocations', `A tenant holds at most ${maxAllocationsPerKind} resources of one kind; nothing was changed`, {
+      errors: [{ path: '$.resource.kind', message: `At most ${maxAllocationsPerKind} of this kind` }],
+    });
   }
   if (resource.kind === 'connect-instance') {
     const account = connectInstanceAccount(resource.id);
     if (!account || !tenant.allocations.connectAccounts.includes(account)) {
-      throw new HttpError(422, 'connect-account-not-registered', 'Unprocessable request', `Register the instance's AWS account ${account ?? ''} to the tenant first; nothing was changed`, [
-        { path: '$.resource.id', message: "The instance's AWS account is not registered to this tenant" },
-      ]);
+      throw new HttpError('connect-account-not-registered', `Register the instance's AWS account ${account ?? ''} to the tenant first; nothing was changed`, {
+        errors: [{ path: '$.resource.id', message: "The instance's AWS account is not registered to this tenant" }],
+      });
     }
   }
 }

@@ -337,7 +337,7 @@ async function serve(request: IncomingMessage, response: ServerResponse, gateway
     if (differences.length > 0) {
       const detail = `${routeKey(route)} answered ${result.statusCode ?? 200} otherwise than its declaration (request ${requestId})`;
       console.error(`[twin] ${detail}:`, differences);
-      return writeProblem(response, new HttpError(500, 'undeclared-answer', 'Answer not as declared', detail, differences), rawPath);
+      return writeProblem(response, new HttpError('undeclared-answer', detail, { errors: differences }), rawPath);
     }
   }
   writeLambdaResult(response, result, rawPath, functionName);
@@ -577,7 +577,7 @@ function isStructuredResult(result: unknown): result is APIGatewayProxyStructure
 }
 
 const gatewayError = () =>
-  new HttpError(502, 'bad-gateway', 'Bad gateway', 'The function failed to answer; the local twin logged the error');
+  new HttpError('bad-gateway', 'The function failed to answer; the local twin logged the error');
 
 function writeProblem(response: ServerResponse, error: HttpError, instance: string | undefined): void {
   send(response, error.status, { 'content-type': 'application/problem+json', ...error.headers }, JSON.stringify(problemBody(error, instance)));

@@ -61,7 +61,8 @@ export class InvalidCase extends Error {
 /** The change is not possible in the case's current state (409). */
 export class CaseConflict extends Error {
   constructor(
-    readonly slug: string,
+    /** The problem type it is answered as (shared/http/problem-types.ts). */
+    readonly slug: 'illegal-transition' | 'case-closed',
     message: string,
     readonly extensions: Record<string, unknown> = {},
   ) {

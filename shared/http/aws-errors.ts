@@ -42,10 +42,7 @@ export function isAwsUnavailable(error: unknown): boolean {
 /** 503 with Retry-After: the request may be retried as it is (with the same Idempotency-Key). */
 export const temporarilyUnavailable = () =>
   new HttpError(
-    503,
     'temporarily-unavailable',
-    'Service temporarily unavailable',
     'A service Switchboard depends on is busy; the request was not carried out. Retry it after Retry-After seconds, with the same Idempotency-Key',
-    undefined,
-    { 'retry-after': String(retryAfterSeconds) },
+    { headers: { 'retry-after': String(retryAfterSeconds) } },
   );

@@ -11,6 +11,7 @@ import { invalidCursor, isRefusedCursor } from './cursor';
 import {
   HttpError,
   fieldErrors,
+  internalError,
   forbidden,
   methodNotAllowed,
   notFound,
@@ -435,7 +436,7 @@ function httpAnswers(): middy.MiddlewareObj<Event, APIGatewayProxyStructuredResu
         httpError = temporarilyUnavailable();
       } else {
         logger.error('Unhandled error', error as Error);
-        httpError = new HttpError(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged');
+        httpError = internalError();
       }
       request.response = {
         statusCode: httpError.status,

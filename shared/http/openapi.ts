@@ -1,18 +1,72 @@
 import * as z from '../zod';
-import { Problem } from '../schemas/common';
+import { type ProblemSlug, ProblemBase, problemType, problemTypeUri } from './problem-types';
+import { declaredHeaders, declaredProblems } from './route-answers';
+import { type ResponseHeaderName, responseHeaders } from './response-headers';
 import { type RouteDeclaration, type RouteResponse, routes } from './routes';
 
 type JsonSchema = Record<string, unknown>;
+type ToSchema = (schema: z.ZodMiniType, io: 'input' | 'output') => JsonSchema;
 
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+/** What a status means when the route does not say: the start of its response's description. */
+const problemStatusMeaning: Record<number, string> = {
+  400: 'The request is not valid',
+  401: 'Missing or invalid credential',
+  403: 'Not allowed',
+  404: 'Not found',
+  409: 'In conflict with the current state',
+  410: 'Gone',
+  412: 'If-Match does not name the current version',
+  413: 'Body over 64 KiB',
+  415: 'Body is not JSON',
+  422: 'Cannot be carried out as it stands',
+  428: 'If-Match is required',
+  429: 'Too many requests',
+  500: 'Failed on our side',
+  503: 'Temporarily unavailable; retry after Retry-After',
+};
+
+const problemRef = { $ref: '#/components/schemas/Problem' };
+
+/** RFC 9457 problem details: every error answer is one; problem types add members (extension members are allowed). */
+const ProblemSchema = z.withMeta(z.looseObject(ProblemBase), {
+  id: 'Problem',
+  description: 'RFC 9457 problem details. `type` is `/problems/<slug>`, relative to the API: GET it for the page explaining it',
 });
 
-/** A problem answer for `status`; a status the route declares too keeps its own meaning first. */
-function addProblem(responses: Record<string, unknown>, status: string, description: string) {
-  const declared = responses[status] as { description: string } | undefined;
-  responses[status] = problemResponse(declared ? `${declared.description}; or ${description.charAt(0).toLowerCase()}${description.slice(1)}` : description);
+/** The component name of a problem type with members: `duplicate-customer` → `DuplicateCustomerProblem`. */
+export const problemComponentName = (slug: ProblemSlug) =>
+  `${slug.replace(/(?:^|-)([a-z])/g, (_match, letter: string) => letter.toUpperCase())}Problem`;
+
+/** API Gateway's own 401, answered before the authorizer runs when a request has no Authorization header. */
+const gatewayUnauthorized = {
+  type: 'object',
+  description: "API Gateway's own answer to a request without an Authorization header (application/json, before Switchboard's authorizer runs)",
+  properties: { message: { const: 'Unauthorized' } },
+  required: ['message'],
+  additionalProperties: false,
+};
+
+/**
+ * The problem+json answers of a route, one response per status (declaredProblems): its schema is
+ * the problem type of that status, or the union (oneOf, told apart by `type`) of its problem types.
+ */
+function problemResponses(route: RouteDeclaration, components: Record<string, JsonSchema>, toSchema: ToSchema) {
+  const answers: Record<string, unknown> = {};
+  for (const [status, slugs] of declaredProblems(route)) {
+    const schemas = slugs.map((slug) => problemTypeSchema(slug, components, toSchema));
+    const own = route.responses[status]?.description ?? problemStatusMeaning[status] ?? 'A problem';
+    answers[String(status)] = {
+      description: `${own} (problem types: ${slugs.map((slug) => `\`${slug}\``).join(', ')})`,
+      ...headersOf(route, status),
+      content: {
+        'application/problem+json': { schema: schemas.length === 1 ? schemas[0] : { oneOf: schemas } },
+        // API Gateway's own 401, and the edge's (WAF) 401 and 429, which it sends as application/json.
+        ...(status === 401 && { 'application/json': { schema: { oneOf: [gatewayUnauthorized, problemTypeSchema('unauthorized', components, toSchema)] } } }),
+        ...(status === 429 && { 'application/json': { schema: problemTypeSchema('too-many-requests', components, toSchema) } }),
+      },
+    };
+  }
+  return answers;
 }
 
 /** One line for each tag, in the order the document lists them. */
@@ -35,10 +89,45 @@ const tagDescriptions: Record<string, string> = {
   Meta: 'This document.',
 };
 
-type ToSchema = (schema: z.ZodMiniType, io: 'input' | 'output') => JsonSchema;
-
 /** Where an input-side component points until the document knows whether it differs from its output side. */
 const inputRefPrefix = '#/components/schemas/~input~/';
+
+/** One problem type, as a named component: the base Problem with its `type` and `status` fixed, and its members. */
+function problemTypeSchema(slug: ProblemSlug, components: Record<string, JsonSchema>, toSchema: ToSchema): JsonSchema {
+  const name = problemComponentName(slug);
+  if (!components[name]) {
+    const declaration = problemType(slug);
+    const members = declaration.members ? toSchema(z.object(declaration.members), 'output') : {};
+    components[name] = {
+      allOf: [problemRef],
+      type: 'object',
+      description: declaration.meaning,
+      properties: {
+        type: { const: problemTypeUri(slug) },
+        status: { const: declaration.status },
+        title: { const: declaration.title },
+        ...(members.properties as JsonSchema | undefined),
+      },
+      required: ['type', ...((members.required as string[] | undefined) ?? [])],
+    };
+  }
+  return { $ref: `#/components/schemas/${name}` };
+}
+
+/** The headers of an answer (declaredHeaders), as references to the document's header components. */
+function headersOf(route: RouteDeclaration, status: number) {
+  const names = declaredHeaders(route, status);
+  if (names.length === 0) return {};
+  return { headers: Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }])) };
+}
+
+const headerComponents = () =>
+  Object.fromEntries(
+    (Object.keys(responseHeaders) as ResponseHeaderName[]).map((name) => [
+      name,
+      { description: responseHeaders[name].description, schema: responseHeaders[name].schema },
+    ]),
+  );
 
 /**
  * The OpenAPI 3.1 document, generated from the route declarations and their zod schemas. Schemas
@@ -61,9 +150,9 @@ export function buildOpenApiDocument(serverUrl = '/') {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     paths[route.path] ??= {};
-    paths[route.path]![route.method.toLowerCase()] = operation(route, toSchema);
+    paths[route.path]![route.method.toLowerCase()] = operation(route, toSchema, componentsByIo.output);
   }
-  toSchema(Problem, 'output');
+  toSchema(ProblemSchema, 'output');
   const { components, inputNames } = mergeComponents(componentsByIo);
   const usedTags = new Set(routes.map((route) => route.tag));
 
@@ -96,6 +185,7 @@ export function buildOpenApiDocument(serverUrl = '/') {
     paths,
     components: {
       schemas: components,
+      headers: headerComponents(),
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'A tenant API key (sb.…)' },
         operatorKey: { type: 'http', scheme: 'bearer', description: 'The operator key (creates and operates tenants)' },
@@ -104,7 +194,7 @@ export function buildOpenApiDocument(serverUrl = '/') {
   }, inputNames));
 }
 
-function operation(route: RouteDeclaration, toSchema: ToSchema) {
+function operation(route: RouteDeclaration, toSchema: ToSchema, components: Record<string, JsonSchema>) {
   const parameters: unknown[] = [];
   for (const [location, schema] of [
     ['path', route.request?.params],
@@ -131,8 +221,8 @@ function operation(route: RouteDeclaration, toSchema: ToSchema) {
       });
     }
   }
-  if (route.requiresIfMatch) {
-    parameters.push({ name: 'If-Match', in: 'header', required: true, schema: { type: 'string' }, description: 'The ETag last read' });
+  if (route.requiresIfMatch || route.acceptsIfMatch) {
+    parameters.push({ name: 'If-Match', in: 'header', required: Boolean(route.requiresIfMatch), schema: { type: 'string' }, description: 'The ETag last read' });
   }
   if (route.idempotent) {
     parameters.push({
@@ -149,24 +239,15 @@ function operation(route: RouteDeclaration, toSchema: ToSchema) {
   if (route.page) return pageOperation(route, parameters, toSchema);
   const responses: Record<string, unknown> = {};
   for (const [status, response] of Object.entries(route.responses)) {
+    if (Number(status) >= 400) continue;
+    const headers = headersOf(route, Number(status));
     responses[status] = response.schema
-      ? { description: response.description, content: { 'application/json': { schema: toSchema(response.schema, 'output') } } }
+      ? { description: response.description, ...headers, content: { 'application/json': { schema: toSchema(response.schema, 'output') } } }
       : response.mediaType
-        ? { description: response.description, content: { [response.mediaType]: { schema: { type: 'string' } } } }
-        : { description: response.description };
+        ? { description: response.description, ...headers, content: { [response.mediaType]: { schema: { type: 'string' } } } }
+        : { description: response.description, ...headers };
   }
-  if (route.idempotent) {
-    addProblem(responses, '409', 'A request with this Idempotency-Key is still running, or its first answer is not kept (secret-shown-once, replay-erased)');
-    addProblem(responses, '422', 'This Idempotency-Key was used with a different request, or by another API key');
-  }
-  if (route.request?.body || route.request?.query || route.request?.params) responses['400'] = problemResponse('Invalid request');
-  if (route.access.kind !== 'public') responses['401'] = problemResponse('Missing or invalid credential');
-  if (route.access.kind === 'tenant') responses['403'] = problemResponse('The key lacks the required scope');
-  if (route.request?.params) responses['404'] = problemResponse('Not found');
-  if (route.request?.body) {
-    responses['413'] = problemResponse('Body over 64 KiB');
-    responses['415'] = problemResponse('Body is not JSON');
-  }
+  Object.assign(responses, problemResponses(route, components, toSchema));
   addResponseExamples(responses, route);
   return {
     operationId: route.operationId,

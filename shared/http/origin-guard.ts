@@ -28,7 +28,7 @@ export function cameThroughEdge(headers: Record<string, string | undefined> | un
  * The answer to a request that went around the edge: a bare 403 that tells the caller nothing
  * about why (no header name, no hint of a secret); the function logs and counts the refusal.
  */
-export const bypassedEdge = () => new HttpError(403, 'forbidden', 'Forbidden');
+export const bypassedEdge = () => new HttpError('forbidden');
 
 /** Added by CloudFront (the edge's origin request policy forwards it): the viewer's `ip:port`. */
 export const viewerAddressHeader = 'cloudfront-viewer-address';

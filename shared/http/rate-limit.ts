@@ -46,7 +46,7 @@ export function tenantLimit(plan: Plan): number {
 }
 
 export const tooManyRequests = (retryAfterSeconds: number, detail: string) =>
-  new HttpError(429, 'too-many-requests', 'Too many requests', detail, undefined, { 'retry-after': String(retryAfterSeconds) });
+  new HttpError('too-many-requests', detail, { headers: { 'retry-after': String(retryAfterSeconds) } });
 
 export interface TenantRateLimitDeps {
   counter: WindowCounter;

@@ -1,6 +1,8 @@
 import type { z } from '../zod';
 import type { Scope } from '../schemas/api-key';
 import type { ApiFunctionName } from './functions';
+import type { ProblemSlug } from './problem-types';
+import type { ResponseHeaderName } from './response-headers';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -17,6 +19,8 @@ export interface RouteResponse {
   schema?: z.ZodMiniType;
   /** A body that is not JSON, such as `text/csv`: the operation answers it as text. */
   mediaType?: string;
+  /** The headers this answer may carry beyond those every answer of its kind has (see declaredHeaders in ./route-answers.ts). */
+  headers?: readonly ResponseHeaderName[];
 }
 
 export interface RouteRequest {
@@ -54,6 +58,13 @@ export interface RouteDeclaration {
   idempotent?: boolean;
   /** Updates that require If-Match with the current ETag. */
   requiresIfMatch?: boolean;
+  /** Changes that take an optional If-Match: when sent, it must name the current ETag. */
+  acceptsIfMatch?: true;
+  /**
+   * The problem types the route may answer beyond those every route of its kind can (derived from
+   * its access, input, idempotency and If-Match in declaredProblems, ./route-answers.ts).
+   */
+  problems?: readonly ProblemSlug[];
   /**
    * Reads whose cost follows what is asked (a period): the operation reports the DynamoDB reads it
    * made (ApiResult.readWork), and the per-tenant request limit counts the request as that work

@@ -36,20 +36,6 @@ export const Page = <T extends z.ZodMiniType>(item: T) =>
     nextCursor: z.described(z.optional(z.string()), 'Pass as `cursor` to read the next page; absent on the last page'),
   });
 
-export const Problem = z.withMeta(
-  z.object({
-    type: z.string(),
-    title: z.string(),
-    status: z.int(),
-    detail: z.optional(z.string()),
-    instance: z.optional(z.string()),
-    errors: z.optional(
-      z.array(z.object({ path: z.described(z.string(), 'JSON path of the invalid field, e.g. $.phone'), message: z.string() })),
-    ),
-  }),
-  { id: 'Problem', description: 'RFC 9457 problem details' },
-);
-
 function isKnownTimezone(value: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });

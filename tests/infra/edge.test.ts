@@ -154,7 +154,7 @@ describe('edge: AWS WAF', () => {
     expect(stageProfile('dev').limits.requestsPerAddressPer5Minutes).toBe(2_000);
     const { rule, bodies } = rateRule(dev);
     expect(rule.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'too-many-requests' } } });
-    expect(JSON.parse(bodies['too-many-requests']!.Content)).toMatchObject({ type: 'https://switchboard.dev/problems/too-many-requests', status: 429 });
+    expect(JSON.parse(bodies['too-many-requests']!.Content)).toMatchObject({ type: '/problems/too-many-requests', status: 429 });
   });
 
   it('is associated with the distribution: the web ACL named by -c webAclArn, or the WebAclArn parameter given at deploy', () => {

@@ -145,7 +145,7 @@ describe('§1 Amazon Connect instances: registered by the operator, listed in th
       const refused = await setInstances(globex.key, [instance]);
       expect(refused.status).toBe(422);
       expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(refused.body.type).toBe('https://switchboard.dev/problems/not-allocated');
+      expect(refused.body.type).toBe('/problems/not-allocated');
       expect(refused.body.errors).toEqual([{ path: '$.connect.instanceArns[0]', message: expect.stringContaining('Not allocated') }]);
       expect(JSON.stringify(refused.body)).not.toContain(acme.tenantId);
     }
@@ -163,7 +163,7 @@ describe('§1 Amazon Connect instances: registered by the operator, listed in th
 
     const taken = await api(twin.url, 'POST', `/v1/operator/tenants/${globex.tenantId}/allocations`, { key: twin.operatorKey, body: { resource: { kind: 'connect-account', id: account } } });
     expect(taken.status).toBe(409);
-    expect(taken.body.type).toBe('https://switchboard.dev/problems/resource-taken');
+    expect(taken.body.type).toBe('/problems/resource-taken');
     expect(taken.body.errors).toEqual([{ path: '$.resource.id', message: 'Allocated to another tenant' }]);
     expect(JSON.stringify(taken.body)).not.toContain(holder.tenant.tenantId);
 
@@ -171,7 +171,7 @@ describe('§1 Amazon Connect instances: registered by the operator, listed in th
     const release = (kind: string, id: string) => api(twin.url, 'POST', `/v1/operator/tenants/${holder.tenant.tenantId}/allocations/release`, { key: twin.operatorKey, body: { resource: { kind, id } } });
     const inUse = await release('connect-instance', instance);
     expect(inUse.status).toBe(409);
-    expect(inUse.body.type).toBe('https://switchboard.dev/problems/resource-in-use');
+    expect(inUse.body.type).toBe('/problems/resource-in-use');
     expect(inUse.body.errors[0].message).toContain('$.connect.instanceArns[0]');
     expect((await setInstances(holder.apiKey, [])).status).toBe(200);
     expect((await release('connect-instance', instance)).status).toBe(200);

@@ -16,7 +16,7 @@ async function expectProblem(response: Response, status: number) {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toBe('application/problem+json');
   const problem = (await response.json()) as Record<string, unknown>;
-  expect(problem).toMatchObject({ status, type: expect.stringMatching(/^https:\/\//), title: expect.any(String) });
+  expect(problem).toMatchObject({ status, type: expect.stringMatching(/^\/problems\/[a-z-]+$/), title: expect.any(String) });
   return problem;
 }
 
@@ -91,6 +91,16 @@ describe('the HTTP contract', () => {
     }
     expect(answers.csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(answers.problem.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it("names problem types whose pages the API serves: the type resolved against the request's URL", async () => {
+    const problem = await expectProblem(await raw('GET', '/v1/customers/cus_01JZZZZZZZZZZZZZZZZZZZZZZZ', undefined), 404);
+    const page = await fetch(new URL(String(problem.type), `${twin.url}/v1/customers/cus_01JZZZZZZZZZZZZZZZZZZZZZZZ`));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await page.text()).toContain('<h1>not-found</h1>');
+    const unknown = await fetch(`${twin.url}/problems/no-such-type`);
+    expect([unknown.status, unknown.headers.get('content-type')]).toEqual([404, 'application/problem+json']);
   });
 
   it('refuses a repeated filter rather than guessing', async () => {

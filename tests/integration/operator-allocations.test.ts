@@ -32,7 +32,7 @@ describe('§1 tenant settings choose only among what the operator allocated', ()
     const refused = await patchSettings(acme, { sms: { originationIdentity: globexId, configurationSetName: 'globex-set', optOutListName: 'globex-list' } });
     expect(refused.status).toBe(422);
     expect(refused.headers.get('content-type')).toBe('application/problem+json');
-    expect(refused.body.type).toBe('https://switchboard.dev/problems/not-allocated');
+    expect(refused.body.type).toBe('/problems/not-allocated');
     expect(refused.body.errors.map((error: { path: string }) => error.path)).toEqual(['$.sms.originationIdentity', '$.sms.configurationSetName', '$.sms.optOutListName']);
     expect(JSON.stringify(refused.body)).not.toContain(globex.tenant.tenantId);
     expect((await api(twin.url, 'GET', '/v1/settings', { key: acme.apiKey })).body).toEqual(before.body);
@@ -51,7 +51,7 @@ describe('§1 tenant settings choose only among what the operator allocated', ()
     const tenant = await createTenant(twin, { name: 'No Sender Co', locale: 'en' });
     const refused = await patchSettings(tenant, { surveys: { enabled: true, deliveryChannel: 'sms' } });
     expect(refused.status).toBe(422);
-    expect(refused.body.type).toBe('https://switchboard.dev/problems/not-allocated');
+    expect(refused.body.type).toBe('/problems/not-allocated');
     expect(refused.body.errors).toEqual([{ path: '$.surveys.enabled', message: expect.stringContaining('SMS surveys need an SMS sender') }]);
     expect((await api(twin.url, 'GET', '/v1/settings', { key: tenant.apiKey })).body.surveys.enabled).toBe(false);
     // Links need no sender; with an allocated sender, SMS surveys turn on.
@@ -77,7 +77,7 @@ describe('§1 one resource, one tenant: the operator allocates and releases', ()
 
     const taken = await operator('POST', `/tenants/${globex.tenant.tenantId}/allocations`, { resource: { kind: 'sms-origination-identity', id: acmeNumber } });
     expect(taken.status).toBe(409);
-    expect(taken.body.type).toBe('https://switchboard.dev/problems/resource-taken');
+    expect(taken.body.type).toBe('/problems/resource-taken');
     expect(taken.body.errors).toEqual([{ path: '$.resource.id', message: 'Allocated to another tenant' }]);
     expect(JSON.stringify(taken.body)).not.toContain(acme.tenant.tenantId);
     expect((await operator('GET', `/tenants/${globex.tenant.tenantId}`)).body.allocations.smsOriginationIdentities).not.toContain(acmeNumber);
@@ -100,7 +100,7 @@ describe('§1 one resource, one tenant: the operator allocates and releases', ()
     const release = () => operator('POST', `/tenants/${acme.tenant.tenantId}/allocations/release`, { resource: { kind: 'sms-origination-identity', id: number } });
     const inUse = await release();
     expect(inUse.status).toBe(409);
-    expect(inUse.body.type).toBe('https://switchboard.dev/problems/resource-in-use');
+    expect(inUse.body.type).toBe('/problems/resource-in-use');
     expect(inUse.body.errors).toEqual([{ path: '$.resource.id', message: "Used by the tenant's setting $.sms.originationIdentity" }]);
 
     expect((await patchSettings(acme, { sms: { originationIdentity: null } })).status).toBe(200);
@@ -116,7 +116,7 @@ describe('§1 one resource, one tenant: the operator allocates and releases', ()
     const instance = 'arn:aws:connect:us-west-2:210987654321:instance/12345678-1234-1234-1234-1234567890ab';
     const refused = await operator('POST', `/tenants/${acme.tenant.tenantId}/allocations`, { resource: { kind: 'connect-instance', id: instance } });
     expect(refused.status).toBe(422);
-    expect(refused.body.type).toBe('https://switchboard.dev/problems/connect-account-not-registered');
+    expect(refused.body.type).toBe('/problems/connect-account-not-registered');
     const invalid = await operator('POST', `/tenants/${acme.tenant.tenantId}/allocations`, { resource: { kind: 'sms-origination-identity', id: '0912345678' } });
     expect(invalid.status).toBe(400);
     expect(invalid.body.errors[0].path).toBe('$.resource.id');

@@ -58,7 +58,7 @@ describe('connecting an SMS number in settings', () => {
     const before = await api(twin.url, 'GET', '/v1/settings', { key: globex.apiKey });
     const taken = await patchSettings(globex, { sms: { originationIdentity: acmeNumber } });
     expect(taken.status).toBe(422);
-    expect(taken.body.type).toBe('https://switchboard.dev/problems/not-allocated');
+    expect(taken.body.type).toBe('/problems/not-allocated');
     expect(taken.body.errors).toEqual([{ path: '$.sms.originationIdentity', message: expect.stringContaining('Not allocated') }]);
     expect(JSON.stringify(taken.body)).not.toContain(acme.tenant.tenantId);
     const after = await api(twin.url, 'GET', '/v1/settings', { key: globex.apiKey });

@@ -90,7 +90,7 @@ describe('SMS quota per UTC day and month, and the spend cap', () => {
     const refused = await adHocSurvey(t, adHoc.contactId);
     expect(refused.status, JSON.stringify(refused.body)).toBe(429);
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(refused.body).toMatchObject({ type: 'https://switchboard.dev/problems/sms-quota-exceeded', limit: 'day' });
+    expect(refused.body).toMatchObject({ type: '/problems/sms-quota-exceeded', limit: 'day' });
     const untilMidnight = (Date.parse('2027-04-01T00:00:00Z') - twin.clock.now().getTime()) / 1000;
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(untilMidnight - 5);
     expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(Math.ceil(untilMidnight) + 1);
@@ -147,7 +147,7 @@ describe('SMS destinations: the tenant allow-list and the platform block list', 
     const us = await closedContactOf(t, `+1202555${uniqueDigits().slice(0, 4)}`);
     const refused = await adHocSurvey(t, us.contactId);
     expect(refused.status, JSON.stringify(refused.body)).toBe(422);
-    expect(refused.body.type).toBe('https://switchboard.dev/problems/destination-not-allowed');
+    expect(refused.body.type).toBe('/problems/destination-not-allowed');
     await settle(twin);
     expect(refusals(t)).toHaveLength(1);
 
@@ -165,7 +165,7 @@ describe('SMS destinations: the tenant allow-list and the platform block list', 
       const contact = await closedContactOf(t, phone);
       const refused = await adHocSurvey(t, contact.contactId);
       expect(refused.status, `${phone}: ${JSON.stringify(refused.body)}`).toBe(422);
-      expect(refused.body.type).toBe('https://switchboard.dev/problems/destination-not-allowed');
+      expect(refused.body.type).toBe('/problems/destination-not-allowed');
     }
     await settle(twin);
     expect(refusals(t).map((event) => event.data.destinationRule)).toEqual(['blocked-prefix', 'blocked-prefix']);
@@ -191,7 +191,7 @@ describe('the daily cap applies to ad hoc surveys', () => {
     expect((await adHocSurvey(t, one.contactId)).status).toBe(201);
     const capped = await adHocSurvey(t, two.contactId);
     expect(capped.status, JSON.stringify(capped.body)).toBe(429);
-    expect(capped.body.type).toBe('https://switchboard.dev/problems/survey-daily-cap-reached');
+    expect(capped.body.type).toBe('/problems/survey-daily-cap-reached');
     expect(Number(capped.headers.get('retry-after'))).toBeGreaterThan(0);
     const listed = await api(twin.url, 'GET', '/v1/surveys?limit=100', { key: t.key });
     expect(listed.body.items.map((survey: { contactId: string }) => survey.contactId)).toEqual([one.contactId]);

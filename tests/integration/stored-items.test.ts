@@ -74,7 +74,7 @@ describe('an item missing a required field is refused when read', () => {
 
     const read = await api(twin.url, 'GET', `/v1/customers/${customerId}`, { key: apiKey });
     expect(read.status).toBe(500);
-    expect(read.body).toMatchObject({ type: 'https://switchboard.dev/problems/internal', status: 500 });
+    expect(read.body).toMatchObject({ type: '/problems/internal', status: 500 });
 
     const { getCustomer } = await import('../../shared/data/customers-repo');
     await expectRefused(getCustomer(tenant.tenantId, customerId), key, 'consent');

@@ -35,7 +35,7 @@ describe('§1 suspending a tenant', () => {
       const refused = await api(twin.url, method, path, { key, body });
       expect(refused.status, `${method} ${path}`).toBe(403);
       expect(refused.headers.get('content-type')).toBe('application/problem+json');
-      expect(refused.body.type).toBe('https://switchboard.dev/problems/tenant-suspended');
+      expect(refused.body.type).toBe('/problems/tenant-suspended');
     }
     expect((await api(twin.url, 'GET', '/v1/tenant', { key: other.apiKey })).status).toBe(200);
 
@@ -87,7 +87,7 @@ describe('§1 suspending a tenant', () => {
       cached.clock.advance((tenantAuthorizer.cacheSeconds + 1) * 1000);
       const refused = await api(cached.url, 'GET', '/v1/tenant', { key: tenant.apiKey });
       expect(refused.status).toBe(403);
-      expect(refused.body.type).toBe('https://switchboard.dev/problems/tenant-suspended');
+      expect(refused.body.type).toBe('/problems/tenant-suspended');
     } finally {
       await cached.close();
     }

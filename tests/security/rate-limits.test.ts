@@ -113,7 +113,7 @@ describe('per-tenant request limit', () => {
     expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(5);
     expect(statuses.filter((status) => status !== 200 && status !== 429)).toEqual([]);
     expect(refused!.headers.get('content-type')).toBe('application/problem+json');
-    expect(refused!.body).toMatchObject({ type: 'https://switchboard.dev/problems/too-many-requests', status: 429 });
+    expect(refused!.body).toMatchObject({ type: '/problems/too-many-requests', status: 429 });
     const retryAfter = Number(refused!.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);

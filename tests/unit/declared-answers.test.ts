@@ -52,8 +52,59 @@ describe("the twin's check of answers against their declarations", () => {
     expect(undeclaredInAnswer(exportContacts, json(200, 'a'))).toEqual([{ path: 'content-type', message: 'application/json instead of text/csv' }]);
   });
 
-  it('leaves errors and pages alone', () => {
-    expect(undeclaredInAnswer(getCustomer, { statusCode: 404, headers: { 'content-type': 'application/problem+json' }, body: '{}' })).toEqual([]);
+  it('leaves pages alone', () => {
     expect(undeclaredInAnswer(route(surveyWebRoutes, 'showSurveyPage'), { statusCode: 200, body: '<html></html>' })).toEqual([]);
+    expect(undeclaredInAnswer(route(surveyWebRoutes, 'showSurveyPage'), { statusCode: 418, body: '<html></html>' })).toEqual([]);
+  });
+
+  it('names a header of the contract that the answer sends but does not declare', () => {
+    const headers = { 'content-type': 'application/json', etag: '"1"', location: '/v1/customers/x' };
+    expect(undeclaredInAnswer(getCustomer, { ...json(200, customer), headers })).toEqual([{ path: 'headers.Location', message: 'Not declared for 200' }]);
+  });
+});
+
+describe("the twin's check of error answers against their declarations", () => {
+  const getCustomer = route(customerRoutes, 'getCustomer');
+  const problem = (statusCode: number, body: unknown, contentType = 'application/problem+json') => ({
+    statusCode,
+    headers: { 'content-type': contentType },
+    body: JSON.stringify(body),
+  });
+  const erased = { type: '/problems/customer-erased', title: 'Gone', status: 410, detail: 'Erased', instance: '/v1/customers/x', customerId: 'cus_1', erasedAt: '2026-12-05T00:00:00.000Z' };
+
+  it('passes a problem of a type declared for its status, with its members', () => {
+    expect(undeclaredInAnswer(getCustomer, problem(410, erased))).toEqual([]);
+    expect(undeclaredInAnswer(getCustomer, problem(404, { type: '/problems/not-found', title: 'Not found', status: 404 }))).toEqual([]);
+  });
+
+  it('refuses a status the route does not declare', () => {
+    expect(undeclaredInAnswer(getCustomer, problem(409, { type: '/problems/conflict', title: 'Conflict', status: 409 }))).toEqual([
+      { path: 'status', message: '409 is not a declared response' },
+    ]);
+  });
+
+  it('refuses a type not declared for the status, and one not in the catalog', () => {
+    const createCustomer = route(customerRoutes, 'createCustomer');
+    expect(undeclaredInAnswer(createCustomer, problem(409, { type: '/problems/contact-closed', title: 'Conflict', status: 409 }))).toEqual([
+      { path: '$.type', message: '/problems/contact-closed is not a problem type declared for 409 (idempotency-in-progress, duplicate-customer, replay-erased)' },
+    ]);
+    expect(undeclaredInAnswer(getCustomer, problem(404, { type: 'https://switchboard.dev/problems/not-found', title: 'Not found', status: 404 }))).toEqual([
+      { path: '$.type', message: expect.stringContaining('is not a problem type declared for 404') },
+    ]);
+  });
+
+  it('refuses an error that is not problem+json', () => {
+    expect(undeclaredInAnswer(getCustomer, problem(410, erased, 'application/json'))).toEqual([
+      { path: 'content-type', message: 'application/json instead of application/problem+json' },
+    ]);
+  });
+
+  it("names a member the type declares that is missing, one it does not declare, and a title or status not the type's", () => {
+    const { erasedAt: _erasedAt, ...withoutErasedAt } = erased;
+    expect(undeclaredInAnswer(getCustomer, problem(410, { ...withoutErasedAt, field: 'phone' }))).toEqual([
+      { path: '$.erasedAt', message: expect.any(String) },
+      { path: '$', message: 'Unknown field(s): field' },
+    ]);
+    expect(undeclaredInAnswer(getCustomer, problem(410, { ...erased, title: 'Erased' }))).toEqual([{ path: '$.title', message: expect.any(String) }]);
   });
 });

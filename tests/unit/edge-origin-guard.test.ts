@@ -72,7 +72,7 @@ describe('edge bypass: with the origin secret configured (AWS)', () => {
     expect(answer.statusCode).toBe(403);
     expect(answer.headers?.['content-type']).toBe('application/problem+json');
     expect(JSON.parse(String(answer.body))).toEqual({
-      type: 'https://switchboard.dev/problems/forbidden',
+      type: '/problems/forbidden',
       title: 'Forbidden',
       status: 403,
       instance: '/openapi.json',

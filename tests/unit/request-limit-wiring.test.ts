@@ -47,7 +47,7 @@ describe('the per-tenant request limit in createApiHandler', () => {
   });
 
   it('is not needed by a function that serves only public routes', () => {
-    expect(() => createApiHandler('openapi', openApiRoutes, { getOpenApi: ok })).not.toThrow();
+    expect(() => createApiHandler('openapi', openApiRoutes, { getOpenApi: ok, getProblemType: ok })).not.toThrow();
   });
 
   it('refuses a tenant it knows to be over its limit before the operation runs', async () => {
@@ -114,7 +114,7 @@ describe('the per-tenant request limit in createApiHandler', () => {
 
   it('is not consulted for a public route', async () => {
     const limit: TenantRequestLimit = { refuseIfOver: vi.fn(), count: vi.fn(async () => {}) };
-    const handler = createApiHandler('openapi', openApiRoutes, { getOpenApi: ok }, { requestLimit: limit });
+    const handler = createApiHandler('openapi', openApiRoutes, { getOpenApi: ok, getProblemType: ok }, { requestLimit: limit });
 
     const answer = await invoke(handler, { routeKey: 'GET /openapi.json', rawPath: '/openapi.json', headers: {}, requestContext: { requestId: 'req-2', http: { method: 'GET', path: '/openapi.json' } } });
 

@@ -40,6 +40,7 @@ export const analyticsRoutes = defineRoutes([
       'overall and, with groupBy, per queue, agent, channel or reason. A date bound is a whole tenant-local day (to included), a date-time an instant (to excluded). ' +
       'The per-tenant request limit counts the request by the reads it makes',
     examples: { request: { query: { from: '2026-03-01', to: '2026-03-31' } }, responses: { 200: { period: periodExample, metrics: metricsExample } } },
+    problems: ['not-found'],
     responses: { 200: { description: 'The figures', schema: AnalyticsSummary }, 400: { description: 'Invalid or too long a period' } },
   },
   {
@@ -69,6 +70,7 @@ export const analyticsRoutes = defineRoutes([
         },
       },
     },
+    problems: ['not-found'],
     responses: { 200: { description: 'One point per interval', schema: Timeseries }, 400: { description: 'Invalid period or too many intervals' } },
   },
   {
@@ -96,6 +98,7 @@ export const analyticsRoutes = defineRoutes([
         },
       },
     },
+    problems: ['not-found'],
     responses: { 200: { description: '7 × 24 cells', schema: Heatmap }, 400: { description: 'Invalid period' } },
   },
 ]);

@@ -30,7 +30,8 @@ export const apiKeyRoutes = defineRoutes([
         201: { ...apiKeyExample, secret: 'sb.ten_01JF8Z4Q7V2W3X4Y5Z6A7B8C9D.key_01JF9A2B3C4D5E6F7G8H9J0K1M.pR4sT6uV8wX0yZ2aB4cD6eF8gH0jK2mN' },
       },
     },
-    responses: { 201: { description: 'Created', schema: ApiKeyWithSecret } },
+    problems: ['secret-shown-once'],
+    responses: { 201: { description: 'Created', schema: ApiKeyWithSecret, headers: ['Location'] } },
   },
   {
     operationId: 'listApiKeys',
@@ -59,6 +60,7 @@ export const apiKeyRoutes = defineRoutes([
       'Revokes a key. The authorizer caches its answer for 60 seconds per key, so a revoked key may work that long. ' +
       'The last admin key cannot be revoked (409), even by two admins revoking each other at once',
     examples: { request: { params: { keyId: 'key_01JF9A2B3C4D5E6F7G8H9J0K1M' } } },
+    problems: ['last-admin-key'],
     responses: { 204: { description: 'Revoked' } },
   },
 ]);

@@ -66,8 +66,9 @@ export const caseRoutes = defineRoutes([
       },
       responses: { 201: caseExample },
     },
+    problems: ['not-found', 'unknown-customer', 'unknown-reference', 'replay-erased'],
     responses: {
-      201: { description: 'Opened', schema: Case },
+      201: { description: 'Opened', schema: Case, headers: ['Location', 'ETag'] },
       422: { description: 'The customer, a contact or the survey does not exist in this tenant' },
     },
   },
@@ -99,7 +100,7 @@ export const caseRoutes = defineRoutes([
       `Reads a case with its SLA clocks, escalations and the latest ${timelineCap} timeline entries (timelineTruncated says whether older ones exist). ` +
       'The ETag header carries its version: send it as If-Match to update',
     examples: { request: { params: { caseId: 'cas_01JFD2E3F4G5H6J7K8M9N0P1Q2' } }, responses: { 200: { ...caseExample, timeline: [openedEntryExample], timelineTruncated: false } } },
-    responses: { 200: { description: 'The case', schema: CaseWithTimeline } },
+    responses: { 200: { description: 'The case', schema: CaseWithTimeline, headers: ['ETag'] } },
   },
   {
     operationId: 'updateCase',
@@ -120,8 +121,9 @@ export const caseRoutes = defineRoutes([
         200: { ...caseExample, severity: 'critical', serviceRecovery: { apologyGiven: true, remedy: 'Refund the duplicate charge' }, version: 2, updatedAt: '2026-03-09T02:00:00.000Z' },
       },
     },
+    problems: ['case-closed', 'illegal-transition'],
     responses: {
-      200: { description: 'The updated case', schema: Case },
+      200: { description: 'The updated case', schema: Case, headers: ['ETag'] },
       409: { description: 'The case is closed' },
     },
   },
@@ -160,8 +162,10 @@ export const caseRoutes = defineRoutes([
         },
       },
     },
+    problems: ['case-closed', 'illegal-transition', 'unknown-reference'],
+    acceptsIfMatch: true,
     responses: {
-      201: { description: 'Recorded', schema: CaseEventResult },
+      201: { description: 'Recorded', schema: CaseEventResult, headers: ['ETag'] },
       409: { description: 'Not allowed in the case status (illegal transition, or the case is closed)' },
       422: { description: 'The linked contact does not exist in this tenant' },
     },

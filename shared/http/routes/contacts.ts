@@ -93,7 +93,8 @@ export const contactRoutes = defineRoutes([
       },
       responses: { 201: { ...contactExample, referrals: [] } },
     },
-    responses: { 201: { description: 'Created', schema: ContactWithReferrals } },
+    problems: ['not-found', 'unknown-customer', 'duplicate-contact', 'contact-closed', 'replay-erased'],
+    responses: { 201: { description: 'Created', schema: ContactWithReferrals, headers: ['Location', 'ETag'] } },
   },
   {
     operationId: 'listContacts',
@@ -124,7 +125,7 @@ export const contactRoutes = defineRoutes([
     description:
       'Reads a contact with its referrals. The ETag header carries its version: send it as If-Match to update',
     examples: { request: { params: { contactId: 'con_01JFC7D8E9F0G1H2J3K4M5N6P7' } }, responses: { 200: { ...contactExample, referrals: [referralExample] } } },
-    responses: { 200: { description: 'The contact', schema: ContactWithReferrals } },
+    responses: { 200: { description: 'The contact', schema: ContactWithReferrals, headers: ['ETag'] } },
   },
   {
     operationId: 'updateContact',
@@ -145,7 +146,8 @@ export const contactRoutes = defineRoutes([
         200: { ...contactExample, reasonCode: 'billing.refund', notes: 'Refund of the March roaming charge agreed', version: 2, updatedAt: '2026-03-09T01:07:00.000Z', referrals: [] },
       },
     },
-    responses: { 200: { description: 'The updated contact', schema: ContactWithReferrals } },
+    problems: ['contact-closed', 'unknown-customer'],
+    responses: { 200: { description: 'The updated contact', schema: ContactWithReferrals, headers: ['ETag'] } },
   },
   {
     operationId: 'closeContact',
@@ -154,11 +156,12 @@ export const contactRoutes = defineRoutes([
     function: 'contacts',
     access: agentAccess,
     tag: 'Contacts',
-    summary: 'Close a contact, emitting Contact Closed once; closing a closed contact answers it unchanged',
+    summary: 'Close a contact, emitting Contact Closed once; closing it again with the same outcome answers it unchanged',
     request: { params: ContactIdParams, body: CloseContactBody },
     description:
       'Closes a contact with its last values (outcome is required unless already set; endedAt defaults to now) and emits Contact Closed once, ' +
-      'which feeds analytics and the survey rules. Closing a closed contact answers it unchanged, so a retry is safe without Idempotency-Key',
+      'which feeds analytics and the survey rules. Closing a closed contact with the same outcome (or none) answers it unchanged, so a retry is safe without Idempotency-Key; ' +
+      'another outcome answers 409 contact-closed-with-other-outcome naming the stored one. A contact queued and never answered cannot close as resolved (422 resolved-without-answer)',
     examples: {
       request: {
         params: { contactId: 'con_01JFC7D8E9F0G1H2J3K4M5N6P7' },
@@ -166,7 +169,8 @@ export const contactRoutes = defineRoutes([
       },
       responses: { 200: closedContactExample },
     },
-    responses: { 200: { description: 'The closed contact', schema: ContactWithReferrals } },
+    problems: ['contact-closed-with-other-outcome', 'resolved-without-answer'],
+    responses: { 200: { description: 'The closed contact', schema: ContactWithReferrals, headers: ['ETag'] } },
   },
   {
     operationId: 'createReferral',
@@ -188,7 +192,8 @@ export const contactRoutes = defineRoutes([
       },
       responses: { 201: referralExample },
     },
-    responses: { 201: { description: 'Created, open', schema: Referral } },
+    problems: ['contact-closed'],
+    responses: { 201: { description: 'Created, open', schema: Referral, headers: ['Location', 'ETag'] } },
   },
   {
     operationId: 'updateReferral',
@@ -217,6 +222,7 @@ export const contactRoutes = defineRoutes([
         },
       },
     },
-    responses: { 200: { description: 'The settled referral', schema: Referral } },
+    problems: ['referral-settled', 'contact-closed'],
+    responses: { 200: { description: 'The settled referral', schema: Referral, headers: ['ETag'] } },
   },
 ]);

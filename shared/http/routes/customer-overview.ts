@@ -90,6 +90,7 @@ export const customerOverviewRoutes = defineRoutes([
         },
       },
     },
+    problems: ['customer-erased'],
     responses: { 200: { description: 'The overview', schema: CustomerOverview } },
   },
 ]);

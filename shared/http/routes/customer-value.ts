@@ -47,8 +47,9 @@ export const customerValueRoutes = defineRoutes([
       },
       responses: { 201: transactionExample },
     },
+    problems: ['customer-erased', 'customer-busy', 'duplicate-transaction', 'wrong-currency', 'replay-erased'],
     responses: {
-      201: { description: 'Recorded', schema: Transaction },
+      201: { description: 'Recorded', schema: Transaction, headers: ['Location'] },
       200: { description: 'This transactionId was recorded before with the same content; the stored transaction', schema: Transaction },
     },
   },
@@ -64,6 +65,7 @@ export const customerValueRoutes = defineRoutes([
     description:
       'The customer\'s purchases and refunds, newest first. Paged by `limit` (1–100, default 25) and `cursor`',
     examples: { request: { params: customerIdExample, query: { limit: '25' } }, responses: { 200: { items: [transactionExample] } } },
+    problems: ['customer-erased'],
     responses: { 200: { description: 'A page of transactions', schema: Page(Transaction) } },
   },
   {
@@ -112,6 +114,7 @@ export const customerValueRoutes = defineRoutes([
       'Runs the customer-value job for the tenant now rather than at the next daily run; read GET /v1/analytics/segments once computedAt moves. ' +
       'Once a minute per tenant: sooner answers 429 with Retry-After. Idempotency-Key makes a retry answer the first result',
     examples: { responses: { 202: { runAt: '2026-03-09T08:15:00.000Z', summary: '/v1/analytics/segments' } } },
-    responses: { 202: { description: 'The run is scheduled to start at once', schema: RefreshAccepted } },
+    problems: ['refresh-too-soon'],
+    responses: { 202: { description: 'The run is scheduled to start at once', schema: RefreshAccepted, headers: ['Location'] } },
   },
 ]);

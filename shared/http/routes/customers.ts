@@ -59,7 +59,8 @@ export const customerRoutes = defineRoutes([
       },
       responses: { 201: customerExample },
     },
-    responses: { 201: { description: 'Created', schema: Customer } },
+    problems: ['duplicate-customer', 'replay-erased'],
+    responses: { 201: { description: 'Created', schema: Customer, headers: ['Location', 'ETag'] } },
   },
   {
     operationId: 'listCustomers',
@@ -88,7 +89,8 @@ export const customerRoutes = defineRoutes([
     description:
       'Reads a customer with its consent and value figures. The ETag header carries its version: send it as If-Match to update. An erased customer answers 410 with its tombstone',
     examples: { request: { params: { customerId: 'cus_01JFB3C4D5E6F7G8H9J0K1M2N3' } }, responses: { 200: customerExample } },
-    responses: { 200: { description: 'The customer', schema: Customer } },
+    problems: ['customer-erased'],
+    responses: { 200: { description: 'The customer', schema: Customer, headers: ['ETag'] } },
   },
   {
     operationId: 'updateCustomer',
@@ -118,7 +120,8 @@ export const customerRoutes = defineRoutes([
         },
       },
     },
-    responses: { 200: { description: 'The updated customer', schema: Customer } },
+    problems: ['customer-erased', 'duplicate-customer'],
+    responses: { 200: { description: 'The updated customer', schema: Customer, headers: ['ETag'] } },
   },
   {
     operationId: 'eraseCustomer',
@@ -133,6 +136,7 @@ export const customerRoutes = defineRoutes([
       'Erases a customer for a privacy request: personal data is removed and a tombstone keeps the id. Their contacts\' notes and phone numbers ' +
       'and their cases\' subject, description and free text are scrubbed asynchronously, typically within seconds; operational figures are kept. Repeating it is harmless',
     examples: { request: { params: { customerId: 'cus_01JFB3C4D5E6F7G8H9J0K1M2N3' } } },
+    problems: ['precondition-failed'],
     responses: { 204: { description: 'Erased' } },
   },
 ]);

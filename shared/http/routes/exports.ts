@@ -34,7 +34,7 @@ export const exportRoutes = defineRoutes([
       'an instant is exact (to excluded). include=notes adds the agents\' notes. An answer holds at most `limit` rows (default and most 10,000) and stops earlier at its size cap; ' +
       'a Link rel="next" header then names the rest. Each download is recorded in the audit log',
     examples: { request: { query: { from: '2026-03-01', to: '2026-03-31' } }, responses: { 200: contactsCsvExample } },
-    responses: { 200: { description: csvAnswer, mediaType: 'text/csv' } },
+    responses: { 200: { description: csvAnswer, mediaType: 'text/csv', headers: ['Content-Disposition', 'Link'] } },
   },
   {
     operationId: 'exportSurveyResponses',
@@ -49,6 +49,6 @@ export const exportRoutes = defineRoutes([
       'The surveys that went out, decided in [from, to) (at most 31 days), with their scores and every answer, as CSV (UTF-8 with a byte order mark). ' +
       'Paged as the contacts export: at most `limit` rows (default and most 10,000), a Link rel="next" header while rows remain. Each download is recorded in the audit log',
     examples: { request: { query: { from: '2026-03-01T00:00:00+08:00', to: '2026-03-08T00:00:00+08:00', limit: '5000' } }, responses: { 200: surveyResponsesCsvExample } },
-    responses: { 200: { description: csvAnswer, mediaType: 'text/csv' } },
+    responses: { 200: { description: csvAnswer, mediaType: 'text/csv', headers: ['Content-Disposition', 'Link'] } },
   },
 ]);

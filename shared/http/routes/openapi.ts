@@ -1,7 +1,9 @@
 import * as z from '../../zod';
 import { defineRoutes } from '../route-types';
 
-/** The OpenAPI document of this API. */
+export const ProblemTypeParams = z.object({ slug: z.string().check(z.maxLength(100)) });
+
+/** The OpenAPI document of this API, and the pages its problem types name. */
 export const openApiRoutes = defineRoutes([
   {
     operationId: 'getOpenApi',
@@ -15,5 +17,16 @@ export const openApiRoutes = defineRoutes([
       'This API described in OpenAPI 3.1, generated from the same route declarations and schemas that the API itself checks requests with. Public; cached for five minutes',
     examples: { responses: { 200: { openapi: '3.1.0', info: { title: 'Switchboard API', version: '1.0.0' }, paths: {} } } },
     responses: { 200: { description: 'The OpenAPI document', schema: z.record(z.string(), z.unknown()) } },
+  },
+  {
+    operationId: 'getProblemType',
+    method: 'GET',
+    path: '/problems/{slug}',
+    function: 'openapi',
+    access: { kind: 'public' },
+    tag: 'Meta',
+    summary: "The page a problem's `type` names: what the problem type means, its status, title and members",
+    request: { params: ProblemTypeParams },
+    responses: { 200: { description: 'The problem type explained, as an HTML page', mediaType: 'text/html' } },
   },
 ]);

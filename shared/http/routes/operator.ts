@@ -75,6 +75,7 @@ export const operatorRoutes = defineRoutes([
       'or an Amazon Connect instance (its account registered first) to the tenant, whose settings may then choose it. A resource belongs to one tenant: ' +
       'another tenant\'s answers 409 resource-taken. Allocating again what the tenant holds changes nothing. Operator key only',
     examples: { request: { params: tenantIdExample, body: smsNumberExample }, responses: { 200: operatorTenantExample } },
+    problems: ['conflict', 'resource-taken', 'too-many-allocations', 'connect-account-not-registered'],
     responses: {
       200: { description: 'The tenant with its allocations', schema: OperatorTenant },
       409: { description: 'resource-taken: another tenant holds the resource; or the tenant changed meanwhile (try again)' },
@@ -98,6 +99,7 @@ export const operatorRoutes = defineRoutes([
       request: { params: tenantIdExample, body: smsNumberExample },
       responses: { 200: { ...operatorTenantExample, allocations: { ...operatorTenantExample.allocations, smsOriginationIdentities: [] }, version: 5 } },
     },
+    problems: ['conflict', 'resource-in-use'],
     responses: {
       200: { description: 'The tenant with its allocations', schema: OperatorTenant },
       409: { description: "resource-in-use: the tenant's settings (or its registered Connect instances) still use it; or the tenant changed meanwhile" },
@@ -122,6 +124,7 @@ export const operatorRoutes = defineRoutes([
         200: { ...operatorTenantExample, state: 'suspended', suspension: { reason: 'Invoice 2026-02 unpaid after three reminders', suspendedAt: '2026-03-20T02:00:00.000Z' }, version: 5 },
       },
     },
+    problems: ['conflict'],
     responses: { 200: { description: 'The suspended tenant', schema: OperatorTenant } },
   },
   {
@@ -136,6 +139,7 @@ export const operatorRoutes = defineRoutes([
     description:
       'Resumes a suspended tenant: its keys work again (within the authorizer cache\'s 60 s). Resuming an active tenant changes nothing. Operator key only',
     examples: { request: { params: tenantIdExample }, responses: { 200: { ...operatorTenantExample, version: 6 } } },
+    problems: ['conflict'],
     responses: { 200: { description: 'The active tenant', schema: OperatorTenant } },
   },
   {
@@ -166,6 +170,7 @@ export const operatorRoutes = defineRoutes([
         },
       },
     },
+    problems: ['secret-shown-once'],
     responses: { 201: { description: 'Issued; the API key secret is shown only in this answer', schema: IssuedAdminKey } },
   },
 ]);

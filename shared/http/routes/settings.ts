@@ -27,7 +27,8 @@ export const settingsRoutes = defineRoutes([
       'The tenant\'s settings: time zone, locale, default country, business hours, branding, contact reason codes, SLA policy, survey rules, SMS, Amazon Connect, ' +
       'analytics and customer-value assumptions. The ETag header carries their version: send it as If-Match with a change',
     examples: { responses: { 200: settingsExample } },
-    responses: { 200: { description: 'Settings', schema: Settings } },
+    problems: ['not-found'],
+    responses: { 200: { description: 'Settings', schema: Settings, headers: ['ETag'] } },
   },
   {
     operationId: 'updateSettings',
@@ -43,8 +44,10 @@ export const settingsRoutes = defineRoutes([
       'with it, settings changed since answer 412. SMS senders, configuration sets, opt-out lists and Amazon Connect instances must be ones the operator allocated to the tenant ' +
       '(422 not-allocated naming each field), and SMS surveys need an allocated sender',
     examples: { request: { body: settingsPatchExample }, responses: { 200: applySettingsPatch(settingsExample, settingsPatchExample, '2026-03-12T03:20:00.000Z') } },
+    problems: ['not-found', 'conflict', 'not-allocated', 'invalid-survey-rules'],
+    acceptsIfMatch: true,
     responses: {
-      200: { description: 'The updated settings', schema: Settings },
+      200: { description: 'The updated settings', schema: Settings, headers: ['ETag'] },
       409: { description: 'Changed by another request at the same time; read them and try again' },
       422: { description: 'not-allocated: names a resource the operator did not allocate to the tenant, or turns SMS surveys on without a sender; invalid-survey-rules' },
     },

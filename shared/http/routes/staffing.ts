@@ -130,6 +130,7 @@ export const staffingRoutes = defineRoutes([
         },
       },
     },
+    problems: ['not-found'],
     responses: { 200: { description: 'The plan, one entry per local interval', schema: StaffingPlan }, 400: { description: 'Invalid date, interval or override' } },
   },
   {
@@ -160,6 +161,7 @@ export const staffingRoutes = defineRoutes([
       },
       responses: { 200: planExample },
     },
+    problems: ['not-found'],
     responses: { 200: { description: 'The plan, one entry per local interval', schema: StaffingPlan }, 400: { description: 'Invalid forecast or override' } },
   },
 ]);

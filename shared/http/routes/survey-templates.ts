@@ -90,7 +90,7 @@ export const surveyTemplateRoutes = defineRoutes([
       'the SMS introduction and the thank-you text. A broken rule across questions answers 400 with the path of each. The answer shows what each SMS costs in segments. ' +
       'Idempotency-Key makes a retry answer the first result',
     examples: { request: { body: templateContentExample }, responses: { 201: templateExample } },
-    responses: { 201: { description: 'Created', schema: SurveyTemplateAnswer } },
+    responses: { 201: { description: 'Created', schema: SurveyTemplateAnswer, headers: ['Location', 'ETag'] } },
   },
   {
     operationId: 'listSurveyTemplates',
@@ -119,7 +119,7 @@ export const surveyTemplateRoutes = defineRoutes([
     description:
       'Reads a template at its current version, or at an older one with ?version=. The ETag header carries the version shown: send it as If-Match to update',
     examples: { request: { params: templateIdExample, query: { version: '1' } }, responses: { 200: templateExample } },
-    responses: { 200: { description: 'The template', schema: SurveyTemplateAnswer } },
+    responses: { 200: { description: 'The template', schema: SurveyTemplateAnswer, headers: ['ETag'] } },
   },
   {
     operationId: 'updateSurveyTemplate',
@@ -138,8 +138,9 @@ export const surveyTemplateRoutes = defineRoutes([
       request: { params: templateIdExample, body: { name: 'After a service or billing call' } },
       responses: { 200: { ...templateExample, name: 'After a service or billing call', version: 2, currentVersion: 2, versionCreatedAt: '2026-03-12T02:00:00.000Z' } },
     },
+    problems: ['survey-template-archived'],
     responses: {
-      200: { description: 'The template at its new version', schema: SurveyTemplateAnswer },
+      200: { description: 'The template at its new version', schema: SurveyTemplateAnswer, headers: ['ETag'] },
       409: { description: 'The template is archived' },
     },
   },
@@ -156,6 +157,8 @@ export const surveyTemplateRoutes = defineRoutes([
       'Archives a template: no new survey uses it, and its versions stay readable. Repeating it is harmless. ' +
       'While settings.surveys.templateId names it the answer is 409. If-Match is optional',
     examples: { request: { params: templateIdExample } },
+    problems: ['survey-template-in-use'],
+    acceptsIfMatch: true,
     responses: {
       204: { description: 'Archived (or already archived)' },
       409: { description: "The tenant's survey rules use the template; point settings.surveys.templateId elsewhere first" },

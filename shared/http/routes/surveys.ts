@@ -79,8 +79,9 @@ export const surveyRoutes = defineRoutes([
         },
       },
     },
+    problems: ['not-found', 'contact-not-closed', 'survey-exists', 'unknown-contact', 'no-contact-point', 'no-consent', 'unknown-template', 'destination-not-allowed', 'sms-quota-exceeded', 'survey-daily-cap-reached', 'replay-erased'],
     responses: {
-      201: { description: 'The survey: pending (SMS, about to go out) or sent (link)', schema: CreatedSurvey },
+      201: { description: 'The survey: pending (SMS, about to go out) or sent (link)', schema: CreatedSurvey, headers: ['Location'] },
       409: { description: 'The contact is not closed, or already has a survey' },
       422: {
         description:
@@ -155,6 +156,7 @@ export const surveyRoutes = defineRoutes([
         },
       },
     },
+    problems: ['not-found'],
     responses: {
       200: { description: 'The figures', schema: SurveyResultsSummary },
       400: { description: 'from not before to, or a range over 92 days' },

@@ -41,7 +41,8 @@ export const tenantRoutes = defineRoutes([
         },
       },
     },
-    responses: { 201: { description: 'Created; the API key secret is shown only in this answer', schema: CreateTenantResponse } },
+    problems: ['secret-shown-once'],
+    responses: { 201: { description: 'Created; the API key secret is shown only in this answer', schema: CreateTenantResponse, headers: ['Location'] } },
   },
   {
     operationId: 'getOwnTenant',
@@ -54,6 +55,7 @@ export const tenantRoutes = defineRoutes([
     description:
       'The tenant the calling API key belongs to: its name, time zone, locale, default country and plan. Any scope may read it',
     examples: { responses: { 200: tenantExample } },
+    problems: ['not-found'],
     responses: { 200: { description: 'The tenant', schema: Tenant } },
   },
 ]);

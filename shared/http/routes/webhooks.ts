@@ -43,7 +43,8 @@ export const webhookRoutes = defineRoutes([
       request: { body: { url: 'https://hooks.example.com/switchboard', eventTypes: ['Contact Closed', 'Case SLA Breached'], description: 'CRM sync' } },
       responses: { 201: { ...webhookExample, secret: 'whsec_4kQ9mZ2pL7xR1vN8sT3bY6cW0dF5gH2j' } },
     },
-    responses: { 201: { description: 'Created, with its signing secret', schema: WebhookWithSecret } },
+    problems: ['too-many-webhooks', 'secret-shown-once'],
+    responses: { 201: { description: 'Created, with its signing secret', schema: WebhookWithSecret, headers: ['Location', 'ETag'] } },
   },
   {
     operationId: 'listWebhooks',
@@ -71,7 +72,7 @@ export const webhookRoutes = defineRoutes([
     description:
       'Reads a webhook (never its secret). The ETag header carries its version: send it as If-Match to update',
     examples: { request: { params: webhookIdExample }, responses: { 200: webhookExample } },
-    responses: { 200: { description: 'The webhook', schema: Webhook } },
+    responses: { 200: { description: 'The webhook', schema: Webhook, headers: ['ETag'] } },
   },
   {
     operationId: 'updateWebhook',
@@ -98,7 +99,7 @@ export const webhookRoutes = defineRoutes([
         },
       },
     },
-    responses: { 200: { description: 'The updated webhook; with `secret` when it was rotated', schema: UpdatedWebhook } },
+    responses: { 200: { description: 'The updated webhook; with `secret` when it was rotated', schema: UpdatedWebhook, headers: ['ETag'] } },
   },
   {
     operationId: 'deleteWebhook',
