@@ -5590,6 +5590,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -5703,6 +5707,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */
@@ -5816,6 +5824,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description In conflict with the current state (problem types: `idempotency-in-progress`, `secret-shown-once`) */
@@ -5935,6 +5947,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -6280,6 +6296,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -6687,6 +6707,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -6873,6 +6897,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */
@@ -7022,6 +7050,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description In conflict with the current state (problem types: `idempotency-in-progress`, `duplicate-customer`, `replay-erased`) */
@@ -7177,6 +7209,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -7278,6 +7314,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -7435,6 +7475,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -7779,6 +7823,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */
@@ -7906,6 +7954,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -8072,6 +8124,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -8203,6 +8259,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -8405,6 +8465,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -8566,6 +8630,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -8731,6 +8799,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -8876,6 +8948,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */
@@ -8994,6 +9070,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description In conflict with the current state (problem types: `idempotency-in-progress`, `too-many-webhooks`, `secret-shown-once`) */
@@ -9131,6 +9211,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -9223,6 +9307,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -9347,6 +9435,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -9506,6 +9598,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -9651,6 +9747,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */
@@ -9787,6 +9887,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -9958,6 +10062,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -10104,6 +10212,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -10303,6 +10415,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -10542,6 +10658,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */
@@ -10775,6 +10895,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description In conflict with the current state (problem types: `idempotency-in-progress`) */
@@ -10993,6 +11117,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -11088,6 +11216,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -11303,6 +11435,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -11500,6 +11636,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */
@@ -11618,6 +11758,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -11783,6 +11927,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -12002,6 +12150,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -12070,13 +12222,13 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description The request could not be read (a page saying so) */
-            400: {
+            /** @description The request did not come through the edge (CloudFront); not a page, a problem */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": string;
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
                 };
             };
             /** @description No such link */
@@ -12156,6 +12308,15 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            /** @description The request did not come through the edge (CloudFront); not a page, a problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
             /** @description No such link */
             404: {
                 headers: {
@@ -12181,6 +12342,16 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                };
+            };
+            /** @description The form is over 64 KiB (a page saying so; the gateway answers a larger body as a problem) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
                 };
             };
             /** @description The body is not an HTML form (a page saying so) */
@@ -12280,6 +12451,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -12425,6 +12600,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -12618,6 +12797,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */
@@ -12711,6 +12894,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description In conflict with the current state (problem types: `idempotency-in-progress`) */
@@ -12880,6 +13067,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -13017,6 +13208,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -13144,6 +13339,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -13333,6 +13532,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -13456,6 +13659,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */
@@ -13562,6 +13769,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */
@@ -13785,6 +13996,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -13999,6 +14214,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Not found (problem types: `not-found`) */
@@ -14148,6 +14367,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */
@@ -14309,6 +14532,10 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */

@@ -46,6 +46,15 @@ const gatewayUnauthorized = {
   additionalProperties: false,
 };
 
+/** API Gateway's own 403, when the authorizer refuses a request that did not come through the edge (tenant routes). */
+const gatewayForbidden = {
+  type: 'object',
+  description: "API Gateway's own answer when Switchboard's authorizer refuses the request before any function runs (a request around the edge)",
+  properties: { message: { const: 'Forbidden' } },
+  required: ['message'],
+  additionalProperties: false,
+};
+
 /**
  * The problem+json answers of a route, one response per status (declaredProblems): its schema is
  * the problem type of that status, or the union (oneOf, told apart by `type`) of its problem types.
@@ -62,6 +71,7 @@ function problemResponses(route: RouteDeclaration, components: Record<string, Js
         'application/problem+json': { schema: schemas.length === 1 ? schemas[0] : { oneOf: schemas } },
         // API Gateway's own 401, and the edge's (WAF) 401 and 429, which it sends as application/json.
         ...(status === 401 && { 'application/json': { schema: { oneOf: [gatewayUnauthorized, problemTypeSchema('unauthorized', components, toSchema)] } } }),
+        ...(status === 403 && route.access.kind === 'tenant' && { 'application/json': { schema: gatewayForbidden } }),
         ...(status === 429 && { 'application/json': { schema: problemTypeSchema('too-many-requests', components, toSchema) } }),
       },
     };
@@ -236,7 +246,7 @@ function operation(route: RouteDeclaration, toSchema: ToSchema, components: Reco
         'or the same key from another API key, answers 422',
     });
   }
-  if (route.page) return pageOperation(route, parameters, toSchema);
+  if (route.page) return pageOperation(route, parameters, toSchema, components);
   const responses: Record<string, unknown> = {};
   for (const [status, response] of Object.entries(route.responses)) {
     if (Number(status) >= 400) continue;
@@ -275,20 +285,24 @@ function operation(route: RouteDeclaration, toSchema: ToSchema, components: Reco
 }
 
 /** A page for people: every answer is an HTML document, a body is an HTML form. */
-function pageOperation(route: RouteDeclaration, parameters: unknown[], toSchema: ToSchema) {
+function pageOperation(route: RouteDeclaration, parameters: unknown[], toSchema: ToSchema, components: Record<string, JsonSchema>) {
   const responses: Record<string, RouteResponse> = Object.fromEntries(Object.entries(route.responses));
-  // What createPageHandler answers itself, as a page too: an invalid path parameter or form (400),
-  // no such page (404), a body that is not a form (415).
-  responses['400'] ??= { description: 'The request could not be read (a page saying so)' };
+  // What createPageHandler answers itself, as a page too: an invalid form (400), no such page (404),
+  // a form over 64 KiB (413), a body that is not a form (415). A path parameter that does not fit
+  // is no such page.
   responses['404'] ??= { description: 'No such page' };
-  if (route.request?.body) responses['415'] ??= { description: 'The body is not an HTML form (a page saying so)' };
+  if (route.request?.body) {
+    responses['400'] ??= { description: 'The form could not be read (a page saying so)' };
+    responses['413'] ??= { description: 'The form is over 64 KiB (a page saying so; the gateway answers a larger body as a problem)' };
+    responses['415'] ??= { description: 'The body is not an HTML form (a page saying so)' };
+  }
   const examples = route.examples?.responses ?? {};
-  return {
+  const page = {
     operationId: route.operationId,
     summary: route.summary,
     description: route.description,
     tags: [route.tag],
-    security: [],
+    security: [] as never[],
     ...(parameters.length > 0 && { parameters }),
     ...(route.request?.body && {
       requestBody: {
@@ -302,18 +316,27 @@ function pageOperation(route: RouteDeclaration, parameters: unknown[], toSchema:
       },
     }),
     responses: Object.fromEntries(
-      Object.entries(responses).map(([status, response]) => {
+      Object.entries(responses).map(([status, response]): [string, { description: string; content: Record<string, unknown> }] => {
         const example = (examples as Record<string, unknown>)[status];
         return [
           status,
           {
             description: response.description,
-            content: { 'text/html': { schema: { type: 'string' }, ...(typeof example === 'string' && { example }) } },
+            content: {
+              'text/html': { schema: { type: 'string' }, ...(typeof example === 'string' && { example }) },
+              ...(status === '413' && { 'application/problem+json': { schema: problemTypeSchema('payload-too-large', components, toSchema) } }),
+            },
           },
         ];
       }),
     ),
   };
+  // A request that did not come through the edge is refused before any page is made, as on every route.
+  page.responses['403'] = {
+    description: 'The request did not come through the edge (CloudFront); not a page, a problem',
+    content: { 'application/problem+json': { schema: problemTypeSchema('forbidden', components, toSchema) } },
+  };
+  return page;
 }
 
 /** The declared answer examples, beside the schema of each declared status's content. */

@@ -156,6 +156,25 @@ export const situations: Situation[] = [
     },
   },
   {
+    name: 'closing a closed contact with another outcome',
+    operationId: 'closeContact',
+    status: 409,
+    request: async (s) => {
+      const contactId = await freshContact(s);
+      ok(await api(s.twin.url, 'POST', `/v1/contacts/${contactId}/close`, { key: s.keys.admin, body: { outcome: 'resolved' } }), 200, 'closing');
+      return { path: `/v1/contacts/${contactId}/close`, key: s.keys.admin, body: { outcome: 'transferred' } };
+    },
+  },
+  {
+    name: 'resolving a contact that was queued and never answered',
+    operationId: 'closeContact',
+    status: 422,
+    request: async (s) => {
+      const contactId = await freshContact(s, { queue: 'billing', queuedAt: new Date(Date.now() - 60_000).toISOString() });
+      return { path: `/v1/contacts/${contactId}/close`, key: s.keys.admin, body: { outcome: 'resolved' } };
+    },
+  },
+  {
     name: 'settled referral',
     operationId: 'updateReferral',
     status: 409,
