@@ -1,4 +1,5 @@
 import * as z from '../zod';
+import { ifMatchMaxLength, ifMatchPattern } from './etag';
 import { type ProblemSlug, ProblemBase, problemType, problemTypeUri } from './problem-types';
 import { declaredHeaders, declaredProblems } from './route-answers';
 import { type ResponseHeaderName, responseHeaders } from './response-headers';
@@ -222,7 +223,13 @@ function operation(route: RouteDeclaration, toSchema: ToSchema, components: Reco
     }
   }
   if (route.requiresIfMatch || route.acceptsIfMatch) {
-    parameters.push({ name: 'If-Match', in: 'header', required: Boolean(route.requiresIfMatch), schema: { type: 'string' }, description: 'The ETag last read' });
+    parameters.push({
+      name: 'If-Match',
+      in: 'header',
+      required: Boolean(route.requiresIfMatch),
+      schema: { type: 'string', maxLength: ifMatchMaxLength, pattern: ifMatchPattern.source },
+      description: 'The ETag last read (or `*`, any version)',
+    });
   }
   if (route.idempotent) {
     parameters.push({
