@@ -285,9 +285,10 @@ function operation(route: RouteDeclaration, toSchema: ToSchema, components: Reco
 function pageOperation(route: RouteDeclaration, parameters: unknown[], toSchema: ToSchema) {
   const responses: Record<string, RouteResponse> = Object.fromEntries(Object.entries(route.responses));
   // What createPageHandler answers itself, as a page too: an invalid path parameter or form (400),
-  // no such page (404), a body that is not a form (415).
+  // no such page (404), a body that is not a form (415), a failure of its own (500, logged).
   responses['400'] ??= { description: 'The request could not be read (a page saying so)' };
   responses['404'] ??= { description: 'No such page' };
+  responses['500'] ??= { description: 'Something failed on our side (a page saying so; the failure is logged)' };
   if (route.request?.body) responses['415'] ??= { description: 'The body is not an HTML form (a page saying so)' };
   const examples = route.examples?.responses ?? {};
   return {
