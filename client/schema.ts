@@ -191,7 +191,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The page a problem's `type` names: what the problem type means, its status, title and members */
+        /**
+         * The page a problem's `type` names: what the problem type means, its status, title and members
+         * @description The page a problem's `type` names (RFC 9457): what the problem type means for an integrator, its status and title, and the members it adds to the problem details, as static HTML. Public, as the document is; cached for five minutes. A slug the API never answers is 404
+         */
         get: operations["getProblemType"];
         put?: never;
         post?: never;
@@ -3256,7 +3259,10 @@ export interface components {
             };
             /** @description Replaces the whole calendar (at most 100 days, each date once; no two intervals of a day may overlap); [] removes every special day */
             specialDays?: {
-                /** @description A day in the tenant's time zone */
+                /**
+                 * Format: date
+                 * @description A day in the tenant's time zone
+                 */
                 date: string;
                 /** @description What the day is, e.g. 春節 or Christmas Eve */
                 name: string;
@@ -3794,7 +3800,10 @@ export interface components {
         };
         /** @description The business calendar: holidays and days with other hours, at most 100, each date once; a settings change replaces the whole list */
         SpecialDays: {
-            /** @description A day in the tenant's time zone */
+            /**
+             * Format: date
+             * @description A day in the tenant's time zone
+             */
             date: string;
             /** @description What the day is, e.g. 春節 or Christmas Eve */
             name: string;
@@ -5353,7 +5362,7 @@ export interface components {
         Location: string;
         /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key, replayed */
         "Idempotent-Replayed": "true";
-        /** @description Seconds to wait before retrying */
+        /** @description Seconds to wait before retrying: at most 31 days, when a month's SMS quota resets at the start of the next month */
         "Retry-After": number;
         /** @description The authentication scheme: `Bearer` */
         "WWW-Authenticate": string;
@@ -6347,7 +6356,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag last read */
+                /** @description The ETag last read (or `*`, any version) */
                 "If-Match"?: string;
             };
             path?: never;
@@ -7374,7 +7383,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag last read */
+                /** @description The ETag last read (or `*`, any version) */
                 "If-Match": string;
             };
             path: {
@@ -7652,6 +7661,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example precondition-failed */
                 slug: string;
             };
             cookie?: never;
@@ -7664,6 +7674,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example <!doctype html><html lang="en"><head><title>Precondition failed (precondition-failed) · Switchboard API problem</title></head><body><h1>precondition-failed</h1>…</body></html> */
                     "text/html": string;
                 };
             };
@@ -8175,7 +8186,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag last read */
+                /** @description The ETag last read (or `*`, any version) */
                 "If-Match": string;
             };
             path: {
@@ -9358,7 +9369,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag last read */
+                /** @description The ETag last read (or `*`, any version) */
                 "If-Match": string;
             };
             path: {
@@ -10113,7 +10124,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag last read */
+                /** @description The ETag last read (or `*`, any version) */
                 "If-Match": string;
             };
             path: {
@@ -10308,7 +10319,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag last read */
+                /** @description The ETag last read (or `*`, any version) */
                 "If-Match"?: string;
                 /** @description Retries with the same key by the same API key return the first answer, except an answer that showed a secret (409 secret-shown-once) or named a customer since erased (409 replay-erased); a different body with the same key, or the same key from another API key, answers 422 */
                 "Idempotency-Key"?: string;
@@ -11168,7 +11179,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag last read */
+                /** @description The ETag last read (or `*`, any version) */
                 "If-Match"?: string;
             };
             path: {
@@ -11285,7 +11296,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag last read */
+                /** @description The ETag last read (or `*`, any version) */
                 "If-Match": string;
             };
             path: {
@@ -12259,6 +12270,15 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            /** @description Something failed on our side (a page saying so; the failure is logged) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
         };
     };
     submitSurveyPage: {
@@ -12365,6 +12385,15 @@ export interface operations {
             };
             /** @description Too many links tried from this address that named no open survey; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Something failed on our side (a page saying so; the failure is logged) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12990,6 +13019,8 @@ export interface operations {
                      *           "offered": 1830,
                      *           "handled": 1742,
                      *           "abandoned": 88,
+                     *           "queued": 1830,
+                     *           "abandonedInQueue": 88,
                      *           "abandonmentRate": 4.81,
                      *           "averageSpeedOfAnswerSeconds": 18.42,
                      *           "averageHandleTimeSeconds": 371.6,
@@ -13018,6 +13049,7 @@ export interface operations {
                      *         "cases": {
                      *           "opened": 57,
                      *           "resolved": 49,
+                     *           "resolvedWithinSla": 45,
                      *           "backlog": 12,
                      *           "slaCompliance": 91.84,
                      *           "slaBreaches": 4
@@ -13898,6 +13930,7 @@ export interface operations {
                      *       "intervals": [
                      *         {
                      *           "start": "09:00",
+                     *           "open": true,
                      *           "startsAt": "2026-03-16T09:00:00+08:00",
                      *           "endsAt": "2026-03-16T10:00:00+08:00",
                      *           "forecastContacts": 120,
@@ -13930,6 +13963,7 @@ export interface operations {
                      *         },
                      *         {
                      *           "start": "10:00",
+                     *           "open": true,
                      *           "startsAt": "2026-03-16T10:00:00+08:00",
                      *           "endsAt": "2026-03-16T11:00:00+08:00",
                      *           "forecastContacts": 150,
@@ -14116,6 +14150,7 @@ export interface operations {
                      *       "intervals": [
                      *         {
                      *           "start": "09:00",
+                     *           "open": true,
                      *           "startsAt": "2026-03-16T09:00:00+08:00",
                      *           "endsAt": "2026-03-16T10:00:00+08:00",
                      *           "forecastContacts": 120,
@@ -14148,6 +14183,7 @@ export interface operations {
                      *         },
                      *         {
                      *           "start": "10:00",
+                     *           "open": true,
                      *           "startsAt": "2026-03-16T10:00:00+08:00",
                      *           "endsAt": "2026-03-16T11:00:00+08:00",
                      *           "forecastContacts": 150,

@@ -1,4 +1,5 @@
 import * as z from '../zod';
+import { ifMatchMaxLength, ifMatchPattern } from './etag';
 import { type ProblemSlug, ProblemBase, problemType, problemTypeUri } from './problem-types';
 import { declaredHeaders, declaredProblems } from './route-answers';
 import { type ResponseHeaderName, responseHeaders } from './response-headers';
@@ -232,7 +233,13 @@ function operation(route: RouteDeclaration, toSchema: ToSchema, components: Reco
     }
   }
   if (route.requiresIfMatch || route.acceptsIfMatch) {
-    parameters.push({ name: 'If-Match', in: 'header', required: Boolean(route.requiresIfMatch), schema: { type: 'string' }, description: 'The ETag last read' });
+    parameters.push({
+      name: 'If-Match',
+      in: 'header',
+      required: Boolean(route.requiresIfMatch),
+      schema: { type: 'string', maxLength: ifMatchMaxLength, pattern: ifMatchPattern.source },
+      description: 'The ETag last read (or `*`, any version)',
+    });
   }
   if (route.idempotent) {
     parameters.push({
@@ -288,9 +295,10 @@ function operation(route: RouteDeclaration, toSchema: ToSchema, components: Reco
 function pageOperation(route: RouteDeclaration, parameters: unknown[], toSchema: ToSchema, components: Record<string, JsonSchema>) {
   const responses: Record<string, RouteResponse> = Object.fromEntries(Object.entries(route.responses));
   // What createPageHandler answers itself, as a page too: an invalid form (400), no such page (404),
-  // a form over 64 KiB (413), a body that is not a form (415). A path parameter that does not fit
-  // is no such page.
+  // a form over 64 KiB (413), a body that is not a form (415), a failure of its own (500, logged). A path
+  // parameter that does not fit is no such page.
   responses['404'] ??= { description: 'No such page' };
+  responses['500'] ??= { description: 'Something failed on our side (a page saying so; the failure is logged)' };
   if (route.request?.body) {
     responses['400'] ??= { description: 'The form could not be read (a page saying so)' };
     responses['413'] ??= { description: 'The form is over 64 KiB (a page saying so; the gateway answers a larger body as a problem)' };

@@ -14,7 +14,10 @@ export const responseHeaders = {
     description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key, replayed',
     schema: { type: 'string', enum: ['true'] },
   },
-  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } },
+  'Retry-After': {
+    description: 'Seconds to wait before retrying: at most 31 days, when a month\'s SMS quota resets at the start of the next month',
+    schema: { type: 'integer', minimum: 1, maximum: 31 * 24 * 60 * 60 },
+  },
   'WWW-Authenticate': { description: 'The authentication scheme: `Bearer`', schema: { type: 'string' } },
   Link: { description: 'The next part of a long export: `<…?cursor=…>; rel="next"`', schema: { type: 'string' } },
   'Content-Disposition': { description: 'An attachment with the file name to save the export as', schema: { type: 'string' } },

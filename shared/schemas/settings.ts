@@ -41,7 +41,7 @@ const BusinessHoursChange = weeklyHours(DayHoursChange);
 /** At most this many special days: a few years of holidays, and a bounded settings item (docs/developers/data-model.md). */
 export const maxSpecialDays = 100;
 
-const CalendarDate = z.string().check(z.refine(isCalendarDate, { message: 'Must be a calendar date, YYYY-MM-DD' }));
+const CalendarDate = z.withMeta(z.string().check(z.maxLength(10), z.refine(isCalendarDate, { message: 'Must be a calendar date, YYYY-MM-DD' })), { format: 'date' });
 
 const specialDay = <T extends typeof DayHours | typeof DayHoursChange>(hours: T) =>
   z.strictObject({

@@ -64,7 +64,7 @@ describe('the business calendar in the settings', () => {
       },
     });
     expect(refused.status).toBe(400);
-    expect(refused.body.type).toBe('https://switchboard.dev/problems/validation-error');
+    expect(refused.body.type).toBe('/problems/validation-error');
     expect(paths(refused.body)).toEqual(['$.businessHours.mon[0]', '$.businessHours.mon[1]', '$.specialDays[0].date', '$.specialDays[2].date']);
     const unchanged = await api(twin.url, 'GET', '/v1/settings', { key: apiKey });
     expect(unchanged.body).toMatchObject({ version: 1, locale: 'zh-TW', specialDays: [], businessHours: { mon: [{ open: '09:00', close: '18:00' }] } });

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AgentId, Assignee } from '../../shared/schemas/agent';
+import { AgentId, Assignee, maxAgentIdInputLength } from '../../shared/schemas/agent';
 import { CreateContactBody, ListContactsQuery } from '../../shared/schemas/contact';
 import { CreateCaseBody, UpdateCaseBody } from '../../shared/schemas/case';
 import * as z from '../../shared/zod';
@@ -32,6 +32,14 @@ describe('an agent id', () => {
     expect(parsed(AgentId, '')).toEqual({ refused: ['An agent id must not be empty'] });
     expect(parsed(AgentId, 'agent:')).toEqual({ refused: ['An agent id must not be empty'] });
     expect(parsed(AgentId, 'a'.repeat(129))).toMatchObject({ refused: [expect.stringContaining('at most 128')] });
+  });
+
+  it('reads at most 256 characters of raw text (the maxLength the OpenAPI document states), white space and agent: included', () => {
+    const padded = `agent:${'a'.repeat(128)}`.padEnd(maxAgentIdInputLength, ' ');
+    expect(parsed(AgentId, padded)).toEqual({ value: 'a'.repeat(128) });
+    expect(parsed(AgentId, `${padded} `)).toEqual({ refused: ['An agent id has at most 128 characters'] });
+    expect(parsed(Assignee, `${padded} `)).toEqual({ refused: ['An assignee has at most 128 characters'] });
+    expect(z.toJSONSchema(AgentId, { io: 'input' })).toMatchObject({ maxLength: maxAgentIdInputLength });
   });
 });
 

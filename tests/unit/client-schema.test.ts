@@ -48,7 +48,7 @@ describe('the typed client (client/)', () => {
     const requests: Request[] = [];
     const fakeFetch = async (request: Request) => {
       requests.push(request);
-      return new Response(JSON.stringify({ type: 'https://switchboard.dev/problems/not-found', title: 'Not found', status: 404 }), {
+      return new Response(JSON.stringify({ type: '/problems/not-found', title: 'Not found', status: 404 }), {
         status: 404,
         headers: { 'content-type': 'application/problem+json' },
       });

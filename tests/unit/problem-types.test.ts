@@ -129,9 +129,11 @@ describe('the error answers in the OpenAPI document', () => {
     expect(ifMatch('getCustomer')).toBeUndefined();
   });
 
-  it('leaves pages to their HTML answers', () => {
+  it('leaves pages to their HTML answers, but for the refusal of a request around the edge', () => {
     const page = operationOf(routeNamed('showSurveyPage')).responses;
-    expect(Object.values(page).every((response) => Object.keys(response.content ?? {}).every((type) => type === 'text/html'))).toBe(true);
+    const { '403': aroundTheEdge, ...pageAnswers } = page;
+    expect(Object.values(pageAnswers).every((response) => Object.keys(response.content ?? {}).every((type) => type === 'text/html'))).toBe(true);
+    expect(Object.keys(aroundTheEdge?.content ?? {})).toEqual(['application/problem+json']);
   });
 });
 

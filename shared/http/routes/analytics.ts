@@ -8,6 +8,8 @@ const metricsExample = {
     offered: 1830,
     handled: 1742,
     abandoned: 88,
+    queued: 1830,
+    abandonedInQueue: 88,
     abandonmentRate: 4.81,
     averageSpeedOfAnswerSeconds: 18.42,
     averageHandleTimeSeconds: 371.6,
@@ -18,7 +20,7 @@ const metricsExample = {
     transferRate: 6.2,
   },
   surveys: { sent: 402, completed: 161, responseRate: 43.03, csat: 81.25, csatResponses: 160, nps: 32.5, npsResponses: 120, ces: 5.6, cesResponses: 94 },
-  cases: { opened: 57, resolved: 49, backlog: 12, slaCompliance: 91.84, slaBreaches: 4 },
+  cases: { opened: 57, resolved: 49, resolvedWithinSla: 45, backlog: 12, slaCompliance: 91.84, slaBreaches: 4 },
   referrals: { made: 64, converted: 19, lost: 21, conversionRate: 29.69, valueByCurrency: { TWD: 24681 } },
 };
 

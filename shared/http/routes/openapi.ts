@@ -27,6 +27,15 @@ export const openApiRoutes = defineRoutes([
     tag: 'Meta',
     summary: "The page a problem's `type` names: what the problem type means, its status, title and members",
     request: { params: ProblemTypeParams },
+    description:
+      "The page a problem's `type` names (RFC 9457): what the problem type means for an integrator, its status and title, and the members it adds " +
+      'to the problem details, as static HTML. Public, as the document is; cached for five minutes. A slug the API never answers is 404',
+    examples: {
+      request: { params: { slug: 'precondition-failed' } },
+      responses: {
+        200: '<!doctype html><html lang="en"><head><title>Precondition failed (precondition-failed) · Switchboard API problem</title></head><body><h1>precondition-failed</h1>…</body></html>',
+      },
+    },
     responses: { 200: { description: 'The problem type explained, as an HTML page', mediaType: 'text/html' } },
   },
 ]);

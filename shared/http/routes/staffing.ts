@@ -39,6 +39,7 @@ const planExample = {
   intervals: [
     {
       start: '09:00',
+      open: true,
       startsAt: '2026-03-16T09:00:00+08:00',
       endsAt: '2026-03-16T10:00:00+08:00',
       forecastContacts: 120,
@@ -71,6 +72,7 @@ const planExample = {
     },
     {
       start: '10:00',
+      open: true,
       startsAt: '2026-03-16T10:00:00+08:00',
       endsAt: '2026-03-16T11:00:00+08:00',
       forecastContacts: 150,
