@@ -171,8 +171,10 @@ function traceWrite(who: string, command: string, input: object, units: number) 
   const named = (key: StoredItem | undefined) => (key ? `${String(key.pk)} ${String(key.sk)}` : '?');
   const request = input as { Item?: StoredItem; Key?: StoredItem; TransactItems?: TransactAction[] };
   const items = request.TransactItems
-    ? request.TransactItems.map((action) => `${Object.keys(action)[0]}:${named(action.Put?.Item ?? (action.Update ?? action.Delete ?? action.ConditionCheck)?.Key)}`)
-    : [named(request.Item ?? request.Key)];
+    ? request.TransactItems.map(
+        (action) => `${Object.keys(action)[0]}:${named(action.Put?.Item ?? (action.Update ?? action.Delete ?? action.ConditionCheck)?.Key)}${action.Put ? ` (${itemBytes(action.Put.Item ?? {})} B)` : ''}`,
+      )
+    : [`${named(request.Item ?? request.Key)}${request.Item ? ` (${itemBytes(request.Item)} B)` : ''}`];
   appendFileSync(file, `${who}\t${command}\t${units}\t${items.join(' | ')}\n`);
 }
 
