@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { appendFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -78,15 +79,17 @@ export async function measureContactLifecycle(): Promise<PhaseUsage[]> {
   db().middlewareStack.add(
     (next, context) => async (args) => {
       (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
+      const transaction = context.commandName === 'TransactWriteItemsCommand' ? (args.input as TransactWriteCommandInput) : undefined;
+      const before = transaction ? await Promise.all((transaction.TransactItems ?? []).map((action) => storedItem(action, uncounted))) : [];
       const result = await next(args);
       const who = runningFunction.getStore() ?? 'twin';
-      const units =
-        context.commandName === 'TransactWriteItemsCommand'
-          ? await transactionWriteUnits(args.input as TransactWriteCommandInput, uncounted)
-          : [(result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity ?? []]
+      const units = transaction
+        ? await transactionWriteUnits(transaction, before, uncounted)
+        : [(result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity ?? []]
               .flat()
               .reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
       add(writeCommands.has(context.commandName ?? '') ? usage.writeUnits : usage.readUnits, who, units);
+      traceWrite(who, context.commandName ?? '', args.input, units);
       return result;
     },
     { step: 'initialize', name: 'benchConsumedCapacity' },
@@ -161,34 +164,89 @@ export async function measureContactLifecycle(): Promise<PhaseUsage[]> {
   }
 }
 
+/** With LIFECYCLE_TRACE=<file>, every write's function, command, items (pk sk) and units, a line each, to see where the units go. */
+function traceWrite(who: string, command: string, input: object, units: number) {
+  const file = process.env.LIFECYCLE_TRACE;
+  if (!file || !writeCommands.has(command)) return;
+  const named = (key: StoredItem | undefined) => (key ? `${String(key.pk)} ${String(key.sk)}` : '?');
+  const request = input as { Item?: StoredItem; Key?: StoredItem; TransactItems?: TransactAction[] };
+  const items = request.TransactItems
+    ? request.TransactItems.map(
+        (action) => `${Object.keys(action)[0]}:${named(action.Put?.Item ?? (action.Update ?? action.Delete ?? action.ConditionCheck)?.Key)}${action.Put ? ` (${itemBytes(action.Put.Item ?? {})} B)` : ''}`,
+      )
+    : [`${named(request.Item ?? request.Key)}${request.Item ? ` (${itemBytes(request.Item)} B)` : ''}`];
+  appendFileSync(file, `${who}\t${command}\t${units}\t${items.join(' | ')}\n`);
+}
+
 type TransactAction = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type StoredItem = Record<string, unknown>;
 
 /**
- * A transaction's write units by DynamoDB's rules: 2 per KB of each item it writes or checks, in
- * the table and in every index the item is in (all indexes project ALL). DynamoDB Local's own
- * answer for a transaction counts each distinct item size once (three 1 KB items report 2 units,
- * not 6), so it is not used. Items a Put writes are sized from the request; the others
- * (Update, ConditionCheck, Delete) are read after the transaction, by a client this does not count.
+ * A transaction's write units by DynamoDB's rules: 2 per KB of each item it writes or checks,
+ * and 2 per KB of each index entry the write puts, changes or removes. An index entry is written
+ * when the item enters or leaves the index (once), when its index key changes (twice: out and in),
+ * and when an attribute the index projects changes (once); it is the projected part of the item
+ * (KEYS_ONLY: the table's and the index's keys). DynamoDB Local's own answer for a transaction
+ * counts each distinct item size once (three 1 KB items report 2 units, not 6), so it is not used.
+ * `before` holds each target item as it was, read before the transaction by a client this does not
+ * count; the items after are sized from a Put's request or read again after the transaction.
  */
-async function transactionWriteUnits(input: TransactWriteCommandInput, reader: DynamoDBDocumentClient): Promise<number> {
+async function transactionWriteUnits(input: TransactWriteCommandInput, before: (StoredItem | undefined)[], reader: DynamoDBDocumentClient): Promise<number> {
   let units = 0;
-  for (const action of input.TransactItems ?? []) {
-    const item = action.Put?.Item ?? (await storedItem(action, reader));
-    const kilobytes = Math.max(1, Math.ceil(itemBytes(item ?? {}) / 1024));
+  for (const [position, action] of (input.TransactItems ?? []).entries()) {
+    const old = before[position];
+    const now = action.Delete ? undefined : (action.Put?.Item ?? (await storedItem(action, reader)));
+    units += 2 * kilobytesOf(now ?? old ?? {});
     // A condition check writes nothing, so no index either.
-    const indexes = action.ConditionCheck
-      ? 0
-      : tableDefinition.globalSecondaryIndexes.filter((index) => item?.[index.partitionKey] !== undefined && item[index.sortKey] !== undefined).length;
-    units += 2 * kilobytes * (1 + indexes);
+    if (!action.ConditionCheck) units += 2 * indexWrites(old, now).reduce((sum, item) => sum + kilobytesOf(item), 0);
   }
   return units;
 }
 
-async function storedItem(action: TransactAction, reader: DynamoDBDocumentClient): Promise<Record<string, unknown> | undefined> {
-  const target = action.Update ?? action.ConditionCheck ?? action.Delete;
+const kilobytesOf = (item: StoredItem) => Math.max(1, Math.ceil(itemBytes(item) / 1024));
+
+/** The index entries (as projected) that replacing `old` by `now` writes, in every index of the table. */
+export function indexWrites(old: StoredItem | undefined, now: StoredItem | undefined): StoredItem[] {
+  const written: StoredItem[] = [];
+  for (const index of tableDefinition.globalSecondaryIndexes) {
+    const projected = (item: StoredItem | undefined): StoredItem | undefined => {
+      if (item?.[index.partitionKey] === undefined || item[index.sortKey] === undefined) return undefined;
+      if ((index.projection as string) === 'ALL') return item;
+      const names = [tableDefinition.partitionKey, tableDefinition.sortKey, index.partitionKey, index.sortKey];
+      return Object.fromEntries(names.map((name) => [name, item[name]]));
+    };
+    const was = projected(old);
+    const is = projected(now);
+    if (!was && !is) continue;
+    if (!was || !is) {
+      written.push((is ?? was)!);
+    } else if (was[index.partitionKey] !== is[index.partitionKey] || was[index.sortKey] !== is[index.sortKey]) {
+      written.push(was, is);
+    } else if (JSON.stringify(sortedEntries(was)) !== JSON.stringify(sortedEntries(is))) {
+      written.push(is);
+    }
+  }
+  return written;
+}
+
+const sortedEntries = (value: unknown): unknown =>
+  value && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array) && !(value instanceof Set)
+    ? Object.entries(value as StoredItem)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, member]) => [name, sortedEntries(member)])
+    : Array.isArray(value)
+      ? value.map(sortedEntries)
+      : value instanceof Set
+        ? [...value].sort()
+        : value;
+
+async function storedItem(action: TransactAction, reader: DynamoDBDocumentClient): Promise<StoredItem | undefined> {
+  const target = action.Update ?? action.ConditionCheck ?? action.Delete ?? (action.Put && { TableName: action.Put.TableName, Key: keyOf(action.Put.Item) });
   if (!target?.Key || !target.TableName) return undefined;
   return (await reader.send(new GetCommand({ TableName: target.TableName, Key: target.Key, ConsistentRead: true }))).Item;
 }
+
+const keyOf = (item: StoredItem | undefined) => item && { [tableDefinition.partitionKey]: item[tableDefinition.partitionKey], [tableDefinition.sortKey]: item[tableDefinition.sortKey] };
 
 /** DynamoDB's item size: attribute names plus values (strings in UTF-8, numbers ~1 byte per 2 digits, 3 bytes and 1 per element for lists and maps). */
 function itemBytes(item: Record<string, unknown>): number {

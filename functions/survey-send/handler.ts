@@ -102,17 +102,18 @@ async function send(tenantId: string, survey: Survey): Promise<SurveySendOutcome
   if (!smsSettings.originationIdentity) return notSent(tenantId, survey, 'sms-not-configured', now);
 
   const language = survey.language ?? tenant.settings.locale;
-  // An SMS survey gets a link token too, so it can be continued on the web page; the SMS offers
-  // the link when the tenant wants it there and the deployment knows its public address.
-  const token = newSurveyToken();
+  // The SMS offers the web page's link when the tenant wants it there and the deployment knows its
+  // public address; only then is a link token made and stored. The token is kept only as its hash,
+  // so a token no message carries could never be used, and its item would cost 2 write units.
   const publicBaseUrl = rules.smsWebLink ? process.env.PUBLIC_BASE_URL : undefined;
+  const token = publicBaseUrl ? newSurveyToken() : undefined;
   let result: MeteredSmsResult;
   try {
     result = await sendMeteredSms(
       {
         tenantId,
         to: customer.phone,
-        body: firstSmsText(template, language, tenant.settings.branding.displayName, publicBaseUrl ? surveyLinkUrl(publicBaseUrl, token) : undefined),
+        body: firstSmsText(template, language, tenant.settings.branding.displayName, publicBaseUrl && token ? surveyLinkUrl(publicBaseUrl, token) : undefined),
         originationIdentity: smsSettings.originationIdentity,
         configurationSetName: smsSettings.configurationSetName,
         context: { surveyId: survey.surveyId, purpose: 'survey' },
@@ -146,7 +147,7 @@ async function send(tenantId: string, survey: Survey): Promise<SurveySendOutcome
       after: sent,
       surveyedAt: now,
       smsMessageId: result.messageId,
-      token: { hash: surveyTokenHash(token), expiresAt: sent.expiresAt! },
+      ...(token && { token: { hash: surveyTokenHash(token), expiresAt: sent.expiresAt! } }),
       events: [newEvent(surveySent, tenantId, sentData(sent), now)],
     });
   } catch (error) {

@@ -374,6 +374,6 @@ function globalSecondaryIndex(index: (typeof tableDefinition.globalSecondaryInde
   return {
     IndexName: index.indexName,
     KeySchema: keySchema(index.partitionKey, index.sortKey),
-    Projection: { ProjectionType: 'ALL' },
+    Projection: { ProjectionType: index.projection },
   };
 }

@@ -1,6 +1,7 @@
 import { PutCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { actorIdOf, type StoredAuditEntry } from '../domain/audit';
 import { AuditEntry, type AuditAction } from '../schemas/audit-log';
+import { queryListed } from './listed-items';
 import { db, tableName } from './client';
 import { tenantPrefix } from './keys';
 import { parseItem } from './stored-item';
@@ -79,13 +80,17 @@ export async function listAuditLog(
 ): Promise<{ items: AuditEntry[]; lastKey?: Record<string, unknown> }> {
   const { index, key } = auditLogPartition(tenantId, filter);
   const [[name, value]] = Object.entries(key) as [[string, string]];
+  const query = { keyCondition: '#pk = :pk', names: { '#pk': name }, values: { ':pk': value }, newestFirst: true, limit, startKey };
+  if (index) {
+    const { items, lastKey } = await queryListed({ list: index, ...query });
+    return { items: items.map((item) => parseItem(AuditEntry, item)), ...(lastKey && { lastKey }) };
+  }
   const { Items, LastEvaluatedKey } = await db().send(
     new QueryCommand({
       TableName: tableName(),
-      ...(index && { IndexName: index }),
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': name },
-      ExpressionAttributeValues: { ':pk': value },
+      KeyConditionExpression: query.keyCondition,
+      ExpressionAttributeNames: query.names,
+      ExpressionAttributeValues: query.values,
       ScanIndexForward: false,
       Limit: limit,
       ExclusiveStartKey: startKey,

@@ -11,6 +11,8 @@ import type { CaseChange } from '../domain/case';
 import { type ErasedCase, erasureChanges, scrubCase, scrubTimelineEntry } from '../domain/erasure';
 import { Case, type CaseStatus, type CaseType, TimelineEntry } from '../schemas/case';
 import * as z from '../zod';
+import { queryListed } from './listed-items';
+import type { ListKey } from './table';
 import { db, tableName } from './client';
 import { updateInPlace } from './in-place-update';
 import { keys, tenantPrefix } from './keys';
@@ -168,32 +170,23 @@ export async function listCases(
   if (filter.customerId) return listCustomerCases(tenantId, filter, partition, limit, startKey);
 
   const [[pkName, pkValue]] = Object.entries(partition) as [[string, string]];
-  const indexName = pkName.replace(/pk$/, '');
-  const conditions: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':pk': pkValue };
-  const filterOn = (attribute: string, value: unknown) => {
-    if (value === undefined) return;
-    names[`#${attribute}`] = attribute;
-    values[`:${attribute}`] = value;
-    conditions.push(`#${attribute} = :${attribute}`);
-  };
-  if (indexName !== 'gsi2') filterOn('status', filter.status);
-  if (indexName !== 'gsi3') filterOn('assignee', filter.assignee);
-  filterOn('caseType', filter.type);
-  filterOn('breached', filter.breached);
-  const { Items = [], LastEvaluatedKey } = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: indexName,
-      KeyConditionExpression: `${pkName} = :pk`,
-      ...(conditions.length > 0 && { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }),
-      ExpressionAttributeValues: values,
-      Limit: limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return { items: Items.map(caseOf), lastKey: LastEvaluatedKey };
+  const list = pkName.replace(/pk$/, '') as ListKey;
+  // The filters the partition does not cover, applied to the cases read.
+  const wanted = Object.entries({
+    ...(list !== 'gsi2' && { status: filter.status }),
+    ...(list !== 'gsi3' && { assignee: filter.assignee }),
+    caseType: filter.type,
+    breached: filter.breached,
+  }).filter(([, value]) => value !== undefined);
+  const { items, lastKey } = await queryListed({
+    list,
+    keyCondition: `${pkName} = :pk`,
+    values: { ':pk': pkValue },
+    limit,
+    startKey,
+    ...(wanted.length > 0 && { keep: (item) => wanted.every(([attribute, value]) => item[attribute] === value) }),
+  });
+  return { items: items.map(caseOf), lastKey };
 }
 
 async function listCustomerCases(tenantId: string, filter: CaseFilter, partition: Key, limit: number, startKey?: Key) {

@@ -10,6 +10,7 @@ import { findCustomerIdBy, getCustomer } from './customers-repo';
 import { updateInPlace } from './in-place-update';
 import { tenantPrefix } from './keys';
 import { outboxPut } from './outbox';
+import { queryListed } from './listed-items';
 import { parseItem, parseOptionalItem } from './stored-item';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -253,18 +254,15 @@ export async function customerContactIdsPage(
   customerId: string,
   startKey?: Key,
 ): Promise<{ contactIds: string[]; lastKey?: Key }> {
-  const { Items = [], LastEvaluatedKey } = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': contactKeys.customerPartition(tenantId, customerId) },
-      // pk and sk only to name the item should it be refused (StoredItemInvalid).
-      ProjectionExpression: 'pk, sk, contactId',
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return { contactIds: Items.map((item) => parseItem(ContactIdOfItem, item).contactId), lastKey: LastEvaluatedKey as Key | undefined };
+  const { items, lastKey } = await queryListed({
+    list: 'gsi2',
+    keyCondition: 'gsi2pk = :pk',
+    values: { ':pk': contactKeys.customerPartition(tenantId, customerId) },
+    // pk and sk (always read) only to name the item should it be refused (StoredItemInvalid).
+    attributes: { expression: 'contactId' },
+    startKey,
+  });
+  return { contactIds: items.map((item) => parseItem(ContactIdOfItem, item).contactId), lastKey: lastKey as Key | undefined };
 }
 
 /**
@@ -331,7 +329,7 @@ const pageBudget = { queries: 40, evaluatedItems: 1000 };
 /**
  * One page of contacts, newest first. The position is `{ <index pk>: partition }` (start of that
  * partition) or a full index key (after that item); the next position is returned for the cursor.
- * Filters the index key does not cover are a FilterExpression, so a page may hold fewer than
+ * Filters the index key does not cover apply to the contacts read, so a page may hold fewer than
  * `limit` items, or none, and still have a next position.
  */
 export async function listContacts(
@@ -343,7 +341,7 @@ export async function listContacts(
   let partition = position ? listing.partitions.indexOf(position[pkName]!) : 0;
   if (partition < 0) throw new Error('The position is not in this listing');
   let startKey: Key | undefined = position && position[skName] !== undefined ? position : undefined;
-  const filter = filterExpression(listing.filters);
+  const filter = listFilter(listing.filters);
   const range = sortKeyCondition(skName, listing.from, listing.to);
   const items: Record<string, unknown>[] = [];
   let queries = 0;
@@ -354,23 +352,19 @@ export async function listContacts(
       return { items: items.map(contactFromItem), next: startKey ?? { [pkName]: listing.partitions[partition]! } };
     }
     const remaining = limit - items.length;
-    const page = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: listing.index,
-        KeyConditionExpression: `${pkName} = :pk${range.expression}`,
-        FilterExpression: filter.expression,
-        ExpressionAttributeNames: Object.keys(filter.names).length > 0 ? filter.names : undefined,
-        ExpressionAttributeValues: { ':pk': listing.partitions[partition]!, ...range.values, ...filter.values },
-        ScanIndexForward: false,
-        // With a filter, read ahead and cut the page at the last item kept.
-        Limit: filter.expression ? Math.max(remaining, 100) : remaining,
-        ExclusiveStartKey: startKey,
-      }),
-    );
+    const page = await queryListed({
+      list: listing.index,
+      keyCondition: `${pkName} = :pk${range.expression}`,
+      values: { ':pk': listing.partitions[partition]!, ...range.values },
+      newestFirst: true,
+      // With a filter, read ahead and cut the page at the last item kept.
+      limit: filter.keep ? Math.max(remaining, 100) : remaining,
+      startKey,
+      keep: filter.keep,
+    });
     queries++;
-    evaluated += page.ScannedCount ?? 0;
-    const found = page.Items ?? [];
+    evaluated += page.scanned;
+    const found = page.items;
     if (found.length > remaining) {
       const kept = found.slice(0, remaining);
       items.push(...kept);
@@ -379,8 +373,8 @@ export async function listContacts(
       continue;
     }
     items.push(...found);
-    if (page.LastEvaluatedKey) {
-      startKey = page.LastEvaluatedKey as Key;
+    if (page.lastKey) {
+      startKey = page.lastKey as Key;
     } else {
       partition++;
       startKey = undefined;
@@ -397,17 +391,11 @@ function sortKeyCondition(skName: string, from?: string, to?: string) {
   return { expression: '', values: {} };
 }
 
-function filterExpression(filters: ContactListing['filters']) {
-  const names: Record<string, string> = {};
-  const values: Record<string, string> = {};
-  const terms: string[] = [];
-  for (const [field, value] of Object.entries(filters)) {
-    if (value === undefined) continue;
-    names[`#${field}`] = field;
-    values[`:${field}`] = value;
-    terms.push(`#${field} = :${field}`);
-  }
-  return { expression: terms.length > 0 ? terms.join(' AND ') : undefined, names, values };
+/** The filters the list key does not cover, applied to the contacts read (undefined: none). */
+function listFilter(filters: ContactListing['filters']): { keep?: (item: Record<string, unknown>) => boolean } {
+  const wanted = Object.entries(filters).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  if (wanted.length === 0) return {};
+  return { keep: (item) => wanted.every(([field, value]) => item[field] === value) };
 }
 
 function emitted(before: Record<string, string>, events: DomainEvent[]): Record<string, string> {

@@ -11,6 +11,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { CustomerValue, SegmentsSummary, Transaction } from '../schemas/customer-value';
 import * as z from '../zod';
 import { conditionally, db, tableName } from './client';
+import { queryListed } from './listed-items';
 import { customerListPartition, segmentPartition } from './customers-repo';
 import { keys, tenantPrefix } from './keys';
 import { parseItem, parseOptionalItem } from './stored-item';
@@ -152,22 +153,18 @@ export async function customersWithValue(tenantId: string): Promise<{ customerId
   const found: { customerId: string; version: number; value: CustomerValue }[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        FilterExpression: 'attribute_exists(#value)',
-        ProjectionExpression: 'pk, sk, customerId, version, #value',
-        ExpressionAttributeNames: { '#value': 'value' },
-        ExpressionAttributeValues: { ':pk': customerListPartition(tenantId).gsi1pk },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
+    const page = await queryListed({
+      list: 'gsi1',
+      keyCondition: 'gsi1pk = :pk',
+      values: { ':pk': customerListPartition(tenantId).gsi1pk },
+      attributes: { expression: 'customerId, version, #value', names: { '#value': 'value' } },
+      startKey,
+      keep: (item) => item.value !== undefined,
+    });
+    for (const item of page.items) {
       found.push(parseItem(CustomerWithValueItem, item));
     }
-    startKey = page.LastEvaluatedKey;
+    startKey = page.lastKey;
   } while (startKey);
   return found;
 }

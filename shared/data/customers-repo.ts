@@ -1,10 +1,11 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from '../zod';
 import { Customer } from '../schemas/customer';
 import type { Change } from '../domain/change';
 import { type CustomerTombstone, type UniqueValues, uniqueValuesOf } from '../domain/customer';
+import { queryListed } from './listed-items';
 import { db, tableName } from './client';
 import { type UniqueKind, keys } from './keys';
 import { outboxPut } from './outbox';
@@ -140,17 +141,14 @@ export function listCustomersInSegment(tenantId: string, segment: string, limit:
 
 /** One page of a sparse customer list index; erased customers (tombstones) are left out. */
 async function activeCustomersPage(index: 'gsi1' | 'gsi2', partition: string, limit: number, startKey?: Record<string, unknown>): Promise<CustomerPage> {
-  const { Items, LastEvaluatedKey } = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: index,
-      KeyConditionExpression: `${index}pk = :pk`,
-      ExpressionAttributeValues: { ':pk': partition },
-      Limit: limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  const items = (Items ?? []).map(fromItem).flatMap((stored) => (stored.state === 'active' ? [stored.customer] : []));
+  const { items: found, lastKey: LastEvaluatedKey } = await queryListed({
+    list: index,
+    keyCondition: `${index}pk = :pk`,
+    values: { ':pk': partition },
+    limit,
+    startKey,
+  });
+  const items = found.map(fromItem).flatMap((stored) => (stored.state === 'active' ? [stored.customer] : []));
   return { items, lastKey: LastEvaluatedKey };
 }
 

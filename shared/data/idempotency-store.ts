@@ -4,6 +4,7 @@ import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk
 import * as z from '../zod';
 import { conditionally, db, tableName } from './client';
 import { keys, tenantPrefix } from './keys';
+import { indexOf } from './table';
 import { parseItem } from './stored-item';
 
 const StoredResponse = z.object({
@@ -121,7 +122,7 @@ export async function eraseCustomerReplays(tenantId: string, customerId: string)
     const { Items, LastEvaluatedKey } = await db().send(
       new QueryCommand({
         TableName: tableName(),
-        IndexName: 'gsi2',
+        IndexName: indexOf('gsi2'),
         KeyConditionExpression: 'gsi2pk = :replays',
         ExpressionAttributeValues: { ':replays': customerReplays(tenantId, customerId) },
         ProjectionExpression: 'gsi2sk',

@@ -1,6 +1,7 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../zod';
 import { conditionally, db, tableName } from './client';
+import { queryListed } from './listed-items';
 import { tenantPrefix } from './keys';
 import { applyOnce, processedKey } from './processed-events';
 import { parseOptionalItem } from './stored-item';
@@ -66,17 +67,14 @@ export async function scrubCustomerUnmatchedReplies(tenantId: string, customerId
   let scrubbed = 0;
   let startKey: Record<string, unknown> | undefined;
   do {
-    const { Items, LastEvaluatedKey } = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :list',
-        FilterExpression: 'customerId = :customer AND body <> :marker',
-        ExpressionAttributeValues: { ':list': `${tenantPrefix(tenantId)}#SMS_UNMATCHED`, ':customer': customerId, ':marker': marker },
-        ProjectionExpression: 'pk, sk',
-        ExclusiveStartKey: startKey,
-      }),
-    );
+    const { items: Items, lastKey: LastEvaluatedKey } = await queryListed({
+      list: 'gsi1',
+      keyCondition: 'gsi1pk = :list',
+      values: { ':list': `${tenantPrefix(tenantId)}#SMS_UNMATCHED` },
+      attributes: { expression: 'customerId, body' },
+      startKey,
+      keep: (item) => item.customerId === customerId && item.body !== marker,
+    });
     for (const item of Items ?? []) {
       const written = await conditionally(() =>
         db().send(

@@ -1,7 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { SurveyTemplate } from '../schemas/survey-template';
 import * as z from '../zod';
+import { queryListed } from './listed-items';
 import { db, tableName } from './client';
 import { keys, tenantPrefix } from './keys';
 import { parseItem } from './stored-item';
@@ -145,18 +146,15 @@ export async function listSurveyTemplates(
   limit: number,
   startKey?: Key,
 ): Promise<{ items: SurveyTemplate[]; lastKey?: Key }> {
-  const { Items = [], LastEvaluatedKey } = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ...(status !== undefined && { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }),
-      ExpressionAttributeValues: { ':pk': surveyTemplateKeys.all(tenantId).gsi1pk, ...(status !== undefined && { ':status': status }) },
-      Limit: limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return { items: Items.map(templateOf), lastKey: LastEvaluatedKey };
+  const { items, lastKey } = await queryListed({
+    list: 'gsi1',
+    keyCondition: 'gsi1pk = :pk',
+    values: { ':pk': surveyTemplateKeys.all(tenantId).gsi1pk },
+    limit,
+    startKey,
+    ...(status !== undefined && { keep: (item) => item.status === status }),
+  });
+  return { items: items.map(templateOf), lastKey };
 }
 
 function headItem(tenantId: string, template: SurveyTemplate) {

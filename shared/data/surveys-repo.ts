@@ -1,8 +1,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DomainEvent } from '../events/catalog';
 import { Survey } from '../schemas/survey';
 import * as z from '../zod';
+import { queryListed } from './listed-items';
 import { db, tableName } from './client';
 import { keys, tenantPrefix } from './keys';
 import { outboxPut } from './outbox';
@@ -338,30 +339,20 @@ export async function listSurveys(tenantId: string, filter: SurveyListFilter, li
     condition += ' AND #sk < :to';
     values[':to'] = filter.to;
   }
-  const filters: string[] = [];
-  if (filter.status !== undefined) {
-    filters.push('#status = :status');
-    names['#status'] = 'status';
-    values[':status'] = filter.status;
-  }
-  if (filter.agentId !== undefined && filter.queue !== undefined) {
-    filters.push('#queue = :queue');
-    names['#queue'] = 'queue';
-    values[':queue'] = filter.queue;
-  }
-  const { Items = [], LastEvaluatedKey } = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: index,
-      KeyConditionExpression: condition,
-      ...(filters.length > 0 && { FilterExpression: filters.join(' AND ') }),
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-      Limit: limit,
-      ExclusiveStartKey: startKey,
+  // By agent and queue: the agent's list, then the queue among what it holds.
+  const byQueueToo = filter.agentId !== undefined && filter.queue !== undefined;
+  const { items, lastKey } = await queryListed({
+    list: index,
+    keyCondition: condition,
+    names,
+    values,
+    limit,
+    startKey,
+    ...((filter.status !== undefined || byQueueToo) && {
+      keep: (item) => (filter.status === undefined || item.status === filter.status) && (!byQueueToo || item.queue === filter.queue),
     }),
-  );
-  return { items: Items.map(surveyOf), lastKey: LastEvaluatedKey };
+  });
+  return { items: items.map(surveyOf), lastKey };
 }
 
 function surveyItem(tenantId: string, survey: Survey) {

@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { Settings } from '../schemas/settings';
 import { Plan } from '../schemas/tenant';
 import { Allocations, type AllocationKind, type OperatorTenant, type ResourceRef, Suspension, TenantState } from '../schemas/operator';
@@ -7,6 +7,7 @@ import * as z from '../zod';
 import { type StoredApiKey, apiKeyItem } from './api-keys-repo';
 import { newSurveyTemplateItems } from './survey-templates-repo';
 import type { SurveyTemplate } from '../schemas/survey-template';
+import { queryListed } from './listed-items';
 import { db, tableName } from './client';
 import { cancellationCodes } from './transaction-errors';
 import { keys, tenantPrefix } from './keys';
@@ -168,19 +169,14 @@ function operatorTenant(item: Record<string, unknown>): OperatorTenant {
 
 /** A page of every tenant, by tenant id, after `afterTenantId` (gsi1, the `_operator` tenant directory). */
 export async function listOperatorTenants(limit: number, afterTenantId?: string): Promise<{ items: OperatorTenant[]; lastTenantId?: string }> {
-  const { Items, LastEvaluatedKey } = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': tenantDirectoryPartition.gsi1pk },
-      Limit: limit,
-      ...(afterTenantId !== undefined && {
-        ExclusiveStartKey: { ...tenantDirectory(afterTenantId), ...keys.tenant(afterTenantId) },
-      }),
-    }),
-  );
-  const items = (Items ?? []).map(operatorTenant);
+  const { items: found, lastKey: LastEvaluatedKey } = await queryListed({
+    list: 'gsi1',
+    keyCondition: 'gsi1pk = :pk',
+    values: { ':pk': tenantDirectoryPartition.gsi1pk },
+    limit,
+    ...(afterTenantId !== undefined && { startKey: { ...tenantDirectory(afterTenantId), ...keys.tenant(afterTenantId) } }),
+  });
+  const items = found.map(operatorTenant);
   return { items, ...(LastEvaluatedKey && { lastTenantId: String(LastEvaluatedKey.gsi1sk) }) };
 }
 

@@ -29,14 +29,14 @@ describe('data stack, dev', () => {
     });
   });
 
-  it('has exactly the declared global secondary indexes, projecting all attributes', () => {
+  it('has exactly the declared global secondary indexes, projecting their keys only', () => {
     const expected = tableDefinition.globalSecondaryIndexes.map((index) => ({
       IndexName: index.indexName,
       KeySchema: [
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: { ProjectionType: 'KEYS_ONLY' },
     }));
     expect(onlyTable(template).Properties.GlobalSecondaryIndexes).toEqual(expected);
     const indexAttributes = tableDefinition.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey]);

@@ -1,5 +1,8 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type TestTwin, api, startTestTwin } from '../support/twin';
+import { localClientConfig } from '../../infra/local/dynamodb';
+import { type TestTwin, api, startTestTwin, testDatabase } from '../support/twin';
 import { readSurvey, replyBySms, surveyTenant, surveyedCustomer } from '../support/surveys';
 
 /**
@@ -23,6 +26,20 @@ const outbox = async (phone: string) => {
   return (answer.body.items as { body: string; segments: number; encoding: string }[]).reverse();
 };
 
+/** The link-token items stored for a survey (the test's own table, read whole: test only). */
+const storedTokens = async (surveyId: string) => {
+  const { endpoint, tableName } = testDatabase();
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig, endpoint }));
+  try {
+    const { Items = [] } = await client.send(
+      new ScanCommand({ TableName: tableName, FilterExpression: '#type = :token AND surveyId = :survey', ExpressionAttributeNames: { '#type': 'type' }, ExpressionAttributeValues: { ':token': 'SurveyToken', ':survey': surveyId } }),
+    );
+    return Items;
+  } finally {
+    client.destroy();
+  }
+};
+
 describe('the default survey by SMS, for a new tenant', () => {
   it('costs a happy customer one segment: greeting and CSAT in one SMS, then nothing more', async () => {
     const t = await surveyTenant(twin, {}, { as: 'new' });
@@ -32,6 +49,8 @@ describe('the default survey by SMS, for a new tenant', () => {
     await replyBySms(twin, t, c.phone, '5', { to: c.first.messageId });
     expect((await outbox(c.phone)).map(({ segments, encoding }) => [segments, encoding])).toEqual([[1, 'UCS-2']]);
     expect(await readSurvey(twin, t, c.surveyId)).toMatchObject({ status: 'completed', answers: { csat: 5 } });
+    // No message carries a link, so no link token is stored (it would cost 2 write units for nothing).
+    expect(await storedTokens(c.surveyId)).toEqual([]);
   });
 
   it('costs an unhappy customer two: the follow-up asks what to improve, and the survey completes on the answer', async () => {
@@ -64,6 +83,7 @@ describe('the default survey by SMS, for a new tenant', () => {
     expect(link).toMatch(new RegExp(`^Or answer on the web: ${twin.url.replace(/[.]/g, '\\.')}/s/[A-Za-z0-9_-]{16}$`));
     const page = await fetch(link.slice('Or answer on the web: '.length));
     expect(page.status).toBe(200);
+    expect(await storedTokens(c.surveyId)).toHaveLength(1);
 
     await replyBySms(twin, t, c.phone, '4', { to: c.first.messageId });
     const sent = await outbox(c.phone);

@@ -65,9 +65,9 @@ describe('audit log filters read only what they return (no Scan, no FilterExpres
   const keyId = 'key_01JAUDITAUDITAUDITAUDITAU';
   it.each([
     ['no filter', {}, undefined, `T#${tenantId}#AUDIT`],
-    ['action', { action: 'api-key.created' as const }, 'gsi1', `T#${tenantId}#AUDIT#ACTION#api-key.created`],
-    ['actor', { actorId: keyId }, 'gsi2', `T#${tenantId}#AUDIT#ACTOR#${keyId}`],
-    ['actor and action', { actorId: keyId, action: 'customer.erased' as const }, 'gsi3', `T#${tenantId}#AUDIT#ACTOR#${keyId}#ACTION#customer.erased`],
+    ['action', { action: 'api-key.created' as const }, 'gsi1-keys', `T#${tenantId}#AUDIT#ACTION#api-key.created`],
+    ['actor', { actorId: keyId }, 'gsi2-keys', `T#${tenantId}#AUDIT#ACTOR#${keyId}`],
+    ['actor and action', { actorId: keyId, action: 'customer.erased' as const }, 'gsi3-keys', `T#${tenantId}#AUDIT#ACTOR#${keyId}#ACTION#customer.erased`],
   ])('%s: one Query of one partition, newest first, limited to the page', async (_name, filter, index, partition) => {
     await listAuditLog(tenantId, filter, 7);
     const calls = dynamo.commandCalls(QueryCommand);
