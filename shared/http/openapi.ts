@@ -38,23 +38,16 @@ const ProblemSchema = z.withMeta(z.looseObject(ProblemBase), {
 export const problemComponentName = (slug: ProblemSlug) =>
   `${slug.replace(/(?:^|-)([a-z])/g, (_match, letter: string) => letter.toUpperCase())}Problem`;
 
-/** API Gateway's own 401, answered before the authorizer runs when a request has no Authorization header. */
-const gatewayUnauthorized = {
+/** A body API Gateway answers itself, before any Switchboard function runs: `{"message": …}` as application/json. */
+const gatewayAnswer = (message: string, description: string) => ({
   type: 'object',
-  description: "API Gateway's own answer to a request without an Authorization header (application/json, before Switchboard's authorizer runs)",
-  properties: { message: { const: 'Unauthorized' } },
+  description,
+  properties: { message: { const: message } },
   required: ['message'],
   additionalProperties: false,
-};
-
-/** API Gateway's own 403, when the authorizer refuses a request that did not come through the edge (tenant routes). */
-const gatewayForbidden = {
-  type: 'object',
-  description: "API Gateway's own answer when Switchboard's authorizer refuses the request before any function runs (a request around the edge)",
-  properties: { message: { const: 'Forbidden' } },
-  required: ['message'],
-  additionalProperties: false,
-};
+});
+const gatewayUnauthorized = gatewayAnswer('Unauthorized', "API Gateway's own answer to a request without an Authorization header (before Switchboard's authorizer runs)");
+const gatewayForbidden = gatewayAnswer('Forbidden', "API Gateway's own answer when Switchboard's authorizer refuses a request that did not come through the edge (tenant routes)");
 
 /**
  * The problem+json answers of a route, one response per status (declaredProblems): its schema is
