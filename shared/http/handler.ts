@@ -8,6 +8,7 @@ import { Scope } from '../schemas/api-key';
 import { isAwsUnavailable, temporarilyUnavailable } from './aws-errors';
 import { type Caller, bearerToken, hasScope, isOperatorKey } from './caller';
 import { invalidCursor, isRefusedCursor } from './cursor';
+import { isCalendarDate } from '../domain/business-calendar';
 import {
   HttpError,
   fieldErrors,
@@ -222,9 +223,7 @@ export function deprecationHeadersOf(route: Pick<RouteDeclaration, 'operationId'
 
 /** Midnight UTC of a YYYY-MM-DD calendar date, or undefined when it is not one. */
 function declaredDate(value: string | undefined): number | undefined {
-  if (value === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
-  const at = Date.parse(`${value}T00:00:00Z`);
-  return Number.isNaN(at) || !new Date(at).toISOString().startsWith(value) ? undefined : at;
+  return value !== undefined && isCalendarDate(value) ? Date.parse(`${value}T00:00:00Z`) : undefined;
 }
 
 /** The handler, labelled with the route keys it serves (checked against the declarations by a test). */
