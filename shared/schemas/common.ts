@@ -1,4 +1,5 @@
 import * as z from '../zod';
+import { isCalendarDate } from '../domain/business-calendar';
 
 export const Iso8601 = z.described(z.iso.datetime({ offset: true }).check(z.maxLength(64)), 'RFC 3339 date-time');
 
@@ -46,10 +47,6 @@ function isKnownTimezone(value: string): boolean {
 }
 
 const localDate = /^\d{4}-\d{2}-\d{2}$/;
-const isCalendarDate = (value: string) => {
-  const midnight = Date.parse(`${value}T00:00:00Z`);
-  return !Number.isNaN(midnight) && new Date(midnight).toISOString().startsWith(value);
-};
 const Instant = z.iso.datetime({ offset: true });
 
 /** What a PeriodBound looks like: a date, or a date-time with its offset. */

@@ -1,15 +1,11 @@
 import * as z from '../zod';
+import { isCalendarDate } from '../domain/business-calendar';
 
 const LocalDate = z.withMeta(
   z.string().check(
     z.regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date, YYYY-MM-DD'),
     z.refine(
-      (value) => {
-        const midnight = Date.parse(`${value}T00:00:00Z`);
-        return (
-          !Number.isNaN(midnight) && new Date(midnight).toISOString().startsWith(value) && value >= '2000-01-01' && value <= '2999-12-31'
-        );
-      },
+      (value) => isCalendarDate(value) && value >= '2000-01-01' && value <= '2999-12-31',
       { message: 'Must be a calendar date between 2000-01-01 and 2999-12-31' },
     ),
   ),

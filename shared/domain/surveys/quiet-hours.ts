@@ -1,3 +1,5 @@
+import { minutesOf } from '../business-calendar';
+
 /**
  * What makes a quiet-hours window impossible, each with the field it names. `24:00` is the end of
  * the day, as in business hours: `21:00`–`24:00` is quiet until midnight. It cannot start a window
@@ -6,7 +8,7 @@
  */
 export function quietHoursProblems(hours: { start: string; end: string }): { path: 'start' | 'end'; message: string }[] {
   if (hours.start === '24:00') return [{ path: 'start', message: '24:00 ends a day; quiet hours from midnight start at 00:00' }];
-  if (minuteOfDay(hours.start) % dayMinutes === minuteOfDay(hours.end) % dayMinutes) {
+  if (minutesOf(hours.start) % dayMinutes === minutesOf(hours.end) % dayMinutes) {
     const allDay = hours.start !== hours.end;
     return [
       {
@@ -21,4 +23,3 @@ export function quietHoursProblems(hours: { start: string; end: string }): { pat
 }
 
 const dayMinutes = 24 * 60;
-const minuteOfDay = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type SpecialDay, addDays, instantOf, isClosedSpecialDay, wallClock } from '../business-calendar';
+import { type SpecialDay, addDays, instantOf, isClosedSpecialDay, minutesOf, wallClock } from '../business-calendar';
 import type { SurveyRules, SurveyRulesPatch } from '../../schemas/survey-template';
 
 /**
@@ -192,8 +192,6 @@ export function secondsToNextLocalDay(now: Date, timezone: string): number {
   const next = instantOf(timezone, { year: tomorrow.getUTCFullYear(), month: tomorrow.getUTCMonth() + 1, day: tomorrow.getUTCDate() }, 0);
   return Math.max(1, Math.ceil((next - now.getTime()) / 1000));
 }
-
-const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 
 /**
  * What is wrong with survey rules given the template they name (undefined when it does not
