@@ -45,7 +45,7 @@ const schemaRules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'coverage/', '.ci/', 'reports/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'coverage/', '.ci/', 'reports/', 'web/dist/', 'web/.build-*/', 'site/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -95,6 +95,14 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-assertions': ['error', { assertionStyle: 'never' }],
       '@typescript-eslint/no-non-null-assertion': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    // The console: browser code. A page that fails to render reports it on the browser's console.
+    files: ['web/**/*.{ts,tsx}'],
+    rules: {
+      'no-console': ['error', { allow: ['error'] }],
+      'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)(functions|infra|shared/(data|services|ports))/', message: 'The console reaches the API only through the typed client (web/src/api/).' }] }],
     },
   },
 );

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { TestProject } from 'vitest/node';
+import { ensureConsoleBuilt } from '../infra/local/console';
 import { ensureTable, localClientConfig, startDynamoDbLocal } from '../infra/local/dynamodb';
 
 declare module 'vitest' {
@@ -15,6 +16,8 @@ declare module 'vitest' {
  * TEST_DYNAMODB_ENDPOINT points the run at one already running instead (say, in Docker).
  */
 export default async function setup(project: TestProject) {
+  // The console (web/dist) once for the run, before any test file's twin serves it.
+  await ensureConsoleBuilt();
   const existing = process.env.TEST_DYNAMODB_ENDPOINT;
   const dynamo = existing ? undefined : await startDynamoDbLocal();
   const endpoint = existing ?? dynamo!.endpoint;

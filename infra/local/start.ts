@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDbLocal, ensureTable, localClientConfig, startDynamoDbLocal } from './dynamodb';
+import { ensureConsoleBuilt } from './console';
 import { type Twin, startTwin } from './twin';
 
 /**
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
       client.destroy();
     }
 
+    if ((await ensureConsoleBuilt({ log: console.log })) === 'built') console.log('The console is built (web/dist).');
     twin = await startTwin({
       port: options.port,
       host: options.host,
@@ -110,6 +112,7 @@ async function main(): Promise<void> {
   console.log(
     [
       '',
+      `Console           ${twin.consoleUrl}/  (sign in as a person; sign up a business at ${twin.consoleUrl}/signup)`,
       `Switchboard API   ${url}`,
       `DynamoDB Local    ${dynamo.endpoint}  (table ${tableName}, ${storage})`,
       `Event bus         ${url}/local/events  (dead letters: /local/events/dead-letters; timers: /local/schedules; POST /local/clock {"advanceSeconds":N})`,

@@ -20,6 +20,7 @@ import { type AuthorizerAnswer, AuthorizerCache } from './authorizer-cache';
 import { undeclaredInAnswer } from './declared-answers';
 import { enforceTableGrants, withTableGrants } from './table-grants';
 import { cachedApiReference } from './api-reference';
+import { type ConsoleSite, serveConsole } from './console';
 import type { TwinClock } from './clock';
 import type { LocalEventBus } from './event-bus';
 import type { LocalScheduler } from './scheduler';
@@ -97,10 +98,14 @@ interface Gateway {
   /** EventBridge's PutEvents on the twin's own port. */
   serveEventsApi: AwsEmulator['serveEventsApi'];
   checkAnswers: boolean;
+  /** Set once the server listens (its port is known). */
+  console?: ConsoleSite;
 }
 
 export interface Twin {
   url: string;
+  /** Where people open the console: `http://localhost:<port>` (the issuer's cookies and redirects are for this origin). */
+  consoleUrl: string;
   server: Server;
   /** The EventBridge bus: recent events, deliveries, dead letters, `settled()`, `failPutEvents(n)`. */
   bus: LocalEventBus;
@@ -122,6 +127,8 @@ const accountId = '000000000000';
 const apiId = 'localtwin';
 const stage = '$default';
 const functionTimeoutMs = 29_000;
+/** Paths that belong to the API (answered by a function, a 404 problem at worst), never to the console. */
+const apiPathPrefix = /^\/(v1|local|oidc|s|problems|openapi\.json)(\/|$)/;
 /** Headers named by the authorizer's identity source, as the CDK stack declares it. */
 const identitySourceHeaders: readonly string[] = [tenantAuthorizer.identitySourceHeader.toLowerCase()];
 
@@ -223,12 +230,15 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const { port } = server.address() as AddressInfo;
   const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
+  const consoleUrl = isLoopback(host) || host === 'localhost' ? `http://localhost:${port}` : url;
+  gateway.console = { origin: consoleUrl, issuer: `${consoleUrl}/oidc` };
   // The functions run in this process: the survey SMS links to the web page on this twin.
   process.env.PUBLIC_BASE_URL = url;
   const twinTime = () => aws.clock.now();
   if (options.functionsFollowClock) functionClock.now = twinTime;
   return {
     url,
+    consoleUrl,
     server,
     bus: aws.bus,
     clock: aws.clock,
@@ -312,6 +322,7 @@ async function serve(request: IncomingMessage, response: ServerResponse, gateway
     pathParameters: matched?.params,
   });
   const functionName: TwinFunctionName = route ? route.function : 'fallback';
+  if (!route && gateway.console && !apiPathPrefix.test(rawPath) && (await serveConsole(method, rawPath, response, gateway.console))) return;
 
   if (route?.access.kind === 'tenant') {
     let denied: Denial | undefined;

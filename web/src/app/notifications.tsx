@@ -1,0 +1,41 @@
+import Flashbar, { type FlashbarProps } from '@cloudscape-design/components/flashbar';
+import { type ReactNode, createContext, useCallback, useContext, useMemo, useState } from 'react';
+
+interface Notice {
+  type: 'success' | 'info' | 'warning' | 'error';
+  content: ReactNode;
+  header?: ReactNode;
+}
+
+const NotifyContext = createContext<((notice: Notice) => void) | undefined>(undefined);
+const ItemsContext = createContext<FlashbarProps.MessageDefinition[]>([]);
+
+/** Confirmations that outlive the form that caused them (a saved setting, a created key). */
+export function NotificationsProvider({ children, dismissLabel }: { children: ReactNode; dismissLabel: string }) {
+  const [items, setItems] = useState<FlashbarProps.MessageDefinition[]>([]);
+  const notify = useCallback(
+    (notice: Notice) => {
+      const id = crypto.randomUUID();
+      const dismiss = () => setItems((current) => current.filter((item) => item.id !== id));
+      setItems((current) => [{ ...notice, id, dismissible: true, dismissLabel, onDismiss: dismiss }, ...current].slice(0, 3));
+    },
+    [dismissLabel],
+  );
+  const value = useMemo(() => items, [items]);
+  return (
+    <NotifyContext.Provider value={notify}>
+      <ItemsContext.Provider value={value}>{children}</ItemsContext.Provider>
+    </NotifyContext.Provider>
+  );
+}
+
+export function useNotify(): (notice: Notice) => void {
+  const notify = useContext(NotifyContext);
+  if (!notify) throw new Error('useNotify outside NotificationsProvider');
+  return notify;
+}
+
+export function Notifications() {
+  const items = useContext(ItemsContext);
+  return <Flashbar items={items} stackItems={items.length > 2} />;
+}

@@ -1,0 +1,32 @@
+import type { ComponentType } from 'react';
+import type { Locale } from '../i18n/locale';
+import type { Scope } from './scopes';
+
+export type NavigationSection = 'insights' | 'work' | 'configuration' | 'administration';
+
+export interface ConsolePage {
+  path: string;
+  title: Record<Locale, string>;
+  section: NavigationSection;
+  /** The weakest scope that reaches the page's main operations; the navigation hides it from others. */
+  scope: Scope;
+  /** Loaded when first opened, so the first page carries only its own code. */
+  load: () => Promise<{ default: ComponentType }>;
+}
+
+/** Every page behind sign-in, in navigation order. */
+export const consolePages: readonly ConsolePage[] = [
+  {
+    path: '/',
+    title: { en: 'Dashboard', 'zh-TW': '儀表板' },
+    section: 'insights',
+    scope: 'readonly',
+    load: () => import('../pages/home/page'),
+  },
+];
+
+/** Pages that need no sign-in (a business signing up). */
+export const publicPages: readonly Omit<ConsolePage, 'section' | 'scope'>[] = [];
+
+export const findPage = <Page extends { path: string }>(pages: readonly Page[], path: string): Page | undefined =>
+  pages.find((page) => page.path === path) ?? pages.find((page) => page.path !== '/' && path.startsWith(page.path + '/'));

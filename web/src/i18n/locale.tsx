@@ -1,0 +1,101 @@
+import { I18nProvider } from '@cloudscape-design/components/i18n';
+import cloudscapeEn from '@cloudscape-design/components/i18n/messages/all.en';
+import cloudscapeZhTw from '@cloudscape-design/components/i18n/messages/all.zh-TW';
+import { type ReactNode, createContext, useCallback, useContext, useMemo, useState } from 'react';
+
+export const locales = ['en', 'zh-TW'] as const;
+export type Locale = (typeof locales)[number];
+
+const storageKey = 'switchboard.locale';
+
+export const isLocale = (value: unknown): value is Locale => locales.includes(value as Locale);
+
+/** A person's own choice first (kept in this browser), then the tenant's locale, then the browser's. */
+export function initialLocale(tenantLocale?: string): Locale {
+  const chosen = localStorage.getItem(storageKey);
+  if (isLocale(chosen)) return chosen;
+  if (isLocale(tenantLocale)) return tenantLocale;
+  return navigator.languages.some((language) => /^zh(-(TW|Hant))?/i.test(language)) ? 'zh-TW' : 'en';
+}
+
+interface LocaleState {
+  locale: Locale;
+  setLocale(locale: Locale): void;
+  /** Until a person chooses, the tenant's locale decides once it is known. */
+  adoptTenantLocale(tenantLocale: string | undefined): void;
+}
+
+const LocaleContext = createContext<LocaleState | undefined>(undefined);
+
+export function LocaleProvider({ children }: { children: ReactNode }) {
+  const [locale, setState] = useState<Locale>(() => initialLocale());
+  const setLocale = useCallback((next: Locale) => {
+    localStorage.setItem(storageKey, next);
+    setState(next);
+  }, []);
+  const adoptTenantLocale = useCallback((tenantLocale: string | undefined) => {
+    if (!localStorage.getItem(storageKey) && isLocale(tenantLocale)) setState(tenantLocale);
+  }, []);
+  const value = useMemo(() => ({ locale, setLocale, adoptTenantLocale }), [locale, setLocale, adoptTenantLocale]);
+  document.documentElement.lang = locale;
+  return (
+    <LocaleContext.Provider value={value}>
+      <I18nProvider locale={locale} messages={[cloudscapeEn, cloudscapeZhTw]}>
+        {children}
+      </I18nProvider>
+    </LocaleContext.Provider>
+  );
+}
+
+export function useLocale(): LocaleState {
+  const state = useContext(LocaleContext);
+  if (!state) throw new Error('useLocale outside LocaleProvider');
+  return state;
+}
+
+/**
+ * A module's messages in both languages: the English object is the source of truth, and the
+ * Traditional Chinese one must have every key (the type check says which is missing).
+ * `{name}` in a message is replaced by the variable of that name.
+ */
+export type Messages<Keys extends string> = Record<Locale, Record<Keys, string>>;
+
+export function defineMessages<const English extends Record<string, string>>(
+  en: English,
+  zhTw: Record<keyof English, string>,
+): Messages<Extract<keyof English, string>> {
+  return { en, 'zh-TW': zhTw } as Messages<Extract<keyof English, string>>;
+}
+
+export type Translate<Keys extends string> = (key: Keys, variables?: Record<string, string | number>) => string;
+
+export function translate<Keys extends string>(messages: Messages<Keys>, locale: Locale): Translate<Keys> {
+  return (key, variables) => {
+    const text = messages[locale][key];
+    if (!variables) return text;
+    return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in variables ? String(variables[name]) : whole));
+  };
+}
+
+/** `const t = useMessages(messages); t('title')` in the page's language. */
+export function useMessages<Keys extends string>(messages: Messages<Keys>): Translate<Keys> {
+  const { locale } = useLocale();
+  return useMemo(() => translate(messages, locale), [messages, locale]);
+}
+
+/** Numbers and dates in the page's language. */
+export function useFormat() {
+  const { locale } = useLocale();
+  return useMemo(
+    () => ({
+      number: (value: number, options?: Intl.NumberFormatOptions) => new Intl.NumberFormat(locale, options).format(value),
+      percent: (ratio: number, digits = 1) =>
+        new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: digits }).format(ratio),
+      dateTime: (iso: string, timeZone?: string) =>
+        new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', ...(timeZone && { timeZone }) }).format(new Date(iso)),
+      date: (iso: string, timeZone?: string) =>
+        new Intl.DateTimeFormat(locale, { dateStyle: 'medium', ...(timeZone && { timeZone }) }).format(new Date(iso)),
+    }),
+    [locale],
+  );
+}
