@@ -68,7 +68,7 @@ export function Shell() {
     await answer(api.POST('/v1/me/sign-out-everywhere')).catch(() => undefined);
     await auth.signOut();
   };
-  const person = me.data?.person;
+  const person = me.data?.principal.kind === 'person' ? me.data.principal : undefined;
   return (
     <>
       <div id="top-navigation" style={{ position: 'sticky', top: 0, zIndex: 1002 }}>
@@ -86,7 +86,7 @@ export function Shell() {
             {
               type: 'menu-dropdown',
               text: person?.displayName ?? person?.email ?? auth.user?.profile.email ?? '',
-              description: me.data?.role ? t('role', { role: t(`role.${me.data.role}`) }) : undefined,
+              description: person ? t('role', { role: t(`role.${person.role}`) }) : undefined,
               iconName: 'user-profile',
               items: [
                 { id: 'sign-out', text: t('signOut') },
