@@ -59,7 +59,7 @@ export interface paths {
         put?: never;
         /**
          * Create an API key; the secret is shown only in this answer
-         * @description Creates a key with one or more scopes: admin (settings, keys, webhooks, audit log), agent (customers, contacts, cases, surveys) and readonly (reads). The secret is in this answer only (store it now); a retry with the same Idempotency-Key answers 409 secret-shown-once
+         * @description Creates a key with one or more scopes: admin (settings, keys, webhooks, audit log, people), supervisor (what agent may, for a team lead), agent (customers, contacts, cases, surveys) and readonly (reads). The secret is in this answer only (store it now); a retry with the same Idempotency-Key answers 409 secret-shown-once
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -980,10 +980,247 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the people of the tenant with their role, state and last sign-in
+         * @description Every person of the tenant, invited, active or deactivated, with their role, agent id and when they last signed in, in the order they were invited. Paged: at most `limit` (1–100, default 25) per page; pass `nextCursor` as `cursor` for the next. Admin only
+         */
+        get: operations["listPeople"];
+        put?: never;
+        /**
+         * Invite a person by e-mail with a role; they get a mail with a temporary password
+         * @description Creates the person (state invited) and their sign-in account, and mails them an invitation, in the tenant's language and English, with a temporary password and the console's address; at the first sign-in they choose a password and set up an authenticator app. The agent id defaults to the e-mail address before the @, made unique in the tenant. An e-mail address already in the tenant answers 409 person-exists; an agent id another person has, 409 agent-id-taken. Honours Idempotency-Key: a retry with the same key answers the first answer and mails nothing again. Admin only
+         */
+        post: operations["invitePerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/people/{personId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One person of the tenant, with the ETag a change needs
+         * @description One person with their role, state, agent id and last sign-in; the ETag is what PATCH takes in If-Match. Admin only
+         */
+        get: operations["getPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a person's role, display name or agent id; requires If-Match
+         * @description Changes the role, the display name (null removes it) or the agent id. A new role applies to the person's next request (within the authorizer's 60-second cache). The tenant's last active admin cannot be given another role (409 last-admin-person); an agent id another person has answers 409 agent-id-taken. Requires If-Match with the ETag last read (428 without it, 412 when the person changed since). Admin only
+         */
+        patch: operations["updatePerson"];
+        trace?: never;
+    };
+    "/v1/people/{personId}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deactivate a person: they can no longer sign in, and their sessions end
+         * @description Deactivates the person: their sign-in account is disabled, their refresh tokens are revoked, and their access tokens are refused from their next request (within the authorizer's 60-second cache). Their agent id stays on contacts and cases. The tenant's last active admin cannot be deactivated (409 last-admin-person). Deactivating a deactivated person changes nothing. Admin only
+         */
+        post: operations["deactivatePerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/people/{personId}/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reactivate a deactivated person: they can sign in again
+         * @description Enables the sign-in account of a deactivated person again, with the role they had. Reactivating a person who is not deactivated changes nothing. Admin only
+         */
+        post: operations["reactivatePerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who is calling: the person (or API key), its role and scopes, and its tenant
+         * @description Who the credential belongs to: a person (id, e-mail, display name, role, agent id) or an API key (id), the scopes it has, and its tenant's name, locale and time zone. The console's first call. Any tenant caller
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/sign-out-everywhere": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End every session of the calling person, on every device
+         * @description Revokes the calling person's refresh tokens and refuses every access token issued before now (within the authorizer's 60-second cache), this one included: every browser and device must sign in again. People only: an API key answers 403
+         */
+        post: operations["signOutEverywhere"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/signups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a trial: mails a verification link to the first admin
+         * @description Starts a business's trial: records the sign-up and mails the first admin, in the chosen language and English, a link to the console's verification page that is valid for 24 hours. Always answers 202, whether or not the address is already known, so that the answer tells nobody who has signed up: signing up again with the same address (a retry included) mails a new link (or, once the business exists, a reminder to sign in) and never creates a second business. No credential
+         */
+        post: operations["startSignup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/signups/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify the admin's e-mail with the mailed token and choose a password; creates the trial tenant (or waits for approval)
+         * @description Takes the token from the verification link, the first admin's password and, optionally, a display name. Creates the trial tenant (no SMS sender until the operator allocates one) and its first admin, who then signs in with the e-mail address, this password and an authenticator app they set up at the first sign-in. When the operator requires approval, the sign-up waits instead (state awaiting-approval) and the admin is mailed once it is approved. An unknown, used or expired token answers 400 signup-link-invalid. No credential
+         */
+        post: operations["verifySignup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/signups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sign-ups in one state, oldest first (operator only)
+         * @description The sign-ups in `state` (default awaiting-approval), oldest first. Paged by `limit` (1–100, default 25) and `cursor`. Operator key only
+         */
+        get: operations["listSignups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/signups/{signupId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a sign-up awaiting approval: creates its trial tenant and mails the admin (operator only)
+         * @description Creates the trial tenant and its first admin and mails the admin that they can sign in. A sign-up that is not awaiting approval answers 409 signup-decided (approving an approved sign-up again answers it as it is). Operator key only
+         */
+        post: operations["approveSignup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/signups/{signupId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a sign-up awaiting approval, with a reason (operator only)
+         * @description Rejects the sign-up: no tenant is created. The reason is kept for the operator, not mailed. A sign-up that is not awaiting approval answers 409 signup-decided. Operator key only
+         */
+        post: operations["rejectSignup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Another person of the tenant already has this agent id; an agent id names one person. Choose another. */
+        AgentIdTakenProblem: {
+            /** @constant */
+            type: "/problems/agent-id-taken";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
         AllocateBody: {
             resource: components["schemas"]["ResourceRef"];
         };
@@ -1049,7 +1286,7 @@ export interface components {
         ApiKey: {
             keyId: string;
             name: string;
-            scopes: ("admin" | "agent" | "readonly")[];
+            scopes: ("admin" | "supervisor" | "agent" | "readonly")[];
             /**
              * Format: date-time
              * @description RFC 3339 date-time
@@ -1059,7 +1296,7 @@ export interface components {
         ApiKeyWithSecret: {
             keyId: string;
             name: string;
-            scopes: ("admin" | "agent" | "readonly")[];
+            scopes: ("admin" | "supervisor" | "agent" | "readonly")[];
             /**
              * Format: date-time
              * @description RFC 3339 date-time
@@ -1092,7 +1329,7 @@ export interface components {
             /** @constant */
             action: "api-key.created";
             summary: {
-                scopes: ("admin" | "agent" | "readonly")[];
+                scopes: ("admin" | "supervisor" | "agent" | "readonly")[];
             };
         } | {
             /** @description Time-ordered id of the entry */
@@ -1108,7 +1345,7 @@ export interface components {
             /** @constant */
             action: "api-key.revoked";
             summary: {
-                scopes: ("admin" | "agent" | "readonly")[];
+                scopes: ("admin" | "supervisor" | "agent" | "readonly")[];
             };
         } | {
             /** @description Time-ordered id of the entry */
@@ -2414,7 +2651,7 @@ export interface components {
             /** @description The transaction recorded before */
             transactionId: string;
         } & WithRequired<components["schemas"]["Problem"], "type">;
-        /** @description The API key is valid but lacks the scope the route requires (admin > agent > readonly; the detail names it), or the action is not one this key's scope may take. Use a key with that scope. A request that reached the API around its edge (CloudFront) is refused the same way, without detail. */
+        /** @description The API key or person is valid but lacks the scope the route requires (admin > supervisor > agent > readonly; a person's role gives its scopes; the detail names it), or the action is not one this caller may take. Use a key or a role with that scope. A request that reached the API around its edge (CloudFront) is refused the same way, without detail. */
         ForbiddenProblem: {
             /** @constant */
             type: "/problems/forbidden";
@@ -2533,6 +2770,15 @@ export interface components {
             /** @constant */
             title?: "Conflict";
         } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description This person is the tenant's last active admin, and a tenant always keeps one who can sign in: they cannot be given another role or deactivated. Invite or promote another admin first. */
+        LastAdminPersonProblem: {
+            /** @constant */
+            type: "/problems/last-admin-person";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
         LatestSurveyScores: {
             surveyId: string;
             contactId: string;
@@ -2552,6 +2798,30 @@ export interface components {
                 dimensions?: {
                     [key: string]: number | null;
                 };
+            };
+        };
+        Me: {
+            principal: {
+                /** @constant */
+                kind: "person";
+                personId: string;
+                email: string;
+                displayName?: string;
+                /** @enum {string} */
+                role: "admin" | "supervisor" | "agent" | "viewer";
+                agentId: string;
+            } | {
+                /** @constant */
+                kind: "key";
+                keyId: string;
+            };
+            scopes: ("admin" | "supervisor" | "agent" | "readonly")[];
+            tenant: {
+                tenantId: string;
+                name: string;
+                /** @enum {string} */
+                locale: "zh-TW" | "en";
+                timezone: string;
             };
         };
         MetricSummary: {
@@ -2877,6 +3147,44 @@ export interface components {
             status?: 413;
             /** @constant */
             title?: "Payload too large";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        Person: {
+            personId: string;
+            email: string;
+            displayName?: string;
+            /** @enum {string} */
+            role: "admin" | "supervisor" | "agent" | "viewer";
+            /**
+             * @description invited until the first sign-in, then active; deactivated people cannot sign in
+             * @enum {string}
+             */
+            state: "invited" | "active" | "deactivated";
+            /** @description The agent id contacts, cases and analytics name this person by */
+            agentId: string;
+            /**
+             * Format: date-time
+             * @description When the person last signed in (recorded at most every 15 minutes)
+             */
+            lastSignInAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            invitedAt: string;
+            /**
+             * Format: int64
+             * @description Sent as the ETag; PATCH needs it in If-Match
+             */
+            version: number;
+        };
+        /** @description A person with this e-mail address is already in the tenant (invited, active or deactivated). Change their role, or reactivate them, instead of inviting them again. */
+        PersonExistsProblem: {
+            /** @constant */
+            type: "/problems/person-exists";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
         } & WithRequired<components["schemas"]["Problem"], "type">;
         /** @description If-Match does not name the current version of the resource (it changed since you read it, or changed while this request ran), or is not an ETag like "3". Read the resource again, check your change still applies, and send it with the new ETag. */
         PreconditionFailedProblem: {
@@ -3545,6 +3853,64 @@ export interface components {
                 /** @description Yearly retention r used while too few customers bought in the previous year to observe it */
                 retentionFallbackPercent?: number;
             };
+        };
+        Signup: {
+            signupId: string;
+            businessName: string;
+            timezone: string;
+            country: string;
+            /** @enum {string} */
+            locale: "zh-TW" | "en";
+            adminEmail: string;
+            /** @enum {string} */
+            state: "pending-verification" | "awaiting-approval" | "completed" | "rejected";
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            verifiedAt?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            decidedAt?: string;
+            rejectionReason?: string;
+            tenantId?: string;
+        };
+        SignupAccepted: {
+            /** @description What happens next: a verification mail is on its way */
+            message: string;
+        };
+        /** @description The sign-up is not awaiting approval: it was already approved or rejected, or its e-mail address is not verified yet. List sign-ups to see its state. */
+        SignupDecidedProblem: {
+            /** @constant */
+            type: "/problems/signup-decided";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description The verification link is unknown, already used or older than 24 hours. Sign up again with the same e-mail address: a new link is mailed, and no second business is created. */
+        SignupLinkInvalidProblem: {
+            /** @constant */
+            type: "/problems/signup-link-invalid";
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            title?: "The sign-up link is not valid";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        SignupVerified: {
+            /** @enum {string} */
+            state: "completed" | "awaiting-approval";
+            /** @description The new tenant, when it exists (state completed) */
+            tenantId?: string;
+            /** @description Where the admin signs in (the console) */
+            signInUrl: string;
         };
         /** @description Deadlines per case type and severity, and what happens when one is missed */
         SlaPolicy: {
@@ -4915,7 +5281,7 @@ export interface components {
              */
             recordedAt: string;
         };
-        /** @description No valid credential: the Authorization header is missing, not `Bearer <key>`, or names an API key that is unknown or revoked (operator routes: not the operator key). Send a valid key; a revoked key stays refused. */
+        /** @description No valid credential: the Authorization header is missing, not `Bearer <key or access token>`, names an API key that is unknown or revoked, or carries a person's access token that is expired, not signed by the tenant sign-in service, older than the person's last sign-out everywhere, or of a person who is deactivated (operator routes: not the operator key). Send a valid key, or sign in again; a revoked key stays refused. */
         UnauthorizedProblem: {
             /** @constant */
             type: "/problems/unauthorized";
@@ -5776,7 +6142,7 @@ export interface operations {
                  */
                 "application/json": {
                     name: string;
-                    scopes: ("admin" | "agent" | "readonly")[];
+                    scopes: ("admin" | "supervisor" | "agent" | "readonly")[];
                 };
             };
         };
@@ -15592,6 +15958,1592 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    listPeople: {
+        parameters: {
+            query?: {
+                /** @example 25 */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of people */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "personId": "per_01JF9C4D5E6F7G8H9J0K1M2N3P",
+                     *           "email": "mei.lin@acme.tw",
+                     *           "displayName": "Mei Lin",
+                     *           "role": "supervisor",
+                     *           "state": "active",
+                     *           "agentId": "mei.lin",
+                     *           "lastSignInAt": "2026-03-05T01:02:00.000Z",
+                     *           "invitedAt": "2026-03-04T06:30:00.000Z",
+                     *           "version": 2
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Person"][];
+                        /** @description Pass as `cursor` to read the next page; absent on the last page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    invitePerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key by the same API key return the first answer, except an answer that showed a secret (409 secret-shown-once) or named a customer since erased (409 replay-erased); a different body with the same key, or the same key from another API key, answers 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "mei.lin@acme.tw",
+                 *       "role": "supervisor",
+                 *       "displayName": "Mei Lin"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description An e-mail address; compared without regard to case */
+                    email: string;
+                    /** @enum {string} */
+                    role: "admin" | "supervisor" | "agent" | "viewer";
+                    displayName?: string;
+                    /** @description Defaults to the e-mail address before the @ (made unique in the tenant) */
+                    agentId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Invited */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "personId": "per_01JF9C4D5E6F7G8H9J0K1M2N3P",
+                     *       "email": "mei.lin@acme.tw",
+                     *       "displayName": "Mei Lin",
+                     *       "role": "supervisor",
+                     *       "state": "invited",
+                     *       "agentId": "mei.lin",
+                     *       "invitedAt": "2026-03-04T06:30:00.000Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description In conflict with the current state (problem types: `idempotency-in-progress`, `person-exists`, `agent-id-taken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["IdempotencyInProgressProblem"] | components["schemas"]["PersonExistsProblem"] | components["schemas"]["AgentIdTakenProblem"];
+                };
+            };
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Cannot be carried out as it stands (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    getPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example per_01JF9C4D5E6F7G8H9J0K1M2N3P */
+                personId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "personId": "per_01JF9C4D5E6F7G8H9J0K1M2N3P",
+                     *       "email": "mei.lin@acme.tw",
+                     *       "displayName": "Mei Lin",
+                     *       "role": "supervisor",
+                     *       "state": "active",
+                     *       "agentId": "mei.lin",
+                     *       "lastSignInAt": "2026-03-05T01:02:00.000Z",
+                     *       "invitedAt": "2026-03-04T06:30:00.000Z",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    updatePerson: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag last read (or `*`, any version) */
+                "If-Match": string;
+            };
+            path: {
+                /** @example per_01JF9C4D5E6F7G8H9J0K1M2N3P */
+                personId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "role": "agent"
+                 *     }
+                 */
+                "application/json": {
+                    /** @enum {string} */
+                    role?: "admin" | "supervisor" | "agent" | "viewer";
+                    displayName?: string | null;
+                    /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
+                    agentId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The changed person */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "personId": "per_01JF9C4D5E6F7G8H9J0K1M2N3P",
+                     *       "email": "mei.lin@acme.tw",
+                     *       "displayName": "Mei Lin",
+                     *       "role": "agent",
+                     *       "state": "active",
+                     *       "agentId": "mei.lin",
+                     *       "lastSignInAt": "2026-03-05T01:02:00.000Z",
+                     *       "invitedAt": "2026-03-04T06:30:00.000Z",
+                     *       "version": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description In conflict with the current state (problem types: `last-admin-person`, `agent-id-taken`, `conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["LastAdminPersonProblem"] | components["schemas"]["AgentIdTakenProblem"] | components["schemas"]["ConflictProblem"];
+                };
+            };
+            /** @description If-Match does not name the current version (problem types: `precondition-failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionFailedProblem"];
+                };
+            };
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description If-Match is required (problem types: `precondition-required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionRequiredProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    deactivatePerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example per_01JF9C4D5E6F7G8H9J0K1M2N3P */
+                personId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deactivated person */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "personId": "per_01JF9C4D5E6F7G8H9J0K1M2N3P",
+                     *       "email": "mei.lin@acme.tw",
+                     *       "displayName": "Mei Lin",
+                     *       "role": "supervisor",
+                     *       "state": "deactivated",
+                     *       "agentId": "mei.lin",
+                     *       "lastSignInAt": "2026-03-05T01:02:00.000Z",
+                     *       "invitedAt": "2026-03-04T06:30:00.000Z",
+                     *       "version": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description In conflict with the current state (problem types: `last-admin-person`, `conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["LastAdminPersonProblem"] | components["schemas"]["ConflictProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    reactivatePerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example per_01JF9C4D5E6F7G8H9J0K1M2N3P */
+                personId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "personId": "per_01JF9C4D5E6F7G8H9J0K1M2N3P",
+                     *       "email": "mei.lin@acme.tw",
+                     *       "displayName": "Mei Lin",
+                     *       "role": "supervisor",
+                     *       "state": "active",
+                     *       "agentId": "mei.lin",
+                     *       "lastSignInAt": "2026-03-05T01:02:00.000Z",
+                     *       "invitedAt": "2026-03-04T06:30:00.000Z",
+                     *       "version": 4
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description In conflict with the current state (problem types: `conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ConflictProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "principal": {
+                     *         "kind": "person",
+                     *         "personId": "per_01JF9C4D5E6F7G8H9J0K1M2N3P",
+                     *         "email": "mei.lin@acme.tw",
+                     *         "displayName": "Mei Lin",
+                     *         "role": "supervisor",
+                     *         "agentId": "mei.lin"
+                     *       },
+                     *       "scopes": [
+                     *         "supervisor"
+                     *       ],
+                     *       "tenant": {
+                     *         "tenantId": "ten_01JF8Z4Q7V2W3X4Y5Z6A7B8C9D",
+                     *         "name": "Formosa Telecom Care",
+                     *         "locale": "zh-TW",
+                     *         "timezone": "Asia/Taipei"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    signOutEverywhere: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out everywhere */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description In conflict with the current state (problem types: `conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ConflictProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    startSignup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "businessName": "Acme Florist",
+                 *       "timezone": "Asia/Taipei",
+                 *       "country": "TW",
+                 *       "locale": "zh-TW",
+                 *       "adminEmail": "owner@acme-florist.tw"
+                 *     }
+                 */
+                "application/json": {
+                    businessName: string;
+                    /** @description IANA time zone */
+                    timezone: string;
+                    /** @description ISO 3166-1 alpha-2 country code */
+                    country: string;
+                    /** @enum {string} */
+                    locale: "zh-TW" | "en";
+                    /** @description An e-mail address; compared without regard to case */
+                    adminEmail: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted; a mail is on its way */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Check your mailbox: we sent a link to verify your e-mail address."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SignupAccepted"];
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    verifySignup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "q3J8vYtB0wZ4pN6mR1sK9dF2hL5cX7gA0eU3iO8yT1w",
+                 *       "password": "Correct-Horse-42",
+                 *       "displayName": "Ms Chen"
+                 *     }
+                 */
+                "application/json": {
+                    token: string;
+                    /** @description The first admin's password: at least 12 characters with lower- and upper-case letters and a digit */
+                    password: string & (unknown & unknown & unknown);
+                    displayName?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Verified */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "state": "completed",
+                     *       "tenantId": "ten_01JF9D6F7G8H9J0K1M2N3P4Q5R",
+                     *       "signInUrl": "https://console.switchboard.example/"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SignupVerified"];
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`, `signup-link-invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"] | components["schemas"]["SignupLinkInvalidProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    listSignups: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @example awaiting-approval */
+                state?: "pending-verification" | "awaiting-approval" | "completed" | "rejected";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of sign-ups */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "signupId": "sig_01JF9D5E6F7G8H9J0K1M2N3P4Q",
+                     *           "businessName": "Acme Florist",
+                     *           "timezone": "Asia/Taipei",
+                     *           "country": "TW",
+                     *           "locale": "zh-TW",
+                     *           "adminEmail": "owner@acme-florist.tw",
+                     *           "state": "awaiting-approval",
+                     *           "createdAt": "2026-03-06T02:00:00.000Z",
+                     *           "verifiedAt": "2026-03-06T02:10:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Signup"][];
+                        /** @description Pass as `cursor` to read the next page; absent on the last page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    approveSignup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example sig_01JF9D5E6F7G8H9J0K1M2N3P4Q */
+                signupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The approved sign-up */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "signupId": "sig_01JF9D5E6F7G8H9J0K1M2N3P4Q",
+                     *       "businessName": "Acme Florist",
+                     *       "timezone": "Asia/Taipei",
+                     *       "country": "TW",
+                     *       "locale": "zh-TW",
+                     *       "adminEmail": "owner@acme-florist.tw",
+                     *       "state": "completed",
+                     *       "createdAt": "2026-03-06T02:00:00.000Z",
+                     *       "verifiedAt": "2026-03-06T02:10:00.000Z",
+                     *       "decidedAt": "2026-03-06T03:00:00.000Z",
+                     *       "tenantId": "ten_01JF9D6F7G8H9J0K1M2N3P4Q5R"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Signup"];
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description In conflict with the current state (problem types: `signup-decided`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["SignupDecidedProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    rejectSignup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example sig_01JF9D5E6F7G8H9J0K1M2N3P4Q */
+                signupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Duplicate of an existing customer account"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The rejected sign-up */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "signupId": "sig_01JF9D5E6F7G8H9J0K1M2N3P4Q",
+                     *       "businessName": "Acme Florist",
+                     *       "timezone": "Asia/Taipei",
+                     *       "country": "TW",
+                     *       "locale": "zh-TW",
+                     *       "adminEmail": "owner@acme-florist.tw",
+                     *       "state": "rejected",
+                     *       "createdAt": "2026-03-06T02:00:00.000Z",
+                     *       "verifiedAt": "2026-03-06T02:10:00.000Z",
+                     *       "decidedAt": "2026-03-06T03:00:00.000Z",
+                     *       "rejectionReason": "Duplicate of an existing customer account"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Signup"];
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description In conflict with the current state (problem types: `signup-decided`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["SignupDecidedProblem"];
+                };
+            };
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */

@@ -2,14 +2,24 @@ import { timingSafeEqual } from 'node:crypto';
 import { sha256Hex } from '../crypto';
 import type { Scope } from '../schemas/api-key';
 
+/** Who, within a tenant, is calling: one of its API keys, or one of its people signed in with an access token. */
+export type Principal = { kind: 'key'; keyId: string } | { kind: 'person'; personId: string; agentId: string };
+
 export type Caller =
-  | { kind: 'tenant'; tenantId: string; keyId: string; scopes: Scope[] }
+  | {
+      kind: 'tenant';
+      tenantId: string;
+      /** The API key's id, or the person's id: kept for code that does not read `principal` yet. */
+      keyId: string;
+      principal: Principal;
+      scopes: Scope[];
+    }
   | { kind: 'operator' }
   | { kind: 'anonymous' };
 
-const rank: Record<Scope, number> = { readonly: 0, agent: 1, admin: 2 };
+const rank: Record<Scope, number> = { readonly: 0, agent: 1, supervisor: 2, admin: 3 };
 
-/** admin includes agent, agent includes readonly. */
+/** admin includes supervisor, supervisor includes agent, agent includes readonly. */
 export const hasScope = (granted: readonly Scope[], required: Scope) =>
   granted.some((scope) => rank[scope] >= rank[required]);
 
@@ -30,3 +40,10 @@ export function isOperatorKey(token: string | undefined): boolean {
   if (!token || !expected) return false;
   return constantTimeEqualHex(sha256Hex(token), expected);
 }
+
+/** The authorizer context's `principal`: `key:<keyId>` or `person:<personId>`. */
+export const principalText = (principal: Principal): string =>
+  principal.kind === 'key' ? `key:${principal.keyId}` : `person:${principal.personId}`;
+
+/** The id a principal is known by in logs, idempotency records and the audit log's `actor` filter. */
+export const principalId = (principal: Principal): string => (principal.kind === 'key' ? principal.keyId : principal.personId);

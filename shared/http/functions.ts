@@ -29,6 +29,24 @@ export interface FunctionDeclaration {
    * read-only function that may also put `T#<tenantId>#AGG#ROLLUP#…` items and nothing else.
    */
   writesAnalyticsRollups?: boolean;
+  /**
+   * Manages people's sign-in accounts (shared/ports/identity-directory.ts): the stack grants
+   * cognito-idp AdminCreateUser, AdminGetUser, AdminSetUserPassword, AdminDisableUser,
+   * AdminEnableUser and AdminUserGlobalSignOut on the stage's user pool, and sets
+   * PEOPLE_USER_POOL_ID (the twin: COGNITO_ENDPOINT).
+   */
+  managesIdentities?: boolean;
+  /**
+   * Sends mail (shared/ports/mail.ts): the stack grants ses:SendEmail from the stage's identity
+   * and sets MAIL_FROM, MAIL_CONFIGURATION_SET and PUBLIC_BASE_URL (the console's address).
+   */
+  sendsMail?: boolean;
+  /**
+   * Verifies people's access tokens (functions/authorizer): the stack sets PEOPLE_TOKEN_ISSUER,
+   * PEOPLE_JWKS_URI and PEOPLE_CLIENT_ID, and lets it update person items' `lastSignInAt`
+   * (dynamodb:UpdateItem) beside its `read` access.
+   */
+  verifiesPersonTokens?: boolean;
 }
 
 /**
@@ -61,13 +79,16 @@ export const apiFunctions = {
   // Reads only: no function's route changes or deletes an audit entry.
   'audit-log': { tableAccess: 'read', operatorKey: false, description: "The tenant's audit log (read only)" },
   usage: { tableAccess: 'read', operatorKey: false, description: 'Usage against the plan: SMS segments and cost, API requests, contacts, surveys' },
+  people: { tableAccess: 'readwrite', operatorKey: false, managesIdentities: true, sendsMail: true, description: "The tenant's people: invitations, roles, deactivation; who is calling" },
+  // Public sign-up and the operator's approval: creates tenants, their first admin's account, and mails.
+  signups: { tableAccess: 'readwrite', operatorKey: true, managesIdentities: true, sendsMail: true, description: 'Self-service sign-up and its approval by the operator' },
   openapi: { tableAccess: 'none', operatorKey: false, description: 'The OpenAPI document' },
 } as const satisfies Record<string, FunctionDeclaration>;
 export type ApiFunctionName = keyof typeof apiFunctions;
 
 /** Functions outside the route table: the Lambda authorizer and the `$default` route (404/405). */
 export const edgeFunctions = {
-  authorizer: { tableAccess: 'read', operatorKey: false, description: 'Verifies tenant API keys' },
+  authorizer: { tableAccess: 'read', operatorKey: false, verifiesPersonTokens: true, description: "Verifies tenant API keys and people's access tokens" },
   fallback: { tableAccess: 'none', operatorKey: false, description: 'Answers undeclared routes with 404 or 405' },
 } as const satisfies Record<string, FunctionDeclaration>;
 

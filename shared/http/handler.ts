@@ -6,7 +6,7 @@ import * as z from '../zod';
 import { logger, metrics, MetricUnit, withLambdaContext } from '../observability';
 import { Scope } from '../schemas/api-key';
 import { isAwsUnavailable, temporarilyUnavailable } from './aws-errors';
-import { type Caller, bearerToken, hasScope, isOperatorKey } from './caller';
+import { type Caller, type Principal, bearerToken, hasScope, isOperatorKey, principalId } from './caller';
 import { invalidCursor, isRefusedCursor } from './cursor';
 import { isCalendarDate } from '../domain/business-calendar';
 import {
@@ -339,16 +339,28 @@ function authorize(route: RouteDeclaration, event: Event): Caller {
   }
   const context = event.requestContext.authorizer?.lambda;
   const tenantId = context?.tenantId;
-  const keyId = context?.keyId;
-  if (typeof tenantId !== 'string' || typeof keyId !== 'string') throw unauthorized();
+  const principal = principalOf(context);
+  if (typeof tenantId !== 'string' || !principal) throw unauthorized();
   // Refused before anything else, scopes included: a suspended tenant's keys can do nothing.
   if (context?.tenantState === 'suspended') throw tenantSuspended();
   const scopes = Scopes.safeParse(String(context?.scopes ?? '').split(' ').filter(Boolean));
   if (!scopes.success) throw unauthorized();
   if (!hasScope(scopes.data, access.scope)) {
-    throw forbidden(`This key lacks the ${access.scope} scope that ${routeKey(route)} requires`);
+    const who = principal.kind === 'key' ? 'This key lacks' : "This person's role lacks";
+    throw forbidden(`${who} the ${access.scope} scope that ${routeKey(route)} requires`);
   }
-  return { kind: 'tenant', tenantId, keyId, scopes: scopes.data };
+  return { kind: 'tenant', tenantId, keyId: principalId(principal), principal, scopes: scopes.data };
+}
+
+/** The principal the authorizer named (`key:<keyId>` or `person:<personId>` with its agentId); a keyId alone is a key. */
+function principalOf(context: Record<string, unknown> | undefined): Principal | undefined {
+  const named = typeof context?.principal === 'string' ? context.principal : undefined;
+  if (named?.startsWith('person:') && typeof context?.agentId === 'string') {
+    return { kind: 'person', personId: named.slice('person:'.length), agentId: context.agentId };
+  }
+  if (named?.startsWith('key:')) return { kind: 'key', keyId: named.slice('key:'.length) };
+  if (named === undefined && typeof context?.keyId === 'string') return { kind: 'key', keyId: context.keyId };
+  return undefined;
 }
 
 function validate(schema: z.ZodMiniType | undefined, input: unknown, root: string): unknown {

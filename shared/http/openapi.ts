@@ -76,7 +76,9 @@ function problemResponses(route: RouteDeclaration, components: Record<string, Js
 /** One line for each tag, in the order the document lists them. */
 const tagDescriptions: Record<string, string> = {
   Tenants: 'Sign-up (operator only) and the calling key\'s own tenant.',
-  'API keys': 'The tenant\'s API keys and their scopes (admin, agent, readonly); a secret is shown once.',
+  'API keys': 'The tenant\'s API keys and their scopes (admin, supervisor, agent, readonly); a secret is shown once.',
+  People: 'The tenant\'s people (invitations, roles, deactivation; admin only), and who the caller is (`/v1/me`).',
+  'Sign-up': 'Self-service sign-up of a business for a trial, and the verification of its first admin\'s e-mail address (no credential).',
   Settings: 'The tenant\'s settings: time zone, business hours, branding, reason codes, SLA policy, survey rules, SMS and Amazon Connect.',
   Customers: 'The people a tenant serves, unique by phone, email and externalId; erasure; the customer overview.',
   'Customer value': 'Purchases and refunds, and the RFM segments, tiers and quadrants computed from them.',
@@ -89,7 +91,7 @@ const tagDescriptions: Record<string, string> = {
   Exports: 'CSV downloads of contacts and survey responses, paged by a Link header.',
   'Audit log': 'Who changed what, when and from where; read only, kept one year.',
   Usage: 'What the tenant used against its plan\'s limits.',
-  Operator: 'Operating tenants: plans, allocations, suspension and admin keys (operator key only).',
+  Operator: 'Operating tenants: plans, allocations, suspension, admin keys and self-service sign-ups awaiting approval (operator key only).',
   Meta: 'This document.',
 };
 

@@ -42,13 +42,13 @@ export const problemTypes = {
     status: 401,
     title: 'Unauthorized',
     meaning:
-      'No valid credential: the Authorization header is missing, not `Bearer <key>`, or names an API key that is unknown or revoked (operator routes: not the operator key). Send a valid key; a revoked key stays refused.',
+      "No valid credential: the Authorization header is missing, not `Bearer <key or access token>`, names an API key that is unknown or revoked, or carries a person's access token that is expired, not signed by the tenant sign-in service, older than the person's last sign-out everywhere, or of a person who is deactivated (operator routes: not the operator key). Send a valid key, or sign in again; a revoked key stays refused.",
   },
   forbidden: {
     status: 403,
     title: 'Forbidden',
     meaning:
-      "The API key is valid but lacks the scope the route requires (admin > agent > readonly; the detail names it), or the action is not one this key's scope may take. Use a key with that scope. A request that reached the API around its edge (CloudFront) is refused the same way, without detail.",
+      "The API key or person is valid but lacks the scope the route requires (admin > supervisor > agent > readonly; a person's role gives its scopes; the detail names it), or the action is not one this caller may take. Use a key or a role with that scope. A request that reached the API around its edge (CloudFront) is refused the same way, without detail.",
   },
   'tenant-suspended': {
     status: 403,
@@ -142,6 +142,33 @@ export const problemTypes = {
     status: 409,
     title: 'Conflict',
     meaning: "This is the tenant's last admin key, and a tenant always keeps one. Create another admin key before revoking this one.",
+  },
+  'last-admin-person': {
+    status: 409,
+    title: 'Conflict',
+    meaning:
+      "This person is the tenant's last active admin, and a tenant always keeps one who can sign in: they cannot be given another role or deactivated. Invite or promote another admin first.",
+  },
+  'person-exists': {
+    status: 409,
+    title: 'Conflict',
+    meaning: 'A person with this e-mail address is already in the tenant (invited, active or deactivated). Change their role, or reactivate them, instead of inviting them again.',
+  },
+  'agent-id-taken': {
+    status: 409,
+    title: 'Conflict',
+    meaning: 'Another person of the tenant already has this agent id; an agent id names one person. Choose another.',
+  },
+  'signup-link-invalid': {
+    status: 400,
+    title: 'The sign-up link is not valid',
+    meaning:
+      'The verification link is unknown, already used or older than 24 hours. Sign up again with the same e-mail address: a new link is mailed, and no second business is created.',
+  },
+  'signup-decided': {
+    status: 409,
+    title: 'Conflict',
+    meaning: 'The sign-up is not awaiting approval: it was already approved or rejected, or its e-mail address is not verified yet. List sign-ups to see its state.',
   },
   'survey-template-archived': {
     status: 409,

@@ -1,12 +1,13 @@
 import * as z from '../zod';
 import { Iso8601 } from './common';
 
-export const Scope = z.enum(['admin', 'agent', 'readonly']);
+/** What a key (or a person's role, shared/schemas/person.ts) may do; each includes those ranked below it: admin > supervisor > agent > readonly. */
+export const Scope = z.enum(['admin', 'supervisor', 'agent', 'readonly']);
 export type Scope = z.infer<typeof Scope>;
 
 export const CreateApiKeyBody = z.strictObject({
   name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
-  scopes: z.array(Scope).check(z.minLength(1), z.maxLength(3)),
+  scopes: z.array(Scope).check(z.minLength(1), z.maxLength(4)),
 });
 
 export const ApiKey = z.withMeta(

@@ -22,7 +22,7 @@ export const apiKeyRoutes = defineRoutes([
     idempotent: true,
     request: { body: CreateApiKeyBody },
     description:
-      'Creates a key with one or more scopes: admin (settings, keys, webhooks, audit log), agent (customers, contacts, cases, surveys) and readonly (reads). ' +
+      'Creates a key with one or more scopes: admin (settings, keys, webhooks, audit log, people), supervisor (what agent may, for a team lead), agent (customers, contacts, cases, surveys) and readonly (reads). ' +
       'The secret is in this answer only (store it now); a retry with the same Idempotency-Key answers 409 secret-shown-once',
     examples: {
       request: { body: { name: 'CRM integration', scopes: ['agent'] } },
