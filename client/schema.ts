@@ -1139,7 +1139,7 @@ export interface paths {
         put?: never;
         /**
          * Verify the admin's e-mail with the mailed token and choose a password; creates the trial tenant (or waits for approval)
-         * @description Takes the token from the verification link, the first admin's password and, optionally, a display name. Creates the trial tenant (no SMS sender until the operator allocates one) and its first admin, who then signs in with the e-mail address, this password and an authenticator app they set up at the first sign-in. When the operator requires approval, the sign-up waits instead (state awaiting-approval) and the admin is mailed once it is approved. An unknown, used or expired token answers 400 signup-link-invalid. No credential
+         * @description Takes the token from the verification link, the first admin's password and, optionally, a display name. Creates the trial tenant (no SMS sender until the operator allocates one) and its first admin, who then signs in with the e-mail address, this password and an authenticator app they set up at the first sign-in. When the operator requires approval, the sign-up waits instead (state awaiting-approval) and the admin is mailed once it is approved. An unknown, used or expired token answers 400 signup-link-invalid; an address that already has a Switchboard account (a person of another business), 409 person-exists. No credential
          */
         post: operations["verifySignup"];
         delete?: never;
@@ -1305,11 +1305,15 @@ export interface components {
             /** @description The whole key. Shown only once: store it now. */
             secret: string;
         };
-        /** @description Who made the change: an API key of the tenant (by id), or the operator */
+        /** @description Who made the change: an API key of the tenant (by id), a person of the tenant (by id), or the operator */
         AuditActor: {
             /** @constant */
             type: "api-key";
             keyId: string;
+        } | {
+            /** @constant */
+            type: "person";
+            personId: string;
         } | {
             /** @constant */
             type: "operator";
@@ -1482,7 +1486,10 @@ export interface components {
             summary: {
                 /** @enum {string} */
                 plan: "trial" | "starter" | "business" | "enterprise";
-                adminKeyId: string;
+                /** @description The first admin key, for a tenant the operator created */
+                adminKeyId?: string;
+                /** @description The first admin person, for a tenant created by self-service sign-up */
+                adminPersonId?: string;
             };
         } | {
             /** @description Time-ordered id of the entry */
@@ -1549,6 +1556,87 @@ export interface components {
             /** @constant */
             action: "tenant.resumed";
             summary: Record<string, never>;
+        } | {
+            /** @description Time-ordered id of the entry */
+            entryId: string;
+            /**
+             * Format: date-time
+             * @description When the change was made
+             */
+            at: string;
+            actor: components["schemas"]["AuditActor"];
+            target: components["schemas"]["AuditTarget"];
+            source: components["schemas"]["AuditSource"];
+            /** @constant */
+            action: "person.invited";
+            summary: {
+                /** @enum {string} */
+                role: "admin" | "supervisor" | "agent" | "viewer";
+            };
+        } | {
+            /** @description Time-ordered id of the entry */
+            entryId: string;
+            /**
+             * Format: date-time
+             * @description When the change was made
+             */
+            at: string;
+            actor: components["schemas"]["AuditActor"];
+            target: components["schemas"]["AuditTarget"];
+            source: components["schemas"]["AuditSource"];
+            /** @constant */
+            action: "person.changed";
+            summary: {
+                /** @description Dotted paths of the fields whose value changed (an array counts as one field); never their values */
+                changedFields: string[];
+                /**
+                 * @description The role after the change
+                 * @enum {string}
+                 */
+                role: "admin" | "supervisor" | "agent" | "viewer";
+            };
+        } | {
+            /** @description Time-ordered id of the entry */
+            entryId: string;
+            /**
+             * Format: date-time
+             * @description When the change was made
+             */
+            at: string;
+            actor: components["schemas"]["AuditActor"];
+            target: components["schemas"]["AuditTarget"];
+            source: components["schemas"]["AuditSource"];
+            /** @constant */
+            action: "person.deactivated";
+            summary: Record<string, never>;
+        } | {
+            /** @description Time-ordered id of the entry */
+            entryId: string;
+            /**
+             * Format: date-time
+             * @description When the change was made
+             */
+            at: string;
+            actor: components["schemas"]["AuditActor"];
+            target: components["schemas"]["AuditTarget"];
+            source: components["schemas"]["AuditSource"];
+            /** @constant */
+            action: "person.reactivated";
+            summary: Record<string, never>;
+        } | {
+            /** @description Time-ordered id of the entry */
+            entryId: string;
+            /**
+             * Format: date-time
+             * @description When the change was made
+             */
+            at: string;
+            actor: components["schemas"]["AuditActor"];
+            target: components["schemas"]["AuditTarget"];
+            source: components["schemas"]["AuditSource"];
+            /** @constant */
+            action: "person.signed-out-everywhere";
+            summary: Record<string, never>;
         };
         AuditSource: {
             /** @description The caller's address as API Gateway saw it */
@@ -1558,7 +1646,7 @@ export interface components {
         };
         AuditTarget: {
             /** @enum {string} */
-            type: "api-key" | "settings" | "webhook" | "export" | "customer" | "tenant" | "allocation";
+            type: "api-key" | "settings" | "webhook" | "export" | "customer" | "tenant" | "allocation" | "person";
             id?: string;
         };
         /** @description The request could not be read: a body that is not JSON, a query parameter given twice, an Idempotency-Key over 255 characters, a form field given twice, or a paging cursor that is not valid for this list. Correct the request (start a list again without its cursor) and send it again. */
@@ -14688,8 +14776,8 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
                 /** @example settings.changed */
-                action?: "api-key.created" | "api-key.revoked" | "settings.changed" | "webhook.created" | "webhook.changed" | "webhook.secret-rotated" | "webhook.deleted" | "export.downloaded" | "customer.erased" | "tenant.created" | "allocation.granted" | "allocation.released" | "tenant.suspended" | "tenant.resumed";
-                /** @description An API key id (key_…) or `operator` */
+                action?: "api-key.created" | "api-key.revoked" | "settings.changed" | "webhook.created" | "webhook.changed" | "webhook.secret-rotated" | "webhook.deleted" | "export.downloaded" | "customer.erased" | "tenant.created" | "allocation.granted" | "allocation.released" | "tenant.suspended" | "tenant.resumed" | "person.invited" | "person.changed" | "person.deactivated" | "person.reactivated" | "person.signed-out-everywhere";
+                /** @description An API key id (key_…), a person id (per_…) or `operator` */
                 actor?: string;
             };
             header?: never;
@@ -17046,6 +17134,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"];
                 };
             };
+            /** @description In conflict with the current state (problem types: `conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ConflictProblem"];
+                };
+            };
             /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
@@ -17153,6 +17250,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
+            /** @description In conflict with the current state (problem types: `person-exists`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PersonExistsProblem"];
                 };
             };
             /** @description Body over 64 KiB (problem types: `payload-too-large`) */
