@@ -1220,6 +1220,12 @@ export interface components {
             status?: 409;
             /** @constant */
             title?: "Conflict";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors?: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
         } & WithRequired<components["schemas"]["Problem"], "type">;
         AllocateBody: {
             resource: components["schemas"]["ResourceRef"];
@@ -3273,6 +3279,12 @@ export interface components {
             status?: 409;
             /** @constant */
             title?: "Conflict";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors?: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
         } & WithRequired<components["schemas"]["Problem"], "type">;
         /** @description If-Match does not name the current version of the resource (it changed since you read it, or changed while this request ran), or is not an ETag like "3". Read the resource again, check your change still applies, and send it with the new ETag. */
         PreconditionFailedProblem: {
@@ -3991,6 +4003,12 @@ export interface components {
             status?: 400;
             /** @constant */
             title?: "The sign-up link is not valid";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors?: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
         } & WithRequired<components["schemas"]["Problem"], "type">;
         SignupVerified: {
             /** @enum {string} */
