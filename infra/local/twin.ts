@@ -24,6 +24,8 @@ import type { TwinClock } from './clock';
 import type { LocalEventBus } from './event-bus';
 import type { LocalScheduler } from './scheduler';
 import type { LocalSms } from './sms';
+import type { LocalMail } from './mail';
+import { type IdentityStore, type LocalIssuer, startLocalIssuer } from './oidc';
 
 /**
  * The local twin of the API Gateway HTTP API: it turns each HTTP request into the payload 2.0
@@ -86,6 +88,10 @@ export interface TwinOptions {
    * stage makes. None by default; `npm start` takes them from SWITCHBOARD_TWIN_WEBHOOK_RECEIVER_PORTS.
    */
   webhookReceiverPorts?: readonly number[];
+  /** The people's user pool file (`npm start -- --data DIR` keeps DIR/identity.json); in memory otherwise. */
+  identityFile?: string;
+  /** Origins besides the twin's own (`http://localhost:<port>`) the console may sign in from, such as a Vite dev server. */
+  extraConsoleOrigins?: readonly string[];
 }
 
 /** What the twin's gateway needs for every request. */
@@ -97,6 +103,8 @@ interface Gateway {
   /** EventBridge's PutEvents on the twin's own port. */
   serveEventsApi: AwsEmulator['serveEventsApi'];
   checkAnswers: boolean;
+  /** The local OIDC issuer at /oidc (./oidc), set once the port is known. */
+  issuer?: LocalIssuer;
 }
 
 export interface Twin {
@@ -112,6 +120,16 @@ export interface Twin {
   sms: LocalSms;
   /** The emulated AWS endpoints and the stream poller. */
   aws: AwsEmulator;
+  /** SES v2: `outbox` (newest first), `sentTo(to)`; GET /local/mail/outbox. */
+  mail: LocalMail;
+  /** The people's user pool (Cognito's stand-in): `findByEmail`, `totpSecretOf(email)`. */
+  identity: IdentityStore;
+  /** The local OIDC issuer: `${consoleUrl}/oidc`, every person token's `iss`. */
+  issuer: string;
+  /** `http://localhost:<port>`: where browsers reach the console and the issuer. */
+  consoleUrl: string;
+  /** The issuer itself (its signing key, discovery document). */
+  oidc: LocalIssuer;
   close(): Promise<void>;
 }
 
@@ -189,6 +207,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const loadFunction = underDeclaredTableGrants(options.loadFunction ?? loadFunctionModule);
   const aws = await startAwsEmulator({
     ...options.events,
+    identityFile: options.identityFile,
     dynamoEndpoint: options.dynamoEndpoint,
     tableName: options.tableName,
     invoke: async (name, event) => (await loadFunction(name as TwinFunctionName)).handler(event as never, lambdaContext(name as TwinFunctionName)),
@@ -225,6 +244,9 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const url = `http://${urlHost}:${port}`;
   // The functions run in this process: the survey SMS links to the web page on this twin.
   process.env.PUBLIC_BASE_URL = url;
+  const people = startLocalIssuer(aws, { port, twinUrl: url, extraConsoleOrigins: options.extraConsoleOrigins });
+  Object.assign(process.env, people.environment);
+  gateway.issuer = people.issuer;
   const twinTime = () => aws.clock.now();
   if (options.functionsFollowClock) functionClock.now = twinTime;
   return {
@@ -235,6 +257,11 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     scheduler: aws.scheduler,
     sms: aws.sms,
     aws,
+    mail: aws.mail,
+    identity: aws.identity,
+    issuer: people.issuer.issuer,
+    consoleUrl: people.consoleUrl,
+    oidc: people.issuer,
     close: async () => {
       await closeServer(server);
       await aws.close();
@@ -296,6 +323,7 @@ async function serve(request: IncomingMessage, response: ServerResponse, gateway
   }
   if (rawPath.startsWith('/local/') && gateway.serveControl(method, rawPath, body, response, new URLSearchParams(rawQueryString))) return;
   if (method === 'GET' && (rawPath === '/docs' || rawPath === '/docs/')) return serveApiReference(response);
+  if ((rawPath === '/oidc' || rawPath.startsWith('/oidc/')) && gateway.issuer?.serve(request, response, rawPath, new URLSearchParams(rawQueryString), body)) return;
 
   const match = matchPath(method, rawPath);
   const matched = match && 'route' in match ? match : undefined;
