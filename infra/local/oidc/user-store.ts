@@ -140,9 +140,11 @@ export class IdentityStore {
     });
   }
 
+  /** Disabling also ends every session and refresh token, as Cognito's AdminDisableUser revokes them: re-enabling revives none. */
   setEnabled(sub: string, enabled: boolean): void {
     this.change(sub, (account) => {
       account.enabled = enabled;
+      if (!enabled) account.signedOutAt = this.now();
     });
   }
 
