@@ -50,6 +50,8 @@ import { type IdentityStore, type LocalIssuer, startLocalIssuer } from './oidc';
  * reach loopback receivers on the ports `webhookReceiverPorts` names, which no deployed stage allows.
  * The twin alone serves the API reference at GET /docs (./api-reference.ts); a stage hosts the
  * files `npm run docs:build` writes.
+ * People sign in at /oidc, the twin's stand-in for the Cognito user pool's managed login
+ * (./oidc; what it leaves out: docs/local-twin.md).
  */
 
 export type TwinFunctionName = ApiFunctionName | keyof typeof edgeFunctions | EventFunctionName | typeof eventRelay.name;
