@@ -186,6 +186,10 @@ describe('the Cognito admin-API emulation', () => {
       expect.objectContaining({ type: 'InvalidPasswordException' }),
     );
     expect(() => cognitoOperation(store, 'AdminGetUser', { UserPoolId: 'eu-west-1_other', Username: 'ed@example.com' })).toThrow(expect.objectContaining({ type: 'ResourceNotFoundException' }));
+    // No TemporaryPassword: Cognito makes one that meets the policy.
+    const { TemporaryPassword: _given, ...withoutPassword } = create;
+    cognitoOperation(store, 'AdminCreateUser', { ...withoutPassword, Username: 'fay@example.com', UserAttributes: [] });
+    expect(store.findByEmail('fay@example.com')).toMatchObject({ passwordTemporary: true });
   });
 });
 

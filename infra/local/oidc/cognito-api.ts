@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { type Account, type IdentityStore, type PasswordRule, brokenPasswordRules } from './user-store';
 
@@ -78,7 +79,8 @@ function adminCreateUser(store: IdentityStore, input: Input): Record<string, unk
   if (typeof email !== 'string' || email.trim().toLowerCase() !== username.trim().toLowerCase()) {
     throw new CognitoApiError('InvalidParameterException', 'The email attribute must be the Username in this pool.');
   }
-  const password = requirePassword(input.TemporaryPassword, 'TemporaryPassword');
+  // Cognito makes a temporary password when none is given (it would mail it; here nobody learns it).
+  const password = input.TemporaryPassword === undefined ? `Tmp-${randomBytes(12).toString('base64url')}-a1` : requirePassword(input.TemporaryPassword, 'TemporaryPassword');
   if (store.findByEmail(username)) throw new CognitoApiError('UsernameExistsException', 'An account with the given email already exists.');
   const { account } = store.create({ email: username, password, temporary: true, emailVerified: attribute('email_verified') === 'true' });
   return { User: { Username: account.sub, ...describe(account, 'Attributes'), MFAOptions: [] } };
