@@ -227,7 +227,7 @@ function Staffing({ timezone }: { timezone: string }) {
                   />
                 </FormField>
                 {goalFields.map((field) => (
-                  <FormField key={field} label={goalLabels[field].label} description={goalLabels[field].description} errorText={fieldError(request, `$.${field}`)}>
+                  <FormField key={field} data-testid={`goal-${field}`} label={goalLabels[field].label} description={goalLabels[field].description} errorText={fieldError(request, `$.${field}`)}>
                     <Input
                       type="number"
                       inputMode="decimal"
