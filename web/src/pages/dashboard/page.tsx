@@ -82,6 +82,9 @@ function Dashboard({ timezone }: { timezone: string }) {
   const updating = summary.isFetching || timeseries.isFetching || heatmap.isFetching;
   const clock = new Intl.DateTimeFormat(locale, { timeZone: timezone, timeStyle: 'medium' });
 
+  // Calendar days, written as such: noon UTC of a date is that date in UTC whatever the browser's zone.
+  const day = (date: string) => format.date(`${date}T12:00:00Z`, 'UTC');
+  const periodText = period.from === period.to ? day(period.from) : t('periodShown', { from: day(period.from), to: day(period.to) });
   const rangeLabel = (value: DateRangePickerProps.RelativeValue) =>
     value.key && relativeOptions.some((option) => option.key === value.key)
       ? t(`range.${value.key}` as 'range.today')
@@ -116,7 +119,7 @@ function Dashboard({ timezone }: { timezone: string }) {
     >
       <SpaceBetween size="l">
         <SpaceBetween size="l" direction="horizontal" alignItems="end">
-          <FormField label={t('period')} description={t('periodShown', { from: format.date(`${period.from}T12:00:00Z`, 'UTC'), to: format.date(`${period.to}T12:00:00Z`, 'UTC') })}>
+          <FormField label={t('period')} description={periodText}>
             <DateRangePicker
               value={range}
               onChange={(event) => event.detail.value && setRange(event.detail.value)}

@@ -23,11 +23,17 @@ export function SummaryTiles({ metrics }: { metrics: MetricSummary }) {
       {text}
     </Box>
   );
-  const big = (text: string, testId: string) => (
-    <Box fontSize="display-l" fontWeight="bold" data-testid={testId}>
-      {text}
-    </Box>
-  );
+  // A figure with nothing to count from says so quietly rather than in display type.
+  const big = (text: string, testId: string) =>
+    text === t('noValue') ? (
+      <Box fontSize="heading-m" color="text-status-inactive" padding={{ vertical: 'xs' }} data-testid={testId}>
+        {text}
+      </Box>
+    ) : (
+      <Box fontSize="display-l" fontWeight="bold" data-testid={testId}>
+        {text}
+      </Box>
+    );
   return (
     <SpaceBetween size="l">
       <Container header={<Header variant="h2" description={t('contactsInfo')}>{t('contacts')}</Header>}>
@@ -51,7 +57,9 @@ export function SummaryTiles({ metrics }: { metrics: MetricSummary }) {
                 <>
                   {big(figures.percent(serviceLevel.percent), 'service-level')}
                   {serviceLevel.met !== null && (
-                    <StatusIndicator type={serviceLevel.met ? 'success' : 'warning'}>{serviceLevel.met ? t('goalMet') : t('goalMissed')}</StatusIndicator>
+                    <Box>
+                      <StatusIndicator type={serviceLevel.met ? 'success' : 'warning'}>{serviceLevel.met ? t('goalMet') : t('goalMissed')}</StatusIndicator>
+                    </Box>
                   )}
                   {small(
                     t('serviceLevelGoal', {

@@ -49,6 +49,8 @@ export function Trend({ metric, onMetricChange, dimension, timezone, data, loadi
   const label = (start: string) => labels.get(start) ?? tick.format(new Date(start));
   const numbers = new Intl.NumberFormat(locale, { maximumFractionDigits: unit === 'count' ? 0 : 1 });
   const valueFormatter = (value: number) => numbers.format(value);
+  // The axis may step by halves even for counts; its ticks keep one decimal so no two read alike.
+  const ticks = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
 
   type Point = { x: string; y: number };
   const toPoints = (points: Timeseries['points']): Point[] => points.map((point) => ({ x: label(point.start), y: point.value ?? 0 }));
@@ -83,7 +85,7 @@ export function Trend({ metric, onMetricChange, dimension, timezone, data, loadi
     hideLegend: !data?.series?.length,
     legendTitle: t('legend'),
     i18nStrings: { filterLabel: t('filterLabel'), filterPlaceholder: t('filterPlaceholder'), legendAriaLabel: t('legend') },
-    yTickFormatter: valueFormatter,
+    yTickFormatter: (value: number) => ticks.format(value),
   };
   const options = (Object.keys(chartedMetrics) as ChartedMetric[]).map((name) => ({ value: name, label: t(`metric.${name}`) }));
   const perDimensionMissing = dimension !== undefined && !chartedMetrics[metric].dimensions.includes(dimension);
@@ -96,13 +98,15 @@ export function Trend({ metric, onMetricChange, dimension, timezone, data, loadi
       }
     >
       <SpaceBetween size="m">
-        <FormField label={t('figure')}>
-          <Select
-            selectedOption={options.find((option) => option.value === metric) ?? null}
-            options={options}
-            onChange={(event) => onMetricChange(event.detail.selectedOption.value as ChartedMetric)}
-          />
-        </FormField>
+        <SpaceBetween size="m" direction="horizontal">
+          <FormField label={t('figure')}>
+            <Select
+              selectedOption={options.find((option) => option.value === metric) ?? null}
+              options={options}
+              onChange={(event) => onMetricChange(event.detail.selectedOption.value as ChartedMetric)}
+            />
+          </FormField>
+        </SpaceBetween>
         {perDimensionMissing && <Box color="text-body-secondary">{t('notCountedPerDimension', { dimension: t(`by.${dimension}`) })}</Box>}
         {error ? <ProblemAlert error={error} /> : null}
         {unit === 'count' ? (
