@@ -114,7 +114,9 @@ function Staffing({ timezone }: { timezone: string }) {
   const edit = (start: string, change: Partial<ForecastEdit>, current: ForecastEdit) => setEdits((all) => ({ ...all, [start]: { ...current, ...change } }));
 
   const calculate = () => {
-    if (!edited && fromHistory.data?.forecastSource === 'history') {
+    // History's forecast, untouched: the goal's overrides go to GET. Anything the person entered
+    // (now or in an earlier calculation) goes to POST, so changing the goal keeps their forecast.
+    if (!edited && !withForecast.data && fromHistory.data?.forecastSource === 'history') {
       withForecast.reset();
       setApplied(draft);
       return;
