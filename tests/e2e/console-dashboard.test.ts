@@ -101,7 +101,8 @@ const words = {
 
 describe.each(['en', 'zh-TW'] as const)('the Dashboard in %s', (locale) => {
   it("shows today's figures from at most three requests, the heatmap as a table, and passes axe", async () => {
-    const tab = await open({ token: key, path: '/', locale });
+    // An hour between refreshes, so that only the first load's requests are counted however slow the machine.
+    const tab = await open({ token: key, path: '/?refresh=3600', locale });
     try {
       const { page } = tab;
       await page.getByRole('heading', { level: 1, name: words[locale].dashboard }).waitFor();
@@ -112,7 +113,7 @@ describe.each(['en', 'zh-TW'] as const)('the Dashboard in %s', (locale) => {
       // One of three queued contacts answered within the goal's 20 s.
       expect(await tileText(page, 'service-level')).toMatch(/^33(\.3)?\s?%$/);
       await page.getByTestId('heatmap').waitFor();
-      // Three contacts today: today's weekday and hour averages 3 over the four weeks' one occurrence… or more occurrences.
+      // Every weekday and hour has its cell with its number; today's contacts make at least one not 0.
       const heatmapNumbers = await page.getByTestId('heatmap').locator('td').allInnerTexts();
       expect(heatmapNumbers).toHaveLength(7 * 24);
       expect(heatmapNumbers.filter((text) => text !== '0').length).toBeGreaterThan(0);
@@ -143,10 +144,11 @@ describe('the Dashboard, open', () => {
       const { page } = tab;
       await page.getByTestId('offered').waitFor();
       const before = Number(await tileText(page, 'offered'));
+      const handledBefore = Number(await tileText(page, 'handled'));
       await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
       await closedContact(arrivalToday(180), { answeredAfter: 5, endedAfter: 100 }, 'resolved');
       await page.getByTestId('offered').filter({ hasText: String(before + 1) }).waitFor({ timeout: 30_000 });
-      expect(await tileText(page, 'handled')).toBe(String(Number(before + 1) - 1));
+      expect(await tileText(page, 'handled')).toBe(String(handledBefore + 1));
       expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
 
       await page.getByRole('button', { name: /Break down by/ }).click();
