@@ -133,7 +133,7 @@ describe.each(['en', 'zh-TW'] as const)('the Dashboard in %s', (locale) => {
     } finally {
       await tab.close();
     }
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('the Dashboard, open', () => {
@@ -160,7 +160,7 @@ describe('the Dashboard, open', () => {
     } finally {
       await tab.close();
     }
-  }, 120_000);
+  }, 180_000);
 });
 
 describe.each(['en', 'zh-TW'] as const)('the Staffing page in %s', (locale) => {
@@ -203,7 +203,7 @@ describe.each(['en', 'zh-TW'] as const)('the Staffing page in %s', (locale) => {
     } finally {
       await tab.close();
     }
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('the Staffing page, refused', () => {
@@ -224,5 +224,5 @@ describe('the Staffing page, refused', () => {
     } finally {
       await tab.close();
     }
-  }, 120_000);
+  }, 180_000);
 });
