@@ -21,7 +21,14 @@ export const consolePages: readonly ConsolePage[] = [
     title: { en: 'Dashboard', 'zh-TW': '儀表板' },
     section: 'insights',
     scope: 'readonly',
-    load: () => import('../pages/home/page'),
+    load: () => import('../pages/dashboard/page'),
+  },
+  {
+    path: '/staffing',
+    title: { en: 'Staffing', 'zh-TW': '人力規劃' },
+    section: 'insights',
+    scope: 'readonly',
+    load: () => import('../pages/staffing/page'),
   },
   {
     path: '/people',
