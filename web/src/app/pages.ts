@@ -23,6 +23,13 @@ export const consolePages: readonly ConsolePage[] = [
     scope: 'readonly',
     load: () => import('../pages/home/page'),
   },
+  {
+    path: '/settings',
+    title: { en: 'Settings', 'zh-TW': '設定' },
+    section: 'administration',
+    scope: 'readonly',
+    load: () => import('../pages/settings/page'),
+  },
 ];
 
 /** Pages that need no sign-in (a business signing up). */
