@@ -38,8 +38,6 @@ export function BrandingSection({ settings }: { settings: Settings }) {
     toPatch: (draft) => ({ branding: draft }),
   });
   const { value, change, error, canEdit } = section;
-  const palette = brandPalette(value.colour);
-  const shifted = isBrandColour(value.colour) && palette.brand !== value.colour.toLowerCase();
 
   return section.frame(
     <ColumnLayout columns={2}>
@@ -50,7 +48,6 @@ export function BrandingSection({ settings }: { settings: Settings }) {
         <FormField
           label={t('colour')}
           description={t('colourDescription')}
-          constraintText={shifted ? t('colourShifted', { colour: palette.brand }) : undefined}
           errorText={fieldError(error, '$.branding.colour')}
         >
           <SpaceBetween direction="horizontal" size="xs" alignItems="center">

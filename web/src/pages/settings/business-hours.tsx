@@ -45,31 +45,40 @@ function IntervalsEditor({
   const set = (index: number, field: keyof Interval, value: string) =>
     onChange(intervals.map((interval, at) => (at === index ? { ...interval, [field]: value } : interval)));
   return (
-    <SpaceBetween size="xs">
-      {intervals.length === 0 && <Box color="text-status-inactive">{t('closed')}</Box>}
+    <SpaceBetween direction="horizontal" size="m" alignItems="start">
+      {intervals.length === 0 && (
+        <Box color="text-status-inactive" padding={{ vertical: 'xxs' }}>
+          {t('closed')}
+        </Box>
+      )}
       {intervals.map((interval, index) => {
         const at = `${errorPath}[${index}]`;
         return (
-          <SpaceBetween key={index} direction="horizontal" size="xs" alignItems="end">
-            <FormField label={t('opens')} errorText={fieldError(error, `${at}.open`)}>
-              <Input
-                value={interval.open}
-                placeholder="09:00"
-                inputMode="numeric"
-                ariaLabel={t('opensOn', { day: label, n: index + 1 })}
-                readOnly={readOnly}
-                onChange={(event) => set(index, 'open', event.detail.value)}
-              />
+          <SpaceBetween key={index} direction="horizontal" size="xxs" alignItems="start">
+            <FormField errorText={fieldError(error, `${at}.open`)}>
+              <div style={{ width: '5.5rem' }}>
+                <Input
+                  value={interval.open}
+                  placeholder="09:00"
+                  inputMode="numeric"
+                  ariaLabel={t('opensOn', { day: label, n: index + 1 })}
+                  readOnly={readOnly}
+                  onChange={(event) => set(index, 'open', event.detail.value)}
+                />
+              </div>
             </FormField>
-            <FormField label={t('closes')} errorText={fieldError(error, `${at}.close`) ?? fieldError(error, at)}>
-              <Input
-                value={interval.close}
-                placeholder="18:00"
-                inputMode="numeric"
-                ariaLabel={t('closesOn', { day: label, n: index + 1 })}
-                readOnly={readOnly}
-                onChange={(event) => set(index, 'close', event.detail.value)}
-              />
+            <Box padding={{ vertical: 'xxs' }}>–</Box>
+            <FormField errorText={fieldError(error, `${at}.close`) ?? fieldError(error, at)}>
+              <div style={{ width: '5.5rem' }}>
+                <Input
+                  value={interval.close}
+                  placeholder="18:00"
+                  inputMode="numeric"
+                  ariaLabel={t('closesOn', { day: label, n: index + 1 })}
+                  readOnly={readOnly}
+                  onChange={(event) => set(index, 'close', event.detail.value)}
+                />
+              </div>
             </FormField>
             {!readOnly && (
               <Button
@@ -84,7 +93,7 @@ function IntervalsEditor({
         );
       })}
       {!readOnly && intervals.length < maxIntervals && (
-        <Button formAction="none" iconName="add-plus" onClick={() => onChange([...intervals, { open: '09:00', close: '18:00' }])} ariaLabel={t('addHoursTo', { day: label })}>
+        <Button formAction="none" iconName="add-plus" variant="inline-link" onClick={() => onChange([...intervals, { open: '09:00', close: '18:00' }])} ariaLabel={t('addHoursTo', { day: label })}>
           {t('addHours')}
         </Button>
       )}

@@ -1,4 +1,3 @@
-import Box from '@cloudscape-design/components/box';
 import ColumnLayout from '@cloudscape-design/components/column-layout';
 import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
@@ -283,7 +282,6 @@ export function SurveyRulesSection({ settings }: { settings: Settings }) {
           <Input value={value.maxSegmentsPerMessage} inputMode="numeric" readOnly={!canEdit} onChange={(event) => set({ maxSegmentsPerMessage: event.detail.value })} />
         </FormField>
       </ColumnLayout>
-      {templates.error ? <Box color="text-status-error">{t('templatesFailed')}</Box> : null}
     </SpaceBetween>,
   );
 }
