@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brandPalette } from '../../shared/http/survey-page';
 import { type ConsoleTab, axeViolations, launchChromium, openConsole } from '../support/console-browser';
@@ -47,10 +47,9 @@ const specialDayDate = (page: Page) => page.getByRole('textbox', { name: 'Date',
 const readSettings = async (key: string) => (await api(twin.url, 'GET', '/v1/settings', { key })).body;
 
 /** The text of what a control's aria-describedby names: where a FormField puts its error, beside the control. */
-const describedText = (page: Page, label: string) =>
-  page
-    .getByLabel(label, { exact: true })
-    .evaluate((control) =>
+const describedText = (page: Page, label: string) => describedTextOf(page.getByLabel(label, { exact: true }));
+const describedTextOf = (control: Locator) =>
+  control.evaluate((control) =>
       (control.getAttribute('aria-describedby') ?? '')
         .split(/\s+/)
         .map((id) => document.getElementById(id)?.textContent ?? '')
@@ -74,7 +73,7 @@ async function pageViolations(page: Page) {
 }
 
 /** No axe finding, and nothing written to the console but Chromium's line for a refusal the test provoked. */
-async function expectAccessibleAndQuiet(tab: ConsoleTab, provoked?: 400 | 412) {
+async function expectAccessibleAndQuiet(tab: ConsoleTab, provoked?: 400 | 412 | 422) {
   expect(await pageViolations(tab.page)).toEqual([]);
   const refusal = provoked && `Failed to load resource: the server responded with a status of ${provoked} `;
   expect(tab.errors.filter((error) => !refusal || !error.startsWith(refusal))).toEqual([]);
@@ -126,6 +125,25 @@ describe('the Settings page', { timeout: 120_000 }, () => {
     expect(await describedText(page, 'Monday, period 1: opens')).not.toContain('Must be HH:MM');
     expect((await readSettings(key)).version).toBe(before.version);
     await expectAccessibleAndQuiet(tab, 400);
+  });
+
+  it("refuses SMS surveys without a sender, in the API's words beside the switch", async () => {
+    const key = await adminTenant();
+    const before = await readSettings(key);
+    expect(before.sms.originationIdentity).toBeUndefined();
+    const tab = await settingsPage(key, 'en', '/settings?section=surveys');
+    const { page } = tab;
+    await page.getByRole('heading', { level: 2, name: 'Survey rules' }).waitFor();
+    // The first switch of the tab: Surveys on or off.
+    const surveysSwitch = page.getByRole('checkbox').first();
+    expect(await surveysSwitch.isChecked()).toBe(false);
+    await surveysSwitch.click();
+    expect(await surveysSwitch.isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('See the fields marked below.', { exact: false }).waitFor();
+    expect(await describedTextOf(surveysSwitch)).toContain('SMS surveys need an SMS sender: set sms.originationIdentity');
+    expect((await readSettings(key)).surveys.enabled).toBe(false);
+    await expectAccessibleAndQuiet(tab, 422);
   });
 
   it('refuses a save over a change made meanwhile, and offers to reload', async () => {
