@@ -113,6 +113,44 @@ describe('the Settings page', { timeout: 120_000 }, () => {
     await page.screenshot({ path: 'docs/images/console-settings-en.png' });
   });
 
+  it('saves a deadline, the reason codes and the survey rules, each tab with its own change', async () => {
+    const key = await adminTenant();
+    await api(twin.url, 'PATCH', '/v1/settings', { key, body: { reasonCodes: [{ code: 'billing.refund', label: { en: 'Refund' } }] } });
+    const before = await readSettings(key);
+    const tab = await settingsPage(key, 'en', '/settings?section=sla');
+    const { page } = tab;
+    await page.getByLabel('First response for Complaint, High: amount', { exact: true }).fill('2');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('SLA policy: saved.').waitFor();
+
+    await page.getByRole('tab', { name: 'Reason codes', exact: true }).click();
+    await page.getByRole('button', { name: 'Retire billing.refund' }).click();
+    await page.getByRole('button', { name: 'Add a reason code' }).click();
+    await page.getByLabel('Code of new reason 2', { exact: true }).fill('delivery.late');
+    await page.getByLabel('Traditional Chinese label of delivery.late', { exact: true }).fill('延遲送達');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Reason codes: saved.').waitFor();
+
+    await page.getByRole('tab', { name: 'Surveys', exact: true }).click();
+    await page.getByLabel('Sampling (%)', { exact: true }).fill('25');
+    await page.getByText('25% of the contacts that qualify are surveyed', { exact: false }).waitFor();
+    await page.getByRole('radio', { name: 'As a web link you deliver yourself' }).check();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Survey rules: saved.').waitFor();
+
+    const saved = await readSettings(key);
+    expect(saved.version).toBe(before.version + 3);
+    expect(saved.slaPolicy.targets.complaint.high.firstResponse).toEqual({ amount: 2, unit: 'businessHours' });
+    expect(saved.slaPolicy.targets.complaint.high.resolution).toEqual(before.slaPolicy.targets.complaint.high.resolution);
+    expect(saved.reasonCodes).toEqual([
+      { code: 'billing.refund', label: { en: 'Refund' }, active: false },
+      { code: 'delivery.late', label: { 'zh-TW': '延遲送達' }, active: true },
+    ]);
+    expect(saved.surveys).toEqual({ ...before.surveys, samplingPercent: 25, deliveryChannel: 'link' });
+    expect(saved.businessHours).toEqual(before.businessHours);
+    await expectAccessibleAndQuiet(tab);
+  });
+
   it("shows the API's message beside a field it refuses, and changes nothing", async () => {
     const key = await adminTenant();
     const before = await readSettings(key);
