@@ -5,7 +5,7 @@ import Form from '@cloudscape-design/components/form';
 import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, createContext, useCallback, useContext, useMemo, useState } from 'react';
+import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { ApiProblem } from '../../api/client';
 import { useNotify } from '../../app/notifications';
 import { ProblemAlert } from '../../components/problem';
@@ -33,6 +33,14 @@ export function DraftsProvider({ canEdit, children }: { canEdit: boolean; childr
   const setDraft = useCallback((section: SectionId, draft: unknown) => setDrafts((current) => ({ ...current, [section]: draft })), []);
   const clearDrafts = useCallback(() => setDrafts({}), []);
   const value = useMemo(() => ({ drafts, setDraft, clearDrafts, canEdit }), [drafts, setDraft, clearDrafts, canEdit]);
+  const unsaved = Object.values(drafts).some((draft) => draft !== undefined);
+  useEffect(() => {
+    if (!unsaved) return;
+    // The browser asks before closing or reloading the tab while a change is not saved.
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [unsaved]);
   return <DraftsContext.Provider value={value}>{children}</DraftsContext.Provider>;
 }
 
