@@ -4,6 +4,7 @@ import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Tabs from '@cloudscape-design/components/tabs';
+import type { ReactNode } from 'react';
 import { useMe } from '../../api/api-context';
 import { useRouter } from '../../app/router';
 import { reaches } from '../../app/scopes';
@@ -52,7 +53,7 @@ function SettingsTabs({ canEdit }: { canEdit: boolean }) {
   const unsaved = (id: TabId) => (id !== 'allocated' && drafts[id] !== undefined ? ` ${t('unsavedMark')}` : '');
   const timezone = me.data?.tenant.timezone ?? settings.timezone;
 
-  const content: Record<TabId, React.ReactNode> = {
+  const content: Record<TabId, ReactNode> = {
     hours: <BusinessHoursSection settings={settings} />,
     sla: <SlaPolicySection settings={settings} />,
     reasons: <ReasonCodesSection settings={settings} />,
