@@ -31,6 +31,13 @@ export const consolePages: readonly ConsolePage[] = [
     load: () => import('../pages/staffing/page'),
   },
   {
+    path: '/settings',
+    title: { en: 'Settings', 'zh-TW': '設定' },
+    section: 'configuration',
+    scope: 'readonly',
+    load: () => import('../pages/settings/page'),
+  },
+  {
     path: '/people',
     title: { en: 'People', 'zh-TW': '人員' },
     section: 'administration',
