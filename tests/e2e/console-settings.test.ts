@@ -56,25 +56,9 @@ const describedTextOf = (control: Locator) =>
         .join(' '),
     );
 
-/**
- * axe-core's serious and critical findings on this page's content. The top bar belongs to the
- * shell (web/src/app/shell.tsx) and is checked by its own test.
- */
-async function pageViolations(page: Page) {
-  const violations = await axeViolations(page);
-  const outsideTopBar = await page.evaluate(
-    (targets) => targets.map((target) => !document.querySelector((JSON.parse(target) as string[]).join(' '))?.closest('#top-navigation')),
-    violations.flatMap((violation) => violation.nodes),
-  );
-  let at = 0;
-  return violations
-    .map((violation) => ({ ...violation, nodes: violation.nodes.filter(() => outsideTopBar[at++]) }))
-    .filter((violation) => violation.nodes.length > 0);
-}
-
 /** No axe finding, and nothing written to the console but Chromium's line for a refusal the test provoked. */
 async function expectAccessibleAndQuiet(tab: ConsoleTab, provoked?: 400 | 412 | 422) {
-  expect(await pageViolations(tab.page)).toEqual([]);
+  expect(await axeViolations(tab.page)).toEqual([]);
   const refusal = provoked && `Failed to load resource: the server responded with a status of ${provoked} `;
   expect(tab.errors.filter((error) => !refusal || !error.startsWith(refusal))).toEqual([]);
 }
