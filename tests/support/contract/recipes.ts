@@ -38,6 +38,8 @@ const ownRecipes: Record<string, Recipe> = {
     key: s.keys.admin,
     body: { transactionId: `order-${uniqueDigits()}`, amount: 250, currency: 'TWD', at: new Date(Date.now() - 60_000).toISOString(), product: 'Plan' },
   }),
+  // The area's probe invites a person tenant A already has (what B must not learn); a valid request invites someone new.
+  invitePerson: (s) => ({ path: '/v1/people', key: s.keys.admin, body: { email: `contract.${uniqueDigits()}@acme.test`, role: 'agent' } }),
   // A person's own route: the area's probe would send an API key, which this route refuses.
   signOutEverywhere: async (s) => ({ path: '/v1/me/sign-out-everywhere', key: await freshPersonToken(s, 'agent') }),
   startSignup: () => ({ path: '/v1/signups', body: signupBody(`contract.${uniqueDigits()}@florist.test`) }),
