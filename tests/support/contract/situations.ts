@@ -5,7 +5,7 @@ import { uniqueDigits } from '../waiting';
 import { type Scenario, freshContact, freshCustomer, linkSurveyPath } from './scenario';
 import { type ContractRequest, send } from './send';
 import { ensureTestPeopleIdentity } from '../people';
-import { signupAwaitingApproval, signupBody, signupToken } from './recipes';
+import { signupAwaitingApproval, signupToken } from './recipes';
 
 /**
  * A documented error the API must be brought into on purpose: what to make first, and the
