@@ -16300,6 +16300,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
             /** @description In conflict with the current state (problem types: `idempotency-in-progress`, `person-exists`, `agent-id-taken`) */
             409: {
                 headers: {

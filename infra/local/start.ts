@@ -17,19 +17,21 @@ import { type Twin, startTwin } from './twin';
  * (a random one is made and printed otherwise), SWITCHBOARD_DELIVER_EVENTS_TWICE=true delivers
  * every event twice (consumers must not mind), SWITCHBOARD_TWIN_WEBHOOK_RECEIVER_PORTS=8080,8081
  * lets webhooks name receivers on this machine at those ports over plain HTTP (twin only).
+ * `--signup-approval` (or SWITCHBOARD_SIGNUP_REQUIRES_APPROVAL=true) makes self-service sign-ups
+ * wait for the operator's approval, as the stage setting SIGNUP_REQUIRES_APPROVAL does in AWS.
  */
 
 const tableName = 'switchboard-local';
 
 function usageError(message: string): never {
-  console.error(`${message}\nUsage: npm start [-- --data DIR]   (env: PORT, HOST, SWITCHBOARD_OPERATOR_KEY)`);
+  console.error(`${message}\nUsage: npm start [-- --data DIR] [--signup-approval]   (env: PORT, HOST, SWITCHBOARD_OPERATOR_KEY, SWITCHBOARD_SIGNUP_REQUIRES_APPROVAL)`);
   process.exit(2);
 }
 
 function readOptions() {
-  let values: { data?: string };
+  let values: { data?: string; 'signup-approval'?: boolean };
   try {
-    ({ values } = parseArgs({ options: { data: { type: 'string' } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ options: { data: { type: 'string' }, 'signup-approval': { type: 'boolean' } }, strict: true, allowPositionals: false }));
   } catch (error) {
     usageError((error as Error).message);
   }
@@ -37,11 +39,14 @@ function readOptions() {
   if (!Number.isInteger(port) || port < 0 || port > 65535) usageError(`PORT must be a port number, not "${process.env.PORT}"`);
   const generatedKey = !process.env.SWITCHBOARD_OPERATOR_KEY;
   const operatorKey = process.env.SWITCHBOARD_OPERATOR_KEY || `op_${randomBytes(32).toString('base64url')}`;
-  return { dataDir: values.data, port, host: process.env.HOST || '127.0.0.1', operatorKey, generatedKey };
+  const signupApproval = values['signup-approval'] === true || process.env.SWITCHBOARD_SIGNUP_REQUIRES_APPROVAL === 'true';
+  return { dataDir: values.data, port, host: process.env.HOST || '127.0.0.1', operatorKey, generatedKey, signupApproval };
 }
 
 async function main(): Promise<void> {
   const options = readOptions();
+  // The functions run in this process and read the stage setting from their environment.
+  if (options.signupApproval) process.env.SIGNUP_REQUIRES_APPROVAL = 'true';
   let dynamo: DynamoDbLocal | undefined;
   let twin: Twin | undefined;
   let stopping = false;
@@ -122,6 +127,7 @@ async function main(): Promise<void> {
       `Sign-in (OIDC)    ${twin.issuer}  (discovery: /oidc/.well-known/openid-configuration; Cognito and SES emulated)`,
       `Mail outbox       ${url}/local/mail/outbox  (invitations, sign-up and password-reset mail; SMS: /local/sms/outbox)`,
       `Operator key      ${options.operatorKey}${options.generatedKey ? '  (generated; set SWITCHBOARD_OPERATOR_KEY to keep one)' : ''}`,
+      `Sign-ups          ${options.signupApproval ? 'wait for the operator\'s approval (GET /v1/operator/signups)' : 'make a trial tenant once the address is verified (--signup-approval to approve them)'}`,
       '',
       'Create a tenant (the answer holds its admin API key, shown once):',
       `  curl -s -X POST ${url}/v1/tenants -H "Authorization: Bearer ${options.operatorKey}" -H 'content-type: application/json' -d '{"name":"Acme Support","timezone":"Asia/Taipei","locale":"zh-TW","defaultCountry":"TW","plan":"trial"}'`,

@@ -152,6 +152,26 @@ describe('people', () => {
     }
   });
 
+  it("a person of another tenant, even its admin, reaches none of this tenant's people or data", async () => {
+    const a = await createTenant(twin);
+    const aPerson = await signedInPerson(a.apiKey, 'supervisor');
+    const customer = await api(twin.url, 'POST', '/v1/customers', { key: a.apiKey, body: { displayName: 'Secret A customer' } });
+    const b = await createTenant(twin, { name: 'Other Co' });
+    const bAdmin = await signedInPerson(b.apiKey, 'admin');
+    for (const [method, path, body] of [
+      ['GET', `/v1/people/${aPerson.personId}`],
+      ['PATCH', `/v1/people/${aPerson.personId}`, { role: 'viewer' }],
+      ['POST', `/v1/people/${aPerson.personId}/deactivate`],
+      ['GET', `/v1/customers/${customer.body.customerId}`],
+    ] as const) {
+      const answer = await api(twin.url, method, path, { key: bAdmin.token, body, headers: { 'if-match': '*' } });
+      expect(answer.status, `${method} ${path}`).toBe(404);
+    }
+    const listed = await api(twin.url, 'GET', '/v1/people', { key: bAdmin.token });
+    expect(JSON.stringify(listed.body)).not.toContain(aPerson.personId);
+    expect((await api(twin.url, 'GET', '/v1/me', { key: aPerson.token })).body.principal.role).toBe('supervisor');
+  });
+
   it('a supervisor, person or key, handles cases but reaches no keys, settings changes, webhooks, audit log or people', async () => {
     const { apiKey: admin } = await createTenant(twin);
     const supervisor = await signedInPerson(admin, 'supervisor');

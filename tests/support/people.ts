@@ -145,6 +145,8 @@ export async function startTestPeopleIdentity(): Promise<TestPeopleIdentity> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // Shared by a whole test file when started by ensureTestPeopleIdentity: it must not keep the worker alive.
+  server.unref();
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const issuer = `${url}/issuer`;
 
@@ -192,4 +194,12 @@ export async function startTestPeopleIdentity(): Promise<TestPeopleIdentity> {
     forgedToken: (email) => sign(email, forger.privateKey, {}),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+let shared: Promise<TestPeopleIdentity> | undefined;
+
+/** One people identity for the test file (its env set once), for areas and recipes that need people without owning a server. */
+export function ensureTestPeopleIdentity(): Promise<TestPeopleIdentity> {
+  shared ??= startTestPeopleIdentity();
+  return shared;
 }
