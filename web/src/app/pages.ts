@@ -23,6 +23,13 @@ export const consolePages: readonly ConsolePage[] = [
     scope: 'readonly',
     load: () => import('../pages/home/page'),
   },
+  {
+    path: '/survey-templates',
+    title: { en: 'Survey templates', 'zh-TW': '問卷範本' },
+    section: 'configuration',
+    scope: 'readonly',
+    load: () => import('../pages/survey-templates/page'),
+  },
 ];
 
 /** Pages that need no sign-in (a business signing up). */
