@@ -1,10 +1,16 @@
-import { createElement } from 'react';
+import { type FunctionComponent, createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { fourQuestionTemplateContent } from '../../shared/domain/surveys/default-template';
 import { brandPalette, renderSurveyForm, renderThankYou } from '../../shared/http/survey-page';
 import { SurveyTemplateContent } from '../../shared/schemas/survey-template';
-import { SurveyPagePreview, brandPalette as previewPalette } from '../../web/src/pages/survey-templates/web-preview';
+
+// The console's TSX is type-checked by web/tsconfig.json (DOM, JSX), not by the Node project this test is in: loaded by a path tsc does not follow.
+const previewModule: string = '../../web/src/pages/survey-templates/web-preview.tsx';
+const { SurveyPagePreview, brandPalette: previewPalette } = (await import(previewModule)) as {
+  SurveyPagePreview: FunctionComponent<{ template: unknown; language: 'en' | 'zh-TW'; company: string; colour: string; label: string; thanksLabel: string }>;
+  brandPalette: typeof brandPalette;
+};
 
 /**
  * The console's preview of the survey web page says what the served page says: the same
