@@ -222,6 +222,7 @@ describe('the survey templates pages', { timeout: 300_000 }, () => {
     const rules = await api(twin.url, 'PATCH', '/v1/settings', { key, body: { surveys: { templateId } } });
     expect(rules.status, JSON.stringify(rules.body)).toBe(200);
     await page.goto(`${twin.consoleUrl}/survey-templates/${templateId}`);
+    await page.getByRole('heading', { name: 'After a repair or billing call', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Archive' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText('No new survey will use this template.', { exact: false }).waitFor();
@@ -250,9 +251,9 @@ describe('the survey templates pages', { timeout: 300_000 }, () => {
       }
       await expectNoErrors(editor);
       await editor.page.screenshot({ path: `docs/images/console-survey-template-editor-${locale}.png` });
-      await editor.page.getByTestId('sms-en').scrollIntoViewIfNeeded();
+      await editor.page.getByRole('heading', { name: locale === 'en' ? 'SMS preview' : '簡訊預覽' }).evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
       await editor.page.screenshot({ path: `docs/images/console-survey-template-sms-${locale}.png` });
-      await editor.page.locator('.survey-page-preview').first().scrollIntoViewIfNeeded();
+      await editor.page.getByRole('heading', { name: locale === 'en' ? 'Web page preview' : '網頁預覽' }).evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
       await editor.page.screenshot({ path: `docs/images/console-survey-template-web-${locale}.png` });
     }
   });

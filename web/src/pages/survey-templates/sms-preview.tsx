@@ -89,7 +89,10 @@ function LanguageColumn({ language, messages, max, thankYouTexted }: { language:
                 <SpaceBetween size="xs" direction="horizontal">
                   <Badge color={message.encoding === 'GSM-7' ? 'grey' : 'blue'}>{message.encoding}</Badge>
                   <Box variant="small">
-                    {t('smsFacts', { encoding: message.encoding, characters: format.number(message.characters), segments: format.number(message.segments) })}
+                    {t('smsFacts', {
+                      characters: format.number(message.characters),
+                      segments: message.segments === 1 ? t('segmentOne') : t('segmentMany', { count: format.number(message.segments) }),
+                    })}
                   </Box>
                 </SpaceBetween>
                 {message.overLimit ? (
