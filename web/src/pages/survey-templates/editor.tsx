@@ -162,7 +162,21 @@ function EditorForm({ initial, loaded, current, canChange, copiedFrom, onCopyOld
   const error = save.error;
   const stale = error instanceof ApiProblem && error.status === 412;
   const set = (patch: Partial<Draft>) => setDraft((before) => ({ ...before, ...patch }));
-  const setQuestion = (index: number, question: DraftQuestion) => setDraft((before) => ({ ...before, questions: before.questions.map((old, at) => (at === index ? question : old)) }));
+  // A renamed question takes the follow-ups that name it along.
+  const setQuestion = (index: number, question: DraftQuestion) =>
+    setDraft((before) => {
+      const renamedFrom = before.questions[index]!.questionId;
+      // Only while the old id was this question's alone: a follow-up of another question with the same id stays.
+      const ownId = before.questions.filter((other) => other.questionId === renamedFrom).length === 1;
+      return {
+        ...before,
+        questions: before.questions.map((old, at) => {
+          if (at === index) return question;
+          if (ownId && renamedFrom !== question.questionId && old.showIf?.questionId === renamedFrom) return { ...old, showIf: { ...old.showIf, questionId: question.questionId } };
+          return old;
+        }),
+      };
+    });
   const moveQuestion = (index: number, offset: -1 | 1) =>
     setDraft((before) => {
       const questions = [...before.questions];
