@@ -34,8 +34,8 @@ afterAll(async () => {
   await twin?.close();
 });
 
-async function open(path: string, locale: 'en' | 'zh-TW' = 'en'): Promise<ConsoleTab> {
-  const tab = await openConsole(browser, twin.consoleUrl, { token: key, path, locale });
+async function open(path: string, locale: 'en' | 'zh-TW' = 'en', token = key): Promise<ConsoleTab> {
+  const tab = await openConsole(browser, twin.consoleUrl, { token, path, locale });
   tabs.push(tab);
   return tab;
 }
@@ -230,6 +230,23 @@ describe('the survey templates pages', { timeout: 300_000 }, () => {
     await dialog.getByText('The survey rules use this template').waitFor();
     expect((await api(twin.url, 'GET', `/v1/survey-templates/${templateId}`, { key })).body.status).toBe('active');
     expect(tab.errors.filter((error) => !/status of (409|412)/.test(error))).toEqual([]);
+  });
+
+  it('lets a readonly credential read a template but not change it', async () => {
+    const readonly = await api(twin.url, 'POST', '/v1/api-keys', { key, body: { name: 'Viewer', scopes: ['readonly'] } });
+    expect(readonly.status, JSON.stringify(readonly.body)).toBe(201);
+    const tab = await open(`/survey-templates/${templateId}`, 'en', readonly.body.secret);
+    const { page } = tab;
+    await page.getByRole('heading', { name: 'After a repair or billing call', level: 1 }).waitFor();
+    await page.getByText('Your role can read templates but not change them.').waitFor();
+    expect(await page.getByRole('button', { name: 'Save', exact: true }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Archive' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Add question' }).count()).toBe(0);
+    expect(await page.getByLabel('Name', { exact: true }).getAttribute('readonly')).not.toBeNull();
+    await page.goto(`${twin.consoleUrl}/survey-templates`);
+    await page.getByRole('link', { name: 'After a repair or billing call' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Create template' }).count()).toBe(0);
+    await expectNoErrors(tab);
   });
 
   it('lists the templates and works in Traditional Chinese, with screenshots of both languages', async () => {
