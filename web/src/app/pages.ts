@@ -38,6 +38,13 @@ export const consolePages: readonly ConsolePage[] = [
     load: () => import('../pages/settings/page'),
   },
   {
+    path: '/survey-templates',
+    title: { en: 'Survey templates', 'zh-TW': '問卷範本' },
+    section: 'configuration',
+    scope: 'readonly',
+    load: () => import('../pages/survey-templates/page'),
+  },
+  {
     path: '/people',
     title: { en: 'People', 'zh-TW': '人員' },
     section: 'administration',
