@@ -23,6 +23,13 @@ export const consolePages: readonly ConsolePage[] = [
     scope: 'readonly',
     load: () => import('../pages/home/page'),
   },
+  {
+    path: '/survey-results',
+    title: { en: 'Survey results', 'zh-TW': '問卷結果' },
+    section: 'insights',
+    scope: 'readonly',
+    load: () => import('../pages/survey-results/page'),
+  },
 ];
 
 /** Pages that need no sign-in (a business signing up). */
