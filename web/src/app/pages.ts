@@ -30,6 +30,20 @@ export const consolePages: readonly ConsolePage[] = [
     scope: 'readonly',
     load: () => import('../pages/survey-results/page'),
   },
+  {
+    path: '/cases',
+    title: { en: 'Cases overview', 'zh-TW': '案件總覽' },
+    section: 'insights',
+    scope: 'readonly',
+    load: () => import('../pages/cases-overview/page'),
+  },
+  {
+    path: '/customer-value',
+    title: { en: 'Customer value', 'zh-TW': '顧客價值' },
+    section: 'insights',
+    scope: 'readonly',
+    load: () => import('../pages/customer-value/page'),
+  },
 ];
 
 /** Pages that need no sign-in (a business signing up). */
