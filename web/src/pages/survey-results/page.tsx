@@ -71,24 +71,30 @@ function KeyFigures({ figures }: { figures: Figures }) {
   const t = useMessages(surveyResultsMessages);
   const format = useFormat();
   const percent = (value: number | null) => (value === null ? '—' : format.percent(value / 100));
-  const figure = (label: string, value: string, detail: string, hint?: string) => (
+  const figure = (id: string, label: string, value: string, detail: string, hint?: string) => (
     <div>
       <Box variant="awsui-key-label">{label}</Box>
-      <Box variant="awsui-value-large" data-figure={label}>
+      <Box variant="awsui-value-large" data-figure={id}>
         {value}
       </Box>
-      <Box variant="small">{detail}</Box>
-      {hint && <Box variant="small" color="text-body-secondary">{hint}</Box>}
+      <Box variant="small" display="block">
+        {detail}
+      </Box>
+      {hint && (
+        <Box variant="small" display="block" color="text-body-secondary">
+          {hint}
+        </Box>
+      )}
     </div>
   );
   const answered = (count: number) => (count === 0 ? t('noAnswers') : t('answers', { count: format.number(count) }));
   return (
     <ColumnLayout columns={5} variant="text-grid">
-      {figure(t('sent'), format.number(figures.sent), '')}
-      {figure(t('responseRate'), percent(figures.responseRate), t('responseRateOf', { responses: format.number(figures.responses), sent: format.number(figures.sent) }))}
-      {figure(t('csat'), percent(figures.csat.score), answered(figures.csat.answers), t('csatHint'))}
-      {figure(t('nps'), figures.nps.score === null ? '—' : format.number(figures.nps.score, { maximumFractionDigits: 1 }), answered(figures.nps.answers), t('npsHint'))}
-      {figure(t('ces'), figures.ces.average === null ? '—' : format.number(figures.ces.average, { maximumFractionDigits: 2 }), answered(figures.ces.answers), t('cesHint'))}
+      {figure('sent', t('sent'), format.number(figures.sent), '')}
+      {figure('responseRate', t('responseRate'), percent(figures.responseRate), t('responseRateOf', { responses: format.number(figures.responses), sent: format.number(figures.sent) }))}
+      {figure('csat', t('csat'), percent(figures.csat.score), answered(figures.csat.answers), t('csatHint'))}
+      {figure('nps', t('nps'), figures.nps.score === null ? '—' : format.number(figures.nps.score, { maximumFractionDigits: 1 }), answered(figures.nps.answers), t('npsHint'))}
+      {figure('ces', t('ces'), figures.ces.average === null ? '—' : format.number(figures.ces.average, { maximumFractionDigits: 2 }), answered(figures.ces.answers), t('cesHint'))}
     </ColumnLayout>
   );
 }
