@@ -198,12 +198,12 @@ describe('the Survey results page', () => {
         expect(await figure(page, 'nps').textContent()).toBe('25');
         expect(await figure(page, 'ces').textContent()).toBe('—');
 
-        const breakdown = page.getByRole('table', { name: locale === 'en' ? 'Breakdown' : '細分' });
+        const breakdown = page.getByRole('table', { name: locale === 'en' ? 'Breakdown' : '細分', exact: true });
         // agent-a: both answered, CSAT 5 and 2; agent-b: three sent, two answered, CSAT 4 and 3.
         await expect.poll(() => rowWith(breakdown, 'agent-a').textContent(), { timeout: 20_000 }).toMatch(/agent-a\s*2\s*2\s*100%\s*50% \(2\)/);
         expect(await rowWith(breakdown, 'agent-b').textContent()).toMatch(/agent-b\s*3\s*2\s*66\.7%\s*50% \(2\)/);
 
-        const comments = page.getByRole('table', { name: words.table });
+        const comments = page.getByRole('table', { name: words.table, exact: true });
         const low = rowWith(comments, 'The wait was far too long');
         await low.waitFor();
         expect(await low.textContent()).toContain('CSAT 2/5');
@@ -248,7 +248,7 @@ describe('the Cases overview page', () => {
         expect(await figure(page, 'in_progress').textContent()).toBe('1');
         expect(await figure(page, 'awaiting_customer').textContent()).toBe('1');
 
-        const breached = page.getByRole('table', { name: words.breached });
+        const breached = page.getByRole('table', { name: words.breached, exact: true });
         const breachedRow = rowWith(breached, cases.breached);
         await breachedRow.waitFor();
         await expect.poll(() => caseRows(breached).allTextContents(), { timeout: 20_000 }).toHaveLength(1);
@@ -257,7 +257,7 @@ describe('the Cases overview page', () => {
         expect(await breachedRow.textContent()).toContain(words.missed);
         await expect.poll(() => breachedRow.textContent(), { timeout: 20_000 }).toContain('Wang Hsiao-ming');
 
-        const nearly = page.getByRole('table', { name: words.nearly });
+        const nearly = page.getByRole('table', { name: words.nearly, exact: true });
         const nearlyRow = rowWith(nearly, cases.recovery);
         await nearlyRow.waitFor();
         await expect.poll(() => caseRows(nearly).allTextContents(), { timeout: 20_000 }).toHaveLength(1);
@@ -305,11 +305,11 @@ describe('the Customer value page', () => {
       const chen = await call('GET', `/v1/customers/${customers.chen}`);
       const segmentName = { champions: 'Champions', loyal: 'Loyal', potential_loyalist: 'Potential loyalists', new: 'New', promising: 'Promising' }[chen.value.segment as string];
       expect(segmentName, `Chen is in ${chen.value.segment}`).toBeDefined();
-      const segments = page.getByRole('table', { name: 'Segments' });
+      const segments = page.getByRole('table', { name: 'Segments', exact: true });
       const row = rowWith(segments, segmentName!).first();
       expect(await row.textContent()).toContain(String(summary.segments.find((entry: { segment: string }) => entry.segment === chen.value.segment).customers));
       await page.getByRole('radio', { name: `Show the customers of ${segmentName}` }).check();
-      const members = page.getByRole('table', { name: `Customers in ${segmentName}` });
+      const members = page.getByRole('table', { name: `Customers in ${segmentName}`, exact: true });
       await rowWith(members, 'Chen Wei').waitFor();
       expect(await rowWith(members, 'Chen Wei').textContent()).toMatch(/5.*NT\$6,000/);
       await page.waitForLoadState('networkidle');
@@ -325,7 +325,7 @@ describe('the Customer value page', () => {
       const { page } = tab;
       await page.getByRole('heading', { level: 1, name: '顧客價值' }).waitFor();
       await expect.poll(() => figure(page, 'customersScored').textContent(), { timeout: 20_000 }).toBe('3');
-      const segments = page.getByRole('table', { name: '顧客分群' });
+      const segments = page.getByRole('table', { name: '顧客分群', exact: true });
       expect(await rowWith(segments, '冠軍顧客').textContent()).toContain('最近才購買，而且經常購買。');
       await page.getByRole('button', { name: '立即重新計算' }).waitFor();
       await page.waitForLoadState('networkidle');

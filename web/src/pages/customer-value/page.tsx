@@ -65,12 +65,12 @@ export default function CustomerValuePage() {
         {summary.data?.computedAt ? (
           <>
             <RunFacts summary={summary.data} />
-            <Segments summary={summary.data} selected={segment} onSelect={setSegment} />
-            {segment ? <SegmentCustomers segment={segment} currency={summary.data.currency} computedAt={summary.data.computedAt} /> : null}
             <ColumnLayout columns={2}>
               <Tiers summary={summary.data} />
               <Quadrants summary={summary.data} />
             </ColumnLayout>
+            <Segments summary={summary.data} selected={segment} onSelect={setSegment} />
+            {segment ? <SegmentCustomers segment={segment} currency={summary.data.currency} computedAt={summary.data.computedAt} /> : null}
           </>
         ) : null}
       </SpaceBetween>
