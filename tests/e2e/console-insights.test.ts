@@ -180,7 +180,10 @@ const rowWith = (table: Locator, text: string) => table.getByRole('row').filter(
 const caseRows = (table: Locator) => table.getByRole('row').filter({ hasText: /cas_/ });
 
 async function open(path: string, locale: 'en' | 'zh-TW', token = key) {
-  return openConsole(browser, twin.consoleUrl, { token, path, locale });
+  const tab = await openConsole(browser, twin.consoleUrl, { token, path, locale });
+  // Generous: the machines that run the suite are often busy.
+  tab.page.setDefaultTimeout(60_000);
+  return tab;
 }
 
 describe('the Survey results page', () => {

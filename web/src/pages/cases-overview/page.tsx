@@ -136,7 +136,8 @@ function Backlog({
             xTitle={t('ageChartX')}
             yTitle={t('ageChartY')}
             ariaLabel={t('ageChart')}
-            height={220}
+            height={140}
+            yTickFormatter={(count) => (Number.isInteger(count) ? format.number(count) : '')}
             hideFilter
             statusType={error ? 'error' : loading ? 'loading' : 'finished'}
             loadingText={t('backlogReading')}

@@ -89,9 +89,11 @@ function KeyFigures({ figures }: { figures: Figures }) {
   );
   const answered = (count: number) => (count === 0 ? t('noAnswers') : t('answers', { count: format.number(count) }));
   return (
-    <ColumnLayout columns={5} variant="text-grid">
-      {figure('sent', t('sent'), format.number(figures.sent), '')}
-      {figure('responseRate', t('responseRate'), percent(figures.responseRate), t('responseRateOf', { responses: format.number(figures.responses), sent: format.number(figures.sent) }))}
+    <ColumnLayout columns={4} variant="text-grid">
+      <SpaceBetween size="s">
+        {figure('sent', t('sent'), format.number(figures.sent), '')}
+        {figure('responseRate', t('responseRate'), percent(figures.responseRate), t('responseRateOf', { responses: format.number(figures.responses), sent: format.number(figures.sent) }))}
+      </SpaceBetween>
       {figure('csat', t('csat'), percent(figures.csat.score), answered(figures.csat.answers), t('csatHint'))}
       {figure('nps', t('nps'), figures.nps.score === null ? '—' : format.number(figures.nps.score, { maximumFractionDigits: 1 }), answered(figures.nps.answers), t('npsHint'))}
       {figure('ces', t('ces'), figures.ces.average === null ? '—' : format.number(figures.ces.average, { maximumFractionDigits: 2 }), answered(figures.ces.answers), t('cesHint'))}
