@@ -206,7 +206,9 @@ function Tiers({ summary }: { summary: Summary }) {
             <Box variant="awsui-value-large" data-figure={`tier-${tier}`}>
               {format.number(summary.tiers[tier] ?? 0)}
             </Box>
-            <Box variant="small">{t(`tierMeaning.${tier}`)}</Box>
+            <Box variant="small" display="block">
+              {t(`tierMeaning.${tier}`)}
+            </Box>
           </div>
         ))}
       </ColumnLayout>
@@ -228,7 +230,9 @@ function Quadrants({ summary }: { summary: Summary }) {
             <Box variant="awsui-value-large" data-figure={`quadrant-${quadrant}`}>
               {format.number(summary.quadrants[quadrant] ?? 0)}
             </Box>
-            <Box variant="small">{t(`quadrantMeaning.${quadrant}`)}</Box>
+            <Box variant="small" display="block">
+              {t(`quadrantMeaning.${quadrant}`)}
+            </Box>
           </div>
         ))}
       </ColumnLayout>
