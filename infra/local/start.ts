@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDbLocal, ensureTable, localClientConfig, startDynamoDbLocal } from './dynamodb';
@@ -9,7 +10,8 @@ import { type Twin, startTwin } from './twin';
  * `npm start`: DynamoDB Local, the table, and the HTTP twin of the API on one machine.
  *
  *   npm start                      in memory, on http://localhost:3000
- *   npm start -- --data ./.data    keep the data in ./.data between runs
+ *   npm start -- --data ./.data    keep the data in ./.data between runs (the table, and the
+ *                                  people's sign-in accounts in ./.data/identity.json)
  *
  * PORT picks the port, HOST the interface (127.0.0.1), SWITCHBOARD_OPERATOR_KEY the operator key
  * (a random one is made and printed otherwise), SWITCHBOARD_DELIVER_EVENTS_TWICE=true delivers
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
       dynamoEndpoint: dynamo.endpoint,
       tableName,
       operatorKey: options.operatorKey,
+      ...(options.dataDir ? { identityFile: join(options.dataDir, 'identity.json') } : {}),
       // POST /local/clock moves the functions' "now" too, so that what is opened after a move counts from the moved time (docs/local-twin.md).
       functionsFollowClock: true,
       // A kept data folder may hold outbox records written while the twin was down: relay them too.
@@ -116,6 +119,8 @@ async function main(): Promise<void> {
       `Switchboard API   ${url}`,
       `DynamoDB Local    ${dynamo.endpoint}  (table ${tableName}, ${storage})`,
       `Event bus         ${url}/local/events  (dead letters: /local/events/dead-letters; timers: /local/schedules; POST /local/clock {"advanceSeconds":N})`,
+      `Sign-in (OIDC)    ${twin.issuer}  (discovery: /oidc/.well-known/openid-configuration; Cognito and SES emulated)`,
+      `Mail outbox       ${url}/local/mail/outbox  (invitations, sign-up and password-reset mail; SMS: /local/sms/outbox)`,
       `Operator key      ${options.operatorKey}${options.generatedKey ? '  (generated; set SWITCHBOARD_OPERATOR_KEY to keep one)' : ''}`,
       '',
       'Create a tenant (the answer holds its admin API key, shown once):',

@@ -1,9 +1,10 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 
 /**
- * Mail to people (never to customers): invitations, sign-up verification and approval, password
- * resets. Sent through Amazon SES v2 SendEmail, or through the local twin's emulation of it (its
- * mail outbox, GET /local/mail/outbox) when MAIL_ENDPOINT is set. Personal data never in logs.
+ * Sends one e-mail through Amazon SES v2 (SendEmail, simple content), or through the local twin's
+ * emulation of it when MAIL_ENDPOINT is set. The sender is MAIL_FROM (an identity verified in
+ * SES); MAIL_CONFIGURATION_SET, when set, names the configuration set whose events report
+ * deliveries and bounces. The kind and tenant travel as SES message tags, never personal data.
  */
 export type MailKind = 'invitation' | 'signup-verification' | 'signup-approved' | 'password-reset';
 
@@ -27,14 +28,14 @@ function sesClient(): SESv2Client {
   return client;
 }
 
-/** SES tag values allow letters, digits, _ - . @ only. */
+/** SES tag values allow only ASCII letters, digits, `_`, `-`, `.` and `@`. */
 const tagValue = (value: string) => value.replace(/[^A-Za-z0-9_.@-]/g, '_');
 
 export function mailSender(): MailSender {
   return {
     async send(mail) {
       const from = process.env.MAIL_FROM;
-      if (!from) throw new Error('MAIL_FROM is not set');
+      if (!from) throw new Error('MAIL_FROM is not set: the function has no address to send mail from');
       const configurationSet = process.env.MAIL_CONFIGURATION_SET;
       const { MessageId } = await sesClient().send(
         new SendEmailCommand({
@@ -43,14 +44,17 @@ export function mailSender(): MailSender {
           Content: {
             Simple: {
               Subject: { Data: mail.subject, Charset: 'UTF-8' },
-              Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, ...(mail.html !== undefined && { Html: { Data: mail.html, Charset: 'UTF-8' } }) },
+              Body: {
+                Text: { Data: mail.text, Charset: 'UTF-8' },
+                ...(mail.html !== undefined ? { Html: { Data: mail.html, Charset: 'UTF-8' } } : {}),
+              },
             },
           },
           ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
           EmailTags: [{ Name: 'kind', Value: mail.kind }, ...(mail.tenantId ? [{ Name: 'tenant', Value: tagValue(mail.tenantId) }] : [])],
         }),
       );
-      if (!MessageId) throw new Error('SendEmail answered without a MessageId');
+      if (!MessageId) throw new Error('SES SendEmail answered without a MessageId');
       return { messageId: MessageId };
     },
   };
