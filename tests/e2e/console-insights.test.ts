@@ -279,6 +279,13 @@ describe('the Cases overview page', () => {
         }
         await page.waitForLoadState('networkidle');
         await checkAndPhotograph(tab, 'cases', locale);
+
+        // The case id opens the case (until the case page exists, what the case is and the way back).
+        await rowWith(breached, cases.breached).getByRole('link', { name: cases.breached }).click();
+        await page.getByRole('heading', { level: 1, name: new RegExp(cases.breached) }).waitFor();
+        await page.getByText('Charged twice for roaming').waitFor();
+        await page.getByRole('link', { name: locale === 'en' ? 'Back to the overview' : '返回總覽' }).or(page.getByRole('button', { name: locale === 'en' ? 'Back to the overview' : '返回總覽' })).first().click();
+        await page.getByRole('heading', { level: 1, name: words.title }).waitFor();
       } finally {
         await tab.close();
       }
