@@ -45,6 +45,27 @@ export const consolePages: readonly ConsolePage[] = [
     load: () => import('../pages/survey-templates/page'),
   },
   {
+    path: '/survey-results',
+    title: { en: 'Survey results', 'zh-TW': '問卷結果' },
+    section: 'insights',
+    scope: 'readonly',
+    load: () => import('../pages/survey-results/page'),
+  },
+  {
+    path: '/cases',
+    title: { en: 'Cases overview', 'zh-TW': '案件總覽' },
+    section: 'insights',
+    scope: 'readonly',
+    load: () => import('../pages/cases-overview/page'),
+  },
+  {
+    path: '/customer-value',
+    title: { en: 'Customer value', 'zh-TW': '顧客價值' },
+    section: 'insights',
+    scope: 'readonly',
+    load: () => import('../pages/customer-value/page'),
+  },
+  {
     path: '/people',
     title: { en: 'People', 'zh-TW': '人員' },
     section: 'administration',
