@@ -156,8 +156,7 @@ export class PeopleStack extends Stack {
       enableTokenRevocation: true,
       preventUserExistenceErrors: true,
     });
-    // The client names the providers by name: they must exist first.
-    for (const provider of this.identityProviders) this.consoleClient.node.addDependency(provider);
+    // The client names each provider by its Ref, so CloudFormation creates the providers first.
 
     this.signInDomain = this.userPool.addDomain('SignInDomain', {
       managedLoginVersion: ManagedLoginVersion.NEWER_MANAGED_LOGIN,
