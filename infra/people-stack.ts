@@ -1,5 +1,7 @@
 import { Annotations, Aws, CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import type {
+  UserPoolDomain} from 'aws-cdk-lib/aws-cognito';
 import {
   AccountRecovery,
   CfnManagedLoginBranding,
@@ -11,7 +13,6 @@ import {
   UserPool,
   type UserPoolClient,
   UserPoolClientIdentityProvider,
-  UserPoolDomain,
   UserPoolEmail,
   UserPoolIdentityProviderOidc,
   UserPoolIdentityProviderSaml,
