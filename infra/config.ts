@@ -202,8 +202,11 @@ const configurationSetPattern = /^[A-Za-z0-9_-]{1,64}$/;
 const signInCertificateArnPattern = /^arn:aws:acm:us-east-1:[0-9]{12}:certificate\/[0-9a-f-]+$/;
 
 /**
- * Reads `-c stage=...`, `-c operatorKeyHash=...`, `-c publicBaseUrl=...`, `-c logLevel=...` and `-c reserveConcurrency=...` from the CDK context, and the target
- * account and region from the variables the CDK CLI sets when it has credentials.
+ * Reads `-c stage=...`, `-c operatorKeyHash=...`, `-c publicBaseUrl=...`, `-c logLevel=...`, `-c reserveConcurrency=...`,
+ * `-c originSecretVersions=...`, `-c webAclArn=...`, the mail settings (`mailFrom`, `mailIdentity`, `mailFromName`,
+ * `mailConfigurationSet`, `mailRegion`), the sign-in domain (`signInDomainPrefix`, or `signInDomain` with
+ * `signInCertificateArn`) and `-c signupRequiresApproval=...` from the CDK context, the stage's identity providers
+ * from `tenantIdentityProviders`, and the target account and region from the variables the CDK CLI sets when it has credentials.
  */
 export function readDeploymentSettings(scope: Construct, processEnv: NodeJS.ProcessEnv = process.env): DeploymentSettings {
   const stage = contextString(scope, 'stage') ?? defaultStage;
