@@ -33,9 +33,6 @@ export const personTokenValidity = {
   refresh: Duration.days(30),
 } as const;
 
-/** The console's sign-in scopes, as the console asks for them (web/src/auth/session.ts). */
-export const consoleScopes = ['openid', 'email', 'profile'] as const;
-
 /** The SAML attribute most identity providers (Entra ID, AD FS, Okta's defaults) put the e-mail address in. */
 export const defaultSamlEmailAttribute = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress';
 
