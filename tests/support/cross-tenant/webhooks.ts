@@ -39,6 +39,7 @@ export const webhooksArea: CrossTenantArea<Seeded> = {
     }),
     deleteWebhook: (a) => ({ path: `/v1/webhooks/${a.webhookId}` }),
     listWebhookDeliveries: (a) => ({ path: `/v1/webhooks/${a.webhookId}/deliveries` }),
+    testWebhook: (a) => ({ path: `/v1/webhooks/${a.webhookId}/test` }),
   },
 
   async verifyUnchanged(twin, aKey, a) {
@@ -48,6 +49,8 @@ export const webhooksArea: CrossTenantArea<Seeded> = {
     expect(webhook.body).not.toHaveProperty('secretRotatedAt');
     const list = await api(twin.url, 'GET', '/v1/webhooks', { key: aKey });
     expect(list.body.items).toHaveLength(2);
+    const deliveries = await api(twin.url, 'GET', `/v1/webhooks/${a.webhookId}/deliveries?limit=100`, { key: aKey });
+    expect(deliveries.body.items.filter((delivery: { detailType: string }) => delivery.detailType === 'Webhook Test')).toEqual([]);
   },
 
   cursors: (a) => [{ path: '/v1/webhooks', cursor: a.listCursor }],
