@@ -1,6 +1,7 @@
 import './function-environment';
 import { formatAnalyticsLatency, formatSummaryPeriods, measureAnalyticsLatency, measureSummaryPeriods } from './analytics';
 import { formatBundles, formatSourceMapCost, measureBundles, measureSourceMapCost } from './bundles';
+import { formatConsoleBundles, measureConsoleBundles } from './console';
 import { costModel, formatCostModel } from './cost';
 import { formatLatency, measureCustomerReadLatency } from './latency';
 import { formatLifecycle, measureContactLifecycleInChildProcess } from './lifecycle';
@@ -12,7 +13,7 @@ import { formatTenantSessions, measureTenantClientCost, modelTenantSessions, ten
  * machines are noisy. Never part of `npm test`. `npm run bench -- bundles` (or latency,
  * analytics, summaries, lifecycle, sms, tenant-sessions) runs only those parts.
  */
-const sections = ['latency', 'analytics', 'summaries', 'lifecycle', 'sms', 'bundles', 'tenant-sessions'] as const;
+const sections = ['latency', 'analytics', 'summaries', 'lifecycle', 'sms', 'bundles', 'tenant-sessions', 'console'] as const;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(sections as readonly string[]).includes(name));
 if (unknown.length > 0) {
@@ -67,5 +68,9 @@ if (runs('bundles')) {
 if (runs('tenant-sessions')) {
   console.log('\n## Per-tenant LeadingKeys sessions: what they would cost (not built)\n');
   console.log(formatTenantSessions(await measureTenantClientCost(), tenantMixes.map((mix) => modelTenantSessions(mix))));
+}
+if (runs('console')) {
+  console.log('\n## The console: first page weight against Cloudscape\'s floor\n');
+  console.log(formatConsoleBundles(await measureConsoleBundles()));
 }
 console.log(`\nMeasured ${new Date().toISOString()} with Node ${process.version} on ${process.arch}.`);

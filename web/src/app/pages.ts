@@ -23,10 +23,20 @@ export const consolePages: readonly ConsolePage[] = [
     scope: 'readonly',
     load: () => import('../pages/home/page'),
   },
+  {
+    path: '/people',
+    title: { en: 'People', 'zh-TW': '人員' },
+    section: 'administration',
+    scope: 'admin',
+    load: () => import('../pages/people/page'),
+  },
 ];
 
 /** Pages that need no sign-in (a business signing up). */
-export const publicPages: readonly Omit<ConsolePage, 'section' | 'scope'>[] = [];
+export const publicPages: readonly Omit<ConsolePage, 'section' | 'scope'>[] = [
+  { path: '/signup', title: { en: 'Start a trial', 'zh-TW': '開始試用' }, load: () => import('../pages/signup/start-page') },
+  { path: '/signup/verify', title: { en: 'Choose your password', 'zh-TW': '設定密碼' }, load: () => import('../pages/signup/verify-page') },
+];
 
 export const findPage = <Page extends { path: string }>(pages: readonly Page[], path: string): Page | undefined =>
   pages.find((page) => page.path === path) ?? pages.find((page) => page.path !== '/' && path.startsWith(page.path + '/'));
