@@ -52,7 +52,7 @@ export default function UsagePage() {
             }}
           >
             <SpaceBetween direction="horizontal" size="m" alignItems="end">
-              <FormField label={t('from')} description={t('periodHint')} errorText={fieldError(usage.error, 'query.from')}>
+              <FormField label={t('from')} constraintText={t('periodHint')} errorText={fieldError(usage.error, 'query.from')}>
                 <DatePicker value={fromText || (report?.period.from ?? '')} onChange={(event) => setFromText(event.detail.value)} placeholder={t('datePlaceholder')} openCalendarAriaLabel={() => t('openCalendar')} />
               </FormField>
               <FormField label={t('to')} errorText={fieldError(usage.error, 'query.to')}>
