@@ -47,7 +47,7 @@ function actionText(t: Translate<Keys>, action: string): string {
 function detailsOf(t: Translate<Keys>, entry: Entry, format: ReturnType<typeof useFormat>): string {
   const summary = entry.summary as Record<string, unknown>;
   const parts: string[] = [];
-  if (entry.target.id) parts.push(entry.target.id);
+  if (entry.target.id && entry.target.type !== 'export') parts.push(entry.target.id);
   if (Array.isArray(summary.scopes)) parts.push(t('scopes', { scopes: summary.scopes.join(', ') }));
   if (Array.isArray(summary.changedFields)) parts.push(t('changedFields', { fields: summary.changedFields.join(', ') }));
   if (Array.isArray(summary.eventTypes)) parts.push(t('eventTypes', { types: summary.eventTypes.join(', ') }));
