@@ -1159,7 +1159,7 @@ export interface paths {
         put?: never;
         /**
          * Verify the admin's e-mail with the mailed token and choose a password; creates the trial tenant (or waits for approval)
-         * @description Takes the token from the verification link, the first admin's password and, optionally, a display name. Creates the trial tenant (no SMS sender until the operator allocates one) and its first admin, who then signs in with the e-mail address, this password and an authenticator app they set up at the first sign-in. When the operator requires approval, the sign-up waits instead (state awaiting-approval) and the admin is mailed once it is approved. An unknown, used or expired token answers 400 signup-link-invalid. No credential
+         * @description Takes the token from the verification link, the first admin's password and, optionally, a display name. Creates the trial tenant (no SMS sender until the operator allocates one) and its first admin, who then signs in with the e-mail address, this password and an authenticator app they set up at the first sign-in. When the operator requires approval, the sign-up waits instead (state awaiting-approval) and the admin is mailed once it is approved. An unknown, used or expired token answers 400 signup-link-invalid; an address that already has a Switchboard account (a person of another business), 409 person-exists. No credential
          */
         post: operations["verifySignup"];
         delete?: never;
@@ -1240,6 +1240,12 @@ export interface components {
             status?: 409;
             /** @constant */
             title?: "Conflict";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors?: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
         } & WithRequired<components["schemas"]["Problem"], "type">;
         AllocateBody: {
             resource: components["schemas"]["ResourceRef"];
@@ -1325,11 +1331,15 @@ export interface components {
             /** @description The whole key. Shown only once: store it now. */
             secret: string;
         };
-        /** @description Who made the change: an API key of the tenant (by id), or the operator */
+        /** @description Who made the change: an API key of the tenant (by id), a person of the tenant (by id), or the operator */
         AuditActor: {
             /** @constant */
             type: "api-key";
             keyId: string;
+        } | {
+            /** @constant */
+            type: "person";
+            personId: string;
         } | {
             /** @constant */
             type: "operator";
@@ -1502,7 +1512,10 @@ export interface components {
             summary: {
                 /** @enum {string} */
                 plan: "trial" | "starter" | "business" | "enterprise";
-                adminKeyId: string;
+                /** @description The first admin key, for a tenant the operator created */
+                adminKeyId?: string;
+                /** @description The first admin person, for a tenant created by self-service sign-up */
+                adminPersonId?: string;
             };
         } | {
             /** @description Time-ordered id of the entry */
@@ -1569,6 +1582,87 @@ export interface components {
             /** @constant */
             action: "tenant.resumed";
             summary: Record<string, never>;
+        } | {
+            /** @description Time-ordered id of the entry */
+            entryId: string;
+            /**
+             * Format: date-time
+             * @description When the change was made
+             */
+            at: string;
+            actor: components["schemas"]["AuditActor"];
+            target: components["schemas"]["AuditTarget"];
+            source: components["schemas"]["AuditSource"];
+            /** @constant */
+            action: "person.invited";
+            summary: {
+                /** @enum {string} */
+                role: "admin" | "supervisor" | "agent" | "viewer";
+            };
+        } | {
+            /** @description Time-ordered id of the entry */
+            entryId: string;
+            /**
+             * Format: date-time
+             * @description When the change was made
+             */
+            at: string;
+            actor: components["schemas"]["AuditActor"];
+            target: components["schemas"]["AuditTarget"];
+            source: components["schemas"]["AuditSource"];
+            /** @constant */
+            action: "person.changed";
+            summary: {
+                /** @description Dotted paths of the fields whose value changed (an array counts as one field); never their values */
+                changedFields: string[];
+                /**
+                 * @description The role after the change
+                 * @enum {string}
+                 */
+                role: "admin" | "supervisor" | "agent" | "viewer";
+            };
+        } | {
+            /** @description Time-ordered id of the entry */
+            entryId: string;
+            /**
+             * Format: date-time
+             * @description When the change was made
+             */
+            at: string;
+            actor: components["schemas"]["AuditActor"];
+            target: components["schemas"]["AuditTarget"];
+            source: components["schemas"]["AuditSource"];
+            /** @constant */
+            action: "person.deactivated";
+            summary: Record<string, never>;
+        } | {
+            /** @description Time-ordered id of the entry */
+            entryId: string;
+            /**
+             * Format: date-time
+             * @description When the change was made
+             */
+            at: string;
+            actor: components["schemas"]["AuditActor"];
+            target: components["schemas"]["AuditTarget"];
+            source: components["schemas"]["AuditSource"];
+            /** @constant */
+            action: "person.reactivated";
+            summary: Record<string, never>;
+        } | {
+            /** @description Time-ordered id of the entry */
+            entryId: string;
+            /**
+             * Format: date-time
+             * @description When the change was made
+             */
+            at: string;
+            actor: components["schemas"]["AuditActor"];
+            target: components["schemas"]["AuditTarget"];
+            source: components["schemas"]["AuditSource"];
+            /** @constant */
+            action: "person.signed-out-everywhere";
+            summary: Record<string, never>;
         };
         AuditSource: {
             /** @description The caller's address as API Gateway saw it */
@@ -1578,7 +1672,7 @@ export interface components {
         };
         AuditTarget: {
             /** @enum {string} */
-            type: "api-key" | "settings" | "webhook" | "export" | "customer" | "tenant" | "allocation";
+            type: "api-key" | "settings" | "webhook" | "export" | "customer" | "tenant" | "allocation" | "person";
             id?: string;
         };
         /** @description The request could not be read: a body that is not JSON, a query parameter given twice, an Idempotency-Key over 255 characters, a form field given twice, or a paging cursor that is not valid for this list. Correct the request (start a list again without its cursor) and send it again. */
@@ -3205,6 +3299,12 @@ export interface components {
             status?: 409;
             /** @constant */
             title?: "Conflict";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors?: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
         } & WithRequired<components["schemas"]["Problem"], "type">;
         /** @description If-Match does not name the current version of the resource (it changed since you read it, or changed while this request ran), or is not an ETag like "3". Read the resource again, check your change still applies, and send it with the new ETag. */
         PreconditionFailedProblem: {
@@ -3923,6 +4023,12 @@ export interface components {
             status?: 400;
             /** @constant */
             title?: "The sign-up link is not valid";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors?: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
         } & WithRequired<components["schemas"]["Problem"], "type">;
         SignupVerified: {
             /** @enum {string} */
@@ -14849,8 +14955,8 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
                 /** @example settings.changed */
-                action?: "api-key.created" | "api-key.revoked" | "settings.changed" | "webhook.created" | "webhook.changed" | "webhook.secret-rotated" | "webhook.deleted" | "export.downloaded" | "customer.erased" | "tenant.created" | "allocation.granted" | "allocation.released" | "tenant.suspended" | "tenant.resumed";
-                /** @description An API key id (key_…) or `operator` */
+                action?: "api-key.created" | "api-key.revoked" | "settings.changed" | "webhook.created" | "webhook.changed" | "webhook.secret-rotated" | "webhook.deleted" | "export.downloaded" | "customer.erased" | "tenant.created" | "allocation.granted" | "allocation.released" | "tenant.suspended" | "tenant.resumed" | "person.invited" | "person.changed" | "person.deactivated" | "person.reactivated" | "person.signed-out-everywhere";
+                /** @description An API key id (key_…), a person id (per_…) or `operator` */
                 actor?: string;
             };
             header?: never;
@@ -16355,6 +16461,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
             /** @description In conflict with the current state (problem types: `idempotency-in-progress`, `person-exists`, `agent-id-taken`) */
             409: {
                 headers: {
@@ -17207,6 +17322,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"];
                 };
             };
+            /** @description In conflict with the current state (problem types: `conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ConflictProblem"];
+                };
+            };
             /** @description Body over 64 KiB (problem types: `payload-too-large`) */
             413: {
                 headers: {
@@ -17314,6 +17438,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
+            /** @description In conflict with the current state (problem types: `person-exists`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PersonExistsProblem"];
                 };
             };
             /** @description Body over 64 KiB (problem types: `payload-too-large`) */

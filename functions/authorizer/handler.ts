@@ -1,5 +1,9 @@
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { getApiKeyAndTenantState } from '../../shared/data/api-keys-repo';
+import { getPersonAndTenantStateBySubject, recordSignIn } from '../../shared/data/people-repo';
+import { sessionStillValid, signInDue, signInRecordingIntervalMs } from '../../shared/domain/person';
+import { verifyPersonToken } from '../../shared/ports/person-tokens';
+import { roleScopes } from '../../shared/schemas/person';
 import { parseApiKey } from '../../shared/domain/api-key';
 import { sha256Hex } from '../../shared/crypto';
 import { bearerToken, constantTimeEqualHex } from '../../shared/http/caller';
@@ -8,7 +12,12 @@ import { logger } from '../../shared/observability';
 
 export interface TenantAuthorizerContext {
   tenantId: string;
+  /** `key:<keyId>` or `person:<personId>`. */
+  principal: string;
+  /** The key's id, or the person's id: for handlers that read `keyId` still. */
   keyId: string;
+  /** A person's agent id (people only). */
+  agentId?: string;
   /** Space-separated, since authorizer context values must be scalars. */
   scopes: string;
   /** 'suspended' when the operator suspended the tenant: every tenant route answers 403 tenant-suspended. */
@@ -41,6 +50,8 @@ export async function handler(event: APIGatewayRequestAuthorizerEventV2): Promis
     return denied;
   }
   const token = bearerToken(event.headers?.authorization);
+  // A JWT (three dot-separated parts) is a person's access token; an API key has four.
+  if (token && token.split('.').length === 3) return personAnswer(token);
   const parsed = token ? parseApiKey(token) : undefined;
   if (!token || !parsed) return anonymous;
   const found = await getApiKeyAndTenantState(parsed.tenantId, parsed.keyId);
@@ -51,6 +62,45 @@ export async function handler(event: APIGatewayRequestAuthorizerEventV2): Promis
   }
   return {
     isAuthorized: true,
-    context: { tenantId: stored.tenantId, keyId: stored.keyId, scopes: stored.scopes.join(' '), tenantState: found.tenantState },
+    context: { tenantId: stored.tenantId, principal: `key:${stored.keyId}`, keyId: stored.keyId, scopes: stored.scopes.join(' '), tenantState: found.tenantState },
+  };
+}
+
+/**
+ * A person's access token: verified (signature, issuer, expiry, client), then the person read by
+ * its subject with the tenant's state. An unknown or deactivated person, or a token issued before
+ * the person's last sign-out everywhere, is anonymous, like a revoked key. The tenant and role come
+ * from the table, never from the token.
+ */
+async function personAnswer(token: string): Promise<Result> {
+  const verified = await verifyPersonToken(token);
+  if (!verified) {
+    logger.info('Person token refused: not a valid access token');
+    return anonymous;
+  }
+  const found = await getPersonAndTenantStateBySubject(verified.subject);
+  const person = found?.person;
+  if (!found || !person || person.state === 'deactivated' || !sessionStillValid(person, verified.issuedAt)) {
+    logger.info('Person token refused', { tenantId: person?.tenantId, personId: person?.personId, state: person?.state });
+    return anonymous;
+  }
+  const now = new Date();
+  if (signInDue(person.lastSignInAt, now)) {
+    // At most once per interval (a conditional update); a failure to record costs the caller nothing.
+    const since = new Date(now.getTime() - signInRecordingIntervalMs).toISOString();
+    await recordSignIn(person.tenantId, person.personId, now.toISOString(), since).catch((error: unknown) =>
+      logger.warn('Sign-in not recorded', { personId: person.personId, error: (error as Error).name }),
+    );
+  }
+  return {
+    isAuthorized: true,
+    context: {
+      tenantId: person.tenantId,
+      principal: `person:${person.personId}`,
+      keyId: person.personId,
+      agentId: person.agentId,
+      scopes: roleScopes[person.role].join(' '),
+      tenantState: found.tenantState,
+    },
   };
 }

@@ -14,7 +14,7 @@ import type { OperatorTenant, ResourceRef } from '../../shared/schemas/operator'
 import { issueApiKey } from '../../shared/domain/api-key';
 import { type AuditContext, newAuditEntry } from '../../shared/domain/audit';
 import { auditContextOf } from '../../shared/http/audit';
-import { defaultSettings } from '../../shared/domain/settings';
+import { newTenantRecords } from '../../shared/domain/tenant';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
@@ -23,10 +23,8 @@ import { publicApiKey } from '../../shared/data/api-keys-repo';
 import type { Settings } from '../../shared/schemas/settings';
 import type { Tenant } from '../../shared/schemas/tenant';
 import type { TenantProfile } from '../../shared/data/tenants-repo';
-import { looksLikeId, newId } from '../../shared/ids';
+import { looksLikeId } from '../../shared/ids';
 import { logger } from '../../shared/observability';
-import { defaultTemplateContent } from '../../shared/domain/surveys/default-template';
-import { newSurveyTemplate } from '../../shared/domain/surveys/versions';
 import { tenantRoutes } from '../../shared/http/routes/tenants';
 import { operatorRoutes } from '../../shared/http/routes/operator';
 
@@ -43,10 +41,8 @@ const tenantView = (profile: TenantProfile, settings: Settings): Tenant => ({
 export const handler = createApiHandler('tenants', [...tenantRoutes, ...operatorRoutes], {
   async createTenant(request) {
     const now = new Date().toISOString();
-    const tenantId = newId('ten');
-    const profile: TenantProfile = { tenantId, name: request.body.name, plan: request.body.plan, createdAt: now };
-    const surveyTemplate = newSurveyTemplate(defaultTemplateContent(request.body.locale), { templateId: newId('svt'), now, isDefault: true });
-    const settings = defaultSettings(request.body, now, surveyTemplate.templateId);
+    const { profile, settings, surveyTemplate } = newTenantRecords(request.body, now);
+    const tenantId = profile.tenantId;
     const issued = issueApiKey(tenantId);
     const adminKey = { tenantId, keyId: issued.keyId, name: 'Initial admin key', scopes: ['admin' as const], secretHash: issued.secretHash, createdAt: now };
     const audit = newAuditEntry(tenantId, auditContextOf(request), {
@@ -55,7 +51,7 @@ export const handler = createApiHandler('tenants', [...tenantRoutes, ...operator
       summary: { plan: profile.plan, adminKeyId: adminKey.keyId },
       at: now,
     });
-    await insertTenant(profile, settings, adminKey, surveyTemplate, audit);
+    await insertTenant(profile, settings, { key: adminKey }, surveyTemplate, audit);
     logger.info('Tenant created', { tenantId });
     return {
       status: 201,

@@ -5,6 +5,9 @@ import { TwinClock } from './clock';
 import { type InvokeFunction, LocalEventBus, type PutEventsEntry } from './event-bus';
 import { LocalScheduler, SchedulerApiError, type ScheduleInput, type StoredSchedule } from './scheduler';
 import { LocalSms, SmsApiError, type InboundSmsPayload, inboundPayloadProblems } from './sms';
+import { LocalMail, serveMailApi, serveMailControl } from './mail';
+import { IdentityStore } from './oidc/user-store';
+import { localUserPoolId, serveCognitoApi } from './oidc/cognito-api';
 import { StreamPoller } from './stream-poller';
 import { findResourceHolder } from '../../shared/data/tenants-repo';
 
@@ -12,8 +15,10 @@ import { findResourceHolder } from '../../shared/data/tenants-repo';
  * The AWS side of the twin's event backbone, in this process:
  * - an HTTP server on its own port that speaks EventBridge's PutEvents (AWS JSON 1.1),
  *   EventBridge Scheduler's REST API (CreateSchedule, UpdateSchedule, DeleteSchedule,
- *   GetSchedule) and End User Messaging SMS's SendTextMessage and PutOptedOutNumber (AWS JSON
- *   1.0, infra/local/sms.ts), so the functions' own SDK adapters run unchanged against it;
+ *   GetSchedule), End User Messaging SMS's SendTextMessage and PutOptedOutNumber (AWS JSON
+ *   1.0, infra/local/sms.ts), SES v2's SendEmail (infra/local/mail.ts) and the Cognito admin
+ *   calls (AWS JSON 1.1, infra/local/oidc/cognito-api.ts), so the functions' own SDK adapters
+ *   run unchanged against it;
  * - the bus that delivers to the declared subscriptions, the scheduler on a clock tests drive,
  *   and the poller that feeds the table's stream to the event relay.
  */
@@ -23,6 +28,8 @@ export const localBusName = `switchboard-${localStage}`;
 export const localScheduleGroup = `switchboard-${localStage}`;
 export const localFunctionArnPrefix = `arn:aws:lambda:local:000000000000:function:switchboard-${localStage}-`;
 export const localSchedulerRoleArn = 'arn:aws:iam::000000000000:role/switchboard-local-scheduler';
+/** The sender of the functions' mail on the twin (MAIL_FROM); in AWS a verified SES identity. */
+export const localMailFrom = 'Switchboard <no-reply@switchboard.localhost>';
 
 export interface AwsEmulatorOptions {
   dynamoEndpoint: string;
@@ -40,14 +47,20 @@ export interface AwsEmulatorOptions {
   withoutStream?: boolean;
   /** Backoff of the bus's retries; short by default so tests see them. */
   busRetryBaseDelayMs?: number;
+  /** Where the user pool's accounts are kept between runs (DIR/identity.json with --data); in memory otherwise. */
+  identityFile?: string;
 }
 
 export interface AwsEmulator {
-  /** EVENTBRIDGE_ENDPOINT, SCHEDULER_ENDPOINT and SMS_ENDPOINT. */
+  /** EVENTBRIDGE_ENDPOINT, SCHEDULER_ENDPOINT, SMS_ENDPOINT, MAIL_ENDPOINT and COGNITO_ENDPOINT. */
   endpoint: string;
   bus: LocalEventBus;
   /** SMS: the outbox, opt-out lists, inbound messages to sms-inbound. */
   sms: LocalSms;
+  /** SES v2: the mail outbox (newest first). */
+  mail: LocalMail;
+  /** The user pool behind the Cognito admin calls and the local OIDC issuer. */
+  identity: IdentityStore;
   scheduler: LocalScheduler;
   clock: TwinClock;
   stream: StreamPoller | undefined;
@@ -58,7 +71,7 @@ export interface AwsEmulator {
    * public port, so the AWS SDK and `aws events put-events --endpoint-url` reach the bus there.
    */
   serveEventsApi(target: string, body: Buffer, response: ServerResponse, authorization?: string): void;
-  /** Answers the twin's `/local/...` requests about events, SMS and the clock; false when the path is not one of them. */
+  /** Answers the twin's `/local/...` requests about events, SMS, mail and the clock; false when the path is not one of them. */
   serveControl(method: string, path: string, body: Buffer, response: ServerResponse, query?: URLSearchParams): boolean;
   close(): Promise<void>;
 }
@@ -73,8 +86,10 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
   });
   const scheduler = new LocalScheduler({ clock, invoke: options.invoke, functionArnPrefix: localFunctionArnPrefix });
   const sms = new LocalSms({ invoke: options.invoke, holder: findResourceHolder });
+  const mail = new LocalMail();
+  const identity = new IdentityStore({ file: options.identityFile });
   const server = createServer((request, response) => {
-    serveAws(request, response, bus, scheduler, sms).catch((error: unknown) => {
+    serveAws(request, response, bus, scheduler, sms, { mail, identity }).catch((error: unknown) => {
       console.error('[twin] the AWS emulator could not answer:', error);
       if (!response.headersSent) sendJson(response, 500, { __type: 'InternalException', message: 'The local emulator failed' });
       else response.destroy();
@@ -113,6 +128,8 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
     endpoint,
     bus,
     sms,
+    mail,
+    identity,
     scheduler,
     clock,
     stream,
@@ -120,6 +137,10 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
       EVENTBRIDGE_ENDPOINT: endpoint,
       SCHEDULER_ENDPOINT: endpoint,
       SMS_ENDPOINT: endpoint,
+      MAIL_ENDPOINT: endpoint,
+      MAIL_FROM: localMailFrom,
+      COGNITO_ENDPOINT: endpoint,
+      PEOPLE_USER_POOL_ID: localUserPoolId,
       EVENT_BUS_NAME: localBusName,
       SCHEDULE_GROUP_NAME: localScheduleGroup,
       SCHEDULER_ROLE_ARN: localSchedulerRoleArn,
@@ -127,7 +148,9 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
     },
     serveEventsApi: (target, body, response, authorization) => serveEventsApi(target, body.toString('utf8'), response, bus, callerAccount(authorization)),
     serveControl: (method, path, body, response, query) =>
-      serveSmsControl(method, path, body, response, sms, query) || serveControl(method, path, body, response, { bus, scheduler, clock, stream }),
+      serveSmsControl(method, path, body, response, sms, query) ||
+      serveMailControl(method, path, response, mail, query) ||
+      serveControl(method, path, body, response, { bus, scheduler, clock, stream }),
     async close() {
       await stream?.close();
       bus.close();
@@ -144,6 +167,7 @@ async function serveAws(
   bus: LocalEventBus,
   scheduler: LocalScheduler,
   sms: LocalSms,
+  people: { mail: LocalMail; identity: IdentityStore },
 ): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
@@ -154,8 +178,11 @@ async function serveAws(
 
   if (method === 'POST' && url.pathname === '/' && typeof target === 'string') {
     if (target.startsWith('PinpointSMSVoiceV2.')) return serveSmsApi(target, text, response, sms);
+    if (target.startsWith('AWSCognitoIdentityProviderService.')) return serveCognitoApi(target, text, response, people.identity);
     return serveEventsApi(target, text, response, bus, callerAccount(request.headers.authorization));
   }
+
+  if (serveMailApi(method, url.pathname, text, response, people.mail)) return;
 
   const scheduleMatch = /^\/schedules\/([^/]+)$/.exec(url.pathname);
   if (!scheduleMatch) return sendJson(response, 404, { message: `The local twin does not emulate ${method} ${url.pathname}` });

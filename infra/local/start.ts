@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDbLocal, ensureTable, localClientConfig, startDynamoDbLocal } from './dynamodb';
@@ -9,25 +10,28 @@ import { type Twin, startTwin } from './twin';
  * `npm start`: DynamoDB Local, the table, and the HTTP twin of the API on one machine.
  *
  *   npm start                      in memory, on http://localhost:3000
- *   npm start -- --data ./.data    keep the data in ./.data between runs
+ *   npm start -- --data ./.data    keep the data in ./.data between runs (the table, and the
+ *                                  people's sign-in accounts in ./.data/identity.json)
  *
  * PORT picks the port, HOST the interface (127.0.0.1), SWITCHBOARD_OPERATOR_KEY the operator key
  * (a random one is made and printed otherwise), SWITCHBOARD_DELIVER_EVENTS_TWICE=true delivers
  * every event twice (consumers must not mind), SWITCHBOARD_TWIN_WEBHOOK_RECEIVER_PORTS=8080,8081
  * lets webhooks name receivers on this machine at those ports over plain HTTP (twin only).
+ * `--signup-approval` (or SWITCHBOARD_SIGNUP_REQUIRES_APPROVAL=true) makes self-service sign-ups
+ * wait for the operator's approval, as the stage setting SIGNUP_REQUIRES_APPROVAL does in AWS.
  */
 
 const tableName = 'switchboard-local';
 
 function usageError(message: string): never {
-  console.error(`${message}\nUsage: npm start [-- --data DIR]   (env: PORT, HOST, SWITCHBOARD_OPERATOR_KEY)`);
+  console.error(`${message}\nUsage: npm start [-- --data DIR] [--signup-approval]   (env: PORT, HOST, SWITCHBOARD_OPERATOR_KEY, SWITCHBOARD_SIGNUP_REQUIRES_APPROVAL)`);
   process.exit(2);
 }
 
 function readOptions() {
-  let values: { data?: string };
+  let values: { data?: string; 'signup-approval'?: boolean };
   try {
-    ({ values } = parseArgs({ options: { data: { type: 'string' } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ options: { data: { type: 'string' }, 'signup-approval': { type: 'boolean' } }, strict: true, allowPositionals: false }));
   } catch (error) {
     usageError((error as Error).message);
   }
@@ -35,11 +39,14 @@ function readOptions() {
   if (!Number.isInteger(port) || port < 0 || port > 65535) usageError(`PORT must be a port number, not "${process.env.PORT}"`);
   const generatedKey = !process.env.SWITCHBOARD_OPERATOR_KEY;
   const operatorKey = process.env.SWITCHBOARD_OPERATOR_KEY || `op_${randomBytes(32).toString('base64url')}`;
-  return { dataDir: values.data, port, host: process.env.HOST || '127.0.0.1', operatorKey, generatedKey };
+  const signupApproval = values['signup-approval'] === true || process.env.SWITCHBOARD_SIGNUP_REQUIRES_APPROVAL === 'true';
+  return { dataDir: values.data, port, host: process.env.HOST || '127.0.0.1', operatorKey, generatedKey, signupApproval };
 }
 
 async function main(): Promise<void> {
   const options = readOptions();
+  // The functions run in this process and read the stage setting from their environment.
+  if (options.signupApproval) process.env.SIGNUP_REQUIRES_APPROVAL = 'true';
   let dynamo: DynamoDbLocal | undefined;
   let twin: Twin | undefined;
   let stopping = false;
@@ -89,6 +96,7 @@ async function main(): Promise<void> {
       dynamoEndpoint: dynamo.endpoint,
       tableName,
       operatorKey: options.operatorKey,
+      ...(options.dataDir ? { identityFile: join(options.dataDir, 'identity.json') } : {}),
       // POST /local/clock moves the functions' "now" too, so that what is opened after a move counts from the moved time (docs/local-twin.md).
       functionsFollowClock: true,
       // A kept data folder may hold outbox records written while the twin was down: relay them too.
@@ -116,7 +124,10 @@ async function main(): Promise<void> {
       `Switchboard API   ${url}`,
       `DynamoDB Local    ${dynamo.endpoint}  (table ${tableName}, ${storage})`,
       `Event bus         ${url}/local/events  (dead letters: /local/events/dead-letters; timers: /local/schedules; POST /local/clock {"advanceSeconds":N})`,
+      `Sign-in (OIDC)    ${twin.issuer}  (discovery: /oidc/.well-known/openid-configuration; Cognito and SES emulated)`,
+      `Mail outbox       ${url}/local/mail/outbox  (invitations, sign-up and password-reset mail; SMS: /local/sms/outbox)`,
       `Operator key      ${options.operatorKey}${options.generatedKey ? '  (generated; set SWITCHBOARD_OPERATOR_KEY to keep one)' : ''}`,
+      `Sign-ups          ${options.signupApproval ? 'wait for the operator\'s approval (GET /v1/operator/signups)' : 'make a trial tenant once the address is verified (--signup-approval to approve them)'}`,
       '',
       'Create a tenant (the answer holds its admin API key, shown once):',
       `  curl -s -X POST ${url}/v1/tenants -H "Authorization: Bearer ${options.operatorKey}" -H 'content-type: application/json' -d '{"name":"Acme Support","timezone":"Asia/Taipei","locale":"zh-TW","defaultCountry":"TW","plan":"trial"}'`,

@@ -25,6 +25,8 @@ import type { TwinClock } from './clock';
 import type { LocalEventBus } from './event-bus';
 import type { LocalScheduler } from './scheduler';
 import type { LocalSms } from './sms';
+import type { LocalMail } from './mail';
+import { type IdentityStore, type LocalIssuer, startLocalIssuer } from './oidc';
 
 /**
  * The local twin of the API Gateway HTTP API: it turns each HTTP request into the payload 2.0
@@ -49,6 +51,8 @@ import type { LocalSms } from './sms';
  * reach loopback receivers on the ports `webhookReceiverPorts` names, which no deployed stage allows.
  * The twin alone serves the API reference at GET /docs (./api-reference.ts); a stage hosts the
  * files `npm run docs:build` writes.
+ * People sign in at /oidc, the twin's stand-in for the Cognito user pool's managed login
+ * (./oidc; what it leaves out: docs/local-twin.md).
  */
 
 export type TwinFunctionName = ApiFunctionName | keyof typeof edgeFunctions | EventFunctionName | typeof eventRelay.name;
@@ -87,6 +91,10 @@ export interface TwinOptions {
    * stage makes. None by default; `npm start` takes them from SWITCHBOARD_TWIN_WEBHOOK_RECEIVER_PORTS.
    */
   webhookReceiverPorts?: readonly number[];
+  /** The people's user pool file (`npm start -- --data DIR` keeps DIR/identity.json); in memory otherwise. */
+  identityFile?: string;
+  /** Origins besides the twin's own (`http://localhost:<port>`) the console may sign in from, such as a Vite dev server. */
+  extraConsoleOrigins?: readonly string[];
 }
 
 /** What the twin's gateway needs for every request. */
@@ -100,12 +108,12 @@ interface Gateway {
   checkAnswers: boolean;
   /** Set once the server listens (its port is known). */
   console?: ConsoleSite;
+  /** The local OIDC issuer at /oidc (./oidc), set once the port is known. */
+  issuer?: LocalIssuer;
 }
 
 export interface Twin {
   url: string;
-  /** Where people open the console: `http://localhost:<port>` (the issuer's cookies and redirects are for this origin). */
-  consoleUrl: string;
   server: Server;
   /** The EventBridge bus: recent events, deliveries, dead letters, `settled()`, `failPutEvents(n)`. */
   bus: LocalEventBus;
@@ -117,6 +125,16 @@ export interface Twin {
   sms: LocalSms;
   /** The emulated AWS endpoints and the stream poller. */
   aws: AwsEmulator;
+  /** SES v2: `outbox` (newest first), `sentTo(to)`; GET /local/mail/outbox. */
+  mail: LocalMail;
+  /** The people's user pool (Cognito's stand-in): `findByEmail`, `totpSecretOf(email)`. */
+  identity: IdentityStore;
+  /** The local OIDC issuer: `${consoleUrl}/oidc`, every person token's `iss`. */
+  issuer: string;
+  /** `http://localhost:<port>`: where browsers reach the console and the issuer. */
+  consoleUrl: string;
+  /** The issuer itself (its signing key, discovery document). */
+  oidc: LocalIssuer;
   close(): Promise<void>;
 }
 
@@ -196,6 +214,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const loadFunction = underDeclaredTableGrants(options.loadFunction ?? loadFunctionModule);
   const aws = await startAwsEmulator({
     ...options.events,
+    identityFile: options.identityFile,
     dynamoEndpoint: options.dynamoEndpoint,
     tableName: options.tableName,
     invoke: async (name, event) => (await loadFunction(name as TwinFunctionName)).handler(event as never, lambdaContext(name as TwinFunctionName)),
@@ -230,21 +249,27 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const { port } = server.address() as AddressInfo;
   const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
-  const consoleUrl = isLoopback(host) || host === 'localhost' ? `http://localhost:${port}` : url;
-  gateway.console = { origin: consoleUrl, issuer: `${consoleUrl}/oidc` };
   // The functions run in this process: the survey SMS links to the web page on this twin.
   process.env.PUBLIC_BASE_URL = url;
+  const people = startLocalIssuer(aws, { port, twinUrl: url, extraConsoleOrigins: options.extraConsoleOrigins });
+  Object.assign(process.env, people.environment);
+  gateway.issuer = people.issuer;
+  gateway.console = { origin: people.consoleUrl, issuer: people.issuer.issuer };
   const twinTime = () => aws.clock.now();
   if (options.functionsFollowClock) functionClock.now = twinTime;
   return {
     url,
-    consoleUrl,
     server,
     bus: aws.bus,
     clock: aws.clock,
     scheduler: aws.scheduler,
     sms: aws.sms,
     aws,
+    mail: aws.mail,
+    identity: aws.identity,
+    issuer: people.issuer.issuer,
+    consoleUrl: people.consoleUrl,
+    oidc: people.issuer,
     close: async () => {
       await closeServer(server);
       await aws.close();
@@ -306,6 +331,7 @@ async function serve(request: IncomingMessage, response: ServerResponse, gateway
   }
   if (rawPath.startsWith('/local/') && gateway.serveControl(method, rawPath, body, response, new URLSearchParams(rawQueryString))) return;
   if (method === 'GET' && (rawPath === '/docs' || rawPath === '/docs/')) return serveApiReference(response);
+  if ((rawPath === '/oidc' || rawPath.startsWith('/oidc/')) && gateway.issuer?.serve(request, response, rawPath, new URLSearchParams(rawQueryString), body)) return;
 
   const match = matchPath(method, rawPath);
   const matched = match && 'route' in match ? match : undefined;

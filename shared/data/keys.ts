@@ -23,6 +23,23 @@ export const keys = {
     sk: 'UNIQUE',
   }),
   idempotency: (scope: string, keyHash: string) => ({ pk: `${tenantPrefix(scope)}#IDEMP#${keyHash}`, sk: 'IDEMP' }),
+  person: (tenantId: string, personId: string) => ({ pk: tenantPrefix(tenantId), sk: `PERSON#${personId}` }),
+  personPrefix: 'PERSON#',
+  /** One e-mail address is one person of a tenant (the address lower-cased). */
+  personEmail: (tenantId: string, email: string) => ({ pk: `${tenantPrefix(tenantId)}#PERSONEMAIL#${email}`, sk: 'UNIQUE' }),
+  /** One agent id is one person of a tenant. */
+  personAgentId: (tenantId: string, agentId: string) => ({ pk: `${tenantPrefix(tenantId)}#PERSONAGENT#${agentId}`, sk: 'UNIQUE' }),
+  /**
+   * Which tenant and person a sign-in account (its `sub`) is: the authorizer knows only the token's
+   * subject, so the item sits in the system pseudo-tenant `_people`, as SMS numbers sit in `_sms`.
+   */
+  personSubject: (subject: string) => ({ pk: `${tenantPrefix('_people')}#SUBJECT#${subject}`, sk: 'PERSON' }),
+  /** A self-service sign-up (before any tenant exists), in the system pseudo-tenant `_signup`. */
+  signup: (signupId: string) => ({ pk: `${tenantPrefix('_signup')}#${signupId}`, sk: 'SIGNUP' }),
+  /** One sign-up per admin e-mail address, whatever its state: the claim names it. */
+  signupEmail: (email: string) => ({ pk: `${tenantPrefix('_signup')}#EMAIL#${email}`, sk: 'CLAIM' }),
+  /** The verification link's token, by its SHA-256. */
+  signupToken: (tokenHash: string) => ({ pk: `${tenantPrefix('_signup')}#TOKEN#${tokenHash}`, sk: 'TOKEN' }),
 };
 
 export type UniqueKind = 'PHONE' | 'EMAIL' | 'EXTID';

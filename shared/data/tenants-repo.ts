@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Settings } from '../schemas/settings';
 import { Plan } from '../schemas/tenant';
 import { Allocations, type AllocationKind, type OperatorTenant, type ResourceRef, Suspension, TenantState } from '../schemas/operator';
@@ -14,6 +14,10 @@ import { keys, tenantPrefix } from './keys';
 import type { StoredAuditEntry } from '../domain/audit';
 import { auditEntryPut } from './audit-log-repo';
 import { parseItem, parseOptionalItem } from './stored-item';
+import type { StoredPerson } from '../domain/person';
+import { newPersonItems } from './people-repo';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const TenantProfile = z.object({ tenantId: z.string(), name: z.string(), plan: Plan, createdAt: z.string() });
 export type TenantProfile = z.infer<typeof TenantProfile>;
@@ -40,13 +44,17 @@ export const tenantDirectoryPartition = { gsi1pk: tenantDirectory('').gsi1pk };
 /** A routing item (Amazon Connect instance, SMS number): the tenant it belongs to. */
 const RouteItem = z.object({ tenantId: z.string() });
 
-/** The tenant, its settings, its first admin key and its default survey template appear together or not at all. */
+/**
+ * The tenant, its settings, its first admin (an API key, or a person with its claims) and its
+ * default survey template appear together or not at all.
+ */
 export async function insertTenant(
   profile: TenantProfile,
   settings: Settings,
-  adminKey: StoredApiKey,
+  firstAdmin: { key: StoredApiKey } | { person: StoredPerson },
   surveyTemplate: SurveyTemplate,
   audit: StoredAuditEntry,
+  alsoWrite: readonly TransactItem[] = [],
 ): Promise<void> {
   await db().send(
     new TransactWriteCommand({
@@ -73,9 +81,12 @@ export async function insertTenant(
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
-        { Put: { TableName: tableName(), Item: apiKeyItem(adminKey), ConditionExpression: 'attribute_not_exists(pk)' } },
+        ...('key' in firstAdmin
+          ? [{ Put: { TableName: tableName(), Item: apiKeyItem(firstAdmin.key), ConditionExpression: 'attribute_not_exists(pk)' } }]
+          : newPersonItems(firstAdmin.person)),
         ...newSurveyTemplateItems(profile.tenantId, surveyTemplate),
         auditEntryPut(audit),
+        ...alsoWrite,
       ],
     }),
   );

@@ -22,8 +22,8 @@ export function auditExpiresAt(at: string): number {
   return Math.floor(expiry.getTime() / 1000);
 }
 
-/** The id the `actor` filter names: an API key's id, `operator`, later a person's id. */
-export const actorIdOf = (actor: AuditActor): string => (actor.type === 'api-key' ? actor.keyId : 'operator');
+/** The id the `actor` filter names: an API key's id, a person's id, or `operator`. */
+export const actorIdOf = (actor: AuditActor): string => (actor.type === 'api-key' ? actor.keyId : actor.type === 'person' ? actor.personId : 'operator');
 
 /** A new audit entry of `action` at `at`, by the context's actor, on `target`. */
 export function newAuditEntry<A extends AuditAction>(

@@ -8,7 +8,10 @@ import type { RequestSource } from './operation';
  */
 export function auditContextOf(request: { caller: Caller; source: RequestSource }): AuditContext {
   const { caller, source } = request;
-  if (caller.kind === 'tenant') return { actor: { type: 'api-key', keyId: caller.keyId }, source };
+  if (caller.kind === 'tenant') {
+    const { principal } = caller;
+    return { actor: principal.kind === 'person' ? { type: 'person', personId: principal.personId } : { type: 'api-key', keyId: principal.keyId }, source };
+  }
   if (caller.kind === 'operator') return { actor: { type: 'operator' }, source };
   throw new Error('An anonymous request changes nothing that is audited');
 }

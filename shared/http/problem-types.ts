@@ -153,17 +153,20 @@ export const problemTypes = {
     status: 409,
     title: 'Conflict',
     meaning: 'A person with this e-mail address is already in the tenant (invited, active or deactivated). Change their role, or reactivate them, instead of inviting them again.',
+    members: { errors: z.optional(fieldErrorsMember.errors) },
   },
   'agent-id-taken': {
     status: 409,
     title: 'Conflict',
     meaning: 'Another person of the tenant already has this agent id; an agent id names one person. Choose another.',
+    members: { errors: z.optional(fieldErrorsMember.errors) },
   },
   'signup-link-invalid': {
     status: 400,
     title: 'The sign-up link is not valid',
     meaning:
       'The verification link is unknown, already used or older than 24 hours. Sign up again with the same e-mail address: a new link is mailed, and no second business is created.',
+    members: { errors: z.optional(fieldErrorsMember.errors) },
   },
   'signup-decided': {
     status: 409,

@@ -2,17 +2,19 @@ import * as z from '../zod';
 import { Iso8601, PaginationQuery, periodBoundPattern } from './common';
 import { Scope } from './api-key';
 import { Plan } from './tenant';
+import { Role } from './person';
 
 /**
- * Who made a change: an API key of the tenant, or the operator who runs the service. A person
- * signed in to the console will be a third kind, `{ type: 'person', userId }`, beside these.
+ * Who made a change: an API key of the tenant, a person of the tenant signed in with an access
+ * token, or the operator who runs the service (self-service sign-up included).
  */
 export const AuditActor = z.withMeta(
   z.discriminatedUnion('type', [
     z.object({ type: z.literal('api-key'), keyId: z.string() }),
+    z.object({ type: z.literal('person'), personId: z.string() }),
     z.object({ type: z.literal('operator') }),
   ]),
-  { id: 'AuditActor', description: 'Who made the change: an API key of the tenant (by id), or the operator' },
+  { id: 'AuditActor', description: 'Who made the change: an API key of the tenant (by id), a person of the tenant (by id), or the operator' },
 );
 export type AuditActor = z.infer<typeof AuditActor>;
 
@@ -26,7 +28,7 @@ export const AuditSource = z.withMeta(
 );
 export type AuditSource = z.infer<typeof AuditSource>;
 
-export const AuditTargetType = z.enum(['api-key', 'settings', 'webhook', 'export', 'customer', 'tenant', 'allocation']);
+export const AuditTargetType = z.enum(['api-key', 'settings', 'webhook', 'export', 'customer', 'tenant', 'allocation', 'person']);
 
 /** What the change was made to: its kind and, where it has one, its id. */
 export const AuditTarget = z.withMeta(
@@ -61,11 +63,20 @@ export const auditSummaries = {
     continued: z.described(z.boolean(), 'A later page of the same export (the request carried a cursor)'),
   }),
   'customer.erased': z.object({}),
-  'tenant.created': z.object({ plan: Plan, adminKeyId: z.string() }),
+  'tenant.created': z.object({
+    plan: Plan,
+    adminKeyId: z.described(z.optional(z.string()), 'The first admin key, for a tenant the operator created'),
+    adminPersonId: z.described(z.optional(z.string()), 'The first admin person, for a tenant created by self-service sign-up'),
+  }),
   'allocation.granted': z.object({ kind: z.string(), resourceId: z.string() }),
   'allocation.released': z.object({ kind: z.string(), resourceId: z.string() }),
   'tenant.suspended': z.object({ reason: z.described(z.string(), "The operator's reason, as given to the suspend route") }),
   'tenant.resumed': z.object({}),
+  'person.invited': z.object({ role: Role }),
+  'person.changed': z.object({ changedFields: ChangedFields, role: z.described(Role, 'The role after the change') }),
+  'person.deactivated': z.object({}),
+  'person.reactivated': z.object({}),
+  'person.signed-out-everywhere': z.object({}),
 } as const;
 
 export type AuditAction = keyof typeof auditSummaries;
@@ -100,15 +111,20 @@ export const AuditEntry = z.withMeta(
     entryOf('allocation.released'),
     entryOf('tenant.suspended'),
     entryOf('tenant.resumed'),
+    entryOf('person.invited'),
+    entryOf('person.changed'),
+    entryOf('person.deactivated'),
+    entryOf('person.reactivated'),
+    entryOf('person.signed-out-everywhere'),
   ]),
   { id: 'AuditEntry', description: 'One change to the tenant: who, when, what, from where' },
 );
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
-/** An actor as the `actor` filter names it: an API key id (`key_…`), `operator`, later a person's id. */
+/** An actor as the `actor` filter names it: an API key id (`key_…`), a person id (`per_…`) or `operator`. */
 export const AuditActorId = z.withMeta(
-  z.string().check(z.regex(/^(operator|key_[0-9A-HJKMNP-TV-Z]{26})$/, 'Must be an API key id (key_…) or operator')),
-  { description: 'An API key id (key_…) or `operator`', maxLength: 30 },
+  z.string().check(z.regex(/^(operator|(key|per)_[0-9A-HJKMNP-TV-Z]{26})$/, 'Must be an API key id (key_…), a person id (per_…) or operator')),
+  { description: 'An API key id (key_…), a person id (per_…) or `operator`', maxLength: 30 },
 );
 
 export const AuditLogQuery = z.extend(PaginationQuery, {

@@ -105,7 +105,9 @@ async function probeAsB(route: RouteDeclaration, probe: { path: string; body?: u
   matrix.push(row);
   expect(answer.status, `${kind} ${routeKey(route)}: ${answerText(answer)}`).toBeLessThan(500);
   const text = answerText(answer);
-  expectNoSecretIn(text, `${kind} ${routeKey(route)}`);
+  // A record B made from its own request (a person invited with an address A also uses) shows what B sent: that is B's, not a leak.
+  const sent = answer.status < 300 && probe.body !== undefined ? JSON.stringify(probe.body) : '';
+  expectNoSecretIn(text, `${kind} ${routeKey(route)}`, secrets.filter((secret) => sent === '' || !sent.includes(secret) || /_[0-9A-Z]{26}$/.test(secret)));
   if (route.path.includes('{') && gaps.length === 0) {
     const missing = await send(missingTwin(probe.path));
     row.missingStatus = missing.status;

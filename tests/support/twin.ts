@@ -7,7 +7,7 @@ import { type Twin, type TwinOptions, startTwin } from '../../infra/local/twin';
 /** The operator key every test twin accepts. */
 export const testOperatorKey = 'op_test-operator-key-not-a-secret';
 
-export interface TestTwin extends Pick<Twin, 'bus' | 'clock' | 'scheduler' | 'sms' | 'aws' | 'consoleUrl'> {
+export interface TestTwin extends Pick<Twin, 'bus' | 'clock' | 'scheduler' | 'sms' | 'aws' | 'mail' | 'identity' | 'issuer' | 'consoleUrl'> {
   url: string;
   operatorKey: string;
   close(): Promise<void>;
@@ -60,13 +60,16 @@ export async function startTestTwin(
   });
   return {
     url: twin.url,
-    consoleUrl: twin.consoleUrl,
     operatorKey: testOperatorKey,
     bus: twin.bus,
     clock: twin.clock,
     scheduler: twin.scheduler,
     sms: twin.sms,
     aws: twin.aws,
+    mail: twin.mail,
+    identity: twin.identity,
+    issuer: twin.issuer,
+    consoleUrl: twin.consoleUrl,
     close: twin.close,
   };
 }

@@ -63,7 +63,7 @@ export const peopleRoutes = defineRoutes([
       request: { body: { email: 'mei.lin@acme.tw', role: 'supervisor', displayName: 'Mei Lin' } },
       responses: { 201: invitedExample },
     },
-    problems: ['person-exists', 'agent-id-taken'],
+    problems: ['person-exists', 'agent-id-taken', 'not-found'],
     responses: { 201: { description: 'Invited', schema: Person, headers: ['Location', 'ETag'] } },
   },
   {

@@ -41,6 +41,7 @@ export const signupRoutes = defineRoutes([
       request: { body: { businessName: 'Acme Florist', timezone: 'Asia/Taipei', country: 'TW', locale: 'zh-TW', adminEmail: 'owner@acme-florist.tw' } },
       responses: { 202: { message: 'Check your mailbox: we sent a link to verify your e-mail address.' } },
     },
+    problems: ['conflict'],
     responses: { 202: { description: 'Accepted; a mail is on its way', schema: SignupAccepted } },
   },
   {
@@ -56,12 +57,12 @@ export const signupRoutes = defineRoutes([
       'Takes the token from the verification link, the first admin\'s password and, optionally, a display name. Creates the trial tenant (no SMS sender until the operator allocates one) ' +
       'and its first admin, who then signs in with the e-mail address, this password and an authenticator app they set up at the first sign-in. ' +
       'When the operator requires approval, the sign-up waits instead (state awaiting-approval) and the admin is mailed once it is approved. ' +
-      'An unknown, used or expired token answers 400 signup-link-invalid. No credential',
+      'An unknown, used or expired token answers 400 signup-link-invalid; an address that already has a Switchboard account (a person of another business), 409 person-exists. No credential',
     examples: {
       request: { body: { token: 'q3J8vYtB0wZ4pN6mR1sK9dF2hL5cX7gA0eU3iO8yT1w', password: 'Correct-Horse-42', displayName: 'Ms Chen' } },
       responses: { 200: { state: 'completed', tenantId: 'ten_01JF9D6F7G8H9J0K1M2N3P4Q5R', signInUrl: 'https://console.switchboard.example/' } },
     },
-    problems: ['signup-link-invalid'],
+    problems: ['signup-link-invalid', 'person-exists'],
     responses: { 200: { description: 'Verified', schema: SignupVerified } },
   },
   {

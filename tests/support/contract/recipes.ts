@@ -1,4 +1,5 @@
-import { acmeSupport } from '../twin';
+import { ensureTestPeopleIdentity } from '../people';
+import { acmeSupport, api } from '../twin';
 import { uniqueDigits } from '../waiting';
 import type { Operation } from './document';
 import { type Scenario, freshContact, freshCustomer, linkSurveyPath } from './scenario';
@@ -37,9 +38,56 @@ const ownRecipes: Record<string, Recipe> = {
     key: s.keys.admin,
     body: { transactionId: `order-${uniqueDigits()}`, amount: 250, currency: 'TWD', at: new Date(Date.now() - 60_000).toISOString(), product: 'Plan' },
   }),
+  // The area's probe invites a person tenant A already has (what B must not learn); a valid request invites someone new.
+  invitePerson: (s) => ({ path: '/v1/people', key: s.keys.admin, body: { email: `contract.${uniqueDigits()}@acme.test`, role: 'agent' } }),
+  // A person's own route: the area's probe would send an API key, which this route refuses.
+  signOutEverywhere: async (s) => ({ path: '/v1/me/sign-out-everywhere', key: await freshPersonToken(s, 'agent') }),
+  startSignup: () => ({ path: '/v1/signups', body: signupBody(`contract.${uniqueDigits()}@florist.test`) }),
+  verifySignup: async (s) => ({ path: '/v1/signups/verify', body: { token: await signupToken(s, `contract.${uniqueDigits()}@florist.test`), password: 'Correct-Horse-42' } }),
+  listSignups: (s) => ({ path: '/v1/operator/signups?state=awaiting-approval&limit=5', key: s.twin.operatorKey }),
+  approveSignup: async (s) => ({ path: `/v1/operator/signups/${await signupAwaitingApproval(s)}/approve`, key: s.twin.operatorKey }),
+  rejectSignup: async (s) => ({ path: `/v1/operator/signups/${await signupAwaitingApproval(s)}/reject`, key: s.twin.operatorKey, body: { reason: 'Contract test' } }),
   showSurveyPage: async (s) => ({ path: await linkSurveyPath(s) }),
   submitSurveyPage: async (s) => ({ path: await linkSurveyPath(s), body: 'csat=5', contentType: 'application/x-www-form-urlencoded' }),
 };
+
+export const signupBody = (adminEmail: string) => ({ businessName: 'Contract Florist', timezone: 'Asia/Taipei', country: 'TW', locale: 'en', adminEmail });
+
+/** A person of the main tenant with `role`, invited by its admin key: their access token. */
+export async function freshPersonToken(s: Scenario, role: string): Promise<string> {
+  const identity = await ensureTestPeopleIdentity();
+  const email = `contract.${role}.${uniqueDigits()}@acme.test`;
+  const invited = await api(s.twin.url, 'POST', '/v1/people', { key: s.keys.admin, body: { email, role } });
+  if (invited.status !== 201) throw new Error(`inviting answered ${invited.status}: ${JSON.stringify(invited.body)}`);
+  return identity.accessToken(email);
+}
+
+/** Signs `email` up and answers the token of the link mailed to it. */
+export async function signupToken(s: Scenario, email: string): Promise<string> {
+  const identity = await ensureTestPeopleIdentity();
+  const started = await api(s.twin.url, 'POST', '/v1/signups', { body: signupBody(email) });
+  if (started.status !== 202) throw new Error(`signing up answered ${started.status}: ${JSON.stringify(started.body)}`);
+  const token = /token=([A-Za-z0-9_-]{43})/.exec(identity.lastMailTo(email)?.text ?? '')?.[1];
+  if (!token) throw new Error(`no sign-up link was mailed to ${email}`);
+  return token;
+}
+
+/** A verified sign-up waiting for the operator: its id. */
+export async function signupAwaitingApproval(s: Scenario): Promise<string> {
+  const email = `contract.approval.${uniqueDigits()}@florist.test`;
+  const token = await signupToken(s, email);
+  process.env.SIGNUP_REQUIRES_APPROVAL = 'true';
+  try {
+    const verified = await api(s.twin.url, 'POST', '/v1/signups/verify', { body: { token, password: 'Correct-Horse-42' } });
+    if (verified.body.state !== 'awaiting-approval') throw new Error(`verifying answered ${verified.status}: ${JSON.stringify(verified.body)}`);
+  } finally {
+    delete process.env.SIGNUP_REQUIRES_APPROVAL;
+  }
+  const listed = await api(s.twin.url, 'GET', '/v1/operator/signups?limit=100', { key: s.twin.operatorKey });
+  const signup = (listed.body.items as { signupId: string; adminEmail: string }[]).find((item) => item.adminEmail === email);
+  if (!signup) throw new Error(`the sign-up of ${email} is not listed`);
+  return signup.signupId;
+}
 
 async function closedContactOf(s: Scenario): Promise<string> {
   const contactId = await freshContact(s, { customerId: await freshCustomer(s) });

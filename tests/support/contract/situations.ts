@@ -4,6 +4,8 @@ import { api, createTenant } from '../twin';
 import { uniqueDigits } from '../waiting';
 import { type Scenario, freshContact, freshCustomer, linkSurveyPath } from './scenario';
 import { type ContractRequest, send } from './send';
+import { ensureTestPeopleIdentity } from '../people';
+import { signupAwaitingApproval, signupToken } from './recipes';
 
 /**
  * A documented error the API must be brought into on purpose: what to make first, and the
@@ -30,6 +32,18 @@ async function openCase(s: Scenario) {
   const opened = await api(s.twin.url, 'POST', '/v1/cases', { key: s.keys.admin, body: { type: 'complaint', category: 'billing', subject: 'Contract case', customerId } });
   ok(opened, 201, 'opening a case');
   return opened.body.caseId as string;
+}
+
+/** A tenant of its own whose one active admin is a person who signed in: their id and token. */
+async function loneAdminPerson(s: Scenario): Promise<{ personId: string; token: string }> {
+  const identity = await ensureTestPeopleIdentity();
+  const tenant = await createTenant(s.twin, { name: 'Lone admin person Co' });
+  const email = `lone.admin.${uniqueDigits()}@acme.test`;
+  const invited = await api(s.twin.url, 'POST', '/v1/people', { key: tenant.apiKey, body: { email, role: 'admin' } });
+  ok(invited, 201, 'inviting an admin');
+  const token = identity.accessToken(email);
+  ok(await api(s.twin.url, 'GET', '/v1/me', { key: token }), 200, 'signing in');
+  return { personId: invited.body.personId as string, token };
 }
 
 /** A used link: answered once through its own form. */
@@ -253,6 +267,64 @@ export const situations: Situation[] = [
       });
       ok(created, 201, 'creating a disabled webhook');
       return { path: `/v1/webhooks/${created.body.webhookId}/test`, key: s.keys.admin };
+    },
+  },
+  {
+    name: 'a person already in the tenant, invited again',
+    operationId: 'invitePerson',
+    status: 409,
+    request: async (s) => {
+      const body = { email: `twice.${uniqueDigits()}@acme.test`, role: 'agent' };
+      ok(await api(s.twin.url, 'POST', '/v1/people', { key: s.keys.admin, body }), 201, 'inviting');
+      return { path: '/v1/people', key: s.keys.admin, body };
+    },
+  },
+  {
+    name: "the tenant's last active admin person, demoted",
+    operationId: 'updatePerson',
+    status: 409,
+    request: async (s) => {
+      const lone = await loneAdminPerson(s);
+      return { path: `/v1/people/${lone.personId}`, key: lone.token, body: { role: 'viewer' }, headers: { 'if-match': '*' } };
+    },
+  },
+  {
+    name: "the tenant's last active admin person, deactivated",
+    operationId: 'deactivatePerson',
+    status: 409,
+    request: async (s) => {
+      const lone = await loneAdminPerson(s);
+      return { path: `/v1/people/${lone.personId}/deactivate`, key: lone.token };
+    },
+  },
+  {
+    name: 'a sign-up verified with the address of a person of another business',
+    operationId: 'verifySignup',
+    status: 409,
+    request: async (s) => {
+      const email = `taken.${uniqueDigits()}@acme.test`;
+      ok(await api(s.twin.url, 'POST', '/v1/people', { key: s.keys.admin, body: { email, role: 'agent' } }), 201, 'inviting');
+      return { path: '/v1/signups/verify', body: { token: await signupToken(s, email), password: 'Correct-Horse-42' } };
+    },
+  },
+  {
+    name: 'a rejected sign-up, approved',
+    operationId: 'approveSignup',
+    status: 409,
+    request: async (s) => {
+      const signupId = await signupAwaitingApproval(s);
+      ok(await api(s.twin.url, 'POST', `/v1/operator/signups/${signupId}/reject`, { key: s.twin.operatorKey, body: { reason: 'Contract' } }), 200, 'rejecting');
+      return { path: `/v1/operator/signups/${signupId}/approve`, key: s.twin.operatorKey };
+    },
+  },
+  {
+    name: 'an approved sign-up, rejected',
+    operationId: 'rejectSignup',
+    status: 409,
+    request: async (s) => {
+      const signupId = await signupAwaitingApproval(s);
+      ok(await api(s.twin.url, 'POST', `/v1/operator/signups/${signupId}/approve`, { key: s.twin.operatorKey }), 200, 'approving');
+      return { path: `/v1/operator/signups/${signupId}/reject`, key: s.twin.operatorKey, body: { reason: 'Contract' } };
     },
   },
   {

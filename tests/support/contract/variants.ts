@@ -24,7 +24,7 @@ export interface Variant {
 const parameters = (operation: Operation, place: OpenApiParameter['in']) => (operation.spec.parameters ?? []).filter((parameter) => parameter.in === place);
 const headerParameter = (operation: Operation, name: string) => parameters(operation, 'header').find((parameter) => parameter.name.toLowerCase() === name.toLowerCase());
 const hasHeader = (operation: Operation, name: string) => headerParameter(operation, name) !== undefined;
-const tenantRoute = (operation: Operation) => ['admin', 'agent', 'readonly'].includes(operation.access);
+const tenantRoute = (operation: Operation) => ['admin', 'supervisor', 'agent', 'readonly'].includes(operation.access);
 const jsonBody = (operation: Operation) => operation.spec.requestBody?.content['application/json'];
 const withHeaders = (request: ContractRequest, headers: Record<string, string | undefined>): ContractRequest => {
   const merged: Record<string, string> = {};

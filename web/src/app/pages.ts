@@ -21,7 +21,21 @@ export const consolePages: readonly ConsolePage[] = [
     title: { en: 'Dashboard', 'zh-TW': '儀表板' },
     section: 'insights',
     scope: 'readonly',
-    load: () => import('../pages/home/page'),
+    load: () => import('../pages/dashboard/page'),
+  },
+  {
+    path: '/staffing',
+    title: { en: 'Staffing', 'zh-TW': '人力規劃' },
+    section: 'insights',
+    scope: 'readonly',
+    load: () => import('../pages/staffing/page'),
+  },
+  {
+    path: '/settings',
+    title: { en: 'Settings', 'zh-TW': '設定' },
+    section: 'configuration',
+    scope: 'readonly',
+    load: () => import('../pages/settings/page'),
   },
   {
     path: '/people',

@@ -78,14 +78,14 @@ export function Shell() {
             {
               type: 'menu-dropdown',
               text: t(`language.${locale}`),
-              ariaLabel: t('language'),
+              ariaLabel: `${t('language')}: ${t(`language.${locale}`)}`,
               iconName: 'globe',
               items: locales.map((id) => ({ id, text: t(`language.${id}`), lang: id })),
               onItemClick: (event) => setLocale(event.detail.id as Locale),
             },
             {
               type: 'menu-dropdown',
-              text: person?.displayName ?? person?.email ?? auth.user?.profile.email ?? '',
+              text: person?.displayName ?? person?.email ?? (me.data?.principal.kind === 'key' ? t('apiKey', { keyId: me.data.principal.keyId }) : (auth.user?.profile.email ?? t('account'))),
               description: person ? t('role', { role: t(`role.${person.role}`) }) : undefined,
               iconName: 'user-profile',
               items: [

@@ -31,6 +31,8 @@ export const shellMessages = defineMessages(
     navigation: 'Navigation',
     notifications: 'Notifications',
     dismiss: 'Dismiss',
+    apiKey: 'API key {keyId}',
+    account: 'Account',
   },
   {
     product: 'Switchboard',
@@ -62,5 +64,7 @@ export const shellMessages = defineMessages(
     navigation: '導覽',
     notifications: '通知',
     dismiss: '關閉',
+    apiKey: 'API 金鑰 {keyId}',
+    account: '帳號',
   },
 );

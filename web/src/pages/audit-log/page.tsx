@@ -36,6 +36,11 @@ const actions: Action[] = [
   'tenant.resumed',
   'allocation.granted',
   'allocation.released',
+  'person.invited',
+  'person.changed',
+  'person.deactivated',
+  'person.reactivated',
+  'person.signed-out-everywhere',
 ];
 
 function actionText(t: Translate<Keys>, action: string): string {
@@ -55,6 +60,7 @@ function detailsOf(t: Translate<Keys>, entry: Entry, format: ReturnType<typeof u
     const { export: kind, from, to, rows, withNotes } = entry.summary;
     parts.push(`${t('exported', { export: kind, from, to, rows: format.number(rows) })}${withNotes ? `, ${t('withNotes')}` : ''}`);
   }
+  if (typeof summary.role === 'string') parts.push(t('role', { role: summary.role }));
   if (typeof summary.reason === 'string') parts.push(t('reason', { reason: summary.reason }));
   return parts.join(' · ') || '—';
 }
@@ -80,6 +86,11 @@ export default function AuditLogPage() {
   // Key names for the "who" column; a revoked key is no longer listed and shows by its id.
   const keys = useQuery({ queryKey: ['api-keys', 'names'], queryFn: () => answer(api.GET('/v1/api-keys', { params: { query: { limit: 100 } } })) });
   const keyNames = useMemo(() => new Map((keys.data?.items ?? []).map((key) => [key.keyId, key.name])), [keys.data]);
+  const people = useQuery({ queryKey: ['people', 'names'], queryFn: () => answer(api.GET('/v1/people', { params: { query: { limit: 100 } } })) });
+  const personNames = useMemo(
+    () => new Map((people.data?.items ?? []).map((person) => [person.personId, person.displayName ? `${person.displayName} <${person.email}>` : person.email])),
+    [people.data],
+  );
   const nextCursor = entries.data?.nextCursor ?? undefined;
 
   const restart = () => {
@@ -91,13 +102,15 @@ export default function AuditLogPage() {
     setPageIndex(page);
   };
   const who = (entry: Entry) => {
-    const actorOf = entry.actor as { type: string; keyId?: string; personId?: string; email?: string; displayName?: string };
+    const actorOf = entry.actor as { type: string; keyId?: string; personId?: string };
     if (actorOf.type === 'operator') return t('actor.operator');
     if (actorOf.type === 'api-key' && actorOf.keyId) {
       const name = keyNames.get(actorOf.keyId);
       return name ? `${t('actor.key', { name })} (${actorOf.keyId})` : t('actor.unknownKey', { keyId: actorOf.keyId });
     }
-    return t('actor.person', { name: actorOf.displayName ?? actorOf.email ?? actorOf.personId ?? '' });
+    const personId = actorOf.personId ?? '';
+    const name = personNames.get(personId);
+    return name ? `${t('actor.person', { name })} (${personId})` : t('actor.person', { name: personId });
   };
   const filtered = action !== undefined || actor !== undefined;
   const actionOptions = [{ value: '', label: t('anyAction') }, ...actions.map((value) => ({ value, label: actionText(t, value) }))];

@@ -1,0 +1,61 @@
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+
+/**
+ * Sends one e-mail through Amazon SES v2 (SendEmail, simple content), or through the local twin's
+ * emulation of it when MAIL_ENDPOINT is set. The sender is MAIL_FROM (an identity verified in
+ * SES); MAIL_CONFIGURATION_SET, when set, names the configuration set whose events report
+ * deliveries and bounces. The kind and tenant travel as SES message tags, never personal data.
+ */
+export type MailKind = 'invitation' | 'signup-verification' | 'signup-approved' | 'password-reset';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  tenantId?: string;
+  kind: MailKind;
+}
+
+export interface MailSender {
+  send(mail: OutgoingMail): Promise<{ messageId: string }>;
+}
+
+let client: SESv2Client | undefined;
+function sesClient(): SESv2Client {
+  const endpoint = process.env.MAIL_ENDPOINT;
+  client ??= new SESv2Client(endpoint ? { endpoint } : {});
+  return client;
+}
+
+/** SES tag values allow only ASCII letters, digits, `_`, `-`, `.` and `@`. */
+const tagValue = (value: string) => value.replace(/[^A-Za-z0-9_.@-]/g, '_');
+
+export function mailSender(): MailSender {
+  return {
+    async send(mail) {
+      const from = process.env.MAIL_FROM;
+      if (!from) throw new Error('MAIL_FROM is not set: the function has no address to send mail from');
+      const configurationSet = process.env.MAIL_CONFIGURATION_SET;
+      const { MessageId } = await sesClient().send(
+        new SendEmailCommand({
+          FromEmailAddress: from,
+          Destination: { ToAddresses: [mail.to] },
+          Content: {
+            Simple: {
+              Subject: { Data: mail.subject, Charset: 'UTF-8' },
+              Body: {
+                Text: { Data: mail.text, Charset: 'UTF-8' },
+                ...(mail.html !== undefined ? { Html: { Data: mail.html, Charset: 'UTF-8' } } : {}),
+              },
+            },
+          },
+          ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
+          EmailTags: [{ Name: 'kind', Value: mail.kind }, ...(mail.tenantId ? [{ Name: 'tenant', Value: tagValue(mail.tenantId) }] : [])],
+        }),
+      );
+      if (!MessageId) throw new Error('SES SendEmail answered without a MessageId');
+      return { messageId: MessageId };
+    },
+  };
+}

@@ -1,0 +1,277 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type TestPeopleIdentity, startTestPeopleIdentity } from '../support/people';
+import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
+
+let twin: TestTwin;
+let identity: TestPeopleIdentity;
+beforeAll(async () => {
+  identity = await startTestPeopleIdentity();
+  twin = await startTestTwin();
+});
+afterAll(async () => {
+  await twin.close();
+  await identity.close();
+});
+afterEach(() => {
+  delete process.env.SIGNUP_REQUIRES_APPROVAL;
+});
+
+const unique = () => Math.random().toString(36).slice(2, 8);
+
+async function invite(admin: string, body: Record<string, unknown>) {
+  const invited = await api(twin.url, 'POST', '/v1/people', { key: admin, body });
+  expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+  return invited.body as { personId: string; email: string; agentId: string; role: string; state: string; version: number };
+}
+
+/** Invites a person and gives their first token (their first request makes them active). */
+async function signedInPerson(admin: string, role: string) {
+  const email = `${role}.${unique()}@acme.test`;
+  const person = await invite(admin, { email, role });
+  const token = identity.accessToken(email);
+  expect((await api(twin.url, 'GET', '/v1/me', { key: token })).status).toBe(200);
+  return { ...person, email, token };
+}
+
+const etagOf = async (admin: string, personId: string) => (await api(twin.url, 'GET', `/v1/people/${personId}`, { key: admin })).headers.get('etag')!;
+
+describe('people', () => {
+  it('are invited with a mail in the tenant\'s language and English, listed, changed with If-Match, and sign in as who they are', async () => {
+    const { apiKey: admin, tenant } = await createTenant(twin);
+    const email = `Mei.Lin.${unique()}@Acme.test`;
+    const invited = await invite(admin, { email, role: 'supervisor', displayName: 'Mei Lin' });
+    expect(invited).toMatchObject({ email: email.toLowerCase(), role: 'supervisor', state: 'invited', agentId: email.toLowerCase().split('@')[0], version: 1 });
+
+    const mail = identity.lastMailTo(email.toLowerCase(), 'invitation');
+    expect(mail?.subject).toMatch(/^您受邀加入 .* \/ You are invited to Acme Support/);
+    expect(mail?.text).toContain(identity.accounts.get(email.toLowerCase())!.password);
+    expect(mail?.tenantId).toBe(tenant.tenantId);
+
+    const again = await api(twin.url, 'POST', '/v1/people', { key: admin, body: { email, role: 'agent' } });
+    expect(again.status).toBe(409);
+    expect(again.body.type).toBe('/problems/person-exists');
+
+    const token = identity.accessToken(email);
+    const me = await api(twin.url, 'GET', '/v1/me', { key: token });
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({
+      principal: { kind: 'person', personId: invited.personId, role: 'supervisor', agentId: invited.agentId, displayName: 'Mei Lin' },
+      scopes: ['supervisor'],
+      tenant: { tenantId: tenant.tenantId, locale: 'zh-TW', timezone: 'Asia/Taipei' },
+    });
+
+    const listed = await api(twin.url, 'GET', '/v1/people', { key: admin });
+    const shown = listed.body.items.find((person: { personId: string }) => person.personId === invited.personId);
+    expect(shown).toMatchObject({ state: 'active' });
+    expect(Date.parse(shown.lastSignInAt)).toBeGreaterThan(Date.now() - 60_000);
+
+    const withoutIfMatch = await api(twin.url, 'PATCH', `/v1/people/${invited.personId}`, { key: admin, body: { role: 'agent' } });
+    expect(withoutIfMatch.status).toBe(428);
+    const changed = await api(twin.url, 'PATCH', `/v1/people/${invited.personId}`, {
+      key: admin,
+      body: { role: 'agent', agentId: 'mei' },
+      headers: { 'if-match': await etagOf(admin, invited.personId) },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ role: 'agent', agentId: 'mei' });
+    expect((await api(twin.url, 'GET', '/v1/me', { key: token })).body.scopes).toEqual(['agent']);
+
+    const taken = await api(twin.url, 'POST', '/v1/people', { key: admin, body: { email: `other.${unique()}@acme.test`, role: 'agent', agentId: 'mei' } });
+    expect(taken.status).toBe(409);
+    expect(taken.body.type).toBe('/problems/agent-id-taken');
+  });
+
+  it('keep one active admin: the last cannot be demoted or deactivated, and the audit log names the person who acted', async () => {
+    const { apiKey: admin } = await createTenant(twin);
+    const first = await signedInPerson(admin, 'admin');
+    const demoteSelf = await api(twin.url, 'PATCH', `/v1/people/${first.personId}`, {
+      key: first.token,
+      body: { role: 'viewer' },
+      headers: { 'if-match': await etagOf(admin, first.personId) },
+    });
+    expect(demoteSelf.status).toBe(409);
+    expect(demoteSelf.body.type).toBe('/problems/last-admin-person');
+    const deactivateSelf = await api(twin.url, 'POST', `/v1/people/${first.personId}/deactivate`, { key: first.token });
+    expect(deactivateSelf.status).toBe(409);
+    expect(deactivateSelf.body.type).toBe('/problems/last-admin-person');
+
+    const second = await signedInPerson(first.token, 'admin');
+    const demoted = await api(twin.url, 'PATCH', `/v1/people/${first.personId}`, {
+      key: second.token,
+      body: { role: 'viewer' },
+      headers: { 'if-match': await etagOf(admin, first.personId) },
+    });
+    expect(demoted.status).toBe(200);
+
+    const log = await api(twin.url, 'GET', '/v1/audit-log?action=person.changed', { key: admin });
+    expect(log.body.items[0]).toMatchObject({ actor: { type: 'person', personId: second.personId }, target: { type: 'person', id: first.personId }, summary: { changedFields: ['role'], role: 'viewer' } });
+    const invitedBy = await api(twin.url, 'GET', `/v1/audit-log?actor=${first.personId}`, { key: admin });
+    expect(invitedBy.body.items.map((entry: { action: string }) => entry.action)).toContain('person.invited');
+  });
+
+  it('deactivated cannot call the API with a token they still hold; reactivated can again', async () => {
+    const { apiKey: admin } = await createTenant(twin);
+    const agent = await signedInPerson(admin, 'agent');
+    const deactivated = await api(twin.url, 'POST', `/v1/people/${agent.personId}/deactivate`, { key: admin });
+    expect(deactivated.status).toBe(200);
+    expect(deactivated.body.state).toBe('deactivated');
+    expect(identity.accounts.get(agent.email)!.enabled).toBe(false);
+    expect((await api(twin.url, 'GET', '/v1/me', { key: agent.token })).status).toBe(401);
+    expect((await api(twin.url, 'GET', '/v1/me', { key: identity.accessToken(agent.email) })).status).toBe(401);
+
+    expect((await api(twin.url, 'POST', `/v1/people/${agent.personId}/reactivate`, { key: admin })).body.state).toBe('active');
+    expect(identity.accounts.get(agent.email)!.enabled).toBe(true);
+    expect((await api(twin.url, 'GET', '/v1/me', { key: identity.accessToken(agent.email) })).status).toBe(200);
+  });
+
+  it('sign out everywhere: every token issued before is refused, a new sign-in works; a key cannot', async () => {
+    const { apiKey: admin } = await createTenant(twin);
+    const agent = await signedInPerson(admin, 'agent');
+    expect((await api(twin.url, 'POST', '/v1/me/sign-out-everywhere', { key: admin })).status).toBe(403);
+    expect((await api(twin.url, 'POST', '/v1/me/sign-out-everywhere', { key: agent.token })).status).toBe(204);
+    expect(identity.accounts.get(agent.email)!.globalSignOuts).toBe(1);
+    expect((await api(twin.url, 'GET', '/v1/me', { key: agent.token })).status).toBe(401);
+    const later = identity.accessToken(agent.email, { iat: Math.floor(Date.now() / 1000) + 2 });
+    expect((await api(twin.url, 'GET', '/v1/me', { key: later })).status).toBe(200);
+  });
+
+  it('tokens that are forged, expired or of another client are anonymous', async () => {
+    const { apiKey: admin } = await createTenant(twin);
+    const agent = await signedInPerson(admin, 'agent');
+    const past = Math.floor(Date.now() / 1000) - 7200;
+    for (const token of [
+      identity.forgedToken(agent.email),
+      identity.accessToken(agent.email, { iat: past, exp: past + 3600 }),
+      identity.accessToken(agent.email, { client_id: 'another-app' }),
+      identity.accessToken(agent.email, { token_use: 'id' }),
+      identity.accessToken(agent.email, { iss: 'https://elsewhere.example' }),
+    ]) {
+      const answer = await api(twin.url, 'GET', '/v1/me', { key: token });
+      expect(answer.status).toBe(401);
+      expect(answer.body.type).toBe('/problems/unauthorized');
+    }
+  });
+
+  it("a person of another tenant, even its admin, reaches none of this tenant's people or data", async () => {
+    const a = await createTenant(twin);
+    const aPerson = await signedInPerson(a.apiKey, 'supervisor');
+    const customer = await api(twin.url, 'POST', '/v1/customers', { key: a.apiKey, body: { displayName: 'Secret A customer' } });
+    const b = await createTenant(twin, { name: 'Other Co' });
+    const bAdmin = await signedInPerson(b.apiKey, 'admin');
+    for (const [method, path, body] of [
+      ['GET', `/v1/people/${aPerson.personId}`],
+      ['PATCH', `/v1/people/${aPerson.personId}`, { role: 'viewer' }],
+      ['POST', `/v1/people/${aPerson.personId}/deactivate`],
+      ['GET', `/v1/customers/${customer.body.customerId}`],
+    ] as const) {
+      const answer = await api(twin.url, method, path, { key: bAdmin.token, body, headers: { 'if-match': '*' } });
+      expect(answer.status, `${method} ${path}`).toBe(404);
+    }
+    const listed = await api(twin.url, 'GET', '/v1/people', { key: bAdmin.token });
+    expect(JSON.stringify(listed.body)).not.toContain(aPerson.personId);
+    expect((await api(twin.url, 'GET', '/v1/me', { key: aPerson.token })).body.principal.role).toBe('supervisor');
+  });
+
+  it('a supervisor, person or key, handles cases but reaches no keys, settings changes, webhooks, audit log or people', async () => {
+    const { apiKey: admin } = await createTenant(twin);
+    const supervisor = await signedInPerson(admin, 'supervisor');
+    const supervisorKey = (await api(twin.url, 'POST', '/v1/api-keys', { key: admin, body: { name: 'Team lead', scopes: ['supervisor'] } })).body.secret as string;
+    for (const credential of [supervisor.token, supervisorKey]) {
+      expect((await api(twin.url, 'GET', '/v1/cases', { key: credential })).status).toBe(200);
+      expect((await api(twin.url, 'GET', '/v1/settings', { key: credential })).status).toBe(200);
+      for (const [method, path, body] of [
+        ['GET', '/v1/api-keys'],
+        ['POST', '/v1/api-keys', { name: 'x', scopes: ['agent'] }],
+        ['PATCH', '/v1/settings', { locale: 'en' }],
+        ['GET', '/v1/webhooks'],
+        ['GET', '/v1/audit-log'],
+        ['GET', '/v1/people'],
+        ['POST', '/v1/people', { email: `x.${unique()}@acme.test`, role: 'admin' }],
+      ] as const) {
+        const refused = await api(twin.url, method, path, { key: credential, body, headers: { 'if-match': '*' } });
+        expect(refused.status, `${method} ${path}`).toBe(403);
+      }
+    }
+  });
+});
+
+describe('self-service sign-up', () => {
+  const signupBody = (email: string) => ({ businessName: 'Acme Florist', timezone: 'Asia/Taipei', country: 'TW', locale: 'zh-TW', adminEmail: email });
+  const tokenIn = (text: string | undefined) => /\/signup\/verify\?token=([A-Za-z0-9_-]{43})/.exec(text ?? '')?.[1];
+
+  it('mails a link; verifying it makes a trial tenant without an SMS sender, whose admin signs in', async () => {
+    const email = `owner.${unique()}@florist.test`;
+    const started = await api(twin.url, 'POST', '/v1/signups', { body: signupBody(email) });
+    expect(started.status).toBe(202);
+    const token = tokenIn(identity.lastMailTo(email, 'signup-verification')?.text);
+    expect(token).toBeDefined();
+
+    const weak = await api(twin.url, 'POST', '/v1/signups/verify', { body: { token, password: 'short' } });
+    expect(weak.status).toBe(400);
+    const verified = await api(twin.url, 'POST', '/v1/signups/verify', { body: { token, password: 'Correct-Horse-42', displayName: 'Ms Chen' } });
+    expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+    expect(verified.body.state).toBe('completed');
+    expect(identity.accounts.get(email)).toMatchObject({ password: 'Correct-Horse-42', permanent: true });
+
+    const me = await api(twin.url, 'GET', '/v1/me', { key: identity.accessToken(email) });
+    expect(me.body).toMatchObject({ principal: { kind: 'person', role: 'admin', displayName: 'Ms Chen' }, tenant: { tenantId: verified.body.tenantId, name: 'Acme Florist', locale: 'zh-TW' } });
+    const tenant = await api(twin.url, 'GET', `/v1/operator/tenants/${verified.body.tenantId}`, { key: twin.operatorKey });
+    expect(tenant.body).toMatchObject({ plan: 'trial', state: 'active' });
+    expect(tenant.body.allocations.smsOriginationIdentities).toEqual([]);
+
+    const used = await api(twin.url, 'POST', '/v1/signups/verify', { body: { token, password: 'Correct-Horse-42' } });
+    expect(used.status).toBe(400);
+    expect(used.body.type).toBe('/problems/signup-link-invalid');
+  });
+
+  it('signing up twice with one address makes one business: the first link stops working, and afterwards a reminder is mailed', async () => {
+    const email = `twice.${unique()}@florist.test`;
+    expect((await api(twin.url, 'POST', '/v1/signups', { body: signupBody(email) })).status).toBe(202);
+    const first = tokenIn(identity.lastMailTo(email)?.text);
+    expect((await api(twin.url, 'POST', '/v1/signups', { body: signupBody(email) })).status).toBe(202);
+    const second = tokenIn(identity.lastMailTo(email)?.text);
+    expect(second).not.toBe(first);
+    expect((await api(twin.url, 'POST', '/v1/signups/verify', { body: { token: first, password: 'Correct-Horse-42' } })).status).toBe(400);
+    const verified = await api(twin.url, 'POST', '/v1/signups/verify', { body: { token: second, password: 'Correct-Horse-42' } });
+    expect(verified.status).toBe(200);
+
+    const mailsBefore = identity.outbox.length;
+    expect((await api(twin.url, 'POST', '/v1/signups', { body: signupBody(email) })).status).toBe(202);
+    expect(identity.outbox.length).toBe(mailsBefore + 1);
+    expect(tokenIn(identity.lastMailTo(email)?.text)).toBeUndefined();
+    const completed = await api(twin.url, 'GET', '/v1/operator/signups?state=completed&limit=100', { key: twin.operatorKey });
+    expect(completed.body.items.filter((signup: { adminEmail: string }) => signup.adminEmail === email)).toHaveLength(1);
+  });
+
+  it('with approval required, waits for the operator, who approves (the admin is mailed) or rejects', async () => {
+    process.env.SIGNUP_REQUIRES_APPROVAL = 'true';
+    const email = `approve.${unique()}@florist.test`;
+    await api(twin.url, 'POST', '/v1/signups', { body: signupBody(email) });
+    const verified = await api(twin.url, 'POST', '/v1/signups/verify', { body: { token: tokenIn(identity.lastMailTo(email)?.text), password: 'Correct-Horse-42' } });
+    expect(verified.body).toMatchObject({ state: 'awaiting-approval' });
+    expect((await api(twin.url, 'GET', '/v1/me', { key: identity.accessToken(email) })).status).toBe(401);
+
+    const waiting = await api(twin.url, 'GET', '/v1/operator/signups', { key: twin.operatorKey });
+    const signup = waiting.body.items.find((item: { adminEmail: string }) => item.adminEmail === email);
+    expect(signup).toMatchObject({ state: 'awaiting-approval' });
+    expect((await api(twin.url, 'POST', `/v1/operator/signups/${signup.signupId}/approve`, { key: 'not-the-operator' })).status).toBe(401);
+
+    const approved = await api(twin.url, 'POST', `/v1/operator/signups/${signup.signupId}/approve`, { key: twin.operatorKey });
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ state: 'completed', tenantId: expect.stringMatching(/^ten_/) });
+    expect(identity.lastMailTo(email, 'signup-approved')?.subject).toContain('Acme Florist');
+    expect((await api(twin.url, 'GET', '/v1/me', { key: identity.accessToken(email) })).body.tenant.tenantId).toBe(approved.body.tenantId);
+    expect((await api(twin.url, 'POST', `/v1/operator/signups/${signup.signupId}/approve`, { key: twin.operatorKey })).body.tenantId).toBe(approved.body.tenantId);
+    const lateReject = await api(twin.url, 'POST', `/v1/operator/signups/${signup.signupId}/reject`, { key: twin.operatorKey, body: { reason: 'Too late' } });
+    expect(lateReject.status).toBe(409);
+    expect(lateReject.body.type).toBe('/problems/signup-decided');
+
+    const other = `reject.${unique()}@florist.test`;
+    await api(twin.url, 'POST', '/v1/signups', { body: signupBody(other) });
+    await api(twin.url, 'POST', '/v1/signups/verify', { body: { token: tokenIn(identity.lastMailTo(other)?.text), password: 'Correct-Horse-42' } });
+    const pending = (await api(twin.url, 'GET', '/v1/operator/signups', { key: twin.operatorKey })).body.items.find((item: { adminEmail: string }) => item.adminEmail === other);
+    const rejected = await api(twin.url, 'POST', `/v1/operator/signups/${pending.signupId}/reject`, { key: twin.operatorKey, body: { reason: 'Not a business' } });
+    expect(rejected.body).toMatchObject({ state: 'rejected', rejectionReason: 'Not a business' });
+    expect((await api(twin.url, 'GET', '/v1/me', { key: identity.accessToken(other) })).status).toBe(401);
+  });
+});
