@@ -73,7 +73,8 @@ export const apiFunctions = {
   settings: { tableAccess: 'readwrite', operatorKey: false, description: 'Tenant settings' },
   customers: { tableAccess: 'readwrite', operatorKey: false, description: 'Customers' },
   contacts: { tableAccess: 'readwrite', operatorKey: false, description: 'Contacts and referrals' },
-  webhooks: { tableAccess: 'readwrite', operatorKey: false, secretBox: 'seal', description: 'Webhook endpoints and their deliveries' },
+  // Sets the timer of a test delivery's first attempt: webhook-deliver, not the API, opens secrets and calls endpoints.
+  webhooks: { tableAccess: 'readwrite', operatorKey: false, secretBox: 'seal', schedules: true, description: 'Webhook endpoints and their deliveries' },
   cases: { tableAccess: 'readwrite', operatorKey: false, description: 'Cases and their timelines' },
   'survey-templates': { tableAccess: 'readwrite', operatorKey: false, description: 'Survey templates and their versions' },
   // Sets the timer that sends an ad hoc survey: survey-send, not the API, talks to SMS.
