@@ -2923,6 +2923,7 @@ export interface components {
                 displayName?: string;
                 /** @enum {string} */
                 role: "admin" | "supervisor" | "agent" | "viewer";
+                /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
                 agentId: string;
             } | {
                 /** @constant */
