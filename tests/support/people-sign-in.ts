@@ -16,7 +16,7 @@ import type { TestTwin } from './twin';
  */
 
 export const consoleClientId = 'switchboard-console';
-/** Meets the pool's policy (upper, lower, digit, symbol, 8+). */
+/** Meets the people's password policy (shared/domain/password-policy.ts: 12+, lower, upper, digit). */
 export const testPassword = 'Correct-Horse-9';
 
 export function cognitoClient(): CognitoIdentityProviderClient {
