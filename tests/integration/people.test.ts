@@ -1,6 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
+  AdminGetUserCommand,
+  AdminUserGlobalSignOutCommand,
+  InvalidPasswordException,
+  UserNotFoundException,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { newSigningKey, signJwt } from '../../infra/local/oidc/tokens';
-import { FormBrowser, signInPerson, signInThroughPages } from '../support/people-sign-in';
+import { identityDirectory } from '../../shared/ports/identity-directory';
+import { FormBrowser, cognitoClient, signInPerson, signInThroughPages } from '../support/people-sign-in';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
 
 /**
@@ -262,6 +271,51 @@ describe('people', () => {
     await expect(signInThroughPages(twin, new FormBrowser(twin.url), email, chosen)).rejects.toThrow(/answered 400/);
     // The temporary password is gone with the first sign-in.
     expect(twin.identity.checkPassword(email, temporary!).status).toBe('wrong');
+  });
+});
+
+describe("the identity directory (the functions' Cognito adapter) on the twin's emulation", () => {
+  it('creates an account once by e-mail, then disables, enables, signs out and sets passwords by its sub or its e-mail, as an e-mail-alias pool does', async () => {
+    const directory = identityDirectory();
+    const email = `Directory.${unique()}@Acme.test`;
+    const created = await directory.createAccount({ email, password: 'Temporary-Pass-1', temporary: true });
+    expect(created.created).toBe(true);
+    expect(created.subject).toBe(accountOf(email).sub);
+    expect(accountOf(email)).toMatchObject({ email: email.toLowerCase(), passwordTemporary: true, enabled: true, emailVerified: true });
+    expect(await directory.createAccount({ email: email.toLowerCase(), password: 'Another-Pass-2', temporary: false })).toEqual({ subject: created.subject, created: false });
+    expect(twin.identity.checkPassword(email, 'Temporary-Pass-1').status).toBe('ok');
+
+    await directory.disableAccount(created.subject);
+    expect(accountOf(email).enabled).toBe(false);
+    await directory.enableAccount(created.subject);
+    expect(accountOf(email).enabled).toBe(true);
+    await directory.signOutEverywhere(created.subject);
+    expect(accountOf(email).signedOutAt).toBeGreaterThan(Date.now() - 60_000);
+
+    await directory.setPassword({ email, password: 'Permanent-Pass-3', temporary: false });
+    expect(accountOf(email).passwordTemporary).toBe(false);
+    expect(twin.identity.checkPassword(email, 'Permanent-Pass-3').status).toBe('ok');
+    await directory.setPassword({ email, password: 'Temporary-Pass-4', temporary: true });
+    expect(accountOf(email).passwordTemporary).toBe(true);
+
+    // The same calls with the e-mail as the Username, and with one that names nobody.
+    const cognito = cognitoClient();
+    try {
+      const pool = process.env.PEOPLE_USER_POOL_ID;
+      await cognito.send(new AdminDisableUserCommand({ UserPoolId: pool, Username: email.toLowerCase() }));
+      expect(accountOf(email).enabled).toBe(false);
+      await cognito.send(new AdminEnableUserCommand({ UserPoolId: pool, Username: email.toLowerCase() }));
+      expect(accountOf(email).enabled).toBe(true);
+      for (const username of [created.subject, email.toLowerCase()]) {
+        const got = await cognito.send(new AdminGetUserCommand({ UserPoolId: pool, Username: username }));
+        expect(got.UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value).toBe(created.subject);
+      }
+      await expect(cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId: pool, Username: `nobody.${unique()}@acme.test` }))).rejects.toBeInstanceOf(UserNotFoundException);
+      await expect(directory.disableAccount('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(UserNotFoundException);
+    } finally {
+      cognito.destroy();
+    }
+    await expect(directory.createAccount({ email: `weak.${unique()}@acme.test`, password: 'short', temporary: true })).rejects.toBeInstanceOf(InvalidPasswordException);
   });
 });
 
