@@ -1865,7 +1865,7 @@ export interface components {
              * @description RFC 3339 date-time
              */
             at: string;
-            /** @description The API key id that made the change, or "system" */
+            /** @description Who made the change: the agent id of the person signed in, the id of the API key (`key_…`), or "system" */
             actor: string;
             text?: string;
             /** @enum {string} */

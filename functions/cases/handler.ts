@@ -29,7 +29,7 @@ import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { HttpError, conflict, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
-import type { Caller } from '../../shared/http/caller';
+import type { Caller, Principal } from '../../shared/http/caller';
 import { looksLikeId, newId } from '../../shared/ids';
 import { functionClock } from '../../shared/ports/clock';
 import { timelineCap } from '../../shared/schemas/case';
@@ -139,6 +139,9 @@ async function storedCase(tenantId: string, caseId: string): Promise<StoredCase>
   return stored;
 }
 
+/** A person is named on the timeline as the agent they are (as assignees are); an API key by its id. */
+const timelineActor = (principal: Principal): string => (principal.kind === 'person' ? principal.agentId : principal.keyId);
+
 async function caseContext(tenantId: string, caller: Caller): Promise<CaseContext> {
   const settings = await getSettings(tenantId);
   if (!settings) throw notFound('The tenant has no settings');
@@ -146,7 +149,7 @@ async function caseContext(tenantId: string, caller: Caller): Promise<CaseContex
     tenantId,
     // The twin's clock when it runs the functions on it, so that deadlines (and their timers) follow a moved clock.
     now: functionClock.now().toISOString(),
-    actor: caller.kind === 'tenant' ? caller.keyId : 'system',
+    actor: caller.kind === 'tenant' ? timelineActor(caller.principal) : 'system',
     policy: resolveSlaPolicy(settings.slaPolicy),
     calendar: businessCalendarOf(settings),
     newEntryId: monotonicIds('cev'),

@@ -48,9 +48,9 @@ export const signInDue = (lastSignInAt: string | undefined, now: Date): boolean 
   lastSignInAt === undefined || now.getTime() - Date.parse(lastSignInAt) >= signInRecordingIntervalMs;
 
 /**
- * A temporary password for an invitation that satisfies the user pool's policy (12+ characters
- * with lower- and upper-case letters, digits and a symbol); the person chooses their own at the
- * first sign-in.
+ * A temporary password for an invitation that satisfies the people's password policy
+ * (shared/domain/password-policy.ts), with symbols too though the policy does not require them;
+ * the person chooses their own at the first sign-in.
  */
 export function temporaryPassword(): string {
   const groups = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!#%+-=?@'];

@@ -236,7 +236,7 @@ export const TimelineEntry = z.withMeta(
     entryId: z.string(),
     type: TimelineEntryType,
     at: Iso8601,
-    actor: z.described(z.string(), 'The API key id that made the change, or "system"'),
+    actor: z.described(z.string(), 'Who made the change: the agent id of the person signed in, the id of the API key (`key_…`), or "system"'),
     text: z.optional(z.string()),
     visibility: z.optional(z.enum(['internal', 'customer'])),
     assignee: z.optional(z.nullable(Assignee)),

@@ -1,3 +1,4 @@
+import { passwordPolicy, passwordRuleDescriptions, passwordRulePatterns } from '../domain/password-policy';
 import * as z from '../zod';
 import { CountryCode, IanaTimezone, Iso8601, Locale, PaginationQuery } from './common';
 import { EmailAddress } from './person';
@@ -33,11 +34,11 @@ export const VerifySignupBody = z.strictObject({
   token: VerificationToken,
   password: z.described(
     z.string().check(
-      z.minLength(12, 'At least 12 characters'),
-      z.maxLength(256),
-      z.regex(/[a-z]/, 'At least one lower-case letter'),
-      z.regex(/[A-Z]/, 'At least one upper-case letter'),
-      z.regex(/[0-9]/, 'At least one digit'),
+      z.minLength(passwordPolicy.minLength, passwordRuleDescriptions.length),
+      z.maxLength(passwordPolicy.maxLength),
+      z.regex(passwordRulePatterns.lowercase, passwordRuleDescriptions.lowercase),
+      z.regex(passwordRulePatterns.uppercase, passwordRuleDescriptions.uppercase),
+      z.regex(passwordRulePatterns.digit, passwordRuleDescriptions.digit),
     ),
     "The first admin's password: at least 12 characters with lower- and upper-case letters and a digit",
   ),

@@ -8,6 +8,7 @@ import {
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import type { SlaKind } from '../../shared/schemas/case';
 import { atExpression } from '../../shared/ports/scheduler';
+import { signInPerson } from '../support/people-sign-in';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
 import { eventually, settle } from '../support/waiting';
 
@@ -264,6 +265,20 @@ describe('the timeline and lifecycle', () => {
       'open',
     ]);
     expect(full.body.timeline[2]).toMatchObject({ text: 'We are looking into it', visibility: 'customer' });
+  });
+
+  it('names who made each change: a person by their agent id, an API key by its id', async () => {
+    const c = (await openCase()).body;
+    const email = `case.agent.${Math.random().toString(36).slice(2, 8)}@acme.test`;
+    const invited = await api(twin.url, 'POST', '/v1/people', { key, body: { email, role: 'agent', agentId: 'case-agent-mei' } });
+    expect(invited.status).toBe(201);
+    const person = await signInPerson(twin, email);
+    const byPerson = await api(twin.url, 'POST', `/v1/cases/${c.caseId}/events`, { key: person.accessToken, body: { type: 'note', text: 'Called back' } });
+    expect(byPerson.status).toBe(201);
+    expect(byPerson.body.entry.actor).toBe('case-agent-mei');
+    const byKey = await post(c.caseId, { type: 'note', text: 'Filed by the integration' });
+    expect(byKey.body.entry.actor).toMatch(/^key_[0-9A-Z]{26}$/);
+    expect(key).toContain(`.${byKey.body.entry.actor}.`);
   });
 
   it('answers an illegal transition with 409 naming the allowed ones, and changes nothing', async () => {

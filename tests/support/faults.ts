@@ -7,7 +7,7 @@ import { uniqueDigits } from './waiting';
 /**
  * Fault injection for the fault suite (tests/faults): an HTTP proxy in front of DynamoDB Local
  * and in front of the twin's emulated AWS endpoints (EventBridge, Scheduler, End User Messaging
- * SMS). A request matching an injected fault is answered with the error AWS would send, in the
+ * SMS, SES v2, the Cognito admin API). A request matching an injected fault is answered with the error AWS would send, in the
  * wire format of that service's protocol, so the functions' own SDK clients parse it into the
  * real exception class and apply their real retry strategy. Everything else is passed through.
  *
@@ -28,8 +28,8 @@ export interface AwsErrorAnswer {
 export interface FaultSpec {
   /**
    * The operation: the X-Amz-Target's action (`TransactWriteItems`, `SendTextMessage`,
-   * `PutEvents`), or for EventBridge Scheduler's REST API `CreateSchedule`, `UpdateSchedule`,
-   * `DeleteSchedule`, `GetSchedule`.
+   * `PutEvents`, `AdminCreateUser`), or for the REST APIs EventBridge Scheduler's `CreateSchedule`,
+   * `UpdateSchedule`, `DeleteSchedule`, `GetSchedule` and SES v2's `SendEmail`.
    */
   operation: string;
   /** Only requests whose body holds this text (each of these texts) fail. */
@@ -94,10 +94,11 @@ function operationOf(request: IncomingMessage): string {
   if (typeof target === 'string') return target.slice(target.lastIndexOf('.') + 1);
   const path = (request.url ?? '/').split('?')[0]!;
   if (path.startsWith('/schedules/')) return schedulerOperations[request.method ?? 'GET'] ?? 'Unknown';
+  if (request.method === 'POST' && path === '/v2/email/outbound-emails') return 'SendEmail';
   return `${request.method} ${path}`;
 }
 
-/** AWS's error answer: `__type` for the JSON protocols, `x-amzn-errortype` for restJson (Scheduler). */
+/** AWS's error answer: `__type` for the JSON protocols, `x-amzn-errortype` for restJson (Scheduler, SES v2). */
 function errorAnswer(answer: AwsErrorAnswer): { status: number; headers: Record<string, string>; body: string } {
   return {
     status: answer.status ?? 400,
@@ -175,7 +176,14 @@ export async function startFaultyTwin(options: Parameters<typeof startTestTwin>[
   const faults = new FaultPlan();
   const dynamo = await startFaultProxy(process.env.DYNAMODB_ENDPOINT!, faults);
   const aws = await startFaultProxy(twin.aws.endpoint, faults);
-  const proxied = { DYNAMODB_ENDPOINT: dynamo.url, EVENTBRIDGE_ENDPOINT: aws.url, SCHEDULER_ENDPOINT: aws.url, SMS_ENDPOINT: aws.url };
+  const proxied = {
+    DYNAMODB_ENDPOINT: dynamo.url,
+    EVENTBRIDGE_ENDPOINT: aws.url,
+    SCHEDULER_ENDPOINT: aws.url,
+    SMS_ENDPOINT: aws.url,
+    MAIL_ENDPOINT: aws.url,
+    COGNITO_ENDPOINT: aws.url,
+  };
   const direct = Object.fromEntries(Object.keys(proxied).map((name) => [name, process.env[name]]));
   Object.assign(process.env, proxied);
   return {

@@ -16,7 +16,7 @@ import type { TestTwin } from './twin';
  */
 
 export const consoleClientId = 'switchboard-console';
-/** Meets the pool's policy (upper, lower, digit, symbol, 8+). */
+/** Meets the people's password policy (shared/domain/password-policy.ts: 12+, lower, upper, digit). */
 export const testPassword = 'Correct-Horse-9';
 
 export function cognitoClient(): CognitoIdentityProviderClient {
@@ -173,6 +173,32 @@ export async function signInPerson(
   const browserKey = `${twin.url} ${email.toLowerCase()}`;
   const browser = (!newBrowser && browsers.get(browserKey)) || new FormBrowser(twin.url);
   browsers.set(browserKey, browser);
+  const tokens = await signInThroughPages(twin, browser, email, password);
+  const account = twin.identity.findByEmail(email)!;
+  return {
+    sub: account.sub,
+    email: account.email,
+    password,
+    totpSecret: account.totpSecret!,
+    accessToken: tokens.accessToken,
+    idToken: tokens.idToken,
+    refreshToken: tokens.refreshToken,
+  };
+}
+
+/**
+ * Signs in through the issuer's pages only, with the account as it is (no admin call first), as a
+ * person does: the password, a new one when the account still has a temporary password
+ * (`newPassword`), TOTP enrolment or a code, then the code exchange. Throws with the page when
+ * the issuer refuses.
+ */
+export async function signInThroughPages(
+  twin: Pick<TestTwin, 'url' | 'consoleUrl' | 'identity'>,
+  browser: FormBrowser,
+  email: string,
+  password: string,
+  { newPassword }: { newPassword?: string } = {},
+): Promise<{ accessToken: string; idToken: string; refreshToken: string }> {
   const pkce = newPkce();
   let response = await browser.get(authorizePath(twin, pkce));
   if (response.status !== 302) {
@@ -181,10 +207,11 @@ export async function signInPerson(
     const { interaction } = pageState(html);
     if (step !== 'sign-in' || !interaction) throw new Error(`authorize answered ${response.status} without the sign-in page:\n${html}`);
     response = await browser.post('/oidc/sign-in', { interaction, step, email, password });
-    for (let round = 0; round < 3 && response.status === 200; round++) {
+    for (let round = 0; round < 4 && response.status === 200; round++) {
       html = await response.text();
       ({ step } = pageState(html));
       if (step === 'totp-setup' || step === 'totp') response = await browser.post('/oidc/sign-in', { interaction, step, code: await freshTotpCode(twin, email) });
+      else if (step === 'new-password' && newPassword) response = await browser.post('/oidc/sign-in', { interaction, step, password: newPassword, confirm: newPassword });
       else throw new Error(`Signing ${email} in stopped at the ${step} page:\n${html}`);
     }
   }
@@ -193,14 +220,5 @@ export async function signInPerson(
   if (!code) throw new Error(`The issuer redirected without a code: ${response.headers.get('location')}`);
   const tokens = await exchangeCode(twin, code, pkce.verifier);
   if (tokens.status !== 200) throw new Error(`The token endpoint answered ${tokens.status}: ${JSON.stringify(tokens.body)}`);
-  const account = twin.identity.findByEmail(email)!;
-  return {
-    sub: account.sub,
-    email: account.email,
-    password,
-    totpSecret: account.totpSecret!,
-    accessToken: String(tokens.body.access_token),
-    idToken: String(tokens.body.id_token),
-    refreshToken: String(tokens.body.refresh_token),
-  };
+  return { accessToken: String(tokens.body.access_token), idToken: String(tokens.body.id_token), refreshToken: String(tokens.body.refresh_token) };
 }

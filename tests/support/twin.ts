@@ -7,7 +7,7 @@ import { type Twin, type TwinOptions, startTwin } from '../../infra/local/twin';
 /** The operator key every test twin accepts. */
 export const testOperatorKey = 'op_test-operator-key-not-a-secret';
 
-export interface TestTwin extends Pick<Twin, 'bus' | 'clock' | 'scheduler' | 'sms' | 'aws' | 'mail' | 'identity' | 'issuer' | 'consoleUrl'> {
+export interface TestTwin extends Pick<Twin, 'bus' | 'clock' | 'scheduler' | 'sms' | 'aws' | 'mail' | 'identity' | 'issuer' | 'oidc' | 'consoleUrl'> {
   url: string;
   operatorKey: string;
   close(): Promise<void>;
@@ -69,6 +69,7 @@ export async function startTestTwin(
     mail: twin.mail,
     identity: twin.identity,
     issuer: twin.issuer,
+    oidc: twin.oidc,
     consoleUrl: twin.consoleUrl,
     close: twin.close,
   };

@@ -120,10 +120,14 @@ describe('tokens, shaped as Cognito user-pool tokens', () => {
 });
 
 describe('the user store', () => {
-  it('applies Cognito default password policy and names what is missing', () => {
+  it("applies the people's password policy (12+, lower, upper, digit) and names what is missing", () => {
     expect(brokenPasswordRules('Correct-Horse-9')).toEqual([]);
-    expect(brokenPasswordRules('short')).toEqual(['length', 'uppercase', 'digit', 'symbol']);
+    expect(brokenPasswordRules('NoSymbolNeeded7')).toEqual([]);
+    expect(brokenPasswordRules('short')).toEqual(['length', 'uppercase', 'digit']);
+    expect(brokenPasswordRules('Short-Pass-9')).toEqual([]);
+    expect(brokenPasswordRules('Short-Pas-9')).toEqual(['length']);
     expect(brokenPasswordRules('alllowercase1!')).toEqual(['uppercase']);
+    expect(brokenPasswordRules('ALLUPPERCASE1!')).toEqual(['lowercase']);
   });
 
   it('locks an account for 15 minutes after 5 failures, even for the right password, then lets it in', () => {

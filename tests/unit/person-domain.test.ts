@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { brokenPasswordRules } from '../../shared/domain/password-policy';
 import {
   agentIdCandidates,
   anotherActiveAdmin,
@@ -63,6 +64,7 @@ describe('people, the rules', () => {
   it('make temporary passwords that meet the pool policy and differ', () => {
     const passwords = Array.from({ length: 20 }, temporaryPassword);
     for (const password of passwords) expect(password).toMatch(/^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)(?=.*[^A-Za-z0-9]).{16}$/);
+    for (const password of passwords) expect(brokenPasswordRules(password)).toEqual([]);
     expect(new Set(passwords).size).toBe(20);
   });
 

@@ -27,7 +27,6 @@ const ruleMessages: Record<PasswordRule, string> = {
   uppercase: 'Password must have uppercase characters',
   lowercase: 'Password must have lowercase characters',
   digit: 'Password must have numeric characters',
-  symbol: 'Password must have symbol characters',
 };
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -1,4 +1,4 @@
-import type { PasswordRule } from './user-store';
+import { type PasswordRule, passwordPolicy } from './user-store';
 
 /** The sign-in pages' words, in English and Traditional Chinese (Taiwan). */
 export type Locale = 'en' | 'zh-TW';
@@ -93,11 +93,10 @@ export const messages: Record<Locale, Messages> = {
     passwordsDiffer: 'The two passwords differ.',
     passwordRulesTitle: 'A password needs:',
     rule: {
-      length: 'at least 8 characters',
+      length: `at least ${passwordPolicy.minLength} characters`,
       uppercase: 'an upper-case letter (A–Z)',
       lowercase: 'a lower-case letter (a–z)',
       digit: 'a digit (0–9)',
-      symbol: 'a symbol, such as ! @ # $ % ^ & *',
     },
     passwordBroken: (rules) => `This password is missing: ${rules.join('; ')}.`,
     setPassword: 'Set password',
@@ -147,11 +146,10 @@ export const messages: Record<Locale, Messages> = {
     passwordsDiffer: '兩次輸入的密碼不相同。',
     passwordRulesTitle: '密碼須包含:',
     rule: {
-      length: '至少 8 個字元',
+      length: `至少 ${passwordPolicy.minLength} 個字元`,
       uppercase: '一個大寫字母(A–Z)',
       lowercase: '一個小寫字母(a–z)',
       digit: '一個數字(0–9)',
-      symbol: '一個符號,例如 ! @ # $ % ^ & *',
     },
     passwordBroken: (rules) => `此密碼缺少:${rules.join(';')}。`,
     setPassword: '設定密碼',

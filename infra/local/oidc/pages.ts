@@ -1,5 +1,5 @@
 import { type Locale, messages } from './messages';
-import { type PasswordRule, lockoutFailures, lockoutMs } from './user-store';
+import { lockoutFailures, lockoutMs, passwordRules as policyRules } from './user-store';
 
 /**
  * The sign-in pages, rendered on the server: plain forms that post back to `/oidc/sign-in`, no
@@ -54,7 +54,7 @@ export function renderPage(view: PageView, locale: Locale, interaction?: string)
   const field = (name: string, label: string, attributes: string) =>
     `<div class="field"><label for="${name}">${escape(label)}</label><input id="${name}" name="${name}" ${attributes}></div>`;
   const passwordRules = () =>
-    `<div id="password-rules"><p>${escape(words.passwordRulesTitle)}</p><ul>${(['length', 'uppercase', 'lowercase', 'digit', 'symbol'] as PasswordRule[])
+    `<div id="password-rules"><p>${escape(words.passwordRulesTitle)}</p><ul>${policyRules
       .map((rule) => `<li>${escape(words.rule[rule])}</li>`)
       .join('')}</ul></div>`;
   const newPasswordFields = (error: string | undefined) =>

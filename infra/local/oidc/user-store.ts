@@ -1,6 +1,7 @@
 import { randomInt, randomUUID, scryptSync, randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { brokenPasswordRules, type PasswordRule } from '../../../shared/domain/password-policy';
 import { matchTotp, newTotpSecret } from './totp';
 
 /**
@@ -38,21 +39,8 @@ export interface Account {
   updatedAt: string;
 }
 
-/** Cognito's default policy: 8 or more characters with an upper-case and a lower-case letter, a digit and a symbol. */
-export type PasswordRule = 'length' | 'uppercase' | 'lowercase' | 'digit' | 'symbol';
-export const passwordMinimumLength = 8;
-/** The symbols Cognito counts as special characters (and a space, not leading or trailing). */
-const symbols = /[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+\- ]/;
-
-export function brokenPasswordRules(password: string): PasswordRule[] {
-  const broken: PasswordRule[] = [];
-  if ([...password].length < passwordMinimumLength) broken.push('length');
-  if (!/[A-Z]/.test(password)) broken.push('uppercase');
-  if (!/[a-z]/.test(password)) broken.push('lowercase');
-  if (!/\d/.test(password)) broken.push('digit');
-  if (!symbols.test(password.trim())) broken.push('symbol');
-  return broken;
-}
+/** The people's password policy (shared/domain/password-policy.ts), which the stage's user pool declares too. */
+export { type PasswordRule, brokenPasswordRules, passwordPolicy, passwordRules } from '../../../shared/domain/password-policy';
 
 export const lockoutFailures = 5;
 export const lockoutMs = 15 * 60 * 1000;

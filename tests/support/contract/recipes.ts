@@ -1,4 +1,4 @@
-import { ensureTestPeopleIdentity } from '../people';
+import { signInPerson } from '../people-sign-in';
 import { acmeSupport, api } from '../twin';
 import { uniqueDigits } from '../waiting';
 import type { Operation } from './document';
@@ -55,19 +55,17 @@ export const signupBody = (adminEmail: string) => ({ businessName: 'Contract Flo
 
 /** A person of the main tenant with `role`, invited by its admin key: their access token. */
 export async function freshPersonToken(s: Scenario, role: string): Promise<string> {
-  const identity = await ensureTestPeopleIdentity();
   const email = `contract.${role}.${uniqueDigits()}@acme.test`;
   const invited = await api(s.twin.url, 'POST', '/v1/people', { key: s.keys.admin, body: { email, role } });
   if (invited.status !== 201) throw new Error(`inviting answered ${invited.status}: ${JSON.stringify(invited.body)}`);
-  return identity.accessToken(email);
+  return (await signInPerson(s.twin, email)).accessToken;
 }
 
 /** Signs `email` up and answers the token of the link mailed to it. */
 export async function signupToken(s: Scenario, email: string): Promise<string> {
-  const identity = await ensureTestPeopleIdentity();
   const started = await api(s.twin.url, 'POST', '/v1/signups', { body: signupBody(email) });
   if (started.status !== 202) throw new Error(`signing up answered ${started.status}: ${JSON.stringify(started.body)}`);
-  const token = /token=([A-Za-z0-9_-]{43})/.exec(identity.lastMailTo(email)?.text ?? '')?.[1];
+  const token = /token=([A-Za-z0-9_-]{43})/.exec(s.twin.mail.sentTo(email)[0]?.text ?? '')?.[1];
   if (!token) throw new Error(`no sign-up link was mailed to ${email}`);
   return token;
 }

@@ -4,7 +4,7 @@ import { api, createTenant } from '../twin';
 import { uniqueDigits } from '../waiting';
 import { type Scenario, freshContact, freshCustomer, linkSurveyPath } from './scenario';
 import { type ContractRequest, send } from './send';
-import { ensureTestPeopleIdentity } from '../people';
+import { signInPerson } from '../people-sign-in';
 import { signupAwaitingApproval, signupToken } from './recipes';
 
 /**
@@ -36,12 +36,11 @@ async function openCase(s: Scenario) {
 
 /** A tenant of its own whose one active admin is a person who signed in: their id and token. */
 async function loneAdminPerson(s: Scenario): Promise<{ personId: string; token: string }> {
-  const identity = await ensureTestPeopleIdentity();
   const tenant = await createTenant(s.twin, { name: 'Lone admin person Co' });
   const email = `lone.admin.${uniqueDigits()}@acme.test`;
   const invited = await api(s.twin.url, 'POST', '/v1/people', { key: tenant.apiKey, body: { email, role: 'admin' } });
   ok(invited, 201, 'inviting an admin');
-  const token = identity.accessToken(email);
+  const { accessToken: token } = await signInPerson(s.twin, email);
   ok(await api(s.twin.url, 'GET', '/v1/me', { key: token }), 200, 'signing in');
   return { personId: invited.body.personId as string, token };
 }

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { ensureTestPeopleIdentity } from '../people';
+import { signInPerson } from '../people-sign-in';
 import { api } from '../twin';
 import type { CrossTenantArea } from './area';
 
@@ -13,24 +13,23 @@ interface Seeded {
 
 /**
  * Tenant A's people: B's admin (key or person) can neither read, change, deactivate nor reactivate
- * them, and A's person's token is A's only. The people's side of AWS (Cognito, SES, the token
- * issuer) is the test stand-in of tests/support/people.ts.
+ * them, and A's person's token is A's only. A's person signs in on the twin's own issuer.
  */
 export const peopleArea: CrossTenantArea<Seeded> = {
   name: 'people',
 
   async seed(twin, aKey) {
-    const identity = await ensureTestPeopleIdentity();
     const personEmail = `a.supervisor.${Math.random().toString(36).slice(2, 8)}@tenant-a-secret.example`;
     const invited = await api(twin.url, 'POST', '/v1/people', { key: aKey, body: { email: personEmail, role: 'supervisor', displayName: 'Secret A Person' } });
     expect(invited.status).toBe(201);
     const second = await api(twin.url, 'POST', '/v1/people', { key: aKey, body: { email: `a.agent.${personEmail}`, role: 'agent' } });
     expect(second.status).toBe(201);
     const page = await api(twin.url, 'GET', '/v1/people?limit=1', { key: aKey });
+    const { accessToken } = await signInPerson(twin, personEmail);
     return {
       personId: invited.body.personId,
       personEmail,
-      personToken: identity.accessToken(personEmail),
+      personToken: accessToken,
       peopleCursor: page.body.nextCursor,
       secrets: [invited.body.personId, second.body.personId, personEmail, 'tenant-a-secret', 'Secret A Person'],
     };
