@@ -26,6 +26,7 @@ import type { StageProfile } from './config';
 import { acceptedOriginSecretsValue, createOriginSecret } from './edge-stack';
 import type { EventBackbone } from './event-backbone';
 import { createSwitchboardFunction, pascalCase } from './lambda-function';
+import { type PeopleAccessSettings, grantPeopleAccess } from './people-access';
 
 export type FunctionName = ApiFunctionName | keyof typeof edgeFunctions;
 
@@ -84,6 +85,8 @@ export interface ApiStackProps extends StackProps {
   events: Pick<EventBackbone, 'allowTimers'>;
   /** The origin secret's versions the functions accept (see DeploymentSettings.originSecretVersions); undefined: the current one. */
   originSecretVersions?: readonly string[];
+  /** The people user pool and what the functions that manage people need (infra/people-access.ts). */
+  people: PeopleAccessSettings;
 }
 
 /** The HTTP API: one function per declared function, one route per declared route. */
@@ -106,6 +109,7 @@ export class ApiStack extends Stack {
       if (declaration.schedules) props.events.allowTimers(this.functions[name as FunctionName]);
       if (declaration.writesAnalyticsRollups) allowAnalyticsRollupWrites(this.functions[name as FunctionName], props.table);
     }
+    grantPeopleAccess(this.functions, props.people, this);
     this.originSecret = createOriginSecret(this, profile);
     const acceptedOriginSecrets = acceptedOriginSecretsValue(this.originSecret, props.originSecretVersions);
     for (const fn of Object.values<NodejsFunction>(this.functions)) fn.addEnvironment(edgeOrigin.secretsVariable, acceptedOriginSecrets);

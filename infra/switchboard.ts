@@ -8,10 +8,12 @@ import { type DeploymentSettings, stageProfile } from './config';
 import { DataStack } from './data-stack';
 import { EdgeStack, FirewallStack, firewallRegion } from './edge-stack';
 import { EventsStack } from './events-stack';
+import { PeopleStack } from './people-stack';
 
 export interface SwitchboardStacks {
   data: DataStack;
   events: EventsStack;
+  people: PeopleStack;
   api: ApiStack;
   /** Absent when `-c webAclArn` names a web ACL made elsewhere. */
   firewall?: FirewallStack;
@@ -44,6 +46,17 @@ export function addSwitchboard(app: App, settings: DeploymentSettings): Switchbo
     operatorKeyHash: settings.operatorKeyHash,
     publicBaseUrl: settings.publicBaseUrl,
   });
+  const people = new PeopleStack(app, `${prefix}-People`, {
+    env: settings.env,
+    description: `Switchboard ${settings.stage}: the Cognito user pool of people (all tenants), managed login and the console's client`,
+    terminationProtection: profile.isProduction,
+    tags,
+    profile,
+    publicBaseUrl: settings.publicBaseUrl,
+    mail: settings.mail,
+    signInDomain: settings.signInDomain,
+    identityProviders: settings.identityProviders,
+  });
   const api = new ApiStack(app, `${prefix}-Api`, {
     env: settings.env,
     description: `Switchboard ${settings.stage}: HTTP API, authorizer and functions`,
@@ -54,6 +67,12 @@ export function addSwitchboard(app: App, settings: DeploymentSettings): Switchbo
     operatorKeyHash: settings.operatorKeyHash,
     events: events.events,
     originSecretVersions: settings.originSecretVersions,
+    people: {
+      tokens: people.tokens,
+      mail: settings.mail,
+      publicBaseUrl: settings.publicBaseUrl,
+      signupRequiresApproval: settings.signupRequiresApproval,
+    },
   });
   const firewall = settings.webAclArn
     ? undefined
@@ -67,18 +86,20 @@ export function addSwitchboard(app: App, settings: DeploymentSettings): Switchbo
   // cross-region reference would need both regions known at synth, and `cdk synth` runs without an account.
   const edge = new EdgeStack(app, `${prefix}-Edge`, {
     env: settings.env,
-    description: `Switchboard ${settings.stage}: CloudFront with WAF in front of the API and the survey pages`,
+    description: `Switchboard ${settings.stage}: CloudFront with WAF in front of the API, the survey pages and the console (S3)`,
     tags,
     profile,
     api: api.api,
     originSecret: api.originSecret,
     originSecretVersions: settings.originSecretVersions,
     webAclArn: settings.webAclArn,
+    people: people.tokens,
+    publicBaseUrl: settings.publicBaseUrl,
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-  acknowledgeServerlessFindings({ data, events, api, edge });
-  return { data, events, api, firewall, edge };
+  acknowledgeServerlessFindings({ data, events, people, api, edge });
+  return { data, events, people, api, firewall, edge };
 }
 
 const constructsOf = <T extends IConstruct>(stack: Stack, type: abstract new (...args: never[]) => T) =>

@@ -17,7 +17,7 @@ export const consoleSourceDir = join(repositoryRoot, 'web');
 export const consoleDistDir = join(consoleSourceDir, 'dist');
 const sourceHashFile = '.source-hash';
 
-/** What the build depends on: the console's sources and the API client's generated types. */
+/** What the build depends on: the console's sources, what it imports from shared/ (pure domain code), and the API client's generated types. */
 function sourceFiles(): string[] {
   const files: string[] = [];
   const walk = (dir: string) => {
@@ -29,6 +29,7 @@ function sourceFiles(): string[] {
     }
   };
   walk(consoleSourceDir);
+  walk(join(repositoryRoot, 'shared'));
   files.push(join(repositoryRoot, 'client', 'schema.ts'), join(repositoryRoot, 'package-lock.json'));
   return files.sort();
 }

@@ -8,7 +8,14 @@ const settingsFor = (context: Record<string, string>, processEnv: NodeJS.Process
 
 describe('deployment settings', () => {
   it('defaults to the dev stage, environment-agnostic', () => {
-    expect(settingsFor({})).toEqual({ stage: 'dev', operatorKeyHash: undefined, publicBaseUrl: undefined, env: undefined });
+    expect(settingsFor({})).toEqual({
+      stage: 'dev',
+      operatorKeyHash: undefined,
+      publicBaseUrl: undefined,
+      env: undefined,
+      signupRequiresApproval: false,
+      identityProviders: [],
+    });
   });
 
   it('takes the public base URL for survey links as https://, without a trailing slash', () => {

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readDeploymentSettings, stageProfile } from '../../infra/config';
-import { edgeRuleNames, firewallRegion, pathRegex, tenantKeyScope } from '../../infra/edge-stack';
+import { edgeRuleNames, firewallRegion, pathRegex, signUpPathPrefix, tenantKeyScope } from '../../infra/edge-stack';
 import { issueApiKey } from '../../shared/domain/api-key';
 import { problemBody, unauthorized } from '../../shared/http/problem';
 import { routeKey, routes } from '../../shared/http/routes';
@@ -54,39 +54,66 @@ const only = (template: Template, type: string): CfnResource => {
 };
 
 interface DistributionConfig {
-  Origins: { DomainName: unknown; CustomOriginConfig: Record<string, unknown>; OriginCustomHeaders: { HeaderName: string; HeaderValue: unknown }[] }[];
+  Origins: {
+    Id: string;
+    DomainName: unknown;
+    CustomOriginConfig?: Record<string, unknown>;
+    S3OriginConfig?: Record<string, unknown>;
+    OriginAccessControlId?: unknown;
+    OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[];
+  }[];
   DefaultCacheBehavior: Record<string, unknown>;
-  CacheBehaviors?: unknown[];
+  CacheBehaviors?: (Record<string, unknown> & { PathPattern: string; TargetOriginId: string })[];
   WebACLId: unknown;
 }
 const distributionOf = (built: Synthesized) =>
   only(built.edgeTemplate, 'AWS::CloudFront::Distribution').Properties.DistributionConfig as DistributionConfig;
+/** The HTTP API's origin: the one custom (non-S3) origin. */
+const apiOriginOf = (built: Synthesized) => {
+  const origins = distributionOf(built).Origins.filter((origin) => origin.CustomOriginConfig);
+  expect(origins).toHaveLength(1);
+  return origins[0]!;
+};
+const apiBehaviorsOf = (built: Synthesized) => distributionOf(built).CacheBehaviors ?? [];
 
 /** The CloudFormation of a value, with CDK tokens resolved, as text (dynamic references are strings inside Fn::Join). */
 const rendered = (value: unknown) => JSON.stringify(value);
 
 describe('edge: CloudFront in front of the API and the survey pages', () => {
-  it("has the HTTP API's execute-api host as its one origin, over HTTPS (TLS 1.2), for every path", () => {
-    const config = distributionOf(dev);
-    expect(config.Origins).toHaveLength(1);
-    const [origin] = config.Origins;
+  it("has the HTTP API's execute-api host as its origin, over HTTPS (TLS 1.2), for /v1/*, /s/*, /problems/* and /openapi.json", () => {
+    const origin = apiOriginOf(dev);
     // https://<api id>.execute-api.<region>.amazonaws.com, imported from the API stack, stripped of its scheme.
-    expect(rendered(origin!.DomainName)).toMatch(/"Fn::Select":\[2,\{"Fn::Split":\["\/",\{"Fn::ImportValue":"Switchboard-dev-Api:ExportsOutputFnGetAttHttpApi[0-9A-F]+ApiEndpoint/);
-    expect(origin!.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
-    // One behaviour: /v1/*, /s/{token} (the survey pages) and /openapi.json all go to the API.
-    expect(config.CacheBehaviors).toBeUndefined();
+    expect(rendered(origin.DomainName)).toMatch(/"Fn::Select":\[2,\{"Fn::Split":\["\/",\{"Fn::ImportValue":"Switchboard-dev-Api:ExportsOutputFnGetAttHttpApi[0-9A-F]+ApiEndpoint/);
+    expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+    const behaviors = apiBehaviorsOf(dev);
+    expect(behaviors.map((behavior) => behavior.PathPattern).sort()).toEqual(['/openapi.json', '/problems/*', '/s/*', '/v1/*']);
+    for (const behavior of behaviors) expect(behavior.TargetOriginId, behavior.PathPattern).toBe(origin.Id);
+  });
+
+  it('routes every declared path to the API, and nothing the API serves to the console', () => {
+    const patterns = apiBehaviorsOf(dev).map((behavior) => new RegExp(`^${behavior.PathPattern.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`));
+    for (const route of routes) {
+      const concrete = route.path.replace(/\{[^}]+\}/g, 'x_1');
+      expect(patterns.some((pattern) => pattern.test(concrete)), routeKey(route)).toBe(true);
+    }
+    for (const consolePath of ['/', '/index.html', '/auth/callback', '/signup/verify', '/assets/index-abc123.js', '/config.json', '/v1', '/openapi.json.map']) {
+      expect(patterns.some((pattern) => pattern.test(consolePath)), consolePath).toBe(false);
+    }
   });
 
   it('caches nothing and forwards Authorization, query strings and every header the API reads, but not Host', () => {
-    const behavior = distributionOf(dev).DefaultCacheBehavior;
-    expect(behavior.CachePolicyId).toBe(cachingDisabled);
-    expect(behavior.OriginRequestPolicyId).toBe(allViewerExceptHostHeader);
-    expect(behavior.AllowedMethods).toEqual(expect.arrayContaining(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']));
-    expect(behavior.ViewerProtocolPolicy).toBe('https-only');
+    for (const behavior of apiBehaviorsOf(dev)) {
+      expect(behavior.CachePolicyId).toBe(cachingDisabled);
+      expect(behavior.OriginRequestPolicyId).toBe(allViewerExceptHostHeader);
+      expect(behavior.AllowedMethods).toEqual(expect.arrayContaining(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']));
+      expect(behavior.ViewerProtocolPolicy).toBe('https-only');
+    }
   });
 
   it('sends HSTS and nosniff with the very values the functions send, also on answers no function gave', () => {
-    const policy = only(dev.edgeTemplate, 'AWS::CloudFront::ResponseHeadersPolicy').Properties.ResponseHeadersPolicyConfig as {
+    const policies = resourcesOf(dev.edgeTemplate, 'AWS::CloudFront::ResponseHeadersPolicy');
+    const apiPolicyId = Object.keys(policies).find((id) => id.startsWith('SecurityHeaders'))!;
+    const policy = policies[apiPolicyId]!.Properties.ResponseHeadersPolicyConfig as {
       SecurityHeadersConfig: {
         StrictTransportSecurity: { AccessControlMaxAgeSec: number; IncludeSubdomains: boolean; Override: boolean };
         ContentTypeOptions: { Override: boolean };
@@ -98,7 +125,7 @@ describe('edge: CloudFront in front of the API and the survey pages', () => {
     );
     expect(hsts.Override).toBe(true);
     expect(policy.SecurityHeadersConfig.ContentTypeOptions.Override).toBe(true);
-    expect(distributionOf(dev).DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: expect.stringMatching(/^SecurityHeaders/) });
+    for (const behavior of apiBehaviorsOf(dev)) expect(behavior.ResponseHeadersPolicyId).toEqual({ Ref: apiPolicyId });
   });
 });
 
@@ -113,12 +140,13 @@ describe('edge: AWS WAF', () => {
     expect(acl.DefaultAction).toEqual({ Allow: {} });
   });
 
-  it('runs IP reputation, a per-address rate rule, the common rule set, known bad inputs and the tenant key shape, each metered', () => {
+  it('runs IP reputation, a per-address rate rule, one for sign-ups, the common rule set, known bad inputs and the tenant key shape, each metered', () => {
     const acl = only(dev.firewallTemplate!, 'AWS::WAFv2::WebACL').Properties;
     const rules = acl.Rules as { Name: string; Priority: number; Statement: Record<string, Record<string, unknown>>; VisibilityConfig: Record<string, unknown> }[];
     expect(rules.map((rule) => rule.Name)).toEqual([
       'AWSManagedRulesAmazonIpReputationList',
       'RequestsPerAddress',
+      'SignUpsPerAddress',
       'AWSManagedRulesCommonRuleSet',
       'AWSManagedRulesKnownBadInputsRuleSet',
       'TenantKeyShape',
@@ -181,6 +209,26 @@ describe('edge: AWS WAF', () => {
   });
 });
 
+describe('edge: the public sign-up', () => {
+  it('limits sign-up attempts per client address more tightly than other requests, answering 429 problem+json', () => {
+    const acl = only(dev.firewallTemplate!, 'AWS::WAFv2::WebACL').Properties;
+    const rules = acl.Rules as { Name: string; Priority: number; Action: unknown; Statement: { RateBasedStatement: Record<string, unknown> } }[];
+    const rule = rules.find((candidate) => candidate.Name === edgeRuleNames.signUpsPerAddress)!;
+    expect(rule.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'too-many-requests' } } });
+    const limits = stageProfile('dev').limits;
+    expect(rule.Statement.RateBasedStatement).toMatchObject({ Limit: limits.signUpsPerAddressPer5Minutes, EvaluationWindowSec: 300, AggregateKeyType: 'IP' });
+    expect(limits.signUpsPerAddressPer5Minutes).toBeGreaterThanOrEqual(10);
+    expect(limits.signUpsPerAddressPer5Minutes).toBeLessThan(limits.requestsPerAddressPer5Minutes / 10);
+    const scope = (rule.Statement.RateBasedStatement.ScopeDownStatement as { ByteMatchStatement: Record<string, unknown> }).ByteMatchStatement;
+    expect(scope).toMatchObject({ FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: signUpPathPrefix });
+    // Before the managed groups, so a sign-up flood is refused 429 whatever else the request looks like.
+    expect(rule.Priority).toBeLessThan(rules.find((candidate) => candidate.Name === edgeRuleNames.common)!.Priority);
+    // Covers POST /v1/signups and /v1/signups/verify, not the operator's /v1/operator/signups.
+    expect('/v1/signups/verify'.startsWith(signUpPathPrefix)).toBe(true);
+    expect('/v1/operator/signups'.startsWith(signUpPathPrefix)).toBe(false);
+  });
+});
+
 describe('edge: junk credentials cost no Lambda invocation', () => {
   interface Statement {
     ByteMatchStatement?: { SearchString: string; PositionalConstraint: string };
@@ -207,6 +255,14 @@ describe('edge: junk credentials cost no Lambda invocation', () => {
     const issued = issueApiKey('ten_01HZZZZZZZZZZZZZZZZZZZZZZZ').secret;
     for (const header of [`Bearer ${issued}`, `bearer  ${issued}`]) expect(keyShaped.test(header), header).toBe(true);
     for (const header of ['', 'Bearer junk', `Basic ${issued}`, `Bearer ${issued}x`, `Bearer ${issued.replace('sb.', 'sk.')}`]) {
+      expect(keyShaped.test(header), header).toBe(false);
+    }
+    // A person's access token (a JWT: three base64url parts) goes to the authorizer too; it alone checks the signature.
+    const personToken = [{ alg: 'RS256', kid: 'k1' }, { sub: 'x', token_use: 'access' }, 'signature'].map((part) =>
+      Buffer.from(typeof part === 'string' ? part : JSON.stringify(part)).toString('base64url'),
+    );
+    expect(keyShaped.test(`Bearer ${personToken.join('.')}`)).toBe(true);
+    for (const header of [`Bearer ${personToken.slice(0, 2).join('.')}`, `Bearer ${personToken.join('.')}.x`, `Bearer ${personToken.join('.')}=`, `Basic ${personToken.join('.')}`]) {
       expect(keyShaped.test(header), header).toBe(false);
     }
 
@@ -236,7 +292,7 @@ describe('edge: execute-api cannot be reached around the edge', () => {
     const secret = only(dev.apiTemplate, 'AWS::SecretsManager::Secret').Properties;
     expect(secret.GenerateSecretString).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
     expect(secret.SecretString).toBeUndefined();
-    const [header] = distributionOf(dev).Origins[0]!.OriginCustomHeaders;
+    const [header] = apiOriginOf(dev).OriginCustomHeaders!;
     expect(header!.HeaderName).toBe(edgeOrigin.header);
     expect(rendered(header!.HeaderValue)).toMatch(/\{\{resolve:secretsmanager:",\{"Fn::ImportValue":"Switchboard-dev-Api:ExportsOutputRefOriginSecret[0-9A-F]+"\},":SecretString:::\}\}/);
   });
@@ -262,7 +318,7 @@ describe('edge: execute-api cannot be reached around the edge', () => {
     const accepted = rendered((fn!.Properties.Environment as { Variables: Record<string, unknown> }).Variables[edgeOrigin.secretsVariable]);
     expect(accepted).toContain(`:SecretString:::${newVersion}}} {{resolve:secretsmanager:`);
     expect(accepted).toContain(`:SecretString:::${oldVersion}}}`);
-    const sent = rendered(distributionOf(configured).Origins[0]!.OriginCustomHeaders[0]!.HeaderValue);
+    const sent = rendered(apiOriginOf(configured).OriginCustomHeaders![0]!.HeaderValue);
     expect(sent).toContain(`:SecretString:::${newVersion}}}`);
     expect(sent).not.toContain(oldVersion);
   });

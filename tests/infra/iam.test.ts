@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { declaredFunctions } from '../../infra/api-stack';
+import { identityDirectoryGrants, mailSendingFunctions } from '../../infra/config';
 import { deployedFunctionName, tableReadActions, tableWriteActions } from '../../infra/lambda-function';
 import type { FunctionDeclaration } from '../../shared/http/functions';
 import { routes } from '../../shared/http/routes';
@@ -63,6 +64,9 @@ function allowedServices(name: string, declaration: FunctionDeclaration): Set<st
   if (declaration.schedules) services.push('scheduler', 'iam');
   if (name === eventRelay.name) services.push('events');
   if (declaration.secretBox) services.push('kms');
+  // The people side (infra/config.ts): Cognito admin calls on the stage's pool, SES v2 mail.
+  if (name in identityDirectoryGrants) services.push('cognito-idp');
+  if (mailSendingFunctions.includes(name)) services.push('ses');
   // Event functions and the relay send what failed after their retries to a dead-letter queue.
   if (name in eventFunctions || name === eventRelay.name) services.push('sqs');
   return new Set(services);

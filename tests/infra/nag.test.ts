@@ -12,6 +12,9 @@ interface ValidationReport {
   }[];
 }
 
+/** The report's entry for construct annotations (Switchboard's own synth warnings, tested where they are raised), not a cdk-nag pack. */
+const constructAnnotations = 'Construct Annotations';
+
 /**
  * cdk-nag v3 runs as a CDK validation plugin: findings are not construct annotations but
  * entries of the cloud assembly's validation report, and acknowledged ones are left out of it.
@@ -21,7 +24,7 @@ function unacknowledgedFindings(app: ReturnType<typeof buildApp>['app']): string
   const reportFile = path.join(assembly.directory, VALIDATION_REPORT_FILE);
   if (!existsSync(reportFile)) return [];
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as ValidationReport;
-  return report.pluginReports.flatMap((plugin) =>
+  return report.pluginReports.filter((plugin) => plugin.pluginName !== constructAnnotations).flatMap((plugin) =>
     plugin.violations
       .filter((violation) => violation.severity === 'error' || violation.severity === 'warning')
       .flatMap((violation) =>

@@ -11,12 +11,13 @@ export function ProblemAlert({ error, header }: { error: unknown; header?: strin
   const t = useMessages(problemMessages);
   if (!error) return null;
   const problem = error instanceof ApiProblem ? error : undefined;
-  const status = problem?.status;
+  const hasFieldErrors = !!(problem?.problem as { errors?: unknown[] } | undefined)?.errors?.length;
+  // A refusal that names fields reads the same whatever its status: see the fields.
+  const status = hasFieldErrors ? 422 : problem?.status;
   const meaning =
     status === undefined ? t('network') : (String(status) as keyof typeof problemMessages.en) in problemMessages.en
       ? t(String(status) as keyof typeof problemMessages.en)
       : t(status >= 500 ? '500' : 'other');
-  const hasFieldErrors = !!(problem?.problem as { errors?: unknown[] } | undefined)?.errors?.length;
   return (
     <Alert type="error" header={header ?? meaning} statusIconAriaLabel="Error">
       {header ? `${meaning} ` : ''}
