@@ -10,8 +10,8 @@ import { eventually } from '../support/waiting';
  * The console's whole journey in headless Chromium against a test twin, through the real pages
  * only (no session put in storage): a business signs up, verifies its e-mail from the mail
  * outbox, chooses its password, signs in through the issuer's pages with TOTP enrolment, sets
- * business hours and a holiday, invites a supervisor, enables web-link surveys (a trial has no
- * SMS sender), and watches contacts closed through the API reach the dashboard without a reload.
+ * business hours and a holiday, invites a supervisor, creates a survey template and enables
+ * surveys by web link (a trial has no SMS sender), and watches contacts closed through the API reach the dashboard without a reload.
  * The supervisor then signs in in Traditional Chinese and can reach neither keys, settings nor
  * people, in the console or through the API. Both sign out; "sign out everywhere" ends the token.
  * axe-core on every page visited, and no console errors.
@@ -95,6 +95,9 @@ async function chooseOption(page: Page, label: string, filter: string, option: s
   await page.keyboard.type(filter);
   await page.getByRole('option', { name: option }).first().click();
 }
+
+/** An item of the top bar's open menu. */
+const menuItem = (page: Page, name: string) => page.getByRole('menuitem', { name, exact: true }).or(page.getByText(name, { exact: true })).first();
 
 const todayInTaipei = () => new Intl.DateTimeFormat('en-CA', { timeZone: taipei, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 
@@ -190,19 +193,43 @@ describe('the console, from sign-up to sign-out', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Business hours: saved.').waitFor();
 
+    await page.getByRole('link', { name: 'Survey templates' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Survey templates' }).waitFor();
+    await check(page, 'survey templates');
+    await page.getByRole('link', { name: 'Create template' }).or(page.getByRole('button', { name: 'Create template' })).first().click();
+    await page.getByRole('heading', { name: 'New survey template', level: 1 }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('After a tea order');
+    await page.getByLabel('SMS introduction (English)', { exact: true }).fill('{company}: thanks for your order! Reply STOP to opt out.');
+    await page.getByLabel('SMS introduction (中文)', { exact: true }).fill('{company}感謝您的訂購！回覆「退訂」即不再收到簡訊。');
+    await page.getByLabel('Thank you (English)', { exact: true }).fill('Thank you!');
+    await page.getByLabel('Thank you (中文)', { exact: true }).fill('感謝您！');
+    await page.getByRole('button', { name: 'Add question' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('menuitem', { name: 'Satisfaction (CSAT, 1–5)', exact: true }).or(page.getByRole('option', { name: 'Satisfaction (CSAT, 1–5)', exact: true })).first().click();
+    await page.getByTestId('question-0').getByLabel('Question (English)', { exact: true }).fill('How satisfied were you with your order?');
+    await page.getByTestId('question-0').getByLabel('Question (中文)', { exact: true }).fill('您對這次的訂購滿意嗎？');
+    await check(page, 'survey template editor');
+    await page.getByRole('button', { name: 'Create template' }).click();
+    await page.getByText('Template created as version 1.').waitFor();
+
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
     await page.getByRole('tab', { name: 'Surveys', exact: true }).click();
     await page.getByRole('heading', { level: 2, name: 'Survey rules' }).waitFor();
     const surveysSwitch = page.getByRole('checkbox').first();
     await surveysSwitch.click();
     await page.getByRole('radio', { name: 'As a web link you deliver yourself' }).check();
+    await page.getByRole('button', { name: 'Survey template' }).click();
+    await page.getByRole('option', { name: /After a tea order/ }).click();
     await check(page, 'settings: surveys');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Survey rules: saved.').waitFor();
 
     const settings = await api(twin.url, 'GET', '/v1/settings', { key: adminToken });
     expect(JSON.stringify(settings.body.businessHours)).toContain('10:00');
-    expect(JSON.stringify(settings.body.businessHours)).toContain('2027-01-01');
-    expect(settings.body.surveys.enabled).toBe(true);
+    expect(JSON.stringify(settings.body)).toContain('2027-01-01');
+    expect(settings.body.surveys).toMatchObject({ enabled: true });
+    expect(settings.body.surveys.templateId).toMatch(/^svt_/);
 
     await page.getByRole('link', { name: 'People' }).click();
     await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
@@ -288,7 +315,7 @@ describe('the console, from sign-up to sign-out', () => {
 
     // Signing out ends the issuer's session too: the console is back at the sign-in page.
     await page.getByRole('button', { name: /Wei-Ting Lin/ }).click();
-    await page.getByRole('menuitem', { name: '登出', exact: true }).click();
+    await menuItem(page, '登出').click();
     await page.waitForURL((url) => url.pathname.startsWith('/oidc/'), { timeout: 30_000 });
     await page.locator('#email').waitFor();
     expect(await page.locator('#password').count()).toBe(1);
@@ -300,7 +327,7 @@ describe('the console, from sign-up to sign-out', () => {
     const { page } = admin;
     expect((await api(twin.url, 'GET', '/v1/me', { key: adminToken })).status).toBe(200);
     await page.getByRole('button', { name: /Mei-Ling Chen/ }).click();
-    await page.getByRole('menuitem', { name: 'Sign out everywhere' }).click();
+    await menuItem(page, 'Sign out everywhere').click();
     await page.waitForURL((url) => url.pathname.startsWith('/oidc/'), { timeout: 30_000 });
     await page.getByRole('heading', { level: 1 }).waitFor();
     expect((await api(twin.url, 'GET', '/v1/me', { key: adminToken })).status).toBe(401);
