@@ -256,7 +256,9 @@ describe('the console, from sign-up to sign-out', () => {
     expect(typeof key).toBe('string');
 
     // ?refresh=2 reads the figures every 2 s instead of 30 (docs/guides/console.md).
-    await page.goto(`${twin.consoleUrl}/?refresh=2`);
+    // On the origin the mail's link led to (this tab's session and language choice live there).
+    await page.goto(new URL('/?refresh=2', page.url()).href);
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
     await page.getByTestId('offered').waitFor();
     const before = Number(await page.getByTestId('offered').innerText());
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
