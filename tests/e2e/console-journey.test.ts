@@ -179,7 +179,7 @@ describe('the console, from sign-up to sign-out', () => {
     expect(admin.errors).toEqual([]);
   }, 240_000);
 
-  it('sets business hours and a holiday, invites a supervisor and enables web-link surveys', async () => {
+  it('sets business hours and a holiday, creates a survey template, enables web-link surveys and invites a supervisor', async () => {
     const { page } = admin;
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
