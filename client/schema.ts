@@ -384,6 +384,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/{webhookId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event to a webhook; its delivery is listed with the others
+         * @description Queues one delivery of a `Webhook Test` event to this webhook, whatever event types it subscribes to: signed, sent, retried and listed in its deliveries exactly as an event's delivery is, so the endpoint and its signature check can be tried before real events flow. The answer is the delivery, pending; its first attempt follows within seconds (poll the deliveries). A disabled webhook is refused (409 webhook-disabled). Each request queues a new test; a retry with the same Idempotency-Key answers the first delivery again
+         */
+        post: operations["testWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases": {
         parameters: {
             query?: never;
@@ -5788,6 +5808,15 @@ export interface components {
              */
             updatedAt: string;
         };
+        /** @description The webhook is disabled, so no event, a test included, is delivered to it. Enable it (PATCH with `enabled: true`) and send the test again. */
+        WebhookDisabledProblem: {
+            /** @constant */
+            type: "/problems/webhook-disabled";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
         WebhookWithSecret: {
             webhookId: string;
             url: string;
@@ -10094,6 +10123,138 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    testWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key by the same API key return the first answer, except an answer that showed a secret (409 secret-shown-once) or named a customer since erased (409 replay-erased); a different body with the same key, or the same key from another API key, answers 422 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @example whk_01JFE4F5G6H7J8K9M0N1P2Q3R4 */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued: the test delivery, pending */
+            202: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "deliveryId": "dlv_01JFEB7C8D9E0F1G2H3J4K5M6N",
+                     *       "webhookId": "whk_01JFE4F5G6H7J8K9M0N1P2Q3R4",
+                     *       "eventId": "0f4c2a9e-8b7d-4e61-a3c5-9d2b1e7f6a80",
+                     *       "detailType": "Webhook Test",
+                     *       "status": "pending",
+                     *       "attempts": 0,
+                     *       "createdAt": "2026-03-10T08:10:00.000Z",
+                     *       "updatedAt": "2026-03-10T08:10:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description In conflict with the current state (problem types: `idempotency-in-progress`, `webhook-disabled`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["IdempotencyInProgressProblem"] | components["schemas"]["WebhookDisabledProblem"];
+                };
+            };
+            /** @description Cannot be carried out as it stands (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"];
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */

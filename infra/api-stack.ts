@@ -109,7 +109,7 @@ export class ApiStack extends Stack {
       if (declaration.schedules) props.events.allowTimers(this.functions[name as FunctionName]);
       if (declaration.writesAnalyticsRollups) allowAnalyticsRollupWrites(this.functions[name as FunctionName], props.table);
     }
-    grantPeopleAccess(this.functions, props.people, this);
+    grantPeopleAccess(this.functions, props.people, props.table, this);
     this.originSecret = createOriginSecret(this, profile);
     const acceptedOriginSecrets = acceptedOriginSecretsValue(this.originSecret, props.originSecretVersions);
     for (const fn of Object.values<NodejsFunction>(this.functions)) fn.addEnvironment(edgeOrigin.secretsVariable, acceptedOriginSecrets);

@@ -3,6 +3,7 @@ import { type Environment, RemovalPolicy } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { EventFunctionName } from '../shared/events/subscriptions';
+import { type FunctionDeclaration, apiFunctions, edgeFunctions } from '../shared/http/functions';
 import { deployedLogLevel } from '../shared/observability';
 
 /** The repository root: function entries and the lock file are resolved from here. */
@@ -109,21 +110,17 @@ export type TenantIdentityProvider = {
 export const tenantIdentityProviders: Readonly<Record<string, readonly TenantIdentityProvider[]>> = {};
 
 /**
- * The Cognito admin operations each function that manages sign-in accounts may call
- * (shared/ports/identity-directory.ts), on the stage's user pool only; keyed by function name.
- * A name no function is declared with is reported at synth (infra/api-stack.ts).
+ * The people side's grants, as the function declarations (shared/http/functions.ts) state them:
+ * the Cognito admin operations of each function that manages sign-in accounts, on the stage's user
+ * pool only; the functions that send mail through SES v2; those that read the sign-up approval setting.
  */
-export const identityDirectoryGrants: Readonly<Record<string, readonly string[]>> = {
-  people: ['AdminCreateUser', 'AdminGetUser', 'AdminSetUserPassword', 'AdminDisableUser', 'AdminEnableUser', 'AdminUserGlobalSignOut'],
-  // The first admin of a verified sign-up: an account with a permanent password.
-  signups: ['AdminCreateUser', 'AdminGetUser', 'AdminSetUserPassword'],
-};
+const declarations = Object.entries<FunctionDeclaration>({ ...apiFunctions, ...edgeFunctions });
+export const identityDirectoryGrants: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  declarations.flatMap(([name, declaration]) => (declaration.identityOperations ? [[name, declaration.identityOperations]] : [])),
+);
+export const mailSendingFunctions: readonly string[] = declarations.filter(([, declaration]) => declaration.sendsMail).map(([name]) => name);
+export const signupApprovalFunctions: readonly string[] = declarations.filter(([, declaration]) => declaration.readsSignupApproval).map(([name]) => name);
 
-/** The functions that send mail through SES v2 (shared/ports/mail.ts): invitations, sign-up verification and approval. */
-export const mailSendingFunctions: readonly string[] = ['people', 'signups'];
-
-/** The functions that read the operator's sign-up approval setting (SIGNUP_REQUIRES_APPROVAL). */
-export const signupApprovalFunctions: readonly string[] = ['people', 'signups'];
 
 /**
  * What bounds a flood, per stage (docs/operations.md, "The edge" and "Lambda concurrency").

@@ -1,5 +1,6 @@
 import { Annotations, Arn, Aws, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { type MailSettings, identityDirectoryGrants, mailSendingFunctions, signupApprovalFunctions } from './config';
@@ -22,6 +23,28 @@ export function personTokenEnvironment(tokens: PersonTokens): Record<string, str
 export function allowIdentityDirectory(fn: LambdaFunction, tokens: PersonTokens, actions: readonly string[]): void {
   fn.addEnvironment('PEOPLE_USER_POOL_ID', tokens.userPoolId);
   fn.addToRolePolicy(new PolicyStatement({ actions: actions.map((action) => `cognito-idp:${action}`), resources: [tokens.userPoolArn] }));
+}
+
+/**
+ * The authorizer reads the table and records when a person signed in (shared/data/people-repo.ts
+ * recordSignIn): an UpdateItem of a person's `lastSignInAt` and `state` (invited → active). A person
+ * item sits in its tenant's partition beside other items, so the key cannot confine the grant;
+ * the attributes do: it may change no other attribute, on any item.
+ */
+export const signInRecordAttributes = ['pk', 'sk', 'lastSignInAt', 'state'];
+
+function allowSignInRecording(fn: LambdaFunction, table: ITable): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:UpdateItem'],
+      resources: [table.tableArn],
+      conditions: {
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': signInRecordAttributes },
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#*'] },
+        StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+      },
+    }),
+  );
 }
 
 /** The ARN of a verified SES identity (a domain or an address). */
@@ -51,11 +74,12 @@ export function allowMailSending(fn: LambdaFunction, mail: MailSettings, publicB
  * the sign-up approval setting; the authorizer gets the token settings. A grant for a function no
  * one declared is reported as a synth warning, so a renamed function does not lose it unnoticed.
  */
-export function grantPeopleAccess(functions: Readonly<Record<string, LambdaFunction>>, settings: PeopleAccessSettings, scope: Construct): void {
+export function grantPeopleAccess(functions: Readonly<Record<string, LambdaFunction>>, settings: PeopleAccessSettings, table: ITable, scope: Construct): void {
   const { tokens, mail, publicBaseUrl, signupRequiresApproval } = settings;
   const authorizer = functions.authorizer;
   if (!authorizer) throw new Error('No authorizer function: person tokens cannot be verified');
   for (const [name, value] of Object.entries(personTokenEnvironment(tokens))) authorizer.addEnvironment(name, value);
+  allowSignInRecording(authorizer, table);
 
   const missing = new Set<string>();
   const each = (names: Iterable<string>, apply: (fn: LambdaFunction, name: string) => void) => {

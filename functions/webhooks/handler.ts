@@ -31,7 +31,7 @@ import { conflict, notFound, preconditionFailed, validationFailed } from '../../
 import { looksLikeId, newId } from '../../shared/ids';
 import { logger } from '../../shared/observability';
 import { sealSecret } from '../../shared/ports/secret-box';
-import { twinReceiverPorts } from '../../shared/services/webhook-delivery';
+import { queueTestDelivery, twinReceiverPorts } from '../../shared/services/webhook-delivery';
 import { webhookRoutes } from '../../shared/http/routes/webhooks';
 
 
@@ -118,6 +118,15 @@ export const handler = createApiHandler('webhooks', webhookRoutes, {
     const startKey = decodeCursor(query.cursor, tenantId, webhookKeys.deliveryList(tenantId, webhook.webhookId));
     const page = await listDeliveries(tenantId, webhook.webhookId, query.limit, startKey);
     return { status: 200, body: { items: page.items.map(publicDelivery), nextCursor: encodeCursor(page.lastKey) } };
+  },
+
+  async testWebhook(request) {
+    const { tenantId } = request;
+    const webhook = await existingWebhook(tenantId, request.params.webhookId);
+    if (!webhook.enabled) throw conflict('The webhook is disabled, so nothing is delivered to it; enable it first', 'webhook-disabled');
+    const delivery = await queueTestDelivery(tenantId, webhook.webhookId, new Date());
+    logger.info('Webhook test queued', { webhookId: webhook.webhookId, deliveryId: delivery.deliveryId });
+    return { status: 202, body: publicDelivery(delivery) };
   },
 }, { idempotency: withIdempotency, requestLimit: tenantRequestLimit });
 

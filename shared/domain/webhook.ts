@@ -230,6 +230,25 @@ export function deliveryHeaders(
   };
 }
 
+/**
+ * The detail-type of the event `POST /v1/webhooks/{webhookId}/test` delivers. It is not in the
+ * event catalog: nothing publishes it on the bus and no webhook subscribes to it; it goes to the
+ * one webhook asked, whatever its event types.
+ */
+export const testEventType = 'Webhook Test';
+
+/** The event a test delivery carries: its own id, so each test is one delivery, and data naming the webhook. */
+export function webhookTestEvent(context: { tenantId: string; webhookId: string; eventId: string; now: string }): WebhookEvent {
+  return {
+    eventId: context.eventId,
+    detailType: testEventType,
+    tenantId: context.tenantId,
+    occurredAt: context.now,
+    schemaVersion: 1,
+    data: { webhookId: context.webhookId, test: true },
+  };
+}
+
 export function newDelivery(
   event: WebhookEvent,
   context: { deliveryId: string; webhookId: string; now: string },

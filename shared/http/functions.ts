@@ -30,12 +30,11 @@ export interface FunctionDeclaration {
    */
   writesAnalyticsRollups?: boolean;
   /**
-   * Manages people's sign-in accounts (shared/ports/identity-directory.ts): the stack grants
-   * cognito-idp AdminCreateUser, AdminGetUser, AdminSetUserPassword, AdminDisableUser,
-   * AdminEnableUser and AdminUserGlobalSignOut on the stage's user pool, and sets
-   * PEOPLE_USER_POOL_ID (the twin: COGNITO_ENDPOINT).
+   * Manages people's sign-in accounts (shared/ports/identity-directory.ts): the stack grants these
+   * cognito-idp operations on the stage's user pool and nothing else, and sets PEOPLE_USER_POOL_ID
+   * (the twin: COGNITO_ENDPOINT).
    */
-  managesIdentities?: boolean;
+  identityOperations?: readonly IdentityOperation[];
   /**
    * Sends mail (shared/ports/mail.ts): the stack grants ses:SendEmail from the stage's identity
    * and sets MAIL_FROM, MAIL_CONFIGURATION_SET and PUBLIC_BASE_URL (the console's address).
@@ -47,7 +46,18 @@ export interface FunctionDeclaration {
    * (dynamodb:UpdateItem) beside its `read` access.
    */
   verifiesPersonTokens?: boolean;
+  /** Reads the operator's sign-up approval setting (SIGNUP_REQUIRES_APPROVAL, infra/config.ts). */
+  readsSignupApproval?: boolean;
 }
+
+/** The Cognito admin operations shared/ports/identity-directory.ts may call. */
+export type IdentityOperation =
+  | 'AdminCreateUser'
+  | 'AdminGetUser'
+  | 'AdminSetUserPassword'
+  | 'AdminDisableUser'
+  | 'AdminEnableUser'
+  | 'AdminUserGlobalSignOut';
 
 /**
  * The API's Lambda functions, declared once; their routes are declared per area in `./routes/`
@@ -63,7 +73,8 @@ export const apiFunctions = {
   settings: { tableAccess: 'readwrite', operatorKey: false, description: 'Tenant settings' },
   customers: { tableAccess: 'readwrite', operatorKey: false, description: 'Customers' },
   contacts: { tableAccess: 'readwrite', operatorKey: false, description: 'Contacts and referrals' },
-  webhooks: { tableAccess: 'readwrite', operatorKey: false, secretBox: 'seal', description: 'Webhook endpoints and their deliveries' },
+  // Sets the timer of a test delivery's first attempt: webhook-deliver, not the API, opens secrets and calls endpoints.
+  webhooks: { tableAccess: 'readwrite', operatorKey: false, secretBox: 'seal', schedules: true, description: 'Webhook endpoints and their deliveries' },
   cases: { tableAccess: 'readwrite', operatorKey: false, description: 'Cases and their timelines' },
   'survey-templates': { tableAccess: 'readwrite', operatorKey: false, description: 'Survey templates and their versions' },
   // Sets the timer that sends an ad hoc survey: survey-send, not the API, talks to SMS.
@@ -79,9 +90,23 @@ export const apiFunctions = {
   // Reads only: no function's route changes or deletes an audit entry.
   'audit-log': { tableAccess: 'read', operatorKey: false, description: "The tenant's audit log (read only)" },
   usage: { tableAccess: 'read', operatorKey: false, description: 'Usage against the plan: SMS segments and cost, API requests, contacts, surveys' },
-  people: { tableAccess: 'readwrite', operatorKey: false, managesIdentities: true, sendsMail: true, description: "The tenant's people: invitations, roles, deactivation; who is calling" },
+  people: {
+    tableAccess: 'readwrite',
+    operatorKey: false,
+    identityOperations: ['AdminCreateUser', 'AdminGetUser', 'AdminSetUserPassword', 'AdminDisableUser', 'AdminEnableUser', 'AdminUserGlobalSignOut'],
+    sendsMail: true,
+    description: "The tenant's people: invitations, roles, deactivation; who is calling",
+  },
   // Public sign-up and the operator's approval: creates tenants, their first admin's account, and mails.
-  signups: { tableAccess: 'readwrite', operatorKey: true, managesIdentities: true, sendsMail: true, description: 'Self-service sign-up and its approval by the operator' },
+  signups: {
+    tableAccess: 'readwrite',
+    operatorKey: true,
+    // The first admin of a verified sign-up: an account with a permanent password.
+    identityOperations: ['AdminCreateUser', 'AdminGetUser', 'AdminSetUserPassword'],
+    sendsMail: true,
+    readsSignupApproval: true,
+    description: 'Self-service sign-up and its approval by the operator',
+  },
   openapi: { tableAccess: 'none', operatorKey: false, description: 'The OpenAPI document' },
 } as const satisfies Record<string, FunctionDeclaration>;
 export type ApiFunctionName = keyof typeof apiFunctions;

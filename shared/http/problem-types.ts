@@ -194,6 +194,11 @@ export const problemTypes = {
     title: 'Conflict',
     meaning: 'The tenant has as many webhooks as it may have. Delete one before creating another.',
   },
+  'webhook-disabled': {
+    status: 409,
+    title: 'Conflict',
+    meaning: 'The webhook is disabled, so no event, a test included, is delivered to it. Enable it (PATCH with `enabled: true`) and send the test again.',
+  },
   'illegal-transition': {
     status: 409,
     title: 'Conflict',

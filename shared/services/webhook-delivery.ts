@@ -1,4 +1,5 @@
-import { claimDelivery, getDelivery, getWebhook, saveDelivery } from '../data/webhooks-repo';
+import { randomUUID } from 'node:crypto';
+import { claimDelivery, createDelivery, getDelivery, getWebhook, saveDelivery } from '../data/webhooks-repo';
 import { lookup } from 'node:dns/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -10,6 +11,7 @@ import {
   endpointPort,
   endpointProblem,
   isDeliverableAddress,
+  newDelivery,
   attemptLeaseMs,
   attemptTimeoutMs,
   deliveryHeaders,
@@ -17,7 +19,10 @@ import {
   sealedSigningSecrets,
   secretContext,
   stoppedDelivery,
+  type StoredDelivery,
+  webhookTestEvent,
 } from '../domain/webhook';
+import { newId } from '../ids';
 import { ipFamily } from '../domain/network-address';
 import { logger } from '../observability';
 import { setTimer } from '../ports/scheduler';
@@ -205,4 +210,20 @@ export async function attemptDelivery(
     ...(next.lastResponseStatus !== undefined && { responseStatus: next.lastResponseStatus }),
   });
   return next.status === 'succeeded' ? 'succeeded' : next.status === 'pending' ? 'retry-scheduled' : 'failed';
+}
+
+/**
+ * Queues a test event for one webhook: its delivery is recorded (pending, no attempt yet) and its
+ * first attempt is a timer on the retries' own target (webhook-deliver), so it is signed, sent,
+ * retried and listed exactly as an event's delivery is, and the API's function never opens a
+ * signing secret nor waits for the endpoint.
+ */
+export async function queueTestDelivery(tenantId: string, webhookId: string, now: Date): Promise<StoredDelivery> {
+  const at = now.toISOString();
+  const event = webhookTestEvent({ tenantId, webhookId, eventId: randomUUID(), now: at });
+  const delivery = newDelivery(event, { deliveryId: newId('dlv'), webhookId, now: at });
+  await createDelivery(tenantId, delivery);
+  const first = { tenantId, webhookId, deliveryId: delivery.deliveryId, attempt: 1 };
+  await setTimer({ name: retryTimerName(delivery.deliveryId, 1), at: now, target: 'webhook-deliver', payload: first });
+  return delivery;
 }

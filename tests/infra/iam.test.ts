@@ -3,6 +3,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { declaredFunctions } from '../../infra/api-stack';
 import { identityDirectoryGrants, mailSendingFunctions } from '../../infra/config';
+import { signInRecordAttributes } from '../../infra/people-access';
 import { deployedFunctionName, tableReadActions, tableWriteActions } from '../../infra/lambda-function';
 import type { FunctionDeclaration } from '../../shared/http/functions';
 import { routes } from '../../shared/http/routes';
@@ -105,7 +106,7 @@ describe('IAM least privilege per function', () => {
     const { statements } = roleOf(name);
     const tableStatements = statements.filter(
       (statement) =>
-        actionsOf(statement).some((action) => action.startsWith('dynamodb:') && !streamActions.has(action)) && !isRateCounterGrant(statement) && !isRollupGrant(statement),
+        actionsOf(statement).some((action) => action.startsWith('dynamodb:') && !streamActions.has(action)) && !isRateCounterGrant(statement) && !isRollupGrant(statement) && !isSignInRecordGrant(statement),
     );
     const granted = new Set(tableStatements.flatMap(actionsOf));
     const expected =
@@ -269,6 +270,11 @@ describe('webhook delivery in AWS (issue 11 §5)', () => {
 /** The grant that confines a read-only function's writes to `T#<tenantId>#AGG#ROLLUP#…` items (infra/api-stack.ts). */
 function isRollupGrant(statement: { Condition?: unknown }): boolean {
   return JSON.stringify(statement.Condition ?? {}) === JSON.stringify({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#*#AGG#ROLLUP#*'] } });
+}
+
+/** The authorizer's grant to record a person's sign-in: UpdateItem of those attributes only (infra/people-access.ts). */
+function isSignInRecordGrant(statement: { Condition?: Record<string, Record<string, unknown>> }): boolean {
+  return JSON.stringify(statement.Condition?.['ForAllValues:StringEquals']?.['dynamodb:Attributes']) === JSON.stringify(signInRecordAttributes);
 }
 
 /** The grant that confines a read-only function's writes to `T#<tenantId>#RATE#…` counters (infra/api-stack.ts). */

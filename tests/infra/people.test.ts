@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -294,7 +295,8 @@ describe('people: what the API functions are given', () => {
         new LambdaFunction(stack, `${name}Function`, { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromInline('export const handler = async () => ({})') }),
       ]),
     );
-    return { stack, functions };
+    const table = new Table(stack, 'Table', { partitionKey: { name: 'pk', type: AttributeType.STRING }, sortKey: { name: 'sk', type: AttributeType.STRING } });
+    return { stack, functions, table };
   };
   const tokens: PersonTokens = {
     userPoolId: 'eu-west-1_Example',
@@ -318,8 +320,8 @@ describe('people: what the API functions are given', () => {
   };
 
   it('lets the people function manage accounts in this pool only, with exactly the Cognito admin calls the identity directory makes', () => {
-    const { stack, functions } = standIns(['authorizer', 'people', 'signups']);
-    grantPeopleAccess(functions, { tokens, mail, publicBaseUrl: 'https://switchboard.example.com', signupRequiresApproval: true }, stack);
+    const { stack, functions, table } = standIns(['authorizer', 'people', 'signups']);
+    grantPeopleAccess(functions, { tokens, mail, publicBaseUrl: 'https://switchboard.example.com', signupRequiresApproval: true }, table, stack);
     const template = Template.fromStack(stack);
     const cognito = (id: string) => policiesOf(template, id).filter((statement) => [statement.Action].flat().some((action) => action.startsWith('cognito-idp:')));
     expect(cognito('people')).toEqual([
@@ -337,9 +339,25 @@ describe('people: what the API functions are given', () => {
     expect(variablesOf(template, 'authorizer')).toEqual({ PEOPLE_TOKEN_ISSUER: tokens.issuer, PEOPLE_JWKS_URI: tokens.jwksUri, PEOPLE_CLIENT_ID: tokens.clientId });
   });
 
+  it("lets the authorizer record a person's sign-in and change no other attribute", () => {
+    const { stack, functions, table } = standIns(['authorizer', 'people', 'signups']);
+    grantPeopleAccess(functions, { tokens, signupRequiresApproval: false }, table, stack);
+    const writes = policiesOf(Template.fromStack(stack), 'authorizer').filter((statement) => [statement.Action].flat().some((action) => action.startsWith('dynamodb:')));
+    expect(writes).toEqual([
+      expect.objectContaining({
+        Action: 'dynamodb:UpdateItem',
+        Condition: {
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'lastSignInAt', 'state'] },
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#*'] },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+        },
+      }),
+    ]);
+  });
+
   it('lets the functions that mail send through SES v2 from the verified identity (and its configuration set) only', () => {
-    const { stack, functions } = standIns(['authorizer', 'people', 'signups']);
-    grantPeopleAccess(functions, { tokens, mail, publicBaseUrl: 'https://switchboard.example.com', signupRequiresApproval: true }, stack);
+    const { stack, functions, table } = standIns(['authorizer', 'people', 'signups']);
+    grantPeopleAccess(functions, { tokens, mail, publicBaseUrl: 'https://switchboard.example.com', signupRequiresApproval: true }, table, stack);
     const template = Template.fromStack(stack);
     for (const name of mailSendingFunctions) {
       const ses = policiesOf(template, name).filter((statement) => [statement.Action].flat().some((action) => action.startsWith('ses:')));
@@ -358,8 +376,8 @@ describe('people: what the API functions are given', () => {
   });
 
   it('without mail settings grants no SES and sets no MAIL_FROM; the approval setting reaches the sign-up functions either way', () => {
-    const { stack, functions } = standIns(['authorizer', 'people', 'signups']);
-    grantPeopleAccess(functions, { tokens, signupRequiresApproval: false }, stack);
+    const { stack, functions, table } = standIns(['authorizer', 'people', 'signups']);
+    grantPeopleAccess(functions, { tokens, signupRequiresApproval: false }, table, stack);
     const template = Template.fromStack(stack);
     for (const name of ['people', 'signups']) {
       expect(policiesOf(template, name).flatMap((statement) => [statement.Action].flat()).filter((action) => action.startsWith('ses:')), name).toEqual([]);
@@ -370,8 +388,8 @@ describe('people: what the API functions are given', () => {
   });
 
   it('warns at synth about a grant for a function nobody declared, instead of dropping it silently', () => {
-    const { stack, functions } = standIns(['authorizer', 'people']);
-    grantPeopleAccess(functions, { tokens, signupRequiresApproval: false }, stack);
+    const { stack, functions, table } = standIns(['authorizer', 'people']);
+    grantPeopleAccess(functions, { tokens, signupRequiresApproval: false }, table, stack);
     const warnings = warningsOf(stack);
     expect(warnings).toEqual([expect.stringContaining('function "signups"')]);
     expect(Object.keys(identityDirectoryGrants).sort()).toEqual(['people', 'signups']);

@@ -521,4 +521,41 @@ describe('webhooks on the local twin', () => {
     const [delivered] = (await deliveriesOf(hook.webhookId)).items;
     expect(delivered).toMatchObject({ deliveryId: pending.deliveryId, status: 'succeeded', attempts: 2 });
   });
+
+  it('deliver a test event to the one webhook asked, signed, through the delivery path of events, and list it with its deliveries', async () => {
+    const hook = await createWebhook({ eventTypes: ['Case Opened'] });
+    const bystander = await createWebhook({ eventTypes: ['*'] });
+    const headers = { 'idempotency-key': randomUUID() };
+    const queued = await api(twin.url, 'POST', `/v1/webhooks/${hook.webhookId}/test`, { key, headers });
+    expect(queued.status, JSON.stringify(queued.body)).toBe(202);
+    expect(queued.body).toMatchObject({ webhookId: hook.webhookId, detailType: 'Webhook Test', status: 'pending', attempts: 0 });
+    const replayed = await api(twin.url, 'POST', `/v1/webhooks/${hook.webhookId}/test`, { key, headers });
+    expect(replayed.body.deliveryId).toBe(queued.body.deliveryId);
+
+    await vi.waitFor(() => expect(arrivalsAt(hook.path)).toHaveLength(1), { timeout: 10_000 });
+    await twin.scheduler.settled();
+    const [arrival] = arrivalsAt(hook.path);
+    expect(verifiedBy(hook.secret, arrival!.headers['switchboard-signature'] as string, arrival!.rawBody)).toBe(true);
+    expect(arrival!.headers['switchboard-event-type']).toBe('Webhook Test');
+    expect(arrival!.headers['switchboard-delivery-id']).toBe(queued.body.deliveryId);
+    expect(arrival!.body).toMatchObject({ id: queued.body.eventId, type: 'Webhook Test', tenantId, data: { webhookId: hook.webhookId, test: true } });
+    expect(arrivalsAt(bystander.path)).toHaveLength(0);
+
+    const listed = (await deliveriesOf(hook.webhookId)).items;
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ deliveryId: queued.body.deliveryId, status: 'succeeded', attempts: 1, lastResponseStatus: 200 });
+    expect((await deliveriesOf(bystander.webhookId)).items).toHaveLength(0);
+  });
+
+  it('refuse a test of a disabled webhook with 409 webhook-disabled, and of a missing one with 404, queuing nothing', async () => {
+    const disabled = await createWebhook({ enabled: false });
+    const refused = await api(twin.url, 'POST', `/v1/webhooks/${disabled.webhookId}/test`, { key });
+    expect(refused.status).toBe(409);
+    expect(refused.body.type).toMatch(/\/webhook-disabled$/);
+    expect((await deliveriesOf(disabled.webhookId)).items).toHaveLength(0);
+    const missing = await api(twin.url, 'POST', '/v1/webhooks/whk_01JZZZZZZZZZZZZZZZZZZZZZZZ/test', { key });
+    expect(missing.status).toBe(404);
+    await twin.scheduler.settled();
+    expect(arrivalsAt(disabled.path)).toHaveLength(0);
+  });
 });

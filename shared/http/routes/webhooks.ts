@@ -153,4 +153,37 @@ export const webhookRoutes = defineRoutes([
     },
     responses: { 200: { description: 'A page of deliveries', schema: Page(WebhookDelivery) } },
   },
+  {
+    operationId: 'testWebhook',
+    method: 'POST',
+    path: '/v1/webhooks/{webhookId}/test',
+    function: 'webhooks',
+    access: adminAccess,
+    tag: 'Webhooks',
+    summary: 'Send a test event to a webhook; its delivery is listed with the others',
+    idempotent: true,
+    request: { params: WebhookIdParams },
+    description:
+      'Queues one delivery of a `Webhook Test` event to this webhook, whatever event types it subscribes to: signed, sent, retried and listed in its ' +
+      'deliveries exactly as an event\'s delivery is, so the endpoint and its signature check can be tried before real events flow. The answer is ' +
+      'the delivery, pending; its first attempt follows within seconds (poll the deliveries). A disabled webhook is refused (409 webhook-disabled). ' +
+      'Each request queues a new test; a retry with the same Idempotency-Key answers the first delivery again',
+    examples: {
+      request: { params: webhookIdExample },
+      responses: {
+        202: {
+          deliveryId: 'dlv_01JFEB7C8D9E0F1G2H3J4K5M6N',
+          webhookId: 'whk_01JFE4F5G6H7J8K9M0N1P2Q3R4',
+          eventId: '0f4c2a9e-8b7d-4e61-a3c5-9d2b1e7f6a80',
+          detailType: 'Webhook Test',
+          status: 'pending',
+          attempts: 0,
+          createdAt: '2026-03-10T08:10:00.000Z',
+          updatedAt: '2026-03-10T08:10:00.000Z',
+        },
+      },
+    },
+    problems: ['webhook-disabled'],
+    responses: { 202: { description: 'Queued: the test delivery, pending', schema: WebhookDelivery } },
+  },
 ]);

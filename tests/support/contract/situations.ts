@@ -257,6 +257,19 @@ export const situations: Situation[] = [
     },
   },
   {
+    name: 'test of a disabled webhook',
+    operationId: 'testWebhook',
+    status: 409,
+    request: async (s) => {
+      const created = await api(s.twin.url, 'POST', '/v1/webhooks', {
+        key: s.keys.admin,
+        body: { url: 'https://hooks.contract.example/disabled', eventTypes: ['*'], enabled: false },
+      });
+      ok(created, 201, 'creating a disabled webhook');
+      return { path: `/v1/webhooks/${created.body.webhookId}/test`, key: s.keys.admin };
+    },
+  },
+  {
     name: 'a person already in the tenant, invited again',
     operationId: 'invitePerson',
     status: 409,

@@ -5,6 +5,8 @@ import type { CrossTenantArea } from './area';
 interface Seeded {
   secrets: string[];
   webhookId: string;
+  /** Subscribed to every event and never disabled by a probe: the test event's target. */
+  everythingWebhookId: string;
   url: string;
   listCursor: string;
 }
@@ -22,6 +24,7 @@ export const webhooksArea: CrossTenantArea<Seeded> = {
     const page = await api(twin.url, 'GET', '/v1/webhooks?limit=1', { key: aKey });
     return {
       webhookId: created.body.webhookId,
+      everythingWebhookId: second.body.webhookId,
       url,
       listCursor: page.body.nextCursor,
       secrets: [created.body.webhookId, second.body.webhookId, created.body.secret, second.body.secret, 'tenant-a-secret', 'Secret A hook'],
@@ -39,6 +42,7 @@ export const webhooksArea: CrossTenantArea<Seeded> = {
     }),
     deleteWebhook: (a) => ({ path: `/v1/webhooks/${a.webhookId}` }),
     listWebhookDeliveries: (a) => ({ path: `/v1/webhooks/${a.webhookId}/deliveries` }),
+    testWebhook: (a) => ({ path: `/v1/webhooks/${a.everythingWebhookId}/test` }),
   },
 
   async verifyUnchanged(twin, aKey, a) {
@@ -48,6 +52,8 @@ export const webhooksArea: CrossTenantArea<Seeded> = {
     expect(webhook.body).not.toHaveProperty('secretRotatedAt');
     const list = await api(twin.url, 'GET', '/v1/webhooks', { key: aKey });
     expect(list.body.items).toHaveLength(2);
+    const deliveries = await api(twin.url, 'GET', `/v1/webhooks/${a.everythingWebhookId}/deliveries?limit=100`, { key: aKey });
+    expect(deliveries.body.items.filter((delivery: { detailType: string }) => delivery.detailType === 'Webhook Test')).toEqual([]);
   },
 
   cursors: (a) => [{ path: '/v1/webhooks', cursor: a.listCursor }],

@@ -73,6 +73,41 @@ export const consolePages: readonly ConsolePage[] = [
     scope: 'admin',
     load: () => import('../pages/people/page'),
   },
+  {
+    path: '/usage',
+    title: { en: 'Usage', 'zh-TW': '用量' },
+    section: 'insights',
+    scope: 'readonly',
+    load: () => import('../pages/usage/page'),
+  },
+  {
+    path: '/exports',
+    title: { en: 'Exports', 'zh-TW': '匯出' },
+    section: 'insights',
+    scope: 'readonly',
+    load: () => import('../pages/exports/page'),
+  },
+  {
+    path: '/api-keys',
+    title: { en: 'API keys', 'zh-TW': 'API 金鑰' },
+    section: 'administration',
+    scope: 'admin',
+    load: () => import('../pages/api-keys/page'),
+  },
+  {
+    path: '/webhooks',
+    title: { en: 'Webhooks', 'zh-TW': 'Webhook' },
+    section: 'administration',
+    scope: 'admin',
+    load: () => import('../pages/webhooks/page'),
+  },
+  {
+    path: '/audit-log',
+    title: { en: 'Audit log', 'zh-TW': '稽核紀錄' },
+    section: 'administration',
+    scope: 'admin',
+    load: () => import('../pages/audit-log/page'),
+  },
 ];
 
 /** Pages that need no sign-in (a business signing up). */
