@@ -147,3 +147,90 @@ export function formatConsoleBundles(result: ConsoleBundles): string {
     ...result.pages.map((page) => `| ${page.page} | ${kb(page.jsGzip)} |`),
   ].join('\n');
 }
+
+export interface ConsoleRenderTime {
+  samples: number;
+  /** Median milliseconds from navigation to the dashboard's figures on screen. */
+  dashboardMs: number;
+  /** Median milliseconds from navigation to the load event of a blank document (the console's /config.json) from the same server. */
+  blankMs: number;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/**
+ * Time to a rendered dashboard in headless Chromium on a twin (`npm start`'s, in its own process),
+ * against a blank document's load from the same server in the same run: each sample in a fresh
+ * browser context (nothing cached), the blank and the dashboard alternating. The session is an
+ * API key put where oidc-client-ts keeps one (the authorizer takes keys as bearer credentials), so
+ * what is timed is the console's own start, its /v1/me and the dashboard's requests, not sign-in.
+ */
+export async function measureConsoleRenderTime(samples = 7): Promise<ConsoleRenderTime> {
+  const { startTwinProcess, operatorKey } = await import('./latency');
+  const { launchChromium } = await import('../tests/support/console-browser');
+  const twin = await startTwinProcess();
+  const browser = await launchChromium();
+  try {
+    const created = await fetch(`${twin.url}/v1/tenants`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `Bench ${randomBytes(3).toString('hex')}`, timezone: 'Asia/Taipei', locale: 'zh-TW', defaultCountry: 'TW', plan: 'trial' }),
+    });
+    if (created.status !== 201) throw new Error(`POST /v1/tenants answered ${created.status}: ${await created.text()}`);
+    const apiKey = ((await created.json()) as { apiKey: { secret: string } }).apiKey.secret;
+    const consoleUrl = twin.url.replace('127.0.0.1', 'localhost');
+    const config = (await (await fetch(`${consoleUrl}/config.json`)).json()) as { authority: string; clientId: string };
+    const storageKey = `oidc.user:${config.authority}:${config.clientId}`;
+    const session = JSON.stringify({ access_token: apiKey, token_type: 'Bearer', scope: 'openid email profile', profile: { sub: 'bench' }, expires_at: 4102444800 });
+
+    const dashboard: number[] = [];
+    const blank: number[] = [];
+    // One unmeasured round first: the twin loads each function's code on its first request.
+    for (let round = 0; round <= samples; round++) {
+      const blankContext = await browser.newContext();
+      const blankPage = await blankContext.newPage();
+      await blankPage.goto(`${consoleUrl}/config.json`, { waitUntil: 'load' });
+      const blankLoad = await blankPage.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd);
+      await blankContext.close();
+
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-TW' });
+      await context.addInitScript(([key, value]) => window.sessionStorage.setItem(key, value), [storageKey, session] as const);
+      const page = await context.newPage();
+      await page.goto(`${consoleUrl}/`);
+      // The figures are on screen when the first tile shows a number.
+      const rendered = await page.waitForFunction(
+        () => {
+          const tile = document.querySelector('[data-testid="offered"]');
+          return tile && /\d/.test(tile.textContent ?? '') ? performance.now() : false;
+        },
+        undefined,
+        { timeout: 60_000, polling: 'raf' },
+      );
+      const dashboardMs = (await rendered.jsonValue()) as number;
+      await context.close();
+      if (round > 0) {
+        dashboard.push(dashboardMs);
+        blank.push(blankLoad);
+      }
+    }
+    return { samples, dashboardMs: median(dashboard), blankMs: median(blank) };
+  } finally {
+    await browser.close();
+    await twin.stop();
+  }
+}
+
+export function formatConsoleRenderTime(result: ConsoleRenderTime): string {
+  return [
+    `| In headless Chromium on the twin (median of ${result.samples}, fresh context each) | ms |`,
+    '|---|---:|',
+    `| blank document (/config.json) from the same server, to its load event | ${result.blankMs.toFixed(0)} |`,
+    `| the dashboard, navigation to its figures on screen | ${result.dashboardMs.toFixed(0)} |`,
+    '',
+    `Time to a rendered dashboard: ${(result.dashboardMs / result.blankMs).toFixed(1)}× a blank page's load.`,
+  ].join('\n');
+}

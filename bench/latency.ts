@@ -11,7 +11,7 @@ import { ms, percentile, timeEach } from './stats';
 
 /** The table `npm start` creates. */
 export const twinTableName = 'switchboard-local';
-const operatorKey = 'op_bench';
+export const operatorKey = 'op_bench';
 
 export interface LatencyResult {
   samples: number;

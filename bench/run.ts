@@ -1,7 +1,7 @@
 import './function-environment';
 import { formatAnalyticsLatency, formatSummaryPeriods, measureAnalyticsLatency, measureSummaryPeriods } from './analytics';
 import { formatBundles, formatSourceMapCost, measureBundles, measureSourceMapCost } from './bundles';
-import { formatConsoleBundles, measureConsoleBundles } from './console';
+import { formatConsoleBundles, formatConsoleRenderTime, measureConsoleBundles, measureConsoleRenderTime } from './console';
 import { costModel, formatCostModel } from './cost';
 import { formatLatency, measureCustomerReadLatency } from './latency';
 import { formatLifecycle, measureContactLifecycleInChildProcess } from './lifecycle';
@@ -72,5 +72,7 @@ if (runs('tenant-sessions')) {
 if (runs('console')) {
   console.log('\n## The console: first page weight against Cloudscape\'s floor\n');
   console.log(formatConsoleBundles(await measureConsoleBundles()));
+  console.log('\n## The console: time to a rendered dashboard\n');
+  console.log(formatConsoleRenderTime(await measureConsoleRenderTime()));
 }
 console.log(`\nMeasured ${new Date().toISOString()} with Node ${process.version} on ${process.arch}.`);

@@ -22,7 +22,8 @@ function render(content: React.ReactNode) {
   root.render(
     <StrictMode>
       <LocaleProvider>
-        <RouterProvider>{content}</RouterProvider>
+        {/* Keyed by the address, so that the router starts from where the sign-in callback left it (replaceState), not from /auth/callback. */}
+        <RouterProvider key={window.location.pathname + window.location.search}>{content}</RouterProvider>
       </LocaleProvider>
     </StrictMode>,
   );

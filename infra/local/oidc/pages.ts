@@ -150,7 +150,7 @@ export function renderPage(view: PageView, locale: Locale, interaction?: string)
 
   return (
     `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<title>${escape(title)} · ${escape(words.productName)}</title><link rel="stylesheet" href="${stylesheetPath}"></head>` +
+    `<title>${escape(title)} · ${escape(words.productName)}</title><link rel="stylesheet" href="${stylesheetPath}"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head>` +
     `<body><header><p class="product">${escape(words.productName)}</p>${languageSwitch}</header><main><h1>${escape(title)}</h1>${content}</main></body></html>`
   );
 }
