@@ -22,6 +22,7 @@ import {
 import type { Construct } from 'constructs';
 import type { MailSettings, SignInDomain, StageProfile, TenantIdentityProvider } from './config';
 import { pascalCase } from './lambda-function';
+import { passwordPolicy } from '../shared/domain/password-policy';
 
 /** Where the console lives on the edge's origin (web/src/auth/session.ts: callbackPath and the post-logout `/`). */
 export const consolePaths = { callback: '/auth/callback', afterSignOut: '/' } as const;
@@ -94,12 +95,13 @@ export class PeopleStack extends Stack {
       // Everyone, not only admins: supervisors read customers' personal data in bulk (docs/developers/security.md).
       mfa: Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false, email: false },
+      // One policy for the pool, the sign-up form and the twin's issuer (shared/domain/password-policy.ts).
       passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
+        minLength: passwordPolicy.minLength,
+        requireLowercase: passwordPolicy.requireLowercase,
+        requireUppercase: passwordPolicy.requireUppercase,
+        requireDigits: passwordPolicy.requireDigits,
+        requireSymbols: passwordPolicy.requireSymbols,
         tempPasswordValidity: Duration.days(7),
         passwordHistorySize: 5,
       },

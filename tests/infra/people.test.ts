@@ -97,7 +97,7 @@ describe('people: the user pool', () => {
         RequireLowercase: true,
         RequireUppercase: true,
         RequireNumbers: true,
-        RequireSymbols: true,
+        RequireSymbols: false,
         TemporaryPasswordValidityDays: 7,
         PasswordHistorySize: 5,
       },

@@ -10,6 +10,7 @@ import { useApi } from '../../api/api-context';
 import { answer } from '../../api/client';
 import { ProblemAlert, fieldError } from '../../components/problem';
 import { useMessages } from '../../i18n/locale';
+import { passwordPolicy } from '../../../../shared/domain/password-policy';
 import { signupMessages } from './messages';
 import { PublicLayout } from './public-layout';
 
@@ -61,7 +62,7 @@ export default function SignupVerifyPage() {
             <FormField label={t('displayName')} errorText={fieldError(verify.error, '$.displayName')}>
               <Input value={displayName} onChange={(event) => setDisplayName(event.detail.value)} autoComplete="name" autoFocus />
             </FormField>
-            <FormField label={t('password')} description={t('passwordHint')} errorText={fieldError(verify.error, '$.password')}>
+            <FormField label={t('password')} description={t('passwordHint', { minLength: passwordPolicy.minLength })} errorText={fieldError(verify.error, '$.password')}>
               <Input type="password" value={password} onChange={(event) => setPassword(event.detail.value)} autoComplete="new-password" />
             </FormField>
             <FormField label={t('confirm')} errorText={mismatch ? t('mismatch') : undefined}>
