@@ -1,6 +1,7 @@
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { logger } from '../observability';
 
 /**
  * People's access tokens: RS256 JWTs of the stage's Amazon Cognito user pool (on the twin, of its
@@ -19,11 +20,18 @@ export interface VerifiedPersonToken {
   issuedAt: number;
 }
 
+/** The issuer's keys could not be read: no token can be verified, which is the service's fault, not the caller's. */
+class JwksUnavailableError extends Error {
+  override name = 'JwksUnavailableError';
+}
+
 /** The runtime's fetch, which also reads the twin's http:// JWKS (aws-jwt-verify's own fetcher speaks https only). */
 const jwksFetcher: Fetcher = {
   async fetch(uri) {
-    const response = await fetch(uri, { signal: AbortSignal.timeout(3000) });
-    if (response.status !== 200) throw new Error(`JWKS answered ${response.status}`);
+    const response = await fetch(uri, { signal: AbortSignal.timeout(3000) }).catch((error: unknown) => {
+      throw new JwksUnavailableError(`JWKS not reachable: ${(error as Error).name}`);
+    });
+    if (response.status !== 200) throw new JwksUnavailableError(`JWKS answered ${response.status}`);
     return response.arrayBuffer();
   },
 };
@@ -63,7 +71,9 @@ export async function verifyPersonToken(token: string): Promise<VerifiedPersonTo
   try {
     const payload = await current.verify(token);
     return { subject: payload.sub as string, issuedAt: payload.iat as number };
-  } catch {
+  } catch (error) {
+    // Refused as any invalid token is (the person signs in again), but recorded as the outage it is.
+    if (error instanceof JwksUnavailableError) logger.error('People cannot be signed in: the issuer\'s keys are unavailable', { reason: error.message });
     return undefined;
   }
 }
