@@ -7,6 +7,7 @@ import { discoverAreas, idsByName, requestFromDeclaration } from '../support/fuz
 import { difference, tableKeys } from '../support/fuzz/table-snapshot';
 import { type ApiResponse, type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
 import { settle as settleTwin } from '../support/waiting';
+import { signInPerson } from '../support/people-sign-in';
 
 /**
  * Property-based fuzzing of every declared request schema through the local twin. For each route
@@ -23,6 +24,8 @@ const fuzzed = routes.filter((route) => route.request?.body || route.request?.qu
 
 let twin: TestTwin;
 let adminKey: string;
+/** An access token of the tenant's admin person: the authorizer takes people's tokens too. */
+let adminPersonToken: string;
 let ids: Record<string, string>;
 let snapshot: () => Promise<Set<string>>;
 
@@ -30,6 +33,11 @@ beforeAll(async () => {
   twin = await startTestTwin();
   const tenant = await createTenant(twin, { name: 'Fuzzed Co', plan: 'enterprise' });
   adminKey = tenant.apiKey;
+  const adminEmail = `fuzz.admin.${Math.random().toString(36).slice(2, 8)}@fuzzed.example`;
+  expect((await api(twin.url, 'POST', '/v1/people', { key: adminKey, body: { email: adminEmail, role: 'admin' } })).status).toBe(201);
+  adminPersonToken = (await signInPerson(twin, adminEmail)).accessToken;
+  // The authorizer records a sign-in on a person's first request: let that write happen before any snapshot.
+  expect((await api(twin.url, 'GET', '/v1/me', { key: adminPersonToken })).status).toBe(200);
   // The hand-written areas' data gives the fuzzer real ids to aim valid-shaped requests at.
   const areas: CrossTenantArea[] = await discoverAreas();
   const seeded = [];
@@ -50,7 +58,15 @@ interface FuzzRequest {
   headers: Record<string, string>;
 }
 
-const keyFor = (route: RouteDeclaration) => (route.access.kind === 'tenant' ? adminKey : route.access.kind === 'operator' ? twin.operatorKey : undefined);
+/** Tenant routes alternate between the admin's API key and the admin person's access token, so both credentials are fuzzed. */
+const keyFor = (route: RouteDeclaration) =>
+  route.access.kind === 'tenant'
+    ? fuzzed.indexOf(route) % 2 === 0
+      ? adminKey
+      : adminPersonToken
+    : route.access.kind === 'operator'
+      ? twin.operatorKey
+      : undefined;
 
 function requests(route: RouteDeclaration): fc.Arbitrary<FuzzRequest> {
   const valid = requestFromDeclaration(route, ids);
