@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * The caller's own tenant
-         * @description The tenant the calling API key belongs to: its name, time zone, locale, default country and plan. Any scope may read it
+         * @description The tenant the caller belongs to: its name, time zone, locale, default country and plan, and what the operator allocated to it (SMS senders and their configuration, Amazon Connect accounts and instances). Any scope may read it
          */
         get: operations["getOwnTenant"];
         put?: never;
@@ -3254,6 +3254,23 @@ export interface components {
              */
             settledAt?: string;
         };
+        OwnTenant: {
+            tenantId: string;
+            name: string;
+            timezone: string;
+            /** @enum {string} */
+            locale: "zh-TW" | "en";
+            defaultCountry: string;
+            /** @enum {string} */
+            plan: "trial" | "starter" | "business" | "enterprise";
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            createdAt: string;
+            /** @description The SMS numbers, configuration sets, opt-out lists and Amazon Connect accounts and instances the operator allocated to this tenant: the only ones its settings may name */
+            allocations: components["schemas"]["Allocations"];
+        };
         /** @description The body is over 64 KiB (the limit is in the detail). Send less: split a batch, shorten long texts. */
         PayloadTooLargeProblem: {
             /** @constant */
@@ -6060,7 +6077,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The tenant */
+            /** @description The tenant and its allocations */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6074,10 +6091,19 @@ export interface operations {
                      *       "locale": "zh-TW",
                      *       "defaultCountry": "TW",
                      *       "plan": "business",
-                     *       "createdAt": "2026-03-02T01:15:00.000Z"
+                     *       "createdAt": "2026-03-02T01:15:00.000Z",
+                     *       "allocations": {
+                     *         "smsOriginationIdentities": [
+                     *           "+886912345678"
+                     *         ],
+                     *         "smsConfigurationSets": [],
+                     *         "smsOptOutLists": [],
+                     *         "connectAccounts": [],
+                     *         "connectInstances": []
+                     *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["Tenant"];
+                    "application/json": components["schemas"]["OwnTenant"];
                 };
             };
             /** @description Missing or invalid credential (problem types: `unauthorized`) */

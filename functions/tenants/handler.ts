@@ -63,7 +63,7 @@ export const handler = createApiHandler('tenants', [...tenantRoutes, ...operator
   async getOwnTenant(request) {
     const found = await getTenantWithSettings(request.tenantId);
     if (!found) throw notFound('The tenant no longer exists');
-    return { status: 200, body: tenantView(found.profile, found.settings) };
+    return { status: 200, body: { ...tenantView(found.profile, found.settings), allocations: found.sendingRights.allocations } };
   },
 
   async listTenants(request) {

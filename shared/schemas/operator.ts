@@ -2,7 +2,7 @@ import * as z from '../zod';
 import { Iso8601 } from './common';
 import { ApiKeyWithSecret } from './api-key';
 import { ConnectInstanceArn, SmsConfigurationSetName, SmsOptOutListName, SmsOriginationIdentity } from './settings';
-import { Plan } from './tenant';
+import { Plan, Tenant } from './tenant';
 
 /** What the operator allocates to a tenant. */
 export const AllocationKind = z.enum(['sms-origination-identity', 'sms-configuration-set', 'sms-opt-out-list', 'connect-account', 'connect-instance']);
@@ -38,6 +38,15 @@ export const Allocations = z.withMeta(
   { id: 'Allocations', description: 'What the operator gave the tenant, each resource by its canonical name (ARNs of SMS resources by their id or name)' },
 );
 export type Allocations = z.infer<typeof Allocations>;
+
+/** The tenant as its own people and keys see it (GET /v1/tenant): its profile and what the operator allocated to it. */
+export const OwnTenant = z.withMeta(
+  z.extend(Tenant, {
+    allocations: z.described(Allocations, 'The SMS numbers, configuration sets, opt-out lists and Amazon Connect accounts and instances the operator allocated to this tenant: the only ones its settings may name'),
+  }),
+  { id: 'OwnTenant' },
+);
+export type OwnTenant = z.infer<typeof OwnTenant>;
 
 export const TenantState = z.enum(['active', 'suspended']);
 export type TenantState = z.infer<typeof TenantState>;

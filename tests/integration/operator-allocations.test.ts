@@ -44,6 +44,10 @@ describe('§1 tenant settings choose only among what the operator allocated', ()
     await allocate(twin, acme.tenant.tenantId, 'sms-configuration-set', 'acme-set');
     const accepted = await patchSettings(acme, { sms: { originationIdentity: pool, configurationSetName: 'arn:aws:sms-voice:ap-northeast-1:123456789012:configuration-set/acme-set' } });
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+    // The tenant reads what it was given on its own record (the console's Settings show it).
+    const own = await api(twin.url, 'GET', '/v1/tenant', { key: acme.apiKey });
+    expect(own.body.allocations.smsOriginationIdentities).toContain(pool);
+    expect(own.body.allocations.smsConfigurationSets).toContain('acme-set');
     expect((await patchSettings(acme, { sms: { originationIdentity: null, configurationSetName: null } })).status).toBe(200);
   });
 

@@ -1,4 +1,5 @@
-import { CreateTenantBody, CreateTenantResponse, Tenant } from '../../schemas/tenant';
+import { OwnTenant } from '../../schemas/operator';
+import { CreateTenantBody, CreateTenantResponse } from '../../schemas/tenant';
 import { defineRoutes, readonlyAccess } from '../route-types';
 
 const tenantExample = {
@@ -53,9 +54,16 @@ export const tenantRoutes = defineRoutes([
     tag: 'Tenants',
     summary: "The caller's own tenant",
     description:
-      'The tenant the calling API key belongs to: its name, time zone, locale, default country and plan. Any scope may read it',
-    examples: { responses: { 200: tenantExample } },
+      'The tenant the caller belongs to: its name, time zone, locale, default country and plan, and what the operator allocated to it (SMS senders and their configuration, Amazon Connect accounts and instances). Any scope may read it',
+    examples: {
+      responses: {
+        200: {
+          ...tenantExample,
+          allocations: { smsOriginationIdentities: ['+886912345678'], smsConfigurationSets: [], smsOptOutLists: [], connectAccounts: [], connectInstances: [] },
+        },
+      },
+    },
     problems: ['not-found'],
-    responses: { 200: { description: 'The tenant', schema: Tenant } },
+    responses: { 200: { description: 'The tenant and its allocations', schema: OwnTenant } },
   },
 ]);
