@@ -11,7 +11,7 @@ export interface LoadedSettings {
   etag: string;
 }
 
-export const settingsQueryKey = ['settings'] as const;
+export const settingsQueryKey = ['settings', 'with-etag'] as const;
 
 /**
  * The settings as this page last read or saved them. Not refreshed behind the person's back
