@@ -2,19 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RouteDeclaration, routeKey, routes } from '../../shared/http/routes';
 import type { CrossTenantArea } from '../support/cross-tenant/area';
 import { missingTwin } from '../support/cross-tenant/area';
-import { foundationArea } from '../support/cross-tenant/foundation';
-import { contactsArea } from '../support/cross-tenant/contacts';
-import { webhooksArea } from '../support/cross-tenant/webhooks';
-import { casesArea } from '../support/cross-tenant/cases';
-import { surveyTemplatesArea } from '../support/cross-tenant/survey-templates';
-import { surveysArea } from '../support/cross-tenant/surveys';
-import { analyticsArea } from '../support/cross-tenant/analytics';
-import { customerValueArea } from '../support/cross-tenant/customer-value';
-import { customerOverviewArea } from '../support/cross-tenant/customer-overview';
-import { exportsArea } from '../support/cross-tenant/exports';
-import { staffingArea } from '../support/cross-tenant/staffing';
-import { auditLogArea } from '../support/cross-tenant/audit-log';
-import { usageArea } from '../support/cross-tenant/usage';
+import { discoverAreas } from '../support/fuzz/route-requests';
 import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin';
 
 /**
@@ -23,7 +11,8 @@ import { api, createTenant, startTestTwin, type TestTwin } from '../support/twin
  * carries anything of tenant A; A's data is unchanged afterwards. Every declared tenant route
  * must have a probe in one of the areas: a new route fails this test until it is given one.
  */
-const areas: CrossTenantArea[] = [foundationArea as unknown as CrossTenantArea, contactsArea as unknown as CrossTenantArea, webhooksArea as unknown as CrossTenantArea, casesArea as unknown as CrossTenantArea, surveyTemplatesArea as unknown as CrossTenantArea, surveysArea as unknown as CrossTenantArea, analyticsArea as unknown as CrossTenantArea, customerValueArea as unknown as CrossTenantArea, customerOverviewArea as unknown as CrossTenantArea, exportsArea as unknown as CrossTenantArea, staffingArea as unknown as CrossTenantArea, auditLogArea as unknown as CrossTenantArea, usageArea as unknown as CrossTenantArea];
+/** Every area of tests/support/cross-tenant, found by the same discovery as the matrix and the fuzzing. */
+const areas: CrossTenantArea[] = await discoverAreas();
 
 let twin: TestTwin;
 let aKey: string;
