@@ -220,8 +220,12 @@ describe('API stack, dev', () => {
         expect(dynamodb, name).toContain('dynamodb:GetItem');
         // Functions serving tenants may UpdateItem their request counters only (tests/infra/iam.test.ts checks the condition).
         const servesTenants = routes.some((route) => route.function === name && route.access.kind === 'tenant');
-        // The analytics function also puts its summary rollups (tests/infra/iam.test.ts checks their keys).
-        const expectedWrites = [...('writesAnalyticsRollups' in declaration && declaration.writesAnalyticsRollups ? ['dynamodb:PutItem'] : []), ...(servesTenants ? ['dynamodb:UpdateItem'] : [])];
+        // The analytics function also puts its summary rollups, and the authorizer records people's sign-ins (tests/infra/iam.test.ts checks both conditions).
+        const recordsSignIns = 'verifiesPersonTokens' in declaration && declaration.verifiesPersonTokens;
+        const expectedWrites = [
+          ...('writesAnalyticsRollups' in declaration && declaration.writesAnalyticsRollups ? ['dynamodb:PutItem'] : []),
+          ...(servesTenants || recordsSignIns ? ['dynamodb:UpdateItem'] : []),
+        ];
         expect(dynamodb.filter((action) => /Put|Update|Delete|Write/.test(action)).sort(), name).toEqual(expectedWrites.sort());
       }
       if (declaration.tableAccess === 'readwrite') expect(dynamodb, name).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem']));
