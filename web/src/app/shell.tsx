@@ -5,8 +5,8 @@ import SideNavigation, { type SideNavigationProps } from '@cloudscape-design/com
 import Spinner from '@cloudscape-design/components/spinner';
 import TopNavigation from '@cloudscape-design/components/top-navigation';
 import Alert from '@cloudscape-design/components/alert';
-import { Component, type ErrorInfo, type ReactNode, Suspense, lazy, useEffect, useMemo } from 'react';
-import { useApi, useMe } from '../api/api-context';
+import { Component, type ErrorInfo, type ReactNode, Suspense, lazy, useEffect, useMemo, useState } from 'react';
+import { queryClient, useApi, useMe } from '../api/api-context';
 import { answer } from '../api/client';
 import { useAuth } from '../auth/auth-context';
 import { ProblemAlert } from '../components/problem';
@@ -45,8 +45,11 @@ export function Shell() {
   });
 
   const page = findPage(consolePages, path);
+  // While signing out, the page is gone: nothing refetches with a token that is about to be refused.
+  const [signingOut, setSigningOut] = useState(false);
   let content: ReactNode;
-  if (me.isPending) content = <Spinner size="large" />;
+  if (signingOut) content = <Spinner size="large" />;
+  else if (me.isPending) content = <Spinner size="large" />;
   else if (me.error) content = <ProblemAlert error={me.error} />;
   else if (!page) content = <NotFound path={path} />;
   else if (!reaches(scopes, page.scope)) content = <NotAllowed tenant={me.data.tenant.name} />;
@@ -64,8 +67,10 @@ export function Shell() {
     document.title = page ? `${page.title[locale]} · Switchboard` : 'Switchboard';
   }, [page, locale]);
 
-  const signOutEverywhere = async () => {
-    await answer(api.POST('/v1/me/sign-out-everywhere')).catch(() => undefined);
+  const signOut = async (everywhere: boolean) => {
+    setSigningOut(true);
+    await queryClient.cancelQueries();
+    if (everywhere) await answer(api.POST('/v1/me/sign-out-everywhere')).catch(() => undefined);
     await auth.signOut();
   };
   const person = me.data?.principal.kind === 'person' ? me.data.principal : undefined;
@@ -92,7 +97,7 @@ export function Shell() {
                 { id: 'sign-out', text: t('signOut') },
                 ...(person ? [{ id: 'sign-out-everywhere', text: t('signOutEverywhere') }] : []),
               ],
-              onItemClick: (event) => void (event.detail.id === 'sign-out' ? auth.signOut() : signOutEverywhere()),
+              onItemClick: (event) => void signOut(event.detail.id === 'sign-out-everywhere'),
             },
           ]}
         />
