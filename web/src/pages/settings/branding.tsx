@@ -12,7 +12,7 @@ import { fieldError } from '../../components/problem';
 import { type Locale, useLocale, useMessages } from '../../i18n/locale';
 import { settingsMessages, surveyPageWords } from './messages';
 import { useSection } from './section';
-import { brandPalette, isBrandColour } from './survey-palette';
+import { brandPalette, isBrandColour } from '../../../../shared/domain/brand-palette';
 import type { Settings } from './use-settings';
 
 type Branding = Settings['branding'];

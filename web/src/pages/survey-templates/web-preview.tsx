@@ -3,6 +3,7 @@ import { type CSSProperties, useId } from 'react';
 import type { TemplateBody, Language, ApiQuestion } from './draft';
 import { scaleOf } from './draft';
 import { fillPlaceholders } from './sms';
+import { brandPalette } from '../../../../shared/domain/brand-palette';
 
 /**
  * The survey's web page as shared/http/survey-page.ts serves it (renderSurveyForm and
@@ -38,40 +39,9 @@ const words = {
   },
 } as const;
 
-// ---------------------------------------------------------------- colours (survey-page.ts brandPalette)
+// ---------------------------------------------------------------- colours: as the survey page computes them
 
-const channels = (hex: string) => [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16));
-const toHex = (rgb: number[]) => `#${rgb.map((value) => Math.round(value).toString(16).padStart(2, '0')).join('')}`;
-
-function relativeLuminance(hex: string): number {
-  const [r, g, b] = channels(hex).map((value) => {
-    const c = value / 255;
-    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  });
-  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-}
-
-function contrastRatio(a: string, b: string): number {
-  const [light, dark] = [relativeLuminance(a), relativeLuminance(b)].sort((x, y) => y - x);
-  return (light! + 0.05) / (dark! + 0.05);
-}
-
-function shiftUntil(hex: string, toward: string, against: string, ratio: number): string {
-  const from = channels(hex);
-  const to = channels(toward);
-  for (let share = 0; share <= 1; share += 0.05) {
-    const mixed = toHex(from.map((value, index) => value + (to[index]! - value) * share));
-    if (contrastRatio(mixed, against) >= ratio) return mixed;
-  }
-  return toward;
-}
-
-export function brandPalette(colour: string) {
-  const base = /^#[0-9a-fA-F]{6}$/.test(colour) ? colour.toLowerCase() : '#1f4e79';
-  const onBrand = contrastRatio(base, '#ffffff') >= contrastRatio(base, '#000000') ? '#ffffff' : '#000000';
-  const brand = contrastRatio(base, onBrand) >= 4.5 ? base : shiftUntil(base, onBrand === '#ffffff' ? '#000000' : '#ffffff', onBrand, 4.5);
-  return { brand, onBrand, accent: shiftUntil(base, '#000000', '#ffffff', 4.5) };
-}
+export { brandPalette };
 
 // ---------------------------------------------------------------- the page
 
