@@ -145,8 +145,8 @@ const accountId = '000000000000';
 const apiId = 'localtwin';
 const stage = '$default';
 const functionTimeoutMs = 29_000;
-/** Paths that belong to the API (answered by a function, a 404 problem at worst), never to the console. */
-const apiPathPrefix = /^\/(v1|local|oidc|s|problems|openapi\.json)(\/|$)/;
+/** Paths that belong to the API (answered by a function, a 404 problem at worst), never to the console; any `/v<n>` too, so a client of a version that does not exist gets a problem, not a page. */
+const apiPathPrefix = /^\/(v\d+|local|oidc|s|problems|openapi\.json)(\/|$)/;
 /** Headers named by the authorizer's identity source, as the CDK stack declares it. */
 const identitySourceHeaders: readonly string[] = [tenantAuthorizer.identitySourceHeader.toLowerCase()];
 
