@@ -1,3 +1,5 @@
+import { zonedWallClock } from '../../../../shared/domain/wall-clock';
+
 /**
  * The periods the page offers, cut into tenant-local days or weeks. Each bucket is asked of
  * GET /v1/survey-results/summary on its own, so the trend counts surveys exactly as the breakdown
@@ -27,31 +29,9 @@ export interface Period {
   buckets: Bucket[];
 }
 
-const partsFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The wall-clock date and time at `ms` in `timeZone`. */
-function wallClock(ms: number, timeZone: string) {
-  let formatter = partsFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    partsFormatters.set(timeZone, formatter);
-  }
-  const parts = Object.fromEntries(formatter.formatToParts(new Date(ms)).map((part) => [part.type, Number(part.value)]));
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
-}
-
 /** How far `timeZone` is ahead of UTC at the instant `ms`. */
 function offsetAt(ms: number, timeZone: string): number {
-  const wall = wallClock(ms, timeZone);
+  const wall = zonedWallClock(ms, timeZone);
   return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second) - Math.floor(ms / 1000) * 1000;
 }
 
@@ -66,7 +46,7 @@ export function startOfLocalDay(year: number, month: number, day: number, timeZo
 /** The period ending now, in whole tenant-local days or weeks (today so far is the last day). */
 export function periodEndingNow(id: PeriodId, timeZone: string, nowMs: number = Date.now()): Period {
   const { buckets, daysPerBucket } = shape[id];
-  const today = wallClock(nowMs, timeZone);
+  const today = zonedWallClock(nowMs, timeZone);
   const days = buckets * daysPerBucket;
   const dayStart = (daysFromFirst: number) =>
     startOfLocalDay(today.year, today.month, today.day - days + 1 + daysFromFirst, timeZone);
