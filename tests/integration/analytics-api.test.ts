@@ -302,7 +302,9 @@ describe('GET /v1/analytics/heatmap', () => {
   it('defaults to the 27 days before today and today up to now, in the tenant time zone, so a contact of today shows', async () => {
     // A tenant of its own, so that today's contact changes no other test's figures.
     const taipei = await createTenant(twin, { name: 'Taipei Heat', timezone: 'Asia/Taipei', locale: 'zh-TW', defaultCountry: 'TW' });
-    const queuedAt = new Date(Date.now() - 2 * minute);
+    // Two minutes ago, but never before today's local midnight, so that the contact is of today whenever the test runs.
+    const taipeiToday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Taipei', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+    const queuedAt = new Date(Math.max(Date.now() - 2 * minute, Date.parse(`${taipeiToday}T00:00:00+08:00`) + 1_000));
     const created = await api(twin.url, 'POST', '/v1/contacts', {
       key: taipei.apiKey,
       body: { channel: 'voice', direction: 'inbound', purpose: 'service', queuedAt: queuedAt.toISOString(), answeredAt: new Date(queuedAt.getTime() + 5_000).toISOString() },

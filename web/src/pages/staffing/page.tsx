@@ -97,8 +97,11 @@ function Staffing({ timezone }: { timezone: string }) {
       answer(api.POST('/v1/analytics/staffing', { body: { date, interval, forecast, ...overrides(draft) } })),
   });
 
+  // The plan of the person's own forecast stays on screen while its next calculation is under
+  // way: a pending mutation has no data, and history's plan in between would flash other figures.
+  const [calculated, setCalculated] = useState<Plan>();
   // What the page shows: the plan for the person's own forecast once calculated, else history's.
-  const plan: Plan | undefined = withForecast.data ?? fromHistory.data;
+  const plan: Plan | undefined = calculated ?? fromHistory.data;
   const rows = useMemo(() => {
     const byStart = new Map((plan?.intervals ?? []).map((entry) => [entry.start, entry]));
     const starts = plan?.intervals.length ? [...new Set(plan.intervals.map((entry) => entry.start))] : startsOfDay(interval);
@@ -116,7 +119,7 @@ function Staffing({ timezone }: { timezone: string }) {
   const calculate = () => {
     // History's forecast, untouched: the goal's overrides go to GET. Anything the person entered
     // (now or in an earlier calculation) goes to POST, so changing the goal keeps their forecast.
-    if (!edited && !withForecast.data && fromHistory.data?.forecastSource === 'history') {
+    if (!edited && !calculated && fromHistory.data?.forecastSource === 'history') {
       withForecast.reset();
       setApplied(draft);
       return;
@@ -130,7 +133,12 @@ function Staffing({ timezone }: { timezone: string }) {
         return { start: row.start, contacts: Number(forecast.contacts || 0), ...(averageHandleSeconds !== undefined && { averageHandleSeconds }) };
       });
     sentStarts.current = sent.map((row) => row.start);
-    withForecast.mutate(sent, { onSuccess: () => setEdits({}) });
+    withForecast.mutate(sent, {
+      onSuccess: (next) => {
+        setCalculated(next);
+        setEdits({});
+      },
+    });
   };
   const rowError = (start: string, field: 'contacts' | 'averageHandleSeconds') => {
     const index = sentStarts.current.indexOf(start);
@@ -138,6 +146,7 @@ function Staffing({ timezone }: { timezone: string }) {
   };
   const resetForecast = () => {
     setEdits({});
+    setCalculated(undefined);
     withForecast.reset();
   };
   const changeDay = (next: { date?: string; interval?: IntervalMinutes }) => {
@@ -244,7 +253,7 @@ function Staffing({ timezone }: { timezone: string }) {
                 <Button variant="primary" formAction="submit" loading={busy}>
                   {t('calculate')}
                 </Button>
-                {(edited || withForecast.data) && fromHistory.data?.forecastSource === 'history' && (
+                {(edited || calculated) && fromHistory.data?.forecastSource === 'history' && (
                   <Button formAction="none" onClick={resetForecast}>
                     {t('resetForecast')}
                   </Button>
@@ -255,8 +264,8 @@ function Staffing({ timezone }: { timezone: string }) {
         </Container>
 
         {request ? <ProblemAlert error={request} /> : null}
-        {fromHistory.isPending && !withForecast.data && !fromHistory.error ? <Spinner size="large" /> : null}
-        {plan?.forecastSource === 'none' && !withForecast.data && <Alert type="info">{t('noPlan')}</Alert>}
+        {fromHistory.isPending && !calculated && !fromHistory.error ? <Spinner size="large" /> : null}
+        {plan?.forecastSource === 'none' && !calculated && <Alert type="info">{t('noPlan')}</Alert>}
 
         {plan && (
           <Container header={<Header variant="h2">{t('totals')}</Header>}>
