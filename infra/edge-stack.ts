@@ -29,7 +29,7 @@ import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { apiKeyPattern } from '../shared/domain/api-key';
 import { edgeOrigin } from '../shared/http/functions';
-import { problemBody, problemTypeBase, unauthorized } from '../shared/http/problem';
+import { notFound, problemBody, problemTypeBase, unauthorized } from '../shared/http/problem';
 import { type RouteDeclaration, routes } from '../shared/http/routes';
 import { strictTransportSecurity } from '../shared/http/transport-security';
 import { type StageProfile, repositoryRoot, webAclArnPattern } from './config';
@@ -288,13 +288,36 @@ export function apiPathPatterns(declared: readonly RouteDeclaration[] = routes):
 }
 
 /**
+ * Every `/v<n>/…` path is the API's, declared or not (a client of a version that does not exist
+ * gets the API's 404 problem, not the console's page), as on the twin. CloudFront path patterns
+ * have no digit class: `?` is any one character, so `/v?/*` and `/v??/*` send versions 0 to 99 to
+ * the API, and with them any `/<v and one or two characters>/…` path — no console page may start
+ * so (tests/infra/edge.test.ts checks the console's pages). What these patterns leave to the
+ * console behaviour (`/v2` without a slash, `/v100/…`) its page rewrite answers with the same 404
+ * problem (consolePageRewriteCode).
+ */
+export const versionedApiPathPatterns = ['/v?/*', '/v??/*'] as const;
+
+/** What the API's `$default` route answers for a path no route declares. */
+const undeclaredVersionProblem = problemBody(notFound(), undefined);
+
+/**
  * A CloudFront Function (viewer request, console behaviour only): a console path without a file
  * extension (`/`, `/auth/callback`, `/signup/verify`) is a page of the single-page app, so it is
  * answered with /index.html; files keep their paths (a missing one is S3's 403). An error-response
  * rewrite (403 → index.html) would instead turn the API's own 403s and 404s into the console.
+ * A `/v<n>` path the versioned behaviours did not take is answered the API's 404 problem here.
  */
 export const consolePageRewriteCode = `function handler(event) {
   var request = event.request;
+  if (/^\\/v[0-9]+(\\/|$)/.test(request.uri)) {
+    return {
+      statusCode: 404,
+      statusDescription: 'Not Found',
+      headers: { 'content-type': { value: 'application/problem+json' }, 'cache-control': { value: 'no-store' } },
+      body: { encoding: 'text', data: ${JSON.stringify(JSON.stringify(undeclaredVersionProblem))} }
+    };
+  }
   var lastSegment = request.uri.substring(request.uri.lastIndexOf('/') + 1);
   if (lastSegment.indexOf('.') === -1) request.uri = '/index.html';
   return request;
@@ -327,7 +350,8 @@ export function consoleContentSecurityPolicy(tokens: Pick<PersonTokens, 'issuer'
 /**
  * CloudFront with the stage's WAF web ACL, one origin for everything a browser or client calls:
  * the HTTP API (`apiPathPatterns`: `/v1/*`, the survey pages `/s/*`, `/problems/*`,
- * `/openapi.json`) and the console from S3 (every other path). API behaviours cache nothing: every
+ * `/openapi.json`; and `versionedApiPathPatterns`, any `/v<n>/*`) and the console from S3 (every
+ * other path). API behaviours cache nothing: every
  * request reaches the API with its Authorization, query string and headers (Idempotency-Key,
  * If-Match, Content-Type, …), plus the origin secret header that CloudFront sets (overwriting one a
  * viewer may send). The console is cached by its files' Cache-Control.
@@ -416,7 +440,7 @@ export class EdgeStack extends Stack {
         responseHeadersPolicy: consoleHeaders,
         functionAssociations: [{ function: consolePageRewrite, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
-      additionalBehaviors: Object.fromEntries(apiPathPatterns().map((pattern) => [pattern, apiBehavior])),
+      additionalBehaviors: Object.fromEntries([...apiPathPatterns(), ...versionedApiPathPatterns].map((pattern) => [pattern, apiBehavior])),
       webAclId: webAclArn,
       httpVersion: HttpVersion.HTTP2_AND_3,
     });

@@ -1,10 +1,13 @@
 import { App, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readDeploymentSettings, stageProfile } from '../../infra/config';
-import { edgeRuleNames, firewallRegion, pathRegex, signUpPathPrefix, tenantKeyScope } from '../../infra/edge-stack';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { runInNewContext } from 'node:vm';
+import { readDeploymentSettings, repositoryRoot, stageProfile } from '../../infra/config';
+import { consolePageRewriteCode, edgeRuleNames, firewallRegion, pathRegex, signUpPathPrefix, tenantKeyScope } from '../../infra/edge-stack';
 import { issueApiKey } from '../../shared/domain/api-key';
-import { problemBody, unauthorized } from '../../shared/http/problem';
+import { notFound, problemBody, unauthorized } from '../../shared/http/problem';
 import { routeKey, routes } from '../../shared/http/routes';
 import { deployedFunctionName } from '../../infra/lambda-function';
 import { eventRelay } from '../../shared/events/outbox-stream';
@@ -76,6 +79,9 @@ const apiOriginOf = (built: Synthesized) => {
 };
 const apiBehaviorsOf = (built: Synthesized) => distributionOf(built).CacheBehaviors ?? [];
 
+/** A CloudFront path pattern as a regular expression: `*` any characters, `?` exactly one. */
+const cloudFrontPattern = (pattern: string) => new RegExp(`^${pattern.replace(/[.]/g, '\\.').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+
 /** The CloudFormation of a value, with CDK tokens resolved, as text (dynamic references are strings inside Fn::Join). */
 const rendered = (value: unknown) => JSON.stringify(value);
 
@@ -86,19 +92,48 @@ describe('edge: CloudFront in front of the API and the survey pages', () => {
     expect(rendered(origin.DomainName)).toMatch(/"Fn::Select":\[2,\{"Fn::Split":\["\/",\{"Fn::ImportValue":"Switchboard-dev-Api:ExportsOutputFnGetAttHttpApi[0-9A-F]+ApiEndpoint/);
     expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
     const behaviors = apiBehaviorsOf(dev);
-    expect(behaviors.map((behavior) => behavior.PathPattern).sort()).toEqual(['/openapi.json', '/problems/*', '/s/*', '/v1/*']);
+    expect(behaviors.map((behavior) => behavior.PathPattern).sort()).toEqual(['/openapi.json', '/problems/*', '/s/*', '/v1/*', '/v?/*', '/v??/*']);
     for (const behavior of behaviors) expect(behavior.TargetOriginId, behavior.PathPattern).toBe(origin.Id);
   });
 
   it('routes every declared path to the API, and nothing the API serves to the console', () => {
-    const patterns = apiBehaviorsOf(dev).map((behavior) => new RegExp(`^${behavior.PathPattern.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`));
+    const patterns = apiBehaviorsOf(dev).map((behavior) => cloudFrontPattern(behavior.PathPattern));
     for (const route of routes) {
       const concrete = route.path.replace(/\{[^}]+\}/g, 'x_1');
       expect(patterns.some((pattern) => pattern.test(concrete)), routeKey(route)).toBe(true);
     }
-    for (const consolePath of ['/', '/index.html', '/auth/callback', '/signup/verify', '/assets/index-abc123.js', '/config.json', '/v1', '/openapi.json.map']) {
+    for (const consolePath of ['/', '/index.html', '/auth/callback', '/signup/verify', '/assets/index-abc123.js', '/config.json', '/openapi.json.map']) {
       expect(patterns.some((pattern) => pattern.test(consolePath)), consolePath).toBe(false);
     }
+  });
+
+  it('sends every /v<n>/ path to the API, declared or not, and keeps every console page with the console', () => {
+    const patterns = apiBehaviorsOf(dev).map((behavior) => cloudFrontPattern(behavior.PathPattern));
+    for (const versioned of ['/v2/contacts', '/v2/', '/v0/x', '/v10/people/p_1', '/v99/a/b/c']) {
+      expect(patterns.some((pattern) => pattern.test(versioned)), versioned).toBe(true);
+    }
+    const consolePages = [...readFileSync(path.join(repositoryRoot, 'web/src/app/pages.ts'), 'utf8').matchAll(/path: '([^']+)'/g)].map((match) => match[1]!);
+    expect(consolePages).toContain('/people');
+    for (const page of consolePages) {
+      for (const under of [page, `${page.replace(/\/$/, '')}/x`]) expect(patterns.some((pattern) => pattern.test(under)), under).toBe(false);
+    }
+  });
+
+  it("answers a /v<n> path the versioned behaviours leave to the console with the API's 404 problem, never the console's page", () => {
+    const handler = runInNewContext(`${consolePageRewriteCode}; handler`) as (event: { request: { uri: string } }) => {
+      uri?: string;
+      statusCode?: number;
+      headers?: Record<string, { value: string }>;
+      body?: { encoding: string; data: string };
+    };
+    for (const uri of ['/v2', '/v100/contacts', '/v1']) {
+      const answer = handler({ request: { uri } });
+      expect(answer.statusCode, uri).toBe(404);
+      expect(answer.headers?.['content-type']?.value).toBe('application/problem+json');
+      expect(answer.body?.encoding).toBe('text');
+      expect(JSON.parse(answer.body!.data)).toEqual(problemBody(notFound()));
+    }
+    for (const uri of ['/', '/people', '/vacations', '/v/x']) expect(handler({ request: { uri } }).uri, uri).toBe('/index.html');
   });
 
   it('caches nothing and forwards Authorization, query strings and every header the API reads, but not Host', () => {
