@@ -54,7 +54,7 @@ export const sesIdentityArn = (scope: Construct, mail: MailSettings) =>
 /**
  * SES v2 SendEmail from the stage's verified identity only (shared/ports/mail.ts): MAIL_FROM, the
  * configuration set when there is one (SendEmail is authorized on it too), and the console's
- * address for the links in the mail (PUBLIC_BASE_URL).
+ * address for the links in the mail (CONSOLE_URL, from `-c publicBaseUrl`; PUBLIC_BASE_URL too).
  */
 export function allowMailSending(fn: LambdaFunction, mail: MailSettings, publicBaseUrl: string | undefined): void {
   fn.addEnvironment('MAIL_FROM', mailFromHeader(mail));
@@ -65,7 +65,11 @@ export function allowMailSending(fn: LambdaFunction, mail: MailSettings, publicB
       Arn.format({ service: 'ses', region: mail.region ?? Aws.REGION, account: Aws.ACCOUNT_ID, resource: 'configuration-set', resourceName: mail.configurationSet }, Stack.of(fn)),
     );
   }
-  if (publicBaseUrl) fn.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
+  // The edge serves the console and the API on one origin: links in mail go to it (consoleLink).
+  if (publicBaseUrl) {
+    fn.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
+    fn.addEnvironment('CONSOLE_URL', publicBaseUrl);
+  }
   fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources }));
 }
 

@@ -33,14 +33,12 @@ import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { looksLikeId, newId } from '../../shared/ids';
 import { logger } from '../../shared/observability';
 import { identityDirectory } from '../../shared/ports/identity-directory';
-import { mailSender } from '../../shared/ports/mail';
+import { consoleLink, mailSender } from '../../shared/ports/mail';
 import type { Role, UpdatePersonBody } from '../../shared/schemas/person';
 
 const directory = identityDirectory();
 const mail = mailSender();
 
-/** The console's address, as mails link to it. */
-const consoleUrl = () => `${(process.env.PUBLIC_BASE_URL ?? '').replace(/\/$/, '')}/`;
 
 const personAnswer = <Status extends 200 | 201>(status: Status, person: StoredPerson, headers: Record<string, string> = {}) => ({
   status,
@@ -103,7 +101,7 @@ export const handler = createApiHandler('people', peopleRoutes, {
       at: now,
     });
     // Mailed before the person is stored: if storing fails, a retry finds the account, sets a new password and mails again.
-    const content = invitationMail({ locale: tenant.settings.locale, tenantName: tenant.profile.name, role: person.role, email: person.email, temporaryPassword: password, consoleUrl: consoleUrl() });
+    const content = invitationMail({ locale: tenant.settings.locale, tenantName: tenant.profile.name, role: person.role, email: person.email, temporaryPassword: password, consoleUrl: consoleLink() });
     await mail.send({ to: person.email, ...content, tenantId, kind: 'invitation' });
     const outcome = await insertPerson(person, audit);
     if (outcome === 'email-taken' || outcome === 'subject-taken') throw personExists();

@@ -23,13 +23,12 @@ import { signupRoutes } from '../../shared/http/routes/signups';
 import { looksLikeId, newId } from '../../shared/ids';
 import { logger } from '../../shared/observability';
 import { identityDirectory } from '../../shared/ports/identity-directory';
-import { mailSender } from '../../shared/ports/mail';
+import { consoleLink, mailSender } from '../../shared/ports/mail';
 import type { SignupBody } from '../../shared/schemas/signup';
 
 const directory = identityDirectory();
 const mail = mailSender();
 
-const consoleUrl = () => `${(process.env.PUBLIC_BASE_URL ?? '').replace(/\/$/, '')}/`;
 /** The stage's setting (infra/config.ts): sign-ups wait for the operator's approval. */
 const requiresApproval = () => process.env.SIGNUP_REQUIRES_APPROVAL === 'true';
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -68,11 +67,11 @@ export const handler = createApiHandler('signups', signupRoutes, {
     if (verified.state === 'awaiting-approval') {
       if (!(await replaceSignup(signup, verified))) throw linkInvalid();
       logger.info('Sign-up verified, awaiting approval', { signupId: signup.signupId });
-      return { status: 200, body: { state: 'awaiting-approval' as const, signInUrl: consoleUrl() } };
+      return { status: 200, body: { state: 'awaiting-approval' as const, signInUrl: consoleLink() } };
     }
     const tenantId = await createTenantOf(signup, verified, operatorContext(request.source), now, false);
     if (!tenantId) throw linkInvalid();
-    return { status: 200, body: { state: 'completed' as const, tenantId, signInUrl: consoleUrl() } };
+    return { status: 200, body: { state: 'completed' as const, tenantId, signInUrl: consoleLink() } };
   },
 
   async listSignups(request) {
@@ -91,7 +90,7 @@ export const handler = createApiHandler('signups', signupRoutes, {
       if (current.state === 'completed') return { status: 200, body: publicSignup(current) };
       throw notAwaiting(current);
     }
-    const content = signupApprovedMail({ locale: signup.locale, businessName: signup.businessName, consoleUrl: consoleUrl() });
+    const content = signupApprovedMail({ locale: signup.locale, businessName: signup.businessName, consoleUrl: consoleLink() });
     await mail.send({ to: signup.adminEmail, ...content, tenantId, kind: 'signup-approved' });
     return { status: 200, body: publicSignup(await existingSignup(signup.signupId)) };
   },
@@ -117,7 +116,7 @@ async function startOrRepeat(body: SignupBody): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const existing = await getSignupByEmail(body.adminEmail);
     if (existing && repeatedSignup(existing.state) === 'remind') {
-      const content = signupAlreadyDoneMail({ locale: body.locale, consoleUrl: consoleUrl() });
+      const content = signupAlreadyDoneMail({ locale: body.locale, consoleUrl: consoleLink() });
       await mail.send({ to: body.adminEmail, ...content, kind: 'signup-verification' });
       logger.info('Sign-up repeated for an address already signed up', { signupId: existing.signupId });
       return;
@@ -125,7 +124,7 @@ async function startOrRepeat(body: SignupBody): Promise<void> {
     const next = pendingSignup(body, { signupId: existing?.signupId ?? newId('sig'), tokenHash: hashOf(token), now });
     const written = existing ? await replaceSignup(existing, next) : (await insertSignup(next)) === 'inserted';
     if (written) {
-      const verifyUrl = `${consoleUrl()}signup/verify?token=${token}`;
+      const verifyUrl = consoleLink(`/signup/verify?token=${token}`);
       const content = signupVerificationMail({ locale: body.locale, businessName: body.businessName, verifyUrl });
       await mail.send({ to: body.adminEmail, ...content, kind: 'signup-verification' });
       logger.info(existing ? 'Sign-up started again' : 'Sign-up started', { signupId: next.signupId });

@@ -21,6 +21,17 @@ export interface MailSender {
   send(mail: OutgoingMail): Promise<{ messageId: string }>;
 }
 
+/**
+ * A link in a mail to a page of the console, on the console's public origin (CONSOLE_URL): the
+ * address people use, where their sign-in state lives. In AWS it is the edge's address
+ * (`-c publicBaseUrl`), on the twin its console (`http://localhost:<port>`), not the twin's
+ * 127.0.0.1 address: a page opened on another origin would know nothing of the sign-in.
+ */
+export function consoleLink(path = '/'): string {
+  const origin = (process.env.CONSOLE_URL ?? '').replace(/\/+$/, '');
+  return `${origin}/${path.replace(/^\/+/, '')}`;
+}
+
 let client: SESv2Client | undefined;
 function sesClient(): SESv2Client {
   const endpoint = process.env.MAIL_ENDPOINT;

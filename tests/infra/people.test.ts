@@ -12,7 +12,7 @@ import {
   signupApprovalFunctions,
 } from '../../infra/config';
 import { grantPeopleAccess } from '../../infra/people-access';
-import { type PersonTokens, defaultSamlEmailAttribute, placeholderConsoleOrigin } from '../../infra/people-stack';
+import { type PersonTokens, defaultSamlEmailAttribute, federationTableKeys, federationTrigger, placeholderConsoleOrigin } from '../../infra/people-stack';
 import { deployedFunctionName } from '../../infra/lambda-function';
 import { type CfnResource, exampleOperatorKeyHash, resourcesOf, synthesize, synthTimeout } from './synth';
 
@@ -259,6 +259,54 @@ describe("people: federation with a tenant's identity provider (declared here; n
     expect(names).toEqual(['COGNITO', 'AcmeEntra', 'GlobexOkta']);
   });
 
+  describe('the pre sign-up trigger that links a federated user to the invited person', () => {
+    const triggerOf = (built: Synthesized) =>
+      Object.entries(resourcesOf(built.peopleTemplate, 'AWS::Lambda::Function')).filter(([, fn]) => fn.Properties.FunctionName === deployedFunctionName(built.people.node.tryGetContext('stage') as string, federationTrigger.name));
+    const statementsOf = (built: Synthesized) =>
+      Object.values(resourcesOf(built.peopleTemplate, 'AWS::IAM::Policy')).flatMap(
+        (policy) => (policy.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown; Condition?: unknown }[] }).Statement,
+      );
+
+    it('exists only where the stage declares a provider, and is the pool\'s pre sign-up trigger', () => {
+      expect(triggerOf(dev)).toHaveLength(0);
+      expect(rendered(only(dev.peopleTemplate, 'AWS::Cognito::UserPool').Properties.LambdaConfig ?? {})).not.toContain('PreSignUp');
+      const [[id, fn]] = triggerOf(prod) as [[string, CfnResource]];
+      expect(only(prod.peopleTemplate, 'AWS::Cognito::UserPool').Properties.LambdaConfig).toEqual({ PreSignUp: { 'Fn::GetAtt': [id, 'Arn'] } });
+      const permission = Object.values(resourcesOf(prod.peopleTemplate, 'AWS::Lambda::Permission')).find((candidate) => rendered(candidate.Properties.FunctionName).includes(id))!;
+      expect(permission.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'cognito-idp.amazonaws.com' });
+      expect(rendered(permission.Properties.SourceArn)).toContain('UserPool');
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(JSON.parse(variables.FEDERATED_PROVIDER_TENANTS as string)).toEqual({ AcmeEntra: samlProvider.tenantId, GlobexOkta: oidcProvider.tenantId });
+      expect(variables.TABLE_NAME).toBeDefined();
+      expect(variables).not.toHaveProperty('PEOPLE_USER_POOL_ID');
+    });
+
+    it("may link and look up accounts in this pool only, and read only the providers' tenants' people and the subject items", () => {
+      const statements = statementsOf(prod);
+      const cognito = statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('cognito-idp:')));
+      expect(cognito).toEqual([{ Effect: 'Allow', Action: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminLinkProviderForUser'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^UserPool/), 'Arn'] } }]);
+      const table = statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('dynamodb:')));
+      expect(table).toEqual([
+        expect.objectContaining({
+          Action: 'dynamodb:GetItem',
+          Condition: {
+            'ForAllValues:StringLike': {
+              'dynamodb:LeadingKeys': [
+                `T#${samlProvider.tenantId}`,
+                `T#${samlProvider.tenantId}#PERSONEMAIL#*`,
+                `T#${oidcProvider.tenantId}`,
+                `T#${oidcProvider.tenantId}#PERSONEMAIL#*`,
+                'T#_people#SUBJECT#*',
+              ],
+            },
+          },
+        }),
+      ]);
+      expect(rendered(table[0]!.Resource)).not.toContain('/index');
+      expect(federationTableKeys([samlProvider, { ...samlProvider, name: 'AcmeOther' }])).toHaveLength(3);
+    });
+  });
+
   it('refuses a provider Cognito would refuse, at synth', () => {
     expect(() => checkIdentityProvider({ ...samlProvider, name: 'has space' })).toThrow(/name/);
     expect(() => checkIdentityProvider({ ...samlProvider, name: 'COGNITO' })).toThrow(/name/);
@@ -370,6 +418,8 @@ describe('people: what the API functions are given', () => {
         MAIL_FROM: 'Switchboard <no-reply@mail.example.com>',
         MAIL_CONFIGURATION_SET: 'switchboard-mail',
         PUBLIC_BASE_URL: 'https://switchboard.example.com',
+        // The edge serves the console on -c publicBaseUrl: mail links to the console go there.
+        CONSOLE_URL: 'https://switchboard.example.com',
       });
     }
     expect(policiesOf(template, 'authorizer').flatMap((statement) => [statement.Action].flat()).filter((action) => action.startsWith('ses:'))).toEqual([]);

@@ -35,6 +35,8 @@ export function startLocalIssuer(aws: AwsEmulator, options: { port: number; twin
       // The functions run in the twin's process: they fetch the keys from the address it listens on.
       PEOPLE_JWKS_URI: `${options.twinUrl}/oidc/.well-known/jwks.json`,
       PEOPLE_CLIENT_ID: consoleClientId,
+      // Mails link to the console where people sign in (shared/ports/mail.ts consoleLink), not to the twin's 127.0.0.1 address.
+      CONSOLE_URL: consoleUrl,
     },
   };
 }
