@@ -17,11 +17,18 @@ import {
   UserPoolIdentityProviderOidc,
   UserPoolIdentityProviderSaml,
   UserPoolIdentityProviderSamlMetadata,
+  UserPoolOperation,
   type IUserPoolIdentityProvider,
 } from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import { keys } from '../shared/data/keys';
+import type { FunctionDeclaration, IdentityOperation } from '../shared/http/functions';
 import type { MailSettings, SignInDomain, StageProfile, TenantIdentityProvider } from './config';
-import { pascalCase } from './lambda-function';
+import { createSwitchboardFunction, pascalCase } from './lambda-function';
 import { passwordPolicy } from '../shared/domain/password-policy';
 
 /** Where the console lives on the edge's origin (web/src/auth/session.ts: callbackPath and the post-logout `/`). */
@@ -47,6 +54,36 @@ export interface PeopleStackProps extends StackProps {
   mail?: MailSettings;
   signInDomain?: SignInDomain;
   identityProviders: readonly TenantIdentityProvider[];
+  /** The table, read by the federation trigger (only when there are identity providers). */
+  table: ITable;
+  /** The secret box's key, which the federation trigger does not use (createSwitchboardFunction's signature). */
+  secretKey: IKey;
+}
+
+/**
+ * The pre sign-up trigger that links a federated user to the person a tenant's admin invited
+ * (functions/people-federation). Built only when the stage declares identity providers.
+ */
+export const federationTrigger = {
+  name: 'people-federation',
+  declaration: {
+    // Its table rights are the narrower grant below (federationTableKeys), not a whole-table read.
+    tableAccess: 'none',
+    operatorKey: false,
+    description: "Links a tenant identity provider's user to the person invited by the same e-mail (Cognito pre sign-up)",
+  } satisfies FunctionDeclaration,
+  /** shared/ports/identity-directory.ts findAccountSubject and linkFederatedUser. */
+  identityOperations: ['AdminGetUser', 'AdminLinkProviderForUser'] as const satisfies readonly IdentityOperation[],
+} as const;
+
+/**
+ * The partition keys the trigger reads (GetItem only): the people and e-mail claims of the
+ * tenants that own a provider, and the pool-wide subject items (shared/data/keys.ts).
+ */
+export function federationTableKeys(providers: readonly TenantIdentityProvider[]): string[] {
+  const subjects = keys.personSubject('*').pk;
+  const tenants = [...new Set(providers.map((provider) => provider.tenantId))].sort();
+  return [...tenants.flatMap((tenantId) => [keys.person(tenantId, 'x').pk, keys.personEmail(tenantId, '*').pk]), subjects];
 }
 
 /**
@@ -75,6 +112,8 @@ export class PeopleStack extends Stack {
   readonly consoleClient: UserPoolClient;
   readonly signInDomain: UserPoolDomain;
   readonly identityProviders: IUserPoolIdentityProvider[];
+  /** Present when the stage declares identity providers. */
+  readonly federationTrigger?: LambdaFunction;
   readonly tokens: PersonTokens;
 
   constructor(scope: Construct, id: string, props: PeopleStackProps) {
@@ -126,6 +165,7 @@ export class PeopleStack extends Stack {
     }
 
     this.identityProviders = props.identityProviders.map((provider) => this.addIdentityProvider(provider));
+    if (props.identityProviders.length > 0) this.federationTrigger = this.addFederationTrigger(props);
 
     const consoleOrigin = props.publicBaseUrl ?? placeholderConsoleOrigin;
     if (!props.publicBaseUrl) {
@@ -211,6 +251,48 @@ export class PeopleStack extends Stack {
         description: `Point ${props.signInDomain.domainName} here: an alias (A/AAAA) record (docs/operations.md)`,
       });
     }
+  }
+
+  private addFederationTrigger(props: PeopleStackProps): LambdaFunction {
+    const { profile, table, identityProviders } = props;
+    const fn = createSwitchboardFunction(this, {
+      name: federationTrigger.name,
+      declaration: federationTrigger.declaration,
+      profile,
+      table,
+      secretKey: props.secretKey,
+      tableIndexes: '',
+      timeout: Duration.seconds(5),
+    });
+    fn.addEnvironment('TABLE_NAME', table.tableName);
+    fn.addEnvironment('FEDERATED_PROVIDER_TENANTS', JSON.stringify(Object.fromEntries(identityProviders.map((provider) => [provider.name, provider.tenantId]))));
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': federationTableKeys(identityProviders) } },
+      }),
+    );
+    this.userPool.addTrigger(UserPoolOperation.PRE_SIGN_UP, fn);
+    // A policy of its own, not the role's default one (which the function depends on): the pool
+    // depends on the function (its trigger), so a grant on the pool in the default policy would be a cycle.
+    new Policy(this, 'FederationTriggerDirectoryPolicy', {
+      roles: [fn.role!],
+      statements: [
+        new PolicyStatement({ actions: federationTrigger.identityOperations.map((action) => `cognito-idp:${action}`), resources: [this.userPool.userPoolArn] }),
+      ],
+    });
+    Validations.of(fn).acknowledge(
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason: "Invoked synchronously by Cognito during a sign-in: a failure refuses that sign-in, which the person sees and retries; there is no queued event to dead-letter.",
+      },
+      {
+        id: 'Serverless-LambdaLatestVersion',
+        reason: 'Switchboard targets nodejs22.x on purpose (bundles are built for node22 and measured on it); moving to a newer runtime is a deliberate change.',
+      },
+    );
+    return fn;
   }
 
   private addIdentityProvider(provider: TenantIdentityProvider): IUserPoolIdentityProvider {

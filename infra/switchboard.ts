@@ -56,6 +56,8 @@ export function addSwitchboard(app: App, settings: DeploymentSettings): Switchbo
     mail: settings.mail,
     signInDomain: settings.signInDomain,
     identityProviders: settings.identityProviders,
+    table: data.table,
+    secretKey: data.secretKey,
   });
   const api = new ApiStack(app, `${prefix}-Api`, {
     env: settings.env,

@@ -57,7 +57,8 @@ export type IdentityOperation =
   | 'AdminSetUserPassword'
   | 'AdminDisableUser'
   | 'AdminEnableUser'
-  | 'AdminUserGlobalSignOut';
+  | 'AdminUserGlobalSignOut'
+  | 'AdminLinkProviderForUser';
 
 /**
  * The API's Lambda functions, declared once; their routes are declared per area in `./routes/`

@@ -3,9 +3,11 @@ import {
   AdminDisableUserCommand,
   AdminEnableUserCommand,
   AdminGetUserCommand,
+  AdminLinkProviderForUserCommand,
   AdminSetUserPasswordCommand,
   AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
+  UserNotFoundException,
   UsernameExistsException,
   type AttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -30,6 +32,13 @@ export interface IdentityDirectory {
   enableAccount(subject: string): Promise<void>;
   /** Revokes refresh tokens; access tokens stop working through sessionsValidAfter in our table. */
   signOutEverywhere(subject: string): Promise<void>;
+  /** The subject of the pool's own (not federated) account with this e-mail address, if there is one. */
+  findAccountSubject(email: string): Promise<string | undefined>;
+  /**
+   * Links a tenant identity provider's user to an existing account (AdminLinkProviderForUser): from
+   * then on, signing in through that provider signs in as the account, with its `sub`.
+   */
+  linkFederatedUser(input: { subject: string; providerName: string; providerSubject: string }): Promise<void>;
 }
 
 let client: CognitoIdentityProviderClient | undefined;
@@ -39,8 +48,8 @@ function cognito(): CognitoIdentityProviderClient {
   return client;
 }
 
-function userPoolId(): string {
-  const pool = process.env.PEOPLE_USER_POOL_ID;
+function userPoolIdOf(given: string | undefined): string {
+  const pool = given ?? process.env.PEOPLE_USER_POOL_ID;
   if (!pool) throw new Error('PEOPLE_USER_POOL_ID is not set');
   return pool;
 }
@@ -55,7 +64,9 @@ const subjectOf = (attributes: AttributeType[] | undefined): string => {
  * Cognito's admin actions take the user name; in this pool a user's `sub` is also accepted as its
  * user name (an alias Cognito resolves), so the table need not keep the e-mail address for them.
  */
-export function identityDirectory(): IdentityDirectory {
+export function identityDirectory(options: { userPoolId?: string } = {}): IdentityDirectory {
+  // A pool's own trigger is given its pool in each event: its environment cannot name the pool that names it.
+  const userPoolId = () => userPoolIdOf(options.userPoolId);
   const setPassword: IdentityDirectory['setPassword'] = async ({ email, password, temporary }) => {
     await cognito().send(
       new AdminSetUserPasswordCommand({ UserPoolId: userPoolId(), Username: email.toLowerCase(), Password: password, Permanent: !temporary }),
@@ -94,6 +105,24 @@ export function identityDirectory(): IdentityDirectory {
     },
     async signOutEverywhere(subject) {
       await cognito().send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId(), Username: subject }));
+    },
+    async findAccountSubject(email) {
+      try {
+        const { UserAttributes } = await cognito().send(new AdminGetUserCommand({ UserPoolId: userPoolId(), Username: email.toLowerCase() }));
+        return subjectOf(UserAttributes);
+      } catch (error) {
+        if (error instanceof UserNotFoundException) return undefined;
+        throw error;
+      }
+    },
+    async linkFederatedUser({ subject, providerName, providerSubject }) {
+      await cognito().send(
+        new AdminLinkProviderForUserCommand({
+          UserPoolId: userPoolId(),
+          DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: subject },
+          SourceUser: { ProviderName: providerName, ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: providerSubject },
+        }),
+      );
     },
   };
 }
