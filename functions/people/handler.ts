@@ -110,6 +110,22 @@ export const handler = createApiHandler('people', peopleRoutes, {
     return personAnswer(201, person, { location: `/v1/people/${person.personId}` });
   },
 
+  async resendInvitation(request) {
+    const { tenantId } = request;
+    const person = await existingPerson(tenantId, request.params.personId);
+    if (person.state !== 'invited') {
+      throw conflict(`The person is ${person.state} and has signed in before; they reset their password with "Forgot password" on the sign-in page. Nothing was sent`);
+    }
+    const tenant = await getTenantWithSettings(tenantId);
+    if (!tenant) throw notFound('The tenant no longer exists');
+    const password = temporaryPassword();
+    await directory.setPassword({ email: person.email, password, temporary: true });
+    const content = invitationMail({ locale: tenant.settings.locale, tenantName: tenant.profile.name, role: person.role, email: person.email, temporaryPassword: password, consoleUrl: consoleLink() });
+    await mail.send({ to: person.email, ...content, tenantId, kind: 'invitation' });
+    logger.info('Invitation sent again', { personId: person.personId });
+    return personAnswer(200, person);
+  },
+
   async getPerson(request) {
     return personAnswer(200, await existingPerson(request.tenantId, request.params.personId));
   },

@@ -133,6 +133,25 @@ export const peopleRoutes = defineRoutes([
     responses: { 200: { description: 'The person', schema: Person, headers: ['ETag'] } },
   },
   {
+    operationId: 'resendInvitation',
+    method: 'POST',
+    path: '/v1/people/{personId}/invitation',
+    function: 'people',
+    access: adminAccess,
+    tag: 'People',
+    summary: 'Send an invited person a new invitation, with a new temporary password',
+    idempotent: true,
+    request: { params: PersonIdParams },
+    description:
+      'For a person still invited (who has not signed in yet): sets a new temporary password on their sign-in account and mails the invitation again; the earlier mail\'s password ' +
+      'stops working. For when the mail did not arrive, was refused or throttled by the mail service (the invitation answered 503), or its password expired (after 7 days). ' +
+      'A person who has signed in already answers 409 conflict: they use "Forgot password" on the sign-in page. ' +
+      'Honours Idempotency-Key: a retry with the same key answers the first answer and mails nothing again. Admin only',
+    examples: { request: { params: personIdExample }, responses: { 200: invitedExample } },
+    problems: ['conflict'],
+    responses: { 200: { description: 'The invited person, mailed again', schema: Person, headers: ['ETag'] } },
+  },
+  {
     operationId: 'getMe',
     method: 'GET',
     path: '/v1/me',

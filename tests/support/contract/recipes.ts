@@ -40,6 +40,12 @@ const ownRecipes: Record<string, Recipe> = {
   }),
   // The area's probe invites a person tenant A already has (what B must not learn); a valid request invites someone new.
   invitePerson: (s) => ({ path: '/v1/people', key: s.keys.admin, body: { email: `contract.${uniqueDigits()}@acme.test`, role: 'agent' } }),
+  // The area's probe names tenant A's person, who has signed in (409); a valid request names someone still invited.
+  resendInvitation: async (s) => {
+    const invited = await api(s.twin.url, 'POST', '/v1/people', { key: s.keys.admin, body: { email: `contract.resend.${uniqueDigits()}@acme.test`, role: 'agent' } });
+    if (invited.status !== 201) throw new Error(`inviting answered ${invited.status}: ${JSON.stringify(invited.body)}`);
+    return { path: `/v1/people/${invited.body.personId}/invitation`, key: s.keys.admin };
+  },
   // A person's own route: the area's probe would send an API key, which this route refuses.
   signOutEverywhere: async (s) => ({ path: '/v1/me/sign-out-everywhere', key: await freshPersonToken(s, 'agent') }),
   startSignup: () => ({ path: '/v1/signups', body: signupBody(`contract.${uniqueDigits()}@florist.test`) }),

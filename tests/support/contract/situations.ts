@@ -297,6 +297,19 @@ export const situations: Situation[] = [
     },
   },
   {
+    name: 'an invitation sent again to a person who has signed in',
+    operationId: 'resendInvitation',
+    status: 409,
+    request: async (s) => {
+      const email = `resent.${uniqueDigits()}@acme.test`;
+      const invited = await api(s.twin.url, 'POST', '/v1/people', { key: s.keys.admin, body: { email, role: 'agent' } });
+      ok(invited, 201, 'inviting');
+      // The first request with the person's token records the sign-in: invited → active.
+      ok(await api(s.twin.url, 'GET', '/v1/me', { key: (await signInPerson(s.twin, email)).accessToken }), 200, 'the first request signed in');
+      return { path: `/v1/people/${invited.body.personId}/invitation`, key: s.keys.admin };
+    },
+  },
+  {
     name: 'a sign-up verified with the address of a person of another business',
     operationId: 'verifySignup',
     status: 409,

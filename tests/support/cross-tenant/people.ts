@@ -42,6 +42,7 @@ export const peopleArea: CrossTenantArea<Seeded> = {
     updatePerson: (a) => ({ path: `/v1/people/${a.personId}`, body: { role: 'viewer', agentId: 'stolen' }, headers: { 'if-match': '*' } }),
     deactivatePerson: (a) => ({ path: `/v1/people/${a.personId}/deactivate` }),
     reactivatePerson: (a) => ({ path: `/v1/people/${a.personId}/reactivate` }),
+    resendInvitation: (a) => ({ path: `/v1/people/${a.personId}/invitation` }),
     getMe: () => ({ path: '/v1/me' }),
     signOutEverywhere: () => ({ path: '/v1/me/sign-out-everywhere' }),
   },
