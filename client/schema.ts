@@ -1015,7 +1015,7 @@ export interface paths {
         put?: never;
         /**
          * Invite a person by e-mail with a role; they get a mail with a temporary password
-         * @description Creates the person (state invited) and their sign-in account, and mails them an invitation, in the tenant's language and English, with a temporary password and the console's address; at the first sign-in they choose a password and set up an authenticator app. The agent id defaults to the e-mail address before the @, made unique in the tenant. An e-mail address already in the tenant answers 409 person-exists; an agent id another person has, 409 agent-id-taken. Honours Idempotency-Key: a retry with the same key answers the first answer and mails nothing again. Admin only
+         * @description Creates the person (state invited) and their sign-in account, and mails them an invitation, in the tenant's language and English, with a temporary password and the console's address; at the first sign-in they choose a password and set up an authenticator app. The agent id defaults to the e-mail address before the @, made unique in the tenant. An e-mail address already in the tenant answers 409 person-exists; an agent id another person has, 409 agent-id-taken; an address the mail service refuses, 422 mail-refused, and nothing is stored. When the mail service or the sign-in directory is busy the answer is 503 and nothing is stored but, at most, a sign-in account without a person, which a retry completes. Honours Idempotency-Key: a retry with the same key answers the first answer and mails nothing again. Admin only
          */
         post: operations["invitePerson"];
         delete?: never;
@@ -1159,7 +1159,7 @@ export interface paths {
         put?: never;
         /**
          * Start a trial: mails a verification link to the first admin
-         * @description Starts a business's trial: records the sign-up and mails the first admin, in the chosen language and English, a link to the console's verification page that is valid for 24 hours. Always answers 202, whether or not the address is already known, so that the answer tells nobody who has signed up: signing up again with the same address (a retry included) mails a new link (or, once the business exists, a reminder to sign in) and never creates a second business. No credential
+         * @description Starts a business's trial: records the sign-up and mails the first admin, in the chosen language and English, a link to the console's verification page that is valid for 24 hours. Always answers 202, whether or not the address is already known, so that the answer tells nobody who has signed up: signing up again with the same address (a retry included) mails a new link (or, once the business exists, a reminder to sign in) and never creates a second business. An address the mail service refuses answers 422 mail-refused; when the mail service is busy, 503: signing up again sends a new link. No credential
          */
         post: operations["startSignup"];
         delete?: never;
@@ -2934,6 +2934,21 @@ export interface components {
                 };
             };
         };
+        /** @description Amazon SES refused to send to this address (it is on the account's suppression list after a bounce or complaint, or, while the stage's SES account is in the sandbox, it is not verified): nothing was mailed and nothing was stored. Check the address in `errors`; if it is right, the operator can take it off the suppression list, then retry. */
+        MailRefusedProblem: {
+            /** @constant */
+            type: "/problems/mail-refused";
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            title?: "The mail was refused";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors?: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
         Me: {
             principal: {
                 /** @constant */
@@ -16544,13 +16559,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
                 };
             };
-            /** @description Cannot be carried out as it stands (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`) */
+            /** @description Cannot be carried out as it stands (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`, `mail-refused`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"];
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"] | components["schemas"]["MailRefusedProblem"];
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */
@@ -17206,13 +17221,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["IdempotencyInProgressProblem"] | components["schemas"]["ConflictProblem"];
                 };
             };
-            /** @description Cannot be carried out as it stands (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`) */
+            /** @description Cannot be carried out as it stands (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`, `mail-refused`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"];
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"] | components["schemas"]["MailRefusedProblem"];
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */
@@ -17527,6 +17542,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Cannot be carried out as it stands (problem types: `mail-refused`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["MailRefusedProblem"];
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */

@@ -33,7 +33,7 @@ import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { looksLikeId, newId } from '../../shared/ids';
 import { logger } from '../../shared/observability';
 import { identityDirectory } from '../../shared/ports/identity-directory';
-import { consoleLink, mailSender } from '../../shared/ports/mail';
+import { consoleLink, isMailRefused, mailSender } from '../../shared/ports/mail';
 import type { Role, UpdatePersonBody } from '../../shared/schemas/person';
 
 const directory = identityDirectory();
@@ -55,6 +55,21 @@ const agentIdTaken = (agentId: string) =>
   new HttpError('agent-id-taken', `Another person of the tenant has the agent id ${agentId}; nothing was changed`, {
     errors: [{ path: '$.agentId', message: 'Another person has this agent id' }],
   });
+
+/** SES refused the address: the invitation was not stored (invite) or not sent again (resend). */
+const invitationRefused = (cause: unknown, path: '$.email' | '$.personId') => {
+  logger.warn('The invitation mail was refused', { errorName: (cause as Error).name });
+  return new HttpError('mail-refused', 'The mail service refused to send the invitation to this address; nothing was stored or sent. Check the address', {
+    errors: [{ path, message: 'The mail service refuses this address' }],
+  });
+};
+
+/** Sends an invitation; an address SES refuses is the request's problem (422), anything else the service's. */
+async function sendInvitation(invitation: Parameters<typeof mail.send>[0], path: '$.email' | '$.personId'): Promise<void> {
+  await mail.send(invitation).catch((error: unknown) => {
+    throw isMailRefused(error) ? invitationRefused(error, path) : error;
+  });
+}
 
 const lastAdmin = () =>
   conflict("This person is the tenant's last active admin; make another person admin first. Nothing was changed", 'last-admin-person');
@@ -102,7 +117,7 @@ export const handler = createApiHandler('people', peopleRoutes, {
     });
     // Mailed before the person is stored: if storing fails, a retry finds the account, sets a new password and mails again.
     const content = invitationMail({ locale: tenant.settings.locale, tenantName: tenant.profile.name, role: person.role, email: person.email, temporaryPassword: password, consoleUrl: consoleLink() });
-    await mail.send({ to: person.email, ...content, tenantId, kind: 'invitation' });
+    await sendInvitation({ to: person.email, ...content, tenantId, kind: 'invitation' }, '$.email');
     const outcome = await insertPerson(person, audit);
     if (outcome === 'email-taken' || outcome === 'subject-taken') throw personExists();
     if (outcome === 'agent-id-taken') throw agentIdTaken(agentId);
@@ -121,7 +136,7 @@ export const handler = createApiHandler('people', peopleRoutes, {
     const password = temporaryPassword();
     await directory.setPassword({ email: person.email, password, temporary: true });
     const content = invitationMail({ locale: tenant.settings.locale, tenantName: tenant.profile.name, role: person.role, email: person.email, temporaryPassword: password, consoleUrl: consoleLink() });
-    await mail.send({ to: person.email, ...content, tenantId, kind: 'invitation' });
+    await sendInvitation({ to: person.email, ...content, tenantId, kind: 'invitation' }, '$.personId');
     logger.info('Invitation sent again', { personId: person.personId });
     return personAnswer(200, person);
   },

@@ -23,7 +23,7 @@ import { signupRoutes } from '../../shared/http/routes/signups';
 import { looksLikeId, newId } from '../../shared/ids';
 import { logger } from '../../shared/observability';
 import { identityDirectory } from '../../shared/ports/identity-directory';
-import { consoleLink, mailSender } from '../../shared/ports/mail';
+import { consoleLink, isMailRefused, mailSender } from '../../shared/ports/mail';
 import type { SignupBody } from '../../shared/schemas/signup';
 
 const directory = identityDirectory();
@@ -105,6 +105,17 @@ export const handler = createApiHandler('signups', signupRoutes, {
   },
 });
 
+/** Mails the address a sign-up names; one SES refuses is the request's problem (422), any other failure the service's. */
+async function mailSignup(message: Parameters<typeof mail.send>[0]): Promise<void> {
+  await mail.send(message).catch((error: unknown) => {
+    if (!isMailRefused(error)) throw error;
+    logger.warn('A sign-up mail was refused', { errorName: (error as Error).name });
+    throw new HttpError('mail-refused', 'The mail service refused to send to this address, so it cannot be verified; check it, or sign up with another', {
+      errors: [{ path: '$.adminEmail', message: 'The mail service refuses this address' }],
+    });
+  });
+}
+
 /**
  * A new sign-up mails a link; one for an address that has a sign-up pending (or rejected) starts
  * it again with a new link, the old one no longer working; one whose business exists or awaits
@@ -117,7 +128,7 @@ async function startOrRepeat(body: SignupBody): Promise<void> {
     const existing = await getSignupByEmail(body.adminEmail);
     if (existing && repeatedSignup(existing.state) === 'remind') {
       const content = signupAlreadyDoneMail({ locale: body.locale, consoleUrl: consoleLink() });
-      await mail.send({ to: body.adminEmail, ...content, kind: 'signup-verification' });
+      await mailSignup({ to: body.adminEmail, ...content, kind: 'signup-verification' });
       logger.info('Sign-up repeated for an address already signed up', { signupId: existing.signupId });
       return;
     }
@@ -126,7 +137,7 @@ async function startOrRepeat(body: SignupBody): Promise<void> {
     if (written) {
       const verifyUrl = consoleLink(`/signup/verify?token=${token}`);
       const content = signupVerificationMail({ locale: body.locale, businessName: body.businessName, verifyUrl });
-      await mail.send({ to: body.adminEmail, ...content, kind: 'signup-verification' });
+      await mailSignup({ to: body.adminEmail, ...content, kind: 'signup-verification' });
       logger.info(existing ? 'Sign-up started again' : 'Sign-up started', { signupId: next.signupId });
       return;
     }

@@ -161,6 +161,13 @@ export const problemTypes = {
     meaning: 'Another person of the tenant already has this agent id; an agent id names one person. Choose another.',
     members: { errors: z.optional(fieldErrorsMember.errors) },
   },
+  'mail-refused': {
+    status: 422,
+    title: 'The mail was refused',
+    meaning:
+      "Amazon SES refused to send to this address (it is on the account's suppression list after a bounce or complaint, or, while the stage's SES account is in the sandbox, it is not verified): nothing was mailed and nothing was stored. Check the address in `errors`; if it is right, the operator can take it off the suppression list, then retry.",
+    members: { errors: z.optional(fieldErrorsMember.errors) },
+  },
   'signup-link-invalid': {
     status: 400,
     title: 'The sign-up link is not valid',

@@ -32,6 +32,9 @@ export function consoleLink(path = '/'): string {
   return `${origin}/${path.replace(/^\/+/, '')}`;
 }
 
+/** SES refused this recipient (MessageRejected: suppressed, or unverified in the sandbox): retrying as it is cannot help, unlike throttling. */
+export const isMailRefused = (error: unknown): boolean => (error as Error | undefined)?.name === 'MessageRejected';
+
 let client: SESv2Client | undefined;
 function sesClient(): SESv2Client {
   const endpoint = process.env.MAIL_ENDPOINT;

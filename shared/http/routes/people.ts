@@ -58,12 +58,13 @@ export const peopleRoutes = defineRoutes([
       'Creates the person (state invited) and their sign-in account, and mails them an invitation, in the tenant\'s language and English, with a temporary password ' +
       'and the console\'s address; at the first sign-in they choose a password and set up an authenticator app. ' +
       'The agent id defaults to the e-mail address before the @, made unique in the tenant. An e-mail address already in the tenant answers 409 person-exists; ' +
-      'an agent id another person has, 409 agent-id-taken. Honours Idempotency-Key: a retry with the same key answers the first answer and mails nothing again. Admin only',
+      'an agent id another person has, 409 agent-id-taken; an address the mail service refuses, 422 mail-refused, and nothing is stored. ' +
+      'When the mail service or the sign-in directory is busy the answer is 503 and nothing is stored but, at most, a sign-in account without a person, which a retry completes. Honours Idempotency-Key: a retry with the same key answers the first answer and mails nothing again. Admin only',
     examples: {
       request: { body: { email: 'mei.lin@acme.tw', role: 'supervisor', displayName: 'Mei Lin' } },
       responses: { 201: invitedExample },
     },
-    problems: ['person-exists', 'agent-id-taken', 'not-found'],
+    problems: ['person-exists', 'agent-id-taken', 'not-found', 'mail-refused'],
     responses: { 201: { description: 'Invited', schema: Person, headers: ['Location', 'ETag'] } },
   },
   {
@@ -148,7 +149,7 @@ export const peopleRoutes = defineRoutes([
       'A person who has signed in already answers 409 conflict: they use "Forgot password" on the sign-in page. ' +
       'Honours Idempotency-Key: a retry with the same key answers the first answer and mails nothing again. Admin only',
     examples: { request: { params: personIdExample }, responses: { 200: invitedExample } },
-    problems: ['conflict'],
+    problems: ['conflict', 'mail-refused'],
     responses: { 200: { description: 'The invited person, mailed again', schema: Person, headers: ['ETag'] } },
   },
   {

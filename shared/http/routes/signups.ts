@@ -36,12 +36,12 @@ export const signupRoutes = defineRoutes([
       "Starts a business's trial: records the sign-up and mails the first admin, in the chosen language and English, a link to the console's verification page that is valid for 24 hours. " +
       'Always answers 202, whether or not the address is already known, so that the answer tells nobody who has signed up: ' +
       'signing up again with the same address (a retry included) mails a new link (or, once the business exists, a reminder to sign in) and never creates a second business. ' +
-      'No credential',
+      'An address the mail service refuses answers 422 mail-refused; when the mail service is busy, 503: signing up again sends a new link. No credential',
     examples: {
       request: { body: { businessName: 'Acme Florist', timezone: 'Asia/Taipei', country: 'TW', locale: 'zh-TW', adminEmail: 'owner@acme-florist.tw' } },
       responses: { 202: { message: 'Check your mailbox: we sent a link to verify your e-mail address.' } },
     },
-    problems: ['conflict'],
+    problems: ['conflict', 'mail-refused'],
     responses: { 202: { description: 'Accepted; a mail is on its way', schema: SignupAccepted } },
   },
   {

@@ -5,7 +5,7 @@ import { uniqueDigits } from '../waiting';
 import { type Scenario, freshContact, freshCustomer, linkSurveyPath } from './scenario';
 import { type ContractRequest, send } from './send';
 import { signInPerson } from '../people-sign-in';
-import { signupAwaitingApproval, signupToken } from './recipes';
+import { signupAwaitingApproval, signupBody, signupToken } from './recipes';
 
 /**
  * A documented error the API must be brought into on purpose: what to make first, and the
@@ -295,6 +295,41 @@ export const situations: Situation[] = [
       const lone = await loneAdminPerson(s);
       return { path: `/v1/people/${lone.personId}/deactivate`, key: lone.token };
     },
+  },
+  {
+    name: 'an invitation to an address the mail service refuses',
+    operationId: 'invitePerson',
+    status: 422,
+    request: async (s) => {
+      const email = `suppressed.${uniqueDigits()}@acme.test`;
+      s.twin.faults.inject({ operation: 'SendEmail', bodyIncludes: email, times: 1, answer: { type: 'MessageRejected', message: 'Email address is on the suppression list' } });
+      return { path: '/v1/people', key: s.keys.admin, body: { email, role: 'agent' } };
+    },
+    after: (s) => s.twin.faults.clear(),
+  },
+  {
+    name: 'an invitation sent again to an address the mail service now refuses',
+    operationId: 'resendInvitation',
+    status: 422,
+    request: async (s) => {
+      const email = `bounced.${uniqueDigits()}@acme.test`;
+      const invited = await api(s.twin.url, 'POST', '/v1/people', { key: s.keys.admin, body: { email, role: 'agent' } });
+      ok(invited, 201, 'inviting');
+      s.twin.faults.inject({ operation: 'SendEmail', bodyIncludes: email, times: 1, answer: { type: 'MessageRejected', message: 'Email address is on the suppression list' } });
+      return { path: `/v1/people/${invited.body.personId}/invitation`, key: s.keys.admin };
+    },
+    after: (s) => s.twin.faults.clear(),
+  },
+  {
+    name: 'a sign-up for an address the mail service refuses',
+    operationId: 'startSignup',
+    status: 422,
+    request: async (s) => {
+      const email = `suppressed.${uniqueDigits()}@florist.test`;
+      s.twin.faults.inject({ operation: 'SendEmail', bodyIncludes: email, times: 1, answer: { type: 'MessageRejected', message: 'Email address is on the suppression list' } });
+      return { path: '/v1/signups', body: signupBody(email) };
+    },
+    after: (s) => s.twin.faults.clear(),
   },
   {
     name: 'an invitation sent again to a person who has signed in',
