@@ -1,4 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -279,6 +282,19 @@ describe("people: federation with a tenant's identity provider (declared here; n
       expect(JSON.parse(variables.FEDERATED_PROVIDER_TENANTS as string)).toEqual({ AcmeEntra: samlProvider.tenantId, GlobexOkta: oidcProvider.tenantId });
       expect(variables.TABLE_NAME).toBeDefined();
       expect(variables).not.toHaveProperty('PEOPLE_USER_POOL_ID');
+    });
+
+    it('has no unacknowledged cdk-nag finding (the packs run as validation plugins at synth)', () => {
+      const assembly = prod.app.synth();
+      const reportFile = path.join(assembly.directory, VALIDATION_REPORT_FILE);
+      const report = existsSync(reportFile)
+        ? (JSON.parse(readFileSync(reportFile, 'utf8')) as { pluginReports: { pluginName: string; violations: { ruleName: string; severity: string; violatingConstructs: { constructPath: string }[] }[] }[] })
+        : { pluginReports: [] };
+      const findings = report.pluginReports
+        .filter((plugin) => plugin.pluginName !== 'Construct Annotations')
+        .flatMap((plugin) => plugin.violations.filter((violation) => violation.severity === 'error' || violation.severity === 'warning').flatMap((violation) => violation.violatingConstructs.map((construct) => `${violation.ruleName} at ${construct.constructPath}`)))
+        .filter((finding) => finding.includes('Switchboard-prod-People/'));
+      expect(findings).toEqual([]);
     });
 
     it("may link and look up accounts in this pool only, and read only the providers' tenants' people and the subject items", () => {
