@@ -166,18 +166,26 @@ export const handler = createApiHandler(
         const nextDueAt = [...deadlines].sort()[0];
         return { ...counted, ...(nextDueAt && { nextDueAt }) };
       };
-      const workers = (await listAllPeople(tenantId)).filter((person) => person.state === 'active' && person.role !== 'viewer');
-      const [agents, unassigned] = await Promise.all([
-        Promise.all(
-          workers.map(async (person) => ({
-            agentId: person.agentId,
-            ...(person.displayName && { displayName: person.displayName }),
-            role: person.role,
-            ...load(await openCaseDeadlines(tenantId, { assignee: person.agentId })),
-          })),
+      const [people, unassigned] = await Promise.all([
+        listAllPeople(tenantId).then((everyone) =>
+          Promise.all(
+            everyone.map(async (person) => ({
+              person,
+              load: {
+                agentId: person.agentId,
+                ...(person.displayName && { displayName: person.displayName }),
+                role: person.role,
+                ...load(await openCaseDeadlines(tenantId, { assignee: person.agentId })),
+              },
+            })),
+          ),
         ),
         openCaseDeadlines(tenantId, { unassigned: true }).then(load),
       ]);
+      // Who works cases (invited or active, not viewers), and anyone else still holding open cases (a deactivated agent's are for reassigning).
+      const agents = people
+        .filter(({ person, load: held }) => held.open > 0 || (person.state !== 'deactivated' && person.role !== 'viewer'))
+        .map(({ load: held }) => held);
       agents.sort((a, b) => b.breached - a.breached || b.dueSoon - a.dueSoon || b.open - a.open || a.agentId.localeCompare(b.agentId));
       const body: CaseWorkload = { at: now.toISOString(), dueSoonMinutes, agents, unassigned };
       return { status: 200, body };

@@ -330,7 +330,7 @@ export const CaseWorkload = z.withMeta(
           role: z.described(z.optional(z.string()), 'The role of the person with this agent id; absent for an agent id no person has'),
         }),
       ),
-      'Every active agent and supervisor of the tenant, most overdue first',
+      'Every person who works cases (not viewers or deactivated people, unless they still hold open cases), most overdue first',
     ),
     unassigned: z.described(AgentLoad, 'Open cases no one holds (the team queue)'),
   }),

@@ -252,7 +252,7 @@ export const caseRoutes = defineRoutes([
     tag: 'Cases',
     summary: "Every agent's open cases, with how many are overdue and due within the hour, and the team queue's",
     description:
-      'For each active person of the tenant who works cases (agent, supervisor or admin), and for the unassigned cases: how many open cases they hold, ' +
+      'For each person of the tenant who works cases (invited or active agents, supervisors and admins, and anyone else who still holds open cases), and for the unassigned cases: how many open cases they hold, ' +
       'how many are past a deadline not met (breached) and how many reach their nearest deadline within dueSoonMinutes (60), and the nearest deadline. ' +
       'Counted from the assignee index\'s keys alone, one query per person: no case is read',
     examples: {
