@@ -75,7 +75,7 @@ function CaseDetail({ c, t }: { c: CaseView; t: CaseTranslate }) {
             {
               label: t('customer'),
               value: (
-                <Link href={`/desk/customers/${c.customerId}`} onFollow={follow} ariaLabel={t('openCustomer')}>
+                <Link href={`/desk/customers/${c.customerId}`} onFollow={follow}>
                   {c.customerId}
                 </Link>
               ),

@@ -26,13 +26,11 @@ export function Timeline({ c, t }: { c: CaseView; t: CaseTranslate }) {
       <Box color="text-body-secondary">{t('timelineEmpty')}</Box>
     ) : (
       <ol style={{ listStyle: 'none', margin: 0, padding: 0 }}>
-        <SpaceBetween size="m">
-          {shown.map((entry) => (
-            <li key={entry.entryId}>
-              <TimelineEntry entry={entry} t={t} />
-            </li>
-          ))}
-        </SpaceBetween>
+        {shown.map((entry) => (
+          <li key={entry.entryId} style={{ marginBottom: '16px' }}>
+            <TimelineEntry entry={entry} t={t} />
+          </li>
+        ))}
       </ol>
     );
   return (
