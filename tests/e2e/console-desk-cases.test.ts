@@ -81,6 +81,7 @@ const words = {
     note: 'Note',
     addNote: 'Add note',
     internalTab: 'Internal notes',
+    allTab: 'All activity',
     apology: 'We apologized to the customer',
     recordApology: 'Record the apology',
     currency: 'Currency',
@@ -104,6 +105,7 @@ const words = {
     note: '備註',
     addNote: '新增備註',
     internalTab: '內部備註',
+    allTab: '全部紀錄',
     apology: '已向顧客致歉',
     recordApology: '記錄致歉',
     currency: '幣別',
@@ -214,6 +216,8 @@ describe('A case', { timeout: 180_000 }, () => {
         expect(timeline.timeline.filter((entry: { type: string }) => entry.type === 'service_recovery').map((entry: { step: string }) => entry.step)).toEqual(['apology', 'compensation']);
         await page.getByRole('tab', { name: w.internalTab }).click();
         await page.getByText('Customer sounded upset; check the roaming partner bill').waitFor();
+        await page.getByRole('tab', { name: w.allTab }).click();
+        await page.evaluate(() => window.scrollTo(0, 0));
         await checkAndPhotograph(tab, 'case', locale, 400);
       } finally {
         await tab.close();
