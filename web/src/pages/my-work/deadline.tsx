@@ -19,7 +19,7 @@ const messages = defineMessages(
     dueAt: 'due {at}',
   },
   {
-    dueIn: '剩 {left} 到期',
+    dueIn: '{left}後到期',
     overdue: '已逾期 {left}',
     dueAt: '期限 {at}',
   },
