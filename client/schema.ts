@@ -413,7 +413,7 @@ export interface paths {
         };
         /**
          * List cases, oldest first, filtered by status, type, assignee, customer or breach; a filtered page may hold fewer than limit items
-         * @description Lists cases oldest first, filtered by status, type, assignee, customerId or breached (true or false). Paged by `limit` (1–100, default 25) and `cursor`; a filtered page may hold fewer than limit items and still carry nextCursor
+         * @description Lists cases oldest first, filtered by status, type, assignee, customerId or breached (true or false). With assignee: the assignee's open cases first, nearest deadline first (overdue first), then the resolved and closed ones oldest first. Paged by `limit` (1–100, default 25) and `cursor`; a filtered page may hold fewer than limit items and still carry nextCursor
          */
         get: operations["listCases"];
         put?: never;
@@ -447,7 +447,7 @@ export interface paths {
         head?: never;
         /**
          * Change type, severity, category, subject, assignee or the service recovery record; requires If-Match
-         * @description Changes type or severity (both move the running deadlines), category, subject, assignee (null unassigns) or, on complaints, the service recovery record (merged). Requires If-Match with the ETag last read (428 without it, 412 when the case changed since); a closed case answers 409
+         * @description Changes type or severity (both move the running deadlines), category, subject, assignee (null unassigns) or, on complaints, the service recovery record (merged; each step it takes, an apology given, a remedy, compensation or a follow-up, is a service_recovery timeline entry). Giving away a case another agent holds needs the supervisor scope (403 otherwise); an agent may assign a case no agent holds, or their own. Requires If-Match with the ETag last read (428 without it, 412 when the case changed since); a closed case answers 409
          */
         patch: operations["updateCase"];
         trace?: never;
@@ -463,9 +463,89 @@ export interface paths {
         put?: never;
         /**
          * Add a note, assignment, status change, customer reply or linked contact to the timeline; If-Match optional
-         * @description Adds a note (internal, or sent to the customer: the first response), an assignment, a status change, a customer reply or a linked contact to the timeline, and answers the entry with the case. Illegal status transitions, and anything but a reopen on a closed case, answer 409. If-Match is optional: with it, a case changed since answers 412. Idempotency-Key makes a retry answer the first result
+         * @description Adds a note (internal, or sent to the customer: the first response), an assignment, a status change, a customer reply or a linked contact to the timeline, and answers the entry with the case. A service_recovery event records one step of a complaint's service recovery (apology, remedy, compensation, follow_up) on the record and the timeline. An assign of a case another agent holds needs the supervisor scope (403 otherwise). Illegal status transitions, and anything but a reopen on a closed case, answer 409. If-Match is optional: with it, a case changed since answers 412. Idempotency-Key makes a retry answer the first result
          */
         post: operations["addCaseEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a case no agent holds for yourself (a person signed in); two claims at once: one wins, the other gets 409 naming who
+         * @description Assigns the case to the agent id of the person signed in, when no agent holds it (unassigned, or assigned to a queue). The write is conditional on the case as read, so of two agents claiming at once exactly one wins; the other is answered 409 case-already-claimed with `assignee` naming who holds it. Claiming a case you hold already answers 200 and changes nothing. An API key has no agent id (403 person-required); a closed case answers 409 case-closed
+         */
+        post: operations["claimCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My work: the open cases assigned to the person signed in, nearest SLA deadline first, overdue first
+         * @description Lists the cases assigned to the agent id of the person signed in that are not resolved or closed, ordered by the nearest deadline not met: those past it (overdue) first, then the nearest. Paged by `limit` (1–100, default 25) and `cursor`. An API key has no agent id (403 person-required): use GET /v1/cases?assignee=
+         */
+        get: operations["listMyCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/case-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The team queue: open cases no one is assigned, nearest SLA deadline first (or those of one queue)
+         * @description Lists the cases that are not resolved or closed and have no assignee, ordered by the nearest deadline not met, overdue first; with `queue`, those assigned to queue:<queue> instead. An agent takes one with POST /v1/cases/{caseId}/claim. Paged by `limit` (1–100, default 25) and `cursor`
+         */
+        get: operations["listCaseQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/case-workload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every agent's open cases, with how many are overdue and due within the hour, and the team queue's
+         * @description For each person of the tenant who works cases (invited or active agents, supervisors and admins, and anyone else who still holds open cases), and for the unassigned cases: how many open cases they hold, how many are past a deadline not met (breached) and how many reach their nearest deadline within dueSoonMinutes (60), and the nearest deadline. Counted from the assignee index's keys alone, one query per person: no case is read
+         */
+        get: operations["getCaseWorkload"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1831,6 +1911,17 @@ export interface components {
              */
             updatedAt: string;
         };
+        /** @description Another agent holds the case (they claimed it first, or it was assigned to them), so your claim changed nothing. `assignee` names who holds it. Ask them or a supervisor to reassign it; claiming a case you hold already answers 200. */
+        CaseAlreadyClaimedProblem: {
+            /** @constant */
+            type: "/problems/case-already-claimed";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Conflict";
+            /** @description The agent id of who holds the case */
+            assignee: string;
+        } & WithRequired<components["schemas"]["Problem"], "type">;
         /** @description The case is closed. Reopen it (a status_change to open) before changing it. */
         CaseClosedProblem: {
             /** @constant */
@@ -1871,6 +1962,25 @@ export interface components {
             /** @constant */
             type: "link_contact";
             contactId: string;
+        } | {
+            /** @constant */
+            type: "service_recovery";
+            /**
+             * @description The step of service recovery this records: one step, one timeline entry
+             * @enum {string}
+             */
+            step: "apology" | "remedy" | "compensation" | "follow_up";
+            /** @description remedy: what is done to put it right (required) */
+            remedy?: string;
+            /** @description compensation: what the customer is given (required) */
+            compensation?: {
+                /** @enum {string} */
+                type: "refund" | "credit" | "voucher" | "replacement" | "goodwill" | "other";
+                amount: number;
+                currency: string;
+            };
+            /** @description follow_up: whether the customer was satisfied when checked (required) */
+            customerSatisfied?: boolean;
         };
         CaseEventResult: {
             entry: components["schemas"]["CaseTimelineEntry"];
@@ -1879,7 +1989,7 @@ export interface components {
         CaseTimelineEntry: {
             entryId: string;
             /** @enum {string} */
-            type: "opened" | "updated" | "note" | "assign" | "status_change" | "customer_reply" | "link_contact" | "sla_breached";
+            type: "opened" | "updated" | "note" | "assign" | "status_change" | "customer_reply" | "link_contact" | "sla_breached" | "service_recovery";
             /**
              * Format: date-time
              * @description RFC 3339 date-time
@@ -1909,6 +2019,20 @@ export interface components {
             fields?: string[];
             /** @enum {string} */
             severity?: "low" | "medium" | "high" | "critical";
+            /**
+             * @description service_recovery: the step taken (the remedy is in text)
+             * @enum {string}
+             */
+            step?: "apology" | "remedy" | "compensation" | "follow_up";
+            /** @description service_recovery, step compensation: what the customer was given */
+            compensation?: {
+                /** @enum {string} */
+                type: "refund" | "credit" | "voucher" | "replacement" | "goodwill" | "other";
+                amount: number;
+                currency: string;
+            };
+            /** @description service_recovery, step follow_up: the customer was satisfied when checked */
+            customerSatisfied?: boolean;
         };
         CaseWithTimeline: {
             caseId: string;
@@ -2034,6 +2158,68 @@ export interface components {
             timeline: components["schemas"]["CaseTimelineEntry"][];
             /** @description Older entries exist beyond those shown */
             timelineTruncated: boolean;
+            /** @description The statuses the case may move to now (a status_change to any other answers 409) */
+            allowedTransitions: ("open" | "in_progress" | "awaiting_customer" | "resolved" | "closed")[];
+        };
+        CaseWorkload: {
+            /**
+             * Format: date-time
+             * @description When it was counted
+             */
+            at: string;
+            /** Format: int64 */
+            dueSoonMinutes: number;
+            /** @description Every person who works cases (not viewers or deactivated people, unless they still hold open cases), most overdue first */
+            agents: {
+                /**
+                 * Format: int64
+                 * @description Cases not resolved or closed
+                 */
+                open: number;
+                /**
+                 * Format: int64
+                 * @description Of those, cases with a deadline passed and not met (overdue now)
+                 */
+                breached: number;
+                /**
+                 * Format: int64
+                 * @description Of those, cases whose nearest deadline comes within dueSoonMinutes
+                 */
+                dueSoon: number;
+                /**
+                 * Format: date-time
+                 * @description The nearest deadline among them (past when overdue)
+                 */
+                nextDueAt?: string;
+                /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
+                agentId: string;
+                displayName?: string;
+                /** @description The role of the person with this agent id; absent for an agent id no person has */
+                role?: string;
+            }[];
+            /** @description Open cases no one holds (the team queue) */
+            unassigned: {
+                /**
+                 * Format: int64
+                 * @description Cases not resolved or closed
+                 */
+                open: number;
+                /**
+                 * Format: int64
+                 * @description Of those, cases with a deadline passed and not met (overdue now)
+                 */
+                breached: number;
+                /**
+                 * Format: int64
+                 * @description Of those, cases whose nearest deadline comes within dueSoonMinutes
+                 */
+                dueSoon: number;
+                /**
+                 * Format: date-time
+                 * @description The nearest deadline among them (past when overdue)
+                 */
+                nextDueAt?: string;
+            };
         };
         /** @description Last values to set while closing; outcome is required unless already set */
         CloseContact: {
@@ -3358,6 +3544,15 @@ export interface components {
                 path: string;
                 message: string;
             }[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description The route answers for a person signed in, by the agent id of their account (their own cases, claiming a case for themselves); an API key has no agent id. Call it with a person's access token, or, with a key, use the route's general form (GET /v1/cases?assignee=<agent id>, or assign with PATCH /v1/cases/{caseId}). */
+        PersonRequiredProblem: {
+            /** @constant */
+            type: "/problems/person-required";
+            /** @constant */
+            status?: 403;
+            /** @constant */
+            title?: "Forbidden";
         } & WithRequired<components["schemas"]["Problem"], "type">;
         /** @description If-Match does not name the current version of the resource (it changed since you read it, or changed while this request ran), or is not an ETag like "3". Read the resource again, check your change still applies, and send it with the new ETag. */
         PreconditionFailedProblem: {
@@ -10732,7 +10927,10 @@ export interface operations {
                      *           "actor": "key_01JF9A2B3C4D5E6F7G8H9J0K1M"
                      *         }
                      *       ],
-                     *       "timelineTruncated": false
+                     *       "timelineTruncated": false,
+                     *       "allowedTransitions": [
+                     *         "in_progress"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["CaseWithTimeline"];
@@ -10911,7 +11109,7 @@ export interface operations {
                     } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            /** @description The scope is too weak, or the case is another agent's and the caller may not reassign it (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11114,7 +11312,7 @@ export interface operations {
                     } | components["schemas"]["UnauthorizedProblem"];
                 };
             };
-            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            /** @description The scope is too weak, or the case is another agent's and the caller may not reassign it (problem types: `forbidden`, `tenant-suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11179,6 +11377,504 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"] | components["schemas"]["UnknownReferenceProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    claimCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example cas_01JFD2E3F4G5H6J7K8M9N0P1Q2 */
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case, now held by the caller */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "caseId": "cas_01JFD2E3F4G5H6J7K8M9N0P1Q2",
+                     *       "type": "complaint",
+                     *       "severity": "high",
+                     *       "category": "billing",
+                     *       "subject": "Charged twice for March roaming",
+                     *       "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *       "contactIds": [
+                     *         "con_01JFC7D8E9F0G1H2J3K4M5N6P7"
+                     *       ],
+                     *       "assignee": "mei.lin",
+                     *       "status": "open",
+                     *       "sla": {
+                     *         "firstResponse": {
+                     *           "startedAt": "2026-03-09T01:10:00.000Z",
+                     *           "dueAt": "2026-03-09T05:10:00.000Z"
+                     *         },
+                     *         "resolution": {
+                     *           "startedAt": "2026-03-09T01:10:00.000Z",
+                     *           "dueAt": "2026-03-11T01:10:00.000Z"
+                     *         }
+                     *       },
+                     *       "breached": false,
+                     *       "escalations": [],
+                     *       "openedAt": "2026-03-09T01:10:00.000Z",
+                     *       "version": 2,
+                     *       "createdAt": "2026-03-09T01:10:00.000Z",
+                     *       "updatedAt": "2026-03-09T01:12:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description The scope is too weak, or the caller is an API key, which has no agent id (problem types: `forbidden`, `tenant-suspended`, `person-required`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"] | components["schemas"]["PersonRequiredProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Another agent holds the case (assignee names them), or it is closed (problem types: `case-already-claimed`, `case-closed`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["CaseAlreadyClaimedProblem"] | components["schemas"]["CaseClosedProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    listMyCases: {
+        parameters: {
+            query?: {
+                /** @example 25 */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the caller's open cases */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "caseId": "cas_01JFD2E3F4G5H6J7K8M9N0P1Q2",
+                     *           "type": "complaint",
+                     *           "severity": "high",
+                     *           "category": "billing",
+                     *           "subject": "Charged twice for March roaming",
+                     *           "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *           "contactIds": [
+                     *             "con_01JFC7D8E9F0G1H2J3K4M5N6P7"
+                     *           ],
+                     *           "assignee": "mei.lin",
+                     *           "status": "open",
+                     *           "sla": {
+                     *             "firstResponse": {
+                     *               "startedAt": "2026-03-09T01:10:00.000Z",
+                     *               "dueAt": "2026-03-09T05:10:00.000Z"
+                     *             },
+                     *             "resolution": {
+                     *               "startedAt": "2026-03-09T01:10:00.000Z",
+                     *               "dueAt": "2026-03-11T01:10:00.000Z"
+                     *             }
+                     *           },
+                     *           "breached": false,
+                     *           "escalations": [],
+                     *           "openedAt": "2026-03-09T01:10:00.000Z",
+                     *           "version": 1,
+                     *           "createdAt": "2026-03-09T01:10:00.000Z",
+                     *           "updatedAt": "2026-03-09T01:10:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Case"][];
+                        /** @description Pass as `cursor` to read the next page; absent on the last page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description The scope is too weak, or the caller is an API key, which has no agent id (problem types: `forbidden`, `tenant-suspended`, `person-required`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"] | components["schemas"]["PersonRequiredProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    listCaseQueue: {
+        parameters: {
+            query?: {
+                /** @example 25 */
+                limit?: number;
+                cursor?: string;
+                /** @description A queue name: the open cases assigned to queue:<name> instead of the unassigned ones */
+                queue?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of open cases no agent holds */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "caseId": "cas_01JFD2E3F4G5H6J7K8M9N0P1Q2",
+                     *           "type": "complaint",
+                     *           "severity": "high",
+                     *           "category": "billing",
+                     *           "subject": "Charged twice for March roaming",
+                     *           "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *           "contactIds": [
+                     *             "con_01JFC7D8E9F0G1H2J3K4M5N6P7"
+                     *           ],
+                     *           "status": "open",
+                     *           "sla": {
+                     *             "firstResponse": {
+                     *               "startedAt": "2026-03-09T01:10:00.000Z",
+                     *               "dueAt": "2026-03-09T05:10:00.000Z"
+                     *             },
+                     *             "resolution": {
+                     *               "startedAt": "2026-03-09T01:10:00.000Z",
+                     *               "dueAt": "2026-03-11T01:10:00.000Z"
+                     *             }
+                     *           },
+                     *           "breached": false,
+                     *           "escalations": [],
+                     *           "openedAt": "2026-03-09T01:10:00.000Z",
+                     *           "version": 1,
+                     *           "createdAt": "2026-03-09T01:10:00.000Z",
+                     *           "updatedAt": "2026-03-09T01:10:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Case"][];
+                        /** @description Pass as `cursor` to read the next page; absent on the last page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    getCaseWorkload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The load of each agent and of the team queue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "at": "2026-03-09T04:20:00.000Z",
+                     *       "dueSoonMinutes": 60,
+                     *       "agents": [
+                     *         {
+                     *           "agentId": "mei.lin",
+                     *           "displayName": "Mei Lin",
+                     *           "role": "agent",
+                     *           "open": 7,
+                     *           "breached": 1,
+                     *           "dueSoon": 2,
+                     *           "nextDueAt": "2026-03-09T03:10:00.000Z"
+                     *         }
+                     *       ],
+                     *       "unassigned": {
+                     *         "open": 3,
+                     *         "breached": 0,
+                     *         "dueSoon": 1,
+                     *         "nextDueAt": "2026-03-09T05:10:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseWorkload"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */

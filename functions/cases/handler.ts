@@ -6,9 +6,13 @@ import {
   getTimeline,
   insertCase,
   listCases,
+  listOpenCases,
+  openCaseDeadlines,
+  openCaseListPartition,
   saveCaseChange,
   type StoredCase,
 } from '../../shared/data/cases-repo';
+import { listAllPeople } from '../../shared/data/people-repo';
 import { getContact } from '../../shared/data/contacts-repo';
 import { getSurvey } from '../../shared/data/surveys-repo';
 import { getSettings } from '../../shared/data/tenants-repo';
@@ -18,8 +22,12 @@ import {
   type CaseContext,
   InvalidCase,
   applyCaseEvent,
+  claimCase,
   openCase,
   patchCase,
+  reassignRefusal,
+  transitionsOf,
+  urgencyAt,
 } from '../../shared/domain/case';
 import { resolveSlaPolicy } from '../../shared/domain/sla';
 import { businessCalendarOf } from '../../shared/domain/business-calendar';
@@ -28,11 +36,11 @@ import { checkOptionalIfMatch, etagOf, requireIfMatch } from '../../shared/http/
 import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
-import { HttpError, conflict, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
-import type { Caller, Principal } from '../../shared/http/caller';
+import { HttpError, conflict, forbidden, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
+import { type Caller, type Principal, hasScope } from '../../shared/http/caller';
 import { looksLikeId, newId } from '../../shared/ids';
 import { functionClock } from '../../shared/ports/clock';
-import { timelineCap } from '../../shared/schemas/case';
+import { type CaseWorkload, timelineCap } from '../../shared/schemas/case';
 import { caseRoutes } from '../../shared/http/routes/cases';
 
 /** How often an event is re-applied when another write got in first (without If-Match). */
@@ -68,7 +76,7 @@ export const handler = createApiHandler(
       return {
         status: 200,
         headers: { etag: etagOf(stored.case.version) },
-        body: { ...stored.case, timeline: timeline.entries, timelineTruncated: timeline.truncated },
+        body: { ...stored.case, timeline: timeline.entries, timelineTruncated: timeline.truncated, allowedTransitions: [...transitionsOf(stored.case)] },
       };
     },
 
@@ -76,6 +84,7 @@ export const handler = createApiHandler(
       const { tenantId, params } = request;
       const stored = await storedCase(tenantId, params.caseId);
       requireIfMatch(request.headers['if-match'], stored.case.version);
+      if (request.body.assignee !== undefined) refuseReassign(stored, request.body.assignee, request.caller);
       const context = await caseContext(tenantId, request.caller);
       const change = domainRule(() => patchCase(stored.case, request.body, context));
       await commit(tenantId, stored, change);
@@ -91,6 +100,7 @@ export const handler = createApiHandler(
       for (let attempt = 1; ; attempt++) {
         const stored = await storedCase(tenantId, params.caseId);
         checkOptionalIfMatch(ifMatch, stored.case.version);
+        if (request.body.type === 'assign') refuseReassign(stored, request.body.assignee, request.caller);
         const change = domainRule(() => applyCaseEvent(stored.case, request.body, context));
         try {
           await commit(tenantId, stored, change);
@@ -107,6 +117,80 @@ export const handler = createApiHandler(
       }
     },
 
+    async claimCase(request) {
+      const { tenantId, params } = request;
+      // The case first: another tenant's id answers 404 whoever asks.
+      let stored = await storedCase(tenantId, params.caseId);
+      const agentId = personAgentId(request.caller, 'Claiming takes a case for the person signed in');
+      const context = await caseContext(tenantId, request.caller);
+      for (let attempt = 1; ; attempt++) {
+        const change = domainRule(() => claimCase(stored.case, agentId, context));
+        try {
+          await commit(tenantId, stored, change);
+          return { status: 200, headers: { etag: etagOf(change.next.version) }, body: change.next };
+        } catch (error) {
+          // Another write got in first (another claim, say): read again and decide on what it wrote.
+          if (!(error instanceof HttpError && error.status === 412) || attempt === maxAttempts) throw error;
+          stored = await storedCase(tenantId, params.caseId);
+        }
+      }
+    },
+
+    async listMyCases(request) {
+      const { tenantId, query } = request;
+      const agentId = personAgentId(request.caller, 'My work lists the cases of the person signed in');
+      const list = { assignee: agentId };
+      const startKey = decodeCursor(query.cursor, tenantId, openCaseListPartition(tenantId, list));
+      const page = await listOpenCases(tenantId, list, query.limit, startKey);
+      return { status: 200, body: { items: page.items, nextCursor: encodeCursor(page.lastKey) } };
+    },
+
+    async listCaseQueue(request) {
+      const { tenantId, query } = request;
+      const list = query.queue === undefined ? { unassigned: true as const } : { assignee: `queue:${query.queue}` };
+      const startKey = decodeCursor(query.cursor, tenantId, openCaseListPartition(tenantId, list));
+      const page = await listOpenCases(tenantId, list, query.limit, startKey);
+      return { status: 200, body: { items: page.items, nextCursor: encodeCursor(page.lastKey) } };
+    },
+
+    async getCaseWorkload(request) {
+      const { tenantId } = request;
+      const now = functionClock.now();
+      const soonMs = dueSoonMinutes * 60_000;
+      const load = (deadlines: string[]) => {
+        const counted = { open: deadlines.length, breached: 0, dueSoon: 0 };
+        for (const dueAt of deadlines) {
+          const urgency = urgencyAt(dueAt, now, soonMs);
+          if (urgency !== 'later') counted[urgency]++;
+        }
+        const nextDueAt = [...deadlines].sort()[0];
+        return { ...counted, ...(nextDueAt && { nextDueAt }) };
+      };
+      const [people, unassigned] = await Promise.all([
+        listAllPeople(tenantId).then((everyone) =>
+          Promise.all(
+            everyone.map(async (person) => ({
+              person,
+              load: {
+                agentId: person.agentId,
+                ...(person.displayName && { displayName: person.displayName }),
+                role: person.role,
+                ...load(await openCaseDeadlines(tenantId, { assignee: person.agentId })),
+              },
+            })),
+          ),
+        ),
+        openCaseDeadlines(tenantId, { unassigned: true }).then(load),
+      ]);
+      // Who works cases (invited or active, not viewers), and anyone else still holding open cases (a deactivated agent's are for reassigning).
+      const agents = people
+        .filter(({ person, load: held }) => held.open > 0 || (person.state !== 'deactivated' && person.role !== 'viewer'))
+        .map(({ load: held }) => held);
+      agents.sort((a, b) => b.breached - a.breached || b.dueSoon - a.dueSoon || b.open - a.open || a.agentId.localeCompare(b.agentId));
+      const body: CaseWorkload = { at: now.toISOString(), dueSoonMinutes, agents, unassigned };
+      return { status: 200, body };
+    },
+
     async listCases(request) {
       const { tenantId, query } = request;
       const { limit, cursor, ...filter } = query;
@@ -118,6 +202,25 @@ export const handler = createApiHandler(
   },
   { idempotency: withIdempotency, requestLimit: tenantRequestLimit },
 );
+
+/** A case "due soon" in the workload: its nearest deadline within this many minutes. */
+const dueSoonMinutes = 60;
+
+/** The agent id of the person calling; an API key has none. */
+function personAgentId(caller: Caller, what: string): string {
+  if (caller.kind === 'tenant' && caller.principal.kind === 'person') return caller.principal.agentId;
+  throw new HttpError('person-required', `${what}; an API key has no agent id: sign in as a person`);
+}
+
+/** Agents may give away a case no agent holds, or their own; another agent's case needs the supervisor scope. */
+function refuseReassign(stored: StoredCase, to: string | null, caller: Caller): void {
+  if (caller.kind !== 'tenant') return;
+  const refusal = reassignRefusal(stored.case, to, {
+    agentId: caller.principal.kind === 'person' ? caller.principal.agentId : undefined,
+    mayReassign: hasScope(caller.scopes, 'supervisor'),
+  });
+  if (refusal) throw forbidden(refusal);
+}
 
 /**
  * Writes the change with its events. SLA timers are not this function's business: a change that

@@ -7,12 +7,13 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { CaseChange } from '../domain/case';
+import { agentOfAssignee } from '../domain/agent';
+import { type CaseChange, nearestDeadline } from '../domain/case';
 import { type ErasedCase, erasureChanges, scrubCase, scrubTimelineEntry } from '../domain/erasure';
 import { Case, type CaseStatus, type CaseType, TimelineEntry } from '../schemas/case';
 import * as z from '../zod';
 import { queryListed } from './listed-items';
-import type { ListKey } from './table';
+import { type ListKey, indexOf } from './table';
 import { db, tableName } from './client';
 import { updateInPlace } from './in-place-update';
 import { keys, tenantPrefix } from './keys';
@@ -43,7 +44,72 @@ export const caseKeys = {
   all: (tenantId: string) => ({ gsi1pk: `${tenantPrefix(tenantId)}#CASES` }),
   byStatus: (tenantId: string, status: CaseStatus) => ({ gsi2pk: `${tenantPrefix(tenantId)}#CASES#STATUS#${status}` }),
   byAssignee: (tenantId: string, assignee: string) => ({ gsi3pk: `${tenantPrefix(tenantId)}#CASES#ASSIGNEE#${assignee}` }),
+  /** The team queue: open cases with no assignee (sparse: a case leaves it when assigned or finished). */
+  unassigned: (tenantId: string) => ({ gsi3pk: `${tenantPrefix(tenantId)}#CASES#UNASSIGNED` }),
 };
+
+/**
+ * A case's gsi3 sort key. An open case (not resolved or closed) sorts by its nearest deadline
+ * not met, `DUE#<dueAt>#<caseId>`: ISO 8601 instants of one format sort as text, so the overdue
+ * come first, then the nearest. A finished case sorts after them, `FINISHED#<caseId>`, oldest
+ * first. The case item is written whole by every change, so the key moves in the same write as
+ * the deadline (a status move, a severity or type change, a met deadline).
+ */
+const dueKeyPrefix = 'DUE#';
+function assigneeSortKey(c: Case): string {
+  const due = nearestDeadline(c);
+  return due === undefined ? `FINISHED#${c.caseId}` : `${dueKeyPrefix}${due}#${c.caseId}`;
+}
+
+/** The gsi3 keys of a case: its assignee's list, or the team queue while it is open and unassigned, or none. */
+function gsi3Of(tenantId: string, c: Case) {
+  if (c.assignee !== undefined) return { ...caseKeys.byAssignee(tenantId, agentOfAssignee(c.assignee) ?? c.assignee), gsi3sk: assigneeSortKey(c) };
+  if (nearestDeadline(c) !== undefined) return { ...caseKeys.unassigned(tenantId), gsi3sk: assigneeSortKey(c) };
+  return {};
+}
+
+/** Which open-case list to read: an assignee's (an agent id, or `queue:<name>`), or the unassigned cases. */
+export type OpenCaseList = { assignee: string } | { unassigned: true };
+
+/** The partition an open-case list reads (for its cursor). */
+export const openCaseListPartition = (tenantId: string, list: OpenCaseList): Key =>
+  'assignee' in list ? caseKeys.byAssignee(tenantId, list.assignee) : caseKeys.unassigned(tenantId);
+
+/** A page of open cases, nearest deadline first (overdue first). */
+export async function listOpenCases(tenantId: string, list: OpenCaseList, limit: number, startKey?: Key): Promise<{ items: Case[]; lastKey?: Key }> {
+  const { items, lastKey } = await queryListed({
+    list: 'gsi3',
+    keyCondition: 'gsi3pk = :pk AND begins_with(gsi3sk, :due)',
+    values: { ':pk': openCaseListPartition(tenantId, list).gsi3pk, ':due': dueKeyPrefix },
+    limit,
+    startKey,
+  });
+  return { items: items.map(caseOf), lastKey };
+}
+
+/**
+ * The nearest deadline of every open case of a list, from the index's keys alone (no case is
+ * read): the workload counts. Each index entry is under 200 bytes, so 1,000 open cases are
+ * about 25 read units of 4 KB (half that, eventually consistent).
+ */
+export async function openCaseDeadlines(tenantId: string, list: OpenCaseList): Promise<string[]> {
+  const deadlines: string[] = [];
+  let startKey: Key | undefined;
+  do {
+    const page = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: indexOf('gsi3'),
+        KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :due)',
+        ExpressionAttributeValues: { ':pk': openCaseListPartition(tenantId, list).gsi3pk, ':due': dueKeyPrefix },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const entry of page.Items ?? []) deadlines.push(String(entry.gsi3sk).slice(dueKeyPrefix.length).split('#')[0]!);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return deadlines;
+}
 
 export interface StoredCase {
   case: Case;
@@ -310,7 +376,7 @@ function caseItem(tenantId: string, c: Case) {
     gsi1sk: c.caseId,
     ...caseKeys.byStatus(tenantId, c.status),
     gsi2sk: c.caseId,
-    ...(c.assignee !== undefined && { ...caseKeys.byAssignee(tenantId, c.assignee), gsi3sk: c.caseId }),
+    ...gsi3Of(tenantId, c),
     type: 'Case',
     tenantId,
     caseType,

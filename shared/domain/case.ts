@@ -7,12 +7,15 @@ import type {
   CaseEventBody,
   CaseStatus,
   CreateCaseBody,
+  RecoveryStep,
+  ServiceRecovery,
   SlaClock,
   SlaKind,
   SlaPolicy,
   TimelineEntry,
   UpdateCaseBody,
 } from '../schemas/case';
+import { agentOfAssignee } from './agent';
 import { type BusinessCalendar, raisedSeverity, slaDeadline } from './sla';
 
 /**
@@ -62,7 +65,7 @@ export class InvalidCase extends Error {
 export class CaseConflict extends Error {
   constructor(
     /** The problem type it is answered as (shared/http/problem-types.ts). */
-    readonly slug: 'illegal-transition' | 'case-closed',
+    readonly slug: 'illegal-transition' | 'case-closed' | 'case-already-claimed',
     message: string,
     readonly extensions: Record<string, unknown> = {},
   ) {
@@ -144,6 +147,7 @@ export function patchCase(current: Case, patch: UpdateCaseBody, context: CaseCon
     next.serviceRecovery = { ...current.serviceRecovery, ...patch.serviceRecovery };
     fields.push('serviceRecovery');
   }
+  const recoveryEntries = recoverySteps(current.serviceRecovery, next.serviceRecovery).map((step) => recoveryEntry(context, step, next.serviceRecovery!));
   if (next.type !== 'complaint' && next.serviceRecovery) {
     throw new InvalidCase([{ path: '$.type', message: 'A case with a service recovery record stays a complaint' }]);
   }
@@ -162,7 +166,7 @@ export function patchCase(current: Case, patch: UpdateCaseBody, context: CaseCon
     ...(fields.includes('severity') && { severity: next.severity }),
     ...(fields.includes('assignee') && { assignee: next.assignee ?? null }),
   });
-  return withDeadlines(current, { next: touched(next, context), entries: [entry], events: [] }, context);
+  return withDeadlines(current, { next: touched(next, context), entries: [entry, ...recoveryEntries], events: [] }, context);
 }
 
 /**
@@ -199,6 +203,10 @@ export function applyCaseEvent(current: Case, input: CaseEventBody, context: Cas
     case 'link_contact':
       next.contactIds = dedupe([...next.contactIds, input.contactId]);
       entries.push(entryOf(context, { type: 'link_contact', contactId: input.contactId }));
+      break;
+    case 'service_recovery':
+      next.serviceRecovery = { ...current.serviceRecovery, ...recoveryStepRecord(current, input, context.now) };
+      entries.push(recoveryEntry(context, input.step, next.serviceRecovery));
       break;
   }
   return withDeadlines(current, { next: touched(next, context), entries, events }, context);
@@ -373,6 +381,113 @@ function meet(c: Case, kind: SlaKind, context: CaseContext, events: DomainEvent[
     ),
   );
   return [entryOf(context, { type: 'sla_breached', kind, dueAt: clock.dueAt, severity: c.severity })];
+}
+
+/**
+ * The caller (an agent, `agentId`) takes the case. A case no agent holds (unassigned, or
+ * assigned to a queue) becomes the caller's; a case the caller already holds is left as it is
+ * (no change: claiming again is harmless); a case another agent holds is refused, naming them.
+ * The write that follows is conditional on the version read, so of two claims at once one wins.
+ */
+export function claimCase(current: Case, agentId: string, context: CaseContext): CaseChange {
+  refuseIfClosed(current);
+  const holder = agentOfAssignee(current.assignee);
+  if (holder === agentId) return { next: current, entries: [], events: [] };
+  if (holder !== undefined) {
+    throw new CaseConflict('case-already-claimed', `${holder} holds the case already`, { assignee: holder });
+  }
+  const next: Case = { ...structuredClone(current), assignee: agentId };
+  const entry = entryOf(context, { type: 'assign', assignee: agentId, reason: 'claimed' });
+  return withDeadlines(current, { next: touched(next, context), entries: [entry], events: [] }, context);
+}
+
+/** Who asks to change a case's assignee: their agent id (a person; an API key has none) and whether they may reassign (the supervisor scope). */
+export interface AssigningCaller {
+  agentId?: string;
+  mayReassign: boolean;
+}
+
+/**
+ * Why the caller may not give the case `to` (an agent id, a queue, or null), or undefined when
+ * they may. Without the supervisor scope, a case another agent holds is not theirs to give away;
+ * one no agent holds, or their own, is.
+ */
+export function reassignRefusal(current: Case, to: string | null, caller: AssigningCaller): string | undefined {
+  if (caller.mayReassign || (to ?? undefined) === current.assignee) return undefined;
+  const holder = agentOfAssignee(current.assignee);
+  if (holder === undefined || holder === caller.agentId) return undefined;
+  return `${holder} holds the case: reassigning another agent's case needs the supervisor role (scope supervisor)`;
+}
+
+/** The deadline a case is worked to now: the nearest of those not met (past when overdue), none once resolved or closed. */
+export function nearestDeadline(c: Case): string | undefined {
+  if (finished(c.status)) return undefined;
+  const due = slaKinds.filter((kind) => !c.sla[kind].metAt).map((kind) => c.sla[kind].dueAt);
+  return due.sort((a, b) => Date.parse(a) - Date.parse(b))[0];
+}
+
+/** Where a case stands against its nearest deadline at `now`: overdue, due within `soonMs`, or later. */
+export function urgencyAt(dueAt: string, now: Date, soonMs: number): 'breached' | 'dueSoon' | 'later' {
+  const left = Date.parse(dueAt) - now.getTime();
+  if (left < 0) return 'breached';
+  return left <= soonMs ? 'dueSoon' : 'later';
+}
+
+/** The statuses a case may move to from where it is (what the console offers as buttons). */
+export const transitionsOf = (c: Case): readonly CaseStatus[] => allowedTransitions[c.status];
+
+type RecoveryEvent = Extract<CaseEventBody, { type: 'service_recovery' }>;
+
+/** What one recovery step records on the case's serviceRecovery; complaints only, each step with its own field. */
+function recoveryStepRecord(c: Case, input: RecoveryEvent, now: string): ServiceRecovery {
+  if (c.type !== 'complaint') throw new InvalidCase([{ path: '$.type', message: 'Only complaints have service recovery steps' }]);
+  const needs: Record<RecoveryStep, 'remedy' | 'compensation' | 'customerSatisfied' | undefined> = {
+    apology: undefined,
+    remedy: 'remedy',
+    compensation: 'compensation',
+    follow_up: 'customerSatisfied',
+  };
+  const errors: FieldError[] = [];
+  for (const field of ['remedy', 'compensation', 'customerSatisfied'] as const) {
+    const wanted = needs[input.step] === field;
+    if (wanted && input[field] === undefined) errors.push({ path: `$.${field}`, message: `Required for the step ${input.step}` });
+    if (!wanted && input[field] !== undefined) errors.push({ path: `$.${field}`, message: `Only for the step ${stepOf[field]}` });
+  }
+  if (errors.length > 0) throw new InvalidCase(errors);
+  switch (input.step) {
+    case 'apology':
+      return { apologyGiven: true };
+    case 'remedy':
+      return { remedy: input.remedy! };
+    case 'compensation':
+      return { compensation: input.compensation! };
+    case 'follow_up':
+      return { followUp: { customerSatisfied: input.customerSatisfied!, checkedAt: now } };
+  }
+}
+
+const stepOf = { remedy: 'remedy', compensation: 'compensation', customerSatisfied: 'follow_up' } as const;
+
+/** The recovery steps a change of the record takes (an apology given, a new remedy, compensation or follow-up). */
+function recoverySteps(before: ServiceRecovery | undefined, after: ServiceRecovery | undefined): RecoveryStep[] {
+  if (!after) return [];
+  const changed = (field: keyof ServiceRecovery) => after[field] !== undefined && JSON.stringify(after[field]) !== JSON.stringify(before?.[field]);
+  return [
+    ...(after.apologyGiven === true && before?.apologyGiven !== true ? (['apology'] as const) : []),
+    ...(changed('remedy') ? (['remedy'] as const) : []),
+    ...(changed('compensation') ? (['compensation'] as const) : []),
+    ...(changed('followUp') ? (['follow_up'] as const) : []),
+  ];
+}
+
+function recoveryEntry(context: CaseContext, step: RecoveryStep, record: ServiceRecovery): TimelineEntry {
+  return entryOf(context, {
+    type: 'service_recovery',
+    step,
+    ...(step === 'remedy' && { text: record.remedy }),
+    ...(step === 'compensation' && { compensation: record.compensation }),
+    ...(step === 'follow_up' && { customerSatisfied: record.followUp?.customerSatisfied }),
+  });
 }
 
 function refuseIfClosed(c: Case): void {

@@ -221,6 +221,19 @@ export const problemTypes = {
     title: 'Conflict',
     meaning: 'The case is closed. Reopen it (a status_change to open) before changing it.',
   },
+  'case-already-claimed': {
+    status: 409,
+    title: 'Conflict',
+    meaning:
+      'Another agent holds the case (they claimed it first, or it was assigned to them), so your claim changed nothing. `assignee` names who holds it. Ask them or a supervisor to reassign it; claiming a case you hold already answers 200.',
+    members: { assignee: z.described(z.string(), 'The agent id of who holds the case') },
+  },
+  'person-required': {
+    status: 403,
+    title: 'Forbidden',
+    meaning:
+      "The route answers for a person signed in, by the agent id of their account (their own cases, claiming a case for themselves); an API key has no agent id. Call it with a person's access token, or, with a key, use the route's general form (GET /v1/cases?assignee=<agent id>, or assign with PATCH /v1/cases/{caseId}).",
+  },
   'resource-taken': {
     status: 409,
     title: 'Conflict',

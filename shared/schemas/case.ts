@@ -105,6 +105,10 @@ export const ServiceRecovery = z.withMeta(
 );
 export type ServiceRecovery = z.infer<typeof ServiceRecovery>;
 
+/** The guided steps of service recovery, each recorded on the timeline when it is taken. */
+export const RecoveryStep = z.enum(['apology', 'remedy', 'compensation', 'follow_up']);
+export type RecoveryStep = z.infer<typeof RecoveryStep>;
+
 // ---------------------------------------------------------------- cases
 
 export const CreateCaseBody = z.withMeta(
@@ -168,6 +172,13 @@ export const CaseEventBody = z.withMeta(
       contactId: z.optional(ContactId),
     }),
     z.strictObject({ type: z.literal('link_contact'), contactId: ContactId }),
+    z.strictObject({
+      type: z.literal('service_recovery'),
+      step: z.described(RecoveryStep, 'The step of service recovery this records: one step, one timeline entry'),
+      remedy: z.described(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000))), 'remedy: what is done to put it right (required)'),
+      compensation: z.described(z.optional(Compensation), 'compensation: what the customer is given (required)'),
+      customerSatisfied: z.described(z.optional(z.boolean()), 'follow_up: whether the customer was satisfied when checked (required)'),
+    }),
   ]),
   { id: 'CaseEventInput' },
 );
@@ -229,6 +240,7 @@ export const TimelineEntryType = z.enum([
   'customer_reply',
   'link_contact',
   'sla_breached',
+  'service_recovery',
 ]);
 
 export const TimelineEntry = z.withMeta(
@@ -249,6 +261,9 @@ export const TimelineEntry = z.withMeta(
     dueAt: z.optional(Iso8601),
     fields: z.described(z.optional(z.array(z.string())), 'updated: the fields that changed'),
     severity: z.optional(Severity),
+    step: z.described(z.optional(RecoveryStep), 'service_recovery: the step taken (the remedy is in text)'),
+    compensation: z.described(z.optional(Compensation), 'service_recovery, step compensation: what the customer was given'),
+    customerSatisfied: z.described(z.optional(z.boolean()), 'service_recovery, step follow_up: the customer was satisfied when checked'),
   }),
   { id: 'CaseTimelineEntry' },
 );
@@ -261,6 +276,7 @@ export const CaseWithTimeline = z.withMeta(
   z.extend(Case, {
     timeline: z.described(z.array(TimelineEntry), `The most recent ${timelineCap} entries, oldest first`),
     timelineTruncated: z.described(z.boolean(), 'Older entries exist beyond those shown'),
+    allowedTransitions: z.described(z.array(CaseStatus), 'The statuses the case may move to now (a status_change to any other answers 409)'),
   }),
   { id: 'CaseWithTimeline' },
 );
@@ -282,3 +298,42 @@ export const ListCasesQuery = z.extend(PaginationQuery, {
   ),
 });
 export type ListCasesQuery = z.infer<typeof ListCasesQuery>;
+
+/** GET /v1/case-queue: the open cases no agent holds, or those of one queue. */
+export const CaseQueueQuery = z.extend(PaginationQuery, {
+  queue: z.described(
+    z.optional(z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[^#\p{Cc}]+$/u, 'A queue name has no # or control characters'))),
+    'A queue name: the open cases assigned to queue:<name> instead of the unassigned ones',
+  ),
+});
+export type CaseQueueQuery = z.infer<typeof CaseQueueQuery>;
+
+export const MyCasesQuery = z.extend(PaginationQuery, {});
+
+/** What one agent (or the unassigned queue) holds open, as GET /v1/case-workload counts it. */
+export const AgentLoad = z.object({
+  open: z.described(z.int(), 'Cases not resolved or closed'),
+  breached: z.described(z.int(), 'Of those, cases with a deadline passed and not met (overdue now)'),
+  dueSoon: z.described(z.int(), 'Of those, cases whose nearest deadline comes within dueSoonMinutes'),
+  nextDueAt: z.described(z.optional(Iso8601), 'The nearest deadline among them (past when overdue)'),
+});
+
+export const CaseWorkload = z.withMeta(
+  z.object({
+    at: z.described(Iso8601, 'When it was counted'),
+    dueSoonMinutes: z.int(),
+    agents: z.described(
+      z.array(
+        z.extend(AgentLoad, {
+          agentId: AgentId,
+          displayName: z.optional(z.string()),
+          role: z.described(z.optional(z.string()), 'The role of the person with this agent id; absent for an agent id no person has'),
+        }),
+      ),
+      'Every person who works cases (not viewers or deactivated people, unless they still hold open cases), most overdue first',
+    ),
+    unassigned: z.described(AgentLoad, 'Open cases no one holds (the team queue)'),
+  }),
+  { id: 'CaseWorkload' },
+);
+export type CaseWorkload = z.infer<typeof CaseWorkload>;

@@ -48,6 +48,16 @@ const ownRecipes: Record<string, Recipe> = {
   },
   // A person's own route: the area's probe would send an API key, which this route refuses.
   signOutEverywhere: async (s) => ({ path: '/v1/me/sign-out-everywhere', key: await freshPersonToken(s, 'agent') }),
+  // The desk's own routes answer for a person (their agent id); an API key is refused.
+  listMyCases: async (s) => ({ path: '/v1/me/cases?limit=10', key: await freshPersonToken(s, 'agent') }),
+  claimCase: async (s) => {
+    const opened = await api(s.twin.url, 'POST', '/v1/cases', {
+      key: s.keys.admin,
+      body: { type: 'complaint', category: 'billing', subject: 'Contract claim', customerId: await freshCustomer(s) },
+    });
+    if (opened.status !== 201) throw new Error(`opening a case answered ${opened.status}: ${JSON.stringify(opened.body)}`);
+    return { path: `/v1/cases/${opened.body.caseId}/claim`, key: await freshPersonToken(s, 'agent') };
+  },
   startSignup: () => ({ path: '/v1/signups', body: signupBody(`contract.${uniqueDigits()}@florist.test`) }),
   verifySignup: async (s) => ({ path: '/v1/signups/verify', body: { token: await signupToken(s, `contract.${uniqueDigits()}@florist.test`), password: 'Correct-Horse-42' } }),
   listSignups: (s) => ({ path: '/v1/operator/signups?state=awaiting-approval&limit=5', key: s.twin.operatorKey }),

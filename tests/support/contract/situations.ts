@@ -5,7 +5,7 @@ import { uniqueDigits } from '../waiting';
 import { type Scenario, freshContact, freshCustomer, linkSurveyPath } from './scenario';
 import { type ContractRequest, send } from './send';
 import { signInPerson } from '../people-sign-in';
-import { signupAwaitingApproval, signupBody, signupToken } from './recipes';
+import { freshPersonToken, signupAwaitingApproval, signupBody, signupToken } from './recipes';
 
 /**
  * A documented error the API must be brought into on purpose: what to make first, and the
@@ -242,6 +242,22 @@ export const situations: Situation[] = [
     operationId: 'addCaseEvent',
     status: 409,
     request: async (s) => ({ path: `/v1/cases/${await openCase(s)}/events`, key: s.keys.admin, body: { type: 'status_change', to: 'resolved' } }),
+  },
+  {
+    name: 'a case another agent claimed first',
+    operationId: 'claimCase',
+    status: 409,
+    request: async (s) => {
+      const caseId = await openCase(s);
+      ok(await api(s.twin.url, 'POST', `/v1/cases/${caseId}/claim`, { key: await freshPersonToken(s, 'agent') }), 200, 'the first claim');
+      return { path: `/v1/cases/${caseId}/claim`, key: await freshPersonToken(s, 'agent') };
+    },
+  },
+  {
+    name: 'a case claimed with an API key, which has no agent id',
+    operationId: 'claimCase',
+    status: 403,
+    request: async (s) => ({ path: `/v1/cases/${await openCase(s)}/claim`, key: s.keys.admin }),
   },
   {
     name: 'closed case',

@@ -39,6 +39,10 @@ export const casesArea: CrossTenantArea<Seeded> = {
     listCases: (a) => ({ path: `/v1/cases?customerId=${a.customerId}` }),
     getCase: (a) => ({ path: `/v1/cases/${a.caseId}` }),
     updateCase: (a) => ({ path: `/v1/cases/${a.caseId}`, body: { subject: 'Hijacked' }, headers: { 'if-match': '*' } }),
+    claimCase: (a) => ({ path: `/v1/cases/${a.caseId}/claim` }),
+    listMyCases: () => ({ path: '/v1/me/cases' }),
+    listCaseQueue: () => ({ path: '/v1/case-queue?limit=100' }),
+    getCaseWorkload: () => ({ path: '/v1/case-workload' }),
     addCaseEvent: (a) => ({ path: `/v1/cases/${a.caseId}/events`, body: { type: 'status_change', to: 'in_progress' } }),
   },
 

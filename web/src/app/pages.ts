@@ -12,6 +12,8 @@ export interface ConsolePage {
   scope: Scope;
   /** Loaded when first opened, so the first page carries only its own code. */
   load: () => Promise<{ default: ComponentType }>;
+  /** Reached by links from other pages (it needs an id in its path), not listed in the navigation. */
+  hidden?: true;
 }
 
 /** Every page behind sign-in, in navigation order. */
@@ -29,6 +31,21 @@ export const consolePages: readonly ConsolePage[] = [
     section: 'insights',
     scope: 'readonly',
     load: () => import('../pages/staffing/page'),
+  },
+  {
+    path: '/desk',
+    title: { en: 'My work', 'zh-TW': '我的工作' },
+    section: 'work',
+    scope: 'agent',
+    load: () => import('../pages/my-work/page'),
+  },
+  {
+    path: '/desk/cases',
+    title: { en: 'Case', 'zh-TW': '案件' },
+    section: 'work',
+    scope: 'readonly',
+    hidden: true,
+    load: () => import('../pages/case/page'),
   },
   {
     path: '/settings',
@@ -116,5 +133,9 @@ export const publicPages: readonly Omit<ConsolePage, 'section' | 'scope'>[] = [
   { path: '/signup/verify', title: { en: 'Choose your password', 'zh-TW': '設定密碼' }, load: () => import('../pages/signup/verify-page') },
 ];
 
+/** The page of `path`: the one registered for it, else the one of its longest registered prefix (`/desk/cases/…` before `/desk`). */
 export const findPage = <Page extends { path: string }>(pages: readonly Page[], path: string): Page | undefined =>
-  pages.find((page) => page.path === path) ?? pages.find((page) => page.path !== '/' && path.startsWith(page.path + '/'));
+  pages.find((page) => page.path === path) ??
+  pages
+    .filter((page) => page.path !== '/' && path.startsWith(page.path + '/'))
+    .sort((a, b) => b.path.length - a.path.length)[0];

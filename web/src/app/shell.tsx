@@ -35,9 +35,15 @@ export function Shell() {
   const api = useApi();
   const me = useMe();
   useEffect(() => adoptTenantLocale(me.data?.tenant.locale), [me.data?.tenant.locale, adoptTenantLocale]);
+  // Agents land on their work (issue 14), not on the dashboard.
+  const { navigate } = useRouter();
+  const isAgent = me.data?.principal.kind === 'person' && me.data.principal.role === 'agent';
+  useEffect(() => {
+    if (isAgent && path === '/') navigate('/desk', { replace: true });
+  }, [isAgent, path, navigate]);
 
   const scopes = me.data?.scopes ?? [];
-  const visiblePages = useMemo(() => consolePages.filter((page) => reaches(scopes, page.scope)), [scopes]);
+  const visiblePages = useMemo(() => consolePages.filter((page) => !page.hidden && reaches(scopes, page.scope)), [scopes]);
   const navigationItems: SideNavigationProps.Item[] = sections.flatMap((section) => {
     const pages = visiblePages.filter((page) => page.section === section);
     if (pages.length === 0) return [];
