@@ -266,10 +266,11 @@ const median = (values: number[]) => {
  * API key put where oidc-client-ts keeps one (the authorizer takes keys as bearer credentials), so
  * what is timed is the console's own start, its /v1/me and the dashboard's requests, not sign-in.
  */
-export async function measureConsoleRenderTime(samples = 7): Promise<ConsoleRenderTime> {
+export async function measureConsoleRenderTime(samples = 7, runningTwin?: { url: string; stop(): Promise<void> }): Promise<ConsoleRenderTime> {
   const { startTwinProcess, operatorKey } = await import('./latency');
   const { launchChromium } = await import('../tests/support/console-browser');
-  const twin = await startTwinProcess();
+  // Another twin (its operator key bench/latency.ts's) when the machine is too busy for npm start's own DynamoDB Local.
+  const twin = runningTwin ?? (await startTwinProcess());
   const browser = await launchChromium();
   try {
     const created = await fetch(`${twin.url}/v1/tenants`, {
