@@ -7,12 +7,20 @@ import { kib } from './stats';
 /**
  * Where a function's bundle bytes come from, by package (and by file for our own code):
  * `npm run bench:breakdown -- customers [rows]`. The first thing to read when a function's
- * row in the bundle table (docs/developers/performance.md) grows.
+ * row in the bundle table (docs/developers/performance.md) grows. `console` instead of a
+ * function's name: the console's first page, gzip, by package.
  */
 const [name, rows = '25'] = process.argv.slice(2);
 if (!name) {
-  process.stderr.write('usage: npm run bench:breakdown -- <function name> [rows]\n');
+  process.stderr.write('usage: npm run bench:breakdown -- <function name | console> [rows]\n');
   process.exit(2);
+}
+if (name === 'console') {
+  const { measureConsoleBreakdown } = await import('./console');
+  const owners = await measureConsoleBreakdown();
+  process.stdout.write(`console first page (with its charts): ${(owners.reduce((sum, owner) => sum + owner.jsGzip, 0) / 1000).toFixed(1)} KB of JavaScript, gzip\n`);
+  for (const { owner, jsGzip } of owners.slice(0, Number(rows))) process.stdout.write(`${`${(jsGzip / 1000).toFixed(1)} KB`.padStart(12)}  ${owner}\n`);
+  process.exit(0);
 }
 const outDir = mkdtempSync(path.join(tmpdir(), 'switchboard-breakdown-'));
 try {

@@ -7,16 +7,22 @@ import { gzipSync } from 'node:zlib';
 /**
  * The console's first page: the JavaScript and CSS (gzip) a browser needs for the sign-in callback
  * and the dashboard, against Cloudscape's own floor built in the same run with the same Vite: an app
- * layout, side navigation and a table in zh-TW, and the same with a line chart. Our part is the
- * first page minus the floor with a chart, since the dashboard draws charts.
+ * layout, side navigation and a table in zh-TW, and the same with a line chart. The console is built
+ * with its own configuration (web/vite.config.ts), as `npm start` and the deployment build it.
+ *
+ * The first page is counted twice: to its figures (the entry, the dashboard's chunk, all they import
+ * statically, and Cloudscape's messages of the one language shown, zh-TW as in the floor), and whole
+ * (with the charts, which the dashboard fetches at once beside its data). Our part is the whole first
+ * page minus the floor with a chart, since the dashboard draws charts; what loads only when a person
+ * asks for it (the breakdown's table, a notice, the other language) is not counted.
  */
-
 const repositoryRoot = fileURLToPath(new URL('../', import.meta.url));
 const webRoot = join(repositoryRoot, 'web');
 
 interface ManifestChunk {
   file: string;
   imports?: string[];
+  dynamicImports?: string[];
   css?: string[];
   isEntry?: boolean;
 }
@@ -36,8 +42,44 @@ async function viteBuild(root: string, outDir: string, manifest: boolean): Promi
   await build({ root, configFile: false, plugins: [react()], logLevel: 'silent', build: { outDir, emptyOutDir: true, manifest, assetsInlineLimit: 0 } });
 }
 
-/** What loading `entries` needs: their chunks and every chunk they import statically, with CSS. */
-function weigh(name: string, outDir: string, manifest: Record<string, ManifestChunk>, entries: string[]): BundleWeight {
+/** Each JavaScript file's modules and their minified lengths, as Rolldown wrote them. */
+type ChunkModules = Map<string, { id: string; length: number }[]>;
+
+async function buildConsole(outDir: string): Promise<ChunkModules> {
+  const { build } = await import('vite');
+  const modules: ChunkModules = new Map();
+  const recordModules = {
+    name: 'bench-record-modules',
+    generateBundle(_options: unknown, bundle: Record<string, { type: string; modules?: Record<string, { renderedLength: number }> }>) {
+      for (const [file, output] of Object.entries(bundle)) {
+        if (output.type === 'chunk') modules.set(file, Object.entries(output.modules ?? {}).map(([id, module]) => ({ id, length: module.renderedLength })));
+      }
+    },
+  };
+  await build({ configFile: join(webRoot, 'vite.config.ts'), logLevel: 'silent', plugins: [recordModules], build: { outDir, emptyOutDir: true, manifest: true } });
+  return modules;
+}
+
+/** A Cloudscape chart module, which pages may import dynamically to show their figures first. */
+const chartModule = /@cloudscape-design\/components\/[a-z-]*chart\//;
+
+/** The chart chunks that `entries` (and what they import statically) fetch dynamically at once. */
+function chartsOf(manifest: Record<string, ManifestChunk>, entries: string[]): string[] {
+  const seen = new Set<string>();
+  const charts = new Set<string>();
+  const visit = (key: string) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    const chunk = manifest[key]!;
+    for (const dynamic of chunk.dynamicImports ?? []) if (chartModule.test(dynamic)) charts.add(dynamic);
+    for (const imported of chunk.imports ?? []) visit(imported);
+  };
+  entries.forEach(visit);
+  return [...charts];
+}
+
+/** The files loading `entries` needs: their chunks and every chunk they import statically, with CSS. */
+function filesOf(manifest: Record<string, ManifestChunk>, entries: string[]): Set<string> {
   const seen = new Set<string>();
   const files = new Set<string>();
   const visit = (key: string) => {
@@ -50,6 +92,12 @@ function weigh(name: string, outDir: string, manifest: Record<string, ManifestCh
     for (const imported of chunk.imports ?? []) visit(imported);
   };
   entries.forEach(visit);
+  return files;
+}
+
+/** What loading `entries` needs, gzip, JavaScript and CSS apart. */
+function weigh(name: string, outDir: string, manifest: Record<string, ManifestChunk>, entries: string[]): BundleWeight {
+  const files = filesOf(manifest, entries);
   let jsGzip = 0;
   let cssGzip = 0;
   for (const file of files) {
@@ -99,29 +147,74 @@ async function measureFloor(withChart: boolean): Promise<BundleWeight> {
 }
 
 export interface ConsoleBundles {
+  /** The first page to its figures: the entry, the dashboard, their static imports, one language's Cloudscape messages. */
+  firstPaint: BundleWeight;
+  /** The same with the charts the dashboard fetches at once: what the first page needs. */
   firstPage: BundleWeight;
   allPages: BundleWeight;
   floor: BundleWeight;
   floorWithChart: BundleWeight;
-  /** Each lazily loaded page: what opening it adds to the first page's code. */
+  /** Each lazily loaded page: what opening it adds to the shell's code (its charts included). */
   pages: { page: string; jsGzip: number }[];
+}
+
+function firstPageEntries(manifest: Record<string, ManifestChunk>) {
+  // Loaded for the language shown when it is a chunk of its own; zh-TW, as in the floor.
+  const messagesKey = Object.keys(manifest).filter((key) => key.endsWith('/i18n/messages/all.zh-TW.js'));
+  const figures = ['index.html', 'src/pages/dashboard/page.tsx', ...messagesKey];
+  return { messagesKey, figures, whole: [...figures, ...chartsOf(manifest, figures)] };
 }
 
 export async function measureConsoleBundles(): Promise<ConsoleBundles> {
   const outDir = join(repositoryRoot, 'bench', `.console-build-${randomBytes(4).toString('hex')}`);
   try {
-    await viteBuild(webRoot, outDir, true);
+    await buildConsole(outDir);
     const manifest = JSON.parse(readFileSync(join(outDir, '.vite', 'manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
-    const dashboardKey = Object.keys(manifest).find((key) => key === 'src/pages/dashboard/page.tsx') ?? 'src/pages/home/page.tsx';
-    const firstPage = weigh('Console first page (sign-in callback + dashboard)', outDir, manifest, ['index.html', dashboardKey]);
-    const pageKeys = Object.keys(manifest).filter((key) => /^src\/pages\/.+\.tsx$/.test(key));
-    const allPages = weigh('Console, every page', outDir, manifest, ['index.html', ...pageKeys]);
-    const shell = weigh('shell', outDir, manifest, ['index.html']);
+    const { messagesKey, figures, whole } = firstPageEntries(manifest);
+    const firstPaint = weigh('Console first page to its figures (entry, dashboard, zh-TW messages)', outDir, manifest, figures);
+    const firstPage = weigh('Console first page with its charts', outDir, manifest, whole);
+    const allPages = weigh('Console, every page, both languages', outDir, manifest, Object.keys(manifest));
+    // The modules pages.ts loads: page.tsx, and the sign-up's start-page.tsx and verify-page.tsx.
+    const pageKeys = Object.keys(manifest).filter((key) => /^src\/pages\/.+page\.tsx$/.test(key));
+    const shell = weigh('shell', outDir, manifest, ['index.html', ...messagesKey]);
     const pages = pageKeys
-      .map((key) => ({ page: key.replace(/^src\/pages\//, ''), jsGzip: weigh(key, outDir, manifest, ['index.html', key]).jsGzip - shell.jsGzip }))
+      .map((key) => {
+        const opened = ['index.html', ...messagesKey, key];
+        return { page: key.replace(/^src\/pages\//, ''), jsGzip: weigh(key, outDir, manifest, [...opened, ...chartsOf(manifest, opened)]).jsGzip - shell.jsGzip };
+      })
       .sort((a, b) => b.jsGzip - a.jsGzip);
     const [floor, floorWithChart] = [await measureFloor(false), await measureFloor(true)];
-    return { firstPage, allPages, floor, floorWithChart, pages };
+    return { firstPaint, firstPage, allPages, floor, floorWithChart, pages };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Where the whole first page's JavaScript comes from (`npm run bench:breakdown -- console`): each
+ * file's gzip size shared among its modules by their minified length, summed by package (a
+ * Cloudscape component by its folder) or, for our own code, by source file.
+ */
+export async function measureConsoleBreakdown(): Promise<{ owner: string; jsGzip: number }[]> {
+  const outDir = join(repositoryRoot, 'bench', `.console-build-${randomBytes(4).toString('hex')}`);
+  try {
+    const modules = await buildConsole(outDir);
+    const manifest = JSON.parse(readFileSync(join(outDir, '.vite', 'manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
+    const bytesBy = new Map<string, number>();
+    for (const file of filesOf(manifest, firstPageEntries(manifest).whole)) {
+      if (!file.endsWith('.js')) continue;
+      const parts = modules.get(file) ?? [];
+      const total = parts.reduce((sum, part) => sum + part.length, 0) || 1;
+      const gzip = gzipSize(join(outDir, file));
+      for (const part of parts) {
+        const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)\/([^/]+)/.exec(part.id);
+        const owner = inPackage
+          ? inPackage[1] === '@cloudscape-design/components' ? `${inPackage[1]}/${inPackage[2]!.replace(/\.js$/, '')}` : inPackage[1]!
+          : part.id.startsWith(repositoryRoot) ? part.id.slice(repositoryRoot.length) : part.id;
+        bytesBy.set(owner, (bytesBy.get(owner) ?? 0) + (gzip * part.length) / total);
+      }
+    }
+    return [...bytesBy].map(([owner, jsGzip]) => ({ owner, jsGzip })).sort((a, b) => b.jsGzip - a.jsGzip);
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
@@ -131,16 +224,20 @@ const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 
 export function formatConsoleBundles(result: ConsoleBundles): string {
   const ours = result.firstPage.jsGzip - result.floorWithChart.jsGzip;
-  const rows = [result.floor, result.floorWithChart, result.firstPage, result.allPages].map(
+  const oursToFigures = result.firstPaint.jsGzip - result.floor.jsGzip;
+  const rows = [result.floor, result.floorWithChart, result.firstPaint, result.firstPage, result.allPages].map(
     (weight) => `| ${weight.name} | ${kb(weight.jsGzip)} | ${kb(weight.cssGzip)} | ${weight.files} |`,
   );
+  const met = (value: number, goal: number) => (value <= goal ? 'met' : 'not met');
   return [
     '| What | JavaScript (gzip) | CSS (gzip) | files |',
     '|---|---:|---:|---:|',
     ...rows,
     '',
-    `Ours on the first page: ${kb(ours)} of JavaScript beyond the floor with a chart (goal ≤ 75 KB; first page ≤ 350 KB: ${kb(result.firstPage.jsGzip)}); ` +
+    `Ours on the first page: ${kb(ours)} of JavaScript beyond the floor with a chart (goal ≤ 75 KB: ${met(ours, 75_000)}); ` +
+      `the first page ${kb(result.firstPage.jsGzip)} (goal ≤ 350 KB: ${met(result.firstPage.jsGzip, 350_000)}); ` +
       `CSS ${kb(result.firstPage.cssGzip - result.floorWithChart.cssGzip)} beyond the floor's.`,
+    `To its figures, before the charts: ${kb(result.firstPaint.jsGzip)}, ours ${kb(oursToFigures)} beyond the floor without a chart.`,
     '',
     '| Page (loaded when first opened) | adds JavaScript (gzip) |',
     '|---|---:|',
@@ -169,10 +266,11 @@ const median = (values: number[]) => {
  * API key put where oidc-client-ts keeps one (the authorizer takes keys as bearer credentials), so
  * what is timed is the console's own start, its /v1/me and the dashboard's requests, not sign-in.
  */
-export async function measureConsoleRenderTime(samples = 7): Promise<ConsoleRenderTime> {
+export async function measureConsoleRenderTime(samples = 7, runningTwin?: { url: string; stop(): Promise<void> }): Promise<ConsoleRenderTime> {
   const { startTwinProcess, operatorKey } = await import('./latency');
   const { launchChromium } = await import('../tests/support/console-browser');
-  const twin = await startTwinProcess();
+  // Another twin (its operator key bench/latency.ts's) when the machine is too busy for npm start's own DynamoDB Local.
+  const twin = runningTwin ?? (await startTwinProcess());
   const browser = await launchChromium();
   try {
     const created = await fetch(`${twin.url}/v1/tenants`, {

@@ -1,5 +1,8 @@
-import Flashbar, { type FlashbarProps } from '@cloudscape-design/components/flashbar';
-import { type ReactNode, createContext, useCallback, useContext, useMemo, useState } from 'react';
+import type { FlashbarProps } from '@cloudscape-design/components/flashbar';
+import { type ReactNode, Suspense, createContext, lazy, useCallback, useContext, useMemo, useState } from 'react';
+
+// Loaded with the first notice: most visits (the dashboard's first page among them) show none.
+const Flashbar = lazy(() => import('@cloudscape-design/components/flashbar'));
 
 interface Notice {
   type: 'success' | 'info' | 'warning' | 'error';
@@ -37,5 +40,10 @@ export function useNotify(): (notice: Notice) => void {
 
 export function Notifications() {
   const items = useContext(ItemsContext);
-  return <Flashbar items={items} stackItems={items.length > 2} />;
+  if (items.length === 0) return null;
+  return (
+    <Suspense fallback={null}>
+      <Flashbar items={items} stackItems={items.length > 2} />
+    </Suspense>
+  );
 }

@@ -17,8 +17,13 @@ interface ApiPage<Item> {
 export function useCursorPages<Item>(
   queryKey: readonly unknown[],
   fetchPage: (cursor: string | undefined) => Promise<ApiPage<Item>>,
-  maxHops = 10,
+  options: {
+    maxHops?: number;
+    /** How often to read the shown page again (milliseconds), or false: a list whose items are still changing. */
+    refetchInterval?: (page: ApiPage<Item> | undefined) => number | false;
+  } = {},
 ) {
+  const { maxHops = 10, refetchInterval } = options;
   const [state, setState] = useState<{ key: string; cursors: (string | undefined)[]; index: number }>({ key: JSON.stringify(queryKey), cursors: [undefined], index: 0 });
   const keyText = JSON.stringify(queryKey);
   // A new list (another filter) starts again at its first page.
@@ -32,6 +37,7 @@ export function useCursorPages<Item>(
       return answered;
     },
     placeholderData: keepPreviousData,
+    ...(refetchInterval && { refetchInterval: (query: { state: { data?: ApiPage<Item> } }) => refetchInterval(query.state.data) }),
   });
   const nextCursor = page.data?.nextCursor ?? undefined;
   const goTo = (index: number) => {
@@ -39,7 +45,11 @@ export function useCursorPages<Item>(
     if (index < current.cursors.length) setState({ ...current, index });
     else if (index === current.cursors.length && nextCursor) setState({ ...current, cursors: [...current.cursors, nextCursor], index });
   };
-  return { page, items: page.data?.items ?? [], pageIndex: current.index, pagesKnown: current.cursors.length, hasNext: nextCursor !== undefined, goTo };
+  /** Back to the first page, forgetting the cursors seen: the list changed (an item added at its head). */
+  const restart = () => setState({ key: keyText, cursors: [undefined], index: 0 });
+  // For a Table's `loading`: nothing to show yet, or the rows shown are another page's (another filter's).
+  const loading = page.isPending || page.isPlaceholderData;
+  return { page, items: page.data?.items ?? [], loading, pageIndex: current.index, pagesKnown: current.cursors.length, hasNext: nextCursor !== undefined, goTo, restart };
 }
 
 export interface CursorPaginationLabels {
@@ -55,7 +65,8 @@ export function CursorPagination({ pages, labels }: { pages: ReturnType<typeof u
       currentPageIndex={pages.pageIndex + 1}
       pagesCount={pages.pagesKnown}
       openEnd={pages.pageIndex < pages.pagesKnown - 1 || pages.hasNext}
-      disabled={pages.page.isFetching}
+      // While another page loads (not while the shown one is read again in the background).
+      disabled={pages.page.isFetching && pages.page.isPlaceholderData}
       onChange={(event) => pages.goTo(event.detail.currentPageIndex - 1)}
       ariaLabels={{ nextPageLabel: labels.next, previousPageLabel: labels.previous, pageLabel: labels.page }}
     />

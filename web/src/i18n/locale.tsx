@@ -1,7 +1,7 @@
-import { I18nProvider } from '@cloudscape-design/components/i18n';
-import cloudscapeEn from '@cloudscape-design/components/i18n/messages/all.en';
-import cloudscapeZhTw from '@cloudscape-design/components/i18n/messages/all.zh-TW';
-import { type ReactNode, createContext, useCallback, useContext, useMemo, useState } from 'react';
+import Box from '@cloudscape-design/components/box';
+import { I18nProvider, type I18nProviderProps } from '@cloudscape-design/components/i18n';
+import Spinner from '@cloudscape-design/components/spinner';
+import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 
 export const locales = ['en', 'zh-TW'] as const;
 export type Locale = (typeof locales)[number];
@@ -18,6 +18,37 @@ export function initialLocale(tenantLocale?: string): Locale {
   return navigator.languages.some((language) => /^zh(-(TW|Hant))?/i.test(language)) ? 'zh-TW' : 'en';
 }
 
+type CloudscapeMessages = I18nProviderProps.Messages;
+
+/** Cloudscape's own words, one language a chunk: the first page carries only the language it shows. */
+const cloudscapeMessages: Record<Locale, () => Promise<{ default: CloudscapeMessages }>> = {
+  en: () => import('@cloudscape-design/components/i18n/messages/all.en'),
+  'zh-TW': () => import('@cloudscape-design/components/i18n/messages/all.zh-TW'),
+};
+
+const loadingMessages = new Map<Locale, Promise<CloudscapeMessages>>();
+
+/**
+ * A language's Cloudscape messages, fetched once. Should the chunk not load (the network, or a
+ * deployment that replaced it), the console still shows, in our own words, without Cloudscape's
+ * built-in labels: never a blank screen.
+ */
+export function loadCloudscapeMessages(locale: Locale): Promise<CloudscapeMessages> {
+  let loading = loadingMessages.get(locale);
+  if (!loading) {
+    loading = cloudscapeMessages[locale]().then(
+      (module) => module.default,
+      (error: unknown) => {
+        console.error(`Cloudscape's ${locale} messages did not load`, error);
+        loadingMessages.delete(locale);
+        return {};
+      },
+    );
+    loadingMessages.set(locale, loading);
+  }
+  return loading;
+}
+
 interface LocaleState {
   locale: Locale;
   setLocale(locale: Locale): void;
@@ -27,20 +58,45 @@ interface LocaleState {
 
 const LocaleContext = createContext<LocaleState | undefined>(undefined);
 
+/**
+ * The page's language. A language is shown once its Cloudscape messages are here, so that a switch
+ * changes every word at once; until the first language's have loaded (a small chunk, fetched while
+ * the console's configuration is), the children wait.
+ */
 export function LocaleProvider({ children }: { children: ReactNode }) {
-  const [locale, setState] = useState<Locale>(() => initialLocale());
+  const [wanted, setWanted] = useState<Locale>(() => initialLocale());
+  const [shown, setShown] = useState<{ locale: Locale; messages: CloudscapeMessages }>();
+  useEffect(() => {
+    let current = true;
+    void loadCloudscapeMessages(wanted).then((messages) => {
+      if (current) setShown({ locale: wanted, messages });
+    });
+    return () => {
+      current = false;
+    };
+  }, [wanted]);
   const setLocale = useCallback((next: Locale) => {
     localStorage.setItem(storageKey, next);
-    setState(next);
+    setWanted(next);
   }, []);
   const adoptTenantLocale = useCallback((tenantLocale: string | undefined) => {
-    if (!localStorage.getItem(storageKey) && isLocale(tenantLocale)) setState(tenantLocale);
+    if (!localStorage.getItem(storageKey) && isLocale(tenantLocale)) setWanted(tenantLocale);
   }, []);
+  const locale = shown?.locale ?? wanted;
   const value = useMemo(() => ({ locale, setLocale, adoptTenantLocale }), [locale, setLocale, adoptTenantLocale]);
-  document.documentElement.lang = locale;
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
+  if (!shown) {
+    return (
+      <Box padding="xxl" textAlign="center">
+        <Spinner size="large" />
+      </Box>
+    );
+  }
   return (
     <LocaleContext.Provider value={value}>
-      <I18nProvider locale={locale} messages={[cloudscapeEn, cloudscapeZhTw]}>
+      <I18nProvider locale={shown.locale} messages={[shown.messages]}>
         {children}
       </I18nProvider>
     </LocaleContext.Provider>

@@ -3,7 +3,6 @@ import Button from '@cloudscape-design/components/button';
 import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
-import Pagination from '@cloudscape-design/components/pagination';
 import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
@@ -11,6 +10,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useApi, useMe } from '../../api/api-context';
 import { type Schemas, answer } from '../../api/client';
+import { CursorPagination, useCursorPages } from '../../components/cursor-pages';
 import { ProblemAlert, fieldError } from '../../components/problem';
 import { type Translate, useFormat, useMessages } from '../../i18n/locale';
 import { auditMessages } from './messages';
@@ -74,15 +74,12 @@ export default function AuditLogPage() {
   const [action, setAction] = useState<Action | undefined>();
   const [actorText, setActorText] = useState('');
   const [actor, setActor] = useState<string | undefined>();
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [pageIndex, setPageIndex] = useState(1);
-  const cursor = cursors[pageIndex - 1];
 
-  const entries = useQuery({
-    queryKey: ['audit-log', action ?? '', actor ?? '', cursor ?? ''],
-    queryFn: () =>
-      answer(api.GET('/v1/audit-log', { params: { query: { limit: pageSize, ...(action && { action }), ...(actor && { actor }), ...(cursor && { cursor }) } } })),
-  });
+  // Another filter is another list, which starts at its first page.
+  const pages = useCursorPages(['audit-log', action ?? '', actor ?? ''], (cursor) =>
+    answer(api.GET('/v1/audit-log', { params: { query: { limit: pageSize, ...(action && { action }), ...(actor && { actor }), ...(cursor && { cursor }) } } })),
+  );
+  const entries = pages.page;
   // Key names for the "who" column; a revoked key is no longer listed and shows by its id.
   const keys = useQuery({ queryKey: ['api-keys', 'names'], queryFn: () => answer(api.GET('/v1/api-keys', { params: { query: { limit: 100 } } })) });
   const keyNames = useMemo(() => new Map((keys.data?.items ?? []).map((key) => [key.keyId, key.name])), [keys.data]);
@@ -91,16 +88,6 @@ export default function AuditLogPage() {
     () => new Map((people.data?.items ?? []).map((person) => [person.personId, person.displayName ? `${person.displayName} <${person.email}>` : person.email])),
     [people.data],
   );
-  const nextCursor = entries.data?.nextCursor ?? undefined;
-
-  const restart = () => {
-    setCursors([undefined]);
-    setPageIndex(1);
-  };
-  const moveTo = (page: number) => {
-    if (page > cursors.length && nextCursor) setCursors((known) => [...known, nextCursor]);
-    setPageIndex(page);
-  };
   const who = (entry: Entry) => {
     const actorOf = entry.actor as { type: string; keyId?: string; personId?: string };
     if (actorOf.type === 'operator') return t('actor.operator');
@@ -118,9 +105,9 @@ export default function AuditLogPage() {
   return (
     <Table
       variant="full-page"
-      loading={entries.isPending}
+      loading={pages.loading}
       loadingText={t('loading')}
-      items={entries.data?.items ?? []}
+      items={pages.items}
       trackBy="entryId"
       wrapLines
       header={
@@ -133,12 +120,12 @@ export default function AuditLogPage() {
         </Header>
       }
       filter={
-        <form onSubmit={(event) => { event.preventDefault(); setActor(actorText.trim() || undefined); restart(); }}>
+        <form onSubmit={(event) => { event.preventDefault(); setActor(actorText.trim() || undefined); pages.restart(); }}>
           <SpaceBetween direction="horizontal" size="m" alignItems="end">
             <FormField label={t('actionFilter')} errorText={fieldError(entries.error, 'query.action')}>
               <Select
                 selectedOption={actionOptions.find((option) => option.value === (action ?? '')) ?? actionOptions[0]!}
-                onChange={(event) => { setAction((event.detail.selectedOption.value || undefined) as Action | undefined); restart(); }}
+                onChange={(event) => setAction((event.detail.selectedOption.value || undefined) as Action | undefined)}
                 options={actionOptions}
               />
             </FormField>
@@ -147,22 +134,14 @@ export default function AuditLogPage() {
             </FormField>
             <Button>{t('apply')}</Button>
             {filtered && (
-              <Button formAction="none" variant="link" onClick={() => { setAction(undefined); setActor(undefined); setActorText(''); restart(); }}>
+              <Button formAction="none" variant="link" onClick={() => { setAction(undefined); setActor(undefined); setActorText(''); }}>
                 {t('clear')}
               </Button>
             )}
           </SpaceBetween>
         </form>
       }
-      pagination={
-        <Pagination
-          currentPageIndex={pageIndex}
-          pagesCount={Math.max(cursors.length, pageIndex)}
-          openEnd={nextCursor !== undefined}
-          onChange={(event) => moveTo(event.detail.currentPageIndex)}
-          ariaLabels={{ nextPageLabel: t('nextPage'), previousPageLabel: t('previousPage'), pageLabel: (page) => t('pageLabel', { page }) }}
-        />
-      }
+      pagination={<CursorPagination pages={pages} labels={{ next: t('nextPage'), previous: t('previousPage'), page: (page) => t('pageLabel', { page }) }} />}
       empty={
         entries.error ? (
           <ProblemAlert error={entries.error} />

@@ -9,14 +9,13 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import Spinner from '@cloudscape-design/components/spinner';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { Suspense, lazy, useState } from 'react';
 import { useApi, useMe } from '../../api/api-context';
 import { answer } from '../../api/client';
 import { useRouter } from '../../app/router';
 import { ProblemAlert } from '../../components/problem';
 import { useFormat, useLocale, useMessages } from '../../i18n/locale';
 import { type ChartedMetric, type Dimension, chartedMetrics, dimensions } from './figures';
-import { GroupsTable } from './groups';
 import { BusyHours } from './heatmap';
 import { dashboardMessages } from './messages';
 import { intervalFor, longestPeriodDays, daysIn, periodOf, relativeOptions, todayRange } from './period';
@@ -28,6 +27,9 @@ import { Trend } from './trend';
  * reload. `?refresh=<seconds>` changes it (a wall display may want 10 s; the browser test 2 s).
  */
 const defaultRefreshSeconds = 30;
+
+// The breakdown's table is shown only once a person asks for a breakdown: not on the first page.
+const GroupsTable = lazy(() => import('./groups').then((module) => ({ default: module.GroupsTable })));
 const refreshSecondsFrom = (query: URLSearchParams): number => {
   const asked = Number(query.get('refresh'));
   return Number.isFinite(asked) && asked >= 1 && asked <= 3600 ? asked : defaultRefreshSeconds;
@@ -157,7 +159,9 @@ function Dashboard({ timezone }: { timezone: string }) {
         {summary.error ? <ProblemAlert error={summary.error} /> : null}
         {summary.data ? <SummaryTiles metrics={summary.data.metrics} /> : summary.isPending && <Spinner size="large" />}
         {dimension && summary.data?.groupBy === dimension && (
-          <GroupsTable dimension={dimension} groups={summary.data.groups ?? []} loading={summary.isFetching && summary.isPlaceholderData} />
+          <Suspense fallback={<Spinner size="large" />}>
+            <GroupsTable dimension={dimension} groups={summary.data.groups ?? []} loading={summary.isFetching && summary.isPlaceholderData} />
+          </Suspense>
         )}
         <Trend
           metric={metric}

@@ -1,12 +1,11 @@
-import BarChart from '@cloudscape-design/components/bar-chart';
 import Box from '@cloudscape-design/components/box';
 import Container from '@cloudscape-design/components/container';
 import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
-import LineChart from '@cloudscape-design/components/line-chart';
 import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import type { Schemas } from '../../api/client';
+import { LazyBarChart, LazyLineChart } from '../../components/lazy-charts';
 import { ProblemAlert } from '../../components/problem';
 import { useLocale, useMessages } from '../../i18n/locale';
 import { type ChartedMetric, type Dimension, chartedMetrics } from './figures';
@@ -110,9 +109,9 @@ export function Trend({ metric, onMetricChange, dimension, timezone, data, loadi
         {perDimensionMissing && <Box color="text-body-secondary">{t('notCountedPerDimension', { dimension: t(`by.${dimension}`) })}</Box>}
         {error ? <ProblemAlert error={error} /> : null}
         {unit === 'count' ? (
-          <BarChart {...common} series={nothing ? [] : series.map((bar) => ({ ...bar, type: 'bar' as const }))} stackedBars={!!data?.series?.length} />
+          <LazyBarChart {...common} series={nothing ? [] : series.map((bar) => ({ ...bar, type: 'bar' as const }))} stackedBars={!!data?.series?.length} />
         ) : (
-          <LineChart {...common} series={nothing ? [] : series.map((line) => ({ ...line, type: 'line' as const }))} />
+          <LazyLineChart {...common} series={nothing ? [] : series.map((line) => ({ ...line, type: 'line' as const }))} />
         )}
       </SpaceBetween>
     </Container>

@@ -135,8 +135,8 @@ export default function PeoplePage() {
           ) : undefined
         }
       />
-      {inviting && <InviteModal t={t} onClose={() => setInviting(false)} />}
-      {editing && <EditModal t={t} person={editing} onClose={() => setEditing(undefined)} />}
+      {inviting && <PersonModal t={t} onClose={() => setInviting(false)} />}
+      {editing && <PersonModal t={t} person={editing} onClose={() => setEditing(undefined)} />}
       {deactivating && (
         <Modal
           visible
@@ -163,108 +163,71 @@ export default function PeoplePage() {
   );
 }
 
-function InviteModal({ t, onClose }: { t: Translate<Keys>; onClose(): void }) {
+/**
+ * Inviting a person (no `person`) or changing one: the same form, but that an invitation also
+ * takes the e-mail address (which never changes after) and says what the person will receive.
+ */
+function PersonModal({ t, person, onClose }: { t: Translate<Keys>; person?: Person; onClose(): void }) {
   const api = useApi();
   const notify = useNotify();
   const queryClient = useQueryClient();
   const [email, setEmail] = useState('');
-  const [role, setRole] = useState<Role>('agent');
-  const [displayName, setDisplayName] = useState('');
-  const [agentId, setAgentId] = useState('');
+  const [role, setRole] = useState<Role>(person?.role ?? 'agent');
+  const [displayName, setDisplayName] = useState(person?.displayName ?? '');
+  const [agentId, setAgentId] = useState(person?.agentId ?? '');
   // One key for this invitation: sending twice (a double click, a retry) invites once.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
-  const invite = useMutation({
+  const submit = useMutation({
     mutationFn: () =>
-      answer(
-        api.POST('/v1/people', {
-          params: { header: { 'Idempotency-Key': idempotencyKey } },
-          body: { email, role, ...(displayName.trim() && { displayName }), ...(agentId.trim() && { agentId }) },
-        }),
-      ),
-    onSuccess: (person) => {
-      notify({ type: 'success', content: t('invited', { email: person.email }) });
-      void queryClient.invalidateQueries({ queryKey: ['people'] });
-      onClose();
-    },
-  });
-  return (
-    <Modal visible header={t('invite')} onDismiss={onClose}>
-      <form onSubmit={(event) => { event.preventDefault(); invite.mutate(); }}>
-        <Form
-          actions={
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button formAction="none" variant="link" onClick={onClose}>{t('cancel')}</Button>
-              <Button variant="primary" loading={invite.isPending}>{t('send')}</Button>
-            </SpaceBetween>
-          }
-          errorText={invite.error ? <ProblemAlert error={invite.error} /> : undefined}
-        >
-          <SpaceBetween size="m">
-            <Box variant="p">{t('inviteText')}</Box>
-            <FormField label={t('email')} errorText={fieldError(invite.error, '$.email')}>
-              <Input type="email" value={email} onChange={(event) => setEmail(event.detail.value)} autoFocus />
-            </FormField>
-            <FormField label={t('role')} errorText={fieldError(invite.error, '$.role')}>
-              <RoleChoice value={role} onChange={setRole} t={t} />
-            </FormField>
-            <FormField label={t('displayName')} description={t('displayNameHint')} errorText={fieldError(invite.error, '$.displayName')}>
-              <Input value={displayName} onChange={(event) => setDisplayName(event.detail.value)} />
-            </FormField>
-            <FormField label={t('agentId')} description={t('agentIdHint')} errorText={fieldError(invite.error, '$.agentId')}>
-              <Input value={agentId} onChange={(event) => setAgentId(event.detail.value)} />
-            </FormField>
-          </SpaceBetween>
-        </Form>
-      </form>
-    </Modal>
-  );
-}
-
-function EditModal({ t, person, onClose }: { t: Translate<Keys>; person: Person; onClose(): void }) {
-  const api = useApi();
-  const notify = useNotify();
-  const queryClient = useQueryClient();
-  const [role, setRole] = useState<Role>(person.role);
-  const [displayName, setDisplayName] = useState(person.displayName ?? '');
-  const [agentId, setAgentId] = useState(person.agentId);
-  const save = useMutation({
-    mutationFn: () =>
-      answer(
-        api.PATCH('/v1/people/{personId}', {
-          params: { path: { personId: person.personId }, header: { 'If-Match': `"${person.version}"` } },
-          body: {
-            ...(role !== person.role && { role }),
-            ...(displayName !== (person.displayName ?? '') && { displayName: displayName.trim() ? displayName : null }),
-            ...(agentId !== person.agentId && { agentId }),
-          },
-        }),
-      ),
+      person
+        ? answer(
+            api.PATCH('/v1/people/{personId}', {
+              params: { path: { personId: person.personId }, header: { 'If-Match': `"${person.version}"` } },
+              body: {
+                ...(role !== person.role && { role }),
+                ...(displayName !== (person.displayName ?? '') && { displayName: displayName.trim() ? displayName : null }),
+                ...(agentId !== person.agentId && { agentId }),
+              },
+            }),
+          )
+        : answer(
+            api.POST('/v1/people', {
+              params: { header: { 'Idempotency-Key': idempotencyKey } },
+              body: { email, role, ...(displayName.trim() && { displayName }), ...(agentId.trim() && { agentId }) },
+            }),
+          ),
     onSuccess: (saved) => {
-      notify({ type: 'success', content: t('saved', { email: saved.email }) });
+      notify({ type: 'success', content: t(person ? 'saved' : 'invited', { email: saved.email }) });
       void queryClient.invalidateQueries({ queryKey: ['people'] });
       onClose();
     },
   });
   return (
-    <Modal visible header={`${t('edit')}: ${person.email}`} onDismiss={onClose}>
-      <form onSubmit={(event) => { event.preventDefault(); save.mutate(); }}>
+    <Modal visible header={person ? `${t('edit')}: ${person.email}` : t('invite')} onDismiss={onClose}>
+      <form onSubmit={(event) => { event.preventDefault(); submit.mutate(); }}>
         <Form
           actions={
             <SpaceBetween direction="horizontal" size="xs">
               <Button formAction="none" variant="link" onClick={onClose}>{t('cancel')}</Button>
-              <Button variant="primary" loading={save.isPending}>{t('save')}</Button>
+              <Button variant="primary" loading={submit.isPending}>{t(person ? 'save' : 'send')}</Button>
             </SpaceBetween>
           }
-          errorText={save.error ? <ProblemAlert error={save.error} /> : undefined}
+          errorText={submit.error ? <ProblemAlert error={submit.error} /> : undefined}
         >
           <SpaceBetween size="m">
-            <FormField label={t('role')} errorText={fieldError(save.error, '$.role')}>
+            {!person && <Box variant="p">{t('inviteText')}</Box>}
+            {!person && (
+              <FormField label={t('email')} errorText={fieldError(submit.error, '$.email')}>
+                <Input type="email" value={email} onChange={(event) => setEmail(event.detail.value)} autoFocus />
+              </FormField>
+            )}
+            <FormField label={t('role')} errorText={fieldError(submit.error, '$.role')}>
               <RoleChoice value={role} onChange={setRole} t={t} />
             </FormField>
-            <FormField label={t('displayName')} errorText={fieldError(save.error, '$.displayName')}>
+            <FormField label={t('displayName')} description={t('displayNameHint')} errorText={fieldError(submit.error, '$.displayName')}>
               <Input value={displayName} onChange={(event) => setDisplayName(event.detail.value)} />
             </FormField>
-            <FormField label={t('agentId')} description={t('agentIdHint')} errorText={fieldError(save.error, '$.agentId')}>
+            <FormField label={t('agentId')} description={t('agentIdHint')} errorText={fieldError(submit.error, '$.agentId')}>
               <Input value={agentId} onChange={(event) => setAgentId(event.detail.value)} />
             </FormField>
           </SpaceBetween>

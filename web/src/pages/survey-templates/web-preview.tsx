@@ -4,40 +4,14 @@ import type { TemplateBody, Language, ApiQuestion } from './draft';
 import { scaleOf } from './draft';
 import { fillPlaceholders } from './sms';
 import { brandPalette } from '../../../../shared/domain/brand-palette';
+import { followUpNote, surveyPageWords } from '../../../../shared/domain/surveys/page-words';
 
 /**
  * The survey's web page as shared/http/survey-page.ts serves it (renderSurveyForm and
  * renderThankYou), rendered by React for the preview: the same elements, classes, words and
  * colours, for every question of the template (no answers yet, so follow-ups carry their note).
- * The customer's words are copied from survey-page.ts, which the console cannot import (Node).
+ * The words and the follow-up notes come from the page's own source, shared/domain/surveys/page-words.ts.
  */
-
-const words = {
-  en: {
-    title: 'Your feedback',
-    intro: (company: string) => `${company} would like to know how your recent contact went. It takes about a minute.`,
-    required: '(required)',
-    optional: '(optional)',
-    yes: 'Yes',
-    no: 'No',
-    yourAnswer: (max: number, required: boolean) => `Your answer (${required ? 'required' : 'optional'}, up to ${max} characters)`,
-    submit: 'Send my answers',
-    ifAnswered: (range: string, number: number) => `Answer this only if you chose ${range} in question ${number}.`,
-    thanksTitle: 'Thank you',
-  },
-  'zh-TW': {
-    title: '意見調查',
-    intro: (company: string) => `${company}想了解您最近一次聯繫的感受，大約只需一分鐘。`,
-    required: '（必填）',
-    optional: '（選填）',
-    yes: '是',
-    no: '否',
-    yourAnswer: (max: number, required: boolean) => `您的回答（${required ? '必填' : '選填'}，最多 ${max} 字）`,
-    submit: '送出回答',
-    ifAnswered: (range: string, number: number) => `若第 ${number} 題選擇 ${range}，才需回答此題。`,
-    thanksTitle: '感謝您',
-  },
-} as const;
 
 // ---------------------------------------------------------------- colours: as the survey page computes them
 
@@ -61,7 +35,7 @@ function paletteStyle(colour: string): CSSProperties {
 }
 
 export function SurveyPagePreview({ template, language, company, colour, label, thanksLabel }: PagePreviewProps) {
-  const w = words[language];
+  const w = surveyPageWords[language];
   const questions = template.questions;
   return (
     <div lang={language}>
@@ -80,7 +54,7 @@ export function SurveyPagePreview({ template, language, company, colour, label, 
                 key={index}
                 question={question}
                 number={index + 1}
-                note={conditionNote(question, questions, language)}
+                note={followUpNote(question, questions, language)}
                 language={language}
                 company={company}
               />
@@ -109,24 +83,8 @@ export function SurveyPagePreview({ template, language, company, colour, label, 
 
 type Question = TemplateBody['questions'][number];
 
-function conditionNote(question: Question, onPage: readonly Question[], language: Language): string | undefined {
-  const showIf = question.showIf;
-  if (!showIf) return undefined;
-  const index = onPage.findIndex((candidate) => candidate.questionId === showIf.questionId);
-  if (index === -1) return undefined;
-  const w = words[language];
-  if ('equals' in showIf) {
-    const answer = showIf.equals ? w.yes : w.no;
-    return w.ifAnswered(language === 'en' ? `"${answer}"` : `「${answer}」`, index + 1);
-  }
-  const scale = scaleOf(onPage[index]!.type);
-  if (!scale) return undefined;
-  const range = showIf.operator === 'eq' ? `${showIf.value}` : showIf.operator === 'lte' ? `${scale.min}–${showIf.value}` : `${showIf.value}–${scale.max}`;
-  return w.ifAnswered(range, index + 1);
-}
-
 function QuestionPreview({ question, number, note, language, company }: { question: Question; number: number; note?: string; language: Language; company: string }) {
-  const w = words[language];
+  const w = surveyPageWords[language];
   const id = `${useId()}-q`;
   const required = question.required ?? true;
   const text = fillPlaceholders(question.text[language], company);

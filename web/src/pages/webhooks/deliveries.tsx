@@ -2,16 +2,15 @@ import Box from '@cloudscape-design/components/box';
 import BreadcrumbGroup from '@cloudscape-design/components/breadcrumb-group';
 import Button from '@cloudscape-design/components/button';
 import Header from '@cloudscape-design/components/header';
-import Pagination from '@cloudscape-design/components/pagination';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useApi, useMe } from '../../api/api-context';
 import { type Schemas, answer } from '../../api/client';
 import { useNotify } from '../../app/notifications';
 import { useFollow } from '../../app/router';
+import { CursorPagination, useCursorPages } from '../../components/cursor-pages';
 import { ProblemAlert } from '../../components/problem';
 import { useFormat, useMessages } from '../../i18n/locale';
 import { webhookMessages } from './messages';
@@ -30,38 +29,28 @@ export function WebhookDeliveries({ webhookId }: { webhookId: string }) {
   const follow = useFollow();
   const queryClient = useQueryClient();
   const timezone = me.data?.tenant.timezone;
-  // The cursor of each page seen so far: page n is read with cursors[n - 1].
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [pageIndex, setPageIndex] = useState(1);
 
   const webhook = useQuery({
     queryKey: ['webhooks', webhookId],
     queryFn: () => answer(api.GET('/v1/webhooks/{webhookId}', { params: { path: { webhookId } } })),
   });
-  const cursor = cursors[pageIndex - 1];
-  const deliveries = useQuery({
-    queryKey: ['webhooks', webhookId, 'deliveries', cursor ?? ''],
-    queryFn: () =>
-      answer(api.GET('/v1/webhooks/{webhookId}/deliveries', { params: { path: { webhookId }, query: { limit: pageSize, ...(cursor && { cursor }) } } })),
+  const pages = useCursorPages(
+    ['webhooks', webhookId, 'deliveries'],
+    (cursor) => answer(api.GET('/v1/webhooks/{webhookId}/deliveries', { params: { path: { webhookId }, query: { limit: pageSize, ...(cursor && { cursor }) } } })),
     // While a delivery is under way, its outcome is worth watching.
-    refetchInterval: (query) => (query.state.data?.items.some((delivery) => delivery.status === 'pending') ? 2_000 : false),
-  });
-  const nextCursor = deliveries.data?.nextCursor ?? undefined;
+    { refetchInterval: (page) => (page?.items.some((delivery) => delivery.status === 'pending') ? 2_000 : false) },
+  );
+  const deliveries = pages.page;
 
   const sendTest = useMutation({
     mutationFn: () => answer(api.POST('/v1/webhooks/{webhookId}/test', { params: { path: { webhookId } } })),
     onSuccess: () => {
       notify({ type: 'success', content: t('testQueued') });
-      setCursors([undefined]);
-      setPageIndex(1);
+      // The test delivery is the newest: the first page, read again, shows it.
+      pages.restart();
       void queryClient.invalidateQueries({ queryKey: ['webhooks', webhookId, 'deliveries'] });
     },
   });
-
-  const moveTo = (page: number) => {
-    if (page > cursors.length && nextCursor) setCursors((known) => [...known, nextCursor]);
-    setPageIndex(page);
-  };
 
   return (
     <SpaceBetween size="l">
@@ -77,9 +66,9 @@ export function WebhookDeliveries({ webhookId }: { webhookId: string }) {
       <ProblemAlert error={sendTest.error} />
       <Table
         variant="full-page"
-        loading={deliveries.isPending}
+        loading={pages.loading}
         loadingText={t('loadingDeliveries')}
-        items={deliveries.data?.items ?? []}
+        items={pages.items}
         trackBy="deliveryId"
         wrapLines
         header={
@@ -104,15 +93,7 @@ export function WebhookDeliveries({ webhookId }: { webhookId: string }) {
             {t('deliveries')}
           </Header>
         }
-        pagination={
-          <Pagination
-            currentPageIndex={pageIndex}
-            pagesCount={Math.max(cursors.length, pageIndex)}
-            openEnd={nextCursor !== undefined}
-            onChange={(event) => moveTo(event.detail.currentPageIndex)}
-            ariaLabels={{ nextPageLabel: t('nextPage'), previousPageLabel: t('previousPage'), pageLabel: (page) => t('pageLabel', { page }) }}
-          />
-        }
+        pagination={<CursorPagination pages={pages} labels={{ next: t('nextPage'), previous: t('previousPage'), page: (page) => t('pageLabel', { page }) }} />}
         empty={
           deliveries.error ? (
             <ProblemAlert error={deliveries.error} />
