@@ -76,6 +76,8 @@ export const apiFunctions = {
   // Sets the timer of a test delivery's first attempt: webhook-deliver, not the API, opens secrets and calls endpoints.
   webhooks: { tableAccess: 'readwrite', operatorKey: false, secretBox: 'seal', schedules: true, description: 'Webhook endpoints and their deliveries' },
   cases: { tableAccess: 'readwrite', operatorKey: false, description: 'Cases and their timelines' },
+  // Replies go out by SMS (through sendMeteredSms) and by e-mail from the tenant's own SES identity.
+  'case-replies': { tableAccess: 'readwrite', operatorKey: false, sendsSms: true, sendsMail: true, description: 'Replies to customers from a case (SMS, e-mail) and canned replies' },
   'survey-templates': { tableAccess: 'readwrite', operatorKey: false, description: 'Survey templates and their versions' },
   // Sets the timer that sends an ad hoc survey: survey-send, not the API, talks to SMS.
   surveys: { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Surveys: ad hoc sending and reading' },

@@ -229,6 +229,7 @@ export const TimelineEntryType = z.enum([
   'customer_reply',
   'link_contact',
   'sla_breached',
+  'message_sent',
 ]);
 
 export const TimelineEntry = z.withMeta(
@@ -249,6 +250,10 @@ export const TimelineEntry = z.withMeta(
     dueAt: z.optional(Iso8601),
     fields: z.described(z.optional(z.array(z.string())), 'updated: the fields that changed'),
     severity: z.optional(Severity),
+    subject: z.described(z.optional(z.string()), 'message_sent by e-mail: its subject'),
+    messageId: z.described(z.optional(z.string()), 'message_sent: the id the SMS or mail service gave the message; customer_reply by SMS: the inbound message id'),
+    deliveryState: z.described(z.optional(z.enum(['sent'])), 'message_sent: sent = accepted by AWS for delivery'),
+    cannedReplyId: z.described(z.optional(z.string()), 'message_sent: the canned reply it was written from'),
   }),
   { id: 'CaseTimelineEntry' },
 );
