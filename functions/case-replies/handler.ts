@@ -42,7 +42,6 @@ import { MetricUnit, logger, metrics } from '../../shared/observability';
 import { functionClock } from '../../shared/ports/clock';
 import { sendCaseMail } from '../../shared/ports/mail';
 import { permanentSmsRefusal } from '../../shared/ports/sms-sender';
-import type { CaseReplyBody } from '../../shared/schemas/case-reply';
 import type { Customer } from '../../shared/schemas/customer';
 import { caseContextOf, lastCustomerMailId, monotonicIds } from '../../shared/services/case-replies';
 import { type SmsRefusal, sendMeteredSms } from '../../shared/services/metered-sms';
