@@ -100,7 +100,7 @@ export function customerNameFor(customer: ReplyVariableSources['customer'], loca
 
 /** A deadline as the customer reads it: date and time on the tenant's wall clock, in the reply's language. */
 export function deadlineText(dueAt: string, timezone: string, locale: ReplyLocale): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: timezone, dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' }).format(new Date(dueAt));
+  return new Intl.DateTimeFormat(locale, { timeZone: timezone, year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(dueAt));
 }
 
 /** The text with every known variable filled in; `path` names the field for an unknown one (InvalidCannedReply). */

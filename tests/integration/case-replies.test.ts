@@ -234,7 +234,7 @@ describe('canned replies', () => {
     const phone = mobile();
     const { caseId, caseOpened } = await customerWithCase({ givenName: '美玲', familyName: '林', phone, consent: { sms: { status: 'granted', source: 'call' } } });
     const deadline = (locale: string) =>
-      new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Taipei', dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' }).format(new Date(caseOpened.sla.resolution.dueAt));
+      new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Taipei', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(caseOpened.sla.resolution.dueAt));
 
     const zh = await agent().post(`/v1/cases/${caseId}/replies`, { channel: 'sms', cannedReplyId: created.body.cannedReplyId, locale: 'zh-TW' });
     expect(zh.status).toBe(201);
