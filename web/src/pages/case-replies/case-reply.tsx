@@ -8,7 +8,7 @@ import Input from '@cloudscape-design/components/input';
 import SegmentedControl from '@cloudscape-design/components/segmented-control';
 import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import Spinner from '@cloudscape-design/components/spinner';
+import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Textarea from '@cloudscape-design/components/textarea';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -100,7 +100,7 @@ export function CaseReply({ caseId, customerId }: { caseId: string; customerId: 
     },
   });
 
-  if (kase.isPending || customer.isPending) return <Spinner size="large" aria-label={t('loading')} />;
+  if (kase.isPending || customer.isPending) return <StatusIndicator type="loading">{t('loading')}</StatusIndicator>;
   if (kase.error || customer.error) return <ProblemAlert error={kase.error ?? customer.error} />;
 
   const count = countSegments(resolve(text));
@@ -164,7 +164,7 @@ export function CaseReply({ caseId, customerId }: { caseId: string; customerId: 
               label={t('text')}
               description={t('textHint')}
               errorText={fieldError(send.error, '$.text')}
-              constraintText={channel === 'sms' ? `${t('segments', { characters: format.number(count.characters), segments: format.number(count.segments), encoding: count.encoding })}. ${t('segmentsHint')}` : undefined}
+              constraintText={channel === 'sms' ? `${t('segments', { characters: format.number(count.characters), segments: format.number(count.segments), encoding: count.encoding })} ${t('segmentsHint')}` : undefined}
             >
               <Textarea value={text} rows={5} onChange={(event) => setText(event.detail.value)} />
             </FormField>
