@@ -1328,6 +1328,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{caseId}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the case's customer an SMS or an e-mail and record it on the timeline
+         * @description Sends the case's customer an SMS (from the tenant's number, under the same rules as surveys: consent, quiet hours, the plan's SMS quota and allowed destinations, STOP) or an e-mail (Amazon SES, from the tenant's allocated mail identity, with a Reply-To of the tenant's inbound mailbox so the answer comes back to the case). The text, or the canned reply named by cannedReplyId in `locale`, has its variables {customerName}, {caseNumber} and {deadline} filled in; an unknown variable is a 400 at its field. Inside quiet hours the SMS is refused (409 quiet-hours, with sendableAt), never queued. The reply is recorded as a `message_sent` timeline entry (what the customer was told), meets the first-response deadline, and publishes Case Reply Sent. A customer SMS answering it within 14 days comes back to the case as a customer_reply. Idempotency-Key makes a retry answer the first result without sending again
+         */
+        post: operations["sendCaseReply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/canned-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the tenant's canned replies
+         * @description Lists the tenant's canned replies, oldest first. Paged by `limit` (1–100, default 25) and `cursor`
+         */
+        get: operations["listCannedReplies"];
+        put?: never;
+        /**
+         * Add a canned reply (English and Traditional Chinese texts with variables)
+         * @description Adds a ready reply agents pick when answering a customer: a title, its text in en and/or zh-TW and optional e-mail subjects, each of which may hold {customerName}, {caseNumber} and {deadline} (any other {name} is a 400 at its field). Supervisors and admins manage canned replies; agents read them. At most 200 per tenant
+         */
+        post: operations["createCannedReply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/canned-replies/{cannedReplyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a canned reply; the ETag header carries its version
+         * @description Reads a canned reply. The ETag header carries its version: send it as If-Match to update
+         */
+        get: operations["getCannedReply"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a canned reply
+         * @description Deletes a canned reply; replies already sent from it keep their text on the case timeline
+         */
+        delete: operations["deleteCannedReply"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a canned reply; requires If-Match with the ETag last read
+         * @description Changes the title, the texts (the whole set) or the subjects (null removes them); variables are checked as on create. Requires If-Match with the ETag last read (428 without it, 412 when it changed since)
+         */
+        patch: operations["updateCannedReply"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1357,6 +1429,11 @@ export interface components {
             smsOptOutLists: string[];
             connectAccounts: string[];
             connectInstances: string[];
+            /**
+             * @description Amazon SES identities (domains or addresses) replies from cases are mailed from
+             * @default []
+             */
+            mailIdentities: string[];
         };
         /** @description Service-level goal and staffing assumptions (docs/metrics.md) */
         AnalyticsSettings: {
@@ -1790,6 +1867,30 @@ export interface components {
                 message: string;
             }[];
         } & WithRequired<components["schemas"]["Problem"], "type">;
+        CannedReply: {
+            cannedReplyId: string;
+            title: string;
+            texts: {
+                en?: string;
+                "zh-TW"?: string;
+            };
+            subjects?: {
+                en?: string;
+                "zh-TW"?: string;
+            };
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            updatedAt: string;
+        };
         Case: {
             caseId: string;
             /** @enum {string} */
@@ -1986,10 +2087,38 @@ export interface components {
             entry: components["schemas"]["CaseTimelineEntry"];
             case: components["schemas"]["Case"];
         };
+        CaseReply: {
+            /** @enum {string} */
+            channel: "sms" | "email";
+            /** @description What the customer is told; variables ({customerName}, {caseNumber}, {deadline}) are filled in. Optional with cannedReplyId: the canned reply in `locale` is sent */
+            text?: string;
+            /** @description E-mail only; defaults to the canned reply's subject, else "Re: <case subject>" */
+            subject?: string;
+            /** @description The canned reply used (recorded on the timeline) */
+            cannedReplyId?: string;
+            /**
+             * @description The reply's language: the canned text chosen and how {deadline} is written; defaults to the customer's language, else the tenant's
+             * @enum {string}
+             */
+            locale?: "en" | "zh-TW";
+        };
+        CaseReplyResult: {
+            entry: components["schemas"]["CaseTimelineEntry"];
+            /**
+             * Format: int64
+             * @description SMS: the segments the message was billed as
+             */
+            segments?: number;
+            /**
+             * @description SMS: the encoding its text needed
+             * @enum {string}
+             */
+            encoding?: "GSM-7" | "UCS-2";
+        };
         CaseTimelineEntry: {
             entryId: string;
             /** @enum {string} */
-            type: "opened" | "updated" | "note" | "assign" | "status_change" | "customer_reply" | "link_contact" | "sla_breached" | "service_recovery";
+            type: "opened" | "updated" | "note" | "assign" | "status_change" | "customer_reply" | "link_contact" | "sla_breached" | "service_recovery" | "message_sent";
             /**
              * Format: date-time
              * @description RFC 3339 date-time
@@ -2033,6 +2162,17 @@ export interface components {
             };
             /** @description service_recovery, step follow_up: the customer was satisfied when checked */
             customerSatisfied?: boolean;
+            /** @description message_sent by e-mail: its subject */
+            subject?: string;
+            /** @description message_sent: the id the SMS or mail service gave the message; customer_reply by SMS: the inbound message id */
+            messageId?: string;
+            /**
+             * @description message_sent: sent = accepted by AWS for delivery
+             * @enum {string}
+             */
+            deliveryState?: "sent";
+            /** @description message_sent: the canned reply it was written from */
+            cannedReplyId?: string;
         };
         CaseWithTimeline: {
             caseId: string;
@@ -2469,6 +2609,20 @@ export interface components {
             updatedAt: string;
             referrals: components["schemas"]["Referral"][];
         };
+        CreateCannedReply: {
+            /** @description What agents pick it by */
+            title: string;
+            /** @description The reply in each language (at least one); may hold the variables {customerName}, {caseNumber} and {deadline} */
+            texts: {
+                en?: string;
+                "zh-TW"?: string;
+            };
+            /** @description E-mail subject in each language; may hold the same variables */
+            subjects?: {
+                en?: string;
+                "zh-TW"?: string;
+            };
+        };
         CreateCase: {
             /** @enum {string} */
             type: "complaint" | "request" | "inquiry";
@@ -2730,7 +2884,7 @@ export interface components {
              */
             url: string;
             /** @description The event types delivered to this endpoint */
-            eventTypes: ("*" | "Case Opened" | "Case Resolved" | "Case SLA Breached" | "Case SLA Deadlines Changed" | "Case Status Changed" | "Contact Closed" | "Contact Opened" | "Customer Erased" | "Customer Opted Out" | "Referral Converted" | "Referral Lost" | "Referral Made" | "SMS Send Refused" | "Survey Answered" | "Survey Completed" | "Survey Expired" | "Survey Not Sent" | "Survey Sent")[];
+            eventTypes: ("*" | "Case Customer Replied" | "Case Opened" | "Case Reply Sent" | "Case Resolved" | "Case SLA Breached" | "Case SLA Deadlines Changed" | "Case Status Changed" | "Contact Closed" | "Contact Opened" | "Customer Erased" | "Customer Opted Out" | "Referral Converted" | "Referral Lost" | "Referral Made" | "SMS Send Refused" | "Survey Answered" | "Survey Completed" | "Survey Expired" | "Survey Not Sent" | "Survey Sent")[];
             description?: string;
             /** @default true */
             enabled?: boolean;
@@ -2834,6 +2988,21 @@ export interface components {
                 converted: components["schemas"]["OverviewReferral"][];
             };
         };
+        /** @description A reply from a case goes to the case's customer, who has no phone number (SMS) or e-mail address (e-mail), has denied consent to that channel (or not given it, where settings.surveys.requireExplicitConsent asks for it), opted out by STOP, or was erased. Nothing was sent; `errors` names the channel. Reply by the other channel, or record the customer's consent first. */
+        CustomerUnreachableProblem: {
+            /** @constant */
+            type: "/problems/customer-unreachable";
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            title?: "The customer cannot be reached this way";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
         CustomerValue: {
             currency: string;
             /**
@@ -3290,6 +3459,21 @@ export interface components {
                 message: string;
             }[];
         } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description The operator has allocated no verified Amazon SES identity (a domain or an address) to the tenant, so no e-mail can be sent in its name. Nothing was sent. Ask the operator to allocate one (docs/operations.md, "Allocating a mail identity"), or reply by SMS. */
+        NoMailIdentityProblem: {
+            /** @constant */
+            type: "/problems/no-mail-identity";
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            title?: "No e-mail identity";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
         /** @description The settings name an SMS sender, configuration set, opt-out list or Amazon Connect instance that the operator has not allocated to the tenant, or turn SMS surveys on without a sender; nothing was changed. Ask the operator to allocate it. */
         NotAllocatedProblem: {
             /** @constant */
@@ -3590,6 +3774,17 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description An SMS to a customer is not sent inside the tenant's quiet hours (settings.surveys.quietHours, on the tenant's clock), the same as surveys. Nothing was sent or queued: `sendableAt` says when the quiet hours end; send it then, or reply by e-mail. */
+        QuietHoursProblem: {
+            /** @constant */
+            type: "/problems/quiet-hours";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Inside quiet hours";
+            /** @description When the quiet hours end (RFC 3339) */
+            sendableAt: string;
+        } & WithRequired<components["schemas"]["Problem"], "type">;
         ReasonCode: {
             code: string;
             label: {
@@ -3699,7 +3894,7 @@ export interface components {
                 message: string;
             }[];
         } & WithRequired<components["schemas"]["Problem"], "type">;
-        /** @description An SMS origination identity (E.164 number, phone-…/pool- id or ARN, sender ID ARN), configuration set or opt-out list (name or ARN), an AWS account id or an Amazon Connect instance ARN */
+        /** @description An SMS origination identity (E.164 number, phone-…/pool- id or ARN, sender ID ARN), configuration set or opt-out list (name or ARN), an AWS account id, an Amazon Connect instance ARN, or an Amazon SES identity (domain or address) that case replies are mailed from */
         ResourceRef: {
             /** @constant */
             kind: "sms-origination-identity";
@@ -3719,6 +3914,10 @@ export interface components {
         } | {
             /** @constant */
             kind: "connect-instance";
+            id: string;
+        } | {
+            /** @constant */
+            kind: "mail-identity";
             id: string;
         };
         /** @description The resource is allocated to another tenant (which one is not said); nothing was changed. Release it there first, or allocate another. */
@@ -4503,6 +4702,21 @@ export interface components {
                 };
             };
         };
+        /** @description The tenant has no SMS number to send from (settings.sms.originationIdentity, one the operator allocated). Nothing was sent. An admin sets it in the settings; the operator allocates a number first. */
+        SmsNotConfiguredProblem: {
+            /** @constant */
+            type: "/problems/sms-not-configured";
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            title?: "No SMS sender";
+            /** @description The fields at fault, each with its JSON path and why */
+            errors: {
+                /** @description JSON path of the invalid field or value, e.g. $.phone or query.to */
+                path: string;
+                message: string;
+            }[];
+        } & WithRequired<components["schemas"]["Problem"], "type">;
         /** @description The survey SMS would pass the tenant's SMS limits for its plan: `limit` says which (the day's or the month's segments, or the month's spend cap). GET /v1/usage shows usage and limits; Retry-After says when the limit resets. */
         SmsQuotaExceededProblem: {
             /** @constant */
@@ -5615,6 +5829,15 @@ export interface components {
                 message: string;
             }[];
         } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description A tenant keeps at most 200 canned replies, so that the picker shows them all; nothing was added. Delete one first. */
+        TooManyCannedRepliesProblem: {
+            /** @constant */
+            type: "/problems/too-many-canned-replies";
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            title?: "Too many canned replies";
+        } & WithRequired<components["schemas"]["Problem"], "type">;
         /** @description The tenant is over its plan's requests per minute (all its keys together), or — answered by the edge — this address sent too many requests. Wait the Retry-After seconds (the edge's answer has none: wait a few minutes) and retry. */
         TooManyRequestsProblem: {
             /** @constant */
@@ -5733,6 +5956,19 @@ export interface components {
             /** @constant */
             title?: "Unsupported media type";
         } & WithRequired<components["schemas"]["Problem"], "type">;
+        /** @description Fields to change; texts and subjects replace the whole set; subjects null removes them */
+        UpdateCannedReply: {
+            title?: string;
+            /** @description The reply in each language (at least one); may hold the variables {customerName}, {caseNumber} and {deadline} */
+            texts?: {
+                en?: string;
+                "zh-TW"?: string;
+            };
+            subjects?: {
+                en?: string;
+                "zh-TW"?: string;
+            } | null;
+        };
         /** @description Fields to change; assignee null unassigns; serviceRecovery fields are merged into the record */
         UpdateCase: {
             /** @enum {string} */
@@ -5870,7 +6106,7 @@ export interface components {
              */
             url?: string;
             /** @description The event types delivered to this endpoint */
-            eventTypes?: ("*" | "Case Opened" | "Case Resolved" | "Case SLA Breached" | "Case SLA Deadlines Changed" | "Case Status Changed" | "Contact Closed" | "Contact Opened" | "Customer Erased" | "Customer Opted Out" | "Referral Converted" | "Referral Lost" | "Referral Made" | "SMS Send Refused" | "Survey Answered" | "Survey Completed" | "Survey Expired" | "Survey Not Sent" | "Survey Sent")[];
+            eventTypes?: ("*" | "Case Customer Replied" | "Case Opened" | "Case Reply Sent" | "Case Resolved" | "Case SLA Breached" | "Case SLA Deadlines Changed" | "Case Status Changed" | "Contact Closed" | "Contact Opened" | "Customer Erased" | "Customer Opted Out" | "Referral Converted" | "Referral Lost" | "Referral Made" | "SMS Send Refused" | "Survey Answered" | "Survey Completed" | "Survey Expired" | "Survey Not Sent" | "Survey Sent")[];
             description?: string | null;
             enabled?: boolean;
             /**
@@ -6329,7 +6565,8 @@ export interface operations {
                      *         "smsConfigurationSets": [],
                      *         "smsOptOutLists": [],
                      *         "connectAccounts": [],
-                     *         "connectInstances": []
+                     *         "connectInstances": [],
+                     *         "mailIdentities": []
                      *       }
                      *     }
                      */
@@ -16039,6 +16276,9 @@ export interface operations {
                      *             ],
                      *             "connectInstances": [
                      *               "arn:aws:connect:ap-northeast-1:123456789012:instance/3f6b2c1d-8e4a-4b7c-9d10-2e3f4a5b6c7d"
+                     *             ],
+                     *             "mailIdentities": [
+                     *               "mail.formosa-telecom.example"
                      *             ]
                      *           },
                      *           "createdAt": "2026-03-02T01:15:00.000Z",
@@ -16157,6 +16397,9 @@ export interface operations {
                      *         ],
                      *         "connectInstances": [
                      *           "arn:aws:connect:ap-northeast-1:123456789012:instance/3f6b2c1d-8e4a-4b7c-9d10-2e3f4a5b6c7d"
+                     *         ],
+                     *         "mailIdentities": [
+                     *           "mail.formosa-telecom.example"
                      *         ]
                      *       },
                      *       "createdAt": "2026-03-02T01:15:00.000Z",
@@ -16290,6 +16533,9 @@ export interface operations {
                      *         ],
                      *         "connectInstances": [
                      *           "arn:aws:connect:ap-northeast-1:123456789012:instance/3f6b2c1d-8e4a-4b7c-9d10-2e3f4a5b6c7d"
+                     *         ],
+                     *         "mailIdentities": [
+                     *           "mail.formosa-telecom.example"
                      *         ]
                      *       },
                      *       "createdAt": "2026-03-02T01:15:00.000Z",
@@ -16457,6 +16703,9 @@ export interface operations {
                      *         ],
                      *         "connectInstances": [
                      *           "arn:aws:connect:ap-northeast-1:123456789012:instance/3f6b2c1d-8e4a-4b7c-9d10-2e3f4a5b6c7d"
+                     *         ],
+                     *         "mailIdentities": [
+                     *           "mail.formosa-telecom.example"
                      *         ]
                      *       },
                      *       "createdAt": "2026-03-02T01:15:00.000Z",
@@ -16614,6 +16863,9 @@ export interface operations {
                      *         ],
                      *         "connectInstances": [
                      *           "arn:aws:connect:ap-northeast-1:123456789012:instance/3f6b2c1d-8e4a-4b7c-9d10-2e3f4a5b6c7d"
+                     *         ],
+                     *         "mailIdentities": [
+                     *           "mail.formosa-telecom.example"
                      *         ]
                      *       },
                      *       "createdAt": "2026-03-02T01:15:00.000Z",
@@ -16766,6 +17018,9 @@ export interface operations {
                      *         ],
                      *         "connectInstances": [
                      *           "arn:aws:connect:ap-northeast-1:123456789012:instance/3f6b2c1d-8e4a-4b7c-9d10-2e3f4a5b6c7d"
+                     *         ],
+                     *         "mailIdentities": [
+                     *           "mail.formosa-telecom.example"
                      *         ]
                      *       },
                      *       "createdAt": "2026-03-02T01:15:00.000Z",
@@ -18738,6 +18993,805 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    sendCaseReply: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key by the same API key return the first answer, except an answer that showed a secret (409 secret-shown-once) or named a customer since erased (409 replay-erased); a different body with the same key, or the same key from another API key, answers 422 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @example cas_01JFD2E3F4G5H6J7K8M9N0P1Q2 */
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "channel": "sms",
+                 *       "text": "{customerName}您好，您的退款已在處理中。",
+                 *       "locale": "zh-TW"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CaseReply"];
+            };
+        };
+        responses: {
+            /** @description Sent, with its timeline entry */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "entry": {
+                     *         "entryId": "cev_01JFD2E3F4G5H6J7K8M9N0P1Q9",
+                     *         "type": "message_sent",
+                     *         "at": "2026-03-09T02:00:00.000Z",
+                     *         "actor": "agent-0042",
+                     *         "visibility": "customer",
+                     *         "channel": "sms",
+                     *         "text": "林小姐您好，您的退款已在處理中。",
+                     *         "messageId": "0b4f6c9e-2d1a-4c3b-9e8f-7a6b5c4d3e2f",
+                     *         "deliveryState": "sent"
+                     *       },
+                     *       "segments": 1,
+                     *       "encoding": "UCS-2"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseReplyResult"];
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description In conflict with the current state (problem types: `idempotency-in-progress`, `case-closed`, `quiet-hours`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["IdempotencyInProgressProblem"] | components["schemas"]["CaseClosedProblem"] | components["schemas"]["QuietHoursProblem"];
+                };
+            };
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Cannot be carried out as it stands (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`, `unknown-reference`, `customer-unreachable`, `sms-not-configured`, `no-mail-identity`, `destination-not-allowed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"] | components["schemas"]["UnknownReferenceProblem"] | components["schemas"]["CustomerUnreachableProblem"] | components["schemas"]["SmsNotConfiguredProblem"] | components["schemas"]["NoMailIdentityProblem"] | components["schemas"]["DestinationNotAllowedProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`, `sms-quota-exceeded`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"] | components["schemas"]["SmsQuotaExceededProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    listCannedReplies: {
+        parameters: {
+            query?: {
+                /** @example 25 */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of canned replies */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "cannedReplyId": "cnr_01JFE4F5G6H7J8K9M0N1P2Q3R4",
+                     *           "title": "Refund on its way",
+                     *           "texts": {
+                     *             "en": "Dear {customerName}, your refund for case {caseNumber} is on its way; we will be done by {deadline}.",
+                     *             "zh-TW": "{customerName} 您好，案件 {caseNumber} 的退款已在處理中，我們會在 {deadline} 前完成。"
+                     *           },
+                     *           "version": 1,
+                     *           "createdAt": "2026-03-10T08:00:00.000Z",
+                     *           "updatedAt": "2026-03-10T08:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["CannedReply"][];
+                        /** @description Pass as `cursor` to read the next page; absent on the last page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    createCannedReply: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key by the same API key return the first answer, except an answer that showed a secret (409 secret-shown-once) or named a customer since erased (409 replay-erased); a different body with the same key, or the same key from another API key, answers 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "Refund on its way",
+                 *       "texts": {
+                 *         "en": "Dear {customerName}, your refund for case {caseNumber} is on its way; we will be done by {deadline}.",
+                 *         "zh-TW": "{customerName} 您好，案件 {caseNumber} 的退款已在處理中，我們會在 {deadline} 前完成。"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateCannedReply"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cannedReplyId": "cnr_01JFE4F5G6H7J8K9M0N1P2Q3R4",
+                     *       "title": "Refund on its way",
+                     *       "texts": {
+                     *         "en": "Dear {customerName}, your refund for case {caseNumber} is on its way; we will be done by {deadline}.",
+                     *         "zh-TW": "{customerName} 您好，案件 {caseNumber} 的退款已在處理中，我們會在 {deadline} 前完成。"
+                     *       },
+                     *       "version": 1,
+                     *       "createdAt": "2026-03-10T08:00:00.000Z",
+                     *       "updatedAt": "2026-03-10T08:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CannedReply"];
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description In conflict with the current state (problem types: `idempotency-in-progress`, `too-many-canned-replies`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["IdempotencyInProgressProblem"] | components["schemas"]["TooManyCannedRepliesProblem"];
+                };
+            };
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Cannot be carried out as it stands (problem types: `idempotency-key-reused`, `idempotency-key-other-caller`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    getCannedReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example cnr_01JFE4F5G6H7J8K9M0N1P2Q3R4 */
+                cannedReplyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The canned reply */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cannedReplyId": "cnr_01JFE4F5G6H7J8K9M0N1P2Q3R4",
+                     *       "title": "Refund on its way",
+                     *       "texts": {
+                     *         "en": "Dear {customerName}, your refund for case {caseNumber} is on its way; we will be done by {deadline}.",
+                     *         "zh-TW": "{customerName} 您好，案件 {caseNumber} 的退款已在處理中，我們會在 {deadline} 前完成。"
+                     *       },
+                     *       "version": 1,
+                     *       "createdAt": "2026-03-10T08:00:00.000Z",
+                     *       "updatedAt": "2026-03-10T08:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CannedReply"];
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    deleteCannedReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example cnr_01JFE4F5G6H7J8K9M0N1P2Q3R4 */
+                cannedReplyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (problem types: `validation-error`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    updateCannedReply: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag last read (or `*`, any version) */
+                "If-Match": string;
+            };
+            path: {
+                /** @example cnr_01JFE4F5G6H7J8K9M0N1P2Q3R4 */
+                cannedReplyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "Refund sent"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateCannedReply"];
+            };
+        };
+        responses: {
+            /** @description The updated canned reply */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cannedReplyId": "cnr_01JFE4F5G6H7J8K9M0N1P2Q3R4",
+                     *       "title": "Refund sent",
+                     *       "texts": {
+                     *         "en": "Dear {customerName}, your refund for case {caseNumber} is on its way; we will be done by {deadline}.",
+                     *         "zh-TW": "{customerName} 您好，案件 {caseNumber} 的退款已在處理中，我們會在 {deadline} 前完成。"
+                     *       },
+                     *       "version": 2,
+                     *       "createdAt": "2026-03-10T08:00:00.000Z",
+                     *       "updatedAt": "2026-03-11T08:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CannedReply"];
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description If-Match does not name the current version (problem types: `precondition-failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionFailedProblem"];
+                };
+            };
+            /** @description Body over 64 KiB (problem types: `payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description Body is not JSON (problem types: `unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description If-Match is required (problem types: `precondition-required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionRequiredProblem"];
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */

@@ -26,6 +26,7 @@ import type { StageProfile } from './config';
 import { acceptedOriginSecretsValue, createOriginSecret } from './edge-stack';
 import type { EventBackbone } from './event-backbone';
 import { createSwitchboardFunction, pascalCase } from './lambda-function';
+import { allowSmsSending, allowTenantMailSending } from './messaging';
 import { type PeopleAccessSettings, grantPeopleAccess } from './people-access';
 
 export type FunctionName = ApiFunctionName | keyof typeof edgeFunctions;
@@ -108,6 +109,8 @@ export class ApiStack extends Stack {
     for (const [name, declaration] of Object.entries<FunctionDeclaration>(declaredFunctions)) {
       if (declaration.schedules) props.events.allowTimers(this.functions[name as FunctionName]);
       if (declaration.writesAnalyticsRollups) allowAnalyticsRollupWrites(this.functions[name as FunctionName], props.table);
+      if (declaration.sendsSms) allowSmsSending(this.functions[name as FunctionName]);
+      if (declaration.sendsTenantMail) allowTenantMailSending(this.functions[name as FunctionName]);
     }
     grantPeopleAccess(this.functions, props.people, props.table, this);
     this.originSecret = createOriginSecret(this, profile);

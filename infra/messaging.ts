@@ -124,6 +124,26 @@ export function allowSmsSending(fn: NodejsFunction): void {
   }
 }
 
+/**
+ * Lets a function mail from the SES identities (domains or addresses) the operator allocated to
+ * tenants (shared/ports/mail.ts sendCaseMail). As for SMS, identities are allocated at run time, so
+ * the grant names this account's and region's identities carrying a `tenantId` tag (the operator
+ * tags each identity it allocates, docs/operations.md "Allocating a mail identity"), and the sender
+ * checks the allocation before each send (shared/domain/allocations.ts caseMailFrom).
+ */
+export function allowTenantMailSending(fn: NodejsFunction): void {
+  const stack = Stack.of(fn);
+  const identities = stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  fn.addToRolePolicy(
+    new PolicyStatement({ actions: ['ses:SendEmail'], resources: [identities], conditions: { Null: { [`aws:ResourceTag/${smsTenantTagKey}`]: 'false' } } }),
+  );
+  Validations.of(fn.role!).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${nagArn(identities, stack)}]`,
+    reason:
+      "The operator allocates SES identities to tenants at run time; the grant is limited to SendEmail from this account's and region's identities that carry a tenantId tag, and the sender mails only from the identity allocated to the tenant it sends for.",
+  });
+}
+
 /** How cdk-nag prints an ARN built by formatArn: `arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:…`. */
 function nagArn(arn: string, stack: Stack): string {
   const resolved = stack.resolve(arn) as unknown;

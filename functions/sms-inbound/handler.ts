@@ -17,13 +17,15 @@ import { type InboundSms, parseInboundSms } from '../../shared/schemas/sms-inbou
 import { detectKeyword } from '../../shared/domain/sms/keywords';
 import { customerLanguage, smsOptOutChange } from '../../shared/domain/sms/opt-out';
 import { handleSurveyReply } from '../../shared/services/survey-replies';
+import { appendCustomerSms, caseForInboundSms } from '../../shared/services/case-replies';
 
 /**
  * Two-way SMS from customers (the SNS topic AWS End User Messaging SMS publishes to). The number
  * written to names the tenant (its claim, written when the operator allocated the number), the sender's
  * number the customer. STOP opts the customer out (consent and Customer Opted Out in one
  * transaction), confirms, and puts the number on AWS's opt-out list; HELP answers the tenant's
- * help text; anything else goes to the survey conversation (docs/sms.md).
+ * help text; an answer to a reply sent from a case goes to that case's timeline; anything else
+ * goes to the survey conversation (docs/sms.md).
  *
  * Each message is applied once, keyed by its inboundMessageId, however often SNS delivers it. Only
  * a failure of DynamoDB or of AWS's SMS API throws (Lambda retries, then the dead-letter queue).
@@ -71,6 +73,24 @@ async function receiveOne(record: SNSEventRecord): Promise<void> {
     const smsSettings = resolveSmsSettings(tenant.settings);
     return answer(tenantId, tenant, sms, smsSettings.helpText[customerLanguage(customer, tenant.settings.locale)], 'help');
   }
+  const receivedAt = new Date().toISOString();
+  if (customer) {
+    const caseSms = {
+      tenantId,
+      customerId: customer.customerId,
+      tenantNumber: sms.destinationNumber,
+      body: sms.messageBody,
+      inboundMessageId: sms.inboundMessageId,
+      previousPublishedMessageId: sms.previousPublishedMessageId,
+      receivedAt,
+    };
+    const caseId = await caseForInboundSms(caseSms);
+    if (caseId) {
+      const outcome = await appendCustomerSms(caseSms, caseId);
+      logger.info('Inbound SMS added to the case it answers', { caseId, outcome });
+      return;
+    }
+  }
   const outcome = await handleSurveyReply({
     tenantId,
     customerId: customer?.customerId,
@@ -79,7 +99,7 @@ async function receiveOne(record: SNSEventRecord): Promise<void> {
     body: sms.messageBody,
     inboundMessageId: sms.inboundMessageId,
     previousPublishedMessageId: sms.previousPublishedMessageId,
-    receivedAt: new Date().toISOString(),
+    receivedAt,
   });
   logger.info('Inbound SMS reply handed to the survey conversation', { outcome, knownCustomer: !!customer });
 }

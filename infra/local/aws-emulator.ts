@@ -30,6 +30,8 @@ export const localFunctionArnPrefix = `arn:aws:lambda:local:000000000000:functio
 export const localSchedulerRoleArn = 'arn:aws:iam::000000000000:role/switchboard-local-scheduler';
 /** The sender of the functions' mail on the twin (MAIL_FROM); in AWS a verified SES identity. */
 export const localMailFrom = 'Switchboard <no-reply@switchboard.localhost>';
+/** The stage's inbound mail domain on the twin (INBOUND_MAIL_DOMAIN): each tenant's mailbox for customers' answers (shared/domain/mail-threading.ts). */
+export const localInboundMailDomain = 'inbound.switchboard.localhost';
 
 export interface AwsEmulatorOptions {
   dynamoEndpoint: string;
@@ -139,6 +141,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
       SMS_ENDPOINT: endpoint,
       MAIL_ENDPOINT: endpoint,
       MAIL_FROM: localMailFrom,
+      INBOUND_MAIL_DOMAIN: localInboundMailDomain,
       COGNITO_ENDPOINT: endpoint,
       PEOPLE_USER_POOL_ID: localUserPoolId,
       EVENT_BUS_NAME: localBusName,

@@ -8,8 +8,11 @@ import type { ServerResponse } from 'node:http';
  * `GET /local/mail/outbox` shows. The local OIDC issuer's own mail (a password-reset code) goes
  * into the same outbox, as Cognito's would go through SES.
  *
+ * Simple content's Headers and ReplyToAddresses are kept with the message (the outbox shows them).
+ *
  * Simplifications: no sending identities or sandbox (any From is accepted), no raw or templated
- * content, no configuration-set events (bounces, complaints, deliveries).
+ * content, no configuration-set events (bounces, complaints, deliveries); a Message-ID header is
+ * kept as given, where SES replaces it with its own.
  */
 
 export interface OutboxMail {
@@ -22,6 +25,10 @@ export interface OutboxMail {
   kind?: string;
   tenantId?: string;
   configurationSetName?: string;
+  /** Reply-To addresses, as SendEmail's ReplyToAddresses. */
+  replyTo?: string[];
+  /** Content.Simple.Headers, by name as given (Message-ID, In-Reply-To, References …). */
+  headers?: Record<string, string>;
   sentAt: string;
 }
 
@@ -56,7 +63,9 @@ export class LocalMail {
       throw new MailApiError('BadRequestException', 'Every destination must be an e-mail address');
     }
     const content = (input.Content ?? {}) as Record<string, unknown>;
-    const simple = content.Simple as { Subject?: { Data?: unknown }; Body?: { Text?: { Data?: unknown }; Html?: { Data?: unknown } } } | undefined;
+    const simple = content.Simple as
+      | { Subject?: { Data?: unknown }; Body?: { Text?: { Data?: unknown }; Html?: { Data?: unknown } }; Headers?: unknown }
+      | undefined;
     if (!simple) throw new MailApiError('BadRequestException', 'The local twin emulates simple content only (no Raw or Template)');
     const subject = simple.Subject?.Data;
     const text = simple.Body?.Text?.Data;
@@ -68,6 +77,11 @@ export class LocalMail {
       throw new MailApiError('BadRequestException', 'EmailTags values may hold only ASCII letters, digits, _ - . @');
     }
     const tag = (name: string) => tags.find((candidate) => candidate.Name === name)?.Value as string | undefined;
+    const headers = simpleHeaders(simple.Headers);
+    const replyTo = input.ReplyToAddresses;
+    if (replyTo !== undefined && (!Array.isArray(replyTo) || replyTo.some((entry) => typeof entry !== 'string' || !address.test(entry)))) {
+      throw new MailApiError('BadRequestException', 'ReplyToAddresses must be e-mail addresses');
+    }
     const configurationSet = input.ConfigurationSetName;
     const mail = this.record({
       from,
@@ -78,6 +92,8 @@ export class LocalMail {
       ...(tag('kind') ? { kind: tag('kind') } : {}),
       ...(tag('tenant') ? { tenantId: tag('tenant') } : {}),
       ...(typeof configurationSet === 'string' ? { configurationSetName: configurationSet } : {}),
+      ...(Array.isArray(replyTo) && replyTo.length > 0 ? { replyTo: replyTo as string[] } : {}),
+      ...(headers ? { headers } : {}),
     });
     return { MessageId: mail.messageId };
   }
@@ -97,6 +113,27 @@ export class LocalMail {
       .filter((mail) => !wanted || mail.to.toLowerCase().split(', ').some((recipient) => recipient === wanted || recipient.endsWith(`<${wanted}>`)))
       .slice(0, limit);
   }
+}
+
+/**
+ * Content.Simple.Headers as SES takes them: a list of { Name, Value }, each header at most once
+ * (those SES allows once, which are all Switchboard sends). Kept as given; SES itself replaces a
+ * Message-ID with its own, which the twin does not, so that tests can read the case's id.
+ */
+function simpleHeaders(value: unknown): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw new MailApiError('BadRequestException', 'Content.Simple.Headers must be a list');
+  const headers: Record<string, string> = {};
+  for (const header of value as { Name?: unknown; Value?: unknown }[]) {
+    if (typeof header.Name !== 'string' || !/^[!-9;-~]+$/.test(header.Name) || typeof header.Value !== 'string' || /[\r\n]/.test(header.Value)) {
+      throw new MailApiError('BadRequestException', 'Every header needs a Name (printable ASCII, no colon) and a one-line Value');
+    }
+    if (Object.keys(headers).some((name) => name.toLowerCase() === header.Name!.toString().toLowerCase())) {
+      throw new MailApiError('BadRequestException', `Header ${header.Name} given twice`);
+    }
+    headers[header.Name] = header.Value;
+  }
+  return headers;
 }
 
 /** SES v2's `POST /v2/email/outbound-emails`; false when the request is no SES v2 request. */

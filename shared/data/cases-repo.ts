@@ -161,8 +161,11 @@ export async function insertCaseOnce(tenantId: string, change: CaseChange, marke
   }
 }
 
-/** Writes the change if the stored case is still at `expectedVersion`: state, timeline and events together. */
-export async function saveCaseChange(tenantId: string, expectedVersion: number, change: CaseChange): Promise<void> {
+/**
+ * Writes the change if the stored case is still at `expectedVersion`: state, timeline and events
+ * together. `alsoWrite`: writes of the caller committed with it (a once-only marker, a pointer); they go last.
+ */
+export async function saveCaseChange(tenantId: string, expectedVersion: number, change: CaseChange, alsoWrite: TransactItem[] = []): Promise<void> {
   const items: TransactItem[] = [
     {
       Put: {
@@ -173,6 +176,7 @@ export async function saveCaseChange(tenantId: string, expectedVersion: number, 
       },
     },
     ...changeItems(tenantId, change.next.caseId, change),
+    ...alsoWrite,
   ];
   try {
     await db().send(new TransactWriteCommand({ TransactItems: items }));

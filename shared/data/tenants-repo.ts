@@ -156,6 +156,8 @@ export function claimKey(kind: AllocationKind, id: string): { pk: string; sk: st
       return { pk: `${tenantPrefix('_connect')}#ACCOUNT#${id}`, sk: 'ROUTE' };
     case 'connect-instance':
       return connectRouteKey(id);
+    case 'mail-identity':
+      return { pk: `${tenantPrefix('_mail')}#IDENTITY#${id}`, sk: 'ROUTE' };
   }
 }
 

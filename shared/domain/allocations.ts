@@ -15,6 +15,7 @@ export const emptyAllocations = (): Allocations => ({
   smsOptOutLists: [],
   connectAccounts: [],
   connectInstances: [],
+  mailIdentities: [],
 });
 
 /** The allocation list each kind of resource is kept in. */
@@ -24,6 +25,7 @@ export const allocationList = {
   'sms-opt-out-list': 'smsOptOutLists',
   'connect-account': 'connectAccounts',
   'connect-instance': 'connectInstances',
+  'mail-identity': 'mailIdentities',
 } as const satisfies Record<AllocationKind, keyof Allocations>;
 
 /** Most resources of one kind a tenant holds: keeps the tenant's item small. */
@@ -52,6 +54,7 @@ export function canonicalResourceId(kind: AllocationKind, id: string): string {
       return arn ? arn[2]! : trimmed;
     }
     case 'connect-instance':
+    case 'mail-identity':
       return trimmed.toLowerCase();
     case 'connect-account':
       return trimmed;
@@ -126,7 +129,24 @@ export function settingUsing(settings: Settings, ref: ResourceRef): string | und
       const index = (settings.connect?.instanceArns ?? []).findIndex((arn) => connectInstanceAccount(arn) === id);
       return index >= 0 ? `$.connect.instanceArns[${index}]` : undefined;
     }
+    case 'mail-identity':
+      // No setting names it: replies are mailed from the tenant's first mail identity (docs/operations.md).
+      return undefined;
   }
+}
+
+/**
+ * The From of a case reply: the tenant's first allocated SES identity — an address as it is, a
+ * domain as `replies@<domain>` — named by the tenant's display name; undefined without one.
+ */
+export function caseMailFrom(allocations: Allocations, displayName: string): { from: string; domain: string } | undefined {
+  const identity = allocations.mailIdentities[0];
+  if (!identity) return undefined;
+  const address = identity.includes('@') ? identity : `replies@${identity}`;
+  const name = displayName.replace(/["\\\r\n]/g, '').trim();
+  // SES takes a display name beyond ASCII only as an RFC 2047 encoded word.
+  const shown = /^[\x20-\x7e]*$/.test(name) ? `"${name}"` : `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?=`;
+  return { from: name ? `${shown} <${address}>` : address, domain: address.slice(address.lastIndexOf('@') + 1) };
 }
 
 /** Why nothing may be sent for a tenant right now, if anything stops it. */

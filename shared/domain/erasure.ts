@@ -45,6 +45,8 @@ export function scrubTimelineEntry(entry: TimelineEntry): TimelineEntry {
     ...entry,
     ...(entry.text !== undefined && { text: erasedText }),
     ...(entry.reason !== undefined && { reason: erasedText }),
+    // A reply's e-mail subject may name the customer as its text does.
+    ...(entry.subject !== undefined && { subject: erasedText }),
   };
 }
 

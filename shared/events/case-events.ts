@@ -88,4 +88,32 @@ export const CaseSlaDeadlinesChanged = defineEvent(
   }),
 );
 
-export const caseEvents = [CaseOpened, CaseStatusChanged, CaseSlaBreached, CaseResolved, CaseSlaDeadlinesChanged] as const;
+/** A reply to the customer went out from a case (SMS or e-mail): the live desk refreshes the case. */
+export const CaseReplySent = defineEvent(
+  'Case Reply Sent',
+  1,
+  'An agent sent the customer an SMS or an e-mail from a case; the timeline entry records what was said',
+  z.object({
+    caseId: z.string(),
+    customerId: z.string(),
+    entryId: z.described(z.string(), 'The message_sent timeline entry'),
+    channel: z.enum(['sms', 'email']),
+    assignee: z.optional(z.string()),
+  }),
+);
+
+/** The customer answered a case (an SMS reply routed to it): the live desk tells the assignee. */
+export const CaseCustomerReplied = defineEvent(
+  'Case Customer Replied',
+  1,
+  "The customer's SMS answer to a reply sent from a case was added to the case's timeline (once per inbound message)",
+  z.object({
+    caseId: z.string(),
+    customerId: z.string(),
+    entryId: z.described(z.string(), 'The customer_reply timeline entry'),
+    channel: z.enum(['sms', 'email']),
+    assignee: z.optional(z.string()),
+  }),
+);
+
+export const caseEvents = [CaseOpened, CaseStatusChanged, CaseSlaBreached, CaseResolved, CaseSlaDeadlinesChanged, CaseReplySent, CaseCustomerReplied] as const;

@@ -3,7 +3,7 @@ import { defineEvent } from './catalog';
 
 // Never the phone number: the country and the reason say what a tenant admin needs.
 
-export const smsPurpose = z.enum(['survey', 'keyword-help', 'keyword-stop']);
+export const smsPurpose = z.enum(['survey', 'keyword-help', 'keyword-stop', 'case-reply']);
 export type SmsPurpose = z.infer<typeof smsPurpose>;
 
 export const smsSendRefused = defineEvent(

@@ -41,6 +41,12 @@ export interface FunctionDeclaration {
    */
   sendsMail?: boolean;
   /**
+   * Mails from the SES identities the operator allocated to tenants (shared/ports/mail.ts
+   * sendCaseMail): the stack grants ses:SendEmail on identities tagged with a tenant
+   * (infra/messaging.ts, allowTenantMailSending).
+   */
+  sendsTenantMail?: boolean;
+  /**
    * Verifies people's access tokens (functions/authorizer): the stack sets PEOPLE_TOKEN_ISSUER,
    * PEOPLE_JWKS_URI and PEOPLE_CLIENT_ID, and lets it update person items' `lastSignInAt`
    * (dynamodb:UpdateItem) beside its `read` access.
@@ -77,6 +83,8 @@ export const apiFunctions = {
   // Sets the timer of a test delivery's first attempt: webhook-deliver, not the API, opens secrets and calls endpoints.
   webhooks: { tableAccess: 'readwrite', operatorKey: false, secretBox: 'seal', schedules: true, description: 'Webhook endpoints and their deliveries' },
   cases: { tableAccess: 'readwrite', operatorKey: false, description: 'Cases and their timelines' },
+  // Replies go out by SMS (through sendMeteredSms) and by e-mail from the tenant's own SES identity.
+  'case-replies': { tableAccess: 'readwrite', operatorKey: false, sendsSms: true, sendsTenantMail: true, description: 'Replies to customers from a case (SMS, e-mail) and canned replies' },
   'survey-templates': { tableAccess: 'readwrite', operatorKey: false, description: 'Survey templates and their versions' },
   // Sets the timer that sends an ad hoc survey: survey-send, not the API, talks to SMS.
   surveys: { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Surveys: ad hoc sending and reading' },

@@ -234,6 +234,18 @@ export const problemTypes = {
     meaning:
       "The route answers for a person signed in, by the agent id of their account (their own cases, claiming a case for themselves); an API key has no agent id. Call it with a person's access token, or, with a key, use the route's general form (GET /v1/cases?assignee=<agent id>, or assign with PATCH /v1/cases/{caseId}).",
   },
+  'quiet-hours': {
+    status: 409,
+    title: 'Inside quiet hours',
+    meaning:
+      "An SMS to a customer is not sent inside the tenant's quiet hours (settings.surveys.quietHours, on the tenant's clock), the same as surveys. Nothing was sent or queued: `sendableAt` says when the quiet hours end; send it then, or reply by e-mail.",
+    members: { sendableAt: z.described(z.string(), 'When the quiet hours end (RFC 3339)') },
+  },
+  'too-many-canned-replies': {
+    status: 409,
+    title: 'Too many canned replies',
+    meaning: 'A tenant keeps at most 200 canned replies, so that the picker shows them all; nothing was added. Delete one first.',
+  },
   'resource-taken': {
     status: 409,
     title: 'Conflict',
@@ -332,6 +344,25 @@ export const problemTypes = {
     status: 422,
     title: 'SMS destination not allowed',
     meaning: "The customer's number is in a country not in settings.sms.allowedDestinationCountries, or on the platform's block list (satellite, international network, premium rate). Nothing was sent.",
+    members: fieldErrorsMember,
+  },
+  'customer-unreachable': {
+    status: 422,
+    title: 'The customer cannot be reached this way',
+    meaning:
+      "A reply from a case goes to the case's customer, who has no phone number (SMS) or e-mail address (e-mail), has denied consent to that channel (or not given it, where settings.surveys.requireExplicitConsent asks for it), opted out by STOP, or was erased. Nothing was sent; `errors` names the channel. Reply by the other channel, or record the customer's consent first.",
+    members: fieldErrorsMember,
+  },
+  'sms-not-configured': {
+    status: 422,
+    title: 'No SMS sender',
+    meaning: "The tenant has no SMS number to send from (settings.sms.originationIdentity, one the operator allocated). Nothing was sent. An admin sets it in the settings; the operator allocates a number first.",
+    members: fieldErrorsMember,
+  },
+  'no-mail-identity': {
+    status: 422,
+    title: 'No e-mail identity',
+    meaning: "The operator has allocated no verified Amazon SES identity (a domain or an address) to the tenant, so no e-mail can be sent in its name. Nothing was sent. Ask the operator to allocate one (docs/operations.md, \"Allocating a mail identity\"), or reply by SMS.",
     members: fieldErrorsMember,
   },
   'invalid-survey-rules': {

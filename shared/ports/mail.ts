@@ -6,7 +6,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
  * SES); MAIL_CONFIGURATION_SET, when set, names the configuration set whose events report
  * deliveries and bounces. The kind and tenant travel as SES message tags, never personal data.
  */
-export type MailKind = 'invitation' | 'signup-verification' | 'signup-approved' | 'password-reset';
+export type MailKind = 'invitation' | 'signup-verification' | 'signup-approved' | 'password-reset' | 'case-reply';
 
 export interface OutgoingMail {
   to: string;
@@ -34,6 +34,51 @@ export function consoleLink(path = '/'): string {
 
 /** SES refused this recipient (MessageRejected: suppressed, or unverified in the sandbox): retrying as it is cannot help, unlike throttling. */
 export const isMailRefused = (error: unknown): boolean => (error as Error | undefined)?.name === 'MessageRejected';
+
+/**
+ * A reply from a case, sent from the tenant's own identity (allocated by the operator) with the
+ * headers that bring the customer's answer back to the case (shared/domain/mail-threading.ts).
+ * SES replaces a Message-ID given to it with its own, so the case's id also travels in References,
+ * which SES keeps and mail clients quote in their answer.
+ */
+export interface CaseMail {
+  tenantId: string;
+  /** `Name <address>` or an address within the tenant's verified identity. */
+  from: string;
+  to: string;
+  replyTo: string;
+  subject: string;
+  text: string;
+  messageId: string;
+  inReplyTo?: string;
+  configurationSetName?: string;
+}
+
+export async function sendCaseMail(mail: CaseMail): Promise<{ messageId: string }> {
+  const references = [mail.inReplyTo, mail.messageId].filter((id): id is string => id !== undefined).join(' ');
+  const { MessageId } = await sesClient().send(
+    new SendEmailCommand({
+      FromEmailAddress: mail.from,
+      Destination: { ToAddresses: [mail.to] },
+      ReplyToAddresses: [mail.replyTo],
+      Content: {
+        Simple: {
+          Subject: { Data: mail.subject, Charset: 'UTF-8' },
+          Body: { Text: { Data: mail.text, Charset: 'UTF-8' } },
+          Headers: [
+            { Name: 'Message-ID', Value: mail.messageId },
+            { Name: 'References', Value: references },
+            ...(mail.inReplyTo ? [{ Name: 'In-Reply-To', Value: mail.inReplyTo }] : []),
+          ],
+        },
+      },
+      ...(mail.configurationSetName ? { ConfigurationSetName: mail.configurationSetName } : {}),
+      EmailTags: [{ Name: 'kind', Value: 'case-reply' }, { Name: 'tenant', Value: tagValue(mail.tenantId) }],
+    }),
+  );
+  if (!MessageId) throw new Error('SES SendEmail answered without a MessageId');
+  return { messageId: MessageId };
+}
 
 let client: SESv2Client | undefined;
 function sesClient(): SESv2Client {

@@ -241,6 +241,7 @@ export const TimelineEntryType = z.enum([
   'link_contact',
   'sla_breached',
   'service_recovery',
+  'message_sent',
 ]);
 
 export const TimelineEntry = z.withMeta(
@@ -264,6 +265,10 @@ export const TimelineEntry = z.withMeta(
     step: z.described(z.optional(RecoveryStep), 'service_recovery: the step taken (the remedy is in text)'),
     compensation: z.described(z.optional(Compensation), 'service_recovery, step compensation: what the customer was given'),
     customerSatisfied: z.described(z.optional(z.boolean()), 'service_recovery, step follow_up: the customer was satisfied when checked'),
+    subject: z.described(z.optional(z.string()), 'message_sent by e-mail: its subject'),
+    messageId: z.described(z.optional(z.string()), 'message_sent: the id the SMS or mail service gave the message; customer_reply by SMS: the inbound message id'),
+    deliveryState: z.described(z.optional(z.enum(['sent'])), 'message_sent: sent = accepted by AWS for delivery'),
+    cannedReplyId: z.described(z.optional(z.string()), 'message_sent: the canned reply it was written from'),
   }),
   { id: 'CaseTimelineEntry' },
 );

@@ -5,8 +5,18 @@ import { ConnectInstanceArn, SmsConfigurationSetName, SmsOptOutListName, SmsOrig
 import { Plan, Tenant } from './tenant';
 
 /** What the operator allocates to a tenant. */
-export const AllocationKind = z.enum(['sms-origination-identity', 'sms-configuration-set', 'sms-opt-out-list', 'connect-account', 'connect-instance']);
+export const AllocationKind = z.enum(['sms-origination-identity', 'sms-configuration-set', 'sms-opt-out-list', 'connect-account', 'connect-instance', 'mail-identity']);
 export type AllocationKind = z.infer<typeof AllocationKind>;
+
+/** An Amazon SES identity verified in the deployment's account: a domain (mail.acme.tw) or one address. */
+export const MailIdentity = z.withMeta(
+  z.string().check(
+    z.trim(),
+    z.toLowerCase(),
+    z.regex(/^(?:[a-z0-9!#$%&'*+/=?^_`{|}~.-]+@)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'Must be a domain such as mail.acme.tw or an address such as care@acme.tw'),
+  ),
+  { maxLength: 254 },
+);
 
 const AwsAccountId = z.withMeta(z.string().check(z.trim(), z.regex(/^\d{12}$/, 'Must be a 12-digit AWS account id')), { maxLength: 12 });
 
@@ -18,11 +28,12 @@ export const ResourceRef = z.withMeta(
     z.strictObject({ kind: z.literal('sms-opt-out-list'), id: SmsOptOutListName }),
     z.strictObject({ kind: z.literal('connect-account'), id: AwsAccountId }),
     z.strictObject({ kind: z.literal('connect-instance'), id: ConnectInstanceArn }),
+    z.strictObject({ kind: z.literal('mail-identity'), id: MailIdentity }),
   ]),
   {
     id: 'ResourceRef',
     description:
-      'An SMS origination identity (E.164 number, phone-…/pool- id or ARN, sender ID ARN), configuration set or opt-out list (name or ARN), an AWS account id or an Amazon Connect instance ARN',
+      'An SMS origination identity (E.164 number, phone-…/pool- id or ARN, sender ID ARN), configuration set or opt-out list (name or ARN), an AWS account id, an Amazon Connect instance ARN, or an Amazon SES identity (domain or address) that case replies are mailed from',
   },
 );
 export type ResourceRef = z.infer<typeof ResourceRef>;
@@ -34,6 +45,7 @@ export const Allocations = z.withMeta(
     smsOptOutLists: z.array(z.string()),
     connectAccounts: z.array(z.string()),
     connectInstances: z.array(z.string()),
+    mailIdentities: z.described(z._default(z.array(z.string()), []), 'Amazon SES identities (domains or addresses) replies from cases are mailed from'),
   }),
   { id: 'Allocations', description: 'What the operator gave the tenant, each resource by its canonical name (ARNs of SMS resources by their id or name)' },
 );

@@ -22,7 +22,7 @@ describe('POST /v1/tenants', () => {
     expect(own.status).toBe(200);
     expect(own.body).toEqual({
       ...created.body.tenant,
-      allocations: { smsOriginationIdentities: [], smsConfigurationSets: [], smsOptOutLists: [], connectAccounts: [], connectInstances: [] },
+      allocations: { smsOriginationIdentities: [], smsConfigurationSets: [], smsOptOutLists: [], connectAccounts: [], connectInstances: [], mailIdentities: [] },
     });
 
     const keys = await api(twin.url, 'GET', '/v1/api-keys', { key: created.body.apiKey.secret });

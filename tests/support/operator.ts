@@ -1,7 +1,7 @@
 import { type TestTwin, api } from './twin';
 
 type Twin = Pick<TestTwin, 'url' | 'operatorKey'>;
-export type ResourceKind = 'sms-origination-identity' | 'sms-configuration-set' | 'sms-opt-out-list' | 'connect-account' | 'connect-instance';
+export type ResourceKind = 'sms-origination-identity' | 'sms-configuration-set' | 'sms-opt-out-list' | 'connect-account' | 'connect-instance' | 'mail-identity';
 
 /** The operator allocates a resource to the tenant (POST /v1/operator/tenants/{id}/allocations); fails the test unless 200. */
 export async function allocate(twin: Twin, tenantId: string, kind: ResourceKind, id: string) {

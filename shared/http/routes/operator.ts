@@ -17,6 +17,7 @@ const operatorTenantExample = {
     smsOptOutLists: ['Default'],
     connectAccounts: ['123456789012'],
     connectInstances: ['arn:aws:connect:ap-northeast-1:123456789012:instance/3f6b2c1d-8e4a-4b7c-9d10-2e3f4a5b6c7d'],
+    mailIdentities: ['mail.formosa-telecom.example'],
   },
   createdAt: '2026-03-02T01:15:00.000Z',
   version: 4,

@@ -59,7 +59,7 @@ export const tenantRoutes = defineRoutes([
       responses: {
         200: {
           ...tenantExample,
-          allocations: { smsOriginationIdentities: ['+886912345678'], smsConfigurationSets: [], smsOptOutLists: [], connectAccounts: [], connectInstances: [] },
+          allocations: { smsOriginationIdentities: ['+886912345678'], smsConfigurationSets: [], smsOptOutLists: [], connectAccounts: [], connectInstances: [], mailIdentities: [] },
         },
       },
     },

@@ -84,6 +84,14 @@ export const consolePages: readonly ConsolePage[] = [
     load: () => import('../pages/customer-value/page'),
   },
   {
+    path: '/desk/canned-replies',
+    title: { en: 'Canned replies', 'zh-TW': '常用回覆' },
+    section: 'work',
+    // Agents read them (and use them in a case's reply panel); supervisors and admins change them.
+    scope: 'agent',
+    load: () => import('../pages/canned-replies/page'),
+  },
+  {
     path: '/people',
     title: { en: 'People', 'zh-TW': '人員' },
     section: 'administration',
