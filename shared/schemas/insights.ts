@@ -35,7 +35,7 @@ export const CaseDeadlineList = z.described(
   'breached: unresolved cases that missed a deadline, longest overdue first; nearly_breached: unresolved cases whose next deadline falls within 24 hours (or passed, its breach not yet recorded), soonest first',
 );
 
-export const CaseDeadlinesQuery = z.extend(PaginationQuery, { list: CaseDeadlineList });
+export const CaseDeadlinesQuery = z.extend(PaginationQuery, { list: z._default(CaseDeadlineList, 'nearly_breached') });
 
 export const CaseWithDeadline = z.withMeta(
   z.object({
