@@ -1,6 +1,6 @@
 import { syncCaseBacklog } from '../../shared/data/case-backlog-repo';
 import { getCase } from '../../shared/data/cases-repo';
-import { putSurveyWords } from '../../shared/data/survey-words-repo';
+import { putSurveyCase, putSurveyWords } from '../../shared/data/survey-words-repo';
 import { getSurvey } from '../../shared/data/surveys-repo';
 import { insightEvents } from '../../shared/domain/analytics/insight-events';
 import { finishedAtOf, wordsOf } from '../../shared/domain/analytics/survey-words';
@@ -24,6 +24,11 @@ export const handler = createEventConsumer(consumerName, insightEvents, async (e
       const { caseId } = event.detail.data;
       const outcome = await syncCaseBacklog(tenantId, caseId, async () => (await getCase(tenantId, caseId))?.case);
       logger.info('Case backlog', { outcome });
+      if (event.detailType === 'Case Opened') {
+        // The survey a case follows up never changes: its opening names it once.
+        const opened = (await getCase(tenantId, caseId))?.case;
+        if (opened?.surveyId) await putSurveyCase(tenantId, opened.surveyId, caseId);
+      }
       return;
     }
     case 'Survey Completed':

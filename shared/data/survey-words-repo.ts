@@ -35,6 +35,17 @@ export async function putSurveyWords(tenantId: string, surveyId: string, finishe
   );
 }
 
+const surveyCaseKey = (tenantId: string, surveyId: string) => ({ pk: `${tenantPrefix(tenantId)}#AGG#SVYCASE#${surveyId}`, sk: 'CASE' });
+
+/**
+ * Remembers the case opened to follow a survey up (a case that names its survey), written once
+ * when the case opens; a second case for the same survey takes its place. Cases the survey-recovery
+ * consumer opened before this item existed are found by that consumer's marker instead.
+ */
+export async function putSurveyCase(tenantId: string, surveyId: string, caseId: string): Promise<void> {
+  await db().send(new PutCommand({ TableName: tableName(), Item: { ...surveyCaseKey(tenantId, surveyId), type: 'SurveyCase', surveyId, caseId } }));
+}
+
 const WordsItem = z.object({ surveyId: z.string(), finishedAt: z.string() });
 const RecoveryMarker = z.object({ caseId: z.string() });
 const CaseStatusItem = z.object({ caseId: z.string(), status: CaseStatus });
@@ -48,8 +59,8 @@ export interface SurveyWithWords {
 
 /**
  * A page of the surveys with words that finished in [from, to), newest first: one Query, then
- * one BatchGetItem of the surveys and their service-recovery markers, and one of the cases the
- * markers name (their status only).
+ * one BatchGetItem of the surveys and the items naming their follow-up case, and one of those
+ * cases (their status only).
  */
 export async function listSurveysWithWords(
   tenantId: string,
@@ -74,14 +85,18 @@ export async function listSurveysWithWords(
   );
   const listed = (page.Items ?? []).map((item) => parseItem(WordsItem, item));
   const found = await itemsOf(
-    listed.flatMap((entry) => [surveyKeys.survey(tenantId, entry.surveyId), processedKey('survey-recovery', tenantId, entry.surveyId)]),
+    listed.flatMap((entry) => [
+      surveyKeys.survey(tenantId, entry.surveyId),
+      surveyCaseKey(tenantId, entry.surveyId),
+      processedKey('survey-recovery', tenantId, entry.surveyId),
+    ]),
     undefined,
   );
   const byKey = new Map(found.map((item) => [`${String(item.pk)}|${String(item.sk)}`, item]));
   const itemAt = (key: { pk: string; sk: string }) => byKey.get(`${key.pk}|${key.sk}`);
   const recoveryCaseIds = new Map<string, string>();
   for (const entry of listed) {
-    const marker = itemAt(processedKey('survey-recovery', tenantId, entry.surveyId));
+    const marker = itemAt(surveyCaseKey(tenantId, entry.surveyId)) ?? itemAt(processedKey('survey-recovery', tenantId, entry.surveyId));
     if (marker?.caseId) recoveryCaseIds.set(entry.surveyId, parseItem(RecoveryMarker, marker).caseId);
   }
   const cases = await itemsOf(

@@ -151,6 +151,10 @@ describe("the customers' words", () => {
       words: [{ questionId: 'improve', text: '等了四十分鐘才有人接', question: { en: expect.any(String), 'zh-TW': expect.any(String) } }],
     });
     expect(listed.items[0].case).toBeUndefined();
+    // A case opened to follow the survey up is shown beside the words, with its status.
+    const followUp = await call('POST', '/v1/cases', { type: 'complaint', category: 'service', subject: 'Call back about the wait', customerId, surveyId: withWords });
+    await settle(twin);
+    expect((await call('GET', `/v1/analytics/survey-comments?${period()}`)).items[0].case).toEqual({ caseId: followUp.caseId, status: 'open' });
 
     const outside = await call('GET', `/v1/analytics/survey-comments?from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z`);
     expect(outside.items).toEqual([]);
