@@ -163,7 +163,8 @@ describe("the customers' words", () => {
     expect(backwards.status).toBe(400);
 
     // A survey finished before the projection existed (no event reaches it) is listed by the backfill, once however often it runs.
-    const older = await answeredSurvey({ agentId: 'agent-before', answers: [['csat', 3], ['improve', 'Nobody called back'], ['resolved', false], ['nps', 5]], unpublished: true });
+    const earlierContact = await call('POST', '/v1/contacts', { channel: 'voice', direction: 'inbound', purpose: 'service', customerId, queue: 'billing', agentId: 'agent-before' });
+    const older = await answeredSurvey({ contactId: earlierContact.contactId, agentId: 'agent-before', answers: [['csat', 3], ['improve', 'Nobody called back'], ['resolved', false], ['nps', 5]], unpublished: true });
     await settle(twin);
     const beforeBackfill = await call('GET', `/v1/analytics/survey-comments?${period()}`);
     expect(beforeBackfill.items.map((item: { surveyId: string }) => item.surveyId)).not.toContain(older);
