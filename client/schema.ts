@@ -816,6 +816,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/case-backlog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unresolved cases by status and by how long ago they were opened
+         * @description The cases open, in progress or awaiting the customer, per status and per age band (under 1 day, 1–3 days, 3–7 days, 7–30 days, 30 days or more), counted to the hour each case was opened and aged at asOf. Read from counters the insights projection keeps from case events, so it costs one Query whatever the number of cases, and a change made a moment ago may not show yet. The per-tenant request limit counts the request by the reads it makes
+         */
+        get: operations["getCaseBacklog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/case-backlog/deadlines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unresolved cases that missed a deadline, or whose next deadline falls within 24 hours, by deadline
+         * @description list=breached: the unresolved cases that missed a first-response or resolution deadline, the longest overdue first. list=nearly_breached: the unresolved cases whose next deadline (first response until it is met, then resolution) falls within the next 24 hours, soonest first, with any whose deadline has just passed and whose breach is not yet recorded. Each with the case as it is now. Paged by `limit` (1–100, default 25) and `cursor`; a page may hold fewer than limit items (a case resolved a moment ago) and still carry nextCursor
+         */
+        get: operations["listCaseDeadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/survey-comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The customers' own words (free-text answers) of the surveys finished in a period, newest first
+         * @description The surveys completed, or expired part-answered, in [from, to) whose customers wrote a free-text answer, newest first: the words with the question asked, the scores of the same survey, its agent, queue and channel, and the service-recovery case it opened. Words removed by the customer's erasure are not shown. Paged by `limit` (1–100, default 25) and `cursor`; a page may hold fewer than limit items and still carry nextCursor
+         */
+        get: operations["listSurveyComments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/{customerId}/overview": {
         parameters: {
             query?: never;
@@ -2023,6 +2083,85 @@ export interface components {
             /** @description The agent id of who holds the case */
             assignee: string;
         } & WithRequired<components["schemas"]["Problem"], "type">;
+        CaseBacklog: {
+            /**
+             * Format: date-time
+             * @description The moment the ages were counted at
+             */
+            asOf: string;
+            /**
+             * Format: int64
+             * @description Cases open, in progress or awaiting the customer
+             */
+            total: number;
+            byStatus: {
+                /** @enum {string} */
+                status: "open" | "in_progress" | "awaiting_customer";
+                /** Format: int64 */
+                total: number;
+                /** @description Cases by how long ago they were opened, counted to the hour of opening */
+                byAge: {
+                    /**
+                     * Format: int64
+                     * @description Opened less than 1 day ago
+                     */
+                    day: number;
+                    /**
+                     * Format: int64
+                     * @description Opened 1 to 3 days ago
+                     */
+                    days3: number;
+                    /**
+                     * Format: int64
+                     * @description Opened 3 to 7 days ago
+                     */
+                    week: number;
+                    /**
+                     * Format: int64
+                     * @description Opened 7 to 30 days ago
+                     */
+                    month: number;
+                    /**
+                     * Format: int64
+                     * @description Opened 30 days ago or more
+                     */
+                    older: number;
+                };
+            }[];
+            /** @description Cases by how long ago they were opened, counted to the hour of opening */
+            byAge: {
+                /**
+                 * Format: int64
+                 * @description Opened less than 1 day ago
+                 */
+                day: number;
+                /**
+                 * Format: int64
+                 * @description Opened 1 to 3 days ago
+                 */
+                days3: number;
+                /**
+                 * Format: int64
+                 * @description Opened 3 to 7 days ago
+                 */
+                week: number;
+                /**
+                 * Format: int64
+                 * @description Opened 7 to 30 days ago
+                 */
+                month: number;
+                /**
+                 * Format: int64
+                 * @description Opened 30 days ago or more
+                 */
+                older: number;
+            };
+            /**
+             * Format: date-time
+             * @description The start of the UTC hour the oldest unresolved case was opened in; absent with no backlog
+             */
+            oldestOpenedAt?: string;
+        };
         /** @description The case is closed. Reopen it (a status_change to open) before changing it. */
         CaseClosedProblem: {
             /** @constant */
@@ -2173,6 +2312,20 @@ export interface components {
             deliveryState?: "sent";
             /** @description message_sent: the canned reply it was written from */
             cannedReplyId?: string;
+        };
+        CaseWithDeadline: {
+            deadline: {
+                /** @enum {string} */
+                kind: "firstResponse" | "resolution";
+                /**
+                 * Format: date-time
+                 * @description RFC 3339 date-time
+                 */
+                dueAt: string;
+                /** @description The case missed this deadline */
+                breached: boolean;
+            };
+            case: components["schemas"]["Case"];
         };
         CaseWithTimeline: {
             caseId: string;
@@ -5008,6 +5161,44 @@ export interface components {
              * @description RFC 3339 date-time
              */
             updatedAt: string;
+        };
+        SurveyComment: {
+            surveyId: string;
+            /**
+             * Format: date-time
+             * @description When the survey was completed, or expired part-answered
+             */
+            finishedAt: string;
+            /**
+             * @description expired: the customer stopped before the last question
+             * @enum {string}
+             */
+            status: "completed" | "expired";
+            templateId?: string;
+            /** Format: int64 */
+            templateVersion?: number;
+            customerId?: string;
+            agentId?: string;
+            queue?: string;
+            channel: string;
+            words: {
+                questionId: string;
+                /** @description The question as the survey asked it; absent when its template version is gone */
+                question?: components["schemas"]["SurveyText"];
+                text: string;
+            }[];
+            /** @description The scores the same survey gave (null: skipped); a score its template does not ask is absent */
+            scores: {
+                csat?: number | null;
+                nps?: number | null;
+                ces?: number | null;
+            };
+            /** @description The service-recovery case this survey opened */
+            case?: {
+                caseId: string;
+                /** @enum {string} */
+                status: "open" | "in_progress" | "awaiting_customer" | "resolved" | "closed";
+            };
         };
         /** @description The tenant's settings allow this many surveys a day (settings.surveys.dailyCap, in the tenant's day), ad hoc ones included. Retry-After says when the day ends. */
         SurveyDailyCapReachedProblem: {
@@ -15012,6 +15203,369 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    getCaseBacklog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The backlog */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "asOf": "2026-03-09T08:15:00.000Z",
+                     *       "total": 7,
+                     *       "byStatus": [
+                     *         {
+                     *           "status": "open",
+                     *           "total": 4,
+                     *           "byAge": {
+                     *             "day": 2,
+                     *             "days3": 1,
+                     *             "week": 1,
+                     *             "month": 0,
+                     *             "older": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "status": "in_progress",
+                     *           "total": 2,
+                     *           "byAge": {
+                     *             "day": 0,
+                     *             "days3": 1,
+                     *             "week": 0,
+                     *             "month": 1,
+                     *             "older": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "status": "awaiting_customer",
+                     *           "total": 1,
+                     *           "byAge": {
+                     *             "day": 0,
+                     *             "days3": 0,
+                     *             "week": 0,
+                     *             "month": 0,
+                     *             "older": 1
+                     *           }
+                     *         }
+                     *       ],
+                     *       "byAge": {
+                     *         "day": 2,
+                     *         "days3": 2,
+                     *         "week": 1,
+                     *         "month": 1,
+                     *         "older": 1
+                     *       },
+                     *       "oldestOpenedAt": "2026-01-20T03:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseBacklog"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    listCaseDeadlines: {
+        parameters: {
+            query?: {
+                /** @example 25 */
+                limit?: number;
+                cursor?: string;
+                /**
+                 * @description breached: unresolved cases that missed a deadline, longest overdue first; nearly_breached: unresolved cases whose next deadline falls within 24 hours (or passed, its breach not yet recorded), soonest first
+                 * @example nearly_breached
+                 */
+                list?: "breached" | "nearly_breached";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of cases with the deadline each is listed by */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CaseWithDeadline"][];
+                        /** @description Pass as `cursor` to read the next page; absent on the last page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    listSurveyComments: {
+        parameters: {
+            query: {
+                /** @example 25 */
+                limit?: number;
+                cursor?: string;
+                /**
+                 * @description Surveys finished (completed, or expired part-answered) at or after
+                 * @example 2026-03-01T00:00:00+08:00
+                 */
+                from: string;
+                /**
+                 * @description Surveys finished before
+                 * @example 2026-04-01T00:00:00+08:00
+                 */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of surveys with words */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "surveyId": "svy_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *           "finishedAt": "2026-03-08T02:41:10.000Z",
+                     *           "status": "completed",
+                     *           "templateId": "tpl_01JFB3C4D5E6F7G8H9J0K1M2N4",
+                     *           "templateVersion": 2,
+                     *           "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *           "agentId": "agent-017",
+                     *           "queue": "billing",
+                     *           "channel": "voice",
+                     *           "words": [
+                     *             {
+                     *               "questionId": "comment",
+                     *               "question": {
+                     *                 "en": "Anything else you want to tell us?",
+                     *                 "zh-TW": "還有什麼想告訴我們的嗎？"
+                     *               },
+                     *               "text": "等了很久才有人接"
+                     *             }
+                     *           ],
+                     *           "scores": {
+                     *             "csat": 2
+                     *           },
+                     *           "case": {
+                     *             "caseId": "cas_01JFB3C4D5E6F7G8H9J0K1M2N5",
+                     *             "status": "in_progress"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["SurveyComment"][];
+                        /** @description Pass as `cursor` to read the next page; absent on the last page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid period (problem types: `validation-error`, `bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */

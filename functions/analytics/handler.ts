@@ -20,6 +20,14 @@ import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { notFound, validationFailed } from '../../shared/http/problem';
 import { analyticsRoutes } from '../../shared/http/routes/analytics';
+import { backlogFigures, nearlyBreachedWithinMs } from '../../shared/domain/analytics/case-backlog';
+import { wordsOf } from '../../shared/domain/analytics/survey-words';
+import { surveyScores } from '../../shared/domain/surveys/conversation';
+import { deadlinesPartition, listDeadlineCases, readBacklogCounters } from '../../shared/data/case-backlog-repo';
+import { listSurveysWithWords, surveyWordsPartition } from '../../shared/data/survey-words-repo';
+import { getSurveyTemplateVersion } from '../../shared/data/survey-templates-repo';
+import { decodeCursor, encodeCursor, invalidCursor } from '../../shared/http/cursor';
+import type { SurveyTemplate } from '../../shared/schemas/survey-template';
 
 export const handler = createApiHandler('analytics', analyticsRoutes, {
   async getAnalyticsSummary(request) {
@@ -98,6 +106,68 @@ export const handler = createApiHandler('analytics', analyticsRoutes, {
     const rows = await rowsIn(tenantId, 'all', period, work);
     return { status: 200, body: { period: periodOut(period, timezone), cells: heatmapOf(period, rows, timezone) }, readWork: work };
   },
+
+  async getCaseBacklog(request) {
+    const now = functionClock.now();
+    const { counters, requests } = await readBacklogCounters(request.tenantId);
+    const { oldestOpenedHour, ...figures } = backlogFigures(counters, now.getTime());
+    return {
+      status: 200,
+      body: { asOf: now.toISOString(), ...figures, ...(oldestOpenedHour && { oldestOpenedAt: oldestOpenedHour }) },
+      readWork: { requests, items: counters.length },
+    };
+  },
+
+  async listCaseDeadlines(request) {
+    const { tenantId, query } = request;
+    const list = query.list === 'breached' ? 'breached' : 'running';
+    const startKey = decodeCursor(query.cursor, tenantId, deadlinesPartition(tenantId, list));
+    const dueBefore = list === 'running' ? new Date(functionClock.now().getTime() + nearlyBreachedWithinMs).toISOString() : undefined;
+    const page = await listDeadlineCases(tenantId, list, { limit: query.limit, startKey, ...(dueBefore && { dueBefore }) });
+    const items = page.items.map((entry) => ({ case: entry.case, deadline: { ...entry.deadline, breached: list === 'breached' } }));
+    return { status: 200, body: { items, nextCursor: encodeCursor(page.lastKey) } };
+  },
+
+  async listSurveyComments(request) {
+    const { tenantId, query } = request;
+    const from = new Date(query.from).toISOString();
+    const to = new Date(query.to).toISOString();
+    const startKey = decodeCursor(query.cursor, tenantId, surveyWordsPartition(tenantId));
+    // A cursor of another period would read outside this one.
+    if (startKey && !(typeof startKey.sk === 'string' && startKey.sk >= from && startKey.sk < to)) throw invalidCursor();
+    const page = await listSurveysWithWords(tenantId, { from, to }, query.limit, startKey);
+    const templates = await templateVersionsOf(tenantId, page.items.map((entry) => entry.survey));
+    const items = page.items.flatMap(({ survey, finishedAt, case: recoveryCase }) => {
+      const words = wordsOf(survey.answers);
+      if (words.length === 0) return [];
+      const template = survey.templateId && survey.templateVersion ? templates.get(`${survey.templateId}@${survey.templateVersion}`) : undefined;
+      const scores = template ? surveyScores(template, survey.answers) : {};
+      return [
+        {
+          surveyId: survey.surveyId,
+          finishedAt,
+          status: survey.completedAt ? ('completed' as const) : ('expired' as const),
+          ...(survey.templateId && { templateId: survey.templateId }),
+          ...(survey.templateVersion && { templateVersion: survey.templateVersion }),
+          ...(survey.customerId && { customerId: survey.customerId }),
+          ...(survey.agentId && { agentId: survey.agentId }),
+          ...(survey.queue && { queue: survey.queue }),
+          channel: survey.channel,
+          words: words.map((word) => {
+            const question = template?.questions.find((candidate) => candidate.questionId === word.questionId);
+            return { ...word, ...(question && { question: question.text }) };
+          }),
+          scores: {
+            ...(scores.csat !== undefined && { csat: scores.csat }),
+            ...(scores.nps !== undefined && { nps: scores.nps }),
+            ...(scores.ces !== undefined && { ces: scores.ces }),
+          },
+          ...(recoveryCase && { case: recoveryCase }),
+        },
+      ];
+    });
+    return { status: 200, body: { items, nextCursor: encodeCursor(page.lastKey) } };
+  },
 }, { requestLimit: tenantRequestLimit });
 
 async function tenantAnalytics(tenantId: string, work: ReadWork): Promise<{ timezone: string; goal: ServiceLevelGoal }> {
@@ -136,4 +206,14 @@ async function summedRowsIn(tenantId: string, dimension: Dimension, period: Span
     readRolledUpRows(tenantId, dimension, timezone, plan.units, work),
   ]);
   return [...slotRows.flat(), ...rolledUp];
+}
+
+/** Each template version the surveys were asked with, read once. */
+async function templateVersionsOf(tenantId: string, surveys: { templateId?: string; templateVersion?: number }[]): Promise<Map<string, SurveyTemplate>> {
+  const wanted = new Map<string, { templateId: string; version: number }>();
+  for (const survey of surveys) {
+    if (survey.templateId && survey.templateVersion) wanted.set(`${survey.templateId}@${survey.templateVersion}`, { templateId: survey.templateId, version: survey.templateVersion });
+  }
+  const read = await Promise.all([...wanted].map(async ([key, { templateId, version }]) => [key, await getSurveyTemplateVersion(tenantId, templateId, version)] as const));
+  return new Map(read.flatMap(([key, template]) => (template ? [[key, template] as const] : [])));
 }

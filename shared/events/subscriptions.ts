@@ -1,4 +1,5 @@
 import { countedDetailTypes } from '../domain/analytics/aggregation';
+import { insightDetailTypes } from '../domain/analytics/insight-events';
 import { projectedDetailTypes } from '../domain/customer-overview-events';
 import type { FunctionDeclaration } from '../http/functions';
 
@@ -24,6 +25,7 @@ export const eventFunctions = {
   'customer-value-refresh': { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: "Recomputes a tenant's RFM scores, segments and lifetime values, and re-arms its next daily run (timer target)" },
   'analytics-aggregate': { tableAccess: 'readwrite', operatorKey: false, description: "Adds contact, survey, case and referral events to the tenant's analytics counters, once per event" },
   'customer-overview-projection': { tableAccess: 'readwrite', operatorKey: false, description: "Keeps each customer's overview projection (recent contacts, open cases, referrals, latest survey) from events" },
+  'insights-projection': { tableAccess: 'readwrite', operatorKey: false, description: "Keeps the case backlog (counts by status and age, deadline lists) and the list of surveys with the customers' words from events" },
 } as const satisfies Record<string, FunctionDeclaration>;
 export type EventFunctionName = keyof typeof eventFunctions;
 
@@ -114,5 +116,14 @@ export const subscriptions: readonly Subscription[] = [
       'detail-type': projectedDetailTypes,
     },
     consumer: 'customer-overview-projection',
+  },
+  {
+    name: 'insights',
+    description: "Case and finished-survey events, to keep the case backlog and the list of surveys with the customers' words",
+    pattern: {
+      source: ['switchboard'],
+      'detail-type': insightDetailTypes,
+    },
+    consumer: 'insights-projection',
   },
 ];

@@ -94,7 +94,7 @@ describe('the per-tenant request limit in createApiHandler', () => {
     const limit: TenantRequestLimit = { refuseIfOver: vi.fn(), count: vi.fn(async (_tenantId: string, weight = 1) => void counted.push(weight)) };
     const read = (requests: number, items: number) => (async () => ({ status: 200, body: {}, readWork: { requests, items } })) as () => Promise<never>;
     const summaryOf = (requests: number, items: number) =>
-      createApiHandler('analytics', analyticsRoutes, { getAnalyticsSummary: read(requests, items), getAnalyticsTimeseries: ok, getAnalyticsHeatmap: ok }, { requestLimit: limit });
+      createApiHandler('analytics', analyticsRoutes, { getAnalyticsSummary: read(requests, items), getAnalyticsTimeseries: ok, getAnalyticsHeatmap: ok, getCaseBacklog: ok, listCaseDeadlines: ok, listSurveyComments: ok }, { requestLimit: limit });
     const summaryEvent = {
       ...tenantEvent('ten_weighed'),
       routeKey: 'GET /v1/analytics/summary',

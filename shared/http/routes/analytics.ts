@@ -1,4 +1,6 @@
 import { AnalyticsSummary, AnalyticsSummaryQuery, Heatmap, HeatmapQuery, Timeseries, TimeseriesQuery } from '../../schemas/analytics';
+import { Page } from '../../schemas/common';
+import { CaseBacklog, CaseDeadlinesQuery, CaseWithDeadline, SurveyComment, SurveyCommentsQuery } from '../../schemas/insights';
 import { defineRoutes, readonlyAccess } from '../route-types';
 
 const periodExample = { from: '2026-03-01T00:00:00+08:00', to: '2026-04-01T00:00:00+08:00', timezone: 'Asia/Taipei' } as const;
@@ -102,5 +104,92 @@ export const analyticsRoutes = defineRoutes([
     },
     problems: ['not-found'],
     responses: { 200: { description: '7 × 24 cells', schema: Heatmap }, 400: { description: 'Invalid period' } },
+  },
+  {
+    operationId: 'getCaseBacklog',
+    method: 'GET',
+    path: '/v1/analytics/case-backlog',
+    function: 'analytics',
+    access: readonlyAccess,
+    weighedByReads: true,
+    tag: 'Analytics',
+    summary: 'Unresolved cases by status and by how long ago they were opened',
+    description:
+      'The cases open, in progress or awaiting the customer, per status and per age band (under 1 day, 1–3 days, 3–7 days, 7–30 days, 30 days or more), ' +
+      'counted to the hour each case was opened and aged at asOf. Read from counters the insights projection keeps from case events, ' +
+      'so it costs one Query whatever the number of cases, and a change made a moment ago may not show yet. The per-tenant request limit counts the request by the reads it makes',
+    examples: {
+      responses: {
+        200: {
+          asOf: '2026-03-09T08:15:00.000Z',
+          total: 7,
+          byStatus: [
+            { status: 'open', total: 4, byAge: { day: 2, days3: 1, week: 1, month: 0, older: 0 } },
+            { status: 'in_progress', total: 2, byAge: { day: 0, days3: 1, week: 0, month: 1, older: 0 } },
+            { status: 'awaiting_customer', total: 1, byAge: { day: 0, days3: 0, week: 0, month: 0, older: 1 } },
+          ],
+          byAge: { day: 2, days3: 2, week: 1, month: 1, older: 1 },
+          oldestOpenedAt: '2026-01-20T03:00:00.000Z',
+        },
+      },
+    },
+    responses: { 200: { description: 'The backlog', schema: CaseBacklog } },
+  },
+  {
+    operationId: 'listCaseDeadlines',
+    method: 'GET',
+    path: '/v1/analytics/case-backlog/deadlines',
+    function: 'analytics',
+    access: readonlyAccess,
+    weighedByReads: true,
+    tag: 'Analytics',
+    summary: 'Unresolved cases that missed a deadline, or whose next deadline falls within 24 hours, by deadline',
+    request: { query: CaseDeadlinesQuery },
+    description:
+      'list=breached: the unresolved cases that missed a first-response or resolution deadline, the longest overdue first. ' +
+      'list=nearly_breached: the unresolved cases whose next deadline (first response until it is met, then resolution) falls within the next 24 hours, ' +
+      'soonest first, with any whose deadline has just passed and whose breach is not yet recorded. Each with the case as it is now. ' +
+      'Paged by `limit` (1–100, default 25) and `cursor`; a page may hold fewer than limit items (a case resolved a moment ago) and still carry nextCursor',
+    examples: { request: { query: { list: 'nearly_breached', limit: '25' } } },
+    responses: { 200: { description: 'A page of cases with the deadline each is listed by', schema: Page(CaseWithDeadline) } },
+  },
+  {
+    operationId: 'listSurveyComments',
+    method: 'GET',
+    path: '/v1/analytics/survey-comments',
+    function: 'analytics',
+    access: readonlyAccess,
+    weighedByReads: true,
+    tag: 'Analytics',
+    summary: "The customers' own words (free-text answers) of the surveys finished in a period, newest first",
+    request: { query: SurveyCommentsQuery },
+    description:
+      'The surveys completed, or expired part-answered, in [from, to) whose customers wrote a free-text answer, newest first: the words with the question asked, ' +
+      'the scores of the same survey, its agent, queue and channel, and the service-recovery case it opened. Words removed by the customer\'s erasure are not shown. ' +
+      'Paged by `limit` (1–100, default 25) and `cursor`; a page may hold fewer than limit items and still carry nextCursor',
+    examples: {
+      request: { query: { from: '2026-03-01T00:00:00+08:00', to: '2026-04-01T00:00:00+08:00', limit: '25' } },
+      responses: {
+        200: {
+          items: [
+            {
+              surveyId: 'svy_01JFB3C4D5E6F7G8H9J0K1M2N3',
+              finishedAt: '2026-03-08T02:41:10.000Z',
+              status: 'completed',
+              templateId: 'tpl_01JFB3C4D5E6F7G8H9J0K1M2N4',
+              templateVersion: 2,
+              customerId: 'cus_01JFB3C4D5E6F7G8H9J0K1M2N3',
+              agentId: 'agent-017',
+              queue: 'billing',
+              channel: 'voice',
+              words: [{ questionId: 'comment', question: { en: 'Anything else you want to tell us?', 'zh-TW': '還有什麼想告訴我們的嗎？' }, text: '等了很久才有人接' }],
+              scores: { csat: 2 },
+              case: { caseId: 'cas_01JFB3C4D5E6F7G8H9J0K1M2N5', status: 'in_progress' },
+            },
+          ],
+        },
+      },
+    },
+    responses: { 200: { description: 'A page of surveys with words', schema: Page(SurveyComment) }, 400: { description: 'Invalid period' } },
   },
 ]);

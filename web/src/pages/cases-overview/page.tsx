@@ -5,31 +5,27 @@ import Button from '@cloudscape-design/components/button';
 import ColumnLayout from '@cloudscape-design/components/column-layout';
 import Container from '@cloudscape-design/components/container';
 import ContentLayout from '@cloudscape-design/components/content-layout';
-import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import Link from '@cloudscape-design/components/link';
-import Pagination from '@cloudscape-design/components/pagination';
-import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Spinner from '@cloudscape-design/components/spinner';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table, { type TableProps } from '@cloudscape-design/components/table';
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useApi, useMe } from '../../api/api-context';
-import { ApiProblem, type ConsoleClient, type Schemas, answer } from '../../api/client';
+import { ApiProblem, type Schemas, answer } from '../../api/client';
 import { useFollow, useRouter } from '../../app/router';
 import { CursorPagination, useCursorPages } from '../../components/cursor-pages';
 import { ProblemAlert } from '../../components/problem';
 import { useFormat, useLocale, useMessages } from '../../i18n/locale';
-import { type BacklogStatus, type Deadline, ageBandOf, ageBands, backlogStatuses, missedDeadline, nearlyBreached, nextDeadline, relativeTime } from './deadlines';
+import { ageBands, backlogStatuses, relativeTime } from './deadlines';
 import { casesOverviewMessages } from './messages';
 
 type Case = Schemas['Case'];
-type Status = Case['status'];
+type Listed = Schemas['CaseWithDeadline'];
+type Backlog = Schemas['CaseBacklog'];
 
-/** Cases read per status at most to count the backlog (the API lists 100 a page). */
-const backlogPagesCap = 20;
 const rowsPerPage = 10;
 
 export default function CasesOverviewPage() {
@@ -48,59 +44,35 @@ function useNow(intervalMs = 60_000): number {
   return now;
 }
 
-async function casesInStatus(api: ConsoleClient, status: BacklogStatus) {
-  const cases: Case[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < backlogPagesCap; page++) {
-    const answered = await answer(api.GET('/v1/cases', { params: { query: { status, limit: 100, ...(cursor && { cursor }) } } }));
-    cases.push(...answered.items);
-    cursor = answered.nextCursor ?? undefined;
-    if (!cursor) return { cases, capped: false };
-  }
-  return { cases, capped: true };
-}
-
 function Overview() {
   const t = useMessages(casesOverviewMessages);
   const api = useApi();
   const now = useNow();
-  const backlog = useQueries({
-    queries: backlogStatuses.map((status) => ({ queryKey: ['cases', 'backlog', status], queryFn: () => casesInStatus(api, status) })),
-  });
-  const loading = backlog.some((status) => status.isPending);
-  const error = backlog.find((status) => status.error)?.error;
-  const unresolved = backlog.flatMap((status) => status.data?.cases ?? []);
+  // One read: the counts are kept by the server as cases move (GET /v1/analytics/case-backlog).
+  const backlog = useQuery({ queryKey: ['cases', 'backlog'], queryFn: () => answer(api.GET('/v1/analytics/case-backlog')), refetchInterval: 60_000 });
   return (
     <ContentLayout header={<Header variant="h1" description={t('description')}>{t('title')}</Header>}>
       <SpaceBetween size="l">
-        <Backlog backlog={backlog.map((status) => status.data)} loading={loading} error={error} now={now} />
-        <BreachedCases now={now} />
-        <NearlyBreached cases={unresolved} loading={loading} now={now} />
+        <BacklogFigures backlog={backlog.data} loading={backlog.isPending} error={backlog.error} />
+        <DeadlineCases list="breached" now={now} />
+        <DeadlineCases list="nearly_breached" now={now} />
       </SpaceBetween>
     </ContentLayout>
   );
 }
 
-function Backlog({
-  backlog,
-  loading,
-  error,
-  now,
-}: {
-  backlog: ({ cases: Case[]; capped: boolean } | undefined)[];
-  loading: boolean;
-  error: unknown;
-  now: number;
-}) {
+function BacklogFigures({ backlog, loading, error }: { backlog?: Backlog; loading: boolean; error: unknown }) {
   const t = useMessages(casesOverviewMessages);
   const format = useFormat();
-  const counts = backlogStatuses.map((status, index) => ({ status, count: backlog[index]?.cases.length ?? 0, capped: backlog[index]?.capped ?? false }));
-  const total = counts.reduce((sum, entry) => sum + entry.count, 0);
-  const series = backlogStatuses.map((status, index) => ({
-    title: t(`status.${status}`),
-    type: 'bar' as const,
-    data: ageBands.map((band) => ({ x: t(`age.${band}`), y: (backlog[index]?.cases ?? []).filter((c) => ageBandOf(c.openedAt, now) === band).length })),
-  }));
+  const total = backlog?.total ?? 0;
+  const series = backlogStatuses.map((status) => {
+    const counts = backlog?.byStatus.find((entry) => entry.status === status)?.byAge;
+    return {
+      title: t(`status.${status}`),
+      type: 'bar' as const,
+      data: ageBands.map((band) => ({ x: t(`age.${band}`), y: counts?.[band] ?? 0 })),
+    };
+  });
   const figure = (label: string, value: number, id: string) => (
     <div key={id}>
       <Box variant="awsui-key-label">{label}</Box>
@@ -113,16 +85,9 @@ function Backlog({
     <Container header={<Header variant="h2" description={t('backlogDescription')}>{t('backlog')}</Header>}>
       <SpaceBetween size="l">
         {error ? <ProblemAlert error={error} /> : null}
-        {counts
-          .filter((entry) => entry.capped)
-          .map((entry) => (
-            <Alert key={entry.status} type="info" header={t(`status.${entry.status}`)}>
-              {t('backlogCapped', { count: format.number(entry.count) })}
-            </Alert>
-          ))}
         <ColumnLayout columns={4} variant="text-grid">
           {figure(t('backlogTotal'), total, 'total')}
-          {counts.map((entry) => figure(t(`status.${entry.status}`), entry.count, entry.status))}
+          {backlogStatuses.map((status) => figure(t(`status.${status}`), backlog?.byStatus.find((entry) => entry.status === status)?.total ?? 0, status))}
         </ColumnLayout>
         <div>
           <Box variant="h3" padding={{ bottom: 'xs' }}>
@@ -172,7 +137,7 @@ function CustomerName({ customerId }: { customerId: string }) {
   return <>{name}</>;
 }
 
-function useCaseColumns(deadlineOf: (c: Case) => Deadline | undefined, now: number, withStatus: boolean): TableProps.ColumnDefinition<Case>[] {
+function useCaseColumns(now: number): TableProps.ColumnDefinition<Listed>[] {
   const t = useMessages(casesOverviewMessages);
   const format = useFormat();
   const { locale } = useLocale();
@@ -184,7 +149,7 @@ function useCaseColumns(deadlineOf: (c: Case) => Deadline | undefined, now: numb
       id: 'case',
       header: t('colCase'),
       isRowHeader: true,
-      cell: (c) => (
+      cell: ({ case: c }) => (
         <Link href={`/cases/${c.caseId}`} onFollow={follow}>
           {c.caseId}
         </Link>
@@ -193,29 +158,26 @@ function useCaseColumns(deadlineOf: (c: Case) => Deadline | undefined, now: numb
     {
       id: 'subject',
       header: t('colSubject'),
-      cell: (c) => (
+      cell: ({ case: c }) => (
         <SpaceBetween size="xxxs">
           <span>{c.subject}</span>
           <Box variant="small">{t('typeSeverity', { type: t(`type.${c.type}`), severity: t(`severity.${c.severity}`) })}</Box>
         </SpaceBetween>
       ),
     },
-    { id: 'customer', header: t('colCustomer'), cell: (c) => <CustomerName customerId={c.customerId} /> },
-    { id: 'owner', header: t('colOwner'), cell: owner },
-    ...(withStatus ? [{ id: 'status', header: t('colStatus'), cell: (c: Case) => t(`status.${c.status}`) }] : []),
+    { id: 'customer', header: t('colCustomer'), cell: ({ case: c }) => <CustomerName customerId={c.customerId} /> },
+    { id: 'owner', header: t('colOwner'), cell: ({ case: c }) => owner(c) },
+    { id: 'status', header: t('colStatus'), cell: ({ case: c }) => t(`status.${c.status}`) },
     {
       id: 'deadline',
       header: t('colDeadline'),
-      cell: (c) => {
-        const deadline = deadlineOf(c);
-        if (!deadline) return '—';
+      cell: ({ deadline }) => {
         const kind = t(`kind.${deadline.kind}`);
         const relative = relativeTime(deadline.dueAt, now, locale);
+        const passed = Date.parse(deadline.dueAt) <= now;
         return (
           <SpaceBetween size="xxxs">
-            <StatusIndicator type={deadline.breachedAt ? 'error' : 'warning'}>
-              {t(deadline.breachedAt ? 'missed' : 'due', { kind, relative })}
-            </StatusIndicator>
+            <StatusIndicator type={deadline.breached || passed ? 'error' : 'warning'}>{t(deadline.breached || passed ? 'missed' : 'due', { kind, relative })}</StatusIndicator>
             <Box variant="small">{format.dateTime(deadline.dueAt, timeZone)}</Box>
           </SpaceBetween>
         );
@@ -224,38 +186,28 @@ function useCaseColumns(deadlineOf: (c: Case) => Deadline | undefined, now: numb
   ];
 }
 
-type BreachedFilter = Status | 'any';
-const breachedFilters: BreachedFilter[] = ['open', 'in_progress', 'awaiting_customer', 'resolved', 'closed', 'any'];
+type DeadlineList = 'breached' | 'nearly_breached';
 
-function BreachedCases({ now }: { now: number }) {
+/** Cases by deadline, a page at a time, as the server lists them (GET /v1/analytics/case-backlog/deadlines). */
+function DeadlineCases({ list, now }: { list: DeadlineList; now: number }) {
   const t = useMessages(casesOverviewMessages);
   const api = useApi();
-  const [filter, setFilter] = useState<BreachedFilter>('open');
-  const pages = useCursorPages(['cases', 'breached', filter], (cursor) =>
-    answer(api.GET('/v1/cases', { params: { query: { breached: true, limit: 25, ...(filter !== 'any' && { status: filter }), ...(cursor && { cursor }) } } })),
+  const pages = useCursorPages(['cases', 'deadlines', list], (cursor) =>
+    answer(api.GET('/v1/analytics/case-backlog/deadlines', { params: { query: { list, limit: rowsPerPage, ...(cursor && { cursor }) } } })),
   );
-  const columns = useCaseColumns(missedDeadline, now, filter === 'any');
+  const columns = useCaseColumns(now);
+  const title = list === 'breached' ? t('breached') : t('nearly');
   return (
     <Table
       header={
-        <Header variant="h2" description={t('breachedDescription')}>
-          {t('breached')}
+        <Header variant="h2" description={list === 'breached' ? t('breachedDescription') : t('nearlyDescription')}>
+          {title}
         </Header>
       }
-      filter={
-        <FormField label={t('breachedStatus')} controlId="breached-status">
-          <Select
-            controlId="breached-status"
-            selectedOption={{ value: filter, label: t(`status.${filter}`) }}
-            options={breachedFilters.map((value) => ({ value, label: t(`status.${value}`) }))}
-            onChange={(event) => setFilter(event.detail.selectedOption.value as BreachedFilter)}
-          />
-        </FormField>
-      }
-      ariaLabels={{ tableLabel: t('breached') }}
+      ariaLabels={{ tableLabel: title }}
       columnDefinitions={columns}
       items={pages.items}
-      trackBy="caseId"
+      trackBy={(row) => row.case.caseId}
       loading={pages.page.isPending}
       loadingText={t('loading')}
       wrapLines
@@ -265,53 +217,12 @@ function BreachedCases({ now }: { now: number }) {
           <ProblemAlert error={pages.page.error} />
         ) : (
           <Box textAlign="center" color="inherit">
-            <b>{t('breachedEmpty')}</b>
+            <b>{list === 'breached' ? t('breachedEmpty') : t('nearlyEmpty')}</b>
             <Box variant="p" color="inherit">
-              {t('breachedEmptyHint')}
+              {list === 'breached' ? t('breachedEmptyHint') : t('nearlyEmptyHint')}
             </Box>
           </Box>
         )
-      }
-    />
-  );
-}
-
-function NearlyBreached({ cases, loading, now }: { cases: Case[]; loading: boolean; now: number }) {
-  const t = useMessages(casesOverviewMessages);
-  const [pageIndex, setPageIndex] = useState(1);
-  const rows = nearlyBreached(cases, now);
-  const columns = useCaseColumns(nextDeadline, now, true);
-  const pagesCount = Math.max(1, Math.ceil(rows.length / rowsPerPage));
-  const currentPage = Math.min(pageIndex, pagesCount);
-  return (
-    <Table
-      header={
-        <Header variant="h2" description={t('nearlyDescription')} counter={loading ? undefined : `(${rows.length})`}>
-          {t('nearly')}
-        </Header>
-      }
-      ariaLabels={{ tableLabel: t('nearly') }}
-      columnDefinitions={columns}
-      items={rows.slice((currentPage - 1) * rowsPerPage, currentPage * rowsPerPage)}
-      trackBy="caseId"
-      loading={loading}
-      loadingText={t('loading')}
-      wrapLines
-      pagination={
-        <Pagination
-          currentPageIndex={currentPage}
-          pagesCount={pagesCount}
-          onChange={(event) => setPageIndex(event.detail.currentPageIndex)}
-          ariaLabels={{ nextPageLabel: t('paginationNext'), previousPageLabel: t('paginationPrevious'), pageLabel: (page) => t('paginationPage', { page }) }}
-        />
-      }
-      empty={
-        <Box textAlign="center" color="inherit">
-          <b>{t('nearlyEmpty')}</b>
-          <Box variant="p" color="inherit">
-            {t('nearlyEmptyHint')}
-          </Box>
-        </Box>
       }
     />
   );
