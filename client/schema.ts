@@ -136,6 +136,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find customers by phone in any format, e-mail, external id, or the start of a name
+         * @description The desk's type-ahead. A phone number in any format (read with the tenant default country), an e-mail address and an external id are matched exactly; other text finds the customers each of whose words starts a word of their given, family or display name, case and accents ignored (`jose` finds José). A Chinese name is found by its start (林美 finds 林美玲) and by its given name (美玲). Each result says what matched. At most `limit` (1–25, default 10) results, exact matches first; `more` says when there are others. An erased customer is never found
+         */
+        get: operations["searchCustomers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/{customerId}": {
         parameters: {
             query?: never;
@@ -2627,6 +2647,16 @@ export interface components {
                 open: components["schemas"]["OverviewReferral"][];
                 converted: components["schemas"]["OverviewReferral"][];
             };
+        };
+        CustomerSearchResult: {
+            customer: components["schemas"]["Customer"];
+            /** @description Why this customer was found, one entry per field that matched */
+            matchedOn: ("phone" | "email" | "externalId" | "givenName" | "familyName" | "displayName")[];
+        };
+        CustomerSearchResults: {
+            items: components["schemas"]["CustomerSearchResult"][];
+            /** @description true when more customers match than `limit`: type more of the name to narrow it */
+            more: boolean;
         };
         CustomerValue: {
             currency: string;
@@ -7627,6 +7657,142 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    searchCustomers: {
+        parameters: {
+            query: {
+                /**
+                 * @description A phone number in any format, an e-mail address, an external id, or the start of a name or of any word of it (case and accents ignored; a Chinese name by its start or by its given name)
+                 * @example 0912 345 678
+                 */
+                q: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The customers found */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "customer": {
+                     *             "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *             "givenName": "Mei-Ling",
+                     *             "familyName": "Chen",
+                     *             "displayName": "Chen Mei-Ling",
+                     *             "phone": "+886912345678",
+                     *             "email": "meiling.chen@example.com",
+                     *             "language": "zh-TW",
+                     *             "tags": [
+                     *               "vip"
+                     *             ],
+                     *             "externalId": "CRM-004211",
+                     *             "consent": {
+                     *               "sms": {
+                     *                 "status": "granted",
+                     *                 "source": "web-form",
+                     *                 "at": "2026-03-05T02:00:00.000Z"
+                     *               },
+                     *               "email": {
+                     *                 "status": "unknown"
+                     *               },
+                     *               "marketing": {
+                     *                 "status": "denied",
+                     *                 "source": "call",
+                     *                 "at": "2026-03-05T02:00:00.000Z"
+                     *               }
+                     *             },
+                     *             "version": 1,
+                     *             "createdAt": "2026-03-05T02:00:00.000Z",
+                     *             "updatedAt": "2026-03-05T02:00:00.000Z"
+                     *           },
+                     *           "matchedOn": [
+                     *             "phone"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "more": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CustomerSearchResults"];
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */

@@ -62,7 +62,7 @@ export async function queryListed(query: ListedQuery): Promise<ListedPage> {
 const batchGetLimit = 100;
 
 /** The items of `itemKeys` that exist, in the order of `itemKeys`. */
-async function itemsOf(itemKeys: { pk: unknown; sk: unknown }[], attributes: ListedQuery['attributes']): Promise<Item[]> {
+export async function itemsOf(itemKeys: { pk: unknown; sk: unknown }[], attributes: ListedQuery['attributes']): Promise<Item[]> {
   const table = tableName();
   const found = new Map<string, Item>();
   const projection = attributes && {
