@@ -765,7 +765,7 @@ export interface paths {
         };
         /**
          * Who the customer is, what they are worth, what happened recently and what is still open, in one answer; an erased customer answers 410
-         * @description Everything an agent needs on one screen, in one DynamoDB request: the profile with consent and value (as GET /v1/customers/{customerId} shows it, always current), the latest 10 contacts, open cases with their SLA deadlines, the latest completed survey's scores, and open and recently converted referrals. Except the profile it is read from a projection kept from events, so a change made a moment ago may not show yet. An erased customer answers 410
+         * @description Everything an agent needs on one screen, in one DynamoDB request: the profile with consent and value (as GET /v1/customers/{customerId} shows it, always current), the latest 10 contacts, open cases with their SLA deadlines, the latest completed survey's scores and words, open and recently converted referrals, and a suggested next step from what is open and the value segment (an open complaint: recover first; a champion: thank and offer; at risk: win back). Except the profile it is read from a projection kept from events, so a change made a moment ago may not show yet. An erased customer answers 410
          */
         get: operations["getCustomerOverview"];
         put?: never;
@@ -2647,6 +2647,7 @@ export interface components {
                 open: components["schemas"]["OverviewReferral"][];
                 converted: components["schemas"]["OverviewReferral"][];
             };
+            suggestedNextStep: components["schemas"]["SuggestedNextStep"];
         };
         CustomerSearchResult: {
             customer: components["schemas"]["Customer"];
@@ -2943,6 +2944,8 @@ export interface components {
                     [key: string]: number | null;
                 };
             };
+            /** @description The customer's own words: the survey's free-text answers as written, in the template's order (absent for surveys projected before they were kept) */
+            words?: string[];
         };
         Me: {
             principal: {
@@ -4512,6 +4515,25 @@ export interface components {
             };
             /** @description Assumptions behind the figures, Erlang C's disregard of abandonment first */
             notes: string[];
+        };
+        /** @description What the agent might do first, from what is open and what the customer is worth; a suggestion, never an obligation */
+        SuggestedNextStep: {
+            /**
+             * @description The rule that applied, first of the table in docs/guides/agents-desk.md ("The customer at a glance")
+             * @enum {string}
+             */
+            action: "recover_first" | "resolve_breached_case" | "repair_experience" | "thank_and_offer" | "thank" | "win_back" | "re_engage" | "reactivate_offer" | "check_in" | "nurture" | "follow_up_referral" | "update_on_case" | "listen";
+            /** @description The case the step is about (recover_first, resolve_breached_case, update_on_case) */
+            caseId?: string;
+            /** @description The unhappy survey (repair_experience) */
+            surveyId?: string;
+            /** @description The open referral (follow_up_referral) */
+            referralId?: string;
+            /**
+             * @description The value segment the step comes from
+             * @enum {string}
+             */
+            segment?: "champions" | "loyal" | "potential_loyalist" | "new" | "promising" | "need_attention" | "about_to_sleep" | "at_risk" | "cannot_lose" | "hibernating" | "lost";
         };
         Survey: {
             surveyId: string;
@@ -14339,7 +14361,10 @@ export interface operations {
                      *           "csat": 4,
                      *           "nps": null,
                      *           "ces": null
-                     *         }
+                     *         },
+                     *         "words": [
+                     *           "The agent explained the bill clearly"
+                     *         ]
                      *       },
                      *       "referrals": {
                      *         "open": [
@@ -14354,6 +14379,10 @@ export interface operations {
                      *           }
                      *         ],
                      *         "converted": []
+                     *       },
+                     *       "suggestedNextStep": {
+                     *         "action": "recover_first",
+                     *         "caseId": "cas_01JFD2E3F4G5H6J7K8M9N0P1Q2"
                      *       }
                      *     }
                      */
