@@ -12406,6 +12406,8 @@ export interface operations {
                 queue?: string;
                 /** @example completed */
                 status?: "pending" | "sent" | "in_progress" | "completed" | "expired" | "not_sent";
+                /** @description Only the survey decided for this contact (sent, not sent with its reason, answered): at most one, whatever the other filters */
+                contactId?: string;
             };
             header?: never;
             path?: never;
