@@ -102,6 +102,27 @@ export const consolePages: readonly ConsolePage[] = [
     load: () => import('../pages/webhooks/page'),
   },
   {
+    path: '/desk/customers',
+    title: { en: 'Customers', 'zh-TW': '顧客' },
+    section: 'work',
+    scope: 'readonly',
+    load: () => import('../pages/customer-search/page'),
+  },
+  {
+    path: '/desk/pop',
+    title: { en: 'Screen pop', 'zh-TW': '來電彈出' },
+    section: 'work',
+    scope: 'readonly',
+    load: () => import('../pages/customer/page'),
+  },
+  {
+    path: '/desk/contacts/new',
+    title: { en: 'Log a contact', 'zh-TW': '記錄聯絡' },
+    section: 'work',
+    scope: 'agent',
+    load: () => import('../pages/contact-log/page'),
+  },
+  {
     path: '/audit-log',
     title: { en: 'Audit log', 'zh-TW': '稽核紀錄' },
     section: 'administration',
@@ -116,5 +137,9 @@ export const publicPages: readonly Omit<ConsolePage, 'section' | 'scope'>[] = [
   { path: '/signup/verify', title: { en: 'Choose your password', 'zh-TW': '設定密碼' }, load: () => import('../pages/signup/verify-page') },
 ];
 
+/** The page of a path: the one declared for it, else the one of its longest parent path (`/desk/customers/cus_1` is `/desk/customers`'s, not `/desk`'s). */
 export const findPage = <Page extends { path: string }>(pages: readonly Page[], path: string): Page | undefined =>
-  pages.find((page) => page.path === path) ?? pages.find((page) => page.path !== '/' && path.startsWith(page.path + '/'));
+  pages.find((page) => page.path === path) ??
+  pages
+    .filter((page) => page.path !== '/' && path.startsWith(page.path + '/'))
+    .reduce<Page | undefined>((longest, page) => (!longest || page.path.length > longest.path.length ? page : longest), undefined);
