@@ -212,6 +212,9 @@ function Closed({ contact, customerId }: { contact: Contact; customerId?: string
       return found && finishedSurveyStates.has(found.status) ? false : 3_000;
     },
   });
+  const settings = useQuery({ queryKey: ['settings'], queryFn: () => answer(api.GET('/v1/settings')) });
+  // Turned off, the rules decide nothing for a contact: nothing will ever come to wait for.
+  const surveysOff = settings.data?.surveys.enabled === false;
   const decided = survey.data?.items[0];
   const score = (value: unknown) => (typeof value === 'number' ? format.number(value) : '—');
   return (
@@ -234,6 +237,8 @@ function Closed({ contact, customerId }: { contact: Contact; customerId?: string
       <Container header={<Header variant="h2">{t('survey')}</Header>}>
         {survey.error ? (
           <ProblemAlert error={survey.error} />
+        ) : surveysOff && !decided ? (
+          <StatusIndicator type="stopped">{t('surveysOff')}</StatusIndicator>
         ) : !decided ? (
           <StatusIndicator type="loading">{t('surveyDeciding')}</StatusIndicator>
         ) : (
