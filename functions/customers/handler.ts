@@ -171,11 +171,15 @@ async function customersByName(tenantId: string, terms: readonly string[], wante
   const results: CustomerSearchResult[] = [];
   const seen = new Set<string>();
   let startKey: Record<string, unknown> | undefined;
+  // One word needs no check beyond the Query: read only as many customers as are still wanted, so a
+  // common prefix costs no more in a large tenant than in a small one.
+  const oneWord = terms.length === 1;
   for (let page = 0; page < searchPagesAtMost && results.length < wanted; page++) {
-    const tokens = await searchTokenPage(tenantId, driver, searchPageSize, startKey);
+    const tokens = await searchTokenPage(tenantId, driver, oneWord ? Math.min(searchPageSize, wanted * 3) : searchPageSize, startKey);
     const newIds = [...new Set(tokens.entries.map((entry) => entry.customerId))].filter((customerId) => !seen.has(customerId));
-    newIds.forEach((customerId) => seen.add(customerId));
-    for (const customer of await activeCustomersByIds(tenantId, newIds)) {
+    const toRead = oneWord ? newIds.slice(0, wanted - results.length) : newIds;
+    toRead.forEach((customerId) => seen.add(customerId));
+    for (const customer of await activeCustomersByIds(tenantId, toRead)) {
       const fields = nameMatch(customer, terms);
       if (fields && results.length < wanted) results.push({ customer, matchedOn: fields });
     }
