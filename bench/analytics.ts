@@ -197,7 +197,7 @@ function addCounters(items: Map<string, Record<string, unknown>>, tenantId: stri
   }
 }
 
-async function writeAll(client: DynamoDBDocumentClient, items: Record<string, unknown>[]) {
+export async function writeAll(client: DynamoDBDocumentClient, items: Record<string, unknown>[]) {
   const batches: Record<string, unknown>[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
   const concurrency = 8;

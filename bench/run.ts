@@ -5,6 +5,7 @@ import { formatConsoleBundles, formatConsoleRenderTime, measureConsoleBundles, m
 import { costModel, formatCostModel } from './cost';
 import { formatLatency, measureCustomerReadLatency } from './latency';
 import { formatLifecycle, measureContactLifecycleInChildProcess } from './lifecycle';
+import { formatSearchLatency, measureSearchLatency } from './search';
 import { formatSurveySms, measureSurveySms } from './sms';
 import { formatTenantSessions, measureTenantClientCost, modelTenantSessions, tenantMixes } from './tenant-sessions';
 
@@ -13,7 +14,7 @@ import { formatTenantSessions, measureTenantClientCost, modelTenantSessions, ten
  * machines are noisy. Never part of `npm test`. `npm run bench -- bundles` (or latency,
  * analytics, summaries, lifecycle, sms, tenant-sessions) runs only those parts.
  */
-const sections = ['latency', 'analytics', 'summaries', 'lifecycle', 'sms', 'bundles', 'tenant-sessions', 'console'] as const;
+const sections = ['latency', 'analytics', 'summaries', 'lifecycle', 'sms', 'bundles', 'tenant-sessions', 'console', 'search'] as const;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(sections as readonly string[]).includes(name));
 if (unknown.length > 0) {
@@ -74,5 +75,10 @@ if (runs('console')) {
   console.log(formatConsoleBundles(await measureConsoleBundles()));
   console.log('\n## The console: time to a rendered dashboard\n');
   console.log(formatConsoleRenderTime(await measureConsoleRenderTime()));
+}
+if (runs('search')) {
+  const search = await measureSearchLatency();
+  console.log('\n## Customer search: 1k vs 100k customers\n');
+  console.log(formatSearchLatency(search));
 }
 console.log(`\nMeasured ${new Date().toISOString()} with Node ${process.version} on ${process.arch}.`);

@@ -136,6 +136,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find customers by phone in any format, e-mail, external id, or the start of a name
+         * @description The desk's type-ahead. A phone number in any format (read with the tenant default country), an e-mail address and an external id are matched exactly; other text finds the customers each of whose words starts a word of their given, family or display name, case and accents ignored (`jose` finds José). A Chinese name is found by its start (林美 finds 林美玲) and by its given name (美玲). Each result says what matched. At most `limit` (1–25, default 10) results, exact matches first; `more` says when there are others. An erased customer is never found
+         */
+        get: operations["searchCustomers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/{customerId}": {
         parameters: {
             query?: never;
@@ -885,7 +905,7 @@ export interface paths {
         };
         /**
          * Who the customer is, what they are worth, what happened recently and what is still open, in one answer; an erased customer answers 410
-         * @description Everything an agent needs on one screen, in one DynamoDB request: the profile with consent and value (as GET /v1/customers/{customerId} shows it, always current), the latest 10 contacts, open cases with their SLA deadlines, the latest completed survey's scores, and open and recently converted referrals. Except the profile it is read from a projection kept from events, so a change made a moment ago may not show yet. An erased customer answers 410
+         * @description Everything an agent needs on one screen, in one DynamoDB request: the profile with consent and value (as GET /v1/customers/{customerId} shows it, always current), the latest 10 contacts, open cases with their SLA deadlines, the latest completed survey's scores and words, open and recently converted referrals, and a suggested next step from what is open and the value segment (an open complaint: recover first; a champion: thank and offer; at risk: win back). Except the profile it is read from a projection kept from events, so a change made a moment ago may not show yet. An erased customer answers 410
          */
         get: operations["getCustomerOverview"];
         put?: never;
@@ -3140,6 +3160,17 @@ export interface components {
                 open: components["schemas"]["OverviewReferral"][];
                 converted: components["schemas"]["OverviewReferral"][];
             };
+            suggestedNextStep: components["schemas"]["SuggestedNextStep"];
+        };
+        CustomerSearchResult: {
+            customer: components["schemas"]["Customer"];
+            /** @description Why this customer was found, one entry per field that matched */
+            matchedOn: ("phone" | "email" | "externalId" | "givenName" | "familyName" | "displayName")[];
+        };
+        CustomerSearchResults: {
+            items: components["schemas"]["CustomerSearchResult"][];
+            /** @description true when more customers match than `limit`: type more of the name to narrow it */
+            more: boolean;
         };
         /** @description A reply from a case goes to the case's customer, who has no phone number (SMS) or e-mail address (e-mail), has denied consent to that channel (or not given it, where settings.surveys.requireExplicitConsent asks for it), opted out by STOP, or was erased. Nothing was sent; `errors` names the channel. Reply by the other channel, or record the customer's consent first. */
         CustomerUnreachableProblem: {
@@ -3441,6 +3472,8 @@ export interface components {
                     [key: string]: number | null;
                 };
             };
+            /** @description The customer's own words: the survey's free-text answers as written, in the template's order (absent for surveys projected before they were kept) */
+            words?: string[];
         };
         /** @description Amazon SES refused to send to this address (it is on the account's suppression list after a bounce or complaint, or, while the stage's SES account is in the sandbox, it is not verified): nothing was mailed and nothing was stored. Check the address in `errors`; if it is right, the operator can take it off the suppression list, then retry. */
         MailRefusedProblem: {
@@ -5079,6 +5112,25 @@ export interface components {
             };
             /** @description Assumptions behind the figures, Erlang C's disregard of abandonment first */
             notes: string[];
+        };
+        /** @description What the agent might do first, from what is open and what the customer is worth; a suggestion, never an obligation */
+        SuggestedNextStep: {
+            /**
+             * @description The rule that applied, first of the table in docs/guides/agents-desk.md ("The customer at a glance")
+             * @enum {string}
+             */
+            action: "recover_first" | "resolve_breached_case" | "repair_experience" | "thank_and_offer" | "thank" | "win_back" | "re_engage" | "reactivate_offer" | "check_in" | "nurture" | "follow_up_referral" | "update_on_case" | "listen";
+            /** @description The case the step is about (recover_first, resolve_breached_case, update_on_case) */
+            caseId?: string;
+            /** @description The unhappy survey (repair_experience) */
+            surveyId?: string;
+            /** @description The open referral (follow_up_referral) */
+            referralId?: string;
+            /**
+             * @description The value segment the step comes from
+             * @enum {string}
+             */
+            segment?: "champions" | "loyal" | "potential_loyalist" | "new" | "promising" | "need_attention" | "about_to_sleep" | "at_risk" | "cannot_lose" | "hibernating" | "lost";
         };
         Survey: {
             surveyId: string;
@@ -8285,6 +8337,142 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["IdempotencyKeyOtherCallerProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    searchCustomers: {
+        parameters: {
+            query: {
+                /**
+                 * @description A phone number in any format, an e-mail address, an external id, or the start of a name or of any word of it (case and accents ignored; a Chinese name by its start or by its given name)
+                 * @example 0912 345 678
+                 */
+                q: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The customers found */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "customer": {
+                     *             "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *             "givenName": "Mei-Ling",
+                     *             "familyName": "Chen",
+                     *             "displayName": "Chen Mei-Ling",
+                     *             "phone": "+886912345678",
+                     *             "email": "meiling.chen@example.com",
+                     *             "language": "zh-TW",
+                     *             "tags": [
+                     *               "vip"
+                     *             ],
+                     *             "externalId": "CRM-004211",
+                     *             "consent": {
+                     *               "sms": {
+                     *                 "status": "granted",
+                     *                 "source": "web-form",
+                     *                 "at": "2026-03-05T02:00:00.000Z"
+                     *               },
+                     *               "email": {
+                     *                 "status": "unknown"
+                     *               },
+                     *               "marketing": {
+                     *                 "status": "denied",
+                     *                 "source": "call",
+                     *                 "at": "2026-03-05T02:00:00.000Z"
+                     *               }
+                     *             },
+                     *             "version": 1,
+                     *             "createdAt": "2026-03-05T02:00:00.000Z",
+                     *             "updatedAt": "2026-03-05T02:00:00.000Z"
+                     *           },
+                     *           "matchedOn": [
+                     *             "phone"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "more": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CustomerSearchResults"];
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`, `bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"] | components["schemas"]["BadRequestProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */
@@ -13377,6 +13565,8 @@ export interface operations {
                 queue?: string;
                 /** @example completed */
                 status?: "pending" | "sent" | "in_progress" | "completed" | "expired" | "not_sent";
+                /** @description Only the survey decided for this contact (sent, not sent with its reason, answered): at most one, whatever the other filters */
+                contactId?: string;
             };
             header?: never;
             path?: never;
@@ -15695,7 +15885,10 @@ export interface operations {
                      *           "csat": 4,
                      *           "nps": null,
                      *           "ces": null
-                     *         }
+                     *         },
+                     *         "words": [
+                     *           "The agent explained the bill clearly"
+                     *         ]
                      *       },
                      *       "referrals": {
                      *         "open": [
@@ -15710,6 +15903,10 @@ export interface operations {
                      *           }
                      *         ],
                      *         "converted": []
+                     *       },
+                     *       "suggestedNextStep": {
+                     *         "action": "recover_first",
+                     *         "caseId": "cas_01JFD2E3F4G5H6J7K8M9N0P1Q2"
                      *       }
                      *     }
                      */

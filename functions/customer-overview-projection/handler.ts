@@ -11,7 +11,7 @@ import {
 import { getCase } from '../../shared/data/cases-repo';
 import { getSurveyTemplateVersion } from '../../shared/data/survey-templates-repo';
 import { getSurvey } from '../../shared/data/surveys-repo';
-import { contactItemsToTrim, convertedReferralsToTrim } from '../../shared/domain/customer-overview';
+import { contactItemsToTrim, convertedReferralsToTrim, surveyWords } from '../../shared/domain/customer-overview';
 import { type ProjectedDetailType, projectedEvents } from '../../shared/domain/customer-overview-events';
 import { type CatalogEvent, createEventConsumer } from '../../shared/events/consumer';
 import { logger } from '../../shared/observability';
@@ -78,14 +78,15 @@ async function project(tenantId: string, event: CatalogEvent<ProjectedDetailType
     case 'Survey Completed': {
       const survey = event.detail.data;
       if (!survey.customerId) return 'no customer';
-      const scores = survey.scores ?? (await scoresOf(tenantId, survey.surveyId));
+      const answered = await answersOf(tenantId, survey.surveyId);
       const written = await putLatestSurvey(tenantId, survey.customerId, {
         surveyId: survey.surveyId,
         contactId: survey.contactId,
         completedAt: survey.completedAt,
         templateId: survey.templateId,
         templateVersion: survey.templateVersion,
-        scores,
+        scores: survey.scores ?? answered.scores,
+        words: answered.words,
       });
       return written ? 'written' : 'kept';
     }
@@ -94,10 +95,13 @@ async function project(tenantId: string, event: CatalogEvent<ProjectedDetailType
   }
 }
 
-/** A completion published without its scores (the web page's): computed from the stored answers and their template version. */
-async function scoresOf(tenantId: string, surveyId: string): Promise<SurveyScores> {
+/**
+ * The stored answers' scores (for a completion published without them, the web page's) and the
+ * customer's own words (no event carries free text), from the survey and its template version.
+ */
+async function answersOf(tenantId: string, surveyId: string): Promise<{ scores: SurveyScores; words: string[] }> {
   const survey = await getSurvey(tenantId, surveyId);
-  if (!survey || survey.templateId === undefined || survey.templateVersion === undefined) return {};
+  if (!survey || survey.templateId === undefined || survey.templateVersion === undefined) return { scores: {}, words: [] };
   const template = await getSurveyTemplateVersion(tenantId, survey.templateId, survey.templateVersion);
-  return template ? surveyScores(template, survey.answers) : {};
+  return template ? { scores: surveyScores(template, survey.answers), words: surveyWords(template, survey.answers) } : { scores: {}, words: [] };
 }

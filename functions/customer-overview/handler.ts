@@ -1,5 +1,6 @@
 import { readCustomerOverview } from '../../shared/data/customer-overview-repo';
 import { overviewSections } from '../../shared/domain/customer-overview';
+import { suggestedNextStep } from '../../shared/domain/customer-overview-next-step';
 import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { customerErased, notFound } from '../../shared/http/problem';
@@ -17,10 +18,19 @@ export const handler = createApiHandler('customer-overview', customerOverviewRou
       // As GET /v1/customers/{customerId} answers an erased customer, with the tombstone's facts.
       throw customerErased(customerId, data.erasedAt);
     }
+    const now = new Date();
+    const sections = overviewSections(data.projection, Math.floor(now.getTime() / 1000));
     const overview: CustomerOverview = {
       customer: data.customer,
-      ...overviewSections(data.projection, Math.floor(Date.now() / 1000)),
+      ...sections,
       olderCasesNotRead: data.truncated,
+      suggestedNextStep: suggestedNextStep({
+        customer: data.customer,
+        openCases: sections.openCases,
+        latestSurvey: sections.latestSurvey,
+        openReferrals: sections.referrals.open,
+        now,
+      }),
     };
     return { status: 200, body: overview };
   },

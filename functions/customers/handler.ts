@@ -1,5 +1,7 @@
 import {
   StaleCustomer,
+  activeCustomersByIds,
+  searchTokenPage,
   UniqueValueTaken,
   customerListPartition,
   eraseCustomer,
@@ -15,6 +17,7 @@ import type { UniqueKind } from '../../shared/data/keys';
 import { getSettings } from '../../shared/data/tenants-repo';
 import { normalizeEmail, toE164 } from '../../shared/domain/contact-points';
 import { InvalidCustomer, customerErasure, newCustomer, patchCustomer } from '../../shared/domain/customer';
+import { type MatchField, nameMatch, searchPlan } from '../../shared/domain/customer-search';
 import { newAuditEntry } from '../../shared/domain/audit';
 import { auditContextOf } from '../../shared/http/audit';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
@@ -24,7 +27,7 @@ import { createApiHandler } from '../../shared/http/handler';
 import type { RequestOf } from '../../shared/http/operation';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { conflict, customerErased, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
-import type { Customer } from '../../shared/schemas/customer';
+import type { Customer, CustomerSearchResult } from '../../shared/schemas/customer';
 import { looksLikeId, newId } from '../../shared/ids';
 import { customerRoutes } from '../../shared/http/routes/customers';
 
@@ -70,6 +73,38 @@ export const handler = createApiHandler('customers', customerRoutes, {
     });
     await uniquely(() => eraseCustomer(request.tenantId, stored.customer, customerErasure(request.tenantId, stored.customer, now), audit));
     return { status: 204 };
+  },
+
+  async searchCustomers(request) {
+    const { tenantId, query } = request;
+    const plan = searchPlan(query.q, await defaultCountryFor(tenantId, query.q));
+    const exactLookups: [MatchField, UniqueKind, string | undefined][] = [
+      ['phone', 'PHONE', plan.phone],
+      ['email', 'EMAIL', plan.email],
+      ['externalId', 'EXTID', plan.externalId],
+    ];
+    const [exact, byName] = await Promise.all([
+      Promise.all(
+        exactLookups.map(async ([field, kind, value]) => {
+          const customerId = value === undefined ? undefined : await findCustomerIdBy(tenantId, kind, value);
+          return customerId ? { field, customerId } : undefined;
+        }),
+      ),
+      customersByName(tenantId, plan.nameTerms, query.limit + 1),
+    ]);
+    const found = exact.filter((match) => match !== undefined);
+    const exactCustomers = await activeCustomersByIds(tenantId, [...new Set(found.map((match) => match.customerId))]);
+    const results = new Map<string, CustomerSearchResult>();
+    for (const customer of exactCustomers) {
+      results.set(customer.customerId, { customer, matchedOn: found.filter((match) => match.customerId === customer.customerId).map((match) => match.field) });
+    }
+    for (const result of byName) {
+      const known = results.get(result.customer.customerId);
+      if (known) known.matchedOn.push(...result.matchedOn);
+      else results.set(result.customer.customerId, result);
+    }
+    const items = [...results.values()];
+    return { status: 200, body: { items: items.slice(0, query.limit), more: items.length > query.limit } };
   },
 
   async listCustomers(request) {
@@ -119,6 +154,39 @@ async function lookupKey(tenantId: string, query: RequestOf<typeof customerRoute
   if (query.email !== undefined) return { kind: 'EMAIL', value: normalizeEmail(query.email) };
   if (query.externalId !== undefined) return { kind: 'EXTID', value: query.externalId };
   return undefined;
+}
+
+/** Token entries read at most per search: a prefix as short as one letter stays one or two Queries. */
+const searchPageSize = 100;
+const searchPagesAtMost = 3;
+
+/**
+ * The customers whose tokens start with every term, in the order of the longest term's tokens (an
+ * exact token first), at most `wanted`: the longest term is queried, the others are checked on the
+ * customers read (shared/domain/customer-search.ts).
+ */
+async function customersByName(tenantId: string, terms: readonly string[], wanted: number): Promise<CustomerSearchResult[]> {
+  const [driver] = terms;
+  if (driver === undefined) return [];
+  const results: CustomerSearchResult[] = [];
+  const seen = new Set<string>();
+  let startKey: Record<string, unknown> | undefined;
+  // One word needs no check beyond the Query: read only as many customers as are still wanted, so a
+  // common prefix costs no more in a large tenant than in a small one.
+  const oneWord = terms.length === 1;
+  for (let page = 0; page < searchPagesAtMost && results.length < wanted; page++) {
+    const tokens = await searchTokenPage(tenantId, driver, oneWord ? Math.min(searchPageSize, wanted * 3) : searchPageSize, startKey);
+    const newIds = [...new Set(tokens.entries.map((entry) => entry.customerId))].filter((customerId) => !seen.has(customerId));
+    const toRead = oneWord ? newIds.slice(0, wanted - results.length) : newIds;
+    toRead.forEach((customerId) => seen.add(customerId));
+    for (const customer of await activeCustomersByIds(tenantId, toRead)) {
+      const fields = nameMatch(customer, terms);
+      if (fields && results.length < wanted) results.push({ customer, matchedOn: fields });
+    }
+    startKey = tokens.lastKey;
+    if (!startKey) break;
+  }
+  return results;
 }
 
 function domainRule<T>(build: () => T): T {

@@ -153,6 +153,11 @@ export const handler = createApiHandler(
 
     async listSurveys(request) {
       const { tenantId, query } = request;
+      if (query.contactId !== undefined) {
+        const surveyId = await getContactSurveyId(tenantId, query.contactId);
+        const survey = surveyId ? await getSurvey(tenantId, surveyId) : undefined;
+        return { status: 200, body: { items: survey ? [survey] : [] } };
+      }
       const { key } = surveyListPartition(tenantId, query);
       const startKey = decodeCursor(query.cursor, tenantId, key);
       // Stored times are UTC (toISOString); a bound given with an offset compares as the same instant.

@@ -1,13 +1,14 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from '../zod';
 import { Customer } from '../schemas/customer';
 import type { Change } from '../domain/change';
 import { type CustomerTombstone, type UniqueValues, uniqueValuesOf } from '../domain/customer';
-import { queryListed } from './listed-items';
+import { type NameField, type SearchToken, customerSearchTokens, searchTokenChanges, tokenBucket } from '../domain/customer-search';
+import { itemsOf, queryListed } from './listed-items';
 import { db, tableName } from './client';
-import { type UniqueKind, keys } from './keys';
+import { type UniqueKind, keys, tenantPrefix } from './keys';
 import { outboxPut } from './outbox';
 import { parseItem, parseOptionalItem } from './stored-item';
 import type { StoredAuditEntry } from '../domain/audit';
@@ -40,6 +41,7 @@ export async function insertCustomer(tenantId: string, customer: Customer): Prom
       },
     },
     ...uniqueClaims(tenantId, customer.customerId, uniqueValuesOf(customer)),
+    ...searchTokenPuts(tenantId, customer.customerId, customerSearchTokens(customer)),
   ];
   await transact(items);
 }
@@ -67,6 +69,7 @@ export async function replaceCustomer(tenantId: string, before: Customer, after:
     },
     ...releases(tenantId, before.customerId, pick(previous, changed)),
     ...uniqueClaims(tenantId, after.customerId, pick(next, changed)),
+    ...searchTokenMoves(tenantId, after.customerId, customerSearchTokens(before), customerSearchTokens(after)),
   ];
   await transact(items);
 }
@@ -88,6 +91,7 @@ export async function eraseCustomer(tenantId: string, current: Customer, erasure
       },
     },
     ...releases(tenantId, current.customerId, uniqueValuesOf(current)),
+    ...searchTokenDeletes(tenantId, current.customerId, customerSearchTokens(current).map((entry) => entry.token)),
     ...erasure.events.map(outboxPut),
     auditEntryPut(audit),
   ]);
@@ -103,6 +107,10 @@ export function customerChangeWrite(tenantId: string, before: Customer, after: C
   const next = uniqueValuesOf(after);
   if ((Object.keys({ ...previous, ...next }) as UniqueKind[]).some((kind) => previous[kind] !== next[kind])) {
     throw new Error('customerChangeWrite cannot move a phone, e-mail or external id; use replaceCustomer');
+  }
+  const tokenChanges = searchTokenChanges(customerSearchTokens(before), customerSearchTokens(after));
+  if (tokenChanges.remove.length > 0 || tokenChanges.write.length > 0) {
+    throw new Error('customerChangeWrite cannot change a name; use replaceCustomer');
   }
   return {
     Put: {
@@ -210,6 +218,97 @@ async function transact(items: TransactItem[]): Promise<void> {
     if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) throw new StaleCustomer();
     throw error;
   }
+}
+
+// ---------------------------------------------------------------- search tokens
+
+/**
+ * A name token of a customer (docs/developers/data-model.md, "Customer search"): one item per token and
+ * customer, in a partition per tenant and first character, sorted by token, so a prefix is one Query
+ * `begins_with(sk, prefix)` whatever the number of customers. Written, moved and deleted in the
+ * customer's own transactions.
+ */
+export const searchTokenKey = (tenantId: string, token: string, customerId: string) => ({
+  pk: searchTokenPartition(tenantId, token),
+  sk: `${token}#${customerId}`,
+});
+
+const searchTokenPartition = (tenantId: string, token: string) => `${tenantPrefix(tenantId)}#CUSSEARCH#${tokenBucket(token)}`;
+
+function searchTokenPuts(tenantId: string, customerId: string, tokens: readonly SearchToken[]): TransactItem[] {
+  return tokens.map(({ token, fields }) => ({
+    Put: { TableName: tableName(), Item: { ...searchTokenKey(tenantId, token, customerId), type: 'CustomerSearchToken', customerId, fields } },
+  }));
+}
+
+function searchTokenDeletes(tenantId: string, customerId: string, tokens: readonly string[]): TransactItem[] {
+  return tokens.map((token) => ({ Delete: { TableName: tableName(), Key: searchTokenKey(tenantId, token, customerId) } }));
+}
+
+function searchTokenMoves(tenantId: string, customerId: string, before: readonly SearchToken[], after: readonly SearchToken[]): TransactItem[] {
+  const { remove, write } = searchTokenChanges(before, after);
+  return [...searchTokenDeletes(tenantId, customerId, remove), ...searchTokenPuts(tenantId, customerId, write)];
+}
+
+/**
+ * Writes a customer's tokens (the backfill for customers created before search): conditional on the
+ * customer still being at the version read, so a rename meanwhile is never undone. Writing them again
+ * changes nothing. false when the customer changed or was erased: read it again.
+ */
+export async function writeSearchTokens(tenantId: string, customer: Customer): Promise<boolean> {
+  const tokens = customerSearchTokens(customer);
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: tableName(),
+              Key: keys.customer(tenantId, customer.customerId),
+              ConditionExpression: 'version = :read AND attribute_not_exists(erasedAt)',
+              ExpressionAttributeValues: { ':read': customer.version },
+            },
+          },
+          ...searchTokenPuts(tenantId, customer.customerId, tokens),
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof TransactionCanceledException && (error.CancellationReasons ?? [])[0]?.Code === 'ConditionalCheckFailed') return false;
+    throw error;
+  }
+}
+
+const SearchTokenItem = z.object({ sk: z.string(), customerId: z.string(), fields: z.array(z.enum(['givenName', 'familyName', 'displayName'])) });
+
+export interface SearchTokenPage {
+  entries: { token: string; customerId: string; fields: NameField[] }[];
+  lastKey?: Record<string, unknown>;
+}
+
+/** One page of the tokens that start with `prefix`, in token order (a token equal to the prefix first). */
+export async function searchTokenPage(tenantId: string, prefix: string, pageSize: number, startKey?: Record<string, unknown>): Promise<SearchTokenPage> {
+  const { Items = [], LastEvaluatedKey } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': searchTokenPartition(tenantId, prefix), ':prefix': prefix },
+      Limit: pageSize,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  const entries = Items.map((item) => {
+    const { sk, customerId, fields } = parseItem(SearchTokenItem, item);
+    return { token: sk.slice(0, sk.length - customerId.length - 1), customerId, fields };
+  });
+  return { entries, ...(LastEvaluatedKey && { lastKey: LastEvaluatedKey }) };
+}
+
+/** The active customers among `customerIds`, in that order (eventually consistent: a search result, not a read before a write). */
+export async function activeCustomersByIds(tenantId: string, customerIds: readonly string[]): Promise<Customer[]> {
+  const items = await itemsOf(customerIds.map((customerId) => keys.customer(tenantId, customerId)), undefined);
+  return items.map(fromItem).flatMap((stored) => (stored.state === 'active' ? [stored.customer] : []));
 }
 
 const definedEntries = (values: UniqueValues) =>

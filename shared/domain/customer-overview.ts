@@ -126,3 +126,15 @@ export function overviewSections(stored: StoredProjection, nowEpochSeconds: numb
     },
   };
 }
+
+/** The free-text answers of a survey, in the template's order: what the customer said in their own words. */
+export function surveyWords(
+  template: { questions: readonly { questionId: string; type: string }[] },
+  answers: Readonly<Record<string, unknown>>,
+): string[] {
+  return template.questions
+    .filter((question) => question.type === 'freeText')
+    .map((question) => answers[question.questionId])
+    .filter((answer): answer is string => typeof answer === 'string' && answer.trim().length > 0)
+    .map((answer) => answer.trim());
+}

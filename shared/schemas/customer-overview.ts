@@ -5,6 +5,7 @@ import { Iso8601 } from './common';
 import { Assignee, CaseStatus, CaseType, Severity } from './case';
 import { Money, ReferralStatus } from './contact';
 import { Customer } from './customer';
+import { Segment } from './customer-value';
 
 /** How much of the customer's history the overview projection keeps (docs/developers/data-model.md, "Customer overview"). */
 export const overviewLimits = {
@@ -61,6 +62,10 @@ export const LatestSurveyScores = z.withMeta(
     templateId: z.optional(z.string()),
     templateVersion: z.optional(z.int()),
     scores: SurveyScores,
+    words: z.described(
+      z.optional(z.array(z.string())),
+      "The customer's own words: the survey's free-text answers as written, in the template's order (absent for surveys projected before they were kept)",
+    ),
   }),
   { id: 'LatestSurveyScores' },
 );
@@ -81,6 +86,37 @@ export const OverviewReferral = z.withMeta(
   { id: 'OverviewReferral' },
 );
 export type OverviewReferral = z.infer<typeof OverviewReferral>;
+
+export const NextStepAction = z.described(
+  z.enum([
+    'recover_first',
+    'resolve_breached_case',
+    'repair_experience',
+    'thank_and_offer',
+    'thank',
+    'win_back',
+    're_engage',
+    'reactivate_offer',
+    'check_in',
+    'nurture',
+    'follow_up_referral',
+    'update_on_case',
+    'listen',
+  ]),
+  'The rule that applied, first of the table in docs/guides/agents-desk.md ("The customer at a glance")',
+);
+
+export const SuggestedNextStep = z.withMeta(
+  z.object({
+    action: NextStepAction,
+    caseId: z.described(z.optional(z.string()), 'The case the step is about (recover_first, resolve_breached_case, update_on_case)'),
+    surveyId: z.described(z.optional(z.string()), 'The unhappy survey (repair_experience)'),
+    referralId: z.described(z.optional(z.string()), 'The open referral (follow_up_referral)'),
+    segment: z.described(z.optional(Segment), 'The value segment the step comes from'),
+  }),
+  { id: 'SuggestedNextStep', description: 'What the agent might do first, from what is open and what the customer is worth; a suggestion, never an obligation' },
+);
+export type SuggestedNextStep = z.infer<typeof SuggestedNextStep>;
 
 export const CustomerOverview = z.withMeta(
   z.object({
@@ -105,6 +141,7 @@ export const CustomerOverview = z.withMeta(
       z.object({ open: z.array(OverviewReferral), converted: z.array(OverviewReferral) }),
       `The customer's open referrals and latest ${overviewLimits.convertedReferrals} converted ones (lost ones left out), newest first`,
     ),
+    suggestedNextStep: SuggestedNextStep,
   }),
   { id: 'CustomerOverview', description: `Customer 360 in one DynamoDB request. ${eventuallyConsistent}` },
 );

@@ -110,3 +110,33 @@ export const ListCustomersQuery = z
       message: 'Look up by one of phone, email or externalId, or list a segment, one at a time',
     }),
   );
+
+export const SearchCustomersQuery = z.strictObject({
+  q: z.described(
+    z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+    'A phone number in any format, an e-mail address, an external id, or the start of a name or of any word of it (case and accents ignored; a Chinese name by its start or by its given name)',
+  ),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(25)), 10),
+});
+
+export const SearchMatchField = z.described(
+  z.enum(['phone', 'email', 'externalId', 'givenName', 'familyName', 'displayName']),
+  'What matched: an exact phone, e-mail or external id, or the start of a word of a name field',
+);
+
+export const CustomerSearchResult = z.withMeta(
+  z.object({
+    customer: Customer,
+    matchedOn: z.described(z.array(SearchMatchField), 'Why this customer was found, one entry per field that matched'),
+  }),
+  { id: 'CustomerSearchResult' },
+);
+export type CustomerSearchResult = z.infer<typeof CustomerSearchResult>;
+
+export const CustomerSearchResults = z.withMeta(
+  z.object({
+    items: z.array(CustomerSearchResult),
+    more: z.described(z.boolean(), 'true when more customers match than `limit`: type more of the name to narrow it'),
+  }),
+  { id: 'CustomerSearchResults' },
+);

@@ -76,6 +76,10 @@ export const ListSurveysQuery = z
     agentId: z.described(z.optional(AgentId), 'Surveys of the contacts of this agent (an agent id, as on contacts)'),
     queue: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(128))),
     status: z.optional(SurveyStatus),
+    contactId: z.described(
+      z.optional(z.string().check(z.maxLength(64))),
+      "Only the survey decided for this contact (sent, not sent with its reason, answered): at most one, whatever the other filters",
+    ),
   })
   .check(
     z.refine((query) => query.from === undefined || query.to === undefined || Date.parse(query.from) <= Date.parse(query.to), {

@@ -290,6 +290,9 @@ describe('GET /v1/customers/{customerId}/overview', () => {
       scores: { csat: 5 },
     });
     expect(overview.latestSurvey.completedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(overview.latestSurvey.words).toEqual([]);
+    // A champion with an open complaint: the complaint comes first.
+    expect(overview.suggestedNextStep).toEqual({ action: 'recover_first', caseId: openCaseId });
 
     expect(overview.referrals.open.map((r: { referralId: string }) => r.referralId)).toEqual([oldContactReferralId, openReferralId]);
     expect(overview.referrals.open[1]).toMatchObject({ contactId: contactIds[11], product: 'Fibre 1G', status: 'open' });
@@ -323,6 +326,7 @@ describe('GET /v1/customers/{customerId}/overview', () => {
       openCases: [],
       latestSurvey: null,
       referrals: { open: [], converted: [] },
+      suggestedNextStep: { action: 'listen' },
     });
   });
 

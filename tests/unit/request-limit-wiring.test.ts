@@ -18,7 +18,7 @@ import { usageRoutes } from '../../shared/http/routes/usage';
 
 // A stand-in for every operation, whatever its declared answers: these tests are about the request limit.
 const ok = (async () => ({ status: 200, body: { served: true } })) as () => Promise<never>;
-const customerOperations = { createCustomer: ok, listCustomers: ok, getCustomer: ok, updateCustomer: ok, eraseCustomer: ok };
+const customerOperations = { createCustomer: ok, listCustomers: ok, searchCustomers: ok, getCustomer: ok, updateCustomer: ok, eraseCustomer: ok };
 const passThrough = (_request: unknown, run: () => Promise<ApiResult>) => run();
 
 const lambdaContext = { functionName: 'customers', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:1:function:customers' } as Context;

@@ -16,7 +16,8 @@ export const customerOverviewRoutes = defineRoutes([
     request: { params: CustomerIdParams },
     description:
       'Everything an agent needs on one screen, in one DynamoDB request: the profile with consent and value (as GET /v1/customers/{customerId} shows it, always current), ' +
-      'the latest 10 contacts, open cases with their SLA deadlines, the latest completed survey\'s scores, and open and recently converted referrals. ' +
+      'the latest 10 contacts, open cases with their SLA deadlines, the latest completed survey\'s scores and words, open and recently converted referrals, ' +
+      'and a suggested next step from what is open and the value segment (an open complaint: recover first; a champion: thank and offer; at risk: win back). ' +
       'Except the profile it is read from a projection kept from events, so a change made a moment ago may not show yet. An erased customer answers 410',
     examples: {
       request: { params: { customerId: 'cus_01JFB3C4D5E6F7G8H9J0K1M2N3' } },
@@ -72,6 +73,7 @@ export const customerOverviewRoutes = defineRoutes([
             templateId: 'svt_01JFF5G6H7J8K9M0N1P2Q3R4S5',
             templateVersion: 1,
             scores: { csat: 4, nps: null, ces: null },
+            words: ['The agent explained the bill clearly'],
           },
           referrals: {
             open: [
@@ -87,6 +89,7 @@ export const customerOverviewRoutes = defineRoutes([
             ],
             converted: [],
           },
+          suggestedNextStep: { action: 'recover_first', caseId: 'cas_01JFD2E3F4G5H6J7K8M9N0P1Q2' },
         },
       },
     },

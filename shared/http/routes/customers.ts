@@ -3,7 +3,9 @@ import {
   CreateCustomerBody,
   Customer,
   CustomerIdParams,
+  CustomerSearchResults,
   ListCustomersQuery,
+  SearchCustomersQuery,
   UpdateCustomerBody,
 } from '../../schemas/customer';
 import { defineRoutes, agentAccess, readonlyAccess } from '../route-types';
@@ -76,6 +78,27 @@ export const customerRoutes = defineRoutes([
       'Paged: at most `limit` (1–100, default 25) per page; pass `nextCursor` as `cursor` for the next',
     examples: { request: { query: { phone: '+886912345678' } }, responses: { 200: { items: [customerExample] } } },
     responses: { 200: { description: 'A page of customers', schema: Page(Customer) } },
+  },
+  // Before getCustomer: a route of the same shape with a literal segment must match first.
+  {
+    operationId: 'searchCustomers',
+    method: 'GET',
+    path: '/v1/customers/search',
+    function: 'customers',
+    access: readonlyAccess,
+    tag: 'Customers',
+    summary: 'Find customers by phone in any format, e-mail, external id, or the start of a name',
+    request: { query: SearchCustomersQuery },
+    description:
+      'The desk\'s type-ahead. A phone number in any format (read with the tenant default country), an e-mail address and an external id are matched exactly; ' +
+      'other text finds the customers each of whose words starts a word of their given, family or display name, case and accents ignored ' +
+      '(`jose` finds José). A Chinese name is found by its start (林美 finds 林美玲) and by its given name (美玲). Each result says what matched. ' +
+      'At most `limit` (1–25, default 10) results, exact matches first; `more` says when there are others. An erased customer is never found',
+    examples: {
+      request: { query: { q: '0912 345 678' } },
+      responses: { 200: { items: [{ customer: customerExample, matchedOn: ['phone'] }], more: false } },
+    },
+    responses: { 200: { description: 'The customers found', schema: CustomerSearchResults } },
   },
   {
     operationId: 'getCustomer',

@@ -40,6 +40,7 @@ export const foundationArea: CrossTenantArea<Seeded> = {
     updateSettings: () => ({ path: '/v1/settings', body: { locale: 'en' } }),
     createCustomer: () => ({ path: '/v1/customers', body: { displayName: 'B', email: 'b@tenant-b.example' } }),
     listCustomers: (a) => ({ path: `/v1/customers?phone=${encodeURIComponent(a.phone)}` }),
+    searchCustomers: () => ({ path: '/v1/customers/search?q=Secret' }),
     getCustomer: (a) => ({ path: `/v1/customers/${a.customerId}` }),
     updateCustomer: (a) => ({ path: `/v1/customers/${a.customerId}`, body: { givenName: 'Hijacked' }, headers: { 'if-match': '*' } }),
     eraseCustomer: (a) => ({ path: `/v1/customers/${a.customerId}` }),

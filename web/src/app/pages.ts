@@ -127,6 +127,27 @@ export const consolePages: readonly ConsolePage[] = [
     load: () => import('../pages/webhooks/page'),
   },
   {
+    path: '/desk/customers',
+    title: { en: 'Customers', 'zh-TW': '顧客' },
+    section: 'work',
+    scope: 'readonly',
+    load: () => import('../pages/customer-search/page'),
+  },
+  {
+    path: '/desk/pop',
+    title: { en: 'Screen pop', 'zh-TW': '來電彈出' },
+    section: 'work',
+    scope: 'readonly',
+    load: () => import('../pages/customer/page'),
+  },
+  {
+    path: '/desk/contacts/new',
+    title: { en: 'Log a contact', 'zh-TW': '記錄聯絡' },
+    section: 'work',
+    scope: 'agent',
+    load: () => import('../pages/contact-log/page'),
+  },
+  {
     path: '/audit-log',
     title: { en: 'Audit log', 'zh-TW': '稽核紀錄' },
     section: 'administration',
