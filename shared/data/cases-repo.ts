@@ -85,9 +85,9 @@ export async function insertCase(tenantId: string, change: CaseChange, alsoWrite
  * insertCase, once: `marker` (processedMarkerPut) is the transaction's last write, and when it
  * exists already nothing is written and the answer is 'duplicate'.
  */
-export async function insertCaseOnce(tenantId: string, change: CaseChange, marker: TransactItem): Promise<'inserted' | 'duplicate'> {
+export async function insertCaseOnce(tenantId: string, change: CaseChange, marker: TransactItem, alsoWrite: TransactItem[] = []): Promise<'inserted' | 'duplicate'> {
   try {
-    await insertCase(tenantId, change, [marker]);
+    await insertCase(tenantId, change, [...alsoWrite, marker]);
     return 'inserted';
   } catch (error) {
     if (error instanceof TransactionCanceledException && error.CancellationReasons?.at(-1)?.Code === 'ConditionalCheckFailed') return 'duplicate';
@@ -95,8 +95,11 @@ export async function insertCaseOnce(tenantId: string, change: CaseChange, marke
   }
 }
 
-/** Writes the change if the stored case is still at `expectedVersion`: state, timeline and events together. */
-export async function saveCaseChange(tenantId: string, expectedVersion: number, change: CaseChange): Promise<void> {
+/**
+ * Writes the change if the stored case is still at `expectedVersion`: state, timeline and events
+ * together. `alsoWrite`: writes of the caller committed with the case (a once-only marker goes last).
+ */
+export async function saveCaseChange(tenantId: string, expectedVersion: number, change: CaseChange, alsoWrite: TransactItem[] = []): Promise<void> {
   const items: TransactItem[] = [
     {
       Put: {
@@ -107,6 +110,7 @@ export async function saveCaseChange(tenantId: string, expectedVersion: number, 
       },
     },
     ...changeItems(tenantId, change.next.caseId, change),
+    ...alsoWrite,
   ];
   try {
     await db().send(new TransactWriteCommand({ TransactItems: items }));

@@ -88,4 +88,17 @@ export const CaseSlaDeadlinesChanged = defineEvent(
   }),
 );
 
-export const caseEvents = [CaseOpened, CaseStatusChanged, CaseSlaBreached, CaseResolved, CaseSlaDeadlinesChanged] as const;
+export const CaseCustomerReplied = defineEvent(
+  'Case Customer Replied',
+  1,
+  "The customer's answer was added to a case's timeline (an e-mail to the tenant's inbound mailbox)",
+  z.object({
+    caseId: z.string(),
+    customerId: z.string(),
+    channel: z.enum(['email', 'sms']),
+    entryId: z.described(z.string(), 'The timeline entry of the reply'),
+    attachments: z.described(z.int().check(z.nonnegative()), 'How many attachments were kept'),
+  }),
+);
+
+export const caseEvents = [CaseOpened, CaseStatusChanged, CaseSlaBreached, CaseResolved, CaseSlaDeadlinesChanged, CaseCustomerReplied] as const;

@@ -22,6 +22,7 @@ import { usageRoutes } from './routes/usage';
 import { operatorRoutes } from './routes/operator';
 import { peopleRoutes } from './routes/people';
 import { signupRoutes } from './routes/signups';
+import { caseAttachmentRoutes } from './routes/case-attachments';
 
 export type * from './route-types';
 export { routeKey } from './route-matching';
@@ -34,7 +35,7 @@ export { apiFunctions, type ApiFunctionName, edgeFunctions, edgeOrigin, type Fun
  * generated from it. A function's handler is given only its own area's array (see
  * shared/http/handler.ts), so that its bundle does not carry every area's schemas.
  */
-export const routes: readonly RouteDeclaration[] = [...tenantRoutes, ...apiKeyRoutes, ...settingsRoutes, ...customerRoutes, ...openApiRoutes, ...contactRoutes, ...webhookRoutes, ...caseRoutes, ...surveyTemplateRoutes, ...surveyRoutes, ...surveyWebRoutes, ...customerValueRoutes, ...analyticsRoutes, ...customerOverviewRoutes, ...exportRoutes, ...staffingRoutes, ...auditLogRoutes, ...usageRoutes, ...operatorRoutes, ...peopleRoutes, ...signupRoutes];
+export const routes: readonly RouteDeclaration[] = [...tenantRoutes, ...apiKeyRoutes, ...settingsRoutes, ...customerRoutes, ...openApiRoutes, ...contactRoutes, ...webhookRoutes, ...caseRoutes, ...surveyTemplateRoutes, ...surveyRoutes, ...surveyWebRoutes, ...customerValueRoutes, ...analyticsRoutes, ...customerOverviewRoutes, ...exportRoutes, ...staffingRoutes, ...auditLogRoutes, ...usageRoutes, ...operatorRoutes, ...peopleRoutes, ...signupRoutes, ...caseAttachmentRoutes];
 
 export const routesOf = (fn: ApiFunctionName) => routes.filter((route) => route.function === fn);
 
