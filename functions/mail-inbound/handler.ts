@@ -9,7 +9,7 @@ import { getSettings } from '../../shared/data/tenants-repo';
 import { businessCalendarOf } from '../../shared/domain/business-calendar';
 import type { CaseContext } from '../../shared/domain/case';
 import { newCustomer } from '../../shared/domain/customer';
-import { type ParsedInboundMail, type Verdict, attachmentObjectKey, parseInboundMail, sortAttachments, verdictRefusal } from '../../shared/domain/inbound-mail';
+import { type ParsedInboundMail, type Verdict, attachmentObjectKey, inboundMailLimitsFrom, parseInboundMail, sortAttachments, verdictRefusal } from '../../shared/domain/inbound-mail';
 import { type MailReply, decideMailCase, mailCaseChange, mailReplyChange } from '../../shared/domain/mail-reply';
 import { caseIdFromThread, tenantIdFromMailbox } from '../../shared/domain/mail-threading';
 import { resolveSlaPolicy } from '../../shared/domain/sla';
@@ -84,7 +84,7 @@ async function deliver(tenantId: string, messageId: string, parsed: ParsedInboun
   if (!settings) throw new Error('The tenant has no settings');
 
   const { customerId, created } = await customerOf(tenantId, parsed.from, settings, receivedAt);
-  const { kept, refused } = sortAttachments(messageId, parsed.attachments);
+  const { kept, refused } = sortAttachments(messageId, parsed.attachments, inboundMailLimitsFrom(process.env));
   // Before the case's transaction, at keys that name the message's parts: a retry writes the same objects.
   for (const attachment of kept) {
     await putObject(bucket, attachmentObjectKey(tenantId, attachment.attachmentId), attachment.part.content, attachment.type);

@@ -8,8 +8,15 @@ import { normalizeEmail } from './contact-points';
  * what a case's timeline keeps, with its attachments sorted into kept and refused.
  */
 
+export interface InboundMailLimits {
+  attachmentBytes: number;
+  messageAttachmentBytes: number;
+  attachments: number;
+  textCharacters: number;
+}
+
 /** What a message may bring: more is refused, part by part, and the refusal is said on the timeline. */
-export const inboundMailLimits = {
+export const inboundMailLimits: InboundMailLimits = {
   /** One attachment's decoded size. */
   attachmentBytes: 10 * 1024 * 1024,
   /** All kept attachments of one message together. */
@@ -18,7 +25,7 @@ export const inboundMailLimits = {
   attachments: 20,
   /** The text kept on the timeline; the rest is cut with a note. */
   textCharacters: 10_000,
-} as const;
+};
 
 export type RefusalReason = 'too-large' | 'message-too-large' | 'too-many';
 
@@ -63,6 +70,22 @@ export async function parseInboundMail(raw: Uint8Array | string): Promise<Parsed
       return { index, name: attachment.filename?.trim() || `attachment-${index + 1}`, type: attachment.mimeType || 'application/octet-stream', size: content.byteLength, content };
     }),
   });
+}
+
+/**
+ * The limits, with the operator's MAIL_ATTACHMENT_MAX_BYTES and MAIL_MESSAGE_ATTACHMENTS_MAX_BYTES
+ * over the defaults (docs/operations.md, "Inbound mail"); a value that is no positive integer is ignored.
+ */
+export function inboundMailLimitsFrom(environment: Readonly<Record<string, string | undefined>>): InboundMailLimits {
+  const bytes = (name: string, fallback: number) => {
+    const value = Number(environment[name]);
+    return Number.isSafeInteger(value) && value > 0 ? value : fallback;
+  };
+  return {
+    ...inboundMailLimits,
+    attachmentBytes: bytes('MAIL_ATTACHMENT_MAX_BYTES', inboundMailLimits.attachmentBytes),
+    messageAttachmentBytes: bytes('MAIL_MESSAGE_ATTACHMENTS_MAX_BYTES', inboundMailLimits.messageAttachmentBytes),
+  };
 }
 
 function mailboxes(addresses: readonly Address[]): { address: string; name?: string }[] {
@@ -137,7 +160,7 @@ export interface RefusedAttachment {
  * with why. Ids come from the message and the part's position, so a redelivered message names
  * (and stores) the same attachments again, not new ones.
  */
-export function sortAttachments(messageKey: string, parts: readonly MailAttachmentPart[], limits = inboundMailLimits): { kept: KeptAttachment[]; refused: RefusedAttachment[] } {
+export function sortAttachments(messageKey: string, parts: readonly MailAttachmentPart[], limits: InboundMailLimits = inboundMailLimits): { kept: KeptAttachment[]; refused: RefusedAttachment[] } {
   const kept: KeptAttachment[] = [];
   const refused: RefusedAttachment[] = [];
   let total = 0;
