@@ -160,7 +160,6 @@ export class EventBackbone extends Construct {
       domain: props.inboundMailDomain,
       receiver: this.functions[mailReceivers[0]![0] as EventFunctionName],
       removalPolicy: profile.removalPolicy,
-      autoDeleteObjects: !profile.isProduction,
     });
 
     this.relayDeadLetterQueue = this.createDeadLetterQueue(

@@ -27,7 +27,6 @@ export interface InboundMailProps {
   /** functions/mail-inbound. */
   receiver: NodejsFunction;
   removalPolicy: RemovalPolicy;
-  autoDeleteObjects: boolean;
 }
 
 /**
@@ -55,8 +54,8 @@ export class InboundMail extends Construct {
       enforceSSL: true,
       encryption: BucketEncryption.S3_MANAGED,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Without autoDeleteObjects (a custom resource function of its own): destroying a stage needs the bucket emptied first (docs/operations.md, "Destroy").
       removalPolicy: props.removalPolicy,
-      autoDeleteObjects: props.autoDeleteObjects,
       lifecycleRules: [
         { id: 'RawMessages', prefix: inboundMessagePrefix, expiration: Duration.days(rawMessageRetentionDays) },
         { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
