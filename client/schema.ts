@@ -1480,6 +1480,26 @@ export interface paths {
         patch: operations["updateCannedReply"];
         trace?: never;
     };
+    "/v1/cases/{caseId}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A download link of an attachment of a customer’s e-mail on a case, working for five minutes
+         * @description Answers a link to the file's bytes that works for five minutes without a credential (S3 presigned; on the local twin, its S3 emulation), answering the file as an attachment with its name and media type: open it in the browser to save the file. The attachment ids are those on the case timeline entry of the reply (`attachments[].attachmentId`); an attachment of another case, or of another tenant's case, is 404. A link rather than a redirect: the API takes a bearer credential, which a browser cannot send when it follows a link, so the console asks for the link and then opens it
+         */
+        get: operations["downloadCaseAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1587,6 +1607,19 @@ export interface components {
             createdAt: string;
             /** @description The whole key. Shown only once: store it now. */
             secret: string;
+        };
+        AttachmentDownload: {
+            /** @description A link to the file's bytes that needs no credential and works until expiresAt; it answers the file as an attachment with its name and media type */
+            url: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time
+             */
+            expiresAt: string;
+            name: string;
+            type: string;
+            /** Format: int64 */
+            size: number;
         };
         /** @description Who made the change: an API key of the tenant (by id), a person of the tenant (by id), or the operator */
         AuditActor: {
@@ -2321,7 +2354,7 @@ export interface components {
             };
             /** @description service_recovery, step follow_up: the customer was satisfied when checked */
             customerSatisfied?: boolean;
-            /** @description message_sent by e-mail: its subject */
+            /** @description message_sent or customer_reply by e-mail: its subject */
             subject?: string;
             /** @description message_sent: the id the SMS or mail service gave the message; customer_reply by SMS: the inbound message id */
             messageId?: string;
@@ -2332,6 +2365,10 @@ export interface components {
             deliveryState?: "sent";
             /** @description message_sent: the canned reply it was written from */
             cannedReplyId?: string;
+            /** @description customer_reply by e-mail: the attachments kept, each downloadable from GET /v1/cases/{caseId}/attachments/{attachmentId} */
+            attachments?: components["schemas"]["MailAttachment"][];
+            /** @description customer_reply by e-mail: the attachments not kept, and why */
+            refusedAttachments?: components["schemas"]["RefusedMailAttachment"][];
         };
         CaseWithDeadline: {
             deadline: {
@@ -3475,6 +3512,18 @@ export interface components {
             /** @description The customer's own words: the survey's free-text answers as written, in the template's order (absent for surveys projected before they were kept) */
             words?: string[];
         };
+        MailAttachment: {
+            attachmentId: string;
+            /** @description The file name the sender gave */
+            name: string;
+            /** @description Its media type, as the sender declared it */
+            type: string;
+            /**
+             * Format: int64
+             * @description Bytes, decoded
+             */
+            size: number;
+        };
         /** @description Amazon SES refused to send to this address (it is on the account's suppression list after a bounce or complaint, or, while the stage's SES account is in the sandbox, it is not verified): nothing was mailed and nothing was stored. Check the address in `errors`; if it is right, the operator can take it off the suppression list, then retry. */
         MailRefusedProblem: {
             /** @constant */
@@ -4038,6 +4087,17 @@ export interface components {
             /** @constant */
             title?: "Too many requests";
         } & WithRequired<components["schemas"]["Problem"], "type">;
+        RefusedMailAttachment: {
+            name: string;
+            type: string;
+            /** Format: int64 */
+            size: number;
+            /**
+             * @description too-large: over the limit per attachment; message-too-large: the kept attachments would pass the limit per message; too-many: more attachments than a message may keep
+             * @enum {string}
+             */
+            reason: "too-large" | "message-too-large" | "too-many";
+        };
         ReleaseBody: {
             resource: components["schemas"]["ResourceRef"];
         };
@@ -20543,6 +20603,115 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["PreconditionRequiredProblem"];
+                };
+            };
+            /** @description Too many requests (problem types: `too-many-requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyRequestsProblem"];
+                    "application/json": components["schemas"]["TooManyRequestsProblem"];
+                };
+            };
+            /** @description Failed on our side (problem types: `internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after Retry-After (problem types: `temporarily-unavailable`) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TemporarilyUnavailableProblem"];
+                };
+            };
+        };
+    };
+    downloadCaseAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example cas_01JFD2E3F4G5H6J7K8M9N0P1Q2 */
+                caseId: string;
+                /** @example att_3K7V0ZC9RB2M4T6X8A1D5F7H9J */
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link, and what it downloads */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "url": "https://switchboard-prod-mail-123456789012.s3.ap-northeast-1.amazonaws.com/tenants/ten_01JF8Z0A1B2C3D4E5F6G7H8J9K/attachments/att_3K7V0ZC9RB2M4T6X8A1D5F7H9J?X-Amz-Expires=300",
+                     *       "expiresAt": "2026-03-09T01:15:00.000Z",
+                     *       "name": "receipt.pdf",
+                     *       "type": "application/pdf",
+                     *       "size": 48213
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AttachmentDownload"];
+                };
+            };
+            /** @description The request is not valid (problem types: `validation-error`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationErrorProblem"];
+                };
+            };
+            /** @description Missing or invalid credential (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Unauthorized";
+                    } | components["schemas"]["UnauthorizedProblem"];
+                };
+            };
+            /** @description Not allowed (problem types: `forbidden`, `tenant-suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["TenantSuspendedProblem"];
+                    "application/json": {
+                        /** @constant */
+                        message: "Forbidden";
+                    };
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
             /** @description Too many requests (problem types: `too-many-requests`) */

@@ -83,7 +83,7 @@ export interface ApiStackProps extends StackProps {
   /** SHA-256 hex of the operator key, given to functions whose declaration says `operatorKey`. */
   operatorKeyHash?: string;
   /** The event backbone (events stack): functions whose declaration says `schedules` may set timers through it. */
-  events: Pick<EventBackbone, 'allowTimers'>;
+  events: Pick<EventBackbone, 'allowTimers' | 'allowAttachmentDownloads'>;
   /** The origin secret's versions the functions accept (see DeploymentSettings.originSecretVersions); undefined: the current one. */
   originSecretVersions?: readonly string[];
   /** The people user pool and what the functions that manage people need (infra/people-access.ts). */
@@ -108,6 +108,7 @@ export class ApiStack extends Stack {
     );
     for (const [name, declaration] of Object.entries<FunctionDeclaration>(declaredFunctions)) {
       if (declaration.schedules) props.events.allowTimers(this.functions[name as FunctionName]);
+      if (declaration.mailBucket === 'download') props.events.allowAttachmentDownloads(this.functions[name as FunctionName]);
       if (declaration.writesAnalyticsRollups) allowAnalyticsRollupWrites(this.functions[name as FunctionName], props.table);
       if (declaration.sendsSms) allowSmsSending(this.functions[name as FunctionName]);
       if (declaration.sendsTenantMail) allowTenantMailSending(this.functions[name as FunctionName]);

@@ -57,6 +57,12 @@ export interface DeploymentSettings {
   signupRequiresApproval: boolean;
   /** Tenants' own identity providers, from `tenantIdentityProviders` below for the stage. */
   identityProviders: readonly TenantIdentityProvider[];
+  /**
+   * `-c inboundMailDomain=inbound.example.com`: the domain of tenants' inbound mailboxes
+   * (`<tenant id>@<domain>`), received by SES (docs/operations.md, "Inbound mail"). Undefined: no
+   * receipt rule set, and customers' e-mail cannot reach cases.
+   */
+  inboundMailDomain?: string;
 }
 
 export interface MailSettings {
@@ -231,6 +237,10 @@ export function readDeploymentSettings(scope: Construct, processEnv: NodeJS.Proc
   const mail = readMailSettings(scope);
   const signInDomain = readSignInDomain(scope);
   const signupRequiresApproval = readBoolean(contextString(scope, 'signupRequiresApproval'), 'signupRequiresApproval') ?? false;
+  const inboundMailDomain = contextString(scope, 'inboundMailDomain')?.toLowerCase();
+  if (inboundMailDomain !== undefined && !domainNamePattern.test(inboundMailDomain)) {
+    throw new Error(`Context "inboundMailDomain" must be a domain name such as inbound.example.com; got "${inboundMailDomain}"`);
+  }
   const identityProviders = tenantIdentityProviders[stage] ?? [];
   for (const provider of identityProviders) checkIdentityProvider(provider);
   // The CLI sets a default region even without credentials; only a known account pins the stacks.
@@ -249,6 +259,7 @@ export function readDeploymentSettings(scope: Construct, processEnv: NodeJS.Proc
     ...(signInDomain && { signInDomain }),
     signupRequiresApproval,
     identityProviders,
+    ...(inboundMailDomain && { inboundMailDomain }),
   };
 }
 

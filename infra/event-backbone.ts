@@ -26,6 +26,7 @@ import type { FunctionDeclaration } from '../shared/http/functions';
 import { type StageProfile, reservedConcurrencyOf } from './config';
 import { createSwitchboardFunction, deployedFunctionName, pascalCase } from './lambda-function';
 import { InboundSms, addSmsCapAlarm, allowSmsSending } from './messaging';
+import { InboundMail } from './inbound-mail';
 
 export interface EventBackboneProps {
   profile: StageProfile;
@@ -36,6 +37,8 @@ export interface EventBackboneProps {
   operatorKeyHash?: string;
   /** The API's public base URL, for the web link in survey SMS (PUBLIC_BASE_URL); absent: no link. */
   publicBaseUrl?: string;
+  /** The domain of tenants' inbound mailboxes (SES receiving); absent: the mail bucket and function but no receipt rule set. */
+  inboundMailDomain?: string;
 }
 
 const consumerTimeout = Duration.seconds(30);
@@ -76,6 +79,8 @@ export class EventBackbone extends Construct {
   readonly functionArnPrefix: string;
   /** Two-way SMS: the topic tenants' numbers publish to, with sms-inbound subscribed (infra/messaging.ts). */
   readonly inboundSms: InboundSms;
+  /** Inbound e-mail: the mail bucket and SES's receipt rule set invoking mail-inbound (infra/inbound-mail.ts). */
+  readonly inboundMail: InboundMail;
 
   constructor(scope: Construct, id: string, private readonly props: EventBackboneProps) {
     super(scope, id);
@@ -148,12 +153,25 @@ export class EventBackbone extends Construct {
       removalPolicy: profile.removalPolicy,
     });
     addSmsCapAlarm(this);
+    const mailReceivers = Object.entries<FunctionDeclaration>(eventFunctions).filter(([, declaration]) => declaration.mailBucket === 'receive');
+    if (mailReceivers.length !== 1) throw new Error('Exactly one event function must declare mailBucket: receive (SES receiving invokes one function)');
+    this.inboundMail = new InboundMail(this, 'InboundMail', {
+      stage: profile.stage,
+      domain: props.inboundMailDomain,
+      receiver: this.functions[mailReceivers[0]![0] as EventFunctionName],
+      removalPolicy: profile.removalPolicy,
+    });
 
     this.relayDeadLetterQueue = this.createDeadLetterQueue(
       'RelayDeadLetterQueue',
       'Stream positions of outbox records the relay could not publish after every retry: republish them (docs/developers/events.md)',
     );
     this.relay = this.createRelay();
+  }
+
+  /** Lets a function sign download links of mail attachments (shared/ports/object-store.ts). */
+  allowAttachmentDownloads(fn: NodejsFunction): void {
+    this.inboundMail.allowAttachmentDownloads(fn);
   }
 
   /** Lets a function set and cancel timers in this stage's schedule group (shared/ports/scheduler.ts). */

@@ -13,6 +13,7 @@ export interface EventsStackProps extends StackProps {
   secretKey: IKey;
   operatorKeyHash?: string;
   publicBaseUrl?: string;
+  inboundMailDomain?: string;
 }
 
 /**
@@ -31,6 +32,7 @@ export class EventsStack extends Stack {
       tableIndexes: tableIndexesResource(props.table),
       operatorKeyHash: props.operatorKeyHash,
       publicBaseUrl: props.publicBaseUrl,
+      inboundMailDomain: props.inboundMailDomain,
     });
   }
 }

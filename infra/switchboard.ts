@@ -45,6 +45,7 @@ export function addSwitchboard(app: App, settings: DeploymentSettings): Switchbo
     secretKey: data.secretKey,
     operatorKeyHash: settings.operatorKeyHash,
     publicBaseUrl: settings.publicBaseUrl,
+    inboundMailDomain: settings.inboundMailDomain,
   });
   const people = new PeopleStack(app, `${prefix}-People`, {
     env: settings.env,

@@ -6,6 +6,8 @@ import { type InvokeFunction, LocalEventBus, type PutEventsEntry } from './event
 import { LocalScheduler, SchedulerApiError, type ScheduleInput, type StoredSchedule } from './scheduler';
 import { LocalSms, SmsApiError, type InboundSmsPayload, inboundPayloadProblems } from './sms';
 import { LocalMail, serveMailApi, serveMailControl } from './mail';
+import { LocalS3 } from './s3';
+import { LocalInboundMail, inboundMailPrefix, localInboundMailDomain, localMailBucket, serveInboundMailControl } from './inbound-mail';
 import { IdentityStore } from './oidc/user-store';
 import { localUserPoolId, serveCognitoApi } from './oidc/cognito-api';
 import { StreamPoller } from './stream-poller';
@@ -16,7 +18,8 @@ import { findResourceHolder } from '../../shared/data/tenants-repo';
  * - an HTTP server on its own port that speaks EventBridge's PutEvents (AWS JSON 1.1),
  *   EventBridge Scheduler's REST API (CreateSchedule, UpdateSchedule, DeleteSchedule,
  *   GetSchedule), End User Messaging SMS's SendTextMessage and PutOptedOutNumber (AWS JSON
- *   1.0, infra/local/sms.ts), SES v2's SendEmail (infra/local/mail.ts) and the Cognito admin
+ *   1.0, infra/local/sms.ts), SES v2's SendEmail (infra/local/mail.ts), S3's PutObject and
+ *   GetObject on the mail bucket (infra/local/s3.ts) and the Cognito admin
  *   calls (AWS JSON 1.1, infra/local/oidc/cognito-api.ts), so the functions' own SDK adapters
  *   run unchanged against it;
  * - the bus that delivers to the declared subscriptions, the scheduler on a clock tests drive,
@@ -30,8 +33,6 @@ export const localFunctionArnPrefix = `arn:aws:lambda:local:000000000000:functio
 export const localSchedulerRoleArn = 'arn:aws:iam::000000000000:role/switchboard-local-scheduler';
 /** The sender of the functions' mail on the twin (MAIL_FROM); in AWS a verified SES identity. */
 export const localMailFrom = 'Switchboard <no-reply@switchboard.localhost>';
-/** The stage's inbound mail domain on the twin (INBOUND_MAIL_DOMAIN): each tenant's mailbox for customers' answers (shared/domain/mail-threading.ts). */
-export const localInboundMailDomain = 'inbound.switchboard.localhost';
 
 export interface AwsEmulatorOptions {
   dynamoEndpoint: string;
@@ -54,13 +55,17 @@ export interface AwsEmulatorOptions {
 }
 
 export interface AwsEmulator {
-  /** EVENTBRIDGE_ENDPOINT, SCHEDULER_ENDPOINT, SMS_ENDPOINT, MAIL_ENDPOINT and COGNITO_ENDPOINT. */
+  /** EVENTBRIDGE_ENDPOINT, SCHEDULER_ENDPOINT, SMS_ENDPOINT, MAIL_ENDPOINT, S3_ENDPOINT and COGNITO_ENDPOINT. */
   endpoint: string;
   bus: LocalEventBus;
   /** SMS: the outbox, opt-out lists, inbound messages to sms-inbound. */
   sms: LocalSms;
   /** SES v2: the mail outbox (newest first). */
   mail: LocalMail;
+  /** S3: the mail bucket (inbound messages, attachments). */
+  s3: LocalS3;
+  /** SES receiving: raw messages to the mail bucket and mail-inbound. */
+  inboundMail: LocalInboundMail;
   /** The user pool behind the Cognito admin calls and the local OIDC issuer. */
   identity: IdentityStore;
   scheduler: LocalScheduler;
@@ -89,9 +94,11 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
   const scheduler = new LocalScheduler({ clock, invoke: options.invoke, functionArnPrefix: localFunctionArnPrefix });
   const sms = new LocalSms({ invoke: options.invoke, holder: findResourceHolder });
   const mail = new LocalMail();
+  const s3 = new LocalS3([localMailBucket]);
+  const inboundMail = new LocalInboundMail({ invoke: options.invoke, s3 });
   const identity = new IdentityStore({ file: options.identityFile });
   const server = createServer((request, response) => {
-    serveAws(request, response, bus, scheduler, sms, { mail, identity }).catch((error: unknown) => {
+    serveAws(request, response, bus, scheduler, sms, { mail, identity, s3 }).catch((error: unknown) => {
       console.error('[twin] the AWS emulator could not answer:', error);
       if (!response.headersSent) sendJson(response, 500, { __type: 'InternalException', message: 'The local emulator failed' });
       else response.destroy();
@@ -122,6 +129,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
       bus.close();
       scheduler.close();
       sms.close();
+      inboundMail.close();
       throw error;
     }
   }
@@ -131,6 +139,8 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
     bus,
     sms,
     mail,
+    s3,
+    inboundMail,
     identity,
     scheduler,
     clock,
@@ -141,6 +151,9 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
       SMS_ENDPOINT: endpoint,
       MAIL_ENDPOINT: endpoint,
       MAIL_FROM: localMailFrom,
+      S3_ENDPOINT: endpoint,
+      MAIL_BUCKET: localMailBucket,
+      MAIL_INBOUND_PREFIX: inboundMailPrefix,
       INBOUND_MAIL_DOMAIN: localInboundMailDomain,
       COGNITO_ENDPOINT: endpoint,
       PEOPLE_USER_POOL_ID: localUserPoolId,
@@ -153,12 +166,14 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
     serveControl: (method, path, body, response, query) =>
       serveSmsControl(method, path, body, response, sms, query) ||
       serveMailControl(method, path, response, mail, query) ||
+      serveInboundMailControl(method, path, body, response, inboundMail, query) ||
       serveControl(method, path, body, response, { bus, scheduler, clock, stream }),
     async close() {
       await stream?.close();
       bus.close();
       scheduler.close();
       sms.close();
+      inboundMail.close();
       await closeServer(server);
     },
   };
@@ -170,13 +185,15 @@ async function serveAws(
   bus: LocalEventBus,
   scheduler: LocalScheduler,
   sms: LocalSms,
-  people: { mail: LocalMail; identity: IdentityStore },
+  people: { mail: LocalMail; identity: IdentityStore; s3: LocalS3 },
 ): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const raw = Buffer.concat(chunks);
+  const text = raw.toString('utf8');
   const url = new URL(request.url ?? '/', 'http://emulator');
   const method = request.method ?? 'GET';
+  if (people.s3.serves(url.pathname)) return people.s3.serve(method, url, raw, request.headers, response);
   const target = request.headers['x-amz-target'];
 
   if (method === 'POST' && url.pathname === '/' && typeof target === 'string') {

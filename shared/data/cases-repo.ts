@@ -151,9 +151,9 @@ export async function insertCase(tenantId: string, change: CaseChange, alsoWrite
  * insertCase, once: `marker` (processedMarkerPut) is the transaction's last write, and when it
  * exists already nothing is written and the answer is 'duplicate'.
  */
-export async function insertCaseOnce(tenantId: string, change: CaseChange, marker: TransactItem): Promise<'inserted' | 'duplicate'> {
+export async function insertCaseOnce(tenantId: string, change: CaseChange, marker: TransactItem, alsoWrite: TransactItem[] = []): Promise<'inserted' | 'duplicate'> {
   try {
-    await insertCase(tenantId, change, [marker]);
+    await insertCase(tenantId, change, [...alsoWrite, marker]);
     return 'inserted';
   } catch (error) {
     if (error instanceof TransactionCanceledException && error.CancellationReasons?.at(-1)?.Code === 'ConditionalCheckFailed') return 'duplicate';

@@ -102,17 +102,18 @@ export const CaseReplySent = defineEvent(
   }),
 );
 
-/** The customer answered a case (an SMS reply routed to it): the live desk tells the assignee. */
+/** The customer answered a case (an SMS reply routed to it, or an e-mail): the live desk tells the assignee. */
 export const CaseCustomerReplied = defineEvent(
   'Case Customer Replied',
   1,
-  "The customer's SMS answer to a reply sent from a case was added to the case's timeline (once per inbound message)",
+  "The customer's answer was added to a case's timeline, once per inbound message: an SMS reply to a message sent from the case, or an e-mail to the tenant's inbound mailbox (the case it continued or the inquiry it opened)",
   z.object({
     caseId: z.string(),
     customerId: z.string(),
     entryId: z.described(z.string(), 'The customer_reply timeline entry'),
     channel: z.enum(['sms', 'email']),
     assignee: z.optional(z.string()),
+    attachments: z.described(z.optional(z.int().check(z.nonnegative())), 'By e-mail: how many attachments were kept'),
   }),
 );
 

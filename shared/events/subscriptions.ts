@@ -19,6 +19,8 @@ export const eventFunctions = {
   'connect-ingest': { tableAccess: 'readwrite', operatorKey: false, description: "Logs tenants' Amazon Connect contact events as contacts" },
   // Triggered by the inbound-SMS SNS topic (infra/messaging.ts), not by a rule.
   'sms-inbound': { tableAccess: 'readwrite', operatorKey: false, sendsSms: true, description: "Customers' SMS to tenants' numbers: STOP, HELP and survey replies" },
+  // Invoked by SES receiving's Lambda action after its S3 action stored the message (infra/inbound-mail.ts), not by a rule.
+  'mail-inbound': { tableAccess: 'readwrite', operatorKey: false, mailBucket: 'receive', description: "Customers' e-mail to tenants' inbound mailboxes: continues the case it answers or opens one, keeps attachments" },
   'survey-dispatch': { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: 'Decides once per closed contact whether and when to survey it, and sets the send timer' },
   'survey-send': { tableAccess: 'readwrite', operatorKey: false, sendsSms: true, schedules: true, description: 'Sends a due survey (first SMS or web link) and expires unanswered ones (timer target)' },
   'survey-recovery': { tableAccess: 'readwrite', operatorKey: false, description: 'Opens a service-recovery complaint case, once per survey, on a CSAT or NPS at or below the threshold' },

@@ -54,6 +54,13 @@ export interface FunctionDeclaration {
   verifiesPersonTokens?: boolean;
   /** Reads the operator's sign-up approval setting (SIGNUP_REQUIRES_APPROVAL, infra/config.ts). */
   readsSignupApproval?: boolean;
+  /**
+   * Uses the mail bucket (shared/ports/object-store.ts, infra/inbound-mail.ts), named in MAIL_BUCKET:
+   * `receive` reads the messages SES stored (`inbound/*`) and writes attachments
+   * (`tenants/<tenantId>/attachments/*`), with INBOUND_MAIL_DOMAIN set; `download` may only read
+   * attachments, to sign their download links.
+   */
+  mailBucket?: 'receive' | 'download';
 }
 
 /** The Cognito admin operations shared/ports/identity-directory.ts may call. */
@@ -116,6 +123,7 @@ export const apiFunctions = {
     readsSignupApproval: true,
     description: 'Self-service sign-up and its approval by the operator',
   },
+  'case-attachments': { tableAccess: 'read', operatorKey: false, mailBucket: 'download', description: "Downloads of the attachments customers' e-mail brought to cases" },
   openapi: { tableAccess: 'none', operatorKey: false, description: 'The OpenAPI document' },
 } as const satisfies Record<string, FunctionDeclaration>;
 export type ApiFunctionName = keyof typeof apiFunctions;

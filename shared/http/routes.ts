@@ -23,6 +23,7 @@ import { operatorRoutes } from './routes/operator';
 import { peopleRoutes } from './routes/people';
 import { signupRoutes } from './routes/signups';
 import { caseReplyRoutes } from './routes/case-replies';
+import { caseAttachmentRoutes } from './routes/case-attachments';
 
 export type * from './route-types';
 export { routeKey } from './route-matching';
@@ -35,7 +36,7 @@ export { apiFunctions, type ApiFunctionName, edgeFunctions, edgeOrigin, type Fun
  * generated from it. A function's handler is given only its own area's array (see
  * shared/http/handler.ts), so that its bundle does not carry every area's schemas.
  */
-export const routes: readonly RouteDeclaration[] = [...tenantRoutes, ...apiKeyRoutes, ...settingsRoutes, ...customerRoutes, ...openApiRoutes, ...contactRoutes, ...webhookRoutes, ...caseRoutes, ...surveyTemplateRoutes, ...surveyRoutes, ...surveyWebRoutes, ...customerValueRoutes, ...analyticsRoutes, ...customerOverviewRoutes, ...exportRoutes, ...staffingRoutes, ...auditLogRoutes, ...usageRoutes, ...operatorRoutes, ...peopleRoutes, ...signupRoutes, ...caseReplyRoutes];
+export const routes: readonly RouteDeclaration[] = [...tenantRoutes, ...apiKeyRoutes, ...settingsRoutes, ...customerRoutes, ...openApiRoutes, ...contactRoutes, ...webhookRoutes, ...caseRoutes, ...surveyTemplateRoutes, ...surveyRoutes, ...surveyWebRoutes, ...customerValueRoutes, ...analyticsRoutes, ...customerOverviewRoutes, ...exportRoutes, ...staffingRoutes, ...auditLogRoutes, ...usageRoutes, ...operatorRoutes, ...peopleRoutes, ...signupRoutes, ...caseReplyRoutes, ...caseAttachmentRoutes];
 
 export const routesOf = (fn: ApiFunctionName) => routes.filter((route) => route.function === fn);
 

@@ -231,6 +231,30 @@ export const Case = z.withMeta(
 );
 export type Case = z.infer<typeof Case>;
 
+export const MailAttachment = z.withMeta(
+  z.object({
+    attachmentId: z.string(),
+    name: z.described(z.string(), 'The file name the sender gave'),
+    type: z.described(z.string(), 'Its media type, as the sender declared it'),
+    size: z.described(z.int(), 'Bytes, decoded'),
+  }),
+  { id: 'MailAttachment' },
+);
+export type MailAttachment = z.infer<typeof MailAttachment>;
+
+export const RefusedMailAttachment = z.withMeta(
+  z.object({
+    name: z.string(),
+    type: z.string(),
+    size: z.int(),
+    reason: z.described(
+      z.enum(['too-large', 'message-too-large', 'too-many']),
+      'too-large: over the limit per attachment; message-too-large: the kept attachments would pass the limit per message; too-many: more attachments than a message may keep',
+    ),
+  }),
+  { id: 'RefusedMailAttachment' },
+);
+
 export const TimelineEntryType = z.enum([
   'opened',
   'updated',
@@ -265,10 +289,12 @@ export const TimelineEntry = z.withMeta(
     step: z.described(z.optional(RecoveryStep), 'service_recovery: the step taken (the remedy is in text)'),
     compensation: z.described(z.optional(Compensation), 'service_recovery, step compensation: what the customer was given'),
     customerSatisfied: z.described(z.optional(z.boolean()), 'service_recovery, step follow_up: the customer was satisfied when checked'),
-    subject: z.described(z.optional(z.string()), 'message_sent by e-mail: its subject'),
+    subject: z.described(z.optional(z.string()), 'message_sent or customer_reply by e-mail: its subject'),
     messageId: z.described(z.optional(z.string()), 'message_sent: the id the SMS or mail service gave the message; customer_reply by SMS: the inbound message id'),
     deliveryState: z.described(z.optional(z.enum(['sent'])), 'message_sent: sent = accepted by AWS for delivery'),
     cannedReplyId: z.described(z.optional(z.string()), 'message_sent: the canned reply it was written from'),
+    attachments: z.described(z.optional(z.array(MailAttachment)), 'customer_reply by e-mail: the attachments kept, each downloadable from GET /v1/cases/{caseId}/attachments/{attachmentId}'),
+    refusedAttachments: z.described(z.optional(z.array(RefusedMailAttachment)), 'customer_reply by e-mail: the attachments not kept, and why'),
   }),
   { id: 'CaseTimelineEntry' },
 );
@@ -289,6 +315,19 @@ export const CaseWithTimeline = z.withMeta(
 export const CaseEventResult = z.withMeta(z.object({ entry: TimelineEntry, case: Case }), { id: 'CaseEventResult' });
 
 export const CaseIdParams = z.object({ caseId: z.string().check(z.maxLength(64)) });
+
+export const AttachmentDownload = z.withMeta(
+  z.object({
+    url: z.described(z.string(), "A link to the file's bytes that needs no credential and works until expiresAt; it answers the file as an attachment with its name and media type"),
+    expiresAt: Iso8601,
+    name: z.string(),
+    type: z.string(),
+    size: z.int(),
+  }),
+  { id: 'AttachmentDownload' },
+);
+
+export const CaseAttachmentParams = z.object({ caseId: z.string().check(z.maxLength(64)), attachmentId: z.string().check(z.maxLength(64)) });
 
 export const ListCasesQuery = z.extend(PaginationQuery, {
   status: z.optional(CaseStatus),

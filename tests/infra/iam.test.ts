@@ -65,6 +65,7 @@ function allowedServices(name: string, declaration: FunctionDeclaration): Set<st
   if (declaration.schedules) services.push('scheduler', 'iam');
   if (name === eventRelay.name) services.push('events');
   if (declaration.secretBox) services.push('kms');
+  if (declaration.mailBucket) services.push('s3');
   // The people side (infra/config.ts): Cognito admin calls on the stage's pool, SES v2 mail.
   if (name in identityDirectoryGrants) services.push('cognito-idp');
   if (mailSendingFunctions.includes(name)) services.push('ses');

@@ -16,7 +16,7 @@ export async function eventually<T>(read: () => Promise<T | undefined | false> |
 }
 
 /**
- * Waits until the twin has nothing left to do: inbound SMS handled, no bus delivery outstanding,
+ * Waits until the twin has nothing left to do: inbound SMS and mail handled, no bus delivery outstanding,
  * and the table's stream read to its end with nothing new for the relay, so that what a consumer
  * wrote has been relayed and delivered too. Asserting that nothing (more) happened is only
  * meaningful after this, not after a sleep.
@@ -24,6 +24,7 @@ export async function eventually<T>(read: () => Promise<T | undefined | false> |
 export async function settle(twin: Pick<TestTwin, 'bus' | 'sms' | 'aws'>): Promise<void> {
   for (;;) {
     await twin.sms.settled();
+    await twin.aws.inboundMail.settled();
     await twin.bus.settled();
     const stream = twin.aws.stream;
     if (!stream) return;
