@@ -9,6 +9,7 @@ import { LocalMail, serveMailApi, serveMailControl } from './mail';
 import { IdentityStore } from './oidc/user-store';
 import { localUserPoolId, serveCognitoApi } from './oidc/cognito-api';
 import { StreamPoller } from './stream-poller';
+import { LocalLiveChannel } from './live';
 import { findResourceHolder } from '../../shared/data/tenants-repo';
 
 /**
@@ -61,6 +62,8 @@ export interface AwsEmulator {
   mail: LocalMail;
   /** The user pool behind the Cognito admin calls and the local OIDC issuer. */
   identity: IdentityStore;
+  /** The live channel's WebSocket connections and its management API (./live.ts). */
+  live: LocalLiveChannel;
   scheduler: LocalScheduler;
   clock: TwinClock;
   stream: StreamPoller | undefined;
@@ -88,8 +91,9 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
   const sms = new LocalSms({ invoke: options.invoke, holder: findResourceHolder });
   const mail = new LocalMail();
   const identity = new IdentityStore({ file: options.identityFile });
+  const live = new LocalLiveChannel(options.invoke);
   const server = createServer((request, response) => {
-    serveAws(request, response, bus, scheduler, sms, { mail, identity }).catch((error: unknown) => {
+    serveAws(request, response, bus, scheduler, sms, { mail, identity, live }).catch((error: unknown) => {
       console.error('[twin] the AWS emulator could not answer:', error);
       if (!response.headersSent) sendJson(response, 500, { __type: 'InternalException', message: 'The local emulator failed' });
       else response.destroy();
@@ -130,10 +134,12 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
     sms,
     mail,
     identity,
+    live,
     scheduler,
     clock,
     stream,
     environment: {
+      LIVE_MANAGEMENT_ENDPOINT: endpoint,
       EVENTBRIDGE_ENDPOINT: endpoint,
       SCHEDULER_ENDPOINT: endpoint,
       SMS_ENDPOINT: endpoint,
@@ -150,9 +156,11 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
     serveControl: (method, path, body, response, query) =>
       serveSmsControl(method, path, body, response, sms, query) ||
       serveMailControl(method, path, response, mail, query) ||
+      serveLiveControl(method, path, response, live) ||
       serveControl(method, path, body, response, { bus, scheduler, clock, stream }),
     async close() {
       await stream?.close();
+      live.close();
       bus.close();
       scheduler.close();
       sms.close();
@@ -167,7 +175,7 @@ async function serveAws(
   bus: LocalEventBus,
   scheduler: LocalScheduler,
   sms: LocalSms,
-  people: { mail: LocalMail; identity: IdentityStore },
+  people: { mail: LocalMail; identity: IdentityStore; live: LocalLiveChannel },
 ): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
@@ -183,6 +191,7 @@ async function serveAws(
   }
 
   if (serveMailApi(method, url.pathname, text, response, people.mail)) return;
+  if (people.live.serveManagementApi(method, url.pathname, Buffer.from(text, 'utf8'), response)) return;
 
   const scheduleMatch = /^\/schedules\/([^/]+)$/.exec(url.pathname);
   if (!scheduleMatch) return sendJson(response, 404, { message: `The local twin does not emulate ${method} ${url.pathname}` });
@@ -293,6 +302,13 @@ function serveSmsControl(method: string, path: string, body: Buffer, response: S
     return true;
   }
   return false;
+}
+
+/** `GET /local/live`: the live channel's open connections and the latest messages posted to them. */
+function serveLiveControl(method: string, path: string, response: ServerResponse, live: LocalLiveChannel): boolean {
+  if (method !== 'GET' || path !== '/local/live') return false;
+  sendJson(response, 200, { connections: live.connections, posted: live.posted.slice(-50).reverse() });
+  return true;
 }
 
 /** GetSchedule's answer; timestamps in epoch seconds, as restJson1 sends them. */
