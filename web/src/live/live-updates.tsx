@@ -1,31 +1,9 @@
-import { type QueryClient, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, createContext, useContext, useEffect, useRef, useState } from 'react';
 import { useAuth } from '../auth/auth-context';
 import { useRouter } from '../app/router';
-import { type LiveMessage, type LiveStatus, startLiveClient } from './live-client';
-
-/** The pop URL any softphone can open (the desk's contract): by contact id, with the number when known. */
-export function screenPopPath(message: Extract<LiveMessage, { type: 'screen-pop' }>): string {
-  const query = new URLSearchParams({ contactId: message.contactId });
-  if (message.phone) query.set('phone', message.phone);
-  return `/desk/pop?${query.toString()}`;
-}
-
-/**
- * What a message makes stale (the desk's query keys): any list of cases (keys starting with
- * 'cases'), the case itself (['case', caseId]) and customers' overviews, which list open cases.
- */
-export function invalidateFor(queryClient: Pick<QueryClient, 'invalidateQueries'>, message: LiveMessage): void {
-  if (message.type === 'screen-pop') return;
-  void queryClient.invalidateQueries({ queryKey: ['cases'] });
-  void queryClient.invalidateQueries({ queryKey: ['case', message.caseId] });
-  void queryClient.invalidateQueries({ queryKey: ['customer-overview'] });
-}
-
-/** After a gap every desk key may be stale. */
-function invalidateAll(queryClient: Pick<QueryClient, 'invalidateQueries'>): void {
-  for (const key of ['cases', 'case', 'customer-overview']) void queryClient.invalidateQueries({ queryKey: [key] });
-}
+import { type LiveStatus, startLiveClient } from './live-client';
+import { invalidateAll, invalidateFor, screenPopPath } from './live-effects';
 
 interface LiveState {
   status: LiveStatus | 'off';
