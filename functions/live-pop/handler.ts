@@ -15,6 +15,18 @@ export class ContactNotYetLogged extends Error {
   override name = 'ContactNotYetLogged';
 }
 
+/** connect-ingest logs the contact from the same event at about the same time: worth a short wait before a retry. */
+const loggedContactWaits = [100, 200, 400, 800];
+
+async function loggedContactId(tenantId: string, connectContactId: string): Promise<string | undefined> {
+  for (const wait of [0, ...loggedContactWaits]) {
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const contactId = await findContactIdByExternalId(tenantId, connectContactId);
+    if (contactId) return contactId;
+  }
+  return undefined;
+}
+
 export type ScreenPopOutcome = 'pushed' | 'ignored' | 'duplicate';
 
 /**
@@ -39,7 +51,7 @@ export async function popScreen(event: EventBridgeEvent<string, unknown>): Promi
   const once = `pop#${connectEvent.contactId}#${agentId}`;
   if (await isProcessed('live-pop', tenantId, once)) return 'duplicate';
 
-  const contactId = await findContactIdByExternalId(tenantId, connectEvent.contactId);
+  const contactId = await loggedContactId(tenantId, connectEvent.contactId);
   if (!contactId) throw new ContactNotYetLogged(`Contact ${connectEvent.contactId} is not logged yet`);
   const contact = (await getContact(tenantId, contactId))?.contact;
   const phone = connectCallerNumber((event.detail as Record<string, unknown> | null) ?? undefined);
