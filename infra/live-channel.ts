@@ -1,5 +1,5 @@
-import { CfnOutput, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
-import { CfnStage, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnElement, CfnOutput, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnStage, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -106,7 +106,7 @@ export class LiveChannel extends Construct {
     fn.addEnvironment('LIVE_MANAGEMENT_ENDPOINT', this.stage.callbackUrl);
     this.stage.grantManagementApiAccess(fn);
     Validations.of(fn.role!).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<LiveChannelLiveApi1AB9F4C8>/live/*/@connections/*]',
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${Stack.of(this).getLogicalId(this.api.node.defaultChild as CfnElement)}>/${this.stage.stageName}/*/@connections/*]`,
       reason: 'Connections are named at run time; the grant covers only the live channel stage\'s @connections (PostToConnection, DeleteConnection).',
     });
   }
