@@ -9,7 +9,7 @@ import { routeKey, routes } from '../../shared/http/routes';
 import { deployedFunctionName } from '../../infra/lambda-function';
 import { eventRelay } from '../../shared/events/outbox-stream';
 import { eventFunctions } from '../../shared/events/subscriptions';
-import { edgeOrigin, tenantAuthorizer } from '../../shared/http/functions';
+import { edgeOrigin, live, tenantAuthorizer } from '../../shared/http/functions';
 import { transportSecurityHeaders } from '../../shared/http/transport-security';
 import { type CfnResource, exampleOperatorKeyHash, resourcesOf, synthTimeout, synthesize } from './synth';
 
@@ -74,7 +74,7 @@ const apiOriginOf = (built: Synthesized) => {
   expect(origins).toHaveLength(1);
   return origins[0]!;
 };
-const apiBehaviorsOf = (built: Synthesized) => distributionOf(built).CacheBehaviors ?? [];
+const apiBehaviorsOf = (built: Synthesized) => (distributionOf(built).CacheBehaviors ?? []).filter((behavior) => behavior.PathPattern !== live.path);
 
 /** The CloudFormation of a value, with CDK tokens resolved, as text (dynamic references are strings inside Fn::Join). */
 const rendered = (value: unknown) => JSON.stringify(value);
