@@ -8,6 +8,7 @@ import { bundleFunction, lambdaBundling } from '../infra/bundling';
 import { eventRelay } from '../shared/events/outbox-stream';
 import { eventFunctions } from '../shared/events/subscriptions';
 import { apiFunctions, edgeFunctions } from '../shared/http/routes';
+import { liveFunctions } from '../shared/http/functions';
 import { kib, ms } from './stats';
 
 export interface BundleResult {
@@ -37,7 +38,7 @@ export async function measureBundles(loadRuns = 21): Promise<BundleResult[]> {
   const outDir = mkdtempSync(path.join(tmpdir(), 'switchboard-bench-'));
   try {
     const results: BundleResult[] = [];
-    for (const name of [...Object.keys(apiFunctions), ...Object.keys(edgeFunctions), ...Object.keys(eventFunctions), eventRelay.name]) {
+    for (const name of [...Object.keys(apiFunctions), ...Object.keys(edgeFunctions), ...Object.keys(liveFunctions), ...Object.keys(eventFunctions), eventRelay.name]) {
       const outfile = path.join(outDir, name, 'index.mjs');
       const built = await bundleFunction(name, outfile, { metafile: true });
       const sdkClients = [

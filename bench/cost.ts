@@ -18,6 +18,9 @@ export const listPrices = {
   snsPerPublish: 0.5 / 1e6,
   logsPerGbIngested: 0.5,
   xrayPerTraceRecorded: 5.0 / 1e6,
+  /** API Gateway WebSocket APIs (the live channel): messages in 32 KB units, and connection minutes. */
+  webSocketPerMessage: 1.0 / 1e6,
+  webSocketPerConnectionMinute: 0.25 / 1e6,
   /** An example, not ours to set: US 10DLC, AWS's per-segment fee plus a typical carrier pass-through fee. */
   smsPerSegmentExample: 0.00581 + 0.003,
 };

@@ -3094,7 +3094,7 @@ export interface components {
              */
             url: string;
             /** @description The event types delivered to this endpoint */
-            eventTypes: ("*" | "Case Customer Replied" | "Case Opened" | "Case Reply Sent" | "Case Resolved" | "Case SLA Breached" | "Case SLA Deadlines Changed" | "Case Status Changed" | "Contact Closed" | "Contact Opened" | "Customer Erased" | "Customer Opted Out" | "Referral Converted" | "Referral Lost" | "Referral Made" | "SMS Send Refused" | "Survey Answered" | "Survey Completed" | "Survey Expired" | "Survey Not Sent" | "Survey Sent")[];
+            eventTypes: ("*" | "Case Assigned" | "Case Customer Replied" | "Case Opened" | "Case Reply Sent" | "Case Resolved" | "Case SLA Breached" | "Case SLA Deadlines Changed" | "Case Status Changed" | "Contact Closed" | "Contact Opened" | "Customer Erased" | "Customer Opted Out" | "Referral Converted" | "Referral Lost" | "Referral Made" | "SMS Send Refused" | "Survey Answered" | "Survey Completed" | "Survey Expired" | "Survey Not Sent" | "Survey Sent")[];
             description?: string;
             /** @default true */
             enabled?: boolean;
@@ -6409,7 +6409,7 @@ export interface components {
              */
             url?: string;
             /** @description The event types delivered to this endpoint */
-            eventTypes?: ("*" | "Case Customer Replied" | "Case Opened" | "Case Reply Sent" | "Case Resolved" | "Case SLA Breached" | "Case SLA Deadlines Changed" | "Case Status Changed" | "Contact Closed" | "Contact Opened" | "Customer Erased" | "Customer Opted Out" | "Referral Converted" | "Referral Lost" | "Referral Made" | "SMS Send Refused" | "Survey Answered" | "Survey Completed" | "Survey Expired" | "Survey Not Sent" | "Survey Sent")[];
+            eventTypes?: ("*" | "Case Assigned" | "Case Customer Replied" | "Case Opened" | "Case Reply Sent" | "Case Resolved" | "Case SLA Breached" | "Case SLA Deadlines Changed" | "Case Status Changed" | "Contact Closed" | "Contact Opened" | "Customer Erased" | "Customer Opted Out" | "Referral Converted" | "Referral Lost" | "Referral Made" | "SMS Send Refused" | "Survey Answered" | "Survey Completed" | "Survey Expired" | "Survey Not Sent" | "Survey Sent")[];
             description?: string | null;
             enabled?: boolean;
             /**

@@ -28,7 +28,7 @@ import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { apiKeyPattern } from '../shared/domain/api-key';
-import { edgeOrigin } from '../shared/http/functions';
+import { edgeOrigin, live } from '../shared/http/functions';
 import { notFound, problemBody, problemTypeBase, unauthorized } from '../shared/http/problem';
 import { type RouteDeclaration, routes } from '../shared/http/routes';
 import { strictTransportSecurity } from '../shared/http/transport-security';
@@ -255,6 +255,11 @@ export interface EdgeStackProps extends StackProps {
   people: PersonTokens;
   /** `-c publicBaseUrl`: the console's address when the distribution has a domain of its own; undefined: the distribution's. */
   publicBaseUrl?: string;
+  /**
+   * The live channel's WebSocket API (infra/live-channel.ts), whose stage is named after `live.path`:
+   * CloudFront forwards `wss://<edge>/live` to it, so the console opens it on its own origin.
+   */
+  live?: { domainName: string };
   /** The built console (`npm run build` of web/, Vite's output); default `web/dist`. Absent: a placeholder page. */
   consoleDirectory?: string;
 }
@@ -322,6 +327,20 @@ export const consolePageRewriteCode = `function handler(event) {
   if (lastSegment.indexOf('.') === -1) request.uri = '/index.html';
   return request;
 }`;
+
+/**
+ * The live channel at the edge: the WebSocket upgrade (a GET) goes to the WebSocket API with every
+ * viewer header but Host (Sec-WebSocket-Key, -Version, -Protocol with the access token), nothing cached.
+ */
+function liveBehavior(domainName: string): BehaviorOptions {
+  return {
+    origin: new HttpOrigin(domainName, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY, originSslProtocols: [OriginSslPolicy.TLS_V1_2] }),
+    viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+    allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+    cachePolicy: CachePolicy.CACHING_DISABLED,
+    originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+  };
+}
 
 /**
  * The console's Content-Security-Policy. Scripts and styles only from the console's own files (no
@@ -440,7 +459,10 @@ export class EdgeStack extends Stack {
         responseHeadersPolicy: consoleHeaders,
         functionAssociations: [{ function: consolePageRewrite, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
-      additionalBehaviors: Object.fromEntries([...apiPathPatterns(), ...versionedApiPathPatterns].map((pattern) => [pattern, apiBehavior])),
+      additionalBehaviors: {
+        ...Object.fromEntries([...apiPathPatterns(), ...versionedApiPathPatterns].map((pattern) => [pattern, apiBehavior])),
+        ...(props.live && { [live.path]: liveBehavior(props.live.domainName) }),
+      },
       webAclId: webAclArn,
       httpVersion: HttpVersion.HTTP2_AND_3,
     });

@@ -5,6 +5,10 @@ import type { Construct } from 'constructs';
 import { tableIndexesResource } from './api-stack';
 import type { StageProfile } from './config';
 import { EventBackbone } from './event-backbone';
+import { LiveChannel } from './live-channel';
+import type { PersonTokens } from './people-stack';
+import { type FunctionDeclaration } from '../shared/http/functions';
+import { type EventFunctionName, eventFunctions } from '../shared/events/subscriptions';
 
 export interface EventsStackProps extends StackProps {
   profile: StageProfile;
@@ -14,6 +18,8 @@ export interface EventsStackProps extends StackProps {
   operatorKeyHash?: string;
   publicBaseUrl?: string;
   inboundMailDomain?: string;
+  /** The people user pool: the live channel's `$connect` verifies people's access tokens. */
+  people: PersonTokens;
 }
 
 /**
@@ -22,6 +28,8 @@ export interface EventsStackProps extends StackProps {
  */
 export class EventsStack extends Stack {
   readonly events: EventBackbone;
+  /** The live channel's WebSocket API, which the consumers that push (`pushesLive`) post to. */
+  readonly live: LiveChannel;
 
   constructor(scope: Construct, id: string, props: EventsStackProps) {
     super(scope, id, props);
@@ -34,5 +42,15 @@ export class EventsStack extends Stack {
       publicBaseUrl: props.publicBaseUrl,
       inboundMailDomain: props.inboundMailDomain,
     });
+    this.live = new LiveChannel(this, 'Live', {
+      profile: props.profile,
+      table: props.table,
+      secretKey: props.secretKey,
+      tableIndexes: tableIndexesResource(props.table),
+      people: props.people,
+    });
+    for (const [name, declaration] of Object.entries<FunctionDeclaration>(eventFunctions)) {
+      if (declaration.pushesLive) this.live.grantPush(this.events.functions[name as EventFunctionName]);
+    }
   }
 }

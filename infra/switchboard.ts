@@ -36,17 +36,6 @@ export function addSwitchboard(app: App, settings: DeploymentSettings): Switchbo
     tags,
     profile,
   });
-  const events = new EventsStack(app, `${prefix}-Events`, {
-    env: settings.env,
-    description: `Switchboard ${settings.stage}: event bus, rules, consumers, outbox relay and timers`,
-    tags,
-    profile,
-    table: data.table,
-    secretKey: data.secretKey,
-    operatorKeyHash: settings.operatorKeyHash,
-    publicBaseUrl: settings.publicBaseUrl,
-    inboundMailDomain: settings.inboundMailDomain,
-  });
   const people = new PeopleStack(app, `${prefix}-People`, {
     env: settings.env,
     description: `Switchboard ${settings.stage}: the Cognito user pool of people (all tenants), managed login and the console's client`,
@@ -59,6 +48,18 @@ export function addSwitchboard(app: App, settings: DeploymentSettings): Switchbo
     identityProviders: settings.identityProviders,
     table: data.table,
     secretKey: data.secretKey,
+  });
+  const events = new EventsStack(app, `${prefix}-Events`, {
+    env: settings.env,
+    description: `Switchboard ${settings.stage}: event bus, rules, consumers, outbox relay and timers`,
+    tags,
+    profile,
+    table: data.table,
+    secretKey: data.secretKey,
+    operatorKeyHash: settings.operatorKeyHash,
+    publicBaseUrl: settings.publicBaseUrl,
+    inboundMailDomain: settings.inboundMailDomain,
+    people: people.tokens,
   });
   const api = new ApiStack(app, `${prefix}-Api`, {
     env: settings.env,
@@ -98,6 +99,7 @@ export function addSwitchboard(app: App, settings: DeploymentSettings): Switchbo
     webAclArn: settings.webAclArn,
     people: people.tokens,
     publicBaseUrl: settings.publicBaseUrl,
+    live: { domainName: events.live.domainName },
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
@@ -130,6 +132,12 @@ function acknowledgeServerlessFindings({ events, api }: SwitchboardStacks): void
     id: 'Serverless-LambdaDLQ',
     reason: 'Invoked by the DynamoDB stream event source mapping, whose on-failure destination (RelayDeadLetterQueue) keeps every batch that failed all retries.',
   });
+  for (const fn of Object.values(events.live.functions)) {
+    Validations.of(fn).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Invoked synchronously by the live channel\'s WebSocket API ($connect authorizer and routes): a failure refuses or ends the connection, and the console reconnects; there is no queued event to dead-letter.',
+    });
+  }
   for (const fn of Object.values(backbone.functions)) {
     Validations.of(fn).acknowledge({
       id: 'Serverless-LambdaDLQ',

@@ -11,6 +11,7 @@ import { LocalInboundMail, inboundMailPrefix, localInboundMailDomain, localMailB
 import { IdentityStore } from './oidc/user-store';
 import { localUserPoolId, serveCognitoApi } from './oidc/cognito-api';
 import { StreamPoller } from './stream-poller';
+import { LocalLiveChannel } from './live';
 import { findResourceHolder } from '../../shared/data/tenants-repo';
 
 /**
@@ -68,6 +69,8 @@ export interface AwsEmulator {
   inboundMail: LocalInboundMail;
   /** The user pool behind the Cognito admin calls and the local OIDC issuer. */
   identity: IdentityStore;
+  /** The live channel's WebSocket connections and its management API (./live.ts). */
+  live: LocalLiveChannel;
   scheduler: LocalScheduler;
   clock: TwinClock;
   stream: StreamPoller | undefined;
@@ -97,8 +100,9 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
   const s3 = new LocalS3([localMailBucket]);
   const inboundMail = new LocalInboundMail({ invoke: options.invoke, s3 });
   const identity = new IdentityStore({ file: options.identityFile });
+  const live = new LocalLiveChannel(options.invoke);
   const server = createServer((request, response) => {
-    serveAws(request, response, bus, scheduler, sms, { mail, identity, s3 }).catch((error: unknown) => {
+    serveAws(request, response, bus, scheduler, sms, { mail, identity, s3, live }).catch((error: unknown) => {
       console.error('[twin] the AWS emulator could not answer:', error);
       if (!response.headersSent) sendJson(response, 500, { __type: 'InternalException', message: 'The local emulator failed' });
       else response.destroy();
@@ -142,10 +146,12 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
     s3,
     inboundMail,
     identity,
+    live,
     scheduler,
     clock,
     stream,
     environment: {
+      LIVE_MANAGEMENT_ENDPOINT: endpoint,
       EVENTBRIDGE_ENDPOINT: endpoint,
       SCHEDULER_ENDPOINT: endpoint,
       SMS_ENDPOINT: endpoint,
@@ -167,9 +173,11 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
       serveSmsControl(method, path, body, response, sms, query) ||
       serveMailControl(method, path, response, mail, query) ||
       serveInboundMailControl(method, path, body, response, inboundMail, query) ||
+      serveLiveControl(method, path, response, live) ||
       serveControl(method, path, body, response, { bus, scheduler, clock, stream }),
     async close() {
       await stream?.close();
+      live.close();
       bus.close();
       scheduler.close();
       sms.close();
@@ -185,7 +193,7 @@ async function serveAws(
   bus: LocalEventBus,
   scheduler: LocalScheduler,
   sms: LocalSms,
-  people: { mail: LocalMail; identity: IdentityStore; s3: LocalS3 },
+  people: { mail: LocalMail; identity: IdentityStore; s3: LocalS3; live: LocalLiveChannel },
 ): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
@@ -203,6 +211,7 @@ async function serveAws(
   }
 
   if (serveMailApi(method, url.pathname, text, response, people.mail)) return;
+  if (people.live.serveManagementApi(method, url.pathname, Buffer.from(text, 'utf8'), response)) return;
 
   const scheduleMatch = /^\/schedules\/([^/]+)$/.exec(url.pathname);
   if (!scheduleMatch) return sendJson(response, 404, { message: `The local twin does not emulate ${method} ${url.pathname}` });
@@ -313,6 +322,13 @@ function serveSmsControl(method: string, path: string, body: Buffer, response: S
     return true;
   }
   return false;
+}
+
+/** `GET /local/live`: the live channel's open connections and the latest messages posted to them. */
+function serveLiveControl(method: string, path: string, response: ServerResponse, live: LocalLiveChannel): boolean {
+  if (method !== 'GET' || path !== '/local/live') return false;
+  sendJson(response, 200, { connections: live.connections, posted: live.posted.slice(-50).reverse() });
+  return true;
 }
 
 /** GetSchedule's answer; timestamps in epoch seconds, as restJson1 sends them. */

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type {
   APIGatewayEventRequestContextV2,
   APIGatewayProxyEventV2,
@@ -9,7 +10,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { db } from '../../shared/data/client';
-import { type FunctionDeclaration, apiFunctions, edgeFunctions } from '../../shared/http/functions';
+import { type FunctionDeclaration, type LiveFunctionName, apiFunctions, edgeFunctions, liveFunctions } from '../../shared/http/functions';
 import { HttpError, forbidden, payloadTooLarge, problemBody } from '../../shared/http/problem';
 import { type ApiFunctionName, matchPath, routeKey, tenantAuthorizer } from '../../shared/http/routes';
 import type { eventRelay } from '../../shared/events/outbox-stream';
@@ -55,7 +56,7 @@ import { type IdentityStore, type LocalIssuer, startLocalIssuer } from './oidc';
  * (./oidc; what it leaves out: docs/local-twin.md).
  */
 
-export type TwinFunctionName = ApiFunctionName | keyof typeof edgeFunctions | EventFunctionName | typeof eventRelay.name;
+export type TwinFunctionName = ApiFunctionName | keyof typeof edgeFunctions | LiveFunctionName | EventFunctionName | typeof eventRelay.name;
 
 export interface LambdaModule {
   handler: (event: never, context: Context) => Promise<unknown>;
@@ -193,7 +194,7 @@ export function loadFunctionModule(name: TwinFunctionName): Promise<LambdaModule
   return loading;
 }
 
-const twinFunctionDeclarations: Partial<Record<string, FunctionDeclaration>> = { ...apiFunctions, ...edgeFunctions, ...eventFunctions };
+const twinFunctionDeclarations: Partial<Record<string, FunctionDeclaration>> = { ...apiFunctions, ...edgeFunctions, ...liveFunctions, ...eventFunctions };
 
 /** Every invocation runs under its function's declared table grants where the twin can check them (./table-grants.ts). */
 function underDeclaredTableGrants(load: (name: TwinFunctionName) => Promise<LambdaModule>): (name: TwinFunctionName) => Promise<LambdaModule> {
@@ -235,6 +236,13 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       else response.destroy();
     });
   });
+  // The live channel's WebSocket API on the same port (./live.ts), as CloudFront would route it in AWS.
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    aws.live.upgrade(request, socket, head).catch((error: unknown) => {
+      console.error('[twin] could not take a live connection:', error);
+      socket.destroy();
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, host, () => {
@@ -271,6 +279,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     consoleUrl: people.consoleUrl,
     oidc: people.issuer,
     close: async () => {
+      // Upgraded sockets are no longer the HTTP server's to close: the live channel closes its own first.
+      aws.live.close();
       await closeServer(server);
       await aws.close();
       if (functionClock.now === twinTime) functionClock.now = () => new Date();

@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../events/catalog';
 import { newEvent } from '../events/events';
-import { CaseOpened, CaseResolved, CaseSlaBreached, CaseSlaDeadlinesChanged, CaseStatusChanged, type SlaDeadlineState } from '../events/case-events';
+import { CaseAssigned, CaseOpened, CaseResolved, CaseSlaBreached, CaseSlaDeadlinesChanged, CaseStatusChanged, type SlaDeadlineState } from '../events/case-events';
 import type { FieldError } from './errors';
 import type {
   Case,
@@ -351,11 +351,24 @@ function deadlinesChanged(c: Case, context: CaseContext): DomainEvent {
 }
 
 /** Adds `Case SLA Deadlines Changed` when the change starts, moves or stops a deadline, that is when the timers must change. */
-function withDeadlines(before: Case, change: CaseChange, context: CaseContext): CaseChange {
+function withDeadlines(before: Case, assigned: CaseChange, context: CaseContext): CaseChange {
+  const change = withAssignment(before, assigned, context);
   const was = wantedTimers(before);
   const now = wantedTimers(change.next);
   if (slaKinds.every((kind) => was[kind] === now[kind])) return change;
   return { ...change, events: [...change.events, deadlinesChanged(change.next, context)] };
+}
+
+/** Adds `Case Assigned` when the change gives the case another assignee (or none). */
+function withAssignment(before: Case, change: CaseChange, context: CaseContext): CaseChange {
+  if (before.assignee === change.next.assignee) return change;
+  const event = newEvent(
+    CaseAssigned,
+    context.tenantId,
+    withoutUndefined({ caseId: change.next.caseId, customerId: change.next.customerId, assignee: change.next.assignee ?? null, previousAssignee: before.assignee }),
+    context.now,
+  );
+  return { ...change, events: [...change.events, event] };
 }
 
 /**

@@ -117,4 +117,16 @@ export const CaseCustomerReplied = defineEvent(
   }),
 );
 
-export const caseEvents = [CaseOpened, CaseStatusChanged, CaseSlaBreached, CaseResolved, CaseSlaDeadlinesChanged, CaseReplySent, CaseCustomerReplied] as const;
+export const CaseAssigned = defineEvent(
+  'Case Assigned',
+  1,
+  "A case's assignee changed (assigned, reassigned, unassigned or escalated to someone): the live channel tells the new assignee's open desk",
+  z.object({
+    caseId: z.string(),
+    customerId: z.string(),
+    assignee: z.described(z.nullable(z.string()), 'The agent id the case is assigned to now; null when it was unassigned'),
+    previousAssignee: z.optional(z.string()),
+  }),
+);
+
+export const caseEvents = [CaseOpened, CaseStatusChanged, CaseSlaBreached, CaseResolved, CaseSlaDeadlinesChanged, CaseAssigned, CaseReplySent, CaseCustomerReplied] as const;

@@ -3,6 +3,9 @@ import { insightDetailTypes } from '../domain/analytics/insight-events';
 import { projectedDetailTypes } from '../domain/customer-overview-events';
 import type { FunctionDeclaration } from '../http/functions';
 
+/** The case events the live channel speaks of (functions/live-push). */
+export const liveCaseDetailTypes = ['Case Opened', 'Case Assigned', 'Case Status Changed', 'Case SLA Breached', 'Case Resolved', 'Case SLA Deadlines Changed'] as const;
+
 /**
  * The one declaration of who consumes which events. The CDK stack builds an EventBridge rule,
  * target, retry policy and dead-letter queue (with an alarm) from each subscription; the local
@@ -26,6 +29,9 @@ export const eventFunctions = {
   'survey-recovery': { tableAccess: 'readwrite', operatorKey: false, description: 'Opens a service-recovery complaint case, once per survey, on a CSAT or NPS at or below the threshold' },
   'customer-value-refresh': { tableAccess: 'readwrite', operatorKey: false, schedules: true, description: "Recomputes a tenant's RFM scores, segments and lifetime values, and re-arms its next daily run (timer target)" },
   'analytics-aggregate': { tableAccess: 'readwrite', operatorKey: false, description: "Adds contact, survey, case and referral events to the tenant's analytics counters, once per event" },
+  'live-push': { tableAccess: 'readwrite', operatorKey: false, schedules: true, pushesLive: true, description: "Tells open desks of case assignments and changes, and sets each running deadline's 30-minute warning" },
+  'live-deadline': { tableAccess: 'readwrite', operatorKey: false, pushesLive: true, description: 'Warns the open desk 30 minutes before a case deadline (timer target)' },
+  'live-pop': { tableAccess: 'readwrite', operatorKey: false, pushesLive: true, description: "Pops the customer on the agent's open desk when an Amazon Connect contact reaches them" },
   'customer-overview-projection': { tableAccess: 'readwrite', operatorKey: false, description: "Keeps each customer's overview projection (recent contacts, open cases, referrals, latest survey) from events" },
   'insights-projection': { tableAccess: 'readwrite', operatorKey: false, description: "Keeps the case backlog (counts by status and age, deadline lists) and the list of surveys with the customers' words from events" },
 } as const satisfies Record<string, FunctionDeclaration>;
@@ -109,6 +115,18 @@ export const subscriptions: readonly Subscription[] = [
       'detail-type': countedDetailTypes,
     },
     consumer: 'analytics-aggregate',
+  },
+  {
+    name: 'live-cases',
+    description: 'Case assignments, changes and deadline moves, to tell the open desks (the live channel) and set deadline warnings',
+    pattern: { source: ['switchboard'], 'detail-type': liveCaseDetailTypes },
+    consumer: 'live-push',
+  },
+  {
+    name: 'live-screen-pop',
+    description: "Tenants' Amazon Connect contact events, to pop the customer on the agent's open desk",
+    pattern: { source: ['aws.connect'], 'detail-type': ['Amazon Connect Contact Event'] },
+    consumer: 'live-pop',
   },
   {
     name: 'customer-overview',

@@ -61,6 +61,11 @@ export interface FunctionDeclaration {
    * attachments, to sign their download links.
    */
   mailBucket?: 'receive' | 'download';
+  /**
+   * Posts to the live channel's WebSocket connections (shared/ports/live-push.ts): the stack sets
+   * LIVE_MANAGEMENT_ENDPOINT and grants execute-api:ManageConnections on the live API's connections.
+   */
+  pushesLive?: boolean;
 }
 
 /** The Cognito admin operations shared/ports/identity-directory.ts may call. */
@@ -133,6 +138,29 @@ export const edgeFunctions = {
   authorizer: { tableAccess: 'read', operatorKey: false, verifiesPersonTokens: true, description: "Verifies tenant API keys and people's access tokens" },
   fallback: { tableAccess: 'none', operatorKey: false, description: 'Answers undeclared routes with 404 or 405' },
 } as const satisfies Record<string, FunctionDeclaration>;
+
+/**
+ * The live channel's WebSocket API (infra/live-stack.ts; the twin upgrades `livePath` on its own
+ * port): the `$connect` authorizer, which accepts people's access tokens only, and the function
+ * that records and forgets connections (`$connect`, `$disconnect`, `$default` for keep-alives).
+ */
+export const liveFunctions = {
+  'live-authorizer': { tableAccess: 'read', operatorKey: false, verifiesPersonTokens: true, description: "Lets a signed-in person's console open the live channel" },
+  'live-connections': { tableAccess: 'readwrite', operatorKey: false, description: "Records and forgets the live channel's connections" },
+} as const satisfies Record<string, FunctionDeclaration>;
+export type LiveFunctionName = keyof typeof liveFunctions;
+
+/**
+ * The live channel's protocol: where the console opens it, and the WebSocket subprotocols it
+ * offers. The browser cannot set headers on a WebSocket, so the access token travels as the second
+ * subprotocol (`bearer.<token>`) in Sec-WebSocket-Protocol, never in the URL: query strings end up
+ * in access logs and browser history. The server selects `live.protocol` alone.
+ */
+export const live = {
+  path: '/live',
+  protocol: 'switchboard-live.v1',
+  tokenPrefix: 'bearer.',
+} as const;
 
 /**
  * The tenant-key Lambda authorizer as API Gateway runs it and the local twin copies it: its

@@ -12,7 +12,7 @@ import { routeKey, routes } from '../../shared/http/routes';
 import { deployedFunctionName } from '../../infra/lambda-function';
 import { eventRelay } from '../../shared/events/outbox-stream';
 import { eventFunctions } from '../../shared/events/subscriptions';
-import { edgeOrigin, tenantAuthorizer } from '../../shared/http/functions';
+import { edgeOrigin, live, tenantAuthorizer } from '../../shared/http/functions';
 import { transportSecurityHeaders } from '../../shared/http/transport-security';
 import { type CfnResource, exampleOperatorKeyHash, resourcesOf, synthTimeout, synthesize } from './synth';
 
@@ -71,13 +71,13 @@ interface DistributionConfig {
 }
 const distributionOf = (built: Synthesized) =>
   only(built.edgeTemplate, 'AWS::CloudFront::Distribution').Properties.DistributionConfig as DistributionConfig;
-/** The HTTP API's origin: the one custom (non-S3) origin. */
+/** The HTTP API's origin: the one custom (non-S3) origin but the live channel's WebSocket API (tests/infra/live.test.ts). */
 const apiOriginOf = (built: Synthesized) => {
-  const origins = distributionOf(built).Origins.filter((origin) => origin.CustomOriginConfig);
+  const origins = distributionOf(built).Origins.filter((origin) => origin.CustomOriginConfig && !/LiveApi/.test(JSON.stringify(origin.DomainName)));
   expect(origins).toHaveLength(1);
   return origins[0]!;
 };
-const apiBehaviorsOf = (built: Synthesized) => distributionOf(built).CacheBehaviors ?? [];
+const apiBehaviorsOf = (built: Synthesized) => (distributionOf(built).CacheBehaviors ?? []).filter((behavior) => behavior.PathPattern !== live.path);
 
 /** A CloudFront path pattern as a regular expression: `*` any characters, `?` exactly one. */
 const cloudFrontPattern = (pattern: string) => new RegExp(`^${pattern.replace(/[.]/g, '\\.').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);

@@ -5,7 +5,7 @@ import { declaredFunctions } from '../../infra/api-stack';
 import { identityDirectoryGrants, mailSendingFunctions } from '../../infra/config';
 import { signInRecordAttributes } from '../../infra/people-access';
 import { deployedFunctionName, tableReadActions, tableWriteActions } from '../../infra/lambda-function';
-import type { FunctionDeclaration } from '../../shared/http/functions';
+import { type FunctionDeclaration, liveFunctions } from '../../shared/http/functions';
 import { routes } from '../../shared/http/routes';
 import { eventRelay } from '../../shared/events/outbox-stream';
 import { eventFunctions } from '../../shared/events/subscriptions';
@@ -29,7 +29,7 @@ interface Statement {
 
 const stage = 'dev';
 let templates: Template[];
-const declarations: Record<string, FunctionDeclaration> = { ...declaredFunctions, ...eventFunctions, [eventRelay.name]: eventRelay.declaration };
+const declarations: Record<string, FunctionDeclaration> = { ...declaredFunctions, ...liveFunctions, ...eventFunctions, [eventRelay.name]: eventRelay.declaration };
 const requestPath = new Set<string>(Object.keys(declaredFunctions));
 
 const listOf = <T>(value: T | T[]) => (Array.isArray(value) ? value : [value]);
@@ -66,6 +66,8 @@ function allowedServices(name: string, declaration: FunctionDeclaration): Set<st
   if (name === eventRelay.name) services.push('events');
   if (declaration.secretBox) services.push('kms');
   if (declaration.mailBucket) services.push('s3');
+  // The live channel's management API: PostToConnection on the live stage's connections.
+  if (declaration.pushesLive) services.push('execute-api');
   // The people side (infra/config.ts): Cognito admin calls on the stage's pool, SES v2 mail.
   if (name in identityDirectoryGrants) services.push('cognito-idp');
   if (mailSendingFunctions.includes(name)) services.push('ses');

@@ -380,7 +380,10 @@ describe('a breach', () => {
           escalated: true,
         },
       ],
+      // The escalation gave the case to someone: their open desk is told (the live channel).
+      ['Case Assigned', { caseId: 'cas_TEST', customerId: 'cus_X', assignee: breach.next.assignee, ...(opened.assignee && { previousAssignee: opened.assignee }) }],
     ]);
+    expect(breach.next.assignee).toEqual(expect.any(String));
     expect(breachCase(breach.next, 'firstResponse', opened.sla.firstResponse.dueAt, context(fired))).toBeUndefined();
   });
 

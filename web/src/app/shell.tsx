@@ -16,6 +16,8 @@ import { type ConsolePage, type NavigationSection, consolePages, findPage } from
 import { Notifications } from './notifications';
 import { useFollow, useRouter } from './router';
 import { reaches } from './scopes';
+import { LiveUpdates } from '../live/live-updates';
+import { useLiveIndicator } from '../live/live-indicator';
 
 const sections: NavigationSection[] = ['insights', 'work', 'configuration', 'administration'];
 const lazyPages = new Map<string, ReturnType<typeof lazy>>();
@@ -25,9 +27,20 @@ const lazyPage = (page: ConsolePage) => {
   return loaded;
 };
 
-/** The signed-in console: the top bar, the navigation the person's role reaches, and the page. */
+/** The signed-in console, with the live channel running for a person (web/src/live). */
 export function Shell() {
+  const me = useMe();
+  return (
+    <LiveUpdates enabled={me.data?.principal.kind === 'person'}>
+      <ShellFrame />
+    </LiveUpdates>
+  );
+}
+
+/** The top bar, the navigation the person's role reaches, and the page. */
+function ShellFrame() {
   const t = useMessages(shellMessages);
+  const liveIndicator = useLiveIndicator();
   const { locale, setLocale, adoptTenantLocale } = useLocale();
   const { path } = useRouter();
   const follow = useFollow();
@@ -86,6 +99,7 @@ export function Shell() {
         <TopNavigation
           identity={{ href: '/', title: me.data ? `${t('product')} · ${me.data.tenant.name}` : t('product'), onFollow: follow }}
           utilities={[
+            ...liveIndicator,
             {
               type: 'menu-dropdown',
               text: t(`language.${locale}`),

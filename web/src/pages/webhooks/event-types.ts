@@ -15,6 +15,7 @@ const listed: Record<EventType, true> = {
   'Case Resolved': true,
   'Case SLA Deadlines Changed': true,
   'Case SLA Breached': true,
+  'Case Assigned': true,
   'Case Reply Sent': true,
   'Case Customer Replied': true,
   'Survey Sent': true,
