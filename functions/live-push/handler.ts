@@ -2,7 +2,7 @@ import { getCase } from '../../shared/data/cases-repo';
 import { applyOnce, isProcessed } from '../../shared/data/processed-events';
 import { type DeadlineWarningPayload, type LiveCaseEvent, deadlineWarningTimerName, liveMessageOf, wantedDeadlineWarnings } from '../../shared/domain/live';
 import { slaKinds } from '../../shared/domain/case';
-import { CaseAssigned, CaseOpened, CaseResolved, CaseSlaBreached, CaseSlaDeadlinesChanged, CaseStatusChanged } from '../../shared/events/case-events';
+import { CaseAssigned, CaseCustomerReplied, CaseOpened, CaseReplySent, CaseResolved, CaseSlaBreached, CaseSlaDeadlinesChanged, CaseStatusChanged } from '../../shared/events/case-events';
 import { createEventConsumer } from '../../shared/events/consumer';
 import { logger } from '../../shared/observability';
 import { functionClock } from '../../shared/ports/clock';
@@ -46,7 +46,7 @@ export async function syncDeadlineWarnings(tenantId: string, caseId: string): Pr
  */
 export const handler = createEventConsumer(
   consumer,
-  [CaseOpened, CaseAssigned, CaseStatusChanged, CaseSlaBreached, CaseResolved, CaseSlaDeadlinesChanged],
+  [CaseOpened, CaseAssigned, CaseStatusChanged, CaseSlaBreached, CaseResolved, CaseSlaDeadlinesChanged, CaseCustomerReplied, CaseReplySent],
   async ({ detailType, detail }) => {
     const { tenantId, eventId } = detail;
     const caseId = detail.data.caseId;
@@ -59,7 +59,8 @@ export const handler = createEventConsumer(
       logger.info('Case event already pushed; nothing to do');
       return;
     }
-    const needsAssignee = detailType === 'Case Status Changed' || detailType === 'Case SLA Breached' || detailType === 'Case Resolved';
+    const repliedWithoutAssignee = (detailType === 'Case Customer Replied' || detailType === 'Case Reply Sent') && !detail.data.assignee;
+    const needsAssignee = detailType === 'Case Status Changed' || detailType === 'Case SLA Breached' || detailType === 'Case Resolved' || repliedWithoutAssignee;
     const assigneeNow = needsAssignee ? (await getCase(tenantId, caseId))?.case.assignee : undefined;
     const live = liveMessageOf({ detailType, data: detail.data } as LiveCaseEvent, assigneeNow);
     if (live) await pushToAudience(tenantId, live.audience, live.message);

@@ -14,7 +14,7 @@ export type LiveMessage =
   | { type: 'case.deadline-near'; caseId: string; deadline: SlaKind; dueAt: string }
   | { type: 'screen-pop'; contactId: string; phone?: string; customerId?: string };
 
-export type CaseUpdateReason = 'customer-reply' | 'status' | 'note' | 'breached' | 'resolved' | 'opened';
+export type CaseUpdateReason = 'customer-reply' | 'reply-sent' | 'status' | 'note' | 'breached' | 'resolved' | 'opened';
 
 /** Who receives a message: people by their agent id, and everyone signed in with one of `roles`. */
 export interface LiveAudience {
@@ -45,7 +45,9 @@ export type LiveCaseEvent =
   | { detailType: 'Case Assigned'; data: { caseId: string; assignee: string | null; previousAssignee?: string } }
   | { detailType: 'Case Status Changed'; data: { caseId: string } }
   | { detailType: 'Case SLA Breached'; data: { caseId: string } }
-  | { detailType: 'Case Resolved'; data: { caseId: string } };
+  | { detailType: 'Case Resolved'; data: { caseId: string } }
+  | { detailType: 'Case Customer Replied'; data: { caseId: string; assignee?: string } }
+  | { detailType: 'Case Reply Sent'; data: { caseId: string; assignee?: string } };
 
 /**
  * What a case event tells the open desks. The assignee of a status change is not in its event:
@@ -69,6 +71,10 @@ export function liveMessageOf(event: LiveCaseEvent, assigneeNow: string | undefi
       return { message: { type: 'case.updated', caseId: event.data.caseId, reason: 'breached' }, audience: toCaseWatchers(assigneeNow) };
     case 'Case Resolved':
       return { message: { type: 'case.updated', caseId: event.data.caseId, reason: 'resolved' }, audience: toCaseWatchers(assigneeNow) };
+    case 'Case Customer Replied':
+      return { message: { type: 'case.updated', caseId: event.data.caseId, reason: 'customer-reply' }, audience: toCaseWatchers(event.data.assignee ?? assigneeNow) };
+    case 'Case Reply Sent':
+      return { message: { type: 'case.updated', caseId: event.data.caseId, reason: 'reply-sent' }, audience: toCaseWatchers(event.data.assignee ?? assigneeNow) };
     default:
       return undefined;
   }

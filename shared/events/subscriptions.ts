@@ -4,7 +4,7 @@ import { projectedDetailTypes } from '../domain/customer-overview-events';
 import type { FunctionDeclaration } from '../http/functions';
 
 /** The case events the live channel speaks of (functions/live-push). */
-export const liveCaseDetailTypes = ['Case Opened', 'Case Assigned', 'Case Status Changed', 'Case SLA Breached', 'Case Resolved', 'Case SLA Deadlines Changed'] as const;
+export const liveCaseDetailTypes = ['Case Opened', 'Case Assigned', 'Case Status Changed', 'Case SLA Breached', 'Case Resolved', 'Case SLA Deadlines Changed', 'Case Customer Replied', 'Case Reply Sent'] as const;
 
 /**
  * The one declaration of who consumes which events. The CDK stack builds an EventBridge rule,

@@ -24,6 +24,7 @@ import { caseMessages } from './messages';
 import { type CaseTranslate, type CaseView, TextArea, useCaseEvent } from './case-event';
 import { RecoveryForm } from './recovery-form';
 import { Timeline } from './timeline';
+import { CaseReply } from '../case-replies/case-reply';
 
 /** `/desk/cases/{caseId}`: one case, worked to its deadlines. */
 export default function CasePage() {
@@ -89,11 +90,7 @@ function CaseDetail({ c, t }: { c: CaseView; t: CaseTranslate }) {
         <Moves c={c} t={t} />
       </ColumnLayout>
       {c.type === 'complaint' && c.status !== 'closed' && <RecoveryForm c={c} t={t} />}
-      {/*
-        Reply panel mount point (issue 14 §5, engineer E): the integrator mounts
-        <CaseReply caseId={c.caseId} customerId={c.customerId} /> from web/src/pages/case-replies/case-reply.tsx here.
-      */}
-      <div data-mount="case-reply" />
+      {c.status !== 'closed' && <CaseReply caseId={c.caseId} customerId={c.customerId} />}
       <ColumnLayout columns={2}>
         <NoteForm c={c} t={t} />
         <SpaceBetween size="l">

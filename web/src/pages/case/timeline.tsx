@@ -1,18 +1,21 @@
 import Badge from '@cloudscape-design/components/badge';
+import Button from '@cloudscape-design/components/button';
+import { useMutation } from '@tanstack/react-query';
 import Box from '@cloudscape-design/components/box';
 import Container from '@cloudscape-design/components/container';
 import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Tabs from '@cloudscape-design/components/tabs';
-import { useMe } from '../../api/api-context';
-import { type Schemas } from '../../api/client';
+import { useApi, useMe } from '../../api/api-context';
+import { ProblemAlert } from '../../components/problem';
+import { type Schemas, answer } from '../../api/client';
 import { useFormat } from '../../i18n/locale';
 import type { CaseTranslate, CaseView } from './case-event';
 
 type Entry = Schemas['CaseTimelineEntry'];
 
 /** The known entry types have words of their own; any other (a message, say) is shown by its type and fields. */
-const knownTypes = ['opened', 'updated', 'note', 'assign', 'status_change', 'customer_reply', 'link_contact', 'sla_breached', 'service_recovery'] as const;
+const knownTypes = ['opened', 'updated', 'note', 'assign', 'status_change', 'customer_reply', 'link_contact', 'sla_breached', 'service_recovery', 'message_sent'] as const;
 
 /** What the customer was told or said: notes sent to them, their replies, and any entry with a channel (messages). */
 const withCustomer = (entry: Entry) => entry.visibility === 'customer' || entry.type === 'customer_reply' || (entry.channel !== undefined && entry.visibility !== 'internal');
@@ -28,7 +31,7 @@ export function Timeline({ c, t }: { c: CaseView; t: CaseTranslate }) {
       <ol style={{ listStyle: 'none', margin: 0, padding: 0 }}>
         {shown.map((entry) => (
           <li key={entry.entryId} style={{ marginBottom: '16px' }}>
-            <TimelineEntry entry={entry} t={t} />
+            <TimelineEntry caseId={c.caseId} entry={entry} t={t} />
           </li>
         ))}
       </ol>
@@ -52,7 +55,7 @@ export function Timeline({ c, t }: { c: CaseView; t: CaseTranslate }) {
   );
 }
 
-function TimelineEntry({ entry, t }: { entry: Entry; t: CaseTranslate }) {
+function TimelineEntry({ caseId, entry, t }: { caseId: string; entry: Entry; t: CaseTranslate }) {
   const me = useMe();
   const format = useFormat();
   const known = (knownTypes as readonly string[]).includes(entry.type);
@@ -68,6 +71,12 @@ function TimelineEntry({ entry, t }: { entry: Entry; t: CaseTranslate }) {
         </Box>
       </SpaceBetween>
       <EntryDetail entry={entry} t={t} known={known} />
+      {entry.attachments && entry.attachments.length > 0 && <Attachments caseId={caseId} attachments={entry.attachments} t={t} />}
+      {entry.refusedAttachments?.map((refused, index) => (
+        <Box key={index} color="text-status-warning">
+          {t(`refused.${refused.reason}`, { name: refused.name, size: byteSize(refused.size, format) })}
+        </Box>
+      ))}
     </SpaceBetween>
   );
 }
@@ -92,6 +101,11 @@ function EntryDetail({ entry, t, known }: { entry: Entry; t: CaseTranslate; know
     case 'link_contact':
       if (entry.contactId) lines.push(entry.contactId);
       break;
+    case 'message_sent':
+    case 'customer_reply':
+      if (entry.channel === 'sms' || entry.channel === 'email') lines.push(t(`channel.${entry.channel}`));
+      if (entry.subject) lines.push(t('subject', { subject: entry.subject }));
+      break;
     case 'service_recovery':
       if (entry.step) lines.push(t(`step.${entry.step}`));
       if (entry.compensation) {
@@ -114,5 +128,36 @@ function EntryDetail({ entry, t, known }: { entry: Entry; t: CaseTranslate; know
       ))}
       {entry.text && <Box variant="p">{entry.text}</Box>}
     </>
+  );
+}
+
+const byteSize = (bytes: number, format: ReturnType<typeof useFormat>) =>
+  bytes < 1024 * 1024 ? `${format.number(Math.max(1, Math.round(bytes / 1024)))} KB` : `${format.number(bytes / (1024 * 1024), { maximumFractionDigits: 1 })} MB`;
+
+/**
+ * A mail's kept attachments. The download route answers a short-lived link (a browser cannot send
+ * the bearer token when following a link), which the page then opens.
+ */
+function Attachments({ caseId, attachments, t }: { caseId: string; attachments: NonNullable<Entry['attachments']>; t: CaseTranslate }) {
+  const api = useApi();
+  const format = useFormat();
+  const download = useMutation({
+    mutationFn: (attachmentId: string) => answer(api.GET('/v1/cases/{caseId}/attachments/{attachmentId}', { params: { path: { caseId, attachmentId } } })),
+    onSuccess: (link) => window.open(link.url, '_blank', 'noopener'),
+  });
+  return (
+    <SpaceBetween size="xxs">
+      <Box variant="small" fontWeight="bold">
+        {t('attachments')}
+      </Box>
+      <SpaceBetween direction="horizontal" size="xs">
+        {attachments.map((attachment) => (
+          <Button key={attachment.attachmentId} iconName="download" loading={download.isPending && download.variables === attachment.attachmentId} onClick={() => download.mutate(attachment.attachmentId)}>
+            {t('download', { name: attachment.name, size: byteSize(attachment.size, format) })}
+          </Button>
+        ))}
+      </SpaceBetween>
+      {download.error ? <ProblemAlert error={download.error} /> : null}
+    </SpaceBetween>
   );
 }
