@@ -88,6 +88,8 @@ export interface ApiStackProps extends StackProps {
   originSecretVersions?: readonly string[];
   /** The people user pool and what the functions that manage people need (infra/people-access.ts). */
   people: PeopleAccessSettings;
+  /** The stage's inbound mail domain (-c inboundMailDomain): case mail asks customers to reply to the tenant's mailbox there. */
+  inboundMailDomain?: string;
 }
 
 /** The HTTP API: one function per declared function, one route per declared route. */
@@ -111,7 +113,11 @@ export class ApiStack extends Stack {
       if (declaration.mailBucket === 'download') props.events.allowAttachmentDownloads(this.functions[name as FunctionName]);
       if (declaration.writesAnalyticsRollups) allowAnalyticsRollupWrites(this.functions[name as FunctionName], props.table);
       if (declaration.sendsSms) allowSmsSending(this.functions[name as FunctionName]);
-      if (declaration.sendsTenantMail) allowTenantMailSending(this.functions[name as FunctionName]);
+      if (declaration.sendsTenantMail) {
+        allowTenantMailSending(this.functions[name as FunctionName]);
+        // Without a domain case-replies sends no e-mail (it logs why and answers 500): a reply no answer could come back to is not sent.
+        if (props.inboundMailDomain) this.functions[name as FunctionName].addEnvironment('INBOUND_MAIL_DOMAIN', props.inboundMailDomain);
+      }
     }
     grantPeopleAccess(this.functions, props.people, props.table, this);
     this.originSecret = createOriginSecret(this, profile);

@@ -77,6 +77,7 @@ export function addSwitchboard(app: App, settings: DeploymentSettings): Switchbo
       publicBaseUrl: settings.publicBaseUrl,
       signupRequiresApproval: settings.signupRequiresApproval,
     },
+    inboundMailDomain: settings.inboundMailDomain,
   });
   const firewall = settings.webAclArn
     ? undefined

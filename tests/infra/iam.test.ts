@@ -70,7 +70,7 @@ function allowedServices(name: string, declaration: FunctionDeclaration): Set<st
   if (declaration.pushesLive) services.push('execute-api');
   // The people side (infra/config.ts): Cognito admin calls on the stage's pool, SES v2 mail.
   if (name in identityDirectoryGrants) services.push('cognito-idp');
-  if (mailSendingFunctions.includes(name)) services.push('ses');
+  if (mailSendingFunctions.includes(name) || declaration.sendsTenantMail) services.push('ses');
   // Event functions and the relay send what failed after their retries to a dead-letter queue.
   if (name in eventFunctions || name === eventRelay.name) services.push('sqs');
   return new Set(services);
