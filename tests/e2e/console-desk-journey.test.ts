@@ -267,3 +267,31 @@ describe('the desk from a call to a resolved complaint', () => {
     }, 300_000);
   }
 });
+
+describe('opening a case from the customer at a glance', () => {
+  it('shows a refused field beside it, then opens the complaint, assigned to the agent, and goes to its page', async () => {
+    const customer = await call('POST', '/v1/customers', { familyName: '陳', givenName: '小明', phone: `+8869${uniqueDigits().slice(0, 8)}` });
+    const tab = await openConsole(browser, twin.consoleUrl, { token: agents.second.token, locale: 'zh-TW', path: `/desk/customers/${customer.customerId}` });
+    tab.page.setDefaultTimeout(60_000);
+    try {
+      const { page } = tab;
+      await page.getByRole('button', { name: '開立案件', exact: true }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('主旨').fill('帳單重複扣款');
+      // No category: the API refuses it, and the page says so beside the field.
+      await dialog.getByRole('button', { name: '開立案件' }).click();
+      const categoryField = dialog.getByLabel('類別');
+      await expect.poll(() => categoryField.getAttribute('aria-invalid'), { timeout: 30_000 }).toBe('true');
+      expect(await page.url()).toContain(`/desk/customers/${customer.customerId}`);
+      await categoryField.fill('billing');
+      await dialog.getByRole('button', { name: '開立案件' }).click();
+      await page.getByRole('heading', { name: '帳單重複扣款' }).waitFor();
+      const caseId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+      const opened = await call('GET', `/v1/cases/${caseId}`);
+      expect(opened).toMatchObject({ type: 'complaint', category: 'billing', customerId: customer.customerId, assignee: agents.second.agentId });
+      await checkPage(tab, 400);
+    } finally {
+      await tab.close();
+    }
+  }, 180_000);
+});
