@@ -96,7 +96,8 @@ function ContactForm({ customerId, existing, title }: { customerId?: string; exi
         contact = await answer(
           api.PATCH('/v1/contacts/{contactId}', {
             params: { path: { contactId: contact.contactId }, header: { 'If-Match': `"${contact.version}"` } },
-            body: { ...fields, ...(!contact.agentId && agentId && { agentId }) },
+            // A contact logged from Amazon Connect has no customer yet: the one shown (from the screen pop) is linked to it.
+            body: { ...fields, ...(!contact.agentId && agentId && { agentId }), ...(!contact.customerId && customerId && { customerId }) },
           }),
         );
       }

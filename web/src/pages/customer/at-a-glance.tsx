@@ -10,7 +10,7 @@ import Spinner from '@cloudscape-design/components/spinner';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useApi, useMe } from '../../api/api-context';
 import { type Schemas, answer } from '../../api/client';
 import { useFollow, useRouter } from '../../app/router';
@@ -19,6 +19,7 @@ import { useFormat, useMessages } from '../../i18n/locale';
 import { contactVocabulary } from '../contact-log/vocabulary';
 import { customerMessages } from './messages';
 import { customerName } from './names';
+import { OpenCaseModal } from './open-case';
 
 type Overview = Schemas['CustomerOverview'];
 
@@ -33,6 +34,7 @@ export function CustomerAtAGlance({ customerId }: { customerId: string }) {
     queryKey: ['customer-overview', customerId],
     queryFn: () => answer(api.GET('/v1/customers/{customerId}/overview', { params: { path: { customerId } } })),
   });
+  const [openingCase, setOpeningCase] = useState(false);
   if (overview.isPending) return <Spinner size="large" />;
   if (overview.error) return <ProblemAlert error={overview.error} />;
   const data = overview.data;
@@ -44,6 +46,7 @@ export function CustomerAtAGlance({ customerId }: { customerId: string }) {
         actions={
           <SpaceBetween direction="horizontal" size="xs">
             <Button onClick={() => navigate('/desk/customers')}>{t('search')}</Button>
+            <Button onClick={() => setOpeningCase(true)}>{t('openCase.button')}</Button>
             <Button variant="primary" onClick={() => navigate(`/desk/contacts/new?customerId=${encodeURIComponent(customerId)}${contactId ? `&contactId=${encodeURIComponent(contactId)}` : ''}`)}>
               {t('logContact')}
             </Button>
@@ -52,6 +55,7 @@ export function CustomerAtAGlance({ customerId }: { customerId: string }) {
       >
         {customerName(data.customer) ?? t('unnamed')}
       </Header>
+      {openingCase && <OpenCaseModal customerId={customerId} contactId={contactId ?? undefined} onClose={() => setOpeningCase(false)} />}
       <NextStep overview={data} />
       <ColumnLayout columns={2}>
         <Profile customer={data.customer} />

@@ -32,12 +32,13 @@ export default function ScreenPopPage() {
       <Header variant="h1" description={t('popDescription')}>
         {t('popTitle')}
       </Header>
-      {contactId ? <PopContact contactId={contactId} /> : phone ? <PopPhone phone={phone} /> : <PopForm />}
+      {contactId ? <PopContact contactId={contactId} phone={phone} /> : phone ? <PopPhone phone={phone} /> : <PopForm />}
     </SpaceBetween>
   );
 }
 
-function PopContact({ contactId }: { contactId: string }) {
+/** A contact Connect logged may carry no number of its own: then the caller's number in the URL finds the customer. */
+function PopContact({ contactId, phone }: { contactId: string; phone?: string }) {
   const t = useMessages(customerMessages);
   const api = useApi();
   const { navigate } = useRouter();
@@ -51,8 +52,9 @@ function PopContact({ contactId }: { contactId: string }) {
   }, [customerId, contactId, navigate]);
   if (contact.isPending || customerId) return <StatusIndicator type="loading">{t('popLooking')}</StatusIndicator>;
   if (contact.error) return <ProblemAlert error={contact.error} />;
-  return contact.data.phone ? (
-    <PopPhone phone={contact.data.phone} contactId={contactId} />
+  const callerPhone = contact.data.phone ?? phone;
+  return callerPhone ? (
+    <PopPhone phone={callerPhone} contactId={contactId} />
   ) : (
     <Unknown message={t('popNoCustomer')} contactId={contactId} />
   );
