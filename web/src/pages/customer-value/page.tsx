@@ -249,8 +249,8 @@ function Quadrants({ summary, onShow }: { summary: Summary; onShow: (quadrant: Q
 function ShowCustomersButton({ label, onClick }: { label: string; onClick: () => void }) {
   const t = useMessages(customerValueMessages);
   return (
-    <Button variant="inline-link" ariaLabel={t('showCustomers', { segment: label })} onClick={onClick}>
-      {t('showCustomersButton')}
+    <Button variant="inline-link" onClick={onClick}>
+      {t('showCustomers', { segment: label })}
     </Button>
   );
 }
@@ -277,7 +277,8 @@ function ListedCustomers({ listed, currency, computedAt }: { listed: Listed; cur
       ariaLabels={{ tableLabel: t('customersIn', { segment: group }) }}
       items={pages.items}
       trackBy="customerId"
-      loading={pages.page.isPending}
+      // Not the rows of the group shown before while this one's first page loads.
+      loading={pages.loading}
       loadingText={t('loading')}
       pagination={<CursorPagination pages={pages} labels={{ next: t('paginationNext'), previous: t('paginationPrevious'), page: (page) => t('paginationPage', { page }) }} />}
       empty={
