@@ -300,6 +300,7 @@ describe('segments', () => {
     expect(lost.body.items.map((c: { customerId: string; givenName: string }) => [c.customerId, c.givenName])).toEqual([[ids.E, 'Eve']]);
     await api(twin.url, 'DELETE', `/v1/customers/${ids.E}`, { key });
     expect((await api(twin.url, 'GET', '/v1/customers?segment=lost', { key })).body.items).toEqual([]);
+    expect((await api(twin.url, 'GET', '/v1/customers?tier=low', { key })).body.items.map((c: { customerId: string }) => c.customerId)).toEqual([ids.D]);
   }, 60_000);
 
   it('run daily at 03:00 tenant time on the driven clock, each run arming the next', async () => {
