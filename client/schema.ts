@@ -121,7 +121,7 @@ export interface paths {
         };
         /**
          * List customers, or look one up by phone, email or externalId
-         * @description Lists customers, or looks one up by exactly one of phone (any format), email or externalId, or lists one RFM segment. Paged: at most `limit` (1–100, default 25) per page; pass `nextCursor` as `cursor` for the next
+         * @description Lists customers, or looks one up by exactly one of phone (any format), email or externalId, or lists one RFM segment, or the customers of a value tier, of a profit × loyalty quadrant, or of both (as of the last customer-value run; a quadrant lists the high tier first, by id within each). Paged: at most `limit` (1–100, default 25) per page; pass `nextCursor` as `cursor` for the next
          */
         get: operations["listCustomers"];
         put?: never;
@@ -8117,6 +8117,10 @@ export interface operations {
                 externalId?: string;
                 /** @description Only the customers of this segment (as of the last customer-value run) */
                 segment?: "champions" | "loyal" | "potential_loyalist" | "new" | "promising" | "need_attention" | "about_to_sleep" | "at_risk" | "cannot_lose" | "hibernating" | "lost";
+                /** @description Only the customers of this value tier (as of the last customer-value run); with quadrant, those in both */
+                tier?: "high" | "mid" | "low";
+                /** @description Only the customers of this profit × loyalty quadrant (as of the last customer-value run); with tier, those in both */
+                quadrant?: "true_friends" | "butterflies" | "barnacles" | "strangers";
             };
             header?: never;
             path?: never;

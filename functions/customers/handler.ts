@@ -9,9 +9,13 @@ import {
   getCustomer,
   insertCustomer,
   listCustomers,
+  listCustomersInQuadrant,
   listCustomersInSegment,
+  listCustomersInTier,
   replaceCustomer,
   segmentPartition,
+  valueTierPartition,
+  valueTiers,
 } from '../../shared/data/customers-repo';
 import type { UniqueKind } from '../../shared/data/keys';
 import { getSettings } from '../../shared/data/tenants-repo';
@@ -20,7 +24,7 @@ import { InvalidCustomer, customerErasure, newCustomer, patchCustomer } from '..
 import { type MatchField, nameMatch, searchPlan } from '../../shared/domain/customer-search';
 import { newAuditEntry } from '../../shared/domain/audit';
 import { auditContextOf } from '../../shared/http/audit';
-import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
+import { decodeCursor, encodeCursor, invalidCursor } from '../../shared/http/cursor';
 import { etagOf, requireIfMatch } from '../../shared/http/etag';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { createApiHandler } from '../../shared/http/handler';
@@ -120,11 +124,28 @@ export const handler = createApiHandler('customers', customerRoutes, {
       const segmentPage = await listCustomersInSegment(tenantId, query.segment, query.limit, segmentKey);
       return { status: 200, body: { items: segmentPage.items, nextCursor: encodeCursor(segmentPage.lastKey) } };
     }
+    if (query.tier !== undefined) {
+      const tierKey = decodeCursor(query.cursor, tenantId, valueTierPartition(tenantId, query.tier));
+      const tierPage = await listCustomersInTier(tenantId, query.tier, query.quadrant, query.limit, tierKey);
+      return { status: 200, body: { items: tierPage.items, nextCursor: encodeCursor(tierPage.lastKey) } };
+    }
+    if (query.quadrant !== undefined) {
+      const quadrantKey = quadrantStartKey(query.cursor, tenantId);
+      const quadrantPage = await listCustomersInQuadrant(tenantId, query.quadrant, query.limit, quadrantKey);
+      return { status: 200, body: { items: quadrantPage.items, nextCursor: encodeCursor(quadrantPage.lastKey) } };
+    }
     const startKey = decodeCursor(query.cursor, tenantId, customerListPartition(tenantId));
     const page = await listCustomers(tenantId, query.limit, startKey);
     return { status: 200, body: { items: page.items, nextCursor: encodeCursor(page.lastKey) } };
   },
 }, { idempotency: withIdempotency, requestLimit: tenantRequestLimit });
+
+/** A quadrant's cursor: the last key read, in the partition of one of the tenant's tiers. */
+function quadrantStartKey(cursor: string | undefined, tenantId: string): Record<string, unknown> | undefined {
+  const key = decodeCursor(cursor, tenantId, {});
+  if (key && !valueTiers.some((tier) => valueTierPartition(tenantId, tier).gsi3pk === key.gsi3pk)) throw invalidCursor();
+  return key;
+}
 
 async function storedCustomer(tenantId: string, customerId: string) {
   const stored = looksLikeId('cus', customerId) ? await getCustomer(tenantId, customerId) : undefined;

@@ -12,7 +12,7 @@ import { CustomerValue, SegmentsSummary, Transaction } from '../schemas/customer
 import * as z from '../zod';
 import { conditionally, db, tableName } from './client';
 import { queryListed } from './listed-items';
-import { customerListPartition, segmentPartition } from './customers-repo';
+import { customerListPartition, segmentPartition, valueListKeys } from './customers-repo';
 import { keys, tenantPrefix } from './keys';
 import { parseItem, parseOptionalItem } from './stored-item';
 
@@ -170,18 +170,21 @@ export async function customersWithValue(tenantId: string): Promise<{ customerId
 }
 
 /**
- * The job's scores onto the customer, with the segment's sparse list key. Conditional on the
+ * The job's scores onto the customer, with the sparse list keys of its segment (gsi2) and of its tier and quadrant (gsi3). Conditional on the
  * version the job read: a transaction recorded meanwhile wins, and the next run scores it.
  */
 export async function writeCustomerValue(tenantId: string, customerId: string, readVersion: number, value: CustomerValue): Promise<boolean> {
+  const valueKeys = valueListKeys(tenantId, customerId, value);
+  const removed = [...(value.segment ? [] : ['gsi2pk', 'gsi2sk']), ...(valueKeys ? [] : ['gsi3pk', 'gsi3sk'])];
   return conditionally(() =>
     db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.customer(tenantId, customerId),
-        UpdateExpression: value.segment
-          ? 'SET #value = :value, version = :next, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk'
-          : 'SET #value = :value, version = :next REMOVE gsi2pk, gsi2sk',
+        UpdateExpression: [
+          `SET #value = :value, version = :next${value.segment ? ', gsi2pk = :gsi2pk, gsi2sk = :gsi2sk' : ''}${valueKeys ? ', gsi3pk = :gsi3pk, gsi3sk = :gsi3sk' : ''}`,
+          removed.length > 0 ? `REMOVE ${removed.join(', ')}` : '',
+        ].join(' ').trim(),
         ConditionExpression: 'attribute_exists(pk) AND version = :read AND attribute_not_exists(erasedAt)',
         ExpressionAttributeNames: { '#value': 'value' },
         ExpressionAttributeValues: {
@@ -189,6 +192,7 @@ export async function writeCustomerValue(tenantId: string, customerId: string, r
           ':read': readVersion,
           ':next': readVersion + 1,
           ...(value.segment && { ':gsi2pk': segmentPartition(tenantId, value.segment).gsi2pk, ':gsi2sk': customerId }),
+          ...(valueKeys && { ':gsi3pk': valueKeys.gsi3pk, ':gsi3sk': valueKeys.gsi3sk }),
         },
       }),
     ),

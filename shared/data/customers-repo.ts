@@ -3,6 +3,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteComma
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from '../zod';
 import { Customer } from '../schemas/customer';
+import type { CustomerValue, Quadrant, ValueTier } from '../schemas/customer-value';
 import type { Change } from '../domain/change';
 import { type CustomerTombstone, type UniqueValues, uniqueValuesOf } from '../domain/customer';
 import { type NameField, type SearchToken, customerSearchTokens, searchTokenChanges, tokenBucket } from '../domain/customer-search';
@@ -147,12 +148,69 @@ export function listCustomersInSegment(tenantId: string, segment: string, limit:
   return activeCustomersPage('gsi2', segmentPartition(tenantId, segment).gsi2pk, limit, startKey);
 }
 
+/**
+ * The sparse gsi3 list of a customer-value tier (docs/customer-value.md). The sort key starts
+ * with the quadrant, so one quadrant is a begins_with in each of the three tier partitions.
+ */
+export const valueTierPartition = (tenantId: string, tier: ValueTier) => ({
+  gsi3pk: `${keys.customerListing(tenantId, '').gsi1pk}#TIER#${tier}`,
+});
+export const valueSortKey = (quadrant: Quadrant, customerId: string) => `${quadrant}#${customerId}`;
+
+/** The gsi3 keys of a scored customer, or none before the first customer-value run scores it. */
+export function valueListKeys(tenantId: string, customerId: string, value: CustomerValue | undefined) {
+  if (!value?.tier || !value.quadrant) return undefined;
+  return { ...valueTierPartition(tenantId, value.tier), gsi3sk: valueSortKey(value.quadrant, customerId) };
+}
+
+/** The customers of one value tier (within one quadrant when given), by quadrant then id. */
+export function listCustomersInTier(
+  tenantId: string,
+  tier: ValueTier,
+  quadrant: Quadrant | undefined,
+  limit: number,
+  startKey?: Record<string, unknown>,
+): Promise<CustomerPage> {
+  return activeCustomersPage('gsi3', valueTierPartition(tenantId, tier).gsi3pk, limit, startKey, quadrant && `${quadrant}#`);
+}
+
+/** The tiers in the order a quadrant's list reads them. */
+export const valueTiers: readonly ValueTier[] = ['high', 'mid', 'low'];
+
+/**
+ * The customers of one quadrant: its part of each tier's partition, high tier first. A page
+ * goes on into the next tier while it has room (a tier's Query that reads fewer entries than
+ * its Limit has reached the tier's end), so `lastKey` is always in the tier the page ended in.
+ */
+export async function listCustomersInQuadrant(
+  tenantId: string,
+  quadrant: Quadrant,
+  limit: number,
+  startKey?: Record<string, unknown>,
+): Promise<CustomerPage> {
+  const items: Customer[] = [];
+  const first = startKey ? valueTiers.findIndex((tier) => valueTierPartition(tenantId, tier).gsi3pk === startKey.gsi3pk) : 0;
+  if (first < 0) throw new Error('The start key is in no tier of this tenant');
+  for (let index = first; index < valueTiers.length && items.length < limit; index++) {
+    const page = await listCustomersInTier(tenantId, valueTiers[index]!, quadrant, limit - items.length, index === first ? startKey : undefined);
+    items.push(...page.items);
+    if (page.lastKey) return { items, lastKey: page.lastKey };
+  }
+  return { items };
+}
+
 /** One page of a sparse customer list index; erased customers (tombstones) are left out. */
-async function activeCustomersPage(index: 'gsi1' | 'gsi2', partition: string, limit: number, startKey?: Record<string, unknown>): Promise<CustomerPage> {
+async function activeCustomersPage(
+  index: 'gsi1' | 'gsi2' | 'gsi3',
+  partition: string,
+  limit: number,
+  startKey?: Record<string, unknown>,
+  sortKeyPrefix?: string,
+): Promise<CustomerPage> {
   const { items: found, lastKey: LastEvaluatedKey } = await queryListed({
     list: index,
-    keyCondition: `${index}pk = :pk`,
-    values: { ':pk': partition },
+    keyCondition: sortKeyPrefix === undefined ? `${index}pk = :pk` : `${index}pk = :pk AND begins_with(${index}sk, :prefix)`,
+    values: { ':pk': partition, ...(sortKeyPrefix !== undefined && { ':prefix': sortKeyPrefix }) },
     limit,
     startKey,
   });
@@ -165,6 +223,7 @@ function customerItem(tenantId: string, customer: Customer) {
     ...keys.customer(tenantId, customer.customerId),
     ...keys.customerListing(tenantId, customer.customerId),
     ...(customer.value?.segment && { ...segmentPartition(tenantId, customer.value.segment), gsi2sk: customer.customerId }),
+    ...valueListKeys(tenantId, customer.customerId, customer.value),
     type: 'Customer',
     tenantId,
     ...customer,

@@ -1,6 +1,6 @@
 import * as z from '../zod';
 import { Iso8601, Locale, PaginationQuery } from './common';
-import { CustomerValue, Segment } from './customer-value';
+import { CustomerValue, Quadrant, Segment, ValueTier } from './customer-value';
 
 export const ConsentChannel = z.enum(['sms', 'email', 'marketing']);
 export const ConsentStatus = z.enum(['granted', 'denied', 'unknown']);
@@ -104,11 +104,16 @@ export const ListCustomersQuery = z
     email: z.optional(z.string().check(z.trim(), z.maxLength(254))),
     externalId: z.optional(z.string().check(z.trim(), z.maxLength(128))),
     segment: z.described(z.optional(Segment), 'Only the customers of this segment (as of the last customer-value run)'),
+    tier: z.described(z.optional(ValueTier), 'Only the customers of this value tier (as of the last customer-value run); with quadrant, those in both'),
+    quadrant: z.described(z.optional(Quadrant), 'Only the customers of this profit × loyalty quadrant (as of the last customer-value run); with tier, those in both'),
   })
   .check(
-    z.refine((q) => [q.phone, q.email, q.externalId, q.segment].filter((v) => v !== undefined).length <= 1, {
-      message: 'Look up by one of phone, email or externalId, or list a segment, one at a time',
-    }),
+    z.refine(
+      (q) => [q.phone, q.email, q.externalId, q.segment, q.tier ?? q.quadrant].filter((v) => v !== undefined).length <= 1,
+      {
+        message: 'Look up by one of phone, email or externalId, or list a segment, or a tier and/or a quadrant, one at a time',
+      },
+    ),
   );
 
 export const SearchCustomersQuery = z.strictObject({

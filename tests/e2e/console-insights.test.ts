@@ -329,6 +329,18 @@ describe('the Customer value page', () => {
       const members = page.getByRole('table', { name: `Customers in ${segmentName}`, exact: true });
       await rowWith(members, 'Chen Wei').waitFor();
       expect(await rowWith(members, 'Chen Wei').textContent()).toMatch(/5.*NT\$6,000/);
+
+      // Chen's tier and Chen's quadrant list Chen, with as many rows as the figure above counts.
+      const tierName = { high: 'High', mid: 'Mid', low: 'Low' }[chen.value.tier as string]!;
+      await page.getByRole('button', { name: `Show the customers of ${tierName}` }).click();
+      const inTier = page.getByRole('table', { name: `Customers in ${tierName}`, exact: true });
+      await rowWith(inTier, 'Chen Wei').waitFor();
+      await expect.poll(() => inTier.locator('tbody tr').count(), { timeout: 10_000 }).toBe(summary.tiers[chen.value.tier]);
+      const quadrantName = { true_friends: 'True friends', butterflies: 'Butterflies', barnacles: 'Barnacles', strangers: 'Strangers' }[chen.value.quadrant as string]!;
+      await page.getByRole('button', { name: `Show the customers of ${quadrantName}` }).click();
+      const inQuadrant = page.getByRole('table', { name: `Customers in ${quadrantName}`, exact: true });
+      await rowWith(inQuadrant, 'Chen Wei').waitFor();
+      await expect.poll(() => inQuadrant.locator('tbody tr').count(), { timeout: 10_000 }).toBe(summary.quadrants[chen.value.quadrant]);
       await page.waitForLoadState('networkidle');
       await checkAndPhotograph(tab, 'customer-value', 'en');
     } finally {
@@ -345,6 +357,10 @@ describe('the Customer value page', () => {
       const segments = page.getByRole('table', { name: '顧客分群', exact: true });
       expect(await rowWith(segments, '冠軍顧客').textContent()).toContain('最近才購買，而且經常購買。');
       await page.getByRole('button', { name: '立即重新計算' }).waitFor();
+      const chen = await call('GET', `/v1/customers/${customers.chen}`);
+      const tierName = { high: '高', mid: '中', low: '低' }[chen.value.tier as string]!;
+      await page.getByRole('button', { name: `查看「${tierName}」的顧客` }).click();
+      await rowWith(page.getByRole('table', { name: `「${tierName}」的顧客`, exact: true }), 'Chen Wei').waitFor();
       await page.waitForLoadState('networkidle');
       await checkAndPhotograph(tab, 'customer-value', 'zh-TW');
     } finally {

@@ -214,6 +214,69 @@ describe('segments', () => {
     expect((await customer(ids.E!)).value).toMatchObject({ segment: 'lost', tier: 'low', quadrant: 'strangers' });
   }, 90_000);
 
+  it('list a value tier, a quadrant, or both with GET /v1/customers?tier=&quadrant=, page by page, only the caller tenant', async () => {
+    const idsOf = (body: { items: { customerId: string }[] }) => body.items.map((c) => c.customerId);
+    const sorted = (...names: string[]) => names.map((name) => ids[name]!).sort();
+    const everyPage = async (path: string, limit: number) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 10; page++) {
+        const answer = await api(twin.url, 'GET', `${path}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, { key });
+        expect(answer.status).toBe(200);
+        expect(answer.body.items.length).toBeLessThanOrEqual(limit);
+        seen.push(...idsOf(answer.body));
+        cursor = answer.body.nextCursor;
+        if (!cursor) return seen;
+      }
+      throw new Error(`${path} did not end`);
+    };
+
+    const mid = await api(twin.url, 'GET', '/v1/customers?tier=mid', { key });
+    expect(mid.status).toBe(200);
+    expect(idsOf(mid.body)).toEqual(sorted('B', 'C'));
+    expect(mid.body.items[0]).not.toHaveProperty('gsi3pk');
+    expect(mid.body.items[0].value).toMatchObject({ tier: 'mid', quadrant: 'true_friends' });
+    expect(await everyPage('/v1/customers?tier=low', 1)).toEqual(sorted('D', 'E'));
+
+    // A quadrant reads the high tier first, then mid, then low, and pages across them.
+    expect(idsOf((await api(twin.url, 'GET', '/v1/customers?quadrant=true_friends', { key })).body)).toEqual([ids.A, ...sorted('B', 'C')]);
+    expect(await everyPage('/v1/customers?quadrant=true_friends', 1)).toEqual([ids.A, ...sorted('B', 'C')]);
+    expect(await everyPage('/v1/customers?quadrant=true_friends', 2)).toEqual([ids.A, ...sorted('B', 'C')]);
+    expect(await everyPage('/v1/customers?quadrant=strangers', 1)).toEqual(sorted('D', 'E'));
+    expect((await api(twin.url, 'GET', '/v1/customers?quadrant=butterflies', { key })).body).toEqual({ items: [] });
+
+    // Both: the customers in that tier and that quadrant.
+    expect(idsOf((await api(twin.url, 'GET', '/v1/customers?tier=low&quadrant=strangers', { key })).body)).toEqual(sorted('D', 'E'));
+    expect((await api(twin.url, 'GET', '/v1/customers?tier=high&quadrant=strangers', { key })).body.items).toEqual([]);
+
+    const badTier = await api(twin.url, 'GET', '/v1/customers?tier=gold', { key });
+    expect(badTier.status).toBe(400);
+    expect(badTier.body.errors.map((e: { path: string }) => e.path)).toContain('query.tier');
+    expect((await api(twin.url, 'GET', '/v1/customers?tier=mid&segment=loyal', { key })).status).toBe(400);
+
+    // Another tenant sees none of these customers, and cannot use this tenant's cursor.
+    const other = await createTenant(twin, { name: 'Other Value Inc' });
+    expect((await api(twin.url, 'GET', '/v1/customers?tier=mid', { key: other.apiKey })).body.items).toEqual([]);
+    expect((await api(twin.url, 'GET', '/v1/customers?quadrant=true_friends', { key: other.apiKey })).body.items).toEqual([]);
+    const firstPage = await api(twin.url, 'GET', '/v1/customers?quadrant=true_friends&limit=1', { key });
+    expect(firstPage.body.nextCursor).toEqual(expect.any(String));
+    const stolen = await api(twin.url, 'GET', `/v1/customers?quadrant=true_friends&cursor=${firstPage.body.nextCursor}`, { key: other.apiKey });
+    expect(stolen.status).toBe(400);
+    // A tier's cursor is not a quadrant's in another tier.
+    const tierPage = await api(twin.url, 'GET', '/v1/customers?tier=mid&limit=1', { key });
+    expect((await api(twin.url, 'GET', `/v1/customers?tier=low&cursor=${tierPage.body.nextCursor}`, { key })).status).toBe(400);
+
+    // A profile change keeps the customer in its tier and quadrant.
+    const read = await api(twin.url, 'GET', `/v1/customers/${ids.D}`, { key });
+    const patched = await api(twin.url, 'PATCH', `/v1/customers/${ids.D}`, {
+      key,
+      body: { givenName: 'Dora' },
+      headers: { 'if-match': read.headers.get('etag')! },
+    });
+    expect(patched.status).toBe(200);
+    expect(idsOf((await api(twin.url, 'GET', '/v1/customers?tier=low&quadrant=strangers', { key })).body)).toEqual(sorted('D', 'E'));
+  }, 60_000);
+
   it('list a segment with GET /v1/customers?segment=', async () => {
     const champions = await api(twin.url, 'GET', '/v1/customers?segment=champions', { key });
     expect(champions.status).toBe(200);
@@ -237,6 +300,7 @@ describe('segments', () => {
     expect(lost.body.items.map((c: { customerId: string; givenName: string }) => [c.customerId, c.givenName])).toEqual([[ids.E, 'Eve']]);
     await api(twin.url, 'DELETE', `/v1/customers/${ids.E}`, { key });
     expect((await api(twin.url, 'GET', '/v1/customers?segment=lost', { key })).body.items).toEqual([]);
+    expect((await api(twin.url, 'GET', '/v1/customers?tier=low', { key })).body.items.map((c: { customerId: string }) => c.customerId)).toEqual([ids.D]);
   }, 60_000);
 
   it('run daily at 03:00 tenant time on the driven clock, each run arming the next', async () => {

@@ -74,7 +74,8 @@ export const customerRoutes = defineRoutes([
     summary: 'List customers, or look one up by phone, email or externalId',
     request: { query: ListCustomersQuery },
     description:
-      'Lists customers, or looks one up by exactly one of phone (any format), email or externalId, or lists one RFM segment. ' +
+      'Lists customers, or looks one up by exactly one of phone (any format), email or externalId, or lists one RFM segment, ' +
+      'or the customers of a value tier, of a profit × loyalty quadrant, or of both (as of the last customer-value run; a quadrant lists the high tier first, by id within each). ' +
       'Paged: at most `limit` (1–100, default 25) per page; pass `nextCursor` as `cursor` for the next',
     examples: { request: { query: { phone: '+886912345678' } }, responses: { 200: { items: [customerExample] } } },
     responses: { 200: { description: 'A page of customers', schema: Page(Customer) } },

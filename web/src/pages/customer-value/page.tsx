@@ -25,6 +25,10 @@ type Segment = Summary['segments'][number]['segment'];
 type Customer = Schemas['Customer'];
 const tiers = ['high', 'mid', 'low'] as const;
 const quadrants = ['true_friends', 'butterflies', 'barnacles', 'strangers'] as const;
+type Tier = (typeof tiers)[number];
+type Quadrant = (typeof quadrants)[number];
+/** The group whose customers the page lists: a segment, a tier or a quadrant. */
+type Listed = { segment: Segment } | { tier: Tier } | { quadrant: Quadrant };
 
 export default function CustomerValuePage() {
   const t = useMessages(customerValueMessages);
@@ -41,7 +45,7 @@ export default function CustomerValuePage() {
       return refreshRunAt && (!computedAt || computedAt < refreshRunAt) ? 2_000 : false;
     },
   });
-  const [segment, setSegment] = useState<Segment>();
+  const [listed, setListed] = useState<Listed>();
   const computed = summary.data?.computedAt ?? null;
   const refreshing = refreshRunAt !== undefined && (!computed || computed < refreshRunAt);
 
@@ -66,11 +70,11 @@ export default function CustomerValuePage() {
           <>
             <RunFacts summary={summary.data} />
             <ColumnLayout columns={2}>
-              <Tiers summary={summary.data} />
-              <Quadrants summary={summary.data} />
+              <Tiers summary={summary.data} onShow={(tier) => setListed({ tier })} />
+              <Quadrants summary={summary.data} onShow={(quadrant) => setListed({ quadrant })} />
             </ColumnLayout>
-            <Segments summary={summary.data} selected={segment} onSelect={setSegment} />
-            {segment ? <SegmentCustomers segment={segment} currency={summary.data.currency} computedAt={summary.data.computedAt} /> : null}
+            <Segments summary={summary.data} selected={listed && 'segment' in listed ? listed.segment : undefined} onSelect={(segment) => setListed({ segment })} />
+            {listed ? <ListedCustomers listed={listed} currency={summary.data.currency} computedAt={summary.data.computedAt} /> : null}
           </>
         ) : null}
       </SpaceBetween>
@@ -102,8 +106,8 @@ function RefreshProgress({ runAt, computedAt }: { runAt?: string; computedAt: st
   const queryClient = useQueryClient();
   const done = runAt !== undefined && computedAt !== null && computedAt >= runAt;
   useEffect(() => {
-    // The lists of a segment are as of the run: read them again.
-    if (done) void queryClient.invalidateQueries({ queryKey: ['segment-customers'] });
+    // The lists of a segment, tier or quadrant are as of the run: read them again.
+    if (done) void queryClient.invalidateQueries({ queryKey: ['value-customers'] });
   }, [done, queryClient]);
   if (!runAt) return <Box variant="small">{t('refreshHint')}</Box>;
   return (
@@ -194,7 +198,7 @@ function Segments({ summary, selected, onSelect }: { summary: Summary; selected?
   );
 }
 
-function Tiers({ summary }: { summary: Summary }) {
+function Tiers({ summary, onShow }: { summary: Summary; onShow: (tier: Tier) => void }) {
   const t = useMessages(customerValueMessages);
   const format = useFormat();
   return (
@@ -209,6 +213,7 @@ function Tiers({ summary }: { summary: Summary }) {
             <Box variant="small" display="block">
               {t(`tierMeaning.${tier}`)}
             </Box>
+            <ShowCustomersButton label={t(`tier.${tier}`)} onClick={() => onShow(tier)} />
           </div>
         ))}
       </ColumnLayout>
@@ -216,7 +221,7 @@ function Tiers({ summary }: { summary: Summary }) {
   );
 }
 
-function Quadrants({ summary }: { summary: Summary }) {
+function Quadrants({ summary, onShow }: { summary: Summary; onShow: (quadrant: Quadrant) => void }) {
   const t = useMessages(customerValueMessages);
   const format = useFormat();
   const money = useMoney(summary.currency);
@@ -233,6 +238,7 @@ function Quadrants({ summary }: { summary: Summary }) {
             <Box variant="small" display="block">
               {t(`quadrantMeaning.${quadrant}`)}
             </Box>
+            <ShowCustomersButton label={t(`quadrant.${quadrant}`)} onClick={() => onShow(quadrant)} />
           </div>
         ))}
       </ColumnLayout>
@@ -240,27 +246,39 @@ function Quadrants({ summary }: { summary: Summary }) {
   );
 }
 
-function SegmentCustomers({ segment, currency, computedAt }: { segment: Segment; currency: string; computedAt: string }) {
+function ShowCustomersButton({ label, onClick }: { label: string; onClick: () => void }) {
+  const t = useMessages(customerValueMessages);
+  return (
+    <Button variant="inline-link" onClick={onClick}>
+      {t('showCustomers', { segment: label })}
+    </Button>
+  );
+}
+
+function ListedCustomers({ listed, currency, computedAt }: { listed: Listed; currency: string; computedAt: string }) {
   const t = useMessages(customerValueMessages);
   const format = useFormat();
   const api = useApi();
   const money = useMoney(currency);
   const timeZone = useMe().data?.tenant.timezone;
-  const pages = useCursorPages(['segment-customers', segment, computedAt], (cursor) =>
-    answer(api.GET('/v1/customers', { params: { query: { segment, limit: 25, ...(cursor && { cursor }) } } })),
+  const pages = useCursorPages(['value-customers', listed, computedAt], (cursor) =>
+    answer(api.GET('/v1/customers', { params: { query: { ...listed, limit: 25, ...(cursor && { cursor }) } } })),
   );
+  const group =
+    'segment' in listed ? t(`segment.${listed.segment}`) : 'tier' in listed ? t(`tier.${listed.tier}`) : t(`quadrant.${listed.quadrant}`);
   const name = (c: Customer) => c.displayName ?? ([c.givenName, c.familyName].filter(Boolean).join(' ') || c.customerId);
   return (
     <Table
       header={
         <Header variant="h2" description={t('customersInDescription')}>
-          {t('customersIn', { segment: t(`segment.${segment}`) })}
+          {t('customersIn', { segment: group })}
         </Header>
       }
-      ariaLabels={{ tableLabel: t('customersIn', { segment: t(`segment.${segment}`) }) }}
+      ariaLabels={{ tableLabel: t('customersIn', { segment: group }) }}
       items={pages.items}
       trackBy="customerId"
-      loading={pages.page.isPending}
+      // Not the rows of the group shown before while this one's first page loads.
+      loading={pages.loading}
       loadingText={t('loading')}
       pagination={<CursorPagination pages={pages} labels={{ next: t('paginationNext'), previous: t('paginationPrevious'), page: (page) => t('paginationPage', { page }) }} />}
       empty={
