@@ -307,7 +307,7 @@ describe('an invited person signs in with the authorization code flow', () => {
     expect(again.sub).toBe(sub);
     expect(twin.identity.findByEmail(email)!.lastTotpStep).toBeGreaterThan(stepBefore);
     expect(await refresh(signedIn.refreshToken)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
-  });
+  }, 90_000);
 });
 
 describe('the tests\' sign-in helper', () => {
