@@ -26,3 +26,15 @@ export function newId(prefix: string, now: number = Date.now()): string {
 
 /** Ids come from our own generator; anything else cannot name an item and is treated as absent. */
 export const looksLikeId = (prefix: string, value: string) => new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`).test(value);
+
+/** Ids that sort in the order they were made, even within one millisecond, starting after `after`: timeline entries of one change keep their order. */
+export function monotonicIds(prefix: string, after = ''): () => string {
+  let last = after;
+  let ahead = 0;
+  return () => {
+    let id = newId(prefix);
+    while (id <= last) id = newId(prefix, Date.now() + ++ahead);
+    last = id;
+    return id;
+  };
+}

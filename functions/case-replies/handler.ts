@@ -43,7 +43,8 @@ import { functionClock } from '../../shared/ports/clock';
 import { sendCaseMail } from '../../shared/ports/mail';
 import { permanentSmsRefusal } from '../../shared/ports/sms-sender';
 import type { Customer } from '../../shared/schemas/customer';
-import { caseContextOf, lastCustomerMailId, monotonicIds } from '../../shared/services/case-replies';
+import { monotonicIds } from '../../shared/ids';
+import { caseContextOf, lastCustomerMailId } from '../../shared/services/case-replies';
 import { type SmsRefusal, sendMeteredSms } from '../../shared/services/metered-sms';
 import { tenantSendingRefusal } from '../../shared/services/sending-rights';
 

@@ -38,7 +38,7 @@ import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { HttpError, conflict, forbidden, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
 import { type Caller, type Principal, hasScope } from '../../shared/http/caller';
-import { looksLikeId, newId } from '../../shared/ids';
+import { looksLikeId, monotonicIds, newId } from '../../shared/ids';
 import { functionClock } from '../../shared/ports/clock';
 import { type CaseWorkload, timelineCap } from '../../shared/schemas/case';
 import { caseRoutes } from '../../shared/http/routes/cases';
@@ -256,18 +256,6 @@ async function caseContext(tenantId: string, caller: Caller): Promise<CaseContex
     policy: resolveSlaPolicy(settings.slaPolicy),
     calendar: businessCalendarOf(settings),
     newEntryId: monotonicIds('cev'),
-  };
-}
-
-/** Ids that sort in the order they were made, even within one millisecond: timeline entries of one change keep their order. */
-function monotonicIds(prefix: string): () => string {
-  let last = '';
-  let ahead = 0;
-  return () => {
-    let id = newId(prefix);
-    while (id <= last) id = newId(prefix, Date.now() + ++ahead);
-    last = id;
-    return id;
   };
 }
 

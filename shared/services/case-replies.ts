@@ -6,21 +6,10 @@ import { businessCalendarOf } from '../domain/business-calendar';
 import type { CaseContext } from '../domain/case';
 import { conversationOpen, customerSmsReplyChange } from '../domain/case-replies';
 import { resolveSlaPolicy } from '../domain/sla';
-import { newId } from '../ids';
+import { monotonicIds } from '../ids';
 import { logger } from '../observability';
 import type { Settings } from '../schemas/settings';
 
-/** Ids that sort in the order they were made, even within one millisecond, starting after `after`. */
-export function monotonicIds(prefix: string, after = ''): () => string {
-  let last = after;
-  let ahead = 0;
-  return () => {
-    let id = newId(prefix);
-    while (id <= last) id = newId(prefix, Date.now() + ++ahead);
-    last = id;
-    return id;
-  };
-}
 
 /** The case context for a change made by `actor` ("system" for the customer's own SMS). */
 export function caseContextOf(tenantId: string, settings: Settings, actor: string, now: string, newEntryId = monotonicIds('cev')): CaseContext {
