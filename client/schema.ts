@@ -5290,6 +5290,7 @@ export interface components {
             /** Format: int64 */
             templateVersion?: number;
             customerId?: string;
+            /** @description An agent id: 1–128 characters, lower case, no #, :, spaces or control characters (agent-2, mei.lin@acme.tw, 王小明). The same id on contacts and cases names the same agent; agent:mei is taken as mei */
             agentId?: string;
             queue?: string;
             channel: string;
@@ -15641,6 +15642,48 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "deadline": {
+                     *             "kind": "resolution",
+                     *             "dueAt": "2026-03-11T01:10:00.000Z",
+                     *             "breached": false
+                     *           },
+                     *           "case": {
+                     *             "caseId": "cas_01JFD2E3F4G5H6J7K8M9N0P1Q2",
+                     *             "type": "complaint",
+                     *             "severity": "high",
+                     *             "category": "billing",
+                     *             "subject": "Charged twice for March roaming",
+                     *             "customerId": "cus_01JFB3C4D5E6F7G8H9J0K1M2N3",
+                     *             "contactIds": [
+                     *               "con_01JFC7D8E9F0G1H2J3K4M5N6P7"
+                     *             ],
+                     *             "assignee": "agent-0042",
+                     *             "status": "open",
+                     *             "sla": {
+                     *               "firstResponse": {
+                     *                 "startedAt": "2026-03-09T01:10:00.000Z",
+                     *                 "dueAt": "2026-03-09T05:10:00.000Z"
+                     *               },
+                     *               "resolution": {
+                     *                 "startedAt": "2026-03-09T01:10:00.000Z",
+                     *                 "dueAt": "2026-03-11T01:10:00.000Z"
+                     *               }
+                     *             },
+                     *             "breached": false,
+                     *             "escalations": [],
+                     *             "openedAt": "2026-03-09T01:10:00.000Z",
+                     *             "version": 1,
+                     *             "createdAt": "2026-03-09T01:10:00.000Z",
+                     *             "updatedAt": "2026-03-09T01:10:00.000Z"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         items: components["schemas"]["CaseWithDeadline"][];
                         /** @description Pass as `cursor` to read the next page; absent on the last page */

@@ -1,4 +1,5 @@
 import * as z from '../zod';
+import { AgentId } from './agent';
 import { backlogStatuses } from '../domain/analytics/case-backlog';
 import { Case } from './case';
 import { Iso8601, PaginationQuery } from './common';
@@ -68,7 +69,7 @@ export const SurveyComment = z.withMeta(
     templateId: z.optional(z.string()),
     templateVersion: z.optional(z.int()),
     customerId: z.optional(z.string()),
-    agentId: z.optional(z.string()),
+    agentId: z.optional(AgentId),
     queue: z.optional(z.string()),
     channel: z.string(),
     words: z.array(

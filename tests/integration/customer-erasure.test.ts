@@ -206,8 +206,18 @@ describe('erasing a customer', () => {
     const caseRead = await api(twin.url, 'GET', `/v1/cases/${caseId}`, { key });
     expect(caseRead.body).toMatchObject({ subject: erasedText, description: erasedText, status: 'in_progress', type: 'complaint' });
     const texts = caseRead.body.timeline.flatMap((entry: { text?: string; reason?: string }) => [entry.text, entry.reason].filter(Boolean));
-    expect(texts).toEqual([erasedText, erasedText, erasedText]);
-    expect(caseRead.body.timeline.map((entry: { type: string }) => entry.type)).toEqual(['opened', 'note', 'customer_reply', 'status_change', 'updated']);
+    // The note, the customer's reply, the status change's reason and the remedy (a service recovery step) held words.
+    expect(texts).toEqual([erasedText, erasedText, erasedText, erasedText]);
+    expect(caseRead.body.timeline.map((entry: { type: string; step?: string }) => entry.step ?? entry.type)).toEqual([
+      'opened',
+      'note',
+      'customer_reply',
+      'status_change',
+      'apology',
+      'remedy',
+      'compensation',
+      'updated',
+    ]);
 
     // Another customer's records are untouched.
     expect(await snapshot([otherContact], [otherCase])).toEqual(otherBefore);

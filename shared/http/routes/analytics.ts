@@ -2,6 +2,7 @@ import { AnalyticsSummary, AnalyticsSummaryQuery, Heatmap, HeatmapQuery, Timeser
 import { Page } from '../../schemas/common';
 import { CaseBacklog, CaseDeadlinesQuery, CaseWithDeadline, SurveyComment, SurveyCommentsQuery } from '../../schemas/insights';
 import { defineRoutes, readonlyAccess } from '../route-types';
+import { caseExample } from './cases';
 
 const periodExample = { from: '2026-03-01T00:00:00+08:00', to: '2026-04-01T00:00:00+08:00', timezone: 'Asia/Taipei' } as const;
 
@@ -150,7 +151,10 @@ export const analyticsRoutes = defineRoutes([
       'list=nearly_breached: the unresolved cases whose next deadline (first response until it is met, then resolution) falls within the next 24 hours, ' +
       'soonest first, with any whose deadline has just passed and whose breach is not yet recorded. Each with the case as it is now. ' +
       'Paged by `limit` (1–100, default 25) and `cursor`; a page may hold fewer than limit items (a case resolved a moment ago) and still carry nextCursor',
-    examples: { request: { query: { list: 'nearly_breached', limit: '25' } } },
+    examples: {
+      request: { query: { list: 'nearly_breached', limit: '25' } },
+      responses: { 200: { items: [{ deadline: { kind: 'resolution', dueAt: caseExample.sla.resolution.dueAt, breached: false }, case: caseExample }] } },
+    },
     responses: { 200: { description: 'A page of cases with the deadline each is listed by', schema: Page(CaseWithDeadline) } },
   },
   {

@@ -18,7 +18,7 @@ import { defineRoutes, agentAccess, readonlyAccess } from '../route-types';
 /** Reassigning other agents' cases and seeing every agent's load: team leads and admins. */
 const supervisorAccess = { kind: 'tenant', scope: 'supervisor' } as const;
 
-const caseExample = {
+export const caseExample = {
   caseId: 'cas_01JFD2E3F4G5H6J7K8M9N0P1Q2',
   type: 'complaint',
   severity: 'high',

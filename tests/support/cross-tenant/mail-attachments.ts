@@ -44,7 +44,7 @@ export const mailAttachmentsArea: CrossTenantArea<Seeded> = {
     const cases = await api(twin.url, 'GET', '/v1/cases?limit=100', { key: aKey });
     const opened = (cases.body.items as { caseId: string; subject: string }[]).find((c) => c.subject === subject)!;
     const read = await api(twin.url, 'GET', `/v1/cases/${opened.caseId}`, { key: aKey });
-    const attachmentId = read.body.timeline[1].attachments[0].attachmentId as string;
+    const attachmentId = read.body.timeline.find((entry: { attachments?: unknown[] }) => entry.attachments?.length).attachments[0].attachmentId as string;
     return { attachmentCaseId: opened.caseId, attachmentId, secrets: [subject, 'Secret mail words', 'secret-file.txt', attachmentId] };
   },
 
