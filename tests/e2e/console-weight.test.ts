@@ -178,3 +178,18 @@ describe('the People page, one form to invite and to edit', { timeout: 180_000 }
     await tab.close();
   });
 });
+
+describe('the People page, resending an invitation', { timeout: 180_000 }, () => {
+  it('mails a person still invited a new invitation from the row’s actions, and says so', async () => {
+    const before = twin.mail.sentTo(personEmail).length;
+    const tab = await open('/people', 'en');
+    const { page } = tab;
+    await page.getByRole('button', { name: `Actions: ${personEmail}` }).click();
+    await page.getByRole('menuitem', { name: 'Resend the invitation' }).click();
+    await page.getByText(`A new invitation is on its way to ${personEmail}`).waitFor();
+    await expect.poll(() => twin.mail.sentTo(personEmail).length).toBe(before + 1);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(tab.errors).toEqual([]);
+    await tab.close();
+  });
+});

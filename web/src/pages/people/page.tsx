@@ -58,15 +58,17 @@ export default function PeoplePage() {
   const myId = me.data?.principal.kind === 'person' ? me.data.principal.personId : undefined;
 
   const changeState = useMutation({
-    mutationFn: ({ person, action }: { person: Person; action: 'deactivate' | 'reactivate' }) =>
+    mutationFn: ({ person, action }: { person: Person; action: 'deactivate' | 'reactivate' | 'resend' }) =>
       answer(
         action === 'deactivate'
           ? api.POST('/v1/people/{personId}/deactivate', { params: { path: { personId: person.personId } } })
-          : api.POST('/v1/people/{personId}/reactivate', { params: { path: { personId: person.personId } } }),
+          : action === 'reactivate'
+            ? api.POST('/v1/people/{personId}/reactivate', { params: { path: { personId: person.personId } } })
+            : api.POST('/v1/people/{personId}/invitation', { params: { path: { personId: person.personId }, header: { 'Idempotency-Key': crypto.randomUUID() } } }),
       ),
     onSuccess: (person, { action }) => {
       setDeactivating(undefined);
-      notify({ type: 'success', content: t(action === 'deactivate' ? 'deactivated' : 'reactivated', { email: person.email }) });
+      notify({ type: 'success', content: t(action === 'deactivate' ? 'deactivated' : action === 'reactivate' ? 'reactivated' : 'invitationResent', { email: person.email }) });
       void queryClient.invalidateQueries({ queryKey: ['people'] });
     },
   });
@@ -116,11 +118,13 @@ export default function PeoplePage() {
                 ariaLabel={`${t('actions')}: ${person.email}`}
                 items={[
                   { id: 'edit', text: t('edit') },
+                  ...(person.state === 'invited' ? [{ id: 'resend', text: t('resendInvitation') }] : []),
                   person.state === 'deactivated' ? { id: 'reactivate', text: t('reactivate') } : { id: 'deactivate', text: t('deactivate') },
                 ]}
                 onItemClick={(event) => {
                   if (event.detail.id === 'edit') setEditing(person);
                   else if (event.detail.id === 'deactivate') setDeactivating(person);
+                  else if (event.detail.id === 'resend') changeState.mutate({ person, action: 'resend' });
                   else changeState.mutate({ person, action: 'reactivate' });
                 }}
               />
