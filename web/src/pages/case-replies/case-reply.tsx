@@ -26,8 +26,8 @@ type CannedReply = Schemas['CannedReply'];
 type Channel = 'sms' | 'email';
 
 /**
- * The panel to write to a case's customer by SMS or e-mail, with the team's canned replies: the
- * integrator mounts it on the case page (contract of issue 14). A canned reply fills the text with
+ * The panel to write to a case's customer by SMS or e-mail, with the team's canned replies, on the
+ * case page (web/src/pages/case/page.tsx). A canned reply fills the text with
  * its variables resolved as the service resolves them (shared/domain/canned-replies.ts); the SMS
  * shows its characters, segments and encoding as the service will bill them.
  */
