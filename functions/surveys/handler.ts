@@ -5,7 +5,7 @@ import { getSurveyTemplate, getSurveyTemplateVersion } from '../../shared/data/s
 import { getTenantWithSettings } from '../../shared/data/tenants-repo';
 import { newEvent } from '../../shared/events/events';
 import { surveySent } from '../../shared/events/survey-events';
-import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
+import { decodeCursor, encodeCursor, invalidCursor } from '../../shared/http/cursor';
 import { createApiHandler } from '../../shared/http/handler';
 import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
@@ -154,6 +154,8 @@ export const handler = createApiHandler(
     async listSurveys(request) {
       const { tenantId, query } = request;
       if (query.contactId !== undefined) {
+        // One contact has at most one survey: the answer is a single page, and no cursor belongs to it.
+        if (query.cursor !== undefined) throw invalidCursor();
         const surveyId = await getContactSurveyId(tenantId, query.contactId);
         const survey = surveyId ? await getSurvey(tenantId, surveyId) : undefined;
         return { status: 200, body: { items: survey ? [survey] : [] } };

@@ -97,7 +97,8 @@ function expectNothingOfA(answer: ApiResponse, where: string) {
 describe('forged and other-tenant cursors', () => {
   it('covers the list routes', () => expect(cursorRoutes.length).toBeGreaterThan(3));
 
-  it.each(cursorRoutes.map((route) => [routeKey(route), route] as [string, RouteDeclaration]))('%s refuses them or pages B’s own data', async (_name, route) => {
+  // Routes only a person may call (their own work) answer an API key 403 person-required before any cursor is read.
+  it.each(cursorRoutes.filter((route) => !route.problems?.includes('person-required')).map((route) => [routeKey(route), route] as [string, RouteDeclaration]))('%s refuses them or pages B’s own data', async (_name, route) => {
     const base = requestFromDeclaration(route, bIds).path;
     const join = base.includes('?') ? '&' : '?';
     for (const cursor of forgedCursors()) {
