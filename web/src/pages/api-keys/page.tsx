@@ -17,6 +17,7 @@ import { ProblemAlert, fieldError } from '../../components/problem';
 import { SecretShownOnce } from '../../components/secret-shown-once';
 import { type Translate, useFormat, useMessages } from '../../i18n/locale';
 import { apiKeyMessages } from './messages';
+import { ConfirmModal } from '../../components/confirm-modal';
 
 type ApiKey = Schemas['ApiKey'];
 type Scope = ApiKey['scopes'][number];
@@ -131,24 +132,16 @@ export default function ApiKeysPage() {
         />
       )}
       {revoking && (
-        <Modal
-          visible
+        <ConfirmModal
           header={t('revokeTitle', { name: revoking.name })}
-          onDismiss={() => setRevoking(undefined)}
-          footer={
-            <Box float="right">
-              <SpaceBetween direction="horizontal" size="xs">
-                <Button variant="link" onClick={() => setRevoking(undefined)}>{t('cancel')}</Button>
-                <Button variant="primary" loading={revoke.isPending} onClick={() => revoke.mutate(revoking)}>{t('revoke')}</Button>
-              </SpaceBetween>
-            </Box>
-          }
-        >
-          <SpaceBetween size="m">
-            <Box variant="p">{t('revokeText')}</Box>
-            <ProblemAlert error={revoke.error} />
-          </SpaceBetween>
-        </Modal>
+          text={t('revokeText')}
+          confirmLabel={t('revoke')}
+          cancelLabel={t('cancel')}
+          busy={revoke.isPending}
+          error={revoke.error}
+          onConfirm={() => revoke.mutate(revoking)}
+          onClose={() => setRevoking(undefined)}
+        />
       )}
     </SpaceBetween>
   );

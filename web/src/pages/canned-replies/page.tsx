@@ -2,7 +2,6 @@ import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import ButtonDropdown from '@cloudscape-design/components/button-dropdown';
 import Header from '@cloudscape-design/components/header';
-import Modal from '@cloudscape-design/components/modal';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
@@ -16,6 +15,7 @@ import { useFormat, useMessages } from '../../i18n/locale';
 import { CannedReplyForm } from './canned-reply-form';
 import { cannedReplyMessages } from './messages';
 import { cannedRepliesKey } from './queries';
+import { ConfirmModal } from '../../components/confirm-modal';
 
 type CannedReply = Schemas['CannedReply'];
 
@@ -131,24 +131,16 @@ export default function CannedRepliesPage() {
         />
       )}
       {deleting && (
-        <Modal
-          visible
+        <ConfirmModal
           header={t('deleteTitle')}
-          onDismiss={() => setDeleting(undefined)}
-          footer={
-            <Box float="right">
-              <SpaceBetween direction="horizontal" size="xs">
-                <Button variant="link" onClick={() => setDeleting(undefined)}>{t('cancel')}</Button>
-                <Button variant="primary" loading={remove.isPending} onClick={() => remove.mutate(deleting)}>{t('delete')}</Button>
-              </SpaceBetween>
-            </Box>
-          }
-        >
-          <SpaceBetween size="m">
-            <Box variant="p">{t('deleteText', { title: deleting.title })}</Box>
-            <ProblemAlert error={remove.error} />
-          </SpaceBetween>
-        </Modal>
+          text={t('deleteText', { title: deleting.title })}
+          confirmLabel={t('delete')}
+          cancelLabel={t('cancel')}
+          busy={remove.isPending}
+          error={remove.error}
+          onConfirm={() => remove.mutate(deleting)}
+          onClose={() => setDeleting(undefined)}
+        />
       )}
     </SpaceBetween>
   );

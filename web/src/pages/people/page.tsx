@@ -18,6 +18,7 @@ import { useNotify } from '../../app/notifications';
 import { ProblemAlert, fieldError } from '../../components/problem';
 import { type Translate, useFormat, useMessages } from '../../i18n/locale';
 import { peopleMessages } from './messages';
+import { ConfirmModal } from '../../components/confirm-modal';
 
 type Person = Schemas['Person'];
 type Role = Person['role'];
@@ -142,26 +143,16 @@ export default function PeoplePage() {
       {inviting && <PersonModal t={t} onClose={() => setInviting(false)} />}
       {editing && <PersonModal t={t} person={editing} onClose={() => setEditing(undefined)} />}
       {deactivating && (
-        <Modal
-          visible
+        <ConfirmModal
           header={t('deactivateTitle', { email: deactivating.email })}
-          onDismiss={() => setDeactivating(undefined)}
-          footer={
-            <Box float="right">
-              <SpaceBetween direction="horizontal" size="xs">
-                <Button variant="link" onClick={() => setDeactivating(undefined)}>{t('cancel')}</Button>
-                <Button variant="primary" loading={changeState.isPending} onClick={() => changeState.mutate({ person: deactivating, action: 'deactivate' })}>
-                  {t('deactivate')}
-                </Button>
-              </SpaceBetween>
-            </Box>
-          }
-        >
-          <SpaceBetween size="m">
-            <Box variant="p">{t('deactivateText')}</Box>
-            <ProblemAlert error={changeState.error} />
-          </SpaceBetween>
-        </Modal>
+          text={t('deactivateText')}
+          confirmLabel={t('deactivate')}
+          cancelLabel={t('cancel')}
+          busy={changeState.isPending}
+          error={changeState.error}
+          onConfirm={() => changeState.mutate({ person: deactivating, action: 'deactivate' })}
+          onClose={() => setDeactivating(undefined)}
+        />
       )}
     </SpaceBetween>
   );

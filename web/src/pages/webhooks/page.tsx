@@ -3,7 +3,6 @@ import Button from '@cloudscape-design/components/button';
 import ButtonDropdown from '@cloudscape-design/components/button-dropdown';
 import Header from '@cloudscape-design/components/header';
 import Link from '@cloudscape-design/components/link';
-import Modal from '@cloudscape-design/components/modal';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
@@ -19,6 +18,7 @@ import { useMessages } from '../../i18n/locale';
 import { WebhookDeliveries } from './deliveries';
 import { webhookMessages } from './messages';
 import { WebhookForm } from './webhook-form';
+import { ConfirmModal } from '../../components/confirm-modal';
 
 type Webhook = Schemas['Webhook'];
 
@@ -156,24 +156,16 @@ function WebhookList() {
         />
       )}
       {deleting && (
-        <Modal
-          visible
+        <ConfirmModal
           header={t('deleteTitle')}
-          onDismiss={() => setDeleting(undefined)}
-          footer={
-            <Box float="right">
-              <SpaceBetween direction="horizontal" size="xs">
-                <Button variant="link" onClick={() => setDeleting(undefined)}>{t('cancel')}</Button>
-                <Button variant="primary" loading={remove.isPending} onClick={() => remove.mutate(deleting)}>{t('delete')}</Button>
-              </SpaceBetween>
-            </Box>
-          }
-        >
-          <SpaceBetween size="m">
-            <Box variant="p">{t('deleteText', { url: deleting.url })}</Box>
-            <ProblemAlert error={remove.error} />
-          </SpaceBetween>
-        </Modal>
+          text={t('deleteText', { url: deleting.url })}
+          confirmLabel={t('delete')}
+          cancelLabel={t('cancel')}
+          busy={remove.isPending}
+          error={remove.error}
+          onConfirm={() => remove.mutate(deleting)}
+          onClose={() => setDeleting(undefined)}
+        />
       )}
     </SpaceBetween>
   );
