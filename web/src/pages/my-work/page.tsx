@@ -7,7 +7,7 @@ import Link from '@cloudscape-design/components/link';
 import Modal from '@cloudscape-design/components/modal';
 import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import Table from '@cloudscape-design/components/table';
+import Table, { type TableProps } from '@cloudscape-design/components/table';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useApi, useMe } from '../../api/api-context';
@@ -92,34 +92,42 @@ function CaseLink({ c }: { c: Case }) {
 }
 
 function MyCases({ t, now }: { t: Translate; now: number }) {
+  const cases = useCaseList(['cases', 'mine'], '/v1/me/cases');
+  return <CaseListTable t={t} now={now} list={cases} kind="mine" />;
+}
+
+/**
+ * One list of cases (My cases, the team queue): its rows as loaded so far, the countdowns, what
+ * to do when it is empty, and More for the next page; `actionColumns` add what the list allows.
+ */
+function CaseListTable({ t, now, list, kind, actionColumns = [] }: { t: Translate; now: number; list: ReturnType<typeof useCaseList>; kind: 'mine' | 'queue'; actionColumns?: TableProps.ColumnDefinition<Case>[] }) {
   const me = useMe();
   const format = useFormat();
-  const cases = useCaseList(['cases', 'mine'], '/v1/me/cases');
-  const items = cases.data?.pages.flatMap((page) => page.items) ?? [];
+  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <Table
-      loading={cases.isPending}
+      loading={list.isPending}
       loadingText={t('loading')}
       items={items}
       trackBy="caseId"
       wrapLines
       header={
-        <Header variant="h2" description={t('mineDescription')} counter={cases.data ? `(${items.length}${cases.hasNextPage ? '+' : ''})` : undefined}>
-          {t('mine')}
+        <Header variant="h2" description={t(`${kind}Description`)} counter={list.data ? `(${items.length}${list.hasNextPage ? '+' : ''})` : undefined}>
+          {t(kind)}
         </Header>
       }
       empty={
-        cases.error ? (
-          <ProblemAlert error={cases.error} />
+        list.error ? (
+          <ProblemAlert error={list.error} />
         ) : (
           <Box textAlign="center" color="inherit">
-            <b>{t('mineEmpty')}</b>
-            <Box variant="p" color="inherit">{t('mineEmptyHint')}</Box>
+            <b>{t(`${kind}Empty`)}</b>
+            <Box variant="p" color="inherit">{t(`${kind}EmptyHint`)}</Box>
           </Box>
         )
       }
-      columnDefinitions={caseColumns(t, now, me.data?.tenant.timezone, format)}
-      footer={<MoreButton t={t} list={cases} />}
+      columnDefinitions={[...caseColumns(t, now, me.data?.tenant.timezone, format), ...actionColumns]}
+      footer={<MoreButton t={t} list={list} />}
     />
   );
 }
@@ -138,11 +146,9 @@ function MoreButton({ t, list }: { t: Translate; list: ReturnType<typeof useCase
 function TeamQueue({ t, now }: { t: Translate; now: number }) {
   const api = useApi();
   const me = useMe();
-  const format = useFormat();
   const notify = useNotify();
   const queryClient = useQueryClient();
   const cases = useCaseList(['cases', 'queue'], '/v1/case-queue');
-  const items = cases.data?.pages.flatMap((page) => page.items) ?? [];
   const mayClaim = me.data?.principal.kind === 'person' && reaches(me.data.scopes, 'agent');
   const claim = useMutation({
     mutationFn: (c: Case) => answer(api.POST('/v1/cases/{caseId}/claim', { params: { path: { caseId: c.caseId } } })),
@@ -162,30 +168,13 @@ function TeamQueue({ t, now }: { t: Translate; now: number }) {
       ) : (
         claim.error && <ProblemAlert error={claim.error} header={t('claimFailed')} />
       )}
-      <Table
-        loading={cases.isPending}
-        loadingText={t('loading')}
-        items={items}
-        trackBy="caseId"
-        wrapLines
-        header={
-          <Header variant="h2" description={t('queueDescription')} counter={cases.data ? `(${items.length}${cases.hasNextPage ? '+' : ''})` : undefined}>
-            {t('queue')}
-          </Header>
-        }
-        empty={
-          cases.error ? (
-            <ProblemAlert error={cases.error} />
-          ) : (
-            <Box textAlign="center" color="inherit">
-              <b>{t('queueEmpty')}</b>
-              <Box variant="p" color="inherit">{t('queueEmptyHint')}</Box>
-            </Box>
-          )
-        }
-        columnDefinitions={[
-          ...caseColumns(t, now, me.data?.tenant.timezone, format),
-          ...(mayClaim
+      <CaseListTable
+        t={t}
+        now={now}
+        list={cases}
+        kind="queue"
+        actionColumns={
+          mayClaim
             ? [
                 {
                   id: 'claim',
@@ -202,9 +191,8 @@ function TeamQueue({ t, now }: { t: Translate; now: number }) {
                   ),
                 },
               ]
-            : []),
-        ]}
-        footer={<MoreButton t={t} list={cases} />}
+            : []
+        }
       />
     </SpaceBetween>
   );
