@@ -7,6 +7,7 @@ import { allocateSmsSender, registerConnectInstance } from '../support/operator'
 import { signInPerson } from '../support/people-sign-in';
 import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
 import { eventually, uniqueDigits } from '../support/waiting';
+import { connectContactEvent } from '../support/connect-events';
 
 /**
  * The agents' desk from end to end (issue 14 §7) in Chromium against a test twin, with agents
@@ -69,29 +70,9 @@ afterAll(async () => {
   await twin?.close();
 });
 
-/** A Connect contact event as the tenant's account puts it on the bus (AWS's own shape). */
+/** A Connect contact event of this test's call for the agent (tests/support/connect-events.ts). */
 function connectEvent(eventType: 'INITIATED' | 'CONNECTED_TO_AGENT', contactId: string, phone: string) {
-  const at = new Date().toISOString();
-  return {
-    EventBusName: process.env.EVENT_BUS_NAME,
-    Source: 'aws.connect',
-    DetailType: 'Amazon Connect Contact Event',
-    Resources: [`${instanceArn}/contact/${contactId}`, instanceArn],
-    Detail: JSON.stringify({
-      EventType: eventType,
-      ContactId: contactId,
-      InitialContactId: contactId,
-      Channel: 'VOICE',
-      InstanceArn: instanceArn,
-      InitiationMethod: 'INBOUND',
-      InitiationTimestamp: at,
-      CustomerEndpoint: { Type: 'TELEPHONE_NUMBER', Address: phone },
-      ...(eventType === 'CONNECTED_TO_AGENT' && {
-        QueueInfo: { QueueArn: `${instanceArn}/queue/${randomUUID()}`, QueueType: 'STANDARD', EnqueueTimestamp: at },
-        AgentInfo: { AgentArn: `${instanceArn}/agent/${agents.first.agentId}`, ConnectedToAgentTimestamp: at },
-      }),
-    }),
-  };
+  return connectContactEvent({ instanceArn, eventType, contactId, phone, agentId: agents.first.agentId });
 }
 
 /** Nothing on the page for axe-core's serious or critical rules; nothing logged but Chromium's line for a refusal the test provoked. */
