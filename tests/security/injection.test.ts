@@ -5,6 +5,7 @@ import type { CrossTenantArea } from '../support/cross-tenant/area';
 import { hostileStrings } from '../support/fuzz/hostile';
 import { discoverAreas, idsByName, requestFromDeclaration } from '../support/fuzz/route-requests';
 import { type ApiResponse, type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
+import { signInPerson } from '../support/people-sign-in';
 
 /**
  * Injection into list filters and cursors, on every declared GET route with a query: tenant B
@@ -21,6 +22,8 @@ const cursorRoutes = queryRoutes.filter((route) => queryFields(route).includes('
 
 let twin: TestTwin;
 let bKey: string;
+/** A person of B: routes of the person signed in (My work) refuse an API key before they read a cursor. */
+let bPersonToken: string;
 let aTenantId: string;
 let bTenantId: string;
 let ids: Record<string, string>;
@@ -35,6 +38,9 @@ beforeAll(async () => {
   aTenantId = a.tenant.tenantId;
   bTenantId = b.tenant.tenantId;
   bKey = b.apiKey;
+  const bAgentEmail = `b.agent.${Math.random().toString(36).slice(2, 8)}@injecting-b.example`;
+  expect((await api(twin.url, 'POST', '/v1/people', { key: bKey, body: { email: bAgentEmail, role: 'agent' } })).status).toBe(201);
+  bPersonToken = (await signInPerson(twin, bAgentEmail)).accessToken;
   const seeded = [];
   aCursors = [];
   for (const area of areas) {
@@ -97,16 +103,17 @@ function expectNothingOfA(answer: ApiResponse, where: string) {
 describe('forged and other-tenant cursors', () => {
   it('covers the list routes', () => expect(cursorRoutes.length).toBeGreaterThan(3));
 
-  // Routes only a person may call (their own work) answer an API key 403 person-required before any cursor is read.
-  it.each(cursorRoutes.filter((route) => !route.problems?.includes('person-required')).map((route) => [routeKey(route), route] as [string, RouteDeclaration]))('%s refuses them or pages B’s own data', async (_name, route) => {
+  it.each(cursorRoutes.map((route) => [routeKey(route), route] as [string, RouteDeclaration]))('%s refuses them or pages B’s own data', async (_name, route) => {
     const base = requestFromDeclaration(route, bIds).path;
+    // Routes of the person signed in (their own work) answer an API key 403 person-required before any cursor is read.
+    const key = route.problems?.includes('person-required') ? bPersonToken : bKey;
     const join = base.includes('?') ? '&' : '?';
     for (const cursor of forgedCursors()) {
-      const answer = await api(twin.url, 'GET', `${base}${join}cursor=${encodeURIComponent(cursor)}`, { key: bKey });
+      const answer = await api(twin.url, 'GET', `${base}${join}cursor=${encodeURIComponent(cursor)}`, { key });
       expectNothingOfA(answer, `${routeKey(route)} cursor ${cursor.slice(0, 60)}`);
     }
     for (const cursor of aCursors) {
-      const answer = await api(twin.url, 'GET', `${base}${join}cursor=${encodeURIComponent(cursor)}`, { key: bKey });
+      const answer = await api(twin.url, 'GET', `${base}${join}cursor=${encodeURIComponent(cursor)}`, { key });
       expect(answer.status, `${routeKey(route)} took A's cursor`).toBe(400);
     }
   }, 60_000);
