@@ -11,6 +11,7 @@ import {
   windowFigures,
   yearWindows,
 } from '../../shared/domain/customer-value';
+import { mapConcurrently } from '../../shared/concurrency';
 import { logger, metrics, MetricUnit, withLambdaContext } from '../../shared/observability';
 import { CustomerValueRunPayload, armDailyRun } from '../../shared/services/customer-value-runs';
 
@@ -49,13 +50,13 @@ export async function handleCustomerValueRun(event: unknown): Promise<RefreshOut
   const valueSettings = resolveCustomerValueSettings(settings);
   const { previousYearFrom } = yearWindows(asOf);
   const customers = await customersWithValue(tenantId);
-  const figures = await inBatches(customers, async (customer): Promise<CustomerFigures> => ({
+  const figures = await mapConcurrently(customers, concurrency, async (customer): Promise<CustomerFigures> => ({
     ...customer,
     ...windowFigures(await transactionsSince(tenantId, customer.customerId, previousYearFrom), asOf),
   }));
   const result = recompute(figures, valueSettings, asOf);
   const changed = result.customers.filter((customer) => valueChanged(customer.before, customer.after));
-  const written = await inBatches(changed, (customer) =>
+  const written = await mapConcurrently(changed, concurrency, (customer) =>
     writeCustomerValue(tenantId, customer.customerId, customer.version, customer.after),
   );
   const customersWritten = written.filter(Boolean).length;
@@ -70,19 +71,6 @@ export async function handleCustomerValueRun(event: unknown): Promise<RefreshOut
     customersSkipped: changed.length - customersWritten,
   });
   return { kind: 'computed', customersScored: result.customers.length, customersWritten, customersSkipped: changed.length - customersWritten };
-}
-
-async function inBatches<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return results;
 }
 
 export const handler = middy<unknown, RefreshOutcome, Error, Context>()

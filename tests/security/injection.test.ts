@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mapConcurrently } from '../../shared/concurrency';
 import * as z from '../../shared/zod';
 import { type RouteDeclaration, routeKey, routes } from '../../shared/http/routes';
 import type { CrossTenantArea } from '../support/cross-tenant/area';
@@ -19,6 +20,8 @@ const queryRoutes = routes.filter((route) => route.method === 'GET' && route.acc
 const queryFields = (route: RouteDeclaration) =>
   Object.keys((z.toJSONSchema(route.request!.query!, { io: 'input', unrepresentable: 'any' }) as { properties?: object }).properties ?? {});
 const cursorRoutes = queryRoutes.filter((route) => queryFields(route).includes('cursor'));
+/** Requests of one route in flight at once: the twin answers them while others wait on DynamoDB Local. */
+const inFlight = 6;
 
 let twin: TestTwin;
 let bKey: string;
@@ -41,17 +44,16 @@ beforeAll(async () => {
   const bAgentEmail = `b.agent.${Math.random().toString(36).slice(2, 8)}@injecting-b.example`;
   expect((await api(twin.url, 'POST', '/v1/people', { key: bKey, body: { email: bAgentEmail, role: 'agent' } })).status).toBe(201);
   bPersonToken = (await signInPerson(twin, bAgentEmail)).accessToken;
-  const seeded = [];
-  aCursors = [];
-  for (const area of areas) {
-    const data = await area.seed(twin, a.apiKey);
-    seeded.push(data);
-    aCursors.push(...(area.cursors?.(data) ?? []).map((entry) => entry.cursor).filter(Boolean));
-  }
-  ids = idsByName(seeded);
   // B holds data of the same kinds, so that routes with an id in the path list something of B's.
-  const bSeeded = [];
-  for (const area of areas) bSeeded.push(await area.seed(twin, bKey));
+  // Each tenant's areas in order; the two tenants side by side.
+  const seedAll = async (key: string) => {
+    const data = [];
+    for (const area of areas) data.push(await area.seed(twin, key));
+    return data;
+  };
+  const [seeded, bSeeded] = await Promise.all([seedAll(a.apiKey), seedAll(bKey)]);
+  aCursors = areas.flatMap((area, index) => (area.cursors?.(seeded[index]!) ?? []).map((entry) => entry.cursor).filter(Boolean));
+  ids = idsByName(seeded);
   bIds = idsByName(bSeeded);
   // The areas seed fixed texts; what both tenants hold is no sign of a leak, A's ids and unique values are.
   const bTexts = new Set(bSeeded.flatMap((data) => data.secrets));
@@ -108,14 +110,14 @@ describe('forged and other-tenant cursors', () => {
     // Routes of the person signed in (their own work) answer an API key 403 person-required before any cursor is read.
     const key = route.problems?.includes('person-required') ? bPersonToken : bKey;
     const join = base.includes('?') ? '&' : '?';
-    for (const cursor of forgedCursors()) {
+    await mapConcurrently(forgedCursors(), inFlight, async (cursor) => {
       const answer = await api(twin.url, 'GET', `${base}${join}cursor=${encodeURIComponent(cursor)}`, { key });
       expectNothingOfA(answer, `${routeKey(route)} cursor ${cursor.slice(0, 60)}`);
-    }
-    for (const cursor of aCursors) {
+    });
+    await mapConcurrently(aCursors, inFlight, async (cursor) => {
       const answer = await api(twin.url, 'GET', `${base}${join}cursor=${encodeURIComponent(cursor)}`, { key });
       expect(answer.status, `${routeKey(route)} took A's cursor`).toBe(400);
-    }
+    });
   }, 60_000);
 });
 
@@ -132,13 +134,13 @@ describe('filter values with key and expression syntax', () => {
   it.each(queryRoutes.map((route) => [routeKey(route), route] as [string, RouteDeclaration]))('%s answers 400 or B’s own data', async (_name, route) => {
     const [path, validQuery] = requestFromDeclaration(route, bIds).path.split('?');
     const valid = new URLSearchParams(validQuery ?? '');
-    for (const field of queryFields(route).filter((name) => name !== 'limit' && name !== 'cursor')) {
-      for (const value of values()) {
-        const query = new URLSearchParams(valid);
-        query.set(field, value);
-        const answer = await api(twin.url, 'GET', `${path}?${query}`, { key: bKey });
-        expectNothingOfA(answer, `${routeKey(route)} ${field}=${value.slice(0, 40)}`);
-      }
-    }
+    const fields = queryFields(route).filter((name) => name !== 'limit' && name !== 'cursor');
+    const requests = fields.flatMap((field) => values().map((value) => ({ field, value })));
+    await mapConcurrently(requests, inFlight, async ({ field, value }) => {
+      const query = new URLSearchParams(valid);
+      query.set(field, value);
+      const answer = await api(twin.url, 'GET', `${path}?${query}`, { key: bKey });
+      expectNothingOfA(answer, `${routeKey(route)} ${field}=${value.slice(0, 40)}`);
+    });
   }, 120_000);
 });
