@@ -13,7 +13,7 @@ import { type ParsedInboundMail, type Verdict, attachmentObjectKey, inboundMailL
 import { type MailReply, decideMailCase, mailCaseChange, mailReplyChange } from '../../shared/domain/mail-reply';
 import { caseIdFromThread, tenantIdFromMailbox } from '../../shared/domain/mail-threading';
 import { resolveSlaPolicy } from '../../shared/domain/sla';
-import { newId } from '../../shared/ids';
+import { monotonicIds, newId } from '../../shared/ids';
 import { MetricUnit, logger, metrics, withLambdaContext } from '../../shared/observability';
 import { getObject, putObject } from '../../shared/ports/object-store';
 import type { Settings } from '../../shared/schemas/settings';
@@ -154,7 +154,7 @@ function caseContext(tenantId: string, settings: Settings): CaseContext {
     actor: 'system',
     policy: resolveSlaPolicy(settings.slaPolicy),
     calendar: businessCalendarOf(settings),
-    newEntryId: () => newId('cev'),
+    newEntryId: monotonicIds('cev'),
   };
 }
 

@@ -6,7 +6,7 @@ import { getSettings } from '../../shared/data/tenants-repo';
 import { breachCase } from '../../shared/domain/case';
 import { resolveSlaPolicy } from '../../shared/domain/sla';
 import { businessCalendarOf } from '../../shared/domain/business-calendar';
-import { newId } from '../../shared/ids';
+import { monotonicIds } from '../../shared/ids';
 import { logger, withLambdaContext } from '../../shared/observability';
 import { SlaKind } from '../../shared/schemas/case';
 import { Iso8601 } from '../../shared/schemas/common';
@@ -48,7 +48,7 @@ export async function handleSlaTimer(event: unknown): Promise<SlaTimerOutcome> {
       actor: 'system',
       policy: resolveSlaPolicy(settings?.slaPolicy),
       calendar: settings ? businessCalendarOf(settings) : { timezone: 'UTC', businessHours: noHours },
-      newEntryId: () => newId('cev'),
+      newEntryId: monotonicIds('cev'),
     });
     if (!change) {
       logger.info('SLA timer is stale or its deadline was met; nothing to do');

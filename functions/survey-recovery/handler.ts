@@ -6,7 +6,7 @@ import { resolveSlaPolicy } from '../../shared/domain/sla';
 import { businessCalendarOf } from '../../shared/domain/business-calendar';
 import { createEventConsumer } from '../../shared/events/consumer';
 import { surveyAnswered } from '../../shared/events/survey-events';
-import { newId } from '../../shared/ids';
+import { monotonicIds, newId } from '../../shared/ids';
 import { MetricUnit, logger, metrics } from '../../shared/observability';
 import type { Severity } from '../../shared/schemas/case';
 import { resolveSurveyRules } from '../../shared/domain/surveys/rules';
@@ -69,7 +69,7 @@ export async function recoverFromAnswer(
       actor: 'system',
       policy: resolveSlaPolicy(settings.slaPolicy),
       calendar: businessCalendarOf(settings),
-      newEntryId: () => newId('cev'),
+      newEntryId: monotonicIds('cev'),
       caseId: newId('cas'),
     },
   );
