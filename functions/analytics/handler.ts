@@ -22,7 +22,7 @@ import { notFound, validationFailed } from '../../shared/http/problem';
 import { analyticsRoutes } from '../../shared/http/routes/analytics';
 import { backlogFigures, nearlyBreachedWithinMs } from '../../shared/domain/analytics/case-backlog';
 import { wordsOf } from '../../shared/domain/analytics/survey-words';
-import { surveyScores } from '../../shared/domain/surveys/conversation';
+import { surveyScores } from '../../shared/domain/surveys/scores';
 import { deadlinesPartition, listDeadlineCases, readBacklogCounters } from '../../shared/data/case-backlog-repo';
 import { listSurveysWithWords, surveyWordsPartition } from '../../shared/data/survey-words-repo';
 import { getSurveyTemplateVersion } from '../../shared/data/survey-templates-repo';

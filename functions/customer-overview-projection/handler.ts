@@ -16,7 +16,7 @@ import { type ProjectedDetailType, projectedEvents } from '../../shared/domain/c
 import { type CatalogEvent, createEventConsumer } from '../../shared/events/consumer';
 import { logger } from '../../shared/observability';
 import type { SurveyScores } from '../../shared/schemas/customer-overview';
-import { surveyScores } from '../../shared/domain/surveys/conversation';
+import { surveyScores } from '../../shared/domain/surveys/scores';
 
 const consumerName = 'customer-overview-projection';
 

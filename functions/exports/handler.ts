@@ -17,7 +17,7 @@ import { badRequest, validationFailed } from '../../shared/http/problem';
 import type { Contact } from '../../shared/schemas/contact';
 import type { Survey } from '../../shared/schemas/survey';
 import type { SurveyTemplate } from '../../shared/schemas/survey-template';
-import { surveyScores } from '../../shared/domain/surveys/conversation';
+import { surveyScores } from '../../shared/domain/surveys/scores';
 import { exportRoutes } from '../../shared/http/routes/exports';
 
 /** Where reading goes on: a position the repos gave (a table key), carried in the cursor. */

@@ -13,7 +13,7 @@ import type { Survey } from '../../shared/schemas/survey';
 import type { Question, SurveyTemplate } from '../../shared/schemas/survey-template';
 import { isSurveyTokenFormat, recordAnswer, surveyRef, surveyTokenHash } from '../../shared/domain/surveys/survey';
 import { type AnswerValue, isAsked, validateAnswer } from '../../shared/domain/surveys/template';
-import { surveyScores } from '../../shared/domain/surveys/conversation';
+import { surveyScores } from '../../shared/domain/surveys/scores';
 import {
   type AnswerProblem,
   type PageBranding,

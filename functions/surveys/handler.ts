@@ -14,7 +14,7 @@ import type { ProblemSlugOf } from '../../shared/http/problem-types';
 import { looksLikeId, newId } from '../../shared/ids';
 import type { Survey } from '../../shared/schemas/survey';
 import type { SurveyTemplate } from '../../shared/schemas/survey-template';
-import { surveyScores } from '../../shared/domain/surveys/conversation';
+import { surveyScores } from '../../shared/domain/surveys/scores';
 import { type ScoredSurvey, resultsRange, summarizeSurveys } from '../../shared/domain/surveys/results';
 import { customerLanguage } from '../../shared/domain/sms/opt-out';
 import { localDay, resolveSurveyRules, secondsToNextLocalDay } from '../../shared/domain/surveys/rules';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { lowScoreOf, recoverySeverity, recoverySubject } from '../../functions/survey-recovery/handler';
 import type { Survey } from '../../shared/schemas/survey';
 import { parseReply } from '../../shared/domain/sms/reply-parser';
-import { answeredData, replyStep, surveyScores } from '../../shared/domain/surveys/conversation';
+import { answeredData, replyStep } from '../../shared/domain/surveys/conversation';
+import { surveyScores } from '../../shared/domain/surveys/scores';
 import { defaultTemplateContent, fourQuestionTemplateContent } from '../../shared/domain/surveys/default-template';
 
 // The conversation's rules, on the longer template tenants from before the short default have.
@@ -134,6 +135,11 @@ describe('what the events say', () => {
 
   it('the scores summary holds the figures, null for skipped, and no text', () => {
     expect(surveyScores(template, { csat: 2, improve: 'slow', resolved: false, nps: null })).toEqual({ csat: 2, resolved: false, nps: null });
+  });
+
+  it('reads each score by its question type, whatever the template names the question', () => {
+    const renamed = { questions: template.questions.map((question) => ({ ...question, questionId: `q_${question.questionId}` })) };
+    expect(surveyScores(renamed, { q_csat: 4, q_nps: 9, csat: 1 })).toEqual({ csat: 4, nps: 9 });
   });
 });
 

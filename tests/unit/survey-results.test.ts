@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Survey } from '../../shared/schemas/survey';
-import type { SurveyScores } from '../../shared/domain/surveys/conversation';
+import type { SurveyScores } from '../../shared/domain/surveys/scores';
 import { type ScoredSurvey, resultsRange, summarizeSurveys, surveyFigures } from '../../shared/domain/surveys/results';
 
 /** A survey that went out and was answered with these scores (answers stand for them). */

@@ -1,5 +1,5 @@
 import type { Survey } from '../../schemas/survey';
-import type { Question, ServiceDimension, SurveyTemplate } from '../../schemas/survey-template';
+import type { Question, SurveyTemplate } from '../../schemas/survey-template';
 import type { ParsedReply } from '../sms/reply-parser';
 import { fillPlaceholders, questionSmsText, recordAnswer } from './survey';
 import { type AnswerValue, type Answers, nextQuestion, scaleOf } from './template';
@@ -97,27 +97,6 @@ export function reaskText(question: Question, language: Language): string {
 // ---------------------------------------------------------------- what the events say
 
 /** A survey's figures, for Survey Completed and the low-score check: numbers and yes/no only, never text. */
-export interface SurveyScores {
-  csat?: number | null;
-  nps?: number | null;
-  ces?: number | null;
-  resolved?: boolean | null;
-  dimensions?: Partial<Record<ServiceDimension, number | null>>;
-}
-
-export function surveyScores(template: Pick<SurveyTemplate, 'questions'>, answers: Answers): SurveyScores {
-  const scores: SurveyScores = {};
-  for (const question of template.questions) {
-    if (!(question.questionId in answers)) continue;
-    const answer = answers[question.questionId];
-    const value = answer === undefined ? null : answer;
-    if (question.type === 'csat' || question.type === 'nps' || question.type === 'ces') scores[question.type] = typeof value === 'number' ? value : null;
-    else if (question.type === 'resolved') scores.resolved = typeof value === 'boolean' ? value : null;
-    else if (question.type === 'dimension') scores.dimensions = { ...scores.dimensions, [question.dimension]: typeof value === 'number' ? value : null };
-  }
-  return scores;
-}
-
 /** What Survey Answered carries for one answer: the value of a rating or yes/no (null when skipped), nothing for free text. */
 export function answeredData(question: Pick<Question, 'questionId' | 'type'>, value: AnswerValue | null) {
   return {

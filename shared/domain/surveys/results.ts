@@ -1,7 +1,7 @@
 import { instantOf, wallClock } from '../sla';
 import type { Survey } from '../../schemas/survey';
 import type { ServiceDimension } from '../../schemas/survey-template';
-import type { SurveyScores } from './conversation';
+import type { SurveyScores } from './scores';
 
 /**
  * Survey results: the figures a contact-center manager reads, computed from survey records and

@@ -21,6 +21,7 @@ import { type Schemas, answer } from '../../api/client';
 import { useRouter } from '../../app/router';
 import { ProblemAlert, fieldError } from '../../components/problem';
 import { useFormat, useLocale, useMessages } from '../../i18n/locale';
+import { surveyScores } from '../../../../shared/domain/surveys/scores';
 import { customerName } from '../customer/names';
 import { contactLogMessages } from './messages';
 import { channels, contactVocabulary, directions, outcomes } from './vocabulary';
@@ -217,6 +218,16 @@ function Closed({ contact, customerId }: { contact: Contact; customerId?: string
   // Turned off, the rules decide nothing for a contact: nothing will ever come to wait for.
   const surveysOff = settings.data?.surveys.enabled === false;
   const decided = survey.data?.items[0];
+  // Answers are kept by question id, which each template names as it likes: its version says which is the CSAT, NPS and CES.
+  const completed = decided?.status === 'completed' && decided.templateId !== undefined && decided.templateVersion !== undefined ? decided : undefined;
+  const template = useQuery({
+    queryKey: ['survey-template', completed?.templateId, completed?.templateVersion],
+    queryFn: () =>
+      answer(api.GET('/v1/survey-templates/{templateId}', { params: { path: { templateId: completed!.templateId! }, query: { version: completed!.templateVersion! } } })),
+    enabled: completed !== undefined,
+    staleTime: Infinity,
+  });
+  const scores = completed && template.data ? surveyScores(template.data, completed.answers) : undefined;
   const score = (value: unknown) => (typeof value === 'number' ? format.number(value) : '—');
   return (
     <SpaceBetween size="l">
@@ -247,9 +258,14 @@ function Closed({ contact, customerId }: { contact: Contact; customerId?: string
             <StatusIndicator type={decided.status === 'completed' ? 'success' : decided.status === 'not_sent' || decided.status === 'expired' ? 'stopped' : 'in-progress'}>
               {t(`survey.${decided.status}`, { reason: t(`reason.${decided.notSentReason ?? 'unknown'}`) })}
             </StatusIndicator>
-            {decided.status === 'completed' && (
-              <Box>{t('scores', { csat: score(decided.answers.csat), nps: score(decided.answers.nps), ces: score(decided.answers.ces) })}</Box>
-            )}
+            {decided.status === 'completed' &&
+              (template.error ? (
+                <ProblemAlert error={template.error} />
+              ) : scores ? (
+                <Box>{t('scores', { csat: score(scores.csat), nps: score(scores.nps), ces: score(scores.ces) })}</Box>
+              ) : (
+                <Spinner />
+              ))}
           </SpaceBetween>
         )}
       </Container>
