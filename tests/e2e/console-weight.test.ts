@@ -72,6 +72,7 @@ describe('what the first page loads', { timeout: 180_000 }, () => {
     expect(scripts).not.toContain('all.en');
     expect(scripts).not.toContain('flashbar');
     expect(scripts).not.toContain('groups');
+    expect(scripts).not.toContain('period-picker');
     await checkHealthy(tab);
 
     await page.getByRole('button', { name: /語言/ }).click();
@@ -87,6 +88,18 @@ describe('what the first page loads', { timeout: 180_000 }, () => {
     await page.getByRole('option', { name: 'Queue' }).click();
     await page.getByRole('heading', { level: 2, name: /By Queue/i }).waitFor();
     expect(await fetchedScripts(page)).toContain('groups');
+    expect(await fetchedScripts(page)).not.toContain('period-picker');
+
+    // The period's calendar comes when a person opens the period choice, and opens at once, by keyboard too.
+    const periodChoice = page.getByRole('button', { name: 'Period: Today' });
+    await periodChoice.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('radio', { name: 'Last 7 days' }).waitFor();
+    expect(await fetchedScripts(page)).toContain('period-picker');
+    await page.getByRole('radio', { name: 'Last 7 days' }).check();
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('button', { name: /Last 7 days/ }).waitFor();
+    await expect.poll(() => page.getByText(/ – /).first().isVisible()).toBe(true);
     await checkHealthy(tab);
     await tab.close();
   });
