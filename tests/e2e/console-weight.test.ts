@@ -192,6 +192,37 @@ describe('the People page, one form to invite and to edit', { timeout: 180_000 }
   });
 });
 
+describe('the People page, an address the mail service refuses', { timeout: 180_000 }, () => {
+  for (const [locale, words] of [
+    ['en', { invite: 'Invite a person', email: 'E-mail', send: 'Send invitation', refused: 'The mail service refuses this address' }],
+    ['zh-TW', { invite: '邀請人員', email: '電子郵件', send: '送出邀請', refused: '郵件服務拒收這個地址' }],
+  ] as const) {
+    it(`says so under the e-mail field in the page's words, and nothing is sent, in ${locale}`, async () => {
+      // The twin refuses addresses at refused.example as SES refuses one on its suppression list.
+      const address = `ana.${locale.toLowerCase()}@refused.example`;
+      const tab = await open('/people', locale);
+      const { page } = tab;
+      await page.getByRole('button', { name: words.invite }).click();
+      const dialog = page.getByRole('dialog');
+      const emailInput = dialog.getByLabel(words.email);
+      await emailInput.fill(address);
+      await dialog.getByRole('button', { name: words.send }).click();
+      await dialog.getByText(words.refused).first().waitFor();
+      // Beside its field: the words are the input's own description (the FormField's error text).
+      const describedBy = (await emailInput.getAttribute('aria-describedby')) ?? '';
+      const description = await page.evaluate(
+        (ids) => ids.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' '),
+        describedBy,
+      );
+      expect(description).toContain(words.refused);
+      expect(twin.mail.sentTo(address)).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
+      expect(tab.errors.filter((error) => !/status of 422/.test(error))).toEqual([]);
+      await tab.close();
+    });
+  }
+});
+
 describe('the People page, resending an invitation', { timeout: 180_000 }, () => {
   it('mails a person still invited a new invitation from the row’s actions, and says so', async () => {
     const before = twin.mail.sentTo(personEmail).length;
