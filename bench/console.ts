@@ -14,7 +14,8 @@ import { gzipSync } from 'node:zlib';
  * statically, and Cloudscape's messages of the one language shown, zh-TW as in the floor), and whole
  * (with the charts, which the dashboard fetches at once beside its data). Our part is the whole first
  * page minus the floor with a chart, since the dashboard draws charts; what loads only when a person
- * asks for it (the breakdown's table, a notice, the other language) is not counted.
+ * asks for it (the breakdown's table, the period's calendar, a notice, the other language) is not
+ * counted.
  */
 const repositoryRoot = fileURLToPath(new URL('../', import.meta.url));
 const webRoot = join(repositoryRoot, 'web');

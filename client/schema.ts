@@ -1901,6 +1901,26 @@ export interface components {
             target: components["schemas"]["AuditTarget"];
             source: components["schemas"]["AuditSource"];
             /** @constant */
+            action: "person.invitation-resent";
+            summary: {
+                /**
+                 * @description The role the invitation offers
+                 * @enum {string}
+                 */
+                role: "admin" | "supervisor" | "agent" | "viewer";
+            };
+        } | {
+            /** @description Time-ordered id of the entry */
+            entryId: string;
+            /**
+             * Format: date-time
+             * @description When the change was made
+             */
+            at: string;
+            actor: components["schemas"]["AuditActor"];
+            target: components["schemas"]["AuditTarget"];
+            source: components["schemas"]["AuditSource"];
+            /** @constant */
             action: "person.changed";
             summary: {
                 /** @description Dotted paths of the fields whose value changed (an array counts as one field); never their values */
@@ -3524,7 +3544,7 @@ export interface components {
              */
             size: number;
         };
-        /** @description Amazon SES refused to send to this address (it is on the account's suppression list after a bounce or complaint, or, while the stage's SES account is in the sandbox, it is not verified): nothing was mailed and nothing was stored. Check the address in `errors`; if it is right, the operator can take it off the suppression list, then retry. */
+        /** @description Amazon SES refused to send to this address (it is on the account's suppression list after a bounce or complaint, or, while the stage's SES account is in the sandbox, it is not verified): nothing was mailed and nothing was stored. `errors` names the address: `$.email` for an invitation, `$.adminEmail` for a sign-up, `$.personId` for a resent invitation (the person whose address it is). Check the address; if it is right, the operator can take it off the suppression list, then retry. */
         MailRefusedProblem: {
             /** @constant */
             type: "/problems/mail-refused";
@@ -16808,7 +16828,7 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
                 /** @example settings.changed */
-                action?: "api-key.created" | "api-key.revoked" | "settings.changed" | "webhook.created" | "webhook.changed" | "webhook.secret-rotated" | "webhook.deleted" | "export.downloaded" | "customer.erased" | "tenant.created" | "allocation.granted" | "allocation.released" | "tenant.suspended" | "tenant.resumed" | "person.invited" | "person.changed" | "person.deactivated" | "person.reactivated" | "person.signed-out-everywhere";
+                action?: "api-key.created" | "api-key.revoked" | "settings.changed" | "webhook.created" | "webhook.changed" | "webhook.secret-rotated" | "webhook.deleted" | "export.downloaded" | "customer.erased" | "tenant.created" | "allocation.granted" | "allocation.released" | "tenant.suspended" | "tenant.resumed" | "person.invited" | "person.invitation-resent" | "person.changed" | "person.deactivated" | "person.reactivated" | "person.signed-out-everywhere";
                 /** @description An API key id (key_…), a person id (per_…) or `operator` */
                 actor?: string;
             };

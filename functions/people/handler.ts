@@ -9,6 +9,7 @@ import {
   publicPerson,
   replacePerson,
 } from '../../shared/data/people-repo';
+import { putAuditEntry } from '../../shared/data/audit-log-repo';
 import { getTenantWithSettings } from '../../shared/data/tenants-repo';
 import { keys } from '../../shared/data/keys';
 import { type AuditContext, changedFieldPaths, newAuditEntry } from '../../shared/domain/audit';
@@ -137,6 +138,17 @@ export const handler = createApiHandler('people', peopleRoutes, {
     await directory.setPassword({ email: person.email, password, temporary: true });
     const content = invitationMail({ locale: tenant.settings.locale, tenantName: tenant.profile.name, role: person.role, email: person.email, temporaryPassword: password, consoleUrl: consoleLink() });
     await sendInvitation({ to: person.email, ...content, tenantId, kind: 'invitation' }, '$.personId');
+    // A resend changes no stored item (the password is the directory's), so its entry is written on
+    // its own, once the mail service took the mail: a refused resend is none. A retry with the same
+    // Idempotency-Key is answered from the stored answer and writes none again.
+    await putAuditEntry(
+      newAuditEntry(tenantId, auditContextOf(request), {
+        action: 'person.invitation-resent',
+        target: { type: 'person', id: person.personId },
+        summary: { role: person.role },
+        at: new Date().toISOString(),
+      }),
+    );
     logger.info('Invitation sent again', { personId: person.personId });
     return personAnswer(200, person);
   },

@@ -13,6 +13,10 @@ import type { ServerResponse } from 'node:http';
  * Simplifications: no sending identities or sandbox (any From is accepted), no raw or templated
  * content, no configuration-set events (bounces, complaints, deliveries); a Message-ID header is
  * kept as given, where SES replaces it with its own.
+ *
+ * One rule stands in for SES's suppression list: a recipient at `refused.example` (the domain or a
+ * subdomain) is refused with `MessageRejected`, as SES refuses a suppressed address, and nothing
+ * lands in the outbox; so the console's "mail refused" path can be tried by hand and in tests.
  */
 
 export interface OutboxMail {
@@ -35,7 +39,7 @@ export interface OutboxMail {
 /** An SES v2 error: the SDK takes its class from the `x-amzn-errortype` header. */
 export class MailApiError extends Error {
   constructor(
-    readonly type: 'BadRequestException' | 'NotFoundException',
+    readonly type: 'BadRequestException' | 'NotFoundException' | 'MessageRejected',
     message: string,
   ) {
     super(message);
@@ -44,6 +48,9 @@ export class MailApiError extends Error {
 
 /** Good enough to refuse what SES refuses as malformed; `Name <address>` is accepted as SES does. */
 const address = /^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/;
+
+/** Addresses at `refused.example` or a subdomain of it: the twin treats them as on SES's suppression list. */
+const refusedAddress = /@(?:[^\s@<>]+\.)?refused\.example>?$/i;
 
 export class LocalMail {
   /** Newest first. */
@@ -61,6 +68,9 @@ export class LocalMail {
     if (recipients.length > 50) throw new MailApiError('BadRequestException', 'Destination may name at most 50 addresses');
     if (recipients.some((recipient) => typeof recipient !== 'string' || !address.test(recipient))) {
       throw new MailApiError('BadRequestException', 'Every destination must be an e-mail address');
+    }
+    if ((recipients as string[]).some((recipient) => refusedAddress.test(recipient.trim()))) {
+      throw new MailApiError('MessageRejected', 'Email address is on the suppression list for your account');
     }
     const content = (input.Content ?? {}) as Record<string, unknown>;
     const simple = content.Simple as

@@ -165,7 +165,7 @@ export const problemTypes = {
     status: 422,
     title: 'The mail was refused',
     meaning:
-      "Amazon SES refused to send to this address (it is on the account's suppression list after a bounce or complaint, or, while the stage's SES account is in the sandbox, it is not verified): nothing was mailed and nothing was stored. Check the address in `errors`; if it is right, the operator can take it off the suppression list, then retry.",
+      "Amazon SES refused to send to this address (it is on the account's suppression list after a bounce or complaint, or, while the stage's SES account is in the sandbox, it is not verified): nothing was mailed and nothing was stored. `errors` names the address: `$.email` for an invitation, `$.adminEmail` for a sign-up, `$.personId` for a resent invitation (the person whose address it is). Check the address; if it is right, the operator can take it off the suppression list, then retry.",
     members: { errors: z.optional(fieldErrorsMember.errors) },
   },
   'signup-link-invalid': {

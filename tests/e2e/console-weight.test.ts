@@ -72,6 +72,7 @@ describe('what the first page loads', { timeout: 180_000 }, () => {
     expect(scripts).not.toContain('all.en');
     expect(scripts).not.toContain('flashbar');
     expect(scripts).not.toContain('groups');
+    expect(scripts).not.toContain('period-picker');
     await checkHealthy(tab);
 
     await page.getByRole('button', { name: /語言/ }).click();
@@ -87,6 +88,18 @@ describe('what the first page loads', { timeout: 180_000 }, () => {
     await page.getByRole('option', { name: 'Queue' }).click();
     await page.getByRole('heading', { level: 2, name: /By Queue/i }).waitFor();
     expect(await fetchedScripts(page)).toContain('groups');
+    expect(await fetchedScripts(page)).not.toContain('period-picker');
+
+    // The period's calendar comes when a person opens the period choice, and opens at once, by keyboard too.
+    const periodChoice = page.getByRole('button', { name: 'Period: Today' });
+    await periodChoice.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('radio', { name: 'Last 7 days' }).waitFor();
+    expect(await fetchedScripts(page)).toContain('period-picker');
+    await page.getByRole('radio', { name: 'Last 7 days' }).check();
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('button', { name: /Last 7 days/ }).waitFor();
+    await expect.poll(() => page.getByText(/ – /).first().isVisible()).toBe(true);
     await checkHealthy(tab);
     await tab.close();
   });
@@ -101,24 +114,26 @@ describe('the audit log, a page at a time', { timeout: 180_000 }, () => {
       const tab = await open('/audit-log', locale);
       const { page } = tab;
       const rows = page.locator('tbody tr');
+      // The table shows one loading row until the page arrives, which can take more than poll's 5 s on a busy machine.
+      const pageLoad = { timeout: 30_000 };
       await page.getByRole('row', { name: new RegExp(words.keyCreated) }).first().waitFor();
-      await expect.poll(() => rows.count()).toBe(25);
+      await expect.poll(() => rows.count(), pageLoad).toBe(25);
       const firstRow = await rows.first().innerText();
       await checkHealthy(tab);
 
       await page.getByRole('button', { name: words.next }).click();
       // 25 a page, newest first: the account's creation is on the second.
-      await expect.poll(() => rows.count()).toBe(auditEntries - 25);
+      await expect.poll(() => rows.count(), pageLoad).toBe(auditEntries - 25);
       await page.getByRole('row', { name: new RegExp(words.tenantCreated) }).waitFor();
       await page.getByRole('button', { name: words.previous }).click();
-      await expect.poll(() => rows.count()).toBe(25);
+      await expect.poll(() => rows.count(), pageLoad).toBe(25);
       expect(await rows.first().innerText()).toBe(firstRow);
 
       await page.getByRole('button', { name: words.next }).click();
-      await expect.poll(() => rows.count()).toBe(auditEntries - 25);
+      await expect.poll(() => rows.count(), pageLoad).toBe(auditEntries - 25);
       await page.getByRole('button', { name: new RegExp(`^${words.action}`) }).first().click();
       await page.getByRole('option', { name: words.keyCreated }).click();
-      await expect.poll(() => rows.count()).toBe(25);
+      await expect.poll(() => rows.count(), pageLoad).toBe(25);
       expect(await page.getByRole('button', { name: words.previous }).isDisabled()).toBe(true);
       expect(tab.errors).toEqual([]);
       await tab.close();
@@ -179,6 +194,37 @@ describe('the People page, one form to invite and to edit', { timeout: 180_000 }
   });
 });
 
+describe('the People page, an address the mail service refuses', { timeout: 180_000 }, () => {
+  for (const [locale, words] of [
+    ['en', { invite: 'Invite a person', email: 'E-mail', send: 'Send invitation', refused: 'The mail service refuses this address' }],
+    ['zh-TW', { invite: '邀請人員', email: '電子郵件', send: '送出邀請', refused: '郵件服務拒收這個地址' }],
+  ] as const) {
+    it(`says so under the e-mail field in the page's words, and nothing is sent, in ${locale}`, async () => {
+      // The twin refuses addresses at refused.example as SES refuses one on its suppression list.
+      const address = `ana.${locale.toLowerCase()}@refused.example`;
+      const tab = await open('/people', locale);
+      const { page } = tab;
+      await page.getByRole('button', { name: words.invite }).click();
+      const dialog = page.getByRole('dialog');
+      const emailInput = dialog.getByLabel(words.email);
+      await emailInput.fill(address);
+      await dialog.getByRole('button', { name: words.send }).click();
+      await dialog.getByText(words.refused).first().waitFor();
+      // Beside its field: the words are the input's own description (the FormField's error text).
+      const describedBy = (await emailInput.getAttribute('aria-describedby')) ?? '';
+      const description = await page.evaluate(
+        (ids) => ids.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' '),
+        describedBy,
+      );
+      expect(description).toContain(words.refused);
+      expect(twin.mail.sentTo(address)).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
+      expect(tab.errors.filter((error) => !/status of 422/.test(error))).toEqual([]);
+      await tab.close();
+    });
+  }
+});
+
 describe('the People page, resending an invitation', { timeout: 180_000 }, () => {
   it('mails a person still invited a new invitation from the row’s actions, and says so', async () => {
     const before = twin.mail.sentTo(personEmail).length;
@@ -191,5 +237,13 @@ describe('the People page, resending an invitation', { timeout: 180_000 }, () =>
     expect(await axeViolations(page)).toEqual([]);
     expect(tab.errors).toEqual([]);
     await tab.close();
+
+    // The resend is in the audit log, in each language's words.
+    for (const [locale, resent] of [['en', 'Invitation resent'], ['zh-TW', '重新寄送邀請']] as const) {
+      const log = await open('/audit-log', locale);
+      await log.page.getByRole('row', { name: new RegExp(resent) }).first().waitFor();
+      expect(log.errors).toEqual([]);
+      await log.close();
+    }
   });
 });

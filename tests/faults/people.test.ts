@@ -112,6 +112,9 @@ describe('resending an invitation', () => {
 
     expect((await resend(invited.body.personId)).status).toBe(200);
     expect(invitations(email)).toHaveLength(2);
+    // Only the resend that reached the mail service is in the audit log: the throttled and the refused one wrote none.
+    const log = await api(twin.url, 'GET', '/v1/audit-log?action=person.invitation-resent', { key: adminKey });
+    expect(log.body.items.filter((entry: { target: { id: string } }) => entry.target.id === invited.body.personId)).toHaveLength(1);
   });
 
   it('refuses a person who has signed in (409), sending nothing', async () => {

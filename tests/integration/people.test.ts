@@ -133,6 +133,51 @@ describe('people', () => {
     expect(invitedBy.body.items.map((entry: { action: string }) => entry.action)).toContain('person.invited');
   });
 
+  it('resending an invitation is audited once, naming the person who resent it; a retry with the same Idempotency-Key writes no second entry', async () => {
+    const { apiKey: admin } = await createTenant(twin);
+    const resender = await signedInPerson(admin, 'admin');
+    const email = `invited.${unique()}@acme.test`;
+    const invited = await api(twin.url, 'POST', '/v1/people', { key: admin, body: { email, role: 'supervisor' } });
+    expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+    const resendOnce = () =>
+      api(twin.url, 'POST', `/v1/people/${invited.body.personId}/invitation`, { key: resender.token, headers: { 'idempotency-key': `resend-${email}` } });
+
+    expect((await resendOnce()).status).toBe(200);
+    const replayed = await resendOnce();
+    expect(replayed.status).toBe(200);
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect(twin.mail.sentTo(email).filter((mail) => mail.kind === 'invitation')).toHaveLength(2);
+
+    const log = await api(twin.url, 'GET', '/v1/audit-log?action=person.invitation-resent', { key: admin });
+    expect(log.status).toBe(200);
+    expect(log.body.items).toEqual([
+      expect.objectContaining({
+        action: 'person.invitation-resent',
+        actor: { type: 'person', personId: resender.personId },
+        target: { type: 'person', id: invited.body.personId },
+        summary: { role: 'supervisor' },
+      }),
+    ]);
+    // A second resend (a new key) is a second mail, and a second entry.
+    const again = await api(twin.url, 'POST', `/v1/people/${invited.body.personId}/invitation`, { key: admin });
+    expect(again.status).toBe(200);
+    const afterAgain = await api(twin.url, 'GET', `/v1/audit-log?action=person.invitation-resent`, { key: admin });
+    expect(afterAgain.body.items.map((entry: { actor: { type: string } }) => entry.actor.type)).toEqual(['api-key', 'person']);
+  });
+
+  it("an address the twin's mail service refuses (refused.example) answers 422 mail-refused at $.email, and nothing is stored or mailed", async () => {
+    const { apiKey: admin } = await createTenant(twin);
+    const email = `ana.${unique()}@refused.example`;
+    const refused = await api(twin.url, 'POST', '/v1/people', { key: admin, body: { email, role: 'agent' } });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(422);
+    expect(refused.body).toMatchObject({ type: '/problems/mail-refused', errors: [{ path: '$.email', message: expect.any(String) }] });
+    expect(twin.mail.sentTo(email)).toEqual([]);
+    const people = await api(twin.url, 'GET', '/v1/people', { key: admin });
+    expect(people.body.items.map((person: { email: string }) => person.email)).not.toContain(email);
+    const log = await api(twin.url, 'GET', '/v1/audit-log?action=person.invited', { key: admin });
+    expect(log.body.items).toEqual([]);
+  });
+
   it('deactivated cannot call the API with a token they still hold; reactivated can again', async () => {
     const { apiKey: admin } = await createTenant(twin);
     const agent = await signedInPerson(admin, 'agent');

@@ -37,6 +37,7 @@ const actions: Action[] = [
   'allocation.granted',
   'allocation.released',
   'person.invited',
+  'person.invitation-resent',
   'person.changed',
   'person.deactivated',
   'person.reactivated',

@@ -1,7 +1,7 @@
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import ContentLayout from '@cloudscape-design/components/content-layout';
-import DateRangePicker, { type DateRangePickerProps } from '@cloudscape-design/components/date-range-picker';
+import type { DateRangePickerProps } from '@cloudscape-design/components/date-range-picker';
 import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import Select from '@cloudscape-design/components/select';
@@ -30,6 +30,8 @@ const defaultRefreshSeconds = 30;
 
 // The breakdown's table is shown only once a person asks for a breakdown: not on the first page.
 const GroupsTable = lazy(() => import('./groups').then((module) => ({ default: module.GroupsTable })));
+// The period's calendar likewise: until a person opens it, a light button shows the period chosen.
+const PeriodPicker = lazy(() => import('./period-picker'));
 const refreshSecondsFrom = (query: URLSearchParams): number => {
   const asked = Number(query.get('refresh'));
   return Number.isFinite(asked) && asked >= 1 && asked <= 3600 ? asked : defaultRefreshSeconds;
@@ -51,6 +53,7 @@ function Dashboard({ timezone }: { timezone: string }) {
   const { query } = useRouter();
   const refreshSeconds = refreshSecondsFrom(query);
   const [range, setRange] = useState<DateRangePickerProps.Value>(todayRange);
+  const [pickerWanted, setPickerWanted] = useState(false);
   const [dimension, setDimension] = useState<Dimension | undefined>();
   const [metric, setMetric] = useState<ChartedMetric>('offered');
 
@@ -91,6 +94,8 @@ function Dashboard({ timezone }: { timezone: string }) {
     value.key && relativeOptions.some((option) => option.key === value.key)
       ? t(`range.${value.key}` as 'range.today')
       : t('range.custom', { amount: format.number(value.amount), unit: t(`unit.${value.unit}` as 'unit.day') });
+  // What the light button shows before the calendar is loaded: the same words as the picker's own trigger.
+  const rangeText = range.type === 'relative' ? rangeLabel(range) : periodText;
   const isValidRange: DateRangePickerProps.ValidationFunction = (value) => {
     if (value?.type === 'absolute' && (!value.startDate || !value.endDate)) return { valid: false, errorMessage: t('chooseRange') };
     const chosen = periodOf(value, timezone);
@@ -122,16 +127,24 @@ function Dashboard({ timezone }: { timezone: string }) {
       <SpaceBetween size="l">
         <SpaceBetween size="l" direction="horizontal" alignItems="end">
           <FormField label={t('period')} description={periodText}>
-            <DateRangePicker
-              value={range}
-              onChange={(event) => event.detail.value && setRange(event.detail.value)}
-              relativeOptions={relativeOptions}
-              isValidRange={isValidRange}
-              dateOnly
-              customRelativeRangeUnits={['day', 'week', 'month']}
-              i18nStrings={{ formatRelativeRange: rangeLabel, customRelativeRangeOptionLabel: t('customRange') }}
-              ariaLabel={t('period')}
-            />
+            {pickerWanted ? (
+              <Suspense fallback={<Button iconName="calendar" loading ariaLabel={t('period')}>{rangeText}</Button>}>
+                <PeriodPicker
+                  value={range}
+                  onChange={setRange}
+                  relativeOptions={relativeOptions}
+                  isValidRange={isValidRange}
+                  formatRelativeRange={rangeLabel}
+                  customRangeLabel={t('customRange')}
+                  ariaLabel={t('period')}
+                  openAtOnce
+                />
+              </Suspense>
+            ) : (
+              <Button iconName="calendar" ariaLabel={`${t('period')}: ${rangeText}`} ariaExpanded={false} onClick={() => setPickerWanted(true)}>
+                {rangeText}
+              </Button>
+            )}
           </FormField>
           <FormField label={t('breakDownBy')}>
             <Select

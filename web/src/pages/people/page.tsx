@@ -13,7 +13,7 @@ import Table from '@cloudscape-design/components/table';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useApi, useMe } from '../../api/api-context';
-import { type Schemas, answer } from '../../api/client';
+import { ApiProblem, type Schemas, answer } from '../../api/client';
 import { useNotify } from '../../app/notifications';
 import { ProblemAlert, fieldError } from '../../components/problem';
 import { type Translate, useFormat, useMessages } from '../../i18n/locale';
@@ -36,6 +36,9 @@ export function RoleChoice({ value, onChange, t }: { value: Role; onChange(role:
 }
 
 const stateIndicator = { invited: 'pending', active: 'success', deactivated: 'stopped' } as const;
+
+/** The mail service refused the address (422 mail-refused): said in the page's words, beside the address. */
+const isMailRefused = (error: unknown) => error instanceof ApiProblem && error.slug === 'mail-refused';
 
 export default function PeoplePage() {
   const t = useMessages(peopleMessages);
@@ -74,9 +77,12 @@ export default function PeoplePage() {
     },
   });
 
+  // A resend the mail service refused: named in the alert and marked on the person's row.
+  const refusedPersonId = isMailRefused(changeState.error) ? changeState.variables?.person.personId : undefined;
+
   return (
     <SpaceBetween size="l">
-      <ProblemAlert error={changeState.error} />
+      <ProblemAlert error={changeState.error} header={refusedPersonId ? t('resendRefused', { email: changeState.variables!.person.email }) : undefined} />
       <Table
         variant="full-page"
         loading={people.isPending}
@@ -104,7 +110,22 @@ export default function PeoplePage() {
           )
         }
         columnDefinitions={[
-          { id: 'email', header: t('email'), cell: (person) => `${person.email}${person.personId === myId ? ` ${t('you')}` : ''}`, isRowHeader: true },
+          {
+            id: 'email',
+            header: t('email'),
+            cell: (person) => {
+              const text = `${person.email}${person.personId === myId ? ` ${t('you')}` : ''}`;
+              return person.personId === refusedPersonId ? (
+                <SpaceBetween size="xxs">
+                  {text}
+                  <StatusIndicator type="error">{t('mailRefusedShort')}</StatusIndicator>
+                </SpaceBetween>
+              ) : (
+                text
+              );
+            },
+            isRowHeader: true,
+          },
           { id: 'name', header: t('displayName'), cell: (person) => person.displayName ?? '—' },
           { id: 'role', header: t('role'), cell: (person) => t(`role.${person.role}`) },
           { id: 'state', header: t('state'), cell: (person) => <StatusIndicator type={stateIndicator[person.state]}>{t(`state.${person.state}`)}</StatusIndicator> },
@@ -212,7 +233,7 @@ function PersonModal({ t, person, onClose }: { t: Translate<Keys>; person?: Pers
           <SpaceBetween size="m">
             {!person && <Box variant="p">{t('inviteText')}</Box>}
             {!person && (
-              <FormField label={t('email')} errorText={fieldError(submit.error, '$.email')}>
+              <FormField label={t('email')} errorText={isMailRefused(submit.error) ? t('mailRefused') : fieldError(submit.error, '$.email')}>
                 <Input type="email" value={email} onChange={(event) => setEmail(event.detail.value)} autoFocus />
               </FormField>
             )}
