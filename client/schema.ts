@@ -561,7 +561,7 @@ export interface paths {
         };
         /**
          * Every agent's open cases, with how many are overdue and due within the hour, and the team queue's
-         * @description For each person of the tenant who works cases (invited or active agents, supervisors and admins, and anyone else who still holds open cases), and for the unassigned cases: how many open cases they hold, how many are past a deadline not met (breached) and how many reach their nearest deadline within dueSoonMinutes (60), and the nearest deadline. Counted from the assignee index's keys alone, one query per person: no case is read
+         * @description For each person of the tenant who works cases (invited or active agents, supervisors and admins, and anyone else who still holds open cases), and for the unassigned cases: how many open cases they hold, how many are past a deadline not met (breached) and how many reach their nearest deadline within dueSoonMinutes (60), and the nearest deadline. Counted from the assignee index's keys alone, one query per person (at most 8 at a time): no case is read. At most 500 people are counted, those who work cases first; above that, peopleNotCounted says how many were left out
          */
         get: operations["getCaseWorkload"];
         put?: never;
@@ -2590,6 +2590,11 @@ export interface components {
                  */
                 nextDueAt?: string;
             };
+            /**
+             * Format: int64
+             * @description Present when the tenant has more people than one answer counts (500): how many were left out, viewers and deactivated people first. GET /v1/cases?assignee= lists their cases
+             */
+            peopleNotCounted?: number;
         };
         /** @description Last values to set while closing; outcome is required unless already set */
         CloseContact: {

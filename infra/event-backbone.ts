@@ -161,6 +161,9 @@ export class EventBackbone extends Construct {
       receiver: this.functions[mailReceivers[0]![0] as EventFunctionName],
       removalPolicy: profile.removalPolicy,
     });
+    for (const [name, declaration] of Object.entries<FunctionDeclaration>(eventFunctions)) {
+      if (declaration.mailBucket === 'erase') this.inboundMail.allowErasure(this.functions[name as EventFunctionName]);
+    }
 
     this.relayDeadLetterQueue = this.createDeadLetterQueue(
       'RelayDeadLetterQueue',

@@ -38,7 +38,8 @@ export interface InboundMailProps {
  * cannot activate it, the operator does (docs/operations.md, "Inbound mail").
  *
  * The bucket: SSE-S3, TLS only, no public access, objects owned by the bucket's account; raw
- * messages expire after `rawMessageRetentionDays`, attachments stay with their cases.
+ * messages expire after `rawMessageRetentionDays`, attachments stay with their cases; both are deleted
+ * sooner when their customer is erased (allowErasure).
  */
 export class InboundMail extends Construct {
   readonly bucket: Bucket;
@@ -64,7 +65,7 @@ export class InboundMail extends Construct {
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
-        'Only SES (the receipt rule, for this account) writes raw messages and only the mail-inbound and case-attachments roles read or write objects, each on its own prefix; the functions log every message and download they handle. Server access logs would add a second bucket of personal data.',
+        'Only SES (the receipt rule, for this account) writes raw messages and only the mail-inbound, case-attachments and customer-erasure roles read, write or delete objects, each on its own prefixes; the functions log every message and download they handle. Server access logs would add a second bucket of personal data.',
     });
 
     const receiver = props.receiver;
@@ -107,6 +108,16 @@ export class InboundMail extends Construct {
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${mailBucketName(this.stage, '<AWS::AccountId>', '<AWS::Region>')}/${attachmentPrefix}*]`,
       reason: 'case-attachments signs download links of the attachments mail-inbound kept (tenants/<tenantId>/attachments/<id>), named at run time, under this prefix only; it checks the case and tenant in the table first.',
     });
+  }
+
+  /**
+   * Lets customer-erasure delete an erased customer's mail files: DeleteObject under `tenants/`
+   * (attachments) and `inbound/` (raw messages), nothing else, and MAIL_BUCKET.
+   */
+  allowErasure(fn: NodejsFunction): void {
+    fn.addEnvironment('MAIL_BUCKET', this.bucket.bucketName);
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:DeleteObject'], resources: [this.bucket.arnForObjects(`${attachmentPrefix}*`), this.bucket.arnForObjects(`${inboundMessagePrefix}*`)] }));
+    this.acknowledgePrefixGrants(fn, [attachmentPrefix, inboundMessagePrefix], "customer-erasure deletes the attachments (tenants/<tenantId>/attachments/<id>) and raw messages (inbound/<SES message id>) of an erased customer's cases, named at run time by the case's items, under these prefixes only.");
   }
 
   private acknowledgePrefixGrants(fn: NodejsFunction, prefixes: readonly string[], reason: string): void {

@@ -11,7 +11,7 @@ import {
   maxCannedRepliesPerTenant,
   replaceCannedReply,
 } from '../../shared/data/canned-replies-repo';
-import { getCustomer } from '../../shared/data/customers-repo';
+import { getCustomer, saveCustomerChange } from '../../shared/data/customers-repo';
 import { getTenantWithSettings } from '../../shared/data/tenants-repo';
 import { caseMailFrom } from '../../shared/domain/allocations';
 import { CaseConflict } from '../../shared/domain/case';
@@ -27,7 +27,7 @@ import {
 } from '../../shared/domain/canned-replies';
 import { caseMessageId, tenantMailbox } from '../../shared/domain/mail-threading';
 import { resolveSmsSettings } from '../../shared/domain/settings';
-import { customerLanguage } from '../../shared/domain/sms/opt-out';
+import { customerLanguage, smsOptOutChange } from '../../shared/domain/sms/opt-out';
 import { resolveSurveyRules } from '../../shared/domain/surveys/rules';
 import type { Caller, Principal } from '../../shared/http/caller';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
@@ -193,8 +193,40 @@ async function sendSmsReply(tenantId: string, tenant: TenantRead, customer: Cust
     throw unreachable('$.channel', 'AWS refused to send an SMS to this number');
   }
   if (result.status === 'refused') throw smsRefused(result);
-  if (result.status === 'opted-out') throw unreachable('$.channel', 'The number is on the SMS opt-out list (the customer sent STOP)');
+  if (result.status === 'opted-out') {
+    await recordOptOutList(tenantId, customer, now);
+    throw unreachable('$.channel', 'The number is on the SMS opt-out list (the customer sent STOP)');
+  }
   return { ...result, from };
+}
+
+/** How often the opt-out is written again on a customer changed meanwhile. */
+const maxOptOutAttempts = 3;
+
+/**
+ * AWS holds the number on its opt-out list: the customer's SMS consent follows (denied, source
+ * `sms-opt-out-list`) with Customer Opted Out, as a survey SMS refused the same way does. Once: a
+ * customer whose consent is denied already changes nothing, and the next reply is refused on the
+ * consent before any SMS. A failure to record it is logged and the refusal still answered: the
+ * next reply to the number meets the list again and records it then.
+ */
+async function recordOptOutList(tenantId: string, customer: Customer, now: Date): Promise<void> {
+  let current: Customer | undefined = customer;
+  try {
+    for (let attempt = 1; current; attempt++) {
+      const change = smsOptOutChange(tenantId, current, 'sms-opt-out-list', now.toISOString());
+      if (!change) return;
+      if ((await saveCustomerChange(tenantId, current, change)) === 'saved') {
+        logger.info("The number is on AWS's opt-out list: the customer's SMS consent is now denied");
+        return;
+      }
+      if (attempt >= maxOptOutAttempts) throw new Error(`The customer kept changing during ${maxOptOutAttempts} attempts to record the opt-out`);
+      const reread = await getCustomer(tenantId, current.customerId);
+      current = reread?.state === 'active' ? reread.customer : undefined;
+    }
+  } catch (error) {
+    logger.error("Could not record the opt-out list's refusal on the customer's consent; the reply is refused all the same", { error });
+  }
 }
 
 /** The e-mail from the tenant's identity, threaded so that the customer's answer comes back to the case. */

@@ -31,6 +31,7 @@ import {
 } from '../../shared/domain/case';
 import { resolveSlaPolicy } from '../../shared/domain/sla';
 import { businessCalendarOf } from '../../shared/domain/business-calendar';
+import { mapWithConcurrency, peopleToCount, workloadConcurrency, workloadPeopleCap, worksCases } from '../../shared/domain/workload';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { checkOptionalIfMatch, etagOf, requireIfMatch } from '../../shared/http/etag';
 import { createApiHandler } from '../../shared/http/handler';
@@ -40,6 +41,7 @@ import { HttpError, conflict, forbidden, notFound, preconditionFailed, validatio
 import { type Caller, type Principal, hasScope } from '../../shared/http/caller';
 import { looksLikeId, monotonicIds, newId } from '../../shared/ids';
 import { functionClock } from '../../shared/ports/clock';
+import { logger } from '../../shared/observability';
 import { type CaseWorkload, timelineCap } from '../../shared/schemas/case';
 import { caseRoutes } from '../../shared/http/routes/cases';
 
@@ -166,28 +168,27 @@ export const handler = createApiHandler(
         const nextDueAt = [...deadlines].sort()[0];
         return { ...counted, ...(nextDueAt && { nextDueAt }) };
       };
-      const [people, unassigned] = await Promise.all([
-        listAllPeople(tenantId).then((everyone) =>
-          Promise.all(
-            everyone.map(async (person) => ({
-              person,
-              load: {
-                agentId: person.agentId,
-                ...(person.displayName && { displayName: person.displayName }),
-                role: person.role,
-                ...load(await openCaseDeadlines(tenantId, { assignee: person.agentId })),
-              },
-            })),
-          ),
-        ),
+      const [{ people, notCounted }, unassigned] = await Promise.all([
+        listAllPeople(tenantId).then(async (everyone) => {
+          const { counted, notCounted } = peopleToCount(everyone);
+          const loads = await mapWithConcurrency(counted, workloadConcurrency, async (person) => ({
+            person,
+            load: {
+              agentId: person.agentId,
+              ...(person.displayName && { displayName: person.displayName }),
+              role: person.role,
+              ...load(await openCaseDeadlines(tenantId, { assignee: person.agentId })),
+            },
+          }));
+          return { people: loads, notCounted };
+        }),
         openCaseDeadlines(tenantId, { unassigned: true }).then(load),
       ]);
+      if (notCounted > 0) logger.warn('The workload counted the first people only', { peopleNotCounted: notCounted, cap: workloadPeopleCap });
       // Who works cases (invited or active, not viewers), and anyone else still holding open cases (a deactivated agent's are for reassigning).
-      const agents = people
-        .filter(({ person, load: held }) => held.open > 0 || (person.state !== 'deactivated' && person.role !== 'viewer'))
-        .map(({ load: held }) => held);
+      const agents = people.filter(({ person, load: held }) => held.open > 0 || worksCases(person)).map(({ load: held }) => held);
       agents.sort((a, b) => b.breached - a.breached || b.dueSoon - a.dueSoon || b.open - a.open || a.agentId.localeCompare(b.agentId));
-      const body: CaseWorkload = { at: now.toISOString(), dueSoonMinutes, agents, unassigned };
+      const body: CaseWorkload = { at: now.toISOString(), dueSoonMinutes, agents, unassigned, ...(notCounted > 0 && { peopleNotCounted: notCounted }) };
       return { status: 200, body };
     },
 

@@ -3,7 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, SESEvent, SESEventRecord } from 'aws-lambda';
 import { StaleCase, getCase, insertCaseOnce, saveCaseChange } from '../../shared/data/cases-repo';
 import { UniqueValueTaken, findCustomerIdBy, getCustomer, insertCustomer } from '../../shared/data/customers-repo';
-import { type MailOutcome, attachmentPut, failedOnMarker, inboundMailConsumer, mailOutcomeMarker, recordMailOutcome } from '../../shared/data/inbound-mail-repo';
+import { type MailOutcome, attachmentPut, failedOnMarker, inboundMailConsumer, inboundMessagePut, mailOutcomeMarker, recordMailOutcome } from '../../shared/data/inbound-mail-repo';
 import { isProcessed } from '../../shared/data/processed-events';
 import { getSettings } from '../../shared/data/tenants-repo';
 import { businessCalendarOf } from '../../shared/domain/business-calendar';
@@ -109,6 +109,7 @@ async function deliver(tenantId: string, messageId: string, parsed: ParsedInboun
       ...kept.map((attachment) =>
         attachmentPut(tenantId, caseId, { attachmentId: attachment.attachmentId, entryId, objectKey: attachmentObjectKey(tenantId, attachment.attachmentId), name: attachment.name, type: attachment.type, size: attachment.size }),
       ),
+      inboundMessagePut(tenantId, caseId, { messageId, entryId, objectKey: `${inboundMailPrefix()}${messageId}` }),
       mailOutcomeMarker(tenantId, messageId, outcome, receivedAt),
     ];
     try {

@@ -19,8 +19,8 @@ import { findResourceHolder } from '../../shared/data/tenants-repo';
  * - an HTTP server on its own port that speaks EventBridge's PutEvents (AWS JSON 1.1),
  *   EventBridge Scheduler's REST API (CreateSchedule, UpdateSchedule, DeleteSchedule,
  *   GetSchedule), End User Messaging SMS's SendTextMessage and PutOptedOutNumber (AWS JSON
- *   1.0, infra/local/sms.ts), SES v2's SendEmail (infra/local/mail.ts), S3's PutObject and
- *   GetObject on the mail bucket (infra/local/s3.ts) and the Cognito admin
+ *   1.0, infra/local/sms.ts), SES v2's SendEmail (infra/local/mail.ts), S3's PutObject,
+ *   GetObject and DeleteObject on the mail bucket (infra/local/s3.ts) and the Cognito admin
  *   calls (AWS JSON 1.1, infra/local/oidc/cognito-api.ts), so the functions' own SDK adapters
  *   run unchanged against it;
  * - the bus that delivers to the declared subscriptions, the scheduler on a clock tests drive,

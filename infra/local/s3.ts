@@ -1,14 +1,15 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 
 /**
- * The twin's Amazon S3, as far as Switchboard uses it: PutObject and GetObject, path-style
+ * The twin's Amazon S3, as far as Switchboard uses it: PutObject, GetObject and DeleteObject, path-style
  * (`/<bucket>/<key>`, the S3 client with forcePathStyle), on the buckets it is told about, so that
  * shared/ports/object-store.ts runs unchanged against it; and a presigned GET a browser can open:
  * it answers within the link's X-Amz-Expires, with the `response-content-type` and
  * `response-content-disposition` the link asks for, to any origin (the console fetches it).
  *
  * Simplifications: objects are kept in memory (gone when the twin stops); signatures are not
- * checked, only a presigned link's expiry; no versions, lists, multipart uploads or deletes.
+ * checked, only a presigned link's expiry; no versions, lists or multipart uploads. A
+ * delete of a missing key answers 204, as S3's does.
  */
 
 interface StoredObject {
@@ -36,6 +37,11 @@ export class LocalS3 {
     return this.buckets.get(bucket)?.get(key);
   }
 
+  /** Whether the object was there. */
+  delete(bucket: string, key: string): boolean {
+    return this.buckets.get(bucket)?.delete(key) ?? false;
+  }
+
   /** The keys of a bucket under a prefix, for tests. */
   keys(bucket: string, prefix = ''): string[] {
     return [...(this.buckets.get(bucket)?.keys() ?? [])].filter((key) => key.startsWith(prefix));
@@ -55,6 +61,13 @@ export class LocalS3 {
       const content = headers['content-encoding']?.includes('aws-chunked') ? decodeAwsChunked(body) : body;
       this.put(bucket, key, content, headers['content-type'] ?? 'application/octet-stream');
       response.writeHead(200, { etag: `"${content.length.toString(16)}"`, 'content-length': 0 });
+      response.end();
+      return;
+    }
+    if (method === 'DELETE') {
+      if (!this.buckets.has(bucket)) return sendError(response, 404, 'NoSuchBucket', 'The specified bucket does not exist');
+      this.delete(bucket, key);
+      response.writeHead(204);
       response.end();
       return;
     }

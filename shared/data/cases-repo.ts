@@ -62,7 +62,7 @@ function assigneeSortKey(c: Case): string {
 }
 
 /** The gsi3 keys of a case: its assignee's list, or the team queue while it is open and unassigned, or none. */
-function gsi3Of(tenantId: string, c: Case) {
+export function gsi3Of(tenantId: string, c: Case): { gsi3pk?: string; gsi3sk?: string } {
   if (c.assignee !== undefined) return { ...caseKeys.byAssignee(tenantId, agentOfAssignee(c.assignee) ?? c.assignee), gsi3sk: assigneeSortKey(c) };
   if (nearestDeadline(c) !== undefined) return { ...caseKeys.unassigned(tenantId), gsi3sk: assigneeSortKey(c) };
   return {};

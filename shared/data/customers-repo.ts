@@ -123,6 +123,20 @@ export function customerChangeWrite(tenantId: string, before: Customer, after: C
   };
 }
 
+/**
+ * A change of the customer's own fields (consent, say) with its events, in one transaction on the
+ * condition that the customer is still at `before.version` and not erased: 'stale' when it is not.
+ */
+export async function saveCustomerChange(tenantId: string, before: Customer, change: Change<Customer>): Promise<'saved' | 'stale'> {
+  try {
+    await db().send(new TransactWriteCommand({ TransactItems: [customerChangeWrite(tenantId, before, change.next), ...change.events.map(outboxPut)] }));
+    return 'saved';
+  } catch (error) {
+    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return 'stale';
+    throw error;
+  }
+}
+
 export async function findCustomerIdBy(tenantId: string, kind: UniqueKind, value: string): Promise<string | undefined> {
   const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.uniqueValue(tenantId, kind, value) }),

@@ -1,10 +1,10 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from '../zod';
 import { caseKeys } from './cases-repo';
 import { db, tableName } from './client';
 import { processedMarkerPut } from './processed-events';
-import { parseOptionalItem } from './stored-item';
+import { parseItem, parseOptionalItem } from './stored-item';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -77,4 +77,57 @@ export async function getCaseAttachment(tenantId: string, caseId: string, attach
   if (!stored) return undefined;
   const { mediaType, ...rest } = stored;
   return { ...rest, type: mediaType };
+}
+
+/**
+ * Which raw message in the mail bucket (`inbound/<SES message id>`) a case's customer sent, beside
+ * the case's timeline (`T#<tenantId>#CASE#<caseId>`, `MAIL#<SES message id>`): written with the
+ * reply, so that erasing the customer finds the raw message, with its words and address, by the case.
+ */
+export interface StoredInboundMessage {
+  messageId: string;
+  entryId: string;
+  objectKey: string;
+}
+
+const inboundMessageKey = (tenantId: string, caseId: string, messageId: string) => ({ pk: caseKeys.case(tenantId, caseId).pk, sk: `MAIL#${messageId}` });
+
+// Unconditional: only a first delivery reaches the transaction (the marker, last, refuses a second).
+export const inboundMessagePut = (tenantId: string, caseId: string, message: StoredInboundMessage): TransactItem => ({
+  Put: { TableName: tableName(), Item: { ...inboundMessageKey(tenantId, caseId, message.messageId), ...message, type: 'CaseInboundMessage' } },
+});
+
+/** A case's item that names an object in the mail bucket: a kept attachment (`ATT#`) or the raw message a reply came in (`MAIL#`). */
+export interface CaseMailObject {
+  sk: string;
+  objectKey: string;
+}
+export type CaseMailObjectKind = 'attachment' | 'message';
+const mailObjectPrefixes: Record<CaseMailObjectKind, string> = { attachment: 'ATT#', message: 'MAIL#' };
+
+const MailObjectItem = z.object({ sk: z.string(), objectKey: z.string() });
+
+/** One page of a case's attachment or raw-message items (one Query in the case's partition). */
+export async function caseMailObjectsPage(
+  tenantId: string,
+  caseId: string,
+  kind: CaseMailObjectKind,
+  startKey?: Record<string, unknown>,
+): Promise<{ objects: CaseMailObject[]; lastKey?: Record<string, unknown> }> {
+  const { Items = [], LastEvaluatedKey } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kind)',
+      ExpressionAttributeValues: { ':pk': caseKeys.case(tenantId, caseId).pk, ':kind': mailObjectPrefixes[kind] },
+      ProjectionExpression: 'sk, objectKey',
+      ConsistentRead: true,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  return { objects: Items.map((item) => parseItem(MailObjectItem, item)), lastKey: LastEvaluatedKey };
+}
+
+/** Deletes a case's attachment or raw-message item; one already deleted is no error. */
+export async function deleteCaseMailObject(tenantId: string, caseId: string, object: CaseMailObject): Promise<void> {
+  await db().send(new DeleteCommand({ TableName: tableName(), Key: { pk: caseKeys.case(tenantId, caseId).pk, sk: object.sk } }));
 }

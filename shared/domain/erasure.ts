@@ -39,14 +39,20 @@ export function scrubCase(c: ErasedCase, erasedAt: string): ErasedCase {
   return next;
 }
 
-/** A timeline entry whose note or reply text, and status-change reason, are replaced by the marker. */
+/**
+ * A timeline entry whose note or reply text, and status-change reason, are replaced by the marker.
+ * An e-mail reply loses its list of kept attachments (erasure deletes the files and their items,
+ * so a listed one could only answer 404) and the file names of the refused ones, which may name the customer.
+ */
 export function scrubTimelineEntry(entry: TimelineEntry): TimelineEntry {
+  const { attachments: _attachments, ...kept } = entry;
   return {
-    ...entry,
+    ...kept,
     ...(entry.text !== undefined && { text: erasedText }),
     ...(entry.reason !== undefined && { reason: erasedText }),
     // A reply's e-mail subject may name the customer as its text does.
     ...(entry.subject !== undefined && { subject: erasedText }),
+    ...(entry.refusedAttachments !== undefined && { refusedAttachments: entry.refusedAttachments.map((refused) => ({ ...refused, name: erasedText })) }),
   };
 }
 

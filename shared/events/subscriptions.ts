@@ -18,7 +18,7 @@ export const eventFunctions = {
   'webhook-deliver': { tableAccess: 'readwrite', operatorKey: false, schedules: true, secretBox: 'open', description: 'Retries one webhook delivery (timer target)' },
   'sla-timer': { tableAccess: 'readwrite', operatorKey: false, description: 'Marks a case breached when its SLA timer fires, and escalates it (timer target)' },
   'sla-timers': { tableAccess: 'read', operatorKey: false, schedules: true, description: "Sets and cancels a case's SLA timers to match its running deadlines" },
-  'customer-erasure': { tableAccess: 'readwrite', operatorKey: false, description: "Scrubs an erased customer's personal data from their contacts, surveys, cases, SMS replies and Idempotency-Key replays" },
+  'customer-erasure': { tableAccess: 'readwrite', operatorKey: false, mailBucket: 'erase', description: "Scrubs an erased customer's personal data from their contacts, surveys, cases, SMS replies and Idempotency-Key replays, and deletes their mail's attachments and raw messages" },
   'connect-ingest': { tableAccess: 'readwrite', operatorKey: false, description: "Logs tenants' Amazon Connect contact events as contacts" },
   // Triggered by the inbound-SMS SNS topic (infra/messaging.ts), not by a rule.
   'sms-inbound': { tableAccess: 'readwrite', operatorKey: false, sendsSms: true, description: "Customers' SMS to tenants' numbers: STOP, HELP and survey replies" },

@@ -58,9 +58,10 @@ export interface FunctionDeclaration {
    * Uses the mail bucket (shared/ports/object-store.ts, infra/inbound-mail.ts), named in MAIL_BUCKET:
    * `receive` reads the messages SES stored (`inbound/*`) and writes attachments
    * (`tenants/<tenantId>/attachments/*`), with INBOUND_MAIL_DOMAIN set; `download` may only read
-   * attachments, to sign their download links.
+   * attachments, to sign their download links; `erase` may only delete attachments and raw messages
+   * (`tenants/*`, `inbound/*`), those of an erased customer.
    */
-  mailBucket?: 'receive' | 'download';
+  mailBucket?: 'receive' | 'download' | 'erase';
   /**
    * Posts to the live channel's WebSocket connections (shared/ports/live-push.ts): the stack sets
    * LIVE_MANAGEMENT_ENDPOINT and grants execute-api:ManageConnections on the live API's connections.

@@ -1,9 +1,9 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 /**
  * The mail bucket (S3), as far as Switchboard uses it: read a stored message, keep an attachment,
- * and hand a browser a short-lived link to download one. On the twin S3_ENDPOINT points at its
+ * hand a browser a short-lived link to download one, and delete both when their customer is erased. On the twin S3_ENDPOINT points at its
  * emulation (infra/local/s3.ts), addressed path-style; in AWS the bucket's own virtual host.
  */
 let client: S3Client | undefined;
@@ -21,6 +21,11 @@ export async function getObject(bucket: string, key: string): Promise<Uint8Array
 
 export async function putObject(bucket: string, key: string, body: Uint8Array, contentType: string): Promise<void> {
   await s3Client().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ServerSideEncryption: 'AES256' }));
+}
+
+/** Deletes the object; one already gone is no error (S3 answers 204 for a missing key too). */
+export async function deleteObject(bucket: string, key: string): Promise<void> {
+  await s3Client().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
 }
 
 /**

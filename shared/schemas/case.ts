@@ -377,6 +377,10 @@ export const CaseWorkload = z.withMeta(
       'Every person who works cases (not viewers or deactivated people, unless they still hold open cases), most overdue first',
     ),
     unassigned: z.described(AgentLoad, 'Open cases no one holds (the team queue)'),
+    peopleNotCounted: z.described(
+      z.optional(z.int()),
+      'Present when the tenant has more people than one answer counts (500): how many were left out, viewers and deactivated people first. GET /v1/cases?assignee= lists their cases',
+    ),
   }),
   { id: 'CaseWorkload' },
 );

@@ -123,11 +123,23 @@ describe("the functions' grants on the bucket", () => {
     expect(statements.map((statement) => [statement.Action, resourceText(statement.Resource)])).toEqual([['s3:GetObject', expect.stringContaining(`/${attachmentPrefix}*`)]]);
   });
 
+  it('customer-erasure may only delete, under tenants/ and inbound/, and is told the bucket', () => {
+    const fn = functionEntry(events, 'customer-erasure');
+    expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.MAIL_BUCKET).toEqual({ Ref: bucketId() });
+    const statements = s3Statements(roleStatements(events, fn));
+    expect(statements).toHaveLength(1);
+    expect(statements[0]!.Action).toBe('s3:DeleteObject');
+    const resources = [statements[0]!.Resource].flat().map(resourceText);
+    expect(resources).toHaveLength(2);
+    expect(resources).toEqual(expect.arrayContaining([expect.stringContaining(`/${attachmentPrefix}*`), expect.stringContaining(`/${inboundMessagePrefix}*`)]));
+    for (const resource of resources) expect(resource).toContain(bucketId());
+  });
+
   it('no other function has any S3 right on it', () => {
     for (const template of [events, api]) {
       for (const fn of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
         const name = String((fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.POWERTOOLS_SERVICE_NAME ?? '');
-        if (name === 'switchboard-mail-inbound' || name === 'switchboard-case-attachments' || !fn.Properties.Role) continue;
+        if (['switchboard-mail-inbound', 'switchboard-case-attachments', 'switchboard-customer-erasure'].includes(name) || !fn.Properties.Role) continue;
         const resources = resourceText(s3Statements(roleStatements(template, fn)).map((statement) => statement.Resource));
         expect(resources, name).not.toContain(bucketId());
         expect(resources, name).not.toContain(`sb-${stage}-mail-`);

@@ -103,6 +103,29 @@ describe('an SMS reply from a case', () => {
     expect((await timeline(caseId)).map((entry) => entry.type)).toEqual(['opened']);
   });
 
+  it("to a number on AWS's opt-out list is refused (422), and the customer's SMS consent follows once, with Customer Opted Out", async () => {
+    const phone = mobile();
+    const { caseId, customerId } = await customerWithCase({ displayName: 'Hui', phone, consent: { sms: { status: 'granted', source: 'call' } } });
+    // STOP reached AWS (an opt-out list of the account) but never Switchboard: only the send finds out.
+    await twin.aws.sms.putOptedOutNumber({ OptOutListName: 'Default', OptedOutNumber: phone });
+
+    const refused = await agent().post(`/v1/cases/${caseId}/replies`, { channel: 'sms', text: 'Your refund is on its way' });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ type: '/problems/customer-unreachable', errors: [{ path: '$.channel', message: expect.stringContaining('opt-out list') }] });
+    expect(await smsTo(phone)).toHaveLength(0);
+    expect((await timeline(caseId)).map((entry) => entry.type)).toEqual(['opened']);
+
+    const customer = await admin().get(`/v1/customers/${customerId}`);
+    expect(customer.body.consent.sms).toMatchObject({ status: 'denied', source: 'sms-opt-out-list' });
+    const again = await agent().post(`/v1/cases/${caseId}/replies`, { channel: 'sms', text: 'Your refund is on its way' });
+    expect(again.status).toBe(422);
+    expect(again.body.errors[0].message).toContain('denied');
+    expect((await admin().get(`/v1/customers/${customerId}`)).body.version, 'the consent written once').toBe(customer.body.version);
+    await settleTwin(twin);
+    const optedOut = busEventDetails(twin, acme.tenant.tenantId, 'Customer Opted Out').filter((detail) => (detail.data as { customerId: string }).customerId === customerId);
+    expect(optedOut.map((detail) => detail.data)).toEqual([expect.objectContaining({ customerId, channel: 'sms', source: 'sms-opt-out-list' })]);
+  });
+
   it("is refused inside the tenant's quiet hours with when it could go, and nothing is sent", async () => {
     const other = await createTenant(twin, { name: 'Night Shift', timezone: 'Asia/Taipei' });
     const number = `+8862${uniqueDigits()}`;

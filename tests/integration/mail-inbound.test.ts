@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { localInboundMailDomain, localMailBucket } from '../../infra/local/inbound-mail';
+import { erasedText } from '../../shared/domain/erasure';
 import { caseMessageId, tenantMailbox } from '../../shared/domain/mail-threading';
 import { type CreatedTenant, type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
 import { busEventDetails, settle } from '../support/waiting';
@@ -175,6 +176,54 @@ describe('attachments', () => {
     expect(otherTenant.status).toBe(404);
     const unknown = await api(twin.url, 'GET', `/v1/cases/${opened.caseId}/attachments/att_00000000000000000000000000`, { key: acme.apiKey });
     expect(unknown.status).toBe(404);
+  });
+});
+
+describe('erasing the sender', () => {
+  it("deletes their attachments and raw messages (objects and items), and their mail's words; another sender's stay; a redelivery deletes nothing more", async () => {
+    const from = `erase.${run}@customer.example`;
+    const passport = Buffer.from(`%PDF-1.4 passport ${run}`);
+    const { messageId: firstMessage } = await receive(
+      message({ from, to: mailbox(acme), subject: `Passport ${run}`, text: 'My passport, Lin Mei', attachments: [{ name: 'lin-mei-passport.pdf', type: 'application/pdf', content: passport }] }),
+    );
+    const opened = (await newCaseOf(acme, `Passport ${run}`))!;
+    const reply = (await caseWithTimeline(acme, opened.caseId)).timeline.find((entry: { type: string }) => entry.type === 'customer_reply');
+    const attachmentPath = `/v1/cases/${opened.caseId}/attachments/${reply.attachments[0].attachmentId}`;
+    expect((await api(twin.url, 'GET', attachmentPath, { key: acme.apiKey })).status).toBe(200);
+    const { messageId: secondMessage } = await receive(
+      message({ from, to: mailbox(acme), subject: `Re: Passport ${run}`, text: 'And my address', inReplyTo: caseMessageId(opened.caseId, 'cev_01JFD2E3F4G5H6J7K8M9N0P1Q3', 'mail.acme.example') }),
+    );
+    const { messageId: otherMessage } = await receive(
+      message({ from: `keep.${run}@customer.example`, to: mailbox(acme), subject: `Kept ${run}`, text: 'mine', attachments: [{ name: 'mine.pdf', type: 'application/pdf', content: passport }] }),
+    );
+    const kept = (await newCaseOf(acme, `Kept ${run}`))!;
+    const keptAttachment = (await caseWithTimeline(acme, kept.caseId)).timeline.find((entry: { type: string }) => entry.type === 'customer_reply').attachments[0].attachmentId;
+    const objectKeys = () => twin.aws.s3.keys(localMailBucket);
+    expect(objectKeys()).toEqual(expect.arrayContaining([`inbound/${firstMessage}`, `inbound/${secondMessage}`, `tenants/${acme.tenant.tenantId}/attachments/${reply.attachments[0].attachmentId}`]));
+
+    // Expired by the bucket's lifecycle rule already: deleting it again is no error.
+    expect(twin.aws.s3.delete(localMailBucket, `inbound/${secondMessage}`)).toBe(true);
+
+    expect((await api(twin.url, 'DELETE', `/v1/customers/${opened.customerId}`, { key: acme.apiKey })).status).toBe(204);
+    await settle(twin);
+
+    expect((await api(twin.url, 'GET', attachmentPath, { key: acme.apiKey })).status).toBe(404);
+    expect(objectKeys()).not.toContain(`tenants/${acme.tenant.tenantId}/attachments/${reply.attachments[0].attachmentId}`);
+    expect(objectKeys()).not.toContain(`inbound/${firstMessage}`);
+    expect(objectKeys()).not.toContain(`inbound/${secondMessage}`);
+    const timeline = (await caseWithTimeline(acme, opened.caseId)).timeline as { type: string; text?: string; subject?: string; attachments?: unknown }[];
+    const replies = timeline.filter((entry) => entry.type === 'customer_reply');
+    expect(replies).toHaveLength(2);
+    for (const entry of replies) {
+      expect(entry).toMatchObject({ text: erasedText, subject: erasedText });
+      expect(entry.attachments).toBeUndefined();
+    }
+
+    expect(objectKeys()).toEqual(expect.arrayContaining([`inbound/${otherMessage}`, `tenants/${acme.tenant.tenantId}/attachments/${keptAttachment}`]));
+    expect((await api(twin.url, 'GET', `/v1/cases/${kept.caseId}/attachments/${keptAttachment}`, { key: acme.apiKey })).status).toBe(200);
+
+    const { eraseCustomerData } = await import('../../functions/customer-erasure/handler');
+    expect(await eraseCustomerData(acme.tenant.tenantId, opened.customerId, new Date().toISOString(), { getRemainingTimeInMillis: () => 60_000 }), 'a redelivered event').toBe(0);
   });
 });
 

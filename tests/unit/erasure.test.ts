@@ -194,6 +194,29 @@ describe('scrubbing a timeline entry', () => {
     );
   });
 
+  it("drops an e-mail reply's kept attachments (their files are deleted) and erases the refused ones' names, once", () => {
+    const mail = entry({
+      type: 'customer_reply',
+      channel: 'email',
+      text: 'See my passport',
+      subject: 'Lin Mei, passport',
+      attachments: [{ attachmentId: 'att_01JABCDEFGHJKMNPQRSTVWXYZ0', name: 'lin-mei-passport.pdf', type: 'application/pdf', size: 1200 }],
+      refusedAttachments: [{ name: 'lin-mei-video.mp4', type: 'video/mp4', size: 99_000_000, reason: 'too-large' }],
+    });
+    const scrubbed = scrubTimelineEntry(mail);
+    expect(scrubbed).toEqual(
+      entry({
+        type: 'customer_reply',
+        channel: 'email',
+        text: erasedText,
+        subject: erasedText,
+        refusedAttachments: [{ name: erasedText, type: 'video/mp4', size: 99_000_000, reason: 'too-large' }],
+      }),
+    );
+    expect(erasureChanges(mail, scrubbed)?.remove).toEqual(['attachments']);
+    expect(erasureChanges(scrubbed, scrubTimelineEntry(scrubbed))).toBeUndefined();
+  });
+
   it('leaves entries without free text as they are', () => {
     const breach = entry({ type: 'sla_breached', kind: 'resolution', dueAt: '2026-11-22T09:00:00.000Z', severity: 'high' });
     expect(erasureChanges(breach, scrubTimelineEntry(breach))).toBeUndefined();

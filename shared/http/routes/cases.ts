@@ -254,7 +254,8 @@ export const caseRoutes = defineRoutes([
     description:
       'For each person of the tenant who works cases (invited or active agents, supervisors and admins, and anyone else who still holds open cases), and for the unassigned cases: how many open cases they hold, ' +
       'how many are past a deadline not met (breached) and how many reach their nearest deadline within dueSoonMinutes (60), and the nearest deadline. ' +
-      'Counted from the assignee index\'s keys alone, one query per person: no case is read',
+      'Counted from the assignee index\'s keys alone, one query per person (at most 8 at a time): no case is read. ' +
+      'At most 500 people are counted, those who work cases first; above that, peopleNotCounted says how many were left out',
     examples: {
       responses: {
         200: {
