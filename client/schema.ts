@@ -2618,10 +2618,18 @@ export interface components {
                 message: string;
             }[];
         } & WithRequired<components["schemas"]["Problem"], "type">;
-        /** @description Amazon Connect ingestion (docs/operations.md, "Amazon Connect") */
+        /** @description Amazon Connect: contact ingestion (docs/operations.md, "Amazon Connect") and the Contact Control Panel in the desk */
         ConnectSettings: {
             /** @description The Amazon Connect instances whose contact events are logged as this tenant's contacts: a choice among those the operator registered to the tenant (422 not-allocated otherwise) */
             instanceArns: string[];
+            /** @description The instance's access URL (https://<alias>.my.connect.aws): the agents' desk embeds its Contact Control Panel. Absent: the desk shows none */
+            accessUrl?: string;
+        };
+        ConnectSettingsPatch: {
+            /** @description The Amazon Connect instances whose contact events are logged as this tenant's contacts: a choice among those the operator registered to the tenant (422 not-allocated otherwise) */
+            instanceArns?: string[];
+            /** @description The instance's access URL (https://<alias>.my.connect.aws): the agents' desk embeds its Contact Control Panel. Absent: the desk shows none; null removes it */
+            accessUrl?: string | null;
         };
         Contact: {
             contactId: string;
@@ -4615,8 +4623,8 @@ export interface components {
             webhooks?: Record<string, never>;
             /** @description Contact reason codes; empty means no contact may carry a reasonCode until an admin defines them */
             reasonCodes?: components["schemas"]["ReasonCodeInput"][];
-            /** @description Replaces the whole section (the instance list is replaced, not merged) */
-            connect?: components["schemas"]["ConnectSettings"];
+            /** @description Merged field by field; the instance list, when given, is replaced (not merged) */
+            connect?: components["schemas"]["ConnectSettingsPatch"];
             /** @description Merged into the section; null removes originationIdentity, configurationSetName, optOutListName or allowedDestinationCountries (back to the default country only) */
             sms?: {
                 originationIdentity?: string | null;
