@@ -32,6 +32,7 @@ export function startCcp(options: StartOptions) {
     display: 'flex',
     flexDirection: 'column',
     overflow: 'hidden',
+    fontFamily: '"Open Sans", "Helvetica Neue", Roboto, Arial, sans-serif',
   });
   const bar = document.createElement('div');
   Object.assign(bar.style, { display: 'flex', alignItems: 'center', justifyContent: 'space-between', padding: '4px 8px 4px 12px', background: '#f4f4f4' });
