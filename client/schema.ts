@@ -107,7 +107,7 @@ export interface paths {
         head?: never;
         /**
          * Change settings (merge patch; unknown fields are rejected)
-         * @description Changes settings as a merge patch: sections are merged field by field (reasonCodes and connect are replaced whole); unknown fields answer 400. If-Match is optional: with it, settings changed since answer 412. SMS senders, configuration sets, opt-out lists and Amazon Connect instances must be ones the operator allocated to the tenant (422 not-allocated naming each field), and SMS surveys need an allocated sender
+         * @description Changes settings as a merge patch: sections are merged field by field (reasonCodes, and connect.instanceArns when given, are replaced whole); unknown fields answer 400. If-Match is optional: with it, settings changed since answer 412. SMS senders, configuration sets, opt-out lists and Amazon Connect instances must be ones the operator allocated to the tenant (422 not-allocated naming each field), and SMS surveys need an allocated sender
          */
         patch: operations["updateSettings"];
         trace?: never;
