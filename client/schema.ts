@@ -107,7 +107,7 @@ export interface paths {
         head?: never;
         /**
          * Change settings (merge patch; unknown fields are rejected)
-         * @description Changes settings as a merge patch: sections are merged field by field (reasonCodes and connect are replaced whole); unknown fields answer 400. If-Match is optional: with it, settings changed since answer 412. SMS senders, configuration sets, opt-out lists and Amazon Connect instances must be ones the operator allocated to the tenant (422 not-allocated naming each field), and SMS surveys need an allocated sender
+         * @description Changes settings as a merge patch: sections are merged field by field (reasonCodes, and connect.instanceArns when given, are replaced whole); unknown fields answer 400. If-Match is optional: with it, settings changed since answer 412. SMS senders, configuration sets, opt-out lists and Amazon Connect instances must be ones the operator allocated to the tenant (422 not-allocated naming each field), and SMS surveys need an allocated sender
          */
         patch: operations["updateSettings"];
         trace?: never;
@@ -2643,10 +2643,18 @@ export interface components {
                 message: string;
             }[];
         } & WithRequired<components["schemas"]["Problem"], "type">;
-        /** @description Amazon Connect ingestion (docs/operations.md, "Amazon Connect") */
+        /** @description Amazon Connect: contact ingestion (docs/operations.md, "Amazon Connect") and the Contact Control Panel in the desk */
         ConnectSettings: {
             /** @description The Amazon Connect instances whose contact events are logged as this tenant's contacts: a choice among those the operator registered to the tenant (422 not-allocated otherwise) */
             instanceArns: string[];
+            /** @description The instance's access URL (https://<alias>.my.connect.aws): the agents' desk embeds its Contact Control Panel. Absent: the desk shows none */
+            accessUrl?: string;
+        };
+        ConnectSettingsPatch: {
+            /** @description The Amazon Connect instances whose contact events are logged as this tenant's contacts: a choice among those the operator registered to the tenant (422 not-allocated otherwise) */
+            instanceArns?: string[];
+            /** @description The instance's access URL (https://<alias>.my.connect.aws): the agents' desk embeds its Contact Control Panel. Absent: the desk shows none; null removes it */
+            accessUrl?: string | null;
         };
         Contact: {
             contactId: string;
@@ -4640,8 +4648,8 @@ export interface components {
             webhooks?: Record<string, never>;
             /** @description Contact reason codes; empty means no contact may carry a reasonCode until an admin defines them */
             reasonCodes?: components["schemas"]["ReasonCodeInput"][];
-            /** @description Replaces the whole section (the instance list is replaced, not merged) */
-            connect?: components["schemas"]["ConnectSettings"];
+            /** @description Merged field by field; the instance list, when given, is replaced (not merged) */
+            connect?: components["schemas"]["ConnectSettingsPatch"];
             /** @description Merged into the section; null removes originationIdentity, configurationSetName, optOutListName or allowedDestinationCountries (back to the default country only) */
             sms?: {
                 originationIdentity?: string | null;

@@ -31,6 +31,7 @@ import { apiKeyPattern } from '../shared/domain/api-key';
 import { edgeOrigin, live } from '../shared/http/functions';
 import { notFound, problemBody, problemTypeBase, unauthorized } from '../shared/http/problem';
 import { type RouteDeclaration, routes } from '../shared/http/routes';
+import { connectFrameSources, workspaceAppPath, workspaceFrameAncestors } from '../shared/http/console-security';
 import { strictTransportSecurity } from '../shared/http/transport-security';
 import { type StageProfile, repositoryRoot, webAclArnPattern } from './config';
 import { type PersonTokens, consolePaths } from './people-stack';
@@ -347,9 +348,11 @@ function liveBehavior(domainName: string): BehaviorOptions {
  * inline script, no eval); Cloudscape needs no 'unsafe-inline' for styles: its CSS is in files and
  * it sets inline styles through the CSSOM (element.style), which CSP allows; its CSS uses
  * `data:` SVG images. The console talks to its own origin (the API) and, for sign-in, to the
- * Cognito issuer (discovery) and managed login's domain (token, userinfo); frames none.
+ * Cognito issuer (discovery) and managed login's domain (token, userinfo). It frames only Amazon
+ * Connect's Contact Control Panel (`connectFrameSources`), and is framed by nobody, except the
+ * workspace app's page, which Connect's agent workspace frames (`frameAncestors`).
  */
-export function consoleContentSecurityPolicy(tokens: Pick<PersonTokens, 'issuer' | 'signInOrigin'>): string {
+export function consoleContentSecurityPolicy(tokens: Pick<PersonTokens, 'issuer' | 'signInOrigin'>, options: { frameAncestors?: readonly string[] } = {}): string {
   const issuerOrigin = tokens.issuer.replace(/^(https:\/\/[^/]+).*$/, '$1');
   return [
     "default-src 'self'",
@@ -358,8 +361,8 @@ export function consoleContentSecurityPolicy(tokens: Pick<PersonTokens, 'issuer'
     "img-src 'self' data:",
     "font-src 'self'",
     `connect-src 'self' ${issuerOrigin} ${tokens.signInOrigin}`,
-    "frame-src 'none'",
-    "frame-ancestors 'none'",
+    `frame-src ${connectFrameSources.join(' ')}`,
+    `frame-ancestors ${options.frameAncestors?.length ? options.frameAncestors.join(' ') : "'none'"}`,
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
@@ -443,25 +446,39 @@ export class EdgeStack extends Stack {
         referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
       },
     });
+    // The agent workspace frames the desk's workspace app: that page alone, with Connect as its only
+    // allowed ancestor and no X-Frame-Options (which cannot name an origin).
+    const workspaceAppHeaders = new ResponseHeadersPolicy(this, 'WorkspaceAppSecurityHeaders', {
+      comment: `Switchboard ${stage}: the console's headers for ${workspaceAppPath}, framed by Amazon Connect's agent workspace only`,
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: consoleContentSecurityPolicy(props.people, { frameAncestors: workspaceFrameAncestors }), override: true },
+        strictTransportSecurity: hsts,
+        contentTypeOptions: { override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+      },
+    });
     const consolePageRewrite = new CloudFrontFunction(this, 'ConsolePageRewrite', {
       comment: 'Console paths without a file extension are pages of the single-page app: /index.html',
       code: FunctionCode.fromInline(consolePageRewriteCode),
       runtime: FunctionRuntime.JS_2_0,
     });
 
+    const consoleBehavior: BehaviorOptions = {
+      origin: S3BucketOrigin.withOriginAccessControl(this.consoleBucket),
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+      cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+      responseHeadersPolicy: consoleHeaders,
+      functionAssociations: [{ function: consolePageRewrite, eventType: FunctionEventType.VIEWER_REQUEST }],
+    };
+
     this.distribution = new Distribution(this, 'Distribution', {
       comment: `Switchboard ${stage}: API, survey pages and console`,
-      defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(this.consoleBucket),
-        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-        allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
-        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: consoleHeaders,
-        functionAssociations: [{ function: consolePageRewrite, eventType: FunctionEventType.VIEWER_REQUEST }],
-      },
+      defaultBehavior: consoleBehavior,
       additionalBehaviors: {
         ...Object.fromEntries([...apiPathPatterns(), ...versionedApiPathPatterns].map((pattern) => [pattern, apiBehavior])),
         ...(props.live && { [live.path]: liveBehavior(props.live.domainName) }),
+        [workspaceAppPath]: { ...consoleBehavior, responseHeadersPolicy: workspaceAppHeaders },
       },
       webAclId: webAclArn,
       httpVersion: HttpVersion.HTTP2_AND_3,

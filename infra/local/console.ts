@@ -96,7 +96,7 @@ export interface ConsoleSite {
 /** Paths the console answers: everything GET that no API route, page, `/local`, `/oidc` or `/docs` took. */
 export async function serveConsole(method: string, rawPath: string, response: ServerResponse, site: ConsoleSite): Promise<boolean> {
   if (method !== 'GET' && method !== 'HEAD') return false;
-  const headers = consoleSecurityHeaders([new URL(site.issuer).origin]);
+  const headers = consoleSecurityHeaders([new URL(site.issuer).origin], rawPath.split('?')[0]);
   if (rawPath === '/config.json') {
     const body = JSON.stringify({ authority: site.issuer, clientId: localConsoleClientId, logoutUrl: `${site.issuer}/logout` });
     response.writeHead(200, { ...headers, 'content-type': 'application/json', 'cache-control': 'no-cache' });

@@ -1,4 +1,4 @@
-import type { Settings, SettingsPatch, SmsSettings } from '../schemas/settings';
+import type { ConnectSettings, Settings, SettingsPatch, SmsSettings } from '../schemas/settings';
 import type { AnalyticsSettings } from '../schemas/analytics';
 import type { CreateTenantBody } from '../schemas/tenant';
 import { defaultSlaPolicy, mergeSlaPolicy, resolveSlaPolicy } from './sla';
@@ -45,13 +45,19 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch, now:
     webhooks: { ...current.webhooks, ...patch.webhooks },
     // Tenants created before the taxonomy existed have none stored.
     reasonCodes: patch.reasonCodes ?? current.reasonCodes ?? [],
-    connect: patch.connect ?? current.connect ?? { instanceArns: [] },
+    connect: mergeConnectSettings(current.connect ?? { instanceArns: [] }, patch.connect),
     sms: mergeSmsSettings(resolveSmsSettings(current), patch.sms),
     analytics: mergeAnalyticsSettings(resolveAnalyticsSettings(current), patch.analytics),
     customerValue: mergeCustomerValueSettings(resolveCustomerValueSettings(current), patch.customerValue),
     version: current.version + 1,
     updatedAt: now,
   };
+}
+
+function mergeConnectSettings(current: ConnectSettings, patch: SettingsPatch['connect']): ConnectSettings {
+  if (!patch) return current;
+  const accessUrl = patch.accessUrl === null ? undefined : (patch.accessUrl ?? current.accessUrl);
+  return { instanceArns: patch.instanceArns ?? current.instanceArns, ...(accessUrl && { accessUrl }) };
 }
 
 /**

@@ -121,17 +121,49 @@ export const ConnectInstanceArn = z
     ),
   );
 
+/**
+ * The address agents sign in to the instance at, as the Amazon Connect console shows it under
+ * "Access URL": `https://<alias>.my.connect.aws`, or the older `https://<alias>.awsapps.com/connect`.
+ * The desk embeds the Contact Control Panel from it (`<access URL>/ccp-v2/`); only these two
+ * shapes, so the console never frames anything but Amazon Connect.
+ */
+export const ConnectAccessUrl = z
+  .string()
+  .check(
+    z.trim(),
+    z.toLowerCase(),
+    z.overwrite((url) => url.replace(/\/$/, '')),
+    z.maxLength(120),
+    z.regex(
+      /^https:\/\/[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.(?:my\.connect\.aws|awsapps\.com\/connect)$/,
+      "Must be the instance's access URL: https://<alias>.my.connect.aws (or https://<alias>.awsapps.com/connect)",
+    ),
+  );
+
+const connectInstanceArns = z.described(
+  z.array(ConnectInstanceArn).check(
+    z.maxLength(10),
+    z.refine((arns) => new Set(arns).size === arns.length, { message: 'Each instance may appear once' }),
+  ),
+  "The Amazon Connect instances whose contact events are logged as this tenant's contacts: a choice among those the operator registered to the tenant (422 not-allocated otherwise)",
+);
+const connectAccessUrlDescription =
+  "The instance's access URL (https://<alias>.my.connect.aws): the agents' desk embeds its Contact Control Panel. Absent: the desk shows none";
+
 export const ConnectSettings = z.withMeta(
   z.strictObject({
-    instanceArns: z.described(
-      z.array(ConnectInstanceArn).check(
-        z.maxLength(10),
-        z.refine((arns) => new Set(arns).size === arns.length, { message: 'Each instance may appear once' }),
-      ),
-      "The Amazon Connect instances whose contact events are logged as this tenant's contacts: a choice among those the operator registered to the tenant (422 not-allocated otherwise)",
-    ),
+    instanceArns: connectInstanceArns,
+    accessUrl: z.described(z.optional(ConnectAccessUrl), connectAccessUrlDescription),
   }),
-  { id: 'ConnectSettings', description: 'Amazon Connect ingestion (docs/operations.md, "Amazon Connect")' },
+  { id: 'ConnectSettings', description: 'Amazon Connect: contact ingestion (docs/operations.md, "Amazon Connect") and the Contact Control Panel in the desk' },
+);
+/** Fields merged one by one: the instance list is replaced whole when given; `accessUrl: null` removes the URL. */
+export const ConnectSettingsPatch = z.withMeta(
+  z.strictObject({
+    instanceArns: z.optional(connectInstanceArns),
+    accessUrl: z.described(z.optional(z.nullable(ConnectAccessUrl)), `${connectAccessUrlDescription}; null removes it`),
+  }),
+  { id: 'ConnectSettingsPatch' },
 );
 export type ConnectSettings = z.infer<typeof ConnectSettings>;
 
@@ -266,7 +298,7 @@ export const SettingsPatch = z.withMeta(
     slaPolicy: z.optional(SlaPolicyPatch),
     webhooks: z.optional(ReservedSection),
     reasonCodes: z.optional(ReasonCodes),
-    connect: z.described(z.optional(ConnectSettings), 'Replaces the whole section (the instance list is replaced, not merged)'),
+    connect: z.described(z.optional(ConnectSettingsPatch), 'Merged field by field; the instance list, when given, is replaced (not merged)'),
     sms: z.optional(SmsSettingsPatch),
     analytics: z.optional(AnalyticsSettingsPatch),
     customerValue: z.optional(CustomerValueSettingsPatch),

@@ -17,6 +17,7 @@ import {
 } from '../../infra/edge-stack';
 import type { PersonTokens } from '../../infra/people-stack';
 import { addSwitchboard } from '../../infra/switchboard';
+import { connectFrameSources, consoleSecurityHeaders, workspaceAppPath } from '../../shared/http/console-security';
 import { transportSecurityHeaders } from '../../shared/http/transport-security';
 import { type CfnResource, exampleOperatorKeyHash, resourcesOf, synthTimeout, synthesize } from './synth';
 
@@ -50,6 +51,7 @@ const only = (template: Template, type: string): CfnResource => {
 const rendered = (value: unknown) => JSON.stringify(value);
 
 interface Behavior {
+  PathPattern?: string;
   TargetOriginId: string;
   ViewerProtocolPolicy: string;
   AllowedMethods: string[];
@@ -119,7 +121,11 @@ describe('console: pages of a single-page app', () => {
       CustomErrorResponses?: unknown;
     };
     expect(config.DefaultCacheBehavior.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [expect.stringMatching(/^ConsolePageRewrite/), 'FunctionARN'] } }]);
-    for (const behavior of config.CacheBehaviors) expect(behavior.FunctionAssociations, rendered(behavior)).toBeUndefined();
+    // The workspace app's page is a console page too (its own headers): rewritten alike.
+    for (const behavior of config.CacheBehaviors) {
+      if (behavior.PathPattern === workspaceAppPath) expect(behavior.FunctionAssociations).toEqual(config.DefaultCacheBehavior.FunctionAssociations);
+      else expect(behavior.FunctionAssociations, rendered(behavior)).toBeUndefined();
+    }
     // A 403 → index.html error response would also hide the API's own 403 and 404 problem documents.
     expect(config.CustomErrorResponses).toBeUndefined();
   });
@@ -137,6 +143,7 @@ describe('console: response headers', () => {
     expect(csp.get('img-src')).toEqual(["'self'", 'data:']);
     expect(csp.get('connect-src')).toEqual(["'self'", 'https://cognito-idp.eu-west-1.amazonaws.com', tokens.signInOrigin]);
     expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(csp.get('frame-src')).toEqual(['https://*.my.connect.aws', 'https://*.awsapps.com']);
     expect(csp.get('object-src')).toEqual(["'none'"]);
     expect(csp.get('base-uri')).toEqual(["'none'"]);
     for (const values of csp.values()) {
@@ -158,6 +165,60 @@ describe('console: response headers', () => {
     const csp = rendered(headers.ContentSecurityPolicy!.ContentSecurityPolicy);
     expect(csp).toContain("connect-src 'self' https://cognito-idp.");
     expect(csp).toMatch(/"Fn::ImportValue":"Switchboard-dev-People:ExportsOutputRefUserPoolSignInDomain/);
+  });
+});
+
+describe('console: Amazon Connect frames (the CCP in the desk, the desk in the agent workspace)', () => {
+  const tokens = { issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example', signInOrigin: 'https://switchboard-dev.auth.eu-west-1.amazoncognito.com' };
+  const directive = (policy: string, name: string) => policy.split(';').map((part) => part.trim().split(/\s+/)).find(([candidate]) => candidate === name)?.slice(1);
+  const config = () =>
+    only(dev.edgeTemplate, 'AWS::CloudFront::Distribution').Properties.DistributionConfig as { DefaultCacheBehavior: Behavior; CacheBehaviors: (Behavior & { PathPattern: string })[] };
+  const policyConfig = (id: unknown) => {
+    const policies = resourcesOf(dev.edgeTemplate, 'AWS::CloudFront::ResponseHeadersPolicy');
+    const logicalId = (id as { Ref: string }).Ref;
+    return (policies[logicalId]!.Properties.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: Record<string, Record<string, unknown>> }).SecurityHeadersConfig;
+  };
+
+  it("lets the workspace app's page alone be framed, by Amazon Connect only, from the same files", () => {
+    const { DefaultCacheBehavior: console, CacheBehaviors: behaviors } = config();
+    const workspace = behaviors.find((behavior) => behavior.PathPattern === workspaceAppPath)!;
+    expect(workspace).toBeDefined();
+    expect(workspace).toMatchObject({ TargetOriginId: console.TargetOriginId, ViewerProtocolPolicy: 'redirect-to-https', AllowedMethods: ['GET', 'HEAD'], CachePolicyId: cachingOptimized });
+    expect(workspace.ResponseHeadersPolicyId).not.toEqual(console.ResponseHeadersPolicyId);
+
+    const framed = policyConfig(workspace.ResponseHeadersPolicyId);
+    const framedPolicy = rendered(framed.ContentSecurityPolicy!.ContentSecurityPolicy);
+    expect(framedPolicy).toContain('frame-ancestors https://*.my.connect.aws;');
+    expect(framed.FrameOptions).toBeUndefined();
+    expect(framed.ContentTypeOptions).toEqual({ Override: true });
+    expect(framed.StrictTransportSecurity).toEqual(policyConfig(console.ResponseHeadersPolicyId).StrictTransportSecurity);
+
+    const everywhereElse = policyConfig(console.ResponseHeadersPolicyId);
+    expect(rendered(everywhereElse.ContentSecurityPolicy!.ContentSecurityPolicy)).toContain("frame-ancestors 'none'");
+    expect(everywhereElse.FrameOptions).toEqual({ FrameOption: 'DENY', Override: true });
+  });
+
+  it('frames nothing but Connect, and differs for the workspace app in frame-ancestors alone', () => {
+    const everywhere = consoleContentSecurityPolicy(tokens);
+    const workspace = consoleContentSecurityPolicy(tokens, { frameAncestors: ['https://*.my.connect.aws'] });
+    expect(directive(everywhere, 'frame-src')).toEqual([...connectFrameSources]);
+    expect(directive(workspace, 'frame-ancestors')).toEqual(['https://*.my.connect.aws']);
+    expect(workspace.replace(/frame-ancestors [^;]+/, '')).toBe(everywhere.replace(/frame-ancestors [^;]+/, ''));
+    for (const source of connectFrameSources) expect(source).toMatch(/^https:\/\/\*\.(my\.connect\.aws|awsapps\.com)$/);
+  });
+
+  it('sends the same on the twin: the workspace app framed by Connect without X-Frame-Options, every other page DENY', () => {
+    const issuer = ['http://localhost:4000'];
+    const page = consoleSecurityHeaders(issuer, '/desk');
+    expect(directive(page['content-security-policy']!, 'frame-ancestors')).toEqual(["'none'"]);
+    expect(directive(page['content-security-policy']!, 'frame-src')).toEqual([...connectFrameSources]);
+    expect(page['x-frame-options']).toBe('DENY');
+    const workspace = consoleSecurityHeaders(issuer, workspaceAppPath);
+    expect(directive(workspace['content-security-policy']!, 'frame-ancestors')).toEqual(['https://*.my.connect.aws']);
+    expect(workspace['x-frame-options']).toBeUndefined();
+    for (const near of [`${workspaceAppPath}/x`, `${workspaceAppPath}x`, '/desk/pop']) expect(consoleSecurityHeaders(issuer, near)['x-frame-options'], near).toBe('DENY');
+    // The CCP's softphone may use the microphone in Connect's frame; nothing else gets camera or location.
+    expect(page['permissions-policy']).toBe('camera=(), microphone=(self "https://*.my.connect.aws" "https://*.awsapps.com"), geolocation=()');
   });
 });
 

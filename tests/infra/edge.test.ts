@@ -14,6 +14,7 @@ import { eventRelay } from '../../shared/events/outbox-stream';
 import { eventFunctions } from '../../shared/events/subscriptions';
 import { edgeOrigin, live, tenantAuthorizer } from '../../shared/http/functions';
 import { transportSecurityHeaders } from '../../shared/http/transport-security';
+import { workspaceAppPath } from '../../shared/http/console-security';
 import { type CfnResource, exampleOperatorKeyHash, resourcesOf, synthTimeout, synthesize } from './synth';
 
 /**
@@ -77,7 +78,9 @@ const apiOriginOf = (built: Synthesized) => {
   expect(origins).toHaveLength(1);
   return origins[0]!;
 };
-const apiBehaviorsOf = (built: Synthesized) => (distributionOf(built).CacheBehaviors ?? []).filter((behavior) => behavior.PathPattern !== live.path);
+/** The API's behaviours: all but the live channel's and the console's workspace-app page (tests/infra/console.test.ts). */
+const apiBehaviorsOf = (built: Synthesized) =>
+  (distributionOf(built).CacheBehaviors ?? []).filter((behavior) => behavior.PathPattern !== live.path && behavior.PathPattern !== workspaceAppPath);
 
 /** A CloudFront path pattern as a regular expression: `*` any characters, `?` exactly one. */
 const cloudFrontPattern = (pattern: string) => new RegExp(`^${pattern.replace(/[.]/g, '\\.').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);

@@ -78,4 +78,27 @@ describe('settings', () => {
     expect(fresh.status).toBe(200);
     expect(fresh.headers.get('etag')).toBe('"2"');
   });
+  it("keep the Connect instance's access URL for the desk's phone: two shapes only, refused beside the field, merged apart from the instance list, admins only", async () => {
+    const { apiKey } = await createTenant(twin);
+    const refused = await api(twin.url, 'PATCH', '/v1/settings', { key: apiKey, body: { connect: { accessUrl: 'https://acme.my.connect.aws.evil.example' } } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([{ path: '$.connect.accessUrl', message: expect.stringContaining("instance's access URL") }]);
+    expect((await api(twin.url, 'GET', '/v1/settings', { key: apiKey })).body.version).toBe(1);
+
+    const saved = await api(twin.url, 'PATCH', '/v1/settings', { key: apiKey, body: { connect: { accessUrl: 'https://Acme.my.connect.aws/' } } });
+    expect(saved.status).toBe(200);
+    expect(saved.body.connect).toEqual({ instanceArns: [], accessUrl: 'https://acme.my.connect.aws' });
+    const instancesOnly = await api(twin.url, 'PATCH', '/v1/settings', { key: apiKey, body: { connect: { instanceArns: [] } } });
+    expect(instancesOnly.body.connect.accessUrl).toBe('https://acme.my.connect.aws');
+
+    const agentKey = await api(twin.url, 'POST', '/v1/api-keys', { key: apiKey, body: { name: 'desk', scopes: ['agent'] } });
+    expect(agentKey.status).toBe(201);
+    const byAgent = await api(twin.url, 'PATCH', '/v1/settings', { key: agentKey.body.secret, body: { connect: { accessUrl: null } } });
+    expect(byAgent.status).toBe(403);
+    // An agent's desk reads it to open the phone.
+    expect((await api(twin.url, 'GET', '/v1/settings', { key: agentKey.body.secret })).body.connect.accessUrl).toBe('https://acme.my.connect.aws');
+
+    const removed = await api(twin.url, 'PATCH', '/v1/settings', { key: apiKey, body: { connect: { accessUrl: null } } });
+    expect(removed.body.connect).toEqual({ instanceArns: [] });
+  });
 });

@@ -40,7 +40,7 @@ export const settingsRoutes = defineRoutes([
     summary: 'Change settings (merge patch; unknown fields are rejected)',
     request: { body: SettingsPatch },
     description:
-      'Changes settings as a merge patch: sections are merged field by field (reasonCodes and connect are replaced whole); unknown fields answer 400. If-Match is optional: ' +
+      'Changes settings as a merge patch: sections are merged field by field (reasonCodes, and connect.instanceArns when given, are replaced whole); unknown fields answer 400. If-Match is optional: ' +
       'with it, settings changed since answer 412. SMS senders, configuration sets, opt-out lists and Amazon Connect instances must be ones the operator allocated to the tenant ' +
       '(422 not-allocated naming each field), and SMS surveys need an allocated sender',
     examples: { request: { body: settingsPatchExample }, responses: { 200: applySettingsPatch(settingsExample, settingsPatchExample, '2026-03-12T03:20:00.000Z') } },

@@ -141,6 +141,15 @@ export const consolePages: readonly ConsolePage[] = [
     load: () => import('../pages/customer/page'),
   },
   {
+    // The desk inside Amazon Connect's agent workspace: the one page Connect may frame (shared/http/console-security.ts).
+    path: '/desk/workspace-app',
+    title: { en: 'Agent workspace app', 'zh-TW': '客服工作區應用程式' },
+    section: 'work',
+    scope: 'readonly',
+    hidden: true,
+    load: () => import('../pages/workspace-app/page'),
+  },
+  {
     path: '/desk/contacts/new',
     title: { en: 'Log a contact', 'zh-TW': '記錄聯絡' },
     section: 'work',

@@ -13,6 +13,7 @@ import { useApi } from '../../api/api-context';
 import { type Schemas, answer } from '../../api/client';
 import { useFollow, useRouter } from '../../app/router';
 import { ProblemAlert } from '../../components/problem';
+import { ContactControlPanelToggle } from '../../connect/contact-control-panel';
 import { useMessages } from '../../i18n/locale';
 import { CustomerAtAGlance } from '../customer/at-a-glance';
 import { CreateCustomerForm } from '../customer/create-customer';
@@ -25,7 +26,14 @@ type Result = Schemas['CustomerSearchResult'];
 export default function CustomerSearchPage() {
   const { path } = useRouter();
   const customerId = /^\/desk\/customers\/([^/]+)$/.exec(path)?.[1];
-  return customerId ? <CustomerAtAGlance customerId={decodeURIComponent(customerId)} /> : <CustomerSearch />;
+  return customerId ? (
+    <SpaceBetween size="s">
+      <ContactControlPanelToggle />
+      <CustomerAtAGlance customerId={decodeURIComponent(customerId)} />
+    </SpaceBetween>
+  ) : (
+    <CustomerSearch />
+  );
 }
 
 const typingPauseMs = 250;
@@ -61,6 +69,7 @@ function CustomerSearch() {
       <Header variant="h1" description={t('description')} actions={<Button onClick={() => setCreating(true)}>{t('create')}</Button>}>
         {t('title')}
       </Header>
+      <ContactControlPanelToggle />
       <Container>
         <FormField label={t('searchLabel')} stretch>
           <Input

@@ -13,6 +13,7 @@ import { useApi } from '../../api/api-context';
 import { answer } from '../../api/client';
 import { useRouter } from '../../app/router';
 import { ProblemAlert } from '../../components/problem';
+import { ContactControlPanelToggle } from '../../connect/contact-control-panel';
 import { useMessages } from '../../i18n/locale';
 import { CreateCustomerForm } from './create-customer';
 import { customerMessages } from './messages';
@@ -32,6 +33,7 @@ export default function ScreenPopPage() {
       <Header variant="h1" description={t('popDescription')}>
         {t('popTitle')}
       </Header>
+      <ContactControlPanelToggle />
       {contactId ? <PopContact contactId={contactId} phone={phone} /> : phone ? <PopPhone phone={phone} /> : <PopForm />}
     </SpaceBetween>
   );

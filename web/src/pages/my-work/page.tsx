@@ -16,6 +16,7 @@ import { useNotify } from '../../app/notifications';
 import { useFollow } from '../../app/router';
 import { reaches } from '../../app/scopes';
 import { ProblemAlert, fieldError } from '../../components/problem';
+import { ContactControlPanelToggle } from '../../connect/contact-control-panel';
 import { useFormat, useMessages } from '../../i18n/locale';
 import { Countdown, nearestDeadline, useNow } from './deadline';
 import { myWorkMessages } from './messages';
@@ -34,6 +35,7 @@ export default function MyWorkPage() {
       <Header variant="h1" description={t('description')}>
         {t('title')}
       </Header>
+      <ContactControlPanelToggle />
       <MyCases t={t} now={now} />
       <TeamQueue t={t} now={now} />
       {supervisor && <Workload t={t} />}

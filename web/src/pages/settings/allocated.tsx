@@ -9,6 +9,7 @@ import { useApi } from '../../api/api-context';
 import { answer } from '../../api/client';
 import { ProblemAlert } from '../../components/problem';
 import { useMessages } from '../../i18n/locale';
+import { ConnectAccessUrlSection } from './connect';
 import { settingsMessages } from './messages';
 import type { Settings } from './use-settings';
 
@@ -65,6 +66,7 @@ export function AllocatedSection({ settings }: { settings: Settings }) {
           ]}
         />
       </Container>
+      <ConnectAccessUrlSection settings={settings} />
       <Container header={<Header variant="h2" description={t('connectDescription')}>{t('connectTitle')}</Header>}>
         {settings.connect.instanceArns.length === 0 ? (
           none(t('noConnect'))

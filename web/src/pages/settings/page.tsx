@@ -20,7 +20,7 @@ import { SlaPolicySection } from './sla-policy';
 import { SurveyRulesSection } from './survey-rules';
 import { useSettings } from './use-settings';
 
-type TabId = SectionId | 'allocated';
+type TabId = Exclude<SectionId, 'connect'> | 'allocated';
 const tabIds: TabId[] = ['hours', 'sla', 'reasons', 'surveys', 'branding', 'allocated'];
 
 /** The tenant's settings: each tab is saved on its own, with one change that names only its fields. */
@@ -50,7 +50,8 @@ function SettingsTabs({ canEdit }: { canEdit: boolean }) {
   if (loaded.isPending) return <StatusIndicator type="loading">{t('loading')}</StatusIndicator>;
   if (loaded.error) return <ProblemAlert error={loaded.error} header={t('loadFailed')} />;
   const { settings } = loaded.data;
-  const unsaved = (id: TabId) => (id !== 'allocated' && drafts[id] !== undefined ? ` ${t('unsavedMark')}` : '');
+  // The Connect section, the one editable part of the allocated tab, marks that tab.
+  const unsaved = (id: TabId) => ((id === 'allocated' ? drafts.connect : drafts[id]) !== undefined ? ` ${t('unsavedMark')}` : '');
   const timezone = me.data?.tenant.timezone ?? settings.timezone;
 
   const content: Record<TabId, ReactNode> = {

@@ -13,7 +13,7 @@ import { useMessages } from '../../i18n/locale';
 import { settingsMessages } from './messages';
 import { type Settings, type SettingsPatch, settingsQueryKey, useSaveSettings } from './use-settings';
 
-export type SectionId = 'hours' | 'sla' | 'reasons' | 'surveys' | 'branding';
+export type SectionId = 'hours' | 'sla' | 'reasons' | 'surveys' | 'branding' | 'connect';
 
 interface DraftsState {
   drafts: Partial<Record<SectionId, unknown>>;
