@@ -31,7 +31,8 @@ import {
 } from '../../shared/domain/case';
 import { resolveSlaPolicy } from '../../shared/domain/sla';
 import { businessCalendarOf } from '../../shared/domain/business-calendar';
-import { mapWithConcurrency, peopleToCount, workloadConcurrency, workloadPeopleCap, worksCases } from '../../shared/domain/workload';
+import { mapConcurrently } from '../../shared/concurrency';
+import { peopleToCount, workloadConcurrency, workloadPeopleCap, worksCases } from '../../shared/domain/workload';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { checkOptionalIfMatch, etagOf, requireIfMatch } from '../../shared/http/etag';
 import { createApiHandler } from '../../shared/http/handler';
@@ -171,7 +172,7 @@ export const handler = createApiHandler(
       const [{ people, notCounted }, unassigned] = await Promise.all([
         listAllPeople(tenantId).then(async (everyone) => {
           const { counted, notCounted } = peopleToCount(everyone);
-          const loads = await mapWithConcurrency(counted, workloadConcurrency, async (person) => ({
+          const loads = await mapConcurrently(counted, workloadConcurrency, async (person) => ({
             person,
             load: {
               agentId: person.agentId,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mapWithConcurrency, peopleToCount, workloadConcurrency, workloadPeopleCap } from '../../shared/domain/workload';
+import { mapConcurrently } from '../../shared/concurrency';
+import { peopleToCount, workloadConcurrency, workloadPeopleCap } from '../../shared/domain/workload';
 
 describe('the people the workload counts', () => {
   const person = (name: string, role: 'agent' | 'viewer' | 'admin', state: 'active' | 'invited' | 'deactivated' = 'active') => ({ name, role, state });
@@ -30,7 +31,7 @@ describe('queries at a bounded concurrency', () => {
     let running = 0;
     let most = 0;
     const items = Array.from({ length: 30 }, (_, index) => index);
-    const answers = await mapWithConcurrency(items, workloadConcurrency, async (item) => {
+    const answers = await mapConcurrently(items, workloadConcurrency, async (item) => {
       running++;
       most = Math.max(most, running);
       await delay(item % 3);
@@ -45,7 +46,7 @@ describe('queries at a bounded concurrency', () => {
     const started: number[] = [];
     const failure = new Error('throttled');
     await expect(
-      mapWithConcurrency([0, 1, 2, 3, 4, 5], 2, async (item) => {
+      mapConcurrently([0, 1, 2, 3, 4, 5], 2, async (item) => {
         started.push(item);
         await delay(1);
         if (item === 1) throw failure;
@@ -57,7 +58,7 @@ describe('queries at a bounded concurrency', () => {
   });
 
   it('handles no items and refuses a limit below one', async () => {
-    expect(await mapWithConcurrency([], 8, async () => 1)).toEqual([]);
-    await expect(mapWithConcurrency([1], 0, async () => 1)).rejects.toThrow(RangeError);
+    expect(await mapConcurrently([], 8, async () => 1)).toEqual([]);
+    await expect(mapConcurrently([1], 0, async () => 1)).rejects.toThrow(RangeError);
   });
 });
