@@ -5,7 +5,7 @@ import { formatConsoleBundles, formatConsoleRenderTime, measureConsoleBundles, m
 import { costModel, formatCostModel } from './cost';
 import { formatLatency, measureCustomerReadLatency } from './latency';
 import { formatLifecycle, measureContactLifecycleInChildProcess } from './lifecycle';
-import { formatSearchLatency, measureSearchLatency } from './search';
+import { formatQueryByPartitionSize, formatSearchLatency, measureQueryByPartitionSize, measureSearchLatency } from './search';
 import { formatSurveySms, measureSurveySms } from './sms';
 import { formatTenantSessions, measureTenantClientCost, modelTenantSessions, tenantMixes } from './tenant-sessions';
 
@@ -80,5 +80,7 @@ if (runs('search')) {
   const search = await measureSearchLatency();
   console.log('\n## Customer search: 1k vs 100k customers\n');
   console.log(formatSearchLatency(search));
+  console.log('\n### DynamoDB Local: one Query against a small and a large partition\n');
+  console.log(formatQueryByPartitionSize(await measureQueryByPartitionSize()));
 }
 console.log(`\nMeasured ${new Date().toISOString()} with Node ${process.version} on ${process.arch}.`);
