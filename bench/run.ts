@@ -3,6 +3,7 @@ import { formatAnalyticsLatency, formatSummaryPeriods, measureAnalyticsLatency, 
 import { formatBundles, formatSourceMapCost, measureBundles, measureSourceMapCost } from './bundles';
 import { formatConsoleBundles, formatConsoleRenderTime, measureConsoleBundles, measureConsoleRenderTime } from './console';
 import { costModel, formatCostModel } from './cost';
+import { formatDeskBundles, measureDeskBundles } from './desk';
 import { formatLatency, measureCustomerReadLatency } from './latency';
 import { formatLifecycle, measureContactLifecycleInChildProcess } from './lifecycle';
 import { formatQueryByPartitionSize, formatSearchLatency, measureQueryByPartitionSize, measureSearchLatency } from './search';
@@ -14,7 +15,7 @@ import { formatTenantSessions, measureTenantClientCost, modelTenantSessions, ten
  * machines are noisy. Never part of `npm test`. `npm run bench -- bundles` (or latency,
  * analytics, summaries, lifecycle, sms, tenant-sessions) runs only those parts.
  */
-const sections = ['latency', 'analytics', 'summaries', 'lifecycle', 'sms', 'bundles', 'tenant-sessions', 'console', 'search'] as const;
+const sections = ['latency', 'analytics', 'summaries', 'lifecycle', 'sms', 'bundles', 'tenant-sessions', 'console', 'desk', 'search'] as const;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(sections as readonly string[]).includes(name));
 if (unknown.length > 0) {
@@ -75,6 +76,10 @@ if (runs('console')) {
   console.log(formatConsoleBundles(await measureConsoleBundles()));
   console.log('\n## The console: time to a rendered dashboard\n');
   console.log(formatConsoleRenderTime(await measureConsoleRenderTime()));
+}
+if (runs('desk')) {
+  console.log("\n## The agents' desk: first page weight\n");
+  console.log(formatDeskBundles(await measureDeskBundles()));
 }
 if (runs('search')) {
   const search = await measureSearchLatency();
