@@ -67,3 +67,105 @@ export function formatDeskBundles(result: DeskBundles): string {
     ...result.screens.map((screen) => `| ${screen.screen} | ${kb(screen.jsGzip)} |`),
   ].join('\n');
 }
+
+export interface DeskScreenCalls {
+  screen: string;
+  /** Each request to `/v1/…` the screen made, `METHOD /v1/path` without the query, in order. */
+  calls: string[];
+  target: number;
+}
+
+/**
+ * The API calls each desk screen makes, counted from the network in headless Chromium on a twin
+ * (in this process, on a DynamoDB Local of its own): an agent signed in on the twin's issuer, each
+ * screen opened in a fresh browser context (nothing cached, so the console's own start is in each
+ * count), its requests to `/v1/…` counted until the network has been idle for half a second.
+ */
+export async function measureDeskApiCalls(): Promise<DeskScreenCalls[]> {
+  const { ensureTable, localClientConfig, startDynamoDbLocal } = await import('../infra/local/dynamodb');
+  const { ensureConsoleBuilt } = await import('../infra/local/console');
+  const { startTwin } = await import('../infra/local/twin');
+  const { launchChromium, openConsole } = await import('../tests/support/console-browser');
+  const { signInPerson } = await import('../tests/support/people-sign-in');
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const { operatorKey } = await import('./latency');
+  await ensureConsoleBuilt();
+  const dynamo = await startDynamoDbLocal({ startTimeoutMs: 120_000 });
+  const tableName = 'switchboard-desk-bench';
+  const raw = new DynamoDBClient({ ...localClientConfig, endpoint: dynamo.endpoint });
+  await ensureTable(raw, tableName);
+  raw.destroy();
+  const twin = await startTwin({ port: 0, dynamoEndpoint: dynamo.endpoint, tableName, operatorKey });
+  const browser = await launchChromium();
+  try {
+    const call = async (method: string, path: string, key: string, body?: unknown) => {
+      const response = await fetch(`${twin.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (response.status >= 300) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    const signup = await call('POST', '/v1/tenants', operatorKey, { name: 'Desk bench', timezone: 'Asia/Taipei', locale: 'zh-TW', defaultCountry: 'TW' });
+    const apiKey = (signup.apiKey as { secret: string }).secret;
+    const phone = '0912345678';
+    const customerId = (await call('POST', '/v1/customers', apiKey, { displayName: '林美玲', givenName: '美玲', familyName: '林', phone })).customerId as string;
+    const email = `agent.${randomBytes(3).toString('hex')}@desk-bench.test`;
+    await call('POST', '/v1/people', apiKey, { email, role: 'agent', agentId: 'mei.lin', displayName: 'Mei Lin' });
+    const token = (await signInPerson({ url: twin.url, consoleUrl: twin.consoleUrl, identity: twin.identity }, email)).accessToken;
+    const caseId = (await call('POST', '/v1/cases', apiKey, { type: 'complaint', category: 'billing', customerId, assignee: 'mei.lin' })).caseId as string;
+
+    const screens: { screen: string; path: string; target: number; act?: (page: import('playwright-core').Page) => Promise<void> }[] = [
+      { screen: 'My work (`/desk`)', path: '/desk', target: 3 },
+      { screen: 'a case (`/desk/cases/…`)', path: `/desk/cases/${caseId}`, target: 3 },
+      {
+        screen: 'customer search, `美玲` typed (`/desk/customers`)',
+        path: '/desk/customers',
+        target: 2,
+        act: async (page) => {
+          await page.getByRole('searchbox').first().fill('美玲');
+        },
+      },
+      { screen: 'customer at a glance (`/desk/customers/…`)', path: `/desk/customers/${customerId}`, target: 2 },
+      { screen: 'the pop (`/desk/pop?phone=…`)', path: `/desk/pop?phone=${phone}`, target: 3 },
+      { screen: 'log a contact (`/desk/contacts/new?customerId=…`)', path: `/desk/contacts/new?customerId=${customerId}`, target: 3 },
+    ];
+    const results: DeskScreenCalls[] = [];
+    for (const { screen, path, target, act } of screens) {
+      const calls: string[] = [];
+      // The session is put in place on a plain document first (no console, no request), then the screen is opened.
+      const tab = await openConsole(browser, twin.consoleUrl, { token, path: '/config.json', locale: 'zh-TW' });
+      try {
+        tab.page.on('request', (request) => {
+          const url = new URL(request.url());
+          if (url.pathname.startsWith('/v1/') && request.method() !== 'OPTIONS') calls.push(`${request.method()} ${url.pathname}`);
+        });
+        await tab.page.goto(twin.consoleUrl + path);
+        await tab.page.waitForLoadState('networkidle', { timeout: 60_000 });
+        if (act) {
+          await act(tab.page);
+          await tab.page.waitForTimeout(1_000);
+          await tab.page.waitForLoadState('networkidle', { timeout: 60_000 });
+        }
+        results.push({ screen, calls: [...calls], target });
+      } finally {
+        await tab.close();
+      }
+    }
+    return results;
+  } finally {
+    await browser.close();
+    await twin.close();
+    await dynamo.stop();
+  }
+}
+
+export function formatDeskApiCalls(screens: DeskScreenCalls[]): string {
+  const shorten = (call: string) => call.replace(/\/(cus|cas|con|per)_[A-Za-z0-9]+/g, '/{$1_…}');
+  return [
+    '| Desk screen (fresh context, agent signed in) | calls to `/v1/…` | target | which |',
+    '|---|---:|---:|---|',
+    ...screens.map(({ screen, calls, target }) => `| ${screen} | ${calls.length} | ${target} ${calls.length <= target ? '(met)' : '(not met)'} | ${calls.map((call) => `\`${shorten(call)}\``).join(', ')} |`),
+  ].join('\n');
+}

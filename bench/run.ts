@@ -3,7 +3,7 @@ import { formatAnalyticsLatency, formatSummaryPeriods, measureAnalyticsLatency, 
 import { formatBundles, formatSourceMapCost, measureBundles, measureSourceMapCost } from './bundles';
 import { formatConsoleBundles, formatConsoleRenderTime, measureConsoleBundles, measureConsoleRenderTime } from './console';
 import { costModel, formatCostModel } from './cost';
-import { formatDeskBundles, measureDeskBundles } from './desk';
+import { formatDeskApiCalls, formatDeskBundles, measureDeskApiCalls, measureDeskBundles } from './desk';
 import { formatLatency, measureCustomerReadLatency } from './latency';
 import { formatLifecycle, measureContactLifecycleInChildProcess } from './lifecycle';
 import { formatQueryByPartitionSize, formatSearchLatency, measureQueryByPartitionSize, measureSearchLatency } from './search';
@@ -80,6 +80,8 @@ if (runs('console')) {
 if (runs('desk')) {
   console.log("\n## The agents' desk: first page weight\n");
   console.log(formatDeskBundles(await measureDeskBundles()));
+  console.log("\n## The agents' desk: API calls per screen\n");
+  console.log(formatDeskApiCalls(await measureDeskApiCalls()));
 }
 if (runs('search')) {
   const search = await measureSearchLatency();
