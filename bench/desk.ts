@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Page } from 'playwright-core';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,7 +117,7 @@ export async function measureDeskApiCalls(): Promise<DeskScreenCalls[]> {
     const token = (await signInPerson({ url: twin.url, consoleUrl: twin.consoleUrl, identity: twin.identity }, email)).accessToken;
     const caseId = (await call('POST', '/v1/cases', apiKey, { type: 'complaint', category: 'billing', customerId, assignee: 'mei.lin' })).caseId as string;
 
-    const screens: { screen: string; path: string; target: number; act?: (page: import('playwright-core').Page) => Promise<void> }[] = [
+    const screens: { screen: string; path: string; target: number; act?: (page: Page) => Promise<void> }[] = [
       { screen: 'My work (`/desk`)', path: '/desk', target: 3 },
       { screen: 'a case (`/desk/cases/…`)', path: `/desk/cases/${caseId}`, target: 3 },
       {
