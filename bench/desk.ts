@@ -115,7 +115,7 @@ export async function measureDeskApiCalls(): Promise<DeskScreenCalls[]> {
     const email = `agent.${randomBytes(3).toString('hex')}@desk-bench.test`;
     await call('POST', '/v1/people', apiKey, { email, role: 'agent', agentId: 'mei.lin', displayName: 'Mei Lin' });
     const token = (await signInPerson({ url: twin.url, consoleUrl: twin.consoleUrl, identity: twin.identity }, email)).accessToken;
-    const caseId = (await call('POST', '/v1/cases', apiKey, { type: 'complaint', category: 'billing', customerId, assignee: 'mei.lin' })).caseId as string;
+    const caseId = (await call('POST', '/v1/cases', apiKey, { type: 'complaint', category: 'billing', subject: '帳單重複扣款', customerId, assignee: 'mei.lin' })).caseId as string;
 
     const screens: { screen: string; path: string; target: number; act?: (page: Page) => Promise<void> }[] = [
       { screen: 'My work (`/desk`)', path: '/desk', target: 3 },
@@ -143,11 +143,11 @@ export async function measureDeskApiCalls(): Promise<DeskScreenCalls[]> {
           if (url.pathname.startsWith('/v1/') && request.method() !== 'OPTIONS') calls.push(`${request.method()} ${url.pathname}`);
         });
         await tab.page.goto(twin.consoleUrl + path);
-        await tab.page.waitForLoadState('networkidle', { timeout: 60_000 });
+        await settled(tab.page, calls);
         if (act) {
+          const before = calls.length;
           await act(tab.page);
-          await tab.page.waitForTimeout(1_000);
-          await tab.page.waitForLoadState('networkidle', { timeout: 60_000 });
+          await settled(tab.page, calls, before);
         }
         results.push({ screen, calls: [...calls], target });
       } finally {
@@ -159,6 +159,23 @@ export async function measureDeskApiCalls(): Promise<DeskScreenCalls[]> {
     await browser.close();
     await twin.close();
     await dynamo.stop();
+  }
+}
+
+/**
+ * Until the screen has made its requests: at least one more than `before` to `/v1/…` (the console
+ * renders with JavaScript, slowly on a busy machine, so the network alone goes quiet before it asks),
+ * then none for 3 s with the network idle.
+ */
+async function settled(page: Page, calls: readonly string[], before = 0) {
+  const deadline = Date.now() + 60_000;
+  while (calls.length <= before && Date.now() < deadline) await page.waitForTimeout(200);
+  if (calls.length <= before) throw new Error(`No request to /v1/… within 60 s on ${page.url()}`);
+  let seen = -1;
+  while (seen !== calls.length && Date.now() < deadline) {
+    seen = calls.length;
+    await page.waitForLoadState('networkidle', { timeout: 60_000 });
+    await page.waitForTimeout(3_000);
   }
 }
 
