@@ -18,8 +18,8 @@ const repositoryRoot = fileURLToPath(new URL('../', import.meta.url));
 export const deskScreens = [
   { screen: 'My work (`/desk`)', page: 'src/pages/my-work/page.tsx' },
   { screen: 'a case (`/desk/cases/…`)', page: 'src/pages/case/page.tsx' },
-  { screen: 'customer search (`/desk/customers`)', page: 'src/pages/customer-search/page.tsx' },
-  { screen: 'customer at a glance, the pop (`/desk/pop`)', page: 'src/pages/customer/page.tsx' },
+  { screen: 'customer search and a customer at a glance (`/desk/customers…`)', page: 'src/pages/customer-search/page.tsx' },
+  { screen: 'the pop (`/desk/pop`)', page: 'src/pages/customer/page.tsx' },
   { screen: 'log a contact (`/desk/contacts/new`)', page: 'src/pages/contact-log/page.tsx' },
 ] as const;
 
