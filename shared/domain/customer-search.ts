@@ -170,11 +170,14 @@ export function searchPlan(text: string, defaultCountry: string): SearchPlan {
   return { externalId: query, nameTerms: queryTerms(query) };
 }
 
-/** The search text's words, folded as names are, in the order typed. */
+/** The search text's words, folded as names are, in the order typed; a hyphenated word whole, as it is a token (`Mei-Ling` → `meiling`). */
 function queryTerms(query: string): string[] {
   const terms = foldText(query)
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((term) => term.length > 0)
+    .split(/\s+/u)
+    .flatMap((word) => {
+      const parts = word.split(/[^\p{L}\p{N}]+/u).filter((part) => part.length > 0);
+      return parts.length > 1 && !cjkCharacter.test(word) ? [parts.join('')] : parts;
+    })
     .map(clip);
   return [...new Set(terms)];
 }

@@ -84,6 +84,9 @@ describe('a search text', () => {
 
   it('is otherwise name terms, as typed, and an external id', () => {
     expect(searchPlan('jo Álvarez', 'TW')).toEqual({ externalId: 'jo Álvarez', nameTerms: ['jo', 'alvarez'] });
+    expect(searchPlan('Mei-Ling Chen', 'TW').nameTerms).toEqual(['meiling', 'chen']);
+    expect(nameQuery(searchPlan('Mei-Ling Chen', 'TW').nameTerms)).toEqual({ bucket: 'mei che', prefix: 'meiling', second: 'chen' });
+    expect(customerSearchTokens({ givenName: 'Mei-Ling', familyName: 'Chen' }).map((entry) => entry.token)).toContain('meiling chen');
   });
 
   it('matches a customer only when every term starts one of its tokens', () => {
