@@ -13,7 +13,7 @@ import { formatTenantSessions, measureTenantClientCost, modelTenantSessions, ten
 /**
  * `npm run bench`: everything is measured in this one run and reported as ratios, because these
  * machines are noisy. Never part of `npm test`. `npm run bench -- bundles` (or latency,
- * analytics, summaries, lifecycle, sms, tenant-sessions) runs only those parts.
+ * analytics, summaries, lifecycle, sms, tenant-sessions, console, desk, search) runs only those parts.
  */
 const sections = ['latency', 'analytics', 'summaries', 'lifecycle', 'sms', 'bundles', 'tenant-sessions', 'console', 'desk', 'search'] as const;
 const asked = process.argv.slice(2);
