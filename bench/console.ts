@@ -20,7 +20,7 @@ import { gzipSync } from 'node:zlib';
 const repositoryRoot = fileURLToPath(new URL('../', import.meta.url));
 const webRoot = join(repositoryRoot, 'web');
 
-interface ManifestChunk {
+export interface ManifestChunk {
   file: string;
   imports?: string[];
   dynamicImports?: string[];
@@ -46,7 +46,7 @@ async function viteBuild(root: string, outDir: string, manifest: boolean): Promi
 /** Each JavaScript file's modules and their minified lengths, as Rolldown wrote them. */
 type ChunkModules = Map<string, { id: string; length: number }[]>;
 
-async function buildConsole(outDir: string): Promise<ChunkModules> {
+export async function buildConsole(outDir: string): Promise<ChunkModules> {
   const { build } = await import('vite');
   const modules: ChunkModules = new Map();
   const recordModules = {
@@ -65,7 +65,7 @@ async function buildConsole(outDir: string): Promise<ChunkModules> {
 const chartModule = /@cloudscape-design\/components\/[a-z-]*chart\//;
 
 /** The chart chunks that `entries` (and what they import statically) fetch dynamically at once. */
-function chartsOf(manifest: Record<string, ManifestChunk>, entries: string[]): string[] {
+export function chartsOf(manifest: Record<string, ManifestChunk>, entries: string[]): string[] {
   const seen = new Set<string>();
   const charts = new Set<string>();
   const visit = (key: string) => {
@@ -97,7 +97,7 @@ function filesOf(manifest: Record<string, ManifestChunk>, entries: string[]): Se
 }
 
 /** What loading `entries` needs, gzip, JavaScript and CSS apart. */
-function weigh(name: string, outDir: string, manifest: Record<string, ManifestChunk>, entries: string[]): BundleWeight {
+export function weigh(name: string, outDir: string, manifest: Record<string, ManifestChunk>, entries: string[]): BundleWeight {
   const files = filesOf(manifest, entries);
   let jsGzip = 0;
   let cssGzip = 0;

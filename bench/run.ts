@@ -3,18 +3,19 @@ import { formatAnalyticsLatency, formatSummaryPeriods, measureAnalyticsLatency, 
 import { formatBundles, formatSourceMapCost, measureBundles, measureSourceMapCost } from './bundles';
 import { formatConsoleBundles, formatConsoleRenderTime, measureConsoleBundles, measureConsoleRenderTime } from './console';
 import { costModel, formatCostModel } from './cost';
+import { formatDeskApiCalls, formatDeskBundles, measureDeskApiCalls, measureDeskBundles } from './desk';
 import { formatLatency, measureCustomerReadLatency } from './latency';
 import { formatLifecycle, measureContactLifecycleInChildProcess } from './lifecycle';
-import { formatSearchLatency, measureSearchLatency } from './search';
+import { formatQueryByPartitionSize, formatSearchLatency, measureQueryByPartitionSize, measureSearchLatency } from './search';
 import { formatSurveySms, measureSurveySms } from './sms';
 import { formatTenantSessions, measureTenantClientCost, modelTenantSessions, tenantMixes } from './tenant-sessions';
 
 /**
  * `npm run bench`: everything is measured in this one run and reported as ratios, because these
  * machines are noisy. Never part of `npm test`. `npm run bench -- bundles` (or latency,
- * analytics, summaries, lifecycle, sms, tenant-sessions) runs only those parts.
+ * analytics, summaries, lifecycle, sms, tenant-sessions, console, desk, search) runs only those parts.
  */
-const sections = ['latency', 'analytics', 'summaries', 'lifecycle', 'sms', 'bundles', 'tenant-sessions', 'console', 'search'] as const;
+const sections = ['latency', 'analytics', 'summaries', 'lifecycle', 'sms', 'bundles', 'tenant-sessions', 'console', 'desk', 'search'] as const;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(sections as readonly string[]).includes(name));
 if (unknown.length > 0) {
@@ -76,9 +77,17 @@ if (runs('console')) {
   console.log('\n## The console: time to a rendered dashboard\n');
   console.log(formatConsoleRenderTime(await measureConsoleRenderTime()));
 }
+if (runs('desk')) {
+  console.log("\n## The agents' desk: first page weight\n");
+  console.log(formatDeskBundles(await measureDeskBundles()));
+  console.log("\n## The agents' desk: API calls per screen\n");
+  console.log(formatDeskApiCalls(await measureDeskApiCalls()));
+}
 if (runs('search')) {
   const search = await measureSearchLatency();
   console.log('\n## Customer search: 1k vs 100k customers\n');
   console.log(formatSearchLatency(search));
+  console.log('\n### DynamoDB Local: one Query against a small and a large partition\n');
+  console.log(formatQueryByPartitionSize(await measureQueryByPartitionSize()));
 }
 console.log(`\nMeasured ${new Date().toISOString()} with Node ${process.version} on ${process.arch}.`);

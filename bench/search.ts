@@ -1,14 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Agent, request as httpRequest } from 'node:http';
-import { localClientConfig } from '../infra/local/dynamodb';
+import { ensureTable, localClientConfig, startDynamoDbLocal } from '../infra/local/dynamodb';
 import { searchTokenKey } from '../shared/data/customers-repo';
 import { keys } from '../shared/data/keys';
 import { newCustomer } from '../shared/domain/customer';
 import { customerSearchTokens } from '../shared/domain/customer-search';
 import { newId } from '../shared/ids';
 import { writeAll } from './analytics';
-import { operatorKey, startTwinProcess } from './latency';
+import { operatorKey, startTwinProcess, twinTableName } from './latency';
 import { mulberry32 } from './seeded-random';
 import { percentile, timeEach } from './stats';
 
@@ -117,5 +117,59 @@ export function formatSearchLatency(result: SearchLatencyResult): string {
     `| **all** (${result.samples} each) | **${ms(result.overall.small)}** | **${ms(result.overall.large)}** | **${result.overall.ratio.toFixed(2)}** |`,
     '',
     `Seeded in ${result.seedSeconds.toFixed(0)} s.`,
+  ].join('\n');
+}
+
+export interface PartitionProbeResult {
+  sizes: [number, number];
+  cases: { name: string; small: number; large: number }[];
+}
+
+/**
+ * Is DynamoDB Local's Query cost the partition's size? The same Query (`begins_with`, `Limit` 33,
+ * as a one-word search makes) against a partition of 300 token items and one of 30,000 in the
+ * same proportions, on a DynamoDB Local of its own: a prefix with a tenth of the items, one with a
+ * single item, one with none.
+ */
+export async function measureQueryByPartitionSize(): Promise<PartitionProbeResult> {
+  const dynamo = await startDynamoDbLocal();
+  const raw = new DynamoDBClient({ ...localClientConfig, endpoint: dynamo.endpoint });
+  const client = DynamoDBDocumentClient.from(raw);
+  try {
+    await ensureTable(raw, twinTableName);
+    const words = ['alpha', 'bravo', 'chen', 'delta', 'echo', 'golf', 'hotel', 'india', 'kilo', 'lima'];
+    const partition = (pk: string, count: number) =>
+      Array.from({ length: count }, (_, i) => ({ pk, sk: `${words[i % words.length]}#cus_${String(i).padStart(8, '0')}`, customerId: `cus_${i}`, fields: ['familyName'] }));
+    await writeAll(client, [...partition('SMALL', 300), ...partition('LARGE', 30_000)]);
+    const cases = [
+      ['a tenth of the items (`chen`)', 'chen'],
+      ['one item', 'alpha#cus_00000000'],
+      ['no item', 'zulu'],
+    ] as const;
+    const query = (pk: string, prefix: string) => () =>
+      client.send(new QueryCommand({ TableName: twinTableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix }, Limit: 33 }));
+    const times: Record<string, { small: number[]; large: number[] }> = {};
+    for (let round = 0; round < 5; round++) {
+      for (const [name, prefix] of cases) {
+        if (round === 0) await timeEach(10, query('SMALL', prefix)).then(() => timeEach(10, query('LARGE', prefix)));
+        const entry = (times[name] ??= { small: [], large: [] });
+        entry.small.push(...(await timeEach(30, query('SMALL', prefix))));
+        entry.large.push(...(await timeEach(30, query('LARGE', prefix))));
+      }
+    }
+    const p50 = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+    return { sizes: [300, 30_000], cases: cases.map(([name]) => ({ name, small: p50(times[name]!.small), large: p50(times[name]!.large) })) };
+  } finally {
+    client.destroy();
+    await dynamo.stop();
+  }
+}
+
+export function formatQueryByPartitionSize(result: PartitionProbeResult): string {
+  const ms = (value: number) => `${value.toFixed(2)} ms`;
+  return [
+    `| Query \`begins_with\`, \`Limit\` 33, matching | p50, partition of ${result.sizes[0].toLocaleString('en')} | p50, partition of ${result.sizes[1].toLocaleString('en')} | ratio |`,
+    '| --- | --- | --- | --- |',
+    ...result.cases.map((entry) => `| ${entry.name} | ${ms(entry.small)} | ${ms(entry.large)} | ${(entry.large / entry.small).toFixed(2)} |`),
   ].join('\n');
 }

@@ -21,7 +21,7 @@ import type { UniqueKind } from '../../shared/data/keys';
 import { getSettings } from '../../shared/data/tenants-repo';
 import { normalizeEmail, toE164 } from '../../shared/domain/contact-points';
 import { InvalidCustomer, customerErasure, newCustomer, patchCustomer } from '../../shared/domain/customer';
-import { type MatchField, nameMatch, searchPlan } from '../../shared/domain/customer-search';
+import { type MatchField, nameMatch, nameQuery, searchPlan, tokenAnswers } from '../../shared/domain/customer-search';
 import { newAuditEntry } from '../../shared/domain/audit';
 import { auditContextOf } from '../../shared/http/audit';
 import { decodeCursor, encodeCursor, invalidCursor } from '../../shared/http/cursor';
@@ -182,23 +182,24 @@ const searchPageSize = 100;
 const searchPagesAtMost = 3;
 
 /**
- * The customers whose tokens start with every term, in the order of the longest term's tokens (an
- * exact token first), at most `wanted`: the longest term is queried, the others are checked on the
- * customers read (shared/domain/customer-search.ts).
+ * The customers whose words start with every term, in token order (an exact token first), at most
+ * `wanted`: one word is read from its bucket, several from the bucket of the pair of the first two
+ * (shared/domain/customer-search.ts); a third word and more are checked on the customers read.
  */
 async function customersByName(tenantId: string, terms: readonly string[], wanted: number): Promise<CustomerSearchResult[]> {
-  const [driver] = terms;
-  if (driver === undefined) return [];
+  const query = nameQuery(terms);
+  if (query === undefined) return [];
   const results: CustomerSearchResult[] = [];
   const seen = new Set<string>();
   let startKey: Record<string, unknown> | undefined;
-  // One word needs no check beyond the Query: read only as many customers as are still wanted, so a
-  // common prefix costs no more in a large tenant than in a small one.
-  const oneWord = terms.length === 1;
+  // Up to two words the entries answer the search themselves: read only as many customers as are
+  // still wanted, so a common name costs no more in a large tenant than in a small one.
+  const answeredByEntries = terms.length <= 2;
   for (let page = 0; page < searchPagesAtMost && results.length < wanted; page++) {
-    const tokens = await searchTokenPage(tenantId, driver, oneWord ? Math.min(searchPageSize, wanted * 3) : searchPageSize, startKey);
-    const newIds = [...new Set(tokens.entries.map((entry) => entry.customerId))].filter((customerId) => !seen.has(customerId));
-    const toRead = oneWord ? newIds.slice(0, wanted - results.length) : newIds;
+    const tokens = await searchTokenPage(tenantId, query, answeredByEntries ? Math.min(searchPageSize, wanted * 3) : searchPageSize, startKey);
+    const matching = tokens.entries.filter((entry) => tokenAnswers(query, entry.token));
+    const newIds = [...new Set(matching.map((entry) => entry.customerId))].filter((customerId) => !seen.has(customerId));
+    const toRead = answeredByEntries ? newIds.slice(0, wanted - results.length) : newIds;
     toRead.forEach((customerId) => seen.add(customerId));
     for (const customer of await activeCustomersByIds(tenantId, toRead)) {
       const fields = nameMatch(customer, terms);

@@ -4,11 +4,13 @@ import { getCustomer, listCustomers, writeSearchTokens } from '../../shared/data
 import { listOperatorTenants } from '../../shared/data/tenants-repo';
 
 /**
- * Gives the customers written before customer search their name tokens
- * (docs/developers/data-model.md, "Customer search"). Every customer's tokens are written again,
- * each write conditional on the customer's version as read, so running it twice, or while the API
- * renames and erases customers, changes nothing twice and never brings back an old name: a
- * customer that changed meanwhile is read again (its change wrote its tokens already).
+ * Gives every customer the name tokens of the current rules and deletes those of the first rules
+ * (docs/developers/data-model.md, "Customer search"): run once after deploying new rules, and for
+ * customers written before customer search. Every customer's tokens are written again and its
+ * first-rules tokens deleted in one transaction, conditional on the customer's version as read, so
+ * running it twice, or while the API renames and erases customers, changes nothing twice and never
+ * brings back an old name: a customer that changed meanwhile is read again (its change wrote its
+ * tokens and deleted the old ones already).
  *
  *   TABLE_NAME=<table> npx tsx infra/tools/customer-search-backfill.ts --tenant ten_…   (one tenant)
  *   TABLE_NAME=<table> npx tsx infra/tools/customer-search-backfill.ts --all-tenants     (the operator's tenant directory)

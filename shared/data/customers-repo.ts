@@ -6,7 +6,7 @@ import { Customer } from '../schemas/customer';
 import type { CustomerValue, Quadrant, ValueTier } from '../schemas/customer-value';
 import type { Change } from '../domain/change';
 import { type CustomerTombstone, type UniqueValues, uniqueValuesOf } from '../domain/customer';
-import { type NameField, type SearchToken, customerSearchTokens, searchTokenChanges, tokenBucket } from '../domain/customer-search';
+import { type NameField, type NameQuery, type SearchToken, customerSearchTokens, legacySearchTokens, searchTokenChanges, tokenBucket } from '../domain/customer-search';
 import { itemsOf, queryListed } from './listed-items';
 import { db, tableName } from './client';
 import { type UniqueKind, keys, tenantPrefix } from './keys';
@@ -71,6 +71,7 @@ export async function replaceCustomer(tenantId: string, before: Customer, after:
     ...releases(tenantId, before.customerId, pick(previous, changed)),
     ...uniqueClaims(tenantId, after.customerId, pick(next, changed)),
     ...searchTokenMoves(tenantId, after.customerId, customerSearchTokens(before), customerSearchTokens(after)),
+    ...legacySearchTokenDeletes(tenantId, before),
   ];
   await transact(items);
 }
@@ -93,6 +94,7 @@ export async function eraseCustomer(tenantId: string, current: Customer, erasure
     },
     ...releases(tenantId, current.customerId, uniqueValuesOf(current)),
     ...searchTokenDeletes(tenantId, current.customerId, customerSearchTokens(current).map((entry) => entry.token)),
+    ...legacySearchTokenDeletes(tenantId, current),
     ...erasure.events.map(outboxPut),
     auditEntryPut(audit),
   ]);
@@ -297,16 +299,30 @@ async function transact(items: TransactItem[]): Promise<void> {
 
 /**
  * A name token of a customer (docs/developers/data-model.md, "Customer search"): one item per token and
- * customer, in a partition per tenant and first character, sorted by token, so a prefix is one Query
- * `begins_with(sk, prefix)` whatever the number of customers. Written, moved and deleted in the
+ * customer, in a partition per tenant and bucket (a word's first three letters, or its first CJK
+ * character; a pair's two buckets), sorted by token, so a prefix is one Query `begins_with(sk, prefix)`
+ * in a partition that holds only the names sharing that start. Written, moved and deleted in the
  * customer's own transactions.
  */
 export const searchTokenKey = (tenantId: string, token: string, customerId: string) => ({
-  pk: searchTokenPartition(tenantId, token),
+  pk: searchTokenPartition(tenantId, tokenBucket(token)),
   sk: `${token}#${customerId}`,
 });
 
-const searchTokenPartition = (tenantId: string, token: string) => `${tenantPrefix(tenantId)}#CUSSEARCH#${tokenBucket(token)}`;
+const searchTokenPartition = (tenantId: string, bucket: string) => `${tenantPrefix(tenantId)}#CUSNAME#${bucket}`;
+
+/** Where the first rules kept a token: a partition per first character, which grew with the tenant. */
+export const legacySearchTokenKey = (tenantId: string, token: string, customerId: string) => ({
+  pk: `${tenantPrefix(tenantId)}#CUSSEARCH#${[...token][0] ?? ''}`,
+  sk: `${token}#${customerId}`,
+});
+
+/** Deletes what the first rules wrote for these names (nothing once the backfill ran; a Delete of no item changes nothing). */
+function legacySearchTokenDeletes(tenantId: string, customer: Customer): TransactItem[] {
+  return legacySearchTokens(customer).map((token) => ({
+    Delete: { TableName: tableName(), Key: legacySearchTokenKey(tenantId, token, customer.customerId) },
+  }));
+}
 
 function searchTokenPuts(tenantId: string, customerId: string, tokens: readonly SearchToken[]): TransactItem[] {
   return tokens.map(({ token, fields }) => ({
@@ -324,7 +340,7 @@ function searchTokenMoves(tenantId: string, customerId: string, before: readonly
 }
 
 /**
- * Writes a customer's tokens (the backfill for customers created before search): conditional on the
+ * Writes a customer's tokens and deletes those of the first rules (the backfill): conditional on the
  * customer still being at the version read, so a rename meanwhile is never undone. Writing them again
  * changes nothing. false when the customer changed or was erased: read it again.
  */
@@ -343,6 +359,7 @@ export async function writeSearchTokens(tenantId: string, customer: Customer): P
             },
           },
           ...searchTokenPuts(tenantId, customer.customerId, tokens),
+          ...legacySearchTokenDeletes(tenantId, customer),
         ],
       }),
     );
@@ -360,13 +377,13 @@ export interface SearchTokenPage {
   lastKey?: Record<string, unknown>;
 }
 
-/** One page of the tokens that start with `prefix`, in token order (a token equal to the prefix first). */
-export async function searchTokenPage(tenantId: string, prefix: string, pageSize: number, startKey?: Record<string, unknown>): Promise<SearchTokenPage> {
+/** One page of the tokens of the query's bucket that start with its prefix, in token order (a token equal to the prefix first). */
+export async function searchTokenPage(tenantId: string, query: NameQuery, pageSize: number, startKey?: Record<string, unknown>): Promise<SearchTokenPage> {
   const { Items = [], LastEvaluatedKey } = await db().send(
     new QueryCommand({
       TableName: tableName(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': searchTokenPartition(tenantId, prefix), ':prefix': prefix },
+      ExpressionAttributeValues: { ':pk': searchTokenPartition(tenantId, query.bucket), ':prefix': query.prefix },
       Limit: pageSize,
       ExclusiveStartKey: startKey,
     }),

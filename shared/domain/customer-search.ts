@@ -16,13 +16,26 @@ import { normalizeEmail, toE164 } from './contact-points';
  *   (歐陽娜娜 → 陽娜娜, 娜娜). Suffixes rather than every substring: a given name is the end of the
  *   run, and n−1 tokens for n characters keeps a name's writes small. A single character (玲) finds
  *   only names that start with it: one Han character matches far too many people to be useful.
+ * - Two words of a name are also a token together, a **pair** (`mei chen`, `chen mei`): any two
+ *   words of one field, and a given with a family name word, in both orders. A search of several
+ *   words reads the pair of its first two, so it reads only customers who have both, however
+ *   many have one of them.
+ *
+ * Tokens are kept in buckets (the partition of the index) named by their first three letters, or
+ * their first character when it is CJK, and a pair by both of its words' buckets: a search reads
+ * one bucket, and a bucket holds the names that share a start, not a tenant's every name with one
+ * initial. So a word shorter than its bucket (one or two Latin letters) finds only that whole word.
  */
 
 export type NameField = 'givenName' | 'familyName' | 'displayName';
 export type MatchField = NameField | 'phone' | 'email' | 'externalId';
 
-/** At most this many tokens a customer, each at most this long: a customer's writes stay in one transaction. */
-export const searchLimits = { tokensPerCustomer: 40, tokenLength: 40, cjkRunWithSuffixes: 10 } as const;
+/**
+ * At most this many tokens a customer (words first, then pairs), each word at most this long: a
+ * rename's transaction (the customer, 6 unique markers, 25 tokens removed and 25 written, and the
+ * up to 40 tokens of the former rules it deletes) stays within DynamoDB's 100 items.
+ */
+export const searchLimits = { tokensPerCustomer: 25, tokenLength: 40, cjkRunWithSuffixes: 10, latinBucketLength: 3 } as const;
 
 export interface SearchToken {
   token: string;
@@ -57,22 +70,73 @@ export function tokensOfText(text: string): string[] {
   return [...new Set(tokens.map(clip))];
 }
 
-/** The name tokens a customer is found by, each with the fields it comes from; at most `tokensPerCustomer`, the given and family names' first. */
+/** The name tokens a customer is found by, each with the fields it comes from; at most `tokensPerCustomer`: words first, then pairs. */
 export function customerSearchTokens(customer: Pick<Customer, NameField>): SearchToken[] {
   const byToken = new Map<string, NameField[]>();
-  for (const field of ['givenName', 'familyName', 'displayName'] as const) {
+  const add = (token: string, fields: readonly NameField[]) => {
+    const known = byToken.get(token);
+    if (known) {
+      for (const field of fields) if (!known.includes(field)) known.push(field);
+    } else if (byToken.size < searchLimits.tokensPerCustomer) {
+      byToken.set(token, [...fields]);
+    }
+  };
+  for (const field of nameFields) {
+    const text = customer[field];
+    if (text) for (const token of tokensOfText(text)) add(token, [field]);
+  }
+  for (const { token, fields } of pairTokens(customer)) add(token, fields);
+  return [...byToken].map(([token, fields]) => ({ token, fields }));
+}
+
+const nameFields = ['givenName', 'familyName', 'displayName'] as const;
+
+/** The words of a text grouped by the space-separated word they come from (a hyphenated word gives its parts and itself whole; a CJK run itself, not its suffixes). */
+function wordGroups(text: string): string[][] {
+  return foldText(text)
+    .split(/\s+/u)
+    .map((word) => {
+      const runs = word.match(cjkRun) ?? [];
+      const parts = word.replace(cjkRun, ' ').split(/[^\p{L}\p{N}]+/u).filter((part) => part.length > 0);
+      const joined = parts.length > 1 && runs.length === 0 ? [parts.join('')] : [];
+      return [...runs, ...parts, ...joined].map(clip);
+    })
+    .filter((group) => group.length > 0);
+}
+
+/** Given with family name words first (the pairs people type), then two words of one field; both orders. */
+function pairTokens(customer: Pick<Customer, NameField>): SearchToken[] {
+  const pairs: SearchToken[] = [];
+  const both = (first: string, second: string, fields: NameField[]) => {
+    if (first === second) return;
+    pairs.push({ token: `${first} ${second}`, fields }, { token: `${second} ${first}`, fields });
+  };
+  const groups = (field: NameField) => (customer[field] ? wordGroups(customer[field]) : []);
+  for (const given of groups('givenName').flat()) {
+    for (const family of groups('familyName').flat()) both(given, family, ['givenName', 'familyName']);
+  }
+  for (const field of nameFields) {
+    const fieldGroups = groups(field);
+    fieldGroups.forEach((group, index) => {
+      for (const later of fieldGroups.slice(index + 1)) for (const first of group) for (const second of later) both(first, second, [field]);
+    });
+  }
+  return pairs;
+}
+
+/**
+ * The tokens the first rules wrote (words only, at most 40, in partitions by first character:
+ * `legacySearchTokenKey`): a rename and an erasure delete them too, until the backfill has removed
+ * them everywhere.
+ */
+export function legacySearchTokens(customer: Pick<Customer, NameField>): string[] {
+  const tokens = new Set<string>();
+  for (const field of nameFields) {
     const text = customer[field];
     if (!text) continue;
-    for (const token of tokensOfText(text)) {
-      const fields = byToken.get(token);
-      if (fields) {
-        if (!fields.includes(field)) fields.push(field);
-      } else if (byToken.size < searchLimits.tokensPerCustomer) {
-        byToken.set(token, [field]);
-      }
-    }
+    for (const token of tokensOfText(text)) if (tokens.size < 40) tokens.add(token);
   }
-  return [...byToken].map(([token, fields]) => ({ token, fields }));
+  return [...tokens];
 }
 
 /** The tokens to delete and to write when a customer's names change (a token whose fields changed is written again). */
@@ -90,7 +154,7 @@ export interface SearchPlan {
   phone?: string;
   email?: string;
   externalId?: string;
-  /** Folded name words; a customer matches when each is the prefix of one of its tokens. */
+  /** Folded name words, as typed; a customer matches when each is the prefix of one of its words. */
   nameTerms: string[];
 }
 
@@ -106,26 +170,61 @@ export function searchPlan(text: string, defaultCountry: string): SearchPlan {
   return { externalId: query, nameTerms: queryTerms(query) };
 }
 
-/** The search text's words, folded as names are; the longest first (it is the most selective, so it is the one queried). */
+/** The search text's words, folded as names are, in the order typed; a hyphenated word whole, as it is a token (`Mei-Ling` → `meiling`). */
 function queryTerms(query: string): string[] {
   const terms = foldText(query)
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((term) => term.length > 0)
+    .split(/\s+/u)
+    .flatMap((word) => {
+      const parts = word.split(/[^\p{L}\p{N}]+/u).filter((part) => part.length > 0);
+      return parts.length > 1 && !cjkCharacter.test(word) ? [parts.join('')] : parts;
+    })
     .map(clip);
-  return [...new Set(terms)].sort((a, b) => [...b].length - [...a].length);
+  return [...new Set(terms)];
 }
 
-/** The name fields by which a customer matches every term, or undefined when one term matches none of its tokens. */
+/**
+ * The one range of the index a name search reads: the bucket of its first word (or of the pair
+ * of its first two words) and the tokens in it that start with the first word. With two words or
+ * more, an entry matches when its pair's second word starts with `second`; any further words are
+ * checked on the customers read (`nameMatch`).
+ */
+export interface NameQuery {
+  bucket: string;
+  prefix: string;
+  second?: string;
+}
+
+export function nameQuery(terms: readonly string[]): NameQuery | undefined {
+  const [first, second] = terms;
+  if (first === undefined) return undefined;
+  if (second === undefined) return { bucket: wordBucket(first), prefix: first };
+  return { bucket: `${wordBucket(first)} ${wordBucket(second)}`, prefix: first, second };
+}
+
+/** Whether a token read by `query` answers it (a pair's second word must start with the second term). */
+export function tokenAnswers(query: NameQuery, token: string): boolean {
+  if (query.second === undefined) return true;
+  const space = token.indexOf(' ');
+  return space >= 0 && token.slice(space + 1).startsWith(query.second);
+}
+
+/** The name fields by which a customer matches every term, or undefined when one term starts none of its words. */
 export function nameMatch(customer: Pick<Customer, NameField>, terms: readonly string[]): NameField[] | undefined {
-  const tokens = customerSearchTokens(customer);
+  const words = customerSearchTokens(customer).filter((entry) => !entry.token.includes(' '));
   const fields = new Set<NameField>();
   for (const term of terms) {
-    const matching = tokens.filter((entry) => entry.token.startsWith(term));
+    const matching = words.filter((entry) => entry.token.startsWith(term));
     if (matching.length === 0) return undefined;
     for (const entry of matching) for (const field of entry.fields) fields.add(field);
   }
-  return (['givenName', 'familyName', 'displayName'] as const).filter((field) => fields.has(field));
+  return nameFields.filter((field) => fields.has(field));
 }
 
-/** The partition of a token: its first character, so a tenant's tokens spread over many partitions. */
-export const tokenBucket = (token: string) => [...token][0] ?? '';
+/** A word's bucket: its first three letters (the word whole when shorter), or its first character when that is CJK. */
+export function wordBucket(word: string): string {
+  const characters = [...word];
+  return characters.slice(0, cjkCharacter.test(characters[0] ?? '') ? 1 : searchLimits.latinBucketLength).join('');
+}
+
+/** The partition of a token: its word's bucket, or a pair's two words' buckets. */
+export const tokenBucket = (token: string) => token.split(' ').map(wordBucket).join(' ');

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { localClientConfig } from '../../infra/local/dynamodb';
-import { searchTokenKey } from '../../shared/data/customers-repo';
-import { customerSearchTokens } from '../../shared/domain/customer-search';
+import { legacySearchTokenKey, searchTokenKey } from '../../shared/data/customers-repo';
+import { customerSearchTokens, legacySearchTokens } from '../../shared/domain/customer-search';
 import { backfillSearchTokens } from '../../infra/tools/customer-search-backfill';
 import { api, createTenant, startTestTwin, testDatabase, type TestTwin } from '../support/twin';
 
@@ -58,6 +58,31 @@ async function storedTokens(token: string, customerId: string) {
       new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': pk, ':sk': sk } }),
     );
     return Items;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Writes the tokens the first rules wrote (partitions by first character), as a customer created before the buckets has them. */
+async function writeLegacyTokens(customerId: string, names: { givenName?: string; familyName?: string }) {
+  const { endpoint, tableName } = testDatabase();
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig, endpoint }));
+  try {
+    for (const token of legacySearchTokens(names)) {
+      await client.send(new PutCommand({ TableName: tableName, Item: { ...legacySearchTokenKey(tenantId, token, customerId), type: 'CustomerSearchToken', customerId, fields: ['familyName'] } }));
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Whether the first rules' item of a token is still stored. */
+async function legacyTokenStored(token: string, customerId: string) {
+  const { endpoint, tableName } = testDatabase();
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig, endpoint }));
+  try {
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: legacySearchTokenKey(tenantId, token, customerId) }));
+    return Item !== undefined;
   } finally {
     client.destroy();
   }
@@ -120,10 +145,32 @@ describe('customer search', () => {
     expect(narrowed.items[0]!.matchedOn).toEqual(['givenName', 'familyName']);
   });
 
+  it('finds two words by their pair, only the customers who have both, in either order', async () => {
+    const family = `Pair${unique()}`;
+    const mei = await create({ givenName: 'Mei', familyName: family });
+    const others = [];
+    for (const given of ['Anna', 'Wei', 'Meiling']) others.push(await create({ givenName: given, familyName: family }));
+    expect(idsOf(await search(`mei ${family}`))).toEqual([mei.customerId, others[2]!.customerId]);
+    expect(idsOf(await search(`${family} mei`))).toEqual([mei.customerId, others[2]!.customerId]);
+    expect(idsOf(await search(`mei ${family.slice(0, 5)}`))).toEqual([mei.customerId, others[2]!.customerId]);
+    expect(idsOf(await search(`wei ${family}`))).toEqual([others[1]!.customerId]);
+    expect(idsOf(await search(`anna wei ${family}`))).toEqual([]);
+  });
+
+  it('finds a word of one or two letters only whole: `Li` and not `Lin`', async () => {
+    const given = `Short${unique()}`;
+    const li = await create({ givenName: given, familyName: 'Li' });
+    const lin = await create({ givenName: given, familyName: 'Lin' });
+    const found = idsOf(await search(`${given} li`));
+    expect(found).toEqual([li.customerId]);
+    expect(idsOf(await search(`${given} lin`))).toEqual([lin.customerId]);
+  });
+
   it('follows a rename: the old name no longer finds the customer, the new one does', async () => {
     const before = `Oldname${unique()}`;
     const after = `Newname${unique()}`;
     const created = await create({ familyName: before });
+    await writeLegacyTokens(created.customerId, { familyName: before });
     expect(idsOf(await search(before))).toEqual([created.customerId]);
     const renamed = await api(twin.url, 'PATCH', `/v1/customers/${created.customerId}`, {
       key,
@@ -133,6 +180,7 @@ describe('customer search', () => {
     expect(renamed.status).toBe(200);
     expect(idsOf(await search(before))).toEqual([]);
     expect(idsOf(await search(after))).toEqual([created.customerId]);
+    expect(await legacyTokenStored(before.toLowerCase(), created.customerId)).toBe(false);
   });
 
   it("never finds another tenant's customers", async () => {
@@ -155,19 +203,25 @@ describe('customer search', () => {
   it('loses every token of an erased customer, with its personal data', async () => {
     const family = `Erased${unique()}`;
     const { customerId } = await create({ givenName: '美玲', familyName: family });
+    await writeLegacyTokens(customerId, { givenName: '美玲', familyName: family });
     const token = family.toLowerCase();
     expect(await storedTokens(token, customerId)).toHaveLength(1);
+    expect(await legacyTokenStored(token, customerId)).toBe(true);
     expect(idsOf(await search(family))).toEqual([customerId]);
     expect((await api(twin.url, 'DELETE', `/v1/customers/${customerId}`, { key })).status).toBe(204);
     expect(idsOf(await search(family))).toEqual([]);
     expect(await storedTokens(token, customerId)).toEqual([]);
     expect(await storedTokens('美玲', customerId)).toEqual([]);
+    expect(await storedTokens(`美玲 ${token}`, customerId)).toEqual([]);
+    expect(await legacyTokenStored(token, customerId)).toBe(false);
+    expect(await legacyTokenStored('美玲', customerId)).toBe(false);
   });
 
-  it('backfills the customers created before search, and a second run changes nothing', async () => {
+  it('backfills the customers indexed by the first rules: new tokens written, old ones deleted, and a second run changes nothing', async () => {
     const names = { givenName: 'Backfilled', familyName: `Before${unique()}` };
     const { customerId } = await create(names);
     await forgetTokens(customerId, names);
+    await writeLegacyTokens(customerId, names);
     expect(idsOf(await search(names.familyName))).toEqual([]);
     const first = await backfillSearchTokens(tenantId);
     expect(first.customers).toBeGreaterThan(0);
@@ -175,5 +229,8 @@ describe('customer search', () => {
     const second = await backfillSearchTokens(tenantId);
     expect(second.customers).toBe(first.customers);
     expect(await storedTokens(names.familyName.toLowerCase(), customerId)).toHaveLength(1);
+    expect(await storedTokens(`backfilled ${names.familyName.toLowerCase()}`, customerId)).toHaveLength(1);
+    expect(await legacyTokenStored(names.familyName.toLowerCase(), customerId)).toBe(false);
+    expect(await legacyTokenStored('backfilled', customerId)).toBe(false);
   });
 });
