@@ -30,9 +30,10 @@ import type { FunctionDeclaration, IdentityOperation } from '../shared/http/func
 import type { MailSettings, SignInDomain, StageProfile, TenantIdentityProvider } from './config';
 import { createSwitchboardFunction, pascalCase } from './lambda-function';
 import { passwordPolicy } from '../shared/domain/password-policy';
+import { consoleSignInPaths } from '../shared/http/console-security';
 
-/** Where the console lives on the edge's origin (web/src/auth/session.ts: callbackPath and the post-logout `/`). */
-export const consolePaths = { callback: '/auth/callback', afterSignOut: '/' } as const;
+/** Where sign-in comes back to on the edge's origin: one declaration with the console's own routes. */
+export const consolePaths = consoleSignInPaths;
 
 /** Person tokens (design: access token 1 h; the console renews it with the refresh token). */
 export const personTokenValidity = {
@@ -183,7 +184,7 @@ export class PeopleStack extends Stack {
       oAuth: {
         flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
         scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-        callbackUrls: [`${consoleOrigin}${consolePaths.callback}`],
+        callbackUrls: [`${consoleOrigin}${consolePaths.callback}`, `${consoleOrigin}${consolePaths.popupCallback}`],
         logoutUrls: [`${consoleOrigin}${consolePaths.afterSignOut}`],
       },
       supportedIdentityProviders: [

@@ -1,13 +1,4 @@
 /**
- * The console's security headers, one declaration for both places that serve it: CloudFront's
- * response headers policy in AWS (infra/edge-stack.ts) and the local twin (infra/local/console.ts).
- *
- * No inline script and no eval: Vite's build emits only module files. Styles: Cloudscape's CSS
- * comes from files, and React sets `style` through the CSSOM, which CSP does not govern, so
- * 'self' suffices. `connect-src` adds the sign-in issuer (Cognito's token endpoint is on
- * another origin in AWS; on the twin it is the same origin).
- */
-/**
  * Amazon Connect's domains, where an instance's Contact Control Panel is served
  * (`https://<alias>.my.connect.aws/ccp-v2/`, or the older `https://<alias>.awsapps.com/connect/ccp-v2/`).
  * The desk frames the CCP of the tenant's own instance; the policy is the same for every tenant,
@@ -24,11 +15,27 @@ export const connectFrameSources = ['https://*.my.connect.aws', 'https://*.awsap
 export const workspaceAppPath = '/desk/workspace-app';
 export const workspaceFrameAncestors = ['https://*.my.connect.aws'] as const;
 
+/**
+ * Where sign-in comes back to on the console's origin: the app client's callback and sign-out
+ * URLs (Cognito's in AWS, the twin's issuer) and the console's own routes. A page framed by
+ * Connect's agent workspace signs in through a pop-up, which comes back to `popupCallback`.
+ */
+export const consoleSignInPaths = { callback: '/auth/callback', popupCallback: '/auth/popup-callback', afterSignOut: '/' } as const;
+
 export interface ConsolePolicyOptions {
   /** Who may frame the page: none unless given (the workspace app's page only). */
   frameAncestors?: readonly string[];
 }
 
+/**
+ * The console's security headers, one declaration for both places that serve it: CloudFront's
+ * response headers policy in AWS (infra/edge-stack.ts) and the local twin (infra/local/console.ts).
+ *
+ * No inline script and no eval: Vite's build emits only module files. Styles: Cloudscape's CSS
+ * comes from files, and React sets `style` through the CSSOM, which CSP does not govern, so
+ * 'self' suffices. `connect-src` adds the sign-in issuer (Cognito's token endpoint is on
+ * another origin in AWS; on the twin it is the same origin).
+ */
 export function consoleContentSecurityPolicy(issuerOrigins: readonly string[] = [], options: ConsolePolicyOptions = {}): string {
   const connect = ["'self'", ...new Set(issuerOrigins)].join(' ');
   const ancestors = options.frameAncestors?.length ? options.frameAncestors.join(' ') : "'none'";

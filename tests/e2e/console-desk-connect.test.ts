@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleTab, axeViolations, launchChromium, openConsole } from '../support/console-browser';
-import { signInPerson } from '../support/people-sign-in';
+import { freshTotpCode, signInPerson } from '../support/people-sign-in';
 import { type TestTwin, api, createTenant, startTestTwin } from '../support/twin';
 
 /**
@@ -17,6 +17,7 @@ let twin: TestTwin;
 const errorSources: string[] = [];
 let browser: Browser;
 let withUrl: string;
+let withUrlAgent: { email: string; password: string };
 let withoutUrl: string;
 const accessUrl = 'https://acme-care.my.connect.aws';
 
@@ -29,10 +30,12 @@ beforeAll(async () => {
     const email = `agent.${Math.random().toString(36).slice(2, 8)}@connect.test`;
     const invited = await api(twin.url, 'POST', '/v1/people', { key: apiKey, body: { email, role: 'agent', agentId: email.split('@')[0], displayName: 'Mei Lin' } });
     expect(invited.status, JSON.stringify(invited.body)).toBe(201);
-    return { apiKey, agent: (await signInPerson(twin, email)).accessToken };
+    const signedIn = await signInPerson(twin, email);
+    return { apiKey, agent: signedIn.accessToken, email, password: signedIn.password };
   };
   const connectCo = await agentOf('Connect Co');
   withUrl = connectCo.agent;
+  withUrlAgent = { email: connectCo.email, password: connectCo.password };
   withoutUrl = (await agentOf('Plain Co')).agent;
   const set = await api(twin.url, 'PATCH', '/v1/settings', { key: connectCo.apiKey, body: { connect: { accessUrl: `${accessUrl.toUpperCase().replace('HTTPS', 'https')}/` } } });
   expect(set.status, JSON.stringify(set.body)).toBe(200);
@@ -166,6 +169,46 @@ describe('the access URL on the Settings page', () => {
 });
 
 describe('the desk as an agent-workspace app', () => {
+  it('signs in from inside the workspace through a pop-up, and the framed page goes on signed in', async () => {
+    // A fresh browser: no session anywhere. Connect's agent workspace is played by a page on its domain that frames the app.
+    // That page is "public" and the twin on loopback, which Chromium lets it reach only with the local-network permission.
+    const context = await browser.newContext({ locale: 'en-US', permissions: ['local-network-access'] });
+    try {
+      await context.route('https://acme-care.my.connect.aws/agent-app-v2/', (route) =>
+        route.fulfill({
+          status: 200,
+          contentType: 'text/html',
+          body: `<!doctype html><html lang="en"><title>Agent workspace</title><iframe title="Switchboard" src="${twin.consoleUrl}/desk/workspace-app" style="width:1200px;height:800px"></iframe></html>`,
+        }),
+      );
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto('https://acme-care.my.connect.aws/agent-app-v2/');
+      const app = page.frameLocator('iframe[title="Switchboard"]');
+      await app.getByRole('heading', { name: 'Sign in to Switchboard' }).waitFor({ timeout: 60_000 });
+      const [popup] = await Promise.all([context.waitForEvent('page'), app.getByRole('button', { name: 'Sign in' }).click()]);
+      await popup.locator('#email').fill(withUrlAgent.email);
+      await popup.locator('#password').fill(withUrlAgent.password);
+      await popup.locator('#password').press('Enter');
+      const closed = popup.waitForEvent('close', { timeout: 60_000 });
+      const askedForCode = popup
+        .locator('#code')
+        .waitFor({ timeout: 60_000 })
+        .then(async () => {
+          await popup.locator('#code').fill(await freshTotpCode(twin, withUrlAgent.email));
+          await popup.locator('#code').press('Enter');
+        })
+        .catch(() => undefined);
+      await Promise.race([closed, askedForCode.then(() => closed)]);
+      // Signed in inside the frame: the app's own page, which then waits for the workspace (absent here).
+      await app.getByRole('heading', { name: 'Switchboard in the agent workspace' }).waitFor({ timeout: 60_000 });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
   for (const locale of ['en', 'zh-TW'] as const) {
     it(`says outside Connect where it belongs, with no error, and may be framed by Connect alone (${locale})`, async () => {
       const { tab } = await open(withUrl, '/desk/workspace-app', locale);

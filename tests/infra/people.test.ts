@@ -142,13 +142,13 @@ describe("people: the console's app client", () => {
 
   it('calls back to /auth/callback and signs out to / on the console address (-c publicBaseUrl)', () => {
     const client = only(prod.peopleTemplate, 'AWS::Cognito::UserPoolClient').Properties;
-    expect(client.CallbackURLs).toEqual(['https://switchboard.example.com/auth/callback']);
+    expect(client.CallbackURLs).toEqual(['https://switchboard.example.com/auth/callback', 'https://switchboard.example.com/auth/popup-callback']);
     expect(client.LogoutURLs).toEqual(['https://switchboard.example.com/']);
   });
 
   it('without -c publicBaseUrl has a callback nobody can reach, and says so', () => {
     const client = only(dev.peopleTemplate, 'AWS::Cognito::UserPoolClient').Properties;
-    expect(client.CallbackURLs).toEqual([`${placeholderConsoleOrigin}/auth/callback`]);
+    expect(client.CallbackURLs).toEqual([`${placeholderConsoleOrigin}/auth/callback`, `${placeholderConsoleOrigin}/auth/popup-callback`]);
     expect(new URL(placeholderConsoleOrigin).hostname.endsWith('.invalid')).toBe(true);
     expect(warningsOf(dev.people)).toEqual(expect.arrayContaining([expect.stringContaining('No -c publicBaseUrl')]));
   });

@@ -3,8 +3,8 @@ import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import Spinner from '@cloudscape-design/components/spinner';
-import type { User } from 'oidc-client-ts';
-import { StrictMode, Suspense, lazy, useCallback } from 'react';
+import type { User, UserManager } from 'oidc-client-ts';
+import { StrictMode, Suspense, lazy, useCallback, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiProvider } from './api/api-context';
 import { NotificationsProvider } from './app/notifications';
@@ -12,7 +12,7 @@ import { findPage, publicPages } from './app/pages';
 import { RouterProvider } from './app/router';
 import { Shell } from './app/shell';
 import { AuthProvider, useAuth } from './auth/auth-context';
-import { callbackPath, completeSignIn, createSessionManager, loadConsoleConfig, signIn } from './auth/session';
+import { callbackPath, completeSignIn, createSessionManager, framed, loadConsoleConfig, popupCallbackPath, signIn, signInWithPopup } from './auth/session';
 import { LocaleProvider, initialLocale, useMessages } from './i18n/locale';
 import { shellMessages } from './i18n/shell-messages';
 
@@ -51,6 +51,40 @@ function Waiting() {
   );
 }
 
+/**
+ * Inside Amazon Connect's agent workspace the console is framed by another site: the sign-in pages
+ * cannot be framed, and a browser opens a pop-up only on a click. So the person clicks to sign in.
+ */
+function FramedSignIn({ manager, onSignedIn }: { manager: UserManager; onSignedIn: (user: User) => void }) {
+  const t = useMessages(shellMessages);
+  const [failure, setFailure] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const start = () => {
+    setBusy(true);
+    setFailure(undefined);
+    signInWithPopup(manager, initialLocale())
+      .then(onSignedIn)
+      .catch((error: unknown) => setFailure(error))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <Box padding="xxl">
+      <Box variant="h1">{t('framedSignInTitle')}</Box>
+      <Box variant="p">{t('framedSignInText')}</Box>
+      {failure !== undefined && (
+        <Alert type="error" header={t('signInFailed')}>
+          {failure instanceof Error ? failure.message : String(failure)}
+        </Alert>
+      )}
+      <Box margin={{ top: 'm' }}>
+        <Button variant="primary" loading={busy} onClick={start}>
+          {t('framedSignIn')}
+        </Button>
+      </Box>
+    </Box>
+  );
+}
+
 const noToken = () => Promise.resolve(null);
 const nothing = () => undefined;
 
@@ -83,6 +117,17 @@ async function start(): Promise<void> {
   render(<Waiting />);
   const config = await loadConsoleConfig();
   const manager = createSessionManager(config);
+  if (path === popupCallbackPath) {
+    // The pop-up hands the answer to the framed console that opened it, which finishes signing in, and closes.
+    await manager.signinPopupCallback();
+    return;
+  }
+  const signedIn = (user: User) =>
+    render(
+      <AuthProvider manager={manager} initialUser={user}>
+        <SignedIn />
+      </AuthProvider>,
+    );
   let user: User | null;
   if (path === callbackPath) {
     const completed = await completeSignIn(manager);
@@ -91,16 +136,16 @@ async function start(): Promise<void> {
   } else {
     user = await manager.getUser();
     if (user?.expired) user = await manager.signinSilent().catch(() => null);
+    if (!user && framed()) {
+      render(<FramedSignIn manager={manager} onSignedIn={signedIn} />);
+      return;
+    }
     if (!user) {
       await signIn(manager, path + window.location.search, initialLocale());
       return;
     }
   }
-  render(
-    <AuthProvider manager={manager} initialUser={user}>
-      <SignedIn />
-    </AuthProvider>,
-  );
+  signedIn(user);
 }
 
 start().catch((error: unknown) => render(<SignInFailed error={error} />));

@@ -19,6 +19,7 @@ import {
 } from './tokens';
 import { otpauthUri } from './totp';
 import { type Account, type IdentityStore, type SignInCheck, brokenPasswordRules, resetCodeLifetimeMs } from './user-store';
+import { consoleSignInPaths } from '../../../shared/http/console-security';
 
 /**
  * The local twin's OpenID Connect issuer, standing in for the Cognito user pool and its managed
@@ -37,12 +38,12 @@ export interface OidcClient {
 
 export const consoleClientId = 'switchboard-console';
 
-/** The console's app client: its callback `/auth/callback` and sign-out URL `/` on each origin it is served from. */
+/** The console's app client: its callbacks (`/auth/callback`, and the pop-up's) and sign-out URL `/` on each origin it is served from. */
 export function consoleClient(origins: readonly string[]): OidcClient {
   return {
     clientId: consoleClientId,
-    redirectUris: origins.map((origin) => `${origin}/auth/callback`),
-    logoutUris: origins.map((origin) => `${origin}/`),
+    redirectUris: origins.flatMap((origin) => [`${origin}${consoleSignInPaths.callback}`, `${origin}${consoleSignInPaths.popupCallback}`]),
+    logoutUris: origins.map((origin) => `${origin}${consoleSignInPaths.afterSignOut}`),
   };
 }
 

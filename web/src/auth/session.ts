@@ -1,4 +1,6 @@
 import { type User, UserManager, WebStorageStateStore } from 'oidc-client-ts';
+import { consoleSignInPaths } from '../../../shared/http/console-security';
+import { browserStorage } from '../app/browser-storage';
 
 /**
  * What the console needs to know about where it runs: served as /config.json beside it (by the
@@ -18,7 +20,11 @@ export async function loadConsoleConfig(): Promise<ConsoleConfig> {
   return (await response.json()) as ConsoleConfig;
 }
 
-export const callbackPath = '/auth/callback';
+export const callbackPath = consoleSignInPaths.callback;
+export const popupCallbackPath = consoleSignInPaths.popupCallback;
+
+/** Inside another site's frame (Amazon Connect's agent workspace): sign-in cannot leave the frame, so it runs in a pop-up. */
+export const framed = (): boolean => window.top !== window.self;
 
 /**
  * Sign-in is OpenID Connect authorization code with PKCE, the same code path against Cognito's
@@ -31,11 +37,13 @@ export function createSessionManager(config: ConsoleConfig): UserManager {
     authority: config.authority,
     client_id: config.clientId,
     redirect_uri: origin + callbackPath,
-    post_logout_redirect_uri: origin + '/',
+    popup_redirect_uri: origin + popupCallbackPath,
+    post_logout_redirect_uri: origin + consoleSignInPaths.afterSignOut,
     response_type: 'code',
     scope: 'openid email profile',
     automaticSilentRenew: true,
-    userStore: new WebStorageStateStore({ store: window.sessionStorage }),
+    userStore: new WebStorageStateStore({ store: browserStorage('sessionStorage') }),
+    stateStore: new WebStorageStateStore({ store: browserStorage('localStorage') }),
     ...(config.logoutUrl && {
       metadataSeed: { end_session_endpoint: `${config.logoutUrl}?client_id=${encodeURIComponent(config.clientId)}&logout_uri=${encodeURIComponent(origin + '/')}` },
     }),
@@ -49,6 +57,11 @@ export interface SignInState {
 
 export async function signIn(manager: UserManager, returnTo: string, locale: string): Promise<void> {
   await manager.signinRedirect({ state: { returnTo } satisfies SignInState, extraQueryParams: { ui_locales: locale, lang: locale } });
+}
+
+/** Signs in through a pop-up window (opened by the person's click, or browsers block it); the session stays in this frame. */
+export async function signInWithPopup(manager: UserManager, locale: string): Promise<User> {
+  return manager.signinPopup({ extraQueryParams: { ui_locales: locale, lang: locale } });
 }
 
 export async function completeSignIn(manager: UserManager): Promise<{ user: User; returnTo: string }> {

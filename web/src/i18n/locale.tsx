@@ -2,6 +2,7 @@ import Box from '@cloudscape-design/components/box';
 import { I18nProvider, type I18nProviderProps } from '@cloudscape-design/components/i18n';
 import Spinner from '@cloudscape-design/components/spinner';
 import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { browserStorage } from '../app/browser-storage';
 
 export const locales = ['en', 'zh-TW'] as const;
 export type Locale = (typeof locales)[number];
@@ -12,7 +13,7 @@ export const isLocale = (value: unknown): value is Locale => locales.includes(va
 
 /** A person's own choice first (kept in this browser), then the tenant's locale, then the browser's. */
 export function initialLocale(tenantLocale?: string): Locale {
-  const chosen = localStorage.getItem(storageKey);
+  const chosen = browserStorage('localStorage').getItem(storageKey);
   if (isLocale(chosen)) return chosen;
   if (isLocale(tenantLocale)) return tenantLocale;
   return navigator.languages.some((language) => /^zh(-(TW|Hant))?/i.test(language)) ? 'zh-TW' : 'en';
@@ -76,11 +77,11 @@ export function LocaleProvider({ children }: { children: ReactNode }) {
     };
   }, [wanted]);
   const setLocale = useCallback((next: Locale) => {
-    localStorage.setItem(storageKey, next);
+    browserStorage('localStorage').setItem(storageKey, next);
     setWanted(next);
   }, []);
   const adoptTenantLocale = useCallback((tenantLocale: string | undefined) => {
-    if (!localStorage.getItem(storageKey) && isLocale(tenantLocale)) setWanted(tenantLocale);
+    if (!browserStorage('localStorage').getItem(storageKey) && isLocale(tenantLocale)) setWanted(tenantLocale);
   }, []);
   const locale = shown?.locale ?? wanted;
   const value = useMemo(() => ({ locale, setLocale, adoptTenantLocale }), [locale, setLocale, adoptTenantLocale]);
