@@ -119,4 +119,32 @@ describe('canned replies', { timeout: 180_000 }, () => {
     await checkHealthy(tab);
     await tab.close();
   });
+
+  it('an agent picks one on a case: read only once the picker is reached, filled in for the customer and the case', async () => {
+    await api(twin.url, 'POST', '/v1/canned-replies', {
+      key: adminKey,
+      body: { title: 'Repair update', texts: { en: 'Dear {customerName}, case {caseNumber} is in progress.', 'zh-TW': '{customerName}您好，案件 {caseNumber} 處理中。' } },
+    });
+    const customer = await api(twin.url, 'POST', '/v1/customers', { key: adminKey, body: { givenName: 'Mei', familyName: 'Lin', phone: '+886912000345', language: 'en' } });
+    expect(customer.status).toBe(201);
+    const opened = await api(twin.url, 'POST', '/v1/cases', { key: adminKey, body: { type: 'inquiry', category: 'repair', subject: 'Router repair', customerId: customer.body.customerId } });
+    expect(opened.status).toBe(201);
+    const tab = await openConsole(browser, twin.consoleUrl, { token: agentKey, path: `/desk/cases/${opened.body.caseId}`, locale: 'en' });
+    const { page } = tab;
+    const cannedReads: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/v1/canned-replies') cannedReads.push(request.url());
+    });
+    await page.getByRole('heading', { name: 'Router repair' }).first().waitFor();
+    await page.getByText('Choose a canned reply').waitFor();
+    expect(cannedReads).toEqual([]);
+    await page.getByText('Choose a canned reply').click();
+    await page.getByRole('option', { name: /Repair update/ }).click();
+    expect(cannedReads).toHaveLength(1);
+    const text = page.getByLabel('Message', { exact: true });
+    await expect.poll(() => text.inputValue()).toMatch(/^Dear Mei Lin, case \S+ is in progress\.$/);
+    expect(await text.inputValue()).not.toContain('{');
+    await checkHealthy(tab);
+    await tab.close();
+  });
 });

@@ -41,9 +41,12 @@ export function CaseReply({ caseId, customerId }: { caseId: string; customerId: 
 
   const kase = useQuery({ queryKey: ['case', caseId], queryFn: () => answer(api.GET('/v1/cases/{caseId}', { params: { path: { caseId } } })) });
   const customer = useQuery({ queryKey: ['customer', customerId], queryFn: () => answer(api.GET('/v1/customers/{customerId}', { params: { path: { customerId } } })) });
+  // Read when the agent goes to the picker, not with the case: most replies are written, not picked.
+  const [cannedWanted, setCannedWanted] = useState(false);
   const canned = useQuery({
     queryKey: [...cannedRepliesKey, 'list', 'all'],
     queryFn: () => answer(api.GET('/v1/canned-replies', { params: { query: { limit: 100 } } })),
+    enabled: cannedWanted,
   });
 
   const [channel, setChannel] = useState<Channel>('sms');
@@ -149,7 +152,9 @@ export function CaseReply({ caseId, customerId }: { caseId: string; customerId: 
                 options={cannedOptions}
                 placeholder={t('cannedPlaceholder')}
                 empty={t('cannedNone')}
-                statusType={canned.isPending ? 'loading' : canned.error ? 'error' : 'finished'}
+                onFocus={() => setCannedWanted(true)}
+                onLoadItems={() => setCannedWanted(true)}
+                statusType={!cannedWanted ? 'pending' : canned.isPending ? 'loading' : canned.error ? 'error' : 'finished'}
                 loadingText={t('cannedLoading')}
                 errorText={canned.error ? String((canned.error as Error).message) : undefined}
                 filteringType="auto"
