@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { assigneeIndexKeysToWrite, casesWithIndexKeysPage, writeAssigneeIndexKeys } from '../../shared/data/case-due-backfill-repo';
 import { getCase } from '../../shared/data/cases-repo';
-import { listOperatorTenants } from '../../shared/data/tenants-repo';
+import { allTenantIds } from './all-tenants';
 
 /**
  * Gives the cases saved before the desk their assignee-index sort key, `DUE#<nearest deadline>#<caseId>`
@@ -72,17 +72,6 @@ function decodeResumeCursor(cursor: string): Record<string, unknown> {
     // Reported below.
   }
   throw new Error('--from is not a cursor this tool printed');
-}
-
-async function allTenantIds(): Promise<string[]> {
-  const ids: string[] = [];
-  let after: string | undefined;
-  do {
-    const page = await listOperatorTenants(100, after);
-    ids.push(...page.items.map((tenant) => tenant.tenantId));
-    after = page.lastTenantId;
-  } while (after);
-  return ids;
 }
 
 async function main() {

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { getCustomer, listCustomers, writeSearchTokens } from '../../shared/data/customers-repo';
-import { listOperatorTenants } from '../../shared/data/tenants-repo';
+import { allTenantIds } from './all-tenants';
 
 /**
  * Gives every customer the name tokens of the current rules and deletes those of the first rules
@@ -42,17 +42,6 @@ export async function backfillSearchTokens(tenantId: string): Promise<BackfillCo
     startKey = page.lastKey;
   } while (startKey);
   return count;
-}
-
-async function allTenantIds(): Promise<string[]> {
-  const ids: string[] = [];
-  let after: string | undefined;
-  do {
-    const page = await listOperatorTenants(100, after);
-    ids.push(...page.items.map((tenant) => tenant.tenantId));
-    after = page.lastTenantId;
-  } while (after);
-  return ids;
 }
 
 async function main() {
