@@ -1277,7 +1277,7 @@ export interface paths {
         };
         /**
          * Who is calling: the person (or API key), its role and scopes, and its tenant
-         * @description Who the credential belongs to: a person (id, e-mail, display name, role, agent id) or an API key (id), the scopes it has, and its tenant's name, locale and time zone. The console's first call. Any tenant caller
+         * @description Who the credential belongs to: a person (id, e-mail, display name, role, agent id) or an API key (id), the scopes it has, and its tenant's name, locale, time zone and, when set, Amazon Connect access URL. The console's first call. Any tenant caller
          */
         get: operations["getMe"];
         put?: never;
@@ -3595,6 +3595,8 @@ export interface components {
                 /** @enum {string} */
                 locale: "zh-TW" | "en";
                 timezone: string;
+                /** @description The tenant's Amazon Connect access URL (settings connect.accessUrl) when set: where the desk's phone (the Contact Control Panel) comes from */
+                connectAccessUrl?: string;
             };
         };
         MetricSummary: {

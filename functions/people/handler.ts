@@ -202,7 +202,13 @@ export const handler = createApiHandler('people', peopleRoutes, {
       body: {
         principal,
         scopes: request.caller.kind === 'tenant' ? request.caller.scopes : [],
-        tenant: { tenantId: tenant.profile.tenantId, name: tenant.profile.name, locale: tenant.settings.locale, timezone: tenant.settings.timezone },
+        tenant: {
+          tenantId: tenant.profile.tenantId,
+          name: tenant.profile.name,
+          locale: tenant.settings.locale,
+          timezone: tenant.settings.timezone,
+          ...(tenant.settings.connect?.accessUrl && { connectAccessUrl: tenant.settings.connect.accessUrl }),
+        },
       },
     };
   },

@@ -86,7 +86,16 @@ export const Me = z.withMeta(
       z.object({ kind: z.literal('key'), keyId: z.string() }),
     ]),
     scopes: z.array(Scope),
-    tenant: z.object({ tenantId: z.string(), name: z.string(), locale: Locale, timezone: z.string() }),
+    tenant: z.object({
+      tenantId: z.string(),
+      name: z.string(),
+      locale: Locale,
+      timezone: z.string(),
+      connectAccessUrl: z.described(
+        z.optional(z.string()),
+        "The tenant's Amazon Connect access URL (settings connect.accessUrl) when set: where the desk's phone (the Contact Control Panel) comes from",
+      ),
+    }),
   }),
   { id: 'Me' },
 );

@@ -161,7 +161,7 @@ export const peopleRoutes = defineRoutes([
     tag: 'People',
     summary: 'Who is calling: the person (or API key), its role and scopes, and its tenant',
     description:
-      "Who the credential belongs to: a person (id, e-mail, display name, role, agent id) or an API key (id), the scopes it has, and its tenant's name, locale and time zone. " +
+      "Who the credential belongs to: a person (id, e-mail, display name, role, agent id) or an API key (id), the scopes it has, and its tenant's name, locale, time zone and, when set, Amazon Connect access URL. " +
       "The console's first call. Any tenant caller",
     examples: {
       responses: {

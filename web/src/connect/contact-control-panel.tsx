@@ -1,10 +1,8 @@
 import Button from '@cloudscape-design/components/button';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
-import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
-import { useApi } from '../api/api-context';
-import { answer } from '../api/client';
+import { useMe } from '../api/api-context';
 import { useRouter } from '../app/router';
 import { useMessages } from '../i18n/locale';
 import { type CcpLabels, hideCcpPanel, openCcpPanel, setCcpLabels, setPopNavigation, useCcpPanel } from './ccp-panel';
@@ -17,11 +15,10 @@ import { connectMessages } from './messages';
  */
 export function ContactControlPanelToggle() {
   const t = useMessages(connectMessages);
-  const api = useApi();
   const { navigate } = useRouter();
   const panel = useCcpPanel();
-  const settings = useQuery({ queryKey: ['settings'], queryFn: () => answer(api.GET('/v1/settings')) });
-  const accessUrl = settings.data?.connect.accessUrl;
+  // In the console's first call already: no request of its own on every desk page.
+  const accessUrl = useMe().data?.tenant.connectAccessUrl;
   const labels: CcpLabels = useMemo(() => ({ panelTitle: t('panelTitle'), frameTitle: t('frameTitle'), hide: t('hide') }), [t]);
 
   useEffect(() => setPopNavigation(navigate), [navigate]);

@@ -43,6 +43,10 @@ export function useSaveSettings() {
       const settings = await answer(call);
       return { settings, etag: (await call).response.headers.get('etag') ?? '*' };
     },
-    onSuccess: (saved) => queryClient.setQueryData(settingsQueryKey, saved),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(settingsQueryKey, saved);
+      // GET /v1/me carries the tenant's locale, time zone and Connect access URL.
+      void queryClient.invalidateQueries({ queryKey: ['me'] });
+    },
   });
 }
