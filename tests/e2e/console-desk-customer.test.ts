@@ -169,9 +169,14 @@ describe('logging a contact', () => {
         const reason = page.getByRole('button', { name: locale === 'en' ? /Reason/ : /聯絡原因/ });
         await tabTo(page, reason);
         await page.keyboard.press('Enter');
+        // Typed only once the list is open (its filter has the focus), and chosen only once filtered.
+        const disputeLabel = locale === 'en' ? 'Billing dispute' : '帳單爭議';
+        await page.getByRole('option', { name: new RegExp(disputeLabel) }).waitFor();
         await page.keyboard.type(locale === 'en' ? 'Billing' : '帳單');
+        await expect.poll(() => page.getByRole('option').count()).toBe(1);
         await page.keyboard.press('ArrowDown');
         await page.keyboard.press('Enter');
+        await page.getByRole('button', { name: new RegExp(disputeLabel) }).waitFor();
         // Outcome: from resolved to not resolved.
         await tabTo(page, page.getByRole('radio', { name: locale === 'en' ? 'Resolved' : '已解決', exact: true }));
         await page.keyboard.press('ArrowDown');
