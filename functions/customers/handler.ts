@@ -194,7 +194,8 @@ async function customersByName(tenantId: string, terms: readonly string[], wante
   let startKey: Record<string, unknown> | undefined;
   // Up to two words the entries answer the search themselves: read only as many customers as are
   // still wanted, so a common name costs no more in a large tenant than in a small one.
-  const answeredByEntries = terms.length <= 2;
+  // (A second word too short for its pair's bucket is not among them: it is checked on the customers.)
+  const answeredByEntries = terms.length === 1 || (terms.length === 2 && query.second !== undefined);
   for (let page = 0; page < searchPagesAtMost && results.length < wanted; page++) {
     const tokens = await searchTokenPage(tenantId, query, answeredByEntries ? Math.min(searchPageSize, wanted * 3) : searchPageSize, startKey);
     const matching = tokens.entries.filter((entry) => tokenAnswers(query, entry.token));

@@ -24,7 +24,8 @@ import { normalizeEmail, toE164 } from './contact-points';
  * Tokens are kept in buckets (the partition of the index) named by their first three letters, or
  * their first character when it is CJK, and a pair by both of its words' buckets: a search reads
  * one bucket, and a bucket holds the names that share a start, not a tenant's every name with one
- * initial. So a word shorter than its bucket (one or two Latin letters) finds only that whole word.
+ * initial. So a first word shorter than its bucket (one or two Latin letters) finds only that whole
+ * word; a second one that short is checked on the customers its first word finds (`nameQuery`).
  */
 
 export type NameField = 'givenName' | 'familyName' | 'displayName';
@@ -197,9 +198,13 @@ export interface NameQuery {
 export function nameQuery(terms: readonly string[]): NameQuery | undefined {
   const [first, second] = terms;
   if (first === undefined) return undefined;
-  if (second === undefined) return { bucket: wordBucket(first), prefix: first };
+  // A second word still shorter than its bucket (`mei c`, typed on the way to `mei chen`) cannot
+  // name the pair's bucket: the first word's range is read, and the second checked on the customers.
+  if (second === undefined || !fillsBucket(second)) return { bucket: wordBucket(first), prefix: first };
   return { bucket: `${wordBucket(first)} ${wordBucket(second)}`, prefix: first, second };
 }
+
+const fillsBucket = (word: string) => cjkCharacter.test([...word][0] ?? '') || [...word].length >= searchLimits.latinBucketLength;
 
 /** Whether a token read by `query` answers it (a pair's second word must start with the second term). */
 export function tokenAnswers(query: NameQuery, token: string): boolean {

@@ -157,12 +157,15 @@ describe('customer search', () => {
     expect(idsOf(await search(`anna wei ${family}`))).toEqual([]);
   });
 
-  it('finds a word of one or two letters only whole: `Li` and not `Lin`', async () => {
+  it('finds a first word of one or two letters only whole (`Li`, not `Lin`); a later word that short is a prefix', async () => {
     const given = `Short${unique()}`;
-    const li = await create({ givenName: given, familyName: 'Li' });
-    const lin = await create({ givenName: given, familyName: 'Lin' });
-    const found = idsOf(await search(`${given} li`));
-    expect(found).toEqual([li.customerId]);
+    const li = await create({ givenName: 'Li', familyName: given });
+    const lin = await create({ givenName: 'Lin', familyName: given });
+    expect(idsOf(await search(`li ${given}`))).toEqual([li.customerId]);
+    expect(idsOf(await search(`lin ${given}`))).toEqual([lin.customerId]);
+    // Typed on the way to the family name: the second word is a prefix, however short.
+    expect(idsOf(await search(`${given} l`)).sort()).toEqual([li.customerId, lin.customerId].sort());
+    expect(idsOf(await search(`${given} li`)).sort()).toEqual([li.customerId, lin.customerId].sort());
     expect(idsOf(await search(`${given} lin`))).toEqual([lin.customerId]);
   });
 

@@ -112,12 +112,20 @@ describe('the buckets of the index', () => {
     expect(nameQuery([])).toBeUndefined();
   });
 
+  it('reads the first word alone while the second is still shorter than a bucket, and leaves it to the customers read', () => {
+    expect(nameQuery(['mei', 'c'])).toEqual({ bucket: 'mei', prefix: 'mei' });
+    expect(nameQuery(['mei', 'ch'])).toEqual({ bucket: 'mei', prefix: 'mei' });
+    expect(nameQuery(['林', '美'])).toEqual({ bucket: '林 美', prefix: '林', second: '美' });
+    expect(nameMatch({ givenName: 'Mei', familyName: 'Chen' }, ['mei', 'ch'])).toEqual(['givenName', 'familyName']);
+    expect(nameMatch({ givenName: 'Mei', familyName: 'Lin' }, ['mei', 'ch'])).toBeUndefined();
+  });
+
   it('hold every token a search finds: the query\'s bucket is the bucket of each token it matches', () => {
     const names = ['José Gonzalez', 'Mei-Ling Chen', 'Josefina Gonzaga', '林美玲', 'Li Wu'];
     const tokens = names.flatMap((name) => customerSearchTokens({ displayName: name }).map((entry) => entry.token));
     for (const typed of [['jos'], ['jose'], ['gonza'], ['mei', 'che'], ['jose', 'gonzalez'], ['jos', 'gonzag'], ['林'], ['林美'], ['wu', 'li']]) {
       const query = nameQuery(typed)!;
-      const found = tokens.filter((token) => token.startsWith(query.prefix) && tokenAnswers(query, token) && (typed.length > 1) === token.includes(' '));
+      const found = tokens.filter((token) => token.startsWith(query.prefix) && tokenAnswers(query, token) && (query.second !== undefined) === token.includes(' '));
       expect(found.length, typed.join(' ')).toBeGreaterThan(0);
       for (const token of found) expect(tokenBucket(token), `${typed.join(' ')} → ${token}`).toBe(query.bucket);
     }
