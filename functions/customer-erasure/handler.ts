@@ -41,10 +41,10 @@ type Budget = Pick<Context, 'getRemainingTimeInMillis'>;
  *
  * Every write is conditional and scrubbing a scrubbed record writes nothing, so a redelivered
  * event changes nothing more and no processed marker is needed. A file is deleted before its item,
- * so a run stopped between the two finds the item again and deletes the (already gone) file once more. The run walks all the customer's
- * contacts and cases; when the Lambda's time runs low it throws, and EventBridge's retry (8
- * attempts within an hour) walks them again, reading past what is already scrubbed and going on
- * from there. A customer with so many records that even the retries cannot finish (well beyond
+ * so a run stopped between the two finds the item again and deletes the (already gone) file once
+ * more. The run walks all the customer's contacts and cases; when the Lambda's time runs low it
+ * throws, and EventBridge's retry (8 attempts within an hour) walks them again, reading past what
+ * is already scrubbed and going on from there. A customer with so many records that even the retries cannot finish (well beyond
  * tens of thousands) ends in the dead-letter queue, whose alarm fires; redriving continues.
  */
 export async function eraseCustomerData(tenantId: string, customerId: string, erasedAt: string, budget: Budget): Promise<number> {
