@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { localClientConfig } from '../../infra/local/dynamodb';
+import type { DynamoDBDocumentClient} from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { auditLogKeys } from '../../shared/data/audit-log-repo';
-import { type CreatedTenant, api, createTenant, startTestTwin, testDatabase, type TestTwin } from '../support/twin';
+import { type CreatedTenant, api, createTenant, startTestTwin, testTableClient, type TestTwin } from '../support/twin';
 
 /**
  * Issue 11 §7, the audit log for tenants: every audited change writes exactly one entry (who,
@@ -17,9 +16,7 @@ let tableName: string;
 
 beforeAll(async () => {
   twin = await startTestTwin();
-  const database = testDatabase();
-  tableName = database.tableName;
-  client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig, endpoint: database.endpoint }));
+  ({ client, tableName } = testTableClient());
 });
 afterAll(async () => {
   client.destroy();

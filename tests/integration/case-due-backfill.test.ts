@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { localClientConfig } from '../../infra/local/dynamodb';
+import type { DynamoDBDocumentClient} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type CaseDueBackfillCount, backfillCaseDueKeys } from '../../infra/tools/case-due-backfill';
 import { caseKeys } from '../../shared/data/cases-repo';
-import { type CreatedTenant, type TestTwin, api, createTenant, startTestTwin, testDatabase } from '../support/twin';
+import { type CreatedTenant, type TestTwin, api, createTenant, startTestTwin, testTableClient } from '../support/twin';
 
 /**
  * infra/tools/case-due-backfill.ts on the twin: cases stored with the assignee index's old sort
@@ -19,9 +18,7 @@ let tableName: string;
 beforeAll(async () => {
   twin = await startTestTwin();
   acme = await createTenant(twin, { name: 'Acme Support' });
-  const database = testDatabase();
-  tableName = database.tableName;
-  client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig, endpoint: database.endpoint }));
+  ({ client, tableName } = testTableClient());
 });
 afterAll(async () => {
   client.destroy();

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { localClientConfig } from '../../infra/local/dynamodb';
+import type { DynamoDBDocumentClient} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { caseKeys } from '../../shared/data/cases-repo';
 import { contactKeys } from '../../shared/data/contacts-repo';
 import { keys } from '../../shared/data/keys';
 import { erasedText } from '../../shared/domain/erasure';
 import { sha256Hex } from '../../shared/crypto';
 import { replyBySms, surveyTenant } from '../support/surveys';
-import { api, createTenant, startTestTwin, testDatabase, type TestTwin } from '../support/twin';
+import { api, createTenant, startTestTwin, testTableClient, type TestTwin } from '../support/twin';
 import { eventually, uniqueDigits } from '../support/waiting';
 
 let twin: TestTwin;
@@ -22,9 +21,7 @@ beforeAll(async () => {
   const tenant = await createTenant(twin);
   key = tenant.apiKey;
   tenantId = tenant.tenant.tenantId;
-  const database = testDatabase();
-  tableName = database.tableName;
-  client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig, endpoint: database.endpoint }));
+  ({ client, tableName } = testTableClient());
 });
 afterAll(async () => {
   client.destroy();

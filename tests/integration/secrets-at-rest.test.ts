@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { localClientConfig } from '../../infra/local/dynamodb';
+import type { DynamoDBDocumentClient} from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { sha256Hex } from '../../shared/crypto';
 import { keys } from '../../shared/data/keys';
 import { webhookKeys } from '../../shared/data/webhooks-repo';
-import { acmeSupport, api, createTenant, startTestTwin, testDatabase, type TestTwin } from '../support/twin';
+import { acmeSupport, api, createTenant, startTestTwin, testTableClient, type TestTwin } from '../support/twin';
 
 let twin: TestTwin;
 let client: DynamoDBDocumentClient;
@@ -13,9 +12,7 @@ let tableName: string;
 
 beforeAll(async () => {
   twin = await startTestTwin();
-  const database = testDatabase();
-  tableName = database.tableName;
-  client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig, endpoint: database.endpoint }));
+  ({ client, tableName } = testTableClient());
 });
 afterAll(async () => {
   client.destroy();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { ensureTable, localClientConfig } from '../../infra/local/dynamodb';
 import { type Twin, type TwinOptions, startTwin } from '../../infra/local/twin';
@@ -24,6 +25,12 @@ let fileTableReady: Promise<void> | undefined;
 
 /** The run's DynamoDB Local (started by tests/global-setup.ts) and this file's table. */
 export const testDatabase = () => ({ endpoint: inject('dynamoEndpoint'), tableName: fileTableName });
+
+/** A document client on this file's table, for tests that look at stored items directly; destroy it after. */
+export function testTableClient(): { client: DynamoDBDocumentClient; tableName: string } {
+  const { endpoint, tableName } = testDatabase();
+  return { client: DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig, endpoint })), tableName };
+}
 
 /** Creates this file's table from the shared definition, once. */
 export function ensureTestTable(): Promise<void> {
