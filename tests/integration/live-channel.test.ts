@@ -148,6 +148,8 @@ describe('the live channel', () => {
     try {
       const opened = await openCase(acme.key, { assignee: acme.agent.agentId });
       await eventually(() => agent.messages.some((message) => message.caseId === opened.caseId), 'the assignment', 5_000);
+      // The first delivery done (its marker written after the push), the bus delivers it again.
+      await twin.bus.settled();
       const delivered = twin.bus.recent.find(
         (record) => record.event['detail-type'] === 'Case Opened' && (record.event.detail as { data: { caseId: string } }).data.caseId === opened.caseId,
       );
