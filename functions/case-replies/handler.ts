@@ -44,7 +44,8 @@ import { sendCaseMail } from '../../shared/ports/mail';
 import { permanentSmsRefusal } from '../../shared/ports/sms-sender';
 import type { Customer } from '../../shared/schemas/customer';
 import { monotonicIds } from '../../shared/ids';
-import { caseContextOf, lastCustomerMailId } from '../../shared/services/case-replies';
+import { caseContextOf } from '../../shared/services/case-context';
+import { lastCustomerMailId } from '../../shared/services/case-replies';
 import { type SmsRefusal, sendMeteredSms } from '../../shared/services/metered-sms';
 import { tenantSendingRefusal } from '../../shared/services/sending-rights';
 

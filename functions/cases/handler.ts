@@ -29,8 +29,6 @@ import {
   transitionsOf,
   urgencyAt,
 } from '../../shared/domain/case';
-import { resolveSlaPolicy } from '../../shared/domain/sla';
-import { businessCalendarOf } from '../../shared/domain/business-calendar';
 import { mapConcurrently } from '../../shared/concurrency';
 import { peopleToCount, workloadConcurrency, workloadPeopleCap, worksCases } from '../../shared/domain/workload';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
@@ -40,11 +38,12 @@ import { tenantRequestLimit } from '../../shared/http/tenant-request-limit';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { HttpError, conflict, forbidden, notFound, preconditionFailed, validationFailed } from '../../shared/http/problem';
 import { type Caller, type Principal, hasScope } from '../../shared/http/caller';
-import { looksLikeId, monotonicIds, newId } from '../../shared/ids';
+import { looksLikeId, newId } from '../../shared/ids';
 import { functionClock } from '../../shared/ports/clock';
 import { logger } from '../../shared/observability';
 import { type CaseWorkload, timelineCap } from '../../shared/schemas/case';
 import { caseRoutes } from '../../shared/http/routes/cases';
+import { caseContextOf } from '../../shared/services/case-context';
 
 /** How often an event is re-applied when another write got in first (without If-Match). */
 const maxAttempts = 3;
@@ -250,15 +249,9 @@ const timelineActor = (principal: Principal): string => (principal.kind === 'per
 async function caseContext(tenantId: string, caller: Caller): Promise<CaseContext> {
   const settings = await getSettings(tenantId);
   if (!settings) throw notFound('The tenant has no settings');
-  return {
-    tenantId,
-    // The twin's clock when it runs the functions on it, so that deadlines (and their timers) follow a moved clock.
-    now: functionClock.now().toISOString(),
-    actor: caller.kind === 'tenant' ? timelineActor(caller.principal) : 'system',
-    policy: resolveSlaPolicy(settings.slaPolicy),
-    calendar: businessCalendarOf(settings),
-    newEntryId: monotonicIds('cev'),
-  };
+  const actor = caller.kind === 'tenant' ? timelineActor(caller.principal) : 'system';
+  // The twin's clock when it runs the functions on it, so that deadlines (and their timers) follow a moved clock.
+  return caseContextOf(tenantId, settings, actor, functionClock.now().toISOString());
 }
 
 /**

@@ -6,17 +6,16 @@ import { UniqueValueTaken, findCustomerIdBy, getCustomer, insertCustomer } from 
 import { type MailOutcome, attachmentPut, failedOnMarker, inboundMailConsumer, inboundMessagePut, mailOutcomeMarker, recordMailOutcome } from '../../shared/data/inbound-mail-repo';
 import { isProcessed } from '../../shared/data/processed-events';
 import { getSettings } from '../../shared/data/tenants-repo';
-import { businessCalendarOf } from '../../shared/domain/business-calendar';
 import type { CaseContext } from '../../shared/domain/case';
 import { newCustomer } from '../../shared/domain/customer';
 import { type ParsedInboundMail, type Verdict, attachmentObjectKey, inboundMailLimitsFrom, parseInboundMail, sortAttachments, verdictRefusal } from '../../shared/domain/inbound-mail';
 import { type MailReply, decideMailCase, mailCaseChange, mailReplyChange } from '../../shared/domain/mail-reply';
 import { caseIdFromThread, tenantIdFromMailbox } from '../../shared/domain/mail-threading';
-import { resolveSlaPolicy } from '../../shared/domain/sla';
-import { monotonicIds, newId } from '../../shared/ids';
+import { newId } from '../../shared/ids';
 import { MetricUnit, logger, metrics, withLambdaContext } from '../../shared/observability';
 import { getObject, putObject } from '../../shared/ports/object-store';
 import type { Settings } from '../../shared/schemas/settings';
+import { caseContextOf } from '../../shared/services/case-context';
 
 /**
  * Customers' e-mail to tenants' inbound mailboxes. SES receiving stores each message in the mail
@@ -149,14 +148,7 @@ async function customerOf(tenantId: string, from: { address: string; name?: stri
 }
 
 function caseContext(tenantId: string, settings: Settings): CaseContext {
-  return {
-    tenantId,
-    now: new Date().toISOString(),
-    actor: 'system',
-    policy: resolveSlaPolicy(settings.slaPolicy),
-    calendar: businessCalendarOf(settings),
-    newEntryId: monotonicIds('cev'),
-  };
+  return caseContextOf(tenantId, settings, 'system', new Date().toISOString());
 }
 
 export const handler = middy<SESEvent, void, Error, Context>()

@@ -4,12 +4,10 @@ import * as z from '../../shared/zod';
 import { StaleCase, getCase, saveCaseChange } from '../../shared/data/cases-repo';
 import { getSettings } from '../../shared/data/tenants-repo';
 import { breachCase } from '../../shared/domain/case';
-import { resolveSlaPolicy } from '../../shared/domain/sla';
-import { businessCalendarOf } from '../../shared/domain/business-calendar';
-import { monotonicIds } from '../../shared/ids';
 import { logger, withLambdaContext } from '../../shared/observability';
 import { SlaKind } from '../../shared/schemas/case';
 import { Iso8601 } from '../../shared/schemas/common';
+import { caseContextOf } from '../../shared/services/case-context';
 
 const TimerPayload = z.object({ tenantId: z.string().check(z.minLength(1)), caseId: z.string().check(z.minLength(1)), kind: SlaKind, dueAt: Iso8601 });
 
@@ -41,15 +39,9 @@ export async function handleSlaTimer(event: unknown): Promise<SlaTimerOutcome> {
       return 'ignored';
     }
     const settings = await getSettings(tenantId);
-    const change = breachCase(stored.case, kind, dueAt, {
-      tenantId,
-      // Entries are dated no earlier than the deadline they record, whatever this host's clock says.
-      now: new Date(Math.max(Date.now(), Date.parse(dueAt))).toISOString(),
-      actor: 'system',
-      policy: resolveSlaPolicy(settings?.slaPolicy),
-      calendar: settings ? businessCalendarOf(settings) : { timezone: 'UTC', businessHours: noHours },
-      newEntryId: monotonicIds('cev'),
-    });
+    // Entries are dated no earlier than the deadline they record, whatever this host's clock says.
+    const now = new Date(Math.max(Date.now(), Date.parse(dueAt))).toISOString();
+    const change = breachCase(stored.case, kind, dueAt, caseContextOf(tenantId, settings, 'system', now));
     if (!change) {
       logger.info('SLA timer is stale or its deadline was met; nothing to do');
       return 'ignored';
@@ -65,7 +57,6 @@ export async function handleSlaTimer(event: unknown): Promise<SlaTimerOutcome> {
   throw new Error(`Case kept changing during ${maxAttempts} attempts to record its SLA breach`);
 }
 
-const noHours = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
 
 export const handler = middy<unknown, SlaTimerOutcome, Error, Context>()
   .use(withLambdaContext())

@@ -2,14 +2,13 @@ import { CustomerNotFound, insertCaseOnce } from '../../shared/data/cases-repo';
 import { processedMarkerPut } from '../../shared/data/processed-events';
 import { getSettings } from '../../shared/data/tenants-repo';
 import { openCase } from '../../shared/domain/case';
-import { resolveSlaPolicy } from '../../shared/domain/sla';
-import { businessCalendarOf } from '../../shared/domain/business-calendar';
 import { createEventConsumer } from '../../shared/events/consumer';
 import { surveyAnswered } from '../../shared/events/survey-events';
-import { monotonicIds, newId } from '../../shared/ids';
+import { newId } from '../../shared/ids';
 import { MetricUnit, logger, metrics } from '../../shared/observability';
 import type { Severity } from '../../shared/schemas/case';
 import { resolveSurveyRules } from '../../shared/domain/surveys/rules';
+import { caseContextOf } from '../../shared/services/case-context';
 
 /**
  * The closed loop: a CSAT or NPS answer at or below the tenant's threshold opens a complaint case
@@ -63,15 +62,7 @@ export async function recoverFromAnswer(
       surveyId: answer.surveyId,
       agentId: answer.agentId,
     },
-    {
-      tenantId,
-      now,
-      actor: 'system',
-      policy: resolveSlaPolicy(settings.slaPolicy),
-      calendar: businessCalendarOf(settings),
-      newEntryId: monotonicIds('cev'),
-      caseId: newId('cas'),
-    },
+    { ...caseContextOf(tenantId, settings, 'system', now), caseId: newId('cas') },
   );
   const marker = processedMarkerPut(consumerName, tenantId, answer.surveyId, { attributes: { caseId: change.next.caseId } });
   try {

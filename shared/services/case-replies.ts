@@ -2,19 +2,9 @@ import { StaleCase, getCase, getTimeline } from '../data/cases-repo';
 import { getSmsConversation, saveCustomerSmsReplyOnce } from '../data/case-replies-repo';
 import { findLatestSmsSurveyId, findSurveyBySmsMessage, getSurvey } from '../data/surveys-repo';
 import { getSettings } from '../data/tenants-repo';
-import { businessCalendarOf } from '../domain/business-calendar';
-import type { CaseContext } from '../domain/case';
 import { conversationOpen, customerSmsReplyChange } from '../domain/case-replies';
-import { resolveSlaPolicy } from '../domain/sla';
-import { monotonicIds } from '../ids';
 import { logger } from '../observability';
-import type { Settings } from '../schemas/settings';
-
-
-/** The case context for a change made by `actor` ("system" for the customer's own SMS). */
-export function caseContextOf(tenantId: string, settings: Settings, actor: string, now: string, newEntryId = monotonicIds('cev')): CaseContext {
-  return { tenantId, now, actor, policy: resolveSlaPolicy(settings.slaPolicy), calendar: businessCalendarOf(settings), newEntryId };
-}
+import { caseContextOf } from './case-context';
 
 /**
  * The Message-ID of the customer's latest e-mail on the case, which a reply answers
