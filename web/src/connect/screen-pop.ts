@@ -22,6 +22,9 @@ export interface ConnectedContact {
 
 const phoneChannels = new Set(['voice', 'queue_callback']);
 
+/** Whether Connect's channel is a call, which has a caller's number to pop by. */
+export const isPhoneChannel = (channel: string): boolean => phoneChannels.has(channel.toLowerCase());
+
 /** The caller's number in E.164, from the address Connect gives; undefined for a withheld or non-phone address. */
 export function callerNumber(address: string | undefined): string | undefined {
   if (!address) return undefined;
@@ -32,7 +35,7 @@ export function callerNumber(address: string | undefined): string | undefined {
 
 /** Where the desk goes for this contact, or undefined when there is nothing to pop (no caller's number, an outbound call). */
 export function popPath(contact: ConnectedContact): string | undefined {
-  if (contact.outbound || !phoneChannels.has(contact.channel.toLowerCase())) return undefined;
+  if (contact.outbound || !isPhoneChannel(contact.channel)) return undefined;
   const phone = callerNumber(contact.customerAddress);
   return phone ? `/desk/pop?${new URLSearchParams({ phone }).toString()}` : undefined;
 }

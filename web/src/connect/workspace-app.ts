@@ -1,7 +1,7 @@
 import { AmazonConnectApp } from '@amazon-connect/app';
 import { ContactClient } from '@amazon-connect/contact';
 import { VoiceClient } from '@amazon-connect/voice';
-import { type ConnectedContact, fromWorkspaceEvent } from './screen-pop';
+import { type ConnectedContact, fromWorkspaceEvent, isPhoneChannel } from './screen-pop';
 
 /**
  * The desk as a third-party application of Amazon Connect's agent workspace (its own chunk):
@@ -15,7 +15,6 @@ export interface WorkspaceHandlers {
   onError(reason: string): void;
 }
 
-const phoneChannels = new Set(['voice', 'queue_callback']);
 let handlers: WorkspaceHandlers | undefined;
 let started = false;
 
@@ -37,7 +36,7 @@ export function startWorkspaceApp(next: WorkspaceHandlers): void {
 
   async function popFor(event: Parameters<Parameters<ContactClient['onConnected']>[0]>[0]): Promise<void> {
     let number: string | undefined;
-    if (phoneChannels.has(event.type)) {
+    if (isPhoneChannel(event.type)) {
       try {
         number = await voice.getInitialCustomerPhoneNumber(event.contactId);
       } catch (error) {
