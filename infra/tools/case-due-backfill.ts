@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { assigneeIndexKeysToWrite, casesWithIndexKeysPage, writeAssigneeIndexKeys } from '../../shared/data/case-due-backfill-repo';
 import { getCase } from '../../shared/data/cases-repo';
+import { encodeCursor } from '../../shared/http/cursor';
 import { allTenantIds } from './all-tenants';
 
 /**
@@ -57,13 +58,12 @@ export async function backfillCaseDueKeys(tenantId: string, options: CaseDueBack
       else if ((await getCase(tenantId, stored.case.caseId)) !== undefined) count.changedMeanwhile++;
     }
     startKey = page.lastKey;
-    options.onPage?.(count, startKey && encodeResumeCursor(startKey));
+    options.onPage?.(count, encodeCursor(startKey));
   } while (startKey);
   return count;
 }
 
-const encodeResumeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
-
+/** The key an `encodeCursor` cursor holds; the tool's own message for anything else. */
 function decodeResumeCursor(cursor: string): Record<string, unknown> {
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
