@@ -221,14 +221,18 @@ export async function measureConsoleBreakdown(): Promise<{ owner: string; jsGzip
   }
 }
 
-const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
+export const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
+
+/** A weight as a row of the `| What | JavaScript (gzip) | CSS (gzip) | files |` table. */
+export const weightRow = (weight: BundleWeight) => `| ${weight.name} | ${kb(weight.jsGzip)} | ${kb(weight.cssGzip)} | ${weight.files} |`;
+
+/** The goal for the JavaScript (gzip) of a console's first page, the dashboard's or the desk's (docs/developers/performance.md). */
+export const firstPageGoalBytes = 350_000;
 
 export function formatConsoleBundles(result: ConsoleBundles): string {
   const ours = result.firstPage.jsGzip - result.floorWithChart.jsGzip;
   const oursToFigures = result.firstPaint.jsGzip - result.floor.jsGzip;
-  const rows = [result.floor, result.floorWithChart, result.firstPaint, result.firstPage, result.allPages].map(
-    (weight) => `| ${weight.name} | ${kb(weight.jsGzip)} | ${kb(weight.cssGzip)} | ${weight.files} |`,
-  );
+  const rows = [result.floor, result.floorWithChart, result.firstPaint, result.firstPage, result.allPages].map(weightRow);
   const met = (value: number, goal: number) => (value <= goal ? 'met' : 'not met');
   return [
     '| What | JavaScript (gzip) | CSS (gzip) | files |',
@@ -236,7 +240,7 @@ export function formatConsoleBundles(result: ConsoleBundles): string {
     ...rows,
     '',
     `Ours on the first page: ${kb(ours)} of JavaScript beyond the floor with a chart (goal ≤ 75 KB: ${met(ours, 75_000)}); ` +
-      `the first page ${kb(result.firstPage.jsGzip)} (goal ≤ 350 KB: ${met(result.firstPage.jsGzip, 350_000)}); ` +
+      `the first page ${kb(result.firstPage.jsGzip)} (goal ≤ ${kb(firstPageGoalBytes)}: ${met(result.firstPage.jsGzip, firstPageGoalBytes)}); ` +
       `CSS ${kb(result.firstPage.cssGzip - result.floorWithChart.cssGzip)} beyond the floor's.`,
     `To its figures, before the charts: ${kb(result.firstPaint.jsGzip)}, ours ${kb(oursToFigures)} beyond the floor without a chart.`,
     '',
