@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // CI sets VITEST_JSON_REPORT to keep a machine-readable report next to the usual output.
@@ -11,9 +10,6 @@ const twinEnvironment = { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISAB
 export default defineConfig({
   test: {
     pool: 'forks',
-    // A file mostly waits on DynamoDB Local, a twin or Chromium, so one file per core (vitest's
-    // default leaves one core free, which on a 2-core CI machine runs the files one at a time).
-    maxWorkers: Math.max(2, availableParallelism()),
     testTimeout: 30_000,
     hookTimeout: 120_000,
     reporters: jsonReport ? ['default', 'json'] : ['default'],
